@@ -1,0 +1,198 @@
+#include "commands.hpp"
+
+#include "envelope_defaults.hpp"
+#include "json.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <optional>
+#include <iostream>
+#include <sstream>
+
+namespace sift::cli {
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::runtime_error(path + ": cannot open");
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+sift::script load_script(const std::string& path) {
+    std::string bytes = read_file(path);
+    return is_bytecode(bytes) ? script::load(bytes, path) : script::compile(bytes, path);
+}
+
+namespace {
+
+// Pulls "--flag VALUE" and "--switch" options out of `args`; what is left
+// are the positional arguments.
+struct options {
+    std::vector<std::string> positional;
+    std::vector<std::pair<std::string, std::string>> values;
+    std::vector<std::string> switches;
+
+    options(const std::vector<std::string>& args, std::initializer_list<std::string_view> with_value,
+            std::initializer_list<std::string_view> flags) {
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            const auto& a = args[i];
+            if (std::find(with_value.begin(), with_value.end(), a) != with_value.end()) {
+                if (i + 1 == args.size()) throw usage_error(a + " needs a value");
+                values.emplace_back(a, args[++i]);
+            } else if (std::find(flags.begin(), flags.end(), a) != flags.end()) {
+                switches.push_back(a);
+            } else if (a.size() > 1 && a[0] == '-') {
+                throw usage_error("unknown option " + a);
+            } else {
+                positional.push_back(a);
+            }
+        }
+    }
+    bool has(std::string_view s) const { return std::find(switches.begin(), switches.end(), s) != switches.end(); }
+    std::optional<std::string> value(std::string_view k) const {
+        for (const auto& [key, v] : values)
+            if (key == k) return v;
+        return std::nullopt;
+    }
+};
+
+void write_action(json_writer& j, const action& a) {
+    j.begin_object();
+    j.key("action").value(name(a.kind));
+    switch (a.kind) {
+        case action_kind::keep:
+        case action_kind::fileinto:
+            j.key("mailbox").value(a.mailbox);
+            j.key("flags").begin_array();
+            for (const auto& f : a.flags) j.value(f);
+            j.end_array();
+            break;
+        case action_kind::redirect: j.key("address").value(a.address); break;
+        case action_kind::reject:
+        case action_kind::ereject: j.key("reason").value(a.reason); break;
+        case action_kind::discard: break;
+    }
+    j.key("copy").value(a.copy);
+    j.key("implicit").value(a.implicit);
+    j.key("line").value(std::uint64_t(a.line));
+    j.end_object();
+}
+
+void print_json(const script& s, const result* r) {
+    json_writer j;
+    j.begin_object();
+    j.key("status").value(!s.ok() ? "compile_error" : r->ok() ? "ok" : "runtime_error");
+    j.key("actions").begin_array();
+    if (r)
+        for (const auto& a : r->actions) write_action(j, a);
+    j.end_array();
+    j.key("errors").begin_array();
+    if (r)
+        for (const auto& e : r->errors) j.value(e);
+    j.end_array();
+    j.key("compile_errors").begin_array();
+    for (const auto& d : s.errors()) {
+        j.begin_object();
+        j.key("line").value(std::uint64_t(d.line));
+        j.key("column").value(std::uint64_t(d.column));
+        j.key("message").value(d.message);
+        j.end_object();
+    }
+    j.end_array();
+    j.end_object();
+    std::cout << j.str() << "\n";
+}
+
+}  // namespace
+
+std::string describe(const result& r) {
+    std::string out;
+    for (const auto& a : r.actions) {
+        if (!out.empty()) out += "; ";
+        out += name(a.kind);
+        if (a.kind == action_kind::fileinto) out += " \"" + a.mailbox + "\"";
+        if (a.kind == action_kind::redirect) out += " <" + a.address + ">";
+        if (a.kind == action_kind::reject || a.kind == action_kind::ereject) out += " \"" + a.reason + "\"";
+        if (a.implicit) out += " (implicit)";
+    }
+    if (!r.ok()) out += "  [runtime error: " + (r.errors.empty() ? std::string() : r.errors.front()) + "]";
+    return out;
+}
+
+int cmd_check(const std::vector<std::string>& args) {
+    options o(args, {}, {});
+    if (o.positional.empty()) throw usage_error("no script given");
+    int status = 0;
+    for (const auto& path : o.positional) {
+        auto s = script::compile(read_file(path), path);
+        if (!s.ok()) {
+            std::cerr << format(s.errors());
+            status = 1;
+        }
+    }
+    return status;
+}
+
+int cmd_compile(const std::vector<std::string>& args) {
+    options o(args, {"-o"}, {});
+    if (o.positional.size() != 1) throw usage_error("compile takes one script");
+    const auto& path = o.positional[0];
+    auto s = script::compile(read_file(path), path);
+    if (!s.ok()) {
+        std::cerr << format(s.errors());
+        return 1;
+    }
+    auto out_path = o.value("-o").value_or(path + ".svbin");
+    std::ofstream out(out_path, std::ios::binary);
+    out << s.save();
+    if (!out) throw std::runtime_error(out_path + ": cannot write");
+    return 0;
+}
+
+int cmd_dump(const std::vector<std::string>& args) {
+    options o(args, {}, {});
+    if (o.positional.size() != 1) throw usage_error("dump takes one script");
+    auto s = load_script(o.positional[0]);
+    if (!s.ok()) {
+        std::cerr << format(s.errors());
+        return 1;
+    }
+    std::cout << s.dump();
+    return 0;
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+    options o(args, {"--from", "--to"}, {"--json"});
+    if (o.positional.size() != 2) throw usage_error("run takes a script and a message");
+    auto s = load_script(o.positional[0]);
+    bool json = o.has("--json");
+    if (!s.ok()) {
+        if (json)
+            print_json(s, nullptr);
+        else
+            std::cerr << format(s.errors());
+        return 1;
+    }
+    auto msg = message::from_raw(read_file(o.positional[1]));
+    auto env = envelope_for(msg, o.value("--from"), o.value("--to"));
+    auto r = s.run(msg, env);
+    if (json) {
+        print_json(s, &r);
+    } else {
+        for (const auto& a : r.actions) {
+            std::cout << name(a.kind);
+            if (a.kind == action_kind::keep || a.kind == action_kind::fileinto) std::cout << " \"" << a.mailbox << "\"";
+            if (a.kind == action_kind::redirect) std::cout << " <" << a.address << ">";
+            if (a.implicit)
+                std::cout << "  (implicit keep)";
+            else
+                std::cout << "  (line " << a.line << ")";
+            std::cout << "\n";
+        }
+        for (const auto& e : r.errors) std::cerr << o.positional[0] << ": runtime error: " << e << "\n";
+    }
+    return r.ok() ? 0 : 3;
+}
+
+}  // namespace sift::cli

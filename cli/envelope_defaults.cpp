@@ -1,0 +1,25 @@
+#include "envelope_defaults.hpp"
+
+#include "mail/address.hpp"
+#include "mail/message.hpp"
+
+namespace sift::cli {
+
+envelope envelope_for(const message& msg, const std::optional<std::string>& from,
+                      const std::optional<std::string>& to) {
+    envelope env;
+    env.to = to.value_or(default_to);
+    if (from) {
+        env.from = *from;
+        return env;
+    }
+    env.from = default_from;
+    auto fields = msg.impl().find("return-path");
+    if (!fields.empty()) {
+        auto path = mail::parse_path(mail::message::unfold(fields.front()->value));
+        env.from = path ? path->all() : std::string();  // Return-Path: <> is the null sender
+    }
+    return env;
+}
+
+}  // namespace sift::cli

@@ -1,0 +1,36 @@
+// Limits and options. Every bound an evaluation or a parse obeys is here,
+// once, with its default. Hostile input (huge headers, deep MIME nesting,
+// endless scripts) is stopped by these numbers, never by a crash.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace sift {
+
+// Bounds on one run of a compiled script against one message.
+struct eval_limits {
+    // Instructions executed before the run stops with a runtime error.
+    std::uint64_t instruction_budget = 1'000'000;
+    // RFC 5228 §4.2 recommends a limit on redirects per message.
+    unsigned max_redirects = 4;
+    // Explicit actions one run may collect (keep, fileinto, redirect, ...).
+    unsigned max_actions = 32;
+};
+
+// Bounds on the best-effort parse of a message.
+struct message_limits {
+    std::size_t max_headers = 10'000;        // header fields indexed
+    std::size_t max_header_bytes = 1 << 20;  // one unfolded header field
+    unsigned max_mime_depth = 32;            // nested multiparts / message/rfc822
+    std::size_t max_mime_parts = 5'000;      // parts in the whole tree
+};
+
+// Bounds on compiling a script.
+struct compile_limits {
+    std::size_t max_script_bytes = 4 << 20;
+    unsigned max_nesting = 64;  // blocks and test lists nested
+    unsigned max_errors = 50;   // validation keeps going until this many
+};
+
+}  // namespace sift

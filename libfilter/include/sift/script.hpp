@@ -1,0 +1,72 @@
+// A compiled Sieve script.
+//
+// Compile once, run many times: a `script` is immutable after compile() or
+// load() and safe to share between threads; each run() has its own state.
+//
+//     sift::script s = sift::script::compile(source, "rules.sieve");
+//     if (!s.ok()) { std::cerr << sift::format(s.errors()); return 1; }
+//     sift::result r = s.run(message, envelope);
+//
+// Bytecode: save() gives a versioned binary image; load() verifies an image
+// completely (bounds, jump targets, constant indices, version) before
+// accepting it, so no byte sequence can crash the VM.
+#pragma once
+
+#include <sift/diagnostic.hpp>
+#include <sift/message.hpp>
+#include <sift/options.hpp>
+#include <sift/result.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sift {
+
+namespace vm {
+struct program;
+}
+
+// Which parts of a message a script reads; lets a frontend decide as early
+// as the SMTP dialogue allows.
+enum class needs { envelope, headers, body };
+
+class script {
+public:
+    script();  // an empty, failed script: ok() is false
+    ~script();
+    script(const script&);
+    script& operator=(const script&);
+    script(script&&) noexcept;
+    script& operator=(script&&) noexcept;
+
+    // `name` is used in diagnostics ("name:line:col: error: ...").
+    static script compile(std::string_view source, std::string name = "script.sieve",
+                          compile_limits limits = {});
+    static script load(std::string_view bytecode, std::string name = "script.svbin");
+
+    bool ok() const;
+    const std::vector<diagnostic>& errors() const;
+
+    std::string save() const;  // bytecode image; empty when !ok()
+    std::string dump() const;  // disassembly with source lines
+    std::vector<std::string> capabilities() const;
+    sift::needs needs() const;
+
+    // Runs the script against one message for one recipient. Never throws
+    // for a bad message or a runtime error: those are in the result.
+    result run(const message& msg, const envelope& env, const eval_limits& limits = {}) const;
+
+    // For the library's own use.
+    const vm::program* program() const;
+
+private:
+    std::shared_ptr<const vm::program> program_;
+    std::vector<diagnostic> errors_;
+};
+
+// True when `bytes` starts with Sift's bytecode magic.
+bool is_bytecode(std::string_view bytes);
+
+}  // namespace sift

@@ -1,0 +1,103 @@
+#include "compile/compiler.hpp"
+
+#include "compile/emitter.hpp"
+
+namespace sift::compile {
+namespace ast = parse::ast;
+using validate::control;
+
+namespace {
+
+class compiler {
+public:
+    explicit compiler(const validate::validated& v) : v_(v) {}
+
+    void block(const ast::block& commands) {
+        for (std::size_t i = 0; i < commands.size(); ++i) {
+            const auto& b = v_.of(&commands[i]);
+            if (b.def->kind == control::if_)
+                i = if_chain(commands, i);
+            else
+                command(commands[i], b);
+        }
+    }
+
+    emitter& out() { return e_; }
+
+private:
+    void command(const ast::command& cmd, const validate::binding& b) {
+        e_.set_line(cmd.pos.line);
+        if (b.def->emit) b.def->emit(e_, b);
+    }
+
+    // if / elsif* / else?: each branch tests, runs its block, then leaves
+    // the chain. Returns the index of the chain's last command.
+    std::size_t if_chain(const ast::block& commands, std::size_t i) {
+        auto end = e_.new_label();
+        for (;; ++i) {
+            const auto& cmd = commands[i];
+            auto kind = v_.of(&cmd).def->kind;
+            auto next_kind = i + 1 < commands.size() ? v_.of(&commands[i + 1]).def->kind : control::none;
+            bool more = next_kind == control::elsif || next_kind == control::else_;
+            if (kind == control::else_) {
+                block(cmd.body);
+                break;
+            }
+            auto next = e_.new_label();
+            condition(cmd.tests.front(), false, next);
+            block(cmd.body);
+            if (more) {
+                e_.set_line(cmd.end.line);
+                e_.emit_jump(vm::opcode::jump, end);
+            }
+            e_.place(next);
+            if (!more) break;
+        }
+        e_.place(end);
+        return i;
+    }
+
+    // Emits code that jumps to `target` when `t` evaluates to `when`, and
+    // falls through otherwise; allof/anyof short-circuit.
+    void condition(const ast::test& t, bool when, emitter::label target) {
+        const auto& b = v_.of(&t);
+        switch (b.def->kind) {
+            case control::not_:
+                condition(t.tests.front(), !when, target);
+                return;
+            case control::allof:
+            case control::anyof: {
+                // allof jumps on the first false, anyof on the first true;
+                // the other sense needs every test, so it skips past on the
+                // deciding value instead.
+                bool decisive = b.def->kind == control::anyof;
+                if (when == decisive) {
+                    for (const auto& sub : t.tests) condition(sub, when, target);
+                    return;
+                }
+                auto skip = e_.new_label();
+                for (std::size_t k = 0; k + 1 < t.tests.size(); ++k) condition(t.tests[k], decisive, skip);
+                condition(t.tests.back(), when, target);
+                e_.place(skip);
+                return;
+            }
+            default:
+                e_.set_line(t.pos.line);
+                b.def->emit(e_, b);
+                e_.emit_jump(when ? vm::opcode::jump_if_true : vm::opcode::jump_if_false, target);
+        }
+    }
+
+    const validate::validated& v_;
+    emitter e_;
+};
+
+}  // namespace
+
+vm::program compile(const ast::script& script, const validate::validated& v, std::string name) {
+    compiler c(v);
+    c.block(script.commands);
+    return c.out().finish(std::move(name), v.capabilities);
+}
+
+}  // namespace sift::compile

@@ -1,0 +1,44 @@
+// Builds a vm::program: instructions checked against the opcode table,
+// forward jumps through labels patched at the end (never by hand), a source
+// line for every instruction, and deduplicated constant pools.
+#pragma once
+
+#include "parse/ast.hpp"
+#include "vm/program.hpp"
+
+#include <initializer_list>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace sift::compile {
+
+class emitter {
+public:
+    using label = std::uint32_t;
+
+    label new_label();
+    void place(label l);  // the label now names the next instruction
+
+    // Emits `op` with its operands; the count must match the table.
+    void emit(vm::opcode op, std::initializer_list<std::uint64_t> operands = {});
+    // Emits a jump (its one operand is a label).
+    void emit_jump(vm::opcode op, label target);
+
+    std::uint32_t string(std::string_view s);
+    std::uint32_t list(const parse::ast::string_list& l);
+
+    void set_line(unsigned line) { line_ = line; }
+    vm::program finish(std::string name, std::vector<std::string> capabilities);
+
+private:
+    vm::program prog_;
+    unsigned line_ = 0;
+    std::vector<std::int64_t> labels_;  // instruction index, -1 until placed
+    std::vector<std::pair<std::size_t, label>> patches_;
+    std::unordered_map<std::string, std::uint32_t> string_ids_;
+    std::map<std::vector<std::uint32_t>, std::uint32_t> list_ids_;
+};
+
+}  // namespace sift::compile

@@ -1,0 +1,71 @@
+// RFC 5228 §3 (control commands) and §4 (actions keep, discard, redirect),
+// and the test combinators of §5 (allof, anyof, not, true, false).
+#include "compile/emitter.hpp"
+#include "ext/core/core.hpp"
+#include "ext/register.hpp"
+#include "validate/registry.hpp"
+#include "vm/exec.hpp"
+
+namespace sift::ext {
+using namespace validate;
+using vm::opcode;
+
+namespace {
+
+// redirect <address: string>   (RFC 5228 §4.2)
+// The address must be a single RFC 5322 mailbox; constants are checked
+// here, so a bad address never reaches the VM.
+void check_redirect(checker& c, const binding& b) {
+    const auto& arg = b.list_arg(0).items.front();
+    if (!core::valid_redirect_address(arg.value))
+        c.error(arg.pos, "specified redirect address '" + arg.value + "' is invalid");
+}
+
+void emit_plain(compile::emitter& e, opcode op) { e.emit(op); }
+
+}  // namespace
+
+void register_core(registry& r) {
+    // Tags shared by the core tests (RFC 5228 §2.7).
+    for (auto [name, id] : {std::pair{"is", vm::match_type::is}, {"contains", vm::match_type::contains},
+                            {"matches", vm::match_type::matches}})
+        r.add(tag_def{name, "match-type", std::nullopt, "", std::uint8_t(id)});
+    for (auto [name, id] : {std::pair{"all", vm::address_part::all}, {"localpart", vm::address_part::localpart},
+                            {"domain", vm::address_part::domain}})
+        r.add(tag_def{name, "address-part", std::nullopt, "", std::uint8_t(id)});
+    r.add(tag_def{"comparator", "comparator", arg_kind::string, "", 0});
+    r.add(comparator_def{"i;octet", vm::comparator::octet, "", true});
+    r.add(comparator_def{"i;ascii-casemap", vm::comparator::ascii_casemap, "", true});
+
+    r.add(command_def{.name = "require", .positional = {arg_kind::string_list}, .kind = control::require});
+    r.add(command_def{.name = "if", .tests = tests_arity::one, .block = true, .kind = control::if_});
+    r.add(command_def{.name = "elsif", .tests = tests_arity::one, .block = true, .kind = control::elsif});
+    r.add(command_def{.name = "else", .block = true, .kind = control::else_});
+    r.add(command_def{.name = "stop", .emit = [](auto& e, auto&) { emit_plain(e, opcode::stop); }});
+    r.add(command_def{.name = "keep", .emit = [](auto& e, auto&) { emit_plain(e, opcode::act_keep); }});
+    r.add(command_def{.name = "discard", .emit = [](auto& e, auto&) { emit_plain(e, opcode::act_discard); }});
+    r.add(command_def{.name = "redirect",
+                      .positional = {arg_kind::string},
+                      .check = check_redirect,
+                      .emit = [](compile::emitter& e, const binding& b) {
+                          e.emit(opcode::act_redirect, {e.string(b.string_arg(0))});
+                      }});
+
+    r.add(command_def{.name = "allof", .is_test = true, .tests = tests_arity::list, .kind = control::allof});
+    r.add(command_def{.name = "anyof", .is_test = true, .tests = tests_arity::list, .kind = control::anyof});
+    r.add(command_def{.name = "not", .is_test = true, .tests = tests_arity::one, .kind = control::not_});
+    r.add(command_def{.name = "true", .is_test = true, .emit = [](auto& e, auto&) { emit_plain(e, opcode::test_true); }});
+    r.add(command_def{.name = "false", .is_test = true, .emit = [](auto& e, auto&) { emit_plain(e, opcode::test_false); }});
+
+    core::register_tests(r);
+}
+
+}  // namespace sift::ext
+
+namespace sift::vm {
+
+void exec_act_keep(run_state& s, const instruction&) { s.keep(s.line()); }
+void exec_act_discard(run_state& s, const instruction&) { s.discard(s.line()); }
+void exec_act_redirect(run_state& s, const instruction& ins) { s.redirect(s.string(ins.arg[0]), s.line()); }
+
+}  // namespace sift::vm

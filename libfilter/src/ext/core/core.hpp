@@ -1,0 +1,39 @@
+// Pieces of the core language shared between its files and with
+// extensions that reuse them (envelope, later subaddress and friends).
+#pragma once
+
+#include "vm/match.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace sift::validate {
+class registry;
+}
+namespace sift::mail {
+struct address;
+}
+namespace sift::vm {
+class run_state;
+}
+
+namespace sift::ext::core {
+
+void register_tests(validate::registry& r);
+
+// A single RFC 5322 mailbox, ASCII only (RFC 5228 §4.2 redirect).
+bool valid_redirect_address(std::string_view text);
+
+// RFC 5322 field-name: printable ASCII but ':' (RFC 5228 §5.7).
+bool valid_header_name(std::string_view name);
+
+// The part of an address an address-part selects; false when it does not
+// exist (an invalid address has no local part or domain, RFC 5228 §5.1).
+bool address_part_of(const mail::address& a, vm::address_part part, std::string& out);
+
+// A header field's value as tests compare it: unfolded, RFC 2047 decoded,
+// trimmed. Returns a view of the raw bytes when no work is needed, else of
+// `scratch`.
+std::string_view header_text(std::string_view raw, std::string& scratch);
+
+}  // namespace sift::ext::core

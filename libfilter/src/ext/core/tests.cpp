@@ -1,0 +1,186 @@
+// RFC 5228 §5: the tests address, header, exists and size, and the
+// comparator / match-type / address-part machinery they share (§2.7).
+#include "compile/emitter.hpp"
+#include "ext/core/core.hpp"
+#include "mail/address.hpp"
+#include "mail/message.hpp"
+#include "validate/registry.hpp"
+#include "vm/exec.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace sift::ext::core {
+using namespace validate;
+using vm::opcode;
+
+namespace {
+
+// RFC 5228 §5.1: the address test is restricted to headers that hold
+// addresses.
+constexpr std::array address_headers{
+    "from", "sender", "reply-to", "to", "cc", "bcc", "resent-from", "resent-sender", "resent-to",
+    "resent-cc", "resent-bcc", "resent-reply-to", "return-path", "delivered-to", "envelope-to",
+    "x-original-to", "x-envelope-to", "x-envelope-from", "errors-to", "disposition-notification-to",
+    "mail-followup-to", "mail-reply-to", "approved", "original-recipient", "original-from"};
+
+bool is_address_header(std::string_view name) {
+    return std::any_of(address_headers.begin(), address_headers.end(), [&](std::string_view h) {
+        return vm::equal(h, name, vm::comparator::ascii_casemap);
+    });
+}
+
+void check_header_names(checker& c, const parse::ast::string_list& names) {
+    for (const auto& n : names.items)
+        if (!valid_header_name(n.value)) c.error(n.pos, "invalid header name '" + n.value + "'");
+}
+
+// header [COMPARATOR] [MATCH-TYPE] <header-names: string-list> <key-list: string-list>
+void check_header(checker& c, const binding& b) { check_header_names(c, b.list_arg(0)); }
+
+// address [COMPARATOR] [ADDRESS-PART] [MATCH-TYPE] <header-list: string-list> <key-list: string-list>
+void check_address(checker& c, const binding& b) {
+    check_header_names(c, b.list_arg(0));
+    for (const auto& n : b.list_arg(0).items)
+        if (valid_header_name(n.value) && !is_address_header(n.value))
+            c.error(n.pos, "header '" + n.value + "' does not hold addresses: not allowed in the address test");
+}
+
+// exists <header-names: string-list>
+void check_exists(checker& c, const binding& b) { check_header_names(c, b.list_arg(0)); }
+
+std::uint64_t packed(const binding& b) { return std::uint64_t(b.match.type); }
+
+}  // namespace
+
+bool valid_header_name(std::string_view name) {
+    return !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
+        auto c = static_cast<unsigned char>(ch);
+        return c >= 33 && c <= 126 && c != ':';
+    });
+}
+
+bool valid_redirect_address(std::string_view text) {
+    if (std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+        return false;
+    auto list = mail::parse_address_list(text);
+    return list.size() == 1 && list.front().valid && !list.front().local_part.empty() &&
+           !list.front().domain.empty();
+}
+
+bool address_part_of(const mail::address& a, vm::address_part part, std::string& out) {
+    switch (part) {
+        case vm::address_part::all:
+            out = a.all();
+            return true;
+        case vm::address_part::localpart:
+            if (!a.valid) return false;
+            out = a.local_part;
+            return true;
+        case vm::address_part::domain:
+            if (!a.valid) return false;
+            out = a.domain;
+            return true;
+        case vm::address_part::count_: break;
+    }
+    return false;
+}
+
+std::string_view header_text(std::string_view raw, std::string& scratch) {
+    bool plain = raw.find('\n') == std::string_view::npos && raw.find("=?") == std::string_view::npos;
+    if (!plain) {
+        scratch = mail::message::decode(raw);
+        return scratch;
+    }
+    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
+    while (!raw.empty() && is_space(raw.front())) raw.remove_prefix(1);
+    while (!raw.empty() && is_space(raw.back())) raw.remove_suffix(1);
+    return raw;
+}
+
+void register_tests(registry& r) {
+    const std::vector<std::string_view> match_tags{"comparator", "match-type"};
+    const std::vector<std::string_view> address_tags{"comparator", "match-type", "address-part"};
+    const std::vector<arg_kind> names_and_keys{arg_kind::string_list, arg_kind::string_list};
+
+    r.add(command_def{.name = "header",
+                      .is_test = true,
+                      .positional = names_and_keys,
+                      .tags = match_tags,
+                      .check = check_header,
+                      .emit = [](compile::emitter& e, const binding& b) {
+                          e.emit(opcode::test_header, {std::uint64_t(b.match.cmp), packed(b),
+                                                       e.list(b.list_arg(0)), e.list(b.list_arg(1))});
+                      }});
+    r.add(command_def{.name = "address",
+                      .is_test = true,
+                      .positional = names_and_keys,
+                      .tags = address_tags,
+                      .check = check_address,
+                      .emit = [](compile::emitter& e, const binding& b) {
+                          e.emit(opcode::test_address, {std::uint64_t(b.part), std::uint64_t(b.match.cmp), packed(b),
+                                                        e.list(b.list_arg(0)), e.list(b.list_arg(1))});
+                      }});
+    r.add(command_def{.name = "exists",
+                      .is_test = true,
+                      .positional = {arg_kind::string_list},
+                      .check = check_exists,
+                      .emit = [](compile::emitter& e, const binding& b) {
+                          e.emit(opcode::test_exists, {e.list(b.list_arg(0))});
+                      }});
+    // size <":over" / ":under"> <limit: number>
+    r.add(tag_def{"over", "size-comparison", std::nullopt, "", 1});
+    r.add(tag_def{"under", "size-comparison", std::nullopt, "", 0});
+    r.add(command_def{.name = "size",
+                      .is_test = true,
+                      .positional = {arg_kind::number},
+                      .tags = {"size-comparison"},
+                      .required_groups = {"size-comparison"},
+                      .emit = [](compile::emitter& e, const binding& b) {
+                          e.emit(opcode::test_size, {b.has_tag("over") ? 1u : 0u, b.number_arg(0)});
+                      }});
+}
+
+}  // namespace sift::ext::core
+
+namespace sift::vm {
+using ext::core::header_text;
+
+void exec_test_header(run_state& s, const instruction& ins) {
+    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    s.flag = false;
+    for (auto name : s.list(ins.arg[2]))
+        for (const auto* field : s.message.find(s.string(name)))
+            if (s.any_key(header_text(field->value, s.scratch), ins.arg[3], spec)) {
+                s.flag = true;
+                return;
+            }
+}
+
+void exec_test_address(run_state& s, const instruction& ins) {
+    auto part = static_cast<address_part>(ins.arg[0]);
+    auto spec = unpack_match(ins.arg[2], ins.arg[1]);
+    std::string value;
+    s.flag = false;
+    for (auto name : s.list(ins.arg[3]))
+        for (const auto* field : s.message.find(s.string(name)))
+            // The address parser decodes encoded words in display names
+            // itself, so it gets the unfolded raw value (RFC 2047 §6.2).
+            for (const auto& a : mail::parse_address_list(mail::message::unfold(field->value)))
+                if (ext::core::address_part_of(a, part, value) && s.any_key(value, ins.arg[4], spec)) {
+                    s.flag = true;
+                    return;
+                }
+}
+
+void exec_test_exists(run_state& s, const instruction& ins) {
+    const auto& names = s.list(ins.arg[0]);
+    s.flag = std::all_of(names.begin(), names.end(), [&](auto name) { return !s.message.find(s.string(name)).empty(); });
+}
+
+void exec_test_size(run_state& s, const instruction& ins) {
+    auto size = s.message.size();
+    s.flag = ins.arg[0] ? size > ins.arg[1] : size < ins.arg[1];
+}
+
+}  // namespace sift::vm

@@ -1,0 +1,83 @@
+// RFC 5228 §5.4: envelope [COMPARATOR] [ADDRESS-PART] [MATCH-TYPE]
+//                         <envelope-part: string-list> <key-list: string-list>
+// Parts: "from" (MAIL FROM), "to" (RCPT TO of this recipient), and "auth"
+// (the SASL identity, as Pigeonhole offers). The null reverse-path matches
+// the empty string whatever the address part.
+#include "compile/emitter.hpp"
+#include "ext/core/core.hpp"
+#include "ext/register.hpp"
+#include "mail/address.hpp"
+#include "validate/registry.hpp"
+#include "vm/exec.hpp"
+
+#include <array>
+
+namespace sift::ext {
+using namespace validate;
+
+namespace {
+
+constexpr std::array envelope_parts{"from", "to", "auth"};
+
+bool known_part(std::string_view name) {
+    for (std::string_view p : envelope_parts)
+        if (vm::equal(p, name, vm::comparator::ascii_casemap)) return true;
+    return false;
+}
+
+void check_envelope(checker& c, const binding& b) {
+    for (const auto& part : b.list_arg(0).items)
+        if (!known_part(part.value)) c.error(part.pos, "unknown envelope part '" + part.value + "'");
+}
+
+}  // namespace
+
+void register_envelope(registry& r) {
+    r.add(capability_def{"envelope"});
+    r.add(command_def{.name = "envelope",
+                      .is_test = true,
+                      .capability = "envelope",
+                      .positional = {arg_kind::string_list, arg_kind::string_list},
+                      .tags = {"comparator", "match-type", "address-part"},
+                      .check = check_envelope,
+                      .emit = [](compile::emitter& e, const binding& b) {
+                          e.emit(vm::opcode::test_envelope,
+                                 {std::uint64_t(b.part), std::uint64_t(b.match.cmp), std::uint64_t(b.match.type),
+                                  e.list(b.list_arg(0)), e.list(b.list_arg(1))});
+                      }});
+}
+
+}  // namespace sift::ext
+
+namespace sift::vm {
+
+namespace {
+
+// The envelope value of `part`, or nullptr when the MTA gave none.
+const std::string* envelope_value(const envelope& env, std::string_view part) {
+    if (equal(part, "from", comparator::ascii_casemap)) return &env.from;
+    if (equal(part, "to", comparator::ascii_casemap)) return env.to.empty() ? nullptr : &env.to;
+    if (equal(part, "auth", comparator::ascii_casemap)) return env.auth.empty() ? nullptr : &env.auth;
+    return nullptr;
+}
+
+}  // namespace
+
+void exec_test_envelope(run_state& s, const instruction& ins) {
+    auto part = static_cast<address_part>(ins.arg[0]);
+    auto spec = unpack_match(ins.arg[2], ins.arg[1]);
+    std::string value;
+    s.flag = false;
+    for (auto name : s.list(ins.arg[3])) {
+        const std::string* raw = envelope_value(s.env, s.string(name));
+        if (!raw) continue;
+        auto a = mail::parse_path(*raw);
+        if (!a)
+            s.flag = s.any_key("", ins.arg[4], spec);  // the null path
+        else
+            s.flag = ext::core::address_part_of(*a, part, value) && s.any_key(value, ins.arg[4], spec);
+        if (s.flag) return;
+    }
+}
+
+}  // namespace sift::vm

@@ -1,0 +1,358 @@
+#include "mail/address.hpp"
+
+#include "mail/decode.hpp"
+#include "mail/header.hpp"
+
+namespace sift::mail {
+
+namespace {
+
+enum class kind { atom, quoted, literal, special };
+
+struct token {
+    kind k;
+    std::string text;  // atom as written; quoted unquoted; literal with brackets
+    std::size_t begin, end;
+    bool space_before;  // whitespace or a comment precedes it
+    bool broken;        // unterminated quoted string or literal
+
+    bool is(char c) const { return k == kind::special && text[0] == c; }
+    bool is_word() const { return k == kind::atom || k == kind::quoted; }
+};
+
+bool is_special(char c) {
+    return std::string_view("()<>[]:;@\\,.\"").find(c) != std::string_view::npos;
+}
+
+bool is_atext(char c) {
+    auto u = static_cast<unsigned char>(c);
+    return u > ' ' && u != 127 && !is_special(c);
+}
+
+class lexer {
+public:
+    explicit lexer(std::string_view s) : s_(s) {}
+
+    std::vector<token> run() {
+        std::vector<token> out;
+        bool space = false;
+        while (i_ < s_.size()) {
+            char c = s_[i_];
+            if (is_wsp(c) || c == '\r' || c == '\n') {
+                ++i_;
+                space = true;
+            } else if (c == '(') {
+                skip_comment();
+                space = true;
+            } else {
+                out.push_back(next(space));
+                space = false;
+            }
+        }
+        return out;
+    }
+
+private:
+    token next(bool space) {
+        std::size_t b = i_;
+        char c = s_[i_];
+        if (c == '"') {
+            return enclosed(kind::quoted, '"', false, space);
+        }
+        if (c == '[') {
+            return enclosed(kind::literal, ']', true, space);
+        }
+        if (is_special(c)) {
+            ++i_;
+            return {kind::special, std::string(1, c), b, i_, space, false};
+        }
+        while (i_ < s_.size() && is_atext(s_[i_])) {
+            ++i_;
+        }
+        return {kind::atom, std::string(s_.substr(b, i_ - b)), b, i_, space, false};
+    }
+
+    // A quoted string (quoted-pairs resolved) or a domain literal (kept as
+    // written, brackets included).
+    token enclosed(kind k, char close, bool keep, bool space) {
+        std::size_t b = i_++;
+        std::string text = keep ? std::string(1, s_[b]) : std::string();
+        while (i_ < s_.size() && s_[i_] != close) {
+            char c = s_[i_++];
+            if (c == '\\' && i_ < s_.size()) {
+                if (keep) {
+                    text += c;
+                }
+                text += s_[i_++];
+            } else if (c != '\r' && c != '\n') {
+                text += c;
+            }
+        }
+        bool broken = i_ >= s_.size();
+        if (!broken) {
+            ++i_;
+            if (keep) {
+                text += close;
+            }
+        }
+        return {k, std::move(text), b, i_, space, broken};
+    }
+
+    void skip_comment() {
+        int depth = 0;
+        while (i_ < s_.size()) {
+            char c = s_[i_++];
+            if (c == '\\' && i_ < s_.size()) {
+                ++i_;
+            } else if (c == '(') {
+                ++depth;
+            } else if (c == ')' && --depth == 0) {
+                return;
+            }
+        }
+    }
+
+    std::string_view s_;
+    std::size_t i_ = 0;
+};
+
+using token_range = std::pair<const token*, const token*>;
+
+// word *("." word) for local parts, atom *("." atom) or a literal for domains.
+bool dotted(token_range r, bool domain, std::string& out) {
+    if (r.first == r.second) {
+        return false;
+    }
+    if (domain && r.second - r.first == 1 && r.first->k == kind::literal) {
+        out = r.first->text;
+        return !r.first->broken;
+    }
+    bool want_word = true;
+    bool ok = true;
+    for (const token* t = r.first; t != r.second; ++t) {
+        bool word = domain ? t->k == kind::atom : t->is_word();
+        ok = ok && !t->broken && (want_word ? word : t->is('.'));
+        out += t->text;
+        want_word = !want_word;
+    }
+    return ok && !want_word;
+}
+
+void parse_addr_spec(token_range r, address& a) {
+    const token* at = nullptr;
+    for (const token* t = r.first; t != r.second; ++t) {
+        if (t->is('@')) {
+            at = t;
+        }
+    }
+    if (at == nullptr) {
+        dotted(r, false, a.local_part);
+        return;
+    }
+    bool local_ok = dotted({r.first, at}, false, a.local_part);
+    bool domain_ok = dotted({at + 1, r.second}, true, a.domain);
+    a.valid = local_ok && domain_ok && !a.local_part.empty();
+}
+
+// Drops an obsolete route ("@a,@b:"); false when it is not terminated.
+bool skip_route(token_range& r) {
+    if (r.first == r.second || !r.first->is('@')) {
+        return true;
+    }
+    for (const token* t = r.first; t != r.second; ++t) {
+        if (t->is(':')) {
+            r.first = t + 1;
+            return true;
+        }
+    }
+    return false;
+}
+
+std::string phrase(token_range r) {
+    std::string out;
+    for (const token* t = r.first; t != r.second; ++t) {
+        if (t->space_before && !out.empty()) {
+            out += ' ';
+        }
+        out += t->text;
+    }
+    return out.find("=?") == std::string::npos ? out : decode_encoded_words(out);
+}
+
+void parse_angle(token_range r, const token* lt, address& a) {
+    a.display_name = phrase({r.first, lt});
+    const token* gt = lt + 1;
+    while (gt != r.second && !gt->is('>')) {
+        ++gt;
+    }
+    token_range inner{lt + 1, gt};
+    bool nested = false;
+    for (const token* t = inner.first; t != inner.second; ++t) {
+        nested = nested || t->is('<');
+    }
+    bool route_ok = skip_route(inner);
+    parse_addr_spec(inner, a);
+    a.valid = a.valid && route_ok && !nested && gt != r.second && gt + 1 == r.second;
+}
+
+address make_address(std::string_view value, token_range r, std::size_t src_b,
+                     std::size_t src_e) {
+    address a;
+    a.text = std::string(trim_wsp(value.substr(src_b, src_e - src_b)));
+    for (const token* t = r.first; t != r.second; ++t) {
+        if (t->is('<')) {
+            parse_angle(r, t, a);
+            return a;
+        }
+    }
+    parse_addr_spec(r, a);
+    return a;
+}
+
+bool is_phrase(token_range r) {
+    for (const token* t = r.first; t != r.second; ++t) {
+        if (!t->is_word() && !t->is('.')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Splits the token list into mailboxes and feeds them to make_address.
+class list_parser {
+public:
+    list_parser(std::string_view value, const std::vector<token>& toks)
+        : value_(value), toks_(toks) {}
+
+    std::vector<address> run() {
+        while (i_ < toks_.size()) {
+            std::size_t j = entry_end();
+            if (j < toks_.size() && toks_[j].is(':')) {
+                in_group_ = true;  // the group name is not an address
+                src_ = toks_[j].end;
+                i_ = j + 1;
+                continue;
+            }
+            std::size_t src_end = j < toks_.size() ? toks_[j].begin : value_.size();
+            if (j > i_) {
+                out_.push_back(make_address(value_, range(i_, j), src_, src_end));
+            }
+            consume_separator(j);
+        }
+        return std::move(out_);
+    }
+
+private:
+    token_range range(std::size_t b, std::size_t e) const {
+        return {toks_.data() + b, toks_.data() + e};
+    }
+
+    // Where the mailbox starting at i_ ends: a ',' or ';' outside "<...>",
+    // a ':' that may open a group, or a missing comma.
+    std::size_t entry_end() const {
+        bool angle = false, closed = false, at_seen = false;
+        for (std::size_t j = i_; j < toks_.size(); ++j) {
+            const token& t = toks_[j];
+            if (angle) {
+                angle = !t.is('>');
+                closed = !angle;
+                continue;
+            }
+            if (t.is(',') || t.is(';') || closed) {
+                return j;
+            }
+            if (t.is(':') && !in_group_ && is_phrase(range(i_, j))) {
+                return j;  // a group starts
+            }
+            bool spec_done = at_seen && j > i_ && (toks_[j - 1].k == kind::atom ||
+                                                   toks_[j - 1].k == kind::literal);
+            if (spec_done && t.is_word() && t.space_before) {
+                return j;  // "a@x b@y"
+            }
+            angle = t.is('<');
+            at_seen = at_seen || t.is('@');
+        }
+        return toks_.size();
+    }
+
+    void consume_separator(std::size_t j) {
+        if (j >= toks_.size()) {
+            i_ = j;
+            return;
+        }
+        const token& t = toks_[j];
+        if (t.is(',') || t.is(';')) {
+            in_group_ = in_group_ && !t.is(';');
+            src_ = t.end;
+            i_ = j + 1;
+        } else {
+            src_ = t.begin;  // a missing comma: the next mailbox starts here
+            i_ = j;
+        }
+    }
+
+    std::string_view value_;
+    const std::vector<token>& toks_;
+    std::vector<address> out_;
+    std::size_t i_ = 0;
+    std::size_t src_ = 0;
+    bool in_group_ = false;
+};
+
+}  // namespace
+
+bool is_dot_atom(std::string_view s) {
+    if (s.empty() || s.front() == '.' || s.back() == '.' ||
+        s.find("..") != std::string_view::npos) {
+        return false;
+    }
+    for (char c : s) {
+        if (c != '.' && !is_atext(c)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string address::all() const {
+    if (!valid) {
+        return text;
+    }
+    if (is_dot_atom(local_part)) {
+        return local_part + "@" + domain;
+    }
+    std::string out = "\"";
+    for (char c : local_part) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+        }
+        out += c;
+    }
+    return out + "\"@" + domain;
+}
+
+std::vector<address> parse_address_list(std::string_view value) {
+    std::vector<token> toks = lexer(value).run();
+    return list_parser(value, toks).run();
+}
+
+std::optional<address> parse_path(std::string_view path) {
+    path = trim_wsp(path);
+    if (path.empty() || path == "<>") {
+        return std::nullopt;
+    }
+    std::string_view inner = path;
+    if (inner.front() == '<' && inner.back() == '>') {
+        inner = trim_wsp(inner.substr(1, inner.size() - 2));
+    }
+    std::vector<token> toks = lexer(inner).run();
+    address a;
+    a.text = std::string(inner);
+    token_range r{toks.data(), toks.data() + toks.size()};
+    bool route_ok = skip_route(r);
+    parse_addr_spec(r, a);
+    a.valid = a.valid && route_ok;
+    return a;
+}
+
+}  // namespace sift::mail

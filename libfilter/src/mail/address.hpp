@@ -1,0 +1,50 @@
+// RFC 5322 §3.4 addresses, as Sieve's address and envelope tests see them
+// (RFC 5228 §2.7.4, §5.1). Parsing is lenient in what real mail gets wrong
+// and strict in what decides validity:
+//  - comments are dropped wherever they are, nested or not;
+//  - groups contribute their members; the group name is not an address;
+//  - obsolete routes ("<@a,@b:user@host>") are dropped;
+//  - a missing comma is tolerated after "<...>" and between two bare
+//    addr-specs ("a@x b@y");
+//  - "name@x <a@b>" (a spoofing favourite) is display name "name@x" and
+//    address a@b, not two addresses;
+//  - an address without '@', with an empty local part or domain, with an
+//    unterminated quoted string, or with stray specials is invalid: it keeps
+//    its text, and :localpart / :domain tests never match it (RFC 5228 §5.1).
+// The input is the unfolded header value. Encoded words are decoded in
+// display names here, so passing the raw (undecoded) value is the correct
+// order (RFC 2047 §6.2); an already decoded value works unless a decoded
+// display name contains ',', '<' or the like.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sift::mail {
+
+struct address {
+    std::string display_name;  // quotes removed, encoded words decoded
+    std::string local_part;    // unquoted, quoted-pairs resolved
+    std::string domain;        // as written: case kept, literals with brackets
+    std::string text;          // the mailbox as written, trimmed
+    bool valid = false;        // local_part and domain mean something only then
+
+    // local-part@domain, the local part quoted again when it is not a
+    // dot-atom ("john doe"@example.com), as RFC 5228 :all compares it; the
+    // text when the address is not valid.
+    std::string all() const;
+};
+
+std::vector<address> parse_address_list(std::string_view value);
+
+// An SMTP path (RFC 5321 §4.1.2): "<a@b>" or "a@b", a source route dropped.
+// std::nullopt for the null path ("" or "<>"); anything else that does not
+// parse comes back with valid == false.
+std::optional<address> parse_path(std::string_view path);
+
+// RFC 5322 dot-atom (8-bit allowed, RFC 6532).
+bool is_dot_atom(std::string_view s);
+
+}  // namespace sift::mail

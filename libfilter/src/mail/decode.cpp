@@ -1,0 +1,490 @@
+#include "mail/decode.hpp"
+
+#include "mail/header.hpp"
+
+#include <iconv.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+namespace sift::mail {
+
+namespace {
+
+constexpr std::string_view replacement = "\xEF\xBF\xBD";  // U+FFFD
+
+int hex_value(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    char l = ascii_lower(c);
+    return (l >= 'a' && l <= 'f') ? l - 'a' + 10 : -1;
+}
+
+// "XX" hex digits at s[i+1], s[i+2] (after a '=' or '%' at s[i]) as a byte.
+bool hex_pair(std::string_view s, std::size_t i, char& byte) {
+    if (i + 2 >= s.size()) {
+        return false;
+    }
+    int hi = hex_value(s[i + 1]);
+    int lo = hex_value(s[i + 2]);
+    if (hi < 0 || lo < 0) {
+        return false;
+    }
+    byte = static_cast<char>(hi * 16 + lo);
+    return true;
+}
+
+// -1 for characters outside the base64 alphabet.
+constexpr std::array<std::int8_t, 256> base64_table = [] {
+    std::array<std::int8_t, 256> t{};
+    t.fill(-1);
+    constexpr std::string_view alphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (std::size_t i = 0; i < alphabet.size(); ++i) {
+        t[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
+    }
+    return t;
+}();
+
+// Length of the valid UTF-8 sequence at s[i], or 0 (RFC 3629: no overlongs,
+// no surrogates, nothing above U+10FFFF).
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+    auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char c = at(i);
+    if (c < 0x80) {
+        return 1;
+    }
+    std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    if (n == 0 || c > 0xF4 || i + n > s.size()) {
+        return 0;
+    }
+    unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the 2nd byte
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+    if (at(i + 1) < lo || at(i + 1) > hi) {
+        return 0;
+    }
+    for (std::size_t k = 2; k < n; ++k) {
+        if ((at(i + k) & 0xC0) != 0x80) {
+            return 0;
+        }
+    }
+    return n;
+}
+
+bool is_utf8_alias(std::string_view charset) {
+    static constexpr std::string_view names[] = {"", "utf-8", "utf8", "us-ascii", "ascii"};
+    for (auto n : names) {
+        if (iequals(charset, n)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// A name from a message is handed to iconv_open only when it looks like a
+// charset name: glibc gives "//" suffixes and odd names special meanings.
+bool is_plausible_charset(std::string_view charset) {
+    if (charset.empty() || charset.size() > 40) {
+        return false;
+    }
+    for (char c : charset) {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '-' || c == '_' || c == '.' || c == ':' || c == '+';
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// iconv_open is slow (it loads gconv modules), and a descriptor is not safe
+// to share between threads, so each thread keeps a few open ones.
+class iconv_cache {
+public:
+    ~iconv_cache() {
+        for (auto& e : entries_) {
+            if (e.cd != invalid()) {
+                iconv_close(e.cd);
+            }
+        }
+    }
+
+    // invalid() when iconv does not know the charset.
+    iconv_t get(std::string_view charset) {
+        for (auto& e : entries_) {
+            if (iequals(e.name, charset)) {
+                return e.cd;
+            }
+        }
+        std::string name(charset);
+        iconv_t cd = iconv_open("UTF-8", name.c_str());
+        if (entries_.size() >= max_entries) {
+            if (entries_.front().cd != invalid()) {
+                iconv_close(entries_.front().cd);
+            }
+            entries_.erase(entries_.begin());
+        }
+        entries_.push_back({std::move(name), cd});
+        return cd;
+    }
+
+    static iconv_t invalid() { return reinterpret_cast<iconv_t>(-1); }
+
+private:
+    static constexpr std::size_t max_entries = 16;
+    struct entry {
+        std::string name;
+        iconv_t cd;
+    };
+    std::vector<entry> entries_;
+};
+
+void convert(iconv_t cd, std::string_view bytes, std::string& out) {
+    iconv(cd, nullptr, nullptr, nullptr, nullptr);  // back to the initial state
+    char* in = const_cast<char*>(bytes.data());      // iconv's API is not const-correct
+    std::size_t in_left = bytes.size();
+    std::array<char, 4096> buf;
+    while (true) {
+        char* o = buf.data();
+        std::size_t o_left = buf.size();
+        std::size_t r = in_left ? iconv(cd, &in, &in_left, &o, &o_left)
+                                : iconv(cd, nullptr, nullptr, &o, &o_left);
+        out.append(buf.data(), o - buf.data());
+        if (r != static_cast<std::size_t>(-1)) {
+            if (in_left == 0 && o != buf.data()) {
+                continue;  // the flush may have more shift sequences to write
+            }
+            if (in_left == 0) {
+                return;
+            }
+            continue;
+        }
+        if (errno == E2BIG) {
+            continue;
+        }
+        out += replacement;
+        if (errno != EILSEQ || in_left == 0) {
+            return;  // EINVAL: an incomplete sequence at the end
+        }
+        ++in;
+        --in_left;
+    }
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view bytes) noexcept {
+    for (std::size_t i = 0; i < bytes.size();) {
+        std::size_t n = utf8_sequence(bytes, i);
+        if (n == 0) {
+            return false;
+        }
+        i += n;
+    }
+    return true;
+}
+
+void append_valid_utf8(std::string_view bytes, std::string& out) {
+    std::size_t run = 0;  // start of the valid run not yet copied
+    for (std::size_t i = 0; i < bytes.size();) {
+        std::size_t n = utf8_sequence(bytes, i);
+        if (n == 0) {
+            out.append(bytes.substr(run, i - run));
+            out += replacement;
+            run = ++i;
+        } else {
+            i += n;
+        }
+    }
+    out.append(bytes.substr(run));
+}
+
+void append_utf8(std::string_view bytes, std::string_view charset, std::string& out) {
+    if (!is_utf8_alias(charset) && is_plausible_charset(charset)) {
+        thread_local iconv_cache cache;
+        iconv_t cd = cache.get(charset);
+        if (cd != iconv_cache::invalid()) {
+            convert(cd, bytes, out);
+            return;
+        }
+    }
+    append_valid_utf8(bytes, out);
+}
+
+std::string to_utf8(std::string_view bytes, std::string_view charset) {
+    std::string out;
+    out.reserve(bytes.size());
+    append_utf8(bytes, charset, out);
+    return out;
+}
+
+void append_base64_decoded(std::string_view in, std::string& out) {
+    std::uint32_t acc = 0;
+    int n = 0;
+    auto flush_partial = [&] {
+        // 2 symbols carry one octet, 3 carry two; 1 carries nothing whole.
+        if (n == 2) {
+            out += static_cast<char>(acc >> 4);
+        } else if (n == 3) {
+            out += static_cast<char>(acc >> 10);
+            out += static_cast<char>((acc >> 2) & 0xFF);
+        }
+        acc = 0;
+        n = 0;
+    };
+    for (char c : in) {
+        int v = base64_table[static_cast<unsigned char>(c)];
+        if (c == '=') {
+            flush_partial();
+            continue;
+        }
+        if (v < 0) {
+            continue;
+        }
+        acc = (acc << 6) | static_cast<std::uint32_t>(v);
+        if (++n == 4) {
+            out += static_cast<char>(acc >> 16);
+            out += static_cast<char>((acc >> 8) & 0xFF);
+            out += static_cast<char>(acc & 0xFF);
+            acc = 0;
+            n = 0;
+        }
+    }
+    flush_partial();
+}
+
+namespace {
+
+// One line of quoted-printable text, without its line ending; returns false
+// when it ended in a soft line break.
+bool append_qp_line(std::string_view ln, std::string& out) {
+    while (!ln.empty() && is_wsp(ln.back())) {
+        ln.remove_suffix(1);
+    }
+    bool soft = !ln.empty() && ln.back() == '=';
+    if (soft) {
+        ln.remove_suffix(1);
+    }
+    for (std::size_t i = 0; i < ln.size(); ++i) {
+        char byte = 0;
+        if (ln[i] == '=' && hex_pair(ln, i, byte)) {
+            out += byte;
+            i += 2;
+        } else {
+            out += ln[i];
+        }
+    }
+    return !soft;
+}
+
+}  // namespace
+
+void append_qp_decoded(std::string_view in, std::string& out) {
+    std::size_t pos = 0;
+    while (pos < in.size()) {
+        std::size_t lf = in.find('\n', pos);
+        std::size_t end = lf == std::string_view::npos ? in.size() : lf;
+        std::size_t content_end = (end > pos && in[end - 1] == '\r') ? end - 1 : end;
+        bool hard = append_qp_line(in.substr(pos, content_end - pos), out);
+        if (hard && lf != std::string_view::npos) {
+            out.append(in.substr(content_end, lf + 1 - content_end));
+        }
+        pos = lf == std::string_view::npos ? in.size() : lf + 1;
+    }
+}
+
+void append_percent_decoded(std::string_view in, std::string& out) {
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        char byte = 0;
+        if (in[i] == '%' && hex_pair(in, i, byte)) {
+            out += byte;
+            i += 2;
+        } else {
+            out += in[i];
+        }
+    }
+}
+
+std::string_view unfold(std::string_view value, std::string& scratch) {
+    if (value.find_first_of("\r\n") == std::string_view::npos) {
+        return trim_wsp(value);
+    }
+    scratch.clear();
+    for (char c : value) {
+        if (c != '\r' && c != '\n') {
+            scratch += c;
+        }
+    }
+    return trim_wsp(scratch);
+}
+
+std::string unfold(std::string_view value) {
+    std::string scratch;
+    return std::string(unfold(value, scratch));
+}
+
+namespace {
+
+struct encoded_word {
+    std::string_view charset;  // without an RFC 2231 "*language" suffix
+    std::string bytes;         // decoded, still in `charset`
+    std::size_t end = 0;       // just after the closing "?="
+};
+
+bool is_token_char(char c) {
+    return c > ' ' && c < 127 && c != '?';
+}
+
+void append_q_decoded(std::string_view text, std::string& out) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char byte = 0;
+        if (text[i] == '_') {
+            out += ' ';
+        } else if (text[i] == '=' && hex_pair(text, i, byte)) {
+            out += byte;
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+}
+
+bool is_base64_text(std::string_view text) {
+    for (char c : text) {
+        if (c != '=' && base64_table[static_cast<unsigned char>(c)] < 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Parses "=?charset?X?text?=" at s[pos]; false leaves the text as written.
+bool parse_encoded_word(std::string_view s, std::size_t pos, encoded_word& w) {
+    if (s.substr(pos, 2) != "=?") {
+        return false;
+    }
+    std::size_t cs_begin = pos + 2;
+    std::size_t q1 = cs_begin;
+    while (q1 < s.size() && is_token_char(s[q1])) {
+        ++q1;
+    }
+    if (q1 == cs_begin || q1 + 2 >= s.size() || s[q1] != '?' || s[q1 + 2] != '?') {
+        return false;
+    }
+    char enc = ascii_lower(s[q1 + 1]);
+    std::size_t text_begin = q1 + 3;
+    std::size_t q2 = text_begin;
+    while (q2 < s.size() && is_token_char(s[q2])) {
+        ++q2;
+    }
+    if (q2 + 1 >= s.size() || s[q2] != '?' || s[q2 + 1] != '=') {
+        return false;
+    }
+    std::string_view text = s.substr(text_begin, q2 - text_begin);
+    w.bytes.clear();
+    if (enc == 'q') {
+        append_q_decoded(text, w.bytes);
+    } else if (enc == 'b' && is_base64_text(text)) {
+        append_base64_decoded(text, w.bytes);
+    } else {
+        return false;
+    }
+    w.charset = s.substr(cs_begin, q1 - cs_begin);
+    w.charset = w.charset.substr(0, w.charset.find('*'));
+    w.end = q2 + 2;
+    return true;
+}
+
+// Decoded words waiting to be converted: adjacent words of one charset are
+// converted together, so a character split between them survives.
+class word_joiner {
+public:
+    explicit word_joiner(std::string& out) : out_(out) {}
+
+    void add(const encoded_word& w) {
+        if (!iequals(w.charset, charset_)) {
+            flush();
+            charset_ = w.charset;
+        }
+        bytes_ += w.bytes;
+    }
+
+    void flush() {
+        if (!bytes_.empty()) {
+            append_utf8(bytes_, charset_, out_);
+            bytes_.clear();
+        }
+        charset_ = {};
+    }
+
+private:
+    std::string& out_;
+    std::string_view charset_;
+    std::string bytes_;
+};
+
+}  // namespace
+
+std::string decode_encoded_words(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    word_joiner joiner(out);
+    encoded_word w;
+    bool after_word = false;
+    std::string_view held_ws;  // whitespace after a word, dropped if a word follows
+    std::size_t i = 0;
+    while (i < s.size()) {
+        if (s[i] == '=' && parse_encoded_word(s, i, w)) {
+            joiner.add(w);
+            after_word = true;
+            held_ws = {};
+            i = w.end;
+            continue;
+        }
+        if (after_word && is_wsp(s[i]) && held_ws.empty()) {
+            std::size_t e = i;
+            while (e < s.size() && is_wsp(s[e])) {
+                ++e;
+            }
+            held_ws = s.substr(i, e - i);
+            i = e;
+            continue;
+        }
+        joiner.flush();
+        out += held_ws;
+        held_ws = {};
+        after_word = false;
+        std::size_t next = s.find("=?", i + 1);
+        std::size_t stop = next == std::string_view::npos ? s.size() : next;
+        out.append(s.substr(i, stop - i));
+        i = stop;
+    }
+    joiner.flush();
+    out += held_ws;
+    return out;
+}
+
+std::string_view decode_header(std::string_view value, std::string& scratch) {
+    std::string_view u = unfold(value, scratch);
+    if (u.find("=?") == std::string_view::npos) {
+        return u;
+    }
+    std::string decoded = decode_encoded_words(u);
+    scratch = std::move(decoded);
+    return scratch;
+}
+
+std::string decode_header(std::string_view value) {
+    std::string scratch;
+    return std::string(decode_header(value, scratch));
+}
+
+}  // namespace sift::mail

@@ -1,0 +1,148 @@
+#include "mail/header.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace sift::mail {
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+    if (a.size() != b.size()) {
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (ascii_lower(a[i]) != ascii_lower(b[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+std::string_view trim_wsp(std::string_view s) noexcept {
+    while (!s.empty() && is_wsp(s.front())) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && is_wsp(s.back())) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+namespace {
+
+// One line: [begin, end) is its content, `next` where the following starts.
+// Only LF ends a line; a CR counts as part of the ending only right before it.
+struct line {
+    std::size_t begin, end, next;
+};
+
+line line_at(std::string_view text, std::size_t pos) {
+    const void* nl = std::memchr(text.data() + pos, '\n', text.size() - pos);
+    if (nl == nullptr) {
+        return {pos, text.size(), text.size()};
+    }
+    std::size_t lf = static_cast<const char*>(nl) - text.data();
+    std::size_t end = (lf > pos && text[lf - 1] == '\r') ? lf - 1 : lf;
+    return {pos, end, lf + 1};
+}
+
+// RFC 5322 ftext: printable US-ASCII except the colon.
+bool is_field_name(std::string_view name) {
+    if (name.empty()) {
+        return false;
+    }
+    for (char c : name) {
+        if (c < 33 || c > 126) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// Where the value of a field line starts (just after the colon), or npos when
+// the line does not start a field.
+std::size_t field_value_start(std::string_view text, line ln, std::string_view& name) {
+    std::string_view content = text.substr(ln.begin, ln.end - ln.begin);
+    std::size_t colon = content.find(':');
+    if (colon == std::string_view::npos) {
+        return std::string_view::npos;
+    }
+    std::string_view n = content.substr(0, colon);
+    while (!n.empty() && is_wsp(n.back())) {
+        n.remove_suffix(1);
+    }
+    if (!is_field_name(n)) {
+        return std::string_view::npos;
+    }
+    name = n;
+    return ln.begin + colon + 1;
+}
+
+class block_splitter {
+public:
+    block_splitter(std::string_view text, header_limits limits, std::vector<header_field>& out)
+        : text_(text), limits_(limits), out_(out) {}
+
+    std::size_t run() {
+        std::size_t pos = 0;
+        while (pos < text_.size()) {
+            line ln = line_at(text_, pos);
+            if (ln.end == ln.begin) {  // the blank line
+                flush();
+                return ln.next;
+            }
+            if (is_wsp(text_[pos]) && open_) {
+                value_end_ = ln.end;
+            } else if (!start_field(ln)) {
+                flush();
+                return pos;  // not a header line: the body starts here
+            }
+            pos = ln.next;
+        }
+        flush();
+        return text_.size();
+    }
+
+private:
+    bool start_field(line ln) {
+        std::string_view name;
+        std::size_t value = field_value_start(text_, ln, name);
+        if (value == std::string_view::npos) {
+            return false;
+        }
+        flush();
+        open_ = true;
+        name_ = name;
+        value_begin_ = value;
+        value_end_ = ln.end;
+        return true;
+    }
+
+    void flush() {
+        if (!open_) {
+            return;
+        }
+        open_ = false;
+        if (out_.size() >= limits_.max_fields) {
+            return;
+        }
+        std::size_t len = std::min(value_end_ - value_begin_, limits_.max_field_bytes);
+        out_.push_back(make_field(name_, text_.substr(value_begin_, len)));
+    }
+
+    std::string_view text_;
+    header_limits limits_;
+    std::vector<header_field>& out_;
+    bool open_ = false;
+    std::string_view name_;
+    std::size_t value_begin_ = 0;
+    std::size_t value_end_ = 0;
+};
+
+}  // namespace
+
+std::size_t split_header_block(std::string_view text, header_limits limits,
+                               std::vector<header_field>& out) {
+    return block_splitter(text, limits, out).run();
+}
+
+}  // namespace sift::mail

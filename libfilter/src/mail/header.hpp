@@ -1,0 +1,70 @@
+// Header fields over a raw buffer (RFC 5322 §2.2, §3.6): splitting a header
+// block into fields, and the ASCII case-insensitive name handling that every
+// lookup uses. Nothing here allocates per lookup or depends on the locale.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+namespace sift::mail {
+
+struct header_field {
+    std::string_view name;   // as written, without the colon
+    std::string_view value;  // raw field body after the colon, folding kept,
+                             // without the final line ending
+    std::uint32_t key = 0;   // name_key(name): lets a lookup skip most fields
+                             // without comparing names
+};
+
+constexpr char ascii_lower(char c) noexcept {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+constexpr bool is_wsp(char c) noexcept { return c == ' ' || c == '\t'; }
+
+bool iequals(std::string_view a, std::string_view b) noexcept;
+
+// A cheap case-insensitive hash (FNV-1a over the lower-cased bytes).
+constexpr std::uint32_t name_key(std::string_view name) noexcept {
+    std::uint32_t h = 2166136261u;
+    for (char c : name) {
+        h = (h ^ static_cast<unsigned char>(ascii_lower(c))) * 16777619u;
+    }
+    return h;
+}
+
+inline header_field make_field(std::string_view name, std::string_view value) noexcept {
+    return {name, value, name_key(name)};
+}
+
+inline bool has_name(const header_field& f, std::string_view name, std::uint32_t key) noexcept {
+    return f.key == key && iequals(f.name, name);
+}
+
+std::string_view trim_wsp(std::string_view s) noexcept;
+
+struct header_limits {
+    std::size_t max_fields;
+    std::size_t max_field_bytes;
+};
+
+// Splits the header block at the start of `text` into fields (appended to
+// `out`, at most max_fields of them; the rest is scanned but not indexed) and
+// returns the offset of the body in `text`. Best effort, the way an MTA reads
+// a message:
+//  - the block ends at the first empty line, which is not part of the body;
+//  - a line that is neither "name:" nor a continuation (starts with WSP) ends
+//    the block too and starts the body, as Postfix does when it inserts the
+//    missing blank line; so a message whose first line is not a field has no
+//    header fields and is all body;
+//  - a block that runs to the end of the text has an empty body;
+//  - a field name is 1*(printable ASCII except ':'); WSP before the colon
+//    (RFC 5322 obs-optional) is tolerated and not part of the name;
+//  - a value longer than max_field_bytes is cut there (the field still ends
+//    where its last continuation line ends).
+std::size_t split_header_block(std::string_view text, header_limits limits,
+                               std::vector<header_field>& out);
+
+}  // namespace sift::mail

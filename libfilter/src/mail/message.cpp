@@ -1,0 +1,168 @@
+#include "mail/message.hpp"
+
+#include <algorithm>
+
+namespace sift::mail {
+
+namespace {
+
+std::string_view moved_view(std::string_view v, const char* old_base, const char* new_base) {
+    return v.data() == nullptr ? v : std::string_view(new_base + (v.data() - old_base), v.size());
+}
+
+void rebase_part(mime_part& p, const char* old_base, const char* new_base) {
+    for (header_field& f : p.headers) {
+        f.name = moved_view(f.name, old_base, new_base);
+        f.value = moved_view(f.value, old_base, new_base);
+    }
+    p.raw = moved_view(p.raw, old_base, new_base);
+    p.body = moved_view(p.body, old_base, new_base);
+    for (mime_part& c : p.children) {
+        rebase_part(c, old_base, new_base);
+    }
+}
+
+}  // namespace
+
+message::message(message_limits limits)
+    : limits_(limits), mime_(std::make_unique<mime_cache>()) {}
+
+message::~message() = default;
+
+message::message(message&& other) noexcept { take(other); }
+
+message& message::operator=(message&& other) noexcept {
+    if (this != &other) {
+        take(other);
+    }
+    return *this;
+}
+
+void message::take(message& other) noexcept {
+    limits_ = other.limits_;
+    headers_done_ = other.headers_done_;
+    body_offset_ = other.body_offset_;
+    headers_ = std::move(other.headers_);
+    mime_ = std::move(other.mime_);
+    const char* old_base = other.raw_.data();
+    raw_ = std::move(other.raw_);
+    if (raw_.data() != old_base) {
+        rebase(old_base);  // the bytes lived inside `other` (SSO) and were copied
+    }
+    other.raw_.clear();
+    other.headers_.clear();
+    other.headers_done_ = false;
+    other.body_offset_ = 0;
+}
+
+message message::parse(std::string raw, message_limits limits) {
+    message m(limits);
+    m.raw_ = std::move(raw);
+    m.body_offset_ = split_header_block(
+        m.raw_, {limits.max_headers, limits.max_header_bytes}, m.headers_);
+    m.headers_done_ = true;
+    return m;
+}
+
+// Views are moved from old_base to raw_.data(); the old bytes must still
+// be alive, since the offsets are taken against them.
+void message::rebase(const char* old_base) {
+    const char* new_base = raw_.data();
+    for (header_field& f : headers_) {
+        f.name = moved_view(f.name, old_base, new_base);
+        f.value = moved_view(f.value, old_base, new_base);
+    }
+    if (mime_ && mime_->built) {
+        rebase_part(mime_->root, old_base, new_base);
+    }
+}
+
+void message::drop_mime() {
+    if (!mime_ || mime_->built) {
+        mime_ = std::make_unique<mime_cache>();
+    }
+}
+
+void message::append_raw(std::string_view text) {
+    drop_mime();
+    if (raw_.capacity() - raw_.size() >= text.size()) {
+        raw_.append(text);
+        return;
+    }
+    // Grow by hand, so the old bytes are still there to re-base against.
+    std::string grown;
+    grown.reserve(std::max(raw_.capacity() * 2, raw_.size() + text.size()));
+    grown.append(raw_).append(text);
+    std::swap(raw_, grown);
+    rebase(grown.data());
+}
+
+void message::add_header(std::string_view name, std::string_view value) {
+    if (headers_done_) {
+        return;
+    }
+    std::size_t name_at = raw_.size();
+    append_raw(name);
+    append_raw(":");
+    std::size_t value_at = raw_.size();
+    append_raw(value);
+    append_raw("\r\n");
+    if (headers_.size() < limits_.max_headers) {
+        std::string_view r = raw_;
+        std::size_t len = std::min(value.size(), limits_.max_header_bytes);
+        headers_.push_back(make_field(r.substr(name_at, name.size()), r.substr(value_at, len)));
+    }
+}
+
+void message::end_headers() {
+    if (headers_done_) {
+        return;
+    }
+    append_raw("\r\n");
+    headers_done_ = true;
+    body_offset_ = raw_.size();
+}
+
+void message::append_body(std::string_view chunk) {
+    end_headers();
+    append_raw(chunk);
+}
+
+std::string_view message::body() const {
+    return headers_done_ ? std::string_view(raw_).substr(body_offset_) : std::string_view();
+}
+
+std::vector<const header_field*> message::find(std::string_view name) const {
+    std::vector<const header_field*> out;
+    for_each(name, [&](const header_field& f) { out.push_back(&f); });
+    return out;
+}
+
+const header_field* message::first(std::string_view name) const {
+    const header_field* found = nullptr;
+    for_each(name, [&](const header_field& f) {
+        found = &f;
+        return false;
+    });
+    return found;
+}
+
+std::size_t message::count(std::string_view name) const {
+    std::size_t n = 0;
+    for_each(name, [&](const header_field&) { ++n; });
+    return n;
+}
+
+const mime_part& message::mime() const {
+    if (!mime_) {
+        static const mime_part empty;  // only a moved-from message has no cache
+        return empty;
+    }
+    std::call_once(mime_->once, [this] {
+        mime_->root = parse_mime(raw_, limits_);
+        mime_->built = true;
+    });
+    return mime_->root;
+}
+
+}  // namespace sift::mail

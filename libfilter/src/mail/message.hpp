@@ -1,0 +1,130 @@
+// The message model behind sift::message: a raw buffer and indexes over it.
+// Header fields are string_views into the buffer (zero-copy); unfolding and
+// RFC 2047 decoding happen only when a test asks.
+//
+// Threads: the header index is built by the non-const members (parse,
+// add_header, end_headers), never by a const one, and the MIME tree is built
+// once under std::call_once; so any number of threads may call const members
+// of a message nobody is modifying.
+//
+// Moves keep every view valid: the buffer's heap block moves with the
+// string, and a buffer short enough to live inside the string object (SSO)
+// is re-based explicitly. Appending re-bases the views when the buffer
+// grows and drops a MIME tree built earlier.
+#pragma once
+
+#include "mail/address.hpp"
+#include "mail/decode.hpp"
+#include "mail/header.hpp"
+#include "mail/mime.hpp"
+
+#include <sift/options.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace sift::mail {
+
+class message {
+public:
+    explicit message(message_limits limits = {});
+    ~message();
+    message(message&& other) noexcept;
+    message& operator=(message&& other) noexcept;
+    message(const message&) = delete;
+    message& operator=(const message&) = delete;
+
+    // The whole message; the header index is built here. See
+    // split_header_block() for how malformed header blocks are read.
+    static message parse(std::string raw, message_limits limits = {});
+
+    // Incremental building (see sift::message). add_header appends
+    // name ":" value CRLF, `value` as given (libmilter strips the space
+    // after the colon unless asked not to; either way unfold() trims it);
+    // it is ignored once the headers are complete. append_body completes
+    // the headers first if end_headers was not called.
+    void add_header(std::string_view name, std::string_view value);
+    void end_headers();
+    void append_body(std::string_view chunk);
+    bool headers_complete() const { return headers_done_; }
+
+    std::string_view raw() const { return raw_; }
+    std::string_view body() const;  // raw body after the blank line
+    std::uint64_t size() const { return raw_.size(); }
+
+    // All fields in order, up to limits.max_headers.
+    const std::vector<header_field>& headers() const { return headers_; }
+    // Fields whose name equals `name` case-insensitively, in message order.
+    // Allocates; for_each / first are the allocation-free forms.
+    std::vector<const header_field*> find(std::string_view name) const;
+    // Calls f(const header_field&) for each field named `name`, in order.
+    // When f returns bool, false stops the walk; for_each then returns false.
+    template <class F>
+    bool for_each(std::string_view name, F&& f) const;
+    // The first field named `name`, or nullptr.
+    const header_field* first(std::string_view name) const;
+    std::size_t count(std::string_view name) const;
+
+    // The field body unfolded (CRLF/LF + WSP -> WSP), leading and trailing
+    // whitespace removed. This is what RFC 5228 header tests compare. The
+    // scratch forms return a view into `value` or `scratch` (see decode.hpp).
+    static std::string unfold(std::string_view value) { return mail::unfold(value); }
+    static std::string_view unfold(std::string_view value, std::string& scratch) {
+        return mail::unfold(value, scratch);
+    }
+    // unfold() then RFC 2047 encoded words decoded to UTF-8 (via iconv;
+    // undecodable words stay as written).
+    static std::string decode(std::string_view value) { return decode_header(value); }
+    static std::string_view decode(std::string_view value, std::string& scratch) {
+        return decode_header(value, scratch);
+    }
+
+    // The MIME tree, parsed on first use, bounded by the limits.
+    const mime_part& mime() const;
+
+    const message_limits& limits() const { return limits_; }
+
+private:
+    struct mime_cache {
+        std::once_flag once;
+        mime_part root;
+        bool built = false;
+    };
+
+    void take(message& other) noexcept;
+    void append_raw(std::string_view text);
+    void rebase(const char* old_base);
+    void drop_mime();
+
+    message_limits limits_;
+    std::string raw_;
+    bool headers_done_ = false;
+    std::vector<header_field> headers_;
+    std::size_t body_offset_ = 0;
+    std::unique_ptr<mime_cache> mime_;
+};
+
+template <class F>
+bool message::for_each(std::string_view name, F&& f) const {
+    std::uint32_t key = name_key(name);
+    for (const header_field& h : headers_) {
+        if (!has_name(h, name, key)) {
+            continue;
+        }
+        if constexpr (std::is_same_v<std::invoke_result_t<F&, const header_field&>, bool>) {
+            if (!f(h)) {
+                return false;
+            }
+        } else {
+            f(h);
+        }
+    }
+    return true;
+}
+
+}  // namespace sift::mail

@@ -1,0 +1,493 @@
+#include "mail/mime.hpp"
+
+#include <algorithm>
+#include <optional>
+
+namespace sift::mail {
+
+namespace {
+
+// Recursion is bounded by max_mime_depth; this caps it whatever the
+// configuration says, so a careless limit cannot exhaust a thread's stack.
+constexpr unsigned hard_depth_cap = 256;
+
+// RFC 2045 tspecials, plus space and controls, end a token.
+bool is_token_char(char c) {
+    constexpr std::string_view tspecials = "()<>@,;:\\\"/[]?=";
+    auto u = static_cast<unsigned char>(c);
+    return u > ' ' && u != 127 && tspecials.find(c) == std::string_view::npos;
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) {
+        c = ascii_lower(c);
+    }
+    return out;
+}
+
+// A reader for structured MIME fields: tokens, quoted strings and comments
+// (RFC 2045 §5.1, RFC 822 §3.3), folding treated as whitespace.
+class field_lexer {
+public:
+    explicit field_lexer(std::string_view s) : s_(s) {}
+
+    bool at_end() const { return i_ >= s_.size(); }
+    char peek() const { return at_end() ? '\0' : s_[i_]; }
+
+    bool eat(char c) {
+        if (peek() != c || at_end()) {
+            return false;
+        }
+        ++i_;
+        return true;
+    }
+
+    void skip_cfws() {
+        while (!at_end()) {
+            char c = s_[i_];
+            if (is_wsp(c) || c == '\r' || c == '\n') {
+                ++i_;
+            } else if (c == '(') {
+                skip_comment();
+            } else {
+                return;
+            }
+        }
+    }
+
+    std::string_view token() {
+        std::size_t b = i_;
+        while (!at_end() && is_token_char(s_[i_])) {
+            ++i_;
+        }
+        return s_.substr(b, i_ - b);
+    }
+
+    // After the opening quote; an unterminated string runs to the end.
+    std::string quoted() {
+        std::string out;
+        ++i_;
+        while (!at_end() && s_[i_] != '"') {
+            char c = s_[i_++];
+            if (c == '\\' && !at_end()) {
+                out += s_[i_++];
+            } else if (c != '\r' && c != '\n') {
+                out += c;
+            }
+        }
+        i_ = std::min(i_ + 1, s_.size());
+        return out;
+    }
+
+    // Real mail has unquoted values with spaces ("name=my file.exe"): the
+    // value runs to the next ';', less a trailing comment.
+    std::string unquoted() {
+        std::size_t b = i_;
+        std::size_t e = s_.find(';', b);
+        e = e == std::string_view::npos ? s_.size() : e;
+        i_ = e;
+        std::string_view v = s_.substr(b, e - b);
+        std::size_t comment = v.find_first_of("(");
+        if (comment != std::string_view::npos && comment > 0 && is_wsp(v[comment - 1])) {
+            v = v.substr(0, comment);
+        }
+        std::string out;
+        for (char c : trim_wsp(v)) {
+            if (c != '\r' && c != '\n') {
+                out += c;
+            }
+        }
+        return std::string(trim_wsp(out));
+    }
+
+    void skip_past(char c) {
+        std::size_t p = s_.find(c, i_);
+        i_ = p == std::string_view::npos ? s_.size() : p;
+    }
+
+private:
+    void skip_comment() {
+        int depth = 0;
+        while (!at_end()) {
+            char c = s_[i_++];
+            if (c == '\\' && !at_end()) {
+                ++i_;
+            } else if (c == '(') {
+                ++depth;
+            } else if (c == ')' && --depth == 0) {
+                return;
+            }
+        }
+    }
+
+    std::string_view s_;
+    std::size_t i_ = 0;
+};
+
+// One "name=value" as written, with its RFC 2231 marks taken apart.
+struct raw_param {
+    std::string base;   // lower-cased name without "*..."
+    int segment = -1;   // continuation number, -1 when not continued
+    bool extended = false;
+    std::string value;
+};
+
+raw_param split_param_name(std::string_view name, std::string value) {
+    raw_param p{lower(name), -1, false, std::move(value)};
+    std::size_t star = name.find('*');
+    if (star == std::string_view::npos || star == 0) {
+        return p;
+    }
+    std::string_view rest = name.substr(star + 1);
+    bool extended = !rest.empty() && rest.back() == '*';
+    std::string_view digits = extended ? rest.substr(0, rest.size() - 1) : rest;
+    if (rest.empty()) {
+        extended = true;  // "name*="
+    } else if (digits.empty() || digits.size() > 4 ||
+               !std::all_of(digits.begin(), digits.end(),
+                            [](char c) { return c >= '0' && c <= '9'; })) {
+        return p;  // not RFC 2231 after all: keep the name as written
+    }
+    p.base = lower(name.substr(0, star));
+    p.extended = extended;
+    p.segment = digits.empty() ? -1 : std::stoi(std::string(digits));
+    return p;
+}
+
+std::vector<raw_param> read_raw_params(field_lexer& lx) {
+    std::vector<raw_param> out;
+    while (true) {
+        lx.skip_cfws();
+        if (lx.at_end()) {
+            return out;
+        }
+        if (!lx.eat(';')) {
+            lx.skip_past(';');  // junk between parameters
+            continue;
+        }
+        lx.skip_cfws();
+        std::string_view name = lx.token();
+        lx.skip_cfws();
+        if (name.empty() || !lx.eat('=')) {
+            continue;
+        }
+        lx.skip_cfws();
+        std::string value = lx.peek() == '"' ? lx.quoted() : lx.unquoted();
+        out.push_back(split_param_name(name, std::move(value)));
+    }
+}
+
+// RFC 2231 §4: "charset'language'%XX..." in the first extended segment.
+void append_extended(std::string_view v, bool first, std::string& charset, std::string& bytes) {
+    if (first) {
+        std::size_t q1 = v.find('\'');
+        std::size_t q2 = q1 == std::string_view::npos ? q1 : v.find('\'', q1 + 1);
+        if (q2 != std::string_view::npos) {
+            charset = std::string(v.substr(0, q1));
+            v = v.substr(q2 + 1);
+        }
+    }
+    append_percent_decoded(v, bytes);
+}
+
+// Joins the segments of one parameter (RFC 2231 §3: in order from 0, up to
+// the first missing number) and converts the result to UTF-8.
+std::string assemble(std::vector<const raw_param*> segs) {
+    std::sort(segs.begin(), segs.end(),
+              [](const raw_param* a, const raw_param* b) { return a->segment < b->segment; });
+    std::string charset, bytes;
+    bool any_extended = false;
+    int expected = segs.front()->segment < 0 ? -1 : 0;
+    for (const raw_param* s : segs) {
+        if (s->segment != expected) {
+            break;
+        }
+        if (s->extended) {
+            append_extended(s->value, s == segs.front(), charset, bytes);
+            any_extended = true;
+        } else {
+            bytes += s->value;
+        }
+        if (expected < 0) {
+            break;
+        }
+        ++expected;
+    }
+    return any_extended ? to_utf8(bytes, charset) : bytes;
+}
+
+// Which form of a parameter wins when several are given: "name*", then
+// "name*0...", then plain "name".
+int form_rank(const raw_param& p) {
+    return p.segment < 0 ? (p.extended ? 0 : 2) : 1;
+}
+
+mime_params combine_params(const std::vector<raw_param>& raw) {
+    mime_params out;
+    for (const raw_param& p : raw) {
+        if (find_param(out, p.base) != nullptr) {
+            continue;
+        }
+        int best = 3;
+        for (const raw_param& q : raw) {
+            if (q.base == p.base) {
+                best = std::min(best, form_rank(q));
+            }
+        }
+        std::vector<const raw_param*> segs;
+        for (const raw_param& q : raw) {
+            if (q.base == p.base && form_rank(q) == best) {
+                segs.push_back(&q);
+            }
+        }
+        out.push_back({p.base, assemble(std::move(segs))});
+    }
+    return out;
+}
+
+}  // namespace
+
+const mime_param* find_param(const mime_params& params, std::string_view name) {
+    for (const mime_param& p : params) {
+        if (iequals(p.name, name)) {
+            return &p;
+        }
+    }
+    return nullptr;
+}
+
+content_type parse_content_type(std::string_view value) {
+    content_type ct;
+    field_lexer lx(value);
+    lx.skip_cfws();
+    std::string_view type = lx.token();
+    lx.skip_cfws();
+    if (type.empty() || !lx.eat('/')) {
+        return ct;
+    }
+    lx.skip_cfws();
+    std::string_view subtype = lx.token();
+    if (subtype.empty()) {
+        return ct;
+    }
+    ct.type = lower(type);
+    ct.subtype = lower(subtype);
+    ct.params = combine_params(read_raw_params(lx));
+    return ct;
+}
+
+content_disposition parse_content_disposition(std::string_view value) {
+    content_disposition cd;
+    field_lexer lx(value);
+    lx.skip_cfws();
+    cd.type = lower(lx.token());
+    cd.params = combine_params(read_raw_params(lx));
+    return cd;
+}
+
+const header_field* mime_part::header(std::string_view name) const {
+    std::uint32_t key = name_key(name);
+    for (const header_field& f : headers) {
+        if (has_name(f, name, key)) {
+            return &f;
+        }
+    }
+    return nullptr;
+}
+
+std::string_view mime_part::param(std::string_view name) const {
+    const mime_param* p = find_param(params, name);
+    return p ? std::string_view(p->value) : std::string_view();
+}
+
+std::string_view mime_part::charset() const {
+    const mime_param* p = find_param(params, "charset");
+    if (p != nullptr) {
+        return p->value;
+    }
+    return type == "text" ? "us-ascii" : "";
+}
+
+namespace {
+
+struct delimiter {
+    std::size_t line_start = 0;  // where "--boundary" starts
+    std::size_t next = 0;        // just after the delimiter line
+    bool close = false;
+};
+
+// RFC 2046 §5.1.1: a delimiter line is "--" boundary ["--"] then transport
+// padding; it has to start a line.
+std::optional<delimiter> find_delimiter(std::string_view body, std::string_view dash_boundary,
+                                        std::size_t from) {
+    for (std::size_t p = body.find(dash_boundary, from); p != std::string_view::npos;
+         p = body.find(dash_boundary, p + 1)) {
+        if (p != 0 && body[p - 1] != '\n') {
+            continue;
+        }
+        std::size_t q = p + dash_boundary.size();
+        bool close = body.substr(q, 2) == "--";
+        q += close ? 2 : 0;
+        while (q < body.size() && (is_wsp(body[q]) || body[q] == '\r')) {
+            ++q;
+        }
+        if (q < body.size() && body[q] != '\n') {
+            continue;  // more text on the line: another boundary, or content
+        }
+        return delimiter{p, std::min(q + 1, body.size()), close};
+    }
+    return std::nullopt;
+}
+
+// The line break before a delimiter belongs to the delimiter.
+std::size_t content_end(std::string_view body, std::size_t start, std::size_t line_start) {
+    std::size_t end = line_start;
+    if (end > start && body[end - 1] == '\n') {
+        --end;
+        if (end > start && body[end - 1] == '\r') {
+            --end;
+        }
+    }
+    return end;
+}
+
+bool is_identity_encoding(std::string_view enc) {
+    return enc == "7bit" || enc == "8bit" || enc == "binary";
+}
+
+class tree_builder {
+public:
+    explicit tree_builder(const message_limits& limits)
+        : limits_(limits),
+          max_depth_(std::min(limits.max_mime_depth, hard_depth_cap)),
+          parts_left_(limits.max_mime_parts > 0 ? limits.max_mime_parts - 1 : 0) {}
+
+    void parse(mime_part& p, std::string_view raw, bool in_digest, unsigned depth) {
+        p.raw = raw;
+        p.depth = depth;
+        std::size_t body = split_header_block(
+            raw, {limits_.max_headers, limits_.max_header_bytes}, p.headers);
+        p.body = raw.substr(body);
+        read_fields(p, in_digest);
+        bool rfc822 = p.type == "message" && (p.subtype == "rfc822" || p.subtype == "global") &&
+                      is_identity_encoding(p.encoding);
+        if (!p.is_multipart() && !rfc822) {
+            return;
+        }
+        if (depth >= max_depth_) {
+            p.truncated = true;
+            return;
+        }
+        if (rfc822) {
+            add_child(p, p.body, false);
+        } else {
+            split_multipart(p);
+        }
+    }
+
+private:
+    static void read_fields(mime_part& p, bool in_digest) {
+        std::string scratch;
+        const header_field* ct = p.header("content-type");
+        content_type t = ct ? parse_content_type(unfold(ct->value, scratch)) : content_type{};
+        if (!t.type.empty()) {
+            p.type = std::move(t.type);
+            p.subtype = std::move(t.subtype);
+            p.params = std::move(t.params);
+        } else if (ct == nullptr && in_digest) {
+            p.type = "message";
+            p.subtype = "rfc822";
+        }
+        if (const header_field* cd = p.header("content-disposition")) {
+            content_disposition d = parse_content_disposition(unfold(cd->value, scratch));
+            p.disposition = std::move(d.type);
+            p.disposition_params = std::move(d.params);
+        }
+        if (const header_field* cte = p.header("content-transfer-encoding")) {
+            field_lexer lx(cte->value);
+            lx.skip_cfws();
+            std::string enc = lower(lx.token());
+            if (!enc.empty()) {
+                p.encoding = std::move(enc);
+            }
+        }
+    }
+
+    bool add_child(mime_part& p, std::string_view raw, bool in_digest) {
+        if (parts_left_ == 0) {
+            p.truncated = true;
+            return false;
+        }
+        --parts_left_;
+        p.children.emplace_back();
+        parse(p.children.back(), raw, in_digest, p.depth + 1);
+        return true;
+    }
+
+    void split_multipart(mime_part& p) {
+        std::string_view boundary = p.param("boundary");
+        if (boundary.empty()) {
+            return;
+        }
+        std::string dash = "--" + std::string(boundary);
+        bool digest = p.subtype == "digest";
+        std::optional<delimiter> d = find_delimiter(p.body, dash, 0);
+        while (d && !d->close) {  // what precedes the first is the preamble
+            std::size_t start = d->next;
+            std::optional<delimiter> next = find_delimiter(p.body, dash, start);
+            std::size_t end =
+                next ? content_end(p.body, start, next->line_start) : p.body.size();
+            if (!add_child(p, p.body.substr(start, end - start), digest)) {
+                return;
+            }
+            d = next;
+        }
+    }
+
+    const message_limits& limits_;
+    unsigned max_depth_;
+    std::size_t parts_left_;
+};
+
+}  // namespace
+
+mime_part parse_mime(std::string_view raw, const message_limits& limits) {
+    mime_part root;
+    tree_builder(limits).parse(root, raw, false, 0);
+    return root;
+}
+
+std::string decoded_body(const mime_part& part) {
+    std::string out;
+    if (part.encoding == "base64") {
+        out.reserve(part.body.size() / 4 * 3);
+        append_base64_decoded(part.body, out);
+    } else if (part.encoding == "quoted-printable") {
+        out.reserve(part.body.size());
+        append_qp_decoded(part.body, out);
+    } else {
+        out = part.body;
+    }
+    return out;
+}
+
+std::string decoded_text(const mime_part& part) {
+    return to_utf8(decoded_body(part), part.charset());
+}
+
+std::string filename(const mime_part& part) {
+    const mime_param* p = find_param(part.disposition_params, "filename");
+    if (p == nullptr) {
+        p = find_param(part.params, "name");
+    }
+    if (p == nullptr) {
+        return {};
+    }
+    if (p->value.find("=?") == std::string::npos) {
+        return p->value;
+    }
+    return decode_encoded_words(p->value);
+}
+
+}  // namespace sift::mail

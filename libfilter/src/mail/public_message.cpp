@@ -1,0 +1,39 @@
+// sift::message is a thin owner of sift::mail::message, so the public header
+// stays free of the message model's internals.
+#include "mail/message.hpp"
+
+#include <sift/message.hpp>
+
+namespace sift {
+
+message::message(message_limits limits) : impl_(std::make_unique<mail::message>(limits)) {}
+
+message::~message() = default;
+message::message(message&&) noexcept = default;
+message& message::operator=(message&&) noexcept = default;
+
+message message::from_raw(std::string raw, message_limits limits) {
+    message m(limits);
+    *m.impl_ = mail::message::parse(std::move(raw), limits);
+    return m;
+}
+
+void message::add_header(std::string_view name, std::string_view value) {
+    impl_->add_header(name, value);
+}
+
+void message::end_headers() { impl_->end_headers(); }
+
+void message::append_body(std::string_view chunk) { impl_->append_body(chunk); }
+
+bool message::headers_complete() const { return impl_->headers_complete(); }
+
+std::uint64_t message::size() const { return impl_->size(); }
+
+std::string_view message::raw() const { return impl_->raw(); }
+
+mail::message& message::impl() { return *impl_; }
+
+const mail::message& message::impl() const { return *impl_; }
+
+}  // namespace sift

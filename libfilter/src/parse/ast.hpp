@@ -1,0 +1,73 @@
+// The Sieve syntax tree (RFC 5228 §8.2), exactly as written: the parser
+// knows no command names, the validator gives them meaning.
+//
+// Nodes carry plain line/column positions rather than X3 iterators, so the
+// validator and compiler never include Spirit.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace sift::parse::ast {
+
+struct position {
+    unsigned line = 0;    // 1-based
+    unsigned column = 0;  // 1-based, in bytes
+    std::uint32_t offset = 0;
+};
+
+// A quoted or text: string after escape processing and dot-unstuffing.
+// encoded-character and variable expansion happen later.
+struct string_lit {
+    position pos;
+    std::string value;
+    bool multiline = false;
+};
+
+struct string_list {
+    position pos;
+    std::vector<string_lit> items;
+    bool bracketed = false;  // written as [ ... ] (even with one element)
+};
+
+struct number {
+    position pos;
+    std::uint64_t value = 0;  // quantifier applied
+};
+
+struct tag {
+    position pos;
+    std::string name;  // lower-cased, without the ':'
+};
+
+using argument = std::variant<string_list, number, tag>;
+
+struct test {
+    position pos;
+    std::string name;  // identifier, lower-cased
+    std::vector<argument> args;
+    std::vector<test> tests;  // a single test or a test-list
+    bool test_list = false;   // tests were written as ( ... )
+};
+
+struct command;
+using block = std::vector<command>;
+
+struct command {
+    position pos;
+    std::string name;  // identifier, lower-cased
+    std::vector<argument> args;
+    std::vector<test> tests;
+    bool test_list = false;
+    bool has_block = false;  // { ... } rather than ';'
+    block body;
+    position end;  // position of the ';' or of the closing '}'
+};
+
+struct script {
+    block commands;
+};
+
+}  // namespace sift::parse::ast

@@ -1,0 +1,29 @@
+// The iterator and context every rule is instantiated for (X3 calc9's
+// config.hpp). A rule used with any other context would fail to link, so
+// this is the single place that decides them.
+#pragma once
+
+#include "parse/skipper.hpp"
+
+#include <string_view>
+
+namespace sift::parse {
+
+namespace x3 = boost::spirit::x3;
+
+using iterator_type = std::string_view::const_iterator;
+
+// Per-parse state reached through the context: the start of the script for
+// offsets, and the nesting depth that keeps recursion off the stack limit.
+struct parse_state {
+    iterator_type begin;
+    unsigned depth = 0;
+    unsigned max_depth = 0;
+};
+
+struct parse_state_tag;
+
+using phrase_context_type = x3::phrase_parse_context<skipper>::type;
+using context_type = x3::context<parse_state_tag, parse_state, phrase_context_type>;
+
+}  // namespace sift::parse

@@ -1,0 +1,100 @@
+// Turns parse failures into diagnostics. Two kinds of failure reach here:
+//  - x3::expectation_failure, thrown at an expectation point (`>`) and
+//    naming the rule that was expected ("';' or '{' after command arguments");
+//  - lexical_error, thrown by the token parsers for malformed tokens
+//    ("unterminated string") at the position the token starts.
+// Both become "syntax error: ..." at a line:column, so they read alike.
+#pragma once
+
+#include "parse/chars.hpp"
+#include "source_text.hpp"
+
+#include <boost/spirit/home/x3.hpp>
+
+#include <cstdio>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace sift::parse {
+
+template <typename Iterator>
+struct lexical_error : std::runtime_error {
+    lexical_error(Iterator where, std::string const& message)
+        : std::runtime_error(message), where(where) {}
+    Iterator where;
+};
+
+// How the token at `first` is shown after "found": the identifier or number
+// it starts, or the single character, quoted, with bytes that are not
+// printable ASCII escaped so a NUL or a stray UTF-8 byte stays visible.
+template <typename Iterator>
+std::string describe_token(Iterator first, Iterator last) {
+    constexpr std::ptrdiff_t max_shown = 24;
+    if (first == last) return "end of script";
+    if (*first == '"') return "quoted string";
+    if (*first == '\n' || (*first == '\r' && std::next(first) != last && *std::next(first) == '\n'))
+        return "end of line";
+    Iterator end = std::next(first);
+    if (chars::is_word(*first))
+        while (end != last && chars::is_word(*end) && end - first < max_shown) ++end;
+    std::string out = "'";
+    for (Iterator it = first; it != end; ++it) {
+        auto byte = static_cast<unsigned char>(*it);
+        if (byte >= 0x20 && byte < 0x7f) {
+            out += static_cast<char>(byte);
+        } else {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "\\x%02x", byte);
+            out += hex;
+        }
+    }
+    return out + "'";
+}
+
+template <typename Iterator>
+class error_handler {
+public:
+    error_handler(Iterator begin, Iterator end, std::string file)
+        : begin_(begin), end_(end), file_(std::move(file)) {}
+
+    diagnostic at(Iterator where, std::string message) const {
+        return make_diagnostic(source(), file_, static_cast<std::size_t>(where - begin_),
+                               std::move(message));
+    }
+
+    // X3 throws from where the expected rule began, before it skipped
+    // whitespace and comments; the diagnostic points at the offending
+    // token instead, which is where a reader looks.
+    template <typename Skipper>
+    diagnostic expected(Iterator where, std::string const& what, Skipper const& skipper) const {
+        try {
+            while (skipper.parse(where, end_, boost::spirit::x3::unused,
+                                 boost::spirit::x3::unused, boost::spirit::x3::unused)) {
+            }
+        } catch (lexical_error<Iterator> const&) {
+            // An unterminated comment here was already reported by the
+            // rule itself; point at the comment.
+        }
+        return at(where, message_for(where, what));
+    }
+
+private:
+    std::string message_for(Iterator where, std::string const& what) const {
+        // At the top level the only rule left is "command"; a '}' there
+        // has no block to close, which says more than "expected command".
+        if (what == "command" && where != end_ && *where == '}')
+            return "syntax error: unexpected '}' without a matching '{'";
+        return "syntax error: expected " + what + ", found " + describe_token(where, end_);
+    }
+
+    std::string_view source() const {
+        return {&*begin_, static_cast<std::size_t>(end_ - begin_)};
+    }
+
+    Iterator begin_;
+    Iterator end_;
+    std::string file_;
+};
+
+}  // namespace sift::parse

@@ -1,0 +1,62 @@
+// nest(opens)[p]: parses p one level deeper, and refuses to go past
+// compile_limits::max_nesting. Blocks and tests recurse through the grammar,
+// so without this a script of 100k '{' or "not not not ..." would overflow
+// the stack long before any other limit applies.
+//
+// `opens` says whether p could start at the next character. Past the limit
+// the directive fails quietly when p could not start anyway (so a command at
+// the deepest level still parses), and reports "nesting too deep" at the
+// token that would have opened the level otherwise.
+#pragma once
+
+#include "parse/config.hpp"
+#include "parse/error_handler.hpp"
+
+#include <boost/spirit/home/x3.hpp>
+
+namespace sift::parse {
+
+using opens_fn = bool (*)(char);
+
+template <typename Subject>
+struct nest_directive : x3::unary_parser<Subject, nest_directive<Subject>> {
+    using base_type = x3::unary_parser<Subject, nest_directive<Subject>>;
+    static bool const is_pass_through_unary = true;
+    static bool const handles_container = Subject::handles_container;
+
+    constexpr nest_directive(Subject const& subject, opens_fn opens)
+        : base_type(subject), opens(opens) {}
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext,
+               Attribute& attr) const {
+        auto& state = x3::get<parse_state_tag>(context);
+        if (state.depth >= state.max_depth) {
+            x3::skip_over(first, last, context);
+            if (first == last || !opens(*first)) return false;
+            throw lexical_error<Iterator>(first, "nesting too deep (limit " +
+                                                     std::to_string(state.max_depth) + ")");
+        }
+        ++state.depth;
+        struct leave {
+            unsigned& depth;
+            ~leave() { --depth; }
+        } guard{state.depth};
+        return this->subject.parse(first, last, context, rcontext, attr);
+    }
+
+    opens_fn opens;
+};
+
+struct nest_gen {
+    template <typename Subject>
+    constexpr nest_directive<typename x3::extension::as_parser<Subject>::value_type> operator[](
+        Subject const& subject) const {
+        return {x3::as_parser(subject), opens};
+    }
+    opens_fn opens;
+};
+
+constexpr nest_gen nest(opens_fn opens) { return {opens}; }
+
+}  // namespace sift::parse

@@ -1,0 +1,8 @@
+#include "parse/config.hpp"
+#include "parse/tests_def.hpp"
+
+namespace sift::parse {
+
+BOOST_SPIRIT_INSTANTIATE(arguments_type, iterator_type, context_type)
+
+}  // namespace sift::parse

@@ -1,0 +1,126 @@
+// The extension registry: every command, test, tagged argument, comparator,
+// match type and address part Sift knows, with the capability that enables
+// it. Each capability registers its entries from its own folder under ext/;
+// the validator and compiler only read this table.
+#pragma once
+
+#include "parse/ast.hpp"
+#include "vm/match.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sift::compile {
+class emitter;
+}
+
+namespace sift::validate {
+
+enum class arg_kind : std::uint8_t { string, string_list, number };
+std::string_view describe(arg_kind k);
+
+// Tags that select one of several alternatives share a group: at most one
+// tag per group may be given ("match-type", "comparator", "address-part").
+struct tag_def {
+    std::string_view name;                 // without ':'
+    std::string_view group;                // empty for a free-standing tag
+    std::optional<arg_kind> parameter;     // value that must follow the tag
+    std::string_view capability;           // empty: always available
+    std::uint8_t value = 0;                // id of the comparator/match type/part
+};
+
+struct binding;
+class checker;
+
+// Validation beyond the signature (constant addresses, mailbox names...).
+using check_fn = void (*)(checker&, const binding&);
+// Emits the instruction(s) of a command, or of a test setting the flag.
+using emit_fn = void (*)(compile::emitter&, const binding&);
+
+enum class control : std::uint8_t { none, require, if_, elsif, else_, allof, anyof, not_ };
+enum class tests_arity : std::uint8_t { none, one, list };
+
+struct command_def {
+    std::string_view name;
+    bool is_test = false;
+    std::string_view capability;  // empty: core language
+    std::vector<arg_kind> positional;
+    std::vector<std::string_view> tags;   // tag names or group names accepted
+    std::vector<std::string_view> required_groups;  // e.g. size's :over/:under
+    tests_arity tests = tests_arity::none;
+    bool block = false;  // takes a { } block (if/elsif/else)
+    control kind = control::none;
+    check_fn check = nullptr;
+    emit_fn emit = nullptr;
+};
+
+struct comparator_def {
+    std::string_view name;
+    vm::comparator id;
+    std::string_view capability;
+    bool substring = true;  // supports :contains / :matches
+};
+
+// A capability named in `require`. `transform` rewrites every string
+// literal of a script that requires it (encoded-character); it returns an
+// error message, empty on success.
+using transform_fn = std::string (*)(std::string& value);
+
+struct capability_def {
+    std::string_view name;
+    transform_fn transform = nullptr;
+};
+
+class registry {
+public:
+    void add(capability_def def);
+    void add(command_def def);
+    void add(tag_def def);
+    void add(comparator_def def);
+
+    const capability_def* capability(std::string_view name) const;
+    const command_def* command(std::string_view name, bool is_test) const;
+    const tag_def* tag(std::string_view name) const;
+    const comparator_def* comparator(std::string_view name) const;
+    const std::vector<capability_def>& capabilities() const { return capabilities_; }
+
+    // The registry with every capability Sift ships, built once.
+    static const registry& standard();
+
+private:
+    std::vector<capability_def> capabilities_;
+    std::vector<command_def> commands_;
+    std::vector<tag_def> tags_;
+    std::vector<comparator_def> comparators_;
+};
+
+// A command or test after validation: its definition and its arguments
+// sorted into positional values and tags. Pointers refer into the AST.
+struct binding {
+    const command_def* def = nullptr;
+    parse::ast::position pos;
+    std::vector<const parse::ast::argument*> positional;
+    std::vector<std::pair<const tag_def*, const parse::ast::argument*>> tags;
+    vm::match_spec match;
+    vm::address_part part = vm::address_part::all;
+    bool well_formed = false;  // positional arguments match the signature
+
+    bool has_tag(std::string_view name) const;
+    const parse::ast::argument* tag_value(std::string_view name) const;
+    const std::string& string_arg(std::size_t i) const;  // positional string
+    const parse::ast::string_list& list_arg(std::size_t i) const;
+    std::uint64_t number_arg(std::size_t i) const;
+};
+
+// Handed to check hooks: reports errors at AST positions.
+class checker {
+public:
+    virtual ~checker() = default;
+    virtual void error(const parse::ast::position& at, std::string message) = 0;
+    virtual bool required(std::string_view capability) const = 0;
+};
+
+}  // namespace sift::validate

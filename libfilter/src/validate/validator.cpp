@@ -1,0 +1,314 @@
+#include "validate/validator.hpp"
+
+#include "source_text.hpp"
+
+#include <algorithm>
+
+namespace sift::validate {
+namespace ast = parse::ast;
+
+namespace {
+
+std::string quote(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+const char* node_kind(bool is_test) { return is_test ? "test" : "command"; }
+
+class validator final : public checker {
+public:
+    validator(std::string_view source, const std::string& file, const registry& reg,
+              const compile_limits& limits, validated& out)
+        : source_(source), file_(file), reg_(reg), limits_(limits), out_(out) {}
+
+    std::vector<diagnostic> run(ast::script& script) {
+        std::size_t first = require_prologue(script.commands);
+        apply_transforms(script.commands);
+        block(script.commands, first, true);
+        return std::move(errors_);
+    }
+
+    void error(const ast::position& at, std::string message) override {
+        if (errors_.size() == limits_.max_errors)
+            errors_.push_back(make_diagnostic(source_, file_, at.offset,
+                                              "too many errors, validation stopped"));
+        if (errors_.size() > limits_.max_errors) return;
+        errors_.push_back(make_diagnostic(source_, file_, at.offset, std::move(message)));
+    }
+
+    bool required(std::string_view capability) const override {
+        return capability.empty() ||
+               std::find(out_.capabilities.begin(), out_.capabilities.end(), capability) !=
+                   out_.capabilities.end();
+    }
+
+private:
+    // RFC 5228 §3.2: require may only appear before any other command.
+    std::size_t require_prologue(const ast::block& commands) {
+        std::size_t i = 0;
+        for (; i < commands.size() && commands[i].name == "require"; ++i) {
+            const auto& cmd = commands[i];
+            const command_def* def = reg_.command("require", false);
+            binding b = bind(cmd.pos, def, cmd.args, cmd.tests, cmd.test_list, cmd.has_block);
+            if (b.positional.size() != 1) continue;
+            for (const auto& cap : b.list_arg(0).items) {
+                if (!reg_.capability(cap.value))
+                    error(cap.pos, "unknown Sieve capability " + quote(cap.value));
+                else if (!required(cap.value))
+                    out_.capabilities.push_back(cap.value);
+            }
+            out_.bindings.emplace(&cmd, std::move(b));
+        }
+        return i;
+    }
+
+    void apply_transforms(ast::block& commands) {
+        for (const auto& cap : out_.capabilities) {
+            const auto* def = reg_.capability(cap);
+            if (def && def->transform) transform(commands, def->transform);
+        }
+    }
+
+    void transform(ast::block& commands, transform_fn fn) {
+        for (auto& cmd : commands) {
+            transform_args(cmd.args, fn);
+            transform_tests(cmd.tests, fn);
+            transform(cmd.body, fn);
+        }
+    }
+    void transform_tests(std::vector<ast::test>& tests, transform_fn fn) {
+        for (auto& t : tests) {
+            transform_args(t.args, fn);
+            transform_tests(t.tests, fn);
+        }
+    }
+    void transform_args(std::vector<ast::argument>& args, transform_fn fn) {
+        for (auto& arg : args)
+            if (auto* list = std::get_if<ast::string_list>(&arg))
+                for (auto& s : list->items)
+                    if (auto message = fn(s.value); !message.empty()) error(s.pos, message);
+    }
+
+    void block(const ast::block& commands, std::size_t first, bool top) {
+        const ast::command* previous = nullptr;
+        for (std::size_t i = first; i < commands.size(); ++i) {
+            command(commands[i], previous, top);
+            previous = &commands[i];
+        }
+    }
+
+    void command(const ast::command& cmd, const ast::command* previous, bool top) {
+        const command_def* def = lookup(cmd.pos, cmd.name, false);
+        if (!def) {
+            block(cmd.body, 0, false);
+            return;
+        }
+        if (def->kind == control::require) {
+            error(cmd.pos, top ? "require command must come before any other command"
+                               : "require command can only be used at the top level");
+        }
+        if (def->kind == control::elsif || def->kind == control::else_) {
+            bool after_if = previous && (previous->name == "if" || previous->name == "elsif");
+            if (!after_if)
+                error(cmd.pos, quote(cmd.name) + " must follow an 'if' or 'elsif' command");
+        }
+        binding b = bind(cmd.pos, def, cmd.args, cmd.tests, cmd.test_list, cmd.has_block);
+        if (def->check && b.well_formed) def->check(*this, b);
+        out_.bindings.emplace(&cmd, std::move(b));
+        for (const auto& t : cmd.tests) test(t);
+        block(cmd.body, 0, false);
+    }
+
+    void test(const ast::test& t) {
+        const command_def* def = lookup(t.pos, t.name, true);
+        if (def) {
+            binding b = bind(t.pos, def, t.args, t.tests, t.test_list, false);
+            if (def->check && b.well_formed) def->check(*this, b);
+            out_.bindings.emplace(&t, std::move(b));
+        }
+        for (const auto& sub : t.tests) test(sub);
+    }
+
+    const command_def* lookup(const ast::position& at, const std::string& name, bool is_test) {
+        const command_def* def = reg_.command(name, is_test);
+        if (!def) {
+            if (reg_.command(name, !is_test))
+                error(at, quote(name) + " is a " + node_kind(!is_test) + ", it cannot be used as a " +
+                              node_kind(is_test));
+            else
+                error(at, "unknown " + std::string(node_kind(is_test)) + " " + quote(name));
+            return nullptr;
+        }
+        if (!required(def->capability)) {
+            error(at, std::string(node_kind(is_test)) + " " + quote(name) + " requires the \"" +
+                          std::string(def->capability) + "\" capability (require \"" +
+                          std::string(def->capability) + "\";)");
+        }
+        return def;
+    }
+
+    binding bind(const ast::position& at, const command_def* def, const std::vector<ast::argument>& args,
+                 const std::vector<ast::test>& tests, bool test_list, bool has_block) {
+        binding b;
+        b.def = def;
+        b.pos = at;
+        std::vector<std::string_view> groups_seen;
+        const comparator_def* cmp = nullptr;
+        for (std::size_t i = 0; i < args.size(); ++i) {
+            const auto* tag = std::get_if<ast::tag>(&args[i]);
+            if (!tag) {
+                b.positional.push_back(&args[i]);
+                continue;
+            }
+            const ast::argument* value = nullptr;
+            if (const tag_def* t = accept_tag(*def, *tag, groups_seen)) {
+                if (t->parameter) {
+                    if (i + 1 < args.size() && fits(args[i + 1], *t->parameter)) {
+                        value = &args[++i];
+                    } else {
+                        error(tag->pos, "tag :" + tag->name + " of " + node_kind(def->is_test) + " " +
+                                            quote(def->name) + " expects a " +
+                                            std::string(describe(*t->parameter)) + " after it");
+                    }
+                }
+                apply_tag(*t, value, b, cmp);
+                b.tags.emplace_back(t, value);
+            }
+            if (!b.positional.empty())
+                error(tag->pos, "tag :" + tag->name + " must come before the positional arguments of " +
+                                    quote(def->name));
+        }
+        bool substring = b.match.type == vm::match_type::contains || b.match.type == vm::match_type::matches;
+        if (cmp && substring && !cmp->substring)
+            error(at, "comparator " + quote(cmp->name) + " cannot be used with :" +
+                          std::string(vm::match_type_names[std::size_t(b.match.type)]));
+        check_groups(at, *def, groups_seen);
+        check_positional(at, *def, b);
+        check_tests(at, *def, tests, test_list);
+        if (def->block && !has_block)
+            error(at, quote(def->name) + " requires a block { ... }");
+        if (!def->block && has_block)
+            error(at, std::string(node_kind(def->is_test)) + " " + quote(def->name) +
+                          " does not take a block");
+        return b;
+    }
+
+    const tag_def* accept_tag(const command_def& def, const ast::tag& tag,
+                              std::vector<std::string_view>& groups_seen) {
+        const tag_def* t = reg_.tag(tag.name);
+        bool accepted = t && std::any_of(def.tags.begin(), def.tags.end(), [&](std::string_view n) {
+                             return n == t->name || (!t->group.empty() && n == t->group);
+                         });
+        if (!accepted) {
+            error(tag.pos, "unknown tag :" + tag.name + " for " + node_kind(def.is_test) + " " +
+                               quote(def.name));
+            return nullptr;
+        }
+        if (!required(t->capability)) {
+            error(tag.pos, "tag :" + tag.name + " requires the \"" + std::string(t->capability) +
+                               "\" capability");
+        }
+        std::string_view group = t->group.empty() ? t->name : t->group;
+        if (std::find(groups_seen.begin(), groups_seen.end(), group) != groups_seen.end()) {
+            error(tag.pos, t->group.empty() ? "tag :" + tag.name + " given twice"
+                                            : "only one " + std::string(group) + " may be given; :" +
+                                                  tag.name + " is a second one");
+            return nullptr;
+        }
+        groups_seen.push_back(group);
+        return t;
+    }
+
+    void apply_tag(const tag_def& t, const ast::argument* value, binding& b, const comparator_def*& cmp) {
+        if (t.group == "match-type") b.match.type = static_cast<vm::match_type>(t.value);
+        if (t.group == "address-part") b.part = static_cast<vm::address_part>(t.value);
+        if (t.group == "comparator" && value) {
+            const auto& name = std::get<ast::string_list>(*value).items.at(0);
+            const comparator_def* c = reg_.comparator(name.value);
+            if (!c)
+                error(name.pos, "unknown comparator " + quote(name.value));
+            else if (!required(c->capability))
+                error(name.pos, "comparator " + quote(name.value) + " requires the \"" +
+                                    std::string(c->capability) + "\" capability");
+            else
+                b.match.cmp = c->id;
+            cmp = c;
+        }
+    }
+
+    void check_groups(const ast::position& at, const command_def& def,
+                      const std::vector<std::string_view>& seen) {
+        for (auto group : def.required_groups)
+            if (std::find(seen.begin(), seen.end(), group) == seen.end())
+                error(at, quote(def.name) + " requires one of its " + std::string(group) + " tags");
+    }
+
+    static bool fits(const ast::argument& arg, arg_kind kind) {
+        switch (kind) {
+            case arg_kind::number: return std::holds_alternative<ast::number>(arg);
+            case arg_kind::string_list: return std::holds_alternative<ast::string_list>(arg);
+            case arg_kind::string: {
+                const auto* list = std::get_if<ast::string_list>(&arg);
+                return list && !list->bracketed && list->items.size() == 1;
+            }
+        }
+        return false;
+    }
+
+    static ast::position position_of(const ast::argument& arg) {
+        return std::visit([](const auto& a) { return a.pos; }, arg);
+    }
+
+    void check_positional(const ast::position& at, const command_def& def, binding& b) {
+        const auto& want = def.positional;
+        for (std::size_t i = 0; i < std::min(want.size(), b.positional.size()); ++i) {
+            if (!fits(*b.positional[i], want[i]))
+                error(position_of(*b.positional[i]),
+                      quote(def.name) + " expects a " + std::string(describe(want[i])) +
+                          " as argument " + std::to_string(i + 1));
+        }
+        if (b.positional.size() < want.size()) {
+            error(at, quote(def.name) + " expects " + std::to_string(want.size()) + " argument" +
+                          (want.size() == 1 ? "" : "s") + ", got " + std::to_string(b.positional.size()));
+        } else if (b.positional.size() > want.size()) {
+            error(position_of(*b.positional[want.size()]),
+                  "too many arguments for " + std::string(node_kind(def.is_test)) + " " + quote(def.name));
+        }
+        // Check hooks run only on a well-typed binding.
+        b.well_formed = b.positional.size() == want.size();
+        for (std::size_t i = 0; b.well_formed && i < want.size(); ++i)
+            b.well_formed = fits(*b.positional[i], want[i]);
+    }
+
+    void check_tests(const ast::position& at, const command_def& def, const std::vector<ast::test>& tests,
+                     bool test_list) {
+        switch (def.tests) {
+            case tests_arity::none:
+                if (!tests.empty())
+                    error(tests.front().pos, std::string(node_kind(def.is_test)) + " " + quote(def.name) +
+                                                 " takes no test");
+                break;
+            case tests_arity::one:
+                if (tests.size() != 1 || test_list)
+                    error(at, quote(def.name) + " expects a single test");
+                break;
+            case tests_arity::list:
+                if (!test_list) error(at, quote(def.name) + " expects a test list ( ... )");
+                break;
+        }
+    }
+
+    std::string_view source_;
+    const std::string& file_;
+    const registry& reg_;
+    const compile_limits& limits_;
+    validated& out_;
+    std::vector<diagnostic> errors_;
+};
+
+}  // namespace
+
+std::vector<diagnostic> validate(ast::script& script, std::string_view source, const std::string& file,
+                                 const registry& reg, const compile_limits& limits, validated& out) {
+    return validator(source, file, reg, limits, out).run(script);
+}
+
+}  // namespace sift::validate

@@ -1,0 +1,35 @@
+// The validator: gives the syntax tree meaning against a registry. Checks
+// `require`, command and test names, argument counts and types, tags and
+// their exclusive groups, and the constant arguments each command can check
+// at compile time. Reports every error it finds (up to a limit), each as
+// "file:line:col: error: ...".
+#pragma once
+
+#include "parse/ast.hpp"
+#include "validate/registry.hpp"
+
+#include <sift/diagnostic.hpp>
+#include <sift/options.hpp>
+
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace sift::validate {
+
+struct validated {
+    std::vector<std::string> capabilities;  // required, in order, unique
+    // One binding per command and test node, keyed by the node's address.
+    std::unordered_map<const void*, binding> bindings;
+
+    const binding& of(const void* node) const { return bindings.at(node); }
+};
+
+// Validates `script`, applying the string transforms of the required
+// capabilities (encoded-character) to its literals in place.
+std::vector<diagnostic> validate(parse::ast::script& script, std::string_view source,
+                                 const std::string& file, const registry& reg,
+                                 const compile_limits& limits, validated& out);
+
+}  // namespace sift::validate

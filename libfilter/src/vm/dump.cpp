@@ -1,0 +1,75 @@
+// The explain listing printed by `sift dump`, in the manner of SQLite's
+// EXPLAIN: address, source line, opcode, operands, and the synopsis from the
+// opcode table with the operands filled in.
+#include "vm/match.hpp"
+#include "vm/program.hpp"
+
+#include <cstdio>
+
+namespace sift::vm {
+namespace {
+
+std::string quoted(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (c == '\n') { out += "\\n"; continue; }
+        if (c == '\r') { out += "\\r"; continue; }
+        out += c;
+    }
+    return out + '"';
+}
+
+std::string operand_text(char kind, std::uint64_t v, const program& p) {
+    switch (kind) {
+        case 'j': {
+            char buf[16];
+            std::snprintf(buf, sizeof buf, "@%04u", unsigned(v));
+            return buf;
+        }
+        case 's': return quoted(p.strings[v]);
+        case 'l': {
+            std::string out = "[";
+            for (auto i : p.lists[v]) out += (out.size() > 1 ? ", " : "") + quoted(p.strings[i]);
+            return out + "]";
+        }
+        case 'n': return std::to_string(v);
+        case 'b': return v ? "true" : "false";
+        case 'c': return quoted(comparator_names[v]);
+        case 'm': return ":" + std::string(match_type_names[v & 0xFF]);
+        case 'p': return ":" + std::string(address_part_names[v]);
+    }
+    return "?";
+}
+
+}  // namespace
+
+std::string disassemble(const program& p) {
+    std::string out = "; " + p.name + "\n; capabilities:";
+    for (const auto& c : p.capabilities) out += " " + c;
+    out += "\n; addr  line  opcode           synopsis\n";
+    for (std::size_t i = 0; i < p.code.size(); ++i) {
+        const auto& ins = p.code[i];
+        const auto& row = info(ins.op);
+        std::vector<std::string> args;
+        for (std::size_t k = 0; k < row.operands.size(); ++k)
+            args.push_back(operand_text(row.operands[k], ins.arg[k], p));
+        std::string synopsis;
+        for (std::size_t c = 0; c < row.synopsis.size(); ++c) {
+            char d = c + 1 < row.synopsis.size() ? row.synopsis[c + 1] : 0;
+            if (row.synopsis[c] == '$' && d >= '1' && d <= '9' && std::size_t(d - '1') < args.size()) {
+                synopsis += args[d - '1'];
+                ++c;
+            } else {
+                synopsis += row.synopsis[c];
+            }
+        }
+        char head[64];
+        std::snprintf(head, sizeof head, "  %04zu  %4u  %-16s ", i, unsigned(p.lines[i]),
+                      std::string(row.name).c_str());
+        out += head + synopsis + "\n";
+    }
+    return out;
+}
+
+}  // namespace sift::vm

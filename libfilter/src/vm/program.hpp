@@ -1,0 +1,50 @@
+// A compiled script in memory: what the compiler produces, what bytecode
+// files are loaded into (after full verification), what the VM runs.
+// Immutable once built; shared between threads.
+#pragma once
+
+#include "vm/opcodes.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sift::vm {
+
+struct instruction {
+    opcode op;
+    // Decoded operands in table order. Jump targets are absolute
+    // instruction indices here (relative offsets only in the file).
+    std::array<std::uint64_t, max_operands> arg{};
+};
+
+struct program {
+    std::string name;                             // script name for messages
+    std::vector<std::string> capabilities;        // as required, in order
+    std::vector<std::string> strings;             // deduplicated string pool
+    std::vector<std::vector<std::uint32_t>> lists;  // string lists, as indices into strings
+    std::vector<instruction> code;
+    std::vector<std::uint32_t> lines;             // source line per instruction
+
+    need needs() const;
+};
+
+// The binary image: magic, version, capabilities, pools, code, line table.
+inline constexpr std::string_view bytecode_magic{"SIFTBC\r\n", 8};
+inline constexpr std::uint32_t bytecode_version = 1;
+
+std::string serialize(const program& p);
+
+// Parses and verifies an image completely; on failure returns false with
+// `error` saying what is wrong and where.
+bool deserialize(std::string_view bytes, program& out, std::string& error);
+
+// Checks a program's internal consistency: operand ranges, pool indices,
+// jump targets, line table size. Used after loading and, in debug builds,
+// after compiling.
+bool verify(const program& p, std::string& error);
+
+// The explain listing: address, line, opcode, operands, synopsis.
+std::string disassemble(const program& p);
+
+}  // namespace sift::vm

@@ -1,0 +1,53 @@
+// The dispatch loop. Handlers are short functions found through a table
+// generated from opcodes.def; control flow and the instruction budget live
+// here, everything else next to its capability.
+#include "vm/exec.hpp"
+
+#include "mail/message.hpp"
+
+namespace sift::vm {
+namespace {
+
+using handler = void (*)(run_state&, const instruction&);
+
+constexpr handler dispatch[] = {
+#define SIFT_OP(name, operands, needs, synopsis) &exec_##name,
+#include "vm/opcodes.def"
+#undef SIFT_OP
+};
+static_assert(std::size(dispatch) == opcode_count);
+
+}  // namespace
+
+void exec_jump(run_state& s, const instruction& ins) { s.pc = ins.arg[0]; }
+void exec_jump_if_true(run_state& s, const instruction& ins) {
+    if (s.flag) s.pc = ins.arg[0];
+}
+void exec_jump_if_false(run_state& s, const instruction& ins) {
+    if (!s.flag) s.pc = ins.arg[0];
+}
+void exec_stop(run_state& s, const instruction&) { s.stopped = true; }
+void exec_test_true(run_state& s, const instruction&) { s.flag = true; }
+void exec_test_false(run_state& s, const instruction&) { s.flag = false; }
+
+result run(const program& p, const mail::message& msg, const envelope& env, const eval_limits& limits) {
+    run_state s(p, msg, env, limits);
+    std::uint64_t executed = 0;
+    try {
+        const auto n = p.code.size();
+        while (s.pc < n && !s.stopped) {
+            // Backward jumps cannot come from the compiler, but a loaded
+            // file may hold them: the budget bounds every run.
+            if (++executed > limits.instruction_budget)
+                throw runtime_error{"instruction budget of " + std::to_string(limits.instruction_budget) +
+                                    " exceeded"};
+            const instruction& ins = p.code[s.pc++];
+            dispatch[static_cast<std::size_t>(ins.op)](s, ins);
+        }
+    } catch (const runtime_error& e) {
+        return s.finish(&e, executed);
+    }
+    return s.finish(nullptr, executed);
+}
+
+}  // namespace sift::vm

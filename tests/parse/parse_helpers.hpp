@@ -1,0 +1,51 @@
+// Shared helpers for the parser suites: parse a snippet and look at the
+// tree or at the one diagnostic it produced as "LINE:COL: MESSAGE".
+#pragma once
+
+#include "parse/parser.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace sift::parse::testing {
+
+inline parse_result parse_ok(std::string_view source, compile_limits const& limits = {}) {
+    auto result = parse(source, "t.sieve", limits);
+    EXPECT_TRUE(result.ok()) << format(result.errors);
+    return result;
+}
+
+// "LINE:COL: MESSAGE" of the only error, or "ok".
+inline std::string error_of(std::string_view source, compile_limits const& limits = {}) {
+    auto result = parse(source, "t.sieve", limits);
+    if (result.ok()) return "ok";
+    EXPECT_EQ(result.errors.size(), 1u) << format(result.errors);
+    auto const& d = result.errors.front();
+    return std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message;
+}
+
+inline ast::command first_command(std::string_view source) {
+    auto result = parse_ok(source);
+    if (result.script.commands.empty()) {
+        ADD_FAILURE() << "no command in: " << source;
+        return {};
+    }
+    return result.script.commands.front();
+}
+
+inline ast::string_list const& strings(ast::argument const& a) {
+    return std::get<ast::string_list>(a);
+}
+
+inline std::string const& first_string(ast::command const& c) {
+    return strings(c.args.at(0)).items.at(0).value;
+}
+
+inline std::string pos(ast::position const& p) {
+    return std::to_string(p.line) + ":" + std::to_string(p.column) + "@" + std::to_string(p.offset);
+}
+
+}  // namespace sift::parse::testing
