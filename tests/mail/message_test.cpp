@@ -1,0 +1,180 @@
+// Building a message incrementally, moving it, and sharing it between threads.
+#include "mail/message.hpp"
+#include "test_util.hpp"
+
+#include <sift/message.hpp>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace sift::mail {
+namespace {
+
+using test::crlf;
+
+constexpr std::string_view whole =
+    "From: anna@example.com\r\n"
+    "Subject: hello\r\n"
+    "\r\n"
+    "text\r\n";
+
+void expect_same_headers(const message& a, const message& b) {
+    ASSERT_EQ(a.headers().size(), b.headers().size());
+    for (std::size_t i = 0; i < a.headers().size(); ++i) {
+        EXPECT_EQ(a.headers()[i].name, b.headers()[i].name);
+        EXPECT_EQ(a.headers()[i].value, b.headers()[i].value);
+    }
+}
+
+TEST(building, incremental_equals_parse) {
+    message m;
+    m.add_header("From", " anna@example.com");
+    m.add_header("Subject", " hello");
+    EXPECT_FALSE(m.headers_complete());
+    m.end_headers();
+    EXPECT_TRUE(m.headers_complete());
+    m.append_body("te");
+    m.append_body("xt\r\n");
+    auto p = message::parse(std::string(whole));
+    EXPECT_EQ(m.raw(), whole);
+    EXPECT_EQ(m.size(), whole.size());
+    EXPECT_EQ(m.body(), "text\r\n");
+    expect_same_headers(m, p);
+}
+
+TEST(building, views_survive_the_buffer_growing) {
+    message m;
+    for (int i = 0; i < 200; ++i) {
+        m.add_header("X-N", " " + std::to_string(i));
+    }
+    m.end_headers();
+    for (int i = 0; i < 100; ++i) {
+        m.append_body(std::string(1000, 'b'));
+    }
+    ASSERT_EQ(m.count("x-n"), 200u);
+    EXPECT_EQ(m.headers()[0].value, " 0");
+    EXPECT_EQ(m.headers()[199].value, " 199");
+    EXPECT_EQ(m.body().size(), 100'000u);
+}
+
+TEST(building, body_before_end_headers_completes_them) {
+    message m;
+    m.add_header("A", " 1");
+    m.append_body("x");
+    m.add_header("B", " 2");  // too late: ignored
+    EXPECT_EQ(m.raw(), "A: 1\r\n\r\nx");
+    EXPECT_EQ(m.headers().size(), 1u);
+}
+
+TEST(building, mime_tree_follows_later_body_chunks) {
+    message m;
+    m.add_header("Content-Type", " text/plain");
+    m.end_headers();
+    EXPECT_EQ(m.mime().body, "");
+    m.append_body("later");
+    EXPECT_EQ(m.mime().body, "later");
+}
+
+TEST(moving, short_message_keeps_valid_views) {
+    // Short enough to live inside the std::string object (SSO).
+    auto a = message::parse("A: b\n\nc");
+    const mime_part& before = a.mime();
+    EXPECT_EQ(before.body, "c");
+    message b(std::move(a));
+    ASSERT_EQ(b.headers().size(), 1u);
+    EXPECT_EQ(b.headers()[0].name, "A");
+    EXPECT_EQ(b.headers()[0].value, " b");
+    EXPECT_EQ(b.mime().body, "c");
+    EXPECT_EQ(b.mime().headers.at(0).value, " b");
+    EXPECT_EQ(b.body(), "c");
+
+    message c;
+    c.add_header("X", "y");
+    c = std::move(b);
+    EXPECT_EQ(c.first("a")->value, " b");
+    EXPECT_EQ(c.body(), "c");
+}
+
+TEST(moving, incremental_short_message) {
+    message a;
+    a.add_header("A", "b");
+    message b = std::move(a);
+    EXPECT_EQ(b.first("A")->value, "b");
+    b.end_headers();
+    EXPECT_EQ(b.raw(), "A:b\r\n\r\n");
+}
+
+TEST(moving, long_message) {
+    auto a = message::parse(crlf("Subject: a subject long enough for the heap\n\nbody\n"));
+    std::vector<message> v;
+    v.push_back(std::move(a));
+    v.emplace_back();
+    v.emplace_back();  // reallocation moves the elements
+    EXPECT_EQ(message::unfold(v[0].first("subject")->value), "a subject long enough for the heap");
+}
+
+TEST(public_message, from_raw_and_incremental) {
+    auto m = sift::message::from_raw(std::string(whole));
+    EXPECT_TRUE(m.headers_complete());
+    EXPECT_EQ(m.size(), whole.size());
+    EXPECT_EQ(m.impl().count("from"), 1u);
+
+    sift::message n;
+    n.add_header("From", " anna@example.com");
+    n.add_header("Subject", " hello");
+    n.end_headers();
+    n.append_body("text\r\n");
+    EXPECT_EQ(n.raw(), m.raw());
+    sift::message moved = std::move(n);
+    EXPECT_EQ(moved.impl().first("subject")->value, " hello");
+}
+
+// Run under the sanitizer build as well: const access must need no locking
+// by the caller.
+TEST(threads, concurrent_const_access) {
+    std::string raw = crlf(
+        "From: =?utf-8?q?Anna_M=C3=BCller?= <anna@example.com>\n"
+        "Subject: =?iso-8859-1?q?gr=FC=DFe?=\n"
+        "Content-Type: multipart/mixed; boundary=b\n"
+        "\n"
+        "--b\n"
+        "Content-Type: text/plain; charset=utf-8\n"
+        "\n"
+        "hi\n"
+        "--b\n"
+        "Content-Disposition: attachment; filename*=utf-8''%E2%82%AC.exe\n"
+        "Content-Transfer-Encoding: base64\n"
+        "\n"
+        "aGk=\n"
+        "--b--\n");
+    const auto m = message::parse(raw);
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+        threads.emplace_back([&] {
+            std::string scratch;
+            for (int i = 0; i < 200; ++i) {
+                bool ok = message::decode(m.first("subject")->value, scratch) == "gr\u00fc\u00dfe";
+                ok = ok && message::decode(m.first("from")->value) ==
+                               "Anna M\u00fcller <anna@example.com>";
+                const mime_part& root = m.mime();
+                ok = ok && root.children.size() == 2 && filename(root.children[1]) == "\u20ac.exe";
+                ok = ok && decoded_body(root.children[1]) == "hi";
+                if (!ok) {
+                    ++failures;
+                }
+            }
+        });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    EXPECT_EQ(failures.load(), 0);
+}
+
+}  // namespace
+}  // namespace sift::mail

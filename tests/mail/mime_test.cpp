@@ -1,0 +1,382 @@
+// RFC 2045, 2046 and 2231: the MIME tree, parameters, bodies and limits.
+#include "mail/message.hpp"
+#include "test_util.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+namespace sift::mail {
+namespace {
+
+using test::crlf;
+
+// RFC 2046 §5.1.1, the "simple boundary" example.
+constexpr std::string_view rfc2046_example =
+    "From: Nathaniel Borenstein <nsb@bellcore.com>\n"
+    "To: Ned Freed <ned@innosoft.com>\n"
+    "Date: Sun, 21 Mar 1993 23:56:48 -0800 (PST)\n"
+    "Subject: Sample message\n"
+    "MIME-Version: 1.0\n"
+    "Content-type: multipart/mixed; boundary=\"simple boundary\"\n"
+    "\n"
+    "This is the preamble.  It is to be ignored, though it\n"
+    "is a handy place for composition agents to include an\n"
+    "explanatory note to non-MIME conformant readers.\n"
+    "\n"
+    "--simple boundary\n"
+    "\n"
+    "This is implicitly typed plain US-ASCII text.\n"
+    "It does NOT end with a linebreak.\n"
+    "--simple boundary\n"
+    "Content-type: text/plain; charset=us-ascii\n"
+    "\n"
+    "This is explicitly typed plain US-ASCII text.\n"
+    "It DOES end with a linebreak.\n"
+    "\n"
+    "--simple boundary--\n"
+    "\n"
+    "This is the epilogue.  It is also to be ignored.\n";
+
+class both_endings : public ::testing::TestWithParam<bool> {
+protected:
+    std::string text(std::string_view lf) const { return GetParam() ? crlf(lf) : std::string(lf); }
+};
+
+TEST_P(both_endings, rfc2046_simple_boundary) {
+    auto m = message::parse(text(rfc2046_example));
+    const mime_part& root = m.mime();
+    EXPECT_EQ(root.type, "multipart");
+    EXPECT_EQ(root.subtype, "mixed");
+    EXPECT_EQ(root.param("boundary"), "simple boundary");
+    ASSERT_EQ(root.children.size(), 2u);
+    const mime_part& a = root.children[0];
+    EXPECT_TRUE(a.headers.empty());
+    EXPECT_EQ(a.type, "text");
+    EXPECT_EQ(a.charset(), "us-ascii");
+    EXPECT_EQ(a.body, text("This is implicitly typed plain US-ASCII text.\n"
+                           "It does NOT end with a linebreak."));
+    const mime_part& b = root.children[1];
+    EXPECT_EQ(b.headers.size(), 1u);
+    EXPECT_EQ(b.body, text("This is explicitly typed plain US-ASCII text.\n"
+                           "It DOES end with a linebreak.\n"));
+    EXPECT_EQ(b.depth, 1u);
+    EXPECT_FALSE(root.truncated);
+}
+
+TEST_P(both_endings, nested_multiparts_and_prefix_boundaries) {
+    auto m = message::parse(text(
+        "Content-Type: multipart/mixed; boundary=abc\n"
+        "\n"
+        "--abc\n"
+        "Content-Type: multipart/alternative; boundary=abcdef\n"
+        "\n"
+        "--abcdef\n"
+        "\n"
+        "plain\n"
+        "--abcdef\n"
+        "Content-Type: text/html\n"
+        "\n"
+        "<p>html</p>\n"
+        "--abcdef--\n"
+        "--abc\n"
+        "Content-Type: application/octet-stream\n"
+        "\n"
+        "data\n"
+        "--abc--\n"));
+    const mime_part& root = m.mime();
+    ASSERT_EQ(root.children.size(), 2u);
+    const mime_part& alt = root.children[0];
+    EXPECT_EQ(alt.subtype, "alternative");
+    ASSERT_EQ(alt.children.size(), 2u);
+    EXPECT_EQ(alt.children[0].body, "plain");
+    EXPECT_EQ(alt.children[1].subtype, "html");
+    EXPECT_EQ(alt.children[1].body, "<p>html</p>");
+    EXPECT_EQ(alt.children[1].depth, 2u);
+    EXPECT_EQ(root.children[1].type, "application");
+    EXPECT_EQ(root.children[1].body, "data");
+}
+
+TEST_P(both_endings, missing_close_delimiter_and_transport_padding) {
+    auto m = message::parse(text(
+        "Content-Type: multipart/mixed; boundary=\"b\"\n"
+        "\n"
+        "--b  \t\n"
+        "\n"
+        "one\n"
+        "--b\n"
+        "\n"
+        "two\n"));
+    const mime_part& root = m.mime();
+    ASSERT_EQ(root.children.size(), 2u);
+    EXPECT_EQ(root.children[0].body, "one");
+    EXPECT_EQ(root.children[1].body, text("two\n"));
+}
+
+INSTANTIATE_TEST_SUITE_P(line_endings, both_endings, ::testing::Values(false, true));
+
+TEST(mime, defaults) {
+    auto m = message::parse("Subject: x\n\nbody");
+    EXPECT_EQ(m.mime().type, "text");
+    EXPECT_EQ(m.mime().subtype, "plain");
+    EXPECT_EQ(m.mime().charset(), "us-ascii");
+    EXPECT_EQ(m.mime().encoding, "7bit");
+    auto bad = message::parse("Content-Type: garbage\n\nbody");  // RFC 2045 §5.2
+    EXPECT_EQ(bad.mime().type, "text");
+    EXPECT_EQ(bad.mime().subtype, "plain");
+}
+
+TEST(mime, content_type_syntax) {
+    auto ct = parse_content_type(" Text/HTML (a comment) ; CharSet = \"UTF-8\" (c); format=flowed");
+    EXPECT_EQ(ct.type, "text");
+    EXPECT_EQ(ct.subtype, "html");
+    ASSERT_EQ(ct.params.size(), 2u);
+    EXPECT_EQ(ct.params[0].name, "charset");
+    EXPECT_EQ(ct.params[0].value, "UTF-8");
+    EXPECT_EQ(ct.params[1].value, "flowed");
+    auto q = parse_content_type("a/b; name=\"x\\\"y;z\"; junk; n2=v2");
+    EXPECT_EQ(find_param(q.params, "name")->value, "x\"y;z");
+    EXPECT_EQ(find_param(q.params, "N2")->value, "v2");
+    EXPECT_EQ(parse_content_type("text/").type, "");
+    EXPECT_EQ(parse_content_type("").type, "");
+}
+
+// RFC 2231 §3 and §4 examples.
+TEST(mime, rfc2231_parameters) {
+    auto a = parse_content_type(
+        "message/external-body; access-type=URL;\r\n"
+        " URL*0=\"ftp://\";\r\n"
+        " URL*1=\"cs.utk.edu/pub/moore/bulk-mailer/bulk-mailer.tar\"");
+    EXPECT_EQ(find_param(a.params, "url")->value,
+              "ftp://cs.utk.edu/pub/moore/bulk-mailer/bulk-mailer.tar");
+    auto b = parse_content_type(
+        "application/x-stuff;\r\n title*=us-ascii'en-us'This%20is%20%2A%2A%2Afun%2A%2A%2A");
+    EXPECT_EQ(find_param(b.params, "title")->value, "This is ***fun***");
+    auto c = parse_content_type(
+        "application/x-stuff;\r\n"
+        " title*0*=us-ascii'en'This%20is%20even%20more%20;\r\n"
+        " title*1*=%2A%2A%2Afun%2A%2A%2A%20;\r\n"
+        " title*2=\"isn't it!\"");
+    EXPECT_EQ(find_param(c.params, "title")->value, "This is even more ***fun*** isn't it!");
+}
+
+TEST(mime, rfc2231_charset_split_across_segments) {
+    auto d = parse_content_disposition(
+        "attachment; filename*0*=utf-8''%E2%82; filename*1*=%AC.exe; filename=fallback.txt");
+    EXPECT_EQ(d.type, "attachment");
+    EXPECT_EQ(find_param(d.params, "filename")->value, "\u20ac.exe");
+    auto e = parse_content_disposition("inline; filename*=iso-8859-1'de'%E4rger.txt");
+    EXPECT_EQ(find_param(e.params, "filename")->value, "\u00e4rger.txt");
+    auto gap = parse_content_disposition("a; n*0=x; n*2=z; n*1=y; n*4=w");
+    EXPECT_EQ(find_param(gap.params, "n")->value, "xyz");  // stops at the missing 3
+}
+
+TEST(mime, filenames) {
+    auto m = message::parse(crlf(
+        "Content-Type: multipart/mixed; boundary=b\n"
+        "\n"
+        "--b\n"
+        "Content-Type: application/octet-stream; name=\"from-type.bat\"\n"
+        "\n"
+        "x\n"
+        "--b\n"
+        "Content-Type: application/octet-stream; name=ignored.txt\n"
+        "Content-Disposition: attachment;\n"
+        "\tfilename=\"=?utf-8?q?r=C3=A9sum=C3=A9?=.scr\"\n"
+        "\n"
+        "x\n"
+        "--b\n"
+        "Content-Disposition: attachment; filename=my file.exe\n"
+        "\n"
+        "x\n"
+        "--b\n"
+        "\n"
+        "no name\n"
+        "--b--\n"));
+    const auto& parts = m.mime().children;
+    ASSERT_EQ(parts.size(), 4u);
+    EXPECT_EQ(filename(parts[0]), "from-type.bat");
+    EXPECT_EQ(filename(parts[1]), "r\u00e9sum\u00e9.scr");
+    EXPECT_EQ(parts[1].disposition, "attachment");
+    EXPECT_EQ(filename(parts[2]), "my file.exe");
+    EXPECT_EQ(filename(parts[3]), "");
+}
+
+TEST(mime, transfer_encodings) {
+    auto m = message::parse(crlf(
+        "Content-Type: multipart/mixed; boundary=b\n"
+        "\n"
+        "--b\n"
+        "Content-Transfer-Encoding: BASE64\n"
+        "\n"
+        "SGVs bG8s\n"
+        "IHdv*cmxk\n"
+        "IQ==\n"
+        "--b\n"
+        "Content-Type: text/plain; charset=iso-8859-1\n"
+        "Content-Transfer-Encoding: quoted-printable (comment)\n"
+        "\n"
+        "caf=E9 =\n"
+        "au lait\n"
+        "--b\n"
+        "Content-Transfer-Encoding: 8bit\n"
+        "\n"
+        "as is=41\n"
+        "--b--\n"));
+    const auto& parts = m.mime().children;
+    ASSERT_EQ(parts.size(), 3u);
+    EXPECT_EQ(parts[0].encoding, "base64");
+    EXPECT_EQ(decoded_body(parts[0]), "Hello, world!");
+    EXPECT_EQ(parts[1].encoding, "quoted-printable");
+    EXPECT_EQ(decoded_body(parts[1]), "caf\xe9 au lait");
+    EXPECT_EQ(decoded_text(parts[1]), "caf\u00e9 au lait");
+    EXPECT_EQ(decoded_body(parts[2]), "as is=41");
+}
+
+TEST(mime, message_rfc822_inside_multipart) {
+    auto m = message::parse(crlf(
+        "Content-Type: multipart/mixed; boundary=outer\n"
+        "\n"
+        "--outer\n"
+        "Content-Type: message/rfc822\n"
+        "\n"
+        "From: inner@example.com\n"
+        "Subject: forwarded\n"
+        "Content-Type: multipart/mixed; boundary=inner\n"
+        "\n"
+        "--inner\n"
+        "Content-Disposition: attachment; filename=evil.exe\n"
+        "\n"
+        "MZ\n"
+        "--inner--\n"
+        "--outer--\n"));
+    const mime_part& root = m.mime();
+    ASSERT_EQ(root.children.size(), 1u);
+    const mime_part& wrapper = root.children[0];
+    EXPECT_EQ(wrapper.type, "message");
+    EXPECT_TRUE(wrapper.is_message());
+    ASSERT_EQ(wrapper.children.size(), 1u);
+    const mime_part& inner = wrapper.children[0];
+    EXPECT_EQ(inner.depth, 2u);
+    ASSERT_NE(inner.header("subject"), nullptr);
+    EXPECT_EQ(inner.header("subject")->value, " forwarded");
+    ASSERT_EQ(inner.children.size(), 1u);
+    EXPECT_EQ(filename(inner.children[0]), "evil.exe");
+    EXPECT_EQ(inner.children[0].depth, 3u);
+}
+
+TEST(mime, digest_parts_default_to_message_rfc822) {
+    auto m = message::parse(
+        "Content-Type: multipart/digest; boundary=d\n"
+        "\n"
+        "--d\n"
+        "\n"
+        "Subject: first\n"
+        "\n"
+        "one\n"
+        "--d\n"
+        "Content-Type: text/plain\n"
+        "\n"
+        "plain\n"
+        "--d--\n");
+    const auto& parts = m.mime().children;
+    ASSERT_EQ(parts.size(), 2u);
+    EXPECT_EQ(parts[0].type, "message");
+    EXPECT_EQ(parts[0].subtype, "rfc822");
+    ASSERT_EQ(parts[0].children.size(), 1u);
+    EXPECT_EQ(parts[0].children[0].header("subject")->value, " first");
+    EXPECT_EQ(parts[1].type, "text");
+}
+
+TEST(mime, multipart_without_boundary_or_delimiters) {
+    auto a = message::parse("Content-Type: multipart/mixed\n\n--x\n\nbody\n");
+    EXPECT_TRUE(a.mime().children.empty());
+    auto b = message::parse("Content-Type: multipart/mixed; boundary=q\n\nno delimiters\n");
+    EXPECT_TRUE(b.mime().children.empty());
+    auto c = message::parse("Content-Type: multipart/mixed; boundary=q\n\n--q--\n");
+    EXPECT_TRUE(c.mime().children.empty());
+}
+
+// A boundary line must start a line: "--b" inside text is content.
+TEST(mime, delimiter_must_start_a_line) {
+    auto m = message::parse("Content-Type: multipart/mixed; boundary=b\n\n--b\n\nx --b y\n--b--\n");
+    ASSERT_EQ(m.mime().children.size(), 1u);
+    EXPECT_EQ(m.mime().children[0].body, "x --b y");
+}
+
+std::string nested(int depth) {
+    std::string head, tail;
+    for (int i = 0; i < depth; ++i) {
+        std::string b = "b" + std::to_string(i);
+        head += "Content-Type: multipart/mixed; boundary=" + b + "\r\n\r\n--" + b + "\r\n";
+        tail = "\r\n--" + b + "--\r\n" + tail;
+    }
+    return head + "\r\ninnermost" + tail;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+TEST(limits, deep_nesting_stops_at_max_depth) {
+    std::string raw = nested(10'000);
+    auto t0 = std::chrono::steady_clock::now();
+    auto m = message::parse(raw);
+    const mime_part* p = &m.mime();
+    unsigned levels = 0;
+    while (!p->children.empty()) {
+        ASSERT_EQ(p->children.size(), 1u);
+        p = &p->children[0];
+        ++levels;
+    }
+    EXPECT_EQ(levels, m.limits().max_mime_depth);
+    EXPECT_EQ(p->depth, m.limits().max_mime_depth);
+    EXPECT_TRUE(p->truncated);
+    EXPECT_TRUE(p->is_multipart());
+    EXPECT_LT(seconds_since(t0), 5.0);
+}
+
+TEST(limits, configured_depth) {
+    message_limits limits;
+    limits.max_mime_depth = 2;
+    auto m = message::parse(nested(5), limits);
+    const mime_part& l2 = m.mime().children.at(0).children.at(0);
+    EXPECT_TRUE(l2.children.empty());
+    EXPECT_TRUE(l2.truncated);
+}
+
+std::string many_parts(int n) {
+    std::string raw = "Content-Type: multipart/mixed; boundary=p\r\n\r\n";
+    for (int i = 0; i < n; ++i) {
+        raw += "--p\r\nContent-Type: text/plain\r\n\r\nx\r\n";
+    }
+    return raw + "--p--\r\n";
+}
+
+TEST(limits, part_count_stops_at_max_parts) {
+    std::string raw = many_parts(100'000);
+    auto t0 = std::chrono::steady_clock::now();
+    auto m = message::parse(raw);
+    const mime_part& root = m.mime();
+    EXPECT_EQ(root.children.size(), m.limits().max_mime_parts - 1);  // the root is a part
+    EXPECT_TRUE(root.truncated);
+    EXPECT_LT(seconds_since(t0), 5.0);
+}
+
+TEST(limits, part_count_across_levels) {
+    message_limits limits;
+    limits.max_mime_parts = 4;
+    auto m = message::parse(crlf(
+        "Content-Type: multipart/mixed; boundary=a\n\n"
+        "--a\nContent-Type: multipart/mixed; boundary=c\n\n"
+        "--c\n\none\n--c\n\ntwo\n--c--\n"
+        "--a\n\nthree\n--a--\n"), limits);
+    const mime_part& root = m.mime();
+    ASSERT_EQ(root.children.size(), 1u);
+    EXPECT_EQ(root.children[0].children.size(), 2u);
+    EXPECT_TRUE(root.truncated);
+}
+
+}  // namespace
+}  // namespace sift::mail

@@ -1,0 +1,1 @@
+if header :is ["to" "cc"] "x" { keep; }

@@ -1,0 +1,4 @@
+if allof (header :is "to" "me",
+          size :under 1M {
+    keep;
+}

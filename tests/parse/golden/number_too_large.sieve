@@ -1,0 +1,1 @@
+if size :over 18446744073709551616 { discard; }

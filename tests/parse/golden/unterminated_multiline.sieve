@@ -1,0 +1,3 @@
+reject text:
+Your message was rejected.
+ .

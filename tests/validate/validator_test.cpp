@@ -1,0 +1,136 @@
+// Validation: every rule reports FILE:LINE:COL and what is wrong, and all
+// errors are reported, not only the first.
+#include "test_support.hpp"
+
+namespace sift::testing {
+namespace {
+
+// The first line of each formatted diagnostic.
+std::vector<std::string> error_lines(std::string_view source) {
+    std::vector<std::string> out;
+    auto s = script::compile(source, "v.sieve");
+    for (const auto& d : s.errors())
+        out.push_back(std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message);
+    return out;
+}
+
+bool has_error(std::string_view source, std::string_view needle) {
+    for (const auto& e : error_lines(source))
+        if (e.find(needle) != std::string::npos) return true;
+    return false;
+}
+
+TEST(validator, require_must_come_first) {
+    EXPECT_TRUE(has_error("keep;\nrequire \"fileinto\";", "2:1: require command must come before any other command"));
+    EXPECT_TRUE(has_error("if true { require \"fileinto\"; }", "require command can only be used at the top level"));
+}
+
+TEST(validator, unknown_capability) {
+    EXPECT_TRUE(has_error("require [\"fileinto\", \"frobnicate\"];", "1:22: unknown Sieve capability 'frobnicate'"));
+}
+
+TEST(validator, capability_must_be_required) {
+    EXPECT_TRUE(has_error("fileinto \"x\";", "1:1: command 'fileinto' requires the \"fileinto\" capability"));
+    EXPECT_TRUE(has_error("if envelope \"from\" \"x\" { keep; }", "test 'envelope' requires the \"envelope\" capability"));
+    EXPECT_TRUE(error_lines("require \"fileinto\"; fileinto \"x\";").empty());
+}
+
+TEST(validator, unknown_names) {
+    EXPECT_TRUE(has_error("frob;", "1:1: unknown command 'frob'"));
+    EXPECT_TRUE(has_error("if frob { keep; }", "1:4: unknown test 'frob'"));
+    EXPECT_TRUE(has_error("header \"a\" \"b\";", "'header' is a test, it cannot be used as a command"));
+    EXPECT_TRUE(has_error("if keep { }", "'keep' is a command, it cannot be used as a test"));
+    EXPECT_TRUE(has_error("if header :frob \"a\" \"b\" { }", "1:11: unknown tag :frob for test 'header'"));
+}
+
+TEST(validator, argument_counts_and_types) {
+    EXPECT_TRUE(has_error("redirect;", "'redirect' expects 1 argument, got 0"));
+    EXPECT_TRUE(has_error("keep \"x\";", "too many arguments for command 'keep'"));
+    EXPECT_TRUE(has_error("redirect 5;", "1:10: 'redirect' expects a string as argument 1"));
+    EXPECT_TRUE(has_error("redirect [\"a@b.c\"];", "'redirect' expects a string as argument 1"));
+    EXPECT_TRUE(has_error("if header \"a\" { }", "'header' expects 2 arguments, got 1"));
+    EXPECT_TRUE(has_error("if size 5 { }", "'size' requires one of its size-comparison tags"));
+    EXPECT_TRUE(has_error("if size :over \"5\" { }", "'size' expects a number as argument 1"));
+}
+
+TEST(validator, tags_come_before_positional_arguments) {
+    EXPECT_TRUE(has_error("if header \"a\" :is \"b\" { }", "tag :is must come before the positional arguments"));
+}
+
+TEST(validator, exclusive_tag_groups) {
+    EXPECT_TRUE(has_error("if header :is :contains \"a\" \"b\" { }", "only one match-type may be given; :contains"));
+    EXPECT_TRUE(has_error("if address :all :domain \"from\" \"b\" { }", "only one address-part may be given"));
+    EXPECT_TRUE(has_error("if header :comparator \"i;octet\" :comparator \"i;octet\" \"a\" \"b\" { }",
+                          "only one comparator may be given"));
+    EXPECT_TRUE(has_error("if size :over :under 5 { }", "only one size-comparison may be given"));
+}
+
+TEST(validator, comparator_names_are_checked) {
+    EXPECT_TRUE(has_error("if header :comparator \"i;frob\" \"a\" \"b\" { }", "1:23: unknown comparator 'i;frob'"));
+    EXPECT_TRUE(has_error("if header :comparator 5 \"a\" \"b\" { }", "tag :comparator of test 'header' expects a string"));
+    EXPECT_TRUE(error_lines("if header :comparator \"I;OCTET\" \"a\" \"b\" { }").empty());
+}
+
+TEST(validator, tests_and_blocks) {
+    EXPECT_TRUE(has_error("if { keep; }", "'if' expects a single test"));
+    EXPECT_TRUE(has_error("if true keep;", ""));  // a syntax error: no block
+    EXPECT_TRUE(has_error("if allof true { }", "'allof' expects a test list"));
+    EXPECT_TRUE(has_error("if not (true, false) { }", "'not' expects a single test"));
+    EXPECT_TRUE(has_error("if header \"a\" \"b\" true { }", "test 'header' takes no test"));
+    EXPECT_TRUE(has_error("keep { }", "command 'keep' does not take a block"));
+    EXPECT_TRUE(has_error("else { }", "'else' must follow an 'if' or 'elsif' command"));
+    EXPECT_TRUE(has_error("keep; elsif true { }", "'elsif' must follow an 'if' or 'elsif' command"));
+}
+
+TEST(validator, constant_arguments_are_checked) {
+    EXPECT_TRUE(has_error("redirect \"not an address\";", "1:10: specified redirect address 'not an address' is invalid"));
+    EXPECT_TRUE(has_error("redirect \"a@b.example, c@d.example\";", "is invalid"));
+    EXPECT_TRUE(has_error("redirect \"r\xc3\xbc" "diger@example.com\";", "is invalid"));
+    EXPECT_TRUE(error_lines("redirect \"Ok Good <stephan@example.org>\";").empty());
+    EXPECT_TRUE(has_error("require \"fileinto\"; fileinto \"\xff\xfe\";", "mailbox name is not valid UTF-8"));
+    EXPECT_TRUE(has_error("if header \"bad name\" \"x\" { }", "invalid header name 'bad name'"));
+    EXPECT_TRUE(has_error("if exists \"a:b\" { }", "invalid header name 'a:b'"));
+    EXPECT_TRUE(has_error("if address \"subject\" \"x\" { }", "header 'subject' does not hold addresses"));
+    EXPECT_TRUE(has_error("require \"envelope\"; if envelope \"body\" \"x\" { }", "unknown envelope part 'body'"));
+}
+
+TEST(validator, reports_every_error) {
+    auto errors = error_lines("frob;\nkeep 1;\nredirect \"x\";\nif size 1 { }\n");
+    ASSERT_EQ(errors.size(), 4u);
+    EXPECT_EQ(errors[0].substr(0, 4), "1:1:");
+    EXPECT_EQ(errors[1].substr(0, 4), "2:6:");
+    EXPECT_EQ(errors[2].substr(0, 5), "3:10:");
+    EXPECT_EQ(errors[3].substr(0, 4), "4:4:");
+}
+
+TEST(validator, error_count_is_bounded) {
+    std::string script;
+    for (int i = 0; i < 200; ++i) script += "frob;\n";
+    auto errors = error_lines(script);
+    EXPECT_EQ(errors.size(), compile_limits{}.max_errors + 1);
+    EXPECT_NE(errors.back().find("too many errors"), std::string::npos);
+}
+
+TEST(validator, formatted_diagnostic_has_excerpt_and_caret) {
+    auto s = script::compile("keep;\n  frob \"x\";\n", "f.sieve");
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(format(s.errors()), "f.sieve:2:3: error: unknown command 'frob'\n  frob \"x\";\n  ^\n");
+}
+
+TEST(validator, encoded_character) {
+    auto ok = "require [\"encoded-character\", \"fileinto\"];\n"
+              "fileinto \"${hex:49 4E}${unicode:42}OX ${hex:zz} ${unicode: 20ac }\";";
+    auto s = compiled(ok);
+    auto msg = message::from_raw(sample_message);
+    auto r = s.run(msg, default_envelope());
+    ASSERT_EQ(r.actions.size(), 1u);
+    EXPECT_EQ(r.actions[0].mailbox, "INBOX ${hex:zz} \xe2\x82\xac");
+    // Without the capability the text stays as written.
+    auto plain = compiled("require \"fileinto\"; fileinto \"${hex:41}\";");
+    EXPECT_EQ(plain.run(msg, default_envelope()).actions[0].mailbox, "${hex:41}");
+    EXPECT_TRUE(has_error("require \"encoded-character\"; redirect \"${unicode:D800}@x.example\";",
+                          "invalid unicode character"));
+}
+
+}  // namespace
+}  // namespace sift::testing

@@ -1,0 +1,65 @@
+// Comparators and match types (RFC 5228 §2.7, RFC 4790).
+#include "vm/match.hpp"
+
+#include <gtest/gtest.h>
+
+namespace sift::vm {
+namespace {
+
+constexpr auto octet = comparator::octet;
+constexpr auto casemap = comparator::ascii_casemap;
+
+TEST(match, is_compares_whole_values) {
+    EXPECT_TRUE(equal("Hello", "hello", casemap));
+    EXPECT_FALSE(equal("Hello", "hello", octet));
+    EXPECT_FALSE(equal("Hello", "Hell", casemap));
+    EXPECT_TRUE(equal("", "", octet));
+}
+
+TEST(match, casemap_folds_ascii_only) {
+    // RFC 4790 §9.2: i;ascii-casemap folds only A-Z.
+    EXPECT_FALSE(equal("\xc3\x84", "\xc3\xa4", casemap));  // Ä vs ä
+    EXPECT_TRUE(equal("ÄbC", "Äbc", casemap));
+}
+
+TEST(match, contains) {
+    EXPECT_TRUE(contains("Hello World", "o w", casemap));
+    EXPECT_FALSE(contains("Hello World", "o w", octet));
+    EXPECT_TRUE(contains("anything", "", octet));  // RFC 5228 §2.7.1: "" is contained in any string
+    EXPECT_TRUE(contains("", "", casemap));
+    EXPECT_FALSE(contains("", "a", casemap));
+}
+
+TEST(match, matches_wildcards) {
+    EXPECT_TRUE(glob_match("foo@example.com", "*@example.com", casemap));
+    EXPECT_TRUE(glob_match("foo@example.com", "f?o@*", casemap));
+    EXPECT_FALSE(glob_match("fo@example.com", "f?o@*", casemap));
+    EXPECT_TRUE(glob_match("", "*", octet));
+    EXPECT_TRUE(glob_match("abc", "***", octet));
+    EXPECT_FALSE(glob_match("", "?", octet));
+    EXPECT_TRUE(glob_match("a*b", "a\\*b", octet));
+    EXPECT_FALSE(glob_match("axb", "a\\*b", octet));
+    EXPECT_TRUE(glob_match("a?b", "a\\?b", octet));
+    EXPECT_FALSE(glob_match("axb", "a\\?b", octet));
+    EXPECT_TRUE(glob_match("a\\b", "a\\\\b", octet));
+    EXPECT_TRUE(glob_match("xaxbxc", "*a*b*c", octet));
+    EXPECT_FALSE(glob_match("xaxbxcx", "*a*b*c", octet));
+    EXPECT_TRUE(glob_match("MiXeD", "m*d", casemap));
+}
+
+TEST(match, question_mark_is_one_utf8_character) {
+    EXPECT_TRUE(glob_match("\xc3\xa4", "?", casemap));      // ä is one character
+    EXPECT_TRUE(glob_match("x\xe2\x82\xacy", "x?y", octet));  // € is three octets
+    EXPECT_FALSE(glob_match("\xc3\xa4", "??", casemap));
+}
+
+TEST(match, pathological_pattern_stays_fast) {
+    std::string value(20000, 'a');
+    std::string pattern;
+    for (int i = 0; i < 50; ++i) pattern += "*a";
+    pattern += "b";
+    EXPECT_FALSE(glob_match(value, pattern, octet));
+}
+
+}  // namespace
+}  // namespace sift::vm

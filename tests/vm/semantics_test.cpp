@@ -1,0 +1,189 @@
+// RFC 5228 semantics of every core command and test, and the action
+// interactions of §4.
+#include "test_support.hpp"
+
+namespace sift::testing {
+namespace {
+
+constexpr const char* fileinto = "require \"fileinto\";\n";
+
+TEST(actions, keep_is_deduplicated_with_fileinto_inbox) {
+    EXPECT_EQ(run(std::string(fileinto) + "keep; fileinto \"INBOX\"; keep;", sample_message), "keep");
+    EXPECT_EQ(run(std::string(fileinto) + "fileinto \"inbox\"; keep;", sample_message), "fileinto:inbox");
+}
+
+TEST(actions, fileinto_same_mailbox_once) {
+    EXPECT_EQ(run(std::string(fileinto) + "fileinto \"A\"; fileinto \"B\"; fileinto \"A\";", sample_message),
+              "fileinto:A; fileinto:B");
+}
+
+TEST(actions, redirect_same_address_once) {
+    EXPECT_EQ(run("redirect \"a@example.com\"; redirect \"a@example.com\";", sample_message), "redirect:a@example.com");
+}
+
+TEST(actions, discard_cancels_only_the_implicit_keep) {
+    EXPECT_EQ(run("discard;", sample_message), "discard");
+    EXPECT_EQ(run("discard; keep;", sample_message), "discard; keep");
+    auto msg = message::from_raw(sample_message);
+    EXPECT_TRUE(compiled("discard;").run(msg, default_envelope()).discarded());
+    EXPECT_FALSE(compiled("discard; keep;").run(msg, default_envelope()).discarded());
+}
+
+TEST(actions, stop_ends_the_script) {
+    EXPECT_EQ(run(std::string(fileinto) + "fileinto \"A\"; stop; fileinto \"B\";", sample_message), "fileinto:A");
+    EXPECT_EQ(run("stop; discard;", sample_message), "keep*");
+}
+
+TEST(actions, too_many_redirects_is_a_runtime_error_that_keeps) {
+    std::string script;
+    for (int i = 0; i < 5; ++i) script += "redirect \"r" + std::to_string(i) + "@example.com\";\n";
+    auto s = compiled(script);
+    auto msg = message::from_raw(sample_message);
+    auto r = s.run(msg, default_envelope());
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(summary(r), "keep*");  // RFC 5228 §2.10.6: actions cancelled, message kept
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0], "line 5: too many redirect actions (limit 4)");
+    eval_limits more;
+    more.max_redirects = 5;
+    EXPECT_TRUE(s.run(msg, default_envelope(), more).ok());
+}
+
+TEST(actions, action_limit) {
+    std::string script = fileinto;
+    for (int i = 0; i < 40; ++i) script += "fileinto \"f" + std::to_string(i) + "\";\n";
+    auto msg = message::from_raw(sample_message);
+    auto r = compiled(script).run(msg, default_envelope());
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(summary(r), "keep*");
+}
+
+TEST(actions, instruction_budget) {
+    auto msg = message::from_raw(sample_message);
+    eval_limits tight;
+    tight.instruction_budget = 3;
+    auto r = compiled("if true { if true { if true { keep; } } }").run(msg, default_envelope(), tight);
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(summary(r), "keep*");
+    EXPECT_NE(r.errors[0].find("instruction budget of 3 exceeded"), std::string::npos);
+}
+
+TEST(control, if_elsif_else_takes_first_true_branch) {
+    auto script = std::string(fileinto) +
+                  "if false { fileinto \"1\"; } elsif true { fileinto \"2\"; } elsif true { fileinto \"3\"; }"
+                  " else { fileinto \"4\"; }";
+    EXPECT_EQ(run(script, sample_message), "fileinto:2");
+    EXPECT_EQ(run(std::string(fileinto) + "if false { fileinto \"1\"; } else { fileinto \"4\"; }", sample_message),
+              "fileinto:4");
+    EXPECT_EQ(run(std::string(fileinto) + "if false { fileinto \"1\"; } if true { fileinto \"5\"; }", sample_message),
+              "fileinto:5");
+}
+
+TEST(tests, allof_anyof_not) {
+    auto t = [](std::string cond) { return run("if " + cond + " { discard; }", sample_message) == "discard"; };
+    EXPECT_TRUE(t("allof(true, true)"));
+    EXPECT_FALSE(t("allof(true, false)"));
+    EXPECT_TRUE(t("anyof(false, true)"));
+    EXPECT_FALSE(t("anyof(false, false)"));
+    EXPECT_TRUE(t("not false"));
+    EXPECT_TRUE(t("not allof(true, false)"));
+    EXPECT_FALSE(t("not anyof(false, true)"));
+    EXPECT_TRUE(t("allof(not false, anyof(false, not not true))"));
+    EXPECT_FALSE(t("not not not true"));
+}
+
+TEST(tests, header_matching) {
+    auto t = [](std::string cond) { return run("if " + cond + " { discard; }", sample_message) == "discard"; };
+    EXPECT_TRUE(t("header :is \"Subject\" \"hello world\""));
+    EXPECT_TRUE(t("header :matches \"subject\" \"H*o W?rld\""));
+    EXPECT_TRUE(t("header :contains [\"X-None\", \"Subject\"] [\"nope\", \"lo wo\"]"));
+    EXPECT_FALSE(t("header :contains \"X-None\" \"\""));  // absent header never matches
+    EXPECT_TRUE(t("header :is \"x-spam-flag\" \"yes\""));
+}
+
+TEST(tests, address_parts) {
+    auto t = [](std::string cond) { return run("if " + cond + " { discard; }", sample_message) == "discard"; };
+    EXPECT_TRUE(t("address :is \"from\" \"anna@example.com\""));
+    EXPECT_TRUE(t("address :localpart :is \"from\" \"anna\""));
+    EXPECT_TRUE(t("address :domain :is \"to\" \"example.net\""));  // second address, domain case-folded
+    EXPECT_TRUE(t("address :all :is \"to\" \"carol@example.net\""));
+    EXPECT_FALSE(t("address :is \"from\" \"Anna Example\""));  // display names are not addresses
+}
+
+TEST(tests, exists_needs_all_headers) {
+    auto t = [](std::string cond) { return run("if " + cond + " { discard; }", sample_message) == "discard"; };
+    EXPECT_TRUE(t("exists [\"From\", \"subject\"]"));
+    EXPECT_FALSE(t("exists [\"From\", \"X-Missing\"]"));
+}
+
+TEST(tests, size_is_strict) {
+    std::string msg = sample_message;
+    auto size = std::to_string(msg.size());
+    auto t = [&](std::string cond) { return run("if " + cond + " { discard; }", msg) == "discard"; };
+    EXPECT_FALSE(t("size :over " + size));
+    EXPECT_FALSE(t("size :under " + size));
+    EXPECT_TRUE(t("size :over " + std::to_string(msg.size() - 1)));
+    EXPECT_TRUE(t("size :under " + std::to_string(msg.size() + 1)));
+    EXPECT_TRUE(t("size :under 1K"));
+}
+
+TEST(tests, envelope_parts_and_null_sender) {
+    auto t = [](std::string cond, envelope env) {
+        return run("require \"envelope\"; if " + cond + " { discard; }", sample_message, env) == "discard";
+    };
+    envelope env{"Bounce@Example.ORG", "rcpt+tag@example.net", {}, "anna"};
+    EXPECT_TRUE(t("envelope :domain :is \"from\" \"example.org\"", env));
+    EXPECT_TRUE(t("envelope :localpart :is \"to\" \"rcpt+tag\"", env));
+    EXPECT_TRUE(t("envelope :is \"auth\" \"anna\"", env));
+    envelope null_sender{"", "rcpt@example.net", {}, {}};
+    EXPECT_TRUE(t("envelope :is \"from\" \"\"", null_sender));
+    EXPECT_TRUE(t("envelope :domain :is \"from\" \"\"", null_sender));  // RFC 5228 §5.4
+    EXPECT_FALSE(t("envelope :is \"auth\" \"\"", null_sender));           // not authenticated: no value
+}
+
+TEST(tests, encoded_words_are_decoded_for_header_tests) {
+    std::string msg = "Subject: =?ISO-8859-1?Q?Gr=FC=DFe?= aus =?UTF-8?B?S8O2bG4=?=\r\n\r\nbody\r\n";
+    EXPECT_EQ(run("if header :is \"subject\" \"Grüße aus Köln\" { discard; }", msg), "discard");
+}
+
+TEST(tests, folded_headers_are_unfolded) {
+    std::string msg = "Subject: a long\r\n\tfolded\r\n  subject\r\n\r\nbody\r\n";
+    EXPECT_EQ(run("if header :is \"subject\" \"a long\tfolded  subject\" { discard; }", msg), "discard");
+}
+
+TEST(run, needs_reflect_what_the_script_reads) {
+    EXPECT_EQ(compiled("keep;").needs(), needs::envelope);
+    EXPECT_EQ(compiled("require \"envelope\"; if envelope \"from\" \"a\" { keep; }").needs(), needs::envelope);
+    EXPECT_EQ(compiled("if header \"a\" \"b\" { keep; }").needs(), needs::headers);
+    EXPECT_EQ(compiled("if size :over 1 { keep; }").needs(), needs::body);
+}
+
+TEST(run, header_only_script_decides_at_end_of_headers) {
+    message m;
+    m.add_header("From", " anna@example.com");
+    m.add_header("Subject", " urgent");
+    m.end_headers();
+    auto s = compiled("if header :is \"subject\" \"urgent\" { discard; }");
+    ASSERT_EQ(s.needs(), needs::headers);
+    EXPECT_EQ(summary(s.run(m, default_envelope())), "discard");
+    m.append_body("body\r\n");
+    EXPECT_EQ(summary(s.run(m, default_envelope())), "discard");
+}
+
+TEST(run, one_message_many_recipients) {
+    auto s = compiled("require \"envelope\"; if envelope :localpart :is \"to\" \"a\" { discard; }");
+    auto msg = message::from_raw(sample_message);
+    EXPECT_EQ(summary(s.run(msg, envelope{"s@x.example", "a@x.example", {}, {}})), "discard");
+    EXPECT_EQ(summary(s.run(msg, envelope{"s@x.example", "b@x.example", {}, {}})), "keep*");
+}
+
+TEST(run, action_lines_point_at_the_source) {
+    auto s = compiled("require \"fileinto\";\nif true {\n  fileinto \"A\";\n}\n");
+    auto msg = message::from_raw(sample_message);
+    auto r = s.run(msg, default_envelope());
+    ASSERT_EQ(r.actions.size(), 1u);
+    EXPECT_EQ(r.actions[0].line, 3u);
+}
+
+}  // namespace
+}  // namespace sift::testing
