@@ -65,7 +65,7 @@ TEST(encoded_words, malformed_words_stay_as_written) {
     EXPECT_EQ(dec("=?utf-8?b?a*b?="), "=?utf-8?b?a*b?=");       // not base64
     EXPECT_EQ(dec("=?utf-8?q?ok?= =?bad"), "ok =?bad");
     EXPECT_EQ(dec("=?"), "=?");
-    EXPECT_EQ(dec("=?utf-8?q??="), "");  // empty text is a valid empty word
+    EXPECT_EQ(dec("=?utf-8?q?" "?="), "");  // empty text is a valid empty word
 }
 
 TEST(encoded_words, unknown_charset_keeps_bytes_replacing_invalid_utf8) {

@@ -20,24 +20,24 @@ std::vector<std::string> values_of(const message& m, std::string_view name) {
     return out;
 }
 
-class both_endings : public ::testing::TestWithParam<bool> {
+class header_endings : public ::testing::TestWithParam<bool> {
 protected:
     std::string text(std::string_view lf) const { return GetParam() ? crlf(lf) : std::string(lf); }
 };
 
-TEST_P(both_endings, folded_values_unfold_to_one_line) {
+TEST_P(header_endings, folded_values_unfold_to_one_line) {
     auto m = message::parse(text("Subject: This\n is a test\nX-Tab: a\n\tb\n\nbody\n"));
     EXPECT_EQ(values_of(m, "subject"), std::vector<std::string>{"This is a test"});
     EXPECT_EQ(values_of(m, "x-tab"), std::vector<std::string>{"a\tb"});
     EXPECT_EQ(m.body(), text("body\n"));
 }
 
-TEST_P(both_endings, value_starting_on_the_next_line) {
+TEST_P(header_endings, value_starting_on_the_next_line) {
     auto m = message::parse(text("Subject:\n  hello\n world\n\n"));
     EXPECT_EQ(values_of(m, "Subject"), std::vector<std::string>{"hello world"});
 }
 
-TEST_P(both_endings, raw_value_keeps_folding_and_drops_line_end) {
+TEST_P(header_endings, raw_value_keeps_folding_and_drops_line_end) {
     auto m = message::parse(text("A: x\n y\nB:z\n\n"));
     ASSERT_EQ(m.headers().size(), 2u);
     EXPECT_EQ(m.headers()[0].name, "A");
@@ -45,7 +45,7 @@ TEST_P(both_endings, raw_value_keeps_folding_and_drops_line_end) {
     EXPECT_EQ(m.headers()[1].value, "z");
 }
 
-INSTANTIATE_TEST_SUITE_P(line_endings, both_endings, ::testing::Values(false, true));
+INSTANTIATE_TEST_SUITE_P(line_endings, header_endings, ::testing::Values(false, true));
 
 TEST(unfold, removes_line_breaks_and_trims) {
     EXPECT_EQ(message::unfold(" a\r\n b \t"), "a b");

@@ -39,12 +39,12 @@ constexpr std::string_view rfc2046_example =
     "\n"
     "This is the epilogue.  It is also to be ignored.\n";
 
-class both_endings : public ::testing::TestWithParam<bool> {
+class mime_endings : public ::testing::TestWithParam<bool> {
 protected:
     std::string text(std::string_view lf) const { return GetParam() ? crlf(lf) : std::string(lf); }
 };
 
-TEST_P(both_endings, rfc2046_simple_boundary) {
+TEST_P(mime_endings, rfc2046_simple_boundary) {
     auto m = message::parse(text(rfc2046_example));
     const mime_part& root = m.mime();
     EXPECT_EQ(root.type, "multipart");
@@ -65,7 +65,7 @@ TEST_P(both_endings, rfc2046_simple_boundary) {
     EXPECT_FALSE(root.truncated);
 }
 
-TEST_P(both_endings, nested_multiparts_and_prefix_boundaries) {
+TEST_P(mime_endings, nested_multiparts_and_prefix_boundaries) {
     auto m = message::parse(text(
         "Content-Type: multipart/mixed; boundary=abc\n"
         "\n"
@@ -98,7 +98,7 @@ TEST_P(both_endings, nested_multiparts_and_prefix_boundaries) {
     EXPECT_EQ(root.children[1].body, "data");
 }
 
-TEST_P(both_endings, missing_close_delimiter_and_transport_padding) {
+TEST_P(mime_endings, missing_close_delimiter_and_transport_padding) {
     auto m = message::parse(text(
         "Content-Type: multipart/mixed; boundary=\"b\"\n"
         "\n"
@@ -114,7 +114,7 @@ TEST_P(both_endings, missing_close_delimiter_and_transport_padding) {
     EXPECT_EQ(root.children[1].body, text("two\n"));
 }
 
-INSTANTIATE_TEST_SUITE_P(line_endings, both_endings, ::testing::Values(false, true));
+INSTANTIATE_TEST_SUITE_P(line_endings, mime_endings, ::testing::Values(false, true));
 
 TEST(mime, defaults) {
     auto m = message::parse("Subject: x\n\nbody");

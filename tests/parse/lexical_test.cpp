@@ -117,7 +117,7 @@ TEST(QuotedString, MaySpanLinesKeepingLineEndings) {
 TEST(QuotedString, KeepsCommentLikeTextAndArbitraryBytes) {
     EXPECT_EQ(first_string(first_command("x \"# not /* a comment */\";")),
               "# not /* a comment */");
-    std::string raw("x \"\xc3\xa9\0\xff\";", 8);
+    std::string raw("x \"\xc3\xa9\0\xff\";", 9);
     EXPECT_EQ(first_string(first_command(raw)), std::string("\xc3\xa9\0\xff", 4));
 }
 

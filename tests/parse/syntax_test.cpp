@@ -32,7 +32,8 @@ TEST(Command, ArgumentsInOrder) {
 }
 
 TEST(StringList, SingleStringIsAnUnbracketedList) {
-    auto const& list = strings(first_command("x \"a\";").args.at(0));
+    auto const c = first_command("x \"a\";");
+    auto const& list = strings(c.args.at(0));
     EXPECT_FALSE(list.bracketed);
     ASSERT_EQ(list.items.size(), 1u);
     EXPECT_EQ(list.items[0].value, "a");
@@ -50,7 +51,7 @@ TEST(StringList, BracketedWithOneOrMany) {
     EXPECT_EQ(pos(many.items[1].pos), "1:17@16");
 }
 
-TEST(Test, CommandWithSingleTestAndBlock) {
+TEST(SieveTest, CommandWithSingleTestAndBlock) {
     auto c = first_command("if true { }");
     EXPECT_EQ(c.name, "if");
     ASSERT_EQ(c.tests.size(), 1u);
@@ -62,7 +63,7 @@ TEST(Test, CommandWithSingleTestAndBlock) {
     EXPECT_EQ(pos(c.end), "1:11@10");
 }
 
-TEST(Test, ArgumentsThenTest) {
+TEST(SieveTest, ArgumentsThenTest) {
     auto c = first_command("if header :contains [\"from\"] \"x\" {}");
     auto const& t = c.tests.at(0);
     EXPECT_EQ(t.name, "header");
@@ -70,7 +71,7 @@ TEST(Test, ArgumentsThenTest) {
     EXPECT_TRUE(t.tests.empty());
 }
 
-TEST(Test, TestInsideTestArguments) {
+TEST(SieveTest, TestInsideTestArguments) {
     auto c = first_command("if not exists \"x\" {}");
     auto const& n = c.tests.at(0);
     EXPECT_EQ(n.name, "not");

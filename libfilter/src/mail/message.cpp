@@ -47,7 +47,7 @@ void message::take(message& other) noexcept {
     const char* old_base = other.raw_.data();
     raw_ = std::move(other.raw_);
     if (raw_.data() != old_base) {
-        rebase(old_base);  // the bytes lived inside `other` (SSO) and were copied
+        rebase(old_base, raw_.data());  // the bytes lived inside `other` (SSO)
     }
     other.raw_.clear();
     other.headers_.clear();
@@ -64,10 +64,9 @@ message message::parse(std::string raw, message_limits limits) {
     return m;
 }
 
-// Views are moved from old_base to raw_.data(); the old bytes must still
-// be alive, since the offsets are taken against them.
-void message::rebase(const char* old_base) {
-    const char* new_base = raw_.data();
+// Views are moved from old_base to new_base. Only addresses are used, so
+// the old bytes need not be readable any more.
+void message::rebase(const char* old_base, const char* new_base) {
     for (header_field& f : headers_) {
         f.name = moved_view(f.name, old_base, new_base);
         f.value = moved_view(f.value, old_base, new_base);
@@ -89,12 +88,17 @@ void message::append_raw(std::string_view text) {
         raw_.append(text);
         return;
     }
-    // Grow by hand, so the old bytes are still there to re-base against.
+    // Grow by hand, so both addresses are known when re-basing. `grown` is
+    // larger than any SSO buffer, so its heap block moves into raw_ as is.
     std::string grown;
-    grown.reserve(std::max(raw_.capacity() * 2, raw_.size() + text.size()));
+    grown.reserve(std::max({raw_.capacity() * 2, raw_.size() + text.size(), std::size_t{64}}));
     grown.append(raw_).append(text);
-    std::swap(raw_, grown);
-    rebase(grown.data());
+    const char* grown_base = grown.data();
+    rebase(raw_.data(), grown_base);
+    raw_ = std::move(grown);
+    if (raw_.data() != grown_base) {
+        rebase(grown_base, raw_.data());  // a library that copies on move
+    }
 }
 
 void message::add_header(std::string_view name, std::string_view value) {

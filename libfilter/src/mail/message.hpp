@@ -98,7 +98,7 @@ private:
 
     void take(message& other) noexcept;
     void append_raw(std::string_view text);
-    void rebase(const char* old_base);
+    void rebase(const char* old_base, const char* new_base);
     void drop_mime();
 
     message_limits limits_;

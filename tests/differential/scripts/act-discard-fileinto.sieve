@@ -1,0 +1,3 @@
+require "fileinto";
+discard;
+fileinto "Archive";

@@ -1,0 +1,3 @@
+# keep after discard: discard only cancels the implicit keep.
+discard;
+keep;

@@ -1,0 +1,2 @@
+redirect "copy@example.org";
+redirect "copy@example.org";

@@ -1,0 +1,2 @@
+redirect "boss@example.org";
+keep;

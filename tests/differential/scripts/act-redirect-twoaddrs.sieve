@@ -1,0 +1,2 @@
+redirect "one@example.org";
+redirect "two@example.org";

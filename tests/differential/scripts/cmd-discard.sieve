@@ -1,0 +1,2 @@
+# discard cancels the implicit keep and nothing is delivered.
+discard;

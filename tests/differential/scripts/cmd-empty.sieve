@@ -1,0 +1,3 @@
+# Nothing but comments: the implicit keep applies.
+/* and a bracketed
+   comment */

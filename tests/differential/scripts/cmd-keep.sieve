@@ -1,0 +1,2 @@
+# An explicit keep is the only action.
+keep;

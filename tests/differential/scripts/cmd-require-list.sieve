@@ -1,0 +1,3 @@
+require ["fileinto", "envelope"];
+require "fileinto";
+if envelope :is "to" "recipient@example.com" { fileinto "Env"; }

@@ -1,0 +1,3 @@
+# stop before any action: the implicit keep stays in force.
+stop;
+discard;

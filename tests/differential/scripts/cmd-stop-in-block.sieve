@@ -1,0 +1,3 @@
+require "fileinto";
+if exists "Subject" { redirect "first@example.org"; stop; }
+fileinto "Never";

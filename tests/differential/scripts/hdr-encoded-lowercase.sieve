@@ -1,0 +1,2 @@
+require "fileinto";
+if header :contains "X-Lower" "naïve" { fileinto "LowerCharset"; }

@@ -1,0 +1,2 @@
+require "fileinto";
+if header :is "X-Mixed" "plain €100 text" { fileinto "Mixed"; }

@@ -1,0 +1,2 @@
+require "fileinto";
+if header :contains "To" "two@example.com,  three" { fileinto "FoldedTo"; }

@@ -1,0 +1,2 @@
+require "fileinto";
+if header :is "X-Empty" "" { fileinto "EmptyIs"; }

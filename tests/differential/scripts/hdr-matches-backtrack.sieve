@@ -1,0 +1,2 @@
+require "fileinto";
+if header :matches "Subject" "*s*e*t*s*d*" { fileinto "Backtrack"; }

@@ -1,0 +1,2 @@
+require "fileinto";
+if header :contains "Received" "from c.example" { fileinto "Trace"; }

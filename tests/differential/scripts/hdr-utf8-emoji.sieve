@@ -1,0 +1,2 @@
+require "fileinto";
+if header :matches "X-Emoji" "ok ? done" { fileinto "Emoji"; }

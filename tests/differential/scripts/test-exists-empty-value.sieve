@@ -1,0 +1,3 @@
+require "fileinto";
+# X-Empty has an empty value but the field exists.
+if exists "x-empty" { fileinto "EmptyExists"; }

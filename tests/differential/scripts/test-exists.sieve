@@ -1,0 +1,3 @@
+require "fileinto";
+if exists ["From", "To", "Subject"] { fileinto "HasAll"; }
+if exists ["From", "X-Not-There"] { discard; }
