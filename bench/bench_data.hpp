@@ -157,6 +157,8 @@ inline script must_compile(std::string_view source) {
     return s;
 }
 
-inline envelope bench_envelope() { return envelope{"oscar.novak@example.net", "eva.silva@example.com", {}, {}}; }
+inline envelope bench_envelope() {
+    return envelope{"oscar.novak@example.net", "eva.silva@example.com", {}, {}};
+}
 
 }  // namespace sift::bench

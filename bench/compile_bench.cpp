@@ -20,10 +20,18 @@ void compile_one(benchmark::State& state, std::string_view source) {
     state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
 }
 
-void BM_compile_header_script(benchmark::State& state) { compile_one(state, header_script); }
-void BM_compile_address_script(benchmark::State& state) { compile_one(state, address_script); }
-void BM_compile_matches_script(benchmark::State& state) { compile_one(state, matches_script); }
-void BM_compile_mixed_script(benchmark::State& state) { compile_one(state, mixed_script); }
+void BM_compile_header_script(benchmark::State& state) {
+    compile_one(state, header_script);
+}
+void BM_compile_address_script(benchmark::State& state) {
+    compile_one(state, address_script);
+}
+void BM_compile_matches_script(benchmark::State& state) {
+    compile_one(state, matches_script);
+}
+void BM_compile_mixed_script(benchmark::State& state) {
+    compile_one(state, mixed_script);
+}
 
 // The four scripts in turn: the figure compared with the target.
 void BM_compile_small_scripts(benchmark::State& state) {

@@ -21,10 +21,18 @@ void run_over_parsed(benchmark::State& state, std::string_view source) {
     state.counters["msgs/s"] = benchmark::Counter(double(state.iterations()), benchmark::Counter::kIsRate);
 }
 
-void BM_eval_header(benchmark::State& state) { run_over_parsed(state, header_script); }
-void BM_eval_address(benchmark::State& state) { run_over_parsed(state, address_script); }
-void BM_eval_matches(benchmark::State& state) { run_over_parsed(state, matches_script); }
-void BM_eval_mixed(benchmark::State& state) { run_over_parsed(state, mixed_script); }
+void BM_eval_header(benchmark::State& state) {
+    run_over_parsed(state, header_script);
+}
+void BM_eval_address(benchmark::State& state) {
+    run_over_parsed(state, address_script);
+}
+void BM_eval_matches(benchmark::State& state) {
+    run_over_parsed(state, matches_script);
+}
+void BM_eval_mixed(benchmark::State& state) {
+    run_over_parsed(state, mixed_script);
+}
 
 // The smallest useful script, as timed against the peers by scripts/bench-peers.
 void BM_eval_one_rule(benchmark::State& state) {

@@ -42,8 +42,7 @@ TEST(address_list, rfc5322_appendix_a) {
     EXPECT_EQ(v[2].all(), "jdoe@example.org");
     EXPECT_EQ(alls("<boss@nil.test>, \"Giant; \\\"Big\\\" Box\" <sysservices@example.net>"),
               (strings{"boss@nil.test", "sysservices@example.net"}));
-    auto g = parse_address_list(
-        "A Group:Ed Jones <c@a.test>,joe@where.test,John <jdoe@one.test>;");
+    auto g = parse_address_list("A Group:Ed Jones <c@a.test>,joe@where.test,John <jdoe@one.test>;");
     ASSERT_EQ(g.size(), 3u);
     EXPECT_EQ(g[0].display_name, "Ed Jones");
     EXPECT_EQ(g[1].all(), "joe@where.test");
@@ -80,8 +79,7 @@ TEST(address_list, comments_anywhere) {
     EXPECT_EQ(alls("stephan(the author)@example.com"), (strings{"stephan@example.com"}));
     EXPECT_EQ(alls("(a (nested) comment) x@(c)y.test (more, here)"), (strings{"x@y.test"}));
     // RFC 5322 A.5.
-    auto p = parse_address_list(
-        "Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>");
+    auto p = parse_address_list("Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>");
     ASSERT_EQ(p.size(), 1u);
     EXPECT_EQ(p[0].display_name, "Pete");
     EXPECT_EQ(p[0].all(), "pete@silly.test");
@@ -89,10 +87,8 @@ TEST(address_list, comments_anywhere) {
 
 TEST(address_list, display_names) {
     EXPECT_EQ(parse_address_list("\"Smith, John\" <j@s.test>").at(0).display_name, "Smith, John");
-    EXPECT_EQ(parse_address_list("=?utf-8?q?J=C3=BCrgen?= <j@x.test>").at(0).display_name,
-              "J\u00fcrgen");
-    EXPECT_EQ(parse_address_list("John  Q.  Public <j@x.test>").at(0).display_name,
-              "John Q. Public");
+    EXPECT_EQ(parse_address_list("=?utf-8?q?J=C3=BCrgen?= <j@x.test>").at(0).display_name, "J\u00fcrgen");
+    EXPECT_EQ(parse_address_list("John  Q.  Public <j@x.test>").at(0).display_name, "John Q. Public");
     // Not two addresses: what MUAs show as the sender's name.
     auto v = parse_address_list("service@paypal.com <evil@bad.test>");
     ASSERT_EQ(v.size(), 1u);
@@ -123,8 +119,8 @@ TEST(address_list, domain_literal) {
 
 TEST(address_list, invalid_addresses_keep_their_text) {
     // The cases of Pigeonhole's "Invalid addresses" test (RFC 5228 §2.7.4).
-    for (std::string_view s : {"stephan@", "@example.org", "nonsense", "a@b@c", "a..b@c",
-                               "<a@b", ".a@b", "a@b.", "Anna <user>"}) {
+    for (std::string_view s :
+         {"stephan@", "@example.org", "nonsense", "a@b@c", "a..b@c", "<a@b", ".a@b", "a@b.", "Anna <user>"}) {
         auto v = parse_address_list(s);
         ASSERT_EQ(v.size(), 1u) << s;
         EXPECT_FALSE(v[0].valid) << s;
@@ -137,8 +133,8 @@ TEST(address_list, invalid_addresses_keep_their_text) {
 }
 
 TEST(address_list, garbage_never_crashes) {
-    for (std::string_view s : {"<<<@@", "\"unterminated", "(unterminated", "[1.2", ">>>", ";;:,",
-                               "<>", "@", "\\", "a@\"b\"", "<@a:>", "<@a", "::;;", "\"", "("}) {
+    for (std::string_view s : {"<<<@@", "\"unterminated", "(unterminated", "[1.2", ">>>", ";;:,", "<>", "@",
+                               "\\", "a@\"b\"", "<@a:>", "<@a", "::;;", "\"", "("}) {
         for (const address& a : parse_address_list(s)) {
             EXPECT_FALSE(a.valid) << s;
         }

@@ -8,7 +8,9 @@
 namespace sift::mail {
 namespace {
 
-std::string dec(std::string_view s) { return message::decode(s); }
+std::string dec(std::string_view s) {
+    return message::decode(s);
+}
 
 // RFC 2047 §8, the table of "encoded form" -> "displayed as".
 TEST(encoded_words, rfc2047_section8_examples) {
@@ -22,8 +24,7 @@ TEST(encoded_words, rfc2047_section8_examples) {
 }
 
 TEST(encoded_words, rfc2047_section8_headers) {
-    EXPECT_EQ(dec(" =?US-ASCII?Q?Keith_Moore?= <moore@cs.utk.edu>"),
-              "Keith Moore <moore@cs.utk.edu>");
+    EXPECT_EQ(dec(" =?US-ASCII?Q?Keith_Moore?= <moore@cs.utk.edu>"), "Keith Moore <moore@cs.utk.edu>");
     EXPECT_EQ(dec(" =?ISO-8859-1?Q?Keld_J=F8rn_Simonsen?= <keld@dkuug.dk>"),
               "Keld J\u00f8rn Simonsen <keld@dkuug.dk>");
     EXPECT_EQ(dec(" =?ISO-8859-1?Q?Andr=E9?= Pirard <PIRARD@vm1.ulg.ac.be>"),
@@ -58,14 +59,16 @@ TEST(encoded_words, text_around_words_is_kept) {
 }
 
 TEST(encoded_words, malformed_words_stay_as_written) {
-    EXPECT_EQ(dec("=?utf-8?x?abc?="), "=?utf-8?x?abc?=");       // unknown encoding
-    EXPECT_EQ(dec("=?utf-8?q?no end"), "=?utf-8?q?no end");     // unterminated
-    EXPECT_EQ(dec("=?utf-8?q?a b?="), "=?utf-8?q?a b?=");       // space inside
-    EXPECT_EQ(dec("=??q?abc?="), "=??q?abc?=");                 // empty charset
-    EXPECT_EQ(dec("=?utf-8?b?a*b?="), "=?utf-8?b?a*b?=");       // not base64
+    EXPECT_EQ(dec("=?utf-8?x?abc?="), "=?utf-8?x?abc?=");    // unknown encoding
+    EXPECT_EQ(dec("=?utf-8?q?no end"), "=?utf-8?q?no end");  // unterminated
+    EXPECT_EQ(dec("=?utf-8?q?a b?="), "=?utf-8?q?a b?=");    // space inside
+    EXPECT_EQ(dec("=??q?abc?="), "=??q?abc?=");              // empty charset
+    EXPECT_EQ(dec("=?utf-8?b?a*b?="), "=?utf-8?b?a*b?=");    // not base64
     EXPECT_EQ(dec("=?utf-8?q?ok?= =?bad"), "ok =?bad");
     EXPECT_EQ(dec("=?"), "=?");
-    EXPECT_EQ(dec("=?utf-8?q?" "?="), "");  // empty text is a valid empty word
+    EXPECT_EQ(dec("=?utf-8?q?"
+                  "?="),
+              "");  // empty text is a valid empty word
 }
 
 TEST(encoded_words, unknown_charset_keeps_bytes_replacing_invalid_utf8) {
@@ -77,7 +80,7 @@ TEST(encoded_words, unknown_charset_keeps_bytes_replacing_invalid_utf8) {
 TEST(encoded_words, invalid_bytes_in_a_declared_charset) {
     EXPECT_EQ(dec("=?utf-8?q?a=C3?="), "a\uFFFD");
     EXPECT_EQ(dec("=?utf-8?q?=ED=A0=80?="), "\uFFFD\uFFFD\uFFFD");  // a surrogate
-    EXPECT_EQ(dec("=?us-ascii?q?=C3=A9?="), "\u00e9");  // 8-bit "ascii" is read as UTF-8
+    EXPECT_EQ(dec("=?us-ascii?q?=C3=A9?="), "\u00e9");              // 8-bit "ascii" is read as UTF-8
 }
 
 TEST(base64, skips_line_breaks_and_junk) {
@@ -101,8 +104,7 @@ TEST(base64, partial_quanta_and_concatenated_encodings) {
 // RFC 2045 §6.7.
 TEST(quoted_printable, soft_line_breaks) {
     std::string out;
-    append_qp_decoded("Now's the time =\r\nfor all folk to come=\r\n to the aid of their country.",
-                      out);
+    append_qp_decoded("Now's the time =\r\nfor all folk to come=\r\n to the aid of their country.", out);
     EXPECT_EQ(out, "Now's the time for all folk to come to the aid of their country.");
 }
 

@@ -76,6 +76,16 @@ TEST(header_index, lookup_is_case_insensitive_and_keeps_order) {
     EXPECT_TRUE(m.find("x-none").empty());
 }
 
+TEST(header_index, precomputed_names) {
+    auto m = message::parse("Subject: a\nX-Y: b\n\n");
+    constexpr field_name subject("SUBJECT");
+    static_assert(subject.key == name_key("subject"));
+    EXPECT_EQ(m.first(subject)->value, " a");
+    std::string dynamic = "x-y";
+    EXPECT_EQ(m.first(dynamic)->value, " b");
+    EXPECT_EQ(m.mime().header(dynamic)->value, " b");
+}
+
 TEST(header_index, for_each_can_stop_early) {
     auto m = message::parse("A: 1\nA: 2\nA: 3\n\n");
     int seen = 0;

@@ -159,8 +159,7 @@ TEST(threads, concurrent_const_access) {
             std::string scratch;
             for (int i = 0; i < 200; ++i) {
                 bool ok = message::decode(m.first("subject")->value, scratch) == "gr\u00fc\u00dfe";
-                ok = ok && message::decode(m.first("from")->value) ==
-                               "Anna M\u00fcller <anna@example.com>";
+                ok = ok && message::decode(m.first("from")->value) == "Anna M\u00fcller <anna@example.com>";
                 const mime_part& root = m.mime();
                 ok = ok && root.children.size() == 2 && filename(root.children[1]) == "\u20ac.exe";
                 ok = ok && decoded_body(root.children[1]) == "hi";

@@ -66,25 +66,25 @@ TEST_P(mime_endings, rfc2046_simple_boundary) {
 }
 
 TEST_P(mime_endings, nested_multiparts_and_prefix_boundaries) {
-    auto m = message::parse(text(
-        "Content-Type: multipart/mixed; boundary=abc\n"
-        "\n"
-        "--abc\n"
-        "Content-Type: multipart/alternative; boundary=abcdef\n"
-        "\n"
-        "--abcdef\n"
-        "\n"
-        "plain\n"
-        "--abcdef\n"
-        "Content-Type: text/html\n"
-        "\n"
-        "<p>html</p>\n"
-        "--abcdef--\n"
-        "--abc\n"
-        "Content-Type: application/octet-stream\n"
-        "\n"
-        "data\n"
-        "--abc--\n"));
+    auto m =
+        message::parse(text("Content-Type: multipart/mixed; boundary=abc\n"
+                            "\n"
+                            "--abc\n"
+                            "Content-Type: multipart/alternative; boundary=abcdef\n"
+                            "\n"
+                            "--abcdef\n"
+                            "\n"
+                            "plain\n"
+                            "--abcdef\n"
+                            "Content-Type: text/html\n"
+                            "\n"
+                            "<p>html</p>\n"
+                            "--abcdef--\n"
+                            "--abc\n"
+                            "Content-Type: application/octet-stream\n"
+                            "\n"
+                            "data\n"
+                            "--abc--\n"));
     const mime_part& root = m.mime();
     ASSERT_EQ(root.children.size(), 2u);
     const mime_part& alt = root.children[0];
@@ -99,15 +99,15 @@ TEST_P(mime_endings, nested_multiparts_and_prefix_boundaries) {
 }
 
 TEST_P(mime_endings, missing_close_delimiter_and_transport_padding) {
-    auto m = message::parse(text(
-        "Content-Type: multipart/mixed; boundary=\"b\"\n"
-        "\n"
-        "--b  \t\n"
-        "\n"
-        "one\n"
-        "--b\n"
-        "\n"
-        "two\n"));
+    auto m =
+        message::parse(text("Content-Type: multipart/mixed; boundary=\"b\"\n"
+                            "\n"
+                            "--b  \t\n"
+                            "\n"
+                            "one\n"
+                            "--b\n"
+                            "\n"
+                            "two\n"));
     const mime_part& root = m.mime();
     ASSERT_EQ(root.children.size(), 2u);
     EXPECT_EQ(root.children[0].body, "one");
@@ -148,8 +148,7 @@ TEST(mime, rfc2231_parameters) {
         "message/external-body; access-type=URL;\r\n"
         " URL*0=\"ftp://\";\r\n"
         " URL*1=\"cs.utk.edu/pub/moore/bulk-mailer/bulk-mailer.tar\"");
-    EXPECT_EQ(find_param(a.params, "url")->value,
-              "ftp://cs.utk.edu/pub/moore/bulk-mailer/bulk-mailer.tar");
+    EXPECT_EQ(find_param(a.params, "url")->value, "ftp://cs.utk.edu/pub/moore/bulk-mailer/bulk-mailer.tar");
     auto b = parse_content_type(
         "application/x-stuff;\r\n title*=us-ascii'en-us'This%20is%20%2A%2A%2Afun%2A%2A%2A");
     EXPECT_EQ(find_param(b.params, "title")->value, "This is ***fun***");
@@ -173,27 +172,27 @@ TEST(mime, rfc2231_charset_split_across_segments) {
 }
 
 TEST(mime, filenames) {
-    auto m = message::parse(crlf(
-        "Content-Type: multipart/mixed; boundary=b\n"
-        "\n"
-        "--b\n"
-        "Content-Type: application/octet-stream; name=\"from-type.bat\"\n"
-        "\n"
-        "x\n"
-        "--b\n"
-        "Content-Type: application/octet-stream; name=ignored.txt\n"
-        "Content-Disposition: attachment;\n"
-        "\tfilename=\"=?utf-8?q?r=C3=A9sum=C3=A9?=.scr\"\n"
-        "\n"
-        "x\n"
-        "--b\n"
-        "Content-Disposition: attachment; filename=my file.exe\n"
-        "\n"
-        "x\n"
-        "--b\n"
-        "\n"
-        "no name\n"
-        "--b--\n"));
+    auto m =
+        message::parse(crlf("Content-Type: multipart/mixed; boundary=b\n"
+                            "\n"
+                            "--b\n"
+                            "Content-Type: application/octet-stream; name=\"from-type.bat\"\n"
+                            "\n"
+                            "x\n"
+                            "--b\n"
+                            "Content-Type: application/octet-stream; name=ignored.txt\n"
+                            "Content-Disposition: attachment;\n"
+                            "\tfilename=\"=?utf-8?q?r=C3=A9sum=C3=A9?=.scr\"\n"
+                            "\n"
+                            "x\n"
+                            "--b\n"
+                            "Content-Disposition: attachment; filename=my file.exe\n"
+                            "\n"
+                            "x\n"
+                            "--b\n"
+                            "\n"
+                            "no name\n"
+                            "--b--\n"));
     const auto& parts = m.mime().children;
     ASSERT_EQ(parts.size(), 4u);
     EXPECT_EQ(filename(parts[0]), "from-type.bat");
@@ -204,26 +203,26 @@ TEST(mime, filenames) {
 }
 
 TEST(mime, transfer_encodings) {
-    auto m = message::parse(crlf(
-        "Content-Type: multipart/mixed; boundary=b\n"
-        "\n"
-        "--b\n"
-        "Content-Transfer-Encoding: BASE64\n"
-        "\n"
-        "SGVs bG8s\n"
-        "IHdv*cmxk\n"
-        "IQ==\n"
-        "--b\n"
-        "Content-Type: text/plain; charset=iso-8859-1\n"
-        "Content-Transfer-Encoding: quoted-printable (comment)\n"
-        "\n"
-        "caf=E9 =\n"
-        "au lait\n"
-        "--b\n"
-        "Content-Transfer-Encoding: 8bit\n"
-        "\n"
-        "as is=41\n"
-        "--b--\n"));
+    auto m =
+        message::parse(crlf("Content-Type: multipart/mixed; boundary=b\n"
+                            "\n"
+                            "--b\n"
+                            "Content-Transfer-Encoding: BASE64\n"
+                            "\n"
+                            "SGVs bG8s\n"
+                            "IHdv*cmxk\n"
+                            "IQ==\n"
+                            "--b\n"
+                            "Content-Type: text/plain; charset=iso-8859-1\n"
+                            "Content-Transfer-Encoding: quoted-printable (comment)\n"
+                            "\n"
+                            "caf=E9 =\n"
+                            "au lait\n"
+                            "--b\n"
+                            "Content-Transfer-Encoding: 8bit\n"
+                            "\n"
+                            "as is=41\n"
+                            "--b--\n"));
     const auto& parts = m.mime().children;
     ASSERT_EQ(parts.size(), 3u);
     EXPECT_EQ(parts[0].encoding, "base64");
@@ -235,22 +234,22 @@ TEST(mime, transfer_encodings) {
 }
 
 TEST(mime, message_rfc822_inside_multipart) {
-    auto m = message::parse(crlf(
-        "Content-Type: multipart/mixed; boundary=outer\n"
-        "\n"
-        "--outer\n"
-        "Content-Type: message/rfc822\n"
-        "\n"
-        "From: inner@example.com\n"
-        "Subject: forwarded\n"
-        "Content-Type: multipart/mixed; boundary=inner\n"
-        "\n"
-        "--inner\n"
-        "Content-Disposition: attachment; filename=evil.exe\n"
-        "\n"
-        "MZ\n"
-        "--inner--\n"
-        "--outer--\n"));
+    auto m =
+        message::parse(crlf("Content-Type: multipart/mixed; boundary=outer\n"
+                            "\n"
+                            "--outer\n"
+                            "Content-Type: message/rfc822\n"
+                            "\n"
+                            "From: inner@example.com\n"
+                            "Subject: forwarded\n"
+                            "Content-Type: multipart/mixed; boundary=inner\n"
+                            "\n"
+                            "--inner\n"
+                            "Content-Disposition: attachment; filename=evil.exe\n"
+                            "\n"
+                            "MZ\n"
+                            "--inner--\n"
+                            "--outer--\n"));
     const mime_part& root = m.mime();
     ASSERT_EQ(root.children.size(), 1u);
     const mime_part& wrapper = root.children[0];
@@ -367,15 +366,62 @@ TEST(limits, part_count_stops_at_max_parts) {
 TEST(limits, part_count_across_levels) {
     message_limits limits;
     limits.max_mime_parts = 4;
-    auto m = message::parse(crlf(
-        "Content-Type: multipart/mixed; boundary=a\n\n"
-        "--a\nContent-Type: multipart/mixed; boundary=c\n\n"
-        "--c\n\none\n--c\n\ntwo\n--c--\n"
-        "--a\n\nthree\n--a--\n"), limits);
+    auto m = message::parse(crlf("Content-Type: multipart/mixed; boundary=a\n\n"
+                                 "--a\nContent-Type: multipart/mixed; boundary=c\n\n"
+                                 "--c\n\none\n--c\n\ntwo\n--c--\n"
+                                 "--a\n\nthree\n--a--\n"),
+                            limits);
     const mime_part& root = m.mime();
     ASSERT_EQ(root.children.size(), 1u);
     EXPECT_EQ(root.children[0].children.size(), 2u);
     EXPECT_TRUE(root.truncated);
+}
+
+TEST(limits, header_fields_across_the_tree) {
+    message_limits limits;
+    limits.max_headers = 3;  // so the tree indexes at most 24 fields
+    std::string raw = "Content-Type: multipart/mixed; boundary=p\n\n";
+    for (int i = 0; i < 20; ++i) {
+        raw += "--p\nA: 1\nB: 2\nC: 3\nD: 4\n\nx\n";
+    }
+    auto m = message::parse(raw, limits);
+    const auto& parts = m.mime().children;
+    ASSERT_EQ(parts.size(), 20u);
+    EXPECT_EQ(parts[0].headers.size(), 3u);  // max_headers per part
+    EXPECT_FALSE(parts[0].truncated);
+    EXPECT_EQ(parts[7].headers.size(), 2u);  // 1 + 7 * 3 = 22 used before it
+    EXPECT_TRUE(parts[7].truncated);
+    EXPECT_TRUE(parts[8].headers.empty());
+    EXPECT_EQ(parts[18].body, "x");
+    EXPECT_EQ(parts[19].body, "x\n");  // no close delimiter: runs to the end
+}
+
+// Deterministic junk made of the characters parsers care about; nothing
+// may crash or trip the sanitizers.
+TEST(robustness, junk_input) {
+    constexpr std::string_view alphabet = "=?\"\\()<>@,;:.[]\r\n \t-_abQB%*'\x80\xff/";
+    std::uint32_t seed = 12345;
+    auto next = [&] { return seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff; };
+    for (int round = 0; round < 2000; ++round) {
+        std::string junk = "Content-Type: multipart/mixed; boundary=-\n\n--\n";
+        std::size_t len = next() % 200;
+        for (std::size_t i = 0; i < len; ++i) {
+            junk += alphabet[next() % alphabet.size()];
+        }
+        auto m = message::parse(junk);
+        for (const header_field& f : m.headers()) {
+            (void)message::decode(f.value);
+        }
+        const mime_part& root = m.mime();
+        for (const mime_part& c : root.children) {
+            (void)decoded_body(c);
+            (void)filename(c);
+        }
+        (void)parse_address_list(junk);
+        (void)parse_path(junk);
+        (void)message::decode(junk);
+        (void)parse_content_type(junk);
+    }
 }
 
 }  // namespace

@@ -32,8 +32,7 @@ TEST(Script, ExpectedCommand) {
     EXPECT_EQ(error_of(":x;"), "1:1: syntax error: expected command, found ':'");
     EXPECT_EQ(error_of("{ keep; }"), "1:1: syntax error: expected command, found '{'");
     EXPECT_EQ(error_of("keep;\n# c\n\xff"), "3:1: syntax error: expected command, found '\\xff'");
-    EXPECT_EQ(error_of(std::string("keep;\0", 6)),
-              "1:6: syntax error: expected command, found '\\x00'");
+    EXPECT_EQ(error_of(std::string("keep;\0", 6)), "1:6: syntax error: expected command, found '\\x00'");
 }
 
 TEST(Script, UnmatchedClosingBrace) {
@@ -46,8 +45,7 @@ TEST(Block, Unclosed) {
               "3:1: syntax error: expected command or '}', found end of script");
     EXPECT_EQ(error_of("if true { \"x\" }"),
               "1:11: syntax error: expected command or '}', found quoted string");
-    EXPECT_EQ(error_of("if true { keep; ) }"),
-              "1:17: syntax error: expected command or '}', found ')'");
+    EXPECT_EQ(error_of("if true { keep; ) }"), "1:17: syntax error: expected command or '}', found ')'");
 }
 
 TEST(StringList, Empty) {
@@ -63,8 +61,7 @@ TEST(StringList, ItemsMustBeStrings) {
 }
 
 TEST(StringList, MissingCloseOrComma) {
-    EXPECT_EQ(error_of("x [\"a\" \"b\"];"),
-              "1:8: syntax error: expected ']' or ',', found quoted string");
+    EXPECT_EQ(error_of("x [\"a\" \"b\"];"), "1:8: syntax error: expected ']' or ',', found quoted string");
     EXPECT_EQ(error_of("x [\"a\";"), "1:7: syntax error: expected ']' or ',', found ';'");
     EXPECT_EQ(error_of("x [\"a\""), "1:7: syntax error: expected ']' or ',', found end of script");
     EXPECT_EQ(error_of("x [\"a\")"), "1:7: syntax error: expected ']' or ',', found ')'");
@@ -76,8 +73,7 @@ TEST(TestList, Empty) {
 }
 
 TEST(TestList, ItemsMustBeTests) {
-    EXPECT_EQ(error_of("if anyof(\"a\") {}"),
-              "1:10: syntax error: expected test, found quoted string");
+    EXPECT_EQ(error_of("if anyof(\"a\") {}"), "1:10: syntax error: expected test, found quoted string");
     EXPECT_EQ(error_of("if anyof(a, ) {}"), "1:13: syntax error: expected test, found ')'");
     EXPECT_EQ(error_of("if anyof(a, 1) {}"), "1:13: syntax error: expected test, found '1'");
     EXPECT_EQ(error_of("if ((a)) {}"), "1:5: syntax error: expected test, found '('");
@@ -85,10 +81,8 @@ TEST(TestList, ItemsMustBeTests) {
 
 TEST(TestList, MissingCloseOrComma) {
     EXPECT_EQ(error_of("if anyof(a; {}"), "1:11: syntax error: expected ')' or ',', found ';'");
-    EXPECT_EQ(error_of("if anyof(a\n"),
-              "2:1: syntax error: expected ')' or ',', found end of script");
-    EXPECT_EQ(error_of("if anyof(a \"x\" ] {}"),
-              "1:16: syntax error: expected ')' or ',', found ']'");
+    EXPECT_EQ(error_of("if anyof(a\n"), "2:1: syntax error: expected ')' or ',', found end of script");
+    EXPECT_EQ(error_of("if anyof(a \"x\" ] {}"), "1:16: syntax error: expected ')' or ',', found ']'");
 }
 
 TEST(FirstErrorOnly, LaterErrorsAreNotReported) {

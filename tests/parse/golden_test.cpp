@@ -14,7 +14,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path golden_dir() { return fs::path(SIFT_TEST_DATA) / "parse" / "golden"; }
+fs::path golden_dir() {
+    return fs::path(SIFT_TEST_DATA) / "parse" / "golden";
+}
 
 std::string read_file(fs::path const& path) {
     std::ifstream in(path, std::ios::binary);

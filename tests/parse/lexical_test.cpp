@@ -16,7 +16,9 @@ TEST(Identifier, LowerCasedAndMayContainDigitsAndUnderscore) {
     EXPECT_EQ(std::get<ast::tag>(c.args.at(0)).name, "copy");
 }
 
-TEST(Identifier, MayStartWithUnderscore) { EXPECT_EQ(first_command("_x;").name, "_x"); }
+TEST(Identifier, MayStartWithUnderscore) {
+    EXPECT_EQ(first_command("_x;").name, "_x");
+}
 
 TEST(Identifier, CannotStartWithDigit) {
     EXPECT_EQ(error_of("1keep;"), "1:1: syntax error: expected command, found '1keep'");
@@ -115,8 +117,7 @@ TEST(QuotedString, MaySpanLinesKeepingLineEndings) {
 }
 
 TEST(QuotedString, KeepsCommentLikeTextAndArbitraryBytes) {
-    EXPECT_EQ(first_string(first_command("x \"# not /* a comment */\";")),
-              "# not /* a comment */");
+    EXPECT_EQ(first_string(first_command("x \"# not /* a comment */\";")), "# not /* a comment */");
     std::string raw("x \"\xc3\xa9\0\xff\";", 9);
     EXPECT_EQ(first_string(first_command(raw)), std::string("\xc3\xa9\0\xff", 4));
 }
@@ -145,15 +146,16 @@ TEST(MultiLine, LfLinesKeepLf) {
 }
 
 TEST(MultiLine, CrlfLinesKeepCrlf) {
-    EXPECT_EQ(first_string(first_command("x text:\r\nline 1\r\nline 2\r\n.\r\n;")),
-              "line 1\r\nline 2\r\n");
+    EXPECT_EQ(first_string(first_command("x text:\r\nline 1\r\nline 2\r\n.\r\n;")), "line 1\r\nline 2\r\n");
 }
 
 TEST(MultiLine, MixedEndingsKeptAsWritten) {
     EXPECT_EQ(first_string(first_command("x text:\r\na\nb\r\n.\n;")), "a\nb\r\n");
 }
 
-TEST(MultiLine, Empty) { EXPECT_EQ(first_string(first_command("x text:\n.\n;")), ""); }
+TEST(MultiLine, Empty) {
+    EXPECT_EQ(first_string(first_command("x text:\n.\n;")), "");
+}
 
 TEST(MultiLine, DotUnstuffing) {
     auto c = first_command("x text:\n..\n...x\n.y\n. \n.\n;");
@@ -205,8 +207,7 @@ TEST(MultiLine, InAListAndFollowedByTokensOnTheNextLine) {
 }
 
 TEST(MultiLine, Unterminated) {
-    char const* const msg =
-        "syntax error: unterminated multi-line string (missing a line with only '.')";
+    char const* const msg = "syntax error: unterminated multi-line string (missing a line with only '.')";
     EXPECT_EQ(error_of("x text:\nabc\n"), std::string("1:3: ") + msg);
     EXPECT_EQ(error_of("x\n text:\nabc\n.x\n"), std::string("2:2: ") + msg);
     EXPECT_EQ(error_of("x text:"), std::string("1:3: ") + msg);
@@ -257,9 +258,9 @@ TEST(Whitespace, TabsAndLineEndingsEverywhere) {
 // A comment of each kind between every pair of tokens of a script that
 // uses every token kind.
 TEST(Comments, AllowedWhereverWhitespaceIs) {
-    std::string const tokens[] = {"if",   "anyof", "(", "not", "header", ":is", "[",  "\"a\"",
-                                  ",",    "text:\nb\n.\n", "]", "1K", ",", "true", ")", "{",
-                                  "keep", ";",     "}"};
+    std::string const tokens[] = {
+        "if", "anyof", "(", "not",  "header", ":is", "[",    "\"a\"", ",", "text:\nb\n.\n",
+        "]",  "1K",    ",", "true", ")",      "{",   "keep", ";",     "}"};
     for (std::string comment : {"/* c */", "# c\n", "/* multi\nline */", "#\r\n", "/**/"}) {
         std::string script;
         for (auto const& t : tokens) script += comment + t;
@@ -282,8 +283,7 @@ TEST(Comments, BracketCommentsDoNotNest) {
 }
 
 TEST(Comments, UnterminatedBracketComment) {
-    EXPECT_EQ(error_of("keep;\n  /* never closed\n\nkeep;"),
-              "2:3: syntax error: unterminated comment");
+    EXPECT_EQ(error_of("keep;\n  /* never closed\n\nkeep;"), "2:3: syntax error: unterminated comment");
     EXPECT_EQ(error_of("keep /*"), "1:6: syntax error: unterminated comment");
     EXPECT_EQ(error_of("keep /*/"), "1:6: syntax error: unterminated comment");
     EXPECT_EQ(error_of("x [\"a\" /* , \"b\"];"), "1:8: syntax error: unterminated comment");

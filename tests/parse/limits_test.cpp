@@ -81,8 +81,7 @@ TEST(Hostile, MegabyteOfNesting) {
 }
 
 TEST(Hostile, MegabyteOfOpenBrackets) {
-    EXPECT_EQ(error_of("x " + std::string(1 << 20, '[')),
-              "1:4: syntax error: expected string, found '['");
+    EXPECT_EQ(error_of("x " + std::string(1 << 20, '[')), "1:4: syntax error: expected string, found '['");
 }
 
 TEST(Hostile, LongFlatScriptsParse) {

@@ -41,7 +41,9 @@ void expect_sane(std::string const& script) {
     EXPECT_TRUE(r.script.commands.empty()) << "no partial tree on error";
 }
 
-TEST(Robustness, ValidScriptParses) { parse_ok(valid_script); }
+TEST(Robustness, ValidScriptParses) {
+    parse_ok(valid_script);
+}
 
 TEST(Robustness, EveryPrefix) {
     for (std::size_t n = 0; n <= valid_script.size(); ++n) expect_sane(valid_script.substr(0, n));
@@ -60,9 +62,15 @@ TEST(Robustness, RandomByteMutations) {
         for (int e = 0; e < edits; ++e) {
             std::size_t at = rng() % s.size();
             switch (rng() % 3) {
-                case 0: s[at] = static_cast<char>(byte(rng)); break;
-                case 1: s.erase(at, 1 + rng() % 8); break;
-                default: s.insert(at, 1, static_cast<char>(byte(rng))); break;
+                case 0:
+                    s[at] = static_cast<char>(byte(rng));
+                    break;
+                case 1:
+                    s.erase(at, 1 + rng() % 8);
+                    break;
+                default:
+                    s.insert(at, 1, static_cast<char>(byte(rng)));
+                    break;
             }
             if (s.empty()) s = "x";
         }
@@ -73,10 +81,11 @@ TEST(Robustness, RandomByteMutations) {
 // Random sequences of Sieve's significant characters and fragments: far
 // more likely than random bytes to build deep or odd structures.
 TEST(Robustness, RandomTokenSoup) {
-    char const* const pieces[] = {"(", ")", "[", "]", "{", "}", ",", ";", ":", ":a", "a", "not ",
-                                  "\"", "\"s\"", "\\", "text:", "\n", "\r\n", "\r", ".", "..",
-                                  "#", "/*", "*/", " ", "1", "1K", "99999999999999999999", "\0",
-                                  "\xff", "if ", "true"};
+    char const* const pieces[] = {"(",  ")",     "[",   "]",    "{",    "}",  ",",
+                                  ";",  ":",     ":a",  "a",    "not ", "\"", "\"s\"",
+                                  "\\", "text:", "\n",  "\r\n", "\r",   ".",  "..",
+                                  "#",  "/*",    "*/",  " ",    "1",    "1K", "99999999999999999999",
+                                  "\0", "\xff",  "if ", "true"};
     std::mt19937 rng(8);
     for (int round = 0; round < 3000; ++round) {
         std::string s;

@@ -16,6 +16,8 @@ struct eval_limits {
     unsigned max_redirects = 4;
     // Explicit actions one run may collect (keep, fileinto, redirect, ...).
     unsigned max_actions = 32;
+    // RFC 5229 §6: longer values are truncated (at a UTF-8 boundary).
+    std::size_t max_variable_size = 4096;
 };
 
 // Bounds on the best-effort parse of a message.
@@ -31,6 +33,7 @@ struct compile_limits {
     std::size_t max_script_bytes = 4 << 20;
     unsigned max_nesting = 64;  // blocks and test lists nested
     unsigned max_errors = 50;   // validation keeps going until this many
+    unsigned max_variables = 255;  // distinct variables a script may set
 };
 
 }  // namespace sift

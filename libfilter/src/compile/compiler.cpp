@@ -2,6 +2,8 @@
 
 #include "compile/emitter.hpp"
 
+#include <algorithm>
+
 namespace sift::compile {
 namespace ast = parse::ast;
 using validate::control;
@@ -96,6 +98,8 @@ private:
 
 vm::program compile(const ast::script& script, const validate::validated& v, std::string name) {
     compiler c(v);
+    c.out().enable_templates(std::find(v.capabilities.begin(), v.capabilities.end(), "variables") !=
+                             v.capabilities.end());
     c.block(script.commands);
     return c.out().finish(std::move(name), v.capabilities);
 }

@@ -29,8 +29,19 @@ void emitter::emit_jump(vm::opcode op, label target) {
 
 std::uint32_t emitter::string(std::string_view s) {
     auto [it, added] = string_ids_.try_emplace(std::string(s), std::uint32_t(prog_.strings.size()));
-    if (added) prog_.strings.emplace_back(s);
+    if (added) {
+        prog_.strings.emplace_back(s);
+        prog_.is_template.push_back(templates_ && !vm::find_references(s).empty() ? 1 : 0);
+    }
     return it->second;
+}
+
+std::uint32_t emitter::variable(std::string_view name) {
+    auto key = vm::variable_key(name);
+    for (std::size_t i = 0; i < prog_.variables.size(); ++i)
+        if (prog_.variables[i] == key) return std::uint32_t(i);
+    prog_.variables.push_back(key);
+    return std::uint32_t(prog_.variables.size() - 1);
 }
 
 std::uint32_t emitter::list(const parse::ast::string_list& l) {
@@ -49,6 +60,7 @@ vm::program emitter::finish(std::string name, std::vector<std::string> capabilit
     }
     prog_.name = std::move(name);
     prog_.capabilities = std::move(capabilities);
+    prog_.link();
     return std::move(prog_);
 }
 

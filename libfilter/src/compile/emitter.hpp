@@ -26,8 +26,14 @@ public:
     // Emits a jump (its one operand is a label).
     void emit_jump(vm::opcode op, label target);
 
+    // Interns a string operand. With templates enabled (the script requires
+    // "variables"), a string holding variable references becomes a template.
     std::uint32_t string(std::string_view s);
     std::uint32_t list(const parse::ast::string_list& l);
+    // The slot of a variable the script sets.
+    std::uint32_t variable(std::string_view name);
+
+    void enable_templates(bool on) { templates_ = on; }
 
     void set_line(unsigned line) { line_ = line; }
     vm::program finish(std::string name, std::vector<std::string> capabilities);
@@ -35,6 +41,7 @@ public:
 private:
     vm::program prog_;
     unsigned line_ = 0;
+    bool templates_ = false;
     std::vector<std::int64_t> labels_;  // instruction index, -1 until placed
     std::vector<std::pair<std::size_t, label>> patches_;
     std::unordered_map<std::string, std::uint32_t> string_ids_;

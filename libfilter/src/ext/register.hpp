@@ -11,12 +11,14 @@ void register_core(validate::registry& r);              // ext/core: RFC 5228 §
 void register_fileinto(validate::registry& r);          // ext/fileinto
 void register_envelope(validate::registry& r);          // ext/envelope
 void register_encoded_character(validate::registry& r); // ext/encoded_character
+void register_variables(validate::registry& r);         // ext/variables
 
 inline void register_all(validate::registry& r) {
     register_core(r);
     register_fileinto(r);
     register_envelope(r);
     register_encoded_character(r);
+    register_variables(r);
 }
 
 }  // namespace sift::ext

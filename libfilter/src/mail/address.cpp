@@ -195,8 +195,7 @@ void parse_angle(token_range r, const token* lt, address& a) {
     a.valid = a.valid && route_ok && !nested && gt != r.second && gt + 1 == r.second;
 }
 
-address make_address(std::string_view value, token_range r, std::size_t src_b,
-                     std::size_t src_e) {
+address make_address(std::string_view value, token_range r, std::size_t src_b, std::size_t src_e) {
     address a;
     a.text = std::string(trim_wsp(value.substr(src_b, src_e - src_b)));
     for (const token* t = r.first; t != r.second; ++t) {
@@ -221,8 +220,7 @@ bool is_phrase(token_range r) {
 // Splits the token list into mailboxes and feeds them to make_address.
 class list_parser {
 public:
-    list_parser(std::string_view value, const std::vector<token>& toks)
-        : value_(value), toks_(toks) {}
+    list_parser(std::string_view value, const std::vector<token>& toks) : value_(value), toks_(toks) {}
 
     std::vector<address> run() {
         while (i_ < toks_.size()) {
@@ -243,9 +241,7 @@ public:
     }
 
 private:
-    token_range range(std::size_t b, std::size_t e) const {
-        return {toks_.data() + b, toks_.data() + e};
-    }
+    token_range range(std::size_t b, std::size_t e) const { return {toks_.data() + b, toks_.data() + e}; }
 
     // Where the mailbox starting at i_ ends: a ',' or ';' outside "<...>",
     // a ':' that may open a group, or a missing comma.
@@ -264,8 +260,8 @@ private:
             if (t.is(':') && !in_group_ && is_phrase(range(i_, j))) {
                 return j;  // a group starts
             }
-            bool spec_done = at_seen && j > i_ && (toks_[j - 1].k == kind::atom ||
-                                                   toks_[j - 1].k == kind::literal);
+            bool spec_done =
+                at_seen && j > i_ && (toks_[j - 1].k == kind::atom || toks_[j - 1].k == kind::literal);
             if (spec_done && t.is_word() && t.space_before) {
                 return j;  // "a@x b@y"
             }
@@ -302,8 +298,7 @@ private:
 }  // namespace
 
 bool is_dot_atom(std::string_view s) {
-    if (s.empty() || s.front() == '.' || s.back() == '.' ||
-        s.find("..") != std::string_view::npos) {
+    if (s.empty() || s.front() == '.' || s.back() == '.' || s.find("..") != std::string_view::npos) {
         return false;
     }
     for (char c : s) {

@@ -43,8 +43,7 @@ bool hex_pair(std::string_view s, std::size_t i, char& byte) {
 constexpr std::array<std::int8_t, 256> base64_table = [] {
     std::array<std::int8_t, 256> t{};
     t.fill(-1);
-    constexpr std::string_view alphabet =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     for (std::size_t i = 0; i < alphabet.size(); ++i) {
         t[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
     }
@@ -96,8 +95,8 @@ bool is_plausible_charset(std::string_view charset) {
         return false;
     }
     for (char c : charset) {
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '-' || c == '_' || c == '.' || c == ':' || c == '+';
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                  c == '_' || c == '.' || c == ':' || c == '+';
         if (!ok) {
             return false;
         }
@@ -149,14 +148,14 @@ private:
 
 void convert(iconv_t cd, std::string_view bytes, std::string& out) {
     iconv(cd, nullptr, nullptr, nullptr, nullptr);  // back to the initial state
-    char* in = const_cast<char*>(bytes.data());      // iconv's API is not const-correct
+    char* in = const_cast<char*>(bytes.data());     // iconv's API is not const-correct
     std::size_t in_left = bytes.size();
     std::array<char, 4096> buf;
     while (true) {
         char* o = buf.data();
         std::size_t o_left = buf.size();
-        std::size_t r = in_left ? iconv(cd, &in, &in_left, &o, &o_left)
-                                : iconv(cd, nullptr, nullptr, &o, &o_left);
+        std::size_t r =
+            in_left ? iconv(cd, &in, &in_left, &o, &o_left) : iconv(cd, nullptr, nullptr, &o, &o_left);
         out.append(buf.data(), o - buf.data());
         if (r != static_cast<std::size_t>(-1)) {
             if (in_left == 0 && o != buf.data()) {
@@ -313,8 +312,31 @@ void append_percent_decoded(std::string_view in, std::string& out) {
     }
 }
 
+namespace {
+
+bool contains(std::string_view s, char c) {
+    return !s.empty() && std::memchr(s.data(), c, s.size()) != nullptr;
+}
+
+// memchr is vectorised; string_view::find of a two-character string is not
+// always.
+bool has_encoded_word_start(std::string_view s) {
+    if (s.empty()) {
+        return false;
+    }
+    for (const char *p = s.data(), *end = s.data() + s.size();
+         (p = static_cast<const char*>(std::memchr(p, '=', end - p))) != nullptr; ++p) {
+        if (p + 1 < end && p[1] == '?') {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
 std::string_view unfold(std::string_view value, std::string& scratch) {
-    if (value.find_first_of("\r\n") == std::string_view::npos) {
+    if (!contains(value, '\n') && !contains(value, '\r')) {
         return trim_wsp(value);
     }
     scratch.clear();
@@ -474,7 +496,7 @@ std::string decode_encoded_words(std::string_view s) {
 
 std::string_view decode_header(std::string_view value, std::string& scratch) {
     std::string_view u = unfold(value, scratch);
-    if (u.find("=?") == std::string_view::npos) {
+    if (!has_encoded_word_start(u)) {
         return u;
     }
     std::string decoded = decode_encoded_words(u);

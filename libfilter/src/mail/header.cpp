@@ -140,8 +140,7 @@ private:
 
 }  // namespace
 
-std::size_t split_header_block(std::string_view text, header_limits limits,
-                               std::vector<header_field>& out) {
+std::size_t split_header_block(std::string_view text, header_limits limits, std::vector<header_field>& out) {
     return block_splitter(text, limits, out).run();
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -22,7 +23,9 @@ constexpr char ascii_lower(char c) noexcept {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-constexpr bool is_wsp(char c) noexcept { return c == ' ' || c == '\t'; }
+constexpr bool is_wsp(char c) noexcept {
+    return c == ' ' || c == '\t';
+}
 
 bool iequals(std::string_view a, std::string_view b) noexcept;
 
@@ -35,12 +38,23 @@ constexpr std::uint32_t name_key(std::string_view name) noexcept {
     return h;
 }
 
+// A field name with its lookup key computed once: a compiled script can keep
+// these in its constant pool so a lookup does not even hash the name.
+struct field_name {
+    std::string_view name;
+    std::uint32_t key;
+
+    constexpr field_name(std::string_view n) noexcept : name(n), key(name_key(n)) {}
+    constexpr field_name(const char* n) noexcept : field_name(std::string_view(n)) {}
+    field_name(const std::string& n) noexcept : field_name(std::string_view(n)) {}
+};
+
 inline header_field make_field(std::string_view name, std::string_view value) noexcept {
     return {name, value, name_key(name)};
 }
 
-inline bool has_name(const header_field& f, std::string_view name, std::uint32_t key) noexcept {
-    return f.key == key && iequals(f.name, name);
+inline bool has_name(const header_field& f, const field_name& n) noexcept {
+    return f.key == n.key && iequals(f.name, n.name);
 }
 
 std::string_view trim_wsp(std::string_view s) noexcept;
@@ -64,7 +78,6 @@ struct header_limits {
 //    (RFC 5322 obs-optional) is tolerated and not part of the name;
 //  - a value longer than max_field_bytes is cut there (the field still ends
 //    where its last continuation line ends).
-std::size_t split_header_block(std::string_view text, header_limits limits,
-                               std::vector<header_field>& out);
+std::size_t split_header_block(std::string_view text, header_limits limits, std::vector<header_field>& out);
 
 }  // namespace sift::mail

@@ -24,12 +24,13 @@ void rebase_part(mime_part& p, const char* old_base, const char* new_base) {
 
 }  // namespace
 
-message::message(message_limits limits)
-    : limits_(limits), mime_(std::make_unique<mime_cache>()) {}
+message::message(message_limits limits) : limits_(limits), mime_(std::make_unique<mime_cache>()) {}
 
 message::~message() = default;
 
-message::message(message&& other) noexcept { take(other); }
+message::message(message&& other) noexcept {
+    take(other);
+}
 
 message& message::operator=(message&& other) noexcept {
     if (this != &other) {
@@ -58,8 +59,7 @@ void message::take(message& other) noexcept {
 message message::parse(std::string raw, message_limits limits) {
     message m(limits);
     m.raw_ = std::move(raw);
-    m.body_offset_ = split_header_block(
-        m.raw_, {limits.max_headers, limits.max_header_bytes}, m.headers_);
+    m.body_offset_ = split_header_block(m.raw_, {limits.max_headers, limits.max_header_bytes}, m.headers_);
     m.headers_done_ = true;
     return m;
 }
@@ -136,13 +136,13 @@ std::string_view message::body() const {
     return headers_done_ ? std::string_view(raw_).substr(body_offset_) : std::string_view();
 }
 
-std::vector<const header_field*> message::find(std::string_view name) const {
+std::vector<const header_field*> message::find(field_name name) const {
     std::vector<const header_field*> out;
     for_each(name, [&](const header_field& f) { out.push_back(&f); });
     return out;
 }
 
-const header_field* message::first(std::string_view name) const {
+const header_field* message::first(field_name name) const {
     const header_field* found = nullptr;
     for_each(name, [&](const header_field& f) {
         found = &f;
@@ -151,7 +151,7 @@ const header_field* message::first(std::string_view name) const {
     return found;
 }
 
-std::size_t message::count(std::string_view name) const {
+std::size_t message::count(field_name name) const {
     std::size_t n = 0;
     for_each(name, [&](const header_field&) { ++n; });
     return n;

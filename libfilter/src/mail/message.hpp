@@ -61,14 +61,14 @@ public:
     const std::vector<header_field>& headers() const { return headers_; }
     // Fields whose name equals `name` case-insensitively, in message order.
     // Allocates; for_each / first are the allocation-free forms.
-    std::vector<const header_field*> find(std::string_view name) const;
+    std::vector<const header_field*> find(field_name name) const;
     // Calls f(const header_field&) for each field named `name`, in order.
     // When f returns bool, false stops the walk; for_each then returns false.
     template <class F>
-    bool for_each(std::string_view name, F&& f) const;
+    bool for_each(field_name name, F&& f) const;
     // The first field named `name`, or nullptr.
-    const header_field* first(std::string_view name) const;
-    std::size_t count(std::string_view name) const;
+    const header_field* first(field_name name) const;
+    std::size_t count(field_name name) const;
 
     // The field body unfolded (CRLF/LF + WSP -> WSP), leading and trailing
     // whitespace removed. This is what RFC 5228 header tests compare. The
@@ -110,10 +110,9 @@ private:
 };
 
 template <class F>
-bool message::for_each(std::string_view name, F&& f) const {
-    std::uint32_t key = name_key(name);
+bool message::for_each(field_name name, F&& f) const {
     for (const header_field& h : headers_) {
-        if (!has_name(h, name, key)) {
+        if (!has_name(h, name)) {
             continue;
         }
         if constexpr (std::is_same_v<std::invoke_result_t<F&, const header_field&>, bool>) {

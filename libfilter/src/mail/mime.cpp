@@ -1,6 +1,7 @@
 #include "mail/mime.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 
 namespace sift::mail {
@@ -10,6 +11,11 @@ namespace {
 // Recursion is bounded by max_mime_depth; this caps it whatever the
 // configuration says, so a careless limit cannot exhaust a thread's stack.
 constexpr unsigned hard_depth_cap = 256;
+
+// Header fields indexed in a whole tree, as a multiple of max_headers: real
+// mail stays far below it, while 5000 parts of 10000 one-line fields each
+// would otherwise cost gigabytes.
+constexpr std::size_t tree_field_factor = 8;
 
 // RFC 2045 tspecials, plus space and controls, end a token.
 bool is_token_char(char c) {
@@ -127,8 +133,8 @@ private:
 
 // One "name=value" as written, with its RFC 2231 marks taken apart.
 struct raw_param {
-    std::string base;   // lower-cased name without "*..."
-    int segment = -1;   // continuation number, -1 when not continued
+    std::string base;  // lower-cased name without "*..."
+    int segment = -1;  // continuation number, -1 when not continued
     bool extended = false;
     std::string value;
 };
@@ -145,8 +151,7 @@ raw_param split_param_name(std::string_view name, std::string value) {
     if (rest.empty()) {
         extended = true;  // "name*="
     } else if (digits.empty() || digits.size() > 4 ||
-               !std::all_of(digits.begin(), digits.end(),
-                            [](char c) { return c >= '0' && c <= '9'; })) {
+               !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         return p;  // not RFC 2231 after all: keep the name as written
     }
     p.base = lower(name.substr(0, star));
@@ -286,10 +291,9 @@ content_disposition parse_content_disposition(std::string_view value) {
     return cd;
 }
 
-const header_field* mime_part::header(std::string_view name) const {
-    std::uint32_t key = name_key(name);
+const header_field* mime_part::header(field_name name) const {
     for (const header_field& f : headers) {
-        if (has_name(f, name, key)) {
+        if (has_name(f, name)) {
             return &f;
         }
     }
@@ -361,13 +365,18 @@ public:
     explicit tree_builder(const message_limits& limits)
         : limits_(limits),
           max_depth_(std::min(limits.max_mime_depth, hard_depth_cap)),
-          parts_left_(limits.max_mime_parts > 0 ? limits.max_mime_parts - 1 : 0) {}
+          parts_left_(limits.max_mime_parts > 0 ? limits.max_mime_parts - 1 : 0),
+          fields_left_(limits.max_headers > SIZE_MAX / tree_field_factor
+                           ? SIZE_MAX
+                           : limits.max_headers * tree_field_factor) {}
 
     void parse(mime_part& p, std::string_view raw, bool in_digest, unsigned depth) {
         p.raw = raw;
         p.depth = depth;
-        std::size_t body = split_header_block(
-            raw, {limits_.max_headers, limits_.max_header_bytes}, p.headers);
+        std::size_t max_fields = std::min(limits_.max_headers, fields_left_);
+        std::size_t body = split_header_block(raw, {max_fields, limits_.max_header_bytes}, p.headers);
+        fields_left_ -= p.headers.size();
+        p.truncated = p.headers.size() == max_fields && max_fields < limits_.max_headers;
         p.body = raw.substr(body);
         read_fields(p, in_digest);
         bool rfc822 = p.type == "message" && (p.subtype == "rfc822" || p.subtype == "global") &&
@@ -436,8 +445,7 @@ private:
         while (d && !d->close) {  // what precedes the first is the preamble
             std::size_t start = d->next;
             std::optional<delimiter> next = find_delimiter(p.body, dash, start);
-            std::size_t end =
-                next ? content_end(p.body, start, next->line_start) : p.body.size();
+            std::size_t end = next ? content_end(p.body, start, next->line_start) : p.body.size();
             if (!add_child(p, p.body.substr(start, end - start), digest)) {
                 return;
             }
@@ -448,6 +456,7 @@ private:
     const message_limits& limits_;
     unsigned max_depth_;
     std::size_t parts_left_;
+    std::size_t fields_left_;
 };
 
 }  // namespace

@@ -18,6 +18,8 @@
 // is depth 0) is kept as an opaque leaf with `truncated` set; once
 // max_mime_parts parts exist, the multipart that would get more stops there
 // and is flagged `truncated` too, so a rule can treat either as suspicious.
+// The whole tree indexes at most 8 * max_headers header fields; a part that
+// got fewer than max_headers because of that is flagged as well.
 #pragma once
 
 #include "mail/decode.hpp"
@@ -46,18 +48,18 @@ struct mime_part {
     mime_params params;                 // Content-Type parameters
     std::string disposition;            // lower-cased; empty when there is none
     mime_params disposition_params;
-    std::string encoding = "7bit";      // Content-Transfer-Encoding, lower-cased
-    std::string_view raw;               // the whole part, headers included
-    std::string_view body;              // after the part's header block
-    std::vector<mime_part> children;    // multipart parts, or the one message
-                                        // of a message/rfc822
-    unsigned depth = 0;                 // the message is 0
-    bool truncated = false;             // limits cut children here
+    std::string encoding = "7bit";    // Content-Transfer-Encoding, lower-cased
+    std::string_view raw;             // the whole part, headers included
+    std::string_view body;            // after the part's header block
+    std::vector<mime_part> children;  // multipart parts, or the one message
+                                      // of a message/rfc822
+    unsigned depth = 0;               // the message is 0
+    bool truncated = false;           // limits cut children or fields here
 
     bool is_multipart() const { return type == "multipart"; }
     bool is_message() const { return type == "message" && !children.empty(); }
     // The first field named `name` (case-insensitive), or nullptr.
-    const header_field* header(std::string_view name) const;
+    const header_field* header(field_name name) const;
     // A Content-Type parameter's value, empty when absent.
     std::string_view param(std::string_view name) const;
     // The charset parameter; "us-ascii" for text/* without one (RFC 2046

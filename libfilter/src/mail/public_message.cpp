@@ -22,18 +22,32 @@ void message::add_header(std::string_view name, std::string_view value) {
     impl_->add_header(name, value);
 }
 
-void message::end_headers() { impl_->end_headers(); }
+void message::end_headers() {
+    impl_->end_headers();
+}
 
-void message::append_body(std::string_view chunk) { impl_->append_body(chunk); }
+void message::append_body(std::string_view chunk) {
+    impl_->append_body(chunk);
+}
 
-bool message::headers_complete() const { return impl_->headers_complete(); }
+bool message::headers_complete() const {
+    return impl_->headers_complete();
+}
 
-std::uint64_t message::size() const { return impl_->size(); }
+std::uint64_t message::size() const {
+    return impl_->size();
+}
 
-std::string_view message::raw() const { return impl_->raw(); }
+std::string_view message::raw() const {
+    return impl_->raw();
+}
 
-mail::message& message::impl() { return *impl_; }
+mail::message& message::impl() {
+    return *impl_;
+}
 
-const mail::message& message::impl() const { return *impl_; }
+const mail::message& message::impl() const {
+    return *impl_;
+}
 
 }  // namespace sift

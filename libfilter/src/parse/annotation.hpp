@@ -13,8 +13,7 @@ namespace sift::parse {
 
 struct annotate_offset {
     template <typename Iterator, typename Attribute, typename Context>
-    void on_success(Iterator const& first, Iterator const&, Attribute& node,
-                    Context const& context) const {
+    void on_success(Iterator const& first, Iterator const&, Attribute& node, Context const& context) const {
         if constexpr (std::is_base_of_v<x3_ast::tagged, Attribute>) {
             auto const& state = x3::get<parse_state_tag>(context);
             node.offset = static_cast<std::uint32_t>(first - state.begin);

@@ -31,15 +31,16 @@ struct end_of_script_class {};
 
 x3::rule<commands_class, std::vector<x3_ast::command>> const commands = "commands";
 x3::rule<command_class, x3_ast::command> const command = "command";
-x3::rule<command_end_class, x3_ast::command_end> const command_end =
-    "';' or '{' after command arguments";
+x3::rule<command_end_class, x3_ast::command_end> const command_end = "';' or '{' after command arguments";
 x3::rule<semicolon_class, x3_ast::mark> const semicolon = "';'";
 x3::rule<block_class, x3_ast::block> const block = "block";
 x3::rule<open_brace_class, x3_ast::mark> const open_brace = "'{'";
 x3::rule<close_brace_class, x3_ast::mark> const close_brace = "command or '}'";
 x3::rule<end_of_script_class> const end_of_script = "command";
 
-constexpr bool opens_block(char c) { return c == '{'; }
+constexpr bool opens_block(char c) {
+    return c == '{';
+}
 
 auto const commands_def = *command;
 auto const command_def = identifier >> arguments > command_end;
@@ -51,8 +52,7 @@ auto const open_brace_def = x3::omit['{'];
 auto const close_brace_def = x3::omit['}'];
 auto const end_of_script_def = x3::eoi;
 
-BOOST_SPIRIT_DEFINE(commands, command, command_end, semicolon, block, open_brace,
-                    close_brace, end_of_script)
+BOOST_SPIRIT_DEFINE(commands, command, command_end, semicolon, block, open_brace, close_brace, end_of_script)
 
 }  // namespace commands_rules
 

@@ -20,8 +20,7 @@ namespace sift::parse {
 
 template <typename Iterator>
 struct lexical_error : std::runtime_error {
-    lexical_error(Iterator where, std::string const& message)
-        : std::runtime_error(message), where(where) {}
+    lexical_error(Iterator where, std::string const& message) : std::runtime_error(message), where(where) {}
     Iterator where;
 };
 
@@ -55,12 +54,12 @@ std::string describe_token(Iterator first, Iterator last) {
 template <typename Iterator>
 class error_handler {
 public:
-    error_handler(Iterator begin, Iterator end, std::string file)
-        : begin_(begin), end_(end), file_(std::move(file)) {}
+    // Iterator must be the source's own iterator: positions are offsets.
+    error_handler(std::string_view source, std::string file)
+        : source_(source), begin_(source.begin()), end_(source.end()), file_(std::move(file)) {}
 
     diagnostic at(Iterator where, std::string message) const {
-        return make_diagnostic(source(), file_, static_cast<std::size_t>(where - begin_),
-                               std::move(message));
+        return make_diagnostic(source_, file_, static_cast<std::size_t>(where - begin_), std::move(message));
     }
 
     // X3 throws from where the expected rule began, before it skipped
@@ -69,8 +68,8 @@ public:
     template <typename Skipper>
     diagnostic expected(Iterator where, std::string const& what, Skipper const& skipper) const {
         try {
-            while (skipper.parse(where, end_, boost::spirit::x3::unused,
-                                 boost::spirit::x3::unused, boost::spirit::x3::unused)) {
+            while (skipper.parse(where, end_, boost::spirit::x3::unused, boost::spirit::x3::unused,
+                                 boost::spirit::x3::unused)) {
             }
         } catch (lexical_error<Iterator> const&) {
             // An unterminated comment here was already reported by the
@@ -88,10 +87,7 @@ private:
         return "syntax error: expected " + what + ", found " + describe_token(where, end_);
     }
 
-    std::string_view source() const {
-        return {&*begin_, static_cast<std::size_t>(end_ - begin_)};
-    }
-
+    std::string_view source_;
     Iterator begin_;
     Iterator end_;
     std::string file_;

@@ -102,10 +102,14 @@ struct number_parser : token_parser<number_parser, x3_ast::number> {
 
     static int quantifier_shift(char c) {
         switch (chars::to_lower(c)) {
-            case 'k': return 10;
-            case 'm': return 20;
-            case 'g': return 30;
-            default: return 0;
+            case 'k':
+                return 10;
+            case 'm':
+                return 20;
+            case 'g':
+                return 30;
+            default:
+                return 0;
         }
     }
 };
@@ -159,8 +163,7 @@ private:
     // (dot-stuffing); the line "." alone ends the string. That line may also
     // end the script without a line break: nothing else could follow it.
     template <typename Iterator>
-    static Iterator scan_multiline(Iterator const text, Iterator const& last,
-                                   std::string& value) {
+    static Iterator scan_multiline(Iterator const text, Iterator const& last, std::string& value) {
         value.clear();
         Iterator at = after_text_header(text, last);
         while (at != last) {
@@ -168,8 +171,7 @@ private:
             while (line_end != last && *line_end != '\n') ++line_end;
             Iterator const next = line_end == last ? last : std::next(line_end);
             Iterator content_end = line_end;
-            if (content_end != at && line_end != last && *std::prev(content_end) == '\r')
-                --content_end;
+            if (content_end != at && line_end != last && *std::prev(content_end) == '\r') --content_end;
             if (*at == '.' && std::next(at) == content_end) return next;
             if (*at == '.') ++at;
             value.append(at, next);
@@ -188,8 +190,7 @@ private:
             ++at;
         }
         if (at == last) fail(text, "unterminated multi-line string (missing a line with only '.')");
-        if (*at != '\n')
-            fail(at, "expected a line break after 'text:', found " + describe_token(at, last));
+        if (*at != '\n') fail(at, "expected a line break after 'text:', found " + describe_token(at, last));
         return std::next(at);
     }
 };

@@ -24,8 +24,7 @@ struct nest_directive : x3::unary_parser<Subject, nest_directive<Subject>> {
     static bool const is_pass_through_unary = true;
     static bool const handles_container = Subject::handles_container;
 
-    constexpr nest_directive(Subject const& subject, opens_fn opens)
-        : base_type(subject), opens(opens) {}
+    constexpr nest_directive(Subject const& subject, opens_fn opens) : base_type(subject), opens(opens) {}
 
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
     bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext,
@@ -34,8 +33,8 @@ struct nest_directive : x3::unary_parser<Subject, nest_directive<Subject>> {
         if (state.depth >= state.max_depth) {
             x3::skip_over(first, last, context);
             if (first == last || !opens(*first)) return false;
-            throw lexical_error<Iterator>(first, "nesting too deep (limit " +
-                                                     std::to_string(state.max_depth) + ")");
+            throw lexical_error<Iterator>(first,
+                                          "nesting too deep (limit " + std::to_string(state.max_depth) + ")");
         }
         ++state.depth;
         struct leave {
@@ -57,6 +56,8 @@ struct nest_gen {
     opens_fn opens;
 };
 
-constexpr nest_gen nest(opens_fn opens) { return {opens}; }
+constexpr nest_gen nest(opens_fn opens) {
+    return {opens};
+}
 
 }  // namespace sift::parse

@@ -74,8 +74,8 @@ private:
         return out;
     }
 
-    void arguments(x3_ast::arguments& in, std::vector<ast::argument>& args,
-                   std::vector<ast::test>& tests, bool& test_list) const {
+    void arguments(x3_ast::arguments& in, std::vector<ast::argument>& args, std::vector<ast::test>& tests,
+                   bool& test_list) const {
         args.reserve(in.args.size());
         for (auto& a : in.args) args.push_back(boost::apply_visitor(argument_visitor{*this}, a.get()));
         if (!in.tests) return;
@@ -122,15 +122,13 @@ diagnostic whole_script_error(std::string const& file, std::string message) {
 
 // Runs the grammar; returns the first error, if any.
 std::optional<diagnostic> run_grammar(std::string_view source, std::string const& file,
-                                      compile_limits const& limits,
-                                      std::vector<x3_ast::command>& commands) {
-    error_handler<iterator_type> errors(source.begin(), source.end(), file);
+                                      compile_limits const& limits, std::vector<x3_ast::command>& commands) {
+    error_handler<iterator_type> errors(source, file);
     parse_state state{source.begin(), 0, limits.max_nesting};
     iterator_type first = source.begin();
     try {
-        bool const ok = x3::phrase_parse(first, source.end(),
-                                         x3::with<parse_state_tag>(state)[script], skipper{},
-                                         commands);
+        bool const ok = x3::phrase_parse(first, source.end(), x3::with<parse_state_tag>(state)[script],
+                                         skipper{}, commands);
         // script ends in an expectation of the end of input, so a quiet
         // failure would be a grammar bug; report it rather than assert.
         if (!ok || first != source.end())
@@ -152,9 +150,9 @@ parse_result parse(std::string_view source, const std::string& file, const compi
     std::size_t const max_bytes =
         std::min<std::size_t>(limits.max_script_bytes, std::numeric_limits<std::uint32_t>::max());
     if (source.size() > max_bytes) {
-        result.errors.push_back(whole_script_error(
-            file, "script too large: " + std::to_string(source.size()) + " bytes (limit " +
-                      std::to_string(max_bytes) + ")"));
+        result.errors.push_back(
+            whole_script_error(file, "script too large: " + std::to_string(source.size()) + " bytes (limit " +
+                                         std::to_string(max_bytes) + ")"));
         return result;
     }
     try {

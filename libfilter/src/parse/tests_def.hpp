@@ -35,7 +35,9 @@ x3::rule<tests_class, std::vector<x3_ast::test>> const tests = "test";
 x3::rule<open_paren_class, x3_ast::mark> const open_paren = "'('";
 x3::rule<close_paren_class> const close_paren = "')' or ','";
 
-constexpr bool opens_test(char c) { return c == '(' || chars::is_word_start(c); }
+constexpr bool opens_test(char c) {
+    return c == '(' || chars::is_word_start(c);
+}
 
 auto const test_part_def = nest(opens_test)[test_list | test];
 auto const test_def = identifier >> arguments;

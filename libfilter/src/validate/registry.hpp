@@ -25,10 +25,10 @@ std::string_view describe(arg_kind k);
 // Tags that select one of several alternatives share a group: at most one
 // tag per group may be given ("match-type", "comparator", "address-part").
 struct tag_def {
-    std::string_view name;                 // without ':'
-    std::string_view group;                // empty for a free-standing tag
-    std::optional<arg_kind> parameter;     // value that must follow the tag
-    std::string_view capability;           // empty: always available
+    std::string_view name{};               // without ':'
+    std::string_view group{};              // empty for a free-standing tag
+    std::optional<arg_kind> parameter{};   // value that must follow the tag
+    std::string_view capability{};         // empty: always available
     std::uint8_t value = 0;                // id of the comparator/match type/part
 };
 
@@ -44,12 +44,12 @@ enum class control : std::uint8_t { none, require, if_, elsif, else_, allof, any
 enum class tests_arity : std::uint8_t { none, one, list };
 
 struct command_def {
-    std::string_view name;
+    std::string_view name{};
     bool is_test = false;
-    std::string_view capability;  // empty: core language
-    std::vector<arg_kind> positional;
-    std::vector<std::string_view> tags;   // tag names or group names accepted
-    std::vector<std::string_view> required_groups;  // e.g. size's :over/:under
+    std::string_view capability{};  // empty: core language
+    std::vector<arg_kind> positional{};
+    std::vector<std::string_view> tags{};             // tag names or group names accepted
+    std::vector<std::string_view> required_groups{};  // e.g. size's :over/:under
     tests_arity tests = tests_arity::none;
     bool block = false;  // takes a { } block (if/elsif/else)
     control kind = control::none;
@@ -58,20 +58,21 @@ struct command_def {
 };
 
 struct comparator_def {
-    std::string_view name;
-    vm::comparator id;
-    std::string_view capability;
+    std::string_view name{};
+    vm::comparator id{};
+    std::string_view capability{};
     bool substring = true;  // supports :contains / :matches
 };
 
-// A capability named in `require`. `transform` rewrites every string
-// literal of a script that requires it (encoded-character); it returns an
-// error message, empty on success.
-using transform_fn = std::string (*)(std::string& value);
+// A capability named in `require`. `literal` sees every string literal of
+// a script that requires it, to rewrite it (encoded-character) or check it
+// (variables), reporting through the checker.
+using literal_fn = void (*)(checker&, parse::ast::string_lit& literal);
 
 struct capability_def {
-    std::string_view name;
-    transform_fn transform = nullptr;
+    std::string_view name{};
+    literal_fn literal = nullptr;
+    std::string_view variable_namespace{};  // "${NS.name}" namespace it provides, if any
 };
 
 class registry {
@@ -121,6 +122,11 @@ public:
     virtual ~checker() = default;
     virtual void error(const parse::ast::position& at, std::string message) = 0;
     virtual bool required(std::string_view capability) const = 0;
+    // True when `s` will be expanded at run time (variables are required
+    // and it references one), so constant checks do not apply to it.
+    virtual bool is_template(std::string_view s) const = 0;
+    // True when a required capability provides variable namespace `ns`.
+    virtual bool namespace_known(std::string_view ns) const = 0;
 };
 
 }  // namespace sift::validate

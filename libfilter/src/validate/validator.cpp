@@ -1,8 +1,10 @@
 #include "validate/validator.hpp"
 
 #include "source_text.hpp"
+#include "vm/strings.hpp"
 
 #include <algorithm>
+#include <tuple>
 
 namespace sift::validate {
 namespace ast = parse::ast;
@@ -23,6 +25,10 @@ public:
         std::size_t first = require_prologue(script.commands);
         apply_transforms(script.commands);
         block(script.commands, first, true);
+        // Checks run in passes (literals, then commands); report in source order.
+        std::stable_sort(errors_.begin(), errors_.end(), [](const diagnostic& a, const diagnostic& b) {
+            return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+        });
         return std::move(errors_);
     }
 
@@ -60,13 +66,28 @@ private:
         return i;
     }
 
+    bool is_template(std::string_view s) const override {
+        return required("variables") && !vm::find_references(s).empty();
+    }
+
+    bool namespace_known(std::string_view ns) const override {
+        for (const auto& cap : out_.capabilities) {
+            const auto* def = reg_.capability(cap);
+            if (def && !def->variable_namespace.empty() &&
+                vm::equal(def->variable_namespace, ns, vm::comparator::ascii_casemap))
+                return true;
+        }
+        return false;
+    }
+
     void apply_transforms(ast::block& commands) {
         for (const auto& cap : out_.capabilities) {
             const auto* def = reg_.capability(cap);
-            if (def && def->transform) transform(commands, def->transform);
+            if (def && def->literal) transform(commands, def->literal);
         }
     }
 
+    using transform_fn = literal_fn;
     void transform(ast::block& commands, transform_fn fn) {
         for (auto& cmd : commands) {
             transform_args(cmd.args, fn);
@@ -83,8 +104,7 @@ private:
     void transform_args(std::vector<ast::argument>& args, transform_fn fn) {
         for (auto& arg : args)
             if (auto* list = std::get_if<ast::string_list>(&arg))
-                for (auto& s : list->items)
-                    if (auto message = fn(s.value); !message.empty()) error(s.pos, message);
+                for (auto& s : list->items) fn(*this, s);
     }
 
     void block(const ast::block& commands, std::size_t first, bool top) {

@@ -3,7 +3,8 @@
 //
 //   magic "SIFTBC\r\n"   u32 little-endian format version
 //   capabilities: count, strings
-//   string pool:  count, strings
+//   string pool:  count, then per string: flag (1: template), string
+//   variables:    count, names (lower-cased) of the variables set
 //   list pool:    count, then per list: count, string indices
 //   code:         count, then per instruction: opcode byte, operands as the
 //                 opcode table says ('j' operands are zigzag offsets relative
@@ -108,6 +109,8 @@ bool operand_ok(char kind, std::uint64_t v, const program& p, std::size_t code_s
         case 'c': return v < std::size_t(comparator::count_);
         case 'm': return (v & 0xFF) < std::size_t(match_type::count_) && (v >> 8) == 0;
         case 'p': return v < std::size_t(address_part::count_);
+        case 'v': return v < p.variables.size();
+        case 'f': return v < (1u << 16);
     }
     return false;
 }
@@ -127,7 +130,12 @@ std::string serialize(const program& p) {
     w.varint(p.capabilities.size());
     for (const auto& c : p.capabilities) w.string(c);
     w.varint(p.strings.size());
-    for (const auto& s : p.strings) w.string(s);
+    for (std::size_t i = 0; i < p.strings.size(); ++i) {
+        w.varint(i < p.is_template.size() ? p.is_template[i] : 0);
+        w.string(p.strings[i]);
+    }
+    w.varint(p.variables.size());
+    for (const auto& v : p.variables) w.string(v);
     w.varint(p.lists.size());
     for (const auto& list : p.lists) {
         w.varint(list.size());
@@ -161,6 +169,10 @@ std::string serialize(const program& p) {
 }
 
 bool verify(const program& p, std::string& error) {
+    if (!p.is_template.empty() && p.is_template.size() != p.strings.size()) {
+        error = "template flags do not cover the string pool";
+        return false;
+    }
     for (std::size_t l = 0; l < p.lists.size(); ++l)
         for (auto i : p.lists[l])
             if (i >= p.strings.size()) {
@@ -202,7 +214,15 @@ bool deserialize(std::string_view bytes, program& out, std::string& error) {
         p.capabilities.resize(r.count("capabilities"));
         for (auto& c : p.capabilities) c = r.string("capability");
         p.strings.resize(r.count("string pool"));
-        for (auto& s : p.strings) s = r.string("string");
+        p.is_template.resize(p.strings.size());
+        for (std::size_t i = 0; i < p.strings.size(); ++i) {
+            auto flag = r.varint("string flag");
+            if (flag > 1) r.fail("bad string flag");
+            p.is_template[i] = std::uint8_t(flag);
+            p.strings[i] = r.string("string");
+        }
+        p.variables.resize(r.count("variables"));
+        for (auto& v : p.variables) v = r.string("variable name");
         p.lists.resize(r.count("list pool"));
         for (auto& list : p.lists) {
             list.resize(r.count("string list"));
@@ -242,6 +262,7 @@ bool deserialize(std::string_view bytes, program& out, std::string& error) {
         return false;
     }
     if (!verify(p, error)) return false;
+    p.link();
     out = std::move(p);
     return true;
 }

@@ -38,6 +38,8 @@ std::string operand_text(char kind, std::uint64_t v, const program& p) {
         case 'c': return quoted(comparator_names[v]);
         case 'm': return ":" + std::string(match_type_names[v & 0xFF]);
         case 'p': return ":" + std::string(address_part_names[v]);
+        case 'v': return "${" + p.variables[v] + "}";
+        case 'f': return "flags " + std::to_string(v);
     }
     return "?";
 }

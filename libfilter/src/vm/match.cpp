@@ -12,16 +12,11 @@ char fold(char c, comparator cmp) {
 
 bool same(char a, char b, comparator cmp) { return fold(a, cmp) == fold(b, cmp); }
 
-// Length of the UTF-8 sequence starting at `s[i]`; 1 for invalid bytes so a
-// broken header still advances.
-std::size_t char_length(std::string_view s, std::size_t i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
-    if (i + n > s.size()) return 1;
-    for (std::size_t k = 1; k < n; ++k)
-        if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 1;
-    return n;
-}
+// Length of the character starting at `s[i]`. The comparator defines what
+// a character is (RFC 5228 §2.7.1): for i;octet and i;ascii-casemap it is
+// one octet (RFC 4790 §9.1, §9.2), as Pigeonhole also has it.
+std::size_t char_length(std::string_view, std::size_t) { return 1; }
+
 
 }  // namespace
 
@@ -37,21 +32,36 @@ bool contains(std::string_view haystack, std::string_view needle, comparator cmp
     return it != haystack.end() || needle.empty();
 }
 
-// Classic two-pointer wildcard matching: on mismatch, retry from the last
-// '*' one character further on. O(|value| * |pattern|) worst case.
-bool glob_match(std::string_view value, std::string_view pattern, comparator cmp) {
-    std::size_t v = 0, p = 0;
-    std::size_t star_p = std::string_view::npos, star_v = 0;
+// Two-pointer wildcard matching: on a mismatch, the last '*' takes one
+// more character and matching resumes after it. That makes every '*' but
+// the last as short as possible, the leftmost-shortest expansion RFC 5229
+// §3.2 asks of match variables. O(|value| * |pattern|), no recursion.
+bool glob_match(std::string_view value, std::string_view pattern, comparator cmp, std::vector<span>* captures) {
+    constexpr auto none = std::string_view::npos;
+    std::vector<span> scratch;
+    auto& caps = captures ? *captures : scratch;
+    caps.clear();
+    std::size_t v = 0, p = 0, k = 0;
+    std::size_t star_p = none, star_k = 0, star_start = 0, star_v = 0;
+    auto capture = [&](std::size_t index, std::size_t from, std::size_t to) {
+        if (!captures) return;
+        if (caps.size() <= index) caps.resize(index + 1);
+        caps[index] = {from, to - from};
+    };
     while (v < value.size()) {
         if (p < pattern.size()) {
             char pc = pattern[p];
             if (pc == '*') {
+                capture(k, v, v);
                 star_p = ++p;
-                star_v = v;
+                star_k = k++;
+                star_start = star_v = v;
                 continue;
             }
             if (pc == '?') {
-                v += char_length(value, v);
+                auto len = char_length(value, v);
+                capture(k++, v, v + len);
+                v += len;
                 ++p;
                 continue;
             }
@@ -62,13 +72,17 @@ bool glob_match(std::string_view value, std::string_view pattern, comparator cmp
                 continue;
             }
         }
-        if (star_p == std::string_view::npos) return false;
-        p = star_p;
+        if (star_p == none) return false;
         star_v += char_length(value, star_v);
+        capture(star_k, star_start, star_v);
         v = star_v;
+        p = star_p;
+        k = star_k + 1;
     }
-    while (p < pattern.size() && pattern[p] == '*') ++p;
-    return p == pattern.size();
+    for (; p < pattern.size() && pattern[p] == '*'; ++p) capture(k++, v, v);
+    if (p != pattern.size()) return false;
+    if (captures) caps.resize(k);
+    return true;
 }
 
 bool matches(std::string_view value, std::string_view key, match_spec spec) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <iterator>
 #include <string_view>
+#include <vector>
 
 namespace sift::vm {
 
@@ -29,9 +30,16 @@ struct match_spec {
 
 bool matches(std::string_view value, std::string_view key, match_spec spec);
 
-// RFC 5228 :matches — '*' any sequence, '?' one character (one UTF-8
-// sequence), '\' escapes the next character. Linear space, no recursion.
-bool glob_match(std::string_view value, std::string_view pattern, comparator cmp);
+// A piece of a matched value: offset and length.
+struct span {
+    std::size_t offset = 0, length = 0;
+};
+
+// RFC 5228 :matches — '*' any sequence, '?' one character (an octet for
+// the octet-based comparators), '\' escapes the next character. With `captures`, also what
+// each wildcard matched, in pattern order (RFC 5229 §3.2).
+bool glob_match(std::string_view value, std::string_view pattern, comparator cmp,
+                std::vector<span>* captures = nullptr);
 
 bool equal(std::string_view a, std::string_view b, comparator cmp);
 bool contains(std::string_view haystack, std::string_view needle, comparator cmp);

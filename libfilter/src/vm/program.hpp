@@ -4,6 +4,7 @@
 #pragma once
 
 #include "vm/opcodes.hpp"
+#include "vm/strings.hpp"
 
 #include <cstdint>
 #include <string>
@@ -22,11 +23,22 @@ struct program {
     std::string name;                             // script name for messages
     std::vector<std::string> capabilities;        // as required, in order
     std::vector<std::string> strings;             // deduplicated string pool
+    std::vector<std::uint8_t> is_template;        // per string: 1 when it references variables
+    std::vector<std::string> variables;           // variable names the script sets, lower-cased
     std::vector<std::vector<std::uint32_t>> lists;  // string lists, as indices into strings
     std::vector<instruction> code;
     std::vector<std::uint32_t> lines;             // source line per instruction
 
+    // Derived by link(), not stored: each template's parts, and how many
+    // variable slots a run needs (set variables first, then names only read).
+    std::vector<std::vector<template_part>> templates;
+    std::uint32_t slot_count = 0;
+    bool uses_match_variables = false;
+
     need needs() const;
+    // Parses the templates and resolves variable names to slots. Called by
+    // the compiler and by deserialize(); idempotent.
+    void link();
 };
 
 // The binary image: magic, version, capabilities, pools, code, line table.

@@ -13,10 +13,46 @@ match_spec unpack_match(std::uint64_t operand, std::uint64_t comparator_operand)
     return match_spec{static_cast<comparator>(comparator_operand), static_cast<match_type>(operand & 0xFF)};
 }
 
-bool run_state::any_key(std::string_view value, std::uint64_t keys, match_spec spec) const {
-    for (auto k : prog.lists[keys])
-        if (matches(value, prog.strings[k], spec)) return true;
+std::string_view run_state::text(std::uint64_t id, std::string& buffer) const {
+    const auto& source = prog.strings[id];
+    if (!prog.is_template[id]) return source;
+    buffer.clear();
+    for (const auto& part : prog.templates[id]) {
+        switch (part.what) {
+            case template_part::kind::literal: buffer.append(source, part.offset, part.length); break;
+            case template_part::kind::variable: buffer += variables[part.index]; break;
+            case template_part::kind::match:
+                if (part.index < match_values.size()) buffer += match_values[part.index];
+                break;
+        }
+    }
+    return buffer;
+}
+
+bool run_state::any_key(std::string_view value, std::uint64_t keys, match_spec spec) {
+    std::string key_buffer;
+    bool capture = prog.uses_match_variables && spec.type == match_type::matches;
+    std::vector<span> captures;
+    for (auto k : prog.lists[keys]) {
+        auto key = text(k, key_buffer);
+        if (!capture) {
+            if (matches(value, key, spec)) return true;
+        } else if (glob_match(value, key, spec.cmp, &captures)) {
+            set_match_values(value, captures);
+            return true;
+        }
+    }
     return false;
+}
+
+void run_state::set_match_values(std::string_view whole, const std::vector<span>& captures) {
+    match_values[0].assign(whole);
+    for (std::size_t i = 1; i < match_values.size(); ++i) {
+        if (i <= captures.size())
+            match_values[i].assign(whole.substr(captures[i - 1].offset, captures[i - 1].length));
+        else
+            match_values[i].clear();
+    }
 }
 
 namespace {
@@ -57,10 +93,22 @@ void run_state::fileinto(std::string_view mailbox, unsigned line) {
     add(action{action_kind::fileinto, std::string(mailbox), {}, {}, {}, false, false, line}, true);
 }
 
+namespace {
+
+// Two redirect addresses are the same when the local parts are equal and
+// the domains equal but for case (RFC 5321 §2.4).
+bool same_address(std::string_view a, std::string_view b) {
+    auto at_a = a.rfind('@'), at_b = b.rfind('@');
+    if (at_a == std::string_view::npos || at_b == std::string_view::npos) return a == b;
+    return a.substr(0, at_a) == b.substr(0, at_b) && equal(a.substr(at_a), b.substr(at_b), comparator::ascii_casemap);
+}
+
+}  // namespace
+
 void run_state::redirect(std::string_view address, unsigned line) {
     implicit_keep_ = false;
     bool seen = std::any_of(actions_.begin(), actions_.end(), [&](const action& a) {
-        return a.kind == action_kind::redirect && a.address == address;
+        return a.kind == action_kind::redirect && same_address(a.address, address);
     });
     if (seen) return;
     if (++redirects_ > limits.max_redirects)

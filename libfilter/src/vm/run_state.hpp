@@ -10,6 +10,7 @@
 #include <sift/options.hpp>
 #include <sift/result.hpp>
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -26,7 +27,7 @@ struct runtime_error {
 class run_state {
 public:
     run_state(const program& p, const mail::message& msg, const envelope& env, const eval_limits& limits)
-        : prog(p), message(msg), env(env), limits(limits) {}
+        : prog(p), message(msg), env(env), limits(limits), variables(p.slot_count) {}
 
     const program& prog;
     const mail::message& message;
@@ -38,11 +39,20 @@ public:
     bool stopped = false;
     std::string scratch;  // reused buffer for decoded header values
 
-    const std::string& string(std::uint64_t id) const { return prog.strings[id]; }
+    // RFC 5229 state: variable slots and the match variables ${0}..${9}.
+    std::vector<std::string> variables;
+    std::array<std::string, 10> match_values;
+
+    // String operand `id`, with variables expanded when it is a template;
+    // the view points into the pool or into `buffer`.
+    std::string_view text(std::uint64_t id, std::string& buffer) const;
     const std::vector<std::uint32_t>& list(std::uint64_t id) const { return prog.lists[id]; }
 
-    // True when any key of list `keys` matches `value`.
-    bool any_key(std::string_view value, std::uint64_t keys, match_spec spec) const;
+    // True when any key of list `keys` matches `value`. A successful
+    // :matches sets the match variables when the script reads them.
+    bool any_key(std::string_view value, std::uint64_t keys, match_spec spec);
+    // Sets ${0} to `whole` and ${1}.. to the captured spans of it.
+    void set_match_values(std::string_view whole, const std::vector<span>& captures);
 
     // Actions, with RFC 5228 §4 deduplication and the eval_limits; a breach
     // throws runtime_error.

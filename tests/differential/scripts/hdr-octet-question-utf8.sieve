@@ -1,4 +1,4 @@
 require "fileinto";
-# With i;octet, is "?" one octet or one character? Pigeonhole: character.
-if header :comparator "i;octet" :matches "Subject" "Gr?ße*" { fileinto "OctetQ1"; }
-elsif header :comparator "i;octet" :matches "Subject" "Gr??ße*" { fileinto "OctetQ2"; }
+# Same with i;octet: "ü" is two octets, so "?" alone does not cover it.
+if header :comparator "i;octet" :matches "Subject" "*r??ße*" { fileinto "OctetQ2"; }
+elsif header :comparator "i;octet" :matches "Subject" "*r?ße*" { fileinto "OctetQ1"; }

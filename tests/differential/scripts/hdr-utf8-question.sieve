@@ -1,3 +1,5 @@
 require "fileinto";
-# "?" matches one character; "ü" is one character (two octets).
-if header :matches "Subject" "Gr?ße aus K?ln *" { fileinto "OneChar"; }
+# RFC 5228 2.7.1: with i;ascii-casemap a "character" is one octet, so "?"
+# matches one octet and the two-octet "ö" needs "??".
+if header :matches "Subject" "*K??ln*" { fileinto "TwoOctets"; }
+elsif header :matches "Subject" "*K?ln*" { fileinto "OneCharacter"; }

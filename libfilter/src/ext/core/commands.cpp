@@ -17,7 +17,7 @@ namespace {
 // here, so a bad address never reaches the VM.
 void check_redirect(checker& c, const binding& b) {
     const auto& arg = b.list_arg(0).items.front();
-    if (!core::valid_redirect_address(arg.value))
+    if (!c.is_template(arg.value) && !core::redirect_target(arg.value))
         c.error(arg.pos, "specified redirect address '" + arg.value + "' is invalid");
 }
 
@@ -34,8 +34,11 @@ void register_core(registry& r) {
                             {"domain", vm::address_part::domain}})
         r.add(tag_def{name, "address-part", std::nullopt, "", std::uint8_t(id)});
     r.add(tag_def{"comparator", "comparator", arg_kind::string, "", 0});
+    // RFC 5228 §2.7.3: both are always available, and may also be required.
     r.add(comparator_def{"i;octet", vm::comparator::octet, "", true});
     r.add(comparator_def{"i;ascii-casemap", vm::comparator::ascii_casemap, "", true});
+    r.add(capability_def{"comparator-i;octet"});
+    r.add(capability_def{"comparator-i;ascii-casemap"});
 
     r.add(command_def{.name = "require", .positional = {arg_kind::string_list}, .kind = control::require});
     r.add(command_def{.name = "if", .tests = tests_arity::one, .block = true, .kind = control::if_});
@@ -66,6 +69,15 @@ namespace sift::vm {
 
 void exec_act_keep(run_state& s, const instruction&) { s.keep(s.line()); }
 void exec_act_discard(run_state& s, const instruction&) { s.discard(s.line()); }
-void exec_act_redirect(run_state& s, const instruction& ins) { s.redirect(s.string(ins.arg[0]), s.line()); }
+void exec_act_redirect(run_state& s, const instruction& ins) {
+    std::string buffer;
+    auto address = s.text(ins.arg[0], buffer);
+    // Constant addresses were checked at compile time; one built from
+    // variables is checked now, and a bad one is a runtime error (the
+    // message is then kept, RFC 5228 §2.10.6).
+    auto target = ext::core::redirect_target(address);
+    if (!target) throw runtime_error{"redirect address '" + std::string(address) + "' is invalid"};
+    s.redirect(*target, s.line());
+}
 
 }  // namespace sift::vm

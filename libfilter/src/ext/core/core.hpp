@@ -4,6 +4,7 @@
 
 #include "vm/match.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,8 +22,10 @@ namespace sift::ext::core {
 
 void register_tests(validate::registry& r);
 
-// A single RFC 5322 mailbox, ASCII only (RFC 5228 §4.2 redirect).
-bool valid_redirect_address(std::string_view text);
+// RFC 5228 §2.4.2.3 / §4.2: a redirect address is a single RFC 5322
+// mailbox, ASCII only ("Name <a@b>" and comments allowed). Returns the bare
+// addr-spec to send to, or nullopt when the text is not such an address.
+std::optional<std::string> redirect_target(std::string_view text);
 
 // RFC 5322 field-name: printable ASCII but ':' (RFC 5228 §5.7).
 bool valid_header_name(std::string_view name);

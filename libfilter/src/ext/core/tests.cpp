@@ -32,7 +32,7 @@ bool is_address_header(std::string_view name) {
 
 void check_header_names(checker& c, const parse::ast::string_list& names) {
     for (const auto& n : names.items)
-        if (!valid_header_name(n.value)) c.error(n.pos, "invalid header name '" + n.value + "'");
+        if (!c.is_template(n.value) && !valid_header_name(n.value)) c.error(n.pos, "invalid header name '" + n.value + "'");
 }
 
 // header [COMPARATOR] [MATCH-TYPE] <header-names: string-list> <key-list: string-list>
@@ -42,7 +42,7 @@ void check_header(checker& c, const binding& b) { check_header_names(c, b.list_a
 void check_address(checker& c, const binding& b) {
     check_header_names(c, b.list_arg(0));
     for (const auto& n : b.list_arg(0).items)
-        if (valid_header_name(n.value) && !is_address_header(n.value))
+        if (!c.is_template(n.value) && valid_header_name(n.value) && !is_address_header(n.value))
             c.error(n.pos, "header '" + n.value + "' does not hold addresses: not allowed in the address test");
 }
 
@@ -60,12 +60,13 @@ bool valid_header_name(std::string_view name) {
     });
 }
 
-bool valid_redirect_address(std::string_view text) {
+std::optional<std::string> redirect_target(std::string_view text) {
     if (std::any_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
-        return false;
+        return std::nullopt;
     auto list = mail::parse_address_list(text);
-    return list.size() == 1 && list.front().valid && !list.front().local_part.empty() &&
-           !list.front().domain.empty();
+    if (list.size() != 1 || !list.front().valid || list.front().local_part.empty() || list.front().domain.empty())
+        return std::nullopt;
+    return list.front().all();
 }
 
 bool address_part_of(const mail::address& a, vm::address_part part, std::string& out) {
@@ -148,9 +149,10 @@ using ext::core::header_text;
 
 void exec_test_header(run_state& s, const instruction& ins) {
     auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    std::string buffer;
     s.flag = false;
     for (auto name : s.list(ins.arg[2]))
-        for (const auto* field : s.message.find(s.string(name)))
+        for (const auto* field : s.message.find(s.text(name, buffer)))
             if (s.any_key(header_text(field->value, s.scratch), ins.arg[3], spec)) {
                 s.flag = true;
                 return;
@@ -160,10 +162,10 @@ void exec_test_header(run_state& s, const instruction& ins) {
 void exec_test_address(run_state& s, const instruction& ins) {
     auto part = static_cast<address_part>(ins.arg[0]);
     auto spec = unpack_match(ins.arg[2], ins.arg[1]);
-    std::string value;
+    std::string value, buffer;
     s.flag = false;
     for (auto name : s.list(ins.arg[3]))
-        for (const auto* field : s.message.find(s.string(name)))
+        for (const auto* field : s.message.find(s.text(name, buffer)))
             // The address parser decodes encoded words in display names
             // itself, so it gets the unfolded raw value (RFC 2047 §6.2).
             for (const auto& a : mail::parse_address_list(mail::message::unfold(field->value)))
@@ -175,7 +177,9 @@ void exec_test_address(run_state& s, const instruction& ins) {
 
 void exec_test_exists(run_state& s, const instruction& ins) {
     const auto& names = s.list(ins.arg[0]);
-    s.flag = std::all_of(names.begin(), names.end(), [&](auto name) { return !s.message.find(s.string(name)).empty(); });
+    std::string buffer;
+    s.flag = std::all_of(names.begin(), names.end(),
+                         [&](auto name) { return !s.message.find(s.text(name, buffer)).empty(); });
 }
 
 void exec_test_size(run_state& s, const instruction& ins) {

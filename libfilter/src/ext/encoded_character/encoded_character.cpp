@@ -38,6 +38,7 @@ std::optional<std::vector<std::uint32_t>> hex_sequence(std::string_view body, st
         if (i == start || (i < body.size() && !is_blank(body[i]))) return std::nullopt;
         values.push_back(v);
     }
+    if (values.empty()) return std::nullopt;  // "${hex:}" encodes nothing: literal text
     return values;
 }
 
@@ -81,7 +82,9 @@ std::string decode(std::string& value) {
 }  // namespace
 
 void register_encoded_character(validate::registry& r) {
-    r.add(validate::capability_def{"encoded-character", decode});
+    r.add(validate::capability_def{"encoded-character", [](validate::checker& c, parse::ast::string_lit& lit) {
+        if (auto error = decode(lit.value); !error.empty()) c.error(lit.pos, error);
+    }});
 }
 
 }  // namespace sift::ext

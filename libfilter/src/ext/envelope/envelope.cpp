@@ -66,10 +66,10 @@ const std::string* envelope_value(const envelope& env, std::string_view part) {
 void exec_test_envelope(run_state& s, const instruction& ins) {
     auto part = static_cast<address_part>(ins.arg[0]);
     auto spec = unpack_match(ins.arg[2], ins.arg[1]);
-    std::string value;
+    std::string value, buffer;
     s.flag = false;
     for (auto name : s.list(ins.arg[3])) {
-        const std::string* raw = envelope_value(s.env, s.string(name));
+        const std::string* raw = envelope_value(s.env, s.text(name, buffer));
         if (!raw) continue;
         auto a = mail::parse_path(*raw);
         if (!a)

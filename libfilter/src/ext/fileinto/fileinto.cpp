@@ -31,6 +31,12 @@ void register_fileinto(registry& r) {
 
 namespace sift::vm {
 
-void exec_act_fileinto(run_state& s, const instruction& ins) { s.fileinto(s.string(ins.arg[0]), s.line()); }
+void exec_act_fileinto(run_state& s, const instruction& ins) {
+    std::string buffer;
+    auto mailbox = s.text(ins.arg[0], buffer);
+    // A name built from variables is checked here, as validation would have.
+    if (!ext::valid_utf8(mailbox)) throw runtime_error{"mailbox name is not valid UTF-8"};
+    s.fileinto(mailbox, s.line());
+}
 
 }  // namespace sift::vm

@@ -1,0 +1,156 @@
+// RFC 5229: variables. `set` with its modifiers (§4), the `string` test
+// (§5), and references "${name}" / "${0}".."${9}" in strings (§3), which
+// the VM expands (vm/strings.hpp). Namespaces "${ns.name}" exist only when
+// a required capability provides them.
+#include "compile/emitter.hpp"
+#include "ext/register.hpp"
+#include "validate/registry.hpp"
+#include "vm/exec.hpp"
+#include "vm/strings.hpp"
+
+namespace sift::ext {
+using namespace validate;
+
+namespace {
+
+// Modifier flags, bit per modifier; the set_var operand.
+enum modifier : std::uint32_t {
+    lower = 1, upper = 2, lowerfirst = 4, upperfirst = 8, quotewildcard = 16, length = 32
+};
+
+struct modifier_def {
+    std::string_view tag;
+    std::string_view group;  // one modifier per precedence level (§4.1)
+    modifier bit;
+};
+
+constexpr modifier_def modifiers[] = {
+    {"lower", "case modifier (precedence 40)", lower},
+    {"upper", "case modifier (precedence 40)", upper},
+    {"lowerfirst", "first-letter modifier (precedence 30)", lowerfirst},
+    {"upperfirst", "first-letter modifier (precedence 30)", upperfirst},
+    {"quotewildcard", "quoting modifier (precedence 20)", quotewildcard},
+    {"length", "length modifier (precedence 10)", length},
+};
+
+bool identifier(std::string_view name) {
+    return !name.empty() && !vm::is_number(name) && vm::find_references("${" + std::string(name) + "}").size() == 1;
+}
+
+// Checks every reference in a literal: a dotted name needs a namespace that
+// a required capability provides.
+void check_literal(checker& c, parse::ast::string_lit& lit) {
+    for (const auto& ref : vm::find_references(lit.value)) {
+        auto dot = ref.name.find('.');
+        if (dot != std::string_view::npos && !c.namespace_known(ref.name.substr(0, dot)))
+            c.error(lit.pos, "unknown variable namespace '" + std::string(ref.name.substr(0, dot)) + "' in '${" +
+                                 std::string(ref.name) + "}'");
+    }
+}
+
+// set [MODIFIER] <name: string> <value: string>
+void check_set(checker& c, const binding& b) {
+    const auto& name = b.list_arg(0).items.front();
+    auto dot = name.value.find('.');
+    if (!identifier(name.value))
+        c.error(name.pos, "invalid variable name '" + name.value + "'");
+    else if (dot != std::string::npos && !c.namespace_known(name.value.substr(0, dot)))
+        c.error(name.pos, "unknown variable namespace '" + name.value.substr(0, dot) + "' in '" + name.value + "'");
+}
+
+void emit_set(compile::emitter& e, const binding& b) {
+    std::uint64_t flags = 0;
+    for (const auto& m : modifiers)
+        if (b.has_tag(m.tag)) flags |= m.bit;
+    e.emit(vm::opcode::set_var, {e.variable(b.string_arg(0)), e.string(b.string_arg(1)), flags});
+}
+
+}  // namespace
+
+void register_variables(registry& r) {
+    r.add(capability_def{"variables", check_literal});
+    std::vector<std::string_view> set_tags;
+    for (const auto& m : modifiers) {
+        r.add(tag_def{m.tag, m.group, std::nullopt, "variables", 0});
+        set_tags.push_back(m.tag);
+    }
+    r.add(command_def{.name = "set",
+                      .capability = "variables",
+                      .positional = {arg_kind::string, arg_kind::string},
+                      .tags = set_tags,
+                      .check = check_set,
+                      .emit = emit_set});
+    // string [MATCH-TYPE] [COMPARATOR] <source: string-list> <key-list: string-list>
+    r.add(command_def{.name = "string",
+                      .is_test = true,
+                      .capability = "variables",
+                      .positional = {arg_kind::string_list, arg_kind::string_list},
+                      .tags = {"comparator", "match-type"},
+                      .emit = [](compile::emitter& e, const binding& b) {
+                          e.emit(vm::opcode::test_string, {std::uint64_t(b.match.cmp), std::uint64_t(b.match.type),
+                                                           e.list(b.list_arg(0)), e.list(b.list_arg(1))});
+                      }});
+}
+
+}  // namespace sift::ext
+
+namespace sift::vm {
+namespace {
+
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
+char ascii_upper(char c) { return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c; }
+
+std::size_t utf8_length(std::string_view s) {
+    std::size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+// Cuts at most `limit` bytes without splitting a UTF-8 sequence.
+void truncate_utf8(std::string& s, std::size_t limit) {
+    if (s.size() <= limit) return;
+    std::size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    s.resize(cut);
+}
+
+// RFC 5229 §4.1: modifiers apply from the highest precedence down.
+std::string apply_modifiers(std::string value, std::uint64_t flags) {
+    using ext::modifier;
+    if (flags & ext::lower) for (auto& c : value) c = ascii_lower(c);
+    if (flags & ext::upper) for (auto& c : value) c = ascii_upper(c);
+    if (!value.empty() && (flags & ext::lowerfirst)) value[0] = ascii_lower(value[0]);
+    if (!value.empty() && (flags & ext::upperfirst)) value[0] = ascii_upper(value[0]);
+    if (flags & ext::quotewildcard) {
+        std::string quoted;
+        for (char c : value) {
+            if (c == '*' || c == '?' || c == '\\') quoted += '\\';
+            quoted += c;
+        }
+        value = std::move(quoted);
+    }
+    if (flags & ext::length) value = std::to_string(utf8_length(value));
+    return value;
+}
+
+}  // namespace
+
+void exec_set_var(run_state& s, const instruction& ins) {
+    std::string buffer;
+    auto value = apply_modifiers(std::string(s.text(ins.arg[1], buffer)), ins.arg[2]);
+    truncate_utf8(value, s.limits.max_variable_size);
+    s.variables[ins.arg[0]] = std::move(value);
+}
+
+void exec_test_string(run_state& s, const instruction& ins) {
+    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    std::string buffer;
+    s.flag = false;
+    for (auto source : s.list(ins.arg[2]))
+        if (s.any_key(s.text(source, buffer), ins.arg[3], spec)) {
+            s.flag = true;
+            return;
+        }
+}
+
+}  // namespace sift::vm

@@ -1,0 +1,42 @@
+#include "vm/program.hpp"
+
+#include <unordered_map>
+
+namespace sift::vm {
+
+void program::link() {
+    is_template.resize(strings.size(), 0);
+    std::unordered_map<std::string, std::uint32_t> slots;
+    for (std::size_t i = 0; i < variables.size(); ++i) slots.emplace(variables[i], std::uint32_t(i));
+    templates.assign(strings.size(), {});
+    uses_match_variables = false;
+    for (std::size_t i = 0; i < strings.size(); ++i) {
+        if (!is_template[i]) continue;
+        const auto& s = strings[i];
+        auto& parts = templates[i];
+        std::size_t at = 0;
+        auto literal = [&](std::size_t from, std::size_t to) {
+            if (to > from)
+                parts.push_back({template_part::kind::literal, std::uint32_t(from), std::uint32_t(to - from), 0});
+        };
+        for (const auto& ref : find_references(s)) {
+            literal(at, ref.begin);
+            at = ref.end;
+            if (is_number(ref.name)) {
+                // ${0}..${9}; leading zeroes allowed; larger numbers are
+                // never set and expand to nothing.
+                auto digits = ref.name.substr(std::min(ref.name.find_first_not_of('0'), ref.name.size() - 1));
+                std::uint32_t n = digits.size() > 1 ? 10 : std::uint32_t(digits[0] - '0');
+                parts.push_back({template_part::kind::match, 0, 0, n});
+                uses_match_variables = true;
+                continue;
+            }
+            auto [it, added] = slots.try_emplace(variable_key(ref.name), std::uint32_t(slots.size()));
+            parts.push_back({template_part::kind::variable, 0, 0, it->second});
+        }
+        literal(at, s.size());
+    }
+    slot_count = std::uint32_t(slots.size());
+}
+
+}  // namespace sift::vm

@@ -1,0 +1,2 @@
+require "fileinto";
+if address :contains ["To", "Cc"] ["smith", "nobody"] { fileinto "Contains"; }

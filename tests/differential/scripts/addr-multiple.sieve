@@ -1,0 +1,2 @@
+require "fileinto";
+if address :domain :is "To" "example.org" { fileinto "SecondAddress"; }

@@ -1,0 +1,2 @@
+require "fileinto";
+if address :localpart :is "Reply-To" "john doe" { fileinto "QuotedLocal"; }

@@ -1,0 +1,3 @@
+require "fileinto";
+if header :contains "Subject" "second" { keep; stop; }
+fileinto "Unreached";

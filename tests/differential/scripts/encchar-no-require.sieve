@@ -1,0 +1,3 @@
+require "fileinto";
+# Without the extension "${hex:41}" is literal text.
+fileinto "${hex:41}";

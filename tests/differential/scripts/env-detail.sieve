@@ -1,0 +1,3 @@
+require ["envelope", "fileinto"];
+# Without "subaddress" the local part includes the +detail.
+if envelope :localpart :is "to" "bob+lists" { fileinto "Detail"; }

@@ -1,0 +1,1 @@
+if header :is "Subject" 42 { discard; }

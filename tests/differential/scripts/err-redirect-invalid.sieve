@@ -1,0 +1,2 @@
+# Constant redirect addresses are checked at compile time.
+redirect "not an address";

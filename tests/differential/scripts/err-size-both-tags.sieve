@@ -1,0 +1,1 @@
+if size :over 1 :under 2 { discard; }

@@ -1,0 +1,2 @@
+keep;
+vacation "I am away";

@@ -1,0 +1,1 @@
+if header :comparator "i;no-such" :is "Subject" "x" { discard; }

@@ -1,0 +1,1 @@
+if header :regex "Subject" "x" { discard; }

@@ -1,0 +1,1 @@
+if spamtest :value "ge" "5" { discard; }

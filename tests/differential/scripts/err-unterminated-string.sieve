@@ -1,0 +1,1 @@
+redirect "alice@example.org;

@@ -1,0 +1,2 @@
+require "fileinto";
+if header :contains "X-Unknown-Charset" "abc" { fileinto "UnknownCharsetHasAbc"; }

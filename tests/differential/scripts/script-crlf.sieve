@@ -1,0 +1,4 @@
+require "fileinto";
+if header :contains "Subject" "Lunch" {
+    fileinto "CRLF-Script";
+}

@@ -1,0 +1,112 @@
+// RFC 5229 variables: set and its modifiers, references, match variables,
+// the string test, namespaces, limits.
+#include "test_support.hpp"
+
+namespace sift::testing {
+namespace {
+
+constexpr const char* prelude = "require [\"variables\", \"fileinto\"];\n";
+
+// The mailbox of the only fileinto the script performs.
+std::string filed(std::string body, std::string msg = sample_message) {
+    auto s = compiled(prelude + body);
+    auto m = message::from_raw(std::move(msg));
+    auto r = s.run(m, default_envelope());
+    EXPECT_TRUE(r.ok()) << (r.errors.empty() ? "" : r.errors[0]);
+    return r.actions.empty() ? "" : r.actions[0].mailbox;
+}
+
+TEST(variables, set_and_reference) {
+    EXPECT_EQ(filed("set \"a\" \"x\"; set \"B\" \"${a}y\"; fileinto \"${b}-${A}\";"), "xy-x");
+    EXPECT_EQ(filed("fileinto \"[${never_set}]\";"), "[]");  // unset variables are empty
+}
+
+TEST(variables, malformed_references_stay_literal) {
+    EXPECT_EQ(filed("set \"a\" \"x\"; fileinto \"${a ${a} $ {a} ${} ${1a} ${a\";"), "${a x $ {a} ${} ${1a} ${a");
+}
+
+TEST(variables, modifiers_in_precedence_order) {
+    EXPECT_EQ(filed("set :upper \"a\" \"Hello\"; fileinto \"${a}\";"), "HELLO");
+    EXPECT_EQ(filed("set :lower :upperfirst \"a\" \"hELLO\"; fileinto \"${a}\";"), "Hello");
+    EXPECT_EQ(filed("set :upperfirst :lower \"a\" \"hELLO\"; fileinto \"${a}\";"), "Hello");  // order written does not matter
+    EXPECT_EQ(filed("set :quotewildcard \"a\" \"a*b?c\\\\\"; fileinto \"${a}\";"), "a\\*b\\?c\\\\");
+    EXPECT_EQ(filed("set :length \"a\" \"K\xc3\xb6ln\"; fileinto \"${a}\";"), "4");  // characters, not octets
+    EXPECT_EQ(filed("set :length :upper \"a\" \"abc\"; fileinto \"${a}\";"), "3");
+}
+
+TEST(variables, one_modifier_per_precedence) {
+    auto errors = compile_errors(std::string(prelude) + "set :lower :upper \"a\" \"b\";");
+    EXPECT_NE(errors.find("only one case modifier"), std::string::npos) << errors;
+}
+
+TEST(variables, invalid_names_and_namespaces) {
+    EXPECT_NE(compile_errors(std::string(prelude) + "set \"1a\" \"b\";").find("invalid variable name '1a'"),
+              std::string::npos);
+    EXPECT_NE(compile_errors(std::string(prelude) + "set \"a-b\" \"b\";").find("invalid variable name"),
+              std::string::npos);
+    auto errors = compile_errors(std::string(prelude) + "set \"ns.a\" \"b\";\nfileinto \"${ns.a}\";");
+    EXPECT_NE(errors.find("2:5: error: unknown variable namespace 'ns'"), std::string::npos) << errors;
+    EXPECT_NE(errors.find("3:10: error: unknown variable namespace 'ns'"), std::string::npos) << errors;
+}
+
+TEST(variables, match_variables_from_matches) {
+    // RFC 5229 §3.2 example.
+    std::string msg = "List-Id: Dovecot Mailing List <dovecot@dovecot.example.net>\r\n"
+                      "Subject: [acme-users] [fwd] version 1.0 is out\r\n\r\n";
+    EXPECT_EQ(filed("if header :matches \"List-ID\" \"*<*@*\" { fileinto \"lists.${2}\"; }", msg), "lists.dovecot");
+    EXPECT_EQ(filed("if header :matches \"Subject\" \"[*] *\" { fileinto \"${1}|${2}\"; }", msg),
+              "acme-users|[fwd] version 1.0 is out");
+}
+
+TEST(variables, wildcards_expand_leftmost_shortest) {
+    EXPECT_EQ(filed("if string :matches \"frop:frup:frop\" \"*:*:*\" { fileinto \"${1}|${2}|${3}|${0000002}\"; }"),
+              "frop|frup|frop|frup");
+    EXPECT_EQ(filed("if string :matches \"frop.......frop.........frop....\" \"?*frop*\" "
+                    "{ fileinto \"${1}|${2}|${3}\"; }"),
+              "f|rop.......|.........frop....");
+    EXPECT_EQ(filed("if string :matches \"test\" \"*\" { fileinto \"[${2}]\"; }"), "[]");
+}
+
+TEST(variables, match_values_change_only_on_success) {
+    EXPECT_EQ(filed("if string :matches \"a-b\" \"*-*\" { } if string :matches \"c-d\" \"x*-*\" { } "
+                    "fileinto \"${1}${2}\";"),
+              "ab");
+    // An :is match leaves them alone.
+    EXPECT_EQ(filed("if string :matches \"a-b\" \"*-*\" { } if string :is \"c\" \"c\" { } fileinto \"${1}\";"), "a");
+}
+
+TEST(variables, string_test) {
+    EXPECT_EQ(filed("set \"a\" \"Hello\"; if string :contains [\"x\", \"${a}\"] \"ELL\" { fileinto \"yes\"; }"), "yes");
+    EXPECT_EQ(filed("if string :is \"\" \"\" { fileinto \"empty\"; }"), "empty");
+}
+
+TEST(variables, runtime_redirect_address_is_checked) {
+    auto s = compiled(std::string(prelude) + "set \"to\" \"not an address\";\nredirect \"${to}\";");
+    auto m = message::from_raw(sample_message);
+    auto r = s.run(m, default_envelope());
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(summary(r), "keep*");
+    EXPECT_EQ(r.errors.at(0), "line 3: redirect address 'not an address' is invalid");
+    auto good = compiled(std::string(prelude) + "set \"to\" \"a@example.com\"; redirect \"${to}\";");
+    EXPECT_EQ(summary(good.run(m, default_envelope())), "redirect:a@example.com");
+}
+
+TEST(variables, values_are_truncated_at_the_limit) {
+    auto s = compiled(std::string(prelude) + "set \"a\" \"\xc3\xa4\xc3\xa4\xc3\xa4\"; fileinto \"${a}\";");
+    auto m = message::from_raw(sample_message);
+    eval_limits small;
+    small.max_variable_size = 5;  // cuts inside the third ä: keep two
+    EXPECT_EQ(s.run(m, default_envelope(), small).actions.at(0).mailbox, "\xc3\xa4\xc3\xa4");
+}
+
+TEST(variables, templates_survive_bytecode) {
+    auto s = compiled(std::string(prelude) + "set \"a\" \"x\"; if header :matches \"subject\" \"* *\" "
+                                             "{ fileinto \"${a}-${1}\"; }");
+    auto loaded = script::load(s.save());
+    ASSERT_TRUE(loaded.ok());
+    auto m = message::from_raw(sample_message);
+    EXPECT_EQ(loaded.run(m, default_envelope()).actions.at(0).mailbox, "x-Hello");
+}
+
+}  // namespace
+}  // namespace sift::testing
