@@ -34,9 +34,4 @@ bool valid_header_name(std::string_view name);
 // exist (an invalid address has no local part or domain, RFC 5228 §5.1).
 bool address_part_of(const mail::address& a, vm::address_part part, std::string& out);
 
-// A header field's value as tests compare it: unfolded, RFC 2047 decoded,
-// trimmed. Returns a view of the raw bytes when no work is needed, else of
-// `scratch`.
-std::string_view header_text(std::string_view raw, std::string& scratch);
-
 }  // namespace sift::ext::core

@@ -87,18 +87,6 @@ bool address_part_of(const mail::address& a, vm::address_part part, std::string&
     return false;
 }
 
-std::string_view header_text(std::string_view raw, std::string& scratch) {
-    bool plain = raw.find('\n') == std::string_view::npos && raw.find("=?") == std::string_view::npos;
-    if (!plain) {
-        scratch = mail::message::decode(raw);
-        return scratch;
-    }
-    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r'; };
-    while (!raw.empty() && is_space(raw.front())) raw.remove_prefix(1);
-    while (!raw.empty() && is_space(raw.back())) raw.remove_suffix(1);
-    return raw;
-}
-
 void register_tests(registry& r) {
     const std::vector<std::string_view> match_tags{"comparator", "match-type"};
     const std::vector<std::string_view> address_tags{"comparator", "match-type", "address-part"};
@@ -145,41 +133,48 @@ void register_tests(registry& r) {
 }  // namespace sift::ext::core
 
 namespace sift::vm {
-using ext::core::header_text;
 
 void exec_test_header(run_state& s, const instruction& ins) {
     auto spec = unpack_match(ins.arg[1], ins.arg[0]);
-    std::string buffer;
+    std::string name_buffer;
     s.flag = false;
-    for (auto name : s.list(ins.arg[2]))
-        for (const auto* field : s.message.find(s.text(name, buffer)))
-            if (s.any_key(header_text(field->value, s.scratch), ins.arg[3], spec)) {
-                s.flag = true;
-                return;
-            }
+    for (auto name : s.list(ins.arg[2])) {
+        // for_each stops when the callback returns false: at the first match.
+        s.flag = !s.message.for_each(s.text(name, name_buffer), [&](const mail::header_field& field) {
+            return !s.any_key(mail::message::decode(field.value, s.scratch), ins.arg[3], spec);
+        });
+        if (s.flag) return;
+    }
 }
 
 void exec_test_address(run_state& s, const instruction& ins) {
     auto part = static_cast<address_part>(ins.arg[0]);
     auto spec = unpack_match(ins.arg[2], ins.arg[1]);
-    std::string value, buffer;
+    std::string value, name_buffer;
+    auto matches_any = [&](const mail::header_field& field) {
+        // The address parser decodes encoded words in display names itself,
+        // so it gets the unfolded raw value (RFC 2047 §6.2).
+        auto text = mail::message::unfold(field.value, s.scratch);
+        auto addresses = mail::parse_address_list(text);
+        // An empty header holds the empty address: :all compares "" (as
+        // Pigeonhole does), :localpart and :domain find nothing.
+        if (addresses.empty() && text.empty()) return part == address_part::all && s.any_key("", ins.arg[4], spec);
+        for (const auto& a : addresses)
+            if (ext::core::address_part_of(a, part, value) && s.any_key(value, ins.arg[4], spec)) return true;
+        return false;
+    };
     s.flag = false;
-    for (auto name : s.list(ins.arg[3]))
-        for (const auto* field : s.message.find(s.text(name, buffer)))
-            // The address parser decodes encoded words in display names
-            // itself, so it gets the unfolded raw value (RFC 2047 §6.2).
-            for (const auto& a : mail::parse_address_list(mail::message::unfold(field->value)))
-                if (ext::core::address_part_of(a, part, value) && s.any_key(value, ins.arg[4], spec)) {
-                    s.flag = true;
-                    return;
-                }
+    for (auto name : s.list(ins.arg[3])) {
+        s.flag = !s.message.for_each(s.text(name, name_buffer), [&](const auto& field) { return !matches_any(field); });
+        if (s.flag) return;
+    }
 }
 
 void exec_test_exists(run_state& s, const instruction& ins) {
     const auto& names = s.list(ins.arg[0]);
     std::string buffer;
     s.flag = std::all_of(names.begin(), names.end(),
-                         [&](auto name) { return !s.message.find(s.text(name, buffer)).empty(); });
+                         [&](auto name) { return s.message.first(s.text(name, buffer)) != nullptr; });
 }
 
 void exec_test_size(run_state& s, const instruction& ins) {
