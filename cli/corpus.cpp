@@ -79,31 +79,36 @@ void corpus::add_file(const std::string& path) {
         messages_.push_back({path, data, false});
 }
 
-// Splits at lines starting with "From " that follow an empty line or the
-// start of the file (mboxo/mboxrd separators).
+namespace {
+
+// The next message separator at or after `from`: a line "From ..." that
+// follows an empty line (LF or CRLF). Returns {end of the message before it,
+// start of the separator line}, or {size, size} when there is none.
+std::pair<std::size_t, std::size_t> next_separator(std::string_view data, std::size_t from) {
+    constexpr std::string_view marker = "\nFrom ";
+    while (from < data.size()) {
+        const void* hit = ::memmem(data.data() + from, data.size() - from, marker.data(), marker.size());
+        if (!hit) break;
+        std::size_t at = static_cast<const char*>(hit) - data.data();
+        if (at > 0 && data[at - 1] == '\n') return {at, at + 1};
+        if (at > 1 && data[at - 1] == '\r' && data[at - 2] == '\n') return {at - 1, at + 1};
+        from = at + 1;
+    }
+    return {data.size(), data.size()};
+}
+
+}  // namespace
+
+// Splits at "From " lines that follow an empty line (mboxo/mboxrd). The
+// empty line belongs to the format, not to the message.
 void corpus::add_mbox(const std::string& path, std::string_view data) {
     std::size_t n = 0;
     std::size_t start = 0;
     while (start < data.size()) {
         std::size_t body = data.find('\n', start);
         body = body == std::string_view::npos ? data.size() : body + 1;
-        std::size_t next = body;
-        std::size_t end = data.size();
-        while (true) {
-            auto hit = data.find("\nFrom ", next);
-            if (hit == std::string_view::npos) break;
-            bool blank_before = (hit > 0 && data[hit - 1] == '\n') ||
-                                (hit > 1 && data[hit - 1] == '\r' && data[hit - 2] == '\n');
-            if (blank_before) {
-                end = hit;  // keep the message's final newline, drop the separating blank line
-                next = hit + 1;
-                break;
-            }
-            next = hit + 1;
-        }
-        if (end == data.size()) next = data.size();
-        std::string_view raw = data.substr(body, end - body);
-        messages_.push_back({path + "#" + std::to_string(++n), raw, true});
+        auto [end, next] = next_separator(data, body > 0 ? body - 1 : 0);
+        messages_.push_back({path + "#" + std::to_string(++n), data.substr(body, end - body), true});
         start = next;
     }
 }

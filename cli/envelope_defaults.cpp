@@ -14,9 +14,9 @@ envelope envelope_for(const message& msg, const std::optional<std::string>& from
         return env;
     }
     env.from = default_from;
-    auto fields = msg.impl().find("return-path");
-    if (!fields.empty()) {
-        auto path = mail::parse_path(mail::message::unfold(fields.front()->value));
+    if (const auto* field = msg.impl().first("return-path")) {
+        std::string scratch;
+        auto path = mail::parse_path(mail::message::unfold(field->value, scratch));
         env.from = path ? path->all() : std::string();  // Return-Path: <> is the null sender
     }
     return env;

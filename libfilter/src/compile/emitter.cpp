@@ -1,6 +1,6 @@
 #include "compile/emitter.hpp"
 
-#include <cassert>
+#include <optional>
 #include <stdexcept>
 
 namespace sift::compile {
@@ -27,13 +27,55 @@ void emitter::emit_jump(vm::opcode op, label target) {
     emit(op, {0});
 }
 
-std::uint32_t emitter::string(std::string_view s) {
-    auto [it, added] = string_ids_.try_emplace(std::string(s), std::uint32_t(prog_.strings.size()));
-    if (added) {
-        prog_.strings.emplace_back(s);
-        prog_.is_template.push_back(templates_ && !vm::find_references(s).empty() ? 1 : 0);
+namespace {
+
+constexpr std::size_t linear_limit = 32;
+
+// Finds `key` in `pool` by scanning while the pool is small, through
+// `index` (filled on first use) once it is not. `view` gives an element's
+// key; elements must not move while indexed (see finish()).
+template <class Pool, class View>
+std::optional<std::uint32_t> lookup(const Pool& pool, std::unordered_map<std::string_view, std::uint32_t>& index,
+                                    std::string_view key, View view) {
+    if (pool.size() <= linear_limit) {
+        for (std::size_t i = 0; i < pool.size(); ++i)
+            if (view(pool[i]) == key) return std::uint32_t(i);
+        return std::nullopt;
     }
-    return it->second;
+    if (index.empty())
+        for (std::size_t i = 0; i < pool.size(); ++i) index.emplace(view(pool[i]), std::uint32_t(i));
+    auto it = index.find(key);
+    return it == index.end() ? std::nullopt : std::optional(it->second);
+}
+
+std::string_view bytes_of(const std::vector<std::uint32_t>& ids) {
+    return {reinterpret_cast<const char*>(ids.data()), ids.size() * sizeof(std::uint32_t)};
+}
+
+}  // namespace
+
+std::uint32_t emitter::string(std::string_view s) {
+    auto found = lookup(prog_.strings, string_index_, s, [](const std::string& x) { return std::string_view(x); });
+    if (found) return *found;
+    auto id = std::uint32_t(prog_.strings.size());
+    // Growing the pool moves short strings (SSO): drop the index, rebuilt lazily.
+    if (prog_.strings.size() == prog_.strings.capacity()) string_index_.clear();
+    prog_.strings.emplace_back(s);
+    prog_.is_template.push_back(templates_ && !vm::find_references(s).empty() ? 1 : 0);
+    if (!string_index_.empty()) string_index_.emplace(prog_.strings.back(), id);
+    return id;
+}
+
+std::uint32_t emitter::list(const parse::ast::string_list& l) {
+    std::vector<std::uint32_t> ids;
+    ids.reserve(l.items.size());
+    for (const auto& item : l.items) ids.push_back(string(item.value));
+    auto found = lookup(prog_.lists, list_index_, bytes_of(ids), bytes_of);
+    if (found) return *found;
+    auto id = std::uint32_t(prog_.lists.size());
+    prog_.lists.push_back(std::move(ids));  // a vector's heap buffer does not move with it
+    if (!list_index_.empty()) list_index_.emplace(bytes_of(prog_.lists.back()), id);
+    return id;
 }
 
 std::uint32_t emitter::variable(std::string_view name) {
@@ -42,15 +84,6 @@ std::uint32_t emitter::variable(std::string_view name) {
         if (prog_.variables[i] == key) return std::uint32_t(i);
     prog_.variables.push_back(key);
     return std::uint32_t(prog_.variables.size() - 1);
-}
-
-std::uint32_t emitter::list(const parse::ast::string_list& l) {
-    std::vector<std::uint32_t> ids;
-    ids.reserve(l.items.size());
-    for (const auto& item : l.items) ids.push_back(string(item.value));
-    auto [it, added] = list_ids_.try_emplace(ids, std::uint32_t(prog_.lists.size()));
-    if (added) prog_.lists.push_back(std::move(ids));
-    return it->second;
 }
 
 vm::program emitter::finish(std::string name, std::vector<std::string> capabilities) {

@@ -7,7 +7,6 @@
 #include "vm/program.hpp"
 
 #include <initializer_list>
-#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -44,8 +43,10 @@ private:
     bool templates_ = false;
     std::vector<std::int64_t> labels_;  // instruction index, -1 until placed
     std::vector<std::pair<std::size_t, label>> patches_;
-    std::unordered_map<std::string, std::uint32_t> string_ids_;
-    std::map<std::vector<std::uint32_t>, std::uint32_t> list_ids_;
+    // Pool indexes for deduplication, built only once a pool is large:
+    // small scripts (the common case) search linearly and allocate nothing.
+    std::unordered_map<std::string_view, std::uint32_t> string_index_;
+    std::unordered_map<std::string_view, std::uint32_t> list_index_;  // key: the ids' bytes
 };
 
 }  // namespace sift::compile

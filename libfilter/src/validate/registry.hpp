@@ -7,6 +7,8 @@
 #include "parse/ast.hpp"
 #include "vm/match.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -103,8 +105,9 @@ private:
 struct binding {
     const command_def* def = nullptr;
     parse::ast::position pos;
-    std::vector<const parse::ast::argument*> positional;
-    std::vector<std::pair<const tag_def*, const parse::ast::argument*>> tags;
+    // Inline storage: a binding is made per node on every compile.
+    boost::container::small_vector<const parse::ast::argument*, 4> positional;
+    boost::container::small_vector<std::pair<const tag_def*, const parse::ast::argument*>, 4> tags;
     vm::match_spec match;
     vm::address_part part = vm::address_part::all;
     bool well_formed = false;  // positional arguments match the signature

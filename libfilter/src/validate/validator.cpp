@@ -4,6 +4,8 @@
 #include "vm/strings.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <stdexcept>
 #include <tuple>
 
 namespace sift::validate {
@@ -61,7 +63,7 @@ private:
                 else if (!required(cap.value))
                     out_.capabilities.push_back(cap.value);
             }
-            out_.bindings.emplace(&cmd, std::move(b));
+            out_.add(&cmd, std::move(b));
         }
         return i;
     }
@@ -132,7 +134,7 @@ private:
         }
         binding b = bind(cmd.pos, def, cmd.args, cmd.tests, cmd.test_list, cmd.has_block);
         if (def->check && b.well_formed) def->check(*this, b);
-        out_.bindings.emplace(&cmd, std::move(b));
+        out_.add(&cmd, std::move(b));
         for (const auto& t : cmd.tests) test(t);
         block(cmd.body, 0, false);
     }
@@ -142,7 +144,7 @@ private:
         if (def) {
             binding b = bind(t.pos, def, t.args, t.tests, t.test_list, false);
             if (def->check && b.well_formed) def->check(*this, b);
-            out_.bindings.emplace(&t, std::move(b));
+            out_.add(&t, std::move(b));
         }
         for (const auto& sub : t.tests) test(sub);
     }
@@ -326,9 +328,23 @@ private:
 
 }  // namespace
 
+void validated::seal() {
+    std::sort(index.begin(), index.end(),
+              [](const auto& a, const auto& b) { return std::less<const void*>{}(a.first, b.first); });
+}
+
+const binding& validated::of(const void* node) const {
+    auto it = std::lower_bound(index.begin(), index.end(), node,
+                               [](const auto& entry, const void* key) { return std::less<const void*>{}(entry.first, key); });
+    if (it == index.end() || it->first != node) throw std::logic_error("node was not validated");
+    return bindings[it->second];
+}
+
 std::vector<diagnostic> validate(ast::script& script, std::string_view source, const std::string& file,
                                  const registry& reg, const compile_limits& limits, validated& out) {
-    return validator(source, file, reg, limits, out).run(script);
+    auto errors = validator(source, file, reg, limits, out).run(script);
+    out.seal();
+    return errors;
 }
 
 }  // namespace sift::validate

@@ -13,17 +13,23 @@
 
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace sift::validate {
 
 struct validated {
     std::vector<std::string> capabilities;  // required, in order, unique
-    // One binding per command and test node, keyed by the node's address.
-    std::unordered_map<const void*, binding> bindings;
+    // One binding per command and test node, found by the node's address
+    // through a flat index sorted once validation is done.
+    std::vector<binding> bindings;
+    std::vector<std::pair<const void*, std::uint32_t>> index;
 
-    const binding& of(const void* node) const { return bindings.at(node); }
+    void add(const void* node, binding b) {
+        index.emplace_back(node, std::uint32_t(bindings.size()));
+        bindings.push_back(std::move(b));
+    }
+    void seal();
+    const binding& of(const void* node) const;
 };
 
 // Validates `script`, applying the string transforms of the required
