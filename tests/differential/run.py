@@ -101,6 +101,21 @@ def mailbox_action(box):
 # --------------------------------------------------------------- Pigeonhole
 
 ST_ACTION = re.compile(r"^\s*\*\s+(.*?)\s*$")
+ST_FLAGS = re.compile(r"^\s*\+ add IMAP flags:\s*(.*?)\s*$")
+
+
+def reason_key(text):
+    """sieve-test prints control characters of a reason as '?' (a CRLF as
+    "??"): compare reasons with line breaks and that stand-in blurred."""
+    return re.sub(r"[\r\n?]+", " ", text).strip()
+
+
+def with_flags(action, flags):
+    """Flags compare caselessly and as a set (RFC 5232 §3); Pigeonhole
+    prints system flags in lower case."""
+    if not flags:
+        return action
+    return action + "{" + " ".join(sorted({f.lower() for f in flags})) + "}"
 
 
 def parse_sieve_test(rc, out, err):
@@ -121,11 +136,17 @@ def parse_sieve_test(rc, out, err):
         if line.startswith("Implicit keep:"):
             section = "implicit"
             continue
+        flags = ST_FLAGS.match(line)
+        if flags and actions and section is not None:
+            actions[-1] = with_flags(actions[-1], flags.group(1).split())
+            continue
         m = ST_ACTION.match(line)
         if not m or section is None:
             continue
         text = m.group(1)
-        if text.startswith("store message in folder: "):
+        if text.startswith("reject message with reason: "):
+            actions.append("reject:" + reason_key(text[len("reject message with reason: "):]))
+        elif text.startswith("store message in folder: "):
             actions.append(mailbox_action(text[len("store message in folder: "):]))
         elif text.startswith("redirect message to: "):
             addr = text[len("redirect message to: "):].strip()
@@ -187,9 +208,11 @@ def parse_sift(rc, out, err):
     for a in j.get("actions", []):
         kind = a.get("action")
         if kind == "keep":
-            actions.append(mailbox_action(a.get("mailbox") or "INBOX"))
+            actions.append(with_flags(mailbox_action(a.get("mailbox") or "INBOX"), a.get("flags", [])))
         elif kind == "fileinto":
-            actions.append(mailbox_action(a.get("mailbox", "")))
+            actions.append(with_flags(mailbox_action(a.get("mailbox", "")), a.get("flags", [])))
+        elif kind in ("reject", "ereject"):
+            actions.append("reject:" + reason_key(a.get("reason", "")))
         elif kind == "redirect":
             actions.append("redirect:" + a.get("address", ""))
         elif kind == "discard":

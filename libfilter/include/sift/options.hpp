@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 namespace sift {
 
@@ -18,6 +19,18 @@ struct eval_limits {
     unsigned max_actions = 32;
     // RFC 5229 §6: longer values are truncated (at a UTF-8 boundary).
     std::size_t max_variable_size = 4096;
+    // :regex (PCRE2): steps one match may take (pcre2_set_match_limit) and
+    // its backtracking depth (pcre2_set_depth_limit; the JIT bounds depth by
+    // its 1 MiB stack instead). Reaching either is a runtime error, so no
+    // pattern can stall a run; the defaults leave ordinary patterns on
+    // header-sized values far from them and stop "(a+)+$" in milliseconds.
+    std::uint32_t regex_match_limit = 1'000'000;
+    std::uint32_t regex_depth_limit = 10'000;
+    // RFC 5233 (subaddress): the characters that separate user and detail
+    // in a local part ("user+detail"); any one of them, the first in the
+    // local part wins. Postfix's recipient_delimiter; Pigeonhole's default.
+    // The characters must outlive the runs that use these limits.
+    std::string_view recipient_delimiters = "+";
 };
 
 // Bounds on the best-effort parse of a message.

@@ -1,8 +1,6 @@
 // sift::script: the pipeline source -> parse -> validate -> compile, and
 // bytecode load/save, behind the public API.
-#include "compile/compiler.hpp"
-#include "parse/parser.hpp"
-#include "validate/validator.hpp"
+#include "api/compile.hpp"
 #include "vm/exec.hpp"
 #include "vm/program.hpp"
 
@@ -20,43 +18,18 @@ script::script(script&&) noexcept = default;
 script& script::operator=(script&&) noexcept = default;
 
 script script::compile(std::string_view source, std::string name, compile_limits limits) {
+    auto c = api::compile(source, std::move(name), validate::registry::standard(), limits);
     script s;
-    if (source.size() > limits.max_script_bytes) {
-        s.errors_.push_back(diagnostic{name, 0, 0, severity::error,
-                                       "script is larger than the limit of " +
-                                           std::to_string(limits.max_script_bytes) + " bytes",
-                                       {}});
-        return s;
-    }
-    auto parsed = parse::parse(source, name, limits);
-    if (!parsed.ok()) {
-        s.errors_ = std::move(parsed.errors);
-        return s;
-    }
-    validate::validated v;
-    s.errors_ = validate::validate(parsed.script, source, name, validate::registry::standard(), limits, v);
-    if (!s.errors_.empty()) return s;
-    s.program_ = std::make_shared<const vm::program>(compile::compile(parsed.script, v, std::move(name)));
+    s.program_ = std::move(c.program);
+    s.errors_ = std::move(c.errors);
     return s;
 }
 
 script script::load(std::string_view bytecode, std::string name) {
+    auto c = api::load(bytecode, std::move(name), validate::registry::standard());
     script s;
-    vm::program p;
-    std::string error;
-    if (!vm::deserialize(bytecode, p, error)) {
-        s.errors_.push_back(diagnostic{name, 0, 0, severity::error, "invalid bytecode: " + error, {}});
-        return s;
-    }
-    for (const auto& cap : p.capabilities)
-        if (!validate::registry::standard().capability(cap)) {
-            s.errors_.push_back(diagnostic{name, 0, 0, severity::error,
-                                           "bytecode requires capability '" + cap + "', which this Sift lacks",
-                                           {}});
-            return s;
-        }
-    p.name = std::move(name);
-    s.program_ = std::make_shared<const vm::program>(std::move(p));
+    s.program_ = std::move(c.program);
+    s.errors_ = std::move(c.errors);
     return s;
 }
 

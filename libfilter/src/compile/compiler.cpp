@@ -29,7 +29,21 @@ public:
 private:
     void command(const ast::command& cmd, const validate::binding& b) {
         e_.set_line(cmd.pos.line);
+        emit_tag_prefixes(b);
         if (b.def->emit) b.def->emit(e_, b);
+        if (!b.def->block || b.def->kind != control::none) return;
+        auto exit = e_.new_label();
+        e_.push_block_exit(exit);
+        block(cmd.body);
+        e_.pop_block_exit();
+        e_.set_line(cmd.end.line);
+        if (b.def->emit_end) b.def->emit_end(e_, b);
+        e_.place(exit);
+    }
+
+    void emit_tag_prefixes(const validate::binding& b) {
+        for (const auto& [tag, value] : b.tags)
+            if (tag->emit) tag->emit(e_, b);
     }
 
     // if / elsif* / else?: each branch tests, runs its block, then leaves
@@ -85,6 +99,7 @@ private:
             }
             default:
                 e_.set_line(t.pos.line);
+                emit_tag_prefixes(b);
                 b.def->emit(e_, b);
                 e_.emit_jump(when ? vm::opcode::jump_if_true : vm::opcode::jump_if_false, target);
         }

@@ -7,6 +7,7 @@
 #include "vm/program.hpp"
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -34,6 +35,14 @@ public:
 
     void enable_templates(bool on) { templates_ = on; }
 
+    // The label after the innermost enclosing command block (see
+    // command_def::emit_end), if any; the compiler pushes and pops it.
+    std::optional<label> block_exit() const {
+        return block_exits_.empty() ? std::nullopt : std::optional(block_exits_.back());
+    }
+    void push_block_exit(label l) { block_exits_.push_back(l); }
+    void pop_block_exit() { block_exits_.pop_back(); }
+
     void set_line(unsigned line) { line_ = line; }
     vm::program finish(std::string name, std::vector<std::string> capabilities);
 
@@ -43,6 +52,7 @@ private:
     bool templates_ = false;
     std::vector<std::int64_t> labels_;  // instruction index, -1 until placed
     std::vector<std::pair<std::size_t, label>> patches_;
+    std::vector<label> block_exits_;
     // Pool indexes for deduplication, built only once a pool is large:
     // small scripts (the common case) search linearly and allocate nothing.
     std::unordered_map<std::string_view, std::uint32_t> string_index_;

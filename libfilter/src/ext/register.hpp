@@ -12,6 +12,14 @@ void register_fileinto(validate::registry& r);          // ext/fileinto
 void register_envelope(validate::registry& r);          // ext/envelope
 void register_encoded_character(validate::registry& r); // ext/encoded_character
 void register_variables(validate::registry& r);         // ext/variables
+void register_comparator_ascii_numeric(validate::registry& r);    // ext/comparator_ascii_numeric
+void register_comparator_unicode_casemap(validate::registry& r);  // ext/comparator_unicode_casemap
+void register_relational(validate::registry& r);        // ext/relational
+void register_regex(validate::registry& r);             // ext/regex
+void register_subaddress(validate::registry& r);        // ext/subaddress
+void register_copy(validate::registry& r);              // ext/copy (after fileinto: adds :copy to it)
+void register_reject(validate::registry& r);            // ext/reject: reject and ereject
+void register_imap4flags(validate::registry& r);        // ext/imap4flags (adds :flags to keep, fileinto)
 
 inline void register_all(validate::registry& r) {
     register_core(r);
@@ -19,6 +27,14 @@ inline void register_all(validate::registry& r) {
     register_envelope(r);
     register_encoded_character(r);
     register_variables(r);
+    register_comparator_ascii_numeric(r);
+    register_comparator_unicode_casemap(r);
+    register_relational(r);
+    register_regex(r);
+    register_subaddress(r);
+    register_copy(r);
+    register_reject(r);
+    register_imap4flags(r);
 }
 
 }  // namespace sift::ext

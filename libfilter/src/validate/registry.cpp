@@ -18,6 +18,11 @@ std::string_view describe(arg_kind k) {
 
 void registry::add(capability_def def) { capabilities_.push_back(def); }
 void registry::add(command_def def) { commands_.push_back(std::move(def)); }
+
+void registry::allow_tag(std::string_view command, std::string_view tag) {
+    for (auto& c : commands_)
+        if (c.name == command) c.tags.push_back(tag);
+}
 void registry::add(tag_def def) { tags_.push_back(def); }
 void registry::add(comparator_def def) { comparators_.push_back(def); }
 
@@ -36,6 +41,19 @@ const command_def* registry::command(std::string_view name, bool is_test) const 
 const tag_def* registry::tag(std::string_view name) const {
     auto it = std::find_if(tags_.begin(), tags_.end(), [&](const auto& t) { return t.name == name; });
     return it == tags_.end() ? nullptr : &*it;
+}
+
+const tag_def* registry::tag(std::string_view name, const command_def& command) const {
+    const tag_def* found = nullptr;
+    for (const auto& t : tags_) {
+        if (t.name != name) continue;
+        bool accepted = std::any_of(command.tags.begin(), command.tags.end(), [&](std::string_view n) {
+            return n == t.name || (!t.group.empty() && n == t.group);
+        });
+        if (accepted && t.capability == command.capability) return &t;
+        if (accepted && !found) found = &t;
+    }
+    return found ? found : tag(name);
 }
 
 const comparator_def* registry::comparator(std::string_view name) const {

@@ -26,16 +26,24 @@ std::string_view describe(arg_kind k);
 
 // Tags that select one of several alternatives share a group: at most one
 // tag per group may be given ("match-type", "comparator", "address-part").
+struct binding;
+class checker;
+// Checks (and may complete) a binding that uses a tag, after the command's
+// own check: e.g. :count/:value store their relational operator, :regex
+// compiles its constant keys.
+using tag_check_fn = void (*)(checker&, binding&);
+
 struct tag_def {
     std::string_view name{};               // without ':'
     std::string_view group{};              // empty for a free-standing tag
     std::optional<arg_kind> parameter{};   // value that must follow the tag
     std::string_view capability{};         // empty: always available
     std::uint8_t value = 0;                // id of the comparator/match type/part
+    tag_check_fn check = nullptr;
+    // Emitted before the command that carries the tag: a prefix that
+    // modifies the next action (":copy", ":flags"). Declared below.
+    void (*emit)(compile::emitter&, const binding&) = nullptr;
 };
-
-struct binding;
-class checker;
 
 // Validation beyond the signature (constant addresses, mailbox names...).
 using check_fn = void (*)(checker&, const binding&);
@@ -57,6 +65,13 @@ struct command_def {
     control kind = control::none;
     check_fn check = nullptr;
     emit_fn emit = nullptr;
+    // A non-control command with a block (a host's `test "name" { ... }`):
+    // the compiler emits `emit`, the block, then `emit_end`; commands inside
+    // may jump past `emit_end` to emitter::block_exit().
+    emit_fn emit_end = nullptr;
+    // The first positional argument may be left out (hasflag's variable
+    // list, setflag's variable name): then one fewer is given.
+    bool first_optional = false;
 };
 
 struct comparator_def {
@@ -81,12 +96,19 @@ class registry {
 public:
     void add(capability_def def);
     void add(command_def def);
+    // Lets an extension's tag be used on another capability's command
+    // (":copy" on fileinto and redirect, ":flags" on keep).
+    void allow_tag(std::string_view command, std::string_view tag);
     void add(tag_def def);
     void add(comparator_def def);
 
     const capability_def* capability(std::string_view name) const;
     const command_def* command(std::string_view name, bool is_test) const;
     const tag_def* tag(std::string_view name) const;
+    // The tag `name` as `command` takes it: when several capabilities
+    // define a tag of that name (":index" of RFC 5260 and of a host), the
+    // one `command` accepts, preferring its own capability's.
+    const tag_def* tag(std::string_view name, const command_def& command) const;
     const comparator_def* comparator(std::string_view name) const;
     const std::vector<capability_def>& capabilities() const { return capabilities_; }
 

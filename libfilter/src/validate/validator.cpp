@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <span>
 #include <stdexcept>
 #include <tuple>
 
@@ -134,6 +135,7 @@ private:
         }
         binding b = bind(cmd.pos, def, cmd.args, cmd.tests, cmd.test_list, cmd.has_block);
         if (def->check && b.well_formed) def->check(*this, b);
+        check_tags(b);
         out_.add(&cmd, std::move(b));
         for (const auto& t : cmd.tests) test(t);
         block(cmd.body, 0, false);
@@ -144,9 +146,15 @@ private:
         if (def) {
             binding b = bind(t.pos, def, t.args, t.tests, t.test_list, false);
             if (def->check && b.well_formed) def->check(*this, b);
+            check_tags(b);
             out_.add(&t, std::move(b));
         }
         for (const auto& sub : t.tests) test(sub);
+    }
+
+    void check_tags(binding& b) {
+        for (std::size_t i = 0; i < b.tags.size(); ++i)
+            if (b.tags[i].first->check) b.tags[i].first->check(*this, b);
     }
 
     const command_def* lookup(const ast::position& at, const std::string& name, bool is_test) {
@@ -198,7 +206,8 @@ private:
                 error(tag->pos, "tag :" + tag->name + " must come before the positional arguments of " +
                                     quote(def->name));
         }
-        bool substring = b.match.type == vm::match_type::contains || b.match.type == vm::match_type::matches;
+        bool substring = b.match.type == vm::match_type::contains || b.match.type == vm::match_type::matches ||
+                         b.match.type == vm::match_type::regex;
         if (cmp && substring && !cmp->substring)
             error(at, "comparator " + quote(cmp->name) + " cannot be used with :" +
                           std::string(vm::match_type_names[std::size_t(b.match.type)]));
@@ -215,7 +224,7 @@ private:
 
     const tag_def* accept_tag(const command_def& def, const ast::tag& tag,
                               std::vector<std::string_view>& groups_seen) {
-        const tag_def* t = reg_.tag(tag.name);
+        const tag_def* t = reg_.tag(tag.name, def);
         bool accepted = t && std::any_of(def.tags.begin(), def.tags.end(), [&](std::string_view n) {
                              return n == t->name || (!t->group.empty() && n == t->group);
                          });
@@ -280,7 +289,8 @@ private:
     }
 
     void check_positional(const ast::position& at, const command_def& def, binding& b) {
-        const auto& want = def.positional;
+        std::span<const arg_kind> want = def.positional;
+        if (def.first_optional && !want.empty() && b.positional.size() + 1 == want.size()) want = want.subspan(1);
         for (std::size_t i = 0; i < std::min(want.size(), b.positional.size()); ++i) {
             if (!fits(*b.positional[i], want[i]))
                 error(position_of(*b.positional[i]),

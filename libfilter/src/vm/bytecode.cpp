@@ -107,7 +107,7 @@ bool operand_ok(char kind, std::uint64_t v, const program& p, std::size_t code_s
         case 'n': return true;
         case 'b': return v <= 1;
         case 'c': return v < std::size_t(comparator::count_);
-        case 'm': return (v & 0xFF) < std::size_t(match_type::count_) && (v >> 8) == 0;
+        case 'm': return valid_packed_match(v);
         case 'p': return v < std::size_t(address_part::count_);
         case 'v': return v < p.variables.size();
         case 'f': return v < (1u << 16);

@@ -36,7 +36,10 @@ std::string operand_text(char kind, std::uint64_t v, const program& p) {
         case 'n': return std::to_string(v);
         case 'b': return v ? "true" : "false";
         case 'c': return quoted(comparator_names[v]);
-        case 'm': return ":" + std::string(match_type_names[v & 0xFF]);
+        case 'm': {
+            auto rel = relation_names[(v >> 8) & 0xFF];
+            return ":" + std::string(match_type_names[v & 0xFF]) + (rel.empty() ? "" : " " + quoted(rel));
+        }
         case 'p': return ":" + std::string(address_part_names[v]);
         case 'v': return "${" + p.variables[v] + "}";
         case 'f': return "flags " + std::to_string(v);

@@ -11,7 +11,9 @@ namespace sift::vm {
 #include "vm/opcodes.def"
 #undef SIFT_OP
 
-// Runs `p` against a message for one recipient.
-result run(const program& p, const mail::message& msg, const envelope& env, const eval_limits& limits);
+// Runs `p` against a message for one recipient; `h` runs the program's
+// call_host instructions (without one they are runtime errors).
+result run(const program& p, const mail::message& msg, const envelope& env, const eval_limits& limits,
+           host* h = nullptr);
 
 }  // namespace sift::vm

@@ -1,5 +1,7 @@
 #include "vm/program.hpp"
 
+#include "ext/regex/regex.hpp"
+
 #include <unordered_map>
 
 namespace sift::vm {
@@ -7,7 +9,11 @@ namespace sift::vm {
 void program::link() {
     is_template.resize(strings.size(), 0);
     std::unordered_map<std::string, std::uint32_t> slots;
-    for (std::size_t i = 0; i < variables.size(); ++i) slots.emplace(variables[i], std::uint32_t(i));
+    internal_flags_slot.reset();
+    for (std::size_t i = 0; i < variables.size(); ++i) {
+        slots.emplace(variables[i], std::uint32_t(i));
+        if (variables[i] == internal_flags_name) internal_flags_slot = std::uint32_t(i);
+    }
     templates.assign(strings.size(), {});
     uses_match_variables = false;
     for (std::size_t i = 0; i < strings.size(); ++i) {
@@ -37,6 +43,7 @@ void program::link() {
         literal(at, s.size());
     }
     slot_count = std::uint32_t(slots.size());
+    ext::link_regexes(*this);
 }
 
 }  // namespace sift::vm

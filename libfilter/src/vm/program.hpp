@@ -7,10 +7,15 @@
 #include "vm/strings.hpp"
 
 #include <cstdint>
+#include <optional>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace sift::vm {
+
+struct regex_code;  // a compiled :regex key (ext/regex)
 
 struct instruction {
     opcode op;
@@ -34,6 +39,13 @@ struct program {
     std::vector<std::vector<template_part>> templates;
     std::uint32_t slot_count = 0;
     bool uses_match_variables = false;
+    // imap4flags keeps its internal flags in a variable slot of this
+    // reserved name (not a valid identifier, so no script can name it).
+    static constexpr std::string_view internal_flags_name = "#flags";
+    std::optional<std::uint32_t> internal_flags_slot;
+    // Constant :regex keys compiled once (ext/regex), by string id << 8 |
+    // comparator; immutable, shared by every run.
+    std::unordered_map<std::uint64_t, std::shared_ptr<const regex_code>> regexes;
 
     need needs() const;
     // Parses the templates and resolves variable names to slots. Called by

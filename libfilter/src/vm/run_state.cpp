@@ -5,12 +5,15 @@
 //  - a runtime error cancels every action and keeps the message (§2.10.6).
 #include "vm/run_state.hpp"
 
+#include "ext/regex/regex.hpp"
+
 #include <algorithm>
 
 namespace sift::vm {
 
 match_spec unpack_match(std::uint64_t operand, std::uint64_t comparator_operand) {
-    return match_spec{static_cast<comparator>(comparator_operand), static_cast<match_type>(operand & 0xFF)};
+    return match_spec{static_cast<comparator>(comparator_operand), static_cast<match_type>(operand & 0xFF),
+                      static_cast<relation>((operand >> 8) & 0xFF)};
 }
 
 std::string_view run_state::text(std::uint64_t id, std::string& buffer) const {
@@ -30,18 +33,41 @@ std::string_view run_state::text(std::uint64_t id, std::string& buffer) const {
 }
 
 bool run_state::any_key(std::string_view value, std::uint64_t keys, match_spec spec) {
+    if (spec.type == match_type::count) {
+        ++counted;
+        return false;
+    }
     std::string key_buffer;
-    bool capture = prog.uses_match_variables && spec.type == match_type::matches;
+    bool capture = prog.uses_match_variables &&
+                   (spec.type == match_type::matches || spec.type == match_type::regex);
     std::vector<span> captures;
     for (auto k : prog.lists[keys]) {
         auto key = text(k, key_buffer);
-        if (!capture) {
+        if (spec.type == match_type::regex) {
+            if (ext::regex_search(*this, value, k, key, spec.cmp, capture ? &captures : nullptr)) {
+                // ${0} is what the whole expression matched, ${1}.. its
+                // groups (draft-ietf-sieve-regex-01 §3); unset groups are "".
+                for (std::size_t i = 0; capture && i < match_values.size(); ++i)
+                    match_values[i].assign(i < captures.size() ? value.substr(captures[i].offset, captures[i].length)
+                                                               : std::string_view());
+                return true;
+            }
+        } else if (!capture) {
             if (matches(value, key, spec)) return true;
         } else if (glob_match(value, key, spec.cmp, &captures)) {
             set_match_values(value, captures);
             return true;
         }
     }
+    return false;
+}
+
+bool run_state::count_matches(std::uint64_t keys, match_spec spec) {
+    auto count = std::to_string(counted);
+    counted = 0;
+    std::string key_buffer;
+    for (auto k : prog.lists[keys])
+        if (holds(compare(count, text(k, key_buffer), spec.cmp), spec.rel)) return true;
     return false;
 }
 
@@ -70,30 +96,10 @@ bool delivers_to(const action& a, std::string_view mailbox) {
     return (a.kind == action_kind::keep || a.kind == action_kind::fileinto) && same_mailbox(a.mailbox, mailbox);
 }
 
-}  // namespace
-
-void run_state::add(action a, bool cancels_implicit_keep) {
-    if (actions_.size() >= limits.max_actions)
-        throw runtime_error{"too many actions (limit " + std::to_string(limits.max_actions) + ")"};
-    if (cancels_implicit_keep) implicit_keep_ = false;
-    actions_.push_back(std::move(a));
+bool is_reject(const action& a) { return a.kind == action_kind::reject || a.kind == action_kind::ereject; }
+bool delivers(const action& a) {
+    return a.kind == action_kind::keep || a.kind == action_kind::fileinto || a.kind == action_kind::redirect;
 }
-
-void run_state::keep(unsigned line) {
-    implicit_keep_ = false;
-    if (std::any_of(actions_.begin(), actions_.end(), [](const action& a) { return delivers_to(a, inbox); }))
-        return;
-    add(action{action_kind::keep, std::string(inbox), {}, {}, {}, false, false, line}, true);
-}
-
-void run_state::fileinto(std::string_view mailbox, unsigned line) {
-    implicit_keep_ = false;
-    if (std::any_of(actions_.begin(), actions_.end(), [&](const action& a) { return delivers_to(a, mailbox); }))
-        return;
-    add(action{action_kind::fileinto, std::string(mailbox), {}, {}, {}, false, false, line}, true);
-}
-
-namespace {
 
 // Two redirect addresses are the same when the local parts are equal and
 // the domains equal but for case (RFC 5321 §2.4).
@@ -103,17 +109,76 @@ bool same_address(std::string_view a, std::string_view b) {
     return a.substr(0, at_a) == b.substr(0, at_b) && equal(a.substr(at_a), b.substr(at_b), comparator::ascii_casemap);
 }
 
+// RFC 5232 §3: a flag list is space-separated; flags compare caselessly.
+std::vector<std::string> split_flags(std::string_view text) {
+    std::vector<std::string> flags;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        while (i < text.size() && text[i] == ' ') ++i;
+        std::size_t end = text.find(' ', i);
+        if (end == std::string_view::npos) end = text.size();
+        if (end > i) flags.emplace_back(text.substr(i, end - i));
+        i = end;
+    }
+    return flags;
+}
+
 }  // namespace
 
-void run_state::redirect(std::string_view address, unsigned line) {
+std::vector<std::string> run_state::current_flags() const {
+    if (pending.flags) return *pending.flags;
+    if (prog.internal_flags_slot) return split_flags(variables[*prog.internal_flags_slot]);
+    return {};
+}
+
+// RFC 5429 §2: reject and ereject refuse the message, so they conflict
+// with every action that delivers it, and happen at most once (as
+// Pigeonhole has it, in either order).
+void run_state::add(action a, bool cancels_implicit_keep) {
+    for (const auto& other : actions_) {
+        if (is_reject(a) && is_reject(other))
+            throw runtime_error{"duplicate reject/ereject action (the first is at line " +
+                                std::to_string(other.line) + ")"};
+        if ((is_reject(a) && delivers(other)) || (delivers(a) && is_reject(other)))
+            throw runtime_error{"reject/ereject conflicts with the " + std::string(name(is_reject(a) ? other.kind : a.kind)) +
+                                " action at line " + std::to_string(is_reject(a) ? other.line : a.line)};
+    }
+    if (actions_.size() >= limits.max_actions)
+        throw runtime_error{"too many actions (limit " + std::to_string(limits.max_actions) + ")"};
+    if (cancels_implicit_keep) implicit_keep_ = false;
+    actions_.push_back(std::move(a));
+}
+
+void run_state::keep(unsigned line) {
+    auto flags = current_flags();
+    pending = {};
     implicit_keep_ = false;
+    if (std::any_of(actions_.begin(), actions_.end(), [](const action& a) { return delivers_to(a, inbox); }))
+        return;
+    add(action{action_kind::keep, std::string(inbox), std::move(flags), {}, {}, false, false, line}, true);
+}
+
+void run_state::fileinto(std::string_view mailbox, unsigned line) {
+    auto flags = current_flags();
+    bool copy = pending.copy;
+    pending = {};
+    if (!copy) implicit_keep_ = false;
+    if (std::any_of(actions_.begin(), actions_.end(), [&](const action& a) { return delivers_to(a, mailbox); }))
+        return;
+    add(action{action_kind::fileinto, std::string(mailbox), std::move(flags), {}, {}, copy, false, line}, !copy);
+}
+
+void run_state::redirect(std::string_view address, unsigned line) {
+    bool copy = pending.copy;
+    pending = {};
+    if (!copy) implicit_keep_ = false;
     bool seen = std::any_of(actions_.begin(), actions_.end(), [&](const action& a) {
         return a.kind == action_kind::redirect && same_address(a.address, address);
     });
     if (seen) return;
     if (++redirects_ > limits.max_redirects)
         throw runtime_error{"too many redirect actions (limit " + std::to_string(limits.max_redirects) + ")"};
-    add(action{action_kind::redirect, {}, {}, std::string(address), {}, false, false, line}, true);
+    add(action{action_kind::redirect, {}, {}, std::string(address), {}, copy, false, line}, !copy);
 }
 
 void run_state::discard(unsigned line) {
@@ -121,6 +186,16 @@ void run_state::discard(unsigned line) {
     if (std::any_of(actions_.begin(), actions_.end(), [](const action& a) { return a.kind == action_kind::discard; }))
         return;
     add(action{action_kind::discard, {}, {}, {}, {}, false, false, line}, true);
+}
+
+void run_state::reject(action_kind kind, std::string_view reason, unsigned line) {
+    add(action{kind, {}, {}, {}, std::string(reason), false, false, line}, true);
+}
+
+void run_state::reset_result() {
+    actions_.clear();
+    implicit_keep_ = true;
+    redirects_ = 0;
 }
 
 result run_state::finish(const runtime_error* failure, std::uint64_t executed) {
@@ -134,7 +209,13 @@ result run_state::finish(const runtime_error* failure, std::uint64_t executed) {
         implicit_keep_ = true;
     }
     r.actions = std::move(actions_);
-    if (implicit_keep_) r.actions.push_back(action{action_kind::keep, std::string(inbox), {}, {}, {}, false, true, 0});
+    // The implicit keep files with the internal flags (RFC 5232 §3), but
+    // not after a runtime error: then the message is kept as it came.
+    if (implicit_keep_) {
+        pending = {};
+        auto flags = failure ? std::vector<std::string>{} : current_flags();
+        r.actions.push_back(action{action_kind::keep, std::string(inbox), std::move(flags), {}, {}, false, true, 0});
+    }
     return r;
 }
 

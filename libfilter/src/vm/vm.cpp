@@ -30,8 +30,14 @@ void exec_stop(run_state& s, const instruction&) { s.stopped = true; }
 void exec_test_true(run_state& s, const instruction&) { s.flag = true; }
 void exec_test_false(run_state& s, const instruction&) { s.flag = false; }
 
-result run(const program& p, const mail::message& msg, const envelope& env, const eval_limits& limits) {
+void exec_call_host(run_state& s, const instruction& ins) {
+    if (!s.host) throw runtime_error{"host operation " + std::to_string(ins.arg[0]) + " without a host"};
+    s.host->call(s, ins);
+}
+
+result run(const program& p, const mail::message& msg, const envelope& env, const eval_limits& limits, host* h) {
     run_state s(p, msg, env, limits);
+    s.host = h;
     std::uint64_t executed = 0;
     try {
         const auto n = p.code.size();

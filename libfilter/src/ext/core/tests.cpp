@@ -2,6 +2,7 @@
 // comparator / match-type / address-part machinery they share (§2.7).
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
+#include "ext/subaddress/subaddress.hpp"
 #include "mail/address.hpp"
 #include "mail/message.hpp"
 #include "validate/registry.hpp"
@@ -49,7 +50,7 @@ void check_address(checker& c, const binding& b) {
 // exists <header-names: string-list>
 void check_exists(checker& c, const binding& b) { check_header_names(c, b.list_arg(0)); }
 
-std::uint64_t packed(const binding& b) { return std::uint64_t(b.match.type); }
+std::uint64_t packed(const binding& b) { return vm::pack(b.match); }
 
 }  // namespace
 
@@ -69,7 +70,7 @@ std::optional<std::string> redirect_target(std::string_view text) {
     return list.front().all();
 }
 
-bool address_part_of(const mail::address& a, vm::address_part part, std::string& out) {
+bool address_part_of(const mail::address& a, vm::address_part part, std::string& out, std::string_view delimiters) {
     switch (part) {
         case vm::address_part::all:
             out = a.all();
@@ -82,6 +83,14 @@ bool address_part_of(const mail::address& a, vm::address_part part, std::string&
             if (!a.valid) return false;
             out = a.domain;
             return true;
+        case vm::address_part::user:
+        case vm::address_part::detail: {  // RFC 5233 §4 (ext/subaddress)
+            if (!a.valid) return false;
+            auto sub = split_subaddress(a.local_part, delimiters);
+            if (part == vm::address_part::detail && !sub.detail) return false;
+            out = part == vm::address_part::user ? sub.user : *sub.detail;
+            return true;
+        }
         case vm::address_part::count_: break;
     }
     return false;
@@ -145,6 +154,7 @@ void exec_test_header(run_state& s, const instruction& ins) {
         });
         if (s.flag) return;
     }
+    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[3], spec);
 }
 
 void exec_test_address(run_state& s, const instruction& ins) {
@@ -160,7 +170,9 @@ void exec_test_address(run_state& s, const instruction& ins) {
         // Pigeonhole does), :localpart and :domain find nothing.
         if (addresses.empty() && text.empty()) return part == address_part::all && s.any_key("", ins.arg[4], spec);
         for (const auto& a : addresses)
-            if (ext::core::address_part_of(a, part, value) && s.any_key(value, ins.arg[4], spec)) return true;
+            if (ext::core::address_part_of(a, part, value, s.limits.recipient_delimiters) &&
+                s.any_key(value, ins.arg[4], spec))
+                return true;
         return false;
     };
     s.flag = false;
@@ -168,6 +180,7 @@ void exec_test_address(run_state& s, const instruction& ins) {
         s.flag = !s.message.for_each(s.text(name, name_buffer), [&](const auto& field) { return !matches_any(field); });
         if (s.flag) return;
     }
+    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[4], spec);
 }
 
 void exec_test_exists(run_state& s, const instruction& ins) {

@@ -42,7 +42,7 @@ void register_envelope(registry& r) {
                       .check = check_envelope,
                       .emit = [](compile::emitter& e, const binding& b) {
                           e.emit(vm::opcode::test_envelope,
-                                 {std::uint64_t(b.part), std::uint64_t(b.match.cmp), std::uint64_t(b.match.type),
+                                 {std::uint64_t(b.part), std::uint64_t(b.match.cmp), vm::pack(b.match),
                                   e.list(b.list_arg(0)), e.list(b.list_arg(1))});
                       }});
 }
@@ -75,9 +75,11 @@ void exec_test_envelope(run_state& s, const instruction& ins) {
         if (!a)
             s.flag = s.any_key("", ins.arg[4], spec);  // the null path
         else
-            s.flag = ext::core::address_part_of(*a, part, value) && s.any_key(value, ins.arg[4], spec);
+            s.flag = ext::core::address_part_of(*a, part, value, s.limits.recipient_delimiters) &&
+                     s.any_key(value, ins.arg[4], spec);
         if (s.flag) return;
     }
+    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[4], spec);
 }
 
 }  // namespace sift::vm

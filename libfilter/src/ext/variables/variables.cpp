@@ -3,6 +3,7 @@
 // the VM expands (vm/strings.hpp). Namespaces "${ns.name}" exist only when
 // a required capability provides them.
 #include "compile/emitter.hpp"
+#include "ext/regex/regex.hpp"
 #include "ext/register.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -15,13 +16,14 @@ namespace {
 
 // Modifier flags, bit per modifier; the set_var operand.
 enum modifier : std::uint32_t {
-    lower = 1, upper = 2, lowerfirst = 4, upperfirst = 8, quotewildcard = 16, length = 32
+    lower = 1, upper = 2, lowerfirst = 4, upperfirst = 8, quotewildcard = 16, length = 32, quoteregex = 64
 };
 
 struct modifier_def {
     std::string_view tag;
     std::string_view group;  // one modifier per precedence level (§4.1)
     modifier bit;
+    std::string_view capability = "variables";
 };
 
 constexpr modifier_def modifiers[] = {
@@ -30,6 +32,7 @@ constexpr modifier_def modifiers[] = {
     {"lowerfirst", "first-letter modifier (precedence 30)", lowerfirst},
     {"upperfirst", "first-letter modifier (precedence 30)", upperfirst},
     {"quotewildcard", "quoting modifier (precedence 20)", quotewildcard},
+    {"quoteregex", "quoting modifier (precedence 20)", quoteregex, "regex"},  // draft-ietf-sieve-regex-01 §4
     {"length", "length modifier (precedence 10)", length},
 };
 
@@ -71,7 +74,7 @@ void register_variables(registry& r) {
     r.add(capability_def{"variables", check_literal});
     std::vector<std::string_view> set_tags;
     for (const auto& m : modifiers) {
-        r.add(tag_def{m.tag, m.group, std::nullopt, "variables", 0});
+        r.add(tag_def{m.tag, m.group, std::nullopt, m.capability, 0});
         set_tags.push_back(m.tag);
     }
     r.add(command_def{.name = "set",
@@ -87,7 +90,7 @@ void register_variables(registry& r) {
                       .positional = {arg_kind::string_list, arg_kind::string_list},
                       .tags = {"comparator", "match-type"},
                       .emit = [](compile::emitter& e, const binding& b) {
-                          e.emit(vm::opcode::test_string, {std::uint64_t(b.match.cmp), std::uint64_t(b.match.type),
+                          e.emit(vm::opcode::test_string, {std::uint64_t(b.match.cmp), vm::pack(b.match),
                                                            e.list(b.list_arg(0)), e.list(b.list_arg(1))});
                       }});
 }
@@ -129,6 +132,7 @@ std::string apply_modifiers(std::string value, std::uint64_t flags) {
         }
         value = std::move(quoted);
     }
+    if (flags & ext::quoteregex) value = ext::quote_regex(value);
     if (flags & ext::length) value = std::to_string(utf8_length(value));
     return value;
 }
@@ -146,11 +150,15 @@ void exec_test_string(run_state& s, const instruction& ins) {
     auto spec = unpack_match(ins.arg[1], ins.arg[0]);
     std::string buffer;
     s.flag = false;
-    for (auto source : s.list(ins.arg[2]))
-        if (s.any_key(s.text(source, buffer), ins.arg[3], spec)) {
+    for (auto source : s.list(ins.arg[2])) {
+        auto value = s.text(source, buffer);
+        if (spec.type == match_type::count && value.empty()) continue;  // §5: only non-empty strings count
+        if (s.any_key(value, ins.arg[3], spec)) {
             s.flag = true;
             return;
         }
+    }
+    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[3], spec);
 }
 
 }  // namespace sift::vm

@@ -1,0 +1,53 @@
+// The pipeline source -> parse -> validate -> compile, and bytecode
+// loading, against a given registry.
+#include "api/compile.hpp"
+
+#include "compile/compiler.hpp"
+#include "parse/parser.hpp"
+#include "validate/validator.hpp"
+
+namespace sift::api {
+
+compiled compile(std::string_view source, std::string name, const validate::registry& reg,
+                 const compile_limits& limits) {
+    compiled out;
+    if (source.size() > limits.max_script_bytes) {
+        out.errors.push_back(diagnostic{name, 0, 0, severity::error,
+                                        "script is larger than the limit of " +
+                                            std::to_string(limits.max_script_bytes) + " bytes",
+                                        {}});
+        return out;
+    }
+    auto parsed = parse::parse(source, name, limits);
+    if (!parsed.ok()) {
+        out.errors = std::move(parsed.errors);
+        return out;
+    }
+    validate::validated v;
+    out.errors = validate::validate(parsed.script, source, name, reg, limits, v);
+    if (!out.errors.empty()) return out;
+    out.program = std::make_shared<const vm::program>(compile::compile(parsed.script, v, std::move(name)));
+    return out;
+}
+
+compiled load(std::string_view bytecode, std::string name, const validate::registry& reg) {
+    compiled out;
+    vm::program p;
+    std::string error;
+    if (!vm::deserialize(bytecode, p, error)) {
+        out.errors.push_back(diagnostic{name, 0, 0, severity::error, "invalid bytecode: " + error, {}});
+        return out;
+    }
+    for (const auto& cap : p.capabilities)
+        if (!reg.capability(cap)) {
+            out.errors.push_back(diagnostic{name, 0, 0, severity::error,
+                                            "bytecode requires capability '" + cap + "', which this Sift lacks",
+                                            {}});
+            return out;
+        }
+    p.name = std::move(name);
+    out.program = std::make_shared<const vm::program>(std::move(p));
+    return out;
+}
+
+}  // namespace sift::api

@@ -1,0 +1,114 @@
+// RFC 5051 §2: i;unicode-casemap. "(1) ... each character ... is
+// converted to titlecase using the simple titlecase mapping ... (2) ... each
+// character is replaced by its full (compatibility) decomposition ... (3)
+// the result is compared as i;octet." Decomposition is per character, not
+// NFKD of the whole string: RFC 5051 does not reorder combining marks.
+//
+// Why ICU (Debian libicu-dev): RFC 5051 needs the Unicode titlecase
+// property and the full compatibility decompositions of UnicodeData.txt.
+// glibc's towupper/towlower give upper/lower case only (no titlecase for
+// digraphs such as U+01C6 "dž" -> U+01C5), depend on the process locale, and
+// offer no decomposition at all, so "é" (U+00E9) would never equal "e" +
+// U+0301. A hand-made table of "common scripts" would be both large and
+// incomplete. ICU's u_totitle and its NFKD data are exactly the tables the
+// RFC names, thread-safe and locale-independent.
+//
+// Invalid UTF-8: each byte that does not start a well-formed sequence is
+// kept as it is, so such strings still compare (as octets) but can never
+// equal a valid string that differs from them.
+#include "ext/comparator_unicode_casemap/unicode_casemap.hpp"
+
+#include "ext/register.hpp"
+#include "validate/registry.hpp"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+#include <unicode/utf8.h>
+
+namespace sift::ext {
+namespace {
+
+const icu::Normalizer2* nfkd() {
+    static const icu::Normalizer2* instance = [] {
+        UErrorCode status = U_ZERO_ERROR;
+        const icu::Normalizer2* n = icu::Normalizer2::getNFKDInstance(status);
+        return U_SUCCESS(status) ? n : nullptr;
+    }();
+    return instance;
+}
+
+void append_code_point(std::string& out, UChar32 c) {
+    char buf[U8_MAX_LENGTH];
+    std::int32_t n = 0;
+    UBool error = false;
+    U8_APPEND(reinterpret_cast<std::uint8_t*>(buf), n, U8_MAX_LENGTH, c, error);
+    if (!error) out.append(buf, std::size_t(n));
+}
+
+// Appends the titlecased, decomposed form of one character.
+void fold_char(std::string& out, UChar32 c) {
+    c = u_totitle(c);
+    const icu::Normalizer2* n = nfkd();
+    if (!n || c < 0x80) {
+        append_code_point(out, c);
+        return;
+    }
+    icu::UnicodeString decomposed;
+    if (!n->getDecomposition(c, decomposed)) {
+        append_code_point(out, c);
+        return;
+    }
+    // getDecomposition gives the full (recursive) NFKD mapping of c.
+    std::string utf8;
+    decomposed.toUTF8String(utf8);
+    out += utf8;
+}
+
+}  // namespace
+
+std::string unicode_casemap_fold(std::string_view s, std::vector<std::size_t>* origin) {
+    std::string out;
+    out.reserve(s.size());
+    if (origin) origin->clear();
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(s.data());
+    const auto length = std::int32_t(s.size());
+    for (std::int32_t i = 0; i < length;) {
+        std::int32_t start = i;
+        UChar32 c;
+        U8_NEXT(bytes, i, length, c);
+        if (c < 0) {
+            out.append(s.substr(std::size_t(start), std::size_t(i - start)));
+        } else if (c < 0x80) {
+            out += char(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);  // titlecase of ASCII is upper case
+        } else {
+            fold_char(out, c);
+        }
+        if (origin) origin->resize(out.size(), std::size_t(start));
+    }
+    if (origin) origin->push_back(s.size());
+    return out;
+}
+
+std::size_t unicode_casemap_char_length(std::string_view folded, std::size_t i) {
+    const auto* bytes = reinterpret_cast<const std::uint8_t*>(folded.data());
+    const auto length = std::int32_t(folded.size());
+    auto at = std::int32_t(i);
+    UChar32 c;
+    U8_NEXT(bytes, at, length, c);
+    while (at < length) {
+        std::int32_t next = at;
+        U8_NEXT(bytes, next, length, c);
+        if (c < 0 || u_getCombiningClass(c) == 0) break;
+        at = next;
+    }
+    return std::size_t(at) - i;
+}
+
+void register_comparator_unicode_casemap(validate::registry& r) {
+    r.add(validate::capability_def{"comparator-i;unicode-casemap"});
+    r.add(validate::comparator_def{"i;unicode-casemap", vm::comparator::unicode_casemap,
+                                   "comparator-i;unicode-casemap", true});
+}
+
+}  // namespace sift::ext

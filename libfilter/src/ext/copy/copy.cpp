@@ -1,0 +1,26 @@
+// RFC 3894: copy. The :copy tag on fileinto and redirect files or sends a
+// copy without cancelling the implicit keep. Emitted as a prefix
+// instruction that the next action consumes.
+#include "compile/emitter.hpp"
+#include "ext/register.hpp"
+#include "validate/registry.hpp"
+#include "vm/exec.hpp"
+
+namespace sift::ext {
+
+void register_copy(validate::registry& r) {
+    r.add(validate::capability_def{"copy"});
+    r.add(validate::tag_def{.name = "copy",
+                            .capability = "copy",
+                            .emit = [](compile::emitter& e, const validate::binding&) { e.emit(vm::opcode::mod_copy); }});
+    r.allow_tag("fileinto", "copy");
+    r.allow_tag("redirect", "copy");
+}
+
+}  // namespace sift::ext
+
+namespace sift::vm {
+
+void exec_mod_copy(run_state& s, const instruction&) { s.pending.copy = true; }
+
+}  // namespace sift::vm

@@ -1,0 +1,163 @@
+// RFC 5232: imap4flags. setflag / addflag / removeflag [<variablename>]
+// <list-of-flags>, the hasflag test, and the :flags tag on keep and
+// fileinto. Without a variable name the commands work on an internal
+// variable (a reserved slot, vm::program::internal_flags_name) whose value
+// keep, fileinto and the implicit keep store with the message.
+//
+// A flag list is a string list whose strings may each hold several
+// space-separated flags; flags compare case-insensitively and are kept
+// once each.
+#include "compile/emitter.hpp"
+#include "ext/register.hpp"
+#include "validate/registry.hpp"
+#include "vm/exec.hpp"
+#include "vm/strings.hpp"
+
+#include <algorithm>
+
+namespace sift::ext {
+using namespace validate;
+
+namespace {
+
+void check_variable_name(checker& c, const binding& b) {
+    if (b.positional.size() < 2) return;
+    const auto& name = b.list_arg(0).items.front();
+    auto refs = vm::find_references("${" + name.value + "}");
+    if (refs.size() != 1 || vm::is_number(name.value) || name.value.find('.') != std::string::npos)
+        c.error(name.pos, "invalid variable name '" + name.value + "'");
+    else if (!c.required("variables"))
+        c.error(name.pos, "a flag variable needs the \"variables\" capability (require \"variables\";)");
+}
+
+// The variable slot a flag command works on, and its flag list.
+template <vm::opcode Op>
+void emit_flag_command(compile::emitter& e, const binding& b) {
+    bool named = b.positional.size() == 2;
+    auto slot = e.variable(named ? b.string_arg(0) : vm::program::internal_flags_name);
+    e.emit(Op, {slot, e.list(b.list_arg(named ? 1 : 0))});
+}
+
+void emit_hasflag(compile::emitter& e, const binding& b) {
+    bool named = b.positional.size() == 2;
+    parse::ast::string_list variables;
+    if (named) variables = b.list_arg(0);
+    for (const auto& v : variables.items) e.variable(v.value);
+    if (!named) e.variable(vm::program::internal_flags_name);
+    e.emit(vm::opcode::test_hasflag, {std::uint64_t(b.match.cmp), vm::pack(b.match), e.list(variables),
+                                      e.list(b.list_arg(named ? 1 : 0))});
+}
+
+}  // namespace
+
+void register_imap4flags(registry& r) {
+    r.add(capability_def{"imap4flags"});
+    const std::vector<arg_kind> name_and_flags{arg_kind::string, arg_kind::string_list};
+    r.add(command_def{.name = "setflag", .capability = "imap4flags", .positional = name_and_flags,
+                      .check = check_variable_name, .emit = emit_flag_command<vm::opcode::flags_set>,
+                      .first_optional = true});
+    r.add(command_def{.name = "addflag", .capability = "imap4flags", .positional = name_and_flags,
+                      .check = check_variable_name, .emit = emit_flag_command<vm::opcode::flags_add>,
+                      .first_optional = true});
+    r.add(command_def{.name = "removeflag", .capability = "imap4flags", .positional = name_and_flags,
+                      .check = check_variable_name, .emit = emit_flag_command<vm::opcode::flags_remove>,
+                      .first_optional = true});
+    r.add(command_def{.name = "hasflag",
+                      .is_test = true,
+                      .capability = "imap4flags",
+                      .positional = {arg_kind::string_list, arg_kind::string_list},
+                      .tags = {"comparator", "match-type"},
+                      .emit = emit_hasflag,
+                      .first_optional = true});
+    r.add(tag_def{.name = "flags",
+                  .parameter = arg_kind::string_list,
+                  .capability = "imap4flags",
+                  .emit = [](compile::emitter& e, const binding& b) {
+                      e.emit(vm::opcode::mod_flags,
+                             {e.list(std::get<parse::ast::string_list>(*b.tag_value("flags")))});
+                  }});
+    r.allow_tag("keep", "flags");
+    r.allow_tag("fileinto", "flags");
+}
+
+}  // namespace sift::ext
+
+namespace sift::vm {
+namespace {
+
+bool same_flag(std::string_view a, std::string_view b) { return equal(a, b, comparator::ascii_casemap); }
+
+// Every flag named by the strings of list `id`, each once.
+std::vector<std::string> flags_of(run_state& s, std::uint64_t id) {
+    std::vector<std::string> out;
+    std::string buffer;
+    for (auto item : s.list(id)) {
+        auto text = s.text(item, buffer);
+        for (std::size_t i = 0; i < text.size();) {
+            auto end = std::min(text.find(' ', i), text.size());
+            auto flag = text.substr(i, end - i);
+            if (!flag.empty() && std::none_of(out.begin(), out.end(), [&](auto& f) { return same_flag(f, flag); }))
+                out.emplace_back(flag);
+            i = end + 1;
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> split(std::string_view text) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < text.size();) {
+        auto end = std::min(text.find(' ', i), text.size());
+        if (end > i) out.emplace_back(text.substr(i, end - i));
+        i = end + 1;
+    }
+    return out;
+}
+
+std::string join(const std::vector<std::string>& flags) {
+    std::string out;
+    for (const auto& f : flags) out += (out.empty() ? "" : " ") + f;
+    return out;
+}
+
+}  // namespace
+
+void exec_flags_set(run_state& s, const instruction& ins) { s.variables[ins.arg[0]] = join(flags_of(s, ins.arg[1])); }
+
+void exec_flags_add(run_state& s, const instruction& ins) {
+    auto flags = split(s.variables[ins.arg[0]]);
+    for (auto& f : flags_of(s, ins.arg[1]))
+        if (std::none_of(flags.begin(), flags.end(), [&](auto& g) { return same_flag(f, g); })) flags.push_back(f);
+    s.variables[ins.arg[0]] = join(flags);
+}
+
+void exec_flags_remove(run_state& s, const instruction& ins) {
+    auto flags = split(s.variables[ins.arg[0]]);
+    auto gone = flags_of(s, ins.arg[1]);
+    std::erase_if(flags, [&](auto& f) { return std::any_of(gone.begin(), gone.end(), [&](auto& g) { return same_flag(f, g); }); });
+    s.variables[ins.arg[0]] = join(flags);
+}
+
+void exec_test_hasflag(run_state& s, const instruction& ins) {
+    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    std::vector<std::uint32_t> slots;
+    std::string buffer;
+    for (auto name : s.list(ins.arg[2])) {
+        auto key = variable_key(s.text(name, buffer));
+        auto it = std::find(s.prog.variables.begin(), s.prog.variables.end(), key);
+        slots.push_back(std::uint32_t(it - s.prog.variables.begin()));  // emitted, so present
+    }
+    if (slots.empty() && s.prog.internal_flags_slot) slots.push_back(*s.prog.internal_flags_slot);
+    s.flag = false;
+    for (auto slot : slots)
+        for (const auto& flag : split(s.variables[slot]))
+            if (s.any_key(flag, ins.arg[3], spec)) {
+                s.flag = true;
+                return;
+            }
+    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[3], spec);
+}
+
+void exec_mod_flags(run_state& s, const instruction& ins) { s.pending.flags = flags_of(s, ins.arg[0]); }
+
+}  // namespace sift::vm

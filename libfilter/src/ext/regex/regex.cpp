@@ -1,0 +1,206 @@
+// draft-ietf-sieve-regex-01: the ":regex" match type.
+//
+//   MATCH-TYPE =/ ":regex"          (§3, with the header, address,
+//                                    envelope and string tests)
+//   set MODIFIER =/ ":quoteregex"   (§4, precedence 20, with variables)
+//
+// Patterns are PCRE2 (the draft names POSIX extended expressions; PCRE2
+// accepts that syntax and more). The comparator picks the case handling:
+// i;octet is case-sensitive, i;ascii-casemap caseless for ASCII, and
+// i;unicode-casemap caseless for Unicode (UTF mode); i;ascii-numeric has
+// no substring operation and is refused by the validator. A match is a
+// search anywhere in the value; "${0}" is what the expression matched and
+// "${1}".."${9}" its groups (§3.1).
+//
+// Compilation: constant keys are compiled (and JIT-compiled) once, at
+// validation to report errors with their offset, and again when the
+// program is linked, into program::regexes, which every run and thread
+// shares read-only. Keys built from variables are compiled at run time
+// (one compiled pattern cached per thread). Match data, the match context
+// and the JIT stack are per thread.
+//
+// Limits: every match runs with eval_limits::regex_match_limit and
+// regex_depth_limit. Reaching one (catastrophic backtracking such as
+// "(a+)+$") ends the run with a runtime error, like the instruction
+// budget: the script's actions are cancelled and the message is kept
+// (RFC 5228 §2.10.6), and the result says which line and why. Silently
+// treating the test as false would let a crafted message skip the rules
+// after it without a trace; an invalid pattern from variables is handled
+// the same way.
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "ext/regex/regex.hpp"
+
+#include "compile/emitter.hpp"
+#include "ext/register.hpp"
+#include "validate/registry.hpp"
+#include "vm/program.hpp"
+#include "vm/run_state.hpp"
+
+#include <pcre2.h>
+
+#include <memory>
+
+namespace sift::vm {
+
+// One compiled pattern; immutable after construction.
+struct regex_code {
+    pcre2_code* code = nullptr;
+    explicit regex_code(pcre2_code* c) : code(c) {}
+    regex_code(const regex_code&) = delete;
+    regex_code& operator=(const regex_code&) = delete;
+    ~regex_code() { pcre2_code_free(code); }
+};
+
+}  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+
+using vm::comparator;
+
+std::uint32_t options_for(comparator cmp) {
+    switch (cmp) {
+        case comparator::ascii_casemap: return PCRE2_CASELESS;
+        case comparator::unicode_casemap: return PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
+        default: return 0;
+    }
+}
+
+std::string error_text(int code) {
+    PCRE2_UCHAR buf[256];
+    if (pcre2_get_error_message(code, buf, sizeof buf) < 0) return "error " + std::to_string(code);
+    return reinterpret_cast<const char*>(buf);
+}
+
+struct compiled {
+    std::shared_ptr<const vm::regex_code> code;
+    std::string error;  // when code is null
+};
+
+compiled compile(std::string_view pattern, comparator cmp) {
+    int error = 0;
+    PCRE2_SIZE offset = 0;
+    pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), options_for(cmp),
+                                     &error, &offset, nullptr);
+    if (!code) return {nullptr, error_text(error) + " at offset " + std::to_string(offset)};
+    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // without JIT support the interpreter runs it
+    return {std::make_shared<const vm::regex_code>(code), {}};
+}
+
+std::uint64_t cache_key(std::uint32_t id, comparator cmp) { return std::uint64_t(id) << 8 | std::uint64_t(cmp); }
+
+// Per-thread match state: the programs are shared, these are not.
+struct scratch {
+    pcre2_match_data* data = pcre2_match_data_create(10, nullptr);  // ${0}..${9}
+    pcre2_match_context* context = pcre2_match_context_create(nullptr);
+    pcre2_jit_stack* stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, nullptr);
+    // The last pattern compiled at run time.
+    std::string pattern;
+    comparator cmp{};
+    compiled last;
+
+    scratch() { pcre2_jit_stack_assign(context, nullptr, stack); }
+    ~scratch() {
+        pcre2_jit_stack_free(stack);
+        pcre2_match_context_free(context);
+        pcre2_match_data_free(data);
+    }
+};
+
+scratch& thread_scratch() {
+    thread_local scratch s;
+    return s;
+}
+
+bool limit_error(int rc) {
+    return rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT ||
+           rc == PCRE2_ERROR_JIT_STACKLIMIT;
+}
+
+// draft-ietf-sieve-regex-01 §3: the key list of the tests it extends.
+const parse::ast::string_list& keys_of(const validate::binding& b) { return b.list_arg(b.positional.size() - 1); }
+
+void check_regex(validate::checker& c, validate::binding& b) {
+    if (!b.well_formed || b.positional.empty() || b.match.type != vm::match_type::regex) return;
+    if (b.match.cmp == comparator::ascii_numeric) return;  // reported by the validator
+    for (const auto& key : keys_of(b).items) {
+        if (c.is_template(key.value)) continue;  // compiled at run time
+        auto result = compile(key.value, b.match.cmp);
+        if (!result.code) c.error(key.pos, "invalid regular expression '" + key.value + "': " + result.error);
+    }
+}
+
+}  // namespace
+
+std::string quote_regex(std::string_view value) {
+    std::string out;
+    for (char c : value) {
+        if (std::string_view("\\.^$|?*+()[]{}").find(c) != std::string_view::npos) out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+void link_regexes(vm::program& p) {
+    p.regexes.clear();
+    for (const auto& ins : p.code) {
+        auto operands = vm::info(ins.op).operands;
+        auto m = operands.find('m'), c = operands.find('c'), l = operands.rfind('l');
+        if (m == std::string_view::npos || c == std::string_view::npos || l == std::string_view::npos) continue;
+        if ((ins.arg[m] & 0xFF) != std::uint64_t(vm::match_type::regex) || ins.arg[l] >= p.lists.size()) continue;
+        auto cmp = static_cast<comparator>(ins.arg[c]);
+        for (auto id : p.lists[ins.arg[l]]) {
+            if (p.is_template[id] || p.regexes.count(cache_key(id, cmp))) continue;
+            // An invalid pattern (only in a hand-made bytecode file) is left
+            // out: compiling it again at run time reports the error.
+            if (auto result = compile(p.strings[id], cmp); result.code) p.regexes.emplace(cache_key(id, cmp), result.code);
+        }
+    }
+}
+
+bool regex_search(vm::run_state& s, std::string_view value, std::uint32_t id, std::string_view key, comparator cmp,
+                  std::vector<vm::span>* captures) {
+    auto& t = thread_scratch();
+    const vm::regex_code* code = nullptr;
+    if (auto it = s.prog.regexes.find(cache_key(id, cmp)); it != s.prog.regexes.end()) {
+        code = it->second.get();
+    } else {
+        if (!t.last.code || t.pattern != key || t.cmp != cmp) {
+            t.last = compile(key, cmp);
+            t.pattern.assign(key);
+            t.cmp = cmp;
+        }
+        if (!t.last.code) throw vm::runtime_error{"invalid regular expression '" + std::string(key) + "': " + t.last.error};
+        code = t.last.code.get();
+    }
+    pcre2_set_match_limit(t.context, s.limits.regex_match_limit);
+    pcre2_set_depth_limit(t.context, s.limits.regex_depth_limit);
+    int rc = pcre2_match(code->code, reinterpret_cast<PCRE2_SPTR>(value.data()), value.size(), 0, 0, t.data, t.context);
+    if (rc == PCRE2_ERROR_NOMATCH) return false;
+    if (limit_error(rc))
+        throw vm::runtime_error{"regular expression '" + std::string(key) + "' stopped: " + error_text(rc) +
+                                " (eval_limits regex_match_limit " + std::to_string(s.limits.regex_match_limit) +
+                                ", regex_depth_limit " + std::to_string(s.limits.regex_depth_limit) + ")"};
+    if (rc < 0) throw vm::runtime_error{"regular expression '" + std::string(key) + "': " + error_text(rc)};
+    if (captures) {
+        // rc == 0: more groups than the 10 pairs kept; those are dropped.
+        auto pairs = rc == 0 ? pcre2_get_ovector_count(t.data) : std::uint32_t(rc);
+        const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(t.data);
+        captures->clear();
+        for (std::uint32_t i = 0; i < pairs; ++i) {
+            if (ov[2 * i] == PCRE2_UNSET || ov[2 * i + 1] < ov[2 * i])
+                captures->push_back({0, 0});
+            else
+                captures->push_back({ov[2 * i], ov[2 * i + 1] - ov[2 * i]});
+        }
+    }
+    return true;
+}
+
+void register_regex(validate::registry& r) {
+    r.add(validate::capability_def{"regex"});
+    r.add(validate::tag_def{"regex", "match-type", std::nullopt, "regex", std::uint8_t(vm::match_type::regex),
+                            check_regex});
+}
+
+}  // namespace sift::ext

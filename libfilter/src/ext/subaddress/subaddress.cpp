@@ -1,0 +1,33 @@
+// RFC 5233 §4: subaddress.
+//
+//   ADDRESS-PART =/ ":user" / ":detail"   (address and envelope tests)
+//
+// "user+detail": ":user" is the part before the separator, ":detail" the
+// part after it. Without a separator ":user" is the whole local part and
+// ":detail" has no value, so it matches no key at all (not even "" or
+// "*"); "user+" has the empty detail "". Only the first separator splits:
+// "a+b+c" is user "a", detail "b+c". The separator characters come from
+// eval_limits::recipient_delimiters (default "+"); when it names several,
+// the first one present in the local part splits (as Pigeonhole and
+// Postfix do).
+#include "ext/subaddress/subaddress.hpp"
+
+#include "ext/register.hpp"
+#include "validate/registry.hpp"
+
+namespace sift::ext {
+
+subaddress split_subaddress(std::string_view local_part, std::string_view delimiters) {
+    auto at = delimiters.empty() ? std::string_view::npos : local_part.find_first_of(delimiters);
+    if (at == std::string_view::npos) return {local_part, std::nullopt};
+    return {local_part.substr(0, at), local_part.substr(at + 1)};
+}
+
+void register_subaddress(validate::registry& r) {
+    r.add(validate::capability_def{"subaddress"});
+    r.add(validate::tag_def{"user", "address-part", std::nullopt, "subaddress", std::uint8_t(vm::address_part::user)});
+    r.add(validate::tag_def{"detail", "address-part", std::nullopt, "subaddress",
+                            std::uint8_t(vm::address_part::detail)});
+}
+
+}  // namespace sift::ext

@@ -1,0 +1,87 @@
+// vnd.dovecot.testsuite, runtime side: the vm::host that runs the
+// testsuite's call_host operations for one .svtest file, with an in-memory
+// mail store, SMTP capture, the testsuite result and error log, and the
+// Pigeonhole settings mapped onto Sift's limits.
+#pragma once
+
+#include "vm/exec.hpp"
+
+#include <sift/message.hpp>
+#include <sift/options.hpp>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace sift::conformance {
+
+struct outcome {
+    std::vector<std::string> failures;  // "test 'NAME': REASON", in order
+    unsigned tests_passed = 0;
+    unsigned wording_checks_skipped = 0;  // test_error wording not reproduced
+    std::set<std::string> unknown_settings;
+};
+
+class testsuite_host final : public vm::host {
+public:
+    // `dir`: the directory of the test file (scripts are found from there).
+    explicit testsuite_host(std::string dir);
+
+    // The objects the main script runs on; host operations change them.
+    const mail::message& message() const { return message_.impl(); }
+    const envelope& env() const { return env_; }
+    const eval_limits& limits() const { return limits_; }
+
+    void call(vm::run_state& s, const vm::instruction& ins) override;
+
+    outcome& result() { return outcome_; }
+
+private:
+    struct mail_item {
+        std::string raw;
+        envelope env;
+    };
+
+    // The testsuite result: the main script's own actions (in its
+    // run_state) and those of scripts run by test_script_run.
+    std::vector<action> actions(const vm::run_state& s) const;
+    bool implicit_keep(const vm::run_state& s) const { return s.implicit_keep() && sub_implicit_keep_; }
+
+    std::vector<std::string> strings(const vm::run_state& s, std::uint64_t list) const;
+    void set(const std::string& name, const std::string& value);
+    void reload_settings();
+    bool select_message(const std::vector<std::string>& args, std::uint64_t index);
+    bool compile_script(const std::string& path);
+    bool run_script(vm::run_state& s, bool append);
+    bool multiscript(vm::run_state& s, const std::vector<std::string>& paths);
+    bool execute(vm::run_state& s);
+    bool store(const std::string& mailbox, const std::string& raw);
+    void send(const std::string& to, const std::string& raw);
+    std::string redirect_sender() const;
+    bool match_values(vm::run_state& s, const std::vector<std::string>& values, const vm::instruction& ins);
+    bool test_error(vm::run_state& s, const vm::instruction& ins);
+
+    std::string dir_;
+    sift::message message_;
+    envelope env_;
+    eval_limits limits_;
+    compile_limits compile_limits_;
+    std::map<std::string, std::string> settings_;
+
+    std::string current_test_;
+    std::shared_ptr<const vm::program> compiled_;
+    std::map<std::string, std::string> binaries_;
+    std::vector<action> sub_actions_;
+    bool sub_implicit_keep_ = true;
+    std::vector<std::string> log_;  // errors of the last compile / run / execute
+
+    std::map<std::string, std::vector<std::string>> mailboxes_;
+    std::vector<mail_item> smtp_;
+    std::map<std::pair<std::string, std::string>, std::string> metadata_;
+
+    outcome outcome_;
+};
+
+}  // namespace sift::conformance

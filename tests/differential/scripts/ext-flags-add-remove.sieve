@@ -1,0 +1,4 @@
+require ["imap4flags"];
+addflag ["\\Flagged work", "\\seen"];
+addflag "Work";
+removeflag "\\FLAGGED";

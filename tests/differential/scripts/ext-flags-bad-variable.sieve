@@ -1,0 +1,2 @@
+require ["imap4flags", "variables"];
+setflag "1bad" "x";

@@ -1,0 +1,3 @@
+require ["imap4flags", "fileinto"];
+fileinto :flags "\\Answered" "Box";
+fileinto "Other";

@@ -1,0 +1,3 @@
+require ["imap4flags", "fileinto"];
+addflag ["$Label1", "$Label2"];
+if hasflag :matches "$label?" { fileinto "Labelled"; }

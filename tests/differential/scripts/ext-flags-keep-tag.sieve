@@ -1,0 +1,3 @@
+require ["imap4flags"];
+setflag "ignored";
+keep :flags ["a b", "c"];

@@ -1,0 +1,3 @@
+require ["reject", "copy"];
+reject "no";
+redirect :copy "x@example.org";

@@ -1,0 +1,93 @@
+// RFC 5051: comparator-i;unicode-casemap.
+#include "ext/comparator_unicode_casemap/unicode_casemap.hpp"
+#include "test_support.hpp"
+#include "vm/match.hpp"
+
+namespace sift::testing {
+namespace {
+
+using vm::comparator;
+constexpr auto unicode = comparator::unicode_casemap;
+
+constexpr const char* prelude = "require [\"comparator-i;unicode-casemap\", \"variables\", \"fileinto\"];\n";
+
+std::string filed(const std::string& body, std::string msg) {
+    auto s = compiled(std::string(prelude) + body);
+    auto m = message::from_raw(std::move(msg));
+    auto r = s.run(m, default_envelope());
+    return r.actions.empty() ? "" : r.actions[0].mailbox;
+}
+
+TEST(unicode_casemap, folds_case_beyond_ascii) {
+    EXPECT_TRUE(vm::equal("T\xc3\x88ST", "t\xc3\xa8st", unicode));  // TÈST / tèst
+    EXPECT_TRUE(vm::equal("\xce\xa3\xce\x99\xce\x93\xce\x9c\xce\x91", "\xcf\x83\xce\xb9\xce\xb3\xce\xbc\xce\xb1",
+                          unicode));  // ΣΙΓΜΑ / σιγμα
+    EXPECT_TRUE(vm::equal("\xd0\x9f\xd0\xa0\xd0\x98", "\xd0\xbf\xd1\x80\xd0\xb8", unicode));  // ПРИ / при
+    EXPECT_FALSE(vm::equal("\xc3\xa8", "e", unicode));
+}
+
+TEST(unicode_casemap, decomposes_before_comparing) {
+    // Precomposed é equals e + COMBINING ACUTE ACCENT (canonical decomposition).
+    EXPECT_TRUE(vm::equal("caf\xc3\xa9", "CAFE\xcc\x81", unicode));
+    // Compatibility decomposition: the "fi" ligature U+FB01 equals "FI".
+    EXPECT_TRUE(vm::equal("\xef\xac\x81le", "FILE", unicode));
+    // Titlecase, not upper case: U+01C6 "dž" equals U+01C5 "Dž" and U+01C4 "DŽ".
+    EXPECT_TRUE(vm::equal("\xc7\x86", "\xc7\x84", unicode));
+}
+
+TEST(unicode_casemap, invalid_utf8_compares_as_octets) {
+    EXPECT_TRUE(vm::equal("a\xff", "A\xff", unicode));
+    EXPECT_FALSE(vm::equal("\xff", "\xc3\xbf", unicode));  // 0xFF is not ÿ
+}
+
+TEST(unicode_casemap, contains_and_ordering) {
+    EXPECT_TRUE(vm::contains("This is a header with T\xc3\x88ST", "t\xc3\xa8st", unicode));
+    EXPECT_EQ(vm::compare("abc", "ABD", unicode), -1);
+    EXPECT_EQ(vm::compare("\xc3\xa9", "\xc3\x89", unicode), 0);
+}
+
+TEST(unicode_casemap, question_mark_is_one_character) {
+    EXPECT_TRUE(vm::glob_match("k\xc3\xb6ln", "K?LN", unicode));  // ö is two octets, one character
+    EXPECT_FALSE(vm::glob_match("k\xc3\xb6ln", "K??LN", unicode));
+    EXPECT_FALSE(vm::glob_match("k\xc3\xb6ln", "K?ln", comparator::octet));
+    EXPECT_TRUE(vm::glob_match("k\xc3\xb6ln", "K??LN", comparator::ascii_casemap));  // octets there
+    // A precomposed character and its decomposed spelling are one character either way.
+    EXPECT_TRUE(vm::glob_match("caf\xc3\xa9", "caf?", unicode));
+    EXPECT_TRUE(vm::glob_match("cafe\xcc\x81", "caf?", unicode));
+}
+
+TEST(unicode_casemap, escaped_wildcards_stay_literal) {
+    EXPECT_TRUE(vm::glob_match("a*b", "A\\*B", unicode));
+    EXPECT_FALSE(vm::glob_match("axb", "A\\*B", unicode));
+    EXPECT_TRUE(vm::glob_match("a?b", "A\\?B", unicode));
+}
+
+TEST(unicode_casemap, match_variables_hold_the_original_text) {
+    std::string msg = "Subject: Gr\xc3\xbc\xc3\x9f" "e aus K\xc3\xb6ln\r\n\r\n";
+    EXPECT_EQ(filed("if header :matches :comparator \"i;unicode-casemap\" \"subject\" \"GR?SSE AUS *\" "
+                    "{ fileinto \"${1}|${2}\"; }",
+                    msg),
+              "\xc3\xbc\xc3\x9f|K\xc3\xb6ln");
+}
+
+TEST(unicode_casemap, pigeonhole_examples) {
+    std::string msg = "X-A: This is a header with T\xc3\x88ST\r\n\r\n";
+    EXPECT_EQ(filed("if header :contains :comparator \"i;unicode-casemap\" \"X-A\" \"t\xc3\xa8st\" { fileinto \"y\"; }",
+                    msg),
+              "y");
+    EXPECT_EQ(filed("if header :matches :comparator \"i;unicode-casemap\" \"X-A\" \"ThIs*with*t\xc3\xa8sT\" "
+                    "{ fileinto \"y\"; }",
+                    msg),
+              "y");
+    EXPECT_EQ(filed("if header :matches :comparator \"i;unicode-casemap\" \"X-A\" \"*t\xff" "st\" { fileinto \"y\"; }",
+                    msg),
+              "");
+}
+
+TEST(unicode_casemap, requires_its_capability) {
+    auto errors = compile_errors("if header :is :comparator \"i;unicode-casemap\" \"a\" \"1\" { }");
+    EXPECT_NE(errors.find("requires the \"comparator-i;unicode-casemap\" capability"), std::string::npos) << errors;
+}
+
+}  // namespace
+}  // namespace sift::testing
