@@ -69,6 +69,16 @@ std::string action_name(const action& a) {
     return a.kind == action_kind::fileinto ? "store" : std::string(name(a.kind));
 }
 
+std::string crlf(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 32);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) out += '\r';
+        out += text[i];
+    }
+    return out;
+}
+
 std::string line_ending(std::string_view raw) { return raw.find("\r\n") != std::string_view::npos ? "\r\n" : "\n"; }
 
 }  // namespace
@@ -95,7 +105,9 @@ std::vector<action> testsuite_host::actions(const vm::run_state& s) const {
 // derives it from Return-Path, Envelope-To and To) or one envelope part.
 void testsuite_host::set(const std::string& name, const std::string& value) {
     if (name == "message") {
-        message_.impl() = mail::message::parse(value);
+        // As delivered over SMTP (and as Pigeonhole's raw mail storage has
+        // it): CRLF line endings, which the size test counts.
+        message_.impl() = mail::message::parse(crlf(value));
         auto from = header_address(message_.impl(), "Return-Path");
         auto to = header_address(message_.impl(), "Envelope-To");
         if (to.empty()) to = header_address(message_.impl(), "To");
@@ -238,13 +250,30 @@ std::string testsuite_host::redirect_sender() const {
     auto how = it == settings_.end() ? std::string("sender") : trim(it->second);
     if (how == "recipient") return env_.to;
     if (how == "orig_recipient") return env_.orig_to.empty() ? env_.to : env_.orig_to;
-    if (how == "user_email") {
-        auto user = settings_.find("sieve_user_email");
-        return user == settings_.end() ? env_.to : trim(user->second);
-    }
+    if (how == "user_email") return user_email();
     if (how == "postmaster") return "postmaster@example.com";
     if (!how.empty() && how.front() == '<') return envelope_address(how);
     return env_.from;
+}
+
+std::string testsuite_host::user_email() const {
+    auto user = settings_.find("sieve_user_email");
+    return user == settings_.end() ? env_.to : trim(user->second);
+}
+
+// A message that already passed through this user's redirect (its
+// X-Sieve-Redirected-From names the user or the final recipient) is not
+// redirected again; the action still succeeds.
+bool testsuite_host::redirect_loops() const {
+    bool loop = false;
+    message_.impl().for_each("X-Sieve-Redirected-From", [&](const mail::header_field& field) {
+        auto list = mail::parse_address_list(mail::message::unfold(field.value));
+        for (const auto& a : list)
+            if (vm::equal(a.all(), user_email(), vm::comparator::ascii_casemap) ||
+                vm::equal(a.all(), env_.to, vm::comparator::ascii_casemap))
+                loop = true;
+    });
+    return loop;
 }
 
 void testsuite_host::send(const std::string& to, const std::string& raw) {
@@ -261,7 +290,9 @@ bool testsuite_host::execute(vm::run_state& s) {
         switch (a.kind) {
             case action_kind::keep: ok = store("INBOX", raw) && ok; break;
             case action_kind::fileinto: ok = store(a.mailbox, raw) && ok; break;
-            case action_kind::redirect: send(a.address, "X-Sieve-Redirected-From: " + env_.to + eol + raw); break;
+            case action_kind::redirect:
+                if (!redirect_loops()) send(a.address, "X-Sieve-Redirected-From: " + user_email() + eol + raw);
+                break;
             default: break;  // discard; actions of extensions the store does not model
         }
     }

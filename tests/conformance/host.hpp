@@ -60,6 +60,8 @@ private:
     bool store(const std::string& mailbox, const std::string& raw);
     void send(const std::string& to, const std::string& raw);
     std::string redirect_sender() const;
+    std::string user_email() const;
+    bool redirect_loops() const;
     bool match_values(vm::run_state& s, const std::vector<std::string>& values, const vm::instruction& ins);
     bool test_error(vm::run_state& s, const vm::instruction& ins);
 

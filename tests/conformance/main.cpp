@@ -1,6 +1,7 @@
 // sift-conformance: runs Dovecot Pigeonhole's test suite against Sift.
 //
 //   sift-conformance [--expect LIST] [--examples DIR] TESTS_DIR
+//   sift-conformance --one FILE.svtest     (in-process, for a debugger)
 //
 // Runs every TESTS_DIR/**/*.svtest (each in a child process, so a crash
 // fails one file, not the run) and prints `PASS path` or `FAIL path:
@@ -31,6 +32,8 @@ namespace fs = std::filesystem;
 using namespace sift;
 
 namespace {
+
+bool verbose = false;  // --one: every failure of the file on stderr
 
 struct file_result {
     bool passed = false;
@@ -66,6 +69,8 @@ file_result run_svtest(const fs::path& path) {
     auto& out = host.result();
     r.wording_skipped = out.wording_checks_skipped;
     r.unknown_settings = out.unknown_settings;
+    if (verbose)
+        for (const auto& f : out.failures) std::cerr << "  " << f << "\n";
     if (!out.failures.empty()) {
         r.reason = out.failures.front();
         if (out.failures.size() > 1) r.reason += " (and " + std::to_string(out.failures.size() - 1) + " more)";
@@ -166,6 +171,12 @@ int main(int argc, char** argv) {
     std::string expect, examples, tests;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
+        if (a == "--one" && i + 1 < argc) {  // one file, in this process (for a debugger)
+            verbose = true;
+            auto r = run_svtest(argv[++i]);
+            std::cout << (r.passed ? "PASS" : "FAIL: " + r.reason) << "\n";
+            return r.passed ? 0 : 1;
+        }
         if (a == "--expect" && i + 1 < argc)
             expect = argv[++i];
         else if (a == "--examples" && i + 1 < argc)

@@ -64,10 +64,16 @@ TEST(unicode_casemap, escaped_wildcards_stay_literal) {
 
 TEST(unicode_casemap, match_variables_hold_the_original_text) {
     std::string msg = "Subject: Gr\xc3\xbc\xc3\x9f" "e aus K\xc3\xb6ln\r\n\r\n";
-    EXPECT_EQ(filed("if header :matches :comparator \"i;unicode-casemap\" \"subject\" \"GR?SSE AUS *\" "
-                    "{ fileinto \"${1}|${2}\"; }",
+    // ü is one character (U+0055 U+0308 once folded); ß has no simple
+    // titlecase mapping, so it stays one character and never equals "SS".
+    EXPECT_EQ(filed("if header :matches :comparator \"i;unicode-casemap\" \"subject\" \"GR??E AUS *\" "
+                    "{ fileinto \"${1}|${2}|${3}\"; }",
                     msg),
-              "\xc3\xbc\xc3\x9f|K\xc3\xb6ln");
+              "\xc3\xbc|\xc3\x9f|K\xc3\xb6ln");
+    EXPECT_EQ(filed("if header :matches :comparator \"i;unicode-casemap\" \"subject\" \"GR?SSE *\" "
+                    "{ fileinto \"y\"; }",
+                    msg),
+              "INBOX");
 }
 
 TEST(unicode_casemap, pigeonhole_examples) {
@@ -81,7 +87,7 @@ TEST(unicode_casemap, pigeonhole_examples) {
               "y");
     EXPECT_EQ(filed("if header :matches :comparator \"i;unicode-casemap\" \"X-A\" \"*t\xff" "st\" { fileinto \"y\"; }",
                     msg),
-              "");
+              "INBOX");
 }
 
 TEST(unicode_casemap, requires_its_capability) {

@@ -132,5 +132,10 @@ TEST(validator, encoded_character) {
                           "invalid unicode character"));
 }
 
+TEST(validator, require_with_a_wrong_argument_is_an_error_not_a_crash) {
+    EXPECT_TRUE(has_error("require 45;", "'require' expects a string list as argument 1"));
+    EXPECT_TRUE(has_error("require;", "'require' expects 1 argument, got 0"));
+}
+
 }  // namespace
 }  // namespace sift::testing

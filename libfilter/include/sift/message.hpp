@@ -42,11 +42,16 @@ struct envelope {
     std::string auth;     // SASL login name, empty when not authenticated
 };
 
+// What the frontend knows about the SMTP client and about where Sift runs;
+// the environment extension (RFC 5183) reads it.
 struct connection {
     std::string remote_ip;
     std::string remote_host;
     std::string helo;
-    std::string local_domain;  // the domain this server answers for
+    std::string local_domain;  // the domain this server answers for ("domain")
+    std::string local_host;    // this server's host name ("host")
+    std::string location = "MTA";  // RFC 5183 §4.1: "MTA", "MDA", "MS" or "MUA"
+    std::string phase = "during";  // "pre", "during" or "post" delivery
 };
 
 class message {

@@ -62,7 +62,7 @@ result script::run(const message& msg, const envelope& env, const eval_limits& l
     };
     if (!program_) return failed("script did not compile");
     try {
-        return vm::run(*program_, msg.impl(), env, limits);
+        return vm::run(*program_, msg.impl(), env, limits, nullptr, &msg.connection);
     } catch (const std::exception& e) {
         // Never lose mail to an internal failure: keep it, say why.
         return failed(std::string("internal error: ") + e.what());

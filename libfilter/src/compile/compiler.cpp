@@ -61,7 +61,8 @@ private:
             }
             auto next = e_.new_label();
             condition(cmd.tests.front(), false, next);
-            block(cmd.body);
+            // A block under a false `ihave` was not validated: leave it out.
+            if (v_.of(&cmd.tests.front()).constant != false) block(cmd.body);
             if (more) {
                 e_.set_line(cmd.end.line);
                 e_.emit_jump(vm::opcode::jump, end);
@@ -77,6 +78,10 @@ private:
     // falls through otherwise; allof/anyof short-circuit.
     void condition(const ast::test& t, bool when, emitter::label target) {
         const auto& b = v_.of(&t);
+        if (b.constant) {
+            if (*b.constant == when) e_.emit_jump(vm::opcode::jump, target);
+            return;
+        }
         switch (b.def->kind) {
             case control::not_:
                 condition(t.tests.front(), !when, target);

@@ -20,6 +20,8 @@ void register_subaddress(validate::registry& r);        // ext/subaddress
 void register_copy(validate::registry& r);              // ext/copy (after fileinto: adds :copy to it)
 void register_reject(validate::registry& r);            // ext/reject: reject and ereject
 void register_imap4flags(validate::registry& r);        // ext/imap4flags (adds :flags to keep, fileinto)
+void register_ihave(validate::registry& r);             // ext/ihave: ihave and error
+void register_environment(validate::registry& r);       // ext/environment
 
 inline void register_all(validate::registry& r) {
     register_core(r);
@@ -35,6 +37,8 @@ inline void register_all(validate::registry& r) {
     register_copy(r);
     register_reject(r);
     register_imap4flags(r);
+    register_ihave(r);
+    register_environment(r);
 }
 
 }  // namespace sift::ext

@@ -1,7 +1,7 @@
 // argument = string-list / number / tag (RFC 5228 §8.2)
 #pragma once
 
-#include "parse/x3_ast.hpp"
+#include "parse/ast.hpp"
 
 #include <boost/spirit/home/x3.hpp>
 
@@ -11,7 +11,7 @@ namespace x3 = boost::spirit::x3;
 
 struct argument_class;  // in this namespace for ADL, as in lexical.hpp
 
-using argument_type = x3::rule<argument_class, x3_ast::argument>;
+using argument_type = x3::rule<argument_class, ast::argument>;
 
 BOOST_SPIRIT_DECLARE(argument_type)
 

@@ -1,11 +1,9 @@
 // commands = *command (RFC 5228 §8.2): the whole script.
 #pragma once
 
-#include "parse/x3_ast.hpp"
+#include "parse/ast.hpp"
 
 #include <boost/spirit/home/x3.hpp>
-
-#include <vector>
 
 namespace sift::parse {
 
@@ -13,7 +11,7 @@ namespace x3 = boost::spirit::x3;
 
 struct script_class;  // in this namespace for ADL, as in lexical.hpp
 
-using script_type = x3::rule<script_class, std::vector<x3_ast::command>>;
+using script_type = x3::rule<script_class, ast::block>;
 
 BOOST_SPIRIT_DECLARE(script_type)
 

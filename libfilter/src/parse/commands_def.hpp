@@ -6,50 +6,50 @@
 // early is reported as "expected command" at that token.
 #pragma once
 
+#include "parse/actions.hpp"
 #include "parse/annotation.hpp"
 #include "parse/commands.hpp"
 #include "parse/lexical.hpp"
 #include "parse/nesting.hpp"
 #include "parse/tests.hpp"
-#include "parse/x3_ast_adapted.hpp"
 
 #include <boost/spirit/home/x3.hpp>
-
-#include <vector>
 
 namespace sift::parse {
 namespace commands_rules {
 
+struct command_class {};
 struct commands_class {};
-struct command_class : annotate_offset {};
 struct command_end_class {};
-struct semicolon_class : annotate_offset {};
+struct semicolon_class {};
 struct block_class {};
-struct open_brace_class : annotate_offset {};
-struct close_brace_class : annotate_offset {};
+struct open_brace_class {};
+struct close_brace_class {};
 struct end_of_script_class {};
 
-x3::rule<commands_class, std::vector<x3_ast::command>> const commands = "commands";
-x3::rule<command_class, x3_ast::command> const command = "command";
-x3::rule<command_end_class, x3_ast::command_end> const command_end = "';' or '{' after command arguments";
-x3::rule<semicolon_class, x3_ast::mark> const semicolon = "';'";
-x3::rule<block_class, x3_ast::block> const block = "block";
-x3::rule<open_brace_class, x3_ast::mark> const open_brace = "'{'";
-x3::rule<close_brace_class, x3_ast::mark> const close_brace = "command or '}'";
+x3::rule<commands_class, ast::block> const commands = "commands";
+x3::rule<command_class, ast::command> const command = "command";
+x3::rule<command_end_class, ast::block> const command_end = "';' or '{' after command arguments";
+x3::rule<semicolon_class> const semicolon = "';'";
+x3::rule<block_class, ast::block> const block = "block";
+x3::rule<open_brace_class> const open_brace = "'{'";
+x3::rule<close_brace_class> const close_brace = "command or '}'";
 x3::rule<end_of_script_class> const end_of_script = "command";
 
 constexpr bool opens_block(char c) {
     return c == '{';
 }
 
+// expect[command_end][...] is `> command_end` with an action; an action
+// around the rule itself would hide its name from "expected ..." messages.
 auto const commands_def = *command;
-auto const command_def = identifier >> arguments > command_end;
+auto const command_def = node_start >> identifier[actions::set_name] >> arguments >>
+                         x3::expect[command_end][actions::set_body] >> command_ended;
 auto const command_end_def = semicolon | block;
-// omit: a mark keeps only the position, not the character.
-auto const semicolon_def = x3::omit[';'];
+auto const semicolon_def = x3::lit(';');
 auto const block_def = nest(opens_block)[open_brace > commands > close_brace];
-auto const open_brace_def = x3::omit['{'];
-auto const close_brace_def = x3::omit['}'];
+auto const open_brace_def = x3::lit('{');
+auto const close_brace_def = x3::lit('}');
 auto const end_of_script_def = x3::eoi;
 
 BOOST_SPIRIT_DEFINE(commands, command, command_end, semicolon, block, open_brace, close_brace, end_of_script)

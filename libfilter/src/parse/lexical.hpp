@@ -3,7 +3,7 @@
 // skipper's (skipper.hpp).
 #pragma once
 
-#include "parse/x3_ast.hpp"
+#include "parse/ast.hpp"
 
 #include <boost/spirit/home/x3.hpp>
 
@@ -21,9 +21,9 @@ struct number_class;
 struct string_class;
 
 using identifier_type = x3::rule<identifier_class, std::string>;
-using tag_type = x3::rule<tag_class, x3_ast::tag>;
-using number_type = x3::rule<number_class, x3_ast::number>;
-using string_type = x3::rule<string_class, x3_ast::string_lit>;
+using tag_type = x3::rule<tag_class, ast::tag>;
+using number_type = x3::rule<number_class, ast::number>;
+using string_type = x3::rule<string_class, ast::string_lit>;
 
 BOOST_SPIRIT_DECLARE(identifier_type, tag_type, number_type, string_type)
 

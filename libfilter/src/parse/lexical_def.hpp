@@ -44,9 +44,11 @@ template <typename Iterator>
 // so it is stored lower-cased.
 template <typename Iterator>
 Iterator scan_word(Iterator first, Iterator const& last, std::string& out) {
-    out.clear();
-    for (; first != last && chars::is_word(*first); ++first) out += chars::to_lower(*first);
-    return first;
+    Iterator end = first;
+    while (end != last && chars::is_word(*end)) ++end;
+    out.assign(first, end);
+    for (char& c : out) c = chars::to_lower(c);
+    return end;
 }
 
 struct identifier_parser : token_parser<identifier_parser, std::string> {
@@ -59,9 +61,9 @@ struct identifier_parser : token_parser<identifier_parser, std::string> {
 };
 
 // tag = ":" identifier
-struct tag_parser : token_parser<tag_parser, x3_ast::tag> {
+struct tag_parser : token_parser<tag_parser, ast::tag> {
     template <typename Iterator>
-    bool scan(Iterator& first, Iterator const& last, x3_ast::tag& tag) const {
+    bool scan(Iterator& first, Iterator const& last, ast::tag& tag) const {
         if (first == last || *first != ':') return false;
         Iterator name = std::next(first);
         if (name == last || !chars::is_word_start(*name))
@@ -73,9 +75,9 @@ struct tag_parser : token_parser<tag_parser, x3_ast::tag> {
 
 // number = 1*DIGIT [ QUANTIFIER ], QUANTIFIER = "K" / "M" / "G". The value
 // is a uint64; anything beyond it is an error rather than a silent wrap.
-struct number_parser : token_parser<number_parser, x3_ast::number> {
+struct number_parser : token_parser<number_parser, ast::number> {
     template <typename Iterator>
-    bool scan(Iterator& first, Iterator const& last, x3_ast::number& number) const {
+    bool scan(Iterator& first, Iterator const& last, ast::number& number) const {
         if (first == last || !chars::is_digit(*first)) return false;
         constexpr std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
         Iterator at = first;
@@ -115,9 +117,9 @@ struct number_parser : token_parser<number_parser, x3_ast::number> {
 };
 
 // string = quoted-string / multi-line
-struct string_parser : token_parser<string_parser, x3_ast::string_lit> {
+struct string_parser : token_parser<string_parser, ast::string_lit> {
     template <typename Iterator>
-    bool scan(Iterator& first, Iterator const& last, x3_ast::string_lit& string) const {
+    bool scan(Iterator& first, Iterator const& last, ast::string_lit& string) const {
         if (first == last) return false;
         if (*first == '"') {
             first = scan_quoted(first, last, string.value);
@@ -136,13 +138,22 @@ private:
     // quoted-string = DQUOTE *(quoted-safe / "\" octet) DQUOTE. RFC 5228
     // §2.4.2: only \" and \\ are defined; any other backslash is dropped
     // and the character after it kept.
+    // The value is copied a run at a time: a whole string without
+    // backslashes is a single copy.
     template <typename Iterator>
     static Iterator scan_quoted(Iterator const open, Iterator const& last, std::string& value) {
         value.clear();
-        for (Iterator at = std::next(open); at != last; ++at) {
-            if (*at == '"') return std::next(at);
-            if (*at == '\\' && ++at == last) break;
-            value += *at;
+        Iterator run = std::next(open);
+        for (Iterator at = run; at != last; ++at) {
+            if (*at == '"') {
+                value.append(run, at);
+                return std::next(at);
+            }
+            if (*at == '\\') {
+                value.append(run, at);
+                if (++at == last) break;
+                run = at;  // the escaped character starts the next run
+            }
         }
         fail(open, "unterminated string (missing closing '\"')");
     }

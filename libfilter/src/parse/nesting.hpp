@@ -3,10 +3,11 @@
 // so without this a script of 100k '{' or "not not not ..." would overflow
 // the stack long before any other limit applies.
 //
-// `opens` says whether p could start at the next character. Past the limit
-// the directive fails quietly when p could not start anyway (so a command at
-// the deepest level still parses), and reports "nesting too deep" at the
-// token that would have opened the level otherwise.
+// `opens` says whether p could start at the next character. When it could
+// not, the directive fails quietly without trying p (p would fail on that
+// character anyway; most commands have no test and no block). Past the
+// limit it reports "nesting too deep" at the token that would have opened
+// the level, so a command at the deepest level still parses.
 #pragma once
 
 #include "parse/config.hpp"
@@ -29,13 +30,12 @@ struct nest_directive : x3::unary_parser<Subject, nest_directive<Subject>> {
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
     bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext,
                Attribute& attr) const {
+        x3::skip_over(first, last, context);
+        if (first == last || !opens(*first)) return false;
         auto& state = x3::get<parse_state_tag>(context);
-        if (state.depth >= state.max_depth) {
-            x3::skip_over(first, last, context);
-            if (first == last || !opens(*first)) return false;
+        if (state.depth >= state.max_depth)
             throw lexical_error<Iterator>(first,
                                           "nesting too deep (limit " + std::to_string(state.max_depth) + ")");
-        }
         ++state.depth;
         struct leave {
             unsigned& depth;

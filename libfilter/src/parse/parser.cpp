@@ -1,119 +1,78 @@
 // sift::parse::parse(): runs the X3 grammar (commands.hpp) over the script,
-// turns any failure into one diagnostic, and converts the X3-shaped tree to
-// the contract tree of ast.hpp with line/column positions.
+// which builds the tree of ast.hpp directly, turns any failure into one
+// diagnostic, and fills in line/column positions.
 #include "parse/parser.hpp"
 
 #include "parse/commands.hpp"
 #include "parse/config.hpp"
 #include "parse/error_handler.hpp"
-#include "parse/x3_ast.hpp"
 
 #include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <optional>
 #include <utility>
+#include <variant>
+#include <vector>
 
 namespace sift::parse {
 namespace {
 
-// Offsets to line/column. Lines start after each LF, as in sift::locate();
-// a table and a binary search keep a large script linear to convert.
-class position_map {
+// Fills in line and column from the offsets the grammar recorded. The walk
+// follows the source order, so one pass over the text serves the whole tree
+// (lines start after each LF, as in sift::locate()). Recursion is bounded
+// by the nesting limit the grammar already enforced.
+class position_filler {
 public:
-    explicit position_map(std::string_view source) {
-        line_starts_.push_back(0);
-        for (std::size_t i = 0; i < source.size(); ++i)
-            if (source[i] == '\n') line_starts_.push_back(static_cast<std::uint32_t>(i + 1));
-    }
+    explicit position_filler(std::string_view source) : source_(source) {}
 
-    ast::position at(std::uint32_t offset) const {
-        auto next = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
-        auto line = static_cast<unsigned>(next - line_starts_.begin());
-        return {line, offset - *std::prev(next) + 1, offset};
+    void block(ast::block& commands) {
+        for (auto& c : commands) command(c);
     }
 
 private:
-    std::vector<std::uint32_t> line_starts_;
-};
-
-// Moves the X3 tree into the contract tree. Recursion is bounded by the
-// nesting limit the grammar already enforced.
-class converter {
-public:
-    explicit converter(position_map const& positions) : positions_(positions) {}
-
-    ast::block block(std::vector<x3_ast::command>& commands) const {
-        ast::block out;
-        out.reserve(commands.size());
-        for (auto& c : commands) out.push_back(command(c));
-        return out;
+    void command(ast::command& c) {
+        fill(c.pos);
+        arguments(c.args, c.tests);
+        block(c.body);
+        fill(c.end);
     }
 
-private:
-    ast::command command(x3_ast::command& in) const {
-        ast::command out;
-        out.pos = positions_.at(in.offset);
-        out.name = std::move(in.name);
-        arguments(in.args, out.args, out.tests, out.test_list);
-        if (auto* body = boost::get<x3_ast::block>(&in.end.get())) {
-            out.has_block = true;
-            out.body = block(body->commands);
-            out.end = positions_.at(body->close.offset);
-        } else {
-            out.end = positions_.at(boost::get<x3_ast::mark>(in.end.get()).offset);
-        }
-        return out;
-    }
-
-    ast::test test(x3_ast::test& in) const {
-        ast::test out;
-        out.pos = positions_.at(in.offset);
-        out.name = std::move(in.name);
-        arguments(in.args, out.args, out.tests, out.test_list);
-        return out;
-    }
-
-    void arguments(x3_ast::arguments& in, std::vector<ast::argument>& args, std::vector<ast::test>& tests,
-                   bool& test_list) const {
-        args.reserve(in.args.size());
-        for (auto& a : in.args) args.push_back(boost::apply_visitor(argument_visitor{*this}, a.get()));
-        if (!in.tests) return;
-        if (auto* list = boost::get<x3_ast::test_list>(&in.tests->get())) {
-            test_list = true;
-            for (auto& t : list->items) tests.push_back(test(t));
-        } else {
-            tests.push_back(test(boost::get<x3::forward_ast<x3_ast::test>>(in.tests->get()).get()));
+    void arguments(std::vector<ast::argument>& args, std::vector<ast::test>& tests) {
+        for (auto& a : args) std::visit([this](auto& node) { argument(node); }, a);
+        for (auto& t : tests) {
+            fill(t.pos);
+            arguments(t.args, t.tests);
         }
     }
 
-    ast::string_lit string(x3_ast::string_lit& in) const {
-        return {positions_.at(in.offset), std::move(in.value), in.multiline};
+    void argument(ast::string_list& list) {
+        fill(list.pos);
+        for (auto& item : list.items) fill(item.pos);
+    }
+    void argument(ast::number& number) { fill(number.pos); }
+    void argument(ast::tag& tag) { fill(tag.pos); }
+
+    void fill(ast::position& pos) {
+        if (pos.offset < scanned_) {  // not expected: the walk is in source order
+            scanned_ = 0;
+            line_ = 1;
+            line_start_ = 0;
+        }
+        for (; scanned_ < pos.offset; ++scanned_) {
+            if (source_[scanned_] == '\n') {
+                ++line_;
+                line_start_ = scanned_ + 1;
+            }
+        }
+        pos.line = line_;
+        pos.column = pos.offset - line_start_ + 1;
     }
 
-    struct argument_visitor {
-        using result_type = ast::argument;
-        converter const& self;
-
-        ast::argument operator()(x3_ast::string_array& in) const {
-            ast::string_list out{self.positions_.at(in.open.offset), {}, true};
-            for (auto& s : in.items) out.items.push_back(self.string(s));
-            return out;
-        }
-        ast::argument operator()(x3_ast::string_lit& in) const {
-            auto item = self.string(in);
-            ast::position pos = item.pos;
-            return ast::string_list{pos, {std::move(item)}, false};
-        }
-        ast::argument operator()(x3_ast::number& in) const {
-            return ast::number{self.positions_.at(in.offset), in.value};
-        }
-        ast::argument operator()(x3_ast::tag& in) const {
-            return ast::tag{self.positions_.at(in.offset), std::move(in.name)};
-        }
-    };
-
-    position_map const& positions_;
+    std::string_view source_;
+    std::uint32_t scanned_ = 0;  // source_[0, scanned_) is counted
+    unsigned line_ = 1;
+    std::uint32_t line_start_ = 0;
 };
 
 diagnostic whole_script_error(std::string const& file, std::string message) {
@@ -122,7 +81,7 @@ diagnostic whole_script_error(std::string const& file, std::string message) {
 
 // Runs the grammar; returns the first error, if any.
 std::optional<diagnostic> run_grammar(std::string_view source, std::string const& file,
-                                      compile_limits const& limits, std::vector<x3_ast::command>& commands) {
+                                      compile_limits const& limits, ast::block& commands) {
     error_handler<iterator_type> errors(source, file);
     parse_state state{source.begin(), 0, limits.max_nesting};
     iterator_type first = source.begin();
@@ -156,13 +115,13 @@ parse_result parse(std::string_view source, const std::string& file, const compi
         return result;
     }
     try {
-        std::vector<x3_ast::command> commands;
+        ast::block commands;
         if (auto error = run_grammar(source, file, limits, commands)) {
             result.errors.push_back(std::move(*error));
             return result;
         }
-        position_map const positions(source);
-        result.script.commands = converter(positions).block(commands);
+        position_filler(source).block(commands);
+        result.script.commands = std::move(commands);
     } catch (std::exception const& e) {
         // Only resource exhaustion (bad_alloc) is expected here; the caller
         // was promised diagnostics, never exceptions.

@@ -12,6 +12,8 @@
 // pool (typically closed by the server while idle), where the first attempt
 // is unlikely to have reached the server at all.
 #include <hiredis.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include <cerrno>
 #include <memory>
@@ -48,6 +50,39 @@ bool timed_out(const redisContext& c, int saved_errno) {
 bool connection_lost(const redisContext& c, int saved_errno) {
     return c.err == REDIS_ERR_EOF || (c.err == REDIS_ERR_IO && !timed_out(c, saved_errno));
 }
+
+// hiredis writes with write(): on a connection the server has reset, that
+// raises SIGPIPE, which would kill the mail server. For the duration of a
+// command the signal is blocked in this thread, and one it caused is taken
+// off the pending set before the mask is restored; the write itself fails
+// with EPIPE, which is handled like any lost connection.
+class sigpipe_guard {
+public:
+    sigpipe_guard() {
+        sigemptyset(&pipe_);
+        sigaddset(&pipe_, SIGPIPE);
+        sigset_t pending;
+        sigpending(&pending);
+        was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+        pthread_sigmask(SIG_BLOCK, &pipe_, &old_);
+    }
+    ~sigpipe_guard() {
+        sigset_t pending;
+        sigpending(&pending);
+        if (!was_pending_ && sigismember(&pending, SIGPIPE) == 1) {
+            timespec zero{0, 0};
+            sigtimedwait(&pipe_, nullptr, &zero);
+        }
+        pthread_sigmask(SIG_SETMASK, &old_, nullptr);
+    }
+    sigpipe_guard(const sigpipe_guard&) = delete;
+    sigpipe_guard& operator=(const sigpipe_guard&) = delete;
+
+private:
+    sigset_t pipe_;
+    sigset_t old_;
+    bool was_pending_ = false;
+};
 
 class redis_store final : public store {
 public:
@@ -107,6 +142,7 @@ private:
 
     // Sends one command; its reply, or store_error (an error reply included).
     reply_ptr command(const std::vector<std::string_view>& args) {
+        sigpipe_guard guard;
         for (int attempt = 0;; ++attempt) {
             bool reused = false;
             context_ptr c = acquire(reused);

@@ -50,7 +50,7 @@ using check_fn = void (*)(checker&, const binding&);
 // Emits the instruction(s) of a command, or of a test setting the flag.
 using emit_fn = void (*)(compile::emitter&, const binding&);
 
-enum class control : std::uint8_t { none, require, if_, elsif, else_, allof, anyof, not_ };
+enum class control : std::uint8_t { none, require, if_, elsif, else_, allof, anyof, not_, ihave };
 enum class tests_arity : std::uint8_t { none, one, list };
 
 struct command_def {
@@ -90,6 +90,9 @@ struct capability_def {
     std::string_view name{};
     literal_fn literal = nullptr;
     std::string_view variable_namespace{};  // "${NS.name}" namespace it provides, if any
+    // RFC 5463 §4: capabilities that change how a script is read cannot be
+    // discovered with ihave (encoded-character, variables).
+    bool ihave_allowed = true;
 };
 
 class registry {
@@ -133,6 +136,7 @@ struct binding {
     vm::match_spec match;
     vm::address_part part = vm::address_part::all;
     bool well_formed = false;  // positional arguments match the signature
+    std::optional<bool> constant;  // a test whose value is known when compiling (ihave)
 
     bool has_tag(std::string_view name) const;
     const parse::ast::argument* tag_value(std::string_view name) const;

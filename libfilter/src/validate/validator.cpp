@@ -57,7 +57,7 @@ private:
             const auto& cmd = commands[i];
             const command_def* def = reg_.command("require", false);
             binding b = bind(cmd.pos, def, cmd.args, cmd.tests, cmd.test_list, cmd.has_block);
-            if (b.positional.size() != 1) continue;
+            if (!b.well_formed) continue;  // e.g. "require 45;": reported by bind()
             for (const auto& cap : b.list_arg(0).items) {
                 if (!reg_.capability(cap.value))
                     error(cap.pos, "unknown Sieve capability " + quote(cap.value));
@@ -138,13 +138,47 @@ private:
         check_tags(b);
         out_.add(&cmd, std::move(b));
         for (const auto& t : cmd.tests) test(t);
+        guarded_block(cmd);
+    }
+
+    // RFC 5463 §4: after `if ihave [...]` the capabilities count as
+    // required, from the block on (as Pigeonhole has it: also after the
+    // block); when one is missing the block is never run, so it is not
+    // validated (it may use commands this implementation lacks) and the
+    // compiler leaves it out.
+    void guarded_block(const ast::command& cmd) {
+        const ast::test* t = cmd.tests.size() == 1 ? &cmd.tests.front() : nullptr;
+        const command_def* def = t ? reg_.command(t->name, true) : nullptr;
+        if (!def || def->kind != control::ihave || !required("ihave")) {
+            block(cmd.body, 0, false);
+            return;
+        }
+        auto caps = ihave_capabilities(*t);
+        if (!caps) return;  // a capability is missing: the block never runs
+        for (const auto& c : *caps)
+            if (!required(c)) out_.capabilities.push_back(c);
         block(cmd.body, 0, false);
+    }
+
+    // The capabilities an ihave test names when all are supported, else
+    // nullopt. Its binding carries the value as a constant.
+    std::optional<std::vector<std::string>> ihave_capabilities(const ast::test& t) {
+        std::vector<std::string> caps;
+        const auto* list = t.args.size() == 1 ? std::get_if<ast::string_list>(&t.args.front()) : nullptr;
+        if (!list) return std::nullopt;
+        for (const auto& item : list->items) {
+            const auto* cap = reg_.capability(item.value);
+            if (!cap || !cap->ihave_allowed) return std::nullopt;
+            caps.push_back(item.value);
+        }
+        return caps;
     }
 
     void test(const ast::test& t) {
         const command_def* def = lookup(t.pos, t.name, true);
         if (def) {
             binding b = bind(t.pos, def, t.args, t.tests, t.test_list, false);
+            if (def->kind == control::ihave && b.well_formed) b.constant = ihave_capabilities(t).has_value();
             if (def->check && b.well_formed) def->check(*this, b);
             check_tags(b);
             out_.add(&t, std::move(b));

@@ -54,6 +54,7 @@ public:
     const eval_limits& limits;
 
     vm::host* host = nullptr;  // runs call_host; none in a plain run
+    const connection* conn = nullptr;  // what the frontend knows (environment, RFC 5183)
     std::size_t pc = 0;        // next instruction
     bool flag = false;
     bool stopped = false;

@@ -35,9 +35,11 @@ void exec_call_host(run_state& s, const instruction& ins) {
     s.host->call(s, ins);
 }
 
-result run(const program& p, const mail::message& msg, const envelope& env, const eval_limits& limits, host* h) {
+result run(const program& p, const mail::message& msg, const envelope& env, const eval_limits& limits, host* h,
+           const connection* conn) {
     run_state s(p, msg, env, limits);
     s.host = h;
+    s.conn = conn;
     std::uint64_t executed = 0;
     try {
         const auto n = p.code.size();

@@ -1,8 +1,8 @@
-// RFC 5051 §2: i;unicode-casemap. "(1) ... each character ... is
-// converted to titlecase using the simple titlecase mapping ... (2) ... each
-// character is replaced by its full (compatibility) decomposition ... (3)
-// the result is compared as i;octet." Decomposition is per character, not
-// NFKD of the whole string: RFC 5051 does not reorder combining marks.
+// RFC 5051 §2: i;unicode-casemap. Each character is converted to titlecase
+// (the simple titlecase mapping), then replaced by its full compatibility
+// decomposition (whose characters are titlecased as well, see fold_char);
+// the results are compared as i;octet. Decomposition is per character, as
+// in Dovecot: combining marks are not reordered.
 //
 // Why ICU (Debian libicu-dev): RFC 5051 needs the Unicode titlecase
 // property and the full compatibility decompositions of UnicodeData.txt.
@@ -59,10 +59,15 @@ void fold_char(std::string& out, UChar32 c) {
         append_code_point(out, c);
         return;
     }
-    // getDecomposition gives the full (recursive) NFKD mapping of c.
-    std::string utf8;
-    decomposed.toUTF8String(utf8);
-    out += utf8;
+    // getDecomposition gives the full (recursive) NFKD mapping of c. Its
+    // characters are titlecased too, so that a compatibility character
+    // decomposing to lower-case letters (U+FB01 "ﬁ" -> "fi") folds like
+    // those letters written out, as Dovecot's implementation does.
+    for (std::int32_t i = 0; i < decomposed.length();) {
+        UChar32 d = decomposed.char32At(i);
+        append_code_point(out, u_totitle(d));
+        i += U16_LENGTH(d);
+    }
 }
 
 }  // namespace

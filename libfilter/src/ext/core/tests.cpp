@@ -168,7 +168,14 @@ void exec_test_address(run_state& s, const instruction& ins) {
         auto addresses = mail::parse_address_list(text);
         // An empty header holds the empty address: :all compares "" (as
         // Pigeonhole does), :localpart and :domain find nothing.
-        if (addresses.empty() && text.empty()) return part == address_part::all && s.any_key("", ins.arg[4], spec);
+        bool empty = addresses.empty() && text.empty();
+        // RFC 5231 §4.2: :count counts addresses (the empty one too),
+        // whatever the address part.
+        if (spec.type == match_type::count) {
+            s.counted += empty ? 1 : addresses.size();
+            return false;
+        }
+        if (empty) return part == address_part::all && s.any_key("", ins.arg[4], spec);
         for (const auto& a : addresses)
             if (ext::core::address_part_of(a, part, value, s.limits.recipient_delimiters) &&
                 s.any_key(value, ins.arg[4], spec))

@@ -82,9 +82,11 @@ std::string decode(std::string& value) {
 }  // namespace
 
 void register_encoded_character(validate::registry& r) {
-    r.add(validate::capability_def{"encoded-character", [](validate::checker& c, parse::ast::string_lit& lit) {
-        if (auto error = decode(lit.value); !error.empty()) c.error(lit.pos, error);
-    }});
+    r.add(validate::capability_def{.name = "encoded-character",
+                                   .literal = [](validate::checker& c, parse::ast::string_lit& lit) {
+                                       if (auto error = decode(lit.value); !error.empty()) c.error(lit.pos, error);
+                                   },
+                                   .ihave_allowed = false});
 }
 
 }  // namespace sift::ext

@@ -72,7 +72,9 @@ void exec_test_envelope(run_state& s, const instruction& ins) {
         const std::string* raw = envelope_value(s.env, s.text(name, buffer));
         if (!raw) continue;
         auto a = mail::parse_path(*raw);
-        if (!a)
+        if (spec.type == match_type::count)
+            ++s.counted;  // RFC 5231 §4.2: addresses, whatever the address part
+        else if (!a)
             s.flag = s.any_key("", ins.arg[4], spec);  // the null path
         else
             s.flag = ext::core::address_part_of(*a, part, value, s.limits.recipient_delimiters) &&

@@ -71,7 +71,7 @@ void emit_set(compile::emitter& e, const binding& b) {
 }  // namespace
 
 void register_variables(registry& r) {
-    r.add(capability_def{"variables", check_literal});
+    r.add(capability_def{.name = "variables", .literal = check_literal, .ihave_allowed = false});
     std::vector<std::string_view> set_tags;
     for (const auto& m : modifiers) {
         r.add(tag_def{m.tag, m.group, std::nullopt, m.capability, 0});

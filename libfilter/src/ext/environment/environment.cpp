@@ -1,0 +1,69 @@
+// RFC 5183: environment [COMPARATOR] [MATCH-TYPE] <name: string> <key-list>.
+// The items are what the frontend put in sift::connection (domain, host,
+// location, phase, remote-host, remote-ip) and Sift's own name and
+// version. An item the frontend did not fill, or one Sift does not know,
+// has no value: the test is false for it (RFC 5183 §4.2).
+#include "compile/emitter.hpp"
+#include "ext/register.hpp"
+#include "validate/registry.hpp"
+#include "vm/exec.hpp"
+
+#include <sift/message.hpp>
+
+#include <optional>
+
+#ifndef SIFT_VERSION
+#error "SIFT_VERSION comes from CMake's project() version"
+#endif
+
+namespace sift::ext {
+using namespace validate;
+
+void register_environment(registry& r) {
+    r.add(capability_def{"environment"});
+    r.add(command_def{.name = "environment",
+                      .is_test = true,
+                      .capability = "environment",
+                      .positional = {arg_kind::string, arg_kind::string_list},
+                      .tags = {"comparator", "match-type"},
+                      .emit = [](compile::emitter& e, const binding& b) {
+                          e.emit(vm::opcode::test_environment, {std::uint64_t(b.match.cmp), vm::pack(b.match),
+                                                                e.string(b.string_arg(0)), e.list(b.list_arg(1))});
+                      }});
+}
+
+}  // namespace sift::ext
+
+namespace sift::vm {
+namespace {
+
+std::optional<std::string_view> filled(const std::string& s) {
+    return s.empty() ? std::nullopt : std::optional<std::string_view>(s);
+}
+
+// RFC 5183 §4.1 items; names compare case-insensitively.
+std::optional<std::string_view> item(const connection* c, std::string_view name) {
+    auto is = [&](std::string_view n) { return equal(name, n, comparator::ascii_casemap); };
+    if (is("name")) return "Sift";
+    if (is("version")) return SIFT_VERSION;
+    if (!c) return std::nullopt;
+    if (is("domain")) return filled(c->local_domain);
+    if (is("host")) return filled(c->local_host);
+    if (is("location")) return filled(c->location);
+    if (is("phase")) return filled(c->phase);
+    if (is("remote-host")) return filled(c->remote_host);
+    if (is("remote-ip")) return filled(c->remote_ip);
+    return std::nullopt;
+}
+
+}  // namespace
+
+void exec_test_environment(run_state& s, const instruction& ins) {
+    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    std::string buffer;
+    auto value = item(s.conn, s.text(ins.arg[2], buffer));
+    s.flag = value && s.any_key(*value, ins.arg[3], spec);
+    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[3], spec);
+}
+
+}  // namespace sift::vm

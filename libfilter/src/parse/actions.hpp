@@ -1,0 +1,28 @@
+// Semantic actions that build the tree in place: each moves what its rule
+// parsed (_attr) into the node the enclosing rule is building (_val).
+// Commands and tests share them: both have a name, args, tests, test_list.
+#pragma once
+
+#include <boost/spirit/home/x3.hpp>
+
+#include <utility>
+
+namespace sift::parse::actions {
+
+namespace x3 = boost::spirit::x3;
+
+inline constexpr auto set_name = [](auto& ctx) { x3::_val(ctx).name = std::move(x3::_attr(ctx)); };
+
+inline constexpr auto add_argument = [](auto& ctx) { x3::_val(ctx).args.push_back(std::move(x3::_attr(ctx))); };
+
+inline constexpr auto add_test = [](auto& ctx) { x3::_val(ctx).tests.push_back(std::move(x3::_attr(ctx))); };
+
+inline constexpr auto set_test_list = [](auto& ctx) {
+    auto& node = x3::_val(ctx);
+    node.tests = std::move(x3::_attr(ctx));
+    node.test_list = true;
+};
+
+inline constexpr auto set_body = [](auto& ctx) { x3::_val(ctx).body = std::move(x3::_attr(ctx)); };
+
+}  // namespace sift::parse::actions

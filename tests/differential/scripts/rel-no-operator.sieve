@@ -1,0 +1,2 @@
+require "relational";
+if header :count "received" { discard; }

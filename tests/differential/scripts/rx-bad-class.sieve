@@ -1,0 +1,2 @@
+require "regex";
+if header :regex "from" "sirius(\\+.*)?@friep\\.ex[]ample.com" { discard; }

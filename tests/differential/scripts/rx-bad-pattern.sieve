@@ -1,0 +1,2 @@
+require "regex";
+if address :regex "from" "sirius(+\\+.*)?@friep\\.example\\.com" { discard; }

@@ -1,0 +1,1 @@
+if header :regex "from" "stephan" { discard; }

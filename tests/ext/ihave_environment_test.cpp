@@ -1,0 +1,73 @@
+// ihave (RFC 5463) and environment (RFC 5183).
+#include "test_support.hpp"
+
+namespace sift::testing {
+namespace {
+
+TEST(ihave, supported_capabilities_unlock_their_commands) {
+    EXPECT_EQ(run("require \"ihave\"; if ihave \"fileinto\" { fileinto \"A\"; }", sample_message), "fileinto:A");
+    EXPECT_EQ(run("require \"ihave\"; if ihave [\"fileinto\", \"copy\"] { fileinto :copy \"A\"; }", sample_message),
+              "fileinto:A; keep*");
+    // After the test the capability stays available (as in Pigeonhole);
+    // before it, it is not.
+    EXPECT_EQ(run("require \"ihave\"; if ihave \"fileinto\" { } fileinto \"A\";", sample_message), "fileinto:A");
+    EXPECT_NE(compile_errors("require \"ihave\"; fileinto \"A\"; if ihave \"fileinto\" { }")
+                  .find("requires the \"fileinto\" capability"),
+              std::string::npos);
+}
+
+TEST(ihave, unsupported_block_is_neither_validated_nor_run) {
+    EXPECT_EQ(run("require \"ihave\"; if ihave \"x-nonsense\" { nonsense_command \"Frop!\"; } "
+                  "redirect \"frop@example.com\";",
+                  sample_message),
+              "redirect:frop@example.com");
+    EXPECT_EQ(run("require \"ihave\"; if ihave \"x-nonsense\" { discard; } else { redirect \"a@example.com\"; }",
+                  sample_message),
+              "redirect:a@example.com");
+    EXPECT_EQ(run("require \"ihave\"; if not ihave \"x-nonsense\" { discard; }", sample_message), "discard");
+}
+
+TEST(ihave, lexical_capabilities_are_never_available) {
+    EXPECT_EQ(run("require \"ihave\"; if anyof(ihave \"variables\", ihave \"encoded-character\") { discard; }",
+                  sample_message),
+              "keep*");
+}
+
+TEST(ihave, guarded_capabilities_survive_bytecode) {
+    auto s = compiled("require \"ihave\"; if ihave \"fileinto\" { fileinto \"A\"; }");
+    EXPECT_EQ(s.capabilities(), (std::vector<std::string>{"ihave", "fileinto"}));
+    auto loaded = script::load(s.save());
+    ASSERT_TRUE(loaded.ok());
+    auto m = message::from_raw(sample_message);
+    EXPECT_EQ(summary(loaded.run(m, default_envelope())), "fileinto:A");
+}
+
+TEST(ihave, error_command_is_a_runtime_error) {
+    auto s = compiled("require \"ihave\";\nerror \"Something failed.\";");
+    auto m = message::from_raw(sample_message);
+    auto r = s.run(m, default_envelope());
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(summary(r), "keep*");
+    EXPECT_EQ(r.errors.at(0), "line 2: Something failed.");
+}
+
+TEST(environment, items_come_from_the_frontend) {
+    auto s = compiled("require [\"environment\", \"fileinto\", \"variables\"];\n"
+                      "if environment :matches \"remote-ip\" \"*\" { fileinto \"ip-${1}\"; }\n"
+                      "if environment :is \"location\" \"MDA\" { fileinto \"mda\"; }\n"
+                      "if environment :is \"name\" \"Sift\" { fileinto \"named\"; }\n"
+                      "if environment :matches \"domain\" \"*\" { fileinto \"never\"; }\n");
+    auto m = message::from_raw(sample_message);
+    m.connection.remote_ip = "192.0.2.7";
+    m.connection.location = "MDA";
+    auto r = s.run(m, default_envelope());
+    EXPECT_EQ(summary(r), "fileinto:ip-192.0.2.7; fileinto:mda; fileinto:named");
+}
+
+TEST(environment, unknown_items_have_no_value) {
+    EXPECT_EQ(run("require \"environment\"; if environment :contains \"x-unknown\" \"\" { discard; }", sample_message),
+              "keep*");
+}
+
+}  // namespace
+}  // namespace sift::testing

@@ -1,0 +1,183 @@
+// draft-ietf-sieve-regex-01: the :regex match type and set :quoteregex.
+#include "test_support.hpp"
+
+#include <chrono>
+#include <thread>
+
+namespace sift::testing {
+namespace {
+
+constexpr const char* prelude = "require [\"regex\", \"variables\", \"fileinto\", \"envelope\"];\n";
+
+const char* draft_message =
+    "From: stephan+sieve@friep.example.com\r\n"
+    "To: tss@example.net, nico@nl.example.com, sirius@fi.example.com\r\n"
+    "Subject: Test\r\n"
+    "\r\n"
+    "Test message.\r\n";
+
+result evaluate(const std::string& body, std::string msg = draft_message, const eval_limits& limits = {}) {
+    auto s = compiled(std::string(prelude) + body);
+    auto m = message::from_raw(std::move(msg));
+    return s.run(m, default_envelope(), limits);
+}
+
+std::string filed(const std::string& body, std::string msg = draft_message) {
+    auto r = evaluate(body, std::move(msg));
+    EXPECT_TRUE(r.ok()) << (r.errors.empty() ? "" : r.errors[0]);
+    return r.actions.empty() ? "" : r.actions[0].mailbox;
+}
+
+bool holds(const std::string& test, std::string msg = draft_message) {
+    return filed("if " + test + " { fileinto \"yes\"; }", std::move(msg)) == "yes";
+}
+
+TEST(regex, draft_example) {
+    EXPECT_TRUE(holds("address :regex :comparator \"i;ascii-casemap\" \"from\" ["
+                      "\"stephan(\\\\+.*)?@it\\\\.example\\\\.com\", "
+                      "\"stephan(\\\\+.*)?@friep\\\\.example\\\\.com\"]"));
+}
+
+TEST(regex, no_values_and_more_values) {
+    EXPECT_FALSE(holds("header :regex \"cc\" [\".*\\\\.com\", \".*\\\\.nl\"]"));
+    EXPECT_FALSE(holds("address :regex \"to\" [\".*\\\\.uk\", \".*\\\\.nl\", \".*\\\\.tk\"]"));
+    EXPECT_TRUE(holds("address :regex \"to\" [\".*\\\\.uk\", \".*\\\\.nl\", \".*\\\\.tk\", \".*fi\\\\..*\"]"));
+}
+
+TEST(regex, searches_anywhere_in_the_value) {
+    EXPECT_TRUE(holds("header :regex \"subject\" \"es\""));
+    EXPECT_FALSE(holds("header :regex \"subject\" \"^es\""));
+}
+
+TEST(regex, comparator_selects_case_sensitivity) {
+    EXPECT_TRUE(holds("header :regex \"subject\" \"^TEST$\""));  // i;ascii-casemap by default
+    EXPECT_FALSE(holds("header :regex :comparator \"i;octet\" \"subject\" \"^TEST$\""));
+    EXPECT_TRUE(holds("header :regex :comparator \"i;octet\" \"subject\" \"^Test$\""));
+    // i;ascii-casemap folds ASCII only; i;unicode-casemap folds Unicode.
+    std::string msg = "Subject: \xc3\x84rger\r\n\r\n";
+    EXPECT_FALSE(holds("header :regex \"subject\" \"^\xc3\xa4rger$\"", msg));
+    auto s = compiled("require [\"regex\", \"comparator-i;unicode-casemap\", \"fileinto\"];\n"
+                      "if header :regex :comparator \"i;unicode-casemap\" \"subject\" \"^\xc3\xa4.ger$\" "
+                      "{ fileinto \"yes\"; }");
+    auto m = message::from_raw(msg);
+    EXPECT_EQ(summary(s.run(m, default_envelope())), "fileinto:yes");  // '.' is one character there
+}
+
+TEST(regex, match_variables_from_groups) {
+    EXPECT_EQ(filed("if header :regex \"from\" \"^([a-z]+)\\\\+([a-z]+)@(.*)$\" "
+                    "{ fileinto \"${1}|${2}|${3}\"; }"),
+              "stephan|sieve|friep.example.com");
+    // ${0} is what the expression matched, not the whole value.
+    EXPECT_EQ(filed("if header :regex \"subject\" \"e(s)\" { fileinto \"${0}|${1}|${2}\"; }"), "es|s|");
+    // An unset group is empty; groups past ${9} are not kept.
+    EXPECT_EQ(filed("if header :regex \"subject\" \"(x)?(T)\" { fileinto \"[${1}][${2}]\"; }"), "[][T]");
+    EXPECT_EQ(filed("if string :regex \"abcdefghijkl\" \"(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)(k)\" "
+                    "{ fileinto \"${9}${10}\"; }"),
+              "i");
+}
+
+TEST(regex, variable_patterns_compile_at_run_time) {
+    EXPECT_EQ(filed("set \"regex\" \"stephan[+](sieve)@friep.example.com\";\n"
+                    "if header :regex \"from\" \"${regex}\" { fileinto \"${1}\"; }"),
+              "sieve");
+}
+
+TEST(regex, invalid_variable_pattern_is_a_runtime_error) {
+    auto r = evaluate("set \"regex\" \"[\";\nif header :regex \"to\" \"${regex}\" { fileinto \"frop\"; }");
+    EXPECT_FALSE(r.ok());
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_NE(r.errors[0].find("line 3: invalid regular expression '['"), std::string::npos) << r.errors[0];
+    EXPECT_EQ(summary(r), "keep*");
+}
+
+TEST(regex, invalid_constant_pattern_is_a_compile_error_with_its_offset) {
+    auto errors = compile_errors(std::string(prelude) +
+                                 "if address :regex \"from\" \"sirius(+\\\\+.*)?@friep\\\\.example\\\\.com\" { }\n"
+                                 "if header :regex \"from\" [\"ok\", \"sirius@ex[]ample.com\"] { }");
+    EXPECT_NE(errors.find("test.sieve:2:26: error: invalid regular expression 'sirius(+\\+.*)?@friep\\.example\\.com': "
+                          "quantifier does not follow a repeatable item at offset 7"),
+              std::string::npos)
+        << errors;
+    EXPECT_NE(errors.find("test.sieve:3:32: error: invalid regular expression 'sirius@ex[]ample.com': missing "
+                          "terminating ] for character class at offset 20"),
+              std::string::npos)
+        << errors;
+}
+
+TEST(regex, numeric_comparator_is_refused) {
+    auto errors = compile_errors("require [\"regex\", \"comparator-i;ascii-numeric\"];\n"
+                                 "if address :regex :comparator \"i;ascii-numeric\" \"from\" \"x\" { }");
+    EXPECT_NE(errors.find("2:4: error: comparator 'i;ascii-numeric' cannot be used with :regex"), std::string::npos)
+        << errors;
+}
+
+TEST(regex, requires_its_capability) {
+    auto errors = compile_errors("if header :regex \"from\" \"x\" { }");
+    EXPECT_NE(errors.find("1:11: error: tag :regex requires the \"regex\" capability"), std::string::npos) << errors;
+}
+
+TEST(regex, catastrophic_backtracking_stops_at_the_limit) {
+    std::string msg = "Subject: " + std::string(30, 'a') + "b\r\n\r\n";
+    auto start = std::chrono::steady_clock::now();
+    auto r = evaluate("if header :regex \"subject\" \"(a+)+$\" { fileinto \"yes\"; }", msg);
+    auto elapsed = std::chrono::steady_clock::now() - start;
+    EXPECT_LT(elapsed, std::chrono::seconds(2));
+    EXPECT_FALSE(r.ok());
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_NE(r.errors[0].find("line 2: regular expression '(a+)+$' stopped: match limit exceeded"),
+              std::string::npos)
+        << r.errors[0];
+    EXPECT_EQ(summary(r), "keep*");  // RFC 5228 §2.10.6: actions cancelled, message kept
+}
+
+TEST(regex, limits_are_configurable) {
+    std::string msg = "Subject: " + std::string(12, 'a') + "b\r\n\r\n";
+    auto body = std::string("if header :regex \"subject\" \"(a+)+$\" { fileinto \"yes\"; }");
+    EXPECT_TRUE(evaluate(body, msg).ok());  // 2^12 steps are within the default
+    eval_limits tight;
+    tight.regex_match_limit = 100;
+    EXPECT_FALSE(evaluate(body, msg, tight).ok());
+}
+
+TEST(regex, compiled_script_is_shared_between_threads) {
+    auto s = compiled(std::string(prelude) + "if header :regex \"from\" \"^([a-z]+)\\\\+\" { fileinto \"${1}\"; }");
+    auto m = message::from_raw(draft_message);
+    std::vector<std::thread> threads;
+    std::vector<std::string> out(4);
+    for (std::size_t t = 0; t < out.size(); ++t)
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < 200; ++i) out[t] = summary(s.run(m, default_envelope()));
+        });
+    for (auto& t : threads) t.join();
+    for (const auto& o : out) EXPECT_EQ(o, "fileinto:stephan");
+}
+
+TEST(regex, survives_bytecode_round_trip) {
+    auto s = compiled(std::string(prelude) + "if header :regex \"subject\" \"^t(es)t$\" { fileinto \"${1}\"; }");
+    auto loaded = script::load(s.save());
+    ASSERT_TRUE(loaded.ok());
+    auto m = message::from_raw(draft_message);
+    EXPECT_EQ(summary(loaded.run(m, default_envelope())), "fileinto:es");
+}
+
+TEST(regex, quoteregex_modifier) {
+    EXPECT_EQ(filed("set :quoteregex \"a\" \"a.b*c+(d)[e]{f}|^$?\\\\\"; fileinto \"${a}\";"),
+              "a\\.b\\*c\\+\\(d\\)\\[e\\]\\{f\\}\\|\\^\\$\\?\\\\");
+    // The quoted value matches itself literally.
+    EXPECT_TRUE(holds("string :regex \"1+1=2\" \"^1\\\\+1=2$\""));
+    EXPECT_EQ(filed("set :quoteregex \"q\" \"1+1\"; if string :regex \"1+1=2\" \"^${q}=\" { fileinto \"lit\"; }"),
+              "lit");
+    // Applied after the case modifiers (precedence 20 < 40).
+    EXPECT_EQ(filed("set :upper :quoteregex \"a\" \"a.b\"; fileinto \"${a}\";"), "A\\.B");
+}
+
+TEST(regex, quoteregex_needs_regex_and_shares_a_precedence_with_quotewildcard) {
+    auto errors = compile_errors("require [\"variables\"];\nset :quoteregex \"a\" \"b\";");
+    EXPECT_NE(errors.find("2:5: error: tag :quoteregex requires the \"regex\" capability"), std::string::npos)
+        << errors;
+    errors = compile_errors(std::string(prelude) + "set :quotewildcard :quoteregex \"a\" \"b\";");
+    EXPECT_NE(errors.find("only one quoting modifier (precedence 20) may be given"), std::string::npos) << errors;
+}
+
+}  // namespace
+}  // namespace sift::testing
