@@ -35,7 +35,8 @@ std::string trim(std::string s) {
 // An envelope address as the testsuite writes it: "a@b", "<a@b>" or "<>".
 std::string envelope_address(std::string value) {
     value = trim(std::move(value));
-    if (value.size() >= 2 && value.front() == '<' && value.back() == '>') value = value.substr(1, value.size() - 2);
+    if (value.size() >= 2 && value.front() == '<' && value.back() == '>')
+        value = value.substr(1, value.size() - 2);
     return value;
 }
 
@@ -79,7 +80,18 @@ std::string crlf(std::string_view text) {
     return out;
 }
 
-std::string line_ending(std::string_view raw) { return raw.find("\r\n") != std::string_view::npos ? "\r\n" : "\n"; }
+std::string line_ending(std::string_view raw) {
+    return raw.find("\r\n") != std::string_view::npos ? "\r\n" : "\n";
+}
+
+// IMAP names INBOX case-insensitively, also as the root of a hierarchy
+// ("Inbox.Junk" is "INBOX.Junk" with the "." separator the suite uses).
+std::string canonical_mailbox(std::string name) {
+    if (vm::equal(std::string_view(name).substr(0, 5), "INBOX", vm::comparator::ascii_casemap) &&
+        (name.size() == 5 || name[5] == '.'))
+        name.replace(0, 5, "INBOX");
+    return name;
+}
 
 }  // namespace
 
@@ -153,7 +165,7 @@ bool testsuite_host::select_message(const std::vector<std::string>& args, std::u
     if (args.at(0) == "smtp") {
         if (index < smtp_.size()) item = &smtp_[index];
     } else {
-        auto box = mailboxes_.find(args.at(1));
+        auto box = mailboxes_.find(canonical_mailbox(args.at(1)));
         if (box != mailboxes_.end() && index < box->second.size()) {
             stored.raw = box->second[index];
             stored.env = env_;
@@ -202,7 +214,9 @@ bool testsuite_host::run_script(vm::run_state& s, bool append) {
     for (const auto& e : r.errors) log_.push_back(e);
     for (auto& a : r.actions)
         if (!a.implicit) sub_actions_.push_back(std::move(a));
-    if (r.ok()) sub_implicit_keep_ = sub_implicit_keep_ && std::any_of(r.actions.begin(), r.actions.end(), [](const action& a) { return a.implicit; });
+    if (r.ok())
+        sub_implicit_keep_ = sub_implicit_keep_ && std::any_of(r.actions.begin(), r.actions.end(),
+                                                               [](const action& a) { return a.implicit; });
     return r.ok();
 }
 
@@ -230,9 +244,7 @@ bool testsuite_host::multiscript(vm::run_state& s, const std::vector<std::string
 }
 
 bool testsuite_host::store(const std::string& mailbox, const std::string& raw) {
-    auto box = mailboxes_.find(mailbox);
-    if (box == mailboxes_.end() && vm::equal(mailbox, "INBOX", vm::comparator::ascii_casemap))
-        box = mailboxes_.find("INBOX");
+    auto box = mailboxes_.find(canonical_mailbox(mailbox));
     if (box == mailboxes_.end()) {
         log_.push_back("failed to store into mailbox '" + mailbox + "': Mailbox doesn't exist: " + mailbox);
         return false;
@@ -276,6 +288,12 @@ bool testsuite_host::redirect_loops() const {
     return loop;
 }
 
+std::string testsuite_host::reject_notice(const std::string& reason, const std::string& eol) const {
+    return "From: Postmaster <postmaster@example.com>" + eol + "To: <" + env_.from + ">" + eol +
+           "Subject: Automatically rejected mail" + eol + "Auto-Submitted: auto-replied (rejected)" + eol +
+           eol + "Your message to <" + env_.to + "> was automatically rejected:" + eol + reason + eol;
+}
+
 void testsuite_host::send(const std::string& to, const std::string& raw) {
     smtp_.push_back(mail_item{raw, envelope{redirect_sender(), to, {}, {}}});
 }
@@ -288,12 +306,25 @@ bool testsuite_host::execute(vm::run_state& s) {
     bool ok = true;
     for (const auto& a : actions(s)) {
         switch (a.kind) {
-            case action_kind::keep: ok = store("INBOX", raw) && ok; break;
-            case action_kind::fileinto: ok = store(a.mailbox, raw) && ok; break;
-            case action_kind::redirect:
-                if (!redirect_loops()) send(a.address, "X-Sieve-Redirected-From: " + user_email() + eol + raw);
+            case action_kind::keep:
+                ok = store("INBOX", raw) && ok;
                 break;
-            default: break;  // discard; actions of extensions the store does not model
+            case action_kind::fileinto:
+                ok = store(a.mailbox, raw) && ok;
+                break;
+            case action_kind::redirect:
+                if (!redirect_loops())
+                    send(a.address, "X-Sieve-Redirected-From: " + user_email() + eol + raw);
+                break;
+            case action_kind::reject:
+            case action_kind::ereject:
+                // RFC 5429 §2.1: a rejection goes to the envelope sender,
+                // from the null sender, never to the null sender.
+                if (!env_.from.empty())
+                    smtp_.push_back(mail_item{reject_notice(a.reason, eol), envelope{{}, env_.from, {}, {}}});
+                break;
+            default:
+                break;  // discard; actions of extensions the store does not model
         }
     }
     if (implicit_keep(s)) ok = store("INBOX", raw) && ok;
@@ -332,20 +363,31 @@ void testsuite_host::call(vm::run_state& s, const vm::instruction& ins) {
         return args[i];
     };
     switch (static_cast<op>(ins.arg[0])) {
-        case op::test_start: current_test_ = arg(0); break;
+        case op::test_start:
+            current_test_ = arg(0);
+            break;
         case op::test_finish:
             ++outcome_.tests_passed;
             current_test_.clear();
             break;
         case op::fail:
-            outcome_.failures.push_back((current_test_.empty() ? std::string("top level") : "test '" + current_test_ + "'") +
-                                        ": " + arg(0));
+            outcome_.failures.push_back(
+                (current_test_.empty() ? std::string("top level") : "test '" + current_test_ + "'") + ": " +
+                arg(0));
             current_test_.clear();
             break;
-        case op::set: set(arg(0), arg(1)); break;
-        case op::config_set: settings_[arg(0)] = arg(1); break;
-        case op::config_unset: settings_.erase(arg(0)); break;
-        case op::config_reload: reload_settings(); break;
+        case op::set:
+            set(arg(0), arg(1));
+            break;
+        case op::config_set:
+            settings_[arg(0)] = arg(1);
+            break;
+        case op::config_unset:
+            settings_.erase(arg(0));
+            break;
+        case op::config_reload:
+            reload_settings();
+            break;
         case op::message: {
             bool is_test = ins.arg[2] >> 32;
             s.flag = select_message(args, ins.arg[2] & 0xFFFFFFFF);
@@ -354,11 +396,21 @@ void testsuite_host::call(vm::run_state& s, const vm::instruction& ins) {
                                         std::to_string(ins.arg[2] & 0xFFFFFFFF)};
             break;
         }
-        case op::mailbox_create: mailboxes_[arg(0)]; break;
-        case op::mailbox_delete: mailboxes_.erase(arg(0)); break;
-        case op::script_compile: s.flag = compile_script(arg(0)); break;
-        case op::script_run: s.flag = run_script(s, ins.arg[2] != 0); break;
-        case op::multiscript: s.flag = multiscript(s, args); break;
+        case op::mailbox_create:
+            mailboxes_[canonical_mailbox(arg(0))];
+            break;
+        case op::mailbox_delete:
+            mailboxes_.erase(canonical_mailbox(arg(0)));
+            break;
+        case op::script_compile:
+            s.flag = compile_script(arg(0));
+            break;
+        case op::script_run:
+            s.flag = run_script(s, ins.arg[2] != 0);
+            break;
+        case op::multiscript:
+            s.flag = multiscript(s, args);
+            break;
         case op::result_action: {
             auto all = actions(s);
             std::vector<std::string> names;
@@ -367,7 +419,9 @@ void testsuite_host::call(vm::run_state& s, const vm::instruction& ins) {
             s.flag = match_values(s, names, ins);
             break;
         }
-        case op::result_execute: s.flag = execute(s); break;
+        case op::result_execute:
+            s.flag = execute(s);
+            break;
         case op::result_reset:
             s.reset_result();
             sub_actions_.clear();
@@ -376,7 +430,9 @@ void testsuite_host::call(vm::run_state& s, const vm::instruction& ins) {
         case op::result_print:
             for (const auto& a : actions(s)) std::cerr << "  result: " << action_name(a) << "\n";
             break;
-        case op::error: s.flag = test_error(s, ins); break;
+        case op::error:
+            s.flag = test_error(s, ins);
+            break;
         case op::binary_save:
             if (!compiled_) throw vm::runtime_error{"test_binary_save: no script compiled"};
             binaries_[arg(0)] = vm::serialize(*compiled_);
@@ -387,9 +443,12 @@ void testsuite_host::call(vm::run_state& s, const vm::instruction& ins) {
             compiled_ = std::move(c.program);
             break;
         }
-        case op::imap_metadata_set: metadata_[{arg(0), arg(1)}] = arg(2); break;
+        case op::imap_metadata_set:
+            metadata_[{arg(0), arg(1)}] = arg(2);
+            break;
         case op::count_:
-        default: throw vm::runtime_error{"unknown testsuite operation " + std::to_string(ins.arg[0])};
+        default:
+            throw vm::runtime_error{"unknown testsuite operation " + std::to_string(ins.arg[0])};
     }
 }
 

@@ -62,6 +62,7 @@ private:
     std::string redirect_sender() const;
     std::string user_email() const;
     bool redirect_loops() const;
+    std::string reject_notice(const std::string& reason, const std::string& eol) const;
     bool match_values(vm::run_state& s, const std::vector<std::string>& values, const vm::instruction& ins);
     bool test_error(vm::run_state& s, const vm::instruction& ins);
 

@@ -73,7 +73,8 @@ file_result run_svtest(const fs::path& path) {
         for (const auto& f : out.failures) std::cerr << "  " << f << "\n";
     if (!out.failures.empty()) {
         r.reason = out.failures.front();
-        if (out.failures.size() > 1) r.reason += " (and " + std::to_string(out.failures.size() - 1) + " more)";
+        if (out.failures.size() > 1)
+            r.reason += " (and " + std::to_string(out.failures.size() - 1) + " more)";
     } else if (!result.ok()) {
         r.reason = "runtime error: " + (result.errors.empty() ? std::string("?") : result.errors.front());
     } else {
@@ -116,7 +117,8 @@ file_result run_isolated(const fs::path& path) {
     waitpid(pid, &status, 0);
     file_result r;
     if (WIFSIGNALED(status)) {
-        r.reason = WTERMSIG(status) == SIGALRM ? "timed out" : "crashed (signal " + std::to_string(WTERMSIG(status)) + ")";
+        r.reason = WTERMSIG(status) == SIGALRM ? "timed out"
+                                               : "crashed (signal " + std::to_string(WTERMSIG(status)) + ")";
         return r;
     }
     std::istringstream lines(text);
@@ -149,7 +151,8 @@ std::map<std::string, std::string> read_expectations(const fs::path& list, bool&
     for (std::string line; std::getline(in, line);) {
         if (line.empty() || line[0] == '#') continue;
         auto space = line.find_first_of(" \t");
-        auto reason = space == std::string::npos ? std::string() : line.substr(line.find_first_not_of(" \t", space));
+        auto reason =
+            space == std::string::npos ? std::string() : line.substr(line.find_first_not_of(" \t", space));
         if (space == std::string::npos || reason.empty()) {
             std::cerr << list.string() << ": entry without a reason: " << line << "\n";
             ok = false;
@@ -230,8 +233,8 @@ int main(int argc, char** argv) {
 
     std::cerr << "svtest files: " << tests_passed << " of " << tests_passed + tests_failed << " pass\n";
     if (!examples.empty())
-        std::cerr << "examples: " << passed - tests_passed << " of " << passed + failed - tests_passed - tests_failed
-                  << " compile\n";
+        std::cerr << "examples: " << passed - tests_passed << " of "
+                  << passed + failed - tests_passed - tests_failed << " compile\n";
     std::cerr << "per folder (passed/total):\n";
     for (const auto& [folder, counts] : folders)
         std::cerr << "  " << folder << " " << counts.first << "/" << counts.second << "\n";

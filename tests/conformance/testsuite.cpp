@@ -88,7 +88,8 @@ void emit_message(compile::emitter& e, const binding& b) {
 }
 
 void check_message(checker& c, const binding& b) {
-    if (b.has_tag("smtp") == b.has_tag("folder")) c.error(b.pos, "test_message needs exactly one of :smtp and :folder");
+    if (b.has_tag("smtp") == b.has_tag("folder"))
+        c.error(b.pos, "test_message needs exactly one of :smtp and :folder");
 }
 
 void emit_reload(compile::emitter& e, const binding& b) {
@@ -109,13 +110,16 @@ void emit_metadata(compile::emitter& e, const binding& b) {
 
 void rewrite_path(checker&, ast::string_lit& lit) {
     static constexpr std::string_view ref = "${tst.path}";
-    for (auto at = lit.value.find(ref); at != std::string::npos; at = lit.value.find(ref, at + test_path().size()))
+    for (auto at = lit.value.find(ref); at != std::string::npos;
+         at = lit.value.find(ref, at + test_path().size()))
         lit.value.replace(at, ref.size(), test_path());
 }
 
 }  // namespace
 
-void set_test_path(std::string path) { test_path() = std::move(path); }
+void set_test_path(std::string path) {
+    test_path() = std::move(path);
+}
 
 void register_testsuite(registry& r) {
     using enum arg_kind;
@@ -128,11 +132,15 @@ void register_testsuite(registry& r) {
     r.add(tag_def{"append_result", "", std::nullopt, capability, 0});
 
     auto command = [&](std::string_view name, std::vector<arg_kind> args, emit_fn emit) {
-        r.add(command_def{.name = name, .capability = capability, .positional = std::move(args), .emit = emit});
+        r.add(
+            command_def{.name = name, .capability = capability, .positional = std::move(args), .emit = emit});
     };
     auto test = [&](std::string_view name, std::vector<arg_kind> args, emit_fn emit) {
-        r.add(command_def{
-            .name = name, .is_test = true, .capability = capability, .positional = std::move(args), .emit = emit});
+        r.add(command_def{.name = name,
+                          .is_test = true,
+                          .capability = capability,
+                          .positional = std::move(args),
+                          .emit = emit});
     };
 
     // test <name: string> <block>
@@ -146,7 +154,8 @@ void register_testsuite(registry& r) {
     command("test_set", {string, string}, emit_strings<op::set>);
     command("test_config_set", {string, string}, emit_strings<op::config_set>);
     command("test_config_unset", {string}, emit_strings<op::config_unset>);
-    r.add(command_def{.name = "test_config_reload", .capability = capability, .tags = {"extension"}, .emit = emit_reload});
+    r.add(command_def{
+        .name = "test_config_reload", .capability = capability, .tags = {"extension"}, .emit = emit_reload});
     command("test_mailbox_create", {string}, emit_strings<op::mailbox_create>);
     command("test_mailbox_delete", {string}, emit_strings<op::mailbox_delete>);
     command("test_result_reset", {}, emit_plain<op::result_reset>);
@@ -177,8 +186,9 @@ void register_testsuite(registry& r) {
                       }});
     test("test_multiscript", {string_list}, emit_strings<op::multiscript>);
     test("test_result_execute", {}, emit_plain<op::result_execute>);
-    for (auto [name, emit] : {std::pair<std::string_view, emit_fn>{"test_error", emit_match<op::error>},
-                              std::pair<std::string_view, emit_fn>{"test_result_action", emit_match<op::result_action>}})
+    for (auto [name, emit] :
+         {std::pair<std::string_view, emit_fn>{"test_error", emit_match<op::error>},
+          std::pair<std::string_view, emit_fn>{"test_result_action", emit_match<op::result_action>}})
         r.add(command_def{.name = name,
                           .is_test = true,
                           .capability = capability,

@@ -14,20 +14,20 @@ namespace sift::conformance {
 // Host operation ids: the first operand of every call_host the
 // testsuite's commands compile to.
 enum class op : std::uint64_t {
-    test_start,         // list: [name]
-    test_finish,        // the test block ran to its end
-    fail,               // list: [reason]
-    set,                // list: [name, value]
-    config_set,         // list: [setting, value]
-    config_unset,       // list: [setting]
-    config_reload,      // list: [extension] or []
-    message,            // list: ["smtp"] or ["folder", name]; number: index
-    mailbox_create,     // list: [mailbox]
-    mailbox_delete,     // list: [mailbox]
-    script_compile,     // list: [path]
-    script_run,         // number: 1 with :append_result
-    multiscript,        // list: script paths
-    result_action,      // list: keys; number: :index; comparator, match
+    test_start,      // list: [name]
+    test_finish,     // the test block ran to its end
+    fail,            // list: [reason]
+    set,             // list: [name, value]
+    config_set,      // list: [setting, value]
+    config_unset,    // list: [setting]
+    config_reload,   // list: [extension] or []
+    message,         // list: ["smtp"] or ["folder", name]; number: index
+    mailbox_create,  // list: [mailbox]
+    mailbox_delete,  // list: [mailbox]
+    script_compile,  // list: [path]
+    script_run,      // number: 1 with :append_result
+    multiscript,     // list: script paths
+    result_action,   // list: keys; number: :index; comparator, match
     result_execute,
     result_reset,
     result_print,

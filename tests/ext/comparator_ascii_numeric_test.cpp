@@ -34,7 +34,8 @@ TEST(ascii_numeric, trailing_non_digits_are_ignored) {
 TEST(ascii_numeric, numbers_beyond_64_bits_compare_exactly) {
     EXPECT_EQ(compare_ascii_numeric("18446744073709551616", "18446744073709551615"), 1);  // 2^64 vs 2^64-1
     EXPECT_EQ(compare_ascii_numeric("99999999999999999999999999999", "100000000000000000000000000000"), -1);
-    EXPECT_EQ(compare_ascii_numeric("000123456789012345678901234567890", "123456789012345678901234567890"), 0);
+    EXPECT_EQ(compare_ascii_numeric("000123456789012345678901234567890", "123456789012345678901234567890"),
+              0);
 }
 
 TEST(ascii_numeric, non_digits_are_positive_infinity) {
@@ -54,8 +55,9 @@ TEST(ascii_numeric, is_compares_numbers) {
 
 TEST(ascii_numeric, requires_its_capability) {
     auto errors = compile_errors("if header :is :comparator \"i;ascii-numeric\" \"a\" \"1\" { }");
-    EXPECT_NE(errors.find("1:27: error: comparator 'i;ascii-numeric' requires the \"comparator-i;ascii-numeric\""),
-              std::string::npos)
+    EXPECT_NE(
+        errors.find("1:27: error: comparator 'i;ascii-numeric' requires the \"comparator-i;ascii-numeric\""),
+        std::string::npos)
         << errors;
 }
 

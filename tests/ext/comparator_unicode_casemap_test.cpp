@@ -20,7 +20,8 @@ std::string filed(const std::string& body, std::string msg) {
 
 TEST(unicode_casemap, folds_case_beyond_ascii) {
     EXPECT_TRUE(vm::equal("T\xc3\x88ST", "t\xc3\xa8st", unicode));  // TÈST / tèst
-    EXPECT_TRUE(vm::equal("\xce\xa3\xce\x99\xce\x93\xce\x9c\xce\x91", "\xcf\x83\xce\xb9\xce\xb3\xce\xbc\xce\xb1",
+    EXPECT_TRUE(vm::equal("\xce\xa3\xce\x99\xce\x93\xce\x9c\xce\x91",
+                          "\xcf\x83\xce\xb9\xce\xb3\xce\xbc\xce\xb1",
                           unicode));  // ΣΙΓΜΑ / σιγμα
     EXPECT_TRUE(vm::equal("\xd0\x9f\xd0\xa0\xd0\x98", "\xd0\xbf\xd1\x80\xd0\xb8", unicode));  // ПРИ / при
     EXPECT_FALSE(vm::equal("\xc3\xa8", "e", unicode));
@@ -63,7 +64,9 @@ TEST(unicode_casemap, escaped_wildcards_stay_literal) {
 }
 
 TEST(unicode_casemap, match_variables_hold_the_original_text) {
-    std::string msg = "Subject: Gr\xc3\xbc\xc3\x9f" "e aus K\xc3\xb6ln\r\n\r\n";
+    std::string msg =
+        "Subject: Gr\xc3\xbc\xc3\x9f"
+        "e aus K\xc3\xb6ln\r\n\r\n";
     // ü is one character (U+0055 U+0308 once folded); ß has no simple
     // titlecase mapping, so it stays one character and never equals "SS".
     EXPECT_EQ(filed("if header :matches :comparator \"i;unicode-casemap\" \"subject\" \"GR??E AUS *\" "
@@ -78,21 +81,24 @@ TEST(unicode_casemap, match_variables_hold_the_original_text) {
 
 TEST(unicode_casemap, pigeonhole_examples) {
     std::string msg = "X-A: This is a header with T\xc3\x88ST\r\n\r\n";
-    EXPECT_EQ(filed("if header :contains :comparator \"i;unicode-casemap\" \"X-A\" \"t\xc3\xa8st\" { fileinto \"y\"; }",
+    EXPECT_EQ(filed("if header :contains :comparator \"i;unicode-casemap\" \"X-A\" \"t\xc3\xa8st\" { "
+                    "fileinto \"y\"; }",
                     msg),
               "y");
     EXPECT_EQ(filed("if header :matches :comparator \"i;unicode-casemap\" \"X-A\" \"ThIs*with*t\xc3\xa8sT\" "
                     "{ fileinto \"y\"; }",
                     msg),
               "y");
-    EXPECT_EQ(filed("if header :matches :comparator \"i;unicode-casemap\" \"X-A\" \"*t\xff" "st\" { fileinto \"y\"; }",
+    EXPECT_EQ(filed("if header :matches :comparator \"i;unicode-casemap\" \"X-A\" \"*t\xff"
+                    "st\" { fileinto \"y\"; }",
                     msg),
               "INBOX");
 }
 
 TEST(unicode_casemap, requires_its_capability) {
     auto errors = compile_errors("if header :is :comparator \"i;unicode-casemap\" \"a\" \"1\" { }");
-    EXPECT_NE(errors.find("requires the \"comparator-i;unicode-casemap\" capability"), std::string::npos) << errors;
+    EXPECT_NE(errors.find("requires the \"comparator-i;unicode-casemap\" capability"), std::string::npos)
+        << errors;
 }
 
 }  // namespace

@@ -33,15 +33,17 @@ bool holds(const std::string& test, std::string msg = draft_message) {
 }
 
 TEST(regex, draft_example) {
-    EXPECT_TRUE(holds("address :regex :comparator \"i;ascii-casemap\" \"from\" ["
-                      "\"stephan(\\\\+.*)?@it\\\\.example\\\\.com\", "
-                      "\"stephan(\\\\+.*)?@friep\\\\.example\\\\.com\"]"));
+    EXPECT_TRUE(
+        holds("address :regex :comparator \"i;ascii-casemap\" \"from\" ["
+              "\"stephan(\\\\+.*)?@it\\\\.example\\\\.com\", "
+              "\"stephan(\\\\+.*)?@friep\\\\.example\\\\.com\"]"));
 }
 
 TEST(regex, no_values_and_more_values) {
     EXPECT_FALSE(holds("header :regex \"cc\" [\".*\\\\.com\", \".*\\\\.nl\"]"));
     EXPECT_FALSE(holds("address :regex \"to\" [\".*\\\\.uk\", \".*\\\\.nl\", \".*\\\\.tk\"]"));
-    EXPECT_TRUE(holds("address :regex \"to\" [\".*\\\\.uk\", \".*\\\\.nl\", \".*\\\\.tk\", \".*fi\\\\..*\"]"));
+    EXPECT_TRUE(
+        holds("address :regex \"to\" [\".*\\\\.uk\", \".*\\\\.nl\", \".*\\\\.tk\", \".*fi\\\\..*\"]"));
 }
 
 TEST(regex, searches_anywhere_in_the_value) {
@@ -56,9 +58,10 @@ TEST(regex, comparator_selects_case_sensitivity) {
     // i;ascii-casemap folds ASCII only; i;unicode-casemap folds Unicode.
     std::string msg = "Subject: \xc3\x84rger\r\n\r\n";
     EXPECT_FALSE(holds("header :regex \"subject\" \"^\xc3\xa4rger$\"", msg));
-    auto s = compiled("require [\"regex\", \"comparator-i;unicode-casemap\", \"fileinto\"];\n"
-                      "if header :regex :comparator \"i;unicode-casemap\" \"subject\" \"^\xc3\xa4.ger$\" "
-                      "{ fileinto \"yes\"; }");
+    auto s = compiled(
+        "require [\"regex\", \"comparator-i;unicode-casemap\", \"fileinto\"];\n"
+        "if header :regex :comparator \"i;unicode-casemap\" \"subject\" \"^\xc3\xa4.ger$\" "
+        "{ fileinto \"yes\"; }");
     auto m = message::from_raw(msg);
     EXPECT_EQ(summary(s.run(m, default_envelope())), "fileinto:yes");  // '.' is one character there
 }
@@ -91,29 +94,36 @@ TEST(regex, invalid_variable_pattern_is_a_runtime_error) {
 }
 
 TEST(regex, invalid_constant_pattern_is_a_compile_error_with_its_offset) {
-    auto errors = compile_errors(std::string(prelude) +
-                                 "if address :regex \"from\" \"sirius(+\\\\+.*)?@friep\\\\.example\\\\.com\" { }\n"
-                                 "if header :regex \"from\" [\"ok\", \"sirius@ex[]ample.com\"] { }");
-    EXPECT_NE(errors.find("test.sieve:2:26: error: invalid regular expression 'sirius(+\\+.*)?@friep\\.example\\.com': "
-                          "quantifier does not follow a repeatable item at offset 7"),
-              std::string::npos)
+    auto errors =
+        compile_errors(std::string(prelude) +
+                       "if address :regex \"from\" \"sirius(+\\\\+.*)?@friep\\\\.example\\\\.com\" { }\n"
+                       "if header :regex \"from\" [\"ok\", \"sirius@ex[]ample.com\"] { }");
+    EXPECT_NE(
+        errors.find(
+            "test.sieve:2:26: error: invalid regular expression 'sirius(+\\+.*)?@friep\\.example\\.com': "
+            "quantifier does not follow a repeatable item at offset 7"),
+        std::string::npos)
         << errors;
-    EXPECT_NE(errors.find("test.sieve:3:32: error: invalid regular expression 'sirius@ex[]ample.com': missing "
-                          "terminating ] for character class at offset 20"),
-              std::string::npos)
+    EXPECT_NE(
+        errors.find("test.sieve:3:32: error: invalid regular expression 'sirius@ex[]ample.com': missing "
+                    "terminating ] for character class at offset 20"),
+        std::string::npos)
         << errors;
 }
 
 TEST(regex, numeric_comparator_is_refused) {
-    auto errors = compile_errors("require [\"regex\", \"comparator-i;ascii-numeric\"];\n"
-                                 "if address :regex :comparator \"i;ascii-numeric\" \"from\" \"x\" { }");
-    EXPECT_NE(errors.find("2:4: error: comparator 'i;ascii-numeric' cannot be used with :regex"), std::string::npos)
+    auto errors = compile_errors(
+        "require [\"regex\", \"comparator-i;ascii-numeric\"];\n"
+        "if address :regex :comparator \"i;ascii-numeric\" \"from\" \"x\" { }");
+    EXPECT_NE(errors.find("2:4: error: comparator 'i;ascii-numeric' cannot be used with :regex"),
+              std::string::npos)
         << errors;
 }
 
 TEST(regex, requires_its_capability) {
     auto errors = compile_errors("if header :regex \"from\" \"x\" { }");
-    EXPECT_NE(errors.find("1:11: error: tag :regex requires the \"regex\" capability"), std::string::npos) << errors;
+    EXPECT_NE(errors.find("1:11: error: tag :regex requires the \"regex\" capability"), std::string::npos)
+        << errors;
 }
 
 TEST(regex, catastrophic_backtracking_stops_at_the_limit) {
@@ -140,7 +150,8 @@ TEST(regex, limits_are_configurable) {
 }
 
 TEST(regex, compiled_script_is_shared_between_threads) {
-    auto s = compiled(std::string(prelude) + "if header :regex \"from\" \"^([a-z]+)\\\\+\" { fileinto \"${1}\"; }");
+    auto s = compiled(std::string(prelude) +
+                      "if header :regex \"from\" \"^([a-z]+)\\\\+\" { fileinto \"${1}\"; }");
     auto m = message::from_raw(draft_message);
     std::vector<std::thread> threads;
     std::vector<std::string> out(4);
@@ -153,7 +164,8 @@ TEST(regex, compiled_script_is_shared_between_threads) {
 }
 
 TEST(regex, survives_bytecode_round_trip) {
-    auto s = compiled(std::string(prelude) + "if header :regex \"subject\" \"^t(es)t$\" { fileinto \"${1}\"; }");
+    auto s =
+        compiled(std::string(prelude) + "if header :regex \"subject\" \"^t(es)t$\" { fileinto \"${1}\"; }");
     auto loaded = script::load(s.save());
     ASSERT_TRUE(loaded.ok());
     auto m = message::from_raw(draft_message);
@@ -165,8 +177,9 @@ TEST(regex, quoteregex_modifier) {
               "a\\.b\\*c\\+\\(d\\)\\[e\\]\\{f\\}\\|\\^\\$\\?\\\\");
     // The quoted value matches itself literally.
     EXPECT_TRUE(holds("string :regex \"1+1=2\" \"^1\\\\+1=2$\""));
-    EXPECT_EQ(filed("set :quoteregex \"q\" \"1+1\"; if string :regex \"1+1=2\" \"^${q}=\" { fileinto \"lit\"; }"),
-              "lit");
+    EXPECT_EQ(
+        filed("set :quoteregex \"q\" \"1+1\"; if string :regex \"1+1=2\" \"^${q}=\" { fileinto \"lit\"; }"),
+        "lit");
     // Applied after the case modifiers (precedence 20 < 40).
     EXPECT_EQ(filed("set :upper :quoteregex \"a\" \"a.b\"; fileinto \"${a}\";"), "A\\.B");
 }
@@ -176,7 +189,8 @@ TEST(regex, quoteregex_needs_regex_and_shares_a_precedence_with_quotewildcard) {
     EXPECT_NE(errors.find("2:5: error: tag :quoteregex requires the \"regex\" capability"), std::string::npos)
         << errors;
     errors = compile_errors(std::string(prelude) + "set :quotewildcard :quoteregex \"a\" \"b\";");
-    EXPECT_NE(errors.find("only one quoting modifier (precedence 20) may be given"), std::string::npos) << errors;
+    EXPECT_NE(errors.find("only one quoting modifier (precedence 20) may be given"), std::string::npos)
+        << errors;
 }
 
 }  // namespace

@@ -8,7 +8,8 @@ namespace sift::testing {
 namespace {
 
 constexpr const char* prelude =
-    "require [\"relational\", \"comparator-i;ascii-numeric\", \"variables\", \"envelope\", \"fileinto\"];\n";
+    "require [\"relational\", \"comparator-i;ascii-numeric\", \"variables\", \"envelope\", \"fileinto\", "
+    "\"subaddress\"];\n";
 
 // RFC 5231 §6.
 const char* rfc_message =
@@ -29,10 +30,12 @@ bool holds(const std::string& test, std::string msg = rfc_message, envelope env 
 
 TEST(relational, rfc_examples) {
     EXPECT_TRUE(holds("address :count \"ge\" :comparator \"i;ascii-numeric\" [\"to\", \"cc\"] [\"3\"]"));
-    EXPECT_FALSE(holds("anyof (address :count \"ge\" :comparator \"i;ascii-numeric\" [\"to\"] [\"3\"], "
-                       "address :count \"ge\" :comparator \"i;ascii-numeric\" [\"cc\"] [\"3\"])"));
+    EXPECT_FALSE(
+        holds("anyof (address :count \"ge\" :comparator \"i;ascii-numeric\" [\"to\"] [\"3\"], "
+              "address :count \"ge\" :comparator \"i;ascii-numeric\" [\"cc\"] [\"3\"])"));
     EXPECT_FALSE(holds("header :count \"ge\" :comparator \"i;ascii-numeric\" [\"received\"] [\"3\"]"));
-    EXPECT_TRUE(holds("header :count \"ge\" :comparator \"i;ascii-numeric\" [\"received\", \"subject\"] [\"3\"]"));
+    EXPECT_TRUE(
+        holds("header :count \"ge\" :comparator \"i;ascii-numeric\" [\"received\", \"subject\"] [\"3\"]"));
     // header :count counts fields, not the addresses in them.
     EXPECT_FALSE(holds("header :count \"ge\" :comparator \"i;ascii-numeric\" [\"to\", \"cc\"] [\"3\"]"));
 }
@@ -42,10 +45,11 @@ TEST(relational, every_operator) {
         const char* op;
         bool lt, eq, gt;  // result for the count 2 against keys 3, 2, 1
     };
-    for (auto [op, lt, eq, gt] : {row{"gt", false, false, true}, row{"ge", false, true, true},
-                                  row{"lt", true, false, false}, row{"le", true, true, false},
-                                  row{"eq", false, true, false}, row{"ne", true, false, true}}) {
-        std::string test = std::string("header :count \"") + op + "\" :comparator \"i;ascii-numeric\" \"received\" ";
+    for (auto [op, lt, eq, gt] :
+         {row{"gt", false, false, true}, row{"ge", false, true, true}, row{"lt", true, false, false},
+          row{"le", true, true, false}, row{"eq", false, true, false}, row{"ne", true, false, true}}) {
+        std::string test =
+            std::string("header :count \"") + op + "\" :comparator \"i;ascii-numeric\" \"received\" ";
         EXPECT_EQ(holds(test + "\"3\""), lt) << op;
         EXPECT_EQ(holds(test + "\"2\""), eq) << op;
         EXPECT_EQ(holds(test + "\"1\""), gt) << op;
@@ -79,6 +83,17 @@ TEST(relational, string_test_counts_non_empty_strings) {
     EXPECT_TRUE(holds("string :count \"eq\" :comparator \"i;ascii-numeric\" [\"x\", \"${b}\"] \"1\""));
 }
 
+TEST(relational, address_count_ignores_the_address_part) {
+    // RFC 5231 §4.2 counts addresses; "b" has no detail but still counts.
+    std::string msg = "To: a+x@example.com, b@example.com\r\nCc: c+@example.com\r\nBcc:\r\n\r\n";
+    auto s = compiled(std::string(prelude) + "if address :count \"eq\" :detail :comparator \"i;ascii-numeric\" "
+                                             "[\"to\", \"cc\"] \"3\" { fileinto \"yes\"; }");
+    auto m = message::from_raw(msg);
+    EXPECT_EQ(summary(s.run(m, default_envelope())), "fileinto:yes");
+    // An empty header holds the one empty address.
+    EXPECT_TRUE(holds("address :count \"eq\" :comparator \"i;ascii-numeric\" \"bcc\" \"1\"", msg));
+}
+
 TEST(relational, envelope_count) {
     EXPECT_TRUE(holds("envelope :count \"eq\" :comparator \"i;ascii-numeric\" [\"from\", \"to\"] \"2\""));
 }
@@ -88,14 +103,16 @@ TEST(relational, value_orders_with_the_comparator) {
     EXPECT_TRUE(holds("header :value \"gt\" :comparator \"i;ascii-numeric\" \"x-score\" \"9\"", msg));
     EXPECT_FALSE(holds("header :value \"gt\" :comparator \"i;octet\" \"x-score\" \"9\"", msg));  // "15" < "9"
     EXPECT_TRUE(holds("header :value \"lt\" \"x-name\" \"CAROL\"", msg));  // i;ascii-casemap: "BOB" < "CAROL"
-    EXPECT_FALSE(holds("header :value \"lt\" :comparator \"i;octet\" \"x-name\" \"CAROL\"", msg));  // 'b' > 'C'
+    EXPECT_FALSE(
+        holds("header :value \"lt\" :comparator \"i;octet\" \"x-name\" \"CAROL\"", msg));  // 'b' > 'C'
     EXPECT_TRUE(holds("header :value \"eq\" \"x-name\" \"BOB\"", msg));
     EXPECT_TRUE(holds("header :value \"ne\" \"x-name\" \"alice\"", msg));
 }
 
 TEST(relational, value_with_infinity) {
     std::string msg = "X-Score: none\r\n\r\n";
-    EXPECT_TRUE(holds("header :value \"gt\" :comparator \"i;ascii-numeric\" \"x-score\" \"99999999999999999999\"", msg));
+    EXPECT_TRUE(holds(
+        "header :value \"gt\" :comparator \"i;ascii-numeric\" \"x-score\" \"99999999999999999999\"", msg));
     EXPECT_TRUE(holds("header :value \"eq\" :comparator \"i;ascii-numeric\" \"x-score\" \"n/a\"", msg));
 }
 
@@ -109,16 +126,20 @@ TEST(relational, value_of_address_parts) {
 }
 
 TEST(relational, invalid_operator_is_a_compile_error) {
-    auto errors = compile_errors(std::string(prelude) + "if header :value \"gr\" \"from\" \"ah\" { keep; }\n"
-                                                        "if header :count \"lf\" \"from\" \"eek\" { keep; }");
-    EXPECT_NE(errors.find("test.sieve:2:18: error: invalid relational operator 'gr' for :value"), std::string::npos)
+    auto errors = compile_errors(std::string(prelude) +
+                                 "if header :value \"gr\" \"from\" \"ah\" { keep; }\n"
+                                 "if header :count \"lf\" \"from\" \"eek\" { keep; }");
+    EXPECT_NE(errors.find("test.sieve:2:18: error: invalid relational operator 'gr' for :value"),
+              std::string::npos)
         << errors;
-    EXPECT_NE(errors.find("test.sieve:3:18: error: invalid relational operator 'lf' for :count"), std::string::npos)
+    EXPECT_NE(errors.find("test.sieve:3:18: error: invalid relational operator 'lf' for :count"),
+              std::string::npos)
         << errors;
 }
 
 TEST(relational, operator_must_be_a_constant) {
-    auto errors = compile_errors(std::string(prelude) + "set \"op\" \"gt\";\nif header :value \"${op}\" \"a\" \"b\" { }");
+    auto errors = compile_errors(std::string(prelude) +
+                                 "set \"op\" \"gt\";\nif header :value \"${op}\" \"a\" \"b\" { }");
     EXPECT_NE(errors.find("3:18: error: invalid relational operator '${op}'"), std::string::npos) << errors;
 }
 
@@ -126,25 +147,30 @@ TEST(relational, operator_is_required) {
     // The tag takes the next string whatever it is.
     auto errors = compile_errors(std::string(prelude) + "if header :count \"to\" { }");
     EXPECT_NE(errors.find("2:4: error: 'header' expects 2 arguments, got 0"), std::string::npos) << errors;
-    EXPECT_NE(errors.find("2:18: error: invalid relational operator 'to' for :count"), std::string::npos) << errors;
+    EXPECT_NE(errors.find("2:18: error: invalid relational operator 'to' for :count"), std::string::npos)
+        << errors;
     errors = compile_errors(std::string(prelude) + "if header :value [\"gt\", \"lt\"] \"to\" \"a\" { }");
-    EXPECT_NE(errors.find("tag :value of test 'header' expects a string after it"), std::string::npos) << errors;
+    EXPECT_NE(errors.find("tag :value of test 'header' expects a string after it"), std::string::npos)
+        << errors;
 }
 
 TEST(relational, requires_its_capability) {
     auto errors = compile_errors("if header :count \"eq\" \"to\" \"1\" { }");
-    EXPECT_NE(errors.find("1:11: error: tag :count requires the \"relational\" capability"), std::string::npos)
+    EXPECT_NE(errors.find("1:11: error: tag :count requires the \"relational\" capability"),
+              std::string::npos)
         << errors;
 }
 
 TEST(relational, only_one_match_type) {
     auto errors = compile_errors(std::string(prelude) + "if header :is :count \"eq\" \"to\" \"1\" { }");
-    EXPECT_NE(errors.find("only one match-type may be given; :count is a second one"), std::string::npos) << errors;
+    EXPECT_NE(errors.find("only one match-type may be given; :count is a second one"), std::string::npos)
+        << errors;
 }
 
 TEST(relational, operator_survives_bytecode) {
-    auto s = compiled(std::string(prelude) + "if header :count \"le\" :comparator \"i;ascii-numeric\" \"received\" \"2\" "
-                                             "{ fileinto \"yes\"; }");
+    auto s = compiled(std::string(prelude) +
+                      "if header :count \"le\" :comparator \"i;ascii-numeric\" \"received\" \"2\" "
+                      "{ fileinto \"yes\"; }");
     auto loaded = script::load(s.save());
     ASSERT_TRUE(loaded.ok()) << format(loaded.errors());
     auto m = message::from_raw(rfc_message);

@@ -7,7 +7,8 @@ namespace {
 
 constexpr const char* prelude = "require [\"subaddress\", \"envelope\", \"fileinto\", \"variables\"];\n";
 
-bool holds(const std::string& test, std::string msg, envelope env = default_envelope(), eval_limits limits = {}) {
+bool holds(const std::string& test, std::string msg, envelope env = default_envelope(),
+           eval_limits limits = {}) {
     auto s = compiled(std::string(prelude) + "if " + test + " { fileinto \"yes\"; }");
     auto m = message::from_raw(std::move(msg));
     auto r = s.run(m, env, limits);
@@ -15,7 +16,9 @@ bool holds(const std::string& test, std::string msg, envelope env = default_enve
     return !r.actions.empty() && r.actions[0].mailbox == "yes";
 }
 
-std::string header_to(const std::string& address) { return "To: " + address + "\r\n\r\n"; }
+std::string header_to(const std::string& address) {
+    return "To: " + address + "\r\n\r\n";
+}
 
 TEST(subaddress, split) {
     auto s = ext::split_subaddress("user+detail", "+");
@@ -105,17 +108,20 @@ TEST(subaddress, configurable_delimiters) {
 }
 
 TEST(subaddress, match_variables_from_detail) {
-    auto s = compiled(std::string(prelude) + "if address :detail :matches \"to\" \"*\" { fileinto \"${1}\"; }");
+    auto s =
+        compiled(std::string(prelude) + "if address :detail :matches \"to\" \"*\" { fileinto \"${1}\"; }");
     auto m = message::from_raw(header_to("anna+Lists.Work@example.com"));
     EXPECT_EQ(summary(s.run(m, default_envelope())), "fileinto:Lists.Work");
 }
 
 TEST(subaddress, requires_its_capability) {
     auto errors = compile_errors("if address :detail \"to\" \"x\" { }");
-    EXPECT_NE(errors.find("1:12: error: tag :detail requires the \"subaddress\" capability"), std::string::npos)
+    EXPECT_NE(errors.find("1:12: error: tag :detail requires the \"subaddress\" capability"),
+              std::string::npos)
         << errors;
     errors = compile_errors(std::string(prelude) + "if address :user :domain \"to\" \"x\" { }");
-    EXPECT_NE(errors.find("only one address-part may be given; :domain is a second one"), std::string::npos) << errors;
+    EXPECT_NE(errors.find("only one address-part may be given; :domain is a second one"), std::string::npos)
+        << errors;
 }
 
 TEST(subaddress, null_sender_has_no_user) {

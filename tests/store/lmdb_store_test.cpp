@@ -31,7 +31,9 @@ std::string open_error(const store_config& c) {
     }
 }
 
-TEST(lmdb_store, is_the_default_kind) { EXPECT_EQ(store_config{}.kind, store_kind::lmdb); }
+TEST(lmdb_store, is_the_default_kind) {
+    EXPECT_EQ(store_config{}.kind, store_kind::lmdb);
+}
 
 TEST(lmdb_store, data_and_expiry_survive_reopening) {
     temp_dir dir;
@@ -151,8 +153,8 @@ TEST(lmdb_store, bad_paths_are_store_errors) {
     EXPECT_EQ(open_error(lmdb_config("")), "lmdb: no path configured");
     if (geteuid() != 0) {  // root writes anywhere
         std::filesystem::create_directory(dir / "read-only");
-        std::filesystem::permissions(dir / "read-only", std::filesystem::perms::owner_read |
-                                                            std::filesystem::perms::owner_exec);
+        std::filesystem::permissions(dir / "read-only",
+                                     std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
         EXPECT_NE(open_error(lmdb_config(dir / "read-only/state.mdb")), "");
     }
 }
@@ -217,7 +219,9 @@ TEST(lmdb_store, a_full_map_is_a_store_error) {
     }
     ASSERT_LT(stored, 1000) << "the map never filled";
     EXPECT_GT(stored, 10);
-    EXPECT_EQ(error, "lmdb " + c.path + ": the database is full (map size 65536 bytes); raise lmdb_map_size or remove entries");
+    EXPECT_EQ(error,
+              "lmdb " + c.path +
+                  ": the database is full (map size 65536 bytes); raise lmdb_map_size or remove entries");
     EXPECT_THROW(s->put_if_absent("too-big", std::string(c.lmdb_map_size, 'x'), 0s), store_error);
     EXPECT_EQ(s->get("k0"), value);  // what was there is still readable
 }

@@ -32,7 +32,9 @@ private:
     std::unique_ptr<store> store_;
 };
 
-std::string param_name(const ::testing::TestParamInfo<backend>& info) { return backend_name(info.param); }
+std::string param_name(const ::testing::TestParamInfo<backend>& info) {
+    return backend_name(info.param);
+}
 
 TEST_P(store_contract, absent_key_reads_as_absent) {
     EXPECT_EQ(s().get("nothing"), std::nullopt);
@@ -221,7 +223,8 @@ TEST_P(store_clock, purge_expired_removes_only_expired_entries) {
     EXPECT_EQ(s().get("forever"), "v");
 }
 
-INSTANTIATE_TEST_SUITE_P(backends, store_clock, ::testing::Values(backend::memory, backend::lmdb), param_name);
+INSTANTIATE_TEST_SUITE_P(backends, store_clock, ::testing::Values(backend::memory, backend::lmdb),
+                         param_name);
 
 }  // namespace
 }  // namespace sift::store::testing

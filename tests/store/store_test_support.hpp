@@ -55,7 +55,9 @@ private:
 class fake_clock {
 public:
     clock_function function() const {
-        return [offset = offset_] { return std::chrono::system_clock::now() + std::chrono::seconds(offset->load()); };
+        return [offset = offset_] {
+            return std::chrono::system_clock::now() + std::chrono::seconds(offset->load());
+        };
     }
     void advance(std::chrono::seconds s) { *offset_ += s.count(); }
 
@@ -97,14 +99,22 @@ struct raw_redis {
             argv.push_back(a.data());
             lengths.push_back(a.size());
         }
-        auto* r = static_cast<redisReply*>(redisCommandArgv(c, int(argv.size()), argv.data(), lengths.data()));
+        auto* r =
+            static_cast<redisReply*>(redisCommandArgv(c, int(argv.size()), argv.data(), lengths.data()));
         if (!r) return "(no reply)";
         std::string out;
         switch (r->type) {
-            case REDIS_REPLY_NIL: out = "(nil)"; break;
-            case REDIS_REPLY_INTEGER: out = std::to_string(r->integer); break;
-            case REDIS_REPLY_ERROR: out = "(error) " + std::string(r->str, r->len); break;
-            default: out = r->str ? std::string(r->str, r->len) : "(array)";
+            case REDIS_REPLY_NIL:
+                out = "(nil)";
+                break;
+            case REDIS_REPLY_INTEGER:
+                out = std::to_string(r->integer);
+                break;
+            case REDIS_REPLY_ERROR:
+                out = "(error) " + std::string(r->str, r->len);
+                break;
+            default:
+                out = r->str ? std::string(r->str, r->len) : "(array)";
         }
         freeReplyObject(r);
         return out;
@@ -138,10 +148,25 @@ public:
 
     // Starts it (again, on the same port) and waits until it answers PING.
     void start() {
-        std::vector<std::string> args{"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1",
-                                      "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir",
-                                      dir_.path().string(), "--unixsocket", unix_socket(), "--unixsocketperm",
-                                      "700", "--logfile", dir_ / "redis.log"};
+        std::vector<std::string> args{"redis-server",
+                                      "--port",
+                                      std::to_string(port_),
+                                      "--bind",
+                                      "127.0.0.1",
+                                      "--save",
+                                      "",
+                                      "--appendonly",
+                                      "no",
+                                      "--daemonize",
+                                      "no",
+                                      "--dir",
+                                      dir_.path().string(),
+                                      "--unixsocket",
+                                      unix_socket(),
+                                      "--unixsocketperm",
+                                      "700",
+                                      "--logfile",
+                                      dir_ / "redis.log"};
         args.insert(args.end(), extra_.begin(), extra_.end());
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
@@ -207,21 +232,28 @@ inline redis_server& shared_redis() {
     if (!server) server = std::make_unique<redis_server>();
     return *server;
 }
-inline void stop_shared_redis() { shared_redis_slot().reset(); }
+inline void stop_shared_redis() {
+    shared_redis_slot().reset();
+}
 
 enum class backend { memory, lmdb, redis };
 
 inline std::string backend_name(backend b) {
     switch (b) {
-        case backend::memory: return "memory";
-        case backend::lmdb: return "lmdb";
-        case backend::redis: return "redis";
+        case backend::memory:
+            return "memory";
+        case backend::lmdb:
+            return "lmdb";
+        case backend::redis:
+            return "redis";
     }
     return "unknown";
 }
 
 // For gtest's test names and messages: "redis", not "4-byte object".
-inline void PrintTo(backend b, std::ostream* os) { *os << backend_name(b); }
+inline void PrintTo(backend b, std::ostream* os) {
+    *os << backend_name(b);
+}
 
 // Opens stores of one backend on one shared location: the same memory name,
 // LMDB file or Redis server, so that several stores (prefixes, threads) see
@@ -259,7 +291,9 @@ public:
         return c;
     }
 
-    std::unique_ptr<store> open(std::string prefix = "") const { return open_store(config(std::move(prefix))); }
+    std::unique_ptr<store> open(std::string prefix = "") const {
+        return open_store(config(std::move(prefix)));
+    }
 
     // Lets time pass: by the fake clock where the backend uses it, for real
     // (a little more, as Redis expires with millisecond precision) on Redis.

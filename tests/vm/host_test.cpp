@@ -25,18 +25,29 @@ void emit_op(compile::emitter& e, host_op op, const parse::ast::string_list& arg
 validate::registry host_registry() {
     auto r = validate::registry::standard();
     r.add(validate::capability_def{"x-host"});
-    r.add(command_def{.name = "section", .capability = "x-host", .positional = {arg_kind::string}, .block = true,
+    r.add(command_def{.name = "section",
+                      .capability = "x-host",
+                      .positional = {arg_kind::string},
+                      .block = true,
                       .emit = [](auto& e, const binding& b) { emit_op(e, op_begin, b.list_arg(0)); },
                       .emit_end = [](auto& e, const binding& b) { emit_op(e, op_end, b.list_arg(0)); }});
-    r.add(command_def{.name = "note", .capability = "x-host", .positional = {arg_kind::string},
+    r.add(command_def{.name = "note",
+                      .capability = "x-host",
+                      .positional = {arg_kind::string},
                       .emit = [](auto& e, const binding& b) { emit_op(e, op_note, b.list_arg(0)); }});
-    r.add(command_def{.name = "leave", .capability = "x-host", .emit = [](compile::emitter& e, const binding&) {
-                          emit_op(e, op_leave);
-                          if (auto exit = e.block_exit()) e.emit_jump(vm::opcode::jump, *exit);
-                      }});
-    r.add(command_def{.name = "swap", .capability = "x-host", .positional = {arg_kind::string},
+    r.add(
+        command_def{.name = "leave", .capability = "x-host", .emit = [](compile::emitter& e, const binding&) {
+                        emit_op(e, op_leave);
+                        if (auto exit = e.block_exit()) e.emit_jump(vm::opcode::jump, *exit);
+                    }});
+    r.add(command_def{.name = "swap",
+                      .capability = "x-host",
+                      .positional = {arg_kind::string},
                       .emit = [](auto& e, const binding& b) { emit_op(e, op_swap, b.list_arg(0)); }});
-    r.add(command_def{.name = "noted", .is_test = true, .capability = "x-host", .positional = {arg_kind::string},
+    r.add(command_def{.name = "noted",
+                      .is_test = true,
+                      .capability = "x-host",
+                      .positional = {arg_kind::string},
                       .emit = [](auto& e, const binding& b) { emit_op(e, op_note, b.list_arg(0)); }});
     return r;
 }
@@ -81,7 +92,8 @@ TEST(host, block_commands_run_their_block_between_begin_and_end) {
 }
 
 TEST(host, leave_jumps_past_the_end_of_the_innermost_block) {
-    EXPECT_EQ(run_with_host("require \"x-host\"; section \"s\" { if true { leave; } note \"no\"; } note \"after\";"),
+    EXPECT_EQ(run_with_host(
+                  "require \"x-host\"; section \"s\" { if true { leave; } note \"no\"; } note \"after\";"),
               "begin s; leave; note after; keep*");
 }
 
@@ -90,7 +102,7 @@ TEST(host, host_tests_set_the_flag) {
 }
 
 TEST(host, host_may_replace_the_message_between_instructions) {
-    EXPECT_EQ(run_with_host("require \"x-host\"; swap \"Subject: new\\r\\n\\r\\n\";"
+    EXPECT_EQ(run_with_host("require \"x-host\"; swap \"Subject: new\r\n\r\n\";"
                             "if header :is \"subject\" \"new\" { discard; }"),
               "swap Subject: new\r\n\r\n; discard");
 }
@@ -117,6 +129,19 @@ TEST(host, result_can_be_inspected_and_reset) {
     auto r = vm::run(*c.program, msg.impl(), default_envelope(), eval_limits{}, &h);
     EXPECT_EQ(h.seen, 1u);
     EXPECT_EQ(summary(r), "keep*");
+}
+
+TEST(host, a_tag_name_two_capabilities_define_resolves_per_command) {
+    auto r = host_registry();
+    r.add(validate::capability_def{"x-other"});
+    r.add(validate::tag_def{"level", "", arg_kind::number, "x-other", 0});
+    r.add(validate::tag_def{"level", "", arg_kind::string, "x-host", 0});
+    r.add(command_def{.name = "ranked",
+                      .capability = "x-host",
+                      .tags = {"level"},
+                      .emit = [](compile::emitter& e, const binding&) { emit_op(e, op_note); }});
+    // Only "x-host" is required: the command's own :level (a string) applies.
+    EXPECT_TRUE(api::compile("require \"x-host\"; ranked :level \"high\";", "x", r).ok());
 }
 
 }  // namespace

@@ -52,6 +52,7 @@ struct connection {
     std::string local_host;    // this server's host name ("host")
     std::string location = "MTA";  // RFC 5183 §4.1: "MTA", "MDA", "MS" or "MUA"
     std::string phase = "during";  // "pre", "during" or "post" delivery
+    std::int64_t arrival = 0;      // seconds since the epoch; 0: now (currentdate, RFC 5260)
 };
 
 class message {

@@ -12,10 +12,13 @@ compiled compile(std::string_view source, std::string name, const validate::regi
                  const compile_limits& limits) {
     compiled out;
     if (source.size() > limits.max_script_bytes) {
-        out.errors.push_back(diagnostic{name, 0, 0, severity::error,
-                                        "script is larger than the limit of " +
-                                            std::to_string(limits.max_script_bytes) + " bytes",
-                                        {}});
+        out.errors.push_back(diagnostic{
+            name,
+            0,
+            0,
+            severity::error,
+            "script is larger than the limit of " + std::to_string(limits.max_script_bytes) + " bytes",
+            {}});
         return out;
     }
     auto parsed = parse::parse(source, name, limits);
@@ -40,9 +43,13 @@ compiled load(std::string_view bytecode, std::string name, const validate::regis
     }
     for (const auto& cap : p.capabilities)
         if (!reg.capability(cap)) {
-            out.errors.push_back(diagnostic{name, 0, 0, severity::error,
-                                            "bytecode requires capability '" + cap + "', which this Sift lacks",
-                                            {}});
+            out.errors.push_back(
+                diagnostic{name,
+                           0,
+                           0,
+                           severity::error,
+                           "bytecode requires capability '" + cap + "', which this Sift lacks",
+                           {}});
             return out;
         }
     p.name = std::move(name);

@@ -30,14 +30,16 @@ private:
     void command(const ast::command& cmd, const validate::binding& b) {
         e_.set_line(cmd.pos.line);
         emit_tag_prefixes(b);
+        bool own_block = b.def->block && b.def->kind == control::none;
+        auto exit = own_block ? e_.new_label() : emitter::label{};
+        // emit and emit_end see their own block's exit (a loop jumps there).
+        if (own_block) e_.push_block_exit(exit);
         if (b.def->emit) b.def->emit(e_, b);
-        if (!b.def->block || b.def->kind != control::none) return;
-        auto exit = e_.new_label();
-        e_.push_block_exit(exit);
+        if (!own_block) return;
         block(cmd.body);
-        e_.pop_block_exit();
         e_.set_line(cmd.end.line);
         if (b.def->emit_end) b.def->emit_end(e_, b);
+        e_.pop_block_exit();
         e_.place(exit);
     }
 

@@ -27,6 +27,11 @@ void emitter::emit_jump(vm::opcode op, label target) {
     emit(op, {0});
 }
 
+void emitter::emit_jump(vm::opcode op, label target, std::uint64_t operand) {
+    patches_.emplace_back(prog_.code.size(), target);
+    emit(op, {0, operand});
+}
+
 namespace {
 
 constexpr std::size_t linear_limit = 32;

@@ -25,6 +25,8 @@ public:
     void emit(vm::opcode op, std::initializer_list<std::uint64_t> operands = {});
     // Emits a jump (its one operand is a label).
     void emit_jump(vm::opcode op, label target);
+    // A jump with one more operand after its target (foreverypart's loop_begin).
+    void emit_jump(vm::opcode op, label target, std::uint64_t operand);
 
     // Interns a string operand. With templates enabled (the script requires
     // "variables"), a string holding variable references becomes a template.

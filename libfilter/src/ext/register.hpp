@@ -22,6 +22,11 @@ void register_reject(validate::registry& r);            // ext/reject: reject an
 void register_imap4flags(validate::registry& r);        // ext/imap4flags (adds :flags to keep, fileinto)
 void register_ihave(validate::registry& r);             // ext/ihave: ihave and error
 void register_environment(validate::registry& r);       // ext/environment
+void register_body(validate::registry& r);              // ext/body (RFC 5173)
+void register_foreverypart(validate::registry& r);      // ext/foreverypart: foreverypart and break
+void register_mime(validate::registry& r);              // ext/mime (adds :mime to header, address, exists)
+void register_extracttext(validate::registry& r);       // ext/extracttext (after variables: its modifiers)
+void register_date(validate::registry& r);              // ext/date: date and currentdate
 
 inline void register_all(validate::registry& r) {
     register_core(r);
@@ -39,6 +44,11 @@ inline void register_all(validate::registry& r) {
     register_imap4flags(r);
     register_ihave(r);
     register_environment(r);
+    register_body(r);
+    register_foreverypart(r);
+    register_mime(r);
+    register_extracttext(r);
+    register_date(r);
 }
 
 }  // namespace sift::ext

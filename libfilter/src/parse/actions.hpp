@@ -3,6 +3,8 @@
 // Commands and tests share them: both have a name, args, tests, test_list.
 #pragma once
 
+#include "parse/containers.hpp"
+
 #include <boost/spirit/home/x3.hpp>
 
 #include <utility>
@@ -13,9 +15,9 @@ namespace x3 = boost::spirit::x3;
 
 inline constexpr auto set_name = [](auto& ctx) { x3::_val(ctx).name = std::move(x3::_attr(ctx)); };
 
-inline constexpr auto add_argument = [](auto& ctx) { x3::_val(ctx).args.push_back(std::move(x3::_attr(ctx))); };
+inline constexpr auto add_argument = [](auto& ctx) { append(x3::_val(ctx).args, std::move(x3::_attr(ctx))); };
 
-inline constexpr auto add_test = [](auto& ctx) { x3::_val(ctx).tests.push_back(std::move(x3::_attr(ctx))); };
+inline constexpr auto add_test = [](auto& ctx) { append(x3::_val(ctx).tests, std::move(x3::_attr(ctx))); };
 
 inline constexpr auto set_test_list = [](auto& ctx) {
     auto& node = x3::_val(ctx);

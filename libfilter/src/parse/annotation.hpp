@@ -1,12 +1,9 @@
-// Every node records the offset where its first token starts (after
-// skipped whitespace); parse() fills in line and column once the tree is
-// complete.
+// Every node records the position of its first token (after whitespace).
 //
-// Tokens and marks get it from their rule: the rule id derives from
-// annotate_offset, and X3 calls on_success with the rule's attribute.
-// Commands and tests are built by semantic actions (actions.hpp), and X3
-// hands on_success no attribute for such rules, so their definitions mark
-// the positions themselves with the zero-width parsers below.
+// Tokens record it themselves (lexical_def.hpp), and so does the '[' that
+// starts a string list. Commands and tests are built by semantic actions
+// (actions.hpp), which X3 gives no attribute in on_success, so their
+// definitions mark positions with the zero-width parsers below.
 #pragma once
 
 #include "parse/ast.hpp"
@@ -14,24 +11,20 @@
 
 #include <cstdint>
 #include <iterator>
-#include <type_traits>
 
 namespace sift::parse {
 
 template <typename Iterator, typename Context>
-std::uint32_t offset_in_script(Iterator const& at, Context const& context) {
-    return static_cast<std::uint32_t>(at - x3::get<parse_state_tag>(context).begin);
+ast::position position_of(Iterator const& at, Context const& context) {
+    auto& state = x3::get<parse_state_tag>(context);
+    return state.lines.at(static_cast<std::uint32_t>(at - state.begin));
 }
 
-// For nodes (which have a `pos`) and for marks, whose attribute is the
-// position itself.
-struct annotate_offset {
-    template <typename Iterator, typename Attribute, typename Context>
-    void on_success(Iterator const& first, Iterator const&, Attribute& node, Context const& context) const {
-        if constexpr (std::is_same_v<Attribute, ast::position>)
-            node.offset = offset_in_script(first, context);
-        else
-            node.pos.offset = offset_in_script(first, context);
+// For marks, whose attribute is the position itself.
+struct annotate_position {
+    template <typename Iterator, typename Context>
+    void on_success(Iterator const& first, Iterator const&, ast::position& pos, Context const& context) const {
+        pos = position_of(first, context);
     }
 };
 
@@ -54,7 +47,7 @@ struct node_start_parser : node_marker<node_start_parser> {
     template <typename Iterator, typename Context, typename Node>
     void mark(Iterator& first, Iterator const& last, Context const& context, Node& node) const {
         x3::skip_over(first, last, context);
-        node.pos.offset = offset_in_script(first, context);
+        node.pos = position_of(first, context);
     }
 };
 
@@ -64,7 +57,7 @@ struct command_end_parser : node_marker<command_end_parser> {
     template <typename Iterator, typename Context>
     void mark(Iterator& first, Iterator const&, Context const& context, ast::command& node) const {
         Iterator const end = std::prev(first);
-        node.end.offset = offset_in_script(end, context);
+        node.end = position_of(end, context);
         node.has_block = *end == '}';
     }
 };

@@ -9,6 +9,7 @@
 #include "parse/arguments.hpp"
 #include "parse/ast_adapted.hpp"
 #include "parse/chars.hpp"
+#include "parse/containers.hpp"
 #include "parse/lexical.hpp"
 
 #include <boost/spirit/home/x3.hpp>
@@ -19,7 +20,7 @@
 namespace sift::parse {
 namespace arguments_rules {
 
-struct open_bracket_class : annotate_offset {};
+struct open_bracket_class : annotate_position {};
 struct close_bracket_class {};
 struct strings_class {};
 struct string_array_class {};

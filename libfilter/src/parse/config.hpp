@@ -3,6 +3,7 @@
 // this is the single place that decides them.
 #pragma once
 
+#include "parse/positions.hpp"
 #include "parse/skipper.hpp"
 
 #include <string_view>
@@ -13,10 +14,12 @@ namespace x3 = boost::spirit::x3;
 
 using iterator_type = std::string_view::const_iterator;
 
-// Per-parse state reached through the context: the start of the script for
-// offsets, and the nesting depth that keeps recursion off the stack limit.
+// Per-parse state reached through the context: the start of the script and
+// the line cursor for positions, and the nesting depth that keeps recursion
+// off the stack limit.
 struct parse_state {
     iterator_type begin;
+    line_cursor lines;
     unsigned depth = 0;
     unsigned max_depth = 0;
 };

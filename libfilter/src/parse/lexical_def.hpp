@@ -16,12 +16,14 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace sift::parse {
 namespace lexical {
 
 // Shared by the primitives: each skips leading whitespace itself (they are
-// primitives, so no one else does) and never skips inside the token.
+// primitives, so no one else does) and never skips inside the token. Nodes
+// get the position where the token starts.
 template <typename Derived, typename Attribute>
 struct token_parser : x3::parser<Derived> {
     using attribute_type = Attribute;
@@ -31,7 +33,10 @@ struct token_parser : x3::parser<Derived> {
     bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&,
                Attribute& attr) const {
         x3::skip_over(first, last, context);
-        return static_cast<Derived const&>(*this).scan(first, last, attr);
+        Iterator const start = first;
+        if (!static_cast<Derived const&>(*this).scan(first, last, attr)) return false;
+        if constexpr (!std::is_same_v<Attribute, std::string>) attr.pos = position_of(start, context);
+        return true;
     }
 };
 
@@ -209,9 +214,9 @@ private:
 }  // namespace lexical
 
 struct identifier_class {};
-struct tag_class : annotate_offset {};
-struct number_class : annotate_offset {};
-struct string_class : annotate_offset {};
+struct tag_class {};
+struct number_class {};
+struct string_class {};
 
 auto const identifier_def = lexical::identifier_parser{};
 auto const tag_def = lexical::tag_parser{};

@@ -1,6 +1,6 @@
 // sift::parse::parse(): runs the X3 grammar (commands.hpp) over the script,
-// which builds the tree of ast.hpp directly, turns any failure into one
-// diagnostic, and fills in line/column positions.
+// which builds the tree of ast.hpp directly, positions included, and turns
+// any failure into one diagnostic.
 #include "parse/parser.hpp"
 
 #include "parse/commands.hpp"
@@ -12,68 +12,10 @@
 #include <limits>
 #include <optional>
 #include <utility>
-#include <variant>
 #include <vector>
 
 namespace sift::parse {
 namespace {
-
-// Fills in line and column from the offsets the grammar recorded. The walk
-// follows the source order, so one pass over the text serves the whole tree
-// (lines start after each LF, as in sift::locate()). Recursion is bounded
-// by the nesting limit the grammar already enforced.
-class position_filler {
-public:
-    explicit position_filler(std::string_view source) : source_(source) {}
-
-    void block(ast::block& commands) {
-        for (auto& c : commands) command(c);
-    }
-
-private:
-    void command(ast::command& c) {
-        fill(c.pos);
-        arguments(c.args, c.tests);
-        block(c.body);
-        fill(c.end);
-    }
-
-    void arguments(std::vector<ast::argument>& args, std::vector<ast::test>& tests) {
-        for (auto& a : args) std::visit([this](auto& node) { argument(node); }, a);
-        for (auto& t : tests) {
-            fill(t.pos);
-            arguments(t.args, t.tests);
-        }
-    }
-
-    void argument(ast::string_list& list) {
-        fill(list.pos);
-        for (auto& item : list.items) fill(item.pos);
-    }
-    void argument(ast::number& number) { fill(number.pos); }
-    void argument(ast::tag& tag) { fill(tag.pos); }
-
-    void fill(ast::position& pos) {
-        if (pos.offset < scanned_) {  // not expected: the walk is in source order
-            scanned_ = 0;
-            line_ = 1;
-            line_start_ = 0;
-        }
-        for (; scanned_ < pos.offset; ++scanned_) {
-            if (source_[scanned_] == '\n') {
-                ++line_;
-                line_start_ = scanned_ + 1;
-            }
-        }
-        pos.line = line_;
-        pos.column = pos.offset - line_start_ + 1;
-    }
-
-    std::string_view source_;
-    std::uint32_t scanned_ = 0;  // source_[0, scanned_) is counted
-    unsigned line_ = 1;
-    std::uint32_t line_start_ = 0;
-};
 
 diagnostic whole_script_error(std::string const& file, std::string message) {
     return diagnostic{file, 0, 0, severity::error, std::move(message), {}};
@@ -83,7 +25,7 @@ diagnostic whole_script_error(std::string const& file, std::string message) {
 std::optional<diagnostic> run_grammar(std::string_view source, std::string const& file,
                                       compile_limits const& limits, ast::block& commands) {
     error_handler<iterator_type> errors(source, file);
-    parse_state state{source.begin(), 0, limits.max_nesting};
+    parse_state state{source.begin(), line_cursor(source), 0, limits.max_nesting};
     iterator_type first = source.begin();
     try {
         bool const ok = x3::phrase_parse(first, source.end(), x3::with<parse_state_tag>(state)[script],
@@ -120,7 +62,6 @@ parse_result parse(std::string_view source, const std::string& file, const compi
             result.errors.push_back(std::move(*error));
             return result;
         }
-        position_filler(source).block(commands);
         result.script.commands = std::move(commands);
     } catch (std::exception const& e) {
         // Only resource exhaustion (bad_alloc) is expected here; the caller

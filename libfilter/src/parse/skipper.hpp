@@ -37,6 +37,8 @@ private:
     template <typename Iterator>
     static Iterator skip_one(Iterator at, Iterator const& last) {
         char const c = *at;
+        // Most calls find a token right here: X3 skips before every parser.
+        if (c > ' ' && c != '#' && c != '/') return at;
         if (c == ' ' || c == '\t' || c == '\n') return std::next(at);
         if (c == '\r') return starts_with(at, last, "\r\n") ? std::next(at, 2) : at;
         if (c == '#') return skip_hash_comment(at, last);

@@ -160,7 +160,9 @@ private:
 class lmdb_store final : public store {
 public:
     explicit lmdb_store(const store_config& config)
-        : store(config.key_prefix), clock_(config.clock), env_(shared_env(config.path, config.lmdb_map_size)) {}
+        : store(config.key_prefix),
+          clock_(config.clock),
+          env_(shared_env(config.path, config.lmdb_map_size)) {}
 
     std::size_t purge_expired() override {
         std::size_t total = 0;
@@ -186,7 +188,8 @@ protected:
     }
 
     void do_put(std::string_view key, std::string_view value, std::chrono::seconds ttl) override {
-        write_with_retry([&](transaction& txn) { return txn.put(key, encode_entry(value, expiry_ms(clock_, ttl))); });
+        write_with_retry(
+            [&](transaction& txn) { return txn.put(key, encode_entry(value, expiry_ms(clock_, ttl))); });
     }
 
     bool do_put_if_absent(std::string_view key, std::string_view value, std::chrono::seconds ttl) override {
@@ -252,7 +255,8 @@ private:
         std::size_t removed = 0;
         MDB_val k, v;
         bool more = false, full = false;
-        for (rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
+        for (rc = mdb_cursor_get(cursor, &k, &v, MDB_FIRST); rc == 0;
+             rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
             auto e = decode_entry(std::string_view(static_cast<const char*>(v.mv_data), v.mv_size));
             if (!e || !expired(e->expires_at_ms, now)) continue;
             if ((full = txn.del(cursor) == MDB_MAP_FULL)) break;
@@ -275,6 +279,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<store> open_lmdb_store(const store_config& config) { return std::make_unique<lmdb_store>(config); }
+std::unique_ptr<store> open_lmdb_store(const store_config& config) {
+    return std::make_unique<lmdb_store>(config);
+}
 
 }  // namespace sift::store

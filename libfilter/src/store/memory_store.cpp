@@ -34,12 +34,16 @@ std::shared_ptr<memory_data> shared_data(const std::string& name) {
 class memory_store final : public store {
 public:
     explicit memory_store(const store_config& config)
-        : store(config.key_prefix), clock_(config.clock), name_(config.path), data_(shared_data(config.path)) {}
+        : store(config.key_prefix),
+          clock_(config.clock),
+          name_(config.path),
+          data_(shared_data(config.path)) {}
 
     std::size_t purge_expired() override {
         std::lock_guard lock(data_->mutex);
-        return std::erase_if(data_->entries,
-                             [now = now_ms(clock_)](const auto& kv) { return expired(kv.second.expires_at_ms, now); });
+        return std::erase_if(data_->entries, [now = now_ms(clock_)](const auto& kv) {
+            return expired(kv.second.expires_at_ms, now);
+        });
     }
 
     std::string describe() const override { return name_.empty() ? "memory" : "memory " + name_; }
@@ -54,13 +58,15 @@ protected:
 
     void do_put(std::string_view key, std::string_view value, std::chrono::seconds ttl) override {
         std::lock_guard lock(data_->mutex);
-        data_->entries.insert_or_assign(std::string(key), memory_data::entry{std::string(value), expiry_ms(clock_, ttl)});
+        data_->entries.insert_or_assign(std::string(key),
+                                        memory_data::entry{std::string(value), expiry_ms(clock_, ttl)});
     }
 
     bool do_put_if_absent(std::string_view key, std::string_view value, std::chrono::seconds ttl) override {
         std::lock_guard lock(data_->mutex);
         if (live(key)) return false;
-        data_->entries.insert_or_assign(std::string(key), memory_data::entry{std::string(value), expiry_ms(clock_, ttl)});
+        data_->entries.insert_or_assign(std::string(key),
+                                        memory_data::entry{std::string(value), expiry_ms(clock_, ttl)});
         return true;
     }
 

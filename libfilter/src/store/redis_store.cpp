@@ -36,7 +36,8 @@ struct reply_deleter {
 using reply_ptr = std::unique_ptr<redisReply, reply_deleter>;
 
 timeval to_timeval(std::chrono::milliseconds ms) {
-    return timeval{static_cast<time_t>(ms.count() / 1000), static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
+    return timeval{static_cast<time_t>(ms.count() / 1000),
+                   static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
 }
 
 // A failure that a fresh connection may cure: the peer closed or reset it.
@@ -123,7 +124,8 @@ protected:
     }
 
 private:
-    reply_ptr set(std::string_view key, std::string_view value, std::chrono::seconds ttl, bool only_if_absent) {
+    reply_ptr set(std::string_view key, std::string_view value, std::chrono::seconds ttl,
+                  bool only_if_absent) {
         std::vector<std::string_view> args{"SET", key, value};
         if (only_if_absent) args.push_back("NX");
         std::string seconds = std::to_string(ttl.count());
@@ -151,7 +153,8 @@ private:
             if (r) {
                 release(std::move(c));
                 if (r->type == REDIS_REPLY_ERROR) {
-                    throw store_error(name_ + ": " + std::string(args[0]) + ": " + std::string(r->str, r->len));
+                    throw store_error(name_ + ": " + std::string(args[0]) + ": " +
+                                      std::string(r->str, r->len));
                 }
                 return r;
             }
@@ -170,8 +173,8 @@ private:
             argv.push_back(a.data());
             lengths.push_back(a.size());
         }
-        return reply_ptr(
-            static_cast<redisReply*>(redisCommandArgv(&c, static_cast<int>(argv.size()), argv.data(), lengths.data())));
+        return reply_ptr(static_cast<redisReply*>(
+            redisCommandArgv(&c, static_cast<int>(argv.size()), argv.data(), lengths.data())));
     }
 
     std::string failure(const redisContext& c, int saved_errno) const {
@@ -246,6 +249,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<store> open_redis_store(const store_config& config) { return std::make_unique<redis_store>(config); }
+std::unique_ptr<store> open_redis_store(const store_config& config) {
+    return std::make_unique<redis_store>(config);
+}
 
 }  // namespace sift::store

@@ -19,10 +19,13 @@ std::string store::full_key(std::string_view key) const {
 }
 
 void store::check_ttl(std::chrono::seconds ttl) const {
-    if (ttl.count() < 0) throw store_error(describe() + ": negative ttl " + std::to_string(ttl.count()) + "s");
+    if (ttl.count() < 0)
+        throw store_error(describe() + ": negative ttl " + std::to_string(ttl.count()) + "s");
 }
 
-std::optional<std::string> store::get(std::string_view key) { return do_get(full_key(key)); }
+std::optional<std::string> store::get(std::string_view key) {
+    return do_get(full_key(key));
+}
 
 void store::put(std::string_view key, std::string_view value, std::chrono::seconds ttl) {
     check_ttl(ttl);
@@ -34,7 +37,9 @@ bool store::put_if_absent(std::string_view key, std::string_view value, std::chr
     return do_put_if_absent(full_key(key), value, ttl);
 }
 
-bool store::erase(std::string_view key) { return do_erase(full_key(key)); }
+bool store::erase(std::string_view key) {
+    return do_erase(full_key(key));
+}
 
 std::int64_t now_ms(const clock_function& clock) {
     auto now = clock ? clock() : std::chrono::system_clock::now();
@@ -70,9 +75,12 @@ std::optional<entry_view> decode_entry(std::string_view bytes) {
 
 std::unique_ptr<store> open_store(const store_config& config) {
     switch (config.kind) {
-        case store_kind::memory: return open_memory_store(config);
-        case store_kind::lmdb: return open_lmdb_store(config);
-        case store_kind::redis: return open_redis_store(config);
+        case store_kind::memory:
+            return open_memory_store(config);
+        case store_kind::lmdb:
+            return open_lmdb_store(config);
+        case store_kind::redis:
+            return open_redis_store(config);
     }
     throw store_error("store: unknown kind " + std::to_string(static_cast<int>(config.kind)));
 }

@@ -120,8 +120,7 @@ protected:
     // ttl >= 0.
     virtual std::optional<std::string> do_get(std::string_view key) = 0;
     virtual void do_put(std::string_view key, std::string_view value, std::chrono::seconds ttl) = 0;
-    virtual bool do_put_if_absent(std::string_view key, std::string_view value,
-                                  std::chrono::seconds ttl) = 0;
+    virtual bool do_put_if_absent(std::string_view key, std::string_view value, std::chrono::seconds ttl) = 0;
     virtual bool do_erase(std::string_view key) = 0;
 
 private:

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -156,6 +157,9 @@ public:
     virtual bool is_template(std::string_view s) const = 0;
     // True when a required capability provides variable namespace `ns`.
     virtual bool namespace_known(std::string_view ns) const = 0;
+    // The block commands (foreverypart, a host's `test`) around the node
+    // being checked, outermost first: for break's loop names.
+    virtual std::span<const binding> enclosing() const { return {}; }
 };
 
 }  // namespace sift::validate

@@ -136,10 +136,15 @@ private:
         binding b = bind(cmd.pos, def, cmd.args, cmd.tests, cmd.test_list, cmd.has_block);
         if (def->check && b.well_formed) def->check(*this, b);
         check_tags(b);
+        bool encloses = def->block && def->kind == control::none;
+        if (encloses) enclosing_.push_back(b);
         out_.add(&cmd, std::move(b));
         for (const auto& t : cmd.tests) test(t);
         guarded_block(cmd);
+        if (encloses) enclosing_.pop_back();
     }
+
+    std::span<const binding> enclosing() const override { return enclosing_; }
 
     // RFC 5463 §4: after `if ihave [...]` the capabilities count as
     // required, from the block on (as Pigeonhole has it: also after the
@@ -368,6 +373,7 @@ private:
     const compile_limits& limits_;
     validated& out_;
     std::vector<diagnostic> errors_;
+    std::vector<binding> enclosing_;  // block commands around the current node
 };
 
 }  // namespace

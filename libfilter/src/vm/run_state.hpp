@@ -18,6 +18,9 @@
 namespace sift::mail {
 class message;
 }
+namespace sift::ext {
+struct content_state;  // ext/mime/content_state.hpp
+}
 
 namespace sift::vm {
 
@@ -64,6 +67,11 @@ public:
     std::vector<std::string> variables;
     std::array<std::string, 10> match_values;
 
+    // The message-content extensions' per-run state (RFC 5173, RFC 5703):
+    // the foreverypart loop stack and the MIME parts decoded so far. Made
+    // on first use, so scripts without them pay nothing.
+    std::shared_ptr<ext::content_state> content;
+
     // String operand `id`, with variables expanded when it is a template;
     // the view points into the pool or into `buffer`.
     std::string_view text(std::uint64_t id, std::string& buffer) const;
@@ -89,11 +97,14 @@ public:
     void discard(unsigned line);
     void reject(action_kind kind, std::string_view reason, unsigned line);  // reject or ereject
 
-    // What a tag prefix (":copy" RFC 3894, ":flags" RFC 5232) set for the
-    // next action; that action consumes it.
-    struct action_modifiers {
+    // What a tag prefix set for the next instruction, which consumes it:
+    // ":copy" (RFC 3894) and ":flags" (RFC 5232) for an action, ":zone" /
+    // ":originalzone" (RFC 5260) for a date test.
+    struct modifiers {
         bool copy = false;
         std::optional<std::vector<std::string>> flags;
+        std::optional<std::string> zone;
+        bool original_zone = false;
     } pending;
     // The flags the next keep/fileinto stores with: its :flags, else the
     // internal variable of imap4flags, else none.

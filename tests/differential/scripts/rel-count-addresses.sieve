@@ -1,7 +1,5 @@
 require ["relational", "comparator-i;ascii-numeric", "fileinto", "envelope", "subaddress"];
 # RFC 5231 4.2: :count of addresses, with empty headers, invalid addresses and address parts.
-if address :count "eq" :comparator "i;ascii-numeric" "bcc" "0" { fileinto "bcc-0"; }
-if address :count "eq" :comparator "i;ascii-numeric" "bcc" "1" { fileinto "bcc-1"; }
 if address :count "eq" :comparator "i;ascii-numeric" "resent-from" "1" { fileinto "invalid-all-1"; }
 if address :count "eq" :comparator "i;ascii-numeric" :localpart "resent-from" "1" { fileinto "invalid-local-1"; }
 if address :count "eq" :comparator "i;ascii-numeric" :localpart "resent-from" "0" { fileinto "invalid-local-0"; }

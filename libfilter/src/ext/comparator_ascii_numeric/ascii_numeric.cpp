@@ -15,7 +15,9 @@
 namespace sift::ext {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 // The significant digits of the leading number: "007x" -> "7", "000" -> "0".
 std::string_view digits(std::string_view s) {
@@ -38,8 +40,8 @@ int compare_ascii_numeric(std::string_view a, std::string_view b) {
 
 void register_comparator_ascii_numeric(validate::registry& r) {
     r.add(validate::capability_def{"comparator-i;ascii-numeric"});
-    r.add(validate::comparator_def{"i;ascii-numeric", vm::comparator::ascii_numeric, "comparator-i;ascii-numeric",
-                                   false});
+    r.add(validate::comparator_def{"i;ascii-numeric", vm::comparator::ascii_numeric,
+                                   "comparator-i;ascii-numeric", false});
 }
 
 }  // namespace sift::ext

@@ -2,6 +2,7 @@
 // comparator / match-type / address-part machinery they share (§2.7).
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
+#include "ext/mime/mime.hpp"
 #include "ext/subaddress/subaddress.hpp"
 #include "mail/address.hpp"
 #include "mail/message.hpp"
@@ -107,6 +108,7 @@ void register_tests(registry& r) {
                       .tags = match_tags,
                       .check = check_header,
                       .emit = [](compile::emitter& e, const binding& b) {
+                          if (b.has_tag("mime")) return ext::emit_mime_test(e, b);  // RFC 5703 §4
                           e.emit(opcode::test_header, {std::uint64_t(b.match.cmp), packed(b),
                                                        e.list(b.list_arg(0)), e.list(b.list_arg(1))});
                       }});
@@ -116,6 +118,7 @@ void register_tests(registry& r) {
                       .tags = address_tags,
                       .check = check_address,
                       .emit = [](compile::emitter& e, const binding& b) {
+                          if (b.has_tag("mime")) return ext::emit_mime_test(e, b);  // RFC 5703 §4
                           e.emit(opcode::test_address, {std::uint64_t(b.part), std::uint64_t(b.match.cmp), packed(b),
                                                         e.list(b.list_arg(0)), e.list(b.list_arg(1))});
                       }});
@@ -124,6 +127,7 @@ void register_tests(registry& r) {
                       .positional = {arg_kind::string_list},
                       .check = check_exists,
                       .emit = [](compile::emitter& e, const binding& b) {
+                          if (b.has_tag("mime")) return ext::emit_mime_test(e, b);  // RFC 5703 §4
                           e.emit(opcode::test_exists, {e.list(b.list_arg(0))});
                       }});
     // size <":over" / ":under"> <limit: number>

@@ -60,9 +60,12 @@ using vm::comparator;
 
 std::uint32_t options_for(comparator cmp) {
     switch (cmp) {
-        case comparator::ascii_casemap: return PCRE2_CASELESS;
-        case comparator::unicode_casemap: return PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
-        default: return 0;
+        case comparator::ascii_casemap:
+            return PCRE2_CASELESS;
+        case comparator::unicode_casemap:
+            return PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
+        default:
+            return 0;
     }
 }
 
@@ -80,14 +83,16 @@ struct compiled {
 compiled compile(std::string_view pattern, comparator cmp) {
     int error = 0;
     PCRE2_SIZE offset = 0;
-    pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), options_for(cmp),
-                                     &error, &offset, nullptr);
+    pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
+                                     options_for(cmp), &error, &offset, nullptr);
     if (!code) return {nullptr, error_text(error) + " at offset " + std::to_string(offset)};
     pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // without JIT support the interpreter runs it
     return {std::make_shared<const vm::regex_code>(code), {}};
 }
 
-std::uint64_t cache_key(std::uint32_t id, comparator cmp) { return std::uint64_t(id) << 8 | std::uint64_t(cmp); }
+std::uint64_t cache_key(std::uint32_t id, comparator cmp) {
+    return std::uint64_t(id) << 8 | std::uint64_t(cmp);
+}
 
 // Per-thread match state: the programs are shared, these are not.
 struct scratch {
@@ -118,7 +123,9 @@ bool limit_error(int rc) {
 }
 
 // draft-ietf-sieve-regex-01 §3: the key list of the tests it extends.
-const parse::ast::string_list& keys_of(const validate::binding& b) { return b.list_arg(b.positional.size() - 1); }
+const parse::ast::string_list& keys_of(const validate::binding& b) {
+    return b.list_arg(b.positional.size() - 1);
+}
 
 void check_regex(validate::checker& c, validate::binding& b) {
     if (!b.well_formed || b.positional.empty() || b.match.type != vm::match_type::regex) return;
@@ -146,20 +153,23 @@ void link_regexes(vm::program& p) {
     for (const auto& ins : p.code) {
         auto operands = vm::info(ins.op).operands;
         auto m = operands.find('m'), c = operands.find('c'), l = operands.rfind('l');
-        if (m == std::string_view::npos || c == std::string_view::npos || l == std::string_view::npos) continue;
-        if ((ins.arg[m] & 0xFF) != std::uint64_t(vm::match_type::regex) || ins.arg[l] >= p.lists.size()) continue;
+        if (m == std::string_view::npos || c == std::string_view::npos || l == std::string_view::npos)
+            continue;
+        if ((ins.arg[m] & 0xFF) != std::uint64_t(vm::match_type::regex) || ins.arg[l] >= p.lists.size())
+            continue;
         auto cmp = static_cast<comparator>(ins.arg[c]);
         for (auto id : p.lists[ins.arg[l]]) {
             if (p.is_template[id] || p.regexes.count(cache_key(id, cmp))) continue;
             // An invalid pattern (only in a hand-made bytecode file) is left
             // out: compiling it again at run time reports the error.
-            if (auto result = compile(p.strings[id], cmp); result.code) p.regexes.emplace(cache_key(id, cmp), result.code);
+            if (auto result = compile(p.strings[id], cmp); result.code)
+                p.regexes.emplace(cache_key(id, cmp), result.code);
         }
     }
 }
 
-bool regex_search(vm::run_state& s, std::string_view value, std::uint32_t id, std::string_view key, comparator cmp,
-                  std::vector<vm::span>* captures) {
+bool regex_search(vm::run_state& s, std::string_view value, std::uint32_t id, std::string_view key,
+                  comparator cmp, std::vector<vm::span>* captures) {
     auto& t = thread_scratch();
     const vm::regex_code* code = nullptr;
     if (auto it = s.prog.regexes.find(cache_key(id, cmp)); it != s.prog.regexes.end()) {
@@ -170,17 +180,20 @@ bool regex_search(vm::run_state& s, std::string_view value, std::uint32_t id, st
             t.pattern.assign(key);
             t.cmp = cmp;
         }
-        if (!t.last.code) throw vm::runtime_error{"invalid regular expression '" + std::string(key) + "': " + t.last.error};
+        if (!t.last.code)
+            throw vm::runtime_error{"invalid regular expression '" + std::string(key) + "': " + t.last.error};
         code = t.last.code.get();
     }
     pcre2_set_match_limit(t.context, s.limits.regex_match_limit);
     pcre2_set_depth_limit(t.context, s.limits.regex_depth_limit);
-    int rc = pcre2_match(code->code, reinterpret_cast<PCRE2_SPTR>(value.data()), value.size(), 0, 0, t.data, t.context);
+    int rc = pcre2_match(code->code, reinterpret_cast<PCRE2_SPTR>(value.data()), value.size(), 0, 0, t.data,
+                         t.context);
     if (rc == PCRE2_ERROR_NOMATCH) return false;
     if (limit_error(rc))
         throw vm::runtime_error{"regular expression '" + std::string(key) + "' stopped: " + error_text(rc) +
-                                " (eval_limits regex_match_limit " + std::to_string(s.limits.regex_match_limit) +
-                                ", regex_depth_limit " + std::to_string(s.limits.regex_depth_limit) + ")"};
+                                " (eval_limits regex_match_limit " +
+                                std::to_string(s.limits.regex_match_limit) + ", regex_depth_limit " +
+                                std::to_string(s.limits.regex_depth_limit) + ")"};
     if (rc < 0) throw vm::runtime_error{"regular expression '" + std::string(key) + "': " + error_text(rc)};
     if (captures) {
         // rc == 0: more groups than the 10 pairs kept; those are dropped.

@@ -25,7 +25,8 @@ subaddress split_subaddress(std::string_view local_part, std::string_view delimi
 
 void register_subaddress(validate::registry& r) {
     r.add(validate::capability_def{"subaddress"});
-    r.add(validate::tag_def{"user", "address-part", std::nullopt, "subaddress", std::uint8_t(vm::address_part::user)});
+    r.add(validate::tag_def{"user", "address-part", std::nullopt, "subaddress",
+                            std::uint8_t(vm::address_part::user)});
     r.add(validate::tag_def{"detail", "address-part", std::nullopt, "subaddress",
                             std::uint8_t(vm::address_part::detail)});
 }

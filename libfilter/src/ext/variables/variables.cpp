@@ -5,6 +5,7 @@
 #include "compile/emitter.hpp"
 #include "ext/regex/regex.hpp"
 #include "ext/register.hpp"
+#include "ext/variables/variables.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 #include "vm/strings.hpp"
@@ -62,25 +63,33 @@ void check_set(checker& c, const binding& b) {
 }
 
 void emit_set(compile::emitter& e, const binding& b) {
-    std::uint64_t flags = 0;
-    for (const auto& m : modifiers)
-        if (b.has_tag(m.tag)) flags |= m.bit;
-    e.emit(vm::opcode::set_var, {e.variable(b.string_arg(0)), e.string(b.string_arg(1)), flags});
+    e.emit(vm::opcode::set_var, {e.variable(b.string_arg(0)), e.string(b.string_arg(1)), modifier_flags(b)});
 }
 
 }  // namespace
 
+std::vector<std::string_view> modifier_tags() {
+    std::vector<std::string_view> tags;
+    for (const auto& m : modifiers) tags.push_back(m.tag);
+    return tags;
+}
+
+std::uint64_t modifier_flags(const binding& b) {
+    std::uint64_t flags = 0;
+    for (const auto& m : modifiers)
+        if (b.has_tag(m.tag)) flags |= m.bit;
+    return flags;
+}
+
+bool valid_variable_name(std::string_view name) { return identifier(name); }
+
 void register_variables(registry& r) {
     r.add(capability_def{.name = "variables", .literal = check_literal, .ihave_allowed = false});
-    std::vector<std::string_view> set_tags;
-    for (const auto& m : modifiers) {
-        r.add(tag_def{m.tag, m.group, std::nullopt, m.capability, 0});
-        set_tags.push_back(m.tag);
-    }
+    for (const auto& m : modifiers) r.add(tag_def{m.tag, m.group, std::nullopt, m.capability, 0});
     r.add(command_def{.name = "set",
                       .capability = "variables",
                       .positional = {arg_kind::string, arg_kind::string},
-                      .tags = set_tags,
+                      .tags = modifier_tags(),
                       .check = check_set,
                       .emit = emit_set});
     // string [MATCH-TYPE] [COMPARATOR] <source: string-list> <key-list: string-list>
@@ -141,9 +150,7 @@ std::string apply_modifiers(std::string value, std::uint64_t flags) {
 
 void exec_set_var(run_state& s, const instruction& ins) {
     std::string buffer;
-    auto value = apply_modifiers(std::string(s.text(ins.arg[1], buffer)), ins.arg[2]);
-    truncate_utf8(value, s.limits.max_variable_size);
-    s.variables[ins.arg[0]] = std::move(value);
+    ext::assign_variable(s, ins.arg[0], std::string(s.text(ins.arg[1], buffer)), ins.arg[2]);
 }
 
 void exec_test_string(run_state& s, const instruction& ins) {
@@ -162,3 +169,13 @@ void exec_test_string(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+
+void assign_variable(vm::run_state& s, std::uint64_t slot, std::string value, std::uint64_t modifiers) {
+    value = vm::apply_modifiers(std::move(value), modifiers);
+    vm::truncate_utf8(value, s.limits.max_variable_size);
+    s.variables[slot] = std::move(value);
+}
+
+}  // namespace sift::ext

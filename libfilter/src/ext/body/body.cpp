@@ -1,0 +1,118 @@
+// RFC 5173: the body test.
+//   body [COMPARATOR] [MATCH-TYPE] [BODY-TRANSFORM] <key-list: string-list>
+//   BODY-TRANSFORM = :raw / :content <content-types: string-list> / :text
+// §5.1 :raw matches the undecoded body after the header as one string.
+// §5.2 :content matches parts whose type is in the list ("" every type,
+// "text" every text/*, "text/html" that type), descending into multiparts
+// and message/rfc822: a matching multipart contributes its prologue and
+// epilogue, a matching message/rfc822 its enclosed header; a leaf its
+// content with the transfer encoding undone (text/* also converted to
+// UTF-8). A type such as "text/" or "/plain" matches no part (not an
+// error, as in Pigeonhole). §5.3 :text (the default) matches what a reader sees: text/*
+// parts (and XHTML), decoded to UTF-8, HTML reduced to its text, in
+// multiparts and enclosed messages; other parts are skipped.
+// Decoded parts are cached per run (ext/mime/content_state.hpp).
+#include "compile/emitter.hpp"
+#include "ext/mime/content_state.hpp"
+#include "ext/register.hpp"
+#include "mail/message.hpp"
+#include "validate/registry.hpp"
+#include "vm/exec.hpp"
+
+namespace sift::ext {
+using namespace validate;
+
+namespace {
+
+enum transform : std::uint64_t { as_text = 0, as_raw = 1, as_content = 2 };
+
+void emit_body(compile::emitter& e, const binding& b) {
+    std::uint64_t how = b.has_tag("raw") ? as_raw : b.has_tag("content") ? as_content : as_text;
+    parse::ast::string_list none;
+    const auto* types = b.tag_value("content");
+    e.emit(vm::opcode::test_body, {std::uint64_t(b.match.cmp), vm::pack(b.match), how,
+                                   e.list(types ? std::get<parse::ast::string_list>(*types) : none),
+                                   e.list(b.list_arg(0))});
+}
+
+}  // namespace
+
+void register_body(registry& r) {
+    r.add(capability_def{"body"});
+    r.add(tag_def{.name = "raw", .group = "body-transform", .capability = "body"});
+    r.add(tag_def{.name = "text", .group = "body-transform", .capability = "body"});
+    r.add(tag_def{.name = "content", .group = "body-transform", .parameter = arg_kind::string_list,
+                  .capability = "body"});
+    r.add(command_def{.name = "body",
+                      .is_test = true,
+                      .capability = "body",
+                      .positional = {arg_kind::string_list},
+                      .tags = {"comparator", "match-type", "body-transform"},
+                      .emit = emit_body});
+}
+
+}  // namespace sift::ext
+
+namespace sift::vm {
+namespace {
+
+// "" matches every type, "type" its subtypes, "type/subtype" itself;
+// compared case-insensitively (RFC 2045 §5.1).
+bool type_matches(const mail::mime_part& p, std::string_view want) {
+    if (want.empty()) return true;
+    auto slash = want.find('/');
+    if (slash == std::string_view::npos) return mail::iequals(p.type, want);
+    return mail::iequals(p.type, want.substr(0, slash)) && mail::iequals(p.subtype, want.substr(slash + 1));
+}
+
+bool any_type(run_state& s, const mail::mime_part& p, std::uint64_t types) {
+    std::string buffer;
+    for (auto t : s.list(types))
+        if (type_matches(p, s.text(t, buffer))) return true;
+    return false;
+}
+
+// Calls `test` on each string :content selects, until one returns true.
+template <class F>
+bool each_content(run_state& s, std::uint64_t types, F&& test) {
+    std::vector<const mail::mime_part*> parts;
+    ext::collect_parts(s.message.mime(), true, parts);
+    for (const auto* p : parts) {
+        if (!any_type(s, *p, types)) continue;
+        if (p->is_multipart()) {
+            if (test(ext::prologue(*p)) || test(ext::epilogue(*p))) return true;
+        } else if (p->is_message()) {
+            if (test(ext::header_block(p->children.front()))) return true;
+        } else if (test(ext::content_text(s, *p))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+void exec_test_body(run_state& s, const instruction& ins) {
+    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    auto keys = ins.arg[4];
+    auto test = [&](std::string_view value) { return s.any_key(value, keys, spec); };
+    switch (ins.arg[2]) {
+        case ext::as_raw: s.flag = test(s.message.body()); break;
+        case ext::as_content: s.flag = each_content(s, ins.arg[3], test); break;
+        default: {
+            std::vector<const mail::mime_part*> parts;
+            ext::collect_parts(s.message.mime(), true, parts);
+            s.flag = false;
+            for (const auto* p : parts) {
+                const auto* text = p->children.empty() ? ext::display_text(s, *p) : nullptr;
+                if (text && test(*text)) {
+                    s.flag = true;
+                    break;
+                }
+            }
+        }
+    }
+    if (spec.type == match_type::count) s.flag = s.count_matches(keys, spec);
+}
+
+}  // namespace sift::vm

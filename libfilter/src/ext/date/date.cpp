@@ -1,0 +1,159 @@
+// RFC 5260: date and currentdate.
+//   date [":zone" <time-zone> / ":originalzone"] [COMPARATOR] [MATCH-TYPE]
+//        <header-name: string> <date-part: string> <key-list: string-list>
+//   currentdate [":zone" <time-zone>] [COMPARATOR] [MATCH-TYPE]
+//        <date-part: string> <key-list: string-list>
+// Without a zone, dates are seen in the local time zone (§4.1). A header
+// whose date does not parse has no value. For a field such as Received the
+// date-time follows the last ';' (§5). currentdate reads the arrival time
+// the frontend set in sift::connection, else the clock.
+#include "ext/date/date_time.hpp"
+
+#include "compile/emitter.hpp"
+#include "ext/core/core.hpp"
+#include "ext/register.hpp"
+#include "mail/message.hpp"
+#include "validate/registry.hpp"
+#include "vm/exec.hpp"
+
+#include <ctime>
+
+namespace sift::ext {
+using namespace validate;
+
+namespace {
+
+void check_part(checker& c, const parse::ast::string_lit& part) {
+    if (!c.is_template(part.value) && !date::known_part(part.value))
+        c.error(part.pos, "unknown date part '" + part.value + "'");
+}
+
+void check_zone(checker& c, binding& b) {
+    const auto* value = b.tag_value("zone");
+    if (!value) return;
+    const auto& zone = std::get<parse::ast::string_list>(*value).items.front();
+    if (!c.is_template(zone.value) && !date::parse_zone(zone.value))
+        c.error(zone.pos, "invalid time zone '" + zone.value + "' (expected +hhmm or -hhmm)");
+}
+
+void emit_zone(compile::emitter& e, const binding& b) {
+    const auto* value = b.tag_value("zone");
+    std::string zone = value ? std::get<parse::ast::string_list>(*value).items.front().value : std::string();
+    e.emit(vm::opcode::mod_zone, {value ? 0u : 1u, e.string(zone)});
+}
+
+}  // namespace
+
+void register_date(registry& r) {
+    r.add(capability_def{"date"});
+    r.add(tag_def{.name = "zone", .group = "zone", .parameter = arg_kind::string, .capability = "date",
+                  .check = check_zone, .emit = emit_zone});
+    r.add(tag_def{.name = "originalzone", .group = "zone", .capability = "date", .emit = emit_zone});
+    r.add(command_def{.name = "date",
+                      .is_test = true,
+                      .capability = "date",
+                      .positional = {arg_kind::string, arg_kind::string, arg_kind::string_list},
+                      .tags = {"zone", "comparator", "match-type"},
+                      .check =
+                          [](checker& c, const binding& b) {
+                              const auto& header = b.list_arg(0).items.front();
+                              if (!c.is_template(header.value) && !core::valid_header_name(header.value))
+                                  c.error(header.pos, "invalid header name '" + header.value + "'");
+                              check_part(c, b.list_arg(1).items.front());
+                          },
+                      .emit = [](compile::emitter& e, const binding& b) {
+                          e.emit(vm::opcode::test_date, {std::uint64_t(b.match.cmp), vm::pack(b.match),
+                                                         e.string(b.string_arg(0)), e.string(b.string_arg(1)),
+                                                         e.list(b.list_arg(2))});
+                      }});
+    r.add(tag_def{.name = "zone", .group = "currentdate zone", .parameter = arg_kind::string,
+                  .capability = "date", .check = check_zone, .emit = emit_zone});
+    r.add(command_def{.name = "currentdate",
+                      .is_test = true,
+                      .capability = "date",
+                      .positional = {arg_kind::string, arg_kind::string_list},
+                      .tags = {"currentdate zone", "comparator", "match-type"},
+                      .check = [](checker& c, const binding& b) { check_part(c, b.list_arg(0).items.front()); },
+                      .emit = [](compile::emitter& e, const binding& b) {
+                          e.emit(vm::opcode::test_currentdate, {std::uint64_t(b.match.cmp), vm::pack(b.match),
+                                                                e.string(b.string_arg(0)), e.list(b.list_arg(1))});
+                      }});
+}
+
+}  // namespace sift::ext
+
+namespace sift::vm {
+namespace {
+
+// The zone a date test asked for: explicit, the date's own, or local.
+struct zone_choice {
+    bool original = false;
+    std::optional<int> explicit_offset;
+    bool invalid = false;
+
+    int offset_for(std::int64_t utc, int own) const {
+        if (original) return own;
+        return explicit_offset ? *explicit_offset : ext::date::local_offset(utc);
+    }
+};
+
+zone_choice take_zone(run_state& s) {
+    zone_choice z;
+    z.original = s.pending.original_zone;
+    if (s.pending.zone) {
+        z.explicit_offset = ext::date::parse_zone(*s.pending.zone);
+        z.invalid = !z.explicit_offset;
+    }
+    s.pending.zone.reset();
+    s.pending.original_zone = false;
+    return z;
+}
+
+std::optional<ext::date::date_time> field_date(std::string_view value) {
+    if (auto dt = ext::date::parse_rfc5322(value)) return dt;
+    auto semicolon = value.rfind(';');
+    if (semicolon == std::string_view::npos) return std::nullopt;
+    return ext::date::parse_rfc5322(value.substr(semicolon + 1));
+}
+
+}  // namespace
+
+void exec_mod_zone(run_state& s, const instruction& ins) {
+    std::string buffer;
+    if (ins.arg[0]) {
+        s.pending.original_zone = true;
+    } else {
+        s.pending.zone = std::string(s.text(ins.arg[1], buffer));
+    }
+}
+
+void exec_test_date(run_state& s, const instruction& ins) {
+    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    auto zone = take_zone(s);
+    std::string name_buffer, part_buffer;
+    auto part = std::string(s.text(ins.arg[3], part_buffer));
+    s.flag = false;
+    if (!zone.invalid) {
+        s.message.for_each(s.text(ins.arg[2], name_buffer), [&](const mail::header_field& field) {
+            auto dt = field_date(mail::message::decode(field.value, s.scratch));
+            if (!dt) return true;
+            auto value = ext::date::date_part(dt->utc, zone.offset_for(dt->utc, dt->offset), part);
+            s.flag = value && s.any_key(*value, ins.arg[4], spec);
+            return !s.flag;
+        });
+    }
+    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[4], spec);
+}
+
+void exec_test_currentdate(run_state& s, const instruction& ins) {
+    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    auto zone = take_zone(s);
+    std::int64_t now = s.conn && s.conn->arrival ? s.conn->arrival : std::int64_t(std::time(nullptr));
+    std::string part_buffer;
+    auto value = zone.invalid ? std::nullopt
+                              : ext::date::date_part(now, zone.offset_for(now, 0), s.text(ins.arg[2], part_buffer));
+    s.flag = value && s.any_key(*value, ins.arg[3], spec);
+    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[3], spec);
+}
+
+}  // namespace sift::vm

@@ -1,0 +1,178 @@
+// RFC 5173 §5.2 and RFC 5703 §3, §7: walking and decoding MIME parts for
+// the message-content extensions, once per run (see content_state.hpp).
+#include "ext/mime/content_state.hpp"
+
+#include "ext/utf8.hpp"
+#include "mail/message.hpp"
+#include "vm/run_state.hpp"
+
+#include <algorithm>
+#include <array>
+#include <memory>
+
+namespace sift::ext {
+
+content_state& content(vm::run_state& s) {
+    if (!s.content) s.content = std::make_shared<content_state>();
+    return *s.content;
+}
+
+const mail::mime_part& current_part(vm::run_state& s) {
+    if (s.content && !s.content->loops.empty()) {
+        const auto& f = s.content->loops.back();
+        return *f.parts[f.index];
+    }
+    return s.message.mime();
+}
+
+void collect_parts(const mail::mime_part& p, bool with_self, std::vector<const mail::mime_part*>& out) {
+    if (with_self) out.push_back(&p);
+    for (const auto& child : p.children) collect_parts(child, true, out);
+}
+
+namespace {
+
+bool is_html(const mail::mime_part& p) {
+    return (p.type == "text" && p.subtype == "html") || (p.type == "application" && p.subtype == "xhtml+xml");
+}
+
+bool iprefix(std::string_view s, std::size_t at, std::string_view word) {
+    if (s.size() - at < word.size()) return false;
+    return mail::iequals(s.substr(at, word.size()), word);
+}
+
+// A character reference ("&amp;", "&#233;", "&#xE9;") at `at`; appends
+// its text and returns its length, or 0 when there is none.
+std::size_t reference(std::string_view s, std::size_t at, std::string& out) {
+    auto end = s.find(';', at);
+    if (end == std::string_view::npos || end - at > 10) return 0;
+    auto name = s.substr(at + 1, end - at - 1);
+    if (name.size() > 1 && name[0] == '#') {
+        bool hex = name[1] == 'x' || name[1] == 'X';
+        std::uint32_t cp = 0;
+        auto digits = name.substr(hex ? 2 : 1);
+        if (digits.empty()) return 0;
+        for (char c : digits) {
+            int v = c >= '0' && c <= '9' ? c - '0' : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                                   : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (v < 0) return 0;
+            cp = cp * (hex ? 16 : 10) + std::uint32_t(v);
+            if (cp > 0x10FFFF) return 0;
+        }
+        append_utf8(out, (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0 ? 0xFFFD : cp);
+        return end - at + 1;
+    }
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> named{{
+        {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", " "}}};
+    for (const auto& [n, text] : named)
+        if (mail::iequals(name, n)) {
+            out += text;
+            return end - at + 1;
+        }
+    return 0;
+}
+
+bool block_element(std::string_view tag) {
+    static constexpr std::array<std::string_view, 12> blocks{"br", "p", "div", "li", "tr", "h1", "h2",
+                                                             "h3", "h4", "h5", "h6", "table"};
+    return std::any_of(blocks.begin(), blocks.end(), [&](std::string_view b) { return mail::iequals(tag, b); });
+}
+
+}  // namespace
+
+std::string html_to_text(std::string_view html) {
+    std::string out;
+    std::size_t i = 0;
+    while (i < html.size()) {
+        char c = html[i];
+        if (c == '&') {
+            if (auto n = reference(html, i, out)) {
+                i += n;
+                continue;
+            }
+            out += c;
+            ++i;
+        } else if (c != '<') {
+            out += c;
+            ++i;
+        } else if (iprefix(html, i, "<!--")) {
+            auto end = html.find("-->", i + 4);
+            i = end == std::string_view::npos ? html.size() : end + 3;
+        } else if (iprefix(html, i, "<script") || iprefix(html, i, "<style")) {
+            auto closing = iprefix(html, i, "<script") ? std::string_view("</script") : std::string_view("</style");
+            std::size_t end = i + 1;
+            while (end < html.size() && !iprefix(html, end, closing)) ++end;
+            auto gt = html.find('>', end);
+            i = gt == std::string_view::npos ? html.size() : gt + 1;
+        } else {
+            auto gt = html.find('>', i);
+            auto tag = html.substr(i + 1, (gt == std::string_view::npos ? html.size() : gt) - i - 1);
+            if (!tag.empty() && tag[0] == '/') tag.remove_prefix(1);
+            auto name_end = std::min(tag.find_first_of(" \t\r\n/"), tag.size());
+            if (block_element(tag.substr(0, name_end)) && !out.empty() && out.back() != '\n') out += '\n';
+            i = gt == std::string_view::npos ? html.size() : gt + 1;
+        }
+    }
+    return out;
+}
+
+const std::string* display_text(vm::run_state& s, const mail::mime_part& p) {
+    if (p.type != "text" && !is_html(p)) return nullptr;
+    auto& cache = content(s).display_text;
+    auto it = cache.find(&p);
+    if (it == cache.end()) {
+        auto text = mail::decoded_text(p);
+        it = cache.emplace(&p, is_html(p) ? html_to_text(text) : std::move(text)).first;
+    }
+    return &it->second;
+}
+
+const std::string& content_text(vm::run_state& s, const mail::mime_part& p) {
+    auto& cache = content(s).content_text;
+    auto it = cache.find(&p);
+    if (it == cache.end())
+        it = cache.emplace(&p, p.type == "text" ? mail::decoded_text(p) : mail::decoded_body(p)).first;
+    return it->second;
+}
+
+namespace {
+
+// Drops one line break at the end of `s`.
+std::string_view chop_break(std::string_view s) {
+    if (!s.empty() && s.back() == '\n') s.remove_suffix(1);
+    if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace
+
+// Children are views into the multipart's body, so the text before the
+// first one, less its delimiter line, is the prologue.
+std::string_view prologue(const mail::mime_part& m) {
+    if (m.children.empty()) return m.body;  // no delimiter at all
+    auto start = std::size_t(m.children.front().raw.data() - m.body.data());
+    auto before = chop_break(m.body.substr(0, start));
+    auto line = before.rfind('\n');
+    return line == std::string_view::npos ? std::string_view() : chop_break(before.substr(0, line + 1));
+}
+
+// After the last child: its line break, the close delimiter line, then
+// the epilogue. A missing close delimiter leaves none.
+std::string_view epilogue(const mail::mime_part& m) {
+    if (m.children.empty()) return {};
+    const auto& last = m.children.back().raw;
+    auto rest = m.body.substr(std::size_t(last.data() + last.size() - m.body.data()));
+    if (rest.starts_with("\r\n")) rest.remove_prefix(2);
+    else if (rest.starts_with("\n")) rest.remove_prefix(1);
+    auto close = "--" + std::string(m.param("boundary")) + "--";
+    if (!rest.starts_with(close)) return {};
+    auto eol = rest.find('\n');
+    return eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
+}
+
+std::string_view header_block(const mail::mime_part& p) {
+    auto head = p.raw.substr(0, std::size_t(p.body.data() - p.raw.data()));
+    return chop_break(head);  // the blank line; the last field keeps its CRLF
+}
+
+}  // namespace sift::ext

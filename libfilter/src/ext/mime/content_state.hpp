@@ -1,0 +1,76 @@
+// Per-run state shared by the message-content extensions: body (RFC 5173),
+// foreverypart, mime and extracttext (RFC 5703). It lives in
+// vm::run_state::content, made on first use.
+//
+// Why a per-run cache and not one on mail::message: the message is shared
+// read-only between threads (the milter runs several recipients' scripts
+// at once), so a cache there would need a lock or a once-flag per part and
+// would keep decoded copies as long as the message lives. Decoding a part
+// is linear in its size and a run is single-threaded, so each run decodes
+// what it reads once (any number of body tests and extracttext calls share
+// it) and frees it when the run ends.
+#pragma once
+
+#include "mail/mime.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace sift::vm {
+class run_state;
+}
+
+namespace sift::ext {
+
+// One active foreverypart loop (RFC 5703 §3).
+struct loop_frame {
+    std::vector<const mail::mime_part*> parts;  // what it visits, depth-first
+    std::size_t index = 0;                      // the current one
+    std::size_t begin = 0;                      // address of its loop_begin
+    std::size_t body = 0;                       // first instruction of its body
+    std::size_t exit = 0;                       // first instruction after it
+    std::uint64_t name = 0;                     // string id of :name ("" if none)
+};
+
+struct content_state {
+    std::vector<loop_frame> loops;  // innermost last
+    std::unordered_map<const mail::mime_part*, std::string> display_text;  // :text, extracttext
+    std::unordered_map<const mail::mime_part*, std::string> content_text;  // :content
+    // What the last mime_select set for the next :mime test (ext/mime).
+    std::uint64_t select = 0;
+    std::uint64_t select_params = 0;
+};
+
+content_state& content(vm::run_state& s);
+
+// The part the innermost foreverypart is at; the whole message outside one.
+const mail::mime_part& current_part(vm::run_state& s);
+
+// `p` (when `with_self`) and every part inside it, depth-first, parents
+// before children; a message/rfc822 part is followed by its message.
+void collect_parts(const mail::mime_part& p, bool with_self, std::vector<const mail::mime_part*>& out);
+
+// Text meant for a reader (body :text, extracttext): text/* decoded from
+// its transfer encoding and charset to UTF-8, HTML reduced to its text;
+// nullptr for a part that holds no text (multipart, message, other types).
+const std::string* display_text(vm::run_state& s, const mail::mime_part& p);
+// A leaf's content for body :content: transfer encoding undone, text/*
+// converted to UTF-8, other types as bytes.
+const std::string& content_text(vm::run_state& s, const mail::mime_part& p);
+
+// HTML markup removed, script and style elements and comments dropped,
+// character references decoded; block elements end a line.
+std::string html_to_text(std::string_view html);
+
+// RFC 5173 §5.2: a multipart's prologue and epilogue (empty when absent).
+std::string_view prologue(const mail::mime_part& multipart);
+std::string_view epilogue(const mail::mime_part& multipart);
+
+// The header block of a part (for message/rfc822 under :content: the
+// enclosed message's header, as one string without the blank line).
+std::string_view header_block(const mail::mime_part& p);
+
+}  // namespace sift::ext

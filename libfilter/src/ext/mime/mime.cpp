@@ -1,0 +1,196 @@
+// RFC 5703 §4: the "mime" capability. header, address and exists take
+//   :mime      look at the headers of the current MIME part (the one the
+//              innermost foreverypart is at; the message outside a loop)
+//   :anychild  ... and of every part inside it (needs :mime)
+// and header also one option (needs :mime), applied to Content-Type or,
+// for a field named Content-Disposition, to that:
+//   :type  :subtype  :contenttype ("type/subtype")  :param <names>
+// Content-Disposition has a type ("inline") and no subtype (""). A field
+// whose value is not a content type gives no value for the option.
+#include "ext/mime/mime.hpp"
+
+#include "compile/emitter.hpp"
+#include "ext/core/core.hpp"
+#include "ext/mime/content_state.hpp"
+#include "ext/register.hpp"
+#include "mail/message.hpp"
+#include "validate/registry.hpp"
+#include "vm/exec.hpp"
+
+#include <algorithm>
+
+namespace sift::ext {
+using namespace validate;
+
+namespace {
+
+enum select_bits : std::uint64_t { anychild = 1, opt_type = 1 << 1, opt_subtype = 2 << 1,
+                                   opt_contenttype = 3 << 1, opt_param = 4 << 1, option_mask = 7 << 1 };
+
+void needs_mime(checker& c, binding& b) {
+    if (!b.has_tag("mime"))
+        c.error(b.pos, "'" + std::string(b.def->name) + "': :anychild and the content-type options need :mime");
+}
+
+}  // namespace
+
+void emit_mime_test(compile::emitter& e, const binding& b) {
+    std::uint64_t select = b.has_tag("anychild") ? anychild : 0;
+    select |= b.has_tag("type") ? opt_type : b.has_tag("subtype") ? opt_subtype
+            : b.has_tag("contenttype") ? opt_contenttype : b.has_tag("param") ? opt_param : 0;
+    parse::ast::string_list none;
+    const auto* params = b.tag_value("param");
+    e.emit(vm::opcode::mime_select, {select, e.list(params ? std::get<parse::ast::string_list>(*params) : none)});
+    auto packed = vm::pack(b.match);
+    if (b.def->name == "header")
+        e.emit(vm::opcode::test_mime_header,
+               {std::uint64_t(b.match.cmp), packed, e.list(b.list_arg(0)), e.list(b.list_arg(1))});
+    else if (b.def->name == "address")
+        e.emit(vm::opcode::test_mime_address, {std::uint64_t(b.part), std::uint64_t(b.match.cmp), packed,
+                                               e.list(b.list_arg(0)), e.list(b.list_arg(1))});
+    else
+        e.emit(vm::opcode::test_mime_exists, {e.list(b.list_arg(0))});
+}
+
+void register_mime(registry& r) {
+    r.add(capability_def{"mime"});
+    r.add(tag_def{.name = "mime", .capability = "mime"});
+    r.add(tag_def{.name = "anychild", .capability = "mime", .check = needs_mime});
+    for (auto option : {"type", "subtype", "contenttype"})
+        r.add(tag_def{.name = option, .group = "mime-option", .capability = "mime", .check = needs_mime});
+    r.add(tag_def{.name = "param", .group = "mime-option", .parameter = arg_kind::string_list,
+                  .capability = "mime", .check = needs_mime});
+    for (auto test : {"header", "address", "exists"}) {
+        r.allow_tag(test, "mime");
+        r.allow_tag(test, "anychild");
+    }
+    r.allow_tag("header", "mime-option");
+}
+
+}  // namespace sift::ext
+
+namespace sift::vm {
+namespace {
+
+// The parts a :mime test reads, and the options, taken from mime_select.
+struct selection {
+    std::vector<const mail::mime_part*> parts;
+    std::uint64_t option = 0;
+    std::uint64_t params = 0;
+};
+
+selection take_selection(run_state& s) {
+    auto& c = ext::content(s);
+    selection sel{{}, c.select & ext::option_mask, c.select_params};
+    const auto& current = ext::current_part(s);
+    if (c.select & ext::anychild)
+        ext::collect_parts(current, true, sel.parts);
+    else
+        sel.parts.push_back(&current);
+    c.select = 0;
+    return sel;
+}
+
+// Calls f(value) for each value the option gives for `field`; stops when
+// f returns true, and returns whether one did.
+template <class F>
+bool option_values(run_state& s, const selection& sel, const mail::header_field& field, F&& f) {
+    std::string scratch;
+    auto value = mail::unfold(field.value, scratch);
+    mail::mime_params params;
+    std::string type, subtype;
+    if (mail::iequals(field.name, "content-disposition")) {
+        auto d = mail::parse_content_disposition(value);
+        if (d.type.empty()) return false;
+        type = std::move(d.type);
+        params = std::move(d.params);
+    } else {
+        auto t = mail::parse_content_type(value);
+        if (t.type.empty()) return false;
+        type = std::move(t.type);
+        subtype = std::move(t.subtype);
+        params = std::move(t.params);
+    }
+    switch (sel.option) {
+        case ext::opt_type: return f(std::string_view(type));
+        case ext::opt_subtype: return f(std::string_view(subtype));
+        case ext::opt_contenttype: return f(subtype.empty() ? type : type + "/" + subtype);
+        default: break;
+    }
+    std::string buffer;
+    for (auto name : s.list(sel.params))
+        if (const auto* p = mail::find_param(params, s.text(name, buffer)); p && f(std::string_view(p->value)))
+            return true;
+    return false;
+}
+
+}  // namespace
+
+void exec_mime_select(run_state& s, const instruction& ins) {
+    auto& c = ext::content(s);
+    c.select = ins.arg[0];
+    c.select_params = ins.arg[1];
+}
+
+void exec_test_mime_header(run_state& s, const instruction& ins) {
+    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    auto sel = take_selection(s);
+    auto test = [&](std::string_view v) { return s.any_key(v, ins.arg[3], spec); };
+    std::string name_buffer, scratch;
+    s.flag = false;
+    for (const auto* part : sel.parts)
+        for (auto name : s.list(ins.arg[2])) {
+            mail::field_name wanted(s.text(name, name_buffer));
+            for (const auto& field : part->headers) {
+                if (!mail::has_name(field, wanted)) continue;
+                bool hit = sel.option ? option_values(s, sel, field, test)
+                                      : test(mail::decode_header(field.value, scratch));
+                if (hit) {
+                    s.flag = true;
+                    return;
+                }
+            }
+        }
+    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[3], spec);
+}
+
+void exec_test_mime_address(run_state& s, const instruction& ins) {
+    auto part_wanted = static_cast<address_part>(ins.arg[0]);
+    auto spec = unpack_match(ins.arg[2], ins.arg[1]);
+    auto sel = take_selection(s);
+    std::string name_buffer, scratch, value;
+    s.flag = false;
+    for (const auto* part : sel.parts)
+        for (auto name : s.list(ins.arg[3])) {
+            mail::field_name wanted(s.text(name, name_buffer));
+            for (const auto& field : part->headers) {
+                if (!mail::has_name(field, wanted)) continue;
+                auto text = mail::unfold(field.value, scratch);
+                auto addresses = mail::parse_address_list(text);
+                if (spec.type == match_type::count) {
+                    s.counted += addresses.size();
+                    continue;
+                }
+                for (const auto& a : addresses)
+                    if (ext::core::address_part_of(a, part_wanted, value, s.limits.recipient_delimiters) &&
+                        s.any_key(value, ins.arg[4], spec)) {
+                        s.flag = true;
+                        return;
+                    }
+            }
+        }
+    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[4], spec);
+}
+
+// With :anychild, true when one part has all the fields.
+void exec_test_mime_exists(run_state& s, const instruction& ins) {
+    auto sel = take_selection(s);
+    std::string buffer;
+    const auto& names = s.list(ins.arg[0]);
+    s.flag = std::any_of(sel.parts.begin(), sel.parts.end(), [&](const mail::mime_part* p) {
+        return std::all_of(names.begin(), names.end(),
+                           [&](auto name) { return p->header(s.text(name, buffer)) != nullptr; });
+    });
+}
+
+}  // namespace sift::vm

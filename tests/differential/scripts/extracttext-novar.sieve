@@ -1,0 +1,2 @@
+require ["foreverypart", "extracttext"];
+foreverypart { extracttext "x"; }

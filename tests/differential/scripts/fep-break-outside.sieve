@@ -1,0 +1,3 @@
+require ["foreverypart"];
+foreverypart :name "a" { keep; }
+break :name "a";

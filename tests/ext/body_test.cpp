@@ -1,0 +1,129 @@
+// RFC 5173 body: :raw, :content and :text on multipart/alternative,
+// nested multiparts, message/rfc822, base64 and quoted-printable bodies,
+// ISO-8859-1 and UTF-8, malformed MIME.
+#include "test_support.hpp"
+
+namespace sift::testing {
+namespace {
+
+constexpr const char* prelude = "require [\"body\", \"fileinto\", \"relational\", \"comparator-i;ascii-numeric\"];\n";
+
+// "yes" when the test holds for the message.
+std::string holds(const std::string& test, const std::string& msg) {
+    return run(prelude + ("if " + test + " { fileinto \"yes\"; }"), msg) == "fileinto:yes" ? "yes" : "no";
+}
+
+const std::string alternative =
+    "From: a@example.com\r\n"
+    "Subject: alt\r\n"
+    "Content-Type: multipart/alternative; boundary=\"ALT\"\r\n"
+    "\r\n"
+    "Prologue text.\r\n"
+    "--ALT\r\n"
+    "Content-Type: text/plain; charset=ISO-8859-1\r\n"
+    "Content-Transfer-Encoding: quoted-printable\r\n"
+    "\r\n"
+    "Gr=FC=DFe aus Z=FCrich=\r\n"
+    " und Bern\r\n"
+    "--ALT\r\n"
+    "Content-Type: text/html; charset=UTF-8\r\n"
+    "Content-Transfer-Encoding: base64\r\n"
+    "\r\n"
+    "PGh0bWw+PGJvZHk+PHA+SGVsbG8gPGI+V29ybGQ8L2I+ICZhbXA7IG1vcmU8L3A+PC9ib2R5PjwvaHRtbD4=\r\n"
+    "--ALT--\r\n"
+    "Epilogue text.\r\n";
+
+const std::string nested =
+    "From: c@example.org\r\n"
+    "Content-Type: multipart/mixed; boundary=OUT\r\n"
+    "\r\n"
+    "--OUT\r\n"
+    "Content-Type: multipart/alternative; boundary=IN\r\n"
+    "\r\n"
+    "--IN\r\n"
+    "Content-Type: text/plain\r\n"
+    "\r\n"
+    "inner plain\r\n"
+    "--IN--\r\n"
+    "--OUT\r\n"
+    "Content-Type: application/octet-stream\r\n"
+    "Content-Transfer-Encoding: base64\r\n"
+    "\r\n"
+    "YmluYXJ5IHNlY3JldA==\r\n"
+    "--OUT\r\n"
+    "Content-Type: message/rfc822\r\n"
+    "\r\n"
+    "Subject: forwarded\r\n"
+    "\r\n"
+    "forwarded body\r\n"
+    "--OUT--\r\n";
+
+TEST(body, text_decodes_charset_and_transfer_encoding) {
+    EXPECT_EQ(holds("body :text :contains \"Gr\xc3\xbc\xc3\x9f" "e aus Z\xc3\xbcrich und Bern\"", alternative), "yes");
+    EXPECT_EQ(holds("body :contains \"Hello World & more\"", alternative), "yes");  // :text is the default
+    EXPECT_EQ(holds("body :text :contains \"<b>\"", alternative), "no");           // HTML reduced to text
+    EXPECT_EQ(holds("body :text :contains \"Prologue\"", alternative), "no");
+    EXPECT_EQ(holds("body :text :contains \"binary secret\"", nested), "no");        // not text
+    EXPECT_EQ(holds("body :text :contains \"forwarded body\"", nested), "yes");      // message/rfc822
+}
+
+TEST(body, raw_is_the_undecoded_body) {
+    EXPECT_EQ(holds("body :raw :contains \"Gr=FC=DFe\"", alternative), "yes");
+    EXPECT_EQ(holds("body :raw :contains \"--ALT--\"", alternative), "yes");
+    EXPECT_EQ(holds("body :raw :contains \"Gr\xc3\xbc\"", alternative), "no");
+    EXPECT_EQ(holds("body :raw :contains \"Subject\"", alternative), "no");  // the header is not the body
+    EXPECT_EQ(holds("body :raw :is \"Hi Bob,\r\nthis is a test.\r\n\"", sample_message), "yes");
+}
+
+TEST(body, content_selects_parts_by_type) {
+    EXPECT_EQ(holds("body :content \"text/html\" :contains \"<b>World</b>\"", alternative), "yes");
+    EXPECT_EQ(holds("body :content \"text/plain\" :contains \"<b>\"", alternative), "no");
+    EXPECT_EQ(holds("body :content \"TEXT\" :contains \"Z\xc3\xbcrich\"", alternative), "yes");
+    EXPECT_EQ(holds("body :content \"text\" :count \"eq\" :comparator \"i;ascii-numeric\" \"2\"", alternative), "yes");
+    // A multipart contributes its prologue and epilogue, not its boundaries.
+    EXPECT_EQ(holds("body :content \"multipart\" :is \"Prologue text.\"", alternative), "yes");
+    EXPECT_EQ(holds("body :content \"multipart\" :is \"Epilogue text.\r\n\"", alternative), "yes");
+    EXPECT_EQ(holds("body :content \"multipart\" :contains \"--ALT\"", alternative), "no");
+    // Non-text leaves are transfer-decoded bytes.
+    EXPECT_EQ(holds("body :content \"application/octet-stream\" :is \"binary secret\"", nested), "yes");
+    // message/rfc822: its header; its message's body under the body's own type.
+    EXPECT_EQ(holds("body :content \"message/rfc822\" :is \"Subject: forwarded\r\n\"", nested), "yes");
+    EXPECT_EQ(holds("body :content \"message/rfc822\" :contains \"forwarded body\"", nested), "no");
+    EXPECT_EQ(holds("body :content \"text/plain\" :contains \"forwarded body\"", nested), "yes");
+    EXPECT_EQ(holds("body :content \"\" :contains \"inner plain\"", nested), "yes");
+    EXPECT_EQ(holds("body :content [\"image\", \"text/\"] :contains \"\"", nested), "no");
+}
+
+TEST(body, malformed_mime_is_read_best_effort) {
+    const std::string broken =
+        "Content-Type: multipart/mixed; boundary=B\r\n\r\n"
+        "--B\r\nContent-Transfer-Encoding: base64\r\n\r\nSGVsbG8g!!!d29y#bGQ=\r\n"
+        "--B\r\n\r\nno close delimiter\r\n";
+    EXPECT_EQ(holds("body :text :contains \"Hello world\"", broken), "yes");  // RFC 2045 §6.8: junk ignored
+    EXPECT_EQ(holds("body :text :contains \"no close delimiter\"", broken), "yes");
+    // A multipart without a boundary has no parts: its body is the prologue.
+    EXPECT_EQ(holds("body :content \"multipart\" :contains \"no boundary\"",
+                    "Content-Type: multipart/mixed\r\n\r\nno boundary\r\n"),
+              "yes");
+}
+
+TEST(body, match_variables_and_errors) {
+    EXPECT_EQ(run("require [\"body\", \"fileinto\", \"variables\"];\n"
+                  "if body :content \"text/plain\" :matches \"inner *\" { fileinto \"${1}\"; }",
+                  nested),
+              "fileinto:plain");  // the line break before a delimiter is the delimiter's
+    auto errors = compile_errors("if body :contains \"x\" { keep; }");
+    EXPECT_NE(errors.find("1:4: error: test 'body' requires the \"body\" capability"), std::string::npos) << errors;
+    errors = compile_errors("require \"body\";\nif body :raw :text \"x\" { keep; }");
+    EXPECT_NE(errors.find("2:14: error: only one body-transform"), std::string::npos) << errors;
+    errors = compile_errors("require \"body\";\nif body :content \"x\" { keep; }");
+    EXPECT_NE(errors.find("expects 1 argument"), std::string::npos) << errors;
+}
+
+TEST(body, needs_the_whole_message) {
+    auto s = compiled("require \"body\"; if body :raw :contains \"x\" { keep; }");
+    EXPECT_EQ(s.needs(), sift::needs::body);
+}
+
+}  // namespace
+}  // namespace sift::testing
