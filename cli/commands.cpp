@@ -72,6 +72,21 @@ void write_action(json_writer& j, const action& a) {
         case action_kind::reject:
         case action_kind::ereject: j.key("reason").value(a.reason); break;
         case action_kind::discard: break;
+        case action_kind::vacation:
+        case action_kind::notify:
+            j.key(a.kind == action_kind::notify ? "method" : "recipient").value(a.recipient);
+            j.key("subject").value(a.subject);
+            j.key("body").value(a.body);
+            if (a.outgoing) {
+                j.key("message").begin_object();
+                j.key("envelope_from").value(a.outgoing->envelope_from);
+                j.key("recipients").begin_array();
+                for (const auto& r : a.outgoing->recipients) j.value(r);
+                j.end_array();
+                j.key("data").value(a.outgoing->data);
+                j.end_object();
+            }
+            break;
     }
     j.key("copy").value(a.copy);
     j.key("implicit").value(a.implicit);
@@ -90,6 +105,20 @@ void print_json(const script& s, const result* r) {
     j.key("errors").begin_array();
     if (r)
         for (const auto& e : r->errors) j.value(e);
+    j.end_array();
+    j.key("header_edits").begin_array();
+    if (r)
+        for (const auto& e : r->header_edits) {
+            j.begin_object();
+            j.key("edit").value(e.what == header_edit::kind::add ? "addheader" : "deleteheader");
+            j.key("name").value(e.name);
+            j.key("value").value(e.value);
+            if (e.what == header_edit::kind::add)
+                j.key("last").value(e.last);
+            else
+                j.key("occurrence").value(std::uint64_t(e.occurrence));
+            j.end_object();
+        }
     j.end_array();
     j.key("compile_errors").begin_array();
     for (const auto& d : s.errors()) {

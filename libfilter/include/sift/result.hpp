@@ -2,15 +2,36 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace sift {
 
-enum class action_kind { keep, fileinto, redirect, discard, reject, ereject };
+enum class action_kind { keep, fileinto, redirect, discard, reject, ereject, vacation, notify };
 
 std::string_view name(action_kind k);
+
+// A message the frontend must send on the script's behalf (a vacation
+// reply, a notification), complete and RFC 3834-conformant. The library
+// never sends mail itself.
+struct outgoing_message {
+    std::string envelope_from;            // empty: the null reverse-path "<>"
+    std::vector<std::string> recipients;  // envelope recipients
+    std::string data;                     // the RFC 5322 message, CRLF line ends
+};
+
+// An editheader change (RFC 5293), in execution order; the frontend applies
+// them to the message it delivers (later tests in the script already saw
+// them).
+struct header_edit {
+    enum class kind { add, remove } what = kind::add;
+    std::string name;
+    std::string value;        // add: the new value; remove: the removed value
+    bool last = false;        // add: append instead of prepend
+    unsigned occurrence = 0;  // remove: which field of that name (1-based, in the original)
+};
 
 struct action {
     action_kind kind = action_kind::keep;
@@ -21,6 +42,10 @@ struct action {
     bool copy = false;               // :copy given
     bool implicit = false;           // the implicit keep
     unsigned line = 0;               // script line that caused it (0: implicit)
+    std::string recipient{};         // vacation: who the reply goes to; notify: the method URI
+    std::string subject{};           // vacation / notify
+    std::string body{};              // vacation reply text / notify message
+    std::optional<outgoing_message> outgoing{};  // what the frontend must send
 };
 
 enum class run_status {
@@ -34,6 +59,7 @@ struct result {
     std::vector<action> actions;      // in execution order; implicit keep last
     std::vector<std::string> errors;  // runtime errors, "line N: message"
     std::uint64_t instructions = 0;   // executed, for cost accounting
+    std::vector<header_edit> header_edits;  // editheader, in order
 
     bool ok() const { return status == run_status::ok; }
     // True when the message is dropped without any delivery (explicit discard

@@ -16,6 +16,7 @@
 #include <sift/message.hpp>
 #include <sift/options.hpp>
 #include <sift/result.hpp>
+#include <sift/services.hpp>
 
 #include <memory>
 #include <string>
@@ -56,7 +57,10 @@ public:
 
     // Runs the script against one message for one recipient. Never throws
     // for a bad message or a runtime error: those are in the result.
-    result run(const message& msg, const envelope& env, const eval_limits& limits = {}) const;
+    // `svc` gives the extensions that need them their services
+    // (sift/services.hpp); without it those extensions fail at run time.
+    result run(const message& msg, const envelope& env, const eval_limits& limits = {},
+               const services* svc = nullptr) const;
 
     // For the library's own use.
     const vm::program* program() const;

@@ -52,7 +52,8 @@ needs script::needs() const {
     return needs::body;
 }
 
-result script::run(const message& msg, const envelope& env, const eval_limits& limits) const {
+result script::run(const message& msg, const envelope& env, const eval_limits& limits,
+                   const services* svc) const {
     auto failed = [](std::string why) {
         result r;
         r.status = run_status::runtime_error;
@@ -62,7 +63,7 @@ result script::run(const message& msg, const envelope& env, const eval_limits& l
     };
     if (!program_) return failed("script did not compile");
     try {
-        return vm::run(*program_, msg.impl(), env, limits, nullptr, &msg.connection);
+        return vm::run(*program_, msg.impl(), env, limits, nullptr, &msg.connection, svc);
     } catch (const std::exception& e) {
         // Never lose mail to an internal failure: keep it, say why.
         return failed(std::string("internal error: ") + e.what());
@@ -79,6 +80,8 @@ std::string_view name(action_kind k) {
         case action_kind::discard: return "discard";
         case action_kind::reject: return "reject";
         case action_kind::ereject: return "ereject";
+        case action_kind::vacation: return "vacation";
+        case action_kind::notify: return "notify";
     }
     return "unknown";
 }

@@ -6,6 +6,7 @@
 
 #include "parse/ast.hpp"
 
+#include <boost/spirit/home/x3.hpp>
 #include <boost/spirit/home/x3/support/traits/container_traits.hpp>
 
 #include <cstddef>
@@ -13,6 +14,8 @@
 #include <vector>
 
 namespace sift::parse {
+
+namespace x3 = boost::spirit::x3;
 
 inline constexpr std::size_t short_list = 4;
 
@@ -30,6 +33,37 @@ struct append_to_list {
         return true;
     }
 };
+
+// many[p] is *p for a list of large nodes. X3's kleene value-initializes
+// each element (`value_type val{}`), which zero-fills a whole command before
+// constructing it; here each is only constructed.
+template <typename Subject>
+struct many_directive : x3::unary_parser<Subject, many_directive<Subject>> {
+    using element_type = typename Subject::attribute_type;
+    using attribute_type = std::vector<element_type>;
+    static bool const handles_container = true;
+
+    constexpr many_directive(Subject const& subject) : x3::unary_parser<Subject, many_directive>(subject) {}
+
+    template <typename Iterator, typename Context, typename RContext>
+    bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext,
+               attribute_type& list) const {
+        for (;;) {
+            element_type element;
+            if (!this->subject.parse(first, last, context, rcontext, element)) return true;
+            append(list, std::move(element));
+        }
+    }
+};
+
+struct many_gen {
+    template <typename Subject>
+    constexpr many_directive<Subject> operator[](Subject const& subject) const {
+        return {subject};
+    }
+};
+
+inline constexpr many_gen many{};
 
 }  // namespace sift::parse
 

@@ -18,13 +18,20 @@ public:
 
     ast::position at(std::uint32_t offset) {
         if (offset < scanned_) rewind(offset);
-        for (; scanned_ < offset; ++scanned_) {
-            if (text_[scanned_] == '\n') {
-                ++line_;
-                line_start_ = scanned_ + 1;
+        // Locals: the members could alias the text, and would be stored
+        // back at every character.
+        unsigned line = line_;
+        std::uint32_t line_start = line_start_;
+        for (std::uint32_t i = scanned_; i < offset; ++i) {
+            if (text_[i] == '\n') {
+                ++line;
+                line_start = i + 1;
             }
         }
-        return {line_, offset - line_start_ + 1, offset};
+        scanned_ = offset;
+        line_ = line;
+        line_start_ = line_start;
+        return {line, offset - line_start + 1, offset};
     }
 
 private:

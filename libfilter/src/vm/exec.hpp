@@ -14,6 +14,6 @@ namespace sift::vm {
 // Runs `p` against a message for one recipient; `h` runs the program's
 // call_host instructions (without one they are runtime errors).
 result run(const program& p, const mail::message& msg, const envelope& env, const eval_limits& limits,
-           host* h = nullptr, const connection* conn = nullptr);
+           host* h = nullptr, const connection* conn = nullptr, const services* svc = nullptr);
 
 }  // namespace sift::vm

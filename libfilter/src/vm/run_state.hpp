@@ -9,6 +9,7 @@
 #include <sift/message.hpp>
 #include <sift/options.hpp>
 #include <sift/result.hpp>
+#include <sift/services.hpp>
 
 #include <array>
 #include <optional>
@@ -58,6 +59,7 @@ public:
 
     vm::host* host = nullptr;  // runs call_host; none in a plain run
     const connection* conn = nullptr;  // what the frontend knows (environment, RFC 5183)
+    const services* svc = nullptr;     // host services (sift/services.hpp), may be absent
     std::size_t pc = 0;        // next instruction
     bool flag = false;
     bool stopped = false;

@@ -36,10 +36,11 @@ void exec_call_host(run_state& s, const instruction& ins) {
 }
 
 result run(const program& p, const mail::message& msg, const envelope& env, const eval_limits& limits, host* h,
-           const connection* conn) {
+           const connection* conn, const services* svc) {
     run_state s(p, msg, env, limits);
     s.host = h;
     s.conn = conn;
+    s.svc = svc;
     std::uint64_t executed = 0;
     try {
         const auto n = p.code.size();

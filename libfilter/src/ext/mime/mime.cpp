@@ -182,14 +182,16 @@ void exec_test_mime_address(run_state& s, const instruction& ins) {
     if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[4], spec);
 }
 
-// With :anychild, true when one part has all the fields.
+// With :anychild, true when each field is in one of the parts (as
+// Pigeonhole's exists.svtest has it).
 void exec_test_mime_exists(run_state& s, const instruction& ins) {
     auto sel = take_selection(s);
     std::string buffer;
     const auto& names = s.list(ins.arg[0]);
-    s.flag = std::any_of(sel.parts.begin(), sel.parts.end(), [&](const mail::mime_part* p) {
-        return std::all_of(names.begin(), names.end(),
-                           [&](auto name) { return p->header(s.text(name, buffer)) != nullptr; });
+    s.flag = std::all_of(names.begin(), names.end(), [&](auto name) {
+        auto wanted = s.text(name, buffer);
+        return std::any_of(sel.parts.begin(), sel.parts.end(),
+                           [&](const mail::mime_part* p) { return p->header(wanted) != nullptr; });
     });
 }
 
