@@ -2,6 +2,7 @@
 
 #include "envelope_defaults.hpp"
 #include "json.hpp"
+#include "state_store.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -19,9 +20,22 @@ std::string read_file(const std::string& path) {
     return s.str();
 }
 
+namespace {
+std::string global_dir;  // --global-dir: where `include :global` looks (RFC 6609)
+}
+
+void set_global_dir(std::string dir) { global_dir = std::move(dir); }
+
+sift::script compile_script(const std::string& source, const std::string& path) {
+    // `include :personal` looks beside the including script.
+    auto slash = path.rfind('/');
+    directory_script_source scripts(slash == std::string::npos ? "." : path.substr(0, slash), global_dir);
+    return script::compile(source, path, {}, &scripts);
+}
+
 sift::script load_script(const std::string& path) {
     std::string bytes = read_file(path);
-    return is_bytecode(bytes) ? script::load(bytes, path) : script::compile(bytes, path);
+    return is_bytecode(bytes) ? script::load(bytes, path) : compile_script(bytes, path);
 }
 
 namespace {
@@ -77,6 +91,7 @@ void write_action(json_writer& j, const action& a) {
             j.key(a.kind == action_kind::notify ? "method" : "recipient").value(a.recipient);
             j.key("subject").value(a.subject);
             j.key("body").value(a.body);
+            if (a.kind == action_kind::vacation && !a.outgoing) j.key("not_sent").value(a.reason);  // why no reply
             if (a.outgoing) {
                 j.key("message").begin_object();
                 j.key("envelope_from").value(a.outgoing->envelope_from);
@@ -89,6 +104,19 @@ void write_action(json_writer& j, const action& a) {
             break;
     }
     j.key("copy").value(a.copy);
+    if (a.create) j.key("create").value(true);
+    if (!a.special_use.empty()) j.key("specialuse").value(a.special_use);
+    if (!a.mailbox_id.empty()) j.key("mailboxid").value(a.mailbox_id);
+    if (a.fcc) {
+        j.key("fcc").begin_object();
+        j.key("mailbox").value(a.fcc->mailbox);
+        j.key("flags").begin_array();
+        for (const auto& f : a.fcc->flags) j.value(f);
+        j.end_array();
+        if (!a.fcc->special_use.empty()) j.key("specialuse").value(a.fcc->special_use);
+        j.key("create").value(a.fcc->create);
+        j.end_object();
+    }
     j.key("implicit").value(a.implicit);
     j.key("line").value(std::uint64_t(a.line));
     j.end_object();
@@ -154,7 +182,8 @@ int cmd_check(const std::vector<std::string>& args) {
     if (o.positional.empty()) throw usage_error("no script given");
     int status = 0;
     for (const auto& path : o.positional) {
-        auto s = script::compile(read_file(path), path);
+        auto s = compile_script(read_file(path), path);
+        std::cerr << format(s.warnings());
         if (!s.ok()) {
             std::cerr << format(s.errors());
             status = 1;
@@ -167,7 +196,7 @@ int cmd_compile(const std::vector<std::string>& args) {
     options o(args, {"-o"}, {});
     if (o.positional.size() != 1) throw usage_error("compile takes one script");
     const auto& path = o.positional[0];
-    auto s = script::compile(read_file(path), path);
+    auto s = compile_script(read_file(path), path);
     if (!s.ok()) {
         std::cerr << format(s.errors());
         return 1;
@@ -192,7 +221,7 @@ int cmd_dump(const std::vector<std::string>& args) {
 }
 
 int cmd_run(const std::vector<std::string>& args) {
-    options o(args, {"--from", "--to"}, {"--json"});
+    options o(args, {"--from", "--to", "--store"}, {"--json"});
     if (o.positional.size() != 2) throw usage_error("run takes a script and a message");
     auto s = load_script(o.positional[0]);
     bool json = o.has("--json");
@@ -205,7 +234,10 @@ int cmd_run(const std::vector<std::string>& args) {
     }
     auto msg = message::from_raw(read_file(o.positional[1]));
     auto env = envelope_for(msg, o.value("--from"), o.value("--to"));
-    auto r = s.run(msg, env);
+    auto state = open_state_store(o.value("--store"));  // vacation, duplicate; default memory
+    services svc;
+    svc.state = state.get();
+    auto r = s.run(msg, env, {}, &svc);
     if (json) {
         print_json(s, &r);
     } else {

@@ -20,6 +20,10 @@ int cmd_filter(const std::vector<std::string>& args);
 
 // Reads a file whole; throws std::runtime_error naming the file.
 std::string read_file(const std::string& path);
+// `include :global` (RFC 6609) reads scripts from this directory
+// (--global-dir); `include :personal` from the including script's.
+void set_global_dir(std::string dir);
+sift::script compile_script(const std::string& source, const std::string& path);
 // Compiles source or loads bytecode, by the file's first bytes.
 sift::script load_script(const std::string& path);
 

@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "corpus.hpp"
 #include "envelope_defaults.hpp"
+#include "state_store.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -22,6 +23,7 @@ struct filter_options {
     bool summary = false;
     unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
     std::optional<std::string> from, to;
+    std::optional<std::string> store;  // vacation, duplicate: memory unless given
     std::vector<std::string> paths;
 };
 
@@ -38,6 +40,7 @@ filter_options parse_filter_args(const std::vector<std::string>& args) {
         else if (a == "--jobs") o.jobs = static_cast<unsigned>(std::max(1, std::stoi(next())));
         else if (a == "--from") o.from = next();
         else if (a == "--to") o.to = next();
+        else if (a == "--store") o.store = next();
         else if (a.size() > 1 && a[0] == '-') throw usage_error("unknown option " + a);
         else o.paths.push_back(a);
     }
@@ -62,14 +65,15 @@ bool quoted_from_lines(std::string_view raw) {
     return ::memmem(raw.data(), raw.size(), ">From ", 6) != nullptr;
 }
 
-result evaluate(const script& s, const corpus_message& m, const filter_options& o, bool reads_envelope) {
+result evaluate(const script& s, const corpus_message& m, const filter_options& o, bool reads_envelope,
+                const services& svc) {
     std::string raw = m.from_mbox && quoted_from_lines(m.raw) ? unquote_mbox(m.raw) : std::string(m.raw);
     auto msg = message::from_raw(std::move(raw));
     // Finding the sender in Return-Path costs an address parse per message:
     // only scripts that look at the envelope pay for it.
     envelope env = reads_envelope ? envelope_for(msg, o.from, o.to)
                                   : envelope{o.from.value_or(default_from), o.to.value_or(default_to), {}, {}};
-    return s.run(msg, env);
+    return s.run(msg, env, {}, &svc);
 }
 
 }  // namespace
@@ -86,6 +90,9 @@ int cmd_filter(const std::vector<std::string>& args) {
     const auto& messages = c.messages();
     auto caps = s.capabilities();
     bool reads_envelope = std::find(caps.begin(), caps.end(), "envelope") != caps.end();
+    auto state = open_state_store(o.store);  // shared by every message of the run
+    services svc;
+    svc.state = state.get();
 
     auto started = std::chrono::steady_clock::now();
     std::vector<std::string> outcomes(messages.size());
@@ -93,7 +100,7 @@ int cmd_filter(const std::vector<std::string>& args) {
     auto worker = [&] {
         for (std::size_t i; (i = next.fetch_add(64)) < messages.size();)
             for (std::size_t k = i; k < std::min(i + 64, messages.size()); ++k) {
-                auto r = evaluate(s, messages[k], o, reads_envelope);
+                auto r = evaluate(s, messages[k], o, reads_envelope, svc);
                 outcomes[k] = o.summary ? outcome(r) : describe(r);
             }
     };

@@ -4,8 +4,8 @@
 //   sift check FILE...                     exit 0 when every file compiles
 //   sift compile [-o OUT] FILE             write bytecode (default FILE.svbin)
 //   sift dump FILE                         disassemble source or bytecode
-//   sift run [--json] [--from A] [--to A] SCRIPT MESSAGE
-//   sift filter --script FILE [--summary] [--jobs N] [--from A] [--to A] PATH...
+//   sift run [--json] [--from A] [--to A] [--store S] SCRIPT MESSAGE
+//   sift filter --script FILE [--summary] [--jobs N] [--from A] [--to A] [--store S] PATH...
 #include "commands.hpp"
 
 #include <cstring>
@@ -18,9 +18,13 @@ constexpr std::string_view usage = R"(usage:
   sift check FILE...
   sift compile [-o OUT] FILE
   sift dump FILE
-  sift run [--json] [--from ADDR] [--to ADDR] SCRIPT MESSAGE
-  sift filter --script FILE [--summary] [--jobs N] [--from ADDR] [--to ADDR] PATH...
+  sift run [--json] [--from ADDR] [--to ADDR] [--store STORE] SCRIPT MESSAGE
+  sift filter --script FILE [--summary] [--jobs N] [--from ADDR] [--to ADDR] [--store STORE] PATH...
 
+Any command takes --global-dir DIR: where `include :global` finds scripts
+(`include :personal` looks in the including script's directory).
+STORE (vacation and duplicate memory): memory (default; forgotten when the
+command ends), lmdb:PATH or redis:HOST:PORT.
 SCRIPT and FILE may be Sieve source or Sift bytecode. PATH is an mbox file,
 a Maildir or a directory of .eml files. See README.md for details.
 )";
@@ -34,6 +38,13 @@ int main(int argc, char** argv) {
     }
     std::string_view cmd = argv[1];
     std::vector<std::string> args(argv + 2, argv + argc);
+    // --global-dir DIR (any command): the global scripts for include.
+    for (auto it = args.begin(); it != args.end(); ++it)
+        if (*it == "--global-dir" && it + 1 != args.end()) {
+            sift::cli::set_global_dir(*(it + 1));
+            args.erase(it, it + 2);
+            break;
+        }
     try {
         if (cmd == "check") return sift::cli::cmd_check(args);
         if (cmd == "compile") return sift::cli::cmd_compile(args);

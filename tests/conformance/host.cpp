@@ -12,6 +12,9 @@
 #include "vm/match.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <optional>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -100,6 +103,20 @@ testsuite_host::testsuite_host(std::string dir) : dir_(std::move(dir)) {
     mailboxes_["INBOX"];
 }
 
+bool testsuite_host::store_view::exists(std::string_view mailbox) const {
+    return h_.mailboxes_.count(canonical_mailbox(std::string(mailbox))) > 0;
+}
+
+std::optional<std::string> testsuite_host::store_view::metadata(std::string_view mailbox, std::string_view entry) const {
+    auto it = h_.metadata_.find({canonical_mailbox(std::string(mailbox)), std::string(entry)});
+    return it == h_.metadata_.end() ? std::nullopt : std::optional(it->second);
+}
+
+std::optional<std::string> testsuite_host::store_view::server_metadata(std::string_view entry) const {
+    auto it = h_.metadata_.find({"", std::string(entry)});
+    return it == h_.metadata_.end() ? std::nullopt : std::optional(it->second);
+}
+
 std::vector<std::string> testsuite_host::strings(const vm::run_state& s, std::uint64_t list) const {
     std::vector<std::string> out;
     std::string buffer;
@@ -154,9 +171,85 @@ void testsuite_host::reload_settings() {
             limits_.max_redirects = unsigned(parse_size(value));
         else if (name == "sieve_max_script_size")
             compile_limits_.max_script_bytes = parse_size(value);
-        else if (name != "sieve_redirect_envelope_from" && name != "sieve_user_email")
+        else if (name == "sieve_include_max_includes")
+            compile_limits_.max_includes = unsigned(parse_size(value));
+        else if (name == "sieve_include_max_nesting_depth")
+            compile_limits_.max_include_depth = unsigned(parse_size(value));
+        else if (name != "sieve_redirect_envelope_from" && name != "sieve_user_email" && !extension_setting(name))
             outcome_.unknown_settings.insert(name);
     }
+    configure_extensions();
+}
+
+// spamtest/virustest (RFC 5235), extlists (RFC 6134) and enotify settings.
+bool testsuite_host::extension_setting(const std::string& name) {
+    for (std::string_view prefix : {"sieve_spamtest_", "sieve_virustest_", "sieve_extlists_list"})
+        if (name.rfind(prefix, 0) == 0) return true;
+    return name == "sieve_notify_mailto_envelope_from";
+}
+
+namespace {
+
+// Pigeonhole's dict "file" format: key line, value line; the key of a
+// list entry is "priv/sieve/extlists/<entry>".
+class dict_lists final : public list_provider {
+public:
+    std::map<std::string, std::set<std::string>> lists;
+
+    bool valid(std::string_view list) const override { return lists.count(std::string(list)) > 0; }
+    bool contains(std::string_view list, std::string_view value) const override {
+        auto it = lists.find(std::string(list));
+        return it != lists.end() && it->second.count(lower(std::string(value))) > 0;
+    }
+    std::vector<std::string> members(std::string_view list) const override {
+        auto it = lists.find(std::string(list));
+        return it == lists.end() ? std::vector<std::string>{}
+                                 : std::vector<std::string>(it->second.begin(), it->second.end());
+    }
+
+    static std::string lower(std::string s) {
+        for (auto& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    }
+};
+
+}  // namespace
+
+void testsuite_host::configure_extensions() {
+    auto get = [&](const std::string& name) -> std::optional<std::string> {
+        auto it = settings_.find(name);
+        return it == settings_.end() ? std::nullopt : std::optional(trim(it->second));
+    };
+    for (auto [source, ext] : {std::pair{&services_.spamtest, "spamtest"}, {&services_.virustest, "virustest"}}) {
+        auto prefix = std::string("sieve_") + ext + "_";
+        *source = score_source{};
+        source->status_header = get(prefix + "status_header").value_or("");
+        auto type = get(prefix + "status_type").value_or("score");
+        source->type = type == "strlen" ? score_source::kind::strlen
+                       : type == "text" ? score_source::kind::text
+                                        : score_source::kind::score;
+        source->max_header = get(prefix + "score_max_header").value_or(get(prefix + "max_header").value_or(""));
+        auto max = get(prefix + "score_max_value").value_or(get(prefix + "max_value").value_or(""));
+        source->max_value = max.empty() ? 0 : std::atof(max.c_str());
+        for (unsigned i = 0; i < source->text_values.size(); ++i)
+            source->text_values[i] = get(prefix + "text_value/" + std::to_string(i))
+                                         .value_or(get(prefix + "text_value" + std::to_string(i)).value_or(""));
+    }
+    auto lists = std::make_unique<dict_lists>();
+    std::istringstream names(get("sieve_extlists_list").value_or(""));
+    for (std::string name; names >> name;) {
+        auto& entries = lists->lists[name];
+        auto path = get("sieve_extlists_list/" + name + "/dict/file/path");
+        if (!path) continue;
+        std::ifstream in(*path);
+        std::string key, value;
+        while (std::getline(in, key) && std::getline(in, value)) {
+            auto slash = key.rfind('/');
+            entries.insert(dict_lists::lower(key.substr(slash == std::string::npos ? 0 : slash + 1)));
+        }
+    }
+    lists_ = std::move(lists);
+    services_.lists = lists_.get();
 }
 
 bool testsuite_host::select_message(const std::vector<std::string>& args, std::uint64_t index) {
@@ -188,7 +281,7 @@ bool testsuite_host::compile_script(const std::string& path) {
         log_.push_back("failed to open script '" + path + "'");
         return false;
     }
-    auto c = api::compile(source, path, testsuite_registry(), compile_limits_);
+    auto c = api::compile(source, path, testsuite_registry(), compile_limits_, scripts());
     if (!c.ok()) {
         for (const auto& d : c.errors) log_.push_back(d.message);
         // Pigeonhole ends a failed compile with one summary error more.
@@ -210,7 +303,7 @@ bool testsuite_host::run_script(vm::run_state& s, bool append) {
         sub_actions_.clear();
         sub_implicit_keep_ = true;
     }
-    auto r = vm::run(*compiled_, message_.impl(), env_, limits_, this);
+    auto r = vm::run(*compiled_, message_.impl(), env_, limits_, this, nullptr, svc());
     for (const auto& e : r.errors) log_.push_back(e);
     for (auto& a : r.actions)
         if (!a.implicit) sub_actions_.push_back(std::move(a));
@@ -268,6 +361,21 @@ std::string testsuite_host::redirect_sender() const {
     return env_.from;
 }
 
+// sieve_notify_mailto_envelope_from as Pigeonhole: by default the :from
+// address, else postmaster; never a sender for a message that had none.
+std::string testsuite_host::notify_sender(const action& a) const {
+    if (env_.from.empty()) return {};
+    auto it = settings_.find("sieve_notify_mailto_envelope_from");
+    auto how = it == settings_.end() ? std::string() : trim(it->second);
+    if (how == "sender") return env_.from;
+    if (how == "recipient") return env_.to;
+    if (how == "orig_recipient") return env_.orig_to.empty() ? env_.to : env_.orig_to;
+    if (how == "user_email") return user_email();
+    if (how == "postmaster") return "postmaster@example.com";
+    if (!how.empty() && how.front() == '<') return envelope_address(how);
+    return a.address.empty() ? "postmaster@example.com" : a.address;
+}
+
 std::string testsuite_host::user_email() const {
     auto user = settings_.find("sieve_user_email");
     return user == settings_.end() ? env_.to : trim(user->second);
@@ -310,6 +418,7 @@ bool testsuite_host::execute(vm::run_state& s) {
                 ok = store("INBOX", raw) && ok;
                 break;
             case action_kind::fileinto:
+                if (a.create) mailboxes_[canonical_mailbox(a.mailbox)];  // RFC 5490 :create
                 ok = store(a.mailbox, raw) && ok;
                 break;
             case action_kind::redirect:
@@ -322,6 +431,11 @@ bool testsuite_host::execute(vm::run_state& s) {
                 // from the null sender, never to the null sender.
                 if (!env_.from.empty())
                     smtp_.push_back(mail_item{reject_notice(a.reason, eol), envelope{{}, env_.from, {}, {}}});
+                break;
+            case action_kind::notify:
+                if (a.outgoing)
+                    for (const auto& to : a.outgoing->recipients)
+                        smtp_.push_back(mail_item{a.outgoing->data, envelope{notify_sender(a), to, {}, {}}});
                 break;
             default:
                 break;  // discard; actions of extensions the store does not model

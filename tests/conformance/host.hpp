@@ -8,6 +8,8 @@
 
 #include <sift/message.hpp>
 #include <sift/options.hpp>
+#include <sift/script_source.hpp>
+#include <sift/services.hpp>
 
 #include <map>
 #include <memory>
@@ -38,6 +40,12 @@ public:
 
     outcome& result() { return outcome_; }
 
+    // include (RFC 6609): personal scripts in DIR/included, global ones in
+    // DIR/included-global, as Pigeonhole's suite lays them out.
+    const script_source* scripts() const { return &scripts_; }
+    // The mail store below, for mailboxexists, metadata, special-use.
+    const services* svc() const { return &services_; }
+
 private:
     struct mail_item {
         std::string raw;
@@ -60,6 +68,9 @@ private:
     bool store(const std::string& mailbox, const std::string& raw);
     void send(const std::string& to, const std::string& raw);
     std::string redirect_sender() const;
+    std::string notify_sender(const action& a) const;
+    static bool extension_setting(const std::string& name);
+    void configure_extensions();
     std::string user_email() const;
     bool redirect_loops() const;
     std::string reject_notice(const std::string& reason, const std::string& eol) const;
@@ -85,6 +96,21 @@ private:
     std::map<std::pair<std::string, std::string>, std::string> metadata_;
 
     outcome outcome_;
+
+    class store_view final : public mailbox_host {
+    public:
+        explicit store_view(const testsuite_host& h) : h_(h) {}
+        bool exists(std::string_view mailbox) const override;
+        std::optional<std::string> metadata(std::string_view mailbox, std::string_view entry) const override;
+        std::optional<std::string> server_metadata(std::string_view entry) const override;
+
+    private:
+        const testsuite_host& h_;
+    };
+    store_view store_view_{*this};
+    services services_{.mailboxes = &store_view_};
+    std::unique_ptr<list_provider> lists_;
+    directory_script_source scripts_{dir_ + "/included", dir_ + "/included-global"};
 };
 
 }  // namespace sift::conformance

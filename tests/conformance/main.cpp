@@ -58,14 +58,15 @@ std::string one_line(std::string s) {
 file_result run_svtest(const fs::path& path) {
     file_result r;
     conformance::set_test_path(path.parent_path().string());
-    auto c = api::compile(read_all(path), path.filename().string(), conformance::testsuite_registry());
+    conformance::testsuite_host host(path.parent_path().string());
+    auto c = api::compile(read_all(path), path.filename().string(), conformance::testsuite_registry(), {},
+                          host.scripts());
     if (!c.ok()) {
         const auto& d = c.errors.front();
         r.reason = "does not compile: line " + std::to_string(d.line) + ": " + d.message;
         return r;
     }
-    conformance::testsuite_host host(path.parent_path().string());
-    auto result = vm::run(*c.program, host.message(), host.env(), host.limits(), &host);
+    auto result = vm::run(*c.program, host.message(), host.env(), host.limits(), &host, nullptr, host.svc());
     auto& out = host.result();
     r.wording_skipped = out.wording_checks_skipped;
     r.unknown_settings = out.unknown_settings;

@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 #include <string_view>
 
 namespace sift {
@@ -31,6 +33,12 @@ struct eval_limits {
     // local part wins. Postfix's recipient_delimiter; Pigeonhole's default.
     // The characters must outlive the runs that use these limits.
     std::string_view recipient_delimiters = "+";
+    // editheader (RFC 5293 §6): fields scripts may not add / delete, besides
+    // Received and Auto-Submitted, which can never be deleted (Subject can
+    // never be protected); the longest value addheader may add.
+    std::vector<std::string> editheader_forbid_add{};
+    std::vector<std::string> editheader_forbid_delete{};
+    std::size_t editheader_max_header_size = 2048;
 };
 
 // Bounds on the best-effort parse of a message.
@@ -47,6 +55,11 @@ struct compile_limits {
     unsigned max_nesting = 64;  // blocks and test lists nested
     unsigned max_errors = 50;   // validation keeps going until this many
     unsigned max_variables = 255;  // distinct variables a script may set
+    // include (RFC 6609): how deep includes may nest (the main script is
+    // level 0) and how many distinct scripts one compile may include, as
+    // Pigeonhole's sieve_include_max_nesting_depth / _max_includes.
+    unsigned max_include_depth = 10;
+    unsigned max_includes = 255;
 };
 
 }  // namespace sift

@@ -33,11 +33,20 @@ struct header_edit {
     unsigned occurrence = 0;  // remove: which field of that name (1-based, in the original)
 };
 
+// fcc (RFC 8580): where the frontend files a copy of the message it sends
+// for a vacation or notify action.
+struct fcc_copy {
+    std::string mailbox;
+    std::vector<std::string> flags;  // :flags (imap4flags)
+    std::string special_use;         // :specialuse (RFC 8579), if given
+    bool create = false;             // :create (RFC 5490)
+};
+
 struct action {
     action_kind kind = action_kind::keep;
     std::string mailbox;             // keep: "INBOX"; fileinto: the folder
     std::vector<std::string> flags;  // imap4flags, when set
-    std::string address;             // redirect target
+    std::string address;             // redirect target; notify: its :from, if given
     std::string reason;              // reject / ereject text
     bool copy = false;               // :copy given
     bool implicit = false;           // the implicit keep
@@ -46,6 +55,15 @@ struct action {
     std::string subject{};           // vacation / notify
     std::string body{};              // vacation reply text / notify message
     std::optional<outgoing_message> outgoing{};  // what the frontend must send
+    // fileinto :create (RFC 5490 §3.2): create the mailbox if missing.
+    bool create = false;
+    // fileinto :specialuse (RFC 8579) / :mailboxid (RFC 9042): the flag or
+    // id asked for. When the mail store (services::mailboxes) knew the
+    // mailbox, `mailbox` already names it; else the delivery agent resolves
+    // them, falling back to `mailbox`.
+    std::string special_use{};
+    std::string mailbox_id{};
+    std::optional<fcc_copy> fcc{};  // vacation / notify :fcc (RFC 8580)
 };
 
 enum class run_status {

@@ -16,6 +16,7 @@
 #include <sift/message.hpp>
 #include <sift/options.hpp>
 #include <sift/result.hpp>
+#include <sift/script_source.hpp>
 #include <sift/services.hpp>
 
 #include <memory>
@@ -45,10 +46,17 @@ public:
     // `name` is used in diagnostics ("name:line:col: error: ...").
     static script compile(std::string_view source, std::string name = "script.sieve",
                           compile_limits limits = {});
+    // With `include` (RFC 6609): included scripts come from `scripts` and
+    // are compiled into this script (sift/script_source.hpp).
+    static script compile(std::string_view source, std::string name, compile_limits limits,
+                          const script_source* scripts);
     static script load(std::string_view bytecode, std::string name = "script.svbin");
 
     bool ok() const;
     const std::vector<diagnostic>& errors() const;
+    // Diagnostics that did not stop compilation (e.g. a header name no
+    // message can have); printed by `sift check`.
+    const std::vector<diagnostic>& warnings() const;
 
     std::string save() const;  // bytecode image; empty when !ok()
     std::string dump() const;  // disassembly with source lines
@@ -68,6 +76,7 @@ public:
 private:
     std::shared_ptr<const vm::program> program_;
     std::vector<diagnostic> errors_;
+    std::vector<diagnostic> warnings_;
 };
 
 // True when `bytes` starts with Sift's bytecode magic.

@@ -3,13 +3,16 @@
 #include "api/compile.hpp"
 
 #include "compile/compiler.hpp"
+#include "ext/include/include.hpp"
 #include "parse/parser.hpp"
 #include "validate/validator.hpp"
+
+#include <algorithm>
 
 namespace sift::api {
 
 compiled compile(std::string_view source, std::string name, const validate::registry& reg,
-                 const compile_limits& limits) {
+                 const compile_limits& limits, const script_source* scripts) {
     compiled out;
     if (source.size() > limits.max_script_bytes) {
         out.errors.push_back(diagnostic{
@@ -28,7 +31,15 @@ compiled compile(std::string_view source, std::string name, const validate::regi
     }
     validate::validated v;
     out.errors = validate::validate(parsed.script, source, name, reg, limits, v);
+    out.warnings = std::move(v.warnings);
     if (!out.errors.empty()) return out;
+    // RFC 6609: the included scripts are compiled into the same program.
+    if (std::find(v.capabilities.begin(), v.capabilities.end(), "include") != v.capabilities.end()) {
+        auto linked = ext::compile_with_includes(parsed.script, v, source, name, reg, limits, scripts);
+        out.errors = std::move(linked.errors);
+        if (out.errors.empty()) out.program = std::make_shared<const vm::program>(std::move(linked.program));
+        return out;
+    }
     out.program = std::make_shared<const vm::program>(compile::compile(parsed.script, v, std::move(name)));
     return out;
 }

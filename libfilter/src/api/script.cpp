@@ -18,10 +18,16 @@ script::script(script&&) noexcept = default;
 script& script::operator=(script&&) noexcept = default;
 
 script script::compile(std::string_view source, std::string name, compile_limits limits) {
-    auto c = api::compile(source, std::move(name), validate::registry::standard(), limits);
+    return compile(source, std::move(name), limits, nullptr);
+}
+
+script script::compile(std::string_view source, std::string name, compile_limits limits,
+                       const script_source* scripts) {
+    auto c = api::compile(source, std::move(name), validate::registry::standard(), limits, scripts);
     script s;
     s.program_ = std::move(c.program);
     s.errors_ = std::move(c.errors);
+    s.warnings_ = std::move(c.warnings);
     return s;
 }
 
@@ -35,6 +41,7 @@ script script::load(std::string_view bytecode, std::string name) {
 
 bool script::ok() const { return program_ != nullptr; }
 const std::vector<diagnostic>& script::errors() const { return errors_; }
+const std::vector<diagnostic>& script::warnings() const { return warnings_; }
 std::string script::save() const { return program_ ? vm::serialize(*program_) : std::string(); }
 std::string script::dump() const { return program_ ? vm::disassemble(*program_) : std::string(); }
 std::vector<std::string> script::capabilities() const {

@@ -12,7 +12,7 @@ namespace {
 
 class compiler {
 public:
-    explicit compiler(const validate::validated& v) : v_(v) {}
+    compiler(const validate::validated& v, emitter& e) : v_(v), e_(e) {}
 
     void block(const ast::block& commands) {
         for (std::size_t i = 0; i < commands.size(); ++i) {
@@ -113,17 +113,21 @@ private:
     }
 
     const validate::validated& v_;
-    emitter e_;
+    emitter& e_;
 };
 
 }  // namespace
 
-vm::program compile(const ast::script& script, const validate::validated& v, std::string name) {
-    compiler c(v);
-    c.out().enable_templates(std::find(v.capabilities.begin(), v.capabilities.end(), "variables") !=
-                             v.capabilities.end());
+void emit_script(emitter& e, const ast::script& script, const validate::validated& v) {
+    compiler c(v, e);
+    e.enable_templates(std::find(v.capabilities.begin(), v.capabilities.end(), "variables") != v.capabilities.end());
     c.block(script.commands);
-    return c.out().finish(std::move(name), v.capabilities);
+}
+
+vm::program compile(const ast::script& script, const validate::validated& v, std::string name) {
+    emitter e;
+    emit_script(e, script, v);
+    return e.finish(std::move(name), v.capabilities);
 }
 
 }  // namespace sift::compile

@@ -10,4 +10,9 @@ namespace sift::compile {
 
 vm::program compile(const parse::ast::script& script, const validate::validated& v, std::string name);
 
+class emitter;
+// Emits one script's code into `e`, for a program made of several
+// scripts (RFC 6609 include: ext/include/link.cpp).
+void emit_script(emitter& e, const parse::ast::script& script, const validate::validated& v);
+
 }  // namespace sift::compile

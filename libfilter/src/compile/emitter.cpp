@@ -1,5 +1,6 @@
 #include "compile/emitter.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 
@@ -59,8 +60,57 @@ std::string_view bytes_of(const std::vector<std::uint32_t>& ids) {
 
 }  // namespace
 
+void emitter::declare_global(std::string_view name) {
+    auto key = vm::variable_key(name);
+    if (std::find(globals_.begin(), globals_.end(), key) == globals_.end()) globals_.push_back(std::move(key));
+}
+
+std::string emitter::scoped_variable(std::string_view name) const {
+    auto key = vm::variable_key(name);
+    // Dotted names are namespaced ("global.x"); "#flags" is imap4flags'
+    // internal variable, one per run.
+    if (key.find('.') != std::string::npos || key.starts_with('#') || vm::is_number(key)) return key;
+    if (std::find(globals_.begin(), globals_.end(), key) != globals_.end()) return "global." + key;
+    return scope_prefix_ + key;
+}
+
+std::optional<emitter::label> emitter::unit(std::string_view key) const {
+    for (const auto& [k, l] : units_)
+        if (k == key) return l;
+    return std::nullopt;
+}
+
+namespace {
+
+// `s` with each variable reference renamed to its scoped name.
+std::string scope_references(const emitter& e, std::string_view s) {
+    std::string out;
+    std::size_t at = 0;
+    for (const auto& ref : vm::find_references(s)) {
+        out.append(s.substr(at, ref.begin - at));
+        out += "${" + (vm::is_number(ref.name) ? std::string(ref.name) : e.scoped_variable(ref.name)) + "}";
+        at = ref.end;
+    }
+    out.append(s.substr(at));
+    return out;
+}
+
+}  // namespace
+
 std::uint32_t emitter::string(std::string_view s) {
+    if (templates_ && (!scope_prefix_.empty() || !globals_.empty()) && !vm::find_references(s).empty()) {
+        auto scoped = scope_references(*this, s);
+        if (scoped != s) return intern(scoped);
+    }
+    return intern(s);
+}
+
+std::uint32_t emitter::intern(std::string_view s) {
     auto found = lookup(prog_.strings, string_index_, s, [](const std::string& x) { return std::string_view(x); });
+    // One text may be a template in one included script and a literal in
+    // another that does not require variables (RFC 6609): then two entries.
+    if (found && !units_.empty() && bool(prog_.is_template[*found]) != (templates_ && !vm::find_references(s).empty()))
+        found.reset();
     if (found) return *found;
     auto id = std::uint32_t(prog_.strings.size());
     // Growing the pool moves short strings (SSO): drop the index, rebuilt lazily.
@@ -84,7 +134,7 @@ std::uint32_t emitter::list(const parse::ast::string_list& l) {
 }
 
 std::uint32_t emitter::variable(std::string_view name) {
-    auto key = vm::variable_key(name);
+    auto key = scoped_variable(name);
     for (std::size_t i = 0; i < prog_.variables.size(); ++i)
         if (prog_.variables[i] == key) return std::uint32_t(i);
     prog_.variables.push_back(key);

@@ -37,6 +37,22 @@ public:
 
     void enable_templates(bool on) { templates_ = on; }
 
+    // A program made of several scripts (RFC 6609 include, ext/include):
+    // each script's variables are its own, except those it declares
+    // global, which all scripts share as "global.NAME". `prefix` ("" for
+    // the main script, "_inc3." for another) renames the script's own
+    // variables apart; variable() and the templates string() interns use
+    // the names this gives (scoped_variable()).
+    void set_variable_scope(std::string prefix) {
+        scope_prefix_ = std::move(prefix);
+        globals_.clear();
+    }
+    void declare_global(std::string_view name);
+    std::string scoped_variable(std::string_view name) const;
+    // Where each included script's code starts, by its key.
+    void add_unit(std::string key, label start) { units_.emplace_back(std::move(key), start); }
+    std::optional<label> unit(std::string_view key) const;
+
     // The label after the innermost enclosing command block (see
     // command_def::emit_end), if any; the compiler pushes and pops it.
     std::optional<label> block_exit() const {
@@ -49,12 +65,17 @@ public:
     vm::program finish(std::string name, std::vector<std::string> capabilities);
 
 private:
+    std::uint32_t intern(std::string_view s);
+
     vm::program prog_;
     unsigned line_ = 0;
     bool templates_ = false;
     std::vector<std::int64_t> labels_;  // instruction index, -1 until placed
     std::vector<std::pair<std::size_t, label>> patches_;
     std::vector<label> block_exits_;
+    std::string scope_prefix_;
+    std::vector<std::string> globals_;  // keys the current script declared global
+    std::vector<std::pair<std::string, label>> units_;
     // Pool indexes for deduplication, built only once a pool is large:
     // small scripts (the common case) search linearly and allocate nothing.
     std::unordered_map<std::string_view, std::uint32_t> string_index_;

@@ -27,6 +27,22 @@ void register_foreverypart(validate::registry& r);      // ext/foreverypart: for
 void register_mime(validate::registry& r);              // ext/mime (adds :mime to header, address, exists)
 void register_extracttext(validate::registry& r);       // ext/extracttext (after variables: its modifiers)
 void register_date(validate::registry& r);              // ext/date: date and currentdate
+void register_index(validate::registry& r);             // ext/index
+void register_editheader(validate::registry& r);        // ext/editheader: addheader, deleteheader
+void register_spamtest(validate::registry& r);          // ext/spamtest: spamtest, spamtestplus (RFC 5235)
+void register_virustest(validate::registry& r);         // ext/virustest (RFC 5235)
+void register_extlists(validate::registry& r);          // ext/extlists (RFC 6134; adds :list to redirect)
+void register_enotify(validate::registry& r);           // ext/enotify (RFC 5435/5436; after variables: :encodeurl)
+void register_vacation(validate::registry& r);          // ext/vacation (RFC 5230)
+void register_vacation_seconds(validate::registry& r);  // ext/vacation_seconds (after vacation: its :seconds)
+void register_duplicate(validate::registry& r);         // ext/duplicate (RFC 7352)
+void register_include(validate::registry& r);           // ext/include (RFC 6609): include, return, global
+void register_mailbox(validate::registry& r);           // ext/mailbox (RFC 5490 §3; after fileinto: :create)
+void register_mboxmetadata(validate::registry& r);      // ext/mboxmetadata (RFC 5490 §4.1-4.2)
+void register_servermetadata(validate::registry& r);    // ext/servermetadata (RFC 5490 §4.3-4.4)
+void register_special_use(validate::registry& r);       // ext/special_use (RFC 8579; after fileinto)
+void register_mailboxid(validate::registry& r);         // ext/mailboxid (RFC 9042; after fileinto)
+void register_fcc(validate::registry& r);               // ext/fcc (RFC 8580; after vacation, enotify, mailbox, special-use)
 
 inline void register_all(validate::registry& r) {
     register_core(r);
@@ -49,6 +65,22 @@ inline void register_all(validate::registry& r) {
     register_mime(r);
     register_extracttext(r);
     register_date(r);
+    register_index(r);       // after date: adds :index/:last to header, address, date
+    register_editheader(r);  // after index: deleteheader's own :index/:last
+    register_spamtest(r);
+    register_virustest(r);
+    register_extlists(r);
+    register_enotify(r);
+    register_vacation(r);
+    register_vacation_seconds(r);
+    register_duplicate(r);
+    register_include(r);
+    register_mailbox(r);
+    register_mboxmetadata(r);
+    register_servermetadata(r);
+    register_special_use(r);
+    register_mailboxid(r);
+    register_fcc(r);
 }
 
 }  // namespace sift::ext

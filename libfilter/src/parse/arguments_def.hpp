@@ -23,20 +23,25 @@ namespace arguments_rules {
 struct open_bracket_class : annotate_position {};
 struct close_bracket_class {};
 struct strings_class {};
+struct next_string_class {};
 struct string_array_class {};
 
 x3::rule<open_bracket_class, ast::position> const open_bracket = "'['";
 x3::rule<close_bracket_class> const close_bracket = "']' or ','";
 x3::rule<strings_class, std::vector<ast::string_lit>> const strings = "string";
+x3::rule<next_string_class, ast::string_lit> const next_string = "',' and string";
 x3::rule<string_array_class, ast::string_list> const string_array = "string list";
 
 // omit: a mark keeps only the position, not the character.
 auto const open_bracket_def = x3::omit['['];
 auto const close_bracket_def = x3::lit(']');
-auto const strings_def = string > *(',' > string);
+// next_string stands for (',' > string): X3 would parse that nested
+// sequence into a temporary list of its own for every item.
+auto const strings_def = string > *next_string;
+auto const next_string_def = ',' > string;
 auto const string_array_def = open_bracket > strings > close_bracket;
 
-BOOST_SPIRIT_DEFINE(open_bracket, close_bracket, strings, string_array)
+BOOST_SPIRIT_DEFINE(open_bracket, close_bracket, strings, next_string, string_array)
 
 // The four forms start with different characters ('[', '"' or "text:",
 // a digit, ':'), so the first one picks the only rule that could match:

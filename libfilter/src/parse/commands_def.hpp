@@ -24,6 +24,7 @@ struct commands_class {};
 struct command_end_class {};
 struct semicolon_class {};
 struct block_class {};
+struct block_rest_class {};
 struct open_brace_class {};
 struct close_brace_class {};
 struct end_of_script_class {};
@@ -33,6 +34,7 @@ x3::rule<command_class, ast::command> const command = "command";
 x3::rule<command_end_class, ast::block> const command_end = "';' or '{' after command arguments";
 x3::rule<semicolon_class> const semicolon = "';'";
 x3::rule<block_class, ast::block> const block = "block";
+x3::rule<block_rest_class, ast::block> const block_rest = "command or '}'";
 x3::rule<open_brace_class> const open_brace = "'{'";
 x3::rule<close_brace_class> const close_brace = "command or '}'";
 x3::rule<end_of_script_class> const end_of_script = "command";
@@ -48,12 +50,18 @@ auto const command_def = node_start >> identifier[actions::set_name] >> argument
                          x3::expect[command_end][actions::set_body] >> command_ended;
 auto const command_end_def = semicolon | block;
 auto const semicolon_def = x3::lit(';');
-auto const block_def = nest(opens_block)[open_brace > commands > close_brace];
+// block_rest: `open_brace > commands > close_brace` nests one sequence in
+// another, and X3 parses a nested sequence into a temporary list that it
+// then copies over; a rule in between avoids that. It fails only by
+// throwing (commands always succeeds), so its name is never shown.
+auto const block_def = nest(opens_block)[open_brace > block_rest];
+auto const block_rest_def = commands > close_brace;
 auto const open_brace_def = x3::lit('{');
 auto const close_brace_def = x3::lit('}');
 auto const end_of_script_def = x3::eoi;
 
-BOOST_SPIRIT_DEFINE(commands, command, command_end, semicolon, block, open_brace, close_brace, end_of_script)
+BOOST_SPIRIT_DEFINE(commands, command, command_end, semicolon, block, block_rest, open_brace, close_brace,
+                    end_of_script)
 
 }  // namespace commands_rules
 

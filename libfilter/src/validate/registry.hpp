@@ -73,6 +73,9 @@ struct command_def {
     // The first positional argument may be left out (hasflag's variable
     // list, setflag's variable name): then one fewer is given.
     bool first_optional = false;
+    // The last positional argument may be left out (deleteheader's value
+    // patterns).
+    bool last_optional = false;
 };
 
 struct comparator_def {
@@ -151,6 +154,8 @@ class checker {
 public:
     virtual ~checker() = default;
     virtual void error(const parse::ast::position& at, std::string message) = 0;
+    // Something suspicious that does not stop the script from compiling.
+    virtual void warning(const parse::ast::position& at, std::string message) = 0;
     virtual bool required(std::string_view capability) const = 0;
     // True when `s` will be expanded at run time (variables are required
     // and it references one), so constant checks do not apply to it.

@@ -43,6 +43,10 @@ public:
         errors_.push_back(make_diagnostic(source_, file_, at.offset, std::move(message)));
     }
 
+    void warning(const ast::position& at, std::string message) override {
+        warnings_.push_back(make_diagnostic(source_, file_, at.offset, std::move(message), severity::warning));
+    }
+
     bool required(std::string_view capability) const override {
         return capability.empty() ||
                std::find(out_.capabilities.begin(), out_.capabilities.end(), capability) !=
@@ -330,6 +334,8 @@ private:
     void check_positional(const ast::position& at, const command_def& def, binding& b) {
         std::span<const arg_kind> want = def.positional;
         if (def.first_optional && !want.empty() && b.positional.size() + 1 == want.size()) want = want.subspan(1);
+        if (def.last_optional && !want.empty() && b.positional.size() + 1 == want.size())
+            want = want.first(want.size() - 1);
         for (std::size_t i = 0; i < std::min(want.size(), b.positional.size()); ++i) {
             if (!fits(*b.positional[i], want[i]))
                 error(position_of(*b.positional[i]),
@@ -373,6 +379,10 @@ private:
     const compile_limits& limits_;
     validated& out_;
     std::vector<diagnostic> errors_;
+    std::vector<diagnostic> warnings_;
+
+public:
+    std::vector<diagnostic> take_warnings() { return std::move(warnings_); }
     std::vector<binding> enclosing_;  // block commands around the current node
 };
 
@@ -392,7 +402,9 @@ const binding& validated::of(const void* node) const {
 
 std::vector<diagnostic> validate(ast::script& script, std::string_view source, const std::string& file,
                                  const registry& reg, const compile_limits& limits, validated& out) {
-    auto errors = validator(source, file, reg, limits, out).run(script);
+    validator checks(source, file, reg, limits, out);
+    auto errors = checks.run(script);
+    out.warnings = checks.take_warnings();
     out.seal();
     return errors;
 }

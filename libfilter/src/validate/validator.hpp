@@ -19,6 +19,7 @@ namespace sift::validate {
 
 struct validated {
     std::vector<std::string> capabilities;  // required, in order, unique
+    std::vector<diagnostic> warnings;       // do not stop compilation
     // One binding per command and test node, found by the node's address
     // through a flat index sorted once validation is done.
     std::vector<binding> bindings;

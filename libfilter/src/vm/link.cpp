@@ -29,10 +29,10 @@ void program::link() {
             literal(at, ref.begin);
             at = ref.end;
             if (is_number(ref.name)) {
-                // ${0}..${9}; leading zeroes allowed; larger numbers are
+                // ${0}..${99}, leading zeroes allowed; larger numbers are
                 // never set and expand to nothing.
                 auto digits = ref.name.substr(std::min(ref.name.find_first_not_of('0'), ref.name.size() - 1));
-                std::uint32_t n = digits.size() > 1 ? 10 : std::uint32_t(digits[0] - '0');
+                std::uint32_t n = digits.size() > 2 ? std::uint32_t(max_match_values) : std::uint32_t(std::stoul(std::string(digits)));
                 parts.push_back({template_part::kind::match, 0, 0, n});
                 uses_match_variables = true;
                 continue;

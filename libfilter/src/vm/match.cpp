@@ -189,6 +189,7 @@ bool matches(std::string_view value, std::string_view key, match_spec spec) {
         case match_type::value: return holds(compare(value, key, spec.cmp), spec.rel);
         case match_type::count:
         case match_type::regex:
+        case match_type::list:  // run_state::any_key (RFC 6134)
         case match_type::count_: break;
     }
     return false;

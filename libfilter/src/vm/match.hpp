@@ -10,8 +10,9 @@
 namespace sift::vm {
 
 enum class comparator : std::uint8_t { octet, ascii_casemap, ascii_numeric, unicode_casemap, count_ };
-// count and value: RFC 5231 (relational); regex: draft-ietf-sieve-regex.
-enum class match_type : std::uint8_t { is, contains, matches, count, value, regex, count_ };
+// count and value: RFC 5231 (relational); regex: draft-ietf-sieve-regex;
+// list: RFC 6134 (extlists).
+enum class match_type : std::uint8_t { is, contains, matches, count, value, regex, list, count_ };
 // user and detail: RFC 5233 (subaddress).
 enum class address_part : std::uint8_t { all, localpart, domain, user, detail, count_ };
 // RFC 5231 §5 relational operators; `none` for the other match types.
@@ -20,7 +21,8 @@ enum class relation : std::uint8_t { none, gt, ge, lt, le, eq, ne, count_ };
 // Names as written in scripts, indexed by id.
 inline constexpr std::string_view comparator_names[] = {"i;octet", "i;ascii-casemap", "i;ascii-numeric",
                                                         "i;unicode-casemap"};
-inline constexpr std::string_view match_type_names[] = {"is", "contains", "matches", "count", "value", "regex"};
+inline constexpr std::string_view match_type_names[] = {"is",    "contains", "matches", "count",
+                                                        "value", "regex",    "list"};
 inline constexpr std::string_view address_part_names[] = {"all", "localpart", "domain", "user", "detail"};
 inline constexpr std::string_view relation_names[] = {"", "gt", "ge", "lt", "le", "eq", "ne"};
 static_assert(std::size(comparator_names) == std::size_t(comparator::count_));

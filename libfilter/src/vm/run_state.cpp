@@ -5,7 +5,9 @@
 //  - a runtime error cancels every action and keeps the message (§2.10.6).
 #include "vm/run_state.hpp"
 
+#include "ext/extlists/extlists.hpp"
 #include "ext/regex/regex.hpp"
+#include "ext/state.hpp"
 
 #include <algorithm>
 
@@ -37,6 +39,7 @@ bool run_state::any_key(std::string_view value, std::uint64_t keys, match_spec s
         ++counted;
         return false;
     }
+    if (spec.type == match_type::list) return ext::list_match(*this, value, keys);  // RFC 6134
     std::string key_buffer;
     bool capture = prog.uses_match_variables &&
                    (spec.type == match_type::matches || spec.type == match_type::regex);
@@ -47,9 +50,11 @@ bool run_state::any_key(std::string_view value, std::uint64_t keys, match_spec s
             if (ext::regex_search(*this, value, k, key, spec.cmp, capture ? &captures : nullptr)) {
                 // ${0} is what the whole expression matched, ${1}.. its
                 // groups (draft-ietf-sieve-regex-01 §3); unset groups are "".
-                for (std::size_t i = 0; capture && i < match_values.size(); ++i)
-                    match_values[i].assign(i < captures.size() ? value.substr(captures[i].offset, captures[i].length)
-                                                               : std::string_view());
+                if (capture) {
+                    match_values.resize(std::min(captures.size(), max_match_values));
+                    for (std::size_t i = 0; i < match_values.size(); ++i)
+                        match_values[i].assign(value.substr(captures[i].offset, captures[i].length));
+                }
                 return true;
             }
         } else if (!capture) {
@@ -72,13 +77,10 @@ bool run_state::count_matches(std::uint64_t keys, match_spec spec) {
 }
 
 void run_state::set_match_values(std::string_view whole, const std::vector<span>& captures) {
+    match_values.resize(std::min(captures.size() + 1, max_match_values));
     match_values[0].assign(whole);
-    for (std::size_t i = 1; i < match_values.size(); ++i) {
-        if (i <= captures.size())
-            match_values[i].assign(whole.substr(captures[i - 1].offset, captures[i - 1].length));
-        else
-            match_values[i].clear();
-    }
+    for (std::size_t i = 1; i < match_values.size(); ++i)
+        match_values[i].assign(whole.substr(captures[i - 1].offset, captures[i - 1].length));
 }
 
 namespace {
@@ -97,8 +99,10 @@ bool delivers_to(const action& a, std::string_view mailbox) {
 }
 
 bool is_reject(const action& a) { return a.kind == action_kind::reject || a.kind == action_kind::ereject; }
+// vacation counts too: a refused message gets no auto-reply (Pigeonhole).
 bool delivers(const action& a) {
-    return a.kind == action_kind::keep || a.kind == action_kind::fileinto || a.kind == action_kind::redirect;
+    return a.kind == action_kind::keep || a.kind == action_kind::fileinto || a.kind == action_kind::redirect ||
+           a.kind == action_kind::vacation;
 }
 
 // Two redirect addresses are the same when the local parts are equal and
@@ -160,12 +164,25 @@ void run_state::keep(unsigned line) {
 
 void run_state::fileinto(std::string_view mailbox, unsigned line) {
     auto flags = current_flags();
-    bool copy = pending.copy;
+    auto mods = std::move(pending);
     pending = {};
+    bool copy = mods.copy;
+    // RFC 9042 §4.1 / RFC 8579 §4: the mailbox with that id, else the one
+    // with that special use, else the named one; unresolved without a store.
+    std::string target(mailbox);
+    const mailbox_host* store = svc ? svc->mailboxes : nullptr;
+    std::optional<std::string> found;
+    if (store && mods.mailbox_id) found = store->mailbox_for_id(*mods.mailbox_id);
+    if (store && !found && mods.special_use) found = store->special_use(*mods.special_use);
+    if (found) target = std::move(*found);
     if (!copy) implicit_keep_ = false;
-    if (std::any_of(actions_.begin(), actions_.end(), [&](const action& a) { return delivers_to(a, mailbox); }))
+    if (std::any_of(actions_.begin(), actions_.end(), [&](const action& a) { return delivers_to(a, target); }))
         return;
-    add(action{action_kind::fileinto, std::string(mailbox), std::move(flags), {}, {}, copy, false, line}, !copy);
+    action a{action_kind::fileinto, std::move(target), std::move(flags), {}, {}, copy, false, line};
+    a.create = mods.create;
+    a.special_use = mods.special_use.value_or("");
+    a.mailbox_id = mods.mailbox_id.value_or("");
+    add(std::move(a), !copy);
 }
 
 void run_state::redirect(std::string_view address, unsigned line) {
@@ -207,8 +224,10 @@ result run_state::finish(const runtime_error* failure, std::uint64_t executed) {
         r.errors.push_back("line " + std::to_string(at) + ": " + failure->message);
         actions_.clear();
         implicit_keep_ = true;
+        ext::forget_created_keys(*this, r.errors);
     }
     r.actions = std::move(actions_);
+    if (!failure) r.header_edits = std::move(header_edits);
     // The implicit keep files with the internal flags (RFC 5232 §3), but
     // not after a runtime error: then the message is kept as it came.
     if (implicit_keep_) {

@@ -3,6 +3,7 @@
 // Instruction handlers (vm::exec_*) receive it.
 #pragma once
 
+#include "mail/message.hpp"
 #include "vm/match.hpp"
 #include "vm/program.hpp"
 
@@ -15,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace sift::mail {
 class message;
@@ -27,6 +29,12 @@ namespace sift::vm {
 
 struct runtime_error {
     std::string message;
+};
+
+// RFC 5260 §6: which of the fields of a name a test looks at.
+struct field_index {
+    unsigned number = 0;  // 1-based
+    bool last = false;    // counted from the end
 };
 
 class run_state;
@@ -67,12 +75,19 @@ public:
 
     // RFC 5229 state: variable slots and the match variables ${0}..${9}.
     std::vector<std::string> variables;
-    std::array<std::string, 10> match_values;
+    // Holds as many as the last match set (RFC 5229 requires ${0}..${9};
+    // like Pigeonhole, Sift keeps up to ${99}); missing ones read as "".
+    std::vector<std::string> match_values;
 
     // The message-content extensions' per-run state (RFC 5173, RFC 5703):
     // the foreverypart loop stack and the MIME parts decoded so far. Made
     // on first use, so scripts without them pay nothing.
     std::shared_ptr<ext::content_state> content;
+
+    // include (RFC 6609): where each running included script returns to,
+    // and the start of every script included so far (for :once).
+    std::vector<std::size_t> include_returns;
+    std::vector<std::size_t> included;
 
     // String operand `id`, with variables expanded when it is a template;
     // the view points into the pool or into `buffer`.
@@ -98,6 +113,9 @@ public:
     void redirect(std::string_view address, unsigned line);
     void discard(unsigned line);
     void reject(action_kind kind, std::string_view reason, unsigned line);  // reject or ereject
+    // An action that sends a message and leaves the implicit keep alone
+    // (vacation, RFC 5230 §4.7); the conflict rules and limits apply.
+    void send(action a) { add(std::move(a), false); }
 
     // What a tag prefix set for the next instruction, which consumes it:
     // ":copy" (RFC 3894) and ":flags" (RFC 5232) for an action, ":zone" /
@@ -107,12 +125,64 @@ public:
         std::optional<std::vector<std::string>> flags;
         std::optional<std::string> zone;
         bool original_zone = false;
+        // RFC 5490 :create, RFC 8579 :specialuse, RFC 9042 :mailboxid on
+        // fileinto; RFC 8580 :fcc on vacation/notify (ext/fcc/fcc.hpp
+        // gathers it with :create, :flags and :specialuse).
+        bool create = false;
+        std::optional<std::string> special_use;
+        std::optional<std::string> mailbox_id;
+        std::optional<std::string> fcc;
+        const instruction* vacation = nullptr;  // mod_vacation: act_vacation's other operands (RFC 5230)
+        std::optional<field_index> index;  // ":index" / ":last" on a header test (RFC 5260 §6)
     } pending;
+
+    // The header fields tests see: the message's own until editheader
+    // changes them, then an edited copy (RFC 5293 §3: later tests see the
+    // edits). `original` is the field's 1-based place among the original
+    // fields of its name, 0 for an added one.
+    struct edited_field {
+        std::string name, value;
+        unsigned original = 0;
+    };
+    std::optional<std::vector<edited_field>> edited_headers;
+    std::int64_t size_delta = 0;  // octets editheader added (or removed)
+    std::vector<header_edit> header_edits;
+
+    std::uint64_t message_size() const { return std::uint64_t(std::int64_t(message.size()) + size_delta); }
+    std::optional<field_index> take_index() { return std::exchange(pending.index, std::nullopt); }
+
+    // Calls f(const mail::header_field&) -> bool (false stops) for each
+    // field named `name` as the script now sees them; with `index`, only for
+    // the one it selects. Returns false when f stopped the walk.
+    template <class F>
+    bool for_each_field(mail::field_name name, const std::optional<field_index>& index, F&& f) {
+        if (!index) return visit_fields(name, f);
+        std::vector<mail::header_field> hits;
+        visit_fields(name, [&](const mail::header_field& h) {
+            hits.push_back(h);
+            return true;
+        });
+        if (index->number == 0 || index->number > hits.size()) return true;
+        return f(hits[index->last ? hits.size() - index->number : index->number - 1]);
+    }
+    template <class F>
+    bool visit_fields(mail::field_name name, F&& f) {
+        if (!edited_headers) return message.for_each(name, f);
+        for (const auto& e : *edited_headers) {
+            auto h = mail::make_field(e.name, e.value);
+            if (mail::has_name(h, name) && !f(h)) return false;
+        }
+        return true;
+    }
     // The flags the next keep/fileinto stores with: its :flags, else the
     // internal variable of imap4flags, else none.
     std::vector<std::string> current_flags() const;
 
     unsigned line() const { return prog.lines[pc - 1]; }
+
+    // State-store keys this run created (vacation, duplicate: ext/state.hpp).
+    // A failed run erases them, so it leaves no memory behind (RFC 7352 §3).
+    std::vector<std::string> created_keys;
 
     // The result so far, for a host: explicit actions in order, whether the
     // implicit keep still stands, and a reset to the start state.

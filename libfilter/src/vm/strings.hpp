@@ -31,6 +31,9 @@ struct reference {
 std::vector<reference> find_references(std::string_view s);
 
 bool is_number(std::string_view name);
+
+// Match variables ${0}..${99} exist; higher numbers always read as "".
+inline constexpr std::size_t max_match_values = 100;
 // Lower-cased, the form variable names are compared in.
 std::string variable_key(std::string_view name);
 

@@ -2,6 +2,7 @@
 // and the test combinators of §5 (allof, anyof, not, true, false).
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
+#include "ext/extlists/extlists.hpp"
 #include "ext/register.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -16,6 +17,7 @@ namespace {
 // The address must be a single RFC 5322 mailbox; constants are checked
 // here, so a bad address never reaches the VM.
 void check_redirect(checker& c, const binding& b) {
+    if (b.has_tag("list")) return ext::check_redirect_list(c, b);  // RFC 6134 §2.3
     const auto& arg = b.list_arg(0).items.front();
     if (!c.is_template(arg.value) && !core::redirect_target(arg.value))
         c.error(arg.pos, "specified redirect address '" + arg.value + "' is invalid");
@@ -51,6 +53,7 @@ void register_core(registry& r) {
                       .positional = {arg_kind::string},
                       .check = check_redirect,
                       .emit = [](compile::emitter& e, const binding& b) {
+                          if (b.has_tag("list")) return ext::emit_redirect_list(e, b);  // RFC 6134 §2.3
                           e.emit(opcode::act_redirect, {e.string(b.string_arg(0))});
                       }});
 

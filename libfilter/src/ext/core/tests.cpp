@@ -34,7 +34,10 @@ bool is_address_header(std::string_view name) {
 
 void check_header_names(checker& c, const parse::ast::string_list& names) {
     for (const auto& n : names.items)
-        if (!c.is_template(n.value) && !valid_header_name(n.value)) c.error(n.pos, "invalid header name '" + n.value + "'");
+        // A name no header can have is suspicious but harmless: the test
+        // simply never matches (Pigeonhole warns too).
+        if (!c.is_template(n.value) && !valid_header_name(n.value))
+            c.warning(n.pos, "invalid header name '" + n.value + "': the test never matches");
 }
 
 // header [COMPARATOR] [MATCH-TYPE] <header-names: string-list> <key-list: string-list>
@@ -149,11 +152,12 @@ namespace sift::vm {
 
 void exec_test_header(run_state& s, const instruction& ins) {
     auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    auto index = s.take_index();
     std::string name_buffer;
     s.flag = false;
     for (auto name : s.list(ins.arg[2])) {
-        // for_each stops when the callback returns false: at the first match.
-        s.flag = !s.message.for_each(s.text(name, name_buffer), [&](const mail::header_field& field) {
+        // The walk stops when the callback returns false: at the first match.
+        s.flag = !s.for_each_field(s.text(name, name_buffer), index, [&](const mail::header_field& field) {
             return !s.any_key(mail::message::decode(field.value, s.scratch), ins.arg[3], spec);
         });
         if (s.flag) return;
@@ -164,6 +168,7 @@ void exec_test_header(run_state& s, const instruction& ins) {
 void exec_test_address(run_state& s, const instruction& ins) {
     auto part = static_cast<address_part>(ins.arg[0]);
     auto spec = unpack_match(ins.arg[2], ins.arg[1]);
+    auto index = s.take_index();
     std::string value, name_buffer;
     auto matches_any = [&](const mail::header_field& field) {
         // The address parser decodes encoded words in display names itself,
@@ -188,7 +193,8 @@ void exec_test_address(run_state& s, const instruction& ins) {
     };
     s.flag = false;
     for (auto name : s.list(ins.arg[3])) {
-        s.flag = !s.message.for_each(s.text(name, name_buffer), [&](const auto& field) { return !matches_any(field); });
+        s.flag = !s.for_each_field(s.text(name, name_buffer), index,
+                                   [&](const auto& field) { return !matches_any(field); });
         if (s.flag) return;
     }
     if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[4], spec);
@@ -197,12 +203,13 @@ void exec_test_address(run_state& s, const instruction& ins) {
 void exec_test_exists(run_state& s, const instruction& ins) {
     const auto& names = s.list(ins.arg[0]);
     std::string buffer;
-    s.flag = std::all_of(names.begin(), names.end(),
-                         [&](auto name) { return s.message.first(s.text(name, buffer)) != nullptr; });
+    s.flag = std::all_of(names.begin(), names.end(), [&](auto name) {
+        return !s.visit_fields(s.text(name, buffer), [](const mail::header_field&) { return false; });
+    });
 }
 
 void exec_test_size(run_state& s, const instruction& ins) {
-    auto size = s.message.size();
+    auto size = s.message_size();
     s.flag = ins.arg[0] ? size > ins.arg[1] : size < ins.arg[1];
 }
 

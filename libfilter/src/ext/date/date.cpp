@@ -58,7 +58,7 @@ void register_date(registry& r) {
                           [](checker& c, const binding& b) {
                               const auto& header = b.list_arg(0).items.front();
                               if (!c.is_template(header.value) && !core::valid_header_name(header.value))
-                                  c.error(header.pos, "invalid header name '" + header.value + "'");
+                                  c.warning(header.pos, "invalid header name '" + header.value + "': the test never matches");
                               check_part(c, b.list_arg(1).items.front());
                           },
                       .emit = [](compile::emitter& e, const binding& b) {
@@ -130,11 +130,12 @@ void exec_mod_zone(run_state& s, const instruction& ins) {
 void exec_test_date(run_state& s, const instruction& ins) {
     auto spec = unpack_match(ins.arg[1], ins.arg[0]);
     auto zone = take_zone(s);
+    auto index = s.take_index();
     std::string name_buffer, part_buffer;
     auto part = std::string(s.text(ins.arg[3], part_buffer));
     s.flag = false;
     if (!zone.invalid) {
-        s.message.for_each(s.text(ins.arg[2], name_buffer), [&](const mail::header_field& field) {
+        s.for_each_field(s.text(ins.arg[2], name_buffer), index, [&](const mail::header_field& field) {
             auto dt = field_date(mail::message::decode(field.value, s.scratch));
             if (!dt) return true;
             auto value = ext::date::date_part(dt->utc, zone.offset_for(dt->utc, dt->offset), part);

@@ -76,9 +76,12 @@ void exec_test_envelope(run_state& s, const instruction& ins) {
             ++s.counted;  // RFC 5231 §4.2: addresses, whatever the address part
         else if (!a)
             s.flag = s.any_key("", ins.arg[4], spec);  // the null path
-        else
+        else if (a->valid)
             s.flag = ext::core::address_part_of(*a, part, value, s.limits.recipient_delimiters) &&
                      s.any_key(value, ins.arg[4], spec);
+        else if (raw == &s.env.auth)  // a login name need not be an address: :all sees it whole
+            s.flag = part == address_part::all && s.any_key(*raw, ins.arg[4], spec);
+        // else: a from/to path that does not parse matches no part (as in Pigeonhole)
         if (s.flag) return;
     }
     if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[4], spec);

@@ -3,6 +3,7 @@
 // the VM expands (vm/strings.hpp). Namespaces "${ns.name}" exist only when
 // a required capability provides them.
 #include "compile/emitter.hpp"
+#include "ext/enotify/mailto.hpp"
 #include "ext/regex/regex.hpp"
 #include "ext/register.hpp"
 #include "ext/variables/variables.hpp"
@@ -17,7 +18,8 @@ namespace {
 
 // Modifier flags, bit per modifier; the set_var operand.
 enum modifier : std::uint32_t {
-    lower = 1, upper = 2, lowerfirst = 4, upperfirst = 8, quotewildcard = 16, length = 32, quoteregex = 64
+    lower = 1, upper = 2, lowerfirst = 4, upperfirst = 8, quotewildcard = 16, length = 32, quoteregex = 64,
+    encodeurl = 128
 };
 
 struct modifier_def {
@@ -34,6 +36,7 @@ constexpr modifier_def modifiers[] = {
     {"upperfirst", "first-letter modifier (precedence 30)", upperfirst},
     {"quotewildcard", "quoting modifier (precedence 20)", quotewildcard},
     {"quoteregex", "quoting modifier (precedence 20)", quoteregex, "regex"},  // draft-ietf-sieve-regex-01 §4
+    {"encodeurl", "encodeurl modifier (precedence 15)", encodeurl, "enotify"},  // RFC 5435 §6
     {"length", "length modifier (precedence 10)", length},
 };
 
@@ -142,6 +145,7 @@ std::string apply_modifiers(std::string value, std::uint64_t flags) {
         value = std::move(quoted);
     }
     if (flags & ext::quoteregex) value = ext::quote_regex(value);
+    if (flags & ext::encodeurl) value = ext::encode_url(value);
     if (flags & ext::length) value = std::to_string(utf8_length(value));
     return value;
 }

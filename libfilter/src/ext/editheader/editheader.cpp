@@ -1,0 +1,175 @@
+// RFC 5293: editheader.
+//   addheader [":last"] <field-name: string> <value: string>
+//   deleteheader [":index" <fieldno: number> [":last"]] [COMPARATOR]
+//                [MATCH-TYPE] <field-name: string> [<value-patterns: string-list>]
+// Edits change the header fields every later test sees (and the size), and
+// are listed in the result for the frontend to apply to the delivered
+// message. Received and Auto-Submitted can never be deleted, Subject can
+// never be protected (§6); eval_limits names further protected fields.
+// Protected edits are ignored, as in Pigeonhole. Added values longer than
+// eval_limits::editheader_max_header_size are a compile (constant) or
+// runtime error; non-ASCII values are stored RFC 2047-encoded.
+#include "compile/emitter.hpp"
+#include "ext/core/core.hpp"
+#include "ext/register.hpp"
+#include "ext/utf8.hpp"
+#include "ext/vacation/reply.hpp"  // RFC 2047 encoder
+#include "validate/registry.hpp"
+#include "vm/exec.hpp"
+
+#include <algorithm>
+
+namespace sift::ext {
+using namespace validate;
+
+namespace {
+
+void check_name(checker& c, const parse::ast::string_lit& name) {
+    if (!c.is_template(name.value) && !core::valid_header_name(name.value))
+        c.error(name.pos, "invalid header field name '" + name.value + "'");
+}
+
+void check_addheader(checker& c, const binding& b) {
+    check_name(c, b.list_arg(0).items.front());
+    const auto& value = b.list_arg(1).items.front();
+    if (!valid_utf8(value.value)) c.error(value.pos, "header value is not valid UTF-8");
+}
+
+void check_deleteheader(checker& c, const binding& b) {
+    check_name(c, b.list_arg(0).items.front());
+    if (b.has_tag("last") && !b.has_tag("index")) c.error(b.pos, ":last requires :index");
+}
+
+}  // namespace
+
+void register_editheader(registry& r) {
+    r.add(capability_def{"editheader"});
+    r.add(tag_def{.name = "last", .group = "addheader position", .capability = "editheader"});
+    r.add(command_def{.name = "addheader",
+                      .capability = "editheader",
+                      .positional = {arg_kind::string, arg_kind::string},
+                      .tags = {"addheader position"},
+                      .check = check_addheader,
+                      .emit = [](compile::emitter& e, const binding& b) {
+                          e.emit(vm::opcode::act_addheader, {b.has_tag("last") ? 1u : 0u, e.string(b.string_arg(0)),
+                                                             e.string(b.string_arg(1))});
+                      }});
+    r.add(tag_def{.name = "index",
+                  .parameter = arg_kind::number,
+                  .capability = "editheader",
+                  .emit = [](compile::emitter& e, const binding& b) {
+                      e.emit(vm::opcode::mod_index, {std::get<parse::ast::number>(*b.tag_value("index")).value,
+                                                     b.has_tag("last") ? 1u : 0u});
+                  }});
+    r.add(tag_def{.name = "last", .group = "deleteheader last", .capability = "editheader"});
+    r.add(command_def{.name = "deleteheader",
+                      .capability = "editheader",
+                      .positional = {arg_kind::string, arg_kind::string_list},
+                      .tags = {"index", "deleteheader last", "comparator", "match-type"},
+                      .check = check_deleteheader,
+                      .emit = [](compile::emitter& e, const binding& b) {
+                          parse::ast::string_list none;
+                          const auto& patterns = b.positional.size() == 2 ? b.list_arg(1) : none;
+                          e.emit(vm::opcode::act_deleteheader, {std::uint64_t(b.match.cmp), vm::pack(b.match),
+                                                                e.string(b.string_arg(0)), e.list(patterns)});
+                      },
+                      .last_optional = true});
+}
+
+}  // namespace sift::ext
+
+namespace sift::vm {
+namespace {
+
+bool listed(const std::vector<std::string>& names, std::string_view name) {
+    return std::any_of(names.begin(), names.end(), [&](const auto& n) { return mail::iequals(n, name); });
+}
+
+bool may_add(const eval_limits& l, std::string_view name) {
+    return mail::iequals(name, "subject") || !listed(l.editheader_forbid_add, name);
+}
+
+bool may_delete(const eval_limits& l, std::string_view name) {
+    if (mail::iequals(name, "subject")) return true;
+    if (mail::iequals(name, "received") || mail::iequals(name, "auto-submitted")) return false;
+    return !listed(l.editheader_forbid_delete, name);
+}
+
+// The edited copy of the header, made on the first edit.
+std::vector<run_state::edited_field>& edited(run_state& s) {
+    if (!s.edited_headers) {
+        auto& copy = s.edited_headers.emplace();
+        std::vector<std::pair<std::string, unsigned>> seen;  // lower-cased name, count
+        for (const auto& h : s.message.headers()) {
+            std::string key(h.name);
+            for (auto& c : key) c = mail::ascii_lower(c);
+            auto it = std::find_if(seen.begin(), seen.end(), [&](auto& p) { return p.first == key; });
+            unsigned n = it == seen.end() ? (seen.emplace_back(key, 1), 1u) : ++it->second;
+            copy.push_back({std::string(h.name), std::string(h.value), n});
+        }
+    }
+    return *s.edited_headers;
+}
+
+// A header value as stored: non-ASCII text RFC 2047-encoded (RFC 5293 §4
+// leaves the encoding to the implementation).
+std::string encode_value(std::string_view name, std::string_view value) {
+    bool ascii = std::all_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (ascii) return " " + std::string(value);
+    return " " + ext::vacation::encode_words(value, name.size() + 2);
+}
+
+}  // namespace
+
+void exec_act_addheader(run_state& s, const instruction& ins) {
+    std::string name_buffer, value_buffer;
+    auto name = s.text(ins.arg[1], name_buffer);
+    auto value = s.text(ins.arg[2], value_buffer);
+    if (!ext::core::valid_header_name(name)) throw runtime_error{"invalid header field name '" + std::string(name) + "'"};
+    if (!ext::valid_utf8(value)) throw runtime_error{"header value is not valid UTF-8"};
+    if (value.size() > s.limits.editheader_max_header_size)
+        throw runtime_error{"header value longer than " + std::to_string(s.limits.editheader_max_header_size) +
+                            " octets"};
+    if (!may_add(s.limits, name)) return;
+    auto stored = encode_value(name, value);
+    auto& fields = edited(s);
+    run_state::edited_field field{std::string(name), stored, 0};
+    bool last = ins.arg[0] != 0;
+    if (last)
+        fields.push_back(std::move(field));
+    else
+        fields.insert(fields.begin(), std::move(field));
+    s.size_delta += std::int64_t(name.size() + 1 + stored.size() + 2);  // "Name:" value CRLF
+    s.header_edits.push_back(header_edit{header_edit::kind::add, std::string(name), stored, last, 0});
+}
+
+void exec_act_deleteheader(run_state& s, const instruction& ins) {
+    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    auto index = s.take_index();
+    std::string name_buffer;
+    auto name = std::string(s.text(ins.arg[2], name_buffer));
+    if (!may_delete(s.limits, name)) return;
+    auto& fields = edited(s);
+    // Which of the named fields :index selects (all when not given).
+    std::vector<std::size_t> named;
+    for (std::size_t i = 0; i < fields.size(); ++i)
+        if (mail::iequals(fields[i].name, name)) named.push_back(i);
+    if (index) {
+        if (index->number == 0 || index->number > named.size()) return;
+        named = {named[index->last ? named.size() - index->number : index->number - 1]};
+    }
+    bool all = s.list(ins.arg[3]).empty();
+    std::vector<std::size_t> doomed;
+    for (auto i : named) {
+        auto value = mail::message::decode(fields[i].value, s.scratch);
+        if (all || s.any_key(value, ins.arg[3], spec)) doomed.push_back(i);
+    }
+    for (auto it = doomed.rbegin(); it != doomed.rend(); ++it) {
+        auto& f = fields[*it];
+        s.size_delta -= std::int64_t(f.name.size() + 1 + f.value.size() + 2);
+        s.header_edits.push_back(header_edit{header_edit::kind::remove, f.name, f.value, false, f.original});
+        fields.erase(fields.begin() + std::ptrdiff_t(*it));
+    }
+}
+
+}  // namespace sift::vm

@@ -1,0 +1,145 @@
+// RFC 6134: externally stored lists.
+//
+//   MATCH-TYPE =/ ":list"                       (§2.2; the key list names lists)
+//   valid_ext_list <ext-list-names: string-list> (§2.5)
+//   redirect :list <ext-list-name: string>      (§2.3, every member)
+//
+// §2.1 list names are URIs; ":addrbook:NAME" is short for
+// "urn:ietf:params:sieve:addrbook:NAME". Constant names are checked to be
+// URIs when compiling; whether a list exists is the host's
+// (sift::list_provider in sift/services.hpp), so an unknown list is found
+// at run time: :list does not match it, valid_ext_list is false, and
+// redirect :list fails with a runtime error (the message is kept).
+// The comparator is not used by :list (membership is the provider's).
+#include "ext/extlists/extlists.hpp"
+
+#include "compile/emitter.hpp"
+#include "ext/core/core.hpp"
+#include "ext/register.hpp"
+#include "validate/registry.hpp"
+#include "vm/exec.hpp"
+
+#include <cctype>
+
+namespace sift::ext {
+using namespace validate;
+
+namespace {
+
+constexpr std::string_view sieve_urn = "urn:ietf:params:sieve:";
+
+bool uri_scheme(std::string_view s) {
+    auto colon = s.find(':');
+    if (colon == std::string_view::npos || colon == 0 || !std::isalpha(static_cast<unsigned char>(s[0])))
+        return false;
+    for (std::size_t i = 1; i < colon; ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (!std::isalnum(c) && c != '+' && c != '-' && c != '.') return false;
+    }
+    return true;
+}
+
+bool printable(std::string_view s) {
+    for (unsigned char c : s)
+        if (c <= ' ' || c == 0x7F) return false;
+    return true;
+}
+
+void check_names(checker& c, const parse::ast::string_list& names) {
+    for (const auto& n : names.items)
+        if (!c.is_template(n.value) && !canonical_list_name(n.value))
+            c.error(n.pos, "invalid list name '" + n.value + "': a list name is a URI (RFC 6134 §2.1)");
+}
+
+void check_list_keys(checker& c, binding& b) {
+    if (b.match.type != vm::match_type::list || b.positional.empty()) return;
+    if (const auto* keys = std::get_if<parse::ast::string_list>(b.positional.back())) check_names(c, *keys);
+}
+
+const list_provider& provider(const vm::run_state& s) {
+    if (!s.svc || !s.svc->lists)
+        throw vm::runtime_error{"extlists: the host provides no list service (sift::services::lists)"};
+    return *s.svc->lists;
+}
+
+}  // namespace
+
+std::optional<std::string> canonical_list_name(std::string_view name) {
+    if (name.size() > 1 && name[0] == ':' && printable(name)) return std::string(name);
+    if (!printable(name) || !uri_scheme(name)) return std::nullopt;
+    if (name.size() > sieve_urn.size() &&
+        vm::equal(name.substr(0, sieve_urn.size()), sieve_urn, vm::comparator::ascii_casemap))
+        return ":" + std::string(name.substr(sieve_urn.size()));
+    return std::string(name);
+}
+
+bool list_match(vm::run_state& s, std::string_view value, std::uint64_t keys) {
+    const auto& lists = provider(s);
+    std::string buffer;
+    for (auto k : s.list(keys)) {
+        auto name = canonical_list_name(s.text(k, buffer));
+        if (!name || !lists.contains(*name, value)) continue;
+        if (s.prog.uses_match_variables) s.set_match_values(value, {});
+        return true;
+    }
+    return false;
+}
+
+void register_extlists(registry& r) {
+    r.add(capability_def{"extlists"});
+    // redirect's :list comes first: for a command taking both (none
+    // does) the registry picks the first accepted.
+    r.add(tag_def{.name = "list", .capability = "extlists"});
+    r.allow_tag("redirect", "list");
+    r.add(tag_def{.name = "list", .group = "match-type", .capability = "extlists",
+                  .value = std::uint8_t(vm::match_type::list), .check = check_list_keys});
+    r.add(command_def{.name = "valid_ext_list",
+                      .is_test = true,
+                      .capability = "extlists",
+                      .positional = {arg_kind::string_list},
+                      .check = [](checker& c, const binding& b) { check_names(c, b.list_arg(0)); },
+                      .emit = [](compile::emitter& e, const binding& b) {
+                          e.emit(vm::opcode::test_valid_ext_list, {e.list(b.list_arg(0))});
+                      }});
+}
+
+// redirect :list: the positional argument is a list name (ext/core).
+void check_redirect_list(checker& c, const binding& b) { check_names(c, b.list_arg(0)); }
+void emit_redirect_list(compile::emitter& e, const binding& b) {
+    e.emit(vm::opcode::act_redirect_list, {e.string(b.string_arg(0))});
+}
+
+}  // namespace sift::ext
+
+namespace sift::vm {
+
+void exec_test_valid_ext_list(run_state& s, const instruction& ins) {
+    s.flag = false;
+    if (!s.svc || !s.svc->lists) return;
+    std::string buffer;
+    for (auto k : s.list(ins.arg[0])) {
+        auto name = ext::canonical_list_name(s.text(k, buffer));
+        if (!name || !s.svc->lists->valid(*name)) return;
+    }
+    s.flag = true;
+}
+
+// Each member is redirected to as by `redirect` (with the same :copy),
+// so the redirect limit and deduplication apply per address.
+void exec_act_redirect_list(run_state& s, const instruction& ins) {
+    std::string buffer;
+    auto text = s.text(ins.arg[0], buffer);
+    auto name = ext::canonical_list_name(text);
+    const auto& lists = ext::provider(s);
+    if (!name || !lists.valid(*name)) throw runtime_error{"redirect :list: unknown list '" + std::string(text) + "'"};
+    auto saved = s.pending;
+    for (const auto& member : lists.members(*name)) {
+        auto target = ext::core::redirect_target(member);
+        if (!target) throw runtime_error{"redirect :list: invalid address '" + member + "' in list '" + *name + "'"};
+        s.pending = saved;
+        s.redirect(*target, s.line());
+    }
+    s.pending = {};
+}
+
+}  // namespace sift::vm

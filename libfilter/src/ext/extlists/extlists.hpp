@@ -1,0 +1,37 @@
+// RFC 6134 pieces the VM and other extensions use.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sift::vm {
+class run_state;
+}
+namespace sift::validate {
+struct binding;
+class checker;
+}
+namespace sift::compile {
+class emitter;
+}
+
+namespace sift::ext {
+
+// §2.1: a list name is a URI; "urn:ietf:params:sieve:addrbook:NAME" and
+// the shorthand ":addrbook:NAME" are the same list. Returns the canonical
+// form (the shorthand for the urn:ietf:params:sieve: space, else the URI
+// as written), or nullopt when `name` is not a URI.
+std::optional<std::string> canonical_list_name(std::string_view name);
+
+// The :list match type: whether `value` is a member of any list named by
+// the strings of list operand `keys`; sets ${0} to the value on a match.
+// Without a list provider it is a runtime error.
+bool list_match(vm::run_state& s, std::string_view value, std::uint64_t keys);
+
+// redirect :list <list-name> (§2.3), for ext/core's redirect.
+void check_redirect_list(validate::checker& c, const validate::binding& b);
+void emit_redirect_list(compile::emitter& e, const validate::binding& b);
+
+}  // namespace sift::ext

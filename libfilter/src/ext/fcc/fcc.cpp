@@ -1,0 +1,65 @@
+// RFC 8580: fcc.
+//   vacation / notify [":fcc" <mailbox: string> [":create"]
+//                      [":flags" <flags: string-list>]
+//                      [":specialuse" <special-use-attr: string>]] ...
+// :fcc is a prefix (mod_fcc) like :create, :flags and :specialuse; the
+// sending action gathers them with pending_fcc() into action::fcc. The
+// tags go on vacation and notify only when those commands are registered
+// (register_fcc runs after them); :create needs "mailbox", :flags
+// "imap4flags", :specialuse "special-use", as §3 says.
+#include "ext/fcc/fcc.hpp"
+
+#include "compile/emitter.hpp"
+#include "ext/register.hpp"
+#include "ext/utf8.hpp"
+#include "validate/registry.hpp"
+#include "vm/exec.hpp"
+
+namespace sift::ext {
+using namespace validate;
+
+std::optional<fcc_copy> pending_fcc(const vm::run_state& s) {
+    if (!s.pending.fcc) return std::nullopt;
+    fcc_copy copy;
+    copy.mailbox = *s.pending.fcc;
+    if (s.pending.flags) copy.flags = *s.pending.flags;
+    copy.special_use = s.pending.special_use.value_or("");
+    copy.create = s.pending.create;
+    return copy;
+}
+
+void register_fcc(registry& r) {
+    r.add(capability_def{"fcc"});
+    r.add(tag_def{.name = "fcc",
+                  .parameter = arg_kind::string,
+                  .capability = "fcc",
+                  .check =
+                      [](checker& c, binding& b) {
+                          const auto* v = b.tag_value("fcc");
+                          if (!v) return;
+                          const auto& box = std::get<parse::ast::string_list>(*v).items.front();
+                          if (!c.is_template(box.value) && (box.value.empty() || !valid_utf8(box.value)))
+                              c.error(box.pos, "invalid :fcc mailbox name (empty or not UTF-8)");
+                      },
+                  .emit = [](compile::emitter& e, const binding& b) {
+                      const auto& box = std::get<parse::ast::string_list>(*b.tag_value("fcc"));
+                      e.emit(vm::opcode::mod_fcc, {e.string(box.items.front().value)});
+                  }});
+    for (std::string_view command : {"vacation", "notify"}) {
+        if (!r.command(command, false)) continue;
+        for (std::string_view tag : {"fcc", "create", "flags", "specialuse"}) r.allow_tag(command, tag);
+    }
+}
+
+}  // namespace sift::ext
+
+namespace sift::vm {
+
+void exec_mod_fcc(run_state& s, const instruction& ins) {
+    std::string buffer;
+    auto box = s.text(ins.arg[0], buffer);
+    if (box.empty() || !ext::valid_utf8(box)) throw runtime_error{"invalid :fcc mailbox name"};
+    s.pending.fcc = std::string(box);
+}
+
+}  // namespace sift::vm

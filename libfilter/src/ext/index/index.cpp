@@ -1,0 +1,46 @@
+// RFC 5260 §6: index. The tags `:index <fieldno>` and `:last` on the
+// header, address and date tests make them look at one field of each
+// name: the fieldno-th from the top, or from the bottom with :last.
+// :last without :index is an error; fieldno 0 selects nothing. Emitted as
+// a prefix that the test consumes (run_state::take_index).
+#include "compile/emitter.hpp"
+#include "ext/register.hpp"
+#include "validate/registry.hpp"
+#include "vm/exec.hpp"
+
+namespace sift::ext {
+using namespace validate;
+
+namespace {
+
+void emit_index(compile::emitter& e, const binding& b) {
+    // Emitted once, from :index (a :last alone is an error).
+    e.emit(vm::opcode::mod_index,
+           {std::get<parse::ast::number>(*b.tag_value("index")).value, b.has_tag("last") ? 1u : 0u});
+}
+
+void check_last(checker& c, binding& b) {
+    if (!b.has_tag("index")) c.error(b.pos, ":last requires :index");
+}
+
+}  // namespace
+
+void register_index(registry& r) {
+    r.add(capability_def{"index"});
+    r.add(tag_def{.name = "index", .parameter = arg_kind::number, .capability = "index", .emit = emit_index});
+    r.add(tag_def{.name = "last", .capability = "index", .check = check_last});
+    for (auto test : {"header", "address", "date"}) {
+        r.allow_tag(test, "index");
+        r.allow_tag(test, "last");
+    }
+}
+
+}  // namespace sift::ext
+
+namespace sift::vm {
+
+void exec_mod_index(run_state& s, const instruction& ins) {
+    s.pending.index = field_index{unsigned(std::min<std::uint64_t>(ins.arg[0], UINT32_MAX)), ins.arg[1] != 0};
+}
+
+}  // namespace sift::vm

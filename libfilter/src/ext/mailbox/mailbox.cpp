@@ -1,0 +1,93 @@
+// RFC 5490 §3: mailbox.
+//   fileinto [":create"] <mailbox: string>          (§3.2)
+//   mailboxexists <mailbox-names: string-list>      (§3.1)
+// :create is a prefix the next fileinto (or a vacation/notify :fcc, RFC
+// 8580) consumes; the action carries it (action::create) and the delivery
+// agent creates the mailbox. mailboxexists asks the host's mail store
+// (sift::services::mailboxes); a name that is not UTF-8 exists nowhere
+// (a warning when it is a constant, as in Pigeonhole).
+#include "ext/mailbox/mailbox.hpp"
+
+#include "compile/emitter.hpp"
+#include "ext/register.hpp"
+#include "ext/utf8.hpp"
+#include "validate/registry.hpp"
+#include "vm/exec.hpp"
+
+namespace sift::ext {
+using namespace validate;
+
+const mailbox_host& mailbox_service(const vm::run_state& s, std::string_view test) {
+    if (!s.svc || !s.svc->mailboxes)
+        throw vm::runtime_error{std::string(test) +
+                                " needs the host's mailbox service (sift::services::mailboxes), which is missing"};
+    return *s.svc->mailboxes;
+}
+
+bool valid_metadata_entry(std::string_view entry) {
+    if (!entry.starts_with("/private/") && !entry.starts_with("/shared/")) return false;
+    if (entry.ends_with('/') || entry.find("//") != std::string_view::npos) return false;
+    for (char c : entry)
+        if (c < 0x21 || c > 0x7E || c == '*' || c == '%') return false;
+    return true;
+}
+
+bool valid_special_use(std::string_view flag) {
+    if (flag.size() < 2 || flag[0] != '\\') return false;
+    for (char c : flag.substr(1)) {
+        auto u = static_cast<unsigned char>(c);
+        if (u <= 0x20 || u >= 0x7F) return false;
+        if (std::string_view("(){%*\"\\]").find(c) != std::string_view::npos) return false;
+    }
+    return true;
+}
+
+bool valid_object_id(std::string_view id) {
+    if (id.empty() || id.size() > 255) return false;
+    for (char c : id)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return false;
+    return true;
+}
+
+void register_mailbox(registry& r) {
+    r.add(capability_def{"mailbox"});
+    r.add(tag_def{.name = "create", .capability = "mailbox", .emit = [](compile::emitter& e, const binding&) {
+                      e.emit(vm::opcode::mod_create);
+                  }});
+    r.allow_tag("fileinto", "create");
+    r.add(command_def{.name = "mailboxexists",
+                      .is_test = true,
+                      .capability = "mailbox",
+                      .positional = {arg_kind::string_list},
+                      .check =
+                          [](checker& c, const binding& b) {
+                              for (const auto& box : b.list_arg(0).items)
+                                  if (!c.is_template(box.value) && !valid_utf8(box.value))
+                                      c.warning(box.pos, "mailbox name is not valid UTF-8: it never exists");
+                          },
+                      .emit = [](compile::emitter& e, const binding& b) {
+                          e.emit(vm::opcode::test_mailboxexists, {e.list(b.list_arg(0))});
+                      }});
+}
+
+}  // namespace sift::ext
+
+namespace sift::vm {
+
+void exec_mod_create(run_state& s, const instruction&) { s.pending.create = true; }
+
+void exec_test_mailboxexists(run_state& s, const instruction& ins) {
+    const auto& store = ext::mailbox_service(s, "mailboxexists");
+    std::string buffer;
+    s.flag = true;
+    for (auto id : s.list(ins.arg[0])) {
+        auto box = s.text(id, buffer);
+        if (!ext::valid_utf8(box) || !store.exists(box)) {
+            s.flag = false;
+            return;
+        }
+    }
+}
+
+}  // namespace sift::vm

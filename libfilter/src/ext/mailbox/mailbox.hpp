@@ -1,0 +1,27 @@
+// Pieces the mailbox-related extensions share (RFC 5490, 8579, 9042,
+// 8580): the host's mail store, and the name checks.
+#pragma once
+
+#include <sift/mailbox_host.hpp>
+
+#include <string_view>
+
+namespace sift::vm {
+class run_state;
+}
+
+namespace sift::ext {
+
+// The host's mail store (sift::services::mailboxes); a runtime error
+// naming `test` and the service when the host gave none.
+const mailbox_host& mailbox_service(const vm::run_state& s, std::string_view test);
+
+// RFC 5464 §3.2 entry names: "/private/..." or "/shared/...", components
+// separated by single "/", no "*" or "%", printable ASCII, no trailing "/".
+bool valid_metadata_entry(std::string_view entry);
+// RFC 6154 / RFC 8579 §3: a special-use flag, "\" followed by an atom.
+bool valid_special_use(std::string_view flag);
+// RFC 8474 §1.1 objectid: 1 to 255 of ALPHA / DIGIT / "_" / "-".
+bool valid_object_id(std::string_view id);
+
+}  // namespace sift::ext

@@ -1,0 +1,59 @@
+// RFC 9042: mailboxid.
+//   fileinto [":mailboxid" <mailboxid: string>] <mailbox: string>   (§4.1)
+//   mailboxidexists <mailbox-objectids: string-list>                 (§4.2)
+// :mailboxid is a prefix the next fileinto consumes: with the host's mail
+// store, the message goes to the mailbox with that OBJECTID (RFC 8474)
+// when there is one, else to the named mailbox; the action keeps the id
+// (action::mailbox_id) for a delivery agent that resolves it itself.
+// mailboxidexists is false for an id that is not RFC 8474 syntax.
+#include "compile/emitter.hpp"
+#include "ext/mailbox/mailbox.hpp"
+#include "ext/register.hpp"
+#include "validate/registry.hpp"
+#include "vm/exec.hpp"
+
+namespace sift::ext {
+using namespace validate;
+
+void register_mailboxid(registry& r) {
+    r.add(capability_def{"mailboxid"});
+    r.add(tag_def{.name = "mailboxid",
+                  .parameter = arg_kind::string,
+                  .capability = "mailboxid",
+                  .emit = [](compile::emitter& e, const binding& b) {
+                      const auto& id = std::get<parse::ast::string_list>(*b.tag_value("mailboxid"));
+                      e.emit(vm::opcode::mod_mailboxid, {e.string(id.items.front().value)});
+                  }});
+    r.allow_tag("fileinto", "mailboxid");
+    r.add(command_def{.name = "mailboxidexists",
+                      .is_test = true,
+                      .capability = "mailboxid",
+                      .positional = {arg_kind::string_list},
+                      .emit = [](compile::emitter& e, const binding& b) {
+                          e.emit(vm::opcode::test_mailboxidexists, {e.list(b.list_arg(0))});
+                      }});
+}
+
+}  // namespace sift::ext
+
+namespace sift::vm {
+
+void exec_mod_mailboxid(run_state& s, const instruction& ins) {
+    std::string buffer;
+    s.pending.mailbox_id = std::string(s.text(ins.arg[0], buffer));
+}
+
+void exec_test_mailboxidexists(run_state& s, const instruction& ins) {
+    const auto& store = ext::mailbox_service(s, "mailboxidexists");
+    std::string buffer;
+    s.flag = true;
+    for (auto id : s.list(ins.arg[0])) {
+        auto text = s.text(id, buffer);
+        if (!ext::valid_object_id(text) || !store.mailbox_for_id(text)) {
+            s.flag = false;
+            return;
+        }
+    }
+}
+
+}  // namespace sift::vm

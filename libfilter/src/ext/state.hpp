@@ -1,0 +1,44 @@
+// Memory across messages for vacation (RFC 5230 §4.2) and duplicate
+// (RFC 7352 §3): the store the host provides (sift::services::state), the
+// key scheme of docs/STORE.md, and the undo of a failed run's records.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sift::store {
+class store;
+}
+namespace sift::vm {
+class run_state;
+}
+
+namespace sift::ext {
+
+// SHA-256 of `data`, the first 16 bytes (128 bits) in lower-case hex:
+// collision-resistant, short, and free of separators a script controls.
+std::string hash_hex(std::string_view data);
+
+// An address as a key component: lower-cased (RFC 5230 §4.1 compares
+// addresses case-insensitively), replaced by its hash when longer than
+// 200 bytes so that every key stays under store's 511-byte limit.
+std::string key_address(std::string_view address);
+
+// The host's store, or a runtime error naming the command and the missing
+// service.
+store::store& state_store(const vm::run_state& s, std::string_view command);
+
+// put_if_absent(key, value, period) with a store_error turned into a
+// runtime error; a key it creates is remembered in s.created_keys.
+bool record_once(vm::run_state& s, std::string_view command, const std::string& key, std::chrono::seconds period);
+
+// Called when a run fails (vm::run_state::finish): erases the keys the run
+// created, so a failed run is not remembered. Errors go to `errors`.
+void forget_created_keys(vm::run_state& s, std::vector<std::string>& errors);
+
+// Seconds since the epoch, as the record's value (for diagnostics).
+std::string now_text();
+
+}  // namespace sift::ext

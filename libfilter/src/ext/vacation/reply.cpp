@@ -1,0 +1,425 @@
+// RFC 5230 §4.5 (who gets no reply), §4.6 (the reply's subject and from),
+// RFC 3834 §2-§3 (what not to answer; Auto-Submitted, In-Reply-To,
+// References, the null reverse-path), RFC 2047 (encoded subject and names),
+// RFC 2045 §6.7 (quoted-printable body).
+#include "ext/vacation/reply.hpp"
+
+#include "ext/state.hpp"
+#include "mail/message.hpp"
+
+#include <algorithm>
+#include <array>
+#include <ctime>
+#include <random>
+
+namespace sift::ext::vacation {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return c >= 'A' && c <= 'Z' ? char(c + 32) : char(c); });
+    return out;
+}
+
+bool ascii(std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x80; });
+}
+
+// CR and LF in a value that becomes a header field would start a new field.
+std::string one_line(std::string_view s) {
+    std::string out(s);
+    std::replace_if(out.begin(), out.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+    return out;
+}
+
+std::string field(const mail::message& msg, std::string_view name) {
+    const auto* f = msg.first(name);
+    return f ? mail::message::decode(f->value) : std::string();
+}
+
+// The user's addresses: the envelope recipient, :addresses, the site's
+// list, ORCPT if asked; lower-cased addr-specs.
+std::vector<std::string> user_addresses(const envelope& env, const request& req, const vacation_options& options) {
+    std::vector<std::string> out;
+    auto add_path = [&](std::string_view path) {
+        if (auto a = mail::parse_path(path); a && a->valid) out.push_back(lower(a->all()));
+    };
+    add_path(env.to);
+    if (options.use_original_recipient) add_path(env.orig_to);
+    for (const auto& list : {std::cref(req.addresses), std::cref(options.user_addresses)})
+        for (const auto& text : list.get())
+            for (const auto& a : mail::parse_address_list(text))
+                if (a.valid) out.push_back(lower(a.all()));
+    return out;
+}
+
+// RFC 3834 §2: owner-*, *-request, MAILER-DAEMON and the list managers.
+bool system_address(const mail::address& a) {
+    auto local = lower(a.local_part);
+    return local == "mailer-daemon" || local == "listserv" || local == "majordomo" || local.starts_with("owner-") ||
+           local.ends_with("-request");
+}
+
+std::optional<std::string> header_refusal(const mail::message& msg) {
+    // RFC 3834 §5: anything but "no" is automatic.
+    if (msg.first("Auto-Submitted")) {
+        auto value = lower(field(msg, "Auto-Submitted"));
+        auto token = value.substr(0, value.find(';'));
+        while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.pop_back();
+        if (token != "no") return "the message is automatic (Auto-Submitted: " + token + ")";
+    }
+    if (msg.first("Precedence")) {
+        auto value = lower(field(msg, "Precedence"));
+        if (value == "bulk" || value == "junk" || value == "list") return "the message is bulk mail (Precedence: " + value + ")";
+    }
+    // RFC 2369, RFC 2919.
+    for (std::string_view name : {"List-Id", "List-Help", "List-Subscribe", "List-Unsubscribe", "List-Post",
+                                  "List-Owner", "List-Archive"})
+        if (msg.first(name)) return "the message comes from a mailing list (" + std::string(name) + ")";
+    // Microsoft's suppression of out-of-office replies (as Pigeonhole).
+    if (msg.first("X-Auto-Response-Suppress")) {
+        auto value = lower(field(msg, "X-Auto-Response-Suppress"));
+        std::size_t i = 0;
+        while (i < value.size()) {
+            auto end = value.find_first_of(", \t", i);
+            if (end == std::string::npos) end = value.size();
+            auto token = value.substr(i, end - i);
+            if (token == "all" || token == "oof") return "the sender suppresses auto-replies (X-Auto-Response-Suppress)";
+            i = end + 1;
+        }
+    }
+    return std::nullopt;
+}
+
+// RFC 5230 §4.5: a user address in To, Cc, Bcc or the Resent- fields.
+std::optional<std::string> addressed(const mail::message& msg, const std::vector<std::string>& users) {
+    for (std::string_view name : {"To", "Cc", "Bcc", "Resent-To", "Resent-Cc", "Resent-Bcc"}) {
+        std::optional<std::string> found;
+        msg.for_each(name, [&](const mail::header_field& f) {
+            for (const auto& a : mail::parse_address_list(mail::message::unfold(f.value)))
+                if (a.valid && std::find(users.begin(), users.end(), lower(a.all())) != users.end()) {
+                    found = a.all();
+                    return false;
+                }
+            return true;
+        });
+        if (found) return found;
+    }
+    return std::nullopt;
+}
+
+std::string quoted_name(std::string_view name, std::size_t used) {
+    if (!ascii(name)) return encode_words(name, used);
+    std::string out = "\"";
+    for (char c : name) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "\"";
+}
+
+// "Name" <addr> or <addr>, for a header field.
+std::string mailbox(std::string_view display_name, std::string_view addr, std::size_t used) {
+    if (display_name.empty()) return "<" + std::string(addr) + ">";
+    return quoted_name(one_line(display_name), used) + " <" + std::string(addr) + ">";
+}
+
+// The original sender as the To field shows it: with the display name
+// of the From/Sender field that carries the envelope sender's address.
+std::string to_field(const mail::message& msg, const mail::address& sender) {
+    auto wanted = lower(sender.all());
+    for (std::string_view name : {"From", "Sender", "Resent-From", "Resent-Sender", "Reply-To"}) {
+        const auto* f = msg.first(name);
+        if (!f) continue;
+        for (const auto& a : mail::parse_address_list(mail::message::unfold(f->value)))
+            if (a.valid && lower(a.all()) == wanted) return mailbox(a.display_name, sender.all(), 4);
+    }
+    return "<" + sender.all() + ">";
+}
+
+std::string from_field(const request& req, std::string_view user_address) {
+    if (req.from) {
+        if (ascii(*req.from)) return one_line(*req.from);
+        if (auto a = single_address(*req.from)) return mailbox(a->display_name, a->all(), 6);
+    }
+    return "<" + std::string(user_address) + ">";
+}
+
+// The first "<id>" of a field, or "".
+std::string first_id(std::string_view value) {
+    auto open = value.find('<');
+    auto close = value.find('>', open);
+    if (open == std::string_view::npos || close == std::string_view::npos) return {};
+    return std::string(value.substr(open, close - open + 1));
+}
+
+std::vector<std::string> all_ids(std::string_view value) {
+    std::vector<std::string> ids;
+    for (std::size_t at = 0;;) {
+        auto open = value.find('<', at);
+        if (open == std::string_view::npos) break;
+        auto close = value.find('>', open);
+        if (close == std::string_view::npos) break;
+        ids.emplace_back(value.substr(open, close - open + 1));
+        at = close + 1;
+    }
+    return ids;
+}
+
+// Folds a list of words into a field body of lines up to 78 octets.
+std::string fold_words(const std::vector<std::string>& words, std::size_t used) {
+    std::string out;
+    std::size_t line = used;
+    for (const auto& w : words) {
+        if (!out.empty()) {
+            if (line + 1 + w.size() > 78) {
+                out += "\r\n";
+                line = 0;
+            }
+            out += ' ';
+            ++line;
+        }
+        out += w;
+        line += w.size();
+    }
+    return out;
+}
+
+std::vector<std::string> split_spaces(std::string_view s) {
+    std::vector<std::string> words;
+    std::size_t i = 0;
+    while (i < s.size()) {
+        while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+        auto end = s.find_first_of(" \t", i);
+        if (end == std::string_view::npos) end = s.size();
+        if (end > i) words.emplace_back(s.substr(i, end - i));
+        i = end;
+    }
+    return words;
+}
+
+std::string subject_field(std::string_view subject) {
+    auto line = one_line(subject);
+    // ASCII (including encoded words a script wrote itself) goes as it is.
+    if (ascii(line)) return fold_words(split_spaces(line), 9);
+    return encode_words(line, 9);
+}
+
+std::string crlf(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 32);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\r') {
+            out += "\r\n";
+            if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+        } else if (text[i] == '\n') {
+            out += "\r\n";
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+// RFC 2045 §6.7 for text already in CRLF lines.
+std::string quoted_printable(std::string_view text) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        auto end = text.find("\r\n", pos);
+        bool last = end == std::string_view::npos;
+        auto line = text.substr(pos, (last ? text.size() : end) - pos);
+        std::size_t width = 0;
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            unsigned char c = line[i];
+            bool trailing_space = (c == ' ' || c == '\t') && i + 1 == line.size();
+            std::string piece;
+            if ((c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !trailing_space))
+                piece = char(c);
+            else
+                piece = {'=', hex[c >> 4], hex[c & 15]};
+            if (width + piece.size() > 75) {
+                out += "=\r\n";
+                width = 0;
+            }
+            out += piece;
+            width += piece.size();
+        }
+        if (last) break;
+        out += "\r\n";
+        pos = end + 2;
+    }
+    return out;
+}
+
+std::string rfc5322_date(std::chrono::system_clock::time_point now) {
+    std::time_t t = std::chrono::system_clock::to_time_t(now);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buffer[64];
+    std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+    return buffer;
+}
+
+std::string message_id(std::string_view domain, std::chrono::system_clock::time_point now) {
+    static thread_local std::mt19937_64 random{std::random_device{}()};
+    auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    return "<sift-vacation." + std::to_string(seconds) + "." + hash_hex(std::to_string(random())).substr(0, 16) + "@" +
+           std::string(domain.empty() ? "localhost" : domain) + ">";
+}
+
+}  // namespace
+
+std::optional<mail::address> single_address(std::string_view text) {
+    auto list = mail::parse_address_list(text);
+    if (list.size() != 1 || !list.front().valid) return std::nullopt;
+    return list.front();
+}
+
+bool is_mime_entity(std::string_view text) {
+    auto entity = crlf(text);
+    auto end = entity.find("\r\n\r\n");
+    if (entity.starts_with("\r\n")) return false;  // no header fields at all
+    if (end == std::string::npos) return false;
+    std::string_view header(entity.data(), end + 2);
+    std::size_t pos = 0;
+    bool content_type = false;
+    while (pos < header.size()) {
+        auto eol = header.find("\r\n", pos);
+        auto line = header.substr(pos, eol - pos);
+        pos = eol + 2;
+        if (line.starts_with(' ') || line.starts_with('\t')) continue;  // folded
+        auto colon = line.find(':');
+        if (colon == 0 || colon == std::string_view::npos) return false;
+        for (unsigned char c : line.substr(0, colon))
+            if (c <= 32 || c >= 127) return false;
+        if (lower(line.substr(0, colon)).starts_with("content-")) content_type = true;
+    }
+    return content_type;
+}
+
+std::string encode_words(std::string_view utf8, std::size_t used) {
+    static constexpr char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::vector<std::string> words;
+    std::size_t i = 0;
+    while (i < utf8.size()) {
+        // At most 45 octets (60 base64 characters) a word, never splitting a
+        // character: a word stays within RFC 2047's 75.
+        std::size_t end = std::min(utf8.size(), i + 45);
+        while (end < utf8.size() && end > i + 1 && (static_cast<unsigned char>(utf8[end]) & 0xC0) == 0x80) --end;
+        auto chunk = utf8.substr(i, end - i);
+        std::string word = "=?utf-8?b?";
+        for (std::size_t k = 0; k < chunk.size(); k += 3) {
+            std::uint32_t n = static_cast<unsigned char>(chunk[k]) << 16;
+            if (k + 1 < chunk.size()) n |= static_cast<unsigned char>(chunk[k + 1]) << 8;
+            if (k + 2 < chunk.size()) n |= static_cast<unsigned char>(chunk[k + 2]);
+            word += b64[(n >> 18) & 63];
+            word += b64[(n >> 12) & 63];
+            word += k + 1 < chunk.size() ? b64[(n >> 6) & 63] : '=';
+            word += k + 2 < chunk.size() ? b64[n & 63] : '=';
+        }
+        words.push_back(word + "?=");
+        i = end;
+    }
+    return fold_words(words, used);
+}
+
+std::optional<std::string> refusal(const mail::message& msg, const envelope& env, const request& req,
+                                   const vacation_options& options, std::string& user_address) {
+    auto sender = mail::parse_path(env.from);
+    if (!sender) return "the sender is the null reverse-path (RFC 3834 §2)";
+    if (!sender->valid) return "the sender address <" + env.from + "> is invalid";
+    auto users = user_addresses(env, req, options);
+    if (std::find(users.begin(), users.end(), lower(sender->all())) != users.end())
+        return "the sender is the user's own address";
+    if (system_address(*sender)) return "the sender <" + sender->all() + "> is a system address (RFC 3834 §2)";
+    if (auto why = header_refusal(msg)) return why;
+    if (!options.check_recipient) {
+        auto to = mail::parse_path(env.to);
+        user_address = to && to->valid ? to->all() : env.to;
+        return std::nullopt;
+    }
+    auto found = addressed(msg, users);
+    if (!found) return "none of the user's addresses is in To, Cc, Bcc or a Resent- field (RFC 5230 §4.5)";
+    user_address = *found;
+    return std::nullopt;
+}
+
+std::chrono::seconds period(const request& req, const vacation_options& options) {
+    auto clamp = [&](std::uint64_t seconds) {
+        auto lo = std::uint64_t(options.min_period.count()), hi = std::uint64_t(options.max_period.count());
+        return std::chrono::seconds(std::max(lo, std::min(hi, seconds)));
+    };
+    constexpr std::uint64_t day = 86400;
+    if (req.seconds) return *req.seconds == 0 ? 0s : clamp(*req.seconds);
+    if (req.days) return clamp(*req.days > UINT64_MAX / day ? UINT64_MAX : *req.days * day);
+    return clamp(std::uint64_t(options.default_period.count()));
+}
+
+std::string handle_hash(const request& req) {
+    if (req.handle) return hash_hex("handle\n" + *req.handle);
+    std::string derived = "derived\n" + req.reason;
+    derived += req.subject ? "\n1" + *req.subject : "\n0";
+    derived += req.from ? "\n1" + *req.from : "\n0";
+    derived += req.mime ? "\nmime" : "\ntext";
+    return hash_hex(derived);
+}
+
+reply build(const mail::message& msg, const envelope& env, const request& req, std::string_view user_address,
+            std::chrono::system_clock::time_point now) {
+    reply r;
+    if (req.subject) {
+        r.subject = mail::decode_header(one_line(*req.subject));
+    } else {
+        auto original = field(msg, "Subject");
+        r.subject = original.empty() ? "Automated reply" : "Auto: " + original;
+    }
+    auto sender = mail::parse_path(env.from);
+    auto from = from_field(req, user_address);
+    auto from_address = single_address(from);
+    std::string domain = from_address ? from_address->domain : std::string();
+
+    std::string d;
+    d += "From: " + from + "\r\n";
+    d += "To: " + (sender ? to_field(msg, *sender) : "<" + env.from + ">") + "\r\n";
+    d += "Subject: " + subject_field(req.subject ? *req.subject : r.subject) + "\r\n";
+    d += "Date: " + rfc5322_date(now) + "\r\n";
+    d += "Message-ID: " + message_id(domain, now) + "\r\n";
+    // RFC 3834 §3.1.3-§3.1.5, RFC 5322 §3.6.4.
+    auto id = msg.first("Message-ID") ? first_id(field(msg, "Message-ID")) : std::string();
+    if (!id.empty()) {
+        d += "In-Reply-To: " + id + "\r\n";
+        auto refs = all_ids(field(msg, "References"));
+        if (refs.empty()) refs = all_ids(field(msg, "In-Reply-To"));
+        refs.push_back(id);
+        d += "References: " + fold_words(refs, 12) + "\r\n";
+    }
+    d += "Auto-Submitted: auto-replied (vacation)\r\n";
+    d += "Precedence: bulk\r\n";
+    d += "X-Auto-Response-Suppress: All\r\n";
+    d += "MIME-Version: 1.0\r\n";
+    if (req.mime) {
+        d += crlf(req.reason);  // header fields, an empty line and the body (checked)
+        if (!d.ends_with("\r\n")) d += "\r\n";
+    } else {
+        auto body = crlf(req.reason);
+        if (!body.ends_with("\r\n")) body += "\r\n";
+        bool long_line = false;
+        for (std::size_t at = 0, next; (next = body.find("\r\n", at)) != std::string::npos; at = next + 2)
+            long_line |= next - at > 998;
+        d += "Content-Type: text/plain; charset=utf-8\r\n";
+        if (ascii(body) && !long_line) {
+            d += "Content-Transfer-Encoding: 7bit\r\n\r\n" + body;
+        } else {
+            d += "Content-Transfer-Encoding: quoted-printable\r\n\r\n" + quoted_printable(body);
+        }
+    }
+    r.data = std::move(d);
+    return r;
+}
+
+}  // namespace sift::ext::vacation
