@@ -221,7 +221,7 @@ int cmd_dump(const std::vector<std::string>& args) {
 }
 
 int cmd_run(const std::vector<std::string>& args) {
-    options o(args, {"--from", "--to", "--store"}, {"--json"});
+    options o(args, {"--from", "--to", "--store", "--lists"}, {"--json"});
     if (o.positional.size() != 2) throw usage_error("run takes a script and a message");
     auto s = load_script(o.positional[0]);
     bool json = o.has("--json");
@@ -237,6 +237,9 @@ int cmd_run(const std::vector<std::string>& args) {
     auto state = open_state_store(o.value("--store"));  // vacation, duplicate; default memory
     services svc;
     svc.state = state.get();
+    std::unique_ptr<list_provider> lists;  // extlists (RFC 6134): --lists DIR, a file per list
+    if (auto dir = o.value("--lists")) lists = file_list_provider(*dir);
+    svc.lists = lists.get();
     auto r = s.run(msg, env, {}, &svc);
     if (json) {
         print_json(s, &r);

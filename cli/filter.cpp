@@ -24,6 +24,7 @@ struct filter_options {
     unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
     std::optional<std::string> from, to;
     std::optional<std::string> store;  // vacation, duplicate: memory unless given
+    std::optional<std::string> lists;  // extlists: a directory, one file per list
     std::vector<std::string> paths;
 };
 
@@ -41,6 +42,7 @@ filter_options parse_filter_args(const std::vector<std::string>& args) {
         else if (a == "--from") o.from = next();
         else if (a == "--to") o.to = next();
         else if (a == "--store") o.store = next();
+        else if (a == "--lists") o.lists = next();
         else if (a.size() > 1 && a[0] == '-') throw usage_error("unknown option " + a);
         else o.paths.push_back(a);
     }
@@ -93,6 +95,8 @@ int cmd_filter(const std::vector<std::string>& args) {
     auto state = open_state_store(o.store);  // shared by every message of the run
     services svc;
     svc.state = state.get();
+    auto lists = o.lists ? file_list_provider(*o.lists) : nullptr;  // loaded once for every message
+    svc.lists = lists.get();
 
     auto started = std::chrono::steady_clock::now();
     std::vector<std::string> outcomes(messages.size());

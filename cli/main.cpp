@@ -4,8 +4,8 @@
 //   sift check FILE...                     exit 0 when every file compiles
 //   sift compile [-o OUT] FILE             write bytecode (default FILE.svbin)
 //   sift dump FILE                         disassemble source or bytecode
-//   sift run [--json] [--from A] [--to A] [--store S] SCRIPT MESSAGE
-//   sift filter --script FILE [--summary] [--jobs N] [--from A] [--to A] [--store S] PATH...
+//   sift run [--json] [--from A] [--to A] [--store S] [--lists DIR] SCRIPT MESSAGE
+//   sift filter --script FILE [--summary] [--jobs N] [--from A] [--to A] [--store S] [--lists DIR] PATH...
 #include "commands.hpp"
 
 #include <cstring>
@@ -18,8 +18,8 @@ constexpr std::string_view usage = R"(usage:
   sift check FILE...
   sift compile [-o OUT] FILE
   sift dump FILE
-  sift run [--json] [--from ADDR] [--to ADDR] [--store STORE] SCRIPT MESSAGE
-  sift filter --script FILE [--summary] [--jobs N] [--from ADDR] [--to ADDR] [--store STORE] PATH...
+  sift run [--json] [--from ADDR] [--to ADDR] [--store STORE] [--lists DIR] SCRIPT MESSAGE
+  sift filter --script FILE [--summary] [--jobs N] [--from ADDR] [--to ADDR] [--store STORE] [--lists DIR] PATH...
 
 Any command takes --global-dir DIR: where `include :global` finds scripts
 (`include :personal` looks in the including script's directory).

@@ -167,6 +167,8 @@ void testsuite_host::reload_settings() {
             limits_.max_variable_size = parse_size(value);
         else if (name == "sieve_max_actions")
             limits_.max_actions = unsigned(parse_size(value));
+        else if (name == "sieve_notify_max_notifications")
+            limits_.max_notifications = unsigned(parse_size(value));
         else if (name == "sieve_max_redirects")
             limits_.max_redirects = unsigned(parse_size(value));
         else if (name == "sieve_max_script_size")

@@ -89,8 +89,9 @@ def parse_manifest(path):
 
 def finish(actions):
     """Drop discards that sit beside a delivery; empty means discarded."""
-    delivered = {a for a in actions if a != "discard"}
-    return frozenset(delivered) if delivered else frozenset({"discard"})
+    delivered = {a for a in actions if a not in ("discard", "vacation")}
+    replies = {a for a in actions if a == "vacation"}  # a reply is no delivery
+    return frozenset(delivered | replies) if delivered else frozenset({"discard"} | replies)
 
 
 def mailbox_action(box):
@@ -155,9 +156,43 @@ def parse_sieve_test(rc, out, err):
             actions.append("redirect:" + addr)
         elif text == "discard":
             actions.append("discard")
+        elif text.startswith("send vacation message"):
+            # sieve-test prints the action without deciding whether a reply
+            # goes out (no RFC 5230 4.5 checks, no memory across runs).
+            actions.append("vacation")
+        elif text.startswith("track ") and "duplicate" in text:
+            pass  # duplicate's bookkeeping, not an outcome
         else:
             return None, "unknown sieve-test action line: %r" % line
     return finish(actions), None
+
+
+def uses_include(case):
+    with open(os.path.join(HERE, "scripts", case.script), encoding="utf-8", errors="replace") as f:
+        return '"include"' in f.read()
+
+
+def include_config(case, d):
+    """include (RFC 6609) cases: personal scripts are scripts/incl-*.sieve
+    (Sift looks beside the main script), global ones scripts/global/ (Sift's
+    --global-dir); sieve-test gets copies and a config naming them."""
+    if not uses_include(case):
+        return None
+    os.makedirs(os.path.join(d, "global"))
+    os.makedirs(os.path.join(d, "mail"))
+    for sub in ("", "global"):
+        src = os.path.join(HERE, "scripts", sub)
+        for name in os.listdir(src):
+            if name.startswith("incl-"):
+                shutil.copyfile(os.path.join(src, name), os.path.join(d, sub, name))
+    config = os.path.join(d, "dovecot.conf")
+    with open(config, "w") as f:
+        f.write("mail_location = maildir:%s/mail\nplugin {\n  sieve_dir = %s\n  sieve_global_dir = %s/global\n}\n"
+                % (d, d, d))
+    for root, dirs, files in os.walk(d):
+        for x in dirs + files:
+            os.chmod(os.path.join(root, x), 0o777)
+    return config
 
 
 def run_sieve_test(sieve_test, case, workdir):
@@ -171,12 +206,15 @@ def run_sieve_test(sieve_test, case, workdir):
     shutil.copyfile(os.path.join(HERE, "messages", case.message), message)
     for p in (script, message):
         os.chmod(p, 0o644)
+    config = include_config(case, d)
     cmd = []
     if os.geteuid() == 0:
         nobody = pwd.getpwnam("nobody")
         os.chown(d, nobody.pw_uid, nobody.pw_gid)
         cmd = ["runuser", "-u", "nobody", "--"]
     cmd.append(sieve_test)
+    if config:
+        cmd += ["-c", config]
     if case.env_from != "-":
         cmd += ["-f", case.env_from]
     if case.env_to != "-":
@@ -217,6 +255,8 @@ def parse_sift(rc, out, err):
             actions.append("redirect:" + a.get("address", ""))
         elif kind == "discard":
             actions.append("discard")
+        elif kind == "vacation":
+            actions.append("vacation")  # sent or not: sieve-test cannot tell
         else:
             return None, "unknown sift action %r" % kind
     return finish(actions), None
@@ -224,6 +264,8 @@ def parse_sift(rc, out, err):
 
 def run_sift(sift, case):
     cmd = [sift, "run", "--json"]
+    if uses_include(case):
+        cmd += ["--global-dir", os.path.join(HERE, "scripts", "global")]
     if case.env_from != "-":
         cmd += ["--from", case.env_from]
     if case.env_to != "-":

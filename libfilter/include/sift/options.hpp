@@ -19,6 +19,9 @@ struct eval_limits {
     unsigned max_redirects = 4;
     // Explicit actions one run may collect (keep, fileinto, redirect, ...).
     unsigned max_actions = 32;
+    // enotify (RFC 5435 §3.9 leaves it to local policy): notify actions one
+    // run may take; 0 prohibits notify. Pigeonhole's default.
+    unsigned max_notifications = 10;
     // RFC 5229 §6: longer values are truncated (at a UTF-8 boundary).
     std::size_t max_variable_size = 4096;
     // :regex (PCRE2): steps one match may take (pcre2_set_match_limit) and

@@ -32,14 +32,16 @@ compiled compile(std::string_view source, std::string name, const validate::regi
     validate::validated v;
     out.errors = validate::validate(parsed.script, source, name, reg, limits, v);
     out.warnings = std::move(v.warnings);
-    if (!out.errors.empty()) return out;
-    // RFC 6609: the included scripts are compiled into the same program.
+    // RFC 6609: the included scripts are compiled into the same program
+    // (and checked even when this one has errors, to report theirs too).
     if (std::find(v.capabilities.begin(), v.capabilities.end(), "include") != v.capabilities.end()) {
-        auto linked = ext::compile_with_includes(parsed.script, v, source, name, reg, limits, scripts);
-        out.errors = std::move(linked.errors);
+        bool valid = out.errors.empty();
+        auto linked = ext::compile_with_includes(parsed.script, v, source, name, reg, limits, scripts, valid);
+        out.errors.insert(out.errors.end(), linked.errors.begin(), linked.errors.end());
         if (out.errors.empty()) out.program = std::make_shared<const vm::program>(std::move(linked.program));
         return out;
     }
+    if (!out.errors.empty()) return out;
     out.program = std::make_shared<const vm::program>(compile::compile(parsed.script, v, std::move(name)));
     return out;
 }

@@ -16,37 +16,56 @@ std::string_view describe(arg_kind k) {
     return "argument";
 }
 
-void registry::add(capability_def def) { capabilities_.push_back(def); }
-void registry::add(command_def def) { commands_.push_back(std::move(def)); }
+void registry::add(capability_def def) {
+    capability_index_.emplace(def.name, capabilities_.size());
+    capabilities_.push_back(def);
+}
+void registry::add(command_def def) {
+    command_index_.emplace(def.name, commands_.size());
+    commands_.push_back(std::move(def));
+}
 
 void registry::allow_tag(std::string_view command, std::string_view tag) {
-    for (auto& c : commands_)
-        if (c.name == command) c.tags.push_back(tag);
+    auto [first, last] = command_index_.equal_range(command);
+    for (auto it = first; it != last; ++it) commands_[it->second].tags.push_back(tag);
 }
-void registry::add(tag_def def) { tags_.push_back(def); }
+void registry::add(tag_def def) {
+    tag_index_.emplace(def.name, tags_.size());
+    tags_.push_back(def);
+}
 void registry::add(comparator_def def) { comparators_.push_back(def); }
 
+// The first of several registrations of a name wins, as in a linear scan.
+template <class T>
+const T* first_of(const std::vector<T>& items, const std::unordered_multimap<std::string_view, std::size_t>& index,
+                  std::string_view name, auto&& accept) {
+    const T* found = nullptr;
+    auto [first, last] = index.equal_range(name);
+    for (auto it = first; it != last; ++it)
+        if (accept(items[it->second]) && (!found || &items[it->second] < found)) found = &items[it->second];
+    return found;
+}
+
 const capability_def* registry::capability(std::string_view name) const {
-    auto it = std::find_if(capabilities_.begin(), capabilities_.end(),
-                           [&](const auto& c) { return c.name == name; });
-    return it == capabilities_.end() ? nullptr : &*it;
+    return first_of(capabilities_, capability_index_, name, [](const auto&) { return true; });
 }
 
 const command_def* registry::command(std::string_view name, bool is_test) const {
-    auto it = std::find_if(commands_.begin(), commands_.end(),
-                           [&](const auto& c) { return c.name == name && c.is_test == is_test; });
-    return it == commands_.end() ? nullptr : &*it;
+    return first_of(commands_, command_index_, name, [&](const auto& c) { return c.is_test == is_test; });
 }
 
 const tag_def* registry::tag(std::string_view name) const {
-    auto it = std::find_if(tags_.begin(), tags_.end(), [&](const auto& t) { return t.name == name; });
-    return it == tags_.end() ? nullptr : &*it;
+    return first_of(tags_, tag_index_, name, [](const auto&) { return true; });
 }
 
 const tag_def* registry::tag(std::string_view name, const command_def& command) const {
     const tag_def* found = nullptr;
-    for (const auto& t : tags_) {
-        if (t.name != name) continue;
+    boost::container::small_vector<const tag_def*, 4> named;
+    auto [first, last] = tag_index_.equal_range(name);
+    for (auto it = first; it != last; ++it) named.push_back(&tags_[it->second]);
+    std::sort(named.begin(), named.end());  // registration order
+    for (const tag_def* tp : named) {
+        const auto& t = *tp;
         bool accepted = std::any_of(command.tags.begin(), command.tags.end(), [&](std::string_view n) {
             return n == t.name || (!t.group.empty() && n == t.group);
         });

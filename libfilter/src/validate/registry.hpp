@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <unordered_map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -127,6 +128,10 @@ private:
     std::vector<command_def> commands_;
     std::vector<tag_def> tags_;
     std::vector<comparator_def> comparators_;
+    // Name -> positions in the vectors above, kept up to date by add(): a
+    // script compile looks names up many times (names are string literals
+    // of the extensions, so the views stay valid).
+    std::unordered_multimap<std::string_view, std::size_t> capability_index_, command_index_, tag_index_;
 };
 
 // A command or test after validation: its definition and its arguments

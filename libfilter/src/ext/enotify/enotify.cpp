@@ -25,6 +25,7 @@
 // without outgoing message, saying why).
 #include "compile/emitter.hpp"
 #include "ext/enotify/mailto.hpp"
+#include "ext/fcc/fcc.hpp"
 #include "ext/register.hpp"
 #include "mail/message.hpp"
 #include "validate/registry.hpp"
@@ -181,27 +182,32 @@ bool auto_submitted(const mail::message& msg) {
     return !equal(std::string_view(value).substr(0, end), "no", comparator::ascii_casemap);
 }
 
-// RFC 2047 "B" encoding for a header value that is not ASCII.
+// RFC 2047 "B" encoding for a header value that is not ASCII: encoded
+// words of at most 45 octets each (cut at UTF-8 boundaries), folded, so
+// no line grows past 78 characters.
 std::string encode_header(std::string_view text) {
     if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
         return std::string(text);
     static constexpr char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out = "=?UTF-8?B?";
-    std::size_t i = 0;
-    for (; i + 2 < text.size(); i += 3) {
-        unsigned v = unsigned(static_cast<unsigned char>(text[i])) << 16 |
-                     unsigned(static_cast<unsigned char>(text[i + 1])) << 8 | static_cast<unsigned char>(text[i + 2]);
-        out += {b64[v >> 18], b64[v >> 12 & 63], b64[v >> 6 & 63], b64[v & 63]};
+    auto byte = [&](std::string_view t, std::size_t i) { return i < t.size() ? unsigned(static_cast<unsigned char>(t[i])) : 0u; };
+    std::string out;
+    while (!text.empty()) {
+        std::size_t n = std::min<std::size_t>(45, text.size());
+        while (n < text.size() && n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+        auto chunk = text.substr(0, n);
+        text.remove_prefix(n);
+        if (!out.empty()) out += "\r\n ";
+        out += "=?UTF-8?B?";
+        for (std::size_t i = 0; i < chunk.size(); i += 3) {
+            unsigned v = byte(chunk, i) << 16 | byte(chunk, i + 1) << 8 | byte(chunk, i + 2);
+            out += b64[v >> 18];
+            out += b64[v >> 12 & 63];
+            out += i + 1 < chunk.size() ? b64[v >> 6 & 63] : '=';
+            out += i + 2 < chunk.size() ? b64[v & 63] : '=';
+        }
+        out += "?=";
     }
-    if (i + 1 == text.size()) {
-        unsigned v = unsigned(static_cast<unsigned char>(text[i])) << 16;
-        out += {b64[v >> 18], b64[v >> 12 & 63], '=', '='};
-    } else if (i + 2 == text.size()) {
-        unsigned v = unsigned(static_cast<unsigned char>(text[i])) << 16 |
-                     unsigned(static_cast<unsigned char>(text[i + 1])) << 8;
-        out += {b64[v >> 18], b64[v >> 12 & 63], b64[v >> 6 & 63], '='};
-    }
-    return out + "?=";
+    return out;
 }
 
 // Header text from the script may not break the header block.
@@ -232,12 +238,28 @@ std::string rfc5322_date() {
     return buf;
 }
 
+// A subject longer than 256 characters is cut to 255 and an ellipsis, as
+// Pigeonhole does: a notification's subject is a summary.
+std::string short_subject(std::string_view s) {
+    constexpr std::size_t limit = 256;
+    std::size_t chars = 0, cut = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
+        if (++chars == limit) cut = i;
+        if (chars > limit) return std::string(s.substr(0, cut)) + "\xE2\x80\xA6";
+    }
+    return std::string(s);
+}
+
 const char* const priority[] = {"", "1 (Highest)", "3 (Normal)", "5 (Lowest)"};
 const char* const importance[] = {"", "high", "normal", "low"};
 
 }  // namespace
 
 void exec_act_notify(run_state& s, const instruction& ins) {
+    // RFC 8580 :fcc (a prefix), taken before anything can throw.
+    auto fcc = ext::pending_fcc(s);
+    s.pending = {};
     std::string b0, b1, b2;
     auto method = std::string(s.text(ins.arg[0], b0));
     auto flags = ins.arg[4];
@@ -246,6 +268,7 @@ void exec_act_notify(run_state& s, const instruction& ins) {
     unsigned level = unsigned(flags & 0xFF);
     if (level < 1 || level > 3) level = 2;
 
+    if (s.limits.max_notifications == 0) throw runtime_error{"notify: local policy prohibits the use of a notify action"};
     if (auto e = ext::method_error(method)) throw runtime_error{"notify: " + *e};
     if ((flags & ext::has_from) && !ext::valid_addr_spec(from))
         throw runtime_error{"notify: invalid :from address '" + from + "'"};
@@ -257,11 +280,16 @@ void exec_act_notify(run_state& s, const instruction& ins) {
 
     // RFC 5435 §3.9: the same notification twice is sent once.
     std::vector<std::string> notified;
+    unsigned count = 0;
     for (const auto& a : s.actions()) {
         if (a.kind != action_kind::notify) continue;
         if (a.recipient == method) return;
+        ++count;
         if (a.outgoing) notified.insert(notified.end(), a.outgoing->recipients.begin(), a.outgoing->recipients.end());
     }
+    if (count >= s.limits.max_notifications)
+        throw runtime_error{"notify: the number of notify actions exceeds policy limit (" +
+                            std::to_string(s.limits.max_notifications) + ")"};
     auto fresh = [&](std::vector<ext::mailto_recipient>& list) {
         std::vector<ext::mailto_recipient> kept;
         for (auto& r : list) {
@@ -285,6 +313,7 @@ void exec_act_notify(run_state& s, const instruction& ins) {
     a.address = from;
     a.subject = uri.subject.value_or(message.value_or(summary));
     a.body = uri.body.value_or(message.value_or(summary));
+    a.fcc = std::move(fcc);
     if (auto_submitted(msg)) {
         a.reason = "not sent: the message is auto-submitted (RFC 5436 §2.7)";
     } else if (!uri.to.empty() || !uri.cc.empty()) {
@@ -298,7 +327,7 @@ void exec_act_notify(run_state& s, const instruction& ins) {
         d += "From: " + owner + "\r\n";
         if (!uri.to.empty()) d += "To: " + join(uri.to) + "\r\n";
         if (!uri.cc.empty()) d += "Cc: " + join(uri.cc) + "\r\n";
-        d += "Subject: " + encode_header(one_line(a.subject)) + "\r\n";
+        d += "Subject: " + encode_header(one_line(short_subject(a.subject))) + "\r\n";
         d += "Date: " + rfc5322_date() + "\r\n";
         d += "Message-ID: <sift-notify." + std::to_string(std::time(nullptr)) + "." +
              std::to_string(serial++) + (at == std::string::npos ? "@localhost" : owner.substr(at)) + ">\r\n";

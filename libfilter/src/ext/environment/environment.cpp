@@ -63,7 +63,8 @@ void exec_test_environment(run_state& s, const instruction& ins) {
     std::string buffer;
     auto value = item(s.conn, s.text(ins.arg[2], buffer));
     s.flag = value && s.any_key(*value, ins.arg[3], spec);
-    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[3], spec);
+    // An item without a value is not counted as zero: the test is false.
+    if (value && spec.type == match_type::count) s.flag = s.count_matches(ins.arg[3], spec);
 }
 
 }  // namespace sift::vm

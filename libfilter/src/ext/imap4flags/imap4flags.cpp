@@ -42,7 +42,8 @@ void emit_hasflag(compile::emitter& e, const binding& b) {
     bool named = b.positional.size() == 2;
     parse::ast::string_list variables;
     if (named) variables = b.list_arg(0);
-    for (const auto& v : variables.items) e.variable(v.value);
+    // The names as the program knows them (an included script's own, RFC 6609).
+    for (auto& v : variables.items) e.variable(v.value = e.scoped_variable(v.value));
     if (!named) e.variable(vm::program::internal_flags_name);
     e.emit(vm::opcode::test_hasflag, {std::uint64_t(b.match.cmp), vm::pack(b.match), e.list(variables),
                                       e.list(b.list_arg(named ? 1 : 0))});
@@ -138,6 +139,8 @@ void exec_flags_remove(run_state& s, const instruction& ins) {
     s.variables[ins.arg[0]] = join(flags);
 }
 
+// RFC 5232 §4: every flag of the variables (each once) against every flag
+// the keys name (a key may hold several); :count counts the distinct flags.
 void exec_test_hasflag(run_state& s, const instruction& ins) {
     auto spec = unpack_match(ins.arg[1], ins.arg[0]);
     std::vector<std::uint32_t> slots;
@@ -148,14 +151,20 @@ void exec_test_hasflag(run_state& s, const instruction& ins) {
         slots.push_back(std::uint32_t(it - s.prog.variables.begin()));  // emitted, so present
     }
     if (slots.empty() && s.prog.internal_flags_slot) slots.push_back(*s.prog.internal_flags_slot);
-    s.flag = false;
+    std::vector<std::string> flags;
     for (auto slot : slots)
-        for (const auto& flag : split(s.variables[slot]))
-            if (s.any_key(flag, ins.arg[3], spec)) {
-                s.flag = true;
-                return;
-            }
-    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[3], spec);
+        for (auto& f : split(s.variables[slot]))
+            if (std::none_of(flags.begin(), flags.end(), [&](auto& g) { return same_flag(f, g); }))
+                flags.push_back(std::move(f));
+    if (spec.type == match_type::count) {
+        s.counted = flags.size();
+        s.flag = s.count_matches(ins.arg[3], spec);
+        return;
+    }
+    auto keys = flags_of(s, ins.arg[3]);
+    s.flag = std::any_of(flags.begin(), flags.end(), [&](const std::string& f) {
+        return std::any_of(keys.begin(), keys.end(), [&](const std::string& k) { return matches(f, k, spec); });
+    });
 }
 
 void exec_mod_flags(run_state& s, const instruction& ins) { s.pending.flags = flags_of(s, ins.arg[0]); }

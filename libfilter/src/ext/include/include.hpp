@@ -27,11 +27,12 @@ struct include_linked {
     std::vector<diagnostic> errors;  // each in its own script's name:line:col
 };
 
-// Compiles `main` (validated as `v`) with every script it includes.
+// Compiles `main` (validated as `v`) with every script it includes. When
+// `main` had validation errors (`valid` false), only checks its includes.
 include_linked compile_with_includes(const parse::ast::script& main, const validate::validated& v,
                                      std::string_view source, const std::string& name,
                                      const validate::registry& reg, const compile_limits& limits,
-                                     const script_source* scripts);
+                                     const script_source* scripts, bool valid = true);
 
 // The key an included script is known by in one compile: its location and
 // its name without a trailing ".sieve" (Pigeonhole's file storage names

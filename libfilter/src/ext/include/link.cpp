@@ -59,6 +59,8 @@ public:
         bool ok = true;
         for (const auto& b : v.bindings) {
             if (b.def->name != "include" || !b.well_formed) continue;
+            const auto& literal = b.list_arg(0).items.front().value;
+            if (!invalid_script_name(literal).empty()) continue;  // reported by check_include
             auto fail = [&](std::string message) {
                 errors.push_back(make_diagnostic(source, file, b.pos.offset, std::move(message)));
                 ok = false;
@@ -198,13 +200,13 @@ private:
 
 include_linked compile_with_includes(const ast::script& main, const validate::validated& v, std::string_view source,
                                      const std::string& name, const validate::registry& reg,
-                                     const compile_limits& limits, const script_source* scripts) {
+                                     const compile_limits& limits, const script_source* scripts, bool valid) {
     include_linked out;
     linker l(reg, limits, scripts);
     if (requires_variables(v)) l.check_globals(main.commands, source, name);
     std::vector<std::string> chain;
     if (l.errors.empty()) l.resolve(v, source, name, 0, chain);
-    if (!l.errors.empty()) {
+    if (!l.errors.empty() || !valid) {
         out.errors = std::move(l.errors);
         return out;
     }

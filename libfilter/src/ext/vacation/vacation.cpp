@@ -15,6 +15,7 @@
 #include "ext/vacation/reply.hpp"
 
 #include "compile/emitter.hpp"
+#include "ext/fcc/fcc.hpp"
 #include "ext/register.hpp"
 #include "ext/state.hpp"
 #include "ext/utf8.hpp"
@@ -98,6 +99,7 @@ void exec_mod_vacation(run_state& s, const instruction& ins) { s.pending.vacatio
 void exec_act_vacation(run_state& s, const instruction& ins) {
     using namespace ext::vacation;
     const instruction* opts = s.pending.vacation;
+    auto fcc = ext::pending_fcc(s);  // RFC 8580: a copy of the reply, if asked
     s.pending = {};
     if (!opts) throw runtime_error{"vacation without its options (malformed bytecode)"};
     for (const auto& a : s.actions())
@@ -148,6 +150,7 @@ void exec_act_vacation(run_state& s, const instruction& ins) {
         auto r = build(s.message, s.env, req, user_address, std::chrono::system_clock::now());
         a.subject = r.subject;
         a.outgoing = outgoing_message{{}, {a.recipient}, std::move(r.data)};
+        a.fcc = std::move(fcc);
     }
     s.send(std::move(a));
 }

@@ -1,0 +1,2 @@
+require "fileinto";
+if header :contains "Subject" "Lunch" { fileinto "from-global"; }

@@ -1,0 +1,3 @@
+require ["include", "fileinto"];
+include :optional "incl-missing";
+fileinto "after";

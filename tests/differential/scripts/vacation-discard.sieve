@@ -1,0 +1,3 @@
+require "vacation";
+vacation :days 1 :handle "h" "Away.";
+discard;
