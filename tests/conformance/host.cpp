@@ -177,10 +177,36 @@ void testsuite_host::reload_settings() {
             compile_limits_.max_includes = unsigned(parse_size(value));
         else if (name == "sieve_include_max_nesting_depth")
             compile_limits_.max_include_depth = unsigned(parse_size(value));
+        else if (name == "recipient_delimiter")
+            limits_.recipient_delimiters = value;  // a view of settings_, which outlives the run
+        else if (name == "sieve_editheader_max_header_size")
+            limits_.editheader_max_header_size = parse_size(value);
+        else if (name.rfind("sieve_editheader_header/", 0) == 0)
+            editheader_setting(name, value);
+        else if (name == "sieve_editheader_header")
+            continue;  // the list of names; each name's own settings follow
         else if (name != "sieve_redirect_envelope_from" && name != "sieve_user_email" && !extension_setting(name))
             outcome_.unknown_settings.insert(name);
     }
     configure_extensions();
+}
+
+// "sieve_editheader_header/<name>/forbid_add|forbid_delete" = "yes".
+void testsuite_host::editheader_setting(const std::string& name, const std::string& value) {
+    auto rest = name.substr(std::string("sieve_editheader_header/").size());
+    auto slash = rest.find('/');
+    if (slash == std::string::npos) return;
+    auto field = rest.substr(0, slash), what = rest.substr(slash + 1);
+    if (value != "yes") return;
+    if (what == "forbid_add") limits_.editheader_forbid_add.push_back(field);
+    if (what == "forbid_delete") limits_.editheader_forbid_delete.push_back(field);
+}
+
+// A new message or a reset result starts from the unedited header.
+void testsuite_host::forget_header_edits(vm::run_state& s) {
+    s.edited_headers.reset();
+    s.size_delta = 0;
+    s.header_edits.clear();
 }
 
 // spamtest/virustest (RFC 5235), extlists (RFC 6134) and enotify settings.
@@ -494,6 +520,7 @@ void testsuite_host::call(vm::run_state& s, const vm::instruction& ins) {
             break;
         case op::set:
             set(arg(0), arg(1));
+            if (arg(0) == "message") forget_header_edits(s);
             break;
         case op::config_set:
             settings_[arg(0)] = arg(1);
@@ -540,6 +567,7 @@ void testsuite_host::call(vm::run_state& s, const vm::instruction& ins) {
             break;
         case op::result_reset:
             s.reset_result();
+            forget_header_edits(s);
             sub_actions_.clear();
             sub_implicit_keep_ = true;
             break;

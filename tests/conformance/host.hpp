@@ -69,6 +69,8 @@ private:
     void send(const std::string& to, const std::string& raw);
     std::string redirect_sender() const;
     std::string notify_sender(const action& a) const;
+    void editheader_setting(const std::string& name, const std::string& value);
+    static void forget_header_edits(vm::run_state& s);
     static bool extension_setting(const std::string& name);
     void configure_extensions();
     std::string user_email() const;

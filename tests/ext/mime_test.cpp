@@ -132,7 +132,7 @@ TEST(extracttext, stores_the_decoded_text_of_the_current_part) {
 
 TEST(extracttext, html_is_reduced_to_text) {
     std::string html = "Content-Type: text/html\r\n\r\n<html><style>p{}</style><p>A &lt;b&gt; &#233;</p><!-- x --></html>\r\n";
-    EXPECT_EQ(last_folder("foreverypart { extracttext \"t\"; if string :is \"${t}\" \"A <b> \xc3\xa9\n\r\n\" "
+    EXPECT_EQ(last_folder("foreverypart { extracttext \"t\"; if string :is \"${t}\" \"A <b> \xc3\xa9\r\n\r\n\" "
                           "{ fileinto \"ok\"; } }",
                           html),
               "ok");

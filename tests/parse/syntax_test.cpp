@@ -156,7 +156,7 @@ Go away.
     ASSERT_EQ(r.script.commands.size(), 3u);
     auto const& elsif = r.script.commands[2];
     EXPECT_EQ(std::get<ast::number>(elsif.tests.at(0).tests.at(1).args.at(1)).value, 1u << 20);
-    EXPECT_EQ(first_string(elsif.body.at(0)), "Go away.\n.signature\n");
+    EXPECT_EQ(first_string(elsif.body.at(0)), "Go away.\r\n.signature\r\n");
 }
 
 TEST(Positions, OffsetsAndColumnsCountBytes) {

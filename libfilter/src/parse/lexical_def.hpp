@@ -142,9 +142,11 @@ struct string_parser : token_parser<string_parser, ast::string_lit> {
 private:
     // quoted-string = DQUOTE *(quoted-safe / "\" octet) DQUOTE. RFC 5228
     // §2.4.2: only \" and \\ are defined; any other backslash is dropped
-    // and the character after it kept.
+    // and the character after it kept. A line break in the string is CRLF
+    // in the value whatever the script file uses (the grammar's CRLF; as
+    // Pigeonhole reads it).
     // The value is copied a run at a time: a whole string without
-    // backslashes is a single copy.
+    // backslashes or bare LFs is a single copy.
     template <typename Iterator>
     static Iterator scan_quoted(Iterator const open, Iterator const& last, std::string& value) {
         value.clear();
@@ -153,6 +155,12 @@ private:
             if (*at == '"') {
                 value.append(run, at);
                 return std::next(at);
+            }
+            if (*at == '\n' && (at == run || *std::prev(at) != '\r')) {
+                value.append(run, at);
+                value += "\r\n";
+                run = std::next(at);
+                continue;
             }
             if (*at == '\\') {
                 value.append(run, at);
@@ -175,9 +183,12 @@ private:
 
     // multi-line = "text:" *(SP / HTAB) (hash-comment / CRLF)
     //              *(multiline-literal / multiline-dotstart) "." CRLF
-    // Lines keep their endings as written; a leading "." is removed
-    // (dot-stuffing); the line "." alone ends the string. That line may also
-    // end the script without a line break: nothing else could follow it.
+    // Every line ends in CRLF in the value, whatever the file uses (the
+    // grammar's CRLF, as Pigeonhole reads it). A line starting ".." loses
+    // one "." (dot-stuffing); other lines starting with "." are kept as
+    // they are (Pigeonhole's reading, pinned by its lexer test); the line
+    // "." alone ends the string. That line may also end the script without
+    // a line break: nothing else could follow it.
     template <typename Iterator>
     static Iterator scan_multiline(Iterator const text, Iterator const& last, std::string& value) {
         value.clear();
@@ -189,8 +200,9 @@ private:
             Iterator content_end = line_end;
             if (content_end != at && line_end != last && *std::prev(content_end) == '\r') --content_end;
             if (*at == '.' && std::next(at) == content_end) return next;
-            if (*at == '.') ++at;
-            value.append(at, next);
+            if (*at == '.' && std::next(at) != content_end && *std::next(at) == '.') ++at;
+            value.append(at, content_end);
+            if (line_end != last) value += "\r\n";
             at = next;
         }
         fail(text, "unterminated multi-line string (missing a line with only '.')");

@@ -109,7 +109,7 @@ std::string html_to_text(std::string_view html) {
             auto tag = html.substr(i + 1, (gt == std::string_view::npos ? html.size() : gt) - i - 1);
             if (!tag.empty() && tag[0] == '/') tag.remove_prefix(1);
             auto name_end = std::min(tag.find_first_of(" \t\r\n/"), tag.size());
-            if (block_element(tag.substr(0, name_end)) && !out.empty() && out.back() != '\n') out += '\n';
+            if (block_element(tag.substr(0, name_end)) && !out.empty() && out.back() != '\n') out += "\r\n";  // Sieve text breaks lines with CRLF
             i = gt == std::string_view::npos ? html.size() : gt + 1;
         }
     }
