@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <cstring>
+#include <thread>
 #include <filesystem>
 #include <stdexcept>
 
 #include <fcntl.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -63,6 +67,8 @@ void corpus::add_file(const std::string& path) {
     auto m = std::make_shared<mapping>();
     m->size = static_cast<std::size_t>(st.st_size);
     if (m->size > 0) {
+        // Not prefaulted (MAP_POPULATE): measured slower, as the workers
+        // then fault pages in in parallel instead of one thread up front.
         m->data = ::mmap(nullptr, m->size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (m->data == MAP_FAILED) {
             ::close(fd);
@@ -72,27 +78,51 @@ void corpus::add_file(const std::string& path) {
     }
     ::close(fd);
     mappings_.push_back(m);
+    files_.push_back(path);
     auto data = m->view();
     if (is_mbox(data))
-        add_mbox(path, data);
+        add_mbox(data);
     else
-        messages_.push_back({path, data, false});
+        messages_.push_back({&files_.back(), 0, data, false});
 }
 
 namespace {
+
+// '\n' followed by `second` at or after `from` (SSE2, on every x86-64 CPU:
+// sixteen positions at once), or npos.
+std::size_t find_newline_then(std::string_view data, std::size_t from, char second) {
+#if defined(__SSE2__)
+    const __m128i newline = _mm_set1_epi8('\n'), wanted = _mm_set1_epi8(second);
+    for (; from + 17 <= data.size(); from += 16) {
+        auto block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data.data() + from));
+        auto next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data.data() + from + 1));
+        auto hits = unsigned(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(block, newline),
+                                                             _mm_cmpeq_epi8(next, wanted))));
+        if (hits) return from + std::size_t(__builtin_ctz(hits));
+    }
+#endif
+    for (; from + 1 < data.size(); ++from)
+        if (data[from] == '\n' && data[from + 1] == second) return from;
+    return std::string_view::npos;
+}
+
+// The next "\nFrom " at or after `from`, or npos. memmem alone was a
+// quarter of `sift filter`'s time on a large mbox.
+std::size_t find_from_line(std::string_view data, std::size_t from) {
+    constexpr std::string_view marker = "\nFrom ";
+    for (auto at = find_newline_then(data, from, 'F'); at != std::string_view::npos;
+         at = find_newline_then(data, at + 1, 'F'))
+        if (data.substr(at, marker.size()) == marker) return at;
+    return std::string_view::npos;
+}
 
 // The next message separator at or after `from`: a line "From ..." that
 // follows an empty line (LF or CRLF). Returns {end of the message before it,
 // start of the separator line}, or {size, size} when there is none.
 std::pair<std::size_t, std::size_t> next_separator(std::string_view data, std::size_t from) {
-    constexpr std::string_view marker = "\nFrom ";
-    while (from < data.size()) {
-        const void* hit = ::memmem(data.data() + from, data.size() - from, marker.data(), marker.size());
-        if (!hit) break;
-        std::size_t at = static_cast<const char*>(hit) - data.data();
+    for (auto at = find_from_line(data, from); at != std::string_view::npos; at = find_from_line(data, at + 1)) {
         if (at > 0 && data[at - 1] == '\n') return {at, at + 1};
         if (at > 1 && data[at - 1] == '\r' && data[at - 2] == '\n') return {at - 1, at + 1};
-        from = at + 1;
     }
     return {data.size(), data.size()};
 }
@@ -101,16 +131,48 @@ std::pair<std::size_t, std::size_t> next_separator(std::string_view data, std::s
 
 // Splits at "From " lines that follow an empty line (mboxo/mboxrd). The
 // empty line belongs to the format, not to the message.
-void corpus::add_mbox(const std::string& path, std::string_view data) {
-    std::size_t n = 0;
-    std::size_t start = 0;
-    while (start < data.size()) {
+// Every separator of `data`, found by several threads on a large file (each
+// owns the separators starting in its slice), in file order.
+static std::vector<std::pair<std::size_t, std::size_t>> separators(std::string_view data) {
+    constexpr std::size_t slice_minimum = 8 << 20;
+    std::size_t jobs = std::clamp<std::size_t>(data.size() / slice_minimum, 1, std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::vector<std::pair<std::size_t, std::size_t>>> found(jobs);
+    auto scan = [&](std::size_t job) {
+        std::size_t lo = data.size() * job / jobs, hi = data.size() * (job + 1) / jobs;
+        for (auto sep = next_separator(data, lo); sep.first < data.size() && sep.second - 1 < hi;
+             sep = next_separator(data, sep.second))
+            found[job].push_back(sep);
+    };
+    std::vector<std::thread> threads;
+    for (std::size_t job = 1; job < jobs; ++job) threads.emplace_back(scan, job);
+    scan(0);
+    for (auto& t : threads) t.join();
+    std::vector<std::pair<std::size_t, std::size_t>> all;
+    for (auto& f : found) all.insert(all.end(), f.begin(), f.end());
+    return all;
+}
+
+void corpus::add_mbox(std::string_view data) {
+    auto seps = separators(data);
+    seps.emplace_back(data.size(), data.size());
+    std::size_t start = 0, n = 0;
+    for (auto [end, next] : seps) {
+        if (start >= data.size()) break;
         std::size_t body = data.find('\n', start);
-        body = body == std::string_view::npos ? data.size() : body + 1;
-        auto [end, next] = next_separator(data, body > 0 ? body - 1 : 0);
-        messages_.push_back({path + "#" + std::to_string(++n), data.substr(body, end - body), true});
+        body = body == std::string_view::npos ? end : std::min(body + 1, end);
+        messages_.push_back({&files_.back(), ++n, data.substr(body, end - body), true});
         start = next;
     }
+}
+
+std::size_t find_blank_line(std::string_view raw) {
+    auto lf = find_newline_then(raw, 0, '\n');
+    auto crlf = find_newline_then(raw, 0, '\r');
+    // "\n\r" starts a CRLF blank line only when an LF follows the CR.
+    while (crlf != std::string_view::npos && (crlf + 2 >= raw.size() || raw[crlf + 2] != '\n'))
+        crlf = find_newline_then(raw, crlf + 1, '\r');
+    if (lf != std::string_view::npos && (crlf == std::string_view::npos || lf < crlf)) return lf + 2;
+    return crlf == std::string_view::npos ? crlf : crlf + 3;
 }
 
 std::string unquote_mbox(std::string_view raw) {

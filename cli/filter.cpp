@@ -67,9 +67,23 @@ bool quoted_from_lines(std::string_view raw) {
     return ::memmem(raw.data(), raw.size(), ">From ", 6) != nullptr;
 }
 
+// The part of a message a script needs: a script that reads only the
+// envelope and headers never looks past the blank line, so the body is
+// not copied (script::needs(); size tests and body tests need it all).
+std::string_view needed_part(std::string_view raw, needs what) {
+    if (what == needs::body) return raw;
+    if (raw.starts_with("\n")) return raw.substr(0, 1);  // no header at all
+    if (raw.starts_with("\r\n")) return raw.substr(0, 2);
+    auto end = find_blank_line(raw);
+    return end == std::string_view::npos ? raw : raw.substr(0, end);
+}
+
 result evaluate(const script& s, const corpus_message& m, const filter_options& o, bool reads_envelope,
                 const services& svc) {
-    std::string raw = m.from_mbox && quoted_from_lines(m.raw) ? unquote_mbox(m.raw) : std::string(m.raw);
+    auto part = needed_part(m.raw, s.needs());
+    // mboxrd quotes ">From " lines of the body only; a header-only part has none.
+    bool quoted = m.from_mbox && part.size() == m.raw.size() && quoted_from_lines(part);
+    std::string raw = quoted ? unquote_mbox(part) : std::string(part);
     auto msg = message::from_raw(std::move(raw));
     // Finding the sender in Return-Path costs an address parse per message:
     // only scripts that look at the envelope pay for it.
@@ -116,7 +130,7 @@ int cmd_filter(const std::vector<std::string>& args) {
 
     if (!o.summary) {
         std::string out;
-        for (std::size_t i = 0; i < messages.size(); ++i) out += messages[i].label + ": " + outcomes[i] + "\n";
+        for (std::size_t i = 0; i < messages.size(); ++i) out += messages[i].label() + ": " + outcomes[i] + "\n";
         std::cout << out;
         return 0;
     }

@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""The `sift` command-line contract (README "The sift tool"): exit codes,
+diagnostics, the --json shape, bytecode round trips, and `sift filter` over
+mbox files (LF, CRLF, mboxrd quoting, a file large enough to be split by
+several threads), Maildirs and directories. Standard library only.
+
+Usage: test_cli.py SIFT_BINARY"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+SIFT = None
+
+
+def sift(*args, stdin=None):
+    p = subprocess.run([SIFT, *args], capture_output=True, text=True, input=stdin)
+    return p.returncode, p.stdout, p.stderr
+
+
+def write(path, text):
+    if isinstance(text, bytes):
+        with open(path, "wb") as f:
+            f.write(text)
+    else:
+        with open(path, "w", newline="") as f:
+            f.write(text)
+    return path
+
+
+MESSAGE = "From: Anna <anna@example.com>\nTo: bob@example.net\nSubject: {subject}\n\n{body}\n"
+
+
+class Cli(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def test_check_reports_file_line_column_and_exit_1(self):
+        good = write(self.path("good.sieve"), "keep;\n")
+        bad = write(self.path("bad.sieve"), "keep;\nif header :contain \"subject\" \"x\" { }\n")
+        self.assertEqual(sift("check", good)[0], 0)
+        code, _, err = sift("check", good, bad)
+        self.assertEqual(code, 1)
+        self.assertIn(bad + ":2:11: error: unknown tag :contain for test 'header'", err)
+        self.assertIn("          ^", err)  # caret under the tag
+
+    def test_usage_errors_exit_2(self):
+        self.assertEqual(sift("frobnicate")[0], 2)
+        self.assertEqual(sift("run", "only-one-arg")[0], 2)
+        self.assertEqual(sift("check", self.path("missing.sieve"))[0], 2)
+
+    def test_run_json_shape(self):
+        script = write(self.path("s.sieve"), 'require "fileinto";\nif header :is "subject" "hi" {\n  fileinto "A";\n}\n')
+        msg = write(self.path("m.eml"), MESSAGE.format(subject="hi", body="x"))
+        code, out, _ = sift("run", "--json", script, msg)
+        self.assertEqual(code, 0)
+        lines = out.strip().split("\n")
+        self.assertEqual(len(lines), 1, "exactly one JSON object on stdout")
+        j = json.loads(lines[0])
+        self.assertEqual(j["status"], "ok")
+        self.assertEqual(j["errors"], [])
+        self.assertEqual(j["compile_errors"], [])
+        self.assertEqual(len(j["actions"]), 1)
+        a = j["actions"][0]
+        self.assertEqual((a["action"], a["mailbox"], a["implicit"], a["line"], a["copy"], a["flags"]),
+                         ("fileinto", "A", False, 3, False, []))
+
+    def test_run_json_implicit_keep_runtime_and_compile_errors(self):
+        msg = write(self.path("m.eml"), MESSAGE.format(subject="x", body="y"))
+        keep = write(self.path("k.sieve"), "")
+        j = json.loads(sift("run", "--json", keep, msg)[1])
+        self.assertEqual(j["actions"], [{"action": "keep", "mailbox": "INBOX", "flags": [], "copy": False,
+                                         "implicit": True, "line": 0}])
+        many = write(self.path("r.sieve"), "".join('redirect "r%d@example.com";\n' % i for i in range(6)))
+        code, out, _ = sift("run", "--json", many, msg)
+        j = json.loads(out)
+        self.assertEqual((code, j["status"]), (3, "runtime_error"))
+        self.assertEqual([a["action"] for a in j["actions"]], ["keep"])
+        self.assertTrue(j["actions"][0]["implicit"])
+        bad = write(self.path("b.sieve"), "keep\n")
+        code, out, _ = sift("run", "--json", bad, msg)
+        j = json.loads(out)
+        self.assertEqual((code, j["status"]), (1, "compile_error"))
+        self.assertEqual(set(j["compile_errors"][0]), {"line", "column", "message"})
+
+    def test_envelope_defaults_and_options(self):
+        script = write(self.path("e.sieve"), 'require ["envelope", "fileinto"];\n'
+                       'if envelope :is "from" "sender@example.com" { fileinto "Default"; }\n'
+                       'if envelope :is "from" "bounce@example.org" { fileinto "ReturnPath"; }\n'
+                       'if envelope :is "from" "given@example.net" { fileinto "Given"; }\n'
+                       'if envelope :is "to" "recipient@example.com" { fileinto "DefaultTo"; }\n')
+        plain = write(self.path("p.eml"), MESSAGE.format(subject="x", body="y"))
+        rp = write(self.path("rp.eml"), "Return-Path: <bounce@example.org>\n" + MESSAGE.format(subject="x", body="y"))
+        boxes = lambda *a: [x["mailbox"] for x in json.loads(sift("run", "--json", *a)[1])["actions"]]
+        self.assertEqual(boxes(script, plain), ["Default", "DefaultTo"])
+        self.assertEqual(boxes(script, rp), ["ReturnPath", "DefaultTo"])
+        self.assertEqual(boxes("--from", "given@example.net", "--to", "x@y.example", script, rp), ["Given"])
+
+    def test_compile_and_dump_round_trip(self):
+        script = write(self.path("c.sieve"), 'require "fileinto";\nif header :contains "subject" "x" {\n  fileinto "X";\n}\n')
+        out = self.path("c.svbin")
+        self.assertEqual(sift("compile", "-o", out, script)[0], 0)
+        with open(out, "rb") as f:
+            self.assertTrue(f.read(8).startswith(b"SIFTBC"))
+        code, source_dump, _ = sift("dump", script)
+        code2, binary_dump, _ = sift("dump", out)
+        self.assertEqual((code, code2), (0, 0))
+        self.assertIn("act_fileinto", source_dump)
+        self.assertEqual(source_dump.split("\n", 1)[1], binary_dump.split("\n", 1)[1])  # same code, other name
+        msg = write(self.path("m.eml"), MESSAGE.format(subject="xx", body="y"))
+        self.assertEqual(json.loads(sift("run", "--json", out, msg)[1])["actions"][0]["mailbox"], "X")
+        write(out, b"SIFTBC\r\n\x01\x00\x00\x00\xff")
+        code, _, err = sift("run", out, msg)
+        self.assertEqual(code, 1)
+        self.assertIn("invalid bytecode", err)
+
+    def test_filter_mbox_with_quoting_and_crlf(self):
+        m1 = MESSAGE.format(subject="hello", body="line\n>From the quoted line")
+        m2 = MESSAGE.format(subject="spam offer", body="buy")
+        m3 = MESSAGE.format(subject="crlf", body="x").replace("\n", "\r\n")
+        mbox = "".join("From sender@example.com Mon Nov 23 07:00:00 2026\n" + m + "\n" for m in (m1, m2))
+        mbox += "From sender@example.com Mon Nov 23 07:00:00 2026\r\n" + m3 + "\r\n"
+        path = write(self.path("box.mbox"), mbox)
+        # The size test makes the script read whole messages (bodies included).
+        script = write(self.path("f.sieve"), 'require "fileinto";\n'
+                       'if header :contains "subject" "spam" { fileinto "Spam"; }\n'
+                       'if size :over 100000 { discard; }\n')
+        code, out, err = sift("filter", "--script", script, path)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(out.splitlines(), [path + "#1: keep (implicit)", path + '#2: fileinto "Spam"',
+                                            path + "#3: keep (implicit)"])
+
+    def test_filter_summary_counts_outcomes(self):
+        maildir = self.path("Maildir")
+        for sub in ("new", "cur", "tmp"):
+            os.makedirs(os.path.join(maildir, sub))
+        write(os.path.join(maildir, "new", "1"), MESSAGE.format(subject="spam", body="a"))
+        write(os.path.join(maildir, "cur", "2:2,S"), MESSAGE.format(subject="ok", body="b"))
+        write(os.path.join(maildir, "tmp", "3"), MESSAGE.format(subject="spam", body="not delivered yet"))
+        script = write(self.path("f.sieve"), 'require "fileinto"; if header :contains "subject" "spam" { fileinto "Spam"; }')
+        code, out, _ = sift("filter", "--summary", "--jobs", "1", "--script", script, maildir)
+        self.assertEqual(code, 0)
+        lines = out.splitlines()
+        self.assertIn("       1  fileinto Spam", lines)
+        self.assertIn("       1  keep", lines)
+        self.assertRegex(lines[-1], r"^2 messages in [0-9.]+ s \([0-9]+ messages/s, 1 jobs\)$")
+
+    def test_filter_directory_of_eml_files(self):
+        d = self.path("dir")
+        os.makedirs(os.path.join(d, "sub"))
+        write(os.path.join(d, "a.eml"), MESSAGE.format(subject="spam", body="a"))
+        write(os.path.join(d, "sub", "b.eml"), MESSAGE.format(subject="ok", body="b"))
+        write(os.path.join(d, "notes.txt"), "not a message")
+        script = write(self.path("f.sieve"), 'require "fileinto"; if header :contains "subject" "spam" { fileinto "Spam"; }')
+        out = sift("filter", "--script", script, d)[1].splitlines()
+        self.assertEqual(out, [os.path.join(d, "a.eml") + ': fileinto "Spam"', os.path.join(d, "sub", "b.eml") + ": keep (implicit)"])
+
+    def test_filter_large_mbox_split_by_threads(self):
+        # Over 8 MiB, so the separators are searched by several threads;
+        # every message must be found exactly once, in order.
+        count = 6000
+        parts = []
+        for i in range(count):
+            subject = "spam %d" % i if i % 7 == 0 else "mail %d" % i
+            parts.append("From x@example.com Mon Nov 23 07:00:00 2026\n"
+                         + MESSAGE.format(subject=subject, body=("filler line\n" * 120) + "From inside a line is fine\n") + "\n")
+        path = write(self.path("big.mbox"), "".join(parts))
+        self.assertGreater(os.path.getsize(path), 8 << 20)
+        script = write(self.path("f.sieve"), 'require "fileinto"; if header :contains "subject" "spam" { fileinto "Spam"; }')
+        out = sift("filter", "--script", script, path)[1].splitlines()
+        self.assertEqual(len(out), count)
+        for i in (0, 1, 7, count - 1):
+            expected = 'fileinto "Spam"' if i % 7 == 0 else "keep (implicit)"
+            self.assertEqual(out[i], "%s#%d: %s" % (path, i + 1, expected))
+
+
+if __name__ == "__main__":
+    SIFT = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=1)
