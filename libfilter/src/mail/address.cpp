@@ -98,19 +98,7 @@ private:
         return {k, std::move(text), b, i_, space, broken};
     }
 
-    void skip_comment() {
-        int depth = 0;
-        while (i_ < s_.size()) {
-            char c = s_[i_++];
-            if (c == '\\' && i_ < s_.size()) {
-                ++i_;
-            } else if (c == '(') {
-                ++depth;
-            } else if (c == ')' && --depth == 0) {
-                return;
-            }
-        }
-    }
+    void skip_comment() { i_ = end_of_comment(s_, i_); }
 
     std::string_view s_;
     std::size_t i_ = 0;

@@ -144,4 +144,19 @@ std::size_t split_header_block(std::string_view text, header_limits limits, std:
     return block_splitter(text, limits, out).run();
 }
 
+std::size_t end_of_comment(std::string_view s, std::size_t at) noexcept {
+    int depth = 0;
+    while (at < s.size()) {
+        char c = s[at++];
+        if (c == '\\' && at < s.size()) {
+            ++at;
+        } else if (c == '(') {
+            ++depth;
+        } else if (c == ')' && --depth == 0) {
+            break;
+        }
+    }
+    return at;
+}
+
 }  // namespace sift::mail

@@ -59,6 +59,10 @@ inline bool has_name(const header_field& f, const field_name& n) noexcept {
 
 std::string_view trim_wsp(std::string_view s) noexcept;
 
+// RFC 5322 §3.2.2 comments nest and may hold quoted-pairs: the offset just
+// past the comment that opens at s[at] == '(' (s.size() when unclosed).
+std::size_t end_of_comment(std::string_view s, std::size_t at) noexcept;
+
 struct header_limits {
     std::size_t max_fields;
     std::size_t max_field_bytes;

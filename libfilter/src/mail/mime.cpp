@@ -113,19 +113,7 @@ public:
     }
 
 private:
-    void skip_comment() {
-        int depth = 0;
-        while (!at_end()) {
-            char c = s_[i_++];
-            if (c == '\\' && !at_end()) {
-                ++i_;
-            } else if (c == '(') {
-                ++depth;
-            } else if (c == ')' && --depth == 0) {
-                return;
-            }
-        }
-    }
+    void skip_comment() { i_ = end_of_comment(s_, i_); }
 
     std::string_view s_;
     std::size_t i_ = 0;

@@ -1,5 +1,6 @@
 #include "ext/date/date_time.hpp"
 
+#include "mail/header.hpp"
 #include "vm/match.hpp"
 
 #include <array>
@@ -62,12 +63,7 @@ public:
             if (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\r' || s_[i_] == '\n') {
                 ++i_;
             } else if (s_[i_] == '(') {
-                int depth = 0;
-                for (; i_ < s_.size(); ++i_) {
-                    if (s_[i_] == '\\') { ++i_; continue; }
-                    if (s_[i_] == '(') ++depth;
-                    if (s_[i_] == ')' && --depth == 0) { ++i_; break; }
-                }
+                i_ = mail::end_of_comment(s_, i_);
             } else {
                 break;
             }
