@@ -10,6 +10,7 @@
 #include <sift/options.hpp>
 #include <sift/script_source.hpp>
 #include <sift/services.hpp>
+#include <sift/store.hpp>
 
 #include <map>
 #include <memory>
@@ -110,7 +111,10 @@ private:
         const testsuite_host& h_;
     };
     store_view store_view_{*this};
-    services services_{.mailboxes = &store_view_};
+    // Vacation and duplicate memory for one test file, as Pigeonhole's
+    // testsuite keeps it: in memory.
+    std::unique_ptr<store::store> state_ = store::open_store(store::store_config{.kind = store::store_kind::memory});
+    services services_{.mailboxes = &store_view_, .state = state_.get()};
     std::unique_ptr<list_provider> lists_;
     directory_script_source scripts_{dir_ + "/included", dir_ + "/included-global"};
 };

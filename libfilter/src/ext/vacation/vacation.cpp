@@ -38,8 +38,10 @@ void check_vacation(checker& c, const binding& b) {
     if (!c.is_template(reason.value)) {
         if (!valid_utf8(reason.value)) c.error(reason.pos, "vacation reason is not valid UTF-8");
         else if (b.has_tag("mime") && !vacation::is_mime_entity(reason.value))
-            c.error(reason.pos,
-                    "vacation :mime reason is not a MIME entity (Content- header fields, an empty line, the body)");
+            // A warning, as Pigeonhole compiles such scripts; running it is
+            // a runtime error (no malformed reply is sent, the message is kept).
+            c.warning(reason.pos, "vacation :mime reason is not a MIME entity (Content- header fields, an empty "
+                                  "line, the body): the vacation action will fail");
     }
     if (const auto* subject = tag_string(b, "subject"); subject && !c.is_template(subject->value) &&
                                                         !valid_utf8(subject->value))
