@@ -36,9 +36,8 @@ void registry::add(tag_def def) {
 void registry::add(comparator_def def) { comparators_.push_back(def); }
 
 // The first of several registrations of a name wins, as in a linear scan.
-template <class T>
-const T* first_of(const std::vector<T>& items, const std::unordered_multimap<std::string_view, std::size_t>& index,
-                  std::string_view name, auto&& accept) {
+template <class T, class Index>
+const T* first_of(const std::vector<T>& items, const Index& index, std::string_view name, auto&& accept) {
     const T* found = nullptr;
     auto [first, last] = index.equal_range(name);
     for (auto it = first; it != last; ++it)

@@ -25,6 +25,8 @@ public:
         : source_(source), file_(file), reg_(reg), limits_(limits), out_(out) {}
 
     std::vector<diagnostic> run(ast::script& script) {
+        out_.bindings.reserve(64);  // a binding per node: no regrowth for common scripts
+        out_.index.reserve(64);
         std::size_t first = require_prologue(script.commands);
         apply_transforms(script.commands);
         block(script.commands, first, true);
