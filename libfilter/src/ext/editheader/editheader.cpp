@@ -13,7 +13,7 @@
 #include "ext/core/core.hpp"
 #include "ext/register.hpp"
 #include "ext/utf8.hpp"
-#include "ext/vacation/reply.hpp"  // RFC 2047 encoder
+#include "mail/encode.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
@@ -114,9 +114,7 @@ std::vector<run_state::edited_field>& edited(run_state& s) {
 // A header value as stored: non-ASCII text RFC 2047-encoded (RFC 5293 §4
 // leaves the encoding to the implementation).
 std::string encode_value(std::string_view name, std::string_view value) {
-    bool ascii = std::all_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    if (ascii) return " " + std::string(value);
-    return " " + ext::vacation::encode_words(value, name.size() + 2);
+    return " " + mail::header_text(value, name.size() + 2);
 }
 
 }  // namespace

@@ -27,6 +27,7 @@
 #include "ext/enotify/mailto.hpp"
 #include "ext/fcc/fcc.hpp"
 #include "ext/register.hpp"
+#include "mail/encode.hpp"
 #include "mail/message.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -182,34 +183,6 @@ bool auto_submitted(const mail::message& msg) {
     return !equal(std::string_view(value).substr(0, end), "no", comparator::ascii_casemap);
 }
 
-// RFC 2047 "B" encoding for a header value that is not ASCII: encoded
-// words of at most 45 octets each (cut at UTF-8 boundaries), folded, so
-// no line grows past 78 characters.
-std::string encode_header(std::string_view text) {
-    if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
-        return std::string(text);
-    static constexpr char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    auto byte = [&](std::string_view t, std::size_t i) { return i < t.size() ? unsigned(static_cast<unsigned char>(t[i])) : 0u; };
-    std::string out;
-    while (!text.empty()) {
-        std::size_t n = std::min<std::size_t>(45, text.size());
-        while (n < text.size() && n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
-        auto chunk = text.substr(0, n);
-        text.remove_prefix(n);
-        if (!out.empty()) out += "\r\n ";
-        out += "=?UTF-8?B?";
-        for (std::size_t i = 0; i < chunk.size(); i += 3) {
-            unsigned v = byte(chunk, i) << 16 | byte(chunk, i + 1) << 8 | byte(chunk, i + 2);
-            out += b64[v >> 18];
-            out += b64[v >> 12 & 63];
-            out += i + 1 < chunk.size() ? b64[v >> 6 & 63] : '=';
-            out += i + 2 < chunk.size() ? b64[v & 63] : '=';
-        }
-        out += "?=";
-    }
-    return out;
-}
-
 // Header text from the script may not break the header block.
 std::string one_line(std::string_view s) {
     std::string out(s);
@@ -327,7 +300,7 @@ void exec_act_notify(run_state& s, const instruction& ins) {
         d += "From: " + owner + "\r\n";
         if (!uri.to.empty()) d += "To: " + join(uri.to) + "\r\n";
         if (!uri.cc.empty()) d += "Cc: " + join(uri.cc) + "\r\n";
-        d += "Subject: " + encode_header(one_line(short_subject(a.subject))) + "\r\n";
+        d += "Subject: " + mail::header_text(one_line(short_subject(a.subject)), 9) + "\r\n";
         d += "Date: " + rfc5322_date() + "\r\n";
         d += "Message-ID: <sift-notify." + std::to_string(std::time(nullptr)) + "." +
              std::to_string(serial++) + (at == std::string::npos ? "@localhost" : owner.substr(at)) + ">\r\n";
@@ -335,7 +308,7 @@ void exec_act_notify(run_state& s, const instruction& ins) {
         d += std::string("X-Priority: ") + priority[level] + "\r\n";
         d += std::string("Importance: ") + importance[level] + "\r\n";
         d += "X-Sieve: Sift\r\n";
-        for (const auto& [name, value] : uri.headers) d += name + ": " + encode_header(one_line(value)) + "\r\n";
+        for (const auto& [name, value] : uri.headers) d += name + ": " + mail::header_text(one_line(value), name.size() + 2) + "\r\n";
         d += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
         for (char c : a.body) {
             if (c == '\n' && (d.empty() || d.back() != '\r')) d += '\r';

@@ -4,6 +4,8 @@
 // RFC 2045 §6.7 (quoted-printable body).
 #include "ext/vacation/reply.hpp"
 
+#include "mail/encode.hpp"
+
 #include "ext/state.hpp"
 #include "mail/message.hpp"
 
@@ -14,6 +16,9 @@
 
 namespace sift::ext::vacation {
 namespace {
+
+using mail::encode_words;
+using mail::fold_words;
 
 using namespace std::chrono_literals;
 
@@ -169,25 +174,6 @@ std::vector<std::string> all_ids(std::string_view value) {
     return ids;
 }
 
-// Folds a list of words into a field body of lines up to 78 octets.
-std::string fold_words(const std::vector<std::string>& words, std::size_t used) {
-    std::string out;
-    std::size_t line = used;
-    for (const auto& w : words) {
-        if (!out.empty()) {
-            if (line + 1 + w.size() > 78) {
-                out += "\r\n";
-                line = 0;
-            }
-            out += ' ';
-            ++line;
-        }
-        out += w;
-        line += w.size();
-    }
-    return out;
-}
-
 std::vector<std::string> split_spaces(std::string_view s) {
     std::vector<std::string> words;
     std::size_t i = 0;
@@ -300,32 +286,6 @@ bool is_mime_entity(std::string_view text) {
         if (lower(line.substr(0, colon)).starts_with("content-")) content_type = true;
     }
     return content_type;
-}
-
-std::string encode_words(std::string_view utf8, std::size_t used) {
-    static constexpr char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::vector<std::string> words;
-    std::size_t i = 0;
-    while (i < utf8.size()) {
-        // At most 45 octets (60 base64 characters) a word, never splitting a
-        // character: a word stays within RFC 2047's 75.
-        std::size_t end = std::min(utf8.size(), i + 45);
-        while (end < utf8.size() && end > i + 1 && (static_cast<unsigned char>(utf8[end]) & 0xC0) == 0x80) --end;
-        auto chunk = utf8.substr(i, end - i);
-        std::string word = "=?utf-8?b?";
-        for (std::size_t k = 0; k < chunk.size(); k += 3) {
-            std::uint32_t n = static_cast<unsigned char>(chunk[k]) << 16;
-            if (k + 1 < chunk.size()) n |= static_cast<unsigned char>(chunk[k + 1]) << 8;
-            if (k + 2 < chunk.size()) n |= static_cast<unsigned char>(chunk[k + 2]);
-            word += b64[(n >> 18) & 63];
-            word += b64[(n >> 12) & 63];
-            word += k + 1 < chunk.size() ? b64[(n >> 6) & 63] : '=';
-            word += k + 2 < chunk.size() ? b64[n & 63] : '=';
-        }
-        words.push_back(word + "?=");
-        i = end;
-    }
-    return fold_words(words, used);
 }
 
 std::optional<std::string> refusal(const mail::message& msg, const envelope& env, const request& req,

@@ -60,8 +60,4 @@ reply build(const mail::message& msg, const envelope& env, const request& req, s
 std::optional<mail::address> single_address(std::string_view text);  // one valid mailbox
 bool is_mime_entity(std::string_view text);  // header fields, an empty line, a body
 
-// RFC 2047 "B" encoded words for UTF-8 text, folded (CRLF SP) between words;
-// `used` is how much of the first line is taken already.
-std::string encode_words(std::string_view utf8, std::size_t used);
-
 }  // namespace sift::ext::vacation
