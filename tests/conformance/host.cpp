@@ -202,8 +202,10 @@ void testsuite_host::editheader_setting(const std::string& name, const std::stri
     if (what == "forbid_delete") limits_.editheader_forbid_delete.push_back(field);
 }
 
-// A new message or a reset result starts from the unedited header.
+// A new message or a reset result starts from the unedited header, and
+// nothing cached from the previous message's MIME parts may survive it.
 void testsuite_host::forget_header_edits(vm::run_state& s) {
+    s.content.reset();
     s.edited_headers.reset();
     s.size_delta = 0;
     s.header_edits.clear();
