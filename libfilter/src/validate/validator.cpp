@@ -225,9 +225,14 @@ private:
         binding b;
         b.def = def;
         b.pos = at;
+        // Like Pigeonhole, one argument error per command: after the first,
+        // the rest of its signature is not checked (a wrong tag would
+        // otherwise also show up as a wrong argument count).
+        const auto errors_before = errors_.size();
+        auto failed = [&] { return errors_.size() > errors_before; };
         std::vector<std::string_view> groups_seen;
         const comparator_def* cmp = nullptr;
-        for (std::size_t i = 0; i < args.size(); ++i) {
+        for (std::size_t i = 0; i < args.size() && !failed(); ++i) {
             const auto* tag = std::get_if<ast::tag>(&args[i]);
             if (!tag) {
                 b.positional.push_back(&args[i]);
@@ -256,14 +261,14 @@ private:
         if (cmp && substring && !cmp->substring)
             error(at, "comparator " + quote(cmp->name) + " cannot be used with :" +
                           std::string(vm::match_type_names[std::size_t(b.match.type)]));
-        check_groups(at, *def, groups_seen);
-        check_positional(at, *def, b);
-        check_tests(at, *def, tests, test_list);
-        if (def->block && !has_block)
-            error(at, quote(def->name) + " requires a block { ... }");
+        if (!failed()) check_groups(at, *def, groups_seen);
+        if (!failed()) check_positional(at, *def, b);
+        if (failed()) b.well_formed = false;
+        if (!failed()) check_tests(at, *def, tests, test_list);
+        // The block is checked whatever else failed (as Pigeonhole counts).
+        if (def->block && !has_block) error(at, quote(def->name) + " requires a block { ... }");
         if (!def->block && has_block)
-            error(at, std::string(node_kind(def->is_test)) + " " + quote(def->name) +
-                          " does not take a block");
+            error(at, std::string(node_kind(def->is_test)) + " " + quote(def->name) + " does not take a block");
         return b;
     }
 
