@@ -202,6 +202,19 @@ void testsuite_host::editheader_setting(const std::string& name, const std::stri
     if (what == "forbid_delete") limits_.editheader_forbid_delete.push_back(field);
 }
 
+// The message as delivered: with editheader's edits applied (RFC 5293
+// §5), the header the script saw, then the original body.
+std::string testsuite_host::delivered_message(const vm::run_state& s) const {
+    auto raw = message_.impl().raw();
+    if (!s.edited_headers) return std::string(raw);
+    auto eol = line_ending(std::string(raw));
+    std::string out;
+    for (const auto& f : *s.edited_headers) out += f.name + ":" + f.value + eol;
+    out += eol;
+    out += message_.impl().body();
+    return out;
+}
+
 // A new message or a reset result starts from the unedited header, and
 // nothing cached from the previous message's MIME parts may survive it.
 void testsuite_host::forget_header_edits(vm::run_state& s) {
@@ -439,7 +452,7 @@ void testsuite_host::send(const std::string& to, const std::string& raw) {
 bool testsuite_host::execute(vm::run_state& s) {
     log_.clear();
     smtp_.clear();
-    auto raw = std::string(message_.impl().raw());
+    auto raw = delivered_message(s);
     auto eol = line_ending(raw);
     bool ok = true;
     for (const auto& a : actions(s)) {
@@ -462,8 +475,12 @@ bool testsuite_host::execute(vm::run_state& s) {
                 if (!env_.from.empty())
                     smtp_.push_back(mail_item{reject_notice(a.reason, eol), envelope{{}, env_.from, {}, {}}});
                 break;
+            case action_kind::vacation:
             case action_kind::notify:
-                if (a.outgoing)
+                if (a.outgoing && a.kind == action_kind::vacation)
+                    for (const auto& to : a.outgoing->recipients)
+                        smtp_.push_back(mail_item{a.outgoing->data, envelope{a.outgoing->envelope_from, to, {}, {}}});
+                if (a.outgoing && a.kind == action_kind::notify)
                     for (const auto& to : a.outgoing->recipients)
                         smtp_.push_back(mail_item{a.outgoing->data, envelope{notify_sender(a), to, {}, {}}});
                 break;
@@ -536,6 +553,7 @@ void testsuite_host::call(vm::run_state& s, const vm::instruction& ins) {
         case op::message: {
             bool is_test = ins.arg[2] >> 32;
             s.flag = select_message(args, ins.arg[2] & 0xFFFFFFFF);
+            if (s.flag) forget_header_edits(s);  // the selected message is the current one now
             if (!s.flag && !is_test)
                 throw vm::runtime_error{"test_message: no " + arg(0) + " message with index " +
                                         std::to_string(ins.arg[2] & 0xFFFFFFFF)};

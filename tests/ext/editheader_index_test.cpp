@@ -102,6 +102,16 @@ TEST(editheader, non_ascii_values_are_encoded_and_read_back) {
     EXPECT_NE(r.header_edits[0].value.find("=?"), std::string::npos);
 }
 
+TEST(editheader, line_breaks_in_values_become_spaces) {
+    // A text: value ends in CRLF and may hold folded lines; stored as is it
+    // would end the header block (RFC 5293 §4).
+    auto r = run_on("require [\"editheader\", \"fileinto\"];\naddheader \"X-Long\" text:\nfirst line\n  second line\n.\n;\n"
+                    "if header :is \"x-long\" \"first line second line\" { fileinto \"Flat\"; }");
+    EXPECT_EQ(summary(r), "fileinto:Flat");
+    ASSERT_EQ(r.header_edits.size(), 1u);
+    EXPECT_EQ(r.header_edits[0].value, " first line second line");
+}
+
 TEST(editheader, errors) {
     EXPECT_NE(compile_errors("require \"editheader\";\naddheader \"Bad Name\" \"x\";").find("2:11: error: invalid header field name"),
               std::string::npos);

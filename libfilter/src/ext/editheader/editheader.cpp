@@ -114,7 +114,22 @@ std::vector<run_state::edited_field>& edited(run_state& s) {
 // A header value as stored: non-ASCII text RFC 2047-encoded (RFC 5293 §4
 // leaves the encoding to the implementation).
 std::string encode_value(std::string_view name, std::string_view value) {
-    return " " + mail::header_text(value, name.size() + 2);
+    // Line breaks in the value (a text: string, say) become the spaces they
+    // stand for: a bare one would end the header block (RFC 5293 §4).
+    std::string flat;
+    bool after_break = false;
+    for (char c : value) {
+        if (c == '\r') continue;
+        if (c == '\n') {
+            if (!flat.empty()) flat += ' ';
+            after_break = true;
+        } else if (!(after_break && (c == ' ' || c == '\t'))) {
+            flat += c;
+            after_break = false;
+        }
+    }
+    while (!flat.empty() && (flat.back() == ' ' || flat.back() == '\t')) flat.pop_back();
+    return " " + mail::header_text(flat, name.size() + 2);
 }
 
 }  // namespace
