@@ -272,6 +272,7 @@ TEST_F(vacation, compile_time_checks) {
         EXPECT_NE(s.warnings()[0].message.find("MIME entity"), std::string::npos);
     }
     compile_errors("vacation \"x\";");  // require
+    compiled("require \"vacation-seconds\"; vacation :seconds 60 \"x\";");  // implies "vacation"
     compiled("require [\"vacation\", \"vacation-seconds\"]; vacation :seconds 0 :subject \"s\" :from \"A <a@b.c>\" "
              ":addresses [\"x@y.z\"] :handle \"h\" \"reason\";");
 }

@@ -98,6 +98,9 @@ struct capability_def {
     // RFC 5463 §4: capabilities that change how a script is read cannot be
     // discovered with ihave (encoded-character, variables).
     bool ihave_allowed = true;
+    // A capability that requiring this one brings along (vacation-seconds
+    // extends vacation: RFC 6131, as Pigeonhole reads it).
+    std::string_view implies{};
 };
 
 class registry {

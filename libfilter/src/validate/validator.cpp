@@ -65,10 +65,14 @@ private:
             binding b = bind(cmd.pos, def, cmd.args, cmd.tests, cmd.test_list, cmd.has_block);
             if (!b.well_formed) continue;  // e.g. "require 45;": reported by bind()
             for (const auto& cap : b.list_arg(0).items) {
-                if (!reg_.capability(cap.value))
+                const capability_def* def = reg_.capability(cap.value);
+                if (!def) {
                     error(cap.pos, "unknown Sieve capability " + quote(cap.value));
-                else if (!required(cap.value))
-                    out_.capabilities.push_back(cap.value);
+                    continue;
+                }
+                if (!required(cap.value)) out_.capabilities.push_back(cap.value);
+                if (!def->implies.empty() && !required(def->implies))
+                    out_.capabilities.emplace_back(def->implies);
             }
             out_.add(&cmd, std::move(b));
         }
