@@ -176,9 +176,35 @@ void exec_test_string(run_state& s, const instruction& ins) {
 
 namespace sift::ext {
 
+// A value cut at the size limit must not end inside an escape a quoting
+// modifier made: half a "\\*" or "%2F" would change what it means (as
+// Pigeonhole also cuts).
+void drop_broken_escape(std::string& value, std::uint64_t modifiers) {
+    if (modifiers & (quotewildcard | quoteregex)) {
+        std::size_t backslashes = 0;
+        while (backslashes < value.size() && value[value.size() - 1 - backslashes] == '\\') ++backslashes;
+        if (backslashes % 2) value.pop_back();
+    }
+    if (modifiers & encodeurl) {
+        auto percent = value.rfind('%');
+        if (percent != std::string::npos && percent + 3 > value.size()) value.resize(percent);
+        // Nor inside the escapes of one UTF-8 character ("%C3%A4").
+        auto byte_at = [&](std::size_t at) { return std::stoi(value.substr(at + 1, 2), nullptr, 16); };
+        std::size_t at = value.size(), continuation = 0;
+        while (at >= 3 && value[at - 3] == '%' && (byte_at(at - 3) & 0xC0) == 0x80) at -= 3, ++continuation;
+        if (at >= 3 && value[at - 3] == '%') {
+            int lead = byte_at(at - 3);
+            std::size_t need = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0;
+            if (need > continuation) value.resize(at - 3);
+        }
+    }
+}
+
 void assign_variable(vm::run_state& s, std::uint64_t slot, std::string value, std::uint64_t modifiers) {
     value = vm::apply_modifiers(std::move(value), modifiers);
+    bool cut = value.size() > s.limits.max_variable_size;
     vm::truncate_utf8(value, s.limits.max_variable_size);
+    if (cut) drop_broken_escape(value, modifiers);
     s.variables[slot] = std::move(value);
 }
 
