@@ -96,7 +96,8 @@ std::uint64_t cache_key(std::uint32_t id, comparator cmp) {
 
 // Per-thread match state: the programs are shared, these are not.
 struct scratch {
-    pcre2_match_data* data = pcre2_match_data_create(10, nullptr);  // ${0}..${9}
+    // ${0}..${99}: the match variables Sift keeps (vm::max_match_values).
+    pcre2_match_data* data = pcre2_match_data_create(std::uint32_t(vm::max_match_values), nullptr);
     pcre2_match_context* context = pcre2_match_context_create(nullptr);
     pcre2_jit_stack* stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, nullptr);
     // The last pattern compiled at run time.
@@ -196,7 +197,7 @@ bool regex_search(vm::run_state& s, std::string_view value, std::uint32_t id, st
                                 std::to_string(s.limits.regex_depth_limit) + ")"};
     if (rc < 0) throw vm::runtime_error{"regular expression '" + std::string(key) + "': " + error_text(rc)};
     if (captures) {
-        // rc == 0: more groups than the 10 pairs kept; those are dropped.
+        // rc == 0: more groups than the pairs kept; those are dropped.
         auto pairs = rc == 0 ? pcre2_get_ovector_count(t.data) : std::uint32_t(rc);
         const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(t.data);
         captures->clear();
