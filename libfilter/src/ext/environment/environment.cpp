@@ -46,7 +46,8 @@ std::optional<std::string_view> item(const connection* c, std::string_view name)
     auto is = [&](std::string_view n) { return equal(name, n, comparator::ascii_casemap); };
     if (is("name")) return "Sift";
     if (is("version")) return SIFT_VERSION;
-    if (!c) return std::nullopt;
+    static const connection defaults;  // a host that gave none: location and phase keep their defaults
+    if (!c) c = &defaults;
     if (is("domain")) return filled(c->local_domain);
     if (is("host")) return filled(c->local_host);
     if (is("location")) return filled(c->location);
