@@ -141,6 +141,20 @@ TEST(tests, envelope_parts_and_null_sender) {
     EXPECT_FALSE(t("envelope :is \"auth\" \"\"", null_sender));           // not authenticated: no value
 }
 
+TEST(tests, envelope_paths_as_smtp_reads_them) {
+    auto t = [](std::string cond, std::string to) {
+        return run("require \"envelope\"; if " + cond + " { discard; }", sample_message,
+                   envelope{"s@example.org", to, {}, {}}) == "discard";
+    };
+    EXPECT_TRUE(t("envelope :is \"to\" \"MAILER-DAEMON\"", "<MAILER-DAEMON>"));  // RFC 5321 Postmaster form
+    EXPECT_FALSE(t("envelope :is \"to\" \"MAILER-DAEMON\"", "MAILER-DAEMON@"));
+    EXPECT_TRUE(t("envelope :localpart :is \"to\" \".japanese\"", ".japanese@example.com"));
+    EXPECT_TRUE(t("envelope :domain :is \"to\" \"example.org\"", "<@relay.example.net:user@example.org>"));
+    // A malformed source route makes the whole path invalid.
+    EXPECT_FALSE(t("envelope :domain :contains \"to\" \"\"", "<@.example.org:user@example.org>"));
+    EXPECT_FALSE(t("envelope :domain :contains \"to\" \"\"", "<cola.example.org:user@example.org>"));
+}
+
 TEST(tests, encoded_words_are_decoded_for_header_tests) {
     std::string msg = "Subject: =?ISO-8859-1?Q?Gr=FC=DFe?= aus =?UTF-8?B?S8O2bG4=?=\r\n\r\nbody\r\n";
     EXPECT_EQ(run("if header :is \"subject\" \"Grüße aus Köln\" { discard; }", msg), "discard");

@@ -319,6 +319,45 @@ std::vector<address> parse_address_list(std::string_view value) {
     return list_parser(value, toks).run();
 }
 
+namespace {
+
+// RFC 5321 §4.1.2 Domain: sub-domains of letters, digits and inner hyphens,
+// joined by single dots; or an address literal.
+bool smtp_domain(std::string_view d) {
+    if (d.size() > 2 && d.front() == '[' && d.back() == ']') return true;
+    if (d.empty()) return false;
+    std::size_t label = 0;
+    for (std::size_t i = 0; i <= d.size(); ++i) {
+        if (i == d.size() || d[i] == '.') {
+            if (label == 0 || d[i - 1] == '-') return false;
+            label = 0;
+            continue;
+        }
+        char c = d[i];
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+        if (!alnum && !(c == '-' && label > 0)) return false;
+        ++label;
+    }
+    return true;
+}
+
+// A-d-l = At-domain *( "," At-domain ), At-domain = "@" Domain: the source
+// route of an SMTP path, which must be well-formed even though it is
+// ignored (RFC 5321 §4.1.2, Appendix C).
+bool valid_route(std::string_view route) {
+    std::size_t start = 0;
+    while (start <= route.size()) {
+        auto comma = route.find(',', start);
+        auto part = route.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+        if (part.size() < 2 || part.front() != '@' || !smtp_domain(part.substr(1))) return false;
+        if (comma == std::string_view::npos) return true;
+        start = comma + 1;
+    }
+    return false;
+}
+
+}  // namespace
+
 std::optional<address> parse_path(std::string_view path) {
     path = trim_wsp(path);
     if (path.empty() || path == "<>") {
@@ -328,13 +367,18 @@ std::optional<address> parse_path(std::string_view path) {
     if (inner.front() == '<' && inner.back() == '>') {
         inner = trim_wsp(inner.substr(1, inner.size() - 2));
     }
+    // A source route ("@a,@b:user@host") must be well-formed; any other
+    // ':' makes the path invalid.
+    bool route_wellformed = true;
+    if (auto colon = inner.find(':'); colon != std::string_view::npos && inner.find('"') > colon)
+        route_wellformed = inner.front() == '@' && valid_route(inner.substr(0, colon));
     std::vector<token> toks = lexer(inner).run();
     address a;
     a.text = std::string(inner);
     token_range r{toks.data(), toks.data() + toks.size()};
     bool route_ok = skip_route(r);
     parse_addr_spec(r, a);
-    a.valid = a.valid && route_ok;
+    a.valid = a.valid && route_ok && route_wellformed;
     return a;
 }
 

@@ -77,7 +77,8 @@ std::optional<std::string> redirect_target(std::string_view text) {
 bool address_part_of(const mail::address& a, vm::address_part part, std::string& out, std::string_view delimiters) {
     switch (part) {
         case vm::address_part::all:
-            out = a.all();
+            // A bare local part (an SMTP "<Postmaster>" path) has no "@".
+            out = a.valid && a.domain.empty() ? a.local_part : a.all();
             return true;
         case vm::address_part::localpart:
             if (!a.valid) return false;
