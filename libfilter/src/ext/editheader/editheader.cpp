@@ -33,6 +33,7 @@ void check_addheader(checker& c, const binding& b) {
     check_name(c, b.list_arg(0).items.front());
     const auto& value = b.list_arg(1).items.front();
     if (!valid_utf8(value.value)) c.error(value.pos, "header value is not valid UTF-8");
+    else if (value.value.find('\0') != std::string::npos) c.error(value.pos, "header value contains a NUL character");
 }
 
 void check_deleteheader(checker& c, const binding& b) {
@@ -140,6 +141,7 @@ void exec_act_addheader(run_state& s, const instruction& ins) {
     auto value = s.text(ins.arg[2], value_buffer);
     if (!ext::core::valid_header_name(name)) throw runtime_error{"invalid header field name '" + std::string(name) + "'"};
     if (!ext::valid_utf8(value)) throw runtime_error{"header value is not valid UTF-8"};
+    if (value.find('\0') != std::string_view::npos) throw runtime_error{"header value contains a NUL character"};
     if (value.size() > s.limits.editheader_max_header_size)
         throw runtime_error{"header value longer than " + std::to_string(s.limits.editheader_max_header_size) +
                             " octets"};
