@@ -590,7 +590,7 @@ void testsuite_host::call(vm::run_state& s, const vm::instruction& ins) {
             forget_header_edits(s);
             // Pigeonhole's testsuite remembers no vacation replies across a
             // result reset: start the memory store afresh.
-            state_ = store::open_store(store::store_config{.kind = store::store_kind::memory});
+            state_ = memory_store();
             services_.state = state_.get();
             sub_actions_.clear();
             sub_implicit_keep_ = true;

@@ -114,7 +114,12 @@ private:
     store_view store_view_{*this};
     // Vacation and duplicate memory for one test file, as Pigeonhole's
     // testsuite keeps it: in memory.
-    std::unique_ptr<store::store> state_ = store::open_store(store::store_config{.kind = store::store_kind::memory});
+    static std::unique_ptr<store::store> memory_store() {
+        store::store_config config;
+        config.kind = store::store_kind::memory;
+        return store::open_store(config);
+    }
+    std::unique_ptr<store::store> state_ = memory_store();
     services services_{.mailboxes = &store_view_, .state = state_.get()};
     std::unique_ptr<list_provider> lists_;
     directory_script_source scripts_{dir_ + "/included", dir_ + "/included-global"};

@@ -67,8 +67,11 @@ TEST_F(vacation, reply_is_a_complete_rfc3834_message) {
     EXPECT_NE(header(a, "Date"), "<none>");
     EXPECT_NE(header(a, "Message-ID").find("@example.net>"), std::string::npos);
     EXPECT_NE(a.outgoing->data.find("\r\n\r\nI am away.\r\n"), std::string::npos);
-    for (std::size_t i = 0; i < a.outgoing->data.size(); ++i)  // CRLF only
-        if (a.outgoing->data[i] == '\n') ASSERT_EQ(a.outgoing->data[i - 1], '\r');
+    for (std::size_t i = 0; i < a.outgoing->data.size(); ++i) {  // CRLF only
+        if (a.outgoing->data[i] == '\n') {
+            ASSERT_EQ(a.outgoing->data[i - 1], '\r');
+        }
+    }
 }
 
 TEST_F(vacation, subject_from_and_body_encodings) {

@@ -35,9 +35,11 @@ void needs_mime(checker& c, binding& b) {
 }  // namespace
 
 void emit_mime_test(compile::emitter& e, const binding& b) {
-    std::uint64_t select = b.has_tag("anychild") ? anychild : 0;
-    select |= b.has_tag("type") ? opt_type : b.has_tag("subtype") ? opt_subtype
-            : b.has_tag("contenttype") ? opt_contenttype : b.has_tag("param") ? opt_param : 0;
+    std::uint64_t select = b.has_tag("anychild") ? std::uint64_t(anychild) : 0;
+    // At most one of the options (they share a tag group).
+    for (auto [tag, bit] : {std::pair{"type", opt_type}, {"subtype", opt_subtype}, {"contenttype", opt_contenttype},
+                            {"param", opt_param}})
+        if (b.has_tag(tag)) select |= std::uint64_t(bit);
     parse::ast::string_list none;
     const auto* params = b.tag_value("param");
     e.emit(vm::opcode::mime_select, {select, e.list(params ? std::get<parse::ast::string_list>(*params) : none)});
