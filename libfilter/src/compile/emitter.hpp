@@ -16,6 +16,7 @@ namespace sift::compile {
 
 class emitter {
 public:
+    emitter();
     using label = std::uint32_t;
 
     label new_label();
