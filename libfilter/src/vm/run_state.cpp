@@ -113,6 +113,8 @@ bool same_address(std::string_view a, std::string_view b) {
     return a.substr(0, at_a) == b.substr(0, at_b) && equal(a.substr(at_a), b.substr(at_b), comparator::ascii_casemap);
 }
 
+}  // namespace
+
 // RFC 5232 §3: a flag list is space-separated; flags compare caselessly.
 std::vector<std::string> split_flags(std::string_view text) {
     std::vector<std::string> flags;
@@ -126,8 +128,6 @@ std::vector<std::string> split_flags(std::string_view text) {
     }
     return flags;
 }
-
-}  // namespace
 
 std::vector<std::string> run_state::current_flags() const {
     if (pending.flags) return *pending.flags;

@@ -203,4 +203,7 @@ private:
 
 match_spec unpack_match(std::uint64_t operand, std::uint64_t comparator_operand);
 
+// RFC 5232 §3: the flags of a space-separated flag list, in order.
+std::vector<std::string> split_flags(std::string_view text);
+
 }  // namespace sift::vm

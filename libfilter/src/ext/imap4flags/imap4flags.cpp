@@ -93,24 +93,9 @@ std::vector<std::string> flags_of(run_state& s, std::uint64_t id) {
     std::vector<std::string> out;
     std::string buffer;
     for (auto item : s.list(id)) {
-        auto text = s.text(item, buffer);
-        for (std::size_t i = 0; i < text.size();) {
-            auto end = std::min(text.find(' ', i), text.size());
-            auto flag = text.substr(i, end - i);
-            if (!flag.empty() && std::none_of(out.begin(), out.end(), [&](auto& f) { return same_flag(f, flag); }))
-                out.emplace_back(flag);
-            i = end + 1;
-        }
-    }
-    return out;
-}
-
-std::vector<std::string> split(std::string_view text) {
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < text.size();) {
-        auto end = std::min(text.find(' ', i), text.size());
-        if (end > i) out.emplace_back(text.substr(i, end - i));
-        i = end + 1;
+        for (auto& flag : split_flags(s.text(item, buffer)))
+            if (std::none_of(out.begin(), out.end(), [&](auto& f) { return same_flag(f, flag); }))
+                out.push_back(std::move(flag));
     }
     return out;
 }
@@ -126,14 +111,14 @@ std::string join(const std::vector<std::string>& flags) {
 void exec_flags_set(run_state& s, const instruction& ins) { s.variables[ins.arg[0]] = join(flags_of(s, ins.arg[1])); }
 
 void exec_flags_add(run_state& s, const instruction& ins) {
-    auto flags = split(s.variables[ins.arg[0]]);
+    auto flags = split_flags(s.variables[ins.arg[0]]);
     for (auto& f : flags_of(s, ins.arg[1]))
         if (std::none_of(flags.begin(), flags.end(), [&](auto& g) { return same_flag(f, g); })) flags.push_back(f);
     s.variables[ins.arg[0]] = join(flags);
 }
 
 void exec_flags_remove(run_state& s, const instruction& ins) {
-    auto flags = split(s.variables[ins.arg[0]]);
+    auto flags = split_flags(s.variables[ins.arg[0]]);
     auto gone = flags_of(s, ins.arg[1]);
     std::erase_if(flags, [&](auto& f) { return std::any_of(gone.begin(), gone.end(), [&](auto& g) { return same_flag(f, g); }); });
     s.variables[ins.arg[0]] = join(flags);
@@ -153,7 +138,7 @@ void exec_test_hasflag(run_state& s, const instruction& ins) {
     if (slots.empty() && s.prog.internal_flags_slot) slots.push_back(*s.prog.internal_flags_slot);
     std::vector<std::string> flags;
     for (auto slot : slots)
-        for (auto& f : split(s.variables[slot]))
+        for (auto& f : split_flags(s.variables[slot]))
             if (std::none_of(flags.begin(), flags.end(), [&](auto& g) { return same_flag(f, g); }))
                 flags.push_back(std::move(f));
     if (spec.type == match_type::count) {
