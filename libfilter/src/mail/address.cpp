@@ -3,6 +3,8 @@
 #include "mail/decode.hpp"
 #include "mail/header.hpp"
 
+#include <algorithm>
+
 namespace sift::mail {
 
 namespace {
@@ -379,6 +381,28 @@ std::optional<address> parse_path(std::string_view path) {
     bool route_ok = skip_route(r);
     parse_addr_spec(r, a);
     a.valid = a.valid && route_ok && route_wellformed;
+    return a;
+}
+
+std::optional<address> parse_envelope_path(std::string_view path) {
+    auto a = parse_path(path);
+    if (!a || a->valid) return a;
+    // ASCII atext and dots, in any order.
+    auto atext = [](char c) { return c == '.' || (static_cast<unsigned char>(c) < 0x80 && is_atext(c)); };
+    std::string_view text = a->text;
+    auto at = text.rfind('@');
+    auto local = text.substr(0, at);
+    if (local.empty() || !std::all_of(local.begin(), local.end(), atext)) return a;
+    if (at != std::string_view::npos) {
+        auto domain = text.substr(at + 1);
+        auto with_domain = parse_path("x@" + std::string(domain));  // the domain alone, as parse_path judges it
+        if (domain.empty() || !with_domain || !with_domain->valid) return a;
+        a->domain = std::string(domain);
+    } else {
+        a->domain.clear();
+    }
+    a->local_part = std::string(local);
+    a->valid = true;
     return a;
 }
 

@@ -44,6 +44,12 @@ std::vector<address> parse_address_list(std::string_view value);
 // parse comes back with valid == false.
 std::optional<address> parse_path(std::string_view path);
 
+// parse_path, then what SMTP servers accept beyond RFC 5322's addr-spec,
+// as Pigeonhole does for the envelope test: a bare local part
+// ("<MAILER-DAEMON>", RFC 5321 §4.1.1.3's Postmaster form, with an empty
+// domain) and dots anywhere in a local part (".japanese@", "a..b@").
+std::optional<address> parse_envelope_path(std::string_view path);
+
 // RFC 5322 dot-atom (8-bit allowed, RFC 6532).
 bool is_dot_atom(std::string_view s);
 

@@ -10,7 +10,6 @@
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
-#include <algorithm>
 #include <array>
 
 namespace sift::ext {
@@ -62,31 +61,6 @@ const std::string* envelope_value(const envelope& env, std::string_view part) {
     return nullptr;
 }
 
-// What SMTP servers accept beyond RFC 5322's addr-spec, as Pigeonhole
-// does: a bare local part ("<MAILER-DAEMON>", RFC 5321 §4.1.1.3's
-// Postmaster form) and dots anywhere in a local part (".japanese@",
-// "a..b@"). Anything else stays invalid.
-std::optional<mail::address> smtp_lenient(std::string_view text) {
-    auto atext = [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-               std::string_view("!#$%&'*+-/=?^_`{|}~.").find(c) != std::string_view::npos;
-    };
-    auto at = text.rfind('@');
-    auto local = text.substr(0, at);
-    if (local.empty() || !std::all_of(local.begin(), local.end(), atext)) return std::nullopt;
-    mail::address a;
-    a.text = std::string(text);
-    a.local_part = std::string(local);
-    if (at != std::string_view::npos) {
-        auto domain = text.substr(at + 1);
-        auto parsed = mail::parse_path("x@" + std::string(domain));
-        if (domain.empty() || !parsed || !parsed->valid) return std::nullopt;
-        a.domain = std::string(domain);
-    }
-    a.valid = true;
-    return a;
-}
-
 }  // namespace
 
 void exec_test_envelope(run_state& s, const instruction& ins) {
@@ -97,13 +71,13 @@ void exec_test_envelope(run_state& s, const instruction& ins) {
     for (auto name : s.list(ins.arg[3])) {
         const std::string* raw = envelope_value(s.env, s.text(name, buffer));
         if (!raw) continue;
-        auto a = mail::parse_path(*raw);
+        auto a = mail::parse_envelope_path(*raw);
         if (spec.type == match_type::count)
             ++s.counted;  // RFC 5231 §4.2: addresses, whatever the address part
         else if (!a)
             s.flag = s.any_key("", ins.arg[4], spec);  // the null path
-        else if (auto lenient = a->valid ? a : smtp_lenient(a->text))
-            s.flag = ext::core::address_part_of(*lenient, part, value, s.limits.recipient_delimiters) &&
+        else if (a->valid)
+            s.flag = ext::core::address_part_of(*a, part, value, s.limits.recipient_delimiters) &&
                      s.any_key(value, ins.arg[4], spec);
         else if (raw == &s.env.auth)  // a login name need not be an address: :all sees it whole
             s.flag = part == address_part::all && s.any_key(*raw, ins.arg[4], spec);
