@@ -78,16 +78,22 @@ std::string_view needed_part(std::string_view raw, needs what) {
     return end == std::string_view::npos ? raw : raw.substr(0, end);
 }
 
-result evaluate(const script& s, const corpus_message& m, const filter_options& o, bool reads_envelope,
+// What the script reads, worked out once for the whole run.
+struct script_reads {
+    needs part;
+    bool envelope;
+};
+
+result evaluate(const script& s, const corpus_message& m, const filter_options& o, script_reads reads,
                 const services& svc) {
-    auto part = needed_part(m.raw, s.needs());
+    auto part = needed_part(m.raw, reads.part);
     // mboxrd quotes ">From " lines of the body only; a header-only part has none.
     bool quoted = m.from_mbox && part.size() == m.raw.size() && quoted_from_lines(part);
     std::string raw = quoted ? unquote_mbox(part) : std::string(part);
     auto msg = message::from_raw(std::move(raw));
     // Finding the sender in Return-Path costs an address parse per message:
     // only scripts that look at the envelope pay for it.
-    envelope env = reads_envelope ? envelope_for(msg, o.from, o.to)
+    envelope env = reads.envelope ? envelope_for(msg, o.from, o.to)
                                   : envelope{o.from.value_or(default_from), o.to.value_or(default_to), {}, {}};
     return s.run(msg, env, {}, &svc);
 }
@@ -105,7 +111,7 @@ int cmd_filter(const std::vector<std::string>& args) {
     for (const auto& p : o.paths) c.add(p);
     const auto& messages = c.messages();
     auto caps = s.capabilities();
-    bool reads_envelope = std::find(caps.begin(), caps.end(), "envelope") != caps.end();
+    const script_reads reads{s.needs(), std::find(caps.begin(), caps.end(), "envelope") != caps.end()};
     auto state = open_state_store(o.store);  // shared by every message of the run
     services svc;
     svc.state = state.get();
@@ -118,7 +124,7 @@ int cmd_filter(const std::vector<std::string>& args) {
     auto worker = [&] {
         for (std::size_t i; (i = next.fetch_add(64)) < messages.size();)
             for (std::size_t k = i; k < std::min(i + 64, messages.size()); ++k) {
-                auto r = evaluate(s, messages[k], o, reads_envelope, svc);
+                auto r = evaluate(s, messages[k], o, reads, svc);
                 outcomes[k] = o.summary ? outcome(r) : describe(r);
             }
     };
