@@ -16,7 +16,7 @@ public:
 
     void block(const ast::block& commands) {
         for (std::size_t i = 0; i < commands.size(); ++i) {
-            const auto& b = v_.of(&commands[i]);
+            const auto& b = v_.of(commands[i]);
             if (b.def->kind == control::if_)
                 i = if_chain(commands, i);
             else
@@ -54,8 +54,8 @@ private:
         auto end = e_.new_label();
         for (;; ++i) {
             const auto& cmd = commands[i];
-            auto kind = v_.of(&cmd).def->kind;
-            auto next_kind = i + 1 < commands.size() ? v_.of(&commands[i + 1]).def->kind : control::none;
+            auto kind = v_.of(cmd).def->kind;
+            auto next_kind = i + 1 < commands.size() ? v_.of(commands[i + 1]).def->kind : control::none;
             bool more = next_kind == control::elsif || next_kind == control::else_;
             if (kind == control::else_) {
                 block(cmd.body);
@@ -64,7 +64,7 @@ private:
             auto next = e_.new_label();
             condition(cmd.tests.front(), false, next);
             // A block under a false `ihave` was not validated: leave it out.
-            if (v_.of(&cmd.tests.front()).constant != false) block(cmd.body);
+            if (v_.of(cmd.tests.front()).constant != false) block(cmd.body);
             if (more) {
                 e_.set_line(cmd.end.line);
                 e_.emit_jump(vm::opcode::jump, end);
@@ -79,7 +79,7 @@ private:
     // Emits code that jumps to `target` when `t` evaluates to `when`, and
     // falls through otherwise; allof/anyof short-circuit.
     void condition(const ast::test& t, bool when, emitter::label target) {
-        const auto& b = v_.of(&t);
+        const auto& b = v_.of(t);
         if (b.constant) {
             if (*b.constant == when) e_.emit_jump(vm::opcode::jump, target);
             return;

@@ -44,12 +44,17 @@ struct tag {
 
 using argument = std::variant<string_list, number, tag>;
 
+// Where the validator put a command's or test's meaning: an index into
+// validate::validated::bindings (the parser leaves it unbound).
+inline constexpr std::uint32_t unbound = ~std::uint32_t(0);
+
 struct test {
     position pos;
     std::string name;  // identifier, lower-cased
     std::vector<argument> args;
     std::vector<test> tests;  // a single test or a test-list
     bool test_list = false;   // tests were written as ( ... )
+    std::uint32_t binding = unbound;
 };
 
 struct command;
@@ -64,6 +69,7 @@ struct command {
     bool has_block = false;  // { ... } rather than ';'
     block body;
     position end;  // position of the ';' or of the closing '}'
+    std::uint32_t binding = unbound;
 };
 
 struct script {

@@ -8,6 +8,7 @@
 #include "parse/ast.hpp"
 
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace sift::parse {
@@ -22,11 +23,12 @@ public:
         // back at every character.
         unsigned line = line_;
         std::uint32_t line_start = line_start_;
-        for (std::uint32_t i = scanned_; i < offset; ++i) {
-            if (text_[i] == '\n') {
-                ++line;
-                line_start = i + 1;
-            }
+        char const* const base = text_.data();
+        char const* const end = base + offset;
+        for (char const* at = base + scanned_;
+             (at = static_cast<char const*>(std::memchr(at, '\n', std::size_t(end - at)))) != nullptr; ++at) {
+            ++line;
+            line_start = std::uint32_t(at - base) + 1;
         }
         scanned_ = offset;
         line_ = line;

@@ -16,33 +16,81 @@ std::string_view describe(arg_kind k) {
     return "argument";
 }
 
+namespace {
+
+// Names are short words that differ in length or at their ends, so those
+// three bytes, mixed by one multiplication, spread them well enough for a
+// table at most a quarter full (collisions only cost a probe).
+std::size_t name_hash(std::string_view s) {
+    if (s.empty()) return 0;
+    auto const at = [&](std::size_t i) { return std::size_t(static_cast<unsigned char>(s[i])); };
+    std::size_t const mix = s.size() << 24 | at(0) << 16 | at(s.size() / 2) << 8 | at(s.size() - 1);
+    return (mix * 0x9E3779B97F4A7C15ull) >> 32;
+}
+
+}  // namespace
+
+registry::name_index::slot& registry::name_index::find_slot(std::string_view name, std::size_t hash) {
+    std::size_t const mask = slots_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask)
+        if (slots_[i].head == none || (slots_[i].hash == hash && slots_[i].name == name)) return slots_[i];
+}
+
+void registry::name_index::add(std::string_view name, std::uint32_t entry) {
+    if (4 * (names_ + 1) > slots_.size()) {
+        std::vector<slot> old = std::move(slots_);
+        slots_.assign(std::max<std::size_t>(64, 2 * old.size()), slot{});
+        for (const slot& s : old)
+            if (s.head != none) find_slot(s.name, s.hash) = s;
+    }
+    if (next_.size() <= entry) next_.resize(entry + 1, none);
+    std::size_t const hash = name_hash(name);
+    slot& s = find_slot(name, hash);
+    if (s.head == none) {
+        s = slot{name, hash, entry, entry};
+        ++names_;
+    } else {
+        next_[s.tail] = entry;
+        s.tail = entry;
+    }
+}
+
+std::uint32_t registry::name_index::first(std::string_view name) const {
+    if (slots_.empty()) return none;
+    std::size_t const hash = name_hash(name);
+    std::size_t const mask = slots_.size() - 1;
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+        const slot& s = slots_[i];
+        if (s.head == none) return none;
+        if (s.hash == hash && s.name == name) return s.head;
+    }
+}
+
 void registry::add(capability_def def) {
-    capability_index_.emplace(def.name, capabilities_.size());
+    capability_index_.add(def.name, std::uint32_t(capabilities_.size()));
     capabilities_.push_back(def);
 }
 void registry::add(command_def def) {
-    command_index_.emplace(def.name, commands_.size());
+    command_index_.add(def.name, std::uint32_t(commands_.size()));
     commands_.push_back(std::move(def));
 }
 
 void registry::allow_tag(std::string_view command, std::string_view tag) {
-    auto [first, last] = command_index_.equal_range(command);
-    for (auto it = first; it != last; ++it) commands_[it->second].tags.push_back(tag);
+    for (auto i = command_index_.first(command); i != name_index::none; i = command_index_.next(i))
+        commands_[i].tags.push_back(tag);
 }
 void registry::add(tag_def def) {
-    tag_index_.emplace(def.name, tags_.size());
+    tag_index_.add(def.name, std::uint32_t(tags_.size()));
     tags_.push_back(def);
 }
 void registry::add(comparator_def def) { comparators_.push_back(def); }
 
-// The first of several registrations of a name wins, as in a linear scan.
+// The first registration of a name that `accept`s wins.
 template <class T, class Index>
 const T* first_of(const std::vector<T>& items, const Index& index, std::string_view name, auto&& accept) {
-    const T* found = nullptr;
-    auto [first, last] = index.equal_range(name);
-    for (auto it = first; it != last; ++it)
-        if (accept(items[it->second]) && (!found || &items[it->second] < found)) found = &items[it->second];
-    return found;
+    for (auto i = index.first(name); i != Index::none; i = index.next(i))
+        if (accept(items[i])) return &items[i];
+    return nullptr;
 }
 
 const capability_def* registry::capability(std::string_view name) const {
@@ -59,19 +107,15 @@ const tag_def* registry::tag(std::string_view name) const {
 
 const tag_def* registry::tag(std::string_view name, const command_def& command) const {
     const tag_def* found = nullptr;
-    boost::container::small_vector<const tag_def*, 4> named;
-    auto [first, last] = tag_index_.equal_range(name);
-    for (auto it = first; it != last; ++it) named.push_back(&tags_[it->second]);
-    std::sort(named.begin(), named.end());  // registration order
-    for (const tag_def* tp : named) {
-        const auto& t = *tp;
+    for (auto i = tag_index_.first(name); i != name_index::none; i = tag_index_.next(i)) {
+        const tag_def& t = tags_[i];
         bool accepted = std::any_of(command.tags.begin(), command.tags.end(), [&](std::string_view n) {
             return n == t.name || (!t.group.empty() && n == t.group);
         });
         if (accepted && t.capability == command.capability) return &t;
         if (accepted && !found) found = &t;
     }
-    return found ? found : tag(name);
+    return found;
 }
 
 const comparator_def* registry::comparator(std::string_view name) const {

@@ -11,7 +11,6 @@
 
 #include <cstdint>
 #include <optional>
-#include <unordered_map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -116,9 +115,10 @@ public:
     const capability_def* capability(std::string_view name) const;
     const command_def* command(std::string_view name, bool is_test) const;
     const tag_def* tag(std::string_view name) const;
-    // The tag `name` as `command` takes it: when several capabilities
-    // define a tag of that name (":index" of RFC 5260 and of a host), the
-    // one `command` accepts, preferring its own capability's.
+    // The tag `name` as `command` takes it, or null when it takes no tag
+    // of that name: when several capabilities define a tag of that name
+    // (":index" of RFC 5260 and of a host), the one `command` accepts,
+    // preferring its own capability's.
     const tag_def* tag(std::string_view name, const command_def& command) const;
     const comparator_def* comparator(std::string_view name) const;
     const std::vector<capability_def>& capabilities() const { return capabilities_; }
@@ -133,16 +133,26 @@ private:
     std::vector<comparator_def> comparators_;
     // Name -> positions in the vectors above, kept up to date by add(): a
     // script compile looks names up many times (names are string literals
-    // of the extensions, so the views stay valid).
-    // FNV-1a: names are a few bytes, where std::hash's setup costs more.
-    struct name_hash {
-        std::size_t operator()(std::string_view s) const noexcept {
-            std::size_t h = 14695981039346656037ull;
-            for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-            return h;
-        }
+    // of the extensions, so the views stay valid). An open-addressing table
+    // with the entries of one name chained in registration order.
+    class name_index {
+    public:
+        static constexpr std::uint32_t none = ~std::uint32_t(0);
+        void add(std::string_view name, std::uint32_t entry);
+        std::uint32_t first(std::string_view name) const;  // none if unknown
+        std::uint32_t next(std::uint32_t entry) const { return next_[entry]; }
+
+    private:
+        struct slot {
+            std::string_view name;
+            std::size_t hash = 0;
+            std::uint32_t head = none, tail = none;
+        };
+        slot& find_slot(std::string_view name, std::size_t hash);
+        std::vector<slot> slots_;          // a power of two, at most a quarter full
+        std::vector<std::uint32_t> next_;  // per entry: the next of the same name
+        std::size_t names_ = 0;
     };
-    using name_index = std::unordered_multimap<std::string_view, std::size_t, name_hash>;
     name_index capability_index_, command_index_, tag_index_;
 };
 

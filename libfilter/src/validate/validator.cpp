@@ -16,6 +16,8 @@ namespace {
 
 std::string quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+using group_list = boost::container::small_vector<std::string_view, 4>;
+
 const char* node_kind(bool is_test) { return is_test ? "test" : "command"; }
 
 class validator final : public checker {
@@ -26,7 +28,6 @@ public:
 
     std::vector<diagnostic> run(ast::script& script) {
         out_.bindings.reserve(64);  // a binding per node: no regrowth for common scripts
-        out_.index.reserve(64);
         std::size_t first = require_prologue(script.commands);
         apply_transforms(script.commands);
         block(script.commands, first, true);
@@ -57,12 +58,12 @@ public:
 
 private:
     // RFC 5228 §3.2: require may only appear before any other command.
-    std::size_t require_prologue(const ast::block& commands) {
+    std::size_t require_prologue(ast::block& commands) {
         std::size_t i = 0;
         for (; i < commands.size() && commands[i].name == "require"; ++i) {
-            const auto& cmd = commands[i];
+            auto& cmd = commands[i];
             const command_def* def = reg_.command("require", false);
-            binding b = bind(cmd.pos, def, cmd.args, cmd.tests, cmd.test_list, cmd.has_block);
+            binding& b = bind(cmd, def, cmd.args, cmd.tests, cmd.test_list, cmd.has_block);
             if (!b.well_formed) continue;  // e.g. "require 45;": reported by bind()
             for (const auto& cap : b.list_arg(0).items) {
                 const capability_def* def = reg_.capability(cap.value);
@@ -74,7 +75,6 @@ private:
                 if (!def->implies.empty() && !required(def->implies))
                     out_.capabilities.emplace_back(def->implies);
             }
-            out_.add(&cmd, std::move(b));
         }
         return i;
     }
@@ -120,7 +120,7 @@ private:
                 for (auto& s : list->items) fn(*this, s);
     }
 
-    void block(const ast::block& commands, std::size_t first, bool top) {
+    void block(ast::block& commands, std::size_t first, bool top) {
         const ast::command* previous = nullptr;
         for (std::size_t i = first; i < commands.size(); ++i) {
             command(commands[i], previous, top);
@@ -128,7 +128,7 @@ private:
         }
     }
 
-    void command(const ast::command& cmd, const ast::command* previous, bool top) {
+    void command(ast::command& cmd, const ast::command* previous, bool top) {
         const command_def* def = lookup(cmd.pos, cmd.name, false);
         if (!def) {
             block(cmd.body, 0, false);
@@ -143,13 +143,13 @@ private:
             if (!after_if)
                 error(cmd.pos, quote(cmd.name) + " must follow an 'if' or 'elsif' command");
         }
-        binding b = bind(cmd.pos, def, cmd.args, cmd.tests, cmd.test_list, cmd.has_block);
+        binding& b = bind(cmd, def, cmd.args, cmd.tests, cmd.test_list, cmd.has_block);
         if (def->check && b.well_formed) def->check(*this, b);
         check_tags(b);
         bool encloses = def->block && def->kind == control::none;
         if (encloses) enclosing_.push_back(b);
-        out_.add(&cmd, std::move(b));
-        for (const auto& t : cmd.tests) test(t);
+        // `b` dies here: the tests below add bindings, which may move it.
+        for (auto& t : cmd.tests) test(t);
         guarded_block(cmd);
         if (encloses) enclosing_.pop_back();
     }
@@ -161,9 +161,9 @@ private:
     // block); when one is missing the block is never run, so it is not
     // validated (it may use commands this implementation lacks) and the
     // compiler leaves it out.
-    void guarded_block(const ast::command& cmd) {
+    void guarded_block(ast::command& cmd) {
         const ast::test* t = cmd.tests.size() == 1 ? &cmd.tests.front() : nullptr;
-        const command_def* def = t ? reg_.command(t->name, true) : nullptr;
+        const command_def* def = t && t->binding != ast::unbound ? out_.of(*t).def : nullptr;
         if (!def || def->kind != control::ihave || !required("ihave")) {
             block(cmd.body, 0, false);
             return;
@@ -189,16 +189,15 @@ private:
         return caps;
     }
 
-    void test(const ast::test& t) {
+    void test(ast::test& t) {
         const command_def* def = lookup(t.pos, t.name, true);
         if (def) {
-            binding b = bind(t.pos, def, t.args, t.tests, t.test_list, false);
+            binding& b = bind(t, def, t.args, t.tests, t.test_list, false);
             if (def->kind == control::ihave && b.well_formed) b.constant = ihave_capabilities(t).has_value();
             if (def->check && b.well_formed) def->check(*this, b);
             check_tags(b);
-            out_.add(&t, std::move(b));
         }
-        for (const auto& sub : t.tests) test(sub);
+        for (auto& sub : t.tests) test(sub);
     }
 
     void check_tags(binding& b) {
@@ -224,9 +223,13 @@ private:
         return def;
     }
 
-    binding bind(const ast::position& at, const command_def* def, const std::vector<ast::argument>& args,
-                 const std::vector<ast::test>& tests, bool test_list, bool has_block) {
-        binding b;
+    // The node's binding, made in place in out_.bindings: its arguments
+    // sorted into positional ones and tags, checked against the signature.
+    template <class Node>
+    binding& bind(Node& node, const command_def* def, const std::vector<ast::argument>& args,
+                  const std::vector<ast::test>& tests, bool test_list, bool has_block) {
+        const ast::position& at = node.pos;
+        binding& b = out_.bind(node);
         b.def = def;
         b.pos = at;
         // Like Pigeonhole, one argument error per command: after the first,
@@ -234,7 +237,7 @@ private:
         // otherwise also show up as a wrong argument count).
         const auto errors_before = errors_.size();
         auto failed = [&] { return errors_.size() > errors_before; };
-        std::vector<std::string_view> groups_seen;
+        group_list groups_seen;
         const comparator_def* cmp = nullptr;
         for (std::size_t i = 0; i < args.size() && !failed(); ++i) {
             const auto* tag = std::get_if<ast::tag>(&args[i]);
@@ -277,12 +280,9 @@ private:
     }
 
     const tag_def* accept_tag(const command_def& def, const ast::tag& tag,
-                              std::vector<std::string_view>& groups_seen) {
+                              group_list& groups_seen) {
         const tag_def* t = reg_.tag(tag.name, def);
-        bool accepted = t && std::any_of(def.tags.begin(), def.tags.end(), [&](std::string_view n) {
-                             return n == t->name || (!t->group.empty() && n == t->group);
-                         });
-        if (!accepted) {
+        if (!t) {
             error(tag.pos, "unknown tag :" + tag.name + " for " + node_kind(def.is_test) + " " +
                                quote(def.name));
             return nullptr;
@@ -320,7 +320,7 @@ private:
     }
 
     void check_groups(const ast::position& at, const command_def& def,
-                      const std::vector<std::string_view>& seen) {
+                      const group_list& seen) {
         for (auto group : def.required_groups)
             if (std::find(seen.begin(), seen.end(), group) == seen.end())
                 error(at, quote(def.name) + " requires one of its " + std::string(group) + " tags");
@@ -399,24 +399,11 @@ public:
 
 }  // namespace
 
-void validated::seal() {
-    std::sort(index.begin(), index.end(),
-              [](const auto& a, const auto& b) { return std::less<const void*>{}(a.first, b.first); });
-}
-
-const binding& validated::of(const void* node) const {
-    auto it = std::lower_bound(index.begin(), index.end(), node,
-                               [](const auto& entry, const void* key) { return std::less<const void*>{}(entry.first, key); });
-    if (it == index.end() || it->first != node) throw std::logic_error("node was not validated");
-    return bindings[it->second];
-}
-
 std::vector<diagnostic> validate(ast::script& script, std::string_view source, const std::string& file,
                                  const registry& reg, const compile_limits& limits, validated& out) {
     validator checks(source, file, reg, limits, out);
     auto errors = checks.run(script);
     out.warnings = checks.take_warnings();
-    out.seal();
     return errors;
 }
 

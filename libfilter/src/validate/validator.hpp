@@ -20,17 +20,19 @@ namespace sift::validate {
 struct validated {
     std::vector<std::string> capabilities;  // required, in order, unique
     std::vector<diagnostic> warnings;       // do not stop compilation
-    // One binding per command and test node, found by the node's address
-    // through a flat index sorted once validation is done.
+    // One binding per command and test node; each node holds its index.
     std::vector<binding> bindings;
-    std::vector<std::pair<const void*, std::uint32_t>> index;
 
-    void add(const void* node, binding b) {
-        index.emplace_back(node, std::uint32_t(bindings.size()));
-        bindings.push_back(std::move(b));
+    // A new binding for `node`, built in place.
+    template <class Node>
+    binding& bind(Node& node) {
+        node.binding = std::uint32_t(bindings.size());
+        return bindings.emplace_back();
     }
-    void seal();
-    const binding& of(const void* node) const;
+    template <class Node>
+    const binding& of(const Node& node) const {
+        return bindings.at(node.binding);
+    }
 };
 
 // Validates `script`, applying the string transforms of the required
