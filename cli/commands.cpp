@@ -148,6 +148,29 @@ void print_json(const script& s, const result* r) {
             j.end_object();
         }
     j.end_array();
+    // replace / enclose (RFC 5703 §5-6): each change, then the new message.
+    j.key("message_edits").begin_array();
+    if (r)
+        for (const auto& e : r->message_edits) {
+            j.begin_object();
+            j.key("edit").value(e.what == message_edit::kind::replace ? "replace" : "enclose");
+            j.key("line").value(std::uint64_t(e.line));
+            j.key("after_header_edits").value(std::uint64_t(e.after_header_edits));
+            if (e.what == message_edit::kind::replace) j.key("whole_message").value(e.whole_message);
+            j.end_object();
+        }
+    j.end_array();
+    auto write_message = [&](std::string_view key, const std::optional<rewritten_message>& m) {
+        if (!m) return;
+        j.key(key).begin_object();
+        j.key("header").value(m->header());
+        j.key("body").value(m->body());
+        j.end_object();
+    };
+    if (r) {
+        write_message("message", r->message);
+        write_message("redirect_message", r->redirect_message);
+    }
     j.key("compile_errors").begin_array();
     for (const auto& d : s.errors()) {
         j.begin_object();
@@ -254,6 +277,9 @@ int cmd_run(const std::vector<std::string>& args) {
                 std::cout << "  (line " << a.line << ")";
             std::cout << "\n";
         }
+        for (const auto& e : r.message_edits)
+            std::cout << (e.what == message_edit::kind::replace ? "replace" : "enclose") << "  (line " << e.line
+                      << ")\n";
         for (const auto& e : r.errors) std::cerr << o.positional[0] << ": runtime error: " << e << "\n";
     }
     return r.ok() ? 0 : 3;

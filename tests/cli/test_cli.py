@@ -92,6 +92,38 @@ class Cli(unittest.TestCase):
         self.assertEqual((code, j["status"]), (1, "compile_error"))
         self.assertEqual(set(j["compile_errors"][0]), {"line", "column", "message"})
 
+    def test_run_json_replace_and_enclose(self):
+        import email
+        script = write(self.path("r.sieve"), 'require ["replace", "enclose", "editheader"];\n'
+                       'addheader "X-A" "1";\nreplace :subject "New" "clean";\n'
+                       'enclose :subject "Wrapped" "see attached";\n')
+        msg = write(self.path("m.eml"), MESSAGE.format(subject="Old", body="dirty"))
+        code, out, _ = sift("run", "--json", script, msg)
+        j = json.loads(out)
+        self.assertEqual((code, j["status"]), (0, "ok"))
+        self.assertEqual(j["message_edits"], [
+            {"edit": "replace", "line": 3, "after_header_edits": 1, "whole_message": True},
+            {"edit": "enclose", "line": 4, "after_header_edits": 1}])
+        self.assertEqual(j["header_edits"][0]["name"], "X-A")
+        new = email.message_from_string(j["message"]["header"] + j["message"]["body"])
+        self.assertEqual((new.get_content_type(), new["Subject"]), ("multipart/mixed", "Wrapped"))
+        text, attached = new.get_payload()
+        self.assertEqual(text.get_payload(), "see attached\n")
+        self.assertEqual(attached.get_content_type(), "message/rfc822")
+        inner = attached.get_payload()[0]
+        self.assertEqual((inner["Subject"], inner["Original-Subject"], inner["X-A"]), ("New", "Old", "1"))
+        self.assertEqual(inner.get_payload(), "clean\n")
+        self.assertNotIn("\r", j["message"]["header"])  # the input's LF line ends
+        # enclose leaves redirected mail alone: the message before it.
+        self.assertIn("Subject: New\n", j["redirect_message"]["header"])
+        self.assertEqual(j["redirect_message"]["body"], "clean\n")
+        _, text_out, _ = sift("run", script, msg)
+        self.assertIn("replace  (line 3)", text_out)
+        self.assertIn("enclose  (line 4)", text_out)
+        plain = json.loads(sift("run", "--json", write(self.path("k.sieve"), "keep;\n"), msg)[1])
+        self.assertEqual(plain["message_edits"], [])
+        self.assertNotIn("message", plain)
+
     def test_envelope_defaults_and_options(self):
         script = write(self.path("e.sieve"), 'require ["envelope", "fileinto"];\n'
                        'if envelope :is "from" "sender@example.com" { fileinto "Default"; }\n'

@@ -42,6 +42,12 @@ struct eval_limits {
     std::vector<std::string> editheader_forbid_add{};
     std::vector<std::string> editheader_forbid_delete{};
     std::size_t editheader_max_header_size = 2048;
+    // replace / enclose (RFC 5703 §5-6): the largest message either may
+    // make, in octets (a run holds the new message besides the original).
+    // A bigger one is a runtime error: the script's actions are cancelled
+    // and the message is kept as it came. Together they may run at most
+    // max_actions times per run.
+    std::size_t max_rewritten_message_size = 64 << 20;
 };
 
 // Bounds on the best-effort parse of a message.

@@ -33,6 +33,27 @@ struct header_edit {
     unsigned occurrence = 0;  // remove: which field of that name (1-based, in the original)
 };
 
+// replace and enclose (RFC 5703 §5, §6) change the message itself, in
+// execution order with editheader's changes: `after_header_edits` says how
+// many of result::header_edits came before it.
+struct message_edit {
+    enum class kind { replace, enclose } what = kind::replace;
+    unsigned line = 0;                   // the command's script line
+    std::size_t after_header_edits = 0;  // header_edits[0 .. n) were made before it
+    bool whole_message = true;           // replace: false when it replaced one MIME part
+                                         // (the current part of a foreverypart loop)
+};
+
+// A message as Sift rewrote it: complete, ready to deliver. Line ends are
+// those of the message the frontend passed in (CRLF from a milter).
+struct rewritten_message {
+    std::string data;             // header fields, the empty line, the body
+    std::size_t body_offset = 0;  // where the body starts in `data`
+
+    std::string_view header() const { return std::string_view(data).substr(0, body_offset); }  // with the empty line
+    std::string_view body() const { return std::string_view(data).substr(body_offset); }
+};
+
 // fcc (RFC 8580): where the frontend files a copy of the message it sends
 // for a vacation or notify action.
 struct fcc_copy {
@@ -78,6 +99,21 @@ struct result {
     std::vector<std::string> errors;  // runtime errors, "line N: message"
     std::uint64_t instructions = 0;   // executed, for cost accounting
     std::vector<header_edit> header_edits;  // editheader, in order
+
+    // replace / enclose (RFC 5703 §5-6), in order. When there are any,
+    // `message` is what keep, fileinto and the implicit keep deliver: the
+    // whole new message with every header edit (before and after them)
+    // already applied, so the frontend ignores header_edits and swaps the
+    // message (a milter: delete the header fields, add those of
+    // message->header(), smfi_replacebody with message->body()). A
+    // redirect sends `redirect_message` when set — the message as the first
+    // enclose found it, since enclose leaves redirected mail alone (§6) —
+    // else `message`. As with header_edits, the changes apply to every
+    // delivery, wherever the action stands in the script. A run that fails
+    // has neither (the message is kept as it came).
+    std::vector<message_edit> message_edits;
+    std::optional<rewritten_message> message;
+    std::optional<rewritten_message> redirect_message;
 
     bool ok() const { return status == run_status::ok; }
     // True when the message is dropped without any delivery (explicit discard

@@ -26,6 +26,8 @@ void register_body(validate::registry& r);              // ext/body (RFC 5173)
 void register_foreverypart(validate::registry& r);      // ext/foreverypart: foreverypart and break
 void register_mime(validate::registry& r);              // ext/mime (adds :mime to header, address, exists)
 void register_extracttext(validate::registry& r);       // ext/extracttext (after variables: its modifiers)
+void register_replace(validate::registry& r);           // ext/replace (RFC 5703 §5)
+void register_enclose(validate::registry& r);           // ext/enclose (RFC 5703 §6)
 void register_date(validate::registry& r);              // ext/date: date and currentdate
 void register_index(validate::registry& r);             // ext/index
 void register_editheader(validate::registry& r);        // ext/editheader: addheader, deleteheader
@@ -64,6 +66,8 @@ inline void register_all(validate::registry& r) {
     register_foreverypart(r);
     register_mime(r);
     register_extracttext(r);
+    register_replace(r);
+    register_enclose(r);
     register_date(r);
     register_index(r);       // after date: adds :index/:last to header, address, date
     register_editheader(r);  // after index: deleteheader's own :index/:last

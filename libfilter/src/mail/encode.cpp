@@ -1,7 +1,10 @@
 #include "mail/encode.hpp"
 
+#include "mail/header.hpp"
+
 #include <algorithm>
 #include <cstdint>
+#include <ctime>
 
 namespace sift::mail {
 
@@ -27,8 +30,12 @@ std::string encode_words(std::string_view utf8, std::size_t used) {
     static constexpr char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::vector<std::string> words;
     std::size_t i = 0;
+    // The first word shares its line with `used` octets: it is shorter, so
+    // that line too stays within 78 ("=?utf-8?b?" "?=" and 4 per 3 octets),
+    // yet long enough (6) to hold any character whole.
+    std::size_t first = used < 58 ? std::min<std::size_t>(45, (78 - used - 12) / 4 * 3) : 45;
     while (i < utf8.size()) {
-        std::size_t end = std::min(utf8.size(), i + 45);
+        std::size_t end = std::min(utf8.size(), i + (words.empty() ? first : 45));
         while (end < utf8.size() && end > i + 1 && (static_cast<unsigned char>(utf8[end]) & 0xC0) == 0x80) --end;
         auto chunk = utf8.substr(i, end - i);
         std::string word = "=?utf-8?b?";
@@ -50,6 +57,116 @@ std::string encode_words(std::string_view utf8, std::size_t used) {
 std::string header_text(std::string_view text, std::size_t used) {
     bool ascii = std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     return ascii ? std::string(text) : encode_words(text, used);
+}
+
+std::string crlf(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 32);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '\r') {
+            out += "\r\n";
+            if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
+        } else if (text[i] == '\n') {
+            out += "\r\n";
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+std::string with_eol(std::string crlf_text, std::string_view eol) {
+    if (eol == "\r\n") return crlf_text;
+    std::string out;
+    out.reserve(crlf_text.size());
+    for (std::size_t i = 0; i < crlf_text.size(); ++i) {
+        if (crlf_text[i] == '\r' && i + 1 < crlf_text.size() && crlf_text[i + 1] == '\n') {
+            out += eol;
+            ++i;
+        } else {
+            out += crlf_text[i];
+        }
+    }
+    return out;
+}
+
+std::string_view eol_of(std::string_view raw) {
+    auto lf = raw.find('\n');
+    return lf != std::string_view::npos && (lf == 0 || raw[lf - 1] != '\r') ? "\n" : "\r\n";
+}
+
+std::string quoted_printable(std::string_view text) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        auto end = text.find("\r\n", pos);
+        bool last = end == std::string_view::npos;
+        auto line = text.substr(pos, (last ? text.size() : end) - pos);
+        std::size_t width = 0;
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            unsigned char c = line[i];
+            bool trailing_space = (c == ' ' || c == '\t') && i + 1 == line.size();
+            std::string piece;
+            if ((c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !trailing_space))
+                piece = char(c);
+            else
+                piece = {'=', hex[c >> 4], hex[c & 15]};
+            if (width + piece.size() > 75) {
+                out += "=\r\n";
+                width = 0;
+            }
+            out += piece;
+            width += piece.size();
+        }
+        if (last) break;
+        out += "\r\n";
+        pos = end + 2;
+    }
+    return out;
+}
+
+std::string text_entity(std::string_view utf8) {
+    auto body = crlf(utf8);
+    if (!body.ends_with("\r\n")) body += "\r\n";
+    bool long_line = false;
+    for (std::size_t at = 0, next; (next = body.find("\r\n", at)) != std::string::npos; at = next + 2)
+        long_line |= next - at > 998;  // RFC 5322 §2.1.1
+    bool ascii = std::all_of(body.begin(), body.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    std::string out = "Content-Type: text/plain; charset=utf-8\r\n";
+    if (ascii && !long_line) return out + "Content-Transfer-Encoding: 7bit\r\n\r\n" + body;
+    return out + "Content-Transfer-Encoding: quoted-printable\r\n\r\n" + quoted_printable(body);
+}
+
+bool is_mime_entity(std::string_view text) {
+    auto entity = crlf(text);
+    auto end = entity.find("\r\n\r\n");
+    if (entity.starts_with("\r\n")) return false;  // no header fields at all
+    if (end == std::string::npos) return false;
+    std::string_view header(entity.data(), end + 2);
+    std::size_t pos = 0;
+    bool content_field = false;
+    while (pos < header.size()) {
+        auto eol = header.find("\r\n", pos);
+        auto line = header.substr(pos, eol - pos);
+        pos = eol + 2;
+        if (line.starts_with(' ') || line.starts_with('\t')) continue;  // folded
+        auto colon = line.find(':');
+        if (colon == 0 || colon == std::string_view::npos) return false;
+        for (unsigned char c : line.substr(0, colon))
+            if (c <= 32 || c >= 127) return false;
+        if (colon >= 8 && iequals(line.substr(0, 8), "content-")) content_field = true;
+    }
+    return content_field;
+}
+
+std::string rfc5322_date(std::int64_t seconds_since_epoch) {
+    std::time_t t = static_cast<std::time_t>(seconds_since_epoch);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buffer[64];
+    std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+    return buffer;
 }
 
 }  // namespace sift::mail

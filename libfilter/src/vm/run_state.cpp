@@ -6,12 +6,20 @@
 #include "vm/run_state.hpp"
 
 #include "ext/extlists/extlists.hpp"
+#include "ext/mime/content_state.hpp"
 #include "ext/regex/regex.hpp"
 #include "ext/state.hpp"
+#include "mail/encode.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace sift::vm {
+
+run_state::run_state(const program& p, const mail::message& msg, const envelope& env, const eval_limits& limits)
+    : prog(p), message(msg), env(env), limits(limits), variables(p.slot_count) {}
+
+run_state::~run_state() = default;
 
 match_spec unpack_match(std::uint64_t operand, std::uint64_t comparator_operand) {
     return match_spec{static_cast<comparator>(comparator_operand), static_cast<match_type>(operand & 0xFF),
@@ -98,6 +106,19 @@ bool delivers_to(const action& a, std::string_view mailbox) {
     return (a.kind == action_kind::keep || a.kind == action_kind::fileinto) && same_mailbox(a.mailbox, mailbox);
 }
 
+// RFC 5228 §2.10.3: a second keep/fileinto into a mailbox already filed
+// into is not filed twice; the message is stored with the flags of the
+// last of them (RFC 5232 leaves it open; Pigeonhole's rule, which lets a
+// later :flags correct an earlier one). True when `mailbox` had one.
+bool merge_duplicate(std::vector<action>& actions, std::string_view mailbox,
+                     std::vector<std::string>& flags) {
+    auto it = std::find_if(actions.begin(), actions.end(),
+                           [&](const action& a) { return delivers_to(a, mailbox); });
+    if (it == actions.end()) return false;
+    it->flags = std::move(flags);
+    return true;
+}
+
 bool is_reject(const action& a) { return a.kind == action_kind::reject || a.kind == action_kind::ereject; }
 // vacation counts too: a refused message gets no auto-reply (Pigeonhole).
 bool delivers(const action& a) {
@@ -157,8 +178,7 @@ void run_state::keep(unsigned line) {
     auto flags = current_flags();
     pending = {};
     implicit_keep_ = false;
-    if (std::any_of(actions_.begin(), actions_.end(), [](const action& a) { return delivers_to(a, inbox); }))
-        return;
+    if (merge_duplicate(actions_, inbox, flags)) return;
     add(action{action_kind::keep, std::string(inbox), std::move(flags), {}, {}, false, false, line}, true);
 }
 
@@ -176,8 +196,7 @@ void run_state::fileinto(std::string_view mailbox, unsigned line) {
     if (store && !found && mods.special_use) found = store->special_use(*mods.special_use);
     if (found) target = std::move(*found);
     if (!copy) implicit_keep_ = false;
-    if (std::any_of(actions_.begin(), actions_.end(), [&](const action& a) { return delivers_to(a, target); }))
-        return;
+    if (merge_duplicate(actions_, target, flags)) return;
     action a{action_kind::fileinto, std::move(target), std::move(flags), {}, {}, copy, false, line};
     a.create = mods.create;
     a.special_use = mods.special_use.value_or("");
@@ -209,6 +228,139 @@ void run_state::reject(action_kind kind, std::string_view reason, unsigned line)
     add(action{kind, {}, {}, {}, std::string(reason), false, false, line}, true);
 }
 
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = mail::ascii_lower(c);
+    return out;
+}
+
+}  // namespace
+
+std::vector<run_state::edited_field> run_state::header_fields() const {
+    if (edited_headers) return *edited_headers;
+    std::vector<edited_field> out;
+    std::unordered_map<std::string, unsigned> seen;  // lower-cased name -> fields so far
+    for (const auto& h : current().headers()) {
+        auto key = lower(h.name);
+        unsigned n = ++seen[key];
+        bool locked = std::find(locked_.begin(), locked_.end(), std::pair(key, n)) != locked_.end();
+        out.push_back({std::string(h.name), std::string(h.value), n, locked});
+    }
+    return out;
+}
+
+std::string_view run_state::eol() const { return mail::eol_of(current().raw()); }
+
+namespace {
+
+std::string serialize(const std::vector<run_state::edited_field>& header, std::string_view body,
+                      std::string_view eol) {
+    std::size_t size = body.size() + eol.size();
+    for (const auto& f : header) size += f.name.size() + 1 + f.value.size() + eol.size();
+    std::string out;
+    out.reserve(size);
+    for (const auto& f : header) {
+        out += f.name;
+        out += ':';
+        out += f.value;
+        out += eol;
+    }
+    out += eol;
+    out += body;
+    return out;
+}
+
+}  // namespace
+
+std::string run_state::delivered() const {
+    if (!edited_headers) return std::string(current().raw());
+    return serialize(*edited_headers, current().body(), eol());
+}
+
+void run_state::rewrite(message_edit edit, const std::vector<edited_field>& header, std::string_view body,
+                        const part_map& parts) {
+    if (message_edits_.size() >= limits.max_actions)
+        throw runtime_error{"too many replace/enclose actions (limit " + std::to_string(limits.max_actions) + ")"};
+    auto raw = serialize(header, body, eol());
+    if (raw.size() > limits.max_rewritten_message_size)
+        throw runtime_error{"the new message would be " + std::to_string(raw.size()) + " octets, more than the " +
+                            std::to_string(limits.max_rewritten_message_size) + " allowed"};
+    // RFC 5703 §6: enclose does not change what a redirect forwards.
+    if (edit.what == message_edit::kind::enclose && !redirect_message_) {
+        auto data = delivered();
+        auto offset = data.size() - current().body().size();
+        redirect_message_ = rewritten_message{std::move(data), offset};
+    }
+    std::vector<std::pair<std::string, unsigned>> locked;
+    std::unordered_map<std::string, unsigned> seen;
+    for (const auto& f : header) {
+        auto key = lower(f.name);
+        unsigned n = ++seen[key];
+        if (f.locked) locked.emplace_back(std::move(key), n);
+    }
+    auto next = std::make_unique<mail::message>(mail::message::parse(std::move(raw), message.limits()));
+    remap_loops(current(), *next, parts);
+    rewritten_ = std::move(next);  // the old message (if one of ours) goes only now: the loops pointed into it
+    locked_ = std::move(locked);
+    edited_headers.reset();
+    size_delta = 0;
+    edit.after_header_edits = header_edits.size();
+    message_edits_.push_back(edit);
+}
+
+// Running foreverypart loops hold pointers into the old message's MIME
+// tree; they move to the same parts of the new one, and drop the parts
+// that are gone (RFC 5703 §5: a loop does not go into replaced parts).
+// The decoded-part caches belong to the old tree and go.
+void run_state::remap_loops(const mail::message& old_message, const mail::message& new_message,
+                            const part_map& map) {
+    if (!content) return;
+    content->display_text.clear();
+    content->content_text.clear();
+    if (content->loops.empty()) return;
+    std::vector<const mail::mime_part*> old_parts, new_parts;
+    ext::collect_parts(old_message.mime(), true, old_parts);
+    ext::collect_parts(new_message.mime(), true, new_parts);
+    std::unordered_map<const mail::mime_part*, std::size_t> old_index;
+    for (std::size_t i = 0; i < old_parts.size(); ++i) old_index.emplace(old_parts[i], i);
+    auto remap = [&](std::size_t i) -> std::optional<std::size_t> {
+        if (!map.replaced || i <= *map.replaced) return i + map.shift;
+        if (i <= *map.replaced + map.descendants) return std::nullopt;
+        auto from_end = old_parts.size() - i;
+        if (from_end > new_parts.size()) return std::nullopt;
+        return new_parts.size() - from_end;
+    };
+    for (auto& frame : content->loops) {
+        std::vector<const mail::mime_part*> parts;
+        std::optional<std::size_t> index;
+        for (std::size_t i = 0; i < frame.parts.size(); ++i) {
+            auto found = old_index.find(frame.parts[i]);
+            auto to = found == old_index.end() ? std::nullopt : remap(found->second);
+            if (!to || *to >= new_parts.size()) continue;
+            if (i == frame.index) index = parts.size();
+            parts.push_back(new_parts[*to]);
+        }
+        // Only a new tree cut short by message_limits loses a loop's
+        // current part.
+        if (!index) throw runtime_error{"the new message's MIME structure exceeds the message limits"};
+        frame.parts = std::move(parts);
+        frame.index = *index;
+    }
+}
+
+void run_state::forget_message_changes() {
+    content.reset();
+    edited_headers.reset();
+    size_delta = 0;
+    header_edits.clear();
+    rewritten_.reset();
+    message_edits_.clear();
+    redirect_message_.reset();
+    locked_.clear();
+}
+
 void run_state::reset_result() {
     actions_.clear();
     implicit_keep_ = true;
@@ -228,6 +380,13 @@ result run_state::finish(const runtime_error* failure, std::uint64_t executed) {
     }
     r.actions = std::move(actions_);
     if (!failure) r.header_edits = std::move(header_edits);
+    if (!failure && !message_edits_.empty()) {
+        auto data = delivered();
+        auto offset = data.size() - current().body().size();
+        r.message = rewritten_message{std::move(data), offset};
+        r.message_edits = std::move(message_edits_);
+        r.redirect_message = std::move(redirect_message_);
+    }
     // The implicit keep files with the internal flags (RFC 5232 §3), but
     // not after a runtime error: then the message is kept as it came.
     if (implicit_keep_) {

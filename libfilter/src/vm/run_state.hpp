@@ -13,6 +13,7 @@
 #include <sift/services.hpp>
 
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,10 +58,12 @@ public:
 
 class run_state {
 public:
-    run_state(const program& p, const mail::message& msg, const envelope& env, const eval_limits& limits)
-        : prog(p), message(msg), env(env), limits(limits), variables(p.slot_count) {}
+    run_state(const program& p, const mail::message& msg, const envelope& env, const eval_limits& limits);
+    ~run_state();
 
     const program& prog;
+    // The message as it came. Tests and actions read current(), which is
+    // this one until replace or enclose (RFC 5703 §5-6) make a new one.
     const mail::message& message;
     const envelope& env;
     const eval_limits& limits;
@@ -136,19 +139,58 @@ public:
         std::optional<field_index> index;  // ":index" / ":last" on a header test (RFC 5260 §6)
     } pending;
 
-    // The header fields tests see: the message's own until editheader
-    // changes them, then an edited copy (RFC 5293 §3: later tests see the
-    // edits). `original` is the field's 1-based place among the original
-    // fields of its name, 0 for an added one.
+    // The header fields tests see: the current message's own until
+    // editheader changes them, then an edited copy (RFC 5293 §3: later
+    // tests see the edits). `original` is the field's 1-based place among
+    // the current message's fields of its name, 0 for an added one.
+    // `locked` marks the Original-Subject / Original-From fields replace
+    // added, which editheader may not remove (RFC 5703 §5).
     struct edited_field {
         std::string name, value;
         unsigned original = 0;
+        bool locked = false;
     };
     std::optional<std::vector<edited_field>> edited_headers;
     std::int64_t size_delta = 0;  // octets editheader added (or removed)
     std::vector<header_edit> header_edits;
 
-    std::uint64_t message_size() const { return std::uint64_t(std::int64_t(message.size()) + size_delta); }
+    // The message tests read and keep/fileinto deliver: `message`, or the
+    // one the last replace/enclose made (editheader's edits are on top, in
+    // edited_headers).
+    const mail::message& current() const { return rewritten_ ? *rewritten_ : message; }
+    // The header fields as the script now sees them (a copy).
+    std::vector<edited_field> header_fields() const;
+    // The line end the current message uses; text Sift adds to it uses the
+    // same.
+    std::string_view eol() const;
+    // The current message as delivered: its header as edited, its body.
+    std::string delivered() const;
+
+    // How running foreverypart loops follow a new message (RFC 5703 §5):
+    // numbering the MIME parts depth-first (ext::collect_parts), each old
+    // part moves `shift` places on (enclose puts its three parts first);
+    // after a replace of part `replaced`, the part stays, the `descendants`
+    // inside it are gone, and the parts after them keep their distance from
+    // the end.
+    struct part_map {
+        std::size_t shift = 0;
+        std::optional<std::size_t> replaced;
+        std::size_t descendants = 0;
+    };
+    // replace / enclose (RFC 5703 §5-6): the message becomes `header` (the
+    // fields in order, values as they follow the colon, line ends eol())
+    // and `body`. The edits so far are part of it: edited_headers starts
+    // afresh, and the loops go on over the new parts. Throws runtime_error
+    // past eval_limits::max_rewritten_message_size, or when replace and
+    // enclose ran max_actions times already.
+    void rewrite(message_edit edit, const std::vector<edited_field>& header, std::string_view body,
+                 const part_map& parts);
+    const std::vector<message_edit>& message_edits() const { return message_edits_; }
+    // A host that swaps the message between instructions (the conformance
+    // runner's test_set "message") forgets every change made to the old one.
+    void forget_message_changes();
+
+    std::uint64_t message_size() const { return std::uint64_t(std::int64_t(current().size()) + size_delta); }
     std::optional<field_index> take_index() { return std::exchange(pending.index, std::nullopt); }
 
     // Calls f(const mail::header_field&) -> bool (false stops) for each
@@ -167,7 +209,7 @@ public:
     }
     template <class F>
     bool visit_fields(mail::field_name name, F&& f) {
-        if (!edited_headers) return message.for_each(name, f);
+        if (!edited_headers) return current().for_each(name, f);
         for (const auto& e : *edited_headers) {
             auto h = mail::make_field(e.name, e.value);
             if (mail::has_name(h, name) && !f(h)) return false;
@@ -196,9 +238,16 @@ public:
 private:
     void add(action a, bool cancels_implicit_keep);
 
+    void remap_loops(const mail::message& old_message, const mail::message& new_message, const part_map& map);
+
     std::vector<action> actions_;
     bool implicit_keep_ = true;
     unsigned redirects_ = 0;
+
+    std::unique_ptr<mail::message> rewritten_;           // replace / enclose made it
+    std::vector<message_edit> message_edits_;
+    std::optional<rewritten_message> redirect_message_;  // as the first enclose found it
+    std::vector<std::pair<std::string, unsigned>> locked_;  // lower-cased name, occurrence
 };
 
 match_spec unpack_match(std::uint64_t operand, std::uint64_t comparator_operand);

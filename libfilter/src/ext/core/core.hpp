@@ -10,6 +10,10 @@
 
 namespace sift::validate {
 class registry;
+struct binding;
+}
+namespace sift::parse::ast {
+struct string_lit;
 }
 namespace sift::mail {
 struct address;
@@ -26,6 +30,10 @@ void register_tests(validate::registry& r);
 // mailbox, ASCII only ("Name <a@b>" and comments allowed). Returns the bare
 // addr-spec to send to, or nullopt when the text is not such an address.
 std::optional<std::string> redirect_target(std::string_view text);
+
+// The string a string-valued tag carries (`:subject "x"`), nullptr when
+// the command was given without the tag.
+const parse::ast::string_lit* tag_string(const validate::binding& b, std::string_view name);
 
 // RFC 5322 field-name: printable ASCII but ':' (RFC 5228 §5.7).
 bool valid_header_name(std::string_view name);

@@ -58,6 +58,11 @@ std::uint64_t packed(const binding& b) { return vm::pack(b.match); }
 
 }  // namespace
 
+const parse::ast::string_lit* tag_string(const binding& b, std::string_view name) {
+    const auto* v = b.tag_value(name);
+    return v ? &std::get<parse::ast::string_list>(*v).items.front() : nullptr;
+}
+
 bool valid_header_name(std::string_view name) {
     return !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
         auto c = static_cast<unsigned char>(ch);

@@ -31,22 +31,17 @@ namespace {
 
 enum : std::uint64_t { header_bit = 1, uniqueid_bit = 2, seconds_bit = 4, last_bit = 8 };
 
-const parse::ast::string_lit* tag_string(const binding& b, std::string_view name) {
-    const auto* v = b.tag_value(name);
-    return v ? &std::get<parse::ast::string_list>(*v).items.front() : nullptr;
-}
-
 void check_duplicate(checker& c, const binding& b) {
-    if (const auto* h = tag_string(b, "header"); h && !c.is_template(h->value) && !core::valid_header_name(h->value))
+    if (const auto* h = core::tag_string(b, "header"); h && !c.is_template(h->value) && !core::valid_header_name(h->value))
         c.error(h->pos, "invalid header name '" + h->value + "'");
 }
 
 void emit_duplicate(compile::emitter& e, const binding& b) {
     std::uint64_t bits = 0, seconds = 0;
     std::string_view handle, value;
-    if (const auto* h = tag_string(b, "handle")) handle = h->value;
-    if (const auto* h = tag_string(b, "header")) bits |= header_bit, value = h->value;
-    if (const auto* u = tag_string(b, "uniqueid")) bits |= uniqueid_bit, value = u->value;
+    if (const auto* h = core::tag_string(b, "handle")) handle = h->value;
+    if (const auto* h = core::tag_string(b, "header")) bits |= header_bit, value = h->value;
+    if (const auto* u = core::tag_string(b, "uniqueid")) bits |= uniqueid_bit, value = u->value;
     if (const auto* v = b.tag_value("seconds")) bits |= seconds_bit, seconds = std::get<parse::ast::number>(*v).value;
     if (b.has_tag("last")) bits |= last_bit;
     e.emit(vm::opcode::test_duplicate, {bits, e.string(handle), e.string(value), seconds});
@@ -86,7 +81,7 @@ void exec_test_duplicate(run_state& s, const instruction& ins) {
         value = s.text(ins.arg[2], buffer);
     } else {
         auto name = (bits & header_bit) ? std::string(s.text(ins.arg[2], buffer)) : std::string("Message-ID");
-        if (const auto* f = s.message.first(name)) value = mail::message::unfold(f->value);
+        if (const auto* f = s.current().first(name)) value = mail::message::unfold(f->value);
     }
     std::chrono::seconds period = options.default_period;
     if (bits & seconds_bit)

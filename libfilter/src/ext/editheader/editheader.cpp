@@ -8,7 +8,10 @@
 // never be protected (§6); eval_limits names further protected fields.
 // Protected edits are ignored, as in Pigeonhole. Added values longer than
 // eval_limits::editheader_max_header_size are a compile (constant) or
-// runtime error; non-ASCII values are stored RFC 2047-encoded.
+// runtime error; non-ASCII values are stored RFC 2047-encoded. The
+// Original-Subject and Original-From fields replace adds cannot be deleted
+// (RFC 5703 §5). After replace or enclose the edits apply to the new
+// message (vm/run_state.hpp).
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
 #include "ext/register.hpp"
@@ -98,17 +101,7 @@ bool may_delete(const eval_limits& l, std::string_view name) {
 
 // The edited copy of the header, made on the first edit.
 std::vector<run_state::edited_field>& edited(run_state& s) {
-    if (!s.edited_headers) {
-        auto& copy = s.edited_headers.emplace();
-        std::vector<std::pair<std::string, unsigned>> seen;  // lower-cased name, count
-        for (const auto& h : s.message.headers()) {
-            std::string key(h.name);
-            for (auto& c : key) c = mail::ascii_lower(c);
-            auto it = std::find_if(seen.begin(), seen.end(), [&](auto& p) { return p.first == key; });
-            unsigned n = it == seen.end() ? (seen.emplace_back(key, 1), 1u) : ++it->second;
-            copy.push_back({std::string(h.name), std::string(h.value), n});
-        }
-    }
+    if (!s.edited_headers) s.edited_headers.emplace(s.header_fields());
     return *s.edited_headers;
 }
 
@@ -169,6 +162,8 @@ void exec_act_deleteheader(run_state& s, const instruction& ins) {
     std::vector<std::size_t> named;
     for (std::size_t i = 0; i < fields.size(); ++i)
         if (mail::iequals(fields[i].name, name)) named.push_back(i);
+    // RFC 5703 §5: the Original-Subject / Original-From fields replace
+    // added stay, though they count for :index.
     if (index) {
         if (index->number == 0 || index->number > named.size()) return;
         named = {named[index->last ? named.size() - index->number : index->number - 1]};
@@ -177,7 +172,7 @@ void exec_act_deleteheader(run_state& s, const instruction& ins) {
     std::vector<std::size_t> doomed;
     for (auto i : named) {
         auto value = mail::message::decode(fields[i].value, s.scratch);
-        if (all || s.any_key(value, ins.arg[3], spec)) doomed.push_back(i);
+        if (!fields[i].locked && (all || s.any_key(value, ins.arg[3], spec))) doomed.push_back(i);
     }
     for (auto it = doomed.rbegin(); it != doomed.rend(); ++it) {
         auto& f = fields[*it];

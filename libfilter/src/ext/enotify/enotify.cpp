@@ -277,7 +277,7 @@ void exec_act_notify(run_state& s, const instruction& ins) {
     fresh(uri.to);
     fresh(uri.cc);
 
-    const auto& msg = s.message;
+    const auto& msg = s.current();
     auto summary = "New mail from " + header_text(msg, "From") + ": " + header_text(msg, "Subject");
     action a;
     a.kind = action_kind::notify;

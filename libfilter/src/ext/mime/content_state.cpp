@@ -22,7 +22,7 @@ const mail::mime_part& current_part(vm::run_state& s) {
         const auto& f = s.content->loops.back();
         return *f.parts[f.index];
     }
-    return s.message.mime();
+    return s.current().mime();
 }
 
 void collect_parts(const mail::mime_part& p, bool with_self, std::vector<const mail::mime_part*>& out) {

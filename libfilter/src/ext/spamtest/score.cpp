@@ -181,7 +181,7 @@ std::string score_value(const vm::run_state& s, score_test kind) {
         double r = s.svc->score_ratio(s.svc->score_context, virus);
         return score_value(r < 0 ? std::nullopt : std::optional<double>(r), kind);
     }
-    return score_value(score_ratio(virus ? s.svc->virustest : s.svc->spamtest, s.message, virus), kind);
+    return score_value(score_ratio(virus ? s.svc->virustest : s.svc->spamtest, s.current(), virus), kind);
 }
 
 vm::comparator score_comparator(const validate::binding& b) {
