@@ -9,14 +9,16 @@
 #include "mail/address.hpp"
 #include "mail/message.hpp"
 #include "testsuite.hpp"
+#include "vendor.hpp"
 #include "vm/match.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
-#include <optional>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 namespace sift::conformance {
@@ -96,11 +98,85 @@ std::string canonical_mailbox(std::string name) {
     return name;
 }
 
+// Why the test mail store refuses a mailbox name, or "" when it takes it.
+// Pigeonhole's testsuite store is a Maildir++ one (hierarchy separator
+// "."), where Dovecot refuses "/" in a name and an empty hierarchy level.
+std::string invalid_mailbox_name(std::string_view name) {
+    if (name.find('/') != std::string_view::npos) return "Name must not have '/' characters";
+    if (name.empty() || name.front() == '.' || name.back() == '.' ||
+        name.find("..") != std::string_view::npos)
+        return "Name has an empty hierarchy level";
+    return {};
+}
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// The message as a run left it: what replace/enclose made of it
+// (result::message), else `m` with result::header_edits applied, as a
+// frontend applies them.
+std::string edited_message(const mail::message& m, const result& r) {
+    if (r.message) return r.message->data;
+    if (r.header_edits.empty()) return std::string(m.raw());
+    struct field {
+        std::string name, value;
+        unsigned original;  // its place among the fields of its name; 0: added
+    };
+    std::vector<field> fields;
+    std::map<std::string, unsigned> seen;
+    for (const auto& h : m.headers())
+        fields.push_back({std::string(h.name), std::string(h.value), ++seen[lower(h.name)]});
+    for (const auto& e : r.header_edits) {
+        if (e.what == header_edit::kind::add) {
+            field f{e.name, e.value, 0};
+            fields.insert(e.last ? fields.end() : fields.begin(), std::move(f));
+            continue;
+        }
+        auto it = std::find_if(fields.begin(), fields.end(), [&](const field& f) {
+            return lower(f.name) == lower(e.name) && f.original == e.occurrence &&
+                   (e.occurrence != 0 || f.value == e.value);
+        });
+        if (it != fields.end()) fields.erase(it);
+    }
+    auto eol = line_ending(m.raw());
+    std::string out;
+    for (const auto& f : fields) out += f.name + ":" + f.value + eol;
+    out += eol;
+    out += m.body();
+    return out;
+}
+
+// Dovecot's mail_attachment_detection_options = add-flags, as the suite's
+// configuration has it: the store marks each message $HasAttachment or
+// $HasNoAttachment.
+std::string attachment_flag(const std::string& raw) {
+    auto m = mail::message::parse(raw);
+    std::vector<const mail::mime_part*> parts{&m.mime()};
+    while (!parts.empty()) {
+        const auto* p = parts.back();
+        parts.pop_back();
+        if (p->disposition == "attachment") return "$HasAttachment";
+        for (const auto& c : p->children) parts.push_back(&c);
+    }
+    return "$HasNoAttachment";
+}
+
+bool same_mailbox(const std::string& a, const std::string& b) {
+    return canonical_mailbox(a) == canonical_mailbox(b);
+}
+
 }  // namespace
 
 testsuite_host::testsuite_host(std::string dir) : dir_(std::move(dir)) {
     set("message", default_message);
     mailboxes_["INBOX"];
+    // Pigeonhole's testsuite runs as a mail store's filter (RFC 5183
+    // §4.1 location "MS").
+    conn_.location = "MS";
+    conn_.items = dovecot_environment();
 }
 
 bool testsuite_host::store_view::exists(std::string_view mailbox) const {
@@ -131,13 +207,16 @@ std::vector<action> testsuite_host::actions(const vm::run_state& s) const {
 }
 
 // test_set: the message (which also resets the envelope, as Pigeonhole
-// derives it from Return-Path, Envelope-To and To) or one envelope part.
+// derives it: the sender from Return-Path, Sender or From, the recipient
+// from Envelope-To or To) or one envelope part.
 void testsuite_host::set(const std::string& name, const std::string& value) {
     if (name == "message") {
         // As delivered over SMTP (and as Pigeonhole's raw mail storage has
         // it): CRLF line endings, which the size test counts.
         message_.impl() = mail::message::parse(crlf(value));
         auto from = header_address(message_.impl(), "Return-Path");
+        if (from.empty()) from = header_address(message_.impl(), "Sender");
+        if (from.empty()) from = header_address(message_.impl(), "From");
         auto to = header_address(message_.impl(), "Envelope-To");
         if (to.empty()) to = header_address(message_.impl(), "To");
         env_.from = from.empty() ? "sender@example.com" : from;
@@ -191,44 +270,49 @@ void testsuite_host::reload_settings() {
     configure_extensions();
 }
 
-// "sieve_editheader_header/<name>/forbid_add|forbid_delete" = "yes".
+// "sieve_editheader_header/<key>/forbid_add|forbid_delete" = "yes", in
+// effect only while <key> is in the list "sieve_editheader_header" (a
+// later list drops the keys it no longer names); the field is
+// ".../<key>/name", else the key.
 void testsuite_host::editheader_setting(const std::string& name, const std::string& value) {
     auto rest = name.substr(std::string("sieve_editheader_header/").size());
     auto slash = rest.find('/');
     if (slash == std::string::npos) return;
-    auto field = rest.substr(0, slash), what = rest.substr(slash + 1);
+    auto key = rest.substr(0, slash), what = rest.substr(slash + 1);
     if (value != "yes") return;
+    auto list = settings_.find("sieve_editheader_header");
+    std::istringstream keys(list == settings_.end() ? std::string() : list->second);
+    bool listed = false;
+    for (std::string k; keys >> k;) listed = listed || k == key;
+    if (!listed) return;
+    auto named = settings_.find("sieve_editheader_header/" + key + "/name");
+    auto field = named == settings_.end() ? key : trim(named->second);
     if (what == "forbid_add") limits_.editheader_forbid_add.push_back(field);
     if (what == "forbid_delete") limits_.editheader_forbid_delete.push_back(field);
 }
 
 // The message as delivered: with editheader's edits applied (RFC 5293
-// §5), the header the script saw, then the original body.
-std::string testsuite_host::delivered_message(const vm::run_state& s) const {
-    auto raw = message_.impl().raw();
-    if (!s.edited_headers) return std::string(raw);
-    auto eol = line_ending(std::string(raw));
-    std::string out;
-    for (const auto& f : *s.edited_headers) out += f.name + ":" + f.value + eol;
-    out += eol;
-    out += message_.impl().body();
-    return out;
-}
+// §5) and what replace/enclose made of it (RFC 5703 §5-6).
+std::string testsuite_host::delivered_message(const vm::run_state& s) const { return s.delivered(); }
 
-// A new message or a reset result starts from the unedited header, and
+// A new message or a reset result starts from the unedited message, and
 // nothing cached from the previous message's MIME parts may survive it.
-void testsuite_host::forget_header_edits(vm::run_state& s) {
-    s.content.reset();
-    s.edited_headers.reset();
-    s.size_delta = 0;
-    s.header_edits.clear();
-}
+void testsuite_host::forget_header_edits(vm::run_state& s) { s.forget_message_changes(); }
 
-// spamtest/virustest (RFC 5235), extlists (RFC 6134) and enotify settings.
+// spamtest/virustest (RFC 5235), extlists (RFC 6134), enotify and the
+// vacation settings services::vacation has.
 bool testsuite_host::extension_setting(const std::string& name) {
-    for (std::string_view prefix : {"sieve_spamtest_", "sieve_virustest_", "sieve_extlists_list"})
+    for (std::string_view prefix :
+         {"sieve_spamtest_", "sieve_virustest_", "sieve_extlists_list", "sieve_environment/"})
         if (name.rfind(prefix, 0) == 0) return true;
-    return name == "sieve_notify_mailto_envelope_from";
+    for (std::string_view known :
+         {"sieve_notify_mailto_envelope_from", "sieve_vacation_min_period", "sieve_vacation_max_period",
+          "sieve_vacation_default_period", "sieve_vacation_use_original_recipient",
+          "sieve_vacation_check_recipient", "sieve_vacation_default_subject",
+          "sieve_vacation_default_subject_template", "sieve_vacation_to_header_ignore_envelope",
+          "sieve_vacation_send_from_recipient"})
+        if (name == known) return true;
+    return false;
 }
 
 namespace {
@@ -256,6 +340,20 @@ public:
     }
 };
 
+// A Dovecot time setting: a number with an optional unit (seconds when
+// none).
+std::chrono::seconds duration(const std::string& value) {
+    std::size_t used = 0;
+    auto n = std::stoull(value, &used);
+    auto unit = trim(value.substr(used));
+    static const std::map<std::string, std::uint64_t> units{
+        {"", 1},         {"s", 1},      {"sec", 1},       {"secs", 1},      {"m", 60},    {"min", 60},
+        {"mins", 60},    {"h", 3600},   {"hour", 3600},   {"hours", 3600},  {"d", 86400}, {"day", 86400},
+        {"days", 86400}, {"w", 604800}, {"week", 604800}, {"weeks", 604800}};
+    auto it = units.find(unit);
+    return std::chrono::seconds(n * (it == units.end() ? 1 : it->second));
+}
+
 }  // namespace
 
 void testsuite_host::configure_extensions() {
@@ -278,6 +376,24 @@ void testsuite_host::configure_extensions() {
             source->text_values[i] = get(prefix + "text_value/" + std::to_string(i))
                                          .value_or(get(prefix + "text_value" + std::to_string(i)).value_or(""));
     }
+    auto& vacation = services_.vacation;
+    vacation = vacation_options{};
+    if (auto v = get("sieve_vacation_min_period")) vacation.min_period = duration(*v);
+    if (auto v = get("sieve_vacation_max_period")) vacation.max_period = duration(*v);
+    if (auto v = get("sieve_vacation_default_period")) vacation.default_period = duration(*v);
+    vacation.use_original_recipient = get("sieve_vacation_use_original_recipient") == "yes";
+    vacation.check_recipient = get("sieve_vacation_check_recipient") != "no";
+    vacation.default_subject = get("sieve_vacation_default_subject").value_or("");
+    vacation.subject_template = get("sieve_vacation_default_subject_template").value_or("");
+    vacation.to_header_ignore_envelope = get("sieve_vacation_to_header_ignore_envelope") == "yes";
+    vacation.send_from_recipient = get("sieve_vacation_send_from_recipient") == "yes";
+    if (auto user = get("sieve_user_email")) vacation.user_addresses = {*user};
+    // vnd.dovecot.environment: its fixed items and "vnd.dovecot.config.X"
+    // for each "sieve_environment/X" setting.
+    conn_.items = dovecot_environment();
+    for (const auto& [name, value] : settings_)
+        if (name.rfind("sieve_environment/", 0) == 0)
+            conn_.items.emplace_back("vnd.dovecot.config." + name.substr(18), trim(value));
     auto lists = std::make_unique<dict_lists>();
     std::istringstream names(get("sieve_extlists_list").value_or(""));
     for (std::string name; names >> name;) {
@@ -295,16 +411,22 @@ void testsuite_host::configure_extensions() {
     services_.lists = lists_.get();
 }
 
-bool testsuite_host::select_message(const std::vector<std::string>& args, std::uint64_t index) {
+// The selected message becomes the current one; a stored message brings
+// its flags into imap4flags' internal variable (as a message an IMAP
+// client filters, RFC 6785), one from SMTP has none.
+bool testsuite_host::select_message(vm::run_state& s, const std::vector<std::string>& args,
+                                    std::uint64_t index) {
     const mail_item* item = nullptr;
     mail_item stored;
+    std::vector<std::string> flags;
     if (args.at(0) == "smtp") {
         if (index < smtp_.size()) item = &smtp_[index];
     } else {
         auto box = mailboxes_.find(canonical_mailbox(args.at(1)));
         if (box != mailboxes_.end() && index < box->second.size()) {
-            stored.raw = box->second[index];
+            stored.raw = box->second[index].raw;
             stored.env = env_;
+            flags = box->second[index].flags;
             item = &stored;
         }
     }
@@ -313,7 +435,17 @@ bool testsuite_host::select_message(const std::vector<std::string>& args, std::u
     auto env = item->env;
     message_.impl() = mail::message::parse(std::move(raw));
     env_ = env;
+    set_internal_flags(s, flags);
     return true;
+}
+
+// imap4flags' internal variable (RFC 5232 §3), when the script has one.
+void testsuite_host::set_internal_flags(vm::run_state& s, const std::vector<std::string>& flags) {
+    auto slot = s.prog.internal_flags_slot;
+    if (!slot) return;
+    std::string joined;
+    for (const auto& f : flags) joined += (joined.empty() ? "" : " ") + f;
+    s.variables[*slot] = joined;
 }
 
 bool testsuite_host::compile_script(const std::string& path) {
@@ -335,57 +467,137 @@ bool testsuite_host::compile_script(const std::string& path) {
     return true;
 }
 
-bool testsuite_host::run_script(vm::run_state& s, bool append) {
+// `edited`, when given, receives the message as the script left it
+// (editheader, replace, enclose).
+bool testsuite_host::run_script(vm::run_state& s, bool append, std::string* edited) {
     log_.clear();
     if (!compiled_) {
         log_.push_back("no script compiled yet");
         return false;
     }
-    if (!append) {
-        s.reset_result();
-        sub_actions_.clear();
-        sub_implicit_keep_ = true;
-    }
-    auto r = vm::run(*compiled_, message_.impl(), env_, limits_, this, nullptr, svc());
+    if (!append) forget_result(s);
+    auto r = vm::run(*compiled_, message_.impl(), env_, limits_, this, conn(), svc());
     for (const auto& e : r.errors) log_.push_back(e);
-    for (auto& a : r.actions)
-        if (!a.implicit) sub_actions_.push_back(std::move(a));
-    if (r.ok())
-        sub_implicit_keep_ = sub_implicit_keep_ && std::any_of(r.actions.begin(), r.actions.end(),
-                                                               [](const action& a) { return a.implicit; });
-    return r.ok();
+    if (!r.ok()) return false;
+    std::vector<action> added;
+    bool implicit = false;
+    for (auto& a : r.actions) {
+        if (!a.implicit) {
+            added.push_back(std::move(a));
+            continue;
+        }
+        implicit = true;
+        sub_implicit_flags_ = a.flags;
+    }
+    if (!sub_implicit_flags_) sub_implicit_flags_.emplace();
+    sub_implicit_keep_ = sub_implicit_keep_ && implicit;
+    if (edited) *edited = edited_message(message_.impl(), r);
+    return append_actions(s, std::move(added));
+}
+
+// The actions of a script added to the testsuite result, with the rules
+// Pigeonhole's result applies between scripts: a second delivery into a
+// mailbox is dropped (a keep turns the earlier one into a keep), with its
+// flags kept; a second redirect to an address or discard is dropped; a
+// reject after one executed earlier is dropped, and one conflicts with a
+// delivery only while neither was executed (an executed action is done:
+// nothing later undoes it).
+bool testsuite_host::append_actions(vm::run_state& s, std::vector<action> added) {
+    auto main_count = s.actions().size();
+    auto is_reject = [](const action& a) {
+        return a.kind == action_kind::reject || a.kind == action_kind::ereject;
+    };
+    auto delivers = [](const action& a) {
+        return a.kind == action_kind::keep || a.kind == action_kind::fileinto ||
+               a.kind == action_kind::redirect;
+    };
+    for (auto& a : added) {
+        auto all = actions(s);
+        bool drop = false;
+        for (std::size_t i = 0; i < all.size() && !drop; ++i) {
+            const auto& o = all[i];
+            bool executed = i < executed_;
+            auto* mine = i >= main_count ? &sub_actions_[i - main_count] : nullptr;
+            bool files = a.kind == action_kind::keep || a.kind == action_kind::fileinto;
+            if (files && (o.kind == action_kind::keep || o.kind == action_kind::fileinto) &&
+                same_mailbox(a.mailbox, o.mailbox)) {
+                if (mine && a.kind == action_kind::keep) mine->kind = action_kind::keep;
+                if (mine) mine->flags = a.flags;
+                drop = true;
+            } else if (a.kind == o.kind && a.kind == action_kind::redirect) {
+                drop = lower(a.address) == lower(o.address);
+            } else if (a.kind == o.kind && a.kind == action_kind::discard) {
+                drop = true;
+            } else if (is_reject(a) && is_reject(o)) {
+                if (!executed) {
+                    log_.push_back("duplicate reject/ereject action not allowed");
+                    return false;
+                }
+                drop = true;
+            } else if (!executed && ((is_reject(a) && delivers(o)) || (delivers(a) && is_reject(o)))) {
+                log_.push_back("reject/ereject action conflicts with the " +
+                               action_name(is_reject(a) ? o : a) + " action");
+                return false;
+            }
+        }
+        if (!drop) sub_actions_.push_back(std::move(a));
+    }
+    return true;
+}
+
+void testsuite_host::forget_result(vm::run_state& s) {
+    s.reset_result();
+    sub_actions_.clear();
+    sub_implicit_keep_ = true;
+    sub_implicit_flags_.reset();
+    executed_ = 0;
 }
 
 // Each script runs while the ones before it kept the message implicitly
 // (RFC 5228's implicit keep carries over, as Pigeonhole's multiscript has
-// it); then the combined result is executed.
+// it), on the message as the scripts before it left it (editheader's
+// edits carry over); then the combined result is executed. The test's
+// message is left as it was.
 bool testsuite_host::multiscript(vm::run_state& s, const std::vector<std::string>& paths) {
-    s.reset_result();
-    sub_actions_.clear();
-    sub_implicit_keep_ = true;
+    forget_result(s);
+    const std::string original(message_.impl().raw());
+    auto carry = [&](std::string raw) {
+        if (raw == message_.impl().raw()) return;
+        message_.impl() = mail::message::parse(std::move(raw));
+        forget_header_edits(s);  // nothing cached from the message before
+    };
     std::vector<std::string> errors;
+    bool ok = true;
     for (const auto& path : paths) {
-        if (!compile_script(path) || !run_script(s, true)) {
-            errors.insert(errors.end(), log_.begin(), log_.end());
-            log_ = errors;
-            return false;
+        std::string edited;
+        if (!compile_script(path) || !run_script(s, true, &edited)) {
+            ok = false;
+            break;
         }
         errors.insert(errors.end(), log_.begin(), log_.end());
+        carry(std::move(edited));
         if (!sub_implicit_keep_) break;
     }
-    bool ok = execute(s);
+    if (ok) ok = execute(s, &original);
     errors.insert(errors.end(), log_.begin(), log_.end());
     log_ = errors;
+    carry(original);
     return ok;
 }
 
-bool testsuite_host::store(const std::string& mailbox, const std::string& raw) {
+bool testsuite_host::store(const std::string& mailbox, const std::string& raw,
+                           std::vector<std::string> flags) {
+    if (auto why = invalid_mailbox_name(mailbox); !why.empty()) {
+        log_.push_back("failed to store into mailbox '" + mailbox + "': Invalid mailbox name: " + why);
+        return false;
+    }
     auto box = mailboxes_.find(canonical_mailbox(mailbox));
     if (box == mailboxes_.end()) {
         log_.push_back("failed to store into mailbox '" + mailbox + "': Mailbox doesn't exist: " + mailbox);
         return false;
     }
-    box->second.push_back(raw);
+    flags.push_back(attachment_flag(raw));
+    box->second.push_back({raw, std::move(flags)});
     return true;
 }
 
@@ -449,20 +661,28 @@ void testsuite_host::send(const std::string& to, const std::string& raw) {
     smtp_.push_back(mail_item{raw, envelope{redirect_sender(), to, {}, {}}});
 }
 
-bool testsuite_host::execute(vm::run_state& s) {
+// Executes the result. When an action fails and the message was not
+// filed into INBOX, the message as it came (`original`, else the current
+// one without the script's edits) is kept there, as RFC 5228 §2.10.6 and
+// RFC 5293 §7 ask of a failed delivery.
+bool testsuite_host::execute(vm::run_state& s, const std::string* original) {
     log_.clear();
     smtp_.clear();
     auto raw = delivered_message(s);
     auto eol = line_ending(raw);
-    bool ok = true;
-    for (const auto& a : actions(s)) {
+    bool ok = true, inbox = false;
+    auto all = actions(s);
+    for (const auto& a : all) {
         switch (a.kind) {
             case action_kind::keep:
-                ok = store("INBOX", raw) && ok;
+                ok = store("INBOX", raw, a.flags) && ok;
+                inbox = true;
                 break;
             case action_kind::fileinto:
-                if (a.create) mailboxes_[canonical_mailbox(a.mailbox)];  // RFC 5490 :create
-                ok = store(a.mailbox, raw) && ok;
+                if (a.create && invalid_mailbox_name(a.mailbox).empty())
+                    mailboxes_[canonical_mailbox(a.mailbox)];  // RFC 5490 :create
+                ok = store(a.mailbox, raw, a.flags) && ok;
+                inbox = inbox || same_mailbox(a.mailbox, "INBOX");
                 break;
             case action_kind::redirect:
                 if (!redirect_loops())
@@ -488,7 +708,12 @@ bool testsuite_host::execute(vm::run_state& s) {
                 break;  // discard; actions of extensions the store does not model
         }
     }
-    if (implicit_keep(s)) ok = store("INBOX", raw) && ok;
+    executed_ = all.size();
+    if (implicit_keep(s)) {
+        ok = store("INBOX", raw, sub_implicit_flags_ ? *sub_implicit_flags_ : s.current_flags()) && ok;
+        inbox = true;
+    }
+    if (!ok && !inbox) store("INBOX", original ? *original : std::string(message_.impl().raw()));
     return ok;
 }
 
@@ -539,7 +764,10 @@ void testsuite_host::call(vm::run_state& s, const vm::instruction& ins) {
             break;
         case op::set:
             set(arg(0), arg(1));
-            if (arg(0) == "message") forget_header_edits(s);
+            if (arg(0) == "message") {
+                forget_header_edits(s);
+                set_internal_flags(s, {});  // a new message has no flags yet
+            }
             break;
         case op::config_set:
             settings_[arg(0)] = arg(1);
@@ -552,7 +780,7 @@ void testsuite_host::call(vm::run_state& s, const vm::instruction& ins) {
             break;
         case op::message: {
             bool is_test = ins.arg[2] >> 32;
-            s.flag = select_message(args, ins.arg[2] & 0xFFFFFFFF);
+            s.flag = select_message(s, args, ins.arg[2] & 0xFFFFFFFF);
             if (s.flag) forget_header_edits(s);  // the selected message is the current one now
             if (!s.flag && !is_test)
                 throw vm::runtime_error{"test_message: no " + arg(0) + " message with index " +
@@ -586,14 +814,12 @@ void testsuite_host::call(vm::run_state& s, const vm::instruction& ins) {
             s.flag = execute(s);
             break;
         case op::result_reset:
-            s.reset_result();
+            forget_result(s);
             forget_header_edits(s);
             // Pigeonhole's testsuite remembers no vacation replies across a
             // result reset: start the memory store afresh.
             state_ = memory_store();
             services_.state = state_.get();
-            sub_actions_.clear();
-            sub_implicit_keep_ = true;
             break;
         case op::result_print:
             for (const auto& a : actions(s)) std::cerr << "  result: " << action_name(a) << "\n";
@@ -611,6 +837,9 @@ void testsuite_host::call(vm::run_state& s, const vm::instruction& ins) {
             compiled_ = std::move(c.program);
             break;
         }
+        case op::debug_log:
+            outcome_.debug_log.push_back(arg(0));
+            break;
         case op::imap_metadata_set:
             metadata_[{arg(0), arg(1)}] = arg(2);
             break;

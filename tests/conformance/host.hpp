@@ -14,6 +14,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -25,6 +26,7 @@ struct outcome {
     unsigned tests_passed = 0;
     unsigned wording_checks_skipped = 0;  // test_error wording not reproduced
     std::set<std::string> unknown_settings;
+    std::vector<std::string> debug_log;  // vnd.dovecot.debug's messages
 };
 
 class testsuite_host final : public vm::host {
@@ -36,6 +38,8 @@ public:
     const mail::message& message() const { return message_.impl(); }
     const envelope& env() const { return env_; }
     const eval_limits& limits() const { return limits_; }
+    // What the environment test sees (vnd.dovecot.environment's items).
+    const connection* conn() const { return &conn_; }
 
     void call(vm::run_state& s, const vm::instruction& ins) override;
 
@@ -52,6 +56,11 @@ private:
         std::string raw;
         envelope env;
     };
+    // A message in the mail store, with its IMAP flags (RFC 5232).
+    struct stored_mail {
+        std::string raw;
+        std::vector<std::string> flags;
+    };
 
     // The testsuite result: the main script's own actions (in its
     // run_state) and those of scripts run by test_script_run.
@@ -61,12 +70,15 @@ private:
     std::vector<std::string> strings(const vm::run_state& s, std::uint64_t list) const;
     void set(const std::string& name, const std::string& value);
     void reload_settings();
-    bool select_message(const std::vector<std::string>& args, std::uint64_t index);
+    bool select_message(vm::run_state& s, const std::vector<std::string>& args, std::uint64_t index);
+    static void set_internal_flags(vm::run_state& s, const std::vector<std::string>& flags);
     bool compile_script(const std::string& path);
-    bool run_script(vm::run_state& s, bool append);
+    bool run_script(vm::run_state& s, bool append, std::string* edited = nullptr);
+    bool append_actions(vm::run_state& s, std::vector<action> added);
     bool multiscript(vm::run_state& s, const std::vector<std::string>& paths);
-    bool execute(vm::run_state& s);
-    bool store(const std::string& mailbox, const std::string& raw);
+    bool execute(vm::run_state& s, const std::string* original = nullptr);
+    void forget_result(vm::run_state& s);
+    bool store(const std::string& mailbox, const std::string& raw, std::vector<std::string> flags = {});
     void send(const std::string& to, const std::string& raw);
     std::string redirect_sender() const;
     std::string notify_sender(const action& a) const;
@@ -86,6 +98,7 @@ private:
     envelope env_;
     eval_limits limits_;
     compile_limits compile_limits_;
+    connection conn_;
     std::map<std::string, std::string> settings_;
 
     std::string current_test_;
@@ -93,9 +106,14 @@ private:
     std::map<std::string, std::string> binaries_;
     std::vector<action> sub_actions_;
     bool sub_implicit_keep_ = true;
+    // The flags of their implicit keep, once a script ran.
+    std::optional<std::vector<std::string>> sub_implicit_flags_;
+    // How many of actions() the last test_result_execute executed: what a
+    // later script adds does not conflict with them (append_actions).
+    std::size_t executed_ = 0;
     std::vector<std::string> log_;  // errors of the last compile / run / execute
 
-    std::map<std::string, std::vector<std::string>> mailboxes_;
+    std::map<std::string, std::vector<stored_mail>> mailboxes_;
     std::vector<mail_item> smtp_;
     std::map<std::pair<std::string, std::string>, std::string> metadata_;
 

@@ -66,12 +66,14 @@ file_result run_svtest(const fs::path& path) {
         r.reason = "does not compile: line " + std::to_string(d.line) + ": " + d.message;
         return r;
     }
-    auto result = vm::run(*c.program, host.message(), host.env(), host.limits(), &host, nullptr, host.svc());
+    auto result = vm::run(*c.program, host.message(), host.env(), host.limits(), &host, host.conn(), host.svc());
     auto& out = host.result();
     r.wording_skipped = out.wording_checks_skipped;
     r.unknown_settings = out.unknown_settings;
-    if (verbose)
+    if (verbose) {
+        for (const auto& m : out.debug_log) std::cerr << "  debug: " << m << "\n";
         for (const auto& f : out.failures) std::cerr << "  " << f << "\n";
+    }
     if (!out.failures.empty()) {
         r.reason = out.failures.front();
         if (out.failures.size() > 1)

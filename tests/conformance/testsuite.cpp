@@ -3,6 +3,8 @@
 // The runtime side is host.cpp.
 #include "testsuite.hpp"
 
+#include "vendor.hpp"
+
 #include "compile/emitter.hpp"
 #include "ext/register.hpp"
 #include "vm/match.hpp"
@@ -201,6 +203,7 @@ const registry& testsuite_registry() {
     static const registry r = [] {
         registry built = registry::standard();
         register_testsuite(built);
+        register_dovecot_vendor(built);
         return built;
     }();
     return r;

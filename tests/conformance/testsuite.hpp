@@ -35,6 +35,7 @@ enum class op : std::uint64_t {
     binary_save,        // list: [name]
     binary_load,        // list: [name]
     imap_metadata_set,  // list: [mailbox or "", annotation, value]
+    debug_log,          // list: [message] (vnd.dovecot.debug, vendor.cpp)
     count_
 };
 

@@ -107,11 +107,36 @@ TEST(body, malformed_mime_is_read_best_effort) {
               "yes");
 }
 
-TEST(body, match_variables_and_errors) {
-    EXPECT_EQ(run("require [\"body\", \"fileinto\", \"variables\"];\n"
-                  "if body :content \"text/plain\" :matches \"inner *\" { fileinto \"${1}\"; }",
+// RFC 5173 §6: body's wildcards MUST NOT set match variables; the values
+// of the test before stay.
+TEST(body, leaves_match_variables_alone) {
+    const std::string script =
+        "require [\"body\", \"fileinto\", \"variables\"];\n"
+        "if header :matches \"from\" \"*@*\" {}\n"
+        "if body :content \"text/plain\" :matches \"inner *\" { fileinto \"${1}.${2}\"; }";
+    EXPECT_EQ(run(script, nested), "fileinto:c.example.org");
+    EXPECT_EQ(run("require [\"body\", \"fileinto\", \"variables\", \"regex\"];\n"
+                  "if body :raw :regex \"(inner) (plain)\" { fileinto \"[${1}]\"; }",
                   nested),
-              "fileinto:plain");  // the line break before a delimiter is the delimiter's
+              "fileinto:[]");
+    // The line break before a delimiter is the delimiter's.
+    EXPECT_EQ(holds("body :content \"text/plain\" :is \"inner plain\"", nested), "yes");
+}
+
+// RFC 5173: a header not followed by an empty line has no body, so
+// every body test is false, even one for the empty string; a header and
+// the empty line have an empty body.
+TEST(body, header_only_message_has_no_body) {
+    const std::string header_only = "From: a@example.com\r\nSubject: no body\r\n";
+    for (const char* test : {"body :raw :contains \"\"", "body :raw :is \"\"", "body :raw :matches \"*\"",
+                             "body :text :contains \"\"", "body :content \"\" :contains \"\""})
+        EXPECT_EQ(holds(test, header_only), "no") << test;
+    EXPECT_EQ(holds("body :raw :count \"eq\" :comparator \"i;ascii-numeric\" \"0\"", header_only), "yes");
+    EXPECT_EQ(holds("body :raw :is \"\"", header_only + "\r\n"), "yes");
+    EXPECT_EQ(holds("body :raw :is \"\"", "From: a@example.com\n\n"), "yes");
+}
+
+TEST(body, errors) {
     auto errors = compile_errors("if body :contains \"x\" { keep; }");
     EXPECT_NE(errors.find("1:4: error: test 'body' requires the \"body\" capability"), std::string::npos) << errors;
     errors = compile_errors("require \"body\";\nif body :raw :text \"x\" { keep; }");

@@ -64,6 +64,26 @@ TEST(imap4flags, flags_tag_overrides_the_internal_variable) {
     EXPECT_EQ(r.actions[1].flags, (std::vector<std::string>{"x"}));
 }
 
+// A second keep/fileinto into the same mailbox files the message once
+// (RFC 5228 §2.10.3), with the flags of the last of them, as Pigeonhole
+// stores it; the first keeps its place in the result.
+TEST(imap4flags, duplicate_delivery_takes_the_last_flags) {
+    auto r = run_result(
+        "require [\"imap4flags\", \"fileinto\"]; setflag \"IMPLICIT\";\n"
+        "fileinto :flags \"\\\\Seen \\\\Draft\" \"Junk\"; fileinto :flags \"NONSENSE\" \"Junk\";\n"
+        "keep; keep :flags \"\\\\Seen\";\n"
+        "fileinto :flags \"\\\\Seen\" \"Other\"; fileinto \"Other\";\n"
+        "fileinto :flags \"x\" \"inbox\";");
+    ASSERT_EQ(r.actions.size(), 3u);
+    EXPECT_EQ(r.actions[0].mailbox, "Junk");
+    EXPECT_EQ(r.actions[0].flags, (std::vector<std::string>{"NONSENSE"}));
+    EXPECT_EQ(r.actions[1].kind, action_kind::keep);
+    EXPECT_EQ(r.actions[1].flags,
+              (std::vector<std::string>{"x"}));  // fileinto "inbox" is the keep's duplicate
+    EXPECT_EQ(r.actions[1].line, 3u);
+    EXPECT_EQ(r.actions[2].flags, (std::vector<std::string>{"IMPLICIT"}));
+}
+
 TEST(imap4flags, hasflag_on_internal_and_named_variables) {
     auto t = [](std::string body) {
         return run("require [\"imap4flags\", \"variables\"]; " + body + " if true { discard; }", sample_message);

@@ -64,6 +64,20 @@ TEST(environment, items_come_from_the_frontend) {
     EXPECT_EQ(summary(r), "fileinto:ip-192.0.2.7; fileinto:mda; fileinto:named");
 }
 
+// RFC 5183 §4.1: items beyond the standard ones come from the frontend
+// (connection::items), matched by name case-insensitively; the standard
+// names stay Sift's own.
+TEST(environment, vendor_items_come_from_the_frontend) {
+    auto s = compiled("require [\"environment\", \"fileinto\", \"variables\"];\n"
+                      "if environment :matches \"vnd.example.user\" \"*\" { fileinto \"user-${1}\"; }\n"
+                      "if environment :is \"VND.EXAMPLE.Empty\" \"\" { fileinto \"empty\"; }\n"
+                      "if environment :is \"name\" \"Sift\" { fileinto \"named\"; }\n"
+                      "if environment :contains \"vnd.example.other\" \"\" { fileinto \"never\"; }\n");
+    auto m = message::from_raw(sample_message);
+    m.connection.items = {{"vnd.example.user", "anna"}, {"vnd.example.empty", ""}, {"name", "Other"}};
+    EXPECT_EQ(summary(s.run(m, default_envelope())), "fileinto:user-anna; fileinto:empty; fileinto:named");
+}
+
 TEST(environment, unknown_items_have_no_value) {
     EXPECT_EQ(run("require \"environment\"; if environment :contains \"x-unknown\" \"\" { discard; }", sample_message),
               "keep*");

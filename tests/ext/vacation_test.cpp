@@ -112,10 +112,56 @@ TEST_F(vacation, long_subjects_are_folded) {
     EXPECT_EQ(header(b, "Subject"), "Auto: " + japanese);
 }
 
+// §4.6 leaves the subject without :subject to the implementation:
+// vacation_options give the site's default and template, and bound it.
+TEST_F(vacation, site_default_subject_template_and_limit) {
+    svc.vacation.default_subject = "Out of office";
+    svc.vacation.subject_template = "Re: %{subject} (%$)";
+    EXPECT_EQ(reply(simple, msg()).subject, "Re: Lunch? (Lunch?)");
+    auto none = reply(simple, "From: bob@example.org\r\nTo: anna@example.net\r\n\r\nx\r\n", fresh());
+    EXPECT_EQ(header(none, "Subject"), "Out of office");
+    // An explicit :subject is used as it is.
+    auto given = reply("require \"vacation\"; vacation :subject \"Away\" \"x\";", msg(), fresh());
+    EXPECT_EQ(given.subject, "Away");
+    // A derived subject longer than max_subject_length characters is cut,
+    // an ellipsis taking the last place.
+    svc.vacation = {};
+    svc.vacation.max_subject_length = 12;
+    auto cut =
+        reply(simple, "From: bob@example.org\r\nTo: anna@example.net\r\nSubject: Grüße aus Bern\r\n\r\nx\r\n",
+              fresh());
+    EXPECT_EQ(cut.subject, "Auto: Grüße\u2026");
+    EXPECT_EQ(header(cut, "Subject"), "Auto: Grüße\u2026");
+    svc.vacation.max_subject_length = 0;  // no limit
+    EXPECT_EQ(
+        reply(simple, "From: bob@example.org\r\nTo: anna@example.net\r\nSubject: Grüße aus Bern\r\n\r\nx\r\n",
+              fresh())
+            .subject,
+        "Auto: Grüße aus Bern");
+}
+
+TEST_F(vacation, site_options_for_to_field_and_envelope_sender) {
+    const std::string srs =
+        "From: \"Bob B\" <bob@example.org>\r\nSender: \"List Bot\" <bot@example.org>\r\n"
+        "To: anna@example.net\r\nSubject: x\r\n\r\nx\r\n";
+    envelope rewritten{"srs0=ab=cd=example.org=bob@relay.example", "anna@example.net", {}, {}};
+    auto plain = reply(simple, srs, rewritten);
+    EXPECT_EQ(header(plain, "To"), "<srs0=ab=cd=example.org=bob@relay.example>");
+    EXPECT_EQ(plain.outgoing->envelope_from, "");
+    svc.vacation.to_header_ignore_envelope = true;
+    svc.vacation.send_from_recipient = true;
+    rewritten.from = "srs0=ef=gh=example.org=bob@relay.example";
+    auto a = reply(simple, srs, rewritten);
+    EXPECT_EQ(header(a, "To"), "\"List Bot\" <bot@example.org>");
+    EXPECT_EQ(a.outgoing->recipients, std::vector<std::string>{rewritten.from});  // still the envelope sender
+    EXPECT_EQ(a.outgoing->envelope_from, "anna@example.net");
+}
+
 TEST_F(vacation, mime_reason_is_used_as_is) {
-    auto a = reply("require \"vacation\"; vacation :mime text:\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
-                   "<p>away</p>\r\n.\r\n;",
-                   msg());
+    auto a = reply(
+        "require \"vacation\"; vacation :mime text:\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+        "<p>away</p>\r\n.\r\n;",
+        msg());
     ASSERT_TRUE(a.outgoing);
     EXPECT_EQ(header(a, "Content-Type"), "text/html; charset=utf-8");
     EXPECT_NE(a.outgoing->data.find("MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>away</p>\r\n"),

@@ -1,6 +1,7 @@
 // RFC 2047 encoded words, RFC 2045 transfer encodings, charset conversion.
 // Expected values are the RFCs' own examples where they have one.
 #include "mail/decode.hpp"
+#include "mail/encode.hpp"
 #include "mail/message.hpp"
 
 #include <gtest/gtest.h>
@@ -132,6 +133,21 @@ TEST(to_utf8, converts_and_replaces) {
 TEST(to_utf8, stateful_charset) {
     // ISO-2022-JP: ESC $ B, JIS 0x3B7A (U+8A66 "試"), ESC ( B.
     EXPECT_EQ(to_utf8("\x1b$B;n\x1b(B", "iso-2022-jp"), "\u8a66");
+}
+
+// encode_words: every line of the field, the first too (after the field
+// name), stays within 78 octets (RFC 5322 §2.1.1) and decodes back.
+TEST(encoded_words, encoding_keeps_lines_within_78_octets) {
+    std::string text;
+    for (int i = 0; i < 30; ++i) text += "Grüße \xe6\x97\xa5\xf0\x9f\x98\x80 ";
+    for (std::size_t used : {0u, 9u, 30u, 57u}) {
+        auto field = std::string(used, 'x') + encode_words(text, used);
+        for (std::size_t at = 0, next; at <= field.size(); at = next + 2) {
+            next = std::min(field.find("\r\n", at), field.size());
+            EXPECT_LE(next - at, 78u) << "used " << used;
+        }
+        EXPECT_EQ(dec(field.substr(used)), text) << "used " << used;
+    }
 }
 
 }  // namespace

@@ -61,6 +61,24 @@ TEST(building, views_survive_the_buffer_growing) {
     EXPECT_EQ(m.body().size(), 100'000u);
 }
 
+// A header block that runs to the end without an empty line has no body
+// (RFC 5173 tells it from an empty one).
+TEST(parsing, header_only_message_has_no_body) {
+    EXPECT_FALSE(message::parse("From: a@example.com\r\n").has_body());
+    EXPECT_FALSE(message::parse("From: a@example.com").has_body());
+    EXPECT_FALSE(message::parse("").has_body());
+    EXPECT_TRUE(message::parse("From: a@example.com\r\n\r\n").has_body());
+    EXPECT_TRUE(message::parse("From: a@example.com\n\n").has_body());
+    EXPECT_TRUE(message::parse("\r\n").has_body());
+    EXPECT_TRUE(message::parse(std::string(whole)).has_body());
+    EXPECT_TRUE(message::parse("not a header line\r\n").has_body());  // all body
+    message m;
+    m.add_header("From", " a@example.com");
+    EXPECT_FALSE(m.has_body());
+    m.end_headers();
+    EXPECT_TRUE(m.has_body());
+}
+
 TEST(building, body_before_end_headers_completes_them) {
     message m;
     m.add_header("A", " 1");

@@ -26,6 +26,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace sift {
 
@@ -53,6 +55,10 @@ struct connection {
     std::string location = "MTA";  // RFC 5183 §4.1: "MTA", "MDA", "MS" or "MUA"
     std::string phase = "during";  // "pre", "during" or "post" delivery
     std::int64_t arrival = 0;      // seconds since the epoch; 0: now (currentdate, RFC 5260)
+    // Further environment items, name and value (RFC 5183 §4.1 lets an
+    // implementation add its own, named "vnd.<vendor>.<name>"): the
+    // environment test looks here for a name it does not know itself.
+    std::vector<std::pair<std::string, std::string>> items{};
 };
 
 class message {

@@ -82,6 +82,28 @@ struct vacation_options {
     // RFC 5230 §4.5: reply only when a user address is in To, Cc, Bcc or a
     // Resent- field. Turn off for hosts that cannot know the addresses.
     bool check_recipient = true;
+    // The reply's Subject when the script gives no :subject (§4.6 leaves
+    // it to the implementation): for a message with a subject,
+    // `subject_template` with each "%{subject}" (or "%$") replaced by it,
+    // "Auto: %{subject}" when the template is empty; for a message without
+    // one, `default_subject`, "Automated reply" when empty. Such a subject
+    // is cut to `max_subject_length` characters (0: no limit), an ellipsis
+    // ("…") marking the cut. Pigeonhole: sieve_vacation_default_subject,
+    // sieve_vacation_default_subject_template; its limit is 256 too.
+    std::string default_subject{};
+    std::string subject_template{};
+    std::size_t max_subject_length = 256;
+    // The reply's To names the envelope sender as the message's From,
+    // Sender, Resent-From, Resent-Sender or Reply-To writes it. With
+    // `to_header_ignore_envelope`, it is the message's Sender, else From,
+    // whatever the envelope says: for mail whose envelope sender was
+    // rewritten (SRS) on the way. The reply still goes to the envelope
+    // sender. Pigeonhole: sieve_vacation_to_header_ignore_envelope.
+    bool to_header_ignore_envelope = false;
+    // Send the reply from the recipient's address (the envelope's RCPT TO)
+    // instead of the null reverse-path, for sites whose outgoing relay
+    // refuses the null sender. Pigeonhole: sieve_vacation_send_from_recipient.
+    bool send_from_recipient = false;
 };
 
 // duplicate (RFC 7352 §3): how long an ID is remembered.

@@ -136,6 +136,14 @@ std::string_view message::body() const {
     return headers_done_ ? std::string_view(raw_).substr(body_offset_) : std::string_view();
 }
 
+bool message::has_body() const {
+    if (!headers_done_) return false;
+    if (body_offset_ < raw_.size()) return true;
+    // The block ran to the end: was its last line the empty one?
+    std::string_view r = raw_;
+    return r == "\n" || r == "\r\n" || r.ends_with("\n\n") || r.ends_with("\n\r\n");
+}
+
 std::vector<const header_field*> message::find(field_name name) const {
     std::vector<const header_field*> out;
     for_each(name, [&](const header_field& f) { out.push_back(&f); });

@@ -55,6 +55,10 @@ public:
 
     std::string_view raw() const { return raw_; }
     std::string_view body() const;  // raw body after the blank line
+    // False when the header block runs to the end of the message with no
+    // empty line after it: then there is no body at all, not an empty one
+    // (RFC 5173: every body test is false for such a message).
+    bool has_body() const;
     std::uint64_t size() const { return raw_.size(); }
 
     // All fields in order, up to limits.max_headers.

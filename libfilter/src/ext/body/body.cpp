@@ -11,6 +11,8 @@
 // error, as in Pigeonhole). §5.3 :text (the default) matches what a reader sees: text/*
 // parts (and XHTML), decoded to UTF-8, HTML reduced to its text, in
 // multiparts and enclosed messages; other parts are skipped.
+// A message whose header is not followed by an empty line has no body:
+// every body test is false for it. §6: body never sets match variables.
 // Decoded parts are cached per run (ext/mime/content_state.hpp).
 #include "compile/emitter.hpp"
 #include "ext/mime/content_state.hpp"
@@ -76,7 +78,7 @@ bool any_type(run_state& s, const mail::mime_part& p, std::uint64_t types) {
 template <class F>
 bool each_content(run_state& s, std::uint64_t types, F&& test) {
     std::vector<const mail::mime_part*> parts;
-    ext::collect_parts(s.message.mime(), true, parts);
+    ext::collect_parts(s.current().mime(), true, parts);
     for (const auto* p : parts) {
         if (!any_type(s, *p, types)) continue;
         if (p->is_multipart()) {
@@ -90,18 +92,15 @@ bool each_content(run_state& s, std::uint64_t types, F&& test) {
     return false;
 }
 
-}  // namespace
-
-void exec_test_body(run_state& s, const instruction& ins) {
-    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
-    auto keys = ins.arg[4];
-    auto test = [&](std::string_view value) { return s.any_key(value, keys, spec); };
+// Runs `test` on the strings the transform selects; sets s.flag.
+template <class F>
+void search_body(run_state& s, const instruction& ins, F&& test) {
     switch (ins.arg[2]) {
-        case ext::as_raw: s.flag = test(s.message.body()); break;
+        case ext::as_raw: s.flag = test(s.current().body()); break;
         case ext::as_content: s.flag = each_content(s, ins.arg[3], test); break;
         default: {
             std::vector<const mail::mime_part*> parts;
-            ext::collect_parts(s.message.mime(), true, parts);
+            ext::collect_parts(s.current().mime(), true, parts);
             s.flag = false;
             for (const auto* p : parts) {
                 const auto* text = p->children.empty() ? ext::display_text(s, *p) : nullptr;
@@ -112,6 +111,25 @@ void exec_test_body(run_state& s, const instruction& ins) {
             }
         }
     }
+}
+
+}  // namespace
+
+void exec_test_body(run_state& s, const instruction& ins) {
+    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    auto keys = ins.arg[4];
+    // §6: body's wildcards MUST NOT set the match variables; those of the
+    // last other test stay.
+    auto kept = std::move(s.match_values);
+    auto test = [&](std::string_view value) { return s.any_key(value, keys, spec); };
+    if (!s.current().has_body()) {
+        // A header without the empty line after it has no body: the
+        // set of strings to search is empty and the test is false.
+        s.flag = false;
+    } else {
+        search_body(s, ins, test);
+    }
+    s.match_values = std::move(kept);
     if (spec.type == match_type::count) s.flag = s.count_matches(keys, spec);
 }
 

@@ -1,8 +1,9 @@
 // RFC 5183: environment [COMPARATOR] [MATCH-TYPE] <name: string> <key-list>.
 // The items are what the frontend put in sift::connection (domain, host,
-// location, phase, remote-host, remote-ip) and Sift's own name and
-// version. An item the frontend did not fill, or one Sift does not know,
-// has no value: the test is false for it (RFC 5183 §4.2).
+// location, phase, remote-host, remote-ip, and any further items of its
+// own in connection::items) and Sift's own name and version. An item the
+// frontend did not fill, or one nobody knows, has no value: the test is
+// false for it (RFC 5183 §4.2).
 #include "compile/emitter.hpp"
 #include "ext/register.hpp"
 #include "validate/registry.hpp"
@@ -54,6 +55,8 @@ std::optional<std::string_view> item(const connection* c, std::string_view name)
     if (is("phase")) return filled(c->phase);
     if (is("remote-host")) return filled(c->remote_host);
     if (is("remote-ip")) return filled(c->remote_ip);
+    for (const auto& [item_name, value] : c->items)
+        if (is(item_name)) return std::string_view(value);
     return std::nullopt;
 }
 

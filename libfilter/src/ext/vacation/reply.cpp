@@ -17,6 +17,7 @@
 namespace sift::ext::vacation {
 namespace {
 
+using mail::crlf;
 using mail::encode_words;
 using mail::fold_words;
 
@@ -187,68 +188,58 @@ std::vector<std::string> split_spaces(std::string_view s) {
     return words;
 }
 
+// The message's Sender, else its From, as the reply's To field writes it.
+std::optional<std::string> sender_field(const mail::message& msg) {
+    for (std::string_view name : {"Sender", "From"}) {
+        const auto* f = msg.first(name);
+        if (!f) continue;
+        for (const auto& a : mail::parse_address_list(mail::message::unfold(f->value)))
+            if (a.valid) return mailbox(a.display_name, a.all(), 4);
+    }
+    return std::nullopt;
+}
+
+// At most `max` characters (code points) of UTF-8 `text`, the last one an
+// ellipsis when it was longer.
+std::string cut_characters(std::string_view text, std::size_t max) {
+    if (max == 0) return std::string(text);
+    std::size_t chars = 0, at = 0, keep = 0;
+    for (; at < text.size(); ++at) {
+        if ((static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) continue;  // continuation byte
+        if (++chars == max) keep = at;
+        if (chars > max) return std::string(text.substr(0, keep)) + "\u2026";
+    }
+    return std::string(text);
+}
+
+// §4.6: the subject when the script gives none (vacation_options).
+std::string default_subject(const mail::message& msg, const vacation_options& options) {
+    auto original = field(msg, "Subject");
+    std::string subject;
+    if (original.empty()) {
+        subject = options.default_subject.empty() ? "Automated reply" : options.default_subject;
+    } else if (options.subject_template.empty()) {
+        subject = "Auto: " + original;
+    } else {
+        std::string_view t = options.subject_template;
+        for (std::size_t at = 0; at < t.size();) {
+            auto len = t.substr(at).starts_with("%{subject}") ? 10 : t.substr(at).starts_with("%$") ? 2 : 0;
+            if (len) {
+                subject += original;
+                at += len;
+            } else {
+                subject += t[at++];
+            }
+        }
+    }
+    return cut_characters(one_line(subject), options.max_subject_length);
+}
+
 std::string subject_field(std::string_view subject) {
     auto line = one_line(subject);
     // ASCII (including encoded words a script wrote itself) goes as it is.
     if (ascii(line)) return fold_words(split_spaces(line), 9);
     return encode_words(line, 9);
-}
-
-std::string crlf(std::string_view text) {
-    std::string out;
-    out.reserve(text.size() + text.size() / 32);
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\r') {
-            out += "\r\n";
-            if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
-        } else if (text[i] == '\n') {
-            out += "\r\n";
-        } else {
-            out += text[i];
-        }
-    }
-    return out;
-}
-
-// RFC 2045 §6.7 for text already in CRLF lines.
-std::string quoted_printable(std::string_view text) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    std::size_t pos = 0;
-    while (pos <= text.size()) {
-        auto end = text.find("\r\n", pos);
-        bool last = end == std::string_view::npos;
-        auto line = text.substr(pos, (last ? text.size() : end) - pos);
-        std::size_t width = 0;
-        for (std::size_t i = 0; i < line.size(); ++i) {
-            unsigned char c = line[i];
-            bool trailing_space = (c == ' ' || c == '\t') && i + 1 == line.size();
-            std::string piece;
-            if ((c >= 33 && c <= 126 && c != '=') || ((c == ' ' || c == '\t') && !trailing_space))
-                piece = char(c);
-            else
-                piece = {'=', hex[c >> 4], hex[c & 15]};
-            if (width + piece.size() > 75) {
-                out += "=\r\n";
-                width = 0;
-            }
-            out += piece;
-            width += piece.size();
-        }
-        if (last) break;
-        out += "\r\n";
-        pos = end + 2;
-    }
-    return out;
-}
-
-std::string rfc5322_date(std::chrono::system_clock::time_point now) {
-    std::time_t t = std::chrono::system_clock::to_time_t(now);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[64];
-    std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-    return buffer;
 }
 
 std::string message_id(std::string_view domain, std::chrono::system_clock::time_point now) {
@@ -266,27 +257,7 @@ std::optional<mail::address> single_address(std::string_view text) {
     return list.front();
 }
 
-bool is_mime_entity(std::string_view text) {
-    auto entity = crlf(text);
-    auto end = entity.find("\r\n\r\n");
-    if (entity.starts_with("\r\n")) return false;  // no header fields at all
-    if (end == std::string::npos) return false;
-    std::string_view header(entity.data(), end + 2);
-    std::size_t pos = 0;
-    bool content_type = false;
-    while (pos < header.size()) {
-        auto eol = header.find("\r\n", pos);
-        auto line = header.substr(pos, eol - pos);
-        pos = eol + 2;
-        if (line.starts_with(' ') || line.starts_with('\t')) continue;  // folded
-        auto colon = line.find(':');
-        if (colon == 0 || colon == std::string_view::npos) return false;
-        for (unsigned char c : line.substr(0, colon))
-            if (c <= 32 || c >= 127) return false;
-        if (lower(line.substr(0, colon)).starts_with("content-")) content_type = true;
-    }
-    return content_type;
-}
+bool is_mime_entity(std::string_view text) { return mail::is_mime_entity(text); }
 
 std::optional<std::string> refusal(const mail::message& msg, const envelope& env, const request& req,
                                    const vacation_options& options, std::string& user_address) {
@@ -330,14 +301,9 @@ std::string handle_hash(const request& req) {
 }
 
 reply build(const mail::message& msg, const envelope& env, const request& req, std::string_view user_address,
-            std::chrono::system_clock::time_point now) {
+            const vacation_options& options, std::chrono::system_clock::time_point now) {
     reply r;
-    if (req.subject) {
-        r.subject = mail::decode_header(one_line(*req.subject));
-    } else {
-        auto original = field(msg, "Subject");
-        r.subject = original.empty() ? "Automated reply" : "Auto: " + original;
-    }
+    r.subject = req.subject ? mail::decode_header(one_line(*req.subject)) : default_subject(msg, options);
     auto sender = mail::parse_path(env.from);
     auto from = from_field(req, user_address);
     auto from_address = single_address(from);
@@ -345,9 +311,11 @@ reply build(const mail::message& msg, const envelope& env, const request& req, s
 
     std::string d;
     d += "From: " + from + "\r\n";
-    d += "To: " + (sender ? to_field(msg, *sender) : "<" + env.from + ">") + "\r\n";
+    auto to = sender ? to_field(msg, *sender) : "<" + env.from + ">";
+    if (options.to_header_ignore_envelope) to = sender_field(msg).value_or(to);
+    d += "To: " + to + "\r\n";
     d += "Subject: " + subject_field(req.subject ? *req.subject : r.subject) + "\r\n";
-    d += "Date: " + rfc5322_date(now) + "\r\n";
+    d += "Date: " + mail::rfc5322_date(std::chrono::system_clock::to_time_t(now)) + "\r\n";
     d += "Message-ID: " + message_id(domain, now) + "\r\n";
     // RFC 3834 §3.1.3-§3.1.5, RFC 5322 §3.6.4.
     auto id = msg.first("Message-ID") ? first_id(field(msg, "Message-ID")) : std::string();
@@ -366,17 +334,7 @@ reply build(const mail::message& msg, const envelope& env, const request& req, s
         d += crlf(req.reason);  // header fields, an empty line and the body (checked)
         if (!d.ends_with("\r\n")) d += "\r\n";
     } else {
-        auto body = crlf(req.reason);
-        if (!body.ends_with("\r\n")) body += "\r\n";
-        bool long_line = false;
-        for (std::size_t at = 0, next; (next = body.find("\r\n", at)) != std::string::npos; at = next + 2)
-            long_line |= next - at > 998;
-        d += "Content-Type: text/plain; charset=utf-8\r\n";
-        if (ascii(body) && !long_line) {
-            d += "Content-Transfer-Encoding: 7bit\r\n\r\n" + body;
-        } else {
-            d += "Content-Transfer-Encoding: quoted-printable\r\n\r\n" + quoted_printable(body);
-        }
+        d += mail::text_entity(req.reason);
     }
     r.data = std::move(d);
     return r;

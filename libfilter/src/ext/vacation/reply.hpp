@@ -54,7 +54,7 @@ struct reply {
     std::string data;     // the whole RFC 5322 message, CRLF line ends
 };
 reply build(const mail::message& msg, const envelope& env, const request& req, std::string_view user_address,
-            std::chrono::system_clock::time_point now);
+            const vacation_options& options, std::chrono::system_clock::time_point now);
 
 // Checks also used when compiling.
 std::optional<mail::address> single_address(std::string_view text);  // one valid mailbox

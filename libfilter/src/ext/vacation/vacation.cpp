@@ -15,6 +15,7 @@
 #include "ext/vacation/reply.hpp"
 
 #include "compile/emitter.hpp"
+#include "ext/core/core.hpp"
 #include "ext/fcc/fcc.hpp"
 #include "ext/register.hpp"
 #include "ext/state.hpp"
@@ -28,11 +29,6 @@ using namespace validate;
 
 namespace {
 
-const parse::ast::string_lit* tag_string(const binding& b, std::string_view name) {
-    const auto* v = b.tag_value(name);
-    return v ? &std::get<parse::ast::string_list>(*v).items.front() : nullptr;
-}
-
 void check_vacation(checker& c, const binding& b) {
     const auto& reason = b.list_arg(0).items.front();
     if (!c.is_template(reason.value)) {
@@ -43,10 +39,10 @@ void check_vacation(checker& c, const binding& b) {
             c.warning(reason.pos, "vacation :mime reason is not a MIME entity (Content- header fields, an empty "
                                   "line, the body): the vacation action will fail");
     }
-    if (const auto* subject = tag_string(b, "subject"); subject && !c.is_template(subject->value) &&
+    if (const auto* subject = core::tag_string(b, "subject"); subject && !c.is_template(subject->value) &&
                                                         !valid_utf8(subject->value))
         c.error(subject->pos, "vacation :subject is not valid UTF-8");
-    if (const auto* from = tag_string(b, "from"); from && !c.is_template(from->value) &&
+    if (const auto* from = core::tag_string(b, "from"); from && !c.is_template(from->value) &&
                                                   !vacation::single_address(from->value))
         c.error(from->pos, "vacation :from \"" + from->value + "\" is not a valid address");
     if (const auto* list = b.tag_value("addresses"))
@@ -62,7 +58,7 @@ void emit_vacation(compile::emitter& e, const binding& b) {
     if (const auto* v = b.tag_value("seconds")) bits |= seconds_bit, period = std::get<parse::ast::number>(*v).value;
     if (b.has_tag("mime")) bits |= mime_bit;
     auto text = [&](std::string_view tag, std::uint64_t bit) {
-        const auto* s = tag_string(b, tag);
+        const auto* s = core::tag_string(b, tag);
         if (s) bits |= bit;
         return e.string(s ? std::string_view(s->value) : std::string_view());
     };
@@ -135,7 +131,7 @@ void exec_act_vacation(run_state& s, const instruction& ins) {
     a.recipient = sender && sender->valid ? sender->all() : s.env.from;
 
     std::string user_address;
-    auto why_not = refusal(s.message, s.env, req, options, user_address);
+    auto why_not = refusal(s.current(), s.env, req, options, user_address);
     auto p = period(req, options);
     if (!why_not && p.count() > 0) {
         auto rcpt = mail::parse_path(s.env.to);
@@ -149,9 +145,11 @@ void exec_act_vacation(run_state& s, const instruction& ins) {
         a.reason = *why_not;
         a.subject = req.subject.value_or("");
     } else {
-        auto r = build(s.message, s.env, req, user_address, std::chrono::system_clock::now());
+        auto r = build(s.current(), s.env, req, user_address, options, std::chrono::system_clock::now());
         a.subject = r.subject;
-        a.outgoing = outgoing_message{{}, {a.recipient}, std::move(r.data)};
+        auto rcpt = mail::parse_path(s.env.to);
+        std::string envelope_from = options.send_from_recipient && rcpt && rcpt->valid ? rcpt->all() : "";
+        a.outgoing = outgoing_message{std::move(envelope_from), {a.recipient}, std::move(r.data)};
         a.fcc = std::move(fcc);
     }
     s.send(std::move(a));
