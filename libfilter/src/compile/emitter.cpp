@@ -1,5 +1,7 @@
 #include "compile/emitter.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 #include <optional>
 #include <stdexcept>
@@ -134,13 +136,14 @@ std::uint32_t emitter::intern(std::string_view s) {
 }
 
 std::uint32_t emitter::list(const parse::ast::string_list& l) {
-    std::vector<std::uint32_t> ids;
-    ids.reserve(l.items.size());
+    // Built on the stack: most lists repeat one already in the pool.
+    boost::container::small_vector<std::uint32_t, 8> ids;
     for (const auto& item : l.items) ids.push_back(string(item.value));
-    auto found = lookup(prog_.lists, list_index_, bytes_of(ids), bytes_of);
+    std::string_view const key{reinterpret_cast<const char*>(ids.data()), ids.size() * sizeof(std::uint32_t)};
+    auto found = lookup(prog_.lists, list_index_, key, bytes_of);
     if (found) return *found;
     auto id = std::uint32_t(prog_.lists.size());
-    prog_.lists.push_back(std::move(ids));  // a vector's heap buffer does not move with it
+    prog_.lists.emplace_back(ids.begin(), ids.end());  // a vector's heap buffer does not move with it
     if (!list_index_.empty()) list_index_.emplace(bytes_of(prog_.lists.back()), id);
     return id;
 }

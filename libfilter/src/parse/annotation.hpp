@@ -3,10 +3,12 @@
 // Tokens record it themselves (lexical_def.hpp), and so does the '[' that
 // starts a string list. Commands and tests are built by semantic actions
 // (actions.hpp), which X3 gives no attribute in on_success, so their
-// definitions mark positions with the zero-width parsers below.
+// definitions start with node_head below, which reads the identifier
+// straight into the node along with its position.
 #pragma once
 
 #include "parse/ast.hpp"
+#include "parse/chars.hpp"
 #include "parse/config.hpp"
 
 #include <cstdint>
@@ -42,15 +44,6 @@ struct node_marker : x3::parser<Derived> {
     }
 };
 
-// Where the node starts: at the next token.
-struct node_start_parser : node_marker<node_start_parser> {
-    template <typename Iterator, typename Context, typename Node>
-    void mark(Iterator& first, Iterator const& last, Context const& context, Node& node) const {
-        x3::skip_over(first, last, context);
-        node.pos = position_of(first, context);
-    }
-};
-
 // After a command: its last character, just read, is its ';' or the '}'
 // of its block. That is where `end` points, and it tells which form it was.
 struct command_end_parser : node_marker<command_end_parser> {
@@ -62,7 +55,24 @@ struct command_end_parser : node_marker<command_end_parser> {
     }
 };
 
-inline constexpr node_start_parser node_start{};
+// A command's or test's first token, its identifier: where the node starts
+// and its name, written straight into the node (no attribute to move).
+// Fails, consuming nothing but whitespace, when no identifier starts here.
+struct node_head_parser : x3::parser<node_head_parser> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+
+    template <typename Iterator, typename Context, typename Node>
+    bool parse(Iterator& first, Iterator const& last, Context const& context, Node& node, x3::unused_type) const {
+        x3::skip_over(first, last, context);
+        if (first == last || !chars::is_word_start(*first)) return false;
+        node.pos = position_of(first, context);
+        first = chars::scan_word(first, last, node.name);
+        return true;
+    }
+};
+
+inline constexpr node_head_parser node_head{};
 inline constexpr command_end_parser command_ended{};
 
 }  // namespace sift::parse

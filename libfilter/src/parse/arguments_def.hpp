@@ -28,7 +28,7 @@ struct string_array_class {};
 
 x3::rule<open_bracket_class, ast::position> const open_bracket = "'['";
 x3::rule<close_bracket_class> const close_bracket = "']' or ','";
-x3::rule<strings_class, std::vector<ast::string_lit>> const strings = "string";
+x3::rule<strings_class, ast::list<ast::string_lit>> const strings = "string";
 x3::rule<next_string_class, ast::string_lit> const next_string = "',' and string";
 x3::rule<string_array_class, ast::string_list> const string_array = "string list";
 

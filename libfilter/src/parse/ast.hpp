@@ -5,10 +5,12 @@
 // validator and compiler never include Spirit.
 #pragma once
 
+#include "parse/node_allocator.hpp"
+
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <variant>
-#include <vector>
 
 namespace sift::parse::ast {
 
@@ -28,7 +30,7 @@ struct string_lit {
 
 struct string_list {
     position pos;
-    std::vector<string_lit> items;
+    list<string_lit> items;
     bool bracketed = false;  // written as [ ... ] (even with one element)
 };
 
@@ -51,20 +53,20 @@ inline constexpr std::uint32_t unbound = ~std::uint32_t(0);
 struct test {
     position pos;
     std::string name;  // identifier, lower-cased
-    std::vector<argument> args;
-    std::vector<test> tests;  // a single test or a test-list
+    list<argument> args;
+    list<test> tests;  // a single test or a test-list
     bool test_list = false;   // tests were written as ( ... )
     std::uint32_t binding = unbound;
 };
 
 struct command;
-using block = std::vector<command>;
+using block = list<command>;
 
 struct command {
     position pos;
     std::string name;  // identifier, lower-cased
-    std::vector<argument> args;
-    std::vector<test> tests;
+    list<argument> args;
+    list<test> tests;
     bool test_list = false;
     bool has_block = false;  // { ... } rather than ';'
     block body;
@@ -73,6 +75,7 @@ struct command {
 };
 
 struct script {
+    std::unique_ptr<arena> storage;  // the lists' memory: declared first, freed last
     block commands;
 };
 

@@ -3,6 +3,8 @@
 // its result would then depend on the locale (or be undefined).
 #pragma once
 
+#include <string>
+
 namespace sift::parse::chars {
 
 constexpr bool is_alpha(char c) {
@@ -19,6 +21,18 @@ constexpr bool is_word(char c) {
 }
 constexpr char to_lower(char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// identifier = (ALPHA / "_") *(ALPHA / DIGIT / "_"), compared without case,
+// so it is stored lower-cased. Reads the word at `first` (which the caller
+// checked starts one) into `out`; returns where it ends.
+template <typename Iterator>
+Iterator scan_word(Iterator first, Iterator const& last, std::string& out) {
+    Iterator end = first;
+    while (end != last && is_word(*end)) ++end;
+    out.assign(first, end);
+    for (char& c : out) c = to_lower(c);
+    return end;
 }
 
 }  // namespace sift::parse::chars

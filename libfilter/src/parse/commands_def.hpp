@@ -46,7 +46,7 @@ constexpr bool opens_block(char c) {
 // expect[command_end][...] is `> command_end` with an action; an action
 // around the rule itself would hide its name from "expected ..." messages.
 auto const commands_def = many[command];  // *command, see containers.hpp
-auto const command_def = node_start >> identifier[actions::set_name] >> arguments >>
+auto const command_def = node_head >> arguments >>
                          x3::expect[command_end][actions::set_body] >> command_ended;
 auto const command_end_def = semicolon | block;
 auto const semicolon_def = x3::lit(';');

@@ -20,7 +20,7 @@ namespace x3 = boost::spirit::x3;
 inline constexpr std::size_t short_list = 4;
 
 template <typename T, typename Item>
-void append(std::vector<T>& list, Item&& item) {
+void append(ast::list<T>& list, Item&& item) {
     if (list.empty()) list.reserve(short_list);
     list.push_back(std::forward<Item>(item));
 }
@@ -28,19 +28,20 @@ void append(std::vector<T>& list, Item&& item) {
 template <typename T>
 struct append_to_list {
     template <typename Item>
-    static bool call(std::vector<T>& list, Item&& item) {
+    static bool call(ast::list<T>& list, Item&& item) {
         append(list, std::forward<Item>(item));
         return true;
     }
 };
 
 // many[p] is *p for a list of large nodes. X3's kleene value-initializes
-// each element (`value_type val{}`), which zero-fills a whole command before
-// constructing it; here each is only constructed.
+// each element (`value_type val{}`) and then moves it into the list; here
+// each is parsed in place at the end of the list, and dropped again when p
+// fails (once per list: at its end).
 template <typename Subject>
 struct many_directive : x3::unary_parser<Subject, many_directive<Subject>> {
     using element_type = typename Subject::attribute_type;
-    using attribute_type = std::vector<element_type>;
+    using attribute_type = ast::list<element_type>;
     static bool const handles_container = true;
 
     constexpr many_directive(Subject const& subject) : x3::unary_parser<Subject, many_directive>(subject) {}
@@ -48,10 +49,12 @@ struct many_directive : x3::unary_parser<Subject, many_directive<Subject>> {
     template <typename Iterator, typename Context, typename RContext>
     bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext,
                attribute_type& list) const {
+        if (list.empty()) list.reserve(short_list);
         for (;;) {
-            element_type element;
-            if (!this->subject.parse(first, last, context, rcontext, element)) return true;
-            append(list, std::move(element));
+            if (!this->subject.parse(first, last, context, rcontext, list.emplace_back())) {
+                list.pop_back();
+                return true;
+            }
         }
     }
 };
@@ -70,12 +73,12 @@ inline constexpr many_gen many{};
 namespace boost::spirit::x3::traits {
 
 template <>
-struct push_back_container<std::vector<sift::parse::ast::string_lit>>
+struct push_back_container<sift::parse::ast::list<sift::parse::ast::string_lit>>
     : sift::parse::append_to_list<sift::parse::ast::string_lit> {};
 template <>
-struct push_back_container<std::vector<sift::parse::ast::test>> : sift::parse::append_to_list<sift::parse::ast::test> {};
+struct push_back_container<sift::parse::ast::list<sift::parse::ast::test>> : sift::parse::append_to_list<sift::parse::ast::test> {};
 template <>
-struct push_back_container<std::vector<sift::parse::ast::command>>
+struct push_back_container<sift::parse::ast::list<sift::parse::ast::command>>
     : sift::parse::append_to_list<sift::parse::ast::command> {};
 
 }  // namespace boost::spirit::x3::traits

@@ -3,7 +3,6 @@
 
 namespace sift::parse {
 
-BOOST_SPIRIT_INSTANTIATE(identifier_type, iterator_type, context_type)
 BOOST_SPIRIT_INSTANTIATE(tag_type, iterator_type, context_type)
 BOOST_SPIRIT_INSTANTIATE(number_type, iterator_type, context_type)
 BOOST_SPIRIT_INSTANTIATE(string_type, iterator_type, context_type)

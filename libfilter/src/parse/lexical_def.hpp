@@ -16,7 +16,6 @@
 #include <limits>
 #include <string>
 #include <string_view>
-#include <type_traits>
 
 namespace sift::parse {
 namespace lexical {
@@ -35,7 +34,7 @@ struct token_parser : x3::parser<Derived> {
         x3::skip_over(first, last, context);
         Iterator const start = first;
         if (!static_cast<Derived const&>(*this).scan(first, last, attr)) return false;
-        if constexpr (!std::is_same_v<Attribute, std::string>) attr.pos = position_of(start, context);
+        attr.pos = position_of(start, context);
         return true;
     }
 };
@@ -45,26 +44,6 @@ template <typename Iterator>
     throw lexical_error<Iterator>(where, "syntax error: " + message);
 }
 
-// identifier = (ALPHA / "_") *(ALPHA / DIGIT / "_"), compared without case,
-// so it is stored lower-cased.
-template <typename Iterator>
-Iterator scan_word(Iterator first, Iterator const& last, std::string& out) {
-    Iterator end = first;
-    while (end != last && chars::is_word(*end)) ++end;
-    out.assign(first, end);
-    for (char& c : out) c = chars::to_lower(c);
-    return end;
-}
-
-struct identifier_parser : token_parser<identifier_parser, std::string> {
-    template <typename Iterator>
-    bool scan(Iterator& first, Iterator const& last, std::string& name) const {
-        if (first == last || !chars::is_word_start(*first)) return false;
-        first = scan_word(first, last, name);
-        return true;
-    }
-};
-
 // tag = ":" identifier
 struct tag_parser : token_parser<tag_parser, ast::tag> {
     template <typename Iterator>
@@ -73,7 +52,7 @@ struct tag_parser : token_parser<tag_parser, ast::tag> {
         Iterator name = std::next(first);
         if (name == last || !chars::is_word_start(*name))
             fail(first, "tag ':' without a name (expected ':' immediately followed by a letter)");
-        first = scan_word(name, last, tag.name);
+        first = chars::scan_word(name, last, tag.name);
         return true;
     }
 };
@@ -225,16 +204,14 @@ private:
 
 }  // namespace lexical
 
-struct identifier_class {};
 struct tag_class {};
 struct number_class {};
 struct string_class {};
 
-auto const identifier_def = lexical::identifier_parser{};
 auto const tag_def = lexical::tag_parser{};
 auto const number_def = lexical::number_parser{};
 auto const string_def = lexical::string_parser{};
 
-BOOST_SPIRIT_DEFINE(identifier, tag, number, string)
+BOOST_SPIRIT_DEFINE(tag, number, string)
 
 }  // namespace sift::parse

@@ -57,16 +57,19 @@ parse_result parse(std::string_view source, const std::string& file, const compi
         return result;
     }
     try {
-        ast::block commands;
-        if (auto error = run_grammar(source, file, limits, commands)) {
+        // The tree's lists are allocated in its own arena (node_allocator.hpp),
+        // sized for a typical tree of a script this long.
+        result.script.storage = std::make_unique<ast::arena>(std::min<std::size_t>(1024 + 8 * source.size(), 1 << 16));
+        ast::arena::scope in_arena(*result.script.storage);
+        if (auto error = run_grammar(source, file, limits, result.script.commands)) {
+            result.script.commands.clear();
             result.errors.push_back(std::move(*error));
             return result;
         }
-        result.script.commands = std::move(commands);
     } catch (std::exception const& e) {
         // Only resource exhaustion (bad_alloc) is expected here; the caller
         // was promised diagnostics, never exceptions.
-        result.script = {};
+        result.script.commands.clear();
         result.errors.push_back(whole_script_error(file, std::string("parser failure: ") + e.what()));
     }
     return result;

@@ -11,6 +11,7 @@
 
 #include <boost/spirit/home/x3.hpp>
 
+#include <array>
 #include <string_view>
 
 namespace sift::parse {
@@ -27,6 +28,7 @@ struct skipper : x3::parser<skipper> {
     // failing at once saves the second call that would find nothing.
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
     bool parse(Iterator& first, Iterator const& last, Context const&, RContext&, Attribute&) const {
+        if (first == last || !may_start_blank(*first)) return false;
         while (first != last) {
             Iterator next = skip_one(first, last);
             if (next == first) break;
@@ -36,6 +38,17 @@ struct skipper : x3::parser<skipper> {
     }
 
 private:
+    // Whether whitespace or a comment may start at `c`: one test for the
+    // common case, a token right here.
+    static bool may_start_blank(char c) { return blank_starts[static_cast<unsigned char>(c)]; }
+
+    static constexpr std::array<bool, 256> blank_starts = [] {
+        std::array<bool, 256> table{};
+        for (int c = 0; c <= ' '; ++c) table[c] = true;
+        table['#'] = table['/'] = true;
+        return table;
+    }();
+
     // Returns `at` unchanged when no whitespace or comment starts there.
     template <typename Iterator>
     static Iterator skip_one(Iterator at, Iterator const& last) {

@@ -26,7 +26,7 @@ struct test_class;  // in this namespace for ADL, as in lexical.hpp
 struct test_list_class;
 
 using test_type = x3::rule<test_class, ast::test>;
-using test_list_type = x3::rule<test_list_class, std::vector<ast::test>>;
+using test_list_type = x3::rule<test_list_class, ast::list<ast::test>>;
 
 BOOST_SPIRIT_DECLARE(test_type, test_list_type)
 

@@ -20,9 +20,9 @@ struct test_list_rest_class {};
 struct open_paren_class {};
 struct close_paren_class {};
 
-x3::rule<tests_class, std::vector<ast::test>> const tests = "test";
+x3::rule<tests_class, ast::list<ast::test>> const tests = "test";
 x3::rule<next_test_class, ast::test> const next_test = "',' and test";
-x3::rule<test_list_rest_class, std::vector<ast::test>> const test_list_rest = "test";
+x3::rule<test_list_rest_class, ast::list<ast::test>> const test_list_rest = "test";
 x3::rule<open_paren_class> const open_paren = "'('";
 x3::rule<close_paren_class> const close_paren = "')' or ','";
 
@@ -43,7 +43,7 @@ BOOST_SPIRIT_DEFINE(tests, next_test, test_list_rest, open_paren, close_paren)
 struct test_class {};
 struct test_list_class {};
 
-auto const test_def = node_start >> identifier[actions::set_name] >> arguments;
+auto const test_def = node_head >> arguments;
 auto const test_list_def = tests_rules::open_paren > tests_rules::test_list_rest;
 
 BOOST_SPIRIT_DEFINE(test, test_list)

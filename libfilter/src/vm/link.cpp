@@ -2,6 +2,7 @@
 
 #include "ext/regex/regex.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace sift::vm {
@@ -14,7 +15,10 @@ void program::link() {
         slots.emplace(variables[i], std::uint32_t(i));
         if (variables[i] == internal_flags_name) internal_flags_slot = std::uint32_t(i);
     }
-    templates.assign(strings.size(), {});
+    // Only templates have parts; a script without any allocates nothing.
+    bool const any_template = std::find(is_template.begin(), is_template.end(), 1) != is_template.end();
+    templates.clear();
+    if (any_template) templates.resize(strings.size());
     uses_match_variables = false;
     for (std::size_t i = 0; i < strings.size(); ++i) {
         if (!is_template[i]) continue;

@@ -38,6 +38,7 @@
 
 #include <pcre2.h>
 
+#include <array>
 #include <memory>
 
 namespace sift::vm {
@@ -149,14 +150,37 @@ std::string quote_regex(std::string_view value) {
     return out;
 }
 
+namespace {
+
+// Per opcode, where its match type, comparator and key list operands are,
+// when it has all three (a match test): worked out once from the table.
+struct match_operands {
+    bool present = false;
+    std::uint8_t m = 0, c = 0, l = 0;
+};
+
+const std::array<match_operands, vm::opcode_count>& match_operand_table() {
+    static const auto table = [] {
+        std::array<match_operands, vm::opcode_count> out{};
+        for (std::size_t op = 0; op < vm::opcode_count; ++op) {
+            auto operands = vm::opcode_table[op].operands;
+            auto m = operands.find('m'), c = operands.find('c'), l = operands.rfind('l');
+            if (m != std::string_view::npos && c != std::string_view::npos && l != std::string_view::npos)
+                out[op] = {true, std::uint8_t(m), std::uint8_t(c), std::uint8_t(l)};
+        }
+        return out;
+    }();
+    return table;
+}
+
+}  // namespace
+
 void link_regexes(vm::program& p) {
     p.regexes.clear();
+    const auto& table = match_operand_table();
     for (const auto& ins : p.code) {
-        auto operands = vm::info(ins.op).operands;
-        auto m = operands.find('m'), c = operands.find('c'), l = operands.rfind('l');
-        if (m == std::string_view::npos || c == std::string_view::npos || l == std::string_view::npos)
-            continue;
-        if ((ins.arg[m] & 0xFF) != std::uint64_t(vm::match_type::regex) || ins.arg[l] >= p.lists.size())
+        auto [present, m, c, l] = table[static_cast<std::size_t>(ins.op)];
+        if (!present || (ins.arg[m] & 0xFF) != std::uint64_t(vm::match_type::regex) || ins.arg[l] >= p.lists.size())
             continue;
         auto cmp = static_cast<comparator>(ins.arg[c]);
         for (auto id : p.lists[ins.arg[l]]) {

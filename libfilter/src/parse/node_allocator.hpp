@@ -1,0 +1,104 @@
+// Where the syntax tree's lists live. A script's tree is built once, read by
+// the validator and the compiler, and dropped whole; allocating each of its
+// many short lists from the heap and freeing them one by one was a large
+// share of compile time. So while the parser runs, lists come from an arena
+// the tree owns (ast::script::storage): a pointer bump, and nothing to free
+// but the arena's few blocks.
+//
+// The allocator is stateless (lists move and compare as plain vectors do):
+// it asks the arena the parser made current on this thread, and outside a
+// parse (a list built or grown by other code) falls back to the heap. Each
+// allocation starts with a word saying which, so deallocate() knows.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <vector>
+
+namespace sift::parse::ast {
+
+class arena {
+public:
+    explicit arena(std::size_t first_block = 4096) : next_block_(first_block) {}
+    arena(const arena&) = delete;
+    arena& operator=(const arena&) = delete;
+
+    void* allocate(std::size_t bytes) {
+        bytes = (bytes + alignment - 1) & ~(alignment - 1);
+        if (bytes > std::size_t(end_ - at_)) grow(bytes);
+        void* p = at_;
+        at_ += bytes;
+        return p;
+    }
+
+    static constexpr std::size_t alignment = alignof(std::max_align_t);
+
+    // The arena allocations on this thread go to; null outside a parse.
+    static arena*& current() {
+        thread_local arena* active = nullptr;
+        return active;
+    }
+
+    // Makes `a` current for its lifetime (the parser's run).
+    class scope {
+    public:
+        explicit scope(arena& a) : previous_(current()) { current() = &a; }
+        ~scope() { current() = previous_; }
+        scope(const scope&) = delete;
+        scope& operator=(const scope&) = delete;
+
+    private:
+        arena* previous_;
+    };
+
+private:
+    void grow(std::size_t bytes) {
+        std::size_t const size = bytes > next_block_ ? bytes : next_block_;
+        blocks_.emplace_back(new std::byte[size]);  // not make_unique: that zero-fills
+        at_ = blocks_.back().get();
+        end_ = at_ + size;
+        next_block_ = size * 2;
+    }
+
+    std::vector<std::unique_ptr<std::byte[]>> blocks_;
+    std::byte* at_ = nullptr;
+    std::byte* end_ = nullptr;
+    std::size_t next_block_;
+};
+
+template <class T>
+struct node_allocator {
+    using value_type = T;
+
+    node_allocator() noexcept = default;
+    template <class U>
+    node_allocator(const node_allocator<U>&) noexcept {}
+
+    T* allocate(std::size_t n) {
+        if (n > (std::size_t(-1) - header) / sizeof(T)) throw std::bad_array_new_length();
+        std::size_t const bytes = header + n * sizeof(T);
+        arena* a = arena::current();
+        auto* block = static_cast<std::byte*>(a ? a->allocate(bytes) : ::operator new(bytes));
+        *reinterpret_cast<std::uintptr_t*>(block) = a ? from_arena : from_heap;
+        return reinterpret_cast<T*>(block + header);
+    }
+
+    void deallocate(T* p, std::size_t) noexcept {
+        auto* block = reinterpret_cast<std::byte*>(p) - header;
+        if (*reinterpret_cast<std::uintptr_t*>(block) == from_heap) ::operator delete(block);
+    }
+
+    friend bool operator==(node_allocator, node_allocator) noexcept { return true; }
+
+private:
+    static constexpr std::size_t header = arena::alignment;  // keeps T aligned
+    static constexpr std::uintptr_t from_arena = 0, from_heap = 1;
+};
+
+// A list of the tree: a vector whose buffer comes from the tree's arena.
+template <class T>
+using list = std::vector<T, node_allocator<T>>;
+
+}  // namespace sift::parse::ast
