@@ -247,7 +247,7 @@ void testsuite_host::reload_settings() {
         else if (name == "sieve_max_actions")
             limits_.max_actions = unsigned(parse_size(value));
         else if (name == "sieve_notify_max_notifications")
-            limits_.max_notifications = unsigned(parse_size(value));
+            limits_.max_notifications = compile_limits_.max_notifications = unsigned(parse_size(value));
         else if (name == "sieve_max_redirects")
             limits_.max_redirects = unsigned(parse_size(value));
         else if (name == "sieve_max_script_size")
@@ -259,7 +259,7 @@ void testsuite_host::reload_settings() {
         else if (name == "recipient_delimiter")
             limits_.recipient_delimiters = value;  // a view of settings_, which outlives the run
         else if (name == "sieve_editheader_max_header_size")
-            limits_.editheader_max_header_size = parse_size(value);
+            limits_.editheader_max_header_size = compile_limits_.editheader_max_header_size = parse_size(value);
         else if (name.rfind("sieve_editheader_header/", 0) == 0)
             editheader_setting(name, value);
         else if (name == "sieve_editheader_header")

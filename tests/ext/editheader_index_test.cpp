@@ -26,7 +26,9 @@ TEST(index, selects_one_field_from_top_or_bottom) {
     EXPECT_EQ(t("header :index 2 :contains \"received\" \"from a\""), "keep*");
     EXPECT_EQ(t("header :index 1 :last :contains \"received\" \"from e\""), "discard");
     EXPECT_EQ(t("header :index 4 :contains \"received\" \"from\""), "keep*");
-    EXPECT_EQ(t("header :index 0 :contains \"received\" \"from\""), "keep*");
+    EXPECT_NE(compile_errors("require \"index\"; if header :index 0 \"received\" \"x\" { }")
+                  .find("1:35: error: :index 0 selects no field"),
+              std::string::npos);
 }
 
 TEST(index, works_on_date_and_requires_index_for_last) {

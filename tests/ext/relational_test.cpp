@@ -144,9 +144,11 @@ TEST(relational, operator_must_be_a_constant) {
 }
 
 TEST(relational, operator_is_required) {
-    // The tag takes the next string whatever it is.
+    // The tag takes the next string whatever it is; one error per command
+    // (its operator is checked once the arguments are right).
     auto errors = compile_errors(std::string(prelude) + "if header :count \"to\" { }");
     EXPECT_NE(errors.find("2:4: error: 'header' expects 2 arguments, got 0"), std::string::npos) << errors;
+    errors = compile_errors(std::string(prelude) + "if header :count \"to\" \"a\" \"b\" { }");
     EXPECT_NE(errors.find("2:18: error: invalid relational operator 'to' for :count"), std::string::npos)
         << errors;
     errors = compile_errors(std::string(prelude) + "if header :value [\"gt\", \"lt\"] \"to\" \"a\" { }");

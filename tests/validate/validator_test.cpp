@@ -112,7 +112,7 @@ TEST(validator, reports_every_error) {
 
 TEST(validator, error_count_is_bounded) {
     std::string script;
-    for (int i = 0; i < 200; ++i) script += "frob;\n";
+    for (int i = 0; i < 200; ++i) script += "keep 1;\n";  // ("frob;" would be reported once)
     auto errors = error_lines(script);
     EXPECT_EQ(errors.size(), compile_limits{}.max_errors + 1);
     EXPECT_NE(errors.back().find("too many errors"), std::string::npos);
@@ -142,6 +142,94 @@ TEST(validator, encoded_character) {
 TEST(validator, require_with_a_wrong_argument_is_an_error_not_a_crash) {
     EXPECT_TRUE(has_error("require 45;", "'require' expects a string list as argument 1"));
     EXPECT_TRUE(has_error("require;", "'require' expects 1 argument, got 0"));
+}
+
+// Error counts as Pigeonhole's validator counts them (its test suite checks
+// them exactly): the expected lines are read off the scripts.
+std::vector<std::string> error_lines_with(std::string_view source, const compile_limits& limits) {
+    std::vector<std::string> out;
+    auto s = script::compile(source, "v.sieve", limits);
+    for (const auto& d : s.errors())
+        out.push_back(std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message);
+    return out;
+}
+
+using lines = std::vector<std::string>;
+
+TEST(validator_counts, unknown_tag_is_reported_once_per_command) {
+    EXPECT_EQ(error_lines("if header :frob \"a\" \"b\" { }\n"
+                          "if header :frob \"a\" \"b\" { }\n"
+                          "if address :frob \"from\" \"b\" { }\n"),
+              (lines{"1:11: unknown tag :frob for test 'header'", "3:12: unknown tag :frob for test 'address'"}));
+    // Not also "must come before the positional arguments".
+    EXPECT_EQ(error_lines("if header \"a\" \"b\" :frob { }"), (lines{"1:19: unknown tag :frob for test 'header'"}));
+}
+
+TEST(validator_counts, unknown_name_is_reported_once) {
+    EXPECT_EQ(error_lines("frob;\nfrob;\nif frob { }\n"), (lines{"1:1: unknown command 'frob'"}));
+    EXPECT_EQ(error_lines("fileinto \"a\";\nfileinto \"b\";\n"),
+              (lines{"1:1: command 'fileinto' requires the \"fileinto\" capability (require \"fileinto\";)"}));
+    // Nothing inside an unknown command is looked at.
+    EXPECT_EQ(error_lines("frob { frib; }"), (lines{"1:1: unknown command 'frob'"}));
+    // A test used as a command is reported each time.
+    EXPECT_EQ(error_lines("true;\ntrue;").size(), 2u);
+}
+
+TEST(validator_counts, one_error_for_the_arguments_count_first) {
+    EXPECT_EQ(error_lines("require \"fileinto\";\nfileinto 5 \"x\";"),
+              (lines{"2:12: too many arguments for command 'fileinto'"}));
+    EXPECT_EQ(error_lines("require \"imap4flags\";\nsetflag;"), (lines{"2:1: 'setflag' expects at least 1 argument, got 0"}));
+}
+
+TEST(validator_counts, tests_checked_after_bad_arguments_block_not) {
+    EXPECT_EQ(error_lines("stop \"frop\" true { stop; }"),
+              (lines{"1:6: too many arguments for command 'stop'", "1:13: command 'stop' takes no test"}));
+    // require with a test: its capabilities are not looked at.
+    EXPECT_EQ(error_lines("require \"frob\" true;"), (lines{"1:16: command 'require' takes no test"}));
+}
+
+TEST(validator_counts, missing_semicolon_and_colon) {
+    EXPECT_EQ(error_lines("keep\nredirect \"a@b.example\";"),
+              (lines{"2:1: missing ';' after command 'keep' ('redirect' is read as its test)"}));
+    EXPECT_EQ(error_lines("if address matches \"from\" \"x\" { }"),
+              (lines{"1:4: 'address' expects 2 arguments, got 0", "1:12: missing ':' before tag :matches of test 'address'"}));
+}
+
+TEST(validator_counts, unicode_hex_of_any_length) {
+    EXPECT_EQ(error_lines("require [\"encoded-character\", \"fileinto\"];\nfileinto \"INBOX.${unicode:333333333}\";"),
+              (lines{"2:10: invalid unicode character in encoded character: unicode:333333333"}));
+    EXPECT_TRUE(error_lines("require \"encoded-character\";\nredirect \"${unicode:0000000041}@x.example\";").empty());
+}
+
+TEST(validator_counts, set_names) {
+    EXPECT_EQ(error_lines("require \"variables\";\nset \"${frop}\" \"x\";\nset \"0\" \"x\";\nset \"a.\" \"x\";"),
+              (lines{"2:5: invalid variable name '${frop}'", "3:5: cannot assign to match variable '0'",
+                     "4:5: invalid variable name 'a.'"}));
+}
+
+TEST(validator_counts, editheader_values_and_last) {
+    EXPECT_EQ(error_lines("require \"editheader\";\naddheader \"X-A\" \"a\x07\";\naddheader \"X-A\" \"a\tb\";"),
+              (lines{"2:17: header value contains the control character 0x07"}));
+    EXPECT_EQ(error_lines("require \"editheader\";\ndeleteheader :last \"X-field:\";"),
+              (lines{"2:1: :last requires :index"}));
+}
+
+TEST(validator_limits, addheader_constant_value_size) {
+    compile_limits limits;
+    limits.editheader_max_header_size = 4;
+    auto src = "require [\"editheader\", \"variables\"];\n"
+               "addheader \"X-A\" \"abcd\";\naddheader \"X-A\" \"abcde\";\naddheader \"X-A\" \"${x}abcde\";";
+    EXPECT_EQ(error_lines_with(src, limits), (lines{"3:17: header value is longer than the limit of 4 octets"}));
+    EXPECT_TRUE(error_lines(src).empty());  // the default is 2048
+}
+
+TEST(validator_limits, notify_prohibited) {
+    compile_limits limits;
+    limits.max_notifications = 0;
+    auto src = "require \"enotify\";\nnotify \"mailto:a@b.example\";";
+    EXPECT_EQ(error_lines_with(src, limits), (lines{"2:1: local policy prohibits the use of a notify action"}));
+    limits.max_notifications = 1;
+    EXPECT_TRUE(error_lines_with(src, limits).empty());
 }
 
 }  // namespace

@@ -69,6 +69,16 @@ struct compile_limits {
     // Pigeonhole's sieve_include_max_nesting_depth / _max_includes.
     unsigned max_include_depth = 10;
     unsigned max_includes = 255;
+    // enotify (RFC 5435 §3.9 leaves it to local policy): 0 prohibits notify,
+    // and a script that uses it is refused ("local policy prohibits the use
+    // of a notify action"); any other number lets it compile, the count per
+    // run being eval_limits::max_notifications (set both from one setting,
+    // as Pigeonhole's sieve_notify_max_notifications). Same default.
+    unsigned max_notifications = 10;
+    // editheader (RFC 5293 §6): a constant addheader value longer than this
+    // is refused; values built from variables are checked at run time
+    // against eval_limits::editheader_max_header_size. Same default.
+    std::size_t editheader_max_header_size = 2048;
 };
 
 }  // namespace sift

@@ -7,6 +7,8 @@
 #include "parse/ast.hpp"
 #include "vm/match.hpp"
 
+#include <sift/options.hpp>
+
 #include <boost/container/small_vector.hpp>
 
 #include <cstdint>
@@ -192,6 +194,8 @@ public:
     // The block commands (foreverypart, a host's `test`) around the node
     // being checked, outermost first: for break's loop names.
     virtual std::span<const binding> enclosing() const { return {}; }
+    // The limits the script is compiled with (policy a check enforces).
+    virtual const compile_limits& limits() const = 0;
 };
 
 }  // namespace sift::validate

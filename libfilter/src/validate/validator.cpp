@@ -108,13 +108,13 @@ private:
             transform(cmd.body, fn);
         }
     }
-    void transform_tests(std::vector<ast::test>& tests, transform_fn fn) {
+    void transform_tests(ast::list<ast::test>& tests, transform_fn fn) {
         for (auto& t : tests) {
             transform_args(t.args, fn);
             transform_tests(t.tests, fn);
         }
     }
-    void transform_args(std::vector<ast::argument>& args, transform_fn fn) {
+    void transform_args(ast::list<ast::argument>& args, transform_fn fn) {
         for (auto& arg : args)
             if (auto* list = std::get_if<ast::string_list>(&arg))
                 for (auto& s : list->items) fn(*this, s);
@@ -129,11 +129,10 @@ private:
     }
 
     void command(ast::command& cmd, const ast::command* previous, bool top) {
+        // Nothing inside an unknown command is looked at: its block may be
+        // meant for an extension this implementation lacks.
         const command_def* def = lookup(cmd.pos, cmd.name, false);
-        if (!def) {
-            block(cmd.body, 0, false);
-            return;
-        }
+        if (!def) return;
         if (def->kind == control::require) {
             error(cmd.pos, top ? "require command must come before any other command"
                                : "require command can only be used at the top level");
@@ -144,17 +143,19 @@ private:
                 error(cmd.pos, quote(cmd.name) + " must follow an 'if' or 'elsif' command");
         }
         binding& b = bind(cmd, def, cmd.args, cmd.tests, cmd.test_list, cmd.has_block);
-        if (def->check && b.well_formed) def->check(*this, b);
-        check_tags(b);
+        if (b.well_formed) run_checks(b);
         bool encloses = def->block && def->kind == control::none;
         if (encloses) enclosing_.push_back(b);
         // `b` dies here: the tests below add bindings, which may move it.
-        for (auto& t : cmd.tests) test(t);
-        guarded_block(cmd);
+        // Tests and blocks the command does not take are not looked into.
+        if (def->tests != tests_arity::none)
+            for (auto& t : cmd.tests) test(t);
+        if (def->block) guarded_block(cmd);
         if (encloses) enclosing_.pop_back();
     }
 
     std::span<const binding> enclosing() const override { return enclosing_; }
+    const compile_limits& limits() const override { return limits_; }
 
     // RFC 5463 §4: after `if ihave [...]` the capabilities count as
     // required, from the block on (as Pigeonhole has it: also after the
@@ -194,102 +195,139 @@ private:
         if (def) {
             binding& b = bind(t, def, t.args, t.tests, t.test_list, false);
             if (def->kind == control::ihave && b.well_formed) b.constant = ihave_capabilities(t).has_value();
-            if (def->check && b.well_formed) def->check(*this, b);
-            check_tags(b);
+            if (b.well_formed) run_checks(b);
+            if (def->tests != tests_arity::none)
+                for (auto& sub : t.tests) test(sub);
         }
-        for (auto& sub : t.tests) test(sub);
     }
 
-    void check_tags(binding& b) {
+    // The command's check hook, then its tags'.
+    void run_checks(binding& b) {
+        if (b.def->check) b.def->check(*this, b);
         for (std::size_t i = 0; i < b.tags.size(); ++i)
             if (b.tags[i].first->check) b.tags[i].first->check(*this, b);
     }
 
+    // An unknown name, or one whose capability is not required, is
+    // reported at its first use only (as Pigeonhole does): later uses fail
+    // silently, the script being refused already. Such a node is not bound.
     const command_def* lookup(const ast::position& at, const std::string& name, bool is_test) {
         const command_def* def = reg_.command(name, is_test);
         if (!def) {
             if (reg_.command(name, !is_test))
                 error(at, quote(name) + " is a " + node_kind(!is_test) + ", it cannot be used as a " +
                               node_kind(is_test));
-            else
+            else if (first_report(name))
                 error(at, "unknown " + std::string(node_kind(is_test)) + " " + quote(name));
             return nullptr;
         }
         if (!required(def->capability)) {
-            error(at, std::string(node_kind(is_test)) + " " + quote(name) + " requires the \"" +
-                          std::string(def->capability) + "\" capability (require \"" +
-                          std::string(def->capability) + "\";)");
+            if (first_report(name))
+                error(at, std::string(node_kind(is_test)) + " " + quote(name) + " requires the \"" +
+                              std::string(def->capability) + "\" capability (require \"" +
+                              std::string(def->capability) + "\";)");
+            return nullptr;
         }
         return def;
     }
 
+    // False when `key` was reported before; remembers it otherwise. Error
+    // path only: the list stays empty for a valid script.
+    bool first_report(std::string key) {
+        if (std::find(reported_.begin(), reported_.end(), key) != reported_.end()) return false;
+        reported_.push_back(std::move(key));
+        return true;
+    }
+
     // The node's binding, made in place in out_.bindings: its arguments
     // sorted into positional ones and tags, checked against the signature.
+    // Errors are counted as Pigeonhole counts them: at most one for the
+    // arguments (tags, then the number of positional arguments, then their
+    // types); the tests are checked whatever the arguments gave (a tag
+    // without its ':' reads as a test), the block only after both passed.
     template <class Node>
-    binding& bind(Node& node, const command_def* def, const std::vector<ast::argument>& args,
-                  const std::vector<ast::test>& tests, bool test_list, bool has_block) {
+    binding& bind(Node& node, const command_def* def, const ast::list<ast::argument>& args,
+                  const ast::list<ast::test>& tests, bool test_list, bool has_block) {
         const ast::position& at = node.pos;
         binding& b = out_.bind(node);
         b.def = def;
         b.pos = at;
-        // Like Pigeonhole, one argument error per command: after the first,
-        // the rest of its signature is not checked (a wrong tag would
-        // otherwise also show up as a wrong argument count).
         const auto errors_before = errors_.size();
-        auto failed = [&] { return errors_.size() > errors_before; };
+        bool args_ok = bind_arguments(at, *def, args, b);
+        args_ok = args_ok && errors_.size() == errors_before;
+        b.well_formed = args_ok && b.well_formed;
+        bool tests_ok = check_tests(at, *def, tests, test_list);
+        if (!args_ok || !tests_ok) {
+            b.well_formed = false;
+            return b;
+        }
+        if (def->block && !has_block) {
+            error(at, quote(def->name) + " requires a block { ... }");
+            b.well_formed = false;
+        }
+        if (!def->block && has_block) {
+            error(at, std::string(node_kind(def->is_test)) + " " + quote(def->name) + " does not take a block");
+            b.well_formed = false;
+        }
+        return b;
+    }
+
+    // False when the arguments are wrong; an unknown tag reported before
+    // for this command makes them wrong without a new error.
+    bool bind_arguments(const ast::position& at, const command_def& def, const ast::list<ast::argument>& args,
+                        binding& b) {
         group_list groups_seen;
         const comparator_def* cmp = nullptr;
-        for (std::size_t i = 0; i < args.size() && !failed(); ++i) {
+        for (std::size_t i = 0; i < args.size(); ++i) {
             const auto* tag = std::get_if<ast::tag>(&args[i]);
             if (!tag) {
                 b.positional.push_back(&args[i]);
                 continue;
             }
-            const ast::argument* value = nullptr;
-            if (const tag_def* t = accept_tag(*def, *tag, groups_seen)) {
-                if (t->parameter) {
-                    if (i + 1 < args.size() && fits(args[i + 1], *t->parameter)) {
-                        value = &args[++i];
-                    } else {
-                        error(tag->pos, "tag :" + tag->name + " of " + node_kind(def->is_test) + " " +
-                                            quote(def->name) + " expects a " +
-                                            std::string(describe(*t->parameter)) + " after it");
-                    }
-                }
-                apply_tag(*t, value, b, cmp);
-                b.tags.emplace_back(t, value);
-            }
-            if (!b.positional.empty())
+            const tag_def* t = accept_tag(def, *tag, groups_seen);
+            if (!t) return false;
+            if (!b.positional.empty()) {
                 error(tag->pos, "tag :" + tag->name + " must come before the positional arguments of " +
-                                    quote(def->name));
+                                    quote(def.name));
+                return false;
+            }
+            const ast::argument* value = nullptr;
+            if (t->parameter) {
+                if (i + 1 >= args.size() || !fits(args[i + 1], *t->parameter)) {
+                    error(tag->pos, "tag :" + tag->name + " of " + node_kind(def.is_test) + " " +
+                                        quote(def.name) + " expects a " + std::string(describe(*t->parameter)) +
+                                        " after it");
+                    return false;
+                }
+                value = &args[++i];
+            }
+            if (!apply_tag(*t, value, b, cmp)) return false;
+            b.tags.emplace_back(t, value);
         }
         bool substring = b.match.type == vm::match_type::contains || b.match.type == vm::match_type::matches ||
                          b.match.type == vm::match_type::regex;
-        if (cmp && substring && !cmp->substring)
+        if (cmp && substring && !cmp->substring) {
             error(at, "comparator " + quote(cmp->name) + " cannot be used with :" +
                           std::string(vm::match_type_names[std::size_t(b.match.type)]));
-        if (!failed()) check_groups(at, *def, groups_seen);
-        if (!failed()) check_positional(at, *def, b);
-        if (failed()) b.well_formed = false;
-        if (!failed()) check_tests(at, *def, tests, test_list);
-        // The block is checked whatever else failed (as Pigeonhole counts).
-        if (def->block && !has_block) error(at, quote(def->name) + " requires a block { ... }");
-        if (!def->block && has_block)
-            error(at, std::string(node_kind(def->is_test)) + " " + quote(def->name) + " does not take a block");
-        return b;
+            return false;
+        }
+        return check_positional(at, def, b) && check_groups(at, def, groups_seen) && check_types(def, b);
     }
 
-    const tag_def* accept_tag(const command_def& def, const ast::tag& tag,
-                              group_list& groups_seen) {
+    // A tag the command does not take, or whose capability is not
+    // required, is reported once per command name and tag (Pigeonhole).
+    const tag_def* accept_tag(const command_def& def, const ast::tag& tag, group_list& groups_seen) {
         const tag_def* t = reg_.tag(tag.name, def);
-        if (!t) {
-            error(tag.pos, "unknown tag :" + tag.name + " for " + node_kind(def.is_test) + " " +
-                               quote(def.name));
+        if (!t || !required(t->capability)) {
+            if (first_report(std::string(def.name) + " :" + tag.name)) {
+                if (!t)
+                    error(tag.pos, "unknown tag :" + tag.name + " for " + node_kind(def.is_test) + " " +
+                                       quote(def.name));
+                else
+                    error(tag.pos, "tag :" + tag.name + " requires the \"" + std::string(t->capability) +
+                                       "\" capability");
+            }
             return nullptr;
-        }
-        if (!required(t->capability)) {
-            error(tag.pos, "tag :" + tag.name + " requires the \"" + std::string(t->capability) +
-                               "\" capability");
         }
         std::string_view group = t->group.empty() ? t->name : t->group;
         if (std::find(groups_seen.begin(), groups_seen.end(), group) != groups_seen.end()) {
@@ -302,28 +340,35 @@ private:
         return t;
     }
 
-    void apply_tag(const tag_def& t, const ast::argument* value, binding& b, const comparator_def*& cmp) {
+    // False when the tag's value is wrong (an unknown comparator).
+    bool apply_tag(const tag_def& t, const ast::argument* value, binding& b, const comparator_def*& cmp) {
         if (t.group == "match-type") b.match.type = static_cast<vm::match_type>(t.value);
         if (t.group == "address-part") b.part = static_cast<vm::address_part>(t.value);
         if (t.group == "comparator" && value) {
             const auto& name = std::get<ast::string_list>(*value).items.at(0);
             const comparator_def* c = reg_.comparator(name.value);
-            if (!c)
+            if (!c) {
                 error(name.pos, "unknown comparator " + quote(name.value));
-            else if (!required(c->capability))
+                return false;
+            }
+            if (!required(c->capability)) {
                 error(name.pos, "comparator " + quote(name.value) + " requires the \"" +
                                     std::string(c->capability) + "\" capability");
-            else
-                b.match.cmp = c->id;
+                return false;
+            }
+            b.match.cmp = c->id;
             cmp = c;
         }
+        return true;
     }
 
-    void check_groups(const ast::position& at, const command_def& def,
-                      const group_list& seen) {
+    bool check_groups(const ast::position& at, const command_def& def, const group_list& seen) {
         for (auto group : def.required_groups)
-            if (std::find(seen.begin(), seen.end(), group) == seen.end())
+            if (std::find(seen.begin(), seen.end(), group) == seen.end()) {
                 error(at, quote(def.name) + " requires one of its " + std::string(group) + " tags");
+                return false;
+            }
+        return true;
     }
 
     static bool fits(const ast::argument& arg, arg_kind kind) {
@@ -342,46 +387,75 @@ private:
         return std::visit([](const auto& a) { return a.pos; }, arg);
     }
 
-    void check_positional(const ast::position& at, const command_def& def, binding& b) {
+    // The signature's positional kinds for the number of arguments given
+    // (an optional first or last one may be left out).
+    static std::span<const arg_kind> wanted(const command_def& def, std::size_t given) {
         std::span<const arg_kind> want = def.positional;
-        if (def.first_optional && !want.empty() && b.positional.size() + 1 == want.size()) want = want.subspan(1);
-        if (def.last_optional && !want.empty() && b.positional.size() + 1 == want.size())
-            want = want.first(want.size() - 1);
-        for (std::size_t i = 0; i < std::min(want.size(), b.positional.size()); ++i) {
-            if (!fits(*b.positional[i], want[i]))
-                error(position_of(*b.positional[i]),
-                      quote(def.name) + " expects a " + std::string(describe(want[i])) +
-                          " as argument " + std::to_string(i + 1));
-        }
+        if (def.first_optional && !want.empty() && given + 1 == want.size()) want = want.subspan(1);
+        if (def.last_optional && !want.empty() && given + 1 == want.size()) want = want.first(want.size() - 1);
+        return want;
+    }
+
+    bool check_positional(const ast::position& at, const command_def& def, const binding& b) {
+        auto want = wanted(def, b.positional.size());
+        if (b.positional.size() == want.size()) return true;
         if (b.positional.size() < want.size()) {
-            error(at, quote(def.name) + " expects " + std::to_string(want.size()) + " argument" +
-                          (want.size() == 1 ? "" : "s") + ", got " + std::to_string(b.positional.size()));
-        } else if (b.positional.size() > want.size()) {
+            bool optional = def.first_optional || def.last_optional;
+            auto least = optional ? want.size() - 1 : want.size();
+            error(at, quote(def.name) + " expects " + (optional ? "at least " : "") + std::to_string(least) +
+                          " argument" + (least == 1 ? "" : "s") + ", got " + std::to_string(b.positional.size()));
+        } else {
             error(position_of(*b.positional[want.size()]),
                   "too many arguments for " + std::string(node_kind(def.is_test)) + " " + quote(def.name));
         }
-        // Check hooks run only on a well-typed binding.
-        b.well_formed = b.positional.size() == want.size();
-        for (std::size_t i = 0; b.well_formed && i < want.size(); ++i)
-            b.well_formed = fits(*b.positional[i], want[i]);
+        return false;
     }
 
-    void check_tests(const ast::position& at, const command_def& def, const std::vector<ast::test>& tests,
+    // The first argument of the wrong kind is reported; check hooks run
+    // only on a well-typed binding.
+    bool check_types(const command_def& def, binding& b) {
+        auto want = wanted(def, b.positional.size());
+        for (std::size_t i = 0; i < want.size(); ++i) {
+            if (!fits(*b.positional[i], want[i])) {
+                error(position_of(*b.positional[i]), quote(def.name) + " expects a " +
+                                                         std::string(describe(want[i])) + " as argument " +
+                                                         std::to_string(i + 1));
+                return false;
+            }
+        }
+        b.well_formed = true;
+        return true;
+    }
+
+    bool check_tests(const ast::position& at, const command_def& def, const ast::list<ast::test>& tests,
                      bool test_list) {
         switch (def.tests) {
             case tests_arity::none:
-                if (!tests.empty())
-                    error(tests.front().pos, std::string(node_kind(def.is_test)) + " " + quote(def.name) +
-                                                 " takes no test");
-                break;
+                if (tests.empty()) return true;
+                spurious_test(def, tests.front());
+                return false;
             case tests_arity::one:
-                if (tests.size() != 1 || test_list)
-                    error(at, quote(def.name) + " expects a single test");
-                break;
+                if (tests.size() == 1 && !test_list) return true;
+                error(at, quote(def.name) + " expects a single test");
+                return false;
             case tests_arity::list:
-                if (!test_list) error(at, quote(def.name) + " expects a test list ( ... )");
-                break;
+                if (test_list) return true;
+                error(at, quote(def.name) + " expects a test list ( ... )");
+                return false;
         }
+        return true;
+    }
+
+    // A test after a command or test that takes none: most often a
+    // forgotten ';' before the next command, or a tag without its ':'.
+    void spurious_test(const command_def& def, const ast::test& t) {
+        std::string what = node_kind(def.is_test) + std::string(" ") + quote(def.name);
+        if (reg_.command(t.name, true))
+            error(t.pos, what + " takes no test");
+        else if (reg_.tag(t.name, def))
+            error(t.pos, "missing ':' before tag :" + t.name + " of " + what);
+        else
+            error(t.pos, "missing ';' after " + what + " (" + quote(t.name) + " is read as its test)");
     }
 
     std::string_view source_;
@@ -391,6 +465,7 @@ private:
     validated& out_;
     std::vector<diagnostic> errors_;
     std::vector<diagnostic> warnings_;
+    std::vector<std::string> reported_;  // unknown names and tags reported once
 
 public:
     std::vector<diagnostic> take_warnings() { return std::move(warnings_); }

@@ -6,9 +6,11 @@
 // are listed in the result for the frontend to apply to the delivered
 // message. Received and Auto-Submitted can never be deleted, Subject can
 // never be protected (§6); eval_limits names further protected fields.
-// Protected edits are ignored, as in Pigeonhole. Added values longer than
-// eval_limits::editheader_max_header_size are a compile (constant) or
-// runtime error; non-ASCII values are stored RFC 2047-encoded. The
+// Protected edits are ignored, as in Pigeonhole. A constant value with a
+// control character, or longer than compile_limits::editheader_max_header_size,
+// is a compile error; a value from variables longer than
+// eval_limits::editheader_max_header_size a runtime error. Non-ASCII values
+// are stored RFC 2047-encoded. The
 // Original-Subject and Original-From fields replace adds cannot be deleted
 // (RFC 5703 §5). After replace or enclose the edits apply to the new
 // message (vm/run_state.hpp).
@@ -21,6 +23,7 @@
 #include "vm/exec.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace sift::ext {
 using namespace validate;
@@ -32,16 +35,40 @@ void check_name(checker& c, const parse::ast::string_lit& name) {
         c.error(name.pos, "invalid header field name '" + name.value + "'");
 }
 
+// A control character other than tab (line breaks are folding) is RFC
+// 5322's obsolete obs-NO-WS-CTL, which must not be generated (§4); NUL is
+// not even that.
+std::optional<unsigned char> control_character(std::string_view value) {
+    for (char ch : value) {
+        auto c = static_cast<unsigned char>(ch);
+        if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7F) return c;
+    }
+    return std::nullopt;
+}
+
 void check_addheader(checker& c, const binding& b) {
     check_name(c, b.list_arg(0).items.front());
     const auto& value = b.list_arg(1).items.front();
-    if (!valid_utf8(value.value)) c.error(value.pos, "header value is not valid UTF-8");
-    else if (value.value.find('\0') != std::string::npos) c.error(value.pos, "header value contains a NUL character");
+    auto limit = c.limits().editheader_max_header_size;
+    if (!valid_utf8(value.value)) {
+        c.error(value.pos, "header value is not valid UTF-8");
+    } else if (auto ctl = control_character(value.value)) {
+        static constexpr char hex[] = "0123456789ABCDEF";
+        c.error(value.pos, *ctl == 0 ? std::string("header value contains a NUL character")
+                                     : std::string("header value contains the control character 0x") +
+                                           hex[*ctl >> 4] + hex[*ctl & 15]);
+    } else if (value.value.size() > limit && !c.is_template(value.value)) {  // else checked at run time
+        c.error(value.pos, "header value is longer than the limit of " + std::to_string(limit) + " octets");
+    }
 }
 
+// :last without :index is wrong arguments: the field name is not looked at.
 void check_deleteheader(checker& c, const binding& b) {
+    if (b.has_tag("last") && !b.has_tag("index")) {
+        c.error(b.pos, ":last requires :index");
+        return;
+    }
     check_name(c, b.list_arg(0).items.front());
-    if (b.has_tag("last") && !b.has_tag("index")) c.error(b.pos, ":last requires :index");
 }
 
 }  // namespace

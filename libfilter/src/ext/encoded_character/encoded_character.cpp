@@ -21,8 +21,10 @@ int hex_value(char c) {
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-// Parses blank-separated hex numbers of at most `max_digits` digits up to
-// the closing brace. Returns nullopt when the body breaks the grammar.
+// Parses blank-separated hex numbers of at most `max_digits` digits (0: any
+// number, as unicode-hex = 1*HEXDIG; a value too large saturates, to be
+// refused as outside Unicode) up to the closing brace. Returns nullopt when
+// the body breaks the grammar.
 std::optional<std::vector<std::uint32_t>> hex_sequence(std::string_view body, std::size_t max_digits) {
     std::vector<std::uint32_t> values;
     std::size_t i = 0;
@@ -32,8 +34,8 @@ std::optional<std::vector<std::uint32_t>> hex_sequence(std::string_view body, st
         std::size_t start = i;
         std::uint32_t v = 0;
         for (; i < body.size() && hex_value(body[i]) >= 0; ++i) {
-            if (i - start == max_digits) return std::nullopt;
-            v = v * 16 + std::uint32_t(hex_value(body[i]));
+            if (max_digits && i - start == max_digits) return std::nullopt;
+            v = v > 0x0FFFFFFF ? 0xFFFFFFFF : v * 16 + std::uint32_t(hex_value(body[i]));
         }
         if (i == start || (i < body.size() && !is_blank(body[i]))) return std::nullopt;
         values.push_back(v);
@@ -56,7 +58,7 @@ std::string decode(std::string& value) {
         std::string_view kind = inner.substr(0, colon == std::string_view::npos ? 0 : colon);
         bool hex = vm::equal(kind, "hex", vm::comparator::ascii_casemap);
         bool uni = vm::equal(kind, "unicode", vm::comparator::ascii_casemap);
-        auto seq = (hex || uni) ? hex_sequence(inner.substr(colon + 1), hex ? 2 : 8) : std::nullopt;
+        auto seq = (hex || uni) ? hex_sequence(inner.substr(colon + 1), hex ? 2 : 0) : std::nullopt;
         out.append(value, i, open - i);
         if (!seq) {
             out += "${";

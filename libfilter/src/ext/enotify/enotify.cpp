@@ -97,6 +97,10 @@ const parse::ast::string_lit* constant_tag(checker& c, const binding& b, std::st
 }
 
 void check_notify(checker& c, const binding& b) {
+    if (c.limits().max_notifications == 0) {
+        c.error(b.pos, "local policy prohibits the use of a notify action");
+        return;
+    }
     const auto& method = b.list_arg(0).items.front();
     if (!c.is_template(method.value))
         if (auto e = method_error(method.value)) c.error(method.pos, *e);

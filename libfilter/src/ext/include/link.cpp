@@ -57,10 +57,13 @@ public:
     bool resolve(const validate::validated& v, std::string_view source, const std::string& file, unsigned depth,
                  std::vector<std::string>& chain) {
         bool ok = true;
+        bool variables = std::find(v.capabilities.begin(), v.capabilities.end(), "variables") != v.capabilities.end();
         for (const auto& b : v.bindings) {
             if (b.def->name != "include" || !b.well_formed) continue;
             const auto& literal = b.list_arg(0).items.front().value;
-            if (!invalid_script_name(literal).empty()) continue;  // reported by check_include
+            // Reported by check_include: a bad name, or one built from variables.
+            if (!invalid_script_name(literal).empty()) continue;
+            if (variables && !vm::find_references(literal).empty()) continue;
             auto fail = [&](std::string message) {
                 errors.push_back(make_diagnostic(source, file, b.pos.offset, std::move(message)));
                 ok = false;

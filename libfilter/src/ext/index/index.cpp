@@ -1,8 +1,9 @@
 // RFC 5260 §6: index. The tags `:index <fieldno>` and `:last` on the
 // header, address and date tests make them look at one field of each
 // name: the fieldno-th from the top, or from the bottom with :last.
-// :last without :index is an error; fieldno 0 selects nothing. Emitted as
-// a prefix that the test consumes (run_state::take_index).
+// :last without :index is an error, and so is fieldno 0 (fields count
+// from 1; in bytecode, 0 selects nothing). Emitted as a prefix that the
+// test consumes (run_state::take_index).
 #include "compile/emitter.hpp"
 #include "ext/register.hpp"
 #include "validate/registry.hpp"
@@ -19,6 +20,12 @@ void emit_index(compile::emitter& e, const binding& b) {
            {std::get<parse::ast::number>(*b.tag_value("index")).value, b.has_tag("last") ? 1u : 0u});
 }
 
+void check_index(checker& c, binding& b) {
+    const auto* value = b.tag_value("index");
+    if (const auto* n = value ? std::get_if<parse::ast::number>(value) : nullptr; n && n->value == 0)
+        c.error(n->pos, ":index 0 selects no field (fields are counted from 1)");
+}
+
 void check_last(checker& c, binding& b) {
     if (!b.has_tag("index")) c.error(b.pos, ":last requires :index");
 }
@@ -27,7 +34,8 @@ void check_last(checker& c, binding& b) {
 
 void register_index(registry& r) {
     r.add(capability_def{"index"});
-    r.add(tag_def{.name = "index", .parameter = arg_kind::number, .capability = "index", .emit = emit_index});
+    r.add(tag_def{.name = "index", .parameter = arg_kind::number, .capability = "index", .check = check_index,
+                  .emit = emit_index});
     r.add(tag_def{.name = "last", .capability = "index", .check = check_last});
     for (auto test : {"header", "address", "date"}) {
         r.allow_tag(test, "index");

@@ -40,8 +40,21 @@ constexpr modifier_def modifiers[] = {
     {"length", "length modifier (precedence 10)", length},
 };
 
+// RFC 5229 §3: variable-name = identifier *("." identifier), identifier =
+// (ALPHA / "_") *(ALPHA / DIGIT / "_").
 bool identifier(std::string_view name) {
-    return !name.empty() && !vm::is_number(name) && vm::find_references("${" + std::string(name) + "}").size() == 1;
+    bool start = true;
+    for (char ch : name) {
+        bool alpha = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_';
+        if (ch == '.' && !start) {
+            start = true;
+        } else if (alpha || (!start && ch >= '0' && ch <= '9')) {
+            start = false;
+        } else {
+            return false;
+        }
+    }
+    return !start;
 }
 
 // Checks every reference in a literal: a dotted name needs a namespace that
@@ -59,7 +72,9 @@ void check_literal(checker& c, parse::ast::string_lit& lit) {
 void check_set(checker& c, const binding& b) {
     const auto& name = b.list_arg(0).items.front();
     auto dot = name.value.find('.');
-    if (!identifier(name.value))
+    if (vm::is_number(name.value))
+        c.error(name.pos, "cannot assign to match variable '" + name.value + "'");
+    else if (!identifier(name.value))
         c.error(name.pos, "invalid variable name '" + name.value + "'");
     else if (dot != std::string::npos && !c.namespace_known(name.value.substr(0, dot)))
         c.error(name.pos, "unknown variable namespace '" + name.value.substr(0, dot) + "' in '" + name.value + "'");
