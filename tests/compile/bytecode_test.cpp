@@ -54,7 +54,7 @@ TEST(bytecode, rejects_bad_magic_version_and_truncation) {
 TEST(bytecode, rejects_out_of_range_operands) {
     vm::program p;
     p.strings = {"a"};
-    p.lists = {{0}};
+    p.lists.add({0});
     p.code = {{vm::opcode::act_fileinto, {1}}};
     p.lines = {1};
     std::string error;

@@ -15,7 +15,7 @@ emitter::emitter() {
     prog_.lines.reserve(64);
     prog_.strings.reserve(32);
     prog_.is_template.reserve(32);
-    prog_.lists.reserve(16);
+    prog_.lists.reserve(16, 32);
     labels_.reserve(16);
     patches_.reserve(16);
 }
@@ -68,7 +68,7 @@ std::optional<std::uint32_t> lookup(const Pool& pool, std::unordered_map<std::st
     return it == index.end() ? std::nullopt : std::optional(it->second);
 }
 
-std::string_view bytes_of(const std::vector<std::uint32_t>& ids) {
+std::string_view bytes_of(std::span<const std::uint32_t> ids) {
     return {reinterpret_cast<const char*>(ids.data()), ids.size() * sizeof(std::uint32_t)};
 }
 
@@ -142,9 +142,10 @@ std::uint32_t emitter::list(const parse::ast::string_list& l) {
     std::string_view const key{reinterpret_cast<const char*>(ids.data()), ids.size() * sizeof(std::uint32_t)};
     auto found = lookup(prog_.lists, list_index_, key, bytes_of);
     if (found) return *found;
-    auto id = std::uint32_t(prog_.lists.size());
-    prog_.lists.emplace_back(ids.begin(), ids.end());  // a vector's heap buffer does not move with it
-    if (!list_index_.empty()) list_index_.emplace(bytes_of(prog_.lists.back()), id);
+    // The index holds views into the pool: growing the pool moves them.
+    if (prog_.lists.would_move(ids.size())) list_index_.clear();
+    auto id = prog_.lists.add(ids.begin(), ids.end());
+    if (!list_index_.empty()) list_index_.emplace(bytes_of(prog_.lists[id]), id);
     return id;
 }
 

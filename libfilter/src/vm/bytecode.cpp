@@ -137,9 +137,9 @@ std::string serialize(const program& p) {
     w.varint(p.variables.size());
     for (const auto& v : p.variables) w.string(v);
     w.varint(p.lists.size());
-    for (const auto& list : p.lists) {
-        w.varint(list.size());
-        for (auto i : list) w.varint(i);
+    for (std::size_t l = 0; l < p.lists.size(); ++l) {
+        w.varint(p.lists[l].size());
+        for (auto i : p.lists[l]) w.varint(i);
     }
     w.varint(p.code.size());
     for (std::size_t i = 0; i < p.code.size(); ++i) {
@@ -223,14 +223,16 @@ bool deserialize(std::string_view bytes, program& out, std::string& error) {
         }
         p.variables.resize(r.count("variables"));
         for (auto& v : p.variables) v = r.string("variable name");
-        p.lists.resize(r.count("list pool"));
-        for (auto& list : p.lists) {
+        p.lists = {};
+        std::vector<std::uint32_t> list;
+        for (auto n = r.count("list pool"); n > 0; --n) {
             list.resize(r.count("string list"));
             for (auto& i : list) {
                 auto v = r.varint("string list");
                 if (v >= p.strings.size()) r.fail("string list refers to missing string");
                 i = static_cast<std::uint32_t>(v);
             }
+            p.lists.add(list.begin(), list.end());
         }
         p.code.resize(r.count("code"));
         for (std::size_t i = 0; i < p.code.size(); ++i) {

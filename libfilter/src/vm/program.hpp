@@ -7,7 +7,9 @@
 #include "vm/strings.hpp"
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
+#include <span>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -16,6 +18,36 @@
 namespace sift::vm {
 
 struct regex_code;  // a compiled :regex key (ext/regex)
+
+// The string lists of a program, stored flat (one buffer for all, not a
+// vector per list: a compile makes a dozen of them). List i is a span of
+// string ids.
+class list_pool {
+public:
+    std::size_t size() const { return offsets_.size() - 1; }
+    std::span<const std::uint32_t> operator[](std::size_t i) const {
+        return {items_.data() + offsets_[i], items_.data() + offsets_[i + 1]};
+    }
+    // Appends a list; returns its index.
+    template <class It>
+    std::uint32_t add(It first, It last) {
+        items_.insert(items_.end(), first, last);
+        offsets_.push_back(std::uint32_t(items_.size()));
+        return std::uint32_t(size() - 1);
+    }
+    std::uint32_t add(std::initializer_list<std::uint32_t> ids) { return add(ids.begin(), ids.end()); }
+    // Whether adding `n` more ids would move the lists already held (spans
+    // of them must then be taken again).
+    bool would_move(std::size_t n) const { return items_.size() + n > items_.capacity(); }
+    void reserve(std::size_t lists, std::size_t ids) {
+        offsets_.reserve(lists + 1);
+        items_.reserve(ids);
+    }
+
+private:
+    std::vector<std::uint32_t> items_;
+    std::vector<std::uint32_t> offsets_{0};  // list i is items_[offsets_[i], offsets_[i + 1])
+};
 
 struct instruction {
     opcode op;
@@ -30,7 +62,7 @@ struct program {
     std::vector<std::string> strings;             // deduplicated string pool
     std::vector<std::uint8_t> is_template;        // per string: 1 when it references variables
     std::vector<std::string> variables;           // variable names the script sets, lower-cased
-    std::vector<std::vector<std::uint32_t>> lists;  // string lists, as indices into strings
+    list_pool lists;                              // string lists, as indices into strings
     std::vector<instruction> code;
     std::vector<std::uint32_t> lines;             // source line per instruction
 

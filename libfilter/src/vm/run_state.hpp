@@ -95,7 +95,7 @@ public:
     // String operand `id`, with variables expanded when it is a template;
     // the view points into the pool or into `buffer`.
     std::string_view text(std::uint64_t id, std::string& buffer) const;
-    const std::vector<std::uint32_t>& list(std::uint64_t id) const { return prog.lists[id]; }
+    std::span<const std::uint32_t> list(std::uint64_t id) const { return prog.lists[id]; }
 
     // True when any key of list `keys` matches `value`. A successful
     // :matches or :regex sets the match variables when the script reads
