@@ -111,6 +111,19 @@ TEST(variables, a_cut_never_splits_an_escape) {
     EXPECT_EQ(url.run(m, default_envelope(), small).actions.at(0).mailbox, "x");
 }
 
+TEST(variables, distinct_variables_are_bounded_by_compile_limits) {
+    // Three variables set (one twice), one only read: three count.
+    std::string source = std::string(prelude) +
+                         "set \"a\" \"1\"; set \"b\" \"2\"; set \"A\" \"3\"; set \"c\" \"${d}\";";
+    compile_limits limits;
+    limits.max_variables = 3;
+    EXPECT_TRUE(script::compile(source, "v.sieve", limits).ok());
+    limits.max_variables = 2;
+    auto s = script::compile(source, "v.sieve", limits);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.errors().at(0).message.find("sets 3 distinct variables, more than the limit of 2"), std::string::npos);
+}
+
 TEST(variables, templates_survive_bytecode) {
     auto s = compiled(std::string(prelude) + "set \"a\" \"x\"; if header :matches \"subject\" \"* *\" "
                                              "{ fileinto \"${a}-${1}\"; }");

@@ -8,8 +8,25 @@
 #include "validate/validator.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace sift::api {
+namespace {
+
+// compile_limits::max_variables: the distinct variables a script (with the
+// scripts it includes) sets, imap4flags' internal one not counted.
+std::optional<diagnostic> check_variable_count(const vm::program& p, const std::string& name,
+                                               const compile_limits& limits) {
+    auto count = std::count_if(p.variables.begin(), p.variables.end(),
+                               [](const std::string& v) { return v != vm::program::internal_flags_name; });
+    if (std::size_t(count) <= limits.max_variables) return std::nullopt;
+    return diagnostic{name, 0, 0, severity::error,
+                      "script sets " + std::to_string(count) + " distinct variables, more than the limit of " +
+                          std::to_string(limits.max_variables),
+                      {}};
+}
+
+}  // namespace
 
 compiled compile(std::string_view source, std::string name, const validate::registry& reg,
                  const compile_limits& limits, const script_source* scripts) {
@@ -38,11 +55,18 @@ compiled compile(std::string_view source, std::string name, const validate::regi
         bool valid = out.errors.empty();
         auto linked = ext::compile_with_includes(parsed.script, v, source, name, reg, limits, scripts, valid);
         out.errors.insert(out.errors.end(), linked.errors.begin(), linked.errors.end());
+        if (out.errors.empty())
+            if (auto error = check_variable_count(linked.program, name, limits)) out.errors.push_back(std::move(*error));
         if (out.errors.empty()) out.program = std::make_shared<const vm::program>(std::move(linked.program));
         return out;
     }
     if (!out.errors.empty()) return out;
-    out.program = std::make_shared<const vm::program>(compile::compile(parsed.script, v, std::move(name)));
+    auto program = compile::compile(parsed.script, v, name);
+    if (auto error = check_variable_count(program, name, limits)) {
+        out.errors.push_back(std::move(*error));
+        return out;
+    }
+    out.program = std::make_shared<const vm::program>(std::move(program));
     return out;
 }
 
