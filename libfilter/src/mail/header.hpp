@@ -23,6 +23,14 @@ constexpr char ascii_lower(char c) noexcept {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+// `s` with its ASCII letters lower-cased (other bytes as they are, whatever
+// the locale).
+inline std::string ascii_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = ascii_lower(c);
+    return out;
+}
+
 constexpr bool is_wsp(char c) noexcept {
     return c == ' ' || c == '\t';
 }

@@ -24,13 +24,6 @@ bool is_token_char(char c) {
     return u > ' ' && u != 127 && tspecials.find(c) == std::string_view::npos;
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-        c = ascii_lower(c);
-    }
-    return out;
-}
 
 // A reader for structured MIME fields: tokens, quoted strings and comments
 // (RFC 2045 §5.1, RFC 822 §3.3), folding treated as whitespace.
@@ -128,7 +121,7 @@ struct raw_param {
 };
 
 raw_param split_param_name(std::string_view name, std::string value) {
-    raw_param p{lower(name), -1, false, std::move(value)};
+    raw_param p{ascii_lower(name), -1, false, std::move(value)};
     std::size_t star = name.find('*');
     if (star == std::string_view::npos || star == 0) {
         return p;
@@ -142,7 +135,7 @@ raw_param split_param_name(std::string_view name, std::string value) {
                !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         return p;  // not RFC 2231 after all: keep the name as written
     }
-    p.base = lower(name.substr(0, star));
+    p.base = ascii_lower(name.substr(0, star));
     p.extended = extended;
     p.segment = digits.empty() ? -1 : std::stoi(std::string(digits));
     return p;
@@ -264,8 +257,8 @@ content_type parse_content_type(std::string_view value) {
     if (subtype.empty()) {
         return ct;
     }
-    ct.type = lower(type);
-    ct.subtype = lower(subtype);
+    ct.type = ascii_lower(type);
+    ct.subtype = ascii_lower(subtype);
     ct.params = combine_params(read_raw_params(lx));
     return ct;
 }
@@ -274,7 +267,7 @@ content_disposition parse_content_disposition(std::string_view value) {
     content_disposition cd;
     field_lexer lx(value);
     lx.skip_cfws();
-    cd.type = lower(lx.token());
+    cd.type = ascii_lower(lx.token());
     cd.params = combine_params(read_raw_params(lx));
     return cd;
 }
@@ -404,7 +397,7 @@ private:
         if (const header_field* cte = p.header("content-transfer-encoding")) {
             field_lexer lx(cte->value);
             lx.skip_cfws();
-            std::string enc = lower(lx.token());
+            std::string enc = ascii_lower(lx.token());
             if (!enc.empty()) {
                 p.encoding = std::move(enc);
             }

@@ -10,6 +10,7 @@
 #include "ext/regex/regex.hpp"
 #include "ext/state.hpp"
 #include "mail/encode.hpp"
+#include "mail/header.hpp"
 
 #include <algorithm>
 #include <unordered_map>
@@ -228,22 +229,12 @@ void run_state::reject(action_kind kind, std::string_view reason, unsigned line)
     add(action{kind, {}, {}, {}, std::string(reason), false, false, line}, true);
 }
 
-namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = mail::ascii_lower(c);
-    return out;
-}
-
-}  // namespace
-
 std::vector<run_state::edited_field> run_state::header_fields() const {
     if (edited_headers) return *edited_headers;
     std::vector<edited_field> out;
     std::unordered_map<std::string, unsigned> seen;  // lower-cased name -> fields so far
     for (const auto& h : current().headers()) {
-        auto key = lower(h.name);
+        auto key = mail::ascii_lower(h.name);
         unsigned n = ++seen[key];
         bool locked = std::find(locked_.begin(), locked_.end(), std::pair(key, n)) != locked_.end();
         out.push_back({std::string(h.name), std::string(h.value), n, locked});
@@ -279,6 +270,12 @@ std::string run_state::delivered() const {
     return serialize(*edited_headers, current().body(), eol());
 }
 
+rewritten_message run_state::delivered_message() const {
+    auto data = delivered();
+    auto body_offset = data.size() - current().body().size();
+    return rewritten_message{std::move(data), body_offset};
+}
+
 void run_state::rewrite(message_edit edit, const std::vector<edited_field>& header, std::string_view body,
                         const part_map& parts) {
     if (message_edits_.size() >= limits.max_actions)
@@ -289,14 +286,12 @@ void run_state::rewrite(message_edit edit, const std::vector<edited_field>& head
                             std::to_string(limits.max_rewritten_message_size) + " allowed"};
     // RFC 5703 §6: enclose does not change what a redirect forwards.
     if (edit.what == message_edit::kind::enclose && !redirect_message_) {
-        auto data = delivered();
-        auto offset = data.size() - current().body().size();
-        redirect_message_ = rewritten_message{std::move(data), offset};
+        redirect_message_ = delivered_message();
     }
     std::vector<std::pair<std::string, unsigned>> locked;
     std::unordered_map<std::string, unsigned> seen;
     for (const auto& f : header) {
-        auto key = lower(f.name);
+        auto key = mail::ascii_lower(f.name);
         unsigned n = ++seen[key];
         if (f.locked) locked.emplace_back(std::move(key), n);
     }
@@ -381,9 +376,7 @@ result run_state::finish(const runtime_error* failure, std::uint64_t executed) {
     r.actions = std::move(actions_);
     if (!failure) r.header_edits = std::move(header_edits);
     if (!failure && !message_edits_.empty()) {
-        auto data = delivered();
-        auto offset = data.size() - current().body().size();
-        r.message = rewritten_message{std::move(data), offset};
+        r.message = delivered_message();
         r.message_edits = std::move(message_edits_);
         r.redirect_message = std::move(redirect_message_);
     }

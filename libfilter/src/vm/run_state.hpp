@@ -165,6 +165,8 @@ public:
     std::string_view eol() const;
     // The current message as delivered: its header as edited, its body.
     std::string delivered() const;
+    // The same, with where its body starts (for the result).
+    rewritten_message delivered_message() const;
 
     // How running foreverypart loops follow a new message (RFC 5703 §5):
     // numbering the MIME parts depth-first (ext::collect_parts), each old

@@ -28,6 +28,7 @@
 #include "ext/fcc/fcc.hpp"
 #include "ext/register.hpp"
 #include "mail/encode.hpp"
+#include "mail/header.hpp"
 #include "mail/message.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -44,11 +45,6 @@ namespace {
 
 enum notify_flags : std::uint64_t { has_from = 1 << 8, has_message = 1 << 9 };
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 // The scheme of a URI, lower-cased, or "" when there is none.
 std::string scheme_of(std::string_view uri) {
@@ -58,7 +54,7 @@ std::string scheme_of(std::string_view uri) {
         auto c = static_cast<unsigned char>(uri[i]);
         if (!std::isalnum(c) && c != '+' && c != '-' && c != '.') return {};
     }
-    return lower(uri.substr(0, colon));
+    return mail::ascii_lower(uri.substr(0, colon));
 }
 
 // Why a method URI cannot be used, or nullopt when it can.

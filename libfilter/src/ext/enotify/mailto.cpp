@@ -13,6 +13,7 @@
 #include "ext/enotify/mailto.hpp"
 
 #include "mail/address.hpp"
+#include "mail/header.hpp"
 
 #include <algorithm>
 #include <array>
@@ -29,11 +30,6 @@ int hex(unsigned char c) {
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 constexpr std::array restricted{"auto-submitted", "received", "message-id", "date", "bcc", "in-reply-to",
                                 "references", "resent-date", "resent-from", "resent-sender", "resent-to",
@@ -133,7 +129,7 @@ bool valid_addr_spec(std::string_view a) {
 
 std::optional<mailto_uri> parse_mailto(std::string_view uri, uri_error& error) {
     constexpr std::string_view scheme = "mailto:";
-    if (uri.size() < scheme.size() || lower(uri.substr(0, scheme.size())) != scheme) {
+    if (uri.size() < scheme.size() || mail::ascii_lower(uri.substr(0, scheme.size())) != scheme) {
         error = {0, "not a mailto URI"};
         return std::nullopt;
     }
@@ -158,7 +154,7 @@ std::optional<mailto_uri> parse_mailto(std::string_view uri, uri_error& error) {
             error = {i, "invalid header name '" + *name + "' in the URI"};
             return std::nullopt;
         }
-        auto key = lower(*name);
+        auto key = mail::ascii_lower(*name);
         if (key == "to" || key == "cc") {
             if (!value->empty() && !add_field(*value, key == "to" ? out.to : out.cc, eq + 1,
                                               key == "to" ? "the to field" : "the cc field", error))

@@ -3,6 +3,8 @@
 // whatever the list's size. See sift/services.hpp.
 #include <sift/services.hpp>
 
+#include "mail/header.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -11,13 +13,6 @@
 
 namespace sift {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-    return out;
-}
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -35,12 +30,12 @@ public:
         for (; it != end; it.increment(ec)) {
             if (ec || !it->is_regular_file()) continue;
             std::ifstream in(it->path());
-            auto& list = lists_[lower(it->path().filename().string())];
+            auto& list = lists_[mail::ascii_lower(it->path().filename().string())];
             std::string line;
             while (std::getline(in, line)) {
                 auto entry = trim(line);
                 if (entry.empty() || entry.front() == '#') continue;
-                if (list.keys.insert(lower(entry)).second) list.members.emplace_back(entry);
+                if (list.keys.insert(mail::ascii_lower(entry)).second) list.members.emplace_back(entry);
             }
         }
     }
@@ -48,7 +43,7 @@ public:
     bool valid(std::string_view name) const override { return find(name) != nullptr; }
     bool contains(std::string_view name, std::string_view value) const override {
         const auto* list = find(name);
-        return list && list->keys.count(lower(value)) > 0;
+        return list && list->keys.count(mail::ascii_lower(value)) > 0;
     }
     std::vector<std::string> members(std::string_view name) const override {
         const auto* list = find(name);
@@ -64,7 +59,7 @@ private:
     // case-insensitive file system would anyway).
     const list* find(std::string_view name) const {
         if (!name.empty() && name.front() == ':') name.remove_prefix(1);
-        auto it = lists_.find(lower(name));
+        auto it = lists_.find(mail::ascii_lower(name));
         return it == lists_.end() ? nullptr : &it->second;
     }
     std::unordered_map<std::string, list> lists_;

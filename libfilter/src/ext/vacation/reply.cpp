@@ -5,6 +5,7 @@
 #include "ext/vacation/reply.hpp"
 
 #include "mail/encode.hpp"
+#include "mail/header.hpp"
 
 #include "ext/state.hpp"
 #include "mail/message.hpp"
@@ -23,12 +24,6 @@ using mail::fold_words;
 
 using namespace std::chrono_literals;
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return c >= 'A' && c <= 'Z' ? char(c + 32) : char(c); });
-    return out;
-}
 
 bool ascii(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x80; });
@@ -51,20 +46,20 @@ std::string field(const mail::message& msg, std::string_view name) {
 std::vector<std::string> user_addresses(const envelope& env, const request& req, const vacation_options& options) {
     std::vector<std::string> out;
     auto add_path = [&](std::string_view path) {
-        if (auto a = mail::parse_path(path); a && a->valid) out.push_back(lower(a->all()));
+        if (auto a = mail::parse_path(path); a && a->valid) out.push_back(mail::ascii_lower(a->all()));
     };
     add_path(env.to);
     if (options.use_original_recipient) add_path(env.orig_to);
     for (const auto& list : {std::cref(req.addresses), std::cref(options.user_addresses)})
         for (const auto& text : list.get())
             for (const auto& a : mail::parse_address_list(text))
-                if (a.valid) out.push_back(lower(a.all()));
+                if (a.valid) out.push_back(mail::ascii_lower(a.all()));
     return out;
 }
 
 // RFC 3834 §2: owner-*, *-request, MAILER-DAEMON and the list managers.
 bool system_address(const mail::address& a) {
-    auto local = lower(a.local_part);
+    auto local = mail::ascii_lower(a.local_part);
     return local == "mailer-daemon" || local == "listserv" || local == "majordomo" || local.starts_with("owner-") ||
            local.ends_with("-request");
 }
@@ -72,13 +67,13 @@ bool system_address(const mail::address& a) {
 std::optional<std::string> header_refusal(const mail::message& msg) {
     // RFC 3834 §5: anything but "no" is automatic.
     if (msg.first("Auto-Submitted")) {
-        auto value = lower(field(msg, "Auto-Submitted"));
+        auto value = mail::ascii_lower(field(msg, "Auto-Submitted"));
         auto token = value.substr(0, value.find(';'));
         while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.pop_back();
         if (token != "no") return "the message is automatic (Auto-Submitted: " + token + ")";
     }
     if (msg.first("Precedence")) {
-        auto value = lower(field(msg, "Precedence"));
+        auto value = mail::ascii_lower(field(msg, "Precedence"));
         if (value == "bulk" || value == "junk" || value == "list") return "the message is bulk mail (Precedence: " + value + ")";
     }
     // RFC 2369, RFC 2919.
@@ -87,7 +82,7 @@ std::optional<std::string> header_refusal(const mail::message& msg) {
         if (msg.first(name)) return "the message comes from a mailing list (" + std::string(name) + ")";
     // Microsoft's suppression of out-of-office replies (as Pigeonhole).
     if (msg.first("X-Auto-Response-Suppress")) {
-        auto value = lower(field(msg, "X-Auto-Response-Suppress"));
+        auto value = mail::ascii_lower(field(msg, "X-Auto-Response-Suppress"));
         std::size_t i = 0;
         while (i < value.size()) {
             auto end = value.find_first_of(", \t", i);
@@ -106,7 +101,7 @@ std::optional<std::string> addressed(const mail::message& msg, const std::vector
         std::optional<std::string> found;
         msg.for_each(name, [&](const mail::header_field& f) {
             for (const auto& a : mail::parse_address_list(mail::message::unfold(f.value)))
-                if (a.valid && std::find(users.begin(), users.end(), lower(a.all())) != users.end()) {
+                if (a.valid && std::find(users.begin(), users.end(), mail::ascii_lower(a.all())) != users.end()) {
                     found = a.all();
                     return false;
                 }
@@ -136,12 +131,12 @@ std::string mailbox(std::string_view display_name, std::string_view addr, std::s
 // The original sender as the To field shows it: with the display name
 // of the From/Sender field that carries the envelope sender's address.
 std::string to_field(const mail::message& msg, const mail::address& sender) {
-    auto wanted = lower(sender.all());
+    auto wanted = mail::ascii_lower(sender.all());
     for (std::string_view name : {"From", "Sender", "Resent-From", "Resent-Sender", "Reply-To"}) {
         const auto* f = msg.first(name);
         if (!f) continue;
         for (const auto& a : mail::parse_address_list(mail::message::unfold(f->value)))
-            if (a.valid && lower(a.all()) == wanted) return mailbox(a.display_name, sender.all(), 4);
+            if (a.valid && mail::ascii_lower(a.all()) == wanted) return mailbox(a.display_name, sender.all(), 4);
     }
     return "<" + sender.all() + ">";
 }
@@ -265,7 +260,7 @@ std::optional<std::string> refusal(const mail::message& msg, const envelope& env
     if (!sender) return "the sender is the null reverse-path (RFC 3834 §2)";
     if (!sender->valid) return "the sender address <" + env.from + "> is invalid";
     auto users = user_addresses(env, req, options);
-    if (std::find(users.begin(), users.end(), lower(sender->all())) != users.end())
+    if (std::find(users.begin(), users.end(), mail::ascii_lower(sender->all())) != users.end())
         return "the sender is the user's own address";
     if (system_address(*sender)) return "the sender <" + sender->all() + "> is a system address (RFC 3834 §2)";
     if (auto why = header_refusal(msg)) return why;
