@@ -115,8 +115,9 @@ std::string_view identity_encoding(std::string_view message) {
 std::vector<field> new_header(run_state& s, const std::vector<std::string>& copied,
                               const std::optional<std::string>& subject, const std::string& boundary) {
     auto eol = std::string(s.eol());
+    auto const fields = s.header_fields();  // a copy: taken once
     std::vector<field> kept, header;
-    for (const auto& f : s.header_fields())
+    for (const auto& f : fields)
         if (listed(copied, f.name) && !ext::mime_structure_field(f.name) &&
             !(subject && mail::iequals(f.name, "subject")))
             kept.push_back({f.name, f.value});
@@ -133,7 +134,7 @@ std::vector<field> new_header(run_state& s, const std::vector<std::string>& copi
         if (auto user = mail::parse_path(s.env.to); user && user->valid)
             header.push_back({"From", " <" + user->all() + ">"});
         else
-            for (const auto& f : s.header_fields())
+            for (const auto& f : fields)
                 if (mail::iequals(f.name, "from")) header.push_back({f.name, f.value});
     }
     header.insert(header.end(), kept.begin(), kept.end());
@@ -141,7 +142,7 @@ std::vector<field> new_header(run_state& s, const std::vector<std::string>& copi
         header.push_back(
             {"Subject", " " + mail::with_eol(mail::header_text(ext::one_line(*subject), 9), eol)});
     else if (!has("subject"))
-        for (const auto& f : s.header_fields())
+        for (const auto& f : fields)
             if (mail::iequals(f.name, "subject")) header.push_back({f.name, f.value});
     header.push_back({"MIME-Version", " 1.0"});
     header.push_back({"Content-Type", " multipart/mixed; boundary=\"" + boundary + "\""});
