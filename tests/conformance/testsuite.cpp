@@ -9,6 +9,8 @@
 #include "ext/register.hpp"
 #include "vm/match.hpp"
 
+#include <deque>
+
 namespace sift::conformance {
 using namespace validate;
 namespace ast = parse::ast;
@@ -22,11 +24,13 @@ std::string& test_path() {
     return path;
 }
 
-// A string list built from the strings of a binding, in order.
+// A string list built from the strings of a binding, in order. Its items
+// view the tree's text or `texts`.
 struct list_builder {
     ast::string_list list;
+    std::deque<std::string> texts;
     list_builder& add(std::string value) {
-        list.items.push_back(ast::string_lit{{}, std::move(value), false});
+        list.items.push_back(ast::string_lit{{}, texts.emplace_back(std::move(value)), false});
         return *this;
     }
     list_builder& add(const ast::string_list& l) {
@@ -110,11 +114,13 @@ void emit_metadata(compile::emitter& e, const binding& b) {
     emit_op(e, op::imap_metadata_set, l.list);
 }
 
-void rewrite_path(checker&, ast::string_lit& lit) {
+void rewrite_path(checker& c, ast::string_lit& lit) {
     static constexpr std::string_view ref = "${tst.path}";
-    for (auto at = lit.value.find(ref); at != std::string::npos;
-         at = lit.value.find(ref, at + test_path().size()))
-        lit.value.replace(at, ref.size(), test_path());
+    if (lit.value.find(ref) == std::string_view::npos) return;
+    std::string value(lit.value);
+    for (auto at = value.find(ref); at != std::string::npos; at = value.find(ref, at + test_path().size()))
+        value.replace(at, ref.size(), test_path());
+    lit.value = c.keep(value);
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ const std::string* env_item(std::string_view name) {
     return nullptr;
 }
 
-void substitute_env(checker&, ast::string_lit& lit) {
+void substitute_env(checker& c, ast::string_lit& lit) {
     std::string out;
     std::size_t done = 0;
     for (const auto& ref : vm::find_references(lit.value)) {
@@ -50,7 +50,7 @@ void substitute_env(checker&, ast::string_lit& lit) {
     }
     if (done == 0) return;  // no reference to a known item
     out.append(lit.value, done);
-    lit.value = std::move(out);
+    lit.value = c.keep(out);
 }
 
 }  // namespace

@@ -8,7 +8,9 @@
 
 #include <string>
 #include <string_view>
+#include <memory>
 #include <variant>
+#include <vector>
 
 namespace sift::parse::testing {
 
@@ -27,20 +29,25 @@ inline std::string error_of(std::string_view source, compile_limits const& limit
     return std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message;
 }
 
+// A copy of the first command. Its text views the tree's arena, which is
+// therefore kept until the test program ends (a few hundred bytes a call).
 inline ast::command first_command(std::string_view source) {
+    static std::vector<std::unique_ptr<ast::arena>> kept;
     auto result = parse_ok(source);
     if (result.script.commands.empty()) {
         ADD_FAILURE() << "no command in: " << source;
         return {};
     }
-    return result.script.commands.front();
+    ast::command copy = result.script.commands.front();
+    kept.push_back(std::move(result.script.storage));
+    return copy;
 }
 
 inline ast::string_list const& strings(ast::argument const& a) {
     return std::get<ast::string_list>(a);
 }
 
-inline std::string const& first_string(ast::command const& c) {
+inline std::string_view first_string(ast::command const& c) {
     return strings(c.args.at(0)).items.at(0).value;
 }
 

@@ -1,6 +1,7 @@
 // Semantic actions that build the tree in place: each moves what its rule
 // parsed (_attr) into the node the enclosing rule is building (_val).
-// Commands and tests share them: both have args, tests, test_list.
+// Commands and tests share them: both have tests and test_list (their args
+// are parsed in place, arguments.hpp).
 #pragma once
 
 #include "parse/containers.hpp"
@@ -12,8 +13,6 @@
 namespace sift::parse::actions {
 
 namespace x3 = boost::spirit::x3;
-
-inline constexpr auto add_argument = [](auto& ctx) { append(x3::_val(ctx).args, std::move(x3::_attr(ctx))); };
 
 inline constexpr auto add_test = [](auto& ctx) { append(x3::_val(ctx).tests, std::move(x3::_attr(ctx))); };
 

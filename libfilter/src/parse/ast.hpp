@@ -9,7 +9,7 @@
 
 #include <cstdint>
 #include <memory>
-#include <string>
+#include <string_view>
 #include <variant>
 
 namespace sift::parse::ast {
@@ -20,11 +20,16 @@ struct position {
     std::uint32_t offset = 0;
 };
 
+// The tree's text (string values, names) is viewed, not owned: it lies in
+// the tree's arena, in the copy of the script made there or, when escapes
+// or case had to be undone, in a fresh piece of the arena. So the tree
+// never frees a string, and a value without escapes is never copied.
+
 // A quoted or text: string after escape processing and dot-unstuffing.
 // encoded-character and variable expansion happen later.
 struct string_lit {
     position pos;
-    std::string value;
+    std::string_view value;
     bool multiline = false;
 };
 
@@ -41,7 +46,7 @@ struct number {
 
 struct tag {
     position pos;
-    std::string name;  // lower-cased, without the ':'
+    std::string_view name;  // lower-cased, without the ':'
 };
 
 using argument = std::variant<string_list, number, tag>;
@@ -52,7 +57,7 @@ inline constexpr std::uint32_t unbound = ~std::uint32_t(0);
 
 struct test {
     position pos;
-    std::string name;  // identifier, lower-cased
+    std::string_view name;  // identifier, lower-cased
     list<argument> args;
     list<test> tests;  // a single test or a test-list
     bool test_list = false;   // tests were written as ( ... )
@@ -64,7 +69,7 @@ using block = list<command>;
 
 struct command {
     position pos;
-    std::string name;  // identifier, lower-cased
+    std::string_view name;  // identifier, lower-cased
     list<argument> args;
     list<test> tests;
     bool test_list = false;
@@ -75,8 +80,15 @@ struct command {
 };
 
 struct script {
-    std::unique_ptr<arena> storage;  // the lists' memory: declared first, freed last
+    std::unique_ptr<arena> storage;  // the lists' and the text's memory: declared first, freed last
     block commands;
+
+    // A copy of `text` that lives as long as the tree (a literal rewritten
+    // by the validator, encoded-character say).
+    std::string_view keep(std::string_view text) {
+        if (!storage) storage = std::make_unique<arena>();
+        return storage->copy(text);
+    }
 };
 
 }  // namespace sift::parse::ast

@@ -3,7 +3,9 @@
 // its result would then depend on the locale (or be undefined).
 #pragma once
 
-#include <string>
+#include "parse/node_allocator.hpp"
+
+#include <string_view>
 
 namespace sift::parse::chars {
 
@@ -25,13 +27,20 @@ constexpr char to_lower(char c) {
 
 // identifier = (ALPHA / "_") *(ALPHA / DIGIT / "_"), compared without case,
 // so it is stored lower-cased. Reads the word at `first` (which the caller
-// checked starts one) into `out`; returns where it ends.
+// checked starts one) into `out`: a view of the script when the word is
+// written in lower case, as it nearly always is, else a lower-cased copy
+// in the tree's arena (a parse is running). Returns where the word ends.
 template <typename Iterator>
-Iterator scan_word(Iterator first, Iterator const& last, std::string& out) {
+Iterator scan_word(Iterator first, Iterator const& last, std::string_view& out) {
     Iterator end = first;
-    while (end != last && is_word(*end)) ++end;
-    out.assign(first, end);
-    for (char& c : out) c = to_lower(c);
+    bool upper = false;
+    for (; end != last && is_word(*end); ++end) upper |= *end >= 'A' && *end <= 'Z';
+    out = std::string_view(&*first, static_cast<std::size_t>(end - first));
+    if (upper) {
+        char* lowered = ast::arena::current()->allocate_chars(out.size());
+        for (std::size_t i = 0; i < out.size(); ++i) lowered[i] = to_lower(out[i]);
+        out = std::string_view(lowered, out.size());
+    }
     return end;
 }
 

@@ -119,36 +119,62 @@ struct string_parser : token_parser<string_parser, ast::string_lit> {
     }
 
 private:
-    // quoted-string = DQUOTE *(quoted-safe / "\" octet) DQUOTE. RFC 5228
+    // quoted-string = DQUOTE *(quoted-safe / "\\" octet) DQUOTE. RFC 5228
     // §2.4.2: only \" and \\ are defined; any other backslash is dropped
     // and the character after it kept. A line break in the string is CRLF
     // in the value whatever the script file uses (the grammar's CRLF; as
     // Pigeonhole reads it).
-    // The value is copied a run at a time: a whole string without
-    // backslashes or bare LFs is a single copy.
+    // A string with neither backslashes nor bare LFs, nearly every one, is
+    // its own value: a view of the script, nothing copied.
     template <typename Iterator>
-    static Iterator scan_quoted(Iterator const open, Iterator const& last, std::string& value) {
-        value.clear();
+    static Iterator scan_quoted(Iterator const open, Iterator const& last, std::string_view& value) {
+        Iterator const start = std::next(open);
+        for (Iterator at = start; at != last; ++at) {
+            if (*at == '"') {
+                value = std::string_view(&*start, static_cast<std::size_t>(at - start));
+                return std::next(at);
+            }
+            if (*at == '\\' || *at == '\n') break;
+        }
+        return unescape_quoted(open, last, value);
+    }
+
+    // The general case: the value is built a run at a time in a buffer and
+    // kept in the tree's arena.
+    template <typename Iterator>
+    static Iterator unescape_quoted(Iterator const open, Iterator const& last, std::string_view& value) {
+        std::string& out = scratch();
         Iterator run = std::next(open);
         for (Iterator at = run; at != last; ++at) {
             if (*at == '"') {
-                value.append(run, at);
+                out.append(run, at);
+                value = keep(out);
                 return std::next(at);
             }
             if (*at == '\n' && (at == run || *std::prev(at) != '\r')) {
-                value.append(run, at);
-                value += "\r\n";
+                out.append(run, at);
+                out += "\r\n";
                 run = std::next(at);
                 continue;
             }
             if (*at == '\\') {
-                value.append(run, at);
+                out.append(run, at);
                 if (++at == last) break;
                 run = at;  // the escaped character starts the next run
             }
         }
         fail(open, "unterminated string (missing closing '\"')");
     }
+
+    // Where strings that are not a view of the script are put together; one
+    // per thread, so its memory is reused from script to script.
+    static std::string& scratch() {
+        thread_local std::string buffer;
+        buffer.clear();
+        return buffer;
+    }
+
+    static std::string_view keep(std::string_view built) { return ast::arena::current()->copy(built); }
 
     // "text:" is an ABNF literal, so it is case-insensitive like the rest.
     template <typename Iterator>
@@ -169,8 +195,8 @@ private:
     // "." alone ends the string. That line may also end the script without
     // a line break: nothing else could follow it.
     template <typename Iterator>
-    static Iterator scan_multiline(Iterator const text, Iterator const& last, std::string& value) {
-        value.clear();
+    static Iterator scan_multiline(Iterator const text, Iterator const& last, std::string_view& value) {
+        std::string& out = scratch();
         Iterator at = after_text_header(text, last);
         while (at != last) {
             Iterator line_end = at;
@@ -178,10 +204,13 @@ private:
             Iterator const next = line_end == last ? last : std::next(line_end);
             Iterator content_end = line_end;
             if (content_end != at && line_end != last && *std::prev(content_end) == '\r') --content_end;
-            if (*at == '.' && std::next(at) == content_end) return next;
+            if (*at == '.' && std::next(at) == content_end) {
+                value = keep(out);
+                return next;
+            }
             if (*at == '.' && std::next(at) != content_end && *std::next(at) == '.') ++at;
-            value.append(at, content_end);
-            if (line_end != last) value += "\r\n";
+            out.append(at, content_end);
+            if (line_end != last) out += "\r\n";
             at = next;
         }
         fail(text, "unterminated multi-line string (missing a line with only '.')");

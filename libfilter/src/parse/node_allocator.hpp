@@ -13,8 +13,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <new>
+#include <string_view>
 #include <vector>
 
 namespace sift::parse::ast {
@@ -27,10 +29,29 @@ public:
 
     void* allocate(std::size_t bytes) {
         bytes = (bytes + alignment - 1) & ~(alignment - 1);
-        if (bytes > std::size_t(end_ - at_)) grow(bytes);
+        // Text (allocate_chars) may have left at_ unaligned.
+        std::size_t const pad = (alignment - reinterpret_cast<std::uintptr_t>(at_) % alignment) % alignment;
+        if (pad + bytes > std::size_t(end_ - at_))
+            grow(bytes);
+        else
+            at_ += pad;
         void* p = at_;
         at_ += bytes;
         return p;
+    }
+
+    // Room for `n` characters (no alignment: text).
+    char* allocate_chars(std::size_t n) {
+        if (n > std::size_t(end_ - at_)) grow(n);
+        auto* p = reinterpret_cast<char*>(at_);
+        at_ += n;
+        return p;
+    }
+
+    std::string_view copy(std::string_view text) {
+        char* p = allocate_chars(text.size());
+        if (!text.empty()) std::memcpy(p, text.data(), text.size());
+        return {p, text.size()};
     }
 
     static constexpr std::size_t alignment = alignof(std::max_align_t);

@@ -39,7 +39,7 @@ constexpr bool opens_test(char c) {
 
 // Every test or test-list is one level deeper (nesting.hpp): "not not ..."
 // and "allof(allof(..." recurse without any brace to count.
-auto const arguments = *argument[actions::add_argument] >>
+auto const arguments = argument_list >>
                        -nest(opens_test)[test_list[actions::set_test_list] | test[actions::add_test]];
 
 }  // namespace sift::parse

@@ -145,7 +145,7 @@ const parse::ast::argument* binding::tag_value(std::string_view name) const {
     return nullptr;
 }
 
-const std::string& binding::string_arg(std::size_t i) const {
+std::string_view binding::string_arg(std::size_t i) const {
     return std::get<parse::ast::string_list>(*positional.at(i)).items.at(0).value;
 }
 

@@ -173,7 +173,7 @@ struct binding {
 
     bool has_tag(std::string_view name) const;
     const parse::ast::argument* tag_value(std::string_view name) const;
-    const std::string& string_arg(std::size_t i) const;  // positional string
+    std::string_view string_arg(std::size_t i) const;  // positional string
     const parse::ast::string_list& list_arg(std::size_t i) const;
     std::uint64_t number_arg(std::size_t i) const;
 };
@@ -196,6 +196,9 @@ public:
     virtual std::span<const binding> enclosing() const { return {}; }
     // The limits the script is compiled with (policy a check enforces).
     virtual const compile_limits& limits() const = 0;
+    // A copy of `text` that lives as long as the syntax tree, for a check
+    // that rewrites a literal (whose value is a view: ast.hpp).
+    virtual std::string_view keep(std::string_view text) = 0;
 };
 
 }  // namespace sift::validate

@@ -27,6 +27,7 @@ public:
         : source_(source), file_(file), reg_(reg), limits_(limits), out_(out) {}
 
     std::vector<diagnostic> run(ast::script& script) {
+        script_ = &script;
         out_.bindings.reserve(64);  // a binding per node: no regrowth for common scripts
         std::size_t first = require_prologue(script.commands);
         apply_transforms(script.commands);
@@ -71,7 +72,7 @@ private:
                     error(cap.pos, "unknown Sieve capability " + quote(cap.value));
                     continue;
                 }
-                if (!required(cap.value)) out_.capabilities.push_back(cap.value);
+                if (!required(cap.value)) out_.capabilities.emplace_back(cap.value);
                 if (!def->implies.empty() && !required(def->implies))
                     out_.capabilities.emplace_back(def->implies);
             }
@@ -156,6 +157,7 @@ private:
 
     std::span<const binding> enclosing() const override { return enclosing_; }
     const compile_limits& limits() const override { return limits_; }
+    std::string_view keep(std::string_view text) override { return script_->keep(text); }
 
     // RFC 5463 §4: after `if ihave [...]` the capabilities count as
     // required, from the block on (as Pigeonhole has it: also after the
@@ -185,7 +187,7 @@ private:
         for (const auto& item : list->items) {
             const auto* cap = reg_.capability(item.value);
             if (!cap || !cap->ihave_allowed) return std::nullopt;
-            caps.push_back(item.value);
+            caps.emplace_back(item.value);
         }
         return caps;
     }
@@ -211,7 +213,7 @@ private:
     // An unknown name, or one whose capability is not required, is
     // reported at its first use only (as Pigeonhole does): later uses fail
     // silently, the script being refused already. Such a node is not bound.
-    const command_def* lookup(const ast::position& at, const std::string& name, bool is_test) {
+    const command_def* lookup(const ast::position& at, std::string_view name, bool is_test) {
         const command_def* def = reg_.command(name, is_test);
         if (!def) {
             if (reg_.command(name, !is_test))
@@ -233,9 +235,9 @@ private:
 
     // False when `key` was reported before; remembers it otherwise. Error
     // path only: the list stays empty for a valid script.
-    bool first_report(std::string key) {
+    bool first_report(std::string_view key) {
         if (std::find(reported_.begin(), reported_.end(), key) != reported_.end()) return false;
-        reported_.push_back(std::move(key));
+        reported_.emplace_back(key);
         return true;
     }
 
@@ -287,14 +289,14 @@ private:
             const tag_def* t = accept_tag(def, *tag, groups_seen);
             if (!t) return false;
             if (!b.positional.empty()) {
-                error(tag->pos, "tag :" + tag->name + " must come before the positional arguments of " +
+                error(tag->pos, "tag :" + std::string(tag->name) + " must come before the positional arguments of " +
                                     quote(def.name));
                 return false;
             }
             const ast::argument* value = nullptr;
             if (t->parameter) {
                 if (i + 1 >= args.size() || !fits(args[i + 1], *t->parameter)) {
-                    error(tag->pos, "tag :" + tag->name + " of " + node_kind(def.is_test) + " " +
+                    error(tag->pos, "tag :" + std::string(tag->name) + " of " + node_kind(def.is_test) + " " +
                                         quote(def.name) + " expects a " + std::string(describe(*t->parameter)) +
                                         " after it");
                     return false;
@@ -319,21 +321,21 @@ private:
     const tag_def* accept_tag(const command_def& def, const ast::tag& tag, group_list& groups_seen) {
         const tag_def* t = reg_.tag(tag.name, def);
         if (!t || !required(t->capability)) {
-            if (first_report(std::string(def.name) + " :" + tag.name)) {
+            if (first_report(std::string(def.name) + " :" + std::string(tag.name))) {
                 if (!t)
-                    error(tag.pos, "unknown tag :" + tag.name + " for " + node_kind(def.is_test) + " " +
+                    error(tag.pos, "unknown tag :" + std::string(tag.name) + " for " + node_kind(def.is_test) + " " +
                                        quote(def.name));
                 else
-                    error(tag.pos, "tag :" + tag.name + " requires the \"" + std::string(t->capability) +
+                    error(tag.pos, "tag :" + std::string(tag.name) + " requires the \"" + std::string(t->capability) +
                                        "\" capability");
             }
             return nullptr;
         }
         std::string_view group = t->group.empty() ? t->name : t->group;
         if (std::find(groups_seen.begin(), groups_seen.end(), group) != groups_seen.end()) {
-            error(tag.pos, t->group.empty() ? "tag :" + tag.name + " given twice"
+            error(tag.pos, t->group.empty() ? "tag :" + std::string(tag.name) + " given twice"
                                             : "only one " + std::string(group) + " may be given; :" +
-                                                  tag.name + " is a second one");
+                                                  std::string(tag.name) + " is a second one");
             return nullptr;
         }
         groups_seen.push_back(group);
@@ -453,7 +455,7 @@ private:
         if (reg_.command(t.name, true))
             error(t.pos, what + " takes no test");
         else if (reg_.tag(t.name, def))
-            error(t.pos, "missing ':' before tag :" + t.name + " of " + what);
+            error(t.pos, "missing ':' before tag :" + std::string(t.name) + " of " + what);
         else
             error(t.pos, "missing ';' after " + what + " (" + quote(t.name) + " is read as its test)");
     }
@@ -463,6 +465,7 @@ private:
     const registry& reg_;
     const compile_limits& limits_;
     validated& out_;
+    ast::script* script_ = nullptr;
     std::vector<diagnostic> errors_;
     std::vector<diagnostic> warnings_;
     std::vector<std::string> reported_;  // unknown names and tags reported once

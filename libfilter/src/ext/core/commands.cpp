@@ -20,7 +20,7 @@ void check_redirect(checker& c, const binding& b) {
     if (b.has_tag("list")) return ext::check_redirect_list(c, b);  // RFC 6134 §2.3
     const auto& arg = b.list_arg(0).items.front();
     if (!c.is_template(arg.value) && !core::redirect_target(arg.value))
-        c.error(arg.pos, "specified redirect address '" + arg.value + "' is invalid");
+        c.error(arg.pos, "specified redirect address '" + std::string(arg.value) + "' is invalid");
 }
 
 void emit_plain(compile::emitter& e, opcode op) { e.emit(op); }

@@ -37,7 +37,7 @@ void check_header_names(checker& c, const parse::ast::string_list& names) {
         // A name no header can have is suspicious but harmless: the test
         // simply never matches (Pigeonhole warns too).
         if (!c.is_template(n.value) && !valid_header_name(n.value))
-            c.warning(n.pos, "invalid header name '" + n.value + "': the test never matches");
+            c.warning(n.pos, "invalid header name '" + std::string(n.value) + "': the test never matches");
 }
 
 // header [COMPARATOR] [MATCH-TYPE] <header-names: string-list> <key-list: string-list>
@@ -48,7 +48,7 @@ void check_address(checker& c, const binding& b) {
     check_header_names(c, b.list_arg(0));
     for (const auto& n : b.list_arg(0).items)
         if (!c.is_template(n.value) && valid_header_name(n.value) && !is_address_header(n.value))
-            c.error(n.pos, "header '" + n.value + "' does not hold addresses: not allowed in the address test");
+            c.error(n.pos, "header '" + std::string(n.value) + "' does not hold addresses: not allowed in the address test");
 }
 
 // exists <header-names: string-list>

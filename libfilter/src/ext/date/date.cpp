@@ -25,7 +25,7 @@ namespace {
 
 void check_part(checker& c, const parse::ast::string_lit& part) {
     if (!c.is_template(part.value) && !date::known_part(part.value))
-        c.error(part.pos, "unknown date part '" + part.value + "'");
+        c.error(part.pos, "unknown date part '" + std::string(part.value) + "'");
 }
 
 void check_zone(checker& c, binding& b) {
@@ -33,12 +33,12 @@ void check_zone(checker& c, binding& b) {
     if (!value) return;
     const auto& zone = std::get<parse::ast::string_list>(*value).items.front();
     if (!c.is_template(zone.value) && !date::parse_zone(zone.value))
-        c.error(zone.pos, "invalid time zone '" + zone.value + "' (expected +hhmm or -hhmm)");
+        c.error(zone.pos, "invalid time zone '" + std::string(zone.value) + "' (expected +hhmm or -hhmm)");
 }
 
 void emit_zone(compile::emitter& e, const binding& b) {
     const auto* value = b.tag_value("zone");
-    std::string zone = value ? std::get<parse::ast::string_list>(*value).items.front().value : std::string();
+    std::string_view zone = value ? std::get<parse::ast::string_list>(*value).items.front().value : std::string_view();
     e.emit(vm::opcode::mod_zone, {value ? 0u : 1u, e.string(zone)});
 }
 
@@ -58,7 +58,7 @@ void register_date(registry& r) {
                           [](checker& c, const binding& b) {
                               const auto& header = b.list_arg(0).items.front();
                               if (!c.is_template(header.value) && !core::valid_header_name(header.value))
-                                  c.warning(header.pos, "invalid header name '" + header.value + "': the test never matches");
+                                  c.warning(header.pos, "invalid header name '" + std::string(header.value) + "': the test never matches");
                               check_part(c, b.list_arg(1).items.front());
                           },
                       .emit = [](compile::emitter& e, const binding& b) {

@@ -33,7 +33,7 @@ enum : std::uint64_t { header_bit = 1, uniqueid_bit = 2, seconds_bit = 4, last_b
 
 void check_duplicate(checker& c, const binding& b) {
     if (const auto* h = core::tag_string(b, "header"); h && !c.is_template(h->value) && !core::valid_header_name(h->value))
-        c.error(h->pos, "invalid header name '" + h->value + "'");
+        c.error(h->pos, "invalid header name '" + std::string(h->value) + "'");
 }
 
 void emit_duplicate(compile::emitter& e, const binding& b) {

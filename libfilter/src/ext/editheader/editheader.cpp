@@ -32,7 +32,7 @@ namespace {
 
 void check_name(checker& c, const parse::ast::string_lit& name) {
     if (!c.is_template(name.value) && !core::valid_header_name(name.value))
-        c.error(name.pos, "invalid header field name '" + name.value + "'");
+        c.error(name.pos, "invalid header field name '" + std::string(name.value) + "'");
 }
 
 // A control character other than tab (line breaks are folding) is RFC

@@ -43,7 +43,7 @@ void check_enclose(checker& c, const binding& b) {
     if (const auto* v = b.tag_value("headers"))
         for (const auto& name : std::get<parse::ast::string_list>(*v).items)
             if (!c.is_template(name.value) && !core::valid_header_name(name.value))
-                c.error(name.pos, "invalid header field name '" + name.value + "'");
+                c.error(name.pos, "invalid header field name '" + std::string(name.value) + "'");
 }
 
 void emit_enclose(compile::emitter& e, const binding& b) {

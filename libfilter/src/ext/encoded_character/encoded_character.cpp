@@ -44,8 +44,8 @@ std::optional<std::vector<std::uint32_t>> hex_sequence(std::string_view body, st
     return values;
 }
 
-std::string decode(std::string& value) {
-    std::string out;
+// Writes `value` decoded to `out`; returns the first error, if any.
+std::string decode(std::string_view value, std::string& out) {
     std::string error;
     std::size_t i = 0;
     while (i < value.size()) {
@@ -77,7 +77,6 @@ std::string decode(std::string& value) {
         i = close + 1;
     }
     out.append(value, i, std::string::npos);
-    value = std::move(out);
     return error;
 }
 
@@ -86,7 +85,11 @@ std::string decode(std::string& value) {
 void register_encoded_character(validate::registry& r) {
     r.add(validate::capability_def{.name = "encoded-character",
                                    .literal = [](validate::checker& c, parse::ast::string_lit& lit) {
-                                       if (auto error = decode(lit.value); !error.empty()) c.error(lit.pos, error);
+                                       if (lit.value.find("${") == std::string_view::npos) return;
+                                       std::string decoded;
+                                       if (auto error = decode(lit.value, decoded); !error.empty())
+                                           c.error(lit.pos, error);
+                                       lit.value = c.keep(decoded);
                                    },
                                    .ihave_allowed = false});
 }

@@ -101,10 +101,10 @@ void check_notify(checker& c, const binding& b) {
     if (!c.is_template(method.value))
         if (auto e = method_error(method.value)) c.error(method.pos, *e);
     if (const auto* from = constant_tag(c, b, "from"); from && !valid_addr_spec(from->value))
-        c.error(from->pos, "invalid :from address '" + from->value + "' for the mailto method");
+        c.error(from->pos, "invalid :from address '" + std::string(from->value) + "' for the mailto method");
     if (const auto* imp = constant_tag(c, b, "importance");
         imp && imp->value != "1" && imp->value != "2" && imp->value != "3")
-        c.error(imp->pos, "invalid :importance '" + imp->value + "' (expected \"1\", \"2\" or \"3\")");
+        c.error(imp->pos, "invalid :importance '" + std::string(imp->value) + "' (expected \"1\", \"2\" or \"3\")");
     if (const auto* arg = b.tag_value("options"))
         if (const auto* list = std::get_if<parse::ast::string_list>(arg))
             for (const auto& o : list->items)
@@ -120,7 +120,7 @@ void check_uris(checker& c, const parse::ast::string_list& uris) {
 void emit_notify(compile::emitter& e, const binding& b) {
     auto text_tag = [&](std::string_view tag) -> std::string {
         const auto* arg = b.tag_value(tag);
-        return arg ? std::get<parse::ast::string_list>(*arg).items.at(0).value : std::string();
+        return arg ? std::string(std::get<parse::ast::string_list>(*arg).items.at(0).value) : std::string();
     };
     std::uint64_t flags = 2;  // RFC 5435 §3.5: normal importance
     if (auto imp = text_tag("importance"); imp.size() == 1 && imp[0] >= '1' && imp[0] <= '3') flags = imp[0] - '0';

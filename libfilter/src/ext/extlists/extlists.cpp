@@ -48,7 +48,7 @@ bool printable(std::string_view s) {
 void check_names(checker& c, const parse::ast::string_list& names) {
     for (const auto& n : names.items)
         if (!c.is_template(n.value) && !canonical_list_name(n.value))
-            c.error(n.pos, "invalid list name '" + n.value + "': a list name is a URI (RFC 6134 §2.1)");
+            c.error(n.pos, "invalid list name '" + std::string(n.value) + "': a list name is a URI (RFC 6134 §2.1)");
 }
 
 void check_list_keys(checker& c, binding& b) {

@@ -24,7 +24,7 @@ void check_extracttext(checker& c, const binding& b) {
     if (!c.required("variables"))
         c.error(b.pos, "extracttext needs the \"variables\" capability (require \"variables\";)");
     else if (!valid_variable_name(name.value))
-        c.error(name.pos, "invalid variable name '" + name.value + "'");
+        c.error(name.pos, "invalid variable name '" + std::string(name.value) + "'");
     auto around = c.enclosing();
     bool in_loop = std::any_of(around.begin(), around.end(), [](const binding& o) {
         return o.def->name == "foreverypart" && o.def->capability == "foreverypart";

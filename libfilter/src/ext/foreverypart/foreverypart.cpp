@@ -28,7 +28,7 @@ using namespace validate;
 
 namespace {
 
-const std::string* loop_name(const binding& b) {
+const std::string_view* loop_name(const binding& b) {
     const auto* v = b.tag_value("name");
     return v ? &std::get<parse::ast::string_list>(*v).items.front().value : nullptr;
 }
@@ -44,7 +44,7 @@ void check_break(checker& c, const binding& b) {
         if (!name || (outer_name && *outer_name == *name)) return;
     }
     if (name)
-        c.error(b.pos, "break :name \"" + *name + "\" is not inside a foreverypart loop of that name");
+        c.error(b.pos, "break :name \"" + std::string(*name) + "\" is not inside a foreverypart loop of that name");
     else
         c.error(b.pos, "break is only allowed inside a foreverypart loop");
 }

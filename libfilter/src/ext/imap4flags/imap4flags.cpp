@@ -14,6 +14,8 @@
 #include "vm/strings.hpp"
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 namespace sift::ext {
 using namespace validate;
@@ -23,9 +25,9 @@ namespace {
 void check_variable_name(checker& c, const binding& b) {
     if (b.positional.size() < 2) return;
     const auto& name = b.list_arg(0).items.front();
-    auto refs = vm::find_references("${" + name.value + "}");
+    auto refs = vm::find_references("${" + std::string(name.value) + "}");
     if (refs.size() != 1 || vm::is_number(name.value) || name.value.find('.') != std::string::npos)
-        c.error(name.pos, "invalid variable name '" + name.value + "'");
+        c.error(name.pos, "invalid variable name '" + std::string(name.value) + "'");
     else if (!c.required("variables"))
         c.error(name.pos, "a flag variable needs the \"variables\" capability (require \"variables\";)");
 }
@@ -42,8 +44,11 @@ void emit_hasflag(compile::emitter& e, const binding& b) {
     bool named = b.positional.size() == 2;
     parse::ast::string_list variables;
     if (named) variables = b.list_arg(0);
-    // The names as the program knows them (an included script's own, RFC 6609).
-    for (auto& v : variables.items) e.variable(v.value = e.scoped_variable(v.value));
+    // The names as the program knows them (an included script's own, RFC 6609);
+    // `scoped` holds the text the list's items view.
+    std::vector<std::string> scoped;
+    scoped.reserve(variables.items.size());
+    for (auto& v : variables.items) e.variable(v.value = scoped.emplace_back(e.scoped_variable(v.value)));
     if (!named) e.variable(vm::program::internal_flags_name);
     e.emit(vm::opcode::test_hasflag, {std::uint64_t(b.match.cmp), vm::pack(b.match), e.list(variables),
                                       e.list(b.list_arg(named ? 1 : 0))});

@@ -34,7 +34,7 @@ void check_include(checker& c, const binding& b) {
         return;
     }
     if (auto why = invalid_script_name(name.value); !why.empty())
-        c.error(name.pos, "invalid script name '" + name.value + "': " + why);
+        c.error(name.pos, "invalid script name '" + std::string(name.value) + "': " + why);
 }
 
 void emit_include(compile::emitter& e, const binding& b) {
@@ -48,7 +48,7 @@ void check_global(checker& c, const binding& b) {
         c.error(b.pos, "command 'global' requires the \"variables\" capability (require \"variables\";)");
     for (const auto& name : b.list_arg(0).items)
         if (!valid_variable_name(name.value) || name.value.find('.') != std::string::npos)
-            c.error(name.pos, "invalid variable name '" + name.value + "' for global");
+            c.error(name.pos, "invalid variable name '" + std::string(name.value) + "' for global");
 }
 
 // ${global.a.b}: the global namespace has no sub-namespaces (§3.5).

@@ -71,7 +71,7 @@ public:
             const auto& name = b.string_arg(0);
             bool global = b.has_tag("global");
             auto key = include_key(name, global);
-            std::string what = std::string(global ? "global" : "personal") + " script '" + name + "'";
+            std::string what = std::string(global ? "global" : "personal") + " script '" + std::string(name) + "'";
             if (std::find(chain.begin(), chain.end(), key) != chain.end()) {
                 if (!b.has_tag("once")) fail("circular include of " + what);
                 continue;
@@ -125,7 +125,7 @@ public:
                             if (used.count(key))
                                 errors.push_back(make_diagnostic(
                                     source, file, n.pos.offset,
-                                    "variable '" + n.value + "' is declared global after its use as a local variable"));
+                                    "variable '" + std::string(n.value) + "' is declared global after its use as a local variable"));
                             declared.insert(key);
                         }
                 return;

@@ -24,7 +24,7 @@ void warn_mailbox(checker& c, const parse::ast::string_lit& box) {
 
 void warn_entry(checker& c, const parse::ast::string_lit& entry) {
     if (!c.is_template(entry.value) && !valid_metadata_entry(entry.value))
-        c.warning(entry.pos, "invalid metadata entry name '" + entry.value +
+        c.warning(entry.pos, "invalid metadata entry name '" + std::string(entry.value) +
                                  "' (RFC 5464: \"/private/...\" or \"/shared/...\"): it has no value");
 }
 

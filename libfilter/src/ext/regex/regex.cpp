@@ -135,7 +135,7 @@ void check_regex(validate::checker& c, validate::binding& b) {
     for (const auto& key : keys_of(b).items) {
         if (c.is_template(key.value)) continue;  // compiled at run time
         auto result = compile(key.value, b.match.cmp);
-        if (!result.code) c.error(key.pos, "invalid regular expression '" + key.value + "': " + result.error);
+        if (!result.code) c.error(key.pos, "invalid regular expression '" + std::string(key.value) + "': " + result.error);
     }
 }
 

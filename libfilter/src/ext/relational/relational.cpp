@@ -34,7 +34,7 @@ void check_relation(checker& c, binding& b) {
             b.match.rel = static_cast<vm::relation>(i);
             return;
         }
-    c.error(op.pos, "invalid relational operator '" + op.value + "' for :" + std::string(name) +
+    c.error(op.pos, "invalid relational operator '" + std::string(op.value) + "' for :" + std::string(name) +
                         " (expected \"gt\", \"ge\", \"lt\", \"le\", \"eq\" or \"ne\")");
 }
 

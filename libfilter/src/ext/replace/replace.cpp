@@ -50,7 +50,7 @@ void check_replace(checker& c, const binding& b) {
         c.error(subject->pos, "replace :subject is not valid UTF-8");
     if (const auto* from = core::tag_string(b, "from");
         from && !c.is_template(from->value) && !valid_mailbox_list(from->value))
-        c.error(from->pos, "replace :from \"" + from->value + "\" is not a valid mailbox list");
+        c.error(from->pos, "replace :from \"" + std::string(from->value) + "\" is not a valid mailbox list");
 }
 
 void emit_replace(compile::emitter& e, const binding& b) {

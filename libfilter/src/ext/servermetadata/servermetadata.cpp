@@ -18,7 +18,7 @@ namespace {
 
 void warn_entry(checker& c, const parse::ast::string_lit& entry) {
     if (!c.is_template(entry.value) && !valid_metadata_entry(entry.value))
-        c.warning(entry.pos, "invalid metadata entry name '" + entry.value +
+        c.warning(entry.pos, "invalid metadata entry name '" + std::string(entry.value) +
                                  "' (RFC 5464: \"/private/...\" or \"/shared/...\"): it has no value");
 }
 

@@ -23,7 +23,7 @@ namespace {
 
 void check_flag(checker& c, const parse::ast::string_lit& flag) {
     if (!c.is_template(flag.value) && !valid_special_use(flag.value))
-        c.error(flag.pos, "invalid special-use flag '" + flag.value + "' (expected \"\\\\\" and an atom, e.g. \"\\\\Junk\")");
+        c.error(flag.pos, "invalid special-use flag '" + std::string(flag.value) + "' (expected \"\\\\\" and an atom, e.g. \"\\\\Junk\")");
 }
 
 }  // namespace

@@ -44,11 +44,11 @@ void check_vacation(checker& c, const binding& b) {
         c.error(subject->pos, "vacation :subject is not valid UTF-8");
     if (const auto* from = core::tag_string(b, "from"); from && !c.is_template(from->value) &&
                                                   !vacation::single_address(from->value))
-        c.error(from->pos, "vacation :from \"" + from->value + "\" is not a valid address");
+        c.error(from->pos, "vacation :from \"" + std::string(from->value) + "\" is not a valid address");
     if (const auto* list = b.tag_value("addresses"))
         for (const auto& a : std::get<parse::ast::string_list>(*list).items)
             if (!c.is_template(a.value) && !vacation::single_address(a.value))
-                c.error(a.pos, "vacation :addresses entry \"" + a.value + "\" is not a valid address");
+                c.error(a.pos, "vacation :addresses entry \"" + std::string(a.value) + "\" is not a valid address");
 }
 
 void emit_vacation(compile::emitter& e, const binding& b) {

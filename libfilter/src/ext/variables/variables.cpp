@@ -73,11 +73,11 @@ void check_set(checker& c, const binding& b) {
     const auto& name = b.list_arg(0).items.front();
     auto dot = name.value.find('.');
     if (vm::is_number(name.value))
-        c.error(name.pos, "cannot assign to match variable '" + name.value + "'");
+        c.error(name.pos, "cannot assign to match variable '" + std::string(name.value) + "'");
     else if (!identifier(name.value))
-        c.error(name.pos, "invalid variable name '" + name.value + "'");
+        c.error(name.pos, "invalid variable name '" + std::string(name.value) + "'");
     else if (dot != std::string::npos && !c.namespace_known(name.value.substr(0, dot)))
-        c.error(name.pos, "unknown variable namespace '" + name.value.substr(0, dot) + "' in '" + name.value + "'");
+        c.error(name.pos, "unknown variable namespace '" + std::string(name.value.substr(0, dot)) + "' in '" + std::string(name.value) + "'");
 }
 
 void emit_set(compile::emitter& e, const binding& b) {
