@@ -64,7 +64,7 @@ struct node_head_parser : x3::parser<node_head_parser> {
 
     template <typename Iterator, typename Context, typename Node>
     bool parse(Iterator& first, Iterator const& last, Context const& context, Node& node, x3::unused_type) const {
-        x3::skip_over(first, last, context);
+        skip(first, last);
         if (first == last || !chars::is_word_start(*first)) return false;
         node.pos = position_of(first, context);
         first = chars::scan_word(first, last, node.name);

@@ -34,7 +34,7 @@ struct arguments_parser : x3::parser<arguments_parser> {
     template <typename Iterator, typename Context, typename Node>
     bool parse(Iterator& first, Iterator const& last, Context const& context, Node& node, x3::unused_type) const {
         for (;;) {
-            x3::skip_over(first, last, context);
+            skip(first, last);
             if (first == last || !may_start_argument(*first)) return true;
             if (node.args.empty()) node.args.reserve(4);
             if (!argument.parse(first, last, context, x3::unused, node.args.emplace_back())) {

@@ -33,12 +33,12 @@ x3::rule<next_string_class, ast::string_lit> const next_string = "',' and string
 x3::rule<string_array_class, ast::string_list> const string_array = "string list";
 
 // omit: a mark keeps only the position, not the character.
-auto const open_bracket_def = x3::omit['['];
-auto const close_bracket_def = x3::lit(']');
+auto const open_bracket_def = x3::omit[punct<'['>];
+auto const close_bracket_def = punct<']'>;
 // next_string stands for (',' > string): X3 would parse that nested
 // sequence into a temporary list of its own for every item.
 auto const strings_def = string > *next_string;
-auto const next_string_def = ',' > string;
+auto const next_string_def = punct<','> > string;
 auto const string_array_def = open_bracket > strings > close_bracket;
 
 BOOST_SPIRIT_DEFINE(open_bracket, close_bracket, strings, next_string, string_array)
@@ -54,7 +54,7 @@ struct argument_parser : x3::parser<argument_parser> {
     template <typename Iterator, typename Context, typename RContext>
     bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&,
                ast::argument& attr) const {
-        x3::skip_over(first, last, context);
+        skip(first, last);
         if (first == last) return false;
         char const c = *first;
         if (c == '[') {

@@ -49,16 +49,16 @@ auto const commands_def = many[command];  // *command, see containers.hpp
 auto const command_def = node_head >> arguments >>
                          x3::expect[command_end][actions::set_body] >> command_ended;
 auto const command_end_def = semicolon | block;
-auto const semicolon_def = x3::lit(';');
+auto const semicolon_def = punct<';'>;
 // block_rest: `open_brace > commands > close_brace` nests one sequence in
 // another, and X3 parses a nested sequence into a temporary list that it
 // then copies over; a rule in between avoids that. It fails only by
 // throwing (commands always succeeds), so its name is never shown.
 auto const block_def = nest(opens_block)[open_brace > block_rest];
 auto const block_rest_def = commands > close_brace;
-auto const open_brace_def = x3::lit('{');
-auto const close_brace_def = x3::lit('}');
-auto const end_of_script_def = x3::eoi;
+auto const open_brace_def = punct<'{'>;
+auto const close_brace_def = punct<'}'>;
+auto const end_of_script_def = end_of_input;
 
 BOOST_SPIRIT_DEFINE(commands, command, command_end, semicolon, block, block_rest, open_brace, close_brace,
                     end_of_script)

@@ -26,7 +26,7 @@ struct parse_state {
 
 struct parse_state_tag;
 
-using phrase_context_type = x3::phrase_parse_context<skipper>::type;
-using context_type = x3::context<parse_state_tag, parse_state, phrase_context_type>;
+// No skipper: the token parsers skip for themselves (skipper.hpp).
+using context_type = x3::context<parse_state_tag, parse_state>;
 
 }  // namespace sift::parse

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "parse/chars.hpp"
+#include "parse/skipper.hpp"
 #include "source_text.hpp"
 
 #include <boost/spirit/home/x3.hpp>
@@ -17,12 +18,6 @@
 #include <string_view>
 
 namespace sift::parse {
-
-template <typename Iterator>
-struct lexical_error : std::runtime_error {
-    lexical_error(Iterator where, std::string const& message) : std::runtime_error(message), where(where) {}
-    Iterator where;
-};
 
 // How the token at `first` is shown after "found": the identifier or number
 // it starts, or the single character, quoted, with bytes that are not
@@ -65,12 +60,9 @@ public:
     // X3 throws from where the expected rule began, before it skipped
     // whitespace and comments; the diagnostic points at the offending
     // token instead, which is where a reader looks.
-    template <typename Skipper>
-    diagnostic expected(Iterator where, std::string const& what, Skipper const& skipper) const {
+    diagnostic expected(Iterator where, std::string const& what) const {
         try {
-            while (skipper.parse(where, end_, boost::spirit::x3::unused, boost::spirit::x3::unused,
-                                 boost::spirit::x3::unused)) {
-            }
+            skip(where, end_);
         } catch (lexical_error<Iterator> const&) {
             // An unterminated comment here was already reported by the
             // rule itself; point at the comment.

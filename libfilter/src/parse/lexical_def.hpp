@@ -31,7 +31,7 @@ struct token_parser : x3::parser<Derived> {
     template <typename Iterator, typename Context, typename RContext>
     bool parse(Iterator& first, Iterator const& last, Context const& context, RContext&,
                Attribute& attr) const {
-        x3::skip_over(first, last, context);
+        skip(first, last);
         Iterator const start = first;
         if (!static_cast<Derived const&>(*this).scan(first, last, attr)) return false;
         attr.pos = position_of(start, context);

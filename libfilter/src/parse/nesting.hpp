@@ -30,7 +30,7 @@ struct nest_directive : x3::unary_parser<Subject, nest_directive<Subject>> {
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
     bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext,
                Attribute& attr) const {
-        x3::skip_over(first, last, context);
+        skip(first, last);
         if (first == last || !opens(*first)) return false;
         auto& state = x3::get<parse_state_tag>(context);
         if (state.depth >= state.max_depth)

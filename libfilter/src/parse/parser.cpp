@@ -28,14 +28,13 @@ std::optional<diagnostic> run_grammar(std::string_view source, std::string const
     parse_state state{source.begin(), line_cursor(source), 0, limits.max_nesting};
     iterator_type first = source.begin();
     try {
-        bool const ok = x3::phrase_parse(first, source.end(), x3::with<parse_state_tag>(state)[script],
-                                         skipper{}, commands);
+        bool const ok = x3::parse(first, source.end(), x3::with<parse_state_tag>(state)[script], commands);
         // script ends in an expectation of the end of input, so a quiet
         // failure would be a grammar bug; report it rather than assert.
         if (!ok || first != source.end())
             return errors.at(first, "syntax error: could not parse the script here");
     } catch (x3::expectation_failure<iterator_type> const& failure) {
-        return errors.expected(failure.where(), failure.which(), skipper{});
+        return errors.expected(failure.where(), failure.which());
     } catch (lexical_error<iterator_type> const& failure) {
         return errors.at(failure.where, failure.what());
     }

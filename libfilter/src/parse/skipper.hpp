@@ -2,12 +2,14 @@
 // every deployed Sieve parser accepts it), hash comments up to the end of
 // the line or script, and bracket comments. A bare CR is not whitespace.
 //
-// A hand-written primitive rather than a rule: an unterminated bracket
-// comment must be reported where it starts, and X3 calls skippers without a
-// context, so the only way out is an exception carrying that position.
+// The grammar runs without an X3 skipper: X3 would call one before every
+// parser of every rule, most of them at a token already. Instead each
+// token parser skips before itself, once: the primitives of lexical_def.hpp
+// and annotation.hpp, the punctuation below, and the few parsers that look
+// at the next character to choose (arguments.hpp, nesting.hpp).
 #pragma once
 
-#include "parse/error_handler.hpp"
+#include "parse/lexical_error.hpp"
 
 #include <boost/spirit/home/x3.hpp>
 
@@ -18,71 +20,87 @@ namespace sift::parse {
 
 namespace x3 = boost::spirit::x3;
 
-struct skipper : x3::parser<skipper> {
-    using attribute_type = x3::unused_type;
-    static bool const has_attribute = false;
+namespace blanks {
 
-    // Skips all the whitespace and comments at `first` in one call, and
-    // then answers false: X3 calls a skipper until it fails (skip_over), and
-    // X3 skips before every parser, so most calls find a token right away;
-    // failing at once saves the second call that would find nothing.
-    template <typename Iterator, typename Context, typename RContext, typename Attribute>
-    bool parse(Iterator& first, Iterator const& last, Context const&, RContext&, Attribute&) const {
-        if (first == last || !may_start_blank(*first)) return false;
-        while (first != last) {
-            Iterator next = skip_one(first, last);
-            if (next == first) break;
-            first = next;
-        }
-        return false;
+// Whether whitespace or a comment may start at `c`: one test for the
+// common case, a token right here.
+inline constexpr std::array<bool, 256> may_start = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0; c <= ' '; ++c) table[c] = true;
+    table['#'] = table['/'] = true;
+    return table;
+}();
+
+template <typename Iterator>
+bool starts_with(Iterator at, Iterator const& last, std::string_view text) {
+    for (char c : text) {
+        if (at == last || *at != c) return false;
+        ++at;
     }
+    return true;
+}
 
-private:
-    // Whether whitespace or a comment may start at `c`: one test for the
-    // common case, a token right here.
-    static bool may_start_blank(char c) { return blank_starts[static_cast<unsigned char>(c)]; }
-
-    static constexpr std::array<bool, 256> blank_starts = [] {
-        std::array<bool, 256> table{};
-        for (int c = 0; c <= ' '; ++c) table[c] = true;
-        table['#'] = table['/'] = true;
-        return table;
-    }();
-
-    // Returns `at` unchanged when no whitespace or comment starts there.
-    template <typename Iterator>
-    static Iterator skip_one(Iterator at, Iterator const& last) {
-        char const c = *at;
-        // Most calls find a token right here: X3 skips before every parser.
-        if (c > ' ' && c != '#' && c != '/') return at;
-        if (c == ' ' || c == '\t' || c == '\n') return std::next(at);
-        if (c == '\r') return starts_with(at, last, "\r\n") ? std::next(at, 2) : at;
-        if (c == '#') return skip_hash_comment(at, last);
-        if (starts_with(at, last, "/*")) return skip_bracket_comment(at, last);
-        return at;
-    }
-
-    template <typename Iterator>
-    static Iterator skip_hash_comment(Iterator at, Iterator const& last) {
+// Returns `at` unchanged when no whitespace or comment starts there. An
+// unterminated bracket comment is reported where it starts.
+template <typename Iterator>
+Iterator skip_one(Iterator at, Iterator const& last) {
+    char const c = *at;
+    if (c == ' ' || c == '\t' || c == '\n') return std::next(at);
+    if (c == '\r') return starts_with(at, last, "\r\n") ? std::next(at, 2) : at;
+    if (c == '#') {
         while (at != last && *at != '\n') ++at;
         return at == last ? at : std::next(at);
     }
-
-    template <typename Iterator>
-    static Iterator skip_bracket_comment(Iterator start, Iterator const& last) {
-        for (Iterator at = std::next(start, 2); at != last; ++at)
-            if (starts_with(at, last, "*/")) return std::next(at, 2);
-        throw lexical_error<Iterator>(start, "syntax error: unterminated comment");
+    if (starts_with(at, last, "/*")) {
+        for (Iterator end = std::next(at, 2); end != last; ++end)
+            if (starts_with(end, last, "*/")) return std::next(end, 2);
+        throw lexical_error<Iterator>(at, "syntax error: unterminated comment");
     }
+    return at;
+}
 
-    template <typename Iterator>
-    static bool starts_with(Iterator at, Iterator const& last, std::string_view text) {
-        for (char c : text) {
-            if (at == last || *at != c) return false;
-            ++at;
-        }
+}  // namespace blanks
+
+// Moves `first` past all the whitespace and comments there.
+template <typename Iterator>
+void skip(Iterator& first, Iterator const& last) {
+    while (first != last && blanks::may_start[static_cast<unsigned char>(*first)]) {
+        Iterator const next = blanks::skip_one(first, last);
+        if (next == first) return;
+        first = next;
+    }
+}
+
+// One punctuation character (';', '{', '[', ...) after optional blanks.
+template <char C>
+struct punct_parser : x3::parser<punct_parser<C>> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const&, RContext&, Attribute&) const {
+        skip(first, last);
+        if (first == last || *first != C) return false;
+        ++first;
         return true;
     }
 };
+
+template <char C>
+inline constexpr punct_parser<C> punct{};
+
+// The end of the script, after optional blanks.
+struct end_of_input_parser : x3::parser<end_of_input_parser> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+
+    template <typename Iterator, typename Context, typename RContext, typename Attribute>
+    bool parse(Iterator& first, Iterator const& last, Context const&, RContext&, Attribute&) const {
+        skip(first, last);
+        return first == last;
+    }
+};
+
+inline constexpr end_of_input_parser end_of_input{};
 
 }  // namespace sift::parse

@@ -31,10 +31,10 @@ x3::rule<close_paren_class> const close_paren = "')' or ','";
 // stands for (',' > test), test_list_rest for (tests > close_paren). The
 // latter is named as `tests` is: when it fails quietly, tests did.
 auto const tests_def = test > *next_test;
-auto const next_test_def = ',' > test;
+auto const next_test_def = punct<','> > test;
 auto const test_list_rest_def = tests > close_paren;
-auto const open_paren_def = x3::lit('(');
-auto const close_paren_def = x3::lit(')');
+auto const open_paren_def = punct<'('>;
+auto const close_paren_def = punct<')'>;
 
 BOOST_SPIRIT_DEFINE(tests, next_test, test_list_rest, open_paren, close_paren)
 
