@@ -79,9 +79,25 @@ struct command {
     std::uint32_t binding = unbound;
 };
 
+// The tree is dropped whole with its arena. Its lists' buffers and its
+// text are the arena's, so destroying it node by node would free nothing
+// and cost a walk over every node: the root block is never destroyed
+// (hence the union). So no code may grow the tree's lists after the parse
+// (a list grown outside a parse takes heap memory that would then leak).
 struct script {
-    std::unique_ptr<arena> storage;  // the lists' and the text's memory: declared first, freed last
-    block commands;
+    std::unique_ptr<arena> storage;  // the lists' and the text's memory
+    union {
+        block commands;
+    };
+
+    script() : commands() {}
+    script(script&& other) noexcept : storage(std::move(other.storage)), commands(std::move(other.commands)) {}
+    script& operator=(script&& other) noexcept {
+        commands = std::move(other.commands);  // may free buffers in the old arena: before it goes
+        storage = std::move(other.storage);
+        return *this;
+    }
+    ~script() {}  // NOLINT(modernize-use-equals-default): leaves `commands` undestroyed on purpose
 
     // A copy of `text` that lives as long as the tree (a literal rewritten
     // by the validator, encoded-character say).
