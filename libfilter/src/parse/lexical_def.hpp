@@ -129,15 +129,22 @@ private:
     template <typename Iterator>
     static Iterator scan_quoted(Iterator const open, Iterator const& last, std::string_view& value) {
         Iterator const start = std::next(open);
-        for (Iterator at = start; at != last; ++at) {
-            if (*at == '"') {
-                value = std::string_view(&*start, static_cast<std::size_t>(at - start));
-                return std::next(at);
-            }
-            if (*at == '\\' || *at == '\n') break;
+        Iterator at = start;
+        while (at != last && !chars::lookup(quoted_stop, *at)) ++at;
+        if (at != last && *at == '"') {
+            value = std::string_view(&*start, static_cast<std::size_t>(at - start));
+            return std::next(at);
         }
         return unescape_quoted(open, last, value);
     }
+
+    // Where a quoted string's fast scan stops: its end, or what needs
+    // rewriting.
+    static constexpr chars::byte_table quoted_stop = [] {
+        chars::byte_table table{};
+        table['"'] = table['\\'] = table['\n'] = 1;
+        return table;
+    }();
 
     // The general case: the value is built a run at a time in a buffer and
     // kept in the tree's arena.

@@ -9,11 +9,11 @@
 // at the next character to choose (arguments.hpp, nesting.hpp).
 #pragma once
 
+#include "parse/chars.hpp"
 #include "parse/lexical_error.hpp"
 
 #include <boost/spirit/home/x3.hpp>
 
-#include <array>
 #include <string_view>
 
 namespace sift::parse {
@@ -22,12 +22,14 @@ namespace x3 = boost::spirit::x3;
 
 namespace blanks {
 
-// Whether whitespace or a comment may start at `c`: one test for the
-// common case, a token right here.
-inline constexpr std::array<bool, 256> may_start = [] {
-    std::array<bool, 256> table{};
-    for (int c = 0; c <= ' '; ++c) table[c] = true;
-    table['#'] = table['/'] = true;
+// What may start at a byte: a token (the common case, one test), a plain
+// blank (SP, HTAB, LF), or perhaps a CRLF or a comment.
+inline constexpr std::uint8_t token = 0, plain = 1, maybe = 2;
+inline constexpr chars::byte_table start_class = [] {
+    chars::byte_table table{};
+    for (int c = 0; c <= ' '; ++c) table[c] = maybe;
+    table[' '] = table['\t'] = table['\n'] = plain;
+    table['#'] = table['/'] = maybe;
     return table;
 }();
 
@@ -40,12 +42,11 @@ bool starts_with(Iterator at, Iterator const& last, std::string_view text) {
     return true;
 }
 
-// Returns `at` unchanged when no whitespace or comment starts there. An
-// unterminated bracket comment is reported where it starts.
+// Skips a CRLF or a comment; returns `at` unchanged when none starts
+// there. An unterminated bracket comment is reported where it starts.
 template <typename Iterator>
 Iterator skip_one(Iterator at, Iterator const& last) {
     char const c = *at;
-    if (c == ' ' || c == '\t' || c == '\n') return std::next(at);
     if (c == '\r') return starts_with(at, last, "\r\n") ? std::next(at, 2) : at;
     if (c == '#') {
         while (at != last && *at != '\n') ++at;
@@ -64,7 +65,13 @@ Iterator skip_one(Iterator at, Iterator const& last) {
 // Moves `first` past all the whitespace and comments there.
 template <typename Iterator>
 void skip(Iterator& first, Iterator const& last) {
-    while (first != last && blanks::may_start[static_cast<unsigned char>(*first)]) {
+    while (first != last) {
+        auto const what = chars::lookup(blanks::start_class, *first);
+        if (what == blanks::token) return;
+        if (what == blanks::plain) {
+            ++first;
+            continue;
+        }
         Iterator const next = blanks::skip_one(first, last);
         if (next == first) return;
         first = next;

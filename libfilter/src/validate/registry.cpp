@@ -3,6 +3,7 @@
 #include "ext/register.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <variant>
 
 namespace sift::validate {
@@ -66,11 +67,36 @@ std::uint32_t registry::name_index::first(std::string_view name) const {
     }
 }
 
+namespace {
+
+template <class Def>
+void resolve_capability(Def& def, const registry& reg) {
+    if (def.capability.empty()) {
+        def.capability_index = core_capability;
+        return;
+    }
+    const capability_def* cap = reg.capability(def.capability);
+    def.capability_index = cap ? capability_id(cap - reg.capabilities().data()) : unknown_capability;
+}
+
+}  // namespace
+
 void registry::add(capability_def def) {
+    if (capabilities_.size() == max_capabilities) throw std::length_error("registry: too many capabilities");
     capability_index_.add(def.name, std::uint32_t(capabilities_.size()));
     capabilities_.push_back(def);
+    // Definitions added before their capability learn where it is now.
+    auto const id = capability_id(capabilities_.size() - 1);
+    auto resolve = [&](auto& defs) {
+        for (auto& d : defs)
+            if (d.capability_index == unknown_capability && d.capability == def.name) d.capability_index = id;
+    };
+    resolve(commands_);
+    resolve(tags_);
+    resolve(comparators_);
 }
 void registry::add(command_def def) {
+    resolve_capability(def, *this);
     command_index_.add(def.name, std::uint32_t(commands_.size()));
     commands_.push_back(std::move(def));
 }
@@ -80,10 +106,14 @@ void registry::allow_tag(std::string_view command, std::string_view tag) {
         commands_[i].tags.push_back(tag);
 }
 void registry::add(tag_def def) {
+    resolve_capability(def, *this);
     tag_index_.add(def.name, std::uint32_t(tags_.size()));
     tags_.push_back(def);
 }
-void registry::add(comparator_def def) { comparators_.push_back(def); }
+void registry::add(comparator_def def) {
+    resolve_capability(def, *this);
+    comparators_.push_back(def);
+}
 
 // The first registration of a name that `accept`s wins.
 template <class T, class Index>

@@ -25,6 +25,14 @@ class emitter;
 namespace sift::validate {
 
 enum class arg_kind : std::uint8_t { string, string_list, number };
+
+// Where a definition's capability is in registry::capabilities(), so the
+// validator asks "is it required?" with a bit test rather than by name.
+// Kept up to date by the registry (whichever is added first); extensions
+// leave it alone.
+using capability_id = std::uint16_t;
+inline constexpr capability_id core_capability = 0xFFFF;  // always available (empty name)
+inline constexpr capability_id unknown_capability = 0xFFFE;  // named, not (yet) registered
 std::string_view describe(arg_kind k);
 
 // Tags that select one of several alternatives share a group: at most one
@@ -46,6 +54,7 @@ struct tag_def {
     // Emitted before the command that carries the tag: a prefix that
     // modifies the next action (":copy", ":flags"). Declared below.
     void (*emit)(compile::emitter&, const binding&) = nullptr;
+    capability_id capability_index = core_capability;  // set by the registry
 };
 
 // Validation beyond the signature (constant addresses, mailbox names...).
@@ -78,6 +87,7 @@ struct command_def {
     // The last positional argument may be left out (deleteheader's value
     // patterns).
     bool last_optional = false;
+    capability_id capability_index = core_capability;  // set by the registry
 };
 
 struct comparator_def {
@@ -85,6 +95,7 @@ struct comparator_def {
     vm::comparator id{};
     std::string_view capability{};
     bool substring = true;  // supports :contains / :matches
+    capability_id capability_index = core_capability;  // set by the registry
 };
 
 // A capability named in `require`. `literal` sees every string literal of
@@ -124,6 +135,7 @@ public:
     const tag_def* tag(std::string_view name, const command_def& command) const;
     const comparator_def* comparator(std::string_view name) const;
     const std::vector<capability_def>& capabilities() const { return capabilities_; }
+    static constexpr std::size_t max_capabilities = 256;
 
     // The registry with every capability Sift ships, built once.
     static const registry& standard();

@@ -4,6 +4,7 @@
 #include "vm/strings.hpp"
 
 #include <algorithm>
+#include <bitset>
 #include <functional>
 #include <span>
 #include <stdexcept>
@@ -52,9 +53,17 @@ public:
     }
 
     bool required(std::string_view capability) const override {
-        return capability.empty() ||
-               std::find(out_.capabilities.begin(), out_.capabilities.end(), capability) !=
-                   out_.capabilities.end();
+        if (capability.empty()) return true;
+        const capability_def* def = reg_.capability(capability);
+        return def && required_[std::size_t(def - reg_.capabilities().data())];
+    }
+
+    // Whether a definition's capability is required (or it has none), by
+    // the index the registry gave it.
+    template <class Def>
+    bool available(const Def& def) const {
+        return def.capability_index == core_capability ||
+               (def.capability_index != unknown_capability && required_[def.capability_index]);
     }
 
 private:
@@ -72,12 +81,19 @@ private:
                     error(cap.pos, "unknown Sieve capability " + quote(cap.value));
                     continue;
                 }
-                if (!required(cap.value)) out_.capabilities.emplace_back(cap.value);
-                if (!def->implies.empty() && !required(def->implies))
-                    out_.capabilities.emplace_back(def->implies);
+                add_required(*def);
+                if (const capability_def* implied = reg_.capability(def->implies)) add_required(*implied);
             }
         }
         return i;
+    }
+
+    // Records `def` as required (once), in order.
+    void add_required(const capability_def& def) {
+        auto const id = std::size_t(&def - reg_.capabilities().data());
+        if (required_[id]) return;
+        required_[id] = true;
+        out_.capabilities.emplace_back(def.name);
     }
 
     bool is_template(std::string_view s) const override {
@@ -173,8 +189,7 @@ private:
         }
         auto caps = ihave_capabilities(*t);
         if (!caps) return;  // a capability is missing: the block never runs
-        for (const auto& c : *caps)
-            if (!required(c)) out_.capabilities.push_back(c);
+        for (const auto& c : *caps) add_required(*reg_.capability(c));
         block(cmd.body, 0, false);
     }
 
@@ -223,7 +238,7 @@ private:
                 error(at, "unknown " + std::string(node_kind(is_test)) + " " + quote(name));
             return nullptr;
         }
-        if (!required(def->capability)) {
+        if (!available(*def)) {
             if (first_report(name))
                 error(at, std::string(node_kind(is_test)) + " " + quote(name) + " requires the \"" +
                               std::string(def->capability) + "\" capability (require \"" +
@@ -320,7 +335,7 @@ private:
     // required, is reported once per command name and tag (Pigeonhole).
     const tag_def* accept_tag(const command_def& def, const ast::tag& tag, group_list& groups_seen) {
         const tag_def* t = reg_.tag(tag.name, def);
-        if (!t || !required(t->capability)) {
+        if (!t || !available(*t)) {
             if (first_report(std::string(def.name) + " :" + std::string(tag.name))) {
                 if (!t)
                     error(tag.pos, "unknown tag :" + std::string(tag.name) + " for " + node_kind(def.is_test) + " " +
@@ -353,7 +368,7 @@ private:
                 error(name.pos, "unknown comparator " + quote(name.value));
                 return false;
             }
-            if (!required(c->capability)) {
+            if (!available(*c)) {
                 error(name.pos, "comparator " + quote(name.value) + " requires the \"" +
                                     std::string(c->capability) + "\" capability");
                 return false;
@@ -466,6 +481,7 @@ private:
     const compile_limits& limits_;
     validated& out_;
     ast::script* script_ = nullptr;
+    std::bitset<registry::max_capabilities> required_;  // by index in reg_.capabilities()
     std::vector<diagnostic> errors_;
     std::vector<diagnostic> warnings_;
     std::vector<std::string> reported_;  // unknown names and tags reported once
