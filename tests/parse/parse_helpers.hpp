@@ -8,7 +8,6 @@
 
 #include <string>
 #include <string_view>
-#include <memory>
 #include <variant>
 #include <vector>
 
@@ -32,7 +31,7 @@ inline std::string error_of(std::string_view source, compile_limits const& limit
 // A copy of the first command. Its text views the tree's arena, which is
 // therefore kept until the test program ends (a few hundred bytes a call).
 inline ast::command first_command(std::string_view source) {
-    static std::vector<std::unique_ptr<ast::arena>> kept;
+    static std::vector<ast::arena> kept;
     auto result = parse_ok(source);
     if (result.script.commands.empty()) {
         ADD_FAILURE() << "no command in: " << source;

@@ -61,8 +61,8 @@ compiled compile(std::string_view source, std::string name, const validate::regi
         return out;
     }
     if (!out.errors.empty()) return out;
-    auto program = compile::compile(parsed.script, v, name);
-    if (auto error = check_variable_count(program, name, limits)) {
+    auto program = compile::compile(parsed.script, std::move(v), std::move(name));
+    if (auto error = check_variable_count(program, program.name, limits)) {
         out.errors.push_back(std::move(*error));
         return out;
     }

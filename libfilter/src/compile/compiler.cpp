@@ -124,10 +124,10 @@ void emit_script(emitter& e, const ast::script& script, const validate::validate
     c.block(script.commands);
 }
 
-vm::program compile(const ast::script& script, const validate::validated& v, std::string name) {
+vm::program compile(const ast::script& script, validate::validated&& v, std::string name) {
     emitter e;
     emit_script(e, script, v);
-    return e.finish(std::move(name), v.capabilities);
+    return e.finish(std::move(name), std::move(v.capabilities));
 }
 
 }  // namespace sift::compile

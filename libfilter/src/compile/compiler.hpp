@@ -8,7 +8,8 @@
 
 namespace sift::compile {
 
-vm::program compile(const parse::ast::script& script, const validate::validated& v, std::string name);
+// The program of a validated script; it takes over v's capability list.
+vm::program compile(const parse::ast::script& script, validate::validated&& v, std::string name);
 
 class emitter;
 // Emits one script's code into `e`, for a program made of several

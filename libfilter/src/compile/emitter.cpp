@@ -16,8 +16,6 @@ emitter::emitter() {
     prog_.strings.reserve(32);
     prog_.is_template.reserve(32);
     prog_.lists.reserve(16, 32);
-    labels_.reserve(16);
-    patches_.reserve(16);
 }
 
 emitter::label emitter::new_label() {

@@ -6,6 +6,8 @@
 #include "parse/ast.hpp"
 #include "vm/program.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include <initializer_list>
 #include <optional>
 #include <string>
@@ -71,8 +73,9 @@ private:
     vm::program prog_;
     unsigned line_ = 0;
     bool templates_ = false;
-    std::vector<std::int64_t> labels_;  // instruction index, -1 until placed
-    std::vector<std::pair<std::size_t, label>> patches_;
+    // Inline room for a typical script: these die with the emitter.
+    boost::container::small_vector<std::int64_t, 24> labels_;  // instruction index, -1 until placed
+    boost::container::small_vector<std::pair<std::size_t, label>, 24> patches_;
     std::vector<label> block_exits_;
     std::string scope_prefix_;
     std::vector<std::string> globals_;  // keys the current script declared global

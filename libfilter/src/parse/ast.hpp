@@ -85,7 +85,7 @@ struct command {
 // (hence the union). So no code may grow the tree's lists after the parse
 // (a list grown outside a parse takes heap memory that would then leak).
 struct script {
-    std::unique_ptr<arena> storage;  // the lists' and the text's memory
+    arena storage;  // the lists' and the text's memory
     union {
         block commands;
     };
@@ -101,10 +101,7 @@ struct script {
 
     // A copy of `text` that lives as long as the tree (a literal rewritten
     // by the validator, encoded-character say).
-    std::string_view keep(std::string_view text) {
-        if (!storage) storage = std::make_unique<arena>();
-        return storage->copy(text);
-    }
+    std::string_view keep(std::string_view text) { return storage.copy(text); }
 };
 
 }  // namespace sift::parse::ast

@@ -45,7 +45,7 @@ constexpr bool opens_block(char c) {
 
 // expect[command_end][...] is `> command_end` with an action; an action
 // around the rule itself would hide its name from "expected ..." messages.
-auto const commands_def = many[command];  // *command, see containers.hpp
+auto const commands_def = many(chars::is_word_start)[command];  // *command, see containers.hpp
 auto const command_def = node_head >> arguments >>
                          x3::expect[command_end][actions::set_body] >> command_ended;
 auto const command_end_def = semicolon | block;

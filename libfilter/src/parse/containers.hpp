@@ -5,6 +5,7 @@
 #pragma once
 
 #include "parse/ast.hpp"
+#include "parse/skipper.hpp"
 
 #include <boost/spirit/home/x3.hpp>
 #include <boost/spirit/home/x3/support/traits/container_traits.hpp>
@@ -34,39 +35,49 @@ struct append_to_list {
     }
 };
 
-// many[p] is *p for a list of large nodes. X3's kleene value-initializes
-// each element (`value_type val{}`) and then moves it into the list; here
-// each is parsed in place at the end of the list, and dropped again when p
-// fails (once per list: at its end).
+// many(starts)[p] is *p for a list of large nodes. X3's kleene
+// value-initializes each element (`value_type val{}`) and then moves it
+// into the list; here each is parsed in place at the end of the list. An
+// element is made only when `starts` says p could start at the next
+// character, so the end of the list costs no element made and dropped.
 template <typename Subject>
 struct many_directive : x3::unary_parser<Subject, many_directive<Subject>> {
     using element_type = typename Subject::attribute_type;
     using attribute_type = ast::list<element_type>;
     static bool const handles_container = true;
 
-    constexpr many_directive(Subject const& subject) : x3::unary_parser<Subject, many_directive>(subject) {}
+    constexpr many_directive(Subject const& subject, bool (*starts)(char))
+        : x3::unary_parser<Subject, many_directive>(subject), starts(starts) {}
 
     template <typename Iterator, typename Context, typename RContext>
     bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext,
                attribute_type& list) const {
-        if (list.empty()) list.reserve(short_list);
         for (;;) {
+            skip(first, last);
+            if (first == last || !starts(*first)) return true;
+            if (list.empty()) list.reserve(short_list);
             if (!this->subject.parse(first, last, context, rcontext, list.emplace_back())) {
                 list.pop_back();
                 return true;
             }
         }
     }
+
+    bool (*starts)(char);
 };
 
 struct many_gen {
+    bool (*starts)(char);
+
     template <typename Subject>
     constexpr many_directive<Subject> operator[](Subject const& subject) const {
-        return {subject};
+        return {subject, starts};
     }
 };
 
-inline constexpr many_gen many{};
+constexpr many_gen many(bool (*starts)(char)) {
+    return {starts};
+}
 
 }  // namespace sift::parse
 

@@ -17,6 +17,7 @@
 #include <memory>
 #include <new>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sift::parse::ast {
@@ -26,6 +27,23 @@ public:
     explicit arena(std::size_t first_block = 4096) : next_block_(first_block) {}
     arena(const arena&) = delete;
     arena& operator=(const arena&) = delete;
+    // Moving hands the blocks over (what was allocated stays where it is).
+    arena(arena&& other) noexcept
+        : blocks_(std::exchange(other.blocks_, nullptr)),
+          at_(std::exchange(other.at_, nullptr)),
+          end_(std::exchange(other.end_, nullptr)),
+          next_block_(other.next_block_) {}
+    arena& operator=(arena&& other) noexcept {
+        if (this != &other) {
+            release();
+            blocks_ = std::exchange(other.blocks_, nullptr);
+            at_ = std::exchange(other.at_, nullptr);
+            end_ = std::exchange(other.end_, nullptr);
+            next_block_ = other.next_block_;
+        }
+        return *this;
+    }
+    ~arena() { release(); }
 
     void* allocate(std::size_t bytes) {
         bytes = (bytes + alignment - 1) & ~(alignment - 1);
@@ -75,15 +93,31 @@ public:
     };
 
 private:
+    // The blocks are chained through a header at their start (one
+    // allocation per block, none for a list of them).
+    struct block_header {
+        block_header* previous;
+    };
+    static constexpr std::size_t header_size = (sizeof(block_header) + alignment - 1) & ~(alignment - 1);
+
     void grow(std::size_t bytes) {
         std::size_t const size = bytes > next_block_ ? bytes : next_block_;
-        blocks_.emplace_back(new std::byte[size]);  // not make_unique: that zero-fills
-        at_ = blocks_.back().get();
+        auto* block = static_cast<std::byte*>(::operator new(header_size + size));
+        blocks_ = ::new (block) block_header{blocks_};
+        at_ = block + header_size;
         end_ = at_ + size;
         next_block_ = size * 2;
     }
 
-    std::vector<std::unique_ptr<std::byte[]>> blocks_;
+    void release() noexcept {
+        while (blocks_) {
+            block_header* previous = blocks_->previous;
+            ::operator delete(blocks_);
+            blocks_ = previous;
+        }
+    }
+
+    block_header* blocks_ = nullptr;
     std::byte* at_ = nullptr;
     std::byte* end_ = nullptr;
     std::size_t next_block_;

@@ -93,28 +93,24 @@ private:
         auto const id = std::size_t(&def - reg_.capabilities().data());
         if (required_[id]) return;
         required_[id] = true;
+        required_defs_.push_back(&def);
         out_.capabilities.emplace_back(def.name);
+        if (def.name == "variables") variables_ = true;
     }
 
-    bool is_template(std::string_view s) const override {
-        return required("variables") && !vm::find_references(s).empty();
-    }
+    bool is_template(std::string_view s) const override { return variables_ && !vm::find_references(s).empty(); }
 
     bool namespace_known(std::string_view ns) const override {
-        for (const auto& cap : out_.capabilities) {
-            const auto* def = reg_.capability(cap);
-            if (def && !def->variable_namespace.empty() &&
+        for (const capability_def* def : required_defs_)
+            if (!def->variable_namespace.empty() &&
                 vm::equal(def->variable_namespace, ns, vm::comparator::ascii_casemap))
                 return true;
-        }
         return false;
     }
 
     void apply_transforms(ast::block& commands) {
-        for (const auto& cap : out_.capabilities) {
-            const auto* def = reg_.capability(cap);
-            if (def && def->literal) transform(commands, def->literal);
-        }
+        for (const capability_def* def : required_defs_)
+            if (def->literal) transform(commands, def->literal);
     }
 
     using transform_fn = literal_fn;
@@ -482,6 +478,8 @@ private:
     validated& out_;
     ast::script* script_ = nullptr;
     std::bitset<registry::max_capabilities> required_;  // by index in reg_.capabilities()
+    boost::container::small_vector<const capability_def*, 8> required_defs_;  // in the order required
+    bool variables_ = false;  // "variables" is required: strings with ${...} are templates
     std::vector<diagnostic> errors_;
     std::vector<diagnostic> warnings_;
     std::vector<std::string> reported_;  // unknown names and tags reported once
