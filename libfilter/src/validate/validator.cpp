@@ -29,6 +29,7 @@ public:
 
     std::vector<diagnostic> run(ast::script& script) {
         script_ = &script;
+        out_.capabilities.reserve(4);
         out_.bindings.reserve(64);  // a binding per node: no regrowth for common scripts
         std::size_t first = require_prologue(script.commands);
         apply_transforms(script.commands);

@@ -24,13 +24,14 @@ struct regex_code;  // a compiled :regex key (ext/regex)
 // string ids.
 class list_pool {
 public:
-    std::size_t size() const { return offsets_.size() - 1; }
+    std::size_t size() const { return offsets_.empty() ? 0 : offsets_.size() - 1; }
     std::span<const std::uint32_t> operator[](std::size_t i) const {
         return {items_.data() + offsets_[i], items_.data() + offsets_[i + 1]};
     }
     // Appends a list; returns its index.
     template <class It>
     std::uint32_t add(It first, It last) {
+        if (offsets_.empty()) offsets_.push_back(0);
         items_.insert(items_.end(), first, last);
         offsets_.push_back(std::uint32_t(items_.size()));
         return std::uint32_t(size() - 1);
@@ -46,7 +47,9 @@ public:
 
 private:
     std::vector<std::uint32_t> items_;
-    std::vector<std::uint32_t> offsets_{0};  // list i is items_[offsets_[i], offsets_[i + 1])
+    // List i is items_[offsets_[i], offsets_[i + 1]); the leading 0 is
+    // added with the first list (an empty pool allocates nothing).
+    std::vector<std::uint32_t> offsets_;
 };
 
 struct instruction {
