@@ -1,5 +1,7 @@
 #include "compile/emitter.hpp"
 
+#include "vm/strings.hpp"
+
 #include <boost/container/small_vector.hpp>
 
 #include <algorithm>
@@ -57,7 +59,7 @@ std::optional<std::uint32_t> lookup(const Pool& pool, std::unordered_map<std::st
                                     std::string_view key, View view) {
     if (pool.size() <= linear_limit) {
         for (std::size_t i = 0; i < pool.size(); ++i)
-            if (view(pool[i]) == key) return std::uint32_t(i);
+            if (vm::same_text(view(pool[i]), key)) return std::uint32_t(i);
         return std::nullopt;
     }
     if (index.empty())
@@ -66,6 +68,7 @@ std::optional<std::uint32_t> lookup(const Pool& pool, std::unordered_map<std::st
     return it == index.end() ? std::nullopt : std::optional(it->second);
 }
 
+// A list's ids as the bytes its index is keyed by.
 std::string_view bytes_of(std::span<const std::uint32_t> ids) {
     return {reinterpret_cast<const char*>(ids.data()), ids.size() * sizeof(std::uint32_t)};
 }

@@ -1,6 +1,7 @@
 #include "validate/registry.hpp"
 
 #include "ext/register.hpp"
+#include "vm/strings.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -63,7 +64,7 @@ std::uint32_t registry::name_index::first(std::string_view name) const {
     for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
         const slot& s = slots_[i];
         if (s.head == none) return none;
-        if (s.hash == hash && s.name == name) return s.head;
+        if (s.hash == hash && vm::same_text(s.name, name)) return s.head;
     }
 }
 
@@ -140,7 +141,7 @@ const tag_def* registry::tag(std::string_view name, const command_def& command) 
     for (auto i = tag_index_.first(name); i != name_index::none; i = tag_index_.next(i)) {
         const tag_def& t = tags_[i];
         bool accepted = std::any_of(command.tags.begin(), command.tags.end(), [&](std::string_view n) {
-            return n == t.name || (!t.group.empty() && n == t.group);
+            return vm::same_text(n, t.name) || (!t.group.empty() && vm::same_text(n, t.group));
         });
         if (accepted && t.capability == command.capability) return &t;
         if (accepted && !found) found = &t;

@@ -19,6 +19,16 @@ struct template_part {
     std::uint32_t index = 0;   // variable slot or match variable number
 };
 
+// Whether two short texts (names, pool entries) are equal, compared inline
+// rather than through a memcmp call: compiling compares many, most of them
+// differing in size already.
+inline bool same_text(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
 // A reference found in a string: "${...}" at [begin, end) naming `name`.
 struct reference {
     std::size_t begin = 0, end = 0;
