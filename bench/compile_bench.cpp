@@ -1,6 +1,6 @@
 // Compile rate: source -> parse -> validate -> bytecode, for small scripts of
 // a few rules. Target: 10x GNU Mailutils (>= 319k scripts/s against the
-// issue's ~31.9k; scripts/bench-compile measures both side by side on this
+// issue's ~31.9k; scripts/bench-mailutils measures both side by side on this
 // machine), see docs/PERFORMANCE.md.
 #include "bench_data.hpp"
 

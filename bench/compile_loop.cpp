@@ -1,6 +1,6 @@
 // Compiles one of the bench scripts N times and exits: a fixed amount of
 // work for `valgrind --tool=callgrind`, whose instruction counts do not
-// depend on the machine or its load (scripts/bench-compile runs it twice,
+// depend on the machine or its load (scripts/bench-mailutils runs it twice,
 // N and N + 1000, so start-up cancels out). bench/peers/mu_bench.c has the
 // same mode for GNU Mailutils.
 //

@@ -1,9 +1,11 @@
-// Where the syntax tree's lists live. A script's tree is built once, read by
-// the validator and the compiler, and dropped whole; allocating each of its
-// many short lists from the heap and freeing them one by one was a large
-// share of compile time. So while the parser runs, lists come from an arena
-// the tree owns (ast::script::storage): a pointer bump, and nothing to free
-// but the arena's few blocks.
+// Where the syntax tree's lists and text live. A script's tree is built
+// once, read by the validator and the compiler, and dropped whole;
+// allocating each of its many short lists and strings from the heap and
+// freeing them one by one was a large share of compile time. So while the
+// parser runs, lists come from an arena the tree owns (ast::script::storage):
+// a pointer bump, and nothing to free but the arena's few blocks. The
+// script's own copy and any text the parser or validator rebuilds (escapes,
+// upper-case names, encoded-character) are kept there too.
 //
 // The allocator is stateless (lists move and compare as plain vectors do):
 // it asks the arena the parser made current on this thread, and outside a
