@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     const std::string_view sources[] = {header_script, address_script, matches_script, mixed_script};
     long const n = std::strtol(argv[2], nullptr, 10);
     long ok = 0;
-    for (long i = 0; i < n; ++i) ok += sift::script::compile(small ? sources[i & 3] : header_script, "bench.sieve").ok();
+    for (long i = 0; i < n; ++i)
+        ok += sift::script::compile(small ? sources[i & 3] : header_script, "bench.sieve").ok();
     return ok == n ? 0 : 1;
 }

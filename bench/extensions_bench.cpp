@@ -24,7 +24,8 @@ std::string matches_chain(int rules) {
 void BM_variables_match_chain(benchmark::State& state) {
     const auto rules = int(state.range(0));
     sift::eval_limits limits;
-    limits.instruction_budget = 100'000'000;  // N = 1000 runs ~10k instructions; keep the default's margin irrelevant
+    limits.instruction_budget =
+        100'000'000;  // N = 1000 runs ~10k instructions; keep the default's margin irrelevant
     const auto s = must_compile(matches_chain(rules));
     const auto messages = parsed_messages();
     const auto env = bench_envelope();
@@ -33,8 +34,8 @@ void BM_variables_match_chain(benchmark::State& state) {
         auto r = s.run(messages[i++ & 3], env, limits);
         benchmark::DoNotOptimize(r);
     }
-    state.counters["ns per rule"] =
-        benchmark::Counter(double(state.iterations()) * rules, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    state.counters["ns per rule"] = benchmark::Counter(
+        double(state.iterations()) * rules, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_variables_match_chain)->Arg(10)->Arg(100)->Arg(1000);
 
@@ -55,16 +56,20 @@ BENCHMARK(BM_body_text);
 // base64 attachment, about 4 KB.
 sift::message multipart_message() {
     std::string raw(received_hops);
-    raw += "From: a@example.com\nTo: b@example.com\nSubject: report\nMIME-Version: 1.0\n"
-           "Content-Type: multipart/mixed; boundary=\"outer\"\n\n--outer\n"
-           "Content-Type: multipart/alternative; boundary=\"inner\"\n\n--inner\n"
-           "Content-Type: text/plain; charset=utf-8\n\n";
+    raw +=
+        "From: a@example.com\nTo: b@example.com\nSubject: report\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/mixed; boundary=\"outer\"\n\n--outer\n"
+        "Content-Type: multipart/alternative; boundary=\"inner\"\n\n--inner\n"
+        "Content-Type: text/plain; charset=utf-8\n\n";
     raw += body_text;
-    raw += "\n--inner\nContent-Type: text/html; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\n"
-           "<html><body><p>Gr=FC=DFe, the quarterly report</p></body></html>\n--inner--\n--outer\n"
-           "Content-Type: application/pdf; name=\"report.pdf\"\nContent-Disposition: attachment; "
-           "filename=\"report.pdf\"\nContent-Transfer-Encoding: base64\n\n";
-    for (int i = 0; i < 20; ++i) raw += "JVBERi0xLjQKJcfsj6IKNSAwIG9iago8PC9MZW5ndGggNiAwIFIvRmlsdGVyIC9GbGF0ZURlY29kZT4+\n";
+    raw +=
+        "\n--inner\nContent-Type: text/html; charset=iso-8859-1\nContent-Transfer-Encoding: "
+        "quoted-printable\n\n"
+        "<html><body><p>Gr=FC=DFe, the quarterly report</p></body></html>\n--inner--\n--outer\n"
+        "Content-Type: application/pdf; name=\"report.pdf\"\nContent-Disposition: attachment; "
+        "filename=\"report.pdf\"\nContent-Transfer-Encoding: base64\n\n";
+    for (int i = 0; i < 20; ++i)
+        raw += "JVBERi0xLjQKJcfsj6IKNSAwIG9iago8PC9MZW5ndGggNiAwIFIvRmlsdGVyIC9GbGF0ZURlY29kZT4+\n";
     raw += "--outer--\n";
     return sift::message::from_raw(raw);
 }
@@ -73,7 +78,8 @@ void BM_foreverypart(benchmark::State& state) {
     const auto s = must_compile(
         "require [\"foreverypart\", \"mime\", \"variables\", \"fileinto\"];\n"
         "foreverypart {\n"
-        "  if header :mime :param \"filename\" :matches \"Content-Disposition\" \"*.pdf\" { fileinto \"PDF\"; }\n"
+        "  if header :mime :param \"filename\" :matches \"Content-Disposition\" \"*.pdf\" { fileinto "
+        "\"PDF\"; }\n"
         "  if header :mime :type :is \"Content-Type\" \"text\" { set \"text\" \"yes\"; }\n"
         "}\n");
     const auto msg = multipart_message();

@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <fstream>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 namespace sift::cli {
@@ -24,7 +24,9 @@ namespace {
 std::string global_dir;  // --global-dir: where `include :global` looks (RFC 6609)
 }
 
-void set_global_dir(std::string dir) { global_dir = std::move(dir); }
+void set_global_dir(std::string dir) {
+    global_dir = std::move(dir);
+}
 
 sift::script compile_script(const std::string& source, const std::string& path) {
     // `include :personal` looks beside the including script.
@@ -63,7 +65,9 @@ struct options {
             }
         }
     }
-    bool has(std::string_view s) const { return std::find(switches.begin(), switches.end(), s) != switches.end(); }
+    bool has(std::string_view s) const {
+        return std::find(switches.begin(), switches.end(), s) != switches.end();
+    }
     std::optional<std::string> value(std::string_view k) const {
         for (const auto& [key, v] : values)
             if (key == k) return v;
@@ -82,16 +86,22 @@ void write_action(json_writer& j, const action& a) {
             for (const auto& f : a.flags) j.value(f);
             j.end_array();
             break;
-        case action_kind::redirect: j.key("address").value(a.address); break;
+        case action_kind::redirect:
+            j.key("address").value(a.address);
+            break;
         case action_kind::reject:
-        case action_kind::ereject: j.key("reason").value(a.reason); break;
-        case action_kind::discard: break;
+        case action_kind::ereject:
+            j.key("reason").value(a.reason);
+            break;
+        case action_kind::discard:
+            break;
         case action_kind::vacation:
         case action_kind::notify:
             j.key(a.kind == action_kind::notify ? "method" : "recipient").value(a.recipient);
             j.key("subject").value(a.subject);
             j.key("body").value(a.body);
-            if (a.kind == action_kind::vacation && !a.outgoing) j.key("not_sent").value(a.reason);  // why no reply
+            if (a.kind == action_kind::vacation && !a.outgoing)
+                j.key("not_sent").value(a.reason);  // why no reply
             if (a.outgoing) {
                 j.key("message").begin_object();
                 j.key("envelope_from").value(a.outgoing->envelope_from);
@@ -269,7 +279,8 @@ int cmd_run(const std::vector<std::string>& args) {
     } else {
         for (const auto& a : r.actions) {
             std::cout << name(a.kind);
-            if (a.kind == action_kind::keep || a.kind == action_kind::fileinto) std::cout << " \"" << a.mailbox << "\"";
+            if (a.kind == action_kind::keep || a.kind == action_kind::fileinto)
+                std::cout << " \"" << a.mailbox << "\"";
             if (a.kind == action_kind::redirect) std::cout << " <" << a.address << ">";
             if (a.implicit)
                 std::cout << "  (implicit keep)";
@@ -278,8 +289,8 @@ int cmd_run(const std::vector<std::string>& args) {
             std::cout << "\n";
         }
         for (const auto& e : r.message_edits)
-            std::cout << (e.what == message_edit::kind::replace ? "replace" : "enclose") << "  (line " << e.line
-                      << ")\n";
+            std::cout << (e.what == message_edit::kind::replace ? "replace" : "enclose") << "  (line "
+                      << e.line << ")\n";
         for (const auto& e : r.errors) std::cerr << o.positional[0] << ": runtime error: " << e << "\n";
     }
     return r.ok() ? 0 : 3;

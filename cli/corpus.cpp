@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
-#include <thread>
 #include <filesystem>
 #include <stdexcept>
+#include <thread>
 
 #include <fcntl.h>
 #if defined(__SSE2__)
@@ -29,7 +29,9 @@ struct corpus::mapping {
 
 namespace {
 
-bool is_mbox(std::string_view data) { return data.substr(0, 5) == "From "; }
+bool is_mbox(std::string_view data) {
+    return data.substr(0, 5) == "From ";
+}
 
 bool is_maildir(const fs::path& p) {
     return fs::is_directory(p / "cur") && fs::is_directory(p / "new");
@@ -96,8 +98,8 @@ std::size_t find_newline_then(std::string_view data, std::size_t from, char seco
     for (; from + 17 <= data.size(); from += 16) {
         auto block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data.data() + from));
         auto next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data.data() + from + 1));
-        auto hits = unsigned(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(block, newline),
-                                                             _mm_cmpeq_epi8(next, wanted))));
+        auto hits = unsigned(
+            _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(block, newline), _mm_cmpeq_epi8(next, wanted))));
         if (hits) return from + std::size_t(__builtin_ctz(hits));
     }
 #endif
@@ -120,7 +122,8 @@ std::size_t find_from_line(std::string_view data, std::size_t from) {
 // follows an empty line (LF or CRLF). Returns {end of the message before it,
 // start of the separator line}, or {size, size} when there is none.
 std::pair<std::size_t, std::size_t> next_separator(std::string_view data, std::size_t from) {
-    for (auto at = find_from_line(data, from); at != std::string_view::npos; at = find_from_line(data, at + 1)) {
+    for (auto at = find_from_line(data, from); at != std::string_view::npos;
+         at = find_from_line(data, at + 1)) {
         if (at > 0 && data[at - 1] == '\n') return {at, at + 1};
         if (at > 1 && data[at - 1] == '\r' && data[at - 2] == '\n') return {at - 1, at + 1};
     }
@@ -135,7 +138,8 @@ std::pair<std::size_t, std::size_t> next_separator(std::string_view data, std::s
 // owns the separators starting in its slice), in file order.
 static std::vector<std::pair<std::size_t, std::size_t>> separators(std::string_view data) {
     constexpr std::size_t slice_minimum = 8 << 20;
-    std::size_t jobs = std::clamp<std::size_t>(data.size() / slice_minimum, 1, std::max(1u, std::thread::hardware_concurrency()));
+    std::size_t jobs = std::clamp<std::size_t>(data.size() / slice_minimum, 1,
+                                               std::max(1u, std::thread::hardware_concurrency()));
     std::vector<std::vector<std::pair<std::size_t, std::size_t>>> found(jobs);
     auto scan = [&](std::size_t job) {
         std::size_t lo = data.size() * job / jobs, hi = data.size() * (job + 1) / jobs;

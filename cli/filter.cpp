@@ -8,9 +8,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstring>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <iostream>
 #include <map>
 #include <thread>
@@ -36,15 +36,24 @@ filter_options parse_filter_args(const std::vector<std::string>& args) {
             if (i + 1 == args.size()) throw usage_error(a + " needs a value");
             return args[++i];
         };
-        if (a == "--script") o.script = next();
-        else if (a == "--summary") o.summary = true;
-        else if (a == "--jobs") o.jobs = static_cast<unsigned>(std::max(1, std::stoi(next())));
-        else if (a == "--from") o.from = next();
-        else if (a == "--to") o.to = next();
-        else if (a == "--store") o.store = next();
-        else if (a == "--lists") o.lists = next();
-        else if (a.size() > 1 && a[0] == '-') throw usage_error("unknown option " + a);
-        else o.paths.push_back(a);
+        if (a == "--script")
+            o.script = next();
+        else if (a == "--summary")
+            o.summary = true;
+        else if (a == "--jobs")
+            o.jobs = static_cast<unsigned>(std::max(1, std::stoi(next())));
+        else if (a == "--from")
+            o.from = next();
+        else if (a == "--to")
+            o.to = next();
+        else if (a == "--store")
+            o.store = next();
+        else if (a == "--lists")
+            o.lists = next();
+        else if (a.size() > 1 && a[0] == '-')
+            throw usage_error("unknown option " + a);
+        else
+            o.paths.push_back(a);
     }
     if (o.script.empty()) throw usage_error("--script is required");
     if (o.paths.empty()) throw usage_error("no mbox, Maildir or directory given");
@@ -93,8 +102,9 @@ result evaluate(const script& s, const corpus_message& m, const filter_options& 
     auto msg = message::from_raw(std::move(raw));
     // Finding the sender in Return-Path costs an address parse per message:
     // only scripts that look at the envelope pay for it.
-    envelope env = reads.envelope ? envelope_for(msg, o.from, o.to)
-                                  : envelope{o.from.value_or(default_from), o.to.value_or(default_to), {}, {}};
+    envelope env = reads.envelope
+                       ? envelope_for(msg, o.from, o.to)
+                       : envelope{o.from.value_or(default_from), o.to.value_or(default_to), {}, {}};
     return s.run(msg, env, {}, &svc);
 }
 
@@ -129,14 +139,16 @@ int cmd_filter(const std::vector<std::string>& args) {
             }
     };
     std::vector<std::thread> pool;
-    for (unsigned t = 1; t < std::min<std::size_t>(o.jobs, (messages.size() + 63) / 64); ++t) pool.emplace_back(worker);
+    for (unsigned t = 1; t < std::min<std::size_t>(o.jobs, (messages.size() + 63) / 64); ++t)
+        pool.emplace_back(worker);
     worker();
     for (auto& t : pool) t.join();
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
     if (!o.summary) {
         std::string out;
-        for (std::size_t i = 0; i < messages.size(); ++i) out += messages[i].label() + ": " + outcomes[i] + "\n";
+        for (std::size_t i = 0; i < messages.size(); ++i)
+            out += messages[i].label() + ": " + outcomes[i] + "\n";
         std::cout << out;
         return 0;
     }

@@ -23,7 +23,9 @@ inline std::string compile_errors(std::string_view source) {
     return format(s.errors());
 }
 
-inline envelope default_envelope() { return envelope{"sender@example.org", "rcpt@example.net", {}, {}}; }
+inline envelope default_envelope() {
+    return envelope{"sender@example.org", "rcpt@example.net", {}, {}};
+}
 
 // "keep; fileinto:Spam; redirect:a@b; discard" with "*" marking the
 // implicit keep, for compact assertions.

@@ -21,7 +21,8 @@
 static const char script[] =
     "require [\"fileinto\"];\n"
     "if header :is \"X-Spam-Flag\" \"YES\" { fileinto \"Spam\"; stop; }\n"
-    "if header :contains \"Subject\" [\"viagra\", \"lottery winner\", \"claim your prize\"] { fileinto \"Spam\"; stop; }\n"
+    "if header :contains \"Subject\" [\"viagra\", \"lottery winner\", \"claim your prize\"] { fileinto "
+    "\"Spam\"; stop; }\n"
     "if exists \"List-Id\" { fileinto \"Lists\"; stop; }\n"
     "if header :contains [\"From\", \"Sender\"] \"billing.example.com\" { fileinto \"Invoices\"; }\n";
 
@@ -97,7 +98,9 @@ int main(int argc, char** argv) {
     while ((t = now()) - start < 1.0)
         for (size_t i = 0; i < want; ++i, ++evals) mu_sieve_message(m, msgs[i]);
     double eval_rate = evals / (t - start);
-    printf("mailutils libmu_sieve (in-process): compile %.0f scripts/s, header script over pre-parsed messages %.0f msgs/s\n",
-           compile_rate, eval_rate);
+    printf(
+        "mailutils libmu_sieve (in-process): compile %.0f scripts/s, header script over pre-parsed messages "
+        "%.0f msgs/s\n",
+        compile_rate, eval_rate);
     return 0;
 }

@@ -32,8 +32,8 @@ std::string_view line_at(std::string_view source, std::size_t offset) {
 diagnostic make_diagnostic(std::string_view source, const std::string& file, std::size_t offset,
                            std::string message, severity level) {
     auto at = locate(source, offset);
-    return diagnostic{file, at.line, at.column, level, std::move(message),
-                      std::string(line_at(source, offset))};
+    return diagnostic{
+        file, at.line, at.column, level, std::move(message), std::string(line_at(source, offset))};
 }
 
 static std::string caret_line(const diagnostic& d) {

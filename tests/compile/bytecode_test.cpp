@@ -27,7 +27,9 @@ TEST(bytecode, round_trip_is_identical) {
 }
 
 TEST(bytecode, constants_are_deduplicated) {
-    auto s = compiled("if header :is \"a\" \"x\" { keep; } if header :is \"a\" \"x\" { keep; } if header \"x\" \"a\" { keep; }");
+    auto s = compiled(
+        "if header :is \"a\" \"x\" { keep; } if header :is \"a\" \"x\" { keep; } if header \"x\" \"a\" { "
+        "keep; }");
     const auto* p = s.program();
     EXPECT_EQ(p->strings.size(), 2u);  // "a" and "x"
     EXPECT_EQ(p->lists.size(), 2u);    // ["a"] and ["x"]

@@ -183,7 +183,8 @@ bool testsuite_host::store_view::exists(std::string_view mailbox) const {
     return h_.mailboxes_.count(canonical_mailbox(std::string(mailbox))) > 0;
 }
 
-std::optional<std::string> testsuite_host::store_view::metadata(std::string_view mailbox, std::string_view entry) const {
+std::optional<std::string> testsuite_host::store_view::metadata(std::string_view mailbox,
+                                                                std::string_view entry) const {
     auto it = h_.metadata_.find({canonical_mailbox(std::string(mailbox)), std::string(entry)});
     return it == h_.metadata_.end() ? std::nullopt : std::optional(it->second);
 }
@@ -259,12 +260,14 @@ void testsuite_host::reload_settings() {
         else if (name == "recipient_delimiter")
             limits_.recipient_delimiters = value;  // a view of settings_, which outlives the run
         else if (name == "sieve_editheader_max_header_size")
-            limits_.editheader_max_header_size = compile_limits_.editheader_max_header_size = parse_size(value);
+            limits_.editheader_max_header_size = compile_limits_.editheader_max_header_size =
+                parse_size(value);
         else if (name.rfind("sieve_editheader_header/", 0) == 0)
             editheader_setting(name, value);
         else if (name == "sieve_editheader_header")
             continue;  // the list of names; each name's own settings follow
-        else if (name != "sieve_redirect_envelope_from" && name != "sieve_user_email" && !extension_setting(name))
+        else if (name != "sieve_redirect_envelope_from" && name != "sieve_user_email" &&
+                 !extension_setting(name))
             outcome_.unknown_settings.insert(name);
     }
     configure_extensions();
@@ -293,11 +296,15 @@ void testsuite_host::editheader_setting(const std::string& name, const std::stri
 
 // The message as delivered: with editheader's edits applied (RFC 5293
 // §5) and what replace/enclose made of it (RFC 5703 §5-6).
-std::string testsuite_host::delivered_message(const vm::run_state& s) const { return s.delivered(); }
+std::string testsuite_host::delivered_message(const vm::run_state& s) const {
+    return s.delivered();
+}
 
 // A new message or a reset result starts from the unedited message, and
 // nothing cached from the previous message's MIME parts may survive it.
-void testsuite_host::forget_header_edits(vm::run_state& s) { s.forget_message_changes(); }
+void testsuite_host::forget_header_edits(vm::run_state& s) {
+    s.forget_message_changes();
+}
 
 // spamtest/virustest (RFC 5235), extlists (RFC 6134), enotify and the
 // vacation settings services::vacation has.
@@ -361,7 +368,8 @@ void testsuite_host::configure_extensions() {
         auto it = settings_.find(name);
         return it == settings_.end() ? std::nullopt : std::optional(trim(it->second));
     };
-    for (auto [source, ext] : {std::pair{&services_.spamtest, "spamtest"}, {&services_.virustest, "virustest"}}) {
+    for (auto [source, ext] :
+         {std::pair{&services_.spamtest, "spamtest"}, {&services_.virustest, "virustest"}}) {
         auto prefix = std::string("sieve_") + ext + "_";
         *source = score_source{};
         source->status_header = get(prefix + "status_header").value_or("");
@@ -369,12 +377,14 @@ void testsuite_host::configure_extensions() {
         source->type = type == "strlen" ? score_source::kind::strlen
                        : type == "text" ? score_source::kind::text
                                         : score_source::kind::score;
-        source->max_header = get(prefix + "score_max_header").value_or(get(prefix + "max_header").value_or(""));
+        source->max_header =
+            get(prefix + "score_max_header").value_or(get(prefix + "max_header").value_or(""));
         auto max = get(prefix + "score_max_value").value_or(get(prefix + "max_value").value_or(""));
         source->max_value = max.empty() ? 0 : std::atof(max.c_str());
         for (unsigned i = 0; i < source->text_values.size(); ++i)
-            source->text_values[i] = get(prefix + "text_value/" + std::to_string(i))
-                                         .value_or(get(prefix + "text_value" + std::to_string(i)).value_or(""));
+            source->text_values[i] =
+                get(prefix + "text_value/" + std::to_string(i))
+                    .value_or(get(prefix + "text_value" + std::to_string(i)).value_or(""));
     }
     auto& vacation = services_.vacation;
     vacation = vacation_options{};
@@ -699,7 +709,8 @@ bool testsuite_host::execute(vm::run_state& s, const std::string* original) {
             case action_kind::notify:
                 if (a.outgoing && a.kind == action_kind::vacation)
                     for (const auto& to : a.outgoing->recipients)
-                        smtp_.push_back(mail_item{a.outgoing->data, envelope{a.outgoing->envelope_from, to, {}, {}}});
+                        smtp_.push_back(
+                            mail_item{a.outgoing->data, envelope{a.outgoing->envelope_from, to, {}, {}}});
                 if (a.outgoing && a.kind == action_kind::notify)
                     for (const auto& to : a.outgoing->recipients)
                         smtp_.push_back(mail_item{a.outgoing->data, envelope{notify_sender(a), to, {}, {}}});

@@ -6,7 +6,8 @@
 namespace sift::testing {
 namespace {
 
-constexpr const char* prelude = "require [\"body\", \"fileinto\", \"relational\", \"comparator-i;ascii-numeric\"];\n";
+constexpr const char* prelude =
+    "require [\"body\", \"fileinto\", \"relational\", \"comparator-i;ascii-numeric\"];\n";
 
 // "yes" when the test holds for the message.
 std::string holds(const std::string& test, const std::string& msg) {
@@ -59,12 +60,15 @@ const std::string nested =
     "--OUT--\r\n";
 
 TEST(body, text_decodes_charset_and_transfer_encoding) {
-    EXPECT_EQ(holds("body :text :contains \"Gr\xc3\xbc\xc3\x9f" "e aus Z\xc3\xbcrich und Bern\"", alternative), "yes");
+    EXPECT_EQ(holds("body :text :contains \"Gr\xc3\xbc\xc3\x9f"
+                    "e aus Z\xc3\xbcrich und Bern\"",
+                    alternative),
+              "yes");
     EXPECT_EQ(holds("body :contains \"Hello World & more\"", alternative), "yes");  // :text is the default
-    EXPECT_EQ(holds("body :text :contains \"<b>\"", alternative), "no");           // HTML reduced to text
+    EXPECT_EQ(holds("body :text :contains \"<b>\"", alternative), "no");            // HTML reduced to text
     EXPECT_EQ(holds("body :text :contains \"Prologue\"", alternative), "no");
-    EXPECT_EQ(holds("body :text :contains \"binary secret\"", nested), "no");        // not text
-    EXPECT_EQ(holds("body :text :contains \"forwarded body\"", nested), "yes");      // message/rfc822
+    EXPECT_EQ(holds("body :text :contains \"binary secret\"", nested), "no");    // not text
+    EXPECT_EQ(holds("body :text :contains \"forwarded body\"", nested), "yes");  // message/rfc822
 }
 
 TEST(body, raw_is_the_undecoded_body) {
@@ -79,7 +83,9 @@ TEST(body, content_selects_parts_by_type) {
     EXPECT_EQ(holds("body :content \"text/html\" :contains \"<b>World</b>\"", alternative), "yes");
     EXPECT_EQ(holds("body :content \"text/plain\" :contains \"<b>\"", alternative), "no");
     EXPECT_EQ(holds("body :content \"TEXT\" :contains \"Z\xc3\xbcrich\"", alternative), "yes");
-    EXPECT_EQ(holds("body :content \"text\" :count \"eq\" :comparator \"i;ascii-numeric\" \"2\"", alternative), "yes");
+    EXPECT_EQ(
+        holds("body :content \"text\" :count \"eq\" :comparator \"i;ascii-numeric\" \"2\"", alternative),
+        "yes");
     // A multipart contributes its prologue and epilogue, not its boundaries.
     EXPECT_EQ(holds("body :content \"multipart\" :is \"Prologue text.\"", alternative), "yes");
     EXPECT_EQ(holds("body :content \"multipart\" :is \"Epilogue text.\r\n\"", alternative), "yes");
@@ -138,7 +144,8 @@ TEST(body, header_only_message_has_no_body) {
 
 TEST(body, errors) {
     auto errors = compile_errors("if body :contains \"x\" { keep; }");
-    EXPECT_NE(errors.find("1:4: error: test 'body' requires the \"body\" capability"), std::string::npos) << errors;
+    EXPECT_NE(errors.find("1:4: error: test 'body' requires the \"body\" capability"), std::string::npos)
+        << errors;
     errors = compile_errors("require \"body\";\nif body :raw :text \"x\" { keep; }");
     EXPECT_NE(errors.find("2:14: error: only one body-transform"), std::string::npos) << errors;
     errors = compile_errors("require \"body\";\nif body :content \"x\" { keep; }");

@@ -12,7 +12,8 @@ result run_result(std::string_view source) {
 }
 
 TEST(copy, keeps_the_implicit_keep) {
-    EXPECT_EQ(run("require [\"fileinto\", \"copy\"]; fileinto :copy \"A\";", sample_message), "fileinto:A; keep*");
+    EXPECT_EQ(run("require [\"fileinto\", \"copy\"]; fileinto :copy \"A\";", sample_message),
+              "fileinto:A; keep*");
     EXPECT_EQ(run("require \"copy\"; redirect :copy \"a@example.com\";", sample_message),
               "redirect:a@example.com; keep*");
     EXPECT_EQ(run("require [\"fileinto\", \"copy\"]; fileinto :copy \"A\"; fileinto \"B\";", sample_message),
@@ -22,8 +23,9 @@ TEST(copy, keeps_the_implicit_keep) {
 }
 
 TEST(copy, needs_its_capability_and_only_fits_fileinto_and_redirect) {
-    EXPECT_NE(compile_errors("require \"fileinto\"; fileinto :copy \"A\";").find("tag :copy requires the \"copy\""),
-              std::string::npos);
+    EXPECT_NE(
+        compile_errors("require \"fileinto\"; fileinto :copy \"A\";").find("tag :copy requires the \"copy\""),
+        std::string::npos);
     EXPECT_NE(compile_errors("require \"copy\"; keep :copy;").find("unknown tag :copy for command 'keep'"),
               std::string::npos);
 }
@@ -50,15 +52,17 @@ TEST(reject, conflicts_with_deliveries_in_either_order) {
 }
 
 TEST(imap4flags, internal_variable_and_implicit_keep) {
-    auto r = run_result("require \"imap4flags\"; setflag \"\\\\Seen\"; addflag [\"a b\", \"A\"]; removeflag \"b\";");
+    auto r = run_result(
+        "require \"imap4flags\"; setflag \"\\\\Seen\"; addflag [\"a b\", \"A\"]; removeflag \"b\";");
     ASSERT_EQ(r.actions.size(), 1u);
     EXPECT_TRUE(r.actions[0].implicit);
     EXPECT_EQ(r.actions[0].flags, (std::vector<std::string>{"\\Seen", "a"}));
 }
 
 TEST(imap4flags, flags_tag_overrides_the_internal_variable) {
-    auto r = run_result("require [\"imap4flags\", \"fileinto\"]; setflag \"x\"; fileinto :flags \"y z\" \"A\"; "
-                        "fileinto \"B\";");
+    auto r = run_result(
+        "require [\"imap4flags\", \"fileinto\"]; setflag \"x\"; fileinto :flags \"y z\" \"A\"; "
+        "fileinto \"B\";");
     ASSERT_EQ(r.actions.size(), 2u);
     EXPECT_EQ(r.actions[0].flags, (std::vector<std::string>{"y", "z"}));
     EXPECT_EQ(r.actions[1].flags, (std::vector<std::string>{"x"}));
@@ -86,10 +90,12 @@ TEST(imap4flags, duplicate_delivery_takes_the_last_flags) {
 
 TEST(imap4flags, hasflag_on_internal_and_named_variables) {
     auto t = [](std::string body) {
-        return run("require [\"imap4flags\", \"variables\"]; " + body + " if true { discard; }", sample_message);
+        return run("require [\"imap4flags\", \"variables\"]; " + body + " if true { discard; }",
+                   sample_message);
     };
-    EXPECT_EQ(run("require \"imap4flags\"; setflag \"Urgent\"; if hasflag \"urgent\" { discard; }", sample_message),
-              "discard");
+    EXPECT_EQ(
+        run("require \"imap4flags\"; setflag \"Urgent\"; if hasflag \"urgent\" { discard; }", sample_message),
+        "discard");
     EXPECT_EQ(run("require \"imap4flags\"; if hasflag \"urgent\" { discard; }", sample_message), "keep*");
     EXPECT_EQ(run("require [\"imap4flags\", \"variables\"]; set \"v\" \"a b\"; "
                   "if hasflag :contains \"v\" \"b\" { discard; }",
@@ -102,7 +108,8 @@ TEST(imap4flags, variable_names_are_checked) {
     EXPECT_NE(compile_errors("require [\"imap4flags\", \"variables\"]; setflag \"1x\" \"a\";")
                   .find("invalid variable name '1x'"),
               std::string::npos);
-    EXPECT_NE(compile_errors("require \"imap4flags\"; setflag \"v\" \"a\";").find("needs the \"variables\" capability"),
+    EXPECT_NE(compile_errors("require \"imap4flags\"; setflag \"v\" \"a\";")
+                  .find("needs the \"variables\" capability"),
               std::string::npos);
 }
 

@@ -31,7 +31,9 @@ TEST_F(duplicate, second_delivery_is_a_duplicate) {
 }
 
 TEST_F(duplicate, ids_seen_earlier_in_the_same_run_do_not_count) {
-    auto twice = "require [\"duplicate\", \"fileinto\"]; if duplicate { fileinto \"A\"; } if duplicate { fileinto \"B\"; }";
+    auto twice =
+        "require [\"duplicate\", \"fileinto\"]; if duplicate { fileinto \"A\"; } if duplicate { fileinto "
+        "\"B\"; }";
     EXPECT_EQ(run(twice, msg()), "keep*");
     EXPECT_EQ(run(twice, msg()), "fileinto:A; fileinto:B");
 }
@@ -42,12 +44,14 @@ TEST_F(duplicate, missing_message_id_is_never_a_duplicate) {
 }
 
 TEST_F(duplicate, header_uniqueid_and_handle) {
-    auto by_header = "require [\"duplicate\", \"fileinto\"]; if duplicate :header \"X-Id\" { fileinto \"Dup\"; }";
+    auto by_header =
+        "require [\"duplicate\", \"fileinto\"]; if duplicate :header \"X-Id\" { fileinto \"Dup\"; }";
     EXPECT_EQ(run(by_header, msg("<a@x>", "X-Id: 42\r\n")), "keep*");
     EXPECT_EQ(run(by_header, msg("<b@x>", "X-Id: 42\r\n")), "fileinto:Dup");
     EXPECT_EQ(run(by_header, msg("<c@x>")), "keep*");  // no such header
-    auto by_id = "require [\"duplicate\", \"fileinto\", \"variables\"]; set \"u\" \"frop\";"
-                 "if duplicate :uniqueid \"${u}\" { fileinto \"Dup\"; }";
+    auto by_id =
+        "require [\"duplicate\", \"fileinto\", \"variables\"]; set \"u\" \"frop\";"
+        "if duplicate :uniqueid \"${u}\" { fileinto \"Dup\"; }";
     EXPECT_EQ(run(by_id, msg("<d@x>")), "keep*");
     EXPECT_EQ(run(by_id, msg("<e@x>")), "fileinto:Dup");
     // Handles track separately.
@@ -66,7 +70,8 @@ TEST_F(duplicate, seconds_and_last) {
     now += 40s;
     EXPECT_EQ(run(plain, msg()), "keep*");  // expired: counted from the first copy
 
-    auto last = "require [\"duplicate\", \"fileinto\"]; if duplicate :seconds 100 :last { fileinto \"Dup\"; }";
+    auto last =
+        "require [\"duplicate\", \"fileinto\"]; if duplicate :seconds 100 :last { fileinto \"Dup\"; }";
     EXPECT_EQ(run(last, msg("<l@x>")), "keep*");
     now += 60s;
     EXPECT_EQ(run(last, msg("<l@x>")), "fileinto:Dup");
@@ -79,7 +84,8 @@ TEST_F(duplicate, seconds_and_last) {
     EXPECT_EQ(run(dup, msg("<p@x>")), "keep*");
     now += 12h - 1s;
     EXPECT_EQ(run(dup, msg("<p@x>")), "fileinto:Dup");
-    auto long_period = "require [\"duplicate\", \"fileinto\"]; if duplicate :seconds 999999 { fileinto \"Dup\"; }";
+    auto long_period =
+        "require [\"duplicate\", \"fileinto\"]; if duplicate :seconds 999999 { fileinto \"Dup\"; }";
     EXPECT_EQ(run(long_period, msg("<q@x>")), "keep*");
     now += 48h;
     EXPECT_EQ(run(long_period, msg("<q@x>")), "keep*");
@@ -108,7 +114,8 @@ TEST_F(duplicate, store_missing_or_failing_is_a_runtime_error_and_keep) {
 TEST_F(duplicate, compile_time_checks) {
     compile_errors("require \"duplicate\"; if duplicate :header \"X\" :uniqueid \"y\" { }");
     compile_errors("require \"duplicate\"; if duplicate :seconds \"10\" { }");
-    EXPECT_NE(compile_errors("require \"duplicate\"; if duplicate :header \"bad name\" { }").find("invalid header name"),
+    EXPECT_NE(compile_errors("require \"duplicate\"; if duplicate :header \"bad name\" { }")
+                  .find("invalid header name"),
               std::string::npos);
     compile_errors("if duplicate { }");
     compiled("require \"duplicate\"; if duplicate :handle \"h\" :header \"X-Id\" :seconds 90 :last { }");

@@ -21,7 +21,9 @@ result run_on(std::string_view source, std::string msg = three_received) {
 }
 
 TEST(index, selects_one_field_from_top_or_bottom) {
-    auto t = [](std::string cond) { return summary(run_on("require \"index\"; if " + cond + " { discard; }")); };
+    auto t = [](std::string cond) {
+        return summary(run_on("require \"index\"; if " + cond + " { discard; }"));
+    };
     EXPECT_EQ(t("header :index 1 :contains \"received\" \"from a\""), "discard");
     EXPECT_EQ(t("header :index 2 :contains \"received\" \"from a\""), "keep*");
     EXPECT_EQ(t("header :index 1 :last :contains \"received\" \"from e\""), "discard");
@@ -32,19 +34,23 @@ TEST(index, selects_one_field_from_top_or_bottom) {
 }
 
 TEST(index, works_on_date_and_requires_index_for_last) {
-    auto r = run_on("require [\"index\", \"date\", \"fileinto\", \"variables\"];\n"
-                    "if date :index 2 :zone \"+0000\" :matches \"received\" \"time\" \"*\" { fileinto \"${0}\"; }");
+    auto r = run_on(
+        "require [\"index\", \"date\", \"fileinto\", \"variables\"];\n"
+        "if date :index 2 :zone \"+0000\" :matches \"received\" \"time\" \"*\" { fileinto \"${0}\"; }");
     EXPECT_EQ(summary(r), "fileinto:07:01:00");
-    EXPECT_NE(compile_errors("require \"index\"; if header :last \"received\" \"x\" { }").find(":last requires :index"),
+    EXPECT_NE(compile_errors("require \"index\"; if header :last \"received\" \"x\" { }")
+                  .find(":last requires :index"),
               std::string::npos);
-    EXPECT_NE(compile_errors("if header :index 1 \"received\" \"x\" { }").find("requires the \"index\" capability"),
-              std::string::npos);
+    EXPECT_NE(
+        compile_errors("if header :index 1 \"received\" \"x\" { }").find("requires the \"index\" capability"),
+        std::string::npos);
 }
 
 TEST(editheader, added_fields_are_seen_by_later_tests) {
-    auto r = run_on("require [\"editheader\", \"fileinto\"];\n"
-                    "addheader \"X-Sift\" \"scanned\";\n"
-                    "if header :is \"x-sift\" \"scanned\" { fileinto \"Seen\"; }");
+    auto r = run_on(
+        "require [\"editheader\", \"fileinto\"];\n"
+        "addheader \"X-Sift\" \"scanned\";\n"
+        "if header :is \"x-sift\" \"scanned\" { fileinto \"Seen\"; }");
     EXPECT_EQ(summary(r), "fileinto:Seen");
     ASSERT_EQ(r.header_edits.size(), 1u);
     EXPECT_EQ(r.header_edits[0].what, header_edit::kind::add);
@@ -53,10 +59,11 @@ TEST(editheader, added_fields_are_seen_by_later_tests) {
 }
 
 TEST(editheader, addheader_prepends_unless_last) {
-    auto r = run_on("require [\"editheader\", \"index\", \"fileinto\"];\n"
-                    "addheader \"X-A\" \"zero\";\naddheader :last \"X-A\" \"three\";\n"
-                    "if header :index 1 :is \"x-a\" \"zero\" { if header :index 1 :last :is \"x-a\" \"three\" "
-                    "{ fileinto \"Order\"; } }");
+    auto r = run_on(
+        "require [\"editheader\", \"index\", \"fileinto\"];\n"
+        "addheader \"X-A\" \"zero\";\naddheader :last \"X-A\" \"three\";\n"
+        "if header :index 1 :is \"x-a\" \"zero\" { if header :index 1 :last :is \"x-a\" \"three\" "
+        "{ fileinto \"Order\"; } }");
     EXPECT_EQ(summary(r), "fileinto:Order");
 }
 
@@ -64,7 +71,8 @@ TEST(editheader, size_follows_the_edits) {
     std::string msg = three_received;
     auto size = std::to_string(msg.size());
     EXPECT_EQ(summary(run_on("require \"editheader\"; addheader \"X-Some-Header\" \"Header content\"; "
-                             "if size :over " + size + " { discard; }")),
+                             "if size :over " +
+                             size + " { discard; }")),
               "discard");
     EXPECT_EQ(summary(run_on("require \"editheader\"; deleteheader \"subject\"; if size :under " + size +
                              " { discard; }")),
@@ -72,33 +80,39 @@ TEST(editheader, size_follows_the_edits) {
 }
 
 TEST(editheader, deleteheader_by_value_index_and_all) {
-    auto r = run_on("require [\"editheader\", \"fileinto\"];\ndeleteheader :is \"x-a\" \"two\";\n"
-                    "if header :is \"x-a\" \"two\" { fileinto \"Wrong\"; }\n"
-                    "if header :is \"x-a\" \"one\" { fileinto \"Kept\"; }");
+    auto r = run_on(
+        "require [\"editheader\", \"fileinto\"];\ndeleteheader :is \"x-a\" \"two\";\n"
+        "if header :is \"x-a\" \"two\" { fileinto \"Wrong\"; }\n"
+        "if header :is \"x-a\" \"one\" { fileinto \"Kept\"; }");
     EXPECT_EQ(summary(r), "fileinto:Kept");
     ASSERT_EQ(r.header_edits.size(), 1u);
     EXPECT_EQ(r.header_edits[0].occurrence, 2u);  // the second X-A of the original
-    EXPECT_EQ(summary(run_on("require \"editheader\"; deleteheader :index 1 :last \"x-a\"; "
-                             "if header :is \"x-a\" \"one\" { if not header :is \"x-a\" \"two\" { discard; } }")),
-              "discard");
-    EXPECT_EQ(summary(run_on("require \"editheader\"; deleteheader \"x-a\"; if not exists \"x-a\" { discard; }")),
-              "discard");
+    EXPECT_EQ(
+        summary(run_on("require \"editheader\"; deleteheader :index 1 :last \"x-a\"; "
+                       "if header :is \"x-a\" \"one\" { if not header :is \"x-a\" \"two\" { discard; } }")),
+        "discard");
+    EXPECT_EQ(
+        summary(run_on("require \"editheader\"; deleteheader \"x-a\"; if not exists \"x-a\" { discard; }")),
+        "discard");
 }
 
 TEST(editheader, protected_fields_are_left_alone) {
-    auto r = run_on("require \"editheader\"; deleteheader \"received\"; deleteheader \"Subject\"; "
-                    "if allof(exists \"received\", not exists \"subject\") { discard; }");
+    auto r = run_on(
+        "require \"editheader\"; deleteheader \"received\"; deleteheader \"Subject\"; "
+        "if allof(exists \"received\", not exists \"subject\") { discard; }");
     EXPECT_EQ(summary(r), "discard");
     eval_limits limits;
     limits.editheader_forbid_add = {"x-frop"};
-    auto s = compiled("require \"editheader\"; addheader \"X-Frop\" \"x\"; if exists \"x-frop\" { discard; }");
+    auto s =
+        compiled("require \"editheader\"; addheader \"X-Frop\" \"x\"; if exists \"x-frop\" { discard; }");
     auto m = message::from_raw(three_received);
     EXPECT_EQ(summary(s.run(m, default_envelope(), limits)), "keep*");
 }
 
 TEST(editheader, non_ascii_values_are_encoded_and_read_back) {
-    auto r = run_on("require [\"editheader\", \"fileinto\"];\naddheader \"Comment\" \"Ein unerh\xc3\xb6rt Test\";\n"
-                    "if header :is \"comment\" \"Ein unerh\xc3\xb6rt Test\" { fileinto \"Round\"; }");
+    auto r = run_on(
+        "require [\"editheader\", \"fileinto\"];\naddheader \"Comment\" \"Ein unerh\xc3\xb6rt Test\";\n"
+        "if header :is \"comment\" \"Ein unerh\xc3\xb6rt Test\" { fileinto \"Round\"; }");
     EXPECT_EQ(summary(r), "fileinto:Round");
     ASSERT_EQ(r.header_edits.size(), 1u);
     EXPECT_NE(r.header_edits[0].value.find("=?"), std::string::npos);
@@ -107,20 +121,25 @@ TEST(editheader, non_ascii_values_are_encoded_and_read_back) {
 TEST(editheader, line_breaks_in_values_become_spaces) {
     // A text: value ends in CRLF and may hold folded lines; stored as is it
     // would end the header block (RFC 5293 §4).
-    auto r = run_on("require [\"editheader\", \"fileinto\"];\naddheader \"X-Long\" text:\nfirst line\n  second line\n.\n;\n"
-                    "if header :is \"x-long\" \"first line second line\" { fileinto \"Flat\"; }");
+    auto r = run_on(
+        "require [\"editheader\", \"fileinto\"];\naddheader \"X-Long\" text:\nfirst line\n  second "
+        "line\n.\n;\n"
+        "if header :is \"x-long\" \"first line second line\" { fileinto \"Flat\"; }");
     EXPECT_EQ(summary(r), "fileinto:Flat");
     ASSERT_EQ(r.header_edits.size(), 1u);
     EXPECT_EQ(r.header_edits[0].value, " first line second line");
 }
 
 TEST(editheader, errors) {
-    EXPECT_NE(compile_errors("require \"editheader\";\naddheader \"Bad Name\" \"x\";").find("2:11: error: invalid header field name"),
+    EXPECT_NE(compile_errors("require \"editheader\";\naddheader \"Bad Name\" \"x\";")
+                  .find("2:11: error: invalid header field name"),
               std::string::npos);
-    EXPECT_NE(compile_errors("require \"editheader\"; deleteheader :last \"x\";").find(":last requires :index"),
-              std::string::npos);
+    EXPECT_NE(
+        compile_errors("require \"editheader\"; deleteheader :last \"x\";").find(":last requires :index"),
+        std::string::npos);
     std::string big(3000, 'a');
-    auto s = compiled("require [\"editheader\", \"variables\"]; set \"v\" \"" + big + "\"; addheader \"X\" \"${v}\";");
+    auto s = compiled("require [\"editheader\", \"variables\"]; set \"v\" \"" + big +
+                      "\"; addheader \"X\" \"${v}\";");
     auto m = message::from_raw(three_received);
     auto r = s.run(m, default_envelope());
     EXPECT_FALSE(r.ok());

@@ -14,7 +14,8 @@ std::optional<ext::mailto_uri> parse(std::string_view uri, ext::uri_error* err =
     return r;
 }
 
-result evaluate(const std::string& body, const std::string& raw = sample_message, const eval_limits& limits = {}) {
+result evaluate(const std::string& body, const std::string& raw = sample_message,
+                const eval_limits& limits = {}) {
     auto s = compiled("require [\"enotify\", \"variables\", \"fileinto\"];\n" + body);
     return s.run(message::from_raw(raw), default_envelope(), limits);
 }
@@ -27,8 +28,9 @@ std::vector<const action*> notifications(const result& r) {
 }
 
 TEST(Mailto, RecipientsAndHeaders) {
-    auto u = parse("mailto:timo@example.com%2cstephan@dovecot.example.net?cc=postmaster@frop.example.org"
-                   "&subject=Frop%20received&body=Hi%0D%0Athere&X-Tag=a%26b");
+    auto u = parse(
+        "mailto:timo@example.com%2cstephan@dovecot.example.net?cc=postmaster@frop.example.org"
+        "&subject=Frop%20received&body=Hi%0D%0Athere&X-Tag=a%26b");
     ASSERT_TRUE(u);
     ASSERT_EQ(u->to.size(), 2u);
     EXPECT_EQ(u->to[1].address, "stephan@dovecot.example.net");
@@ -47,7 +49,8 @@ TEST(Mailto, DisplayNamesInFields) {
 }
 
 TEST(Mailto, RestrictedHeadersIgnored) {
-    auto u = parse("mailto:a@example.com?from=evil@example.com&auto-submitted=no&bcc=spy@example.com&received=x");
+    auto u =
+        parse("mailto:a@example.com?from=evil@example.com&auto-submitted=no&bcc=spy@example.com&received=x");
     ASSERT_TRUE(u);
     EXPECT_TRUE(u->headers.empty());
     EXPECT_TRUE(u->cc.empty());
@@ -81,8 +84,9 @@ TEST(Enotify, CompileErrorsWithPosition) {
     EXPECT_NE(errors.find("unsupported notification method 'snailto'"), std::string::npos) << errors;
     errors = compile_errors("require \"enotify\";\nnotify \"mailto:a@example.org?h<=x\";");
     EXPECT_NE(errors.find("at character 23"), std::string::npos) << errors;
-    errors = compile_errors("require \"enotify\";\nnotify :from \"a#b\" :importance \"4\" "
-                            ":options [\"\", \"x\", \"=y\", \"a=b\nc\"] \"mailto:a@example.org\";");
+    errors = compile_errors(
+        "require \"enotify\";\nnotify :from \"a#b\" :importance \"4\" "
+        ":options [\"\", \"x\", \"=y\", \"a=b\nc\"] \"mailto:a@example.org\";");
     EXPECT_NE(errors.find("invalid :from"), std::string::npos) << errors;
     EXPECT_NE(errors.find("invalid :importance"), std::string::npos) << errors;
     EXPECT_NE(errors.find("empty notify option"), std::string::npos) << errors;
@@ -92,8 +96,9 @@ TEST(Enotify, CompileErrorsWithPosition) {
 }
 
 TEST(Enotify, RfcExample1NotificationMessage) {
-    auto r = evaluate("notify :importance \"1\" :message \"This is probably very important\" "
-                      "\"mailto:alm@example.com?cc=b@example.com\";");
+    auto r = evaluate(
+        "notify :importance \"1\" :message \"This is probably very important\" "
+        "\"mailto:alm@example.com?cc=b@example.com\";");
     auto n = notifications(r);
     ASSERT_EQ(n.size(), 1u);
     EXPECT_EQ(n[0]->recipient, "mailto:alm@example.com?cc=b@example.com");
@@ -112,15 +117,17 @@ TEST(Enotify, DefaultSubjectSummarisesAndFromTag) {
     auto r = evaluate("notify :from \"me@example.com\" \"mailto:alm@example.com\";");
     const auto& data = notifications(r).at(0)->outgoing->data;
     EXPECT_NE(data.find("From: me@example.com\r\n"), std::string::npos);
-    EXPECT_NE(data.find("Subject: New mail from Anna Example <anna@example.com>: Hello world"), std::string::npos)
+    EXPECT_NE(data.find("Subject: New mail from Anna Example <anna@example.com>: Hello world"),
+              std::string::npos)
         << data;
     EXPECT_NE(data.find("Importance: normal"), std::string::npos);
 }
 
 TEST(Enotify, Deduplication) {
-    auto r = evaluate("notify \"mailto:a@example.com%2cb@example.com?cc=b@example.com\";\n"
-                      "notify \"mailto:a@example.com%2cb@example.com?cc=b@example.com\";\n"
-                      "notify \"mailto:c@example.com?cc=A@example.com\";");
+    auto r = evaluate(
+        "notify \"mailto:a@example.com%2cb@example.com?cc=b@example.com\";\n"
+        "notify \"mailto:a@example.com%2cb@example.com?cc=b@example.com\";\n"
+        "notify \"mailto:c@example.com?cc=A@example.com\";");
     auto n = notifications(r);
     ASSERT_EQ(n.size(), 2u);  // the identical second one is dropped
     EXPECT_EQ(n[0]->outgoing->recipients, (std::vector<std::string>{"a@example.com", "b@example.com"}));
@@ -142,7 +149,8 @@ TEST(Enotify, RuntimeChecksAndLimit) {
     EXPECT_FALSE(r.ok());
     eval_limits limits;
     limits.max_notifications = 1;
-    r = evaluate("notify \"mailto:a@example.com\";\nnotify \"mailto:b@example.com\";", sample_message, limits);
+    r = evaluate("notify \"mailto:a@example.com\";\nnotify \"mailto:b@example.com\";", sample_message,
+                 limits);
     EXPECT_FALSE(r.ok());
     limits.max_notifications = 0;
     r = evaluate("notify \"mailto:a@example.com\";", sample_message, limits);

@@ -38,26 +38,30 @@ TEST(ExtlistsNames, Canonical) {
     EXPECT_EQ(*ext::canonical_list_name("urn:ietf:params:sieve:addrbook:personal"), ":addrbook:personal");
     EXPECT_EQ(*ext::canonical_list_name("URN:IETF:params:sieve:addrbook:x"), ":addrbook:x");
     EXPECT_EQ(*ext::canonical_list_name(":addrbook:personal"), ":addrbook:personal");
-    EXPECT_EQ(*ext::canonical_list_name("tag:example.com,2010-05-28:mylist"), "tag:example.com,2010-05-28:mylist");
+    EXPECT_EQ(*ext::canonical_list_name("tag:example.com,2010-05-28:mylist"),
+              "tag:example.com,2010-05-28:mylist");
     EXPECT_FALSE(ext::canonical_list_name("no scheme here"));
     EXPECT_FALSE(ext::canonical_list_name("addrbook"));
 }
 
 TEST_F(Extlists, ListMatchCaseInsensitiveWithMatchVariable) {
-    auto r = evaluate("if address :list \"from\" \"urn:ietf:params:sieve:addrbook:personal\" "
-                      "{ fileinto \"${0}\"; }");
+    auto r = evaluate(
+        "if address :list \"from\" \"urn:ietf:params:sieve:addrbook:personal\" "
+        "{ fileinto \"${0}\"; }");
     EXPECT_EQ(summary(r), "fileinto:anna@example.com");
     EXPECT_EQ(summary(evaluate("if address :list \"from\" \":addrbook:personal\" { fileinto \"F\"; }")),
               "fileinto:F");
-    EXPECT_EQ(summary(evaluate("if address :list \"to\" \":addrbook:nothere\" { fileinto \"F\"; }")), "keep*");
+    EXPECT_EQ(summary(evaluate("if address :list \"to\" \":addrbook:nothere\" { fileinto \"F\"; }")),
+              "keep*");
 }
 
 TEST_F(Extlists, ValidExtList) {
     EXPECT_EQ(summary(evaluate("if valid_ext_list [\":addrbook:personal\", "
                                "\"tag:example.com,2010-05-28:mylist\"] { fileinto \"ok\"; }")),
               "fileinto:ok");
-    EXPECT_EQ(summary(evaluate("if valid_ext_list [\":addrbook:personal\", \"frop:666\"] { fileinto \"ok\"; }")),
-              "keep*");
+    EXPECT_EQ(
+        summary(evaluate("if valid_ext_list [\":addrbook:personal\", \"frop:666\"] { fileinto \"ok\"; }")),
+        "keep*");
 }
 
 TEST_F(Extlists, RedirectToEveryMember) {
@@ -68,7 +72,8 @@ TEST_F(Extlists, RedirectToEveryMember) {
 }
 
 TEST_F(Extlists, CompileErrors) {
-    EXPECT_NE(compile_errors("require \"extlists\";\nif header :list \"from\" \"not a uri\" { }").find("invalid list name"),
+    EXPECT_NE(compile_errors("require \"extlists\";\nif header :list \"from\" \"not a uri\" { }")
+                  .find("invalid list name"),
               std::string::npos);
     EXPECT_NE(compile_errors("require \"extlists\";\nredirect :list \"bad name\";").find("invalid list name"),
               std::string::npos);

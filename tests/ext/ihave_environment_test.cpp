@@ -5,12 +5,15 @@ namespace sift::testing {
 namespace {
 
 TEST(ihave, supported_capabilities_unlock_their_commands) {
-    EXPECT_EQ(run("require \"ihave\"; if ihave \"fileinto\" { fileinto \"A\"; }", sample_message), "fileinto:A");
-    EXPECT_EQ(run("require \"ihave\"; if ihave [\"fileinto\", \"copy\"] { fileinto :copy \"A\"; }", sample_message),
-              "fileinto:A; keep*");
+    EXPECT_EQ(run("require \"ihave\"; if ihave \"fileinto\" { fileinto \"A\"; }", sample_message),
+              "fileinto:A");
+    EXPECT_EQ(
+        run("require \"ihave\"; if ihave [\"fileinto\", \"copy\"] { fileinto :copy \"A\"; }", sample_message),
+        "fileinto:A; keep*");
     // After the test the capability stays available (as in Pigeonhole);
     // before it, it is not.
-    EXPECT_EQ(run("require \"ihave\"; if ihave \"fileinto\" { } fileinto \"A\";", sample_message), "fileinto:A");
+    EXPECT_EQ(run("require \"ihave\"; if ihave \"fileinto\" { } fileinto \"A\";", sample_message),
+              "fileinto:A");
     EXPECT_NE(compile_errors("require \"ihave\"; fileinto \"A\"; if ihave \"fileinto\" { }")
                   .find("requires the \"fileinto\" capability"),
               std::string::npos);
@@ -21,16 +24,18 @@ TEST(ihave, unsupported_block_is_neither_validated_nor_run) {
                   "redirect \"frop@example.com\";",
                   sample_message),
               "redirect:frop@example.com");
-    EXPECT_EQ(run("require \"ihave\"; if ihave \"x-nonsense\" { discard; } else { redirect \"a@example.com\"; }",
-                  sample_message),
-              "redirect:a@example.com");
+    EXPECT_EQ(
+        run("require \"ihave\"; if ihave \"x-nonsense\" { discard; } else { redirect \"a@example.com\"; }",
+            sample_message),
+        "redirect:a@example.com");
     EXPECT_EQ(run("require \"ihave\"; if not ihave \"x-nonsense\" { discard; }", sample_message), "discard");
 }
 
 TEST(ihave, lexical_capabilities_are_never_available) {
-    EXPECT_EQ(run("require \"ihave\"; if anyof(ihave \"variables\", ihave \"encoded-character\") { discard; }",
-                  sample_message),
-              "keep*");
+    EXPECT_EQ(
+        run("require \"ihave\"; if anyof(ihave \"variables\", ihave \"encoded-character\") { discard; }",
+            sample_message),
+        "keep*");
 }
 
 TEST(ihave, guarded_capabilities_survive_bytecode) {
@@ -52,11 +57,12 @@ TEST(ihave, error_command_is_a_runtime_error) {
 }
 
 TEST(environment, items_come_from_the_frontend) {
-    auto s = compiled("require [\"environment\", \"fileinto\", \"variables\"];\n"
-                      "if environment :matches \"remote-ip\" \"*\" { fileinto \"ip-${1}\"; }\n"
-                      "if environment :is \"location\" \"MDA\" { fileinto \"mda\"; }\n"
-                      "if environment :is \"name\" \"Sift\" { fileinto \"named\"; }\n"
-                      "if environment :matches \"domain\" \"*\" { fileinto \"never\"; }\n");
+    auto s = compiled(
+        "require [\"environment\", \"fileinto\", \"variables\"];\n"
+        "if environment :matches \"remote-ip\" \"*\" { fileinto \"ip-${1}\"; }\n"
+        "if environment :is \"location\" \"MDA\" { fileinto \"mda\"; }\n"
+        "if environment :is \"name\" \"Sift\" { fileinto \"named\"; }\n"
+        "if environment :matches \"domain\" \"*\" { fileinto \"never\"; }\n");
     auto m = message::from_raw(sample_message);
     m.connection.remote_ip = "192.0.2.7";
     m.connection.location = "MDA";
@@ -68,18 +74,20 @@ TEST(environment, items_come_from_the_frontend) {
 // (connection::items), matched by name case-insensitively; the standard
 // names stay Sift's own.
 TEST(environment, vendor_items_come_from_the_frontend) {
-    auto s = compiled("require [\"environment\", \"fileinto\", \"variables\"];\n"
-                      "if environment :matches \"vnd.example.user\" \"*\" { fileinto \"user-${1}\"; }\n"
-                      "if environment :is \"VND.EXAMPLE.Empty\" \"\" { fileinto \"empty\"; }\n"
-                      "if environment :is \"name\" \"Sift\" { fileinto \"named\"; }\n"
-                      "if environment :contains \"vnd.example.other\" \"\" { fileinto \"never\"; }\n");
+    auto s = compiled(
+        "require [\"environment\", \"fileinto\", \"variables\"];\n"
+        "if environment :matches \"vnd.example.user\" \"*\" { fileinto \"user-${1}\"; }\n"
+        "if environment :is \"VND.EXAMPLE.Empty\" \"\" { fileinto \"empty\"; }\n"
+        "if environment :is \"name\" \"Sift\" { fileinto \"named\"; }\n"
+        "if environment :contains \"vnd.example.other\" \"\" { fileinto \"never\"; }\n");
     auto m = message::from_raw(sample_message);
     m.connection.items = {{"vnd.example.user", "anna"}, {"vnd.example.empty", ""}, {"name", "Other"}};
     EXPECT_EQ(summary(s.run(m, default_envelope())), "fileinto:user-anna; fileinto:empty; fileinto:named");
 }
 
 TEST(environment, unknown_items_have_no_value) {
-    EXPECT_EQ(run("require \"environment\"; if environment :contains \"x-unknown\" \"\" { discard; }", sample_message),
+    EXPECT_EQ(run("require \"environment\"; if environment :contains \"x-unknown\" \"\" { discard; }",
+                  sample_message),
               "keep*");
 }
 

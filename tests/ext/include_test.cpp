@@ -60,7 +60,8 @@ TEST(include, rfc6609_example_1) {
     src.add("always_allow", "if header :is \"From\" \"boss@example.com\" { keep; }")
         .add("mailing_lists",
              "require [\"fileinto\"];\nif header :is \"Subject\" \"Hello world\" { fileinto \"lists\"; }")
-        .add("spam_tests", "require [\"reject\"];\nif header :contains \"Subject\" \"XXXX\" { reject \"Not wanted\"; }",
+        .add("spam_tests",
+             "require [\"reject\"];\nif header :contains \"Subject\" \"XXXX\" { reject \"Not wanted\"; }",
              true);
     auto r = run_with(src,
                       "require [\"include\"];\n"
@@ -77,7 +78,8 @@ TEST(include, rfc6609_example_2_globals) {
             "global [\"test\", \"test_mailbox\"];\n"
             "if header :contains \"Subject\" \"${test}\" { set \"test_mailbox\" \"spam-${test}\"; }\n");
     auto r = run_with(src,
-                      "require [\"variables\", \"include\", \"relational\", \"fileinto\", \"comparator-i;ascii-numeric\"];\n"
+                      "require [\"variables\", \"include\", \"relational\", \"fileinto\", "
+                      "\"comparator-i;ascii-numeric\"];\n"
                       "global \"test\";\nglobal \"test_mailbox\";\n"
                       "set \"test\" \"world\";\n"
                       "include \"spam_filter_script\";\n"
@@ -93,7 +95,7 @@ TEST(include, local_variables_are_per_script) {
             "require [\"variables\", \"include\"];\nglobal \"result\";\n"
             "set \"local\" \"sub\";\nset \"result\" \"${result}[${local}]\";\n");
     EXPECT_EQ(result_of(src, std::string(head) + "set \"local\" \"main\";\ninclude \"sub\";\n"
-                                                  "set \"result\" \"${result}[${local}]\";"),
+                                                 "set \"result\" \"${result}[${local}]\";"),
               "[sub][main]");
     // Without `global`, the included script's "result" is its own.
     src.add("own", "require \"variables\";\nset \"result\" \"own\";\n");
@@ -103,11 +105,12 @@ TEST(include, local_variables_are_per_script) {
 TEST(include, global_namespace_without_declaration) {
     fake_scripts src;
     src.add("ns", "require [\"variables\", \"include\"];\nset \"global.a\" \"from ns\";\n");
-    EXPECT_EQ(result_of(src, std::string(head) + "include \"ns\";\nset \"result\" \"${global.a}\";"), "from ns");
+    EXPECT_EQ(result_of(src, std::string(head) + "include \"ns\";\nset \"result\" \"${global.a}\";"),
+              "from ns");
     // ${global.x} and a declared global "x" are one variable.
     src.add("decl", "require [\"variables\", \"include\"];\nglobal \"a\";\nset \"a\" \"${a}+decl\";\n");
     EXPECT_EQ(result_of(src, std::string(head) + "set \"global.a\" \"main\";\ninclude \"decl\";\n"
-                                                  "set \"result\" \"${global.a}\";"),
+                                                 "set \"result\" \"${global.a}\";"),
               "main+decl");
 }
 
@@ -115,15 +118,18 @@ TEST(include, personal_and_global_are_different_scripts) {
     fake_scripts src;
     src.add("namespace", "require [\"variables\", \"include\"];\nset \"global.a\" \"personal\";\n")
         .add("namespace", "require [\"variables\", \"include\"];\nset \"global.a\" \"global\";\n", true);
-    EXPECT_EQ(result_of(src, std::string(head) + "include :personal \"namespace\";\nset \"result\" \"${global.a}\";"),
+    EXPECT_EQ(result_of(src, std::string(head) +
+                                 "include :personal \"namespace\";\nset \"result\" \"${global.a}\";"),
               "personal");
-    EXPECT_EQ(result_of(src, std::string(head) + "include :global \"namespace\";\nset \"result\" \"${global.a}\";"),
-              "global");
+    EXPECT_EQ(
+        result_of(src, std::string(head) + "include :global \"namespace\";\nset \"result\" \"${global.a}\";"),
+        "global");
 }
 
 TEST(include, once_runs_a_script_once) {
     fake_scripts src;
-    src.add("one", "require [\"include\", \"variables\"];\nglobal \"result\";\nset \"result\" \"${result} ONE\";\n")
+    src.add("one",
+            "require [\"include\", \"variables\"];\nglobal \"result\";\nset \"result\" \"${result} ONE\";\n")
         .add("two",
              "require [\"include\", \"variables\"];\nglobal \"result\";\nset \"result\" \"${result} TWO\";\n"
              "include :once \"one\";\n");
@@ -136,15 +142,17 @@ TEST(include, once_runs_a_script_once) {
 
 TEST(include, once_allows_a_cycle) {
     fake_scripts src;
-    src.add("a", "require \"include\";\ninclude \"b\";\n").add("b", "require \"include\";\ninclude :once \"a\";\nkeep;");
+    src.add("a", "require \"include\";\ninclude \"b\";\n")
+        .add("b", "require \"include\";\ninclude :once \"a\";\nkeep;");
     EXPECT_EQ(summary(run_with(src, "require \"include\";\ninclude \"a\";")), "keep");
 }
 
 TEST(include, optional_missing_script_is_not_an_error) {
     fake_scripts src;
     src.add("there", "require \"fileinto\";\nfileinto \"there\";");
-    EXPECT_EQ(summary(run_with(src, "require \"include\";\ninclude :optional \"missing\";\n"
-                                    "include :optional \"there\";")),
+    EXPECT_EQ(summary(run_with(src,
+                               "require \"include\";\ninclude :optional \"missing\";\n"
+                               "include :optional \"there\";")),
               "fileinto:there");
     EXPECT_EQ(errors_with(src, "require \"include\";\n\ninclude \"missing\";"),
               "main.sieve:3:1: error: included personal script 'missing' not found\n"
@@ -154,21 +162,26 @@ TEST(include, optional_missing_script_is_not_an_error) {
 TEST(include, return_ends_the_included_script_only) {
     fake_scripts src;
     src.add("early", "require [\"include\", \"fileinto\"];\nfileinto \"a\";\nreturn;\nfileinto \"b\";");
-    EXPECT_EQ(summary(run_with(src, "require [\"include\", \"fileinto\"];\ninclude \"early\";\nfileinto \"c\";")),
-              "fileinto:a; fileinto:c");
+    EXPECT_EQ(
+        summary(run_with(src, "require [\"include\", \"fileinto\"];\ninclude \"early\";\nfileinto \"c\";")),
+        "fileinto:a; fileinto:c");
     // In the main script return is stop (§3.3).
-    EXPECT_EQ(summary(run_with(src, "require [\"include\", \"fileinto\"];\nreturn;\nfileinto \"c\";")), "keep*");
+    EXPECT_EQ(summary(run_with(src, "require [\"include\", \"fileinto\"];\nreturn;\nfileinto \"c\";")),
+              "keep*");
     // stop in an included script ends everything.
     src.add("stopper", "stop;");
-    EXPECT_EQ(summary(run_with(src, "require [\"include\", \"fileinto\"];\ninclude \"stopper\";\nfileinto \"c\";")),
-              "keep*");
+    EXPECT_EQ(
+        summary(run_with(src, "require [\"include\", \"fileinto\"];\ninclude \"stopper\";\nfileinto \"c\";")),
+        "keep*");
 }
 
 TEST(include, actions_of_included_scripts_join_the_result) {
     fake_scripts src;
-    src.add("f1", "require \"fileinto\";\nfileinto \"aaaa\";").add("f2", "require \"fileinto\";\nfileinto \"bbbb\";");
-    EXPECT_EQ(summary(run_with(src, "require \"include\";\ninclude \"f1\";\ninclude \"f2\";\ninclude \"f1\";")),
-              "fileinto:aaaa; fileinto:bbbb");
+    src.add("f1", "require \"fileinto\";\nfileinto \"aaaa\";")
+        .add("f2", "require \"fileinto\";\nfileinto \"bbbb\";");
+    EXPECT_EQ(
+        summary(run_with(src, "require \"include\";\ninclude \"f1\";\ninclude \"f2\";\ninclude \"f1\";")),
+        "fileinto:aaaa; fileinto:bbbb");
 }
 
 TEST(include, errors_in_an_included_script_name_its_file) {
@@ -176,7 +189,8 @@ TEST(include, errors_in_an_included_script_name_its_file) {
     src.add("broken", "require \"fileinto\";\n\n  fileinto 42;\n");
     auto e = errors_with(src, "require \"include\";\ninclude \"broken\";");
     EXPECT_NE(e.find("broken.sieve:3:12: error: 'fileinto' expects a string"), std::string::npos) << e;
-    EXPECT_NE(e.find("main.sieve:2:1: error: failed to include personal script 'broken'"), std::string::npos) << e;
+    EXPECT_NE(e.find("main.sieve:2:1: error: failed to include personal script 'broken'"), std::string::npos)
+        << e;
     // Each script needs its own require.
     src.add("norequire", "fileinto \"x\";");
     e = errors_with(src, "require [\"include\", \"fileinto\"];\ninclude \"norequire\";");
@@ -196,10 +210,13 @@ TEST(include, cycles_are_errors) {
         .add("two", "require \"include\";\ninclude \"two-2\";")
         .add("two-2", "require \"include\";\ninclude \"two.sieve\";");
     auto e = errors_with(src, "require \"include\";\ninclude \"self\";");
-    EXPECT_NE(e.find("self.sieve:3:1: error: circular include of personal script 'self'"), std::string::npos) << e;
-    EXPECT_NE(e.find("main.sieve:2:1: error: failed to include personal script 'self'"), std::string::npos) << e;
+    EXPECT_NE(e.find("self.sieve:3:1: error: circular include of personal script 'self'"), std::string::npos)
+        << e;
+    EXPECT_NE(e.find("main.sieve:2:1: error: failed to include personal script 'self'"), std::string::npos)
+        << e;
     e = errors_with(src, "require \"include\";\ninclude \"two\";");
-    EXPECT_NE(e.find("two-2.sieve:2:1: error: circular include of personal script 'two.sieve'"), std::string::npos)
+    EXPECT_NE(e.find("two-2.sieve:2:1: error: circular include of personal script 'two.sieve'"),
+              std::string::npos)
         << e;
 }
 
@@ -213,22 +230,26 @@ TEST(include, depth_and_count_limits) {
     compile_limits shallow;
     shallow.max_include_depth = 2;
     auto e = errors_with(src, "require \"include\";\ninclude \"d1\";", shallow);
-    EXPECT_NE(e.find("d2.sieve:2:1: error: cannot include personal script 'd3': includes nest deeper than 2 levels"),
-              std::string::npos)
+    EXPECT_NE(
+        e.find(
+            "d2.sieve:2:1: error: cannot include personal script 'd3': includes nest deeper than 2 levels"),
+        std::string::npos)
         << e;
     EXPECT_TRUE(compile_with(src, "require \"include\";\ninclude \"d1\";").ok());
     compile_limits few;
     few.max_includes = 2;
     e = errors_with(src, "require \"include\";\ninclude \"x\";\ninclude \"y\";\ninclude \"d3\";", few);
-    EXPECT_NE(e.find("main.sieve:4:1: error: cannot include personal script 'd3': more than 2 included scripts"),
-              std::string::npos)
+    EXPECT_NE(
+        e.find("main.sieve:4:1: error: cannot include personal script 'd3': more than 2 included scripts"),
+        std::string::npos)
         << e;
 }
 
 TEST(include, script_names) {
     fake_scripts src;
     auto e = errors_with(src, "require \"include\";\ninclude \"../frop\";\ninclude \"a\\u2028\";");
-    EXPECT_NE(e.find("main.sieve:2:9: error: invalid script name '../frop': contains '/'"), std::string::npos) << e;
+    EXPECT_NE(e.find("main.sieve:2:9: error: invalid script name '../frop': contains '/'"), std::string::npos)
+        << e;
     e = errors_with(src, "require [\"include\", \"encoded-character\"];\ninclude \"x${unicode:2028}\";");
     EXPECT_NE(e.find("line separator"), std::string::npos) << e;
     e = errors_with(src, "require [\"include\", \"variables\"];\nset \"n\" \"x\";\ninclude \"${n}\";");
@@ -236,7 +257,8 @@ TEST(include, script_names) {
               std::string::npos)
         << e;
     // Without a script source, only :optional includes compile.
-    EXPECT_NE(compile_errors("require \"include\";\ninclude \"x\";").find("no script source"), std::string::npos);
+    EXPECT_NE(compile_errors("require \"include\";\ninclude \"x\";").find("no script source"),
+              std::string::npos);
     EXPECT_TRUE(script::compile("require \"include\";\ninclude :optional \"x\";").ok());
 }
 
@@ -246,8 +268,10 @@ TEST(include, global_misuse) {
     EXPECT_NE(e.find("main.sieve:2:1: error: command 'global' requires the \"variables\" capability"),
               std::string::npos)
         << e;
-    e = errors_with(src, "require [\"include\", \"variables\"];\nset \"frutsels\" \"a\";\nglobal \"frutsels\";");
-    EXPECT_NE(e.find("main.sieve:3:8: error: variable 'frutsels' is declared global after its use as a local variable"),
+    e = errors_with(src,
+                    "require [\"include\", \"variables\"];\nset \"frutsels\" \"a\";\nglobal \"frutsels\";");
+    EXPECT_NE(e.find("main.sieve:3:8: error: variable 'frutsels' is declared global after its use as a local "
+                     "variable"),
               std::string::npos)
         << e;
     e = errors_with(src, "require [\"include\", \"variables\"];\nglobal \"a.b\";");
@@ -257,7 +281,8 @@ TEST(include, global_misuse) {
     e = errors_with(src, "require [\"variables\"];\nset \"global.var\" \"x\";");
     EXPECT_NE(e.find("unknown variable namespace 'global'"), std::string::npos) << e;
     // Declaring twice, or after other commands, is fine (Pigeonhole too).
-    EXPECT_TRUE(compile_with(src, "require [\"include\", \"variables\"];\nglobal \"a\";\nkeep;\nglobal \"a\";").ok());
+    EXPECT_TRUE(
+        compile_with(src, "require [\"include\", \"variables\"];\nglobal \"a\";\nkeep;\nglobal \"a\";").ok());
     // In an included script too.
     src.add("late", "require [\"include\", \"variables\"];\nset \"v\" \"${w}\";\nglobal \"w\";");
     e = errors_with(src, "require \"include\";\ninclude \"late\";");
@@ -269,8 +294,9 @@ TEST(include, hasflag_on_an_included_scripts_own_variable) {
     src.add("flags",
             "require [\"imap4flags\", \"variables\", \"fileinto\"];\n"
             "setflag \"mine\" \"\\\\Seen\";\nif hasflag \"mine\" \"\\\\Seen\" { fileinto \"seen\"; }");
-    EXPECT_EQ(summary(run_with(src, "require [\"include\", \"imap4flags\", \"variables\"];\n"
-                                    "setflag \"mine\" \"x\";\ninclude \"flags\";")),
+    EXPECT_EQ(summary(run_with(src,
+                               "require [\"include\", \"imap4flags\", \"variables\"];\n"
+                               "setflag \"mine\" \"x\";\ninclude \"flags\";")),
               "fileinto:seen");
 }
 
@@ -291,8 +317,9 @@ TEST(include, bytecode_holds_the_included_code) {
 TEST(include, literal_in_a_script_without_variables_stays_literal) {
     fake_scripts src;
     src.add("lit", "require \"fileinto\";\nfileinto \"${x}\";");
-    auto r = run_with(src, "require [\"include\", \"variables\", \"fileinto\"];\nset \"x\" \"X\";\n"
-                           "fileinto \"${x}\";\ninclude \"lit\";");
+    auto r = run_with(src,
+                      "require [\"include\", \"variables\", \"fileinto\"];\nset \"x\" \"X\";\n"
+                      "fileinto \"${x}\";\ninclude \"lit\";");
     EXPECT_EQ(summary(r), "fileinto:X; fileinto:${x}");
 }
 

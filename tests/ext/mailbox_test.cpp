@@ -11,8 +11,8 @@ namespace {
 class fake_store final : public mailbox_host {
 public:
     std::set<std::string> boxes{"INBOX", "Sent", "Junk"};
-    std::map<std::pair<std::string, std::string>, std::string> meta{{{"INBOX", "/private/comment"}, "hello"},
-                                                                   {{"", "/shared/admin"}, "mailto:a@example.com"}};
+    std::map<std::pair<std::string, std::string>, std::string> meta{
+        {{"INBOX", "/private/comment"}, "hello"}, {{"", "/shared/admin"}, "mailto:a@example.com"}};
     std::map<std::string, std::string> uses{{"\\Junk", "Junk"}, {"\\Sent", "Sent"}};
     std::map<std::string, std::string> ids{{"F123", "Sent"}};
 
@@ -64,7 +64,8 @@ TEST(mailbox, mailboxexists_needs_every_mailbox) {
 
 TEST(mailbox, fileinto_create_is_carried_by_the_action) {
     fake_store store;
-    auto r = run_store("require [\"mailbox\", \"fileinto\"];\nfileinto :create \"New\";\nfileinto \"Other\";", &store);
+    auto r = run_store("require [\"mailbox\", \"fileinto\"];\nfileinto :create \"New\";\nfileinto \"Other\";",
+                       &store);
     ASSERT_EQ(r.actions.size(), 2u);
     EXPECT_TRUE(r.actions[0].create);
     EXPECT_EQ(r.actions[0].mailbox, "New");
@@ -76,14 +77,18 @@ TEST(mailbox, fileinto_create_is_carried_by_the_action) {
 }
 
 TEST(mailbox, errors) {
-    EXPECT_NE(compile_errors("require \"fileinto\";\nfileinto :create \"x\";").find("2:10: error: tag :create requires the \"mailbox\""),
+    EXPECT_NE(compile_errors("require \"fileinto\";\nfileinto :create \"x\";")
+                  .find("2:10: error: tag :create requires the \"mailbox\""),
               std::string::npos);
-    EXPECT_NE(compile_errors("require \"mailbox\";\nif mailboxexists 3423 {}").find("2:18: error: 'mailboxexists' expects a string list"),
+    EXPECT_NE(compile_errors("require \"mailbox\";\nif mailboxexists 3423 {}")
+                  .find("2:18: error: 'mailboxexists' expects a string list"),
               std::string::npos);
-    EXPECT_NE(compile_errors("require \"mailbox\";\nif mailboxexists \"a\" \"b\" {}").find("too many arguments"),
-              std::string::npos);
+    EXPECT_NE(
+        compile_errors("require \"mailbox\";\nif mailboxexists \"a\" \"b\" {}").find("too many arguments"),
+        std::string::npos);
     // A name that is not UTF-8: a warning, and the test is false.
-    auto s = script::compile("require [\"mailbox\", \"encoded-character\"];\nif mailboxexists \"${hex:ff}rop\" { discard; }");
+    auto s = script::compile(
+        "require [\"mailbox\", \"encoded-character\"];\nif mailboxexists \"${hex:ff}rop\" { discard; }");
     ASSERT_TRUE(s.ok());
     ASSERT_EQ(s.warnings().size(), 1u);
     EXPECT_EQ(s.warnings()[0].line, 2u);
@@ -101,22 +106,30 @@ TEST(mailbox, missing_service_is_a_runtime_error) {
 }
 
 TEST(mboxmetadata, metadata_and_metadataexists) {
-    std::string h = "require [\"mboxmetadata\", \"fileinto\", \"relational\", \"comparator-i;ascii-numeric\"];\n";
-    EXPECT_EQ(outcome(h + "if metadata :is \"INBOX\" \"/private/comment\" \"hello\" { fileinto \"y\"; }"), "fileinto:y");
+    std::string h =
+        "require [\"mboxmetadata\", \"fileinto\", \"relational\", \"comparator-i;ascii-numeric\"];\n";
+    EXPECT_EQ(outcome(h + "if metadata :is \"INBOX\" \"/private/comment\" \"hello\" { fileinto \"y\"; }"),
+              "fileinto:y");
     EXPECT_EQ(outcome(h + "if metadata :contains \"INBOX\" \"/private/comment\" \"ell\" { fileinto \"y\"; }"),
               "fileinto:y");
-    EXPECT_EQ(outcome(h + "if metadata :is \"INBOX\" \"/private/comment\" \"x\" { fileinto \"y\"; }"), "keep*");
-    EXPECT_EQ(outcome(h + "if metadata :count \"eq\" :comparator \"i;ascii-numeric\" \"INBOX\" \"/private/none\" \"0\" "
-                          "{ fileinto \"y\"; }"),
-              "fileinto:y");
-    EXPECT_EQ(outcome(h + "if metadataexists \"INBOX\" \"/private/comment\" { fileinto \"y\"; }"), "fileinto:y");
-    EXPECT_EQ(outcome(h + "if metadataexists \"INBOX\" [\"/private/comment\", \"/private/x\"] { fileinto \"y\"; }"),
+    EXPECT_EQ(outcome(h + "if metadata :is \"INBOX\" \"/private/comment\" \"x\" { fileinto \"y\"; }"),
               "keep*");
+    EXPECT_EQ(
+        outcome(h +
+                "if metadata :count \"eq\" :comparator \"i;ascii-numeric\" \"INBOX\" \"/private/none\" \"0\" "
+                "{ fileinto \"y\"; }"),
+        "fileinto:y");
+    EXPECT_EQ(outcome(h + "if metadataexists \"INBOX\" \"/private/comment\" { fileinto \"y\"; }"),
+              "fileinto:y");
+    EXPECT_EQ(
+        outcome(h + "if metadataexists \"INBOX\" [\"/private/comment\", \"/private/x\"] { fileinto \"y\"; }"),
+        "keep*");
     // An invalid entry name: a warning, no value.
     auto s = script::compile(h + "if metadataexists \"INBOX\" [\"/friep\"] { keep; }");
     ASSERT_TRUE(s.ok());
     EXPECT_EQ(s.warnings().size(), 1u);
-    EXPECT_NE(compile_errors("require \"mboxmetadata\";\nif metadata \"/private/frop\" \"friep\" {}").find("expects 3 arguments"),
+    EXPECT_NE(compile_errors("require \"mboxmetadata\";\nif metadata \"/private/frop\" \"friep\" {}")
+                  .find("expects 3 arguments"),
               std::string::npos);
     EXPECT_NE(compile_errors("require \"mboxmetadata\";\nmetadata;").find("is a test"), std::string::npos);
 }
@@ -126,7 +139,8 @@ TEST(servermetadata, servermetadata_and_servermetadataexists) {
     EXPECT_EQ(outcome(h + "if servermetadata :matches \"/shared/admin\" \"mailto:*\" { fileinto \"${1}\"; }"),
               "fileinto:a@example.com");
     EXPECT_EQ(outcome(h + "if servermetadataexists [\"/shared/admin\"] { fileinto \"y\"; }"), "fileinto:y");
-    EXPECT_EQ(outcome(h + "if servermetadataexists [\"/shared/admin\", \"frop\"] { fileinto \"y\"; }"), "keep*");
+    EXPECT_EQ(outcome(h + "if servermetadataexists [\"/shared/admin\", \"frop\"] { fileinto \"y\"; }"),
+              "keep*");
     auto r = run_store(h + "if servermetadataexists \"/shared/admin\" { keep; }", nullptr);
     EXPECT_NE(r.errors.at(0).find("servermetadataexists needs"), std::string::npos);
 }
@@ -155,19 +169,24 @@ TEST(special_use, fileinto_specialuse_resolves_through_the_store) {
 TEST(special_use, specialuse_exists) {
     std::string h = "require [\"special-use\", \"fileinto\"];\n";
     EXPECT_EQ(outcome(h + "if specialuse_exists \"\\\\Junk\" { fileinto \"y\"; }"), "fileinto:y");
-    EXPECT_EQ(outcome(h + "if specialuse_exists [\"\\\\Junk\", \"\\\\Drafts\"] { fileinto \"y\"; }"), "keep*");
+    EXPECT_EQ(outcome(h + "if specialuse_exists [\"\\\\Junk\", \"\\\\Drafts\"] { fileinto \"y\"; }"),
+              "keep*");
     EXPECT_EQ(outcome(h + "if specialuse_exists \"Sent\" \"\\\\Sent\" { fileinto \"y\"; }"), "fileinto:y");
     EXPECT_EQ(outcome(h + "if specialuse_exists \"INBOX\" \"\\\\Sent\" { fileinto \"y\"; }"), "keep*");
 }
 
 TEST(special_use, errors) {
     std::string h = "require [\"special-use\", \"fileinto\"];\n";
-    EXPECT_NE(compile_errors(h + "fileinto :specialuse \"frop\" \"frop\";").find("2:22: error: invalid special-use flag 'frop'"),
+    EXPECT_NE(compile_errors(h + "fileinto :specialuse \"frop\" \"frop\";")
+                  .find("2:22: error: invalid special-use flag 'frop'"),
               std::string::npos);
-    EXPECT_NE(compile_errors(h + "if specialuse_exists \"frop\" {}").find("2:22: error: invalid special-use flag"),
+    EXPECT_NE(
+        compile_errors(h + "if specialuse_exists \"frop\" {}").find("2:22: error: invalid special-use flag"),
+        std::string::npos);
+    EXPECT_NE(compile_errors(h + "fileinto :specialuse \"\\\\frop\";").find("expects 1 argument"),
               std::string::npos);
-    EXPECT_NE(compile_errors(h + "fileinto :specialuse \"\\\\frop\";").find("expects 1 argument"), std::string::npos);
-    EXPECT_NE(compile_errors("require \"fileinto\";\nfileinto :specialuse \"\\\\Junk\" \"x\";").find("requires the \"special-use\""),
+    EXPECT_NE(compile_errors("require \"fileinto\";\nfileinto :specialuse \"\\\\Junk\" \"x\";")
+                  .find("requires the \"special-use\""),
               std::string::npos);
 }
 
@@ -182,23 +201,27 @@ TEST(mailboxid, fileinto_mailboxid_and_mailboxidexists) {
     EXPECT_EQ(outcome(h + "if mailboxidexists \"F123\" { fileinto \"y\"; }"), "fileinto:y");
     EXPECT_EQ(outcome(h + "if mailboxidexists [\"F123\", \"F999\"] { fileinto \"y\"; }"), "keep*");
     EXPECT_EQ(outcome(h + "if mailboxidexists \"bad id!\" { fileinto \"y\"; }"), "keep*");
-    EXPECT_NE(compile_errors("require \"fileinto\";\nfileinto :mailboxid \"F1\" \"x\";").find("requires the \"mailboxid\""),
+    EXPECT_NE(compile_errors("require \"fileinto\";\nfileinto :mailboxid \"F1\" \"x\";")
+                  .find("requires the \"mailboxid\""),
               std::string::npos);
 }
 
 TEST(fcc, tag_on_vacation_and_notify_when_registered) {
     // RFC 8580 §4 example, when vacation is in this build.
-    auto s = script::compile("require [\"vacation\", \"fcc\", \"mailbox\", \"imap4flags\"];\n"
-                             "vacation :days 7 :from \"hemingway@example.com\" :fcc \"INBOX.Sent\" :create "
-                             ":flags \"\\\\Seen\" \"Gone fishing\";");
+    auto s = script::compile(
+        "require [\"vacation\", \"fcc\", \"mailbox\", \"imap4flags\"];\n"
+        "vacation :days 7 :from \"hemingway@example.com\" :fcc \"INBOX.Sent\" :create "
+        ":flags \"\\\\Seen\" \"Gone fishing\";");
     if (!s.ok() && format(s.errors()).find("unknown command 'vacation'") != std::string::npos)
         GTEST_SKIP() << "vacation is not in this build";
     // Parsing is what fcc owns; the action field is filled by vacation.
     EXPECT_TRUE(s.ok()) << format(s.errors());
-    EXPECT_NE(compile_errors("require [\"vacation\", \"fcc\"];\nvacation :fcc \"\" \"x\";").find("invalid :fcc mailbox"),
+    EXPECT_NE(compile_errors("require [\"vacation\", \"fcc\"];\nvacation :fcc \"\" \"x\";")
+                  .find("invalid :fcc mailbox"),
               std::string::npos);
-    EXPECT_NE(compile_errors("require [\"vacation\"];\nvacation :fcc \"Sent\" \"x\";").find("requires the \"fcc\""),
-              std::string::npos);
+    EXPECT_NE(
+        compile_errors("require [\"vacation\"];\nvacation :fcc \"Sent\" \"x\";").find("requires the \"fcc\""),
+        std::string::npos);
 }
 
 }  // namespace

@@ -49,41 +49,50 @@ std::string last_folder(const std::string& body, const std::string& msg = tree) 
 }
 
 TEST(foreverypart, visits_every_part_depth_first) {
-    EXPECT_EQ(last_folder("foreverypart { if header :mime :matches \"X-Test\" \"*\" { set \"seen\" \"${seen}${1}\"; } }\n"
-                          "fileinto \"${seen}\";"),
-              "AABBCCDDEE");
+    EXPECT_EQ(
+        last_folder(
+            "foreverypart { if header :mime :matches \"X-Test\" \"*\" { set \"seen\" \"${seen}${1}\"; } }\n"
+            "fileinto \"${seen}\";"),
+        "AABBCCDDEE");
 }
 
 TEST(foreverypart, nested_loops_visit_the_outer_part_s_descendants) {
     EXPECT_EQ(last_folder("foreverypart { if header :mime :matches \"X-Test\" \"*\" { set \"o\" \"${1}\"; }\n"
-                          "  foreverypart { if header :mime :matches \"X-Test\" \"*\" { set \"seen\" \"${seen}${o}>${1} \"; } } }\n"
+                          "  foreverypart { if header :mime :matches \"X-Test\" \"*\" { set \"seen\" "
+                          "\"${seen}${o}>${1} \"; } } }\n"
                           "fileinto \"${seen}\";"),
               "AA>BB AA>CC AA>DD AA>EE BB>CC BB>DD ");
 }
 
 TEST(foreverypart, break_leaves_the_named_or_innermost_loop) {
     EXPECT_EQ(last_folder("foreverypart :name \"outer\" { set \"o\" \"${o}o\";\n"
-                          "  foreverypart { set \"i\" \"${i}i\"; if header :mime \"X-Test\" \"CC\" { break :name \"outer\"; } } }\n"
+                          "  foreverypart { set \"i\" \"${i}i\"; if header :mime \"X-Test\" \"CC\" { break "
+                          ":name \"outer\"; } } }\n"
                           "fileinto \"${o}-${i}\";"),
               "o-ii");
-    EXPECT_EQ(last_folder("foreverypart { set \"o\" \"${o}o\"; foreverypart { set \"i\" \"${i}i\"; break; } }\n"
-                          "fileinto \"${o}-${i}\";"),
-              "ooooo-ii");
+    EXPECT_EQ(
+        last_folder("foreverypart { set \"o\" \"${o}o\"; foreverypart { set \"i\" \"${i}i\"; break; } }\n"
+                    "fileinto \"${o}-${i}\";"),
+        "ooooo-ii");
     // After a break the loop can run again from the start.
-    EXPECT_EQ(last_folder("foreverypart { set \"a\" \"${a}a\"; break; } foreverypart { set \"a\" \"${a}b\"; break; }\n"
-                          "fileinto \"${a}\";"),
-              "ab");
+    EXPECT_EQ(
+        last_folder(
+            "foreverypart { set \"a\" \"${a}a\"; break; } foreverypart { set \"a\" \"${a}b\"; break; }\n"
+            "fileinto \"${a}\";"),
+        "ab");
 }
 
 TEST(foreverypart, stop_and_actions_inside_a_loop) {
-    EXPECT_EQ(run(std::string(prelude) + "foreverypart { if header :mime :is \"X-Test\" \"DD\" { fileinto \"dd\"; stop; } }\n"
-                                         "fileinto \"after\";",
+    EXPECT_EQ(run(std::string(prelude) +
+                      "foreverypart { if header :mime :is \"X-Test\" \"DD\" { fileinto \"dd\"; stop; } }\n"
+                      "fileinto \"after\";",
                   tree),
               "fileinto:dd");
 }
 
 TEST(foreverypart, bounded_by_the_instruction_budget) {
-    auto s = compiled(std::string(prelude) + "foreverypart { foreverypart { foreverypart { set \"x\" \"y\"; } } }");
+    auto s = compiled(std::string(prelude) +
+                      "foreverypart { foreverypart { foreverypart { set \"x\" \"y\"; } } }");
     eval_limits limits;
     limits.instruction_budget = 20;
     auto r = s.run(message::from_raw(tree), default_envelope(), limits);
@@ -92,7 +101,8 @@ TEST(foreverypart, bounded_by_the_instruction_budget) {
 
 TEST(mime, header_options) {
     auto in_loop = [](const std::string& test) {
-        return last_folder("foreverypart { if " + test + " { set \"hit\" \"${hit}+\"; } } fileinto \"[${hit}]\";");
+        return last_folder("foreverypart { if " + test +
+                           " { set \"hit\" \"${hit}+\"; } } fileinto \"[${hit}]\";");
     };
     EXPECT_EQ(in_loop("header :mime :type \"Content-Type\" \"text\""), "[++]");
     EXPECT_EQ(in_loop("header :mime :subtype \"Content-Type\" \"mixed\""), "[++]");
@@ -111,46 +121,63 @@ TEST(mime, outside_a_loop_the_message_is_the_current_part) {
     EXPECT_EQ(last_folder("if header :mime \"X-Test\" \"AA\" { fileinto \"top\"; }"), "top");
     EXPECT_EQ(last_folder("if header :mime \"X-Test\" \"EE\" { fileinto \"top\"; }"), "INBOX");
     EXPECT_EQ(last_folder("if header :mime :anychild \"X-Test\" \"EE\" { fileinto \"any\"; }"), "any");
-    EXPECT_EQ(last_folder("if exists :mime :anychild [\"X-Test\", \"Content-Disposition\"] { fileinto \"one\"; }"), "one");
-    EXPECT_EQ(last_folder("if address :mime :anychild :localpart \"From\" \"part\" { fileinto \"addr\"; }"), "addr");
+    EXPECT_EQ(
+        last_folder("if exists :mime :anychild [\"X-Test\", \"Content-Disposition\"] { fileinto \"one\"; }"),
+        "one");
+    EXPECT_EQ(last_folder("if address :mime :anychild :localpart \"From\" \"part\" { fileinto \"addr\"; }"),
+              "addr");
 }
 
 TEST(extracttext, stores_the_decoded_text_of_the_current_part) {
-    EXPECT_EQ(last_folder("foreverypart { if header :mime \"X-Test\" \"DD\" { extracttext \"t\"; fileinto \"${t}\"; } }"),
-              "Gr\xc3\xbc\xc3\x9f" "e again");
-    EXPECT_EQ(last_folder("foreverypart { if header :mime \"X-Test\" \"DD\" { extracttext :upper :first 3 \"t\"; "
-                          "fileinto \"${t}\"; } }"),
-              "GR\xc3\xbc");  // characters, not octets; :upper is ASCII only
+    EXPECT_EQ(
+        last_folder(
+            "foreverypart { if header :mime \"X-Test\" \"DD\" { extracttext \"t\"; fileinto \"${t}\"; } }"),
+        "Gr\xc3\xbc\xc3\x9f"
+        "e again");
+    EXPECT_EQ(
+        last_folder("foreverypart { if header :mime \"X-Test\" \"DD\" { extracttext :upper :first 3 \"t\"; "
+                    "fileinto \"${t}\"; } }"),
+        "GR\xc3\xbc");  // characters, not octets; :upper is ASCII only
     EXPECT_EQ(last_folder("foreverypart { if header :mime \"X-Test\" \"DD\" { extracttext :length \"t\"; "
                           "fileinto \"${t}\"; } }"),
               "11");
     // Multiparts and non-text parts give "".
     EXPECT_EQ(last_folder("foreverypart { extracttext \"t\"; set \"all\" \"${all}[${t}]\"; }\n"
-                          "if string :is \"${all}\" \"[][][Hello][Gr\xc3\xbc\xc3\x9f" "e again][]\" { fileinto \"ok\"; }"),
+                          "if string :is \"${all}\" \"[][][Hello][Gr\xc3\xbc\xc3\x9f"
+                          "e again][]\" { fileinto \"ok\"; }"),
               "ok");
 }
 
 TEST(extracttext, html_is_reduced_to_text) {
-    std::string html = "Content-Type: text/html\r\n\r\n<html><style>p{}</style><p>A &lt;b&gt; &#233;</p><!-- x --></html>\r\n";
-    EXPECT_EQ(last_folder("foreverypart { extracttext \"t\"; if string :is \"${t}\" \"A <b> \xc3\xa9\r\n\r\n\" "
-                          "{ fileinto \"ok\"; } }",
-                          html),
-              "ok");
+    std::string html =
+        "Content-Type: text/html\r\n\r\n<html><style>p{}</style><p>A &lt;b&gt; &#233;</p><!-- x "
+        "--></html>\r\n";
+    EXPECT_EQ(
+        last_folder("foreverypart { extracttext \"t\"; if string :is \"${t}\" \"A <b> \xc3\xa9\r\n\r\n\" "
+                    "{ fileinto \"ok\"; } }",
+                    html),
+        "ok");
 }
 
 TEST(mime_errors, reported_with_line_and_column) {
     auto errors = compile_errors("require \"foreverypart\";\nforeverypart { keep; }\nbreak;");
-    EXPECT_NE(errors.find("3:1: error: break is only allowed inside a foreverypart loop"), std::string::npos) << errors;
-    errors = compile_errors("require \"foreverypart\";\nforeverypart :name \"a\" {\n  foreverypart { break :name \"b\"; } }");
+    EXPECT_NE(errors.find("3:1: error: break is only allowed inside a foreverypart loop"), std::string::npos)
+        << errors;
+    errors = compile_errors(
+        "require \"foreverypart\";\nforeverypart :name \"a\" {\n  foreverypart { break :name \"b\"; } }");
     EXPECT_NE(errors.find("3:18: error: break :name \"b\" is not inside a foreverypart loop of that name"),
               std::string::npos)
         << errors;
-    errors = compile_errors("require [\"foreverypart\", \"extracttext\"];\nforeverypart { extracttext \"x\"; }");
-    EXPECT_NE(errors.find("2:16: error: extracttext needs the \"variables\" capability"), std::string::npos) << errors;
-    errors = compile_errors("require [\"variables\", \"extracttext\"];\nextracttext \"x\";");
-    EXPECT_NE(errors.find("2:1: error: extracttext is only allowed inside a foreverypart loop"), std::string::npos)
+    errors =
+        compile_errors("require [\"foreverypart\", \"extracttext\"];\nforeverypart { extracttext \"x\"; }");
+    EXPECT_NE(errors.find("2:16: error: extracttext needs the \"variables\" capability"), std::string::npos)
         << errors;
-    errors = compile_errors("require [\"foreverypart\", \"variables\", \"extracttext\"];\nforeverypart { extracttext \"0\"; }");
+    errors = compile_errors("require [\"variables\", \"extracttext\"];\nextracttext \"x\";");
+    EXPECT_NE(errors.find("2:1: error: extracttext is only allowed inside a foreverypart loop"),
+              std::string::npos)
+        << errors;
+    errors = compile_errors(
+        "require [\"foreverypart\", \"variables\", \"extracttext\"];\nforeverypart { extracttext \"0\"; }");
     EXPECT_NE(errors.find("2:28: error: invalid variable name '0'"), std::string::npos) << errors;
     errors = compile_errors("require \"mime\";\nif header :anychild \"To\" \"x\" { keep; }");
     EXPECT_NE(errors.find("2:4: error: 'header': :anychild and the content-type options need :mime"),
@@ -159,7 +186,8 @@ TEST(mime_errors, reported_with_line_and_column) {
     errors = compile_errors("require \"mime\";\nif exists :mime :type \"To\" { keep; }");
     EXPECT_NE(errors.find("2:17: error: unknown tag :type for test 'exists'"), std::string::npos) << errors;
     errors = compile_errors("require \"foreverypart\";\nforeverypart :name [\"a\", \"b\"] { }");
-    EXPECT_NE(errors.find("2:14: error: tag :name of command 'foreverypart' expects a string"), std::string::npos)
+    EXPECT_NE(errors.find("2:14: error: tag :name of command 'foreverypart' expects a string"),
+              std::string::npos)
         << errors;
     errors = compile_errors("require \"foreverypart\";\nforeverypart;");
     EXPECT_NE(errors.find("requires a block"), std::string::npos) << errors;

@@ -86,8 +86,9 @@ TEST(relational, string_test_counts_non_empty_strings) {
 TEST(relational, address_count_ignores_the_address_part) {
     // RFC 5231 §4.2 counts addresses; "b" has no detail but still counts.
     std::string msg = "To: a+x@example.com, b@example.com\r\nCc: c+@example.com\r\nBcc:\r\n\r\n";
-    auto s = compiled(std::string(prelude) + "if address :count \"eq\" :detail :comparator \"i;ascii-numeric\" "
-                                             "[\"to\", \"cc\"] \"3\" { fileinto \"yes\"; }");
+    auto s = compiled(std::string(prelude) +
+                      "if address :count \"eq\" :detail :comparator \"i;ascii-numeric\" "
+                      "[\"to\", \"cc\"] \"3\" { fileinto \"yes\"; }");
     auto m = message::from_raw(msg);
     EXPECT_EQ(summary(s.run(m, default_envelope())), "fileinto:yes");
     // An empty header holds the one empty address.

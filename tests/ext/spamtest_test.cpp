@@ -19,9 +19,10 @@ std::string value_of(const std::string& header, const score_source& src, bool pe
     svc.spamtest = src;
     auto raw = "From: a@example.com\r\n" + header + "\r\nSubject: x\r\n\r\nbody\r\n";
     for (int v = 0; v <= 100; ++v) {
-        auto r = evaluate(std::string("require [\"spamtestplus\", \"fileinto\"];\nif spamtest ") +
-                              (percent ? ":percent " : "") + "\"" + std::to_string(v) + "\" { fileinto \"hit\"; }",
-                          raw, svc);
+        auto r =
+            evaluate(std::string("require [\"spamtestplus\", \"fileinto\"];\nif spamtest ") +
+                         (percent ? ":percent " : "") + "\"" + std::to_string(v) + "\" { fileinto \"hit\"; }",
+                     raw, svc);
         if (summary(r) == "fileinto:hit") return std::to_string(v);
     }
     return "none";
@@ -97,19 +98,21 @@ TEST(Spamtest, DefaultComparatorIsNumericAndRelationalWorks) {
     svc.spamtest.max_value = 10;
     auto raw = std::string("X-Score: 9\r\n\r\nx\r\n");
     // RFC 5235 §3.1: i;ascii-numeric by default, so "10" > "9".
-    auto r = evaluate("require [\"spamtest\", \"relational\", \"fileinto\"];\n"
-                      "if spamtest :value \"ge\" \"9\" { fileinto \"Spam\"; }",
-                      raw, svc);
+    auto r = evaluate(
+        "require [\"spamtest\", \"relational\", \"fileinto\"];\n"
+        "if spamtest :value \"ge\" \"9\" { fileinto \"Spam\"; }",
+        raw, svc);
     EXPECT_EQ(summary(r), "fileinto:Spam");
 }
 
 TEST(Spamtest, PolicyHookWins) {
     services svc;
     svc.score_ratio = [](const void*, bool virus) { return virus ? -1.0 : 1.0; };
-    auto r = evaluate("require [\"spamtest\", \"virustest\", \"fileinto\"];\n"
-                      "if spamtest \"10\" { fileinto \"Spam\"; }\n"
-                      "if virustest \"0\" { fileinto \"Untested\"; }",
-                      "Subject: x\r\n\r\nx\r\n", svc);
+    auto r = evaluate(
+        "require [\"spamtest\", \"virustest\", \"fileinto\"];\n"
+        "if spamtest \"10\" { fileinto \"Spam\"; }\n"
+        "if virustest \"0\" { fileinto \"Untested\"; }",
+        "Subject: x\r\n\r\nx\r\n", svc);
     EXPECT_EQ(summary(r), "fileinto:Spam; fileinto:Untested");
 }
 
@@ -119,10 +122,13 @@ TEST(Virustest, TextValues) {
     svc.virustest.status_header = "X-Virus-Scan: Found to be (.+)\\.";
     svc.virustest.text_values[1] = "clean";
     svc.virustest.text_values[5] = "infected";
-    auto script = "require [\"virustest\", \"fileinto\"];\n"
-                  "if virustest \"5\" { fileinto \"Virus\"; } elsif virustest \"1\" { fileinto \"Clean\"; }";
-    EXPECT_EQ(summary(evaluate(script, "X-Virus-Scan: Found to be infected.\r\n\r\nx\r\n", svc)), "fileinto:Virus");
-    EXPECT_EQ(summary(evaluate(script, "X-Virus-Scan: Found to be clean.\r\n\r\nx\r\n", svc)), "fileinto:Clean");
+    auto script =
+        "require [\"virustest\", \"fileinto\"];\n"
+        "if virustest \"5\" { fileinto \"Virus\"; } elsif virustest \"1\" { fileinto \"Clean\"; }";
+    EXPECT_EQ(summary(evaluate(script, "X-Virus-Scan: Found to be infected.\r\n\r\nx\r\n", svc)),
+              "fileinto:Virus");
+    EXPECT_EQ(summary(evaluate(script, "X-Virus-Scan: Found to be clean.\r\n\r\nx\r\n", svc)),
+              "fileinto:Clean");
 }
 
 TEST(Spamtest, Errors) {

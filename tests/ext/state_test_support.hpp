@@ -13,7 +13,8 @@
 namespace sift::testing {
 
 struct state_fixture : ::testing::Test {
-    std::chrono::system_clock::time_point now = std::chrono::system_clock::time_point(std::chrono::hours(480000));
+    std::chrono::system_clock::time_point now =
+        std::chrono::system_clock::time_point(std::chrono::hours(480000));
     std::unique_ptr<store::store> state;
     services svc;
 
@@ -40,7 +41,9 @@ public:
     std::string describe() const override { return "redis 127.0.0.1:1"; }
 
 protected:
-    [[noreturn]] static void fail() { throw sift::store::store_error("redis 127.0.0.1:1: connect: Connection refused"); }
+    [[noreturn]] static void fail() {
+        throw sift::store::store_error("redis 127.0.0.1:1: connect: Connection refused");
+    }
     std::optional<std::string> do_get(std::string_view) override { fail(); }
     void do_put(std::string_view, std::string_view, std::chrono::seconds) override { fail(); }
     bool do_put_if_absent(std::string_view, std::string_view, std::chrono::seconds) override { fail(); }

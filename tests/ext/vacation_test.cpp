@@ -5,8 +5,8 @@
 #include "mail/message.hpp"
 #include "state_test_support.hpp"
 
-#include <filesystem>
 #include <unistd.h>
+#include <filesystem>
 
 namespace sift::testing {
 namespace {
@@ -26,7 +26,9 @@ constexpr std::string_view simple = "require \"vacation\"; vacation \"I am away.
 struct vacation : state_fixture {
     // A sender not replied to yet.
     int senders = 0;
-    envelope fresh() { return envelope{"bob" + std::to_string(++senders) + "@example.org", "anna@example.net", {}, {}}; }
+    envelope fresh() {
+        return envelope{"bob" + std::to_string(++senders) + "@example.org", "anna@example.net", {}, {}};
+    }
     // The vacation action of a run (there must be one).
     action reply(std::string_view source, std::string raw, envelope e = env) {
         auto r = run_with(source, std::move(raw), e);
@@ -75,9 +77,11 @@ TEST_F(vacation, reply_is_a_complete_rfc3834_message) {
 }
 
 TEST_F(vacation, subject_from_and_body_encodings) {
-    auto a = reply("require \"vacation\"; vacation :subject \"Abwesend – Grüße\" :from \"Anna Müller <anna@example.net>\""
-                   " \"Zurück am Montag.\";",
-                   msg());
+    auto a = reply(
+        "require \"vacation\"; vacation :subject \"Abwesend – Grüße\" :from \"Anna Müller "
+        "<anna@example.net>\""
+        " \"Zurück am Montag.\";",
+        msg());
     ASSERT_TRUE(a.outgoing);
     EXPECT_NE(a.outgoing->data.find("Subject: =?utf-8?b?"), std::string::npos);  // RFC 2047
     EXPECT_EQ(header(a, "Subject"), "Abwesend – Grüße");
@@ -85,8 +89,10 @@ TEST_F(vacation, subject_from_and_body_encodings) {
     EXPECT_NE(a.outgoing->data.find("Content-Transfer-Encoding: quoted-printable"), std::string::npos);
     EXPECT_NE(a.outgoing->data.find("Zur=C3=BCck am Montag."), std::string::npos);
     // An original subject in encoded words comes back decoded after "Auto: ".
-    auto b = reply(simple, "From: bob@example.org\r\nTo: anna@example.net\r\nSubject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\n\r\nx\r\n",
-                   fresh());
+    auto b = reply(
+        simple,
+        "From: bob@example.org\r\nTo: anna@example.net\r\nSubject: =?utf-8?q?Gr=C3=BC=C3=9Fe?=\r\n\r\nx\r\n",
+        fresh());
     EXPECT_EQ(b.subject, "Auto: Grüße");
     EXPECT_EQ(header(b, "Subject"), "Auto: Grüße");
     // No subject, no Message-ID: a default subject and no In-Reply-To.
@@ -101,13 +107,17 @@ TEST_F(vacation, subject_from_and_body_encodings) {
 TEST_F(vacation, long_subjects_are_folded) {
     std::string words;
     for (int i = 0; i < 40; ++i) words += "Lorem ipsum ";
-    auto a = reply(simple, "From: bob@example.org\r\nTo: anna@example.net\r\nSubject: " + words + "\r\n\r\nx\r\n");
+    auto a =
+        reply(simple, "From: bob@example.org\r\nTo: anna@example.net\r\nSubject: " + words + "\r\n\r\nx\r\n");
     ASSERT_TRUE(a.outgoing);
     auto end = a.outgoing->data.find("\r\n\r\n");
     for (std::size_t at = 0, next; (next = a.outgoing->data.find("\r\n", at)) <= end; at = next + 2)
         EXPECT_LE(next - at, 78u);
-    auto japanese = std::string(60, 'x') + "日本語の件名はとても長いです。日本語の件名はとても長いです。日本語の件名はとても長いです。";
-    auto b = reply(simple, "From: bob@example.org\r\nTo: anna@example.net\r\nSubject: " + japanese + "\r\n\r\nx\r\n",
+    auto japanese =
+        std::string(60, 'x') +
+        "日本語の件名はとても長いです。日本語の件名はとても長いです。日本語の件名はとても長いです。";
+    auto b = reply(simple,
+                   "From: bob@example.org\r\nTo: anna@example.net\r\nSubject: " + japanese + "\r\n\r\nx\r\n",
                    fresh());
     EXPECT_EQ(header(b, "Subject"), "Auto: " + japanese);
 }
@@ -164,7 +174,8 @@ TEST_F(vacation, mime_reason_is_used_as_is) {
         msg());
     ASSERT_TRUE(a.outgoing);
     EXPECT_EQ(header(a, "Content-Type"), "text/html; charset=utf-8");
-    EXPECT_NE(a.outgoing->data.find("MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>away</p>\r\n"),
+    EXPECT_NE(a.outgoing->data.find(
+                  "MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>away</p>\r\n"),
               std::string::npos);
 }
 
@@ -173,7 +184,8 @@ TEST_F(vacation, never_replies_to_automatic_or_list_mail) {
     EXPECT_FALSE(sent(simple, msg("Auto-Submitted: auto-generated\r\n")));
     EXPECT_FALSE(sent(simple, msg("Auto-Submitted: auto-replied; owner-email=x@y\r\n")));
     EXPECT_TRUE(sent(simple, msg("Auto-Submitted: No\r\n")));
-    for (auto p : {"bulk", "junk", "List"}) EXPECT_FALSE(sent(simple, msg("Precedence: " + std::string(p) + "\r\n"))) << p;
+    for (auto p : {"bulk", "junk", "List"})
+        EXPECT_FALSE(sent(simple, msg("Precedence: " + std::string(p) + "\r\n"))) << p;
     EXPECT_FALSE(sent(simple, msg("List-Id: <dovecot.lists.example.com>\r\n")));
     EXPECT_FALSE(sent(simple, msg("List-Unsubscribe: <mailto:u@example.org>\r\n")));
     EXPECT_FALSE(sent(simple, msg("X-Auto-Response-Suppress: DR, OOF,\tRN\r\n")));
@@ -190,7 +202,8 @@ TEST_F(vacation, replies_only_when_the_user_is_addressed) {
     EXPECT_TRUE(sent(simple, msg("Cc: ANNA@Example.NET\r\n", "all@example.net")));
     EXPECT_TRUE(sent(simple, msg("Bcc: anna@example.net\r\n", "all@example.net"), fresh()));
     EXPECT_TRUE(sent(simple, msg("Resent-To: anna@example.net\r\n", "all@example.net"), fresh()));
-    auto alias = "require \"vacation\"; vacation :addresses [\"a.m@example.net\", \"all@example.net\"] \"away\";";
+    auto alias =
+        "require \"vacation\"; vacation :addresses [\"a.m@example.net\", \"all@example.net\"] \"away\";";
     auto a = reply(alias, msg("", "Team <all@example.net>"));
     ASSERT_TRUE(a.outgoing);
     EXPECT_EQ(header(a, "From"), "<all@example.net>");  // the address the message came to
@@ -260,14 +273,16 @@ TEST_F(vacation, handles_separate_replies) {
 }
 
 TEST_F(vacation, variables_are_expanded_and_checked) {
-    auto a = reply("require [\"vacation\", \"variables\"]; set \"f\" \"me@example.net\"; set \"s\" \"Out\";"
-                   "vacation :from \"${f}\" :subject \"${s}\" \"away ${s}\";",
-                   msg());
+    auto a = reply(
+        "require [\"vacation\", \"variables\"]; set \"f\" \"me@example.net\"; set \"s\" \"Out\";"
+        "vacation :from \"${f}\" :subject \"${s}\" \"away ${s}\";",
+        msg());
     EXPECT_EQ(header(a, "From"), "me@example.net");
     EXPECT_EQ(header(a, "Subject"), "Out");
     EXPECT_EQ(a.body, "away Out");
-    auto r = run_with("require [\"vacation\", \"variables\"]; set \"f\" \"not an address\"; vacation :from \"${f}\" \"x\";",
-                      msg(), env);
+    auto r = run_with(
+        "require [\"vacation\", \"variables\"]; set \"f\" \"not an address\"; vacation :from \"${f}\" \"x\";",
+        msg(), env);
     EXPECT_FALSE(r.ok());
     EXPECT_EQ(summary(r), "keep*");
 }
@@ -308,9 +323,11 @@ TEST_F(vacation, store_missing_or_failing_is_a_runtime_error_and_keep) {
 TEST_F(vacation, compile_time_checks) {
     EXPECT_NE(compile_errors("require \"vacation\"; vacation :from \"not an address\" \"x\";").find(":from"),
               std::string::npos);
-    EXPECT_NE(compile_errors("require \"vacation\"; vacation :addresses [\"a@b.c\", \"bad\"] \"x\";").find(":addresses"),
+    EXPECT_NE(compile_errors("require \"vacation\"; vacation :addresses [\"a@b.c\", \"bad\"] \"x\";")
+                  .find(":addresses"),
               std::string::npos);
-    EXPECT_NE(compile_errors("require \"vacation\"; vacation :days \"7\" \"x\";").find("days"), std::string::npos);
+    EXPECT_NE(compile_errors("require \"vacation\"; vacation :days \"7\" \"x\";").find("days"),
+              std::string::npos);
     compile_errors("require \"vacation\"; vacation :seconds 5 \"x\";");  // needs vacation-seconds
     compile_errors("require [\"vacation\", \"vacation-seconds\"]; vacation :days 1 :seconds 5 \"x\";");
     {
@@ -320,10 +337,12 @@ TEST_F(vacation, compile_time_checks) {
         ASSERT_EQ(s.warnings().size(), 1u);
         EXPECT_NE(s.warnings()[0].message.find("MIME entity"), std::string::npos);
     }
-    compile_errors("vacation \"x\";");  // require
+    compile_errors("vacation \"x\";");                                      // require
     compiled("require \"vacation-seconds\"; vacation :seconds 60 \"x\";");  // implies "vacation"
-    compiled("require [\"vacation\", \"vacation-seconds\"]; vacation :seconds 0 :subject \"s\" :from \"A <a@b.c>\" "
-             ":addresses [\"x@y.z\"] :handle \"h\" \"reason\";");
+    compiled(
+        "require [\"vacation\", \"vacation-seconds\"]; vacation :seconds 0 :subject \"s\" :from \"A "
+        "<a@b.c>\" "
+        ":addresses [\"x@y.z\"] :handle \"h\" \"reason\";");
 }
 
 TEST_F(vacation, lmdb_store_remembers_across_reopening) {

@@ -22,13 +22,15 @@ TEST(variables, set_and_reference) {
 }
 
 TEST(variables, malformed_references_stay_literal) {
-    EXPECT_EQ(filed("set \"a\" \"x\"; fileinto \"${a ${a} $ {a} ${} ${1a} ${a\";"), "${a x $ {a} ${} ${1a} ${a");
+    EXPECT_EQ(filed("set \"a\" \"x\"; fileinto \"${a ${a} $ {a} ${} ${1a} ${a\";"),
+              "${a x $ {a} ${} ${1a} ${a");
 }
 
 TEST(variables, modifiers_in_precedence_order) {
     EXPECT_EQ(filed("set :upper \"a\" \"Hello\"; fileinto \"${a}\";"), "HELLO");
     EXPECT_EQ(filed("set :lower :upperfirst \"a\" \"hELLO\"; fileinto \"${a}\";"), "Hello");
-    EXPECT_EQ(filed("set :upperfirst :lower \"a\" \"hELLO\"; fileinto \"${a}\";"), "Hello");  // order written does not matter
+    EXPECT_EQ(filed("set :upperfirst :lower \"a\" \"hELLO\"; fileinto \"${a}\";"),
+              "Hello");  // order written does not matter
     EXPECT_EQ(filed("set :quotewildcard \"a\" \"a*b?c\\\\\"; fileinto \"${a}\";"), "a\\*b\\?c\\\\");
     EXPECT_EQ(filed("set :length \"a\" \"K\xc3\xb6ln\"; fileinto \"${a}\";"), "4");  // characters, not octets
     EXPECT_EQ(filed("set :length :upper \"a\" \"abc\"; fileinto \"${a}\";"), "3");
@@ -51,16 +53,19 @@ TEST(variables, invalid_names_and_namespaces) {
 
 TEST(variables, match_variables_from_matches) {
     // RFC 5229 §3.2 example.
-    std::string msg = "List-Id: Dovecot Mailing List <dovecot@dovecot.example.net>\r\n"
-                      "Subject: [acme-users] [fwd] version 1.0 is out\r\n\r\n";
-    EXPECT_EQ(filed("if header :matches \"List-ID\" \"*<*@*\" { fileinto \"lists.${2}\"; }", msg), "lists.dovecot");
+    std::string msg =
+        "List-Id: Dovecot Mailing List <dovecot@dovecot.example.net>\r\n"
+        "Subject: [acme-users] [fwd] version 1.0 is out\r\n\r\n";
+    EXPECT_EQ(filed("if header :matches \"List-ID\" \"*<*@*\" { fileinto \"lists.${2}\"; }", msg),
+              "lists.dovecot");
     EXPECT_EQ(filed("if header :matches \"Subject\" \"[*] *\" { fileinto \"${1}|${2}\"; }", msg),
               "acme-users|[fwd] version 1.0 is out");
 }
 
 TEST(variables, wildcards_expand_leftmost_shortest) {
-    EXPECT_EQ(filed("if string :matches \"frop:frup:frop\" \"*:*:*\" { fileinto \"${1}|${2}|${3}|${0000002}\"; }"),
-              "frop|frup|frop|frup");
+    EXPECT_EQ(
+        filed("if string :matches \"frop:frup:frop\" \"*:*:*\" { fileinto \"${1}|${2}|${3}|${0000002}\"; }"),
+        "frop|frup|frop|frup");
     EXPECT_EQ(filed("if string :matches \"frop.......frop.........frop....\" \"?*frop*\" "
                     "{ fileinto \"${1}|${2}|${3}\"; }"),
               "f|rop.......|.........frop....");
@@ -72,11 +77,15 @@ TEST(variables, match_values_change_only_on_success) {
                     "fileinto \"${1}${2}\";"),
               "ab");
     // An :is match leaves them alone.
-    EXPECT_EQ(filed("if string :matches \"a-b\" \"*-*\" { } if string :is \"c\" \"c\" { } fileinto \"${1}\";"), "a");
+    EXPECT_EQ(
+        filed("if string :matches \"a-b\" \"*-*\" { } if string :is \"c\" \"c\" { } fileinto \"${1}\";"),
+        "a");
 }
 
 TEST(variables, string_test) {
-    EXPECT_EQ(filed("set \"a\" \"Hello\"; if string :contains [\"x\", \"${a}\"] \"ELL\" { fileinto \"yes\"; }"), "yes");
+    EXPECT_EQ(
+        filed("set \"a\" \"Hello\"; if string :contains [\"x\", \"${a}\"] \"ELL\" { fileinto \"yes\"; }"),
+        "yes");
     EXPECT_EQ(filed("if string :is \"\" \"\" { fileinto \"empty\"; }"), "empty");
 }
 
@@ -105,28 +114,31 @@ TEST(variables, a_cut_never_splits_an_escape) {
     eval_limits small;
     small.max_variable_size = 3;  // "ab\\*" cut to "ab\\" would escape nothing
     EXPECT_EQ(s.run(m, default_envelope(), small).actions.at(0).mailbox, "ab");
-    auto url = compiled("require [\"variables\", \"enotify\", \"fileinto\"]; set :encodeurl \"a\" \"x\xc3\xa4\"; "
-                        "fileinto \"${a}\";");
+    auto url = compiled(
+        "require [\"variables\", \"enotify\", \"fileinto\"]; set :encodeurl \"a\" \"x\xc3\xa4\"; "
+        "fileinto \"${a}\";");
     small.max_variable_size = 5;  // "x%C3%A4" cut inside the second escape of one character
     EXPECT_EQ(url.run(m, default_envelope(), small).actions.at(0).mailbox, "x");
 }
 
 TEST(variables, distinct_variables_are_bounded_by_compile_limits) {
     // Three variables set (one twice), one only read: three count.
-    std::string source = std::string(prelude) +
-                         "set \"a\" \"1\"; set \"b\" \"2\"; set \"A\" \"3\"; set \"c\" \"${d}\";";
+    std::string source =
+        std::string(prelude) + "set \"a\" \"1\"; set \"b\" \"2\"; set \"A\" \"3\"; set \"c\" \"${d}\";";
     compile_limits limits;
     limits.max_variables = 3;
     EXPECT_TRUE(script::compile(source, "v.sieve", limits).ok());
     limits.max_variables = 2;
     auto s = script::compile(source, "v.sieve", limits);
     ASSERT_FALSE(s.ok());
-    EXPECT_NE(s.errors().at(0).message.find("sets 3 distinct variables, more than the limit of 2"), std::string::npos);
+    EXPECT_NE(s.errors().at(0).message.find("sets 3 distinct variables, more than the limit of 2"),
+              std::string::npos);
 }
 
 TEST(variables, templates_survive_bytecode) {
-    auto s = compiled(std::string(prelude) + "set \"a\" \"x\"; if header :matches \"subject\" \"* *\" "
-                                             "{ fileinto \"${a}-${1}\"; }");
+    auto s = compiled(std::string(prelude) +
+                      "set \"a\" \"x\"; if header :matches \"subject\" \"* *\" "
+                      "{ fileinto \"${a}-${1}\"; }");
     auto loaded = script::load(s.save());
     ASSERT_TRUE(loaded.ok());
     auto m = message::from_raw(sample_message);

@@ -21,17 +21,21 @@ bool has_error(std::string_view source, std::string_view needle) {
 }
 
 TEST(validator, require_must_come_first) {
-    EXPECT_TRUE(has_error("keep;\nrequire \"fileinto\";", "2:1: require command must come before any other command"));
-    EXPECT_TRUE(has_error("if true { require \"fileinto\"; }", "require command can only be used at the top level"));
+    EXPECT_TRUE(
+        has_error("keep;\nrequire \"fileinto\";", "2:1: require command must come before any other command"));
+    EXPECT_TRUE(
+        has_error("if true { require \"fileinto\"; }", "require command can only be used at the top level"));
 }
 
 TEST(validator, unknown_capability) {
-    EXPECT_TRUE(has_error("require [\"fileinto\", \"frobnicate\"];", "1:22: unknown Sieve capability 'frobnicate'"));
+    EXPECT_TRUE(
+        has_error("require [\"fileinto\", \"frobnicate\"];", "1:22: unknown Sieve capability 'frobnicate'"));
 }
 
 TEST(validator, capability_must_be_required) {
     EXPECT_TRUE(has_error("fileinto \"x\";", "1:1: command 'fileinto' requires the \"fileinto\" capability"));
-    EXPECT_TRUE(has_error("if envelope \"from\" \"x\" { keep; }", "test 'envelope' requires the \"envelope\" capability"));
+    EXPECT_TRUE(has_error("if envelope \"from\" \"x\" { keep; }",
+                          "test 'envelope' requires the \"envelope\" capability"));
     EXPECT_TRUE(error_lines("require \"fileinto\"; fileinto \"x\";").empty());
 }
 
@@ -54,20 +58,25 @@ TEST(validator, argument_counts_and_types) {
 }
 
 TEST(validator, tags_come_before_positional_arguments) {
-    EXPECT_TRUE(has_error("if header \"a\" :is \"b\" { }", "tag :is must come before the positional arguments"));
+    EXPECT_TRUE(
+        has_error("if header \"a\" :is \"b\" { }", "tag :is must come before the positional arguments"));
 }
 
 TEST(validator, exclusive_tag_groups) {
-    EXPECT_TRUE(has_error("if header :is :contains \"a\" \"b\" { }", "only one match-type may be given; :contains"));
-    EXPECT_TRUE(has_error("if address :all :domain \"from\" \"b\" { }", "only one address-part may be given"));
+    EXPECT_TRUE(
+        has_error("if header :is :contains \"a\" \"b\" { }", "only one match-type may be given; :contains"));
+    EXPECT_TRUE(
+        has_error("if address :all :domain \"from\" \"b\" { }", "only one address-part may be given"));
     EXPECT_TRUE(has_error("if header :comparator \"i;octet\" :comparator \"i;octet\" \"a\" \"b\" { }",
                           "only one comparator may be given"));
     EXPECT_TRUE(has_error("if size :over :under 5 { }", "only one size-comparison may be given"));
 }
 
 TEST(validator, comparator_names_are_checked) {
-    EXPECT_TRUE(has_error("if header :comparator \"i;frob\" \"a\" \"b\" { }", "1:23: unknown comparator 'i;frob'"));
-    EXPECT_TRUE(has_error("if header :comparator 5 \"a\" \"b\" { }", "tag :comparator of test 'header' expects a string"));
+    EXPECT_TRUE(
+        has_error("if header :comparator \"i;frob\" \"a\" \"b\" { }", "1:23: unknown comparator 'i;frob'"));
+    EXPECT_TRUE(has_error("if header :comparator 5 \"a\" \"b\" { }",
+                          "tag :comparator of test 'header' expects a string"));
     EXPECT_TRUE(error_lines("if header :comparator \"I;OCTET\" \"a\" \"b\" { }").empty());
 }
 
@@ -83,9 +92,13 @@ TEST(validator, tests_and_blocks) {
 }
 
 TEST(validator, constant_arguments_are_checked) {
-    EXPECT_TRUE(has_error("redirect \"not an address\";", "1:10: specified redirect address 'not an address' is invalid"));
+    EXPECT_TRUE(has_error("redirect \"not an address\";",
+                          "1:10: specified redirect address 'not an address' is invalid"));
     EXPECT_TRUE(has_error("redirect \"a@b.example, c@d.example\";", "is invalid"));
-    EXPECT_TRUE(has_error("redirect \"r\xc3\xbc" "diger@example.com\";", "is invalid"));
+    EXPECT_TRUE(
+        has_error("redirect \"r\xc3\xbc"
+                  "diger@example.com\";",
+                  "is invalid"));
     EXPECT_TRUE(error_lines("redirect \"Ok Good <stephan@example.org>\";").empty());
     EXPECT_TRUE(has_error("require \"fileinto\"; fileinto \"\xff\xfe\";", "mailbox name is not valid UTF-8"));
     // A header name no message can have only warns: the test never matches.
@@ -98,7 +111,8 @@ TEST(validator, constant_arguments_are_checked) {
     }
     EXPECT_EQ(run("if header :contains \"subject:\" \"\" { discard; }", sample_message), "keep*");
     EXPECT_TRUE(has_error("if address \"subject\" \"x\" { }", "header 'subject' does not hold addresses"));
-    EXPECT_TRUE(has_error("require \"envelope\"; if envelope \"body\" \"x\" { }", "unknown envelope part 'body'"));
+    EXPECT_TRUE(
+        has_error("require \"envelope\"; if envelope \"body\" \"x\" { }", "unknown envelope part 'body'"));
 }
 
 TEST(validator, reports_every_error) {
@@ -125,8 +139,9 @@ TEST(validator, formatted_diagnostic_has_excerpt_and_caret) {
 }
 
 TEST(validator, encoded_character) {
-    auto ok = "require [\"encoded-character\", \"fileinto\"];\n"
-              "fileinto \"${hex:49 4E}${unicode:42}OX ${hex:zz} ${unicode: 20ac }\";";
+    auto ok =
+        "require [\"encoded-character\", \"fileinto\"];\n"
+        "fileinto \"${hex:49 4E}${unicode:42}OX ${hex:zz} ${unicode: 20ac }\";";
     auto s = compiled(ok);
     auto msg = message::from_raw(sample_message);
     auto r = s.run(msg, default_envelope());
@@ -157,18 +172,21 @@ std::vector<std::string> error_lines_with(std::string_view source, const compile
 using lines = std::vector<std::string>;
 
 TEST(validator_counts, unknown_tag_is_reported_once_per_command) {
-    EXPECT_EQ(error_lines("if header :frob \"a\" \"b\" { }\n"
-                          "if header :frob \"a\" \"b\" { }\n"
-                          "if address :frob \"from\" \"b\" { }\n"),
-              (lines{"1:11: unknown tag :frob for test 'header'", "3:12: unknown tag :frob for test 'address'"}));
+    EXPECT_EQ(
+        error_lines("if header :frob \"a\" \"b\" { }\n"
+                    "if header :frob \"a\" \"b\" { }\n"
+                    "if address :frob \"from\" \"b\" { }\n"),
+        (lines{"1:11: unknown tag :frob for test 'header'", "3:12: unknown tag :frob for test 'address'"}));
     // Not also "must come before the positional arguments".
-    EXPECT_EQ(error_lines("if header \"a\" \"b\" :frob { }"), (lines{"1:19: unknown tag :frob for test 'header'"}));
+    EXPECT_EQ(error_lines("if header \"a\" \"b\" :frob { }"),
+              (lines{"1:19: unknown tag :frob for test 'header'"}));
 }
 
 TEST(validator_counts, unknown_name_is_reported_once) {
     EXPECT_EQ(error_lines("frob;\nfrob;\nif frob { }\n"), (lines{"1:1: unknown command 'frob'"}));
-    EXPECT_EQ(error_lines("fileinto \"a\";\nfileinto \"b\";\n"),
-              (lines{"1:1: command 'fileinto' requires the \"fileinto\" capability (require \"fileinto\";)"}));
+    EXPECT_EQ(
+        error_lines("fileinto \"a\";\nfileinto \"b\";\n"),
+        (lines{"1:1: command 'fileinto' requires the \"fileinto\" capability (require \"fileinto\";)"}));
     // Nothing inside an unknown command is looked at.
     EXPECT_EQ(error_lines("frob { frib; }"), (lines{"1:1: unknown command 'frob'"}));
     // A test used as a command is reported each time.
@@ -178,7 +196,8 @@ TEST(validator_counts, unknown_name_is_reported_once) {
 TEST(validator_counts, one_error_for_the_arguments_count_first) {
     EXPECT_EQ(error_lines("require \"fileinto\";\nfileinto 5 \"x\";"),
               (lines{"2:12: too many arguments for command 'fileinto'"}));
-    EXPECT_EQ(error_lines("require \"imap4flags\";\nsetflag;"), (lines{"2:1: 'setflag' expects at least 1 argument, got 0"}));
+    EXPECT_EQ(error_lines("require \"imap4flags\";\nsetflag;"),
+              (lines{"2:1: 'setflag' expects at least 1 argument, got 0"}));
 }
 
 TEST(validator_counts, tests_checked_after_bad_arguments_block_not) {
@@ -192,24 +211,29 @@ TEST(validator_counts, missing_semicolon_and_colon) {
     EXPECT_EQ(error_lines("keep\nredirect \"a@b.example\";"),
               (lines{"2:1: missing ';' after command 'keep' ('redirect' is read as its test)"}));
     EXPECT_EQ(error_lines("if address matches \"from\" \"x\" { }"),
-              (lines{"1:4: 'address' expects 2 arguments, got 0", "1:12: missing ':' before tag :matches of test 'address'"}));
+              (lines{"1:4: 'address' expects 2 arguments, got 0",
+                     "1:12: missing ':' before tag :matches of test 'address'"}));
 }
 
 TEST(validator_counts, unicode_hex_of_any_length) {
-    EXPECT_EQ(error_lines("require [\"encoded-character\", \"fileinto\"];\nfileinto \"INBOX.${unicode:333333333}\";"),
+    EXPECT_EQ(error_lines(
+                  "require [\"encoded-character\", \"fileinto\"];\nfileinto \"INBOX.${unicode:333333333}\";"),
               (lines{"2:10: invalid unicode character in encoded character: unicode:333333333"}));
-    EXPECT_TRUE(error_lines("require \"encoded-character\";\nredirect \"${unicode:0000000041}@x.example\";").empty());
+    EXPECT_TRUE(
+        error_lines("require \"encoded-character\";\nredirect \"${unicode:0000000041}@x.example\";").empty());
 }
 
 TEST(validator_counts, set_names) {
-    EXPECT_EQ(error_lines("require \"variables\";\nset \"${frop}\" \"x\";\nset \"0\" \"x\";\nset \"a.\" \"x\";"),
-              (lines{"2:5: invalid variable name '${frop}'", "3:5: cannot assign to match variable '0'",
-                     "4:5: invalid variable name 'a.'"}));
+    EXPECT_EQ(
+        error_lines("require \"variables\";\nset \"${frop}\" \"x\";\nset \"0\" \"x\";\nset \"a.\" \"x\";"),
+        (lines{"2:5: invalid variable name '${frop}'", "3:5: cannot assign to match variable '0'",
+               "4:5: invalid variable name 'a.'"}));
 }
 
 TEST(validator_counts, editheader_values_and_last) {
-    EXPECT_EQ(error_lines("require \"editheader\";\naddheader \"X-A\" \"a\x07\";\naddheader \"X-A\" \"a\tb\";"),
-              (lines{"2:17: header value contains the control character 0x07"}));
+    EXPECT_EQ(
+        error_lines("require \"editheader\";\naddheader \"X-A\" \"a\x07\";\naddheader \"X-A\" \"a\tb\";"),
+        (lines{"2:17: header value contains the control character 0x07"}));
     EXPECT_EQ(error_lines("require \"editheader\";\ndeleteheader :last \"X-field:\";"),
               (lines{"2:1: :last requires :index"}));
 }
@@ -217,9 +241,11 @@ TEST(validator_counts, editheader_values_and_last) {
 TEST(validator_limits, addheader_constant_value_size) {
     compile_limits limits;
     limits.editheader_max_header_size = 4;
-    auto src = "require [\"editheader\", \"variables\"];\n"
-               "addheader \"X-A\" \"abcd\";\naddheader \"X-A\" \"abcde\";\naddheader \"X-A\" \"${x}abcde\";";
-    EXPECT_EQ(error_lines_with(src, limits), (lines{"3:17: header value is longer than the limit of 4 octets"}));
+    auto src =
+        "require [\"editheader\", \"variables\"];\n"
+        "addheader \"X-A\" \"abcd\";\naddheader \"X-A\" \"abcde\";\naddheader \"X-A\" \"${x}abcde\";";
+    EXPECT_EQ(error_lines_with(src, limits),
+              (lines{"3:17: header value is longer than the limit of 4 octets"}));
     EXPECT_TRUE(error_lines(src).empty());  // the default is 2048
 }
 
@@ -227,7 +253,8 @@ TEST(validator_limits, notify_prohibited) {
     compile_limits limits;
     limits.max_notifications = 0;
     auto src = "require \"enotify\";\nnotify \"mailto:a@b.example\";";
-    EXPECT_EQ(error_lines_with(src, limits), (lines{"2:1: local policy prohibits the use of a notify action"}));
+    EXPECT_EQ(error_lines_with(src, limits),
+              (lines{"2:1: local policy prohibits the use of a notify action"}));
     limits.max_notifications = 1;
     EXPECT_TRUE(error_lines_with(src, limits).empty());
 }

@@ -18,7 +18,8 @@ TEST(actions, fileinto_same_mailbox_once) {
 }
 
 TEST(actions, redirect_same_address_once) {
-    EXPECT_EQ(run("redirect \"a@example.com\"; redirect \"a@example.com\";", sample_message), "redirect:a@example.com");
+    EXPECT_EQ(run("redirect \"a@example.com\"; redirect \"a@example.com\";", sample_message),
+              "redirect:a@example.com");
 }
 
 TEST(actions, discard_cancels_only_the_implicit_keep) {
@@ -30,7 +31,8 @@ TEST(actions, discard_cancels_only_the_implicit_keep) {
 }
 
 TEST(actions, stop_ends_the_script) {
-    EXPECT_EQ(run(std::string(fileinto) + "fileinto \"A\"; stop; fileinto \"B\";", sample_message), "fileinto:A");
+    EXPECT_EQ(run(std::string(fileinto) + "fileinto \"A\"; stop; fileinto \"B\";", sample_message),
+              "fileinto:A");
     EXPECT_EQ(run("stop; discard;", sample_message), "keep*");
 }
 
@@ -73,14 +75,18 @@ TEST(control, if_elsif_else_takes_first_true_branch) {
                   "if false { fileinto \"1\"; } elsif true { fileinto \"2\"; } elsif true { fileinto \"3\"; }"
                   " else { fileinto \"4\"; }";
     EXPECT_EQ(run(script, sample_message), "fileinto:2");
-    EXPECT_EQ(run(std::string(fileinto) + "if false { fileinto \"1\"; } else { fileinto \"4\"; }", sample_message),
-              "fileinto:4");
-    EXPECT_EQ(run(std::string(fileinto) + "if false { fileinto \"1\"; } if true { fileinto \"5\"; }", sample_message),
+    EXPECT_EQ(
+        run(std::string(fileinto) + "if false { fileinto \"1\"; } else { fileinto \"4\"; }", sample_message),
+        "fileinto:4");
+    EXPECT_EQ(run(std::string(fileinto) + "if false { fileinto \"1\"; } if true { fileinto \"5\"; }",
+                  sample_message),
               "fileinto:5");
 }
 
 TEST(tests, allof_anyof_not) {
-    auto t = [](std::string cond) { return run("if " + cond + " { discard; }", sample_message) == "discard"; };
+    auto t = [](std::string cond) {
+        return run("if " + cond + " { discard; }", sample_message) == "discard";
+    };
     EXPECT_TRUE(t("allof(true, true)"));
     EXPECT_FALSE(t("allof(true, false)"));
     EXPECT_TRUE(t("anyof(false, true)"));
@@ -93,7 +99,9 @@ TEST(tests, allof_anyof_not) {
 }
 
 TEST(tests, header_matching) {
-    auto t = [](std::string cond) { return run("if " + cond + " { discard; }", sample_message) == "discard"; };
+    auto t = [](std::string cond) {
+        return run("if " + cond + " { discard; }", sample_message) == "discard";
+    };
     EXPECT_TRUE(t("header :is \"Subject\" \"hello world\""));
     EXPECT_TRUE(t("header :matches \"subject\" \"H*o W?rld\""));
     EXPECT_TRUE(t("header :contains [\"X-None\", \"Subject\"] [\"nope\", \"lo wo\"]"));
@@ -102,7 +110,9 @@ TEST(tests, header_matching) {
 }
 
 TEST(tests, address_parts) {
-    auto t = [](std::string cond) { return run("if " + cond + " { discard; }", sample_message) == "discard"; };
+    auto t = [](std::string cond) {
+        return run("if " + cond + " { discard; }", sample_message) == "discard";
+    };
     EXPECT_TRUE(t("address :is \"from\" \"anna@example.com\""));
     EXPECT_TRUE(t("address :localpart :is \"from\" \"anna\""));
     EXPECT_TRUE(t("address :domain :is \"to\" \"example.net\""));  // second address, domain case-folded
@@ -111,7 +121,9 @@ TEST(tests, address_parts) {
 }
 
 TEST(tests, exists_needs_all_headers) {
-    auto t = [](std::string cond) { return run("if " + cond + " { discard; }", sample_message) == "discard"; };
+    auto t = [](std::string cond) {
+        return run("if " + cond + " { discard; }", sample_message) == "discard";
+    };
     EXPECT_TRUE(t("exists [\"From\", \"subject\"]"));
     EXPECT_FALSE(t("exists [\"From\", \"X-Missing\"]"));
 }
@@ -138,7 +150,7 @@ TEST(tests, envelope_parts_and_null_sender) {
     envelope null_sender{"", "rcpt@example.net", {}, {}};
     EXPECT_TRUE(t("envelope :is \"from\" \"\"", null_sender));
     EXPECT_TRUE(t("envelope :domain :is \"from\" \"\"", null_sender));  // RFC 5228 §5.4
-    EXPECT_FALSE(t("envelope :is \"auth\" \"\"", null_sender));           // not authenticated: no value
+    EXPECT_FALSE(t("envelope :is \"auth\" \"\"", null_sender));         // not authenticated: no value
 }
 
 TEST(tests, envelope_paths_as_smtp_reads_them) {
@@ -167,7 +179,8 @@ TEST(tests, folded_headers_are_unfolded) {
 
 TEST(run, needs_reflect_what_the_script_reads) {
     EXPECT_EQ(compiled("keep;").needs(), needs::envelope);
-    EXPECT_EQ(compiled("require \"envelope\"; if envelope \"from\" \"a\" { keep; }").needs(), needs::envelope);
+    EXPECT_EQ(compiled("require \"envelope\"; if envelope \"from\" \"a\" { keep; }").needs(),
+              needs::envelope);
     EXPECT_EQ(compiled("if header \"a\" \"b\" { keep; }").needs(), needs::headers);
     EXPECT_EQ(compiled("if size :over 1 { keep; }").needs(), needs::body);
 }

@@ -50,8 +50,8 @@ struct connection {
     std::string remote_ip;
     std::string remote_host;
     std::string helo;
-    std::string local_domain;  // the domain this server answers for ("domain")
-    std::string local_host;    // this server's host name ("host")
+    std::string local_domain;      // the domain this server answers for ("domain")
+    std::string local_host;        // this server's host name ("host")
     std::string location = "MTA";  // RFC 5183 §4.1: "MTA", "MDA", "MS" or "MUA"
     std::string phase = "during";  // "pre", "during" or "post" delivery
     std::int64_t arrival = 0;      // seconds since the epoch; 0: now (currentdate, RFC 5260)

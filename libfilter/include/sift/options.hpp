@@ -6,8 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <vector>
 #include <string_view>
+#include <vector>
 
 namespace sift {
 
@@ -61,8 +61,8 @@ struct message_limits {
 // Bounds on compiling a script.
 struct compile_limits {
     std::size_t max_script_bytes = 4 << 20;
-    unsigned max_nesting = 64;  // blocks and test lists nested
-    unsigned max_errors = 50;   // validation keeps going until this many
+    unsigned max_nesting = 64;     // blocks and test lists nested
+    unsigned max_errors = 50;      // validation keeps going until this many
     unsigned max_variables = 255;  // distinct variables a script may set
     // include (RFC 6609): how deep includes may nest (the main script is
     // level 0) and how many distinct scripts one compile may include, as

@@ -50,7 +50,9 @@ struct rewritten_message {
     std::string data;             // header fields, the empty line, the body
     std::size_t body_offset = 0;  // where the body starts in `data`
 
-    std::string_view header() const { return std::string_view(data).substr(0, body_offset); }  // with the empty line
+    std::string_view header() const {
+        return std::string_view(data).substr(0, body_offset);
+    }  // with the empty line
     std::string_view body() const { return std::string_view(data).substr(body_offset); }
 };
 
@@ -65,16 +67,16 @@ struct fcc_copy {
 
 struct action {
     action_kind kind = action_kind::keep;
-    std::string mailbox;             // keep: "INBOX"; fileinto: the folder
-    std::vector<std::string> flags;  // imap4flags, when set
-    std::string address;             // redirect target; notify: its :from, if given
-    std::string reason;              // reject / ereject text
-    bool copy = false;               // :copy given
-    bool implicit = false;           // the implicit keep
-    unsigned line = 0;               // script line that caused it (0: implicit)
-    std::string recipient{};         // vacation: who the reply goes to; notify: the method URI
-    std::string subject{};           // vacation / notify
-    std::string body{};              // vacation reply text / notify message
+    std::string mailbox;                         // keep: "INBOX"; fileinto: the folder
+    std::vector<std::string> flags;              // imap4flags, when set
+    std::string address;                         // redirect target; notify: its :from, if given
+    std::string reason;                          // reject / ereject text
+    bool copy = false;                           // :copy given
+    bool implicit = false;                       // the implicit keep
+    unsigned line = 0;                           // script line that caused it (0: implicit)
+    std::string recipient{};                     // vacation: who the reply goes to; notify: the method URI
+    std::string subject{};                       // vacation / notify
+    std::string body{};                          // vacation reply text / notify message
     std::optional<outgoing_message> outgoing{};  // what the frontend must send
     // fileinto :create (RFC 5490 §3.2): create the mailbox if missing.
     bool create = false;
@@ -95,9 +97,9 @@ enum class run_status {
 
 struct result {
     run_status status = run_status::ok;
-    std::vector<action> actions;      // in execution order; implicit keep last
-    std::vector<std::string> errors;  // runtime errors, "line N: message"
-    std::uint64_t instructions = 0;   // executed, for cost accounting
+    std::vector<action> actions;            // in execution order; implicit keep last
+    std::vector<std::string> errors;        // runtime errors, "line N: message"
+    std::uint64_t instructions = 0;         // executed, for cost accounting
     std::vector<header_edit> header_edits;  // editheader, in order
 
     // replace / enclose (RFC 5703 §5-6), in order. When there are any,

@@ -20,8 +20,12 @@ std::optional<diagnostic> check_variable_count(const vm::program& p, const std::
     auto count = std::count_if(p.variables.begin(), p.variables.end(),
                                [](const std::string& v) { return v != vm::program::internal_flags_name; });
     if (std::size_t(count) <= limits.max_variables) return std::nullopt;
-    return diagnostic{name, 0, 0, severity::error,
-                      "script sets " + std::to_string(count) + " distinct variables, more than the limit of " +
+    return diagnostic{name,
+                      0,
+                      0,
+                      severity::error,
+                      "script sets " + std::to_string(count) +
+                          " distinct variables, more than the limit of " +
                           std::to_string(limits.max_variables),
                       {}};
 }
@@ -56,7 +60,8 @@ compiled compile(std::string_view source, std::string name, const validate::regi
         auto linked = ext::compile_with_includes(parsed.script, v, source, name, reg, limits, scripts, valid);
         out.errors.insert(out.errors.end(), linked.errors.begin(), linked.errors.end());
         if (out.errors.empty())
-            if (auto error = check_variable_count(linked.program, name, limits)) out.errors.push_back(std::move(*error));
+            if (auto error = check_variable_count(linked.program, name, limits))
+                out.errors.push_back(std::move(*error));
         if (out.errors.empty()) out.program = std::make_shared<const vm::program>(std::move(linked.program));
         return out;
     }

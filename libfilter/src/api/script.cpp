@@ -39,22 +39,37 @@ script script::load(std::string_view bytecode, std::string name) {
     return s;
 }
 
-bool script::ok() const { return program_ != nullptr; }
-const std::vector<diagnostic>& script::errors() const { return errors_; }
-const std::vector<diagnostic>& script::warnings() const { return warnings_; }
-std::string script::save() const { return program_ ? vm::serialize(*program_) : std::string(); }
-std::string script::dump() const { return program_ ? vm::disassemble(*program_) : std::string(); }
+bool script::ok() const {
+    return program_ != nullptr;
+}
+const std::vector<diagnostic>& script::errors() const {
+    return errors_;
+}
+const std::vector<diagnostic>& script::warnings() const {
+    return warnings_;
+}
+std::string script::save() const {
+    return program_ ? vm::serialize(*program_) : std::string();
+}
+std::string script::dump() const {
+    return program_ ? vm::disassemble(*program_) : std::string();
+}
 std::vector<std::string> script::capabilities() const {
     return program_ ? program_->capabilities : std::vector<std::string>{};
 }
-const vm::program* script::program() const { return program_.get(); }
+const vm::program* script::program() const {
+    return program_.get();
+}
 
 needs script::needs() const {
     switch (program_ ? program_->needs() : vm::need::none) {
         case vm::need::none:
-        case vm::need::envelope: return needs::envelope;
-        case vm::need::headers: return needs::headers;
-        case vm::need::body: return needs::body;
+        case vm::need::envelope:
+            return needs::envelope;
+        case vm::need::headers:
+            return needs::headers;
+        case vm::need::body:
+            return needs::body;
     }
     return needs::body;
 }
@@ -77,18 +92,28 @@ result script::run(const message& msg, const envelope& env, const eval_limits& l
     }
 }
 
-bool is_bytecode(std::string_view bytes) { return bytes.substr(0, vm::bytecode_magic.size()) == vm::bytecode_magic; }
+bool is_bytecode(std::string_view bytes) {
+    return bytes.substr(0, vm::bytecode_magic.size()) == vm::bytecode_magic;
+}
 
 std::string_view name(action_kind k) {
     switch (k) {
-        case action_kind::keep: return "keep";
-        case action_kind::fileinto: return "fileinto";
-        case action_kind::redirect: return "redirect";
-        case action_kind::discard: return "discard";
-        case action_kind::reject: return "reject";
-        case action_kind::ereject: return "ereject";
-        case action_kind::vacation: return "vacation";
-        case action_kind::notify: return "notify";
+        case action_kind::keep:
+            return "keep";
+        case action_kind::fileinto:
+            return "fileinto";
+        case action_kind::redirect:
+            return "redirect";
+        case action_kind::discard:
+            return "discard";
+        case action_kind::reject:
+            return "reject";
+        case action_kind::ereject:
+            return "ereject";
+        case action_kind::vacation:
+            return "vacation";
+        case action_kind::notify:
+            return "notify";
     }
     return "unknown";
 }

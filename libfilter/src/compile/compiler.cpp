@@ -120,7 +120,8 @@ private:
 
 void emit_script(emitter& e, const ast::script& script, const validate::validated& v) {
     compiler c(v, e);
-    e.enable_templates(std::find(v.capabilities.begin(), v.capabilities.end(), "variables") != v.capabilities.end());
+    e.enable_templates(std::find(v.capabilities.begin(), v.capabilities.end(), "variables") !=
+                       v.capabilities.end());
     c.block(script.commands);
 }
 

@@ -25,7 +25,9 @@ emitter::label emitter::new_label() {
     return static_cast<label>(labels_.size() - 1);
 }
 
-void emitter::place(label l) { labels_.at(l) = static_cast<std::int64_t>(prog_.code.size()); }
+void emitter::place(label l) {
+    labels_.at(l) = static_cast<std::int64_t>(prog_.code.size());
+}
 
 void emitter::emit(vm::opcode op, std::initializer_list<std::uint64_t> operands) {
     if (operands.size() != vm::info(op).operands.size())
@@ -55,7 +57,8 @@ constexpr std::size_t linear_limit = 32;
 // `index` (filled on first use) once it is not. `view` gives an element's
 // key; elements must not move while indexed (see finish()).
 template <class Pool, class View>
-std::optional<std::uint32_t> lookup(const Pool& pool, std::unordered_map<std::string_view, std::uint32_t>& index,
+std::optional<std::uint32_t> lookup(const Pool& pool,
+                                    std::unordered_map<std::string_view, std::uint32_t>& index,
                                     std::string_view key, View view) {
     if (pool.size() <= linear_limit) {
         for (std::size_t i = 0; i < pool.size(); ++i)
@@ -77,7 +80,8 @@ std::string_view bytes_of(std::span<const std::uint32_t> ids) {
 
 void emitter::declare_global(std::string_view name) {
     auto key = vm::variable_key(name);
-    if (std::find(globals_.begin(), globals_.end(), key) == globals_.end()) globals_.push_back(std::move(key));
+    if (std::find(globals_.begin(), globals_.end(), key) == globals_.end())
+        globals_.push_back(std::move(key));
 }
 
 std::string emitter::scoped_variable(std::string_view name) const {
@@ -121,10 +125,12 @@ std::uint32_t emitter::string(std::string_view s) {
 }
 
 std::uint32_t emitter::intern(std::string_view s) {
-    auto found = lookup(prog_.strings, string_index_, s, [](const std::string& x) { return std::string_view(x); });
+    auto found =
+        lookup(prog_.strings, string_index_, s, [](const std::string& x) { return std::string_view(x); });
     // One text may be a template in one included script and a literal in
     // another that does not require variables (RFC 6609): then two entries.
-    if (found && !units_.empty() && bool(prog_.is_template[*found]) != (templates_ && !vm::find_references(s).empty()))
+    if (found && !units_.empty() &&
+        bool(prog_.is_template[*found]) != (templates_ && !vm::find_references(s).empty()))
         found.reset();
     if (found) return *found;
     auto id = std::uint32_t(prog_.strings.size());

@@ -7,35 +7,35 @@ class registry;
 
 namespace sift::ext {
 
-void register_core(validate::registry& r);              // ext/core: RFC 5228 §3-5
-void register_fileinto(validate::registry& r);          // ext/fileinto
-void register_envelope(validate::registry& r);          // ext/envelope
-void register_encoded_character(validate::registry& r); // ext/encoded_character
-void register_variables(validate::registry& r);         // ext/variables
+void register_core(validate::registry& r);                        // ext/core: RFC 5228 §3-5
+void register_fileinto(validate::registry& r);                    // ext/fileinto
+void register_envelope(validate::registry& r);                    // ext/envelope
+void register_encoded_character(validate::registry& r);           // ext/encoded_character
+void register_variables(validate::registry& r);                   // ext/variables
 void register_comparator_ascii_numeric(validate::registry& r);    // ext/comparator_ascii_numeric
 void register_comparator_unicode_casemap(validate::registry& r);  // ext/comparator_unicode_casemap
-void register_relational(validate::registry& r);        // ext/relational
-void register_regex(validate::registry& r);             // ext/regex
-void register_subaddress(validate::registry& r);        // ext/subaddress
-void register_copy(validate::registry& r);              // ext/copy (after fileinto: adds :copy to it)
-void register_reject(validate::registry& r);            // ext/reject: reject and ereject
-void register_imap4flags(validate::registry& r);        // ext/imap4flags (adds :flags to keep, fileinto)
-void register_ihave(validate::registry& r);             // ext/ihave: ihave and error
-void register_environment(validate::registry& r);       // ext/environment
-void register_body(validate::registry& r);              // ext/body (RFC 5173)
-void register_foreverypart(validate::registry& r);      // ext/foreverypart: foreverypart and break
-void register_mime(validate::registry& r);              // ext/mime (adds :mime to header, address, exists)
-void register_extracttext(validate::registry& r);       // ext/extracttext (after variables: its modifiers)
-void register_replace(validate::registry& r);           // ext/replace (RFC 5703 §5)
-void register_enclose(validate::registry& r);           // ext/enclose (RFC 5703 §6)
-void register_date(validate::registry& r);              // ext/date: date and currentdate
-void register_index(validate::registry& r);             // ext/index
-void register_editheader(validate::registry& r);        // ext/editheader: addheader, deleteheader
-void register_spamtest(validate::registry& r);          // ext/spamtest: spamtest, spamtestplus (RFC 5235)
-void register_virustest(validate::registry& r);         // ext/virustest (RFC 5235)
-void register_extlists(validate::registry& r);          // ext/extlists (RFC 6134; adds :list to redirect)
-void register_enotify(validate::registry& r);           // ext/enotify (RFC 5435/5436; after variables: :encodeurl)
-void register_vacation(validate::registry& r);          // ext/vacation (RFC 5230)
+void register_relational(validate::registry& r);                  // ext/relational
+void register_regex(validate::registry& r);                       // ext/regex
+void register_subaddress(validate::registry& r);                  // ext/subaddress
+void register_copy(validate::registry& r);          // ext/copy (after fileinto: adds :copy to it)
+void register_reject(validate::registry& r);        // ext/reject: reject and ereject
+void register_imap4flags(validate::registry& r);    // ext/imap4flags (adds :flags to keep, fileinto)
+void register_ihave(validate::registry& r);         // ext/ihave: ihave and error
+void register_environment(validate::registry& r);   // ext/environment
+void register_body(validate::registry& r);          // ext/body (RFC 5173)
+void register_foreverypart(validate::registry& r);  // ext/foreverypart: foreverypart and break
+void register_mime(validate::registry& r);          // ext/mime (adds :mime to header, address, exists)
+void register_extracttext(validate::registry& r);   // ext/extracttext (after variables: its modifiers)
+void register_replace(validate::registry& r);       // ext/replace (RFC 5703 §5)
+void register_enclose(validate::registry& r);       // ext/enclose (RFC 5703 §6)
+void register_date(validate::registry& r);          // ext/date: date and currentdate
+void register_index(validate::registry& r);         // ext/index
+void register_editheader(validate::registry& r);    // ext/editheader: addheader, deleteheader
+void register_spamtest(validate::registry& r);      // ext/spamtest: spamtest, spamtestplus (RFC 5235)
+void register_virustest(validate::registry& r);     // ext/virustest (RFC 5235)
+void register_extlists(validate::registry& r);      // ext/extlists (RFC 6134; adds :list to redirect)
+void register_enotify(validate::registry& r);   // ext/enotify (RFC 5435/5436; after variables: :encodeurl)
+void register_vacation(validate::registry& r);  // ext/vacation (RFC 5230)
 void register_vacation_seconds(validate::registry& r);  // ext/vacation_seconds (after vacation: its :seconds)
 void register_duplicate(validate::registry& r);         // ext/duplicate (RFC 7352)
 void register_include(validate::registry& r);           // ext/include (RFC 6609): include, return, global
@@ -44,7 +44,8 @@ void register_mboxmetadata(validate::registry& r);      // ext/mboxmetadata (RFC
 void register_servermetadata(validate::registry& r);    // ext/servermetadata (RFC 5490 §4.3-4.4)
 void register_special_use(validate::registry& r);       // ext/special_use (RFC 8579; after fileinto)
 void register_mailboxid(validate::registry& r);         // ext/mailboxid (RFC 9042; after fileinto)
-void register_fcc(validate::registry& r);               // ext/fcc (RFC 8580; after vacation, enotify, mailbox, special-use)
+void register_fcc(
+    validate::registry& r);  // ext/fcc (RFC 8580; after vacation, enotify, mailbox, special-use)
 
 inline void register_all(validate::registry& r) {
     register_core(r);

@@ -23,7 +23,9 @@ constexpr std::array<std::uint32_t, 64> round_constants = {
     0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
     0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
 
-std::uint32_t rotr(std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+std::uint32_t rotr(std::uint32_t x, int n) {
+    return (x >> n) | (x << (32 - n));
+}
 
 void compress(std::array<std::uint32_t, 8>& h, const unsigned char* block) {
     std::array<std::uint32_t, 64> w{};
@@ -51,7 +53,8 @@ std::array<std::uint32_t, 8> sha256(std::string_view data) {
     std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                       0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
     std::size_t whole = data.size() / 64 * 64;
-    for (std::size_t i = 0; i < whole; i += 64) compress(h, reinterpret_cast<const unsigned char*>(data.data() + i));
+    for (std::size_t i = 0; i < whole; i += 64)
+        compress(h, reinterpret_cast<const unsigned char*>(data.data() + i));
     // The tail, the 0x80 marker and the bit length, in one or two blocks.
     std::array<unsigned char, 128> tail{};
     std::size_t rest = data.size() - whole;
@@ -88,7 +91,8 @@ store::store& state_store(const vm::run_state& s, std::string_view command) {
     return *s.svc->state;
 }
 
-bool record_once(vm::run_state& s, std::string_view command, const std::string& key, std::chrono::seconds period) {
+bool record_once(vm::run_state& s, std::string_view command, const std::string& key,
+                 std::chrono::seconds period) {
     auto& st = state_store(s, command);
     try {
         bool created = st.put_if_absent(key, now_text(), period);
@@ -105,7 +109,8 @@ void forget_created_keys(vm::run_state& s, std::vector<std::string>& errors) {
         try {
             s.svc->state->erase(key);
         } catch (const store::store_error& e) {
-            errors.push_back("state store: cannot forget a record of the failed run: " + std::string(e.what()));
+            errors.push_back("state store: cannot forget a record of the failed run: " +
+                             std::string(e.what()));
         }
     }
     s.created_keys.clear();
@@ -113,7 +118,8 @@ void forget_created_keys(vm::run_state& s, std::vector<std::string>& errors) {
 
 std::string now_text() {
     return std::to_string(
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
 }
 
 }  // namespace sift::ext

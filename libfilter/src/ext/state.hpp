@@ -32,7 +32,8 @@ store::store& state_store(const vm::run_state& s, std::string_view command);
 
 // put_if_absent(key, value, period) with a store_error turned into a
 // runtime error; a key it creates is remembered in s.created_keys.
-bool record_once(vm::run_state& s, std::string_view command, const std::string& key, std::chrono::seconds period);
+bool record_once(vm::run_state& s, std::string_view command, const std::string& key,
+                 std::chrono::seconds period);
 
 // Called when a run fails (vm::run_state::finish): erases the keys the run
 // created, so a failed run is not remembered. Errors go to `errors`.

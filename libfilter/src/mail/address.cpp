@@ -350,7 +350,8 @@ bool valid_route(std::string_view route) {
     std::size_t start = 0;
     while (start <= route.size()) {
         auto comma = route.find(',', start);
-        auto part = route.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+        auto part =
+            route.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
         if (part.size() < 2 || part.front() != '@' || !smtp_domain(part.substr(1))) return false;
         if (comma == std::string_view::npos) return true;
         start = comma + 1;
@@ -395,7 +396,8 @@ std::optional<address> parse_envelope_path(std::string_view path) {
     if (local.empty() || !std::all_of(local.begin(), local.end(), atext)) return a;
     if (at != std::string_view::npos) {
         auto domain = text.substr(at + 1);
-        auto with_domain = parse_path("x@" + std::string(domain));  // the domain alone, as parse_path judges it
+        auto with_domain =
+            parse_path("x@" + std::string(domain));  // the domain alone, as parse_path judges it
         if (domain.empty() || !with_domain || !with_domain->valid) return a;
         a->domain = std::string(domain);
     } else {

@@ -36,7 +36,8 @@ std::string encode_words(std::string_view utf8, std::size_t used) {
     std::size_t first = used < 58 ? std::min<std::size_t>(45, (78 - used - 12) / 4 * 3) : 45;
     while (i < utf8.size()) {
         std::size_t end = std::min(utf8.size(), i + (words.empty() ? first : 45));
-        while (end < utf8.size() && end > i + 1 && (static_cast<unsigned char>(utf8[end]) & 0xC0) == 0x80) --end;
+        while (end < utf8.size() && end > i + 1 && (static_cast<unsigned char>(utf8[end]) & 0xC0) == 0x80)
+            --end;
         auto chunk = utf8.substr(i, end - i);
         std::string word = "=?utf-8?b?";
         for (std::size_t k = 0; k < chunk.size(); k += 3) {
@@ -55,7 +56,8 @@ std::string encode_words(std::string_view utf8, std::size_t used) {
 }
 
 std::string header_text(std::string_view text, std::size_t used) {
-    bool ascii = std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    bool ascii =
+        std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     return ascii ? std::string(text) : encode_words(text, used);
 }
 
@@ -132,7 +134,8 @@ std::string text_entity(std::string_view utf8) {
     bool long_line = false;
     for (std::size_t at = 0, next; (next = body.find("\r\n", at)) != std::string::npos; at = next + 2)
         long_line |= next - at > 998;  // RFC 5322 §2.1.1
-    bool ascii = std::all_of(body.begin(), body.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    bool ascii =
+        std::all_of(body.begin(), body.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     std::string out = "Content-Type: text/plain; charset=utf-8\r\n";
     if (ascii && !long_line) return out + "Content-Transfer-Encoding: 7bit\r\n\r\n" + body;
     return out + "Content-Transfer-Encoding: quoted-printable\r\n\r\n" + quoted_printable(body);

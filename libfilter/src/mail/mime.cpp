@@ -24,7 +24,6 @@ bool is_token_char(char c) {
     return u > ' ' && u != 127 && tspecials.find(c) == std::string_view::npos;
 }
 
-
 // A reader for structured MIME fields: tokens, quoted strings and comments
 // (RFC 2045 §5.1, RFC 822 §3.3), folding treated as whitespace.
 class field_lexer {

@@ -25,7 +25,8 @@ ast::position position_of(Iterator const& at, Context const& context) {
 // For marks, whose attribute is the position itself.
 struct annotate_position {
     template <typename Iterator, typename Context>
-    void on_success(Iterator const& first, Iterator const&, ast::position& pos, Context const& context) const {
+    void on_success(Iterator const& first, Iterator const&, ast::position& pos,
+                    Context const& context) const {
         pos = position_of(first, context);
     }
 };
@@ -38,7 +39,8 @@ struct node_marker : x3::parser<Derived> {
     static bool const has_attribute = false;
 
     template <typename Iterator, typename Context, typename Node>
-    bool parse(Iterator& first, Iterator const& last, Context const& context, Node& node, x3::unused_type) const {
+    bool parse(Iterator& first, Iterator const& last, Context const& context, Node& node,
+               x3::unused_type) const {
         static_cast<Derived const&>(*this).mark(first, last, context, node);
         return true;
     }
@@ -63,7 +65,8 @@ struct node_head_parser : x3::parser<node_head_parser> {
     static bool const has_attribute = false;
 
     template <typename Iterator, typename Context, typename Node>
-    bool parse(Iterator& first, Iterator const& last, Context const& context, Node& node, x3::unused_type) const {
+    bool parse(Iterator& first, Iterator const& last, Context const& context, Node& node,
+               x3::unused_type) const {
         skip(first, last);
         if (first == last || !chars::is_word_start(*first)) return false;
         node.pos = position_of(first, context);

@@ -32,7 +32,8 @@ struct arguments_parser : x3::parser<arguments_parser> {
     static bool const has_attribute = false;
 
     template <typename Iterator, typename Context, typename Node>
-    bool parse(Iterator& first, Iterator const& last, Context const& context, Node& node, x3::unused_type) const {
+    bool parse(Iterator& first, Iterator const& last, Context const& context, Node& node,
+               x3::unused_type) const {
         for (;;) {
             skip(first, last);
             if (first == last || !may_start_argument(*first)) return true;

@@ -63,14 +63,16 @@ struct argument_parser : x3::parser<argument_parser> {
             return string_array.parse(first, last, context, x3::unused, list);
         }
         if (c == ':') return tag.parse(first, last, context, x3::unused, attr.emplace<ast::tag>());
-        if (chars::is_digit(c)) return number.parse(first, last, context, x3::unused, attr.emplace<ast::number>());
+        if (chars::is_digit(c))
+            return number.parse(first, last, context, x3::unused, attr.emplace<ast::number>());
         if (c == '"' || c == 't' || c == 'T') return lone_string(first, last, context, attr);
         return false;
     }
 
 private:
     template <typename Iterator, typename Context>
-    static bool lone_string(Iterator& first, Iterator const& last, Context const& context, ast::argument& attr) {
+    static bool lone_string(Iterator& first, Iterator const& last, Context const& context,
+                            ast::argument& attr) {
         ast::string_lit item;
         if (!string.parse(first, last, context, x3::unused, item)) return false;  // "t..." but not "text:"
         auto& list = attr.emplace<ast::string_list>();

@@ -59,8 +59,8 @@ struct test {
     position pos;
     std::string_view name;  // identifier, lower-cased
     list<argument> args;
-    list<test> tests;  // a single test or a test-list
-    bool test_list = false;   // tests were written as ( ... )
+    list<test> tests;        // a single test or a test-list
+    bool test_list = false;  // tests were written as ( ... )
     std::uint32_t binding = unbound;
 };
 
@@ -91,7 +91,8 @@ struct script {
     };
 
     script() : commands() {}
-    script(script&& other) noexcept : storage(std::move(other.storage)), commands(std::move(other.commands)) {}
+    script(script&& other) noexcept
+        : storage(std::move(other.storage)), commands(std::move(other.commands)) {}
     script& operator=(script&& other) noexcept {
         commands = std::move(other.commands);  // may free buffers in the old arena: before it goes
         storage = std::move(other.storage);

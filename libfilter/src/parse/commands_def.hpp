@@ -46,8 +46,8 @@ constexpr bool opens_block(char c) {
 // expect[command_end][...] is `> command_end` with an action; an action
 // around the rule itself would hide its name from "expected ..." messages.
 auto const commands_def = many(chars::is_word_start)[command];  // *command, see containers.hpp
-auto const command_def = node_head >> arguments >>
-                         x3::expect[command_end][actions::set_body] >> command_ended;
+auto const command_def =
+    node_head >> arguments >> x3::expect[command_end][actions::set_body] >> command_ended;
 auto const command_end_def = semicolon | block;
 auto const semicolon_def = punct<';'>;
 // block_rest: `open_brace > commands > close_brace` nests one sequence in

@@ -87,7 +87,8 @@ template <>
 struct push_back_container<sift::parse::ast::list<sift::parse::ast::string_lit>>
     : sift::parse::append_to_list<sift::parse::ast::string_lit> {};
 template <>
-struct push_back_container<sift::parse::ast::list<sift::parse::ast::test>> : sift::parse::append_to_list<sift::parse::ast::test> {};
+struct push_back_container<sift::parse::ast::list<sift::parse::ast::test>>
+    : sift::parse::append_to_list<sift::parse::ast::test> {};
 template <>
 struct push_back_container<sift::parse::ast::list<sift::parse::ast::command>>
     : sift::parse::append_to_list<sift::parse::ast::command> {};

@@ -60,7 +60,8 @@ parse_result parse(std::string_view source, const std::string& file, const compi
         // (node_allocator.hpp), sized for a typical tree of a script this
         // long. The grammar reads a copy of the script made there, so the
         // tree's strings can view it and the tree outlives `source`.
-        result.script.storage = ast::arena(std::min<std::size_t>(1024 + 32 * source.size(), 1 << 16) + source.size());
+        result.script.storage =
+            ast::arena(std::min<std::size_t>(1024 + 32 * source.size(), 1 << 16) + source.size());
         ast::arena::scope in_arena(result.script.storage);
         std::string_view const text = result.script.storage.copy(source);
         if (auto error = run_grammar(text, file, limits, result.script.commands)) {

@@ -21,7 +21,8 @@ public:
         char const* const base = text.data();
         char const* const end = base + text.size();
         for (char const* at = base;
-             at != end && (at = static_cast<char const*>(std::memchr(at, '\n', std::size_t(end - at)))) != nullptr;)
+             at != end &&
+             (at = static_cast<char const*>(std::memchr(at, '\n', std::size_t(end - at)))) != nullptr;)
             starts_.push_back(std::uint32_t(++at - base));
     }
 

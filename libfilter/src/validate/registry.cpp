@@ -11,9 +11,12 @@ namespace sift::validate {
 
 std::string_view describe(arg_kind k) {
     switch (k) {
-        case arg_kind::string: return "string";
-        case arg_kind::string_list: return "string list";
-        case arg_kind::number: return "number";
+        case arg_kind::string:
+            return "string";
+        case arg_kind::string_list:
+            return "string list";
+        case arg_kind::number:
+            return "number";
     }
     return "argument";
 }

@@ -31,7 +31,7 @@ enum class arg_kind : std::uint8_t { string, string_list, number };
 // Kept up to date by the registry (whichever is added first); extensions
 // leave it alone.
 using capability_id = std::uint16_t;
-inline constexpr capability_id core_capability = 0xFFFF;  // always available (empty name)
+inline constexpr capability_id core_capability = 0xFFFF;     // always available (empty name)
 inline constexpr capability_id unknown_capability = 0xFFFE;  // named, not (yet) registered
 std::string_view describe(arg_kind k);
 
@@ -45,11 +45,11 @@ class checker;
 using tag_check_fn = void (*)(checker&, binding&);
 
 struct tag_def {
-    std::string_view name{};               // without ':'
-    std::string_view group{};              // empty for a free-standing tag
-    std::optional<arg_kind> parameter{};   // value that must follow the tag
-    std::string_view capability{};         // empty: always available
-    std::uint8_t value = 0;                // id of the comparator/match type/part
+    std::string_view name{};              // without ':'
+    std::string_view group{};             // empty for a free-standing tag
+    std::optional<arg_kind> parameter{};  // value that must follow the tag
+    std::string_view capability{};        // empty: always available
+    std::uint8_t value = 0;               // id of the comparator/match type/part
     tag_check_fn check = nullptr;
     // Emitted before the command that carries the tag: a prefix that
     // modifies the next action (":copy", ":flags"). Declared below.
@@ -94,7 +94,7 @@ struct comparator_def {
     std::string_view name{};
     vm::comparator id{};
     std::string_view capability{};
-    bool substring = true;  // supports :contains / :matches
+    bool substring = true;                             // supports :contains / :matches
     capability_id capability_index = core_capability;  // set by the registry
 };
 
@@ -180,7 +180,7 @@ struct binding {
     boost::container::small_vector<std::pair<const tag_def*, const parse::ast::argument*>, 4> tags;
     vm::match_spec match;
     vm::address_part part = vm::address_part::all;
-    bool well_formed = false;  // positional arguments match the signature
+    bool well_formed = false;      // positional arguments match the signature
     std::optional<bool> constant;  // a test whose value is known when compiling (ihave)
 
     bool has_tag(std::string_view name) const;

@@ -15,11 +15,15 @@ namespace ast = parse::ast;
 
 namespace {
 
-std::string quote(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string quote(std::string_view s) {
+    return "'" + std::string(s) + "'";
+}
 
 using group_list = boost::container::small_vector<std::string_view, 4>;
 
-const char* node_kind(bool is_test) { return is_test ? "test" : "command"; }
+const char* node_kind(bool is_test) {
+    return is_test ? "test" : "command";
+}
 
 class validator final : public checker {
 public:
@@ -43,14 +47,15 @@ public:
 
     void error(const ast::position& at, std::string message) override {
         if (errors_.size() == limits_.max_errors)
-            errors_.push_back(make_diagnostic(source_, file_, at.offset,
-                                              "too many errors, validation stopped"));
+            errors_.push_back(
+                make_diagnostic(source_, file_, at.offset, "too many errors, validation stopped"));
         if (errors_.size() > limits_.max_errors) return;
         errors_.push_back(make_diagnostic(source_, file_, at.offset, std::move(message)));
     }
 
     void warning(const ast::position& at, std::string message) override {
-        warnings_.push_back(make_diagnostic(source_, file_, at.offset, std::move(message), severity::warning));
+        warnings_.push_back(
+            make_diagnostic(source_, file_, at.offset, std::move(message), severity::warning));
     }
 
     bool required(std::string_view capability) const override {
@@ -99,7 +104,9 @@ private:
         if (def.name == "variables") variables_ = true;
     }
 
-    bool is_template(std::string_view s) const override { return variables_ && !vm::find_references(s).empty(); }
+    bool is_template(std::string_view s) const override {
+        return variables_ && !vm::find_references(s).empty();
+    }
 
     bool namespace_known(std::string_view ns) const override {
         for (const capability_def* def : required_defs_)
@@ -153,8 +160,7 @@ private:
         }
         if (def->kind == control::elsif || def->kind == control::else_) {
             bool after_if = previous && (previous->name == "if" || previous->name == "elsif");
-            if (!after_if)
-                error(cmd.pos, quote(cmd.name) + " must follow an 'if' or 'elsif' command");
+            if (!after_if) error(cmd.pos, quote(cmd.name) + " must follow an 'if' or 'elsif' command");
         }
         binding& b = bind(cmd, def, cmd.args, cmd.tests, cmd.test_list, cmd.has_block);
         if (b.well_formed) run_checks(b);
@@ -280,7 +286,8 @@ private:
             b.well_formed = false;
         }
         if (!def->block && has_block) {
-            error(at, std::string(node_kind(def->is_test)) + " " + quote(def->name) + " does not take a block");
+            error(at,
+                  std::string(node_kind(def->is_test)) + " " + quote(def->name) + " does not take a block");
             b.well_formed = false;
         }
         return b;
@@ -301,16 +308,16 @@ private:
             const tag_def* t = accept_tag(def, *tag, groups_seen);
             if (!t) return false;
             if (!b.positional.empty()) {
-                error(tag->pos, "tag :" + std::string(tag->name) + " must come before the positional arguments of " +
-                                    quote(def.name));
+                error(tag->pos, "tag :" + std::string(tag->name) +
+                                    " must come before the positional arguments of " + quote(def.name));
                 return false;
             }
             const ast::argument* value = nullptr;
             if (t->parameter) {
                 if (i + 1 >= args.size() || !fits(args[i + 1], *t->parameter)) {
                     error(tag->pos, "tag :" + std::string(tag->name) + " of " + node_kind(def.is_test) + " " +
-                                        quote(def.name) + " expects a " + std::string(describe(*t->parameter)) +
-                                        " after it");
+                                        quote(def.name) + " expects a " +
+                                        std::string(describe(*t->parameter)) + " after it");
                     return false;
                 }
                 value = &args[++i];
@@ -318,8 +325,8 @@ private:
             if (!apply_tag(*t, value, b, cmp)) return false;
             b.tags.emplace_back(t, value);
         }
-        bool substring = b.match.type == vm::match_type::contains || b.match.type == vm::match_type::matches ||
-                         b.match.type == vm::match_type::regex;
+        bool substring = b.match.type == vm::match_type::contains ||
+                         b.match.type == vm::match_type::matches || b.match.type == vm::match_type::regex;
         if (cmp && substring && !cmp->substring) {
             error(at, "comparator " + quote(cmp->name) + " cannot be used with :" +
                           std::string(vm::match_type_names[std::size_t(b.match.type)]));
@@ -335,11 +342,11 @@ private:
         if (!t || !available(*t)) {
             if (first_report(std::string(def.name) + " :" + std::string(tag.name))) {
                 if (!t)
-                    error(tag.pos, "unknown tag :" + std::string(tag.name) + " for " + node_kind(def.is_test) + " " +
-                                       quote(def.name));
+                    error(tag.pos, "unknown tag :" + std::string(tag.name) + " for " +
+                                       node_kind(def.is_test) + " " + quote(def.name));
                 else
-                    error(tag.pos, "tag :" + std::string(tag.name) + " requires the \"" + std::string(t->capability) +
-                                       "\" capability");
+                    error(tag.pos, "tag :" + std::string(tag.name) + " requires the \"" +
+                                       std::string(t->capability) + "\" capability");
             }
             return nullptr;
         }
@@ -387,8 +394,10 @@ private:
 
     static bool fits(const ast::argument& arg, arg_kind kind) {
         switch (kind) {
-            case arg_kind::number: return std::holds_alternative<ast::number>(arg);
-            case arg_kind::string_list: return std::holds_alternative<ast::string_list>(arg);
+            case arg_kind::number:
+                return std::holds_alternative<ast::number>(arg);
+            case arg_kind::string_list:
+                return std::holds_alternative<ast::string_list>(arg);
             case arg_kind::string: {
                 const auto* list = std::get_if<ast::string_list>(&arg);
                 return list && !list->bracketed && list->items.size() == 1;
@@ -406,7 +415,8 @@ private:
     static std::span<const arg_kind> wanted(const command_def& def, std::size_t given) {
         std::span<const arg_kind> want = def.positional;
         if (def.first_optional && !want.empty() && given + 1 == want.size()) want = want.subspan(1);
-        if (def.last_optional && !want.empty() && given + 1 == want.size()) want = want.first(want.size() - 1);
+        if (def.last_optional && !want.empty() && given + 1 == want.size())
+            want = want.first(want.size() - 1);
         return want;
     }
 
@@ -417,7 +427,8 @@ private:
             bool optional = def.first_optional || def.last_optional;
             auto least = optional ? want.size() - 1 : want.size();
             error(at, quote(def.name) + " expects " + (optional ? "at least " : "") + std::to_string(least) +
-                          " argument" + (least == 1 ? "" : "s") + ", got " + std::to_string(b.positional.size()));
+                          " argument" + (least == 1 ? "" : "s") + ", got " +
+                          std::to_string(b.positional.size()));
         } else {
             error(position_of(*b.positional[want.size()]),
                   "too many arguments for " + std::string(node_kind(def.is_test)) + " " + quote(def.name));

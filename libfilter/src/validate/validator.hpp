@@ -37,8 +37,7 @@ struct validated {
 
 // Validates `script`, applying the string transforms of the required
 // capabilities (encoded-character) to its literals in place.
-std::vector<diagnostic> validate(parse::ast::script& script, std::string_view source,
-                                 const std::string& file, const registry& reg,
-                                 const compile_limits& limits, validated& out);
+std::vector<diagnostic> validate(parse::ast::script& script, std::string_view source, const std::string& file,
+                                 const registry& reg, const compile_limits& limits, validated& out);
 
 }  // namespace sift::validate

@@ -95,22 +95,36 @@ private:
     std::size_t pos_ = 0;
 };
 
-std::uint64_t zigzag(std::int64_t v) { return (std::uint64_t(v) << 1) ^ std::uint64_t(v >> 63); }
-std::int64_t unzigzag(std::uint64_t v) { return std::int64_t(v >> 1) ^ -std::int64_t(v & 1); }
+std::uint64_t zigzag(std::int64_t v) {
+    return (std::uint64_t(v) << 1) ^ std::uint64_t(v >> 63);
+}
+std::int64_t unzigzag(std::uint64_t v) {
+    return std::int64_t(v >> 1) ^ -std::int64_t(v & 1);
+}
 
 // Range of each operand letter; `p` gives the pool sizes.
 bool operand_ok(char kind, std::uint64_t v, const program& p, std::size_t code_size) {
     switch (kind) {
-        case 'j': return v <= code_size;
-        case 's': return v < p.strings.size();
-        case 'l': return v < p.lists.size();
-        case 'n': return true;
-        case 'b': return v <= 1;
-        case 'c': return v < std::size_t(comparator::count_);
-        case 'm': return valid_packed_match(v);
-        case 'p': return v < std::size_t(address_part::count_);
-        case 'v': return v < p.variables.size();
-        case 'f': return v < (1u << 16);
+        case 'j':
+            return v <= code_size;
+        case 's':
+            return v < p.strings.size();
+        case 'l':
+            return v < p.lists.size();
+        case 'n':
+            return true;
+        case 'b':
+            return v <= 1;
+        case 'c':
+            return v < std::size_t(comparator::count_);
+        case 'm':
+            return valid_packed_match(v);
+        case 'p':
+            return v < std::size_t(address_part::count_);
+        case 'v':
+            return v < p.variables.size();
+        case 'f':
+            return v < (1u << 16);
     }
     return false;
 }

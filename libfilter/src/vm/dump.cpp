@@ -13,8 +13,14 @@ std::string quoted(std::string_view s) {
     std::string out = "\"";
     for (char c : s) {
         if (c == '"' || c == '\\') out += '\\';
-        if (c == '\n') { out += "\\n"; continue; }
-        if (c == '\r') { out += "\\r"; continue; }
+        if (c == '\n') {
+            out += "\\n";
+            continue;
+        }
+        if (c == '\r') {
+            out += "\\r";
+            continue;
+        }
         out += c;
     }
     return out + '"';
@@ -27,22 +33,29 @@ std::string operand_text(char kind, std::uint64_t v, const program& p) {
             std::snprintf(buf, sizeof buf, "@%04u", unsigned(v));
             return buf;
         }
-        case 's': return quoted(p.strings[v]);
+        case 's':
+            return quoted(p.strings[v]);
         case 'l': {
             std::string out = "[";
             for (auto i : p.lists[v]) out += (out.size() > 1 ? ", " : "") + quoted(p.strings[i]);
             return out + "]";
         }
-        case 'n': return std::to_string(v);
-        case 'b': return v ? "true" : "false";
-        case 'c': return quoted(comparator_names[v]);
+        case 'n':
+            return std::to_string(v);
+        case 'b':
+            return v ? "true" : "false";
+        case 'c':
+            return quoted(comparator_names[v]);
         case 'm': {
             auto rel = relation_names[(v >> 8) & 0xFF];
             return ":" + std::string(match_type_names[v & 0xFF]) + (rel.empty() ? "" : " " + quoted(rel));
         }
-        case 'p': return ":" + std::string(address_part_names[v]);
-        case 'v': return "${" + p.variables[v] + "}";
-        case 'f': return "flags " + std::to_string(v);
+        case 'p':
+            return ":" + std::string(address_part_names[v]);
+        case 'v':
+            return "${" + p.variables[v] + "}";
+        case 'f':
+            return "flags " + std::to_string(v);
     }
     return "?";
 }

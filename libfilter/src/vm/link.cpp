@@ -27,7 +27,8 @@ void program::link() {
         std::size_t at = 0;
         auto literal = [&](std::size_t from, std::size_t to) {
             if (to > from)
-                parts.push_back({template_part::kind::literal, std::uint32_t(from), std::uint32_t(to - from), 0});
+                parts.push_back(
+                    {template_part::kind::literal, std::uint32_t(from), std::uint32_t(to - from), 0});
         };
         for (const auto& ref : find_references(s)) {
             literal(at, ref.begin);
@@ -36,7 +37,8 @@ void program::link() {
                 // ${0}..${99}, leading zeroes allowed; larger numbers are
                 // never set and expand to nothing.
                 auto digits = ref.name.substr(std::min(ref.name.find_first_not_of('0'), ref.name.size() - 1));
-                std::uint32_t n = digits.size() > 2 ? std::uint32_t(max_match_values) : std::uint32_t(std::stoul(std::string(digits)));
+                std::uint32_t n = digits.size() > 2 ? std::uint32_t(max_match_values)
+                                                    : std::uint32_t(std::stoul(std::string(digits)));
                 parts.push_back({template_part::kind::match, 0, 0, n});
                 uses_match_variables = true;
                 continue;

@@ -13,7 +13,9 @@ char fold(char c, comparator cmp) {
     return c;
 }
 
-bool same(char a, char b, comparator cmp) { return fold(a, cmp) == fold(b, cmp); }
+bool same(char a, char b, comparator cmp) {
+    return fold(a, cmp) == fold(b, cmp);
+}
 
 // Length of the character starting at `s[i]`. The comparator defines what
 // a character is (RFC 5228 §2.7.1): for i;octet and i;ascii-casemap it is
@@ -104,15 +106,20 @@ bool glob(std::string_view value, std::string_view pattern, comparator cmp, std:
     return true;
 }
 
-int sign(int c) { return c < 0 ? -1 : c > 0; }
+int sign(int c) {
+    return c < 0 ? -1 : c > 0;
+}
 
 }  // namespace
 
 bool equal(std::string_view a, std::string_view b, comparator cmp) {
     switch (cmp) {
-        case comparator::ascii_numeric: return ext::compare_ascii_numeric(a, b) == 0;
-        case comparator::unicode_casemap: return ext::unicode_casemap_fold(a) == ext::unicode_casemap_fold(b);
-        default: break;
+        case comparator::ascii_numeric:
+            return ext::compare_ascii_numeric(a, b) == 0;
+        case comparator::unicode_casemap:
+            return ext::unicode_casemap_fold(a) == ext::unicode_casemap_fold(b);
+        default:
+            break;
     }
     return a.size() == b.size() &&
            std::equal(a.begin(), a.end(), b.begin(), [cmp](char x, char y) { return same(x, y, cmp); });
@@ -120,18 +127,23 @@ bool equal(std::string_view a, std::string_view b, comparator cmp) {
 
 bool contains(std::string_view haystack, std::string_view needle, comparator cmp) {
     switch (cmp) {
-        case comparator::octet: return haystack.find(needle) != std::string_view::npos;
-        case comparator::ascii_numeric: return false;  // no substring operation (RFC 4790 §9.1)
+        case comparator::octet:
+            return haystack.find(needle) != std::string_view::npos;
+        case comparator::ascii_numeric:
+            return false;  // no substring operation (RFC 4790 §9.1)
         case comparator::unicode_casemap:
-            return ext::unicode_casemap_fold(haystack).find(ext::unicode_casemap_fold(needle)) != std::string::npos;
-        default: break;
+            return ext::unicode_casemap_fold(haystack).find(ext::unicode_casemap_fold(needle)) !=
+                   std::string::npos;
+        default:
+            break;
     }
     auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
                           [cmp](char x, char y) { return same(x, y, cmp); });
     return it != haystack.end() || needle.empty();
 }
 
-bool glob_match(std::string_view value, std::string_view pattern, comparator cmp, std::vector<span>* captures) {
+bool glob_match(std::string_view value, std::string_view pattern, comparator cmp,
+                std::vector<span>* captures) {
     if (cmp == comparator::ascii_numeric) return false;
     if (cmp != comparator::unicode_casemap) return glob(value, pattern, cmp, captures);
     // Match on the folded forms; captured spans map back to the input.
@@ -148,49 +160,66 @@ bool glob_match(std::string_view value, std::string_view pattern, comparator cmp
 
 int compare(std::string_view a, std::string_view b, comparator cmp) {
     switch (cmp) {
-        case comparator::octet: return sign(a.compare(b));
-        case comparator::ascii_numeric: return ext::compare_ascii_numeric(a, b);
+        case comparator::octet:
+            return sign(a.compare(b));
+        case comparator::ascii_numeric:
+            return ext::compare_ascii_numeric(a, b);
         case comparator::unicode_casemap:
             return sign(ext::unicode_casemap_fold(a).compare(ext::unicode_casemap_fold(b)));
         case comparator::ascii_casemap: {
             // RFC 4790 §9.2.1: ordering is i;octet after mapping a-z to A-Z
             // (so "_" sorts after "a", unlike a tolower()-based compare).
-            auto upper = [](char c) { return static_cast<unsigned char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c); };
+            auto upper = [](char c) {
+                return static_cast<unsigned char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+            };
             auto [x, y] = std::mismatch(a.begin(), a.end(), b.begin(), b.end(),
                                         [&](char p, char q) { return upper(p) == upper(q); });
             if (x == a.end()) return y == b.end() ? 0 : -1;
             if (y == b.end()) return 1;
             return upper(*x) < upper(*y) ? -1 : 1;
         }
-        case comparator::count_: break;
+        case comparator::count_:
+            break;
     }
     return 0;
 }
 
 bool holds(int order, relation rel) {
     switch (rel) {
-        case relation::gt: return order > 0;
-        case relation::ge: return order >= 0;
-        case relation::lt: return order < 0;
-        case relation::le: return order <= 0;
-        case relation::eq: return order == 0;
-        case relation::ne: return order != 0;
+        case relation::gt:
+            return order > 0;
+        case relation::ge:
+            return order >= 0;
+        case relation::lt:
+            return order < 0;
+        case relation::le:
+            return order <= 0;
+        case relation::eq:
+            return order == 0;
+        case relation::ne:
+            return order != 0;
         case relation::none:
-        case relation::count_: break;
+        case relation::count_:
+            break;
     }
     return false;
 }
 
 bool matches(std::string_view value, std::string_view key, match_spec spec) {
     switch (spec.type) {
-        case match_type::is: return equal(value, key, spec.cmp);
-        case match_type::contains: return contains(value, key, spec.cmp);
-        case match_type::matches: return glob_match(value, key, spec.cmp);
-        case match_type::value: return holds(compare(value, key, spec.cmp), spec.rel);
+        case match_type::is:
+            return equal(value, key, spec.cmp);
+        case match_type::contains:
+            return contains(value, key, spec.cmp);
+        case match_type::matches:
+            return glob_match(value, key, spec.cmp);
+        case match_type::value:
+            return holds(compare(value, key, spec.cmp), spec.rel);
         case match_type::count:
         case match_type::regex:
         case match_type::list:  // run_state::any_key (RFC 6134)
-        case match_type::count_: break;
+        case match_type::count_:
+            break;
     }
     return false;
 }

@@ -39,7 +39,9 @@ struct match_spec {
     relation rel = relation::none;
 };
 
-constexpr bool is_relational(match_type t) { return t == match_type::count || t == match_type::value; }
+constexpr bool is_relational(match_type t) {
+    return t == match_type::count || t == match_type::value;
+}
 constexpr std::uint64_t pack(match_spec spec) {
     return std::uint64_t(spec.type) | std::uint64_t(spec.rel) << 8;
 }

@@ -36,12 +36,16 @@ inline constexpr std::array<opcode_info, opcode_count> opcode_table{{
 #undef SIFT_OP
 }};
 
-constexpr const opcode_info& info(opcode op) { return opcode_table[static_cast<std::size_t>(op)]; }
+constexpr const opcode_info& info(opcode op) {
+    return opcode_table[static_cast<std::size_t>(op)];
+}
 
-static_assert([] {
-    for (const auto& row : opcode_table)
-        if (row.operands.size() > max_operands) return false;
-    return true;
-}(), "an opcode has more operands than an instruction holds");
+static_assert(
+    [] {
+        for (const auto& row : opcode_table)
+            if (row.operands.size() > max_operands) return false;
+        return true;
+    }(),
+    "an opcode has more operands than an instruction holds");
 
 }  // namespace sift::vm

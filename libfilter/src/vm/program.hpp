@@ -8,9 +8,9 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <span>
-#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -60,14 +60,14 @@ struct instruction {
 };
 
 struct program {
-    std::string name;                             // script name for messages
-    std::vector<std::string> capabilities;        // as required, in order
-    std::vector<std::string> strings;             // deduplicated string pool
-    std::vector<std::uint8_t> is_template;        // per string: 1 when it references variables
-    std::vector<std::string> variables;           // variable names the script sets, lower-cased
-    list_pool lists;                              // string lists, as indices into strings
+    std::string name;                       // script name for messages
+    std::vector<std::string> capabilities;  // as required, in order
+    std::vector<std::string> strings;       // deduplicated string pool
+    std::vector<std::uint8_t> is_template;  // per string: 1 when it references variables
+    std::vector<std::string> variables;     // variable names the script sets, lower-cased
+    list_pool lists;                        // string lists, as indices into strings
     std::vector<instruction> code;
-    std::vector<std::uint32_t> lines;             // source line per instruction
+    std::vector<std::uint32_t> lines;  // source line per instruction
 
     // Derived by link(), not stored: each template's parts, and how many
     // variable slots a run needs (set variables first, then names only read).

@@ -17,7 +17,8 @@
 
 namespace sift::vm {
 
-run_state::run_state(const program& p, const mail::message& msg, const envelope& env, const eval_limits& limits)
+run_state::run_state(const program& p, const mail::message& msg, const envelope& env,
+                     const eval_limits& limits)
     : prog(p), message(msg), env(env), limits(limits), variables(p.slot_count) {}
 
 run_state::~run_state() = default;
@@ -33,8 +34,12 @@ std::string_view run_state::text(std::uint64_t id, std::string& buffer) const {
     buffer.clear();
     for (const auto& part : prog.templates[id]) {
         switch (part.what) {
-            case template_part::kind::literal: buffer.append(source, part.offset, part.length); break;
-            case template_part::kind::variable: buffer += variables[part.index]; break;
+            case template_part::kind::literal:
+                buffer.append(source, part.offset, part.length);
+                break;
+            case template_part::kind::variable:
+                buffer += variables[part.index];
+                break;
             case template_part::kind::match:
                 if (part.index < match_values.size()) buffer += match_values[part.index];
                 break;
@@ -50,8 +55,8 @@ bool run_state::any_key(std::string_view value, std::uint64_t keys, match_spec s
     }
     if (spec.type == match_type::list) return ext::list_match(*this, value, keys);  // RFC 6134
     std::string key_buffer;
-    bool capture = prog.uses_match_variables &&
-                   (spec.type == match_type::matches || spec.type == match_type::regex);
+    bool capture =
+        prog.uses_match_variables && (spec.type == match_type::matches || spec.type == match_type::regex);
     std::vector<span> captures;
     for (auto k : prog.lists[keys]) {
         auto key = text(k, key_buffer);
@@ -104,7 +109,8 @@ bool same_mailbox(std::string_view a, std::string_view b) {
 }
 
 bool delivers_to(const action& a, std::string_view mailbox) {
-    return (a.kind == action_kind::keep || a.kind == action_kind::fileinto) && same_mailbox(a.mailbox, mailbox);
+    return (a.kind == action_kind::keep || a.kind == action_kind::fileinto) &&
+           same_mailbox(a.mailbox, mailbox);
 }
 
 // RFC 5228 §2.10.3: a second keep/fileinto into a mailbox already filed
@@ -120,11 +126,13 @@ bool merge_duplicate(std::vector<action>& actions, std::string_view mailbox,
     return true;
 }
 
-bool is_reject(const action& a) { return a.kind == action_kind::reject || a.kind == action_kind::ereject; }
+bool is_reject(const action& a) {
+    return a.kind == action_kind::reject || a.kind == action_kind::ereject;
+}
 // vacation counts too: a refused message gets no auto-reply (Pigeonhole).
 bool delivers(const action& a) {
-    return a.kind == action_kind::keep || a.kind == action_kind::fileinto || a.kind == action_kind::redirect ||
-           a.kind == action_kind::vacation;
+    return a.kind == action_kind::keep || a.kind == action_kind::fileinto ||
+           a.kind == action_kind::redirect || a.kind == action_kind::vacation;
 }
 
 // Two redirect addresses are the same when the local parts are equal and
@@ -132,7 +140,8 @@ bool delivers(const action& a) {
 bool same_address(std::string_view a, std::string_view b) {
     auto at_a = a.rfind('@'), at_b = b.rfind('@');
     if (at_a == std::string_view::npos || at_b == std::string_view::npos) return a == b;
-    return a.substr(0, at_a) == b.substr(0, at_b) && equal(a.substr(at_a), b.substr(at_b), comparator::ascii_casemap);
+    return a.substr(0, at_a) == b.substr(0, at_b) &&
+           equal(a.substr(at_a), b.substr(at_b), comparator::ascii_casemap);
 }
 
 }  // namespace
@@ -166,8 +175,9 @@ void run_state::add(action a, bool cancels_implicit_keep) {
             throw runtime_error{"duplicate reject/ereject action (the first is at line " +
                                 std::to_string(other.line) + ")"};
         if ((is_reject(a) && delivers(other)) || (delivers(a) && is_reject(other)))
-            throw runtime_error{"reject/ereject conflicts with the " + std::string(name(is_reject(a) ? other.kind : a.kind)) +
-                                " action at line " + std::to_string(is_reject(a) ? other.line : a.line)};
+            throw runtime_error{"reject/ereject conflicts with the " +
+                                std::string(name(is_reject(a) ? other.kind : a.kind)) + " action at line " +
+                                std::to_string(is_reject(a) ? other.line : a.line)};
     }
     if (actions_.size() >= limits.max_actions)
         throw runtime_error{"too many actions (limit " + std::to_string(limits.max_actions) + ")"};
@@ -220,7 +230,8 @@ void run_state::redirect(std::string_view address, unsigned line) {
 
 void run_state::discard(unsigned line) {
     implicit_keep_ = false;
-    if (std::any_of(actions_.begin(), actions_.end(), [](const action& a) { return a.kind == action_kind::discard; }))
+    if (std::any_of(actions_.begin(), actions_.end(),
+                    [](const action& a) { return a.kind == action_kind::discard; }))
         return;
     add(action{action_kind::discard, {}, {}, {}, {}, false, false, line}, true);
 }
@@ -242,7 +253,9 @@ std::vector<run_state::edited_field> run_state::header_fields() const {
     return out;
 }
 
-std::string_view run_state::eol() const { return mail::eol_of(current().raw()); }
+std::string_view run_state::eol() const {
+    return mail::eol_of(current().raw());
+}
 
 namespace {
 
@@ -279,11 +292,13 @@ rewritten_message run_state::delivered_message() const {
 void run_state::rewrite(message_edit edit, const std::vector<edited_field>& header, std::string_view body,
                         const part_map& parts) {
     if (message_edits_.size() >= limits.max_actions)
-        throw runtime_error{"too many replace/enclose actions (limit " + std::to_string(limits.max_actions) + ")"};
+        throw runtime_error{"too many replace/enclose actions (limit " + std::to_string(limits.max_actions) +
+                            ")"};
     auto raw = serialize(header, body, eol());
     if (raw.size() > limits.max_rewritten_message_size)
-        throw runtime_error{"the new message would be " + std::to_string(raw.size()) + " octets, more than the " +
-                            std::to_string(limits.max_rewritten_message_size) + " allowed"};
+        throw runtime_error{"the new message would be " + std::to_string(raw.size()) +
+                            " octets, more than the " + std::to_string(limits.max_rewritten_message_size) +
+                            " allowed"};
     // RFC 5703 §6: enclose does not change what a redirect forwards.
     if (edit.what == message_edit::kind::enclose && !redirect_message_) {
         redirect_message_ = delivered_message();
@@ -297,7 +312,8 @@ void run_state::rewrite(message_edit edit, const std::vector<edited_field>& head
     }
     auto next = std::make_unique<mail::message>(mail::message::parse(std::move(raw), message.limits()));
     remap_loops(current(), *next, parts);
-    rewritten_ = std::move(next);  // the old message (if one of ours) goes only now: the loops pointed into it
+    rewritten_ =
+        std::move(next);  // the old message (if one of ours) goes only now: the loops pointed into it
     locked_ = std::move(locked);
     edited_headers.reset();
     size_delta = 0;
@@ -385,7 +401,8 @@ result run_state::finish(const runtime_error* failure, std::uint64_t executed) {
     if (implicit_keep_) {
         pending = {};
         auto flags = failure ? std::vector<std::string>{} : current_flags();
-        r.actions.push_back(action{action_kind::keep, std::string(inbox), std::move(flags), {}, {}, false, true, 0});
+        r.actions.push_back(
+            action{action_kind::keep, std::string(inbox), std::move(flags), {}, {}, false, true, 0});
     }
     return r;
 }

@@ -68,10 +68,10 @@ public:
     const envelope& env;
     const eval_limits& limits;
 
-    vm::host* host = nullptr;  // runs call_host; none in a plain run
+    vm::host* host = nullptr;          // runs call_host; none in a plain run
     const connection* conn = nullptr;  // what the frontend knows (environment, RFC 5183)
     const services* svc = nullptr;     // host services (sift/services.hpp), may be absent
-    std::size_t pc = 0;        // next instruction
+    std::size_t pc = 0;                // next instruction
     bool flag = false;
     bool stopped = false;
     std::string scratch;  // reused buffer for decoded header values
@@ -136,7 +136,7 @@ public:
         std::optional<std::string> mailbox_id;
         std::optional<std::string> fcc;
         const instruction* vacation = nullptr;  // mod_vacation: act_vacation's other operands (RFC 5230)
-        std::optional<field_index> index;  // ":index" / ":last" on a header test (RFC 5260 §6)
+        std::optional<field_index> index;       // ":index" / ":last" on a header test (RFC 5260 §6)
     } pending;
 
     // The header fields tests see: the current message's own until
@@ -246,9 +246,9 @@ private:
     bool implicit_keep_ = true;
     unsigned redirects_ = 0;
 
-    std::unique_ptr<mail::message> rewritten_;           // replace / enclose made it
+    std::unique_ptr<mail::message> rewritten_;  // replace / enclose made it
     std::vector<message_edit> message_edits_;
-    std::optional<rewritten_message> redirect_message_;  // as the first enclose found it
+    std::optional<rewritten_message> redirect_message_;     // as the first enclose found it
     std::vector<std::pair<std::string, unsigned>> locked_;  // lower-cased name, occurrence
 };
 

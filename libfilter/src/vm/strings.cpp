@@ -5,8 +5,12 @@
 namespace sift::vm {
 namespace {
 
-bool ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool ident_char(char c) { return ident_start(c) || (c >= '0' && c <= '9'); }
+bool ident_start(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+bool ident_char(char c) {
+    return ident_start(c) || (c >= '0' && c <= '9');
+}
 
 // identifier *("." identifier), or 1*DIGIT.
 bool valid_name(std::string_view name) {
@@ -29,7 +33,8 @@ bool valid_name(std::string_view name) {
 }  // namespace
 
 bool is_number(std::string_view name) {
-    return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !name.empty() &&
+           std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::string variable_key(std::string_view name) {

@@ -16,7 +16,7 @@ struct template_part {
     enum class kind : std::uint8_t { literal, variable, match } what;
     std::uint32_t offset = 0;  // literal: bytes of the source string
     std::uint32_t length = 0;
-    std::uint32_t index = 0;   // variable slot or match variable number
+    std::uint32_t index = 0;  // variable slot or match variable number
 };
 
 // Whether two short texts (names, pool entries) are equal, compared inline

@@ -19,24 +19,32 @@ static_assert(std::size(dispatch) == opcode_count);
 
 }  // namespace
 
-void exec_jump(run_state& s, const instruction& ins) { s.pc = ins.arg[0]; }
+void exec_jump(run_state& s, const instruction& ins) {
+    s.pc = ins.arg[0];
+}
 void exec_jump_if_true(run_state& s, const instruction& ins) {
     if (s.flag) s.pc = ins.arg[0];
 }
 void exec_jump_if_false(run_state& s, const instruction& ins) {
     if (!s.flag) s.pc = ins.arg[0];
 }
-void exec_stop(run_state& s, const instruction&) { s.stopped = true; }
-void exec_test_true(run_state& s, const instruction&) { s.flag = true; }
-void exec_test_false(run_state& s, const instruction&) { s.flag = false; }
+void exec_stop(run_state& s, const instruction&) {
+    s.stopped = true;
+}
+void exec_test_true(run_state& s, const instruction&) {
+    s.flag = true;
+}
+void exec_test_false(run_state& s, const instruction&) {
+    s.flag = false;
+}
 
 void exec_call_host(run_state& s, const instruction& ins) {
     if (!s.host) throw runtime_error{"host operation " + std::to_string(ins.arg[0]) + " without a host"};
     s.host->call(s, ins);
 }
 
-result run(const program& p, const mail::message& msg, const envelope& env, const eval_limits& limits, host* h,
-           const connection* conn, const services* svc) {
+result run(const program& p, const mail::message& msg, const envelope& env, const eval_limits& limits,
+           host* h, const connection* conn, const services* svc) {
     run_state s(p, msg, env, limits);
     s.host = h;
     s.conn = conn;

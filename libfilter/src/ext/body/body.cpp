@@ -32,9 +32,9 @@ void emit_body(compile::emitter& e, const binding& b) {
     std::uint64_t how = b.has_tag("raw") ? as_raw : b.has_tag("content") ? as_content : as_text;
     parse::ast::string_list none;
     const auto* types = b.tag_value("content");
-    e.emit(vm::opcode::test_body, {std::uint64_t(b.match.cmp), vm::pack(b.match), how,
-                                   e.list(types ? std::get<parse::ast::string_list>(*types) : none),
-                                   e.list(b.list_arg(0))});
+    e.emit(vm::opcode::test_body,
+           {std::uint64_t(b.match.cmp), vm::pack(b.match), how,
+            e.list(types ? std::get<parse::ast::string_list>(*types) : none), e.list(b.list_arg(0))});
 }
 
 }  // namespace
@@ -43,7 +43,9 @@ void register_body(registry& r) {
     r.add(capability_def{"body"});
     r.add(tag_def{.name = "raw", .group = "body-transform", .capability = "body"});
     r.add(tag_def{.name = "text", .group = "body-transform", .capability = "body"});
-    r.add(tag_def{.name = "content", .group = "body-transform", .parameter = arg_kind::string_list,
+    r.add(tag_def{.name = "content",
+                  .group = "body-transform",
+                  .parameter = arg_kind::string_list,
                   .capability = "body"});
     r.add(command_def{.name = "body",
                       .is_test = true,
@@ -96,8 +98,12 @@ bool each_content(run_state& s, std::uint64_t types, F&& test) {
 template <class F>
 void search_body(run_state& s, const instruction& ins, F&& test) {
     switch (ins.arg[2]) {
-        case ext::as_raw: s.flag = test(s.current().body()); break;
-        case ext::as_content: s.flag = each_content(s, ins.arg[3], test); break;
+        case ext::as_raw:
+            s.flag = test(s.current().body());
+            break;
+        case ext::as_content:
+            s.flag = each_content(s, ins.arg[3], test);
+            break;
         default: {
             std::vector<const mail::mime_part*> parts;
             ext::collect_parts(s.current().mime(), true, parts);

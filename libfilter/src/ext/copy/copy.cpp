@@ -10,9 +10,10 @@ namespace sift::ext {
 
 void register_copy(validate::registry& r) {
     r.add(validate::capability_def{"copy"});
-    r.add(validate::tag_def{.name = "copy",
-                            .capability = "copy",
-                            .emit = [](compile::emitter& e, const validate::binding&) { e.emit(vm::opcode::mod_copy); }});
+    r.add(validate::tag_def{
+        .name = "copy", .capability = "copy", .emit = [](compile::emitter& e, const validate::binding&) {
+            e.emit(vm::opcode::mod_copy);
+        }});
     r.allow_tag("fileinto", "copy");
     r.allow_tag("redirect", "copy");
 }
@@ -21,6 +22,8 @@ void register_copy(validate::registry& r) {
 
 namespace sift::vm {
 
-void exec_mod_copy(run_state& s, const instruction&) { s.pending.copy = true; }
+void exec_mod_copy(run_state& s, const instruction&) {
+    s.pending.copy = true;
+}
 
 }  // namespace sift::vm

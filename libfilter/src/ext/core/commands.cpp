@@ -23,16 +23,20 @@ void check_redirect(checker& c, const binding& b) {
         c.error(arg.pos, "specified redirect address '" + std::string(arg.value) + "' is invalid");
 }
 
-void emit_plain(compile::emitter& e, opcode op) { e.emit(op); }
+void emit_plain(compile::emitter& e, opcode op) {
+    e.emit(op);
+}
 
 }  // namespace
 
 void register_core(registry& r) {
     // Tags shared by the core tests (RFC 5228 §2.7).
-    for (auto [name, id] : {std::pair{"is", vm::match_type::is}, {"contains", vm::match_type::contains},
+    for (auto [name, id] : {std::pair{"is", vm::match_type::is},
+                            {"contains", vm::match_type::contains},
                             {"matches", vm::match_type::matches}})
         r.add(tag_def{name, "match-type", std::nullopt, "", std::uint8_t(id)});
-    for (auto [name, id] : {std::pair{"all", vm::address_part::all}, {"localpart", vm::address_part::localpart},
+    for (auto [name, id] : {std::pair{"all", vm::address_part::all},
+                            {"localpart", vm::address_part::localpart},
                             {"domain", vm::address_part::domain}})
         r.add(tag_def{name, "address-part", std::nullopt, "", std::uint8_t(id)});
     r.add(tag_def{"comparator", "comparator", arg_kind::string, "", 0});
@@ -60,8 +64,10 @@ void register_core(registry& r) {
     r.add(command_def{.name = "allof", .is_test = true, .tests = tests_arity::list, .kind = control::allof});
     r.add(command_def{.name = "anyof", .is_test = true, .tests = tests_arity::list, .kind = control::anyof});
     r.add(command_def{.name = "not", .is_test = true, .tests = tests_arity::one, .kind = control::not_});
-    r.add(command_def{.name = "true", .is_test = true, .emit = [](auto& e, auto&) { emit_plain(e, opcode::test_true); }});
-    r.add(command_def{.name = "false", .is_test = true, .emit = [](auto& e, auto&) { emit_plain(e, opcode::test_false); }});
+    r.add(command_def{
+        .name = "true", .is_test = true, .emit = [](auto& e, auto&) { emit_plain(e, opcode::test_true); }});
+    r.add(command_def{
+        .name = "false", .is_test = true, .emit = [](auto& e, auto&) { emit_plain(e, opcode::test_false); }});
 
     core::register_tests(r);
 }
@@ -70,8 +76,12 @@ void register_core(registry& r) {
 
 namespace sift::vm {
 
-void exec_act_keep(run_state& s, const instruction&) { s.keep(s.line()); }
-void exec_act_discard(run_state& s, const instruction&) { s.discard(s.line()); }
+void exec_act_keep(run_state& s, const instruction&) {
+    s.keep(s.line());
+}
+void exec_act_discard(run_state& s, const instruction&) {
+    s.discard(s.line());
+}
 void exec_act_redirect(run_state& s, const instruction& ins) {
     std::string buffer;
     auto address = s.text(ins.arg[0], buffer);

@@ -11,7 +11,7 @@
 namespace sift::validate {
 class registry;
 struct binding;
-}
+}  // namespace sift::validate
 namespace sift::parse::ast {
 struct string_lit;
 }

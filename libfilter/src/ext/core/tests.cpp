@@ -20,16 +20,35 @@ namespace {
 
 // RFC 5228 §5.1: the address test is restricted to headers that hold
 // addresses.
-constexpr std::array address_headers{
-    "from", "sender", "reply-to", "to", "cc", "bcc", "resent-from", "resent-sender", "resent-to",
-    "resent-cc", "resent-bcc", "resent-reply-to", "return-path", "delivered-to", "envelope-to",
-    "x-original-to", "x-envelope-to", "x-envelope-from", "errors-to", "disposition-notification-to",
-    "mail-followup-to", "mail-reply-to", "approved", "original-recipient", "original-from"};
+constexpr std::array address_headers{"from",
+                                     "sender",
+                                     "reply-to",
+                                     "to",
+                                     "cc",
+                                     "bcc",
+                                     "resent-from",
+                                     "resent-sender",
+                                     "resent-to",
+                                     "resent-cc",
+                                     "resent-bcc",
+                                     "resent-reply-to",
+                                     "return-path",
+                                     "delivered-to",
+                                     "envelope-to",
+                                     "x-original-to",
+                                     "x-envelope-to",
+                                     "x-envelope-from",
+                                     "errors-to",
+                                     "disposition-notification-to",
+                                     "mail-followup-to",
+                                     "mail-reply-to",
+                                     "approved",
+                                     "original-recipient",
+                                     "original-from"};
 
 bool is_address_header(std::string_view name) {
-    return std::any_of(address_headers.begin(), address_headers.end(), [&](std::string_view h) {
-        return vm::equal(h, name, vm::comparator::ascii_casemap);
-    });
+    return std::any_of(address_headers.begin(), address_headers.end(),
+                       [&](std::string_view h) { return vm::equal(h, name, vm::comparator::ascii_casemap); });
 }
 
 void check_header_names(checker& c, const parse::ast::string_list& names) {
@@ -41,20 +60,27 @@ void check_header_names(checker& c, const parse::ast::string_list& names) {
 }
 
 // header [COMPARATOR] [MATCH-TYPE] <header-names: string-list> <key-list: string-list>
-void check_header(checker& c, const binding& b) { check_header_names(c, b.list_arg(0)); }
+void check_header(checker& c, const binding& b) {
+    check_header_names(c, b.list_arg(0));
+}
 
 // address [COMPARATOR] [ADDRESS-PART] [MATCH-TYPE] <header-list: string-list> <key-list: string-list>
 void check_address(checker& c, const binding& b) {
     check_header_names(c, b.list_arg(0));
     for (const auto& n : b.list_arg(0).items)
         if (!c.is_template(n.value) && valid_header_name(n.value) && !is_address_header(n.value))
-            c.error(n.pos, "header '" + std::string(n.value) + "' does not hold addresses: not allowed in the address test");
+            c.error(n.pos, "header '" + std::string(n.value) +
+                               "' does not hold addresses: not allowed in the address test");
 }
 
 // exists <header-names: string-list>
-void check_exists(checker& c, const binding& b) { check_header_names(c, b.list_arg(0)); }
+void check_exists(checker& c, const binding& b) {
+    check_header_names(c, b.list_arg(0));
+}
 
-std::uint64_t packed(const binding& b) { return vm::pack(b.match); }
+std::uint64_t packed(const binding& b) {
+    return vm::pack(b.match);
+}
 
 }  // namespace
 
@@ -79,12 +105,14 @@ std::optional<std::string> redirect_target(std::string_view text) {
                                   mail::is_dot_atom(text.substr(at + 1)))
         return std::string(text);
     auto list = mail::parse_address_list(text);
-    if (list.size() != 1 || !list.front().valid || list.front().local_part.empty() || list.front().domain.empty())
+    if (list.size() != 1 || !list.front().valid || list.front().local_part.empty() ||
+        list.front().domain.empty())
         return std::nullopt;
     return list.front().all();
 }
 
-bool address_part_of(const mail::address& a, vm::address_part part, std::string& out, std::string_view delimiters) {
+bool address_part_of(const mail::address& a, vm::address_part part, std::string& out,
+                     std::string_view delimiters) {
     switch (part) {
         case vm::address_part::all:
             // A bare local part (an SMTP "<Postmaster>" path) has no "@".
@@ -106,7 +134,8 @@ bool address_part_of(const mail::address& a, vm::address_part part, std::string&
             out = part == vm::address_part::user ? sub.user : *sub.detail;
             return true;
         }
-        case vm::address_part::count_: break;
+        case vm::address_part::count_:
+            break;
     }
     return false;
 }
@@ -133,8 +162,9 @@ void register_tests(registry& r) {
                       .check = check_address,
                       .emit = [](compile::emitter& e, const binding& b) {
                           if (b.has_tag("mime")) return ext::emit_mime_test(e, b);  // RFC 5703 §4
-                          e.emit(opcode::test_address, {std::uint64_t(b.part), std::uint64_t(b.match.cmp), packed(b),
-                                                        e.list(b.list_arg(0)), e.list(b.list_arg(1))});
+                          e.emit(opcode::test_address,
+                                 {std::uint64_t(b.part), std::uint64_t(b.match.cmp), packed(b),
+                                  e.list(b.list_arg(0)), e.list(b.list_arg(1))});
                       }});
     r.add(command_def{.name = "exists",
                       .is_test = true,

@@ -38,7 +38,8 @@ void check_zone(checker& c, binding& b) {
 
 void emit_zone(compile::emitter& e, const binding& b) {
     const auto* value = b.tag_value("zone");
-    std::string_view zone = value ? std::get<parse::ast::string_list>(*value).items.front().value : std::string_view();
+    std::string_view zone =
+        value ? std::get<parse::ast::string_list>(*value).items.front().value : std::string_view();
     e.emit(vm::opcode::mod_zone, {value ? 0u : 1u, e.string(zone)});
 }
 
@@ -46,8 +47,12 @@ void emit_zone(compile::emitter& e, const binding& b) {
 
 void register_date(registry& r) {
     r.add(capability_def{"date"});
-    r.add(tag_def{.name = "zone", .group = "zone", .parameter = arg_kind::string, .capability = "date",
-                  .check = check_zone, .emit = emit_zone});
+    r.add(tag_def{.name = "zone",
+                  .group = "zone",
+                  .parameter = arg_kind::string,
+                  .capability = "date",
+                  .check = check_zone,
+                  .emit = emit_zone});
     r.add(tag_def{.name = "originalzone", .group = "zone", .capability = "date", .emit = emit_zone});
     r.add(command_def{.name = "date",
                       .is_test = true,
@@ -58,26 +63,35 @@ void register_date(registry& r) {
                           [](checker& c, const binding& b) {
                               const auto& header = b.list_arg(0).items.front();
                               if (!c.is_template(header.value) && !core::valid_header_name(header.value))
-                                  c.warning(header.pos, "invalid header name '" + std::string(header.value) + "': the test never matches");
+                                  c.warning(header.pos, "invalid header name '" + std::string(header.value) +
+                                                            "': the test never matches");
                               check_part(c, b.list_arg(1).items.front());
                           },
-                      .emit = [](compile::emitter& e, const binding& b) {
-                          e.emit(vm::opcode::test_date, {std::uint64_t(b.match.cmp), vm::pack(b.match),
-                                                         e.string(b.string_arg(0)), e.string(b.string_arg(1)),
-                                                         e.list(b.list_arg(2))});
-                      }});
-    r.add(tag_def{.name = "zone", .group = "currentdate zone", .parameter = arg_kind::string,
-                  .capability = "date", .check = check_zone, .emit = emit_zone});
-    r.add(command_def{.name = "currentdate",
-                      .is_test = true,
-                      .capability = "date",
-                      .positional = {arg_kind::string, arg_kind::string_list},
-                      .tags = {"currentdate zone", "comparator", "match-type"},
-                      .check = [](checker& c, const binding& b) { check_part(c, b.list_arg(0).items.front()); },
-                      .emit = [](compile::emitter& e, const binding& b) {
-                          e.emit(vm::opcode::test_currentdate, {std::uint64_t(b.match.cmp), vm::pack(b.match),
-                                                                e.string(b.string_arg(0)), e.list(b.list_arg(1))});
-                      }});
+                      .emit =
+                          [](compile::emitter& e, const binding& b) {
+                              e.emit(
+                                  vm::opcode::test_date,
+                                  {std::uint64_t(b.match.cmp), vm::pack(b.match), e.string(b.string_arg(0)),
+                                   e.string(b.string_arg(1)), e.list(b.list_arg(2))});
+                          }});
+    r.add(tag_def{.name = "zone",
+                  .group = "currentdate zone",
+                  .parameter = arg_kind::string,
+                  .capability = "date",
+                  .check = check_zone,
+                  .emit = emit_zone});
+    r.add(command_def{
+        .name = "currentdate",
+        .is_test = true,
+        .capability = "date",
+        .positional = {arg_kind::string, arg_kind::string_list},
+        .tags = {"currentdate zone", "comparator", "match-type"},
+        .check = [](checker& c, const binding& b) { check_part(c, b.list_arg(0).items.front()); },
+        .emit =
+            [](compile::emitter& e, const binding& b) {
+                e.emit(vm::opcode::test_currentdate, {std::uint64_t(b.match.cmp), vm::pack(b.match),
+                                                      e.string(b.string_arg(0)), e.list(b.list_arg(1))});
+            }});
 }
 
 }  // namespace sift::ext
@@ -151,8 +165,9 @@ void exec_test_currentdate(run_state& s, const instruction& ins) {
     auto zone = take_zone(s);
     std::int64_t now = s.conn && s.conn->arrival ? s.conn->arrival : std::int64_t(std::time(nullptr));
     std::string part_buffer;
-    auto value = zone.invalid ? std::nullopt
-                              : ext::date::date_part(now, zone.offset_for(now, 0), s.text(ins.arg[2], part_buffer));
+    auto value = zone.invalid
+                     ? std::nullopt
+                     : ext::date::date_part(now, zone.offset_for(now, 0), s.text(ins.arg[2], part_buffer));
     s.flag = value && s.any_key(*value, ins.arg[3], spec);
     if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[3], spec);
 }

@@ -14,11 +14,13 @@ namespace {
 constexpr std::array<std::string_view, 12> months{"jan", "feb", "mar", "apr", "may", "jun",
                                                   "jul", "aug", "sep", "oct", "nov", "dec"};
 constexpr std::array<std::string_view, 7> weekdays{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-constexpr std::array<std::string_view, 13> parts{"year",    "month", "day",  "date",    "julian",
-                                                 "hour",    "minute", "second", "time", "iso8601",
-                                                 "std11",   "zone",  "weekday"};
+constexpr std::array<std::string_view, 13> parts{"year",  "month",  "day",    "date", "julian",
+                                                 "hour",  "minute", "second", "time", "iso8601",
+                                                 "std11", "zone",   "weekday"};
 
-bool is_named(std::string_view a, std::string_view b) { return vm::equal(a, b, vm::comparator::ascii_casemap); }
+bool is_named(std::string_view a, std::string_view b) {
+    return vm::equal(a, b, vm::comparator::ascii_casemap);
+}
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
 // days_from_civil).
@@ -125,8 +127,9 @@ std::optional<int> zone(scanner& in) {
     }
     auto name = in.word();
     static constexpr std::pair<std::string_view, int> named[] = {
-        {"UT", 0}, {"GMT", 0}, {"Z", 0}, {"EST", -5 * 60}, {"EDT", -4 * 60}, {"CST", -6 * 60},
-        {"CDT", -5 * 60}, {"MST", -7 * 60}, {"MDT", -6 * 60}, {"PST", -8 * 60}, {"PDT", -7 * 60}};
+        {"UT", 0},        {"GMT", 0},       {"Z", 0},         {"EST", -5 * 60},
+        {"EDT", -4 * 60}, {"CST", -6 * 60}, {"CDT", -5 * 60}, {"MST", -7 * 60},
+        {"MDT", -6 * 60}, {"PST", -8 * 60}, {"PDT", -7 * 60}};
     for (auto [n, offset] : named)
         if (is_named(name, n)) return offset;
     if (name.size() == 1) return 0;
@@ -143,7 +146,8 @@ std::string two(unsigned v) {
 std::string zone_text(int offset, bool colon) {
     char buf[16];
     int a = offset < 0 ? -offset : offset;
-    std::snprintf(buf, sizeof buf, colon ? "%c%02d:%02d" : "%c%02d%02d", offset < 0 ? '-' : '+', a / 60, a % 60);
+    std::snprintf(buf, sizeof buf, colon ? "%c%02d:%02d" : "%c%02d%02d", offset < 0 ? '-' : '+', a / 60,
+                  a % 60);
     return buf;
 }
 
@@ -187,7 +191,8 @@ std::optional<date_time> parse_rfc5322(std::string_view text) {
     if (*hour > 23 || *minute > 59 || second > 60) return std::nullopt;
     auto offset = zone(in);
     if (!offset || !in.done()) return std::nullopt;
-    std::int64_t local = days_from_civil(y, month, unsigned(*day)) * 86400 + *hour * 3600 + *minute * 60 + second;
+    std::int64_t local =
+        days_from_civil(y, month, unsigned(*day)) * 86400 + *hour * 3600 + *minute * 60 + second;
     return date_time{local - std::int64_t(*offset) * 60, *offset};
 }
 
@@ -230,8 +235,8 @@ std::optional<std::string> date_part(std::int64_t utc, int offset, std::string_v
     if (is("std11")) {
         std::string month_name(months[c.month - 1]);
         month_name[0] = char(std::toupper(static_cast<unsigned char>(month_name[0])));
-        return std::string(weekdays[weekday]) + ", " + std::to_string(c.day) + " " + month_name + " " + year + " " +
-               time + " " + zone_text(offset, false);
+        return std::string(weekdays[weekday]) + ", " + std::to_string(c.day) + " " + month_name + " " + year +
+               " " + time + " " + zone_text(offset, false);
     }
     if (is("zone")) return zone_text(offset, false);
     if (is("weekday")) return std::to_string(weekday);

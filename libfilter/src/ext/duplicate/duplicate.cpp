@@ -32,7 +32,8 @@ namespace {
 enum : std::uint64_t { header_bit = 1, uniqueid_bit = 2, seconds_bit = 4, last_bit = 8 };
 
 void check_duplicate(checker& c, const binding& b) {
-    if (const auto* h = core::tag_string(b, "header"); h && !c.is_template(h->value) && !core::valid_header_name(h->value))
+    if (const auto* h = core::tag_string(b, "header");
+        h && !c.is_template(h->value) && !core::valid_header_name(h->value))
         c.error(h->pos, "invalid header name '" + std::string(h->value) + "'");
 }
 
@@ -42,7 +43,8 @@ void emit_duplicate(compile::emitter& e, const binding& b) {
     if (const auto* h = core::tag_string(b, "handle")) handle = h->value;
     if (const auto* h = core::tag_string(b, "header")) bits |= header_bit, value = h->value;
     if (const auto* u = core::tag_string(b, "uniqueid")) bits |= uniqueid_bit, value = u->value;
-    if (const auto* v = b.tag_value("seconds")) bits |= seconds_bit, seconds = std::get<parse::ast::number>(*v).value;
+    if (const auto* v = b.tag_value("seconds"))
+        bits |= seconds_bit, seconds = std::get<parse::ast::number>(*v).value;
     if (b.has_tag("last")) bits |= last_bit;
     e.emit(vm::opcode::test_duplicate, {bits, e.string(handle), e.string(value), seconds});
 }
@@ -52,9 +54,13 @@ void emit_duplicate(compile::emitter& e, const binding& b) {
 void register_duplicate(registry& r) {
     r.add(capability_def{"duplicate"});
     r.add(tag_def{.name = "handle", .parameter = arg_kind::string, .capability = "duplicate"});
-    r.add(tag_def{.name = "header", .group = "duplicate value", .parameter = arg_kind::string,
+    r.add(tag_def{.name = "header",
+                  .group = "duplicate value",
+                  .parameter = arg_kind::string,
                   .capability = "duplicate"});
-    r.add(tag_def{.name = "uniqueid", .group = "duplicate value", .parameter = arg_kind::string,
+    r.add(tag_def{.name = "uniqueid",
+                  .group = "duplicate value",
+                  .parameter = arg_kind::string,
                   .capability = "duplicate"});
     r.add(tag_def{.name = "seconds", .parameter = arg_kind::number, .capability = "duplicate"});
     r.add(tag_def{.name = "last", .capability = "duplicate"});
@@ -85,7 +91,8 @@ void exec_test_duplicate(run_state& s, const instruction& ins) {
     }
     std::chrono::seconds period = options.default_period;
     if (bits & seconds_bit)
-        period = std::chrono::seconds(std::min<std::uint64_t>(ins.arg[3], std::uint64_t(options.max_period.count())));
+        period = std::chrono::seconds(
+            std::min<std::uint64_t>(ins.arg[3], std::uint64_t(options.max_period.count())));
     if (value.empty() || period.count() <= 0) return;
 
     std::string handle(s.text(ins.arg[1], buffer));

@@ -82,15 +82,17 @@ void register_editheader(registry& r) {
                       .tags = {"addheader position"},
                       .check = check_addheader,
                       .emit = [](compile::emitter& e, const binding& b) {
-                          e.emit(vm::opcode::act_addheader, {b.has_tag("last") ? 1u : 0u, e.string(b.string_arg(0)),
-                                                             e.string(b.string_arg(1))});
+                          e.emit(vm::opcode::act_addheader,
+                                 {b.has_tag("last") ? 1u : 0u, e.string(b.string_arg(0)),
+                                  e.string(b.string_arg(1))});
                       }});
     r.add(tag_def{.name = "index",
                   .parameter = arg_kind::number,
                   .capability = "editheader",
                   .emit = [](compile::emitter& e, const binding& b) {
-                      e.emit(vm::opcode::mod_index, {std::get<parse::ast::number>(*b.tag_value("index")).value,
-                                                     b.has_tag("last") ? 1u : 0u});
+                      e.emit(vm::opcode::mod_index,
+                             {std::get<parse::ast::number>(*b.tag_value("index")).value,
+                              b.has_tag("last") ? 1u : 0u});
                   }});
     r.add(tag_def{.name = "last", .group = "deleteheader last", .capability = "editheader"});
     r.add(command_def{.name = "deleteheader",
@@ -98,12 +100,14 @@ void register_editheader(registry& r) {
                       .positional = {arg_kind::string, arg_kind::string_list},
                       .tags = {"index", "deleteheader last", "comparator", "match-type"},
                       .check = check_deleteheader,
-                      .emit = [](compile::emitter& e, const binding& b) {
-                          parse::ast::string_list none;
-                          const auto& patterns = b.positional.size() == 2 ? b.list_arg(1) : none;
-                          e.emit(vm::opcode::act_deleteheader, {std::uint64_t(b.match.cmp), vm::pack(b.match),
-                                                                e.string(b.string_arg(0)), e.list(patterns)});
-                      },
+                      .emit =
+                          [](compile::emitter& e, const binding& b) {
+                              parse::ast::string_list none;
+                              const auto& patterns = b.positional.size() == 2 ? b.list_arg(1) : none;
+                              e.emit(vm::opcode::act_deleteheader,
+                                     {std::uint64_t(b.match.cmp), vm::pack(b.match),
+                                      e.string(b.string_arg(0)), e.list(patterns)});
+                          },
                       .last_optional = true});
 }
 
@@ -159,12 +163,14 @@ void exec_act_addheader(run_state& s, const instruction& ins) {
     std::string name_buffer, value_buffer;
     auto name = s.text(ins.arg[1], name_buffer);
     auto value = s.text(ins.arg[2], value_buffer);
-    if (!ext::core::valid_header_name(name)) throw runtime_error{"invalid header field name '" + std::string(name) + "'"};
+    if (!ext::core::valid_header_name(name))
+        throw runtime_error{"invalid header field name '" + std::string(name) + "'"};
     if (!ext::valid_utf8(value)) throw runtime_error{"header value is not valid UTF-8"};
-    if (value.find('\0') != std::string_view::npos) throw runtime_error{"header value contains a NUL character"};
+    if (value.find('\0') != std::string_view::npos)
+        throw runtime_error{"header value contains a NUL character"};
     if (value.size() > s.limits.editheader_max_header_size)
-        throw runtime_error{"header value longer than " + std::to_string(s.limits.editheader_max_header_size) +
-                            " octets"};
+        throw runtime_error{"header value longer than " +
+                            std::to_string(s.limits.editheader_max_header_size) + " octets"};
     if (!may_add(s.limits, name)) return;
     auto stored = encode_value(name, value);
     auto& fields = edited(s);

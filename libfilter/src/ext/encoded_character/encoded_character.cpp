@@ -13,7 +13,9 @@
 namespace sift::ext {
 namespace {
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_blank(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -69,7 +71,8 @@ std::string decode(std::string_view value, std::string& out) {
             if (hex) {
                 out += char(v);
             } else if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) {
-                if (error.empty()) error = "invalid unicode character in encoded character: " + std::string(inner);
+                if (error.empty())
+                    error = "invalid unicode character in encoded character: " + std::string(inner);
             } else {
                 append_utf8(out, v);
             }
@@ -84,13 +87,14 @@ std::string decode(std::string_view value, std::string& out) {
 
 void register_encoded_character(validate::registry& r) {
     r.add(validate::capability_def{.name = "encoded-character",
-                                   .literal = [](validate::checker& c, parse::ast::string_lit& lit) {
-                                       if (lit.value.find("${") == std::string_view::npos) return;
-                                       std::string decoded;
-                                       if (auto error = decode(lit.value, decoded); !error.empty())
-                                           c.error(lit.pos, error);
-                                       lit.value = c.keep(decoded);
-                                   },
+                                   .literal =
+                                       [](validate::checker& c, parse::ast::string_lit& lit) {
+                                           if (lit.value.find("${") == std::string_view::npos) return;
+                                           std::string decoded;
+                                           if (auto error = decode(lit.value, decoded); !error.empty())
+                                               c.error(lit.pos, error);
+                                           lit.value = c.keep(decoded);
+                                       },
                                    .ihave_allowed = false});
 }
 

@@ -45,7 +45,6 @@ namespace {
 
 enum notify_flags : std::uint64_t { has_from = 1 << 8, has_message = 1 << 9 };
 
-
 // The scheme of a URI, lower-cased, or "" when there is none.
 std::string scheme_of(std::string_view uri) {
     auto colon = uri.find(':');
@@ -72,7 +71,8 @@ std::optional<std::string> method_error(std::string_view uri) {
 std::optional<std::string> option_error(std::string_view option) {
     auto eq = option.find('=');
     if (option.empty()) return "empty notify option";
-    if (eq == std::string_view::npos) return "notify option '" + std::string(option) + "' has no '=' (name=value)";
+    if (eq == std::string_view::npos)
+        return "notify option '" + std::string(option) + "' has no '=' (name=value)";
     auto name = option.substr(0, eq);
     bool ok = !name.empty() && std::isalnum(static_cast<unsigned char>(name[0])) &&
               std::all_of(name.begin(), name.end(), [](char ch) {
@@ -104,7 +104,8 @@ void check_notify(checker& c, const binding& b) {
         c.error(from->pos, "invalid :from address '" + std::string(from->value) + "' for the mailto method");
     if (const auto* imp = constant_tag(c, b, "importance");
         imp && imp->value != "1" && imp->value != "2" && imp->value != "3")
-        c.error(imp->pos, "invalid :importance '" + std::string(imp->value) + "' (expected \"1\", \"2\" or \"3\")");
+        c.error(imp->pos,
+                "invalid :importance '" + std::string(imp->value) + "' (expected \"1\", \"2\" or \"3\")");
     if (const auto* arg = b.tag_value("options"))
         if (const auto* list = std::get_if<parse::ast::string_list>(arg))
             for (const auto& o : list->items)
@@ -123,7 +124,8 @@ void emit_notify(compile::emitter& e, const binding& b) {
         return arg ? std::string(std::get<parse::ast::string_list>(*arg).items.at(0).value) : std::string();
     };
     std::uint64_t flags = 2;  // RFC 5435 §3.5: normal importance
-    if (auto imp = text_tag("importance"); imp.size() == 1 && imp[0] >= '1' && imp[0] <= '3') flags = imp[0] - '0';
+    if (auto imp = text_tag("importance"); imp.size() == 1 && imp[0] >= '1' && imp[0] <= '3')
+        flags = imp[0] - '0';
     if (b.has_tag("from")) flags |= has_from;
     if (b.has_tag("message")) flags |= has_message;
     parse::ast::string_list options;
@@ -151,9 +153,10 @@ void register_enotify(registry& r) {
                       .capability = "enotify",
                       .positional = {arg_kind::string_list},
                       .check = [](checker& c, const binding& b) { check_uris(c, b.list_arg(0)); },
-                      .emit = [](compile::emitter& e, const binding& b) {
-                          e.emit(vm::opcode::test_valid_notify_method, {e.list(b.list_arg(0))});
-                      }});
+                      .emit =
+                          [](compile::emitter& e, const binding& b) {
+                              e.emit(vm::opcode::test_valid_notify_method, {e.list(b.list_arg(0))});
+                          }});
     r.add(command_def{.name = "notify_method_capability",
                       .is_test = true,
                       .capability = "enotify",
@@ -171,7 +174,9 @@ void register_enotify(registry& r) {
 namespace sift::vm {
 namespace {
 
-bool same_address(std::string_view a, std::string_view b) { return equal(a, b, comparator::ascii_casemap); }
+bool same_address(std::string_view a, std::string_view b) {
+    return equal(a, b, comparator::ascii_casemap);
+}
 
 // RFC 3834 §5: a message with Auto-Submitted other than "no".
 bool auto_submitted(const mail::message& msg) {
@@ -237,11 +242,13 @@ void exec_act_notify(run_state& s, const instruction& ins) {
     auto method = std::string(s.text(ins.arg[0], b0));
     auto flags = ins.arg[4];
     auto from = flags & ext::has_from ? std::string(s.text(ins.arg[1], b1)) : std::string();
-    auto message = flags & ext::has_message ? std::optional<std::string>(s.text(ins.arg[2], b2)) : std::nullopt;
+    auto message =
+        flags & ext::has_message ? std::optional<std::string>(s.text(ins.arg[2], b2)) : std::nullopt;
     unsigned level = unsigned(flags & 0xFF);
     if (level < 1 || level > 3) level = 2;
 
-    if (s.limits.max_notifications == 0) throw runtime_error{"notify: local policy prohibits the use of a notify action"};
+    if (s.limits.max_notifications == 0)
+        throw runtime_error{"notify: local policy prohibits the use of a notify action"};
     if (auto e = ext::method_error(method)) throw runtime_error{"notify: " + *e};
     if ((flags & ext::has_from) && !ext::valid_addr_spec(from))
         throw runtime_error{"notify: invalid :from address '" + from + "'"};
@@ -258,7 +265,8 @@ void exec_act_notify(run_state& s, const instruction& ins) {
         if (a.kind != action_kind::notify) continue;
         if (a.recipient == method) return;
         ++count;
-        if (a.outgoing) notified.insert(notified.end(), a.outgoing->recipients.begin(), a.outgoing->recipients.end());
+        if (a.outgoing)
+            notified.insert(notified.end(), a.outgoing->recipients.begin(), a.outgoing->recipients.end());
     }
     if (count >= s.limits.max_notifications)
         throw runtime_error{"notify: the number of notify actions exceeds policy limit (" +
@@ -308,8 +316,10 @@ void exec_act_notify(run_state& s, const instruction& ins) {
         d += std::string("X-Priority: ") + priority[level] + "\r\n";
         d += std::string("Importance: ") + importance[level] + "\r\n";
         d += "X-Sieve: Sift\r\n";
-        for (const auto& [name, value] : uri.headers) d += name + ": " + mail::header_text(one_line(value), name.size() + 2) + "\r\n";
-        d += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
+        for (const auto& [name, value] : uri.headers)
+            d += name + ": " + mail::header_text(one_line(value), name.size() + 2) + "\r\n";
+        d += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: "
+             "8bit\r\n\r\n";
         for (char c : a.body) {
             if (c == '\n' && (d.empty() || d.back() != '\r')) d += '\r';
             d += c;

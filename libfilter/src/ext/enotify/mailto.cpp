@@ -22,18 +22,22 @@
 namespace sift::ext {
 namespace {
 
-bool unreserved(unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
-bool some_delim(unsigned char c) { return std::string_view("!$'()*+,;:@").find(char(c)) != std::string_view::npos; }
+bool unreserved(unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+bool some_delim(unsigned char c) {
+    return std::string_view("!$'()*+,;:@").find(char(c)) != std::string_view::npos;
+}
 int hex(unsigned char c) {
     if (c >= '0' && c <= '9') return c - '0';
     c = char(std::tolower(c));
     return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-
-constexpr std::array restricted{"auto-submitted", "received", "message-id", "date", "bcc", "in-reply-to",
-                                "references", "resent-date", "resent-from", "resent-sender", "resent-to",
-                                "resent-cc", "resent-bcc", "resent-msg-id", "from", "sender", "return-path"};
+constexpr std::array restricted{
+    "auto-submitted", "received",      "message-id",  "date",          "bcc",        "in-reply-to",
+    "references",     "resent-date",   "resent-from", "resent-sender", "resent-to",  "resent-cc",
+    "resent-bcc",     "resent-msg-id", "from",        "sender",        "return-path"};
 
 // Decodes [begin, end) of `uri`; `ok` false on a character a URI may not
 // hold or a bad escape (error set).
@@ -115,12 +119,14 @@ bool valid_addr_spec(std::string_view a) {
         for (auto c : local.substr(1, local.size() - 2))
             if (c == '"' || c == '\r' || c == '\n') return false;
     } else {
-        if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) return false;
+        if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos)
+            return false;
         for (unsigned char c : local)
             if (!atext(c) && c != '.') return false;
     }
     if (domain.front() == '[') return domain.back() == ']';
-    if (domain.front() == '.' || domain.back() == '.' || domain.find("..") != std::string_view::npos) return false;
+    if (domain.front() == '.' || domain.back() == '.' || domain.find("..") != std::string_view::npos)
+        return false;
     return std::all_of(domain.begin(), domain.end(), [](char ch) {
         auto c = static_cast<unsigned char>(ch);
         return std::isalnum(c) || c == '-' || c == '.' || c >= 0x80;
@@ -163,7 +169,8 @@ std::optional<mailto_uri> parse_mailto(std::string_view uri, uri_error& error) {
             out.subject = *value;
         } else if (key == "body") {
             out.body = *value;
-        } else if (std::none_of(restricted.begin(), restricted.end(), [&](std::string_view r) { return r == key; })) {
+        } else if (std::none_of(restricted.begin(), restricted.end(),
+                                [&](std::string_view r) { return r == key; })) {
             out.headers.emplace_back(*name, *value);
         }
         i = amp + 1;

@@ -27,7 +27,8 @@ bool known_part(std::string_view name) {
 
 void check_envelope(checker& c, const binding& b) {
     for (const auto& part : b.list_arg(0).items)
-        if (!known_part(part.value)) c.error(part.pos, "unknown envelope part '" + std::string(part.value) + "'");
+        if (!known_part(part.value))
+            c.error(part.pos, "unknown envelope part '" + std::string(part.value) + "'");
 }
 
 }  // namespace

@@ -28,8 +28,9 @@ void register_environment(registry& r) {
                       .positional = {arg_kind::string, arg_kind::string_list},
                       .tags = {"comparator", "match-type"},
                       .emit = [](compile::emitter& e, const binding& b) {
-                          e.emit(vm::opcode::test_environment, {std::uint64_t(b.match.cmp), vm::pack(b.match),
-                                                                e.string(b.string_arg(0)), e.list(b.list_arg(1))});
+                          e.emit(vm::opcode::test_environment,
+                                 {std::uint64_t(b.match.cmp), vm::pack(b.match), e.string(b.string_arg(0)),
+                                  e.list(b.list_arg(1))});
                       }});
 }
 

@@ -48,7 +48,8 @@ bool printable(std::string_view s) {
 void check_names(checker& c, const parse::ast::string_list& names) {
     for (const auto& n : names.items)
         if (!c.is_template(n.value) && !canonical_list_name(n.value))
-            c.error(n.pos, "invalid list name '" + std::string(n.value) + "': a list name is a URI (RFC 6134 §2.1)");
+            c.error(n.pos,
+                    "invalid list name '" + std::string(n.value) + "': a list name is a URI (RFC 6134 §2.1)");
 }
 
 void check_list_keys(checker& c, binding& b) {
@@ -91,20 +92,25 @@ void register_extlists(registry& r) {
     // does) the registry picks the first accepted.
     r.add(tag_def{.name = "list", .capability = "extlists"});
     r.allow_tag("redirect", "list");
-    r.add(tag_def{.name = "list", .group = "match-type", .capability = "extlists",
-                  .value = std::uint8_t(vm::match_type::list), .check = check_list_keys});
-    r.add(command_def{.name = "valid_ext_list",
-                      .is_test = true,
-                      .capability = "extlists",
-                      .positional = {arg_kind::string_list},
-                      .check = [](checker& c, const binding& b) { check_names(c, b.list_arg(0)); },
-                      .emit = [](compile::emitter& e, const binding& b) {
-                          e.emit(vm::opcode::test_valid_ext_list, {e.list(b.list_arg(0))});
-                      }});
+    r.add(tag_def{.name = "list",
+                  .group = "match-type",
+                  .capability = "extlists",
+                  .value = std::uint8_t(vm::match_type::list),
+                  .check = check_list_keys});
+    r.add(command_def{
+        .name = "valid_ext_list",
+        .is_test = true,
+        .capability = "extlists",
+        .positional = {arg_kind::string_list},
+        .check = [](checker& c, const binding& b) { check_names(c, b.list_arg(0)); },
+        .emit = [](compile::emitter& e,
+                   const binding& b) { e.emit(vm::opcode::test_valid_ext_list, {e.list(b.list_arg(0))}); }});
 }
 
 // redirect :list: the positional argument is a list name (ext/core).
-void check_redirect_list(checker& c, const binding& b) { check_names(c, b.list_arg(0)); }
+void check_redirect_list(checker& c, const binding& b) {
+    check_names(c, b.list_arg(0));
+}
 void emit_redirect_list(compile::emitter& e, const binding& b) {
     e.emit(vm::opcode::act_redirect_list, {e.string(b.string_arg(0))});
 }
@@ -131,11 +137,13 @@ void exec_act_redirect_list(run_state& s, const instruction& ins) {
     auto text = s.text(ins.arg[0], buffer);
     auto name = ext::canonical_list_name(text);
     const auto& lists = ext::provider(s);
-    if (!name || !lists.valid(*name)) throw runtime_error{"redirect :list: unknown list '" + std::string(text) + "'"};
+    if (!name || !lists.valid(*name))
+        throw runtime_error{"redirect :list: unknown list '" + std::string(text) + "'"};
     auto saved = s.pending;
     for (const auto& member : lists.members(*name)) {
         auto target = ext::core::redirect_target(member);
-        if (!target) throw runtime_error{"redirect :list: invalid address '" + member + "' in list '" + *name + "'"};
+        if (!target)
+            throw runtime_error{"redirect :list: invalid address '" + member + "' in list '" + *name + "'"};
         s.pending = saved;
         s.redirect(*target, s.line());
     }

@@ -12,7 +12,7 @@ class run_state;
 namespace sift::validate {
 struct binding;
 class checker;
-}
+}  // namespace sift::validate
 namespace sift::compile {
 class emitter;
 }

@@ -34,9 +34,8 @@ void check_extracttext(checker& c, const binding& b) {
 
 void emit_extracttext(compile::emitter& e, const binding& b) {
     const auto* first = b.tag_value("first");
-    e.emit(vm::opcode::extract_text,
-           {e.variable(b.string_arg(0)), modifier_flags(b), first ? 1u : 0u,
-            first ? std::get<parse::ast::number>(*first).value : 0});
+    e.emit(vm::opcode::extract_text, {e.variable(b.string_arg(0)), modifier_flags(b), first ? 1u : 0u,
+                                      first ? std::get<parse::ast::number>(*first).value : 0});
 }
 
 }  // namespace

@@ -41,10 +41,11 @@ void register_fcc(registry& r) {
                           if (!c.is_template(box.value) && (box.value.empty() || !valid_utf8(box.value)))
                               c.error(box.pos, "invalid :fcc mailbox name (empty or not UTF-8)");
                       },
-                  .emit = [](compile::emitter& e, const binding& b) {
-                      const auto& box = std::get<parse::ast::string_list>(*b.tag_value("fcc"));
-                      e.emit(vm::opcode::mod_fcc, {e.string(box.items.front().value)});
-                  }});
+                  .emit =
+                      [](compile::emitter& e, const binding& b) {
+                          const auto& box = std::get<parse::ast::string_list>(*b.tag_value("fcc"));
+                          e.emit(vm::opcode::mod_fcc, {e.string(box.items.front().value)});
+                      }});
     for (std::string_view command : {"vacation", "notify"}) {
         if (!r.command(command, false)) continue;
         for (std::string_view tag : {"fcc", "create", "flags", "specialuse"}) r.allow_tag(command, tag);

@@ -11,20 +11,20 @@ using namespace validate;
 
 void register_fileinto(registry& r) {
     r.add(capability_def{"fileinto"});
-    r.add(command_def{.name = "fileinto",
-                      .capability = "fileinto",
-                      .positional = {arg_kind::string},
-                      .check =
-                          [](checker& c, const binding& b) {
-                              const auto& box = b.list_arg(0).items.front();
-                              if (!valid_utf8(box.value))
-                                  c.error(box.pos, "mailbox name is not valid UTF-8");
-                              else if (box.value.empty())
-                                  c.error(box.pos, "mailbox name is empty");
-                          },
-                      .emit = [](compile::emitter& e, const binding& b) {
-                          e.emit(vm::opcode::act_fileinto, {e.string(b.string_arg(0))});
-                      }});
+    r.add(command_def{
+        .name = "fileinto",
+        .capability = "fileinto",
+        .positional = {arg_kind::string},
+        .check =
+            [](checker& c, const binding& b) {
+                const auto& box = b.list_arg(0).items.front();
+                if (!valid_utf8(box.value))
+                    c.error(box.pos, "mailbox name is not valid UTF-8");
+                else if (box.value.empty())
+                    c.error(box.pos, "mailbox name is empty");
+            },
+        .emit = [](compile::emitter& e,
+                   const binding& b) { e.emit(vm::opcode::act_fileinto, {e.string(b.string_arg(0))}); }});
 }
 
 }  // namespace sift::ext

@@ -33,7 +33,9 @@ const std::string_view* loop_name(const binding& b) {
     return v ? &std::get<parse::ast::string_list>(*v).items.front().value : nullptr;
 }
 
-bool is_loop(const binding& b) { return b.def->name == "foreverypart" && b.def->capability == "foreverypart"; }
+bool is_loop(const binding& b) {
+    return b.def->name == "foreverypart" && b.def->capability == "foreverypart";
+}
 
 // break must sit in a foreverypart; break :name in one of that name.
 void check_break(checker& c, const binding& b) {
@@ -44,7 +46,8 @@ void check_break(checker& c, const binding& b) {
         if (!name || (outer_name && *outer_name == *name)) return;
     }
     if (name)
-        c.error(b.pos, "break :name \"" + std::string(*name) + "\" is not inside a foreverypart loop of that name");
+        c.error(b.pos,
+                "break :name \"" + std::string(*name) + "\" is not inside a foreverypart loop of that name");
     else
         c.error(b.pos, "break is only allowed inside a foreverypart loop");
 }
@@ -59,12 +62,13 @@ void emit_loop(compile::emitter& e, const binding& b) {
 void register_foreverypart(registry& r) {
     r.add(capability_def{"foreverypart"});
     r.add(tag_def{.name = "name", .parameter = arg_kind::string, .capability = "foreverypart"});
-    r.add(command_def{.name = "foreverypart",
-                      .capability = "foreverypart",
-                      .tags = {"name"},
-                      .block = true,
-                      .emit = emit_loop,
-                      .emit_end = [](compile::emitter& e, const binding&) { e.emit(vm::opcode::loop_next); }});
+    r.add(
+        command_def{.name = "foreverypart",
+                    .capability = "foreverypart",
+                    .tags = {"name"},
+                    .block = true,
+                    .emit = emit_loop,
+                    .emit_end = [](compile::emitter& e, const binding&) { e.emit(vm::opcode::loop_next); }});
     r.add(command_def{.name = "break",
                       .capability = "foreverypart",
                       .tags = {"name"},

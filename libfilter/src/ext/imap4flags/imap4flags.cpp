@@ -59,14 +59,23 @@ void emit_hasflag(compile::emitter& e, const binding& b) {
 void register_imap4flags(registry& r) {
     r.add(capability_def{"imap4flags"});
     const std::vector<arg_kind> name_and_flags{arg_kind::string, arg_kind::string_list};
-    r.add(command_def{.name = "setflag", .capability = "imap4flags", .positional = name_and_flags,
-                      .check = check_variable_name, .emit = emit_flag_command<vm::opcode::flags_set>,
+    r.add(command_def{.name = "setflag",
+                      .capability = "imap4flags",
+                      .positional = name_and_flags,
+                      .check = check_variable_name,
+                      .emit = emit_flag_command<vm::opcode::flags_set>,
                       .first_optional = true});
-    r.add(command_def{.name = "addflag", .capability = "imap4flags", .positional = name_and_flags,
-                      .check = check_variable_name, .emit = emit_flag_command<vm::opcode::flags_add>,
+    r.add(command_def{.name = "addflag",
+                      .capability = "imap4flags",
+                      .positional = name_and_flags,
+                      .check = check_variable_name,
+                      .emit = emit_flag_command<vm::opcode::flags_add>,
                       .first_optional = true});
-    r.add(command_def{.name = "removeflag", .capability = "imap4flags", .positional = name_and_flags,
-                      .check = check_variable_name, .emit = emit_flag_command<vm::opcode::flags_remove>,
+    r.add(command_def{.name = "removeflag",
+                      .capability = "imap4flags",
+                      .positional = name_and_flags,
+                      .check = check_variable_name,
+                      .emit = emit_flag_command<vm::opcode::flags_remove>,
                       .first_optional = true});
     r.add(command_def{.name = "hasflag",
                       .is_test = true,
@@ -91,7 +100,9 @@ void register_imap4flags(registry& r) {
 namespace sift::vm {
 namespace {
 
-bool same_flag(std::string_view a, std::string_view b) { return equal(a, b, comparator::ascii_casemap); }
+bool same_flag(std::string_view a, std::string_view b) {
+    return equal(a, b, comparator::ascii_casemap);
+}
 
 // Every flag named by the strings of list `id`, each once.
 std::vector<std::string> flags_of(run_state& s, std::uint64_t id) {
@@ -113,19 +124,24 @@ std::string join(const std::vector<std::string>& flags) {
 
 }  // namespace
 
-void exec_flags_set(run_state& s, const instruction& ins) { s.variables[ins.arg[0]] = join(flags_of(s, ins.arg[1])); }
+void exec_flags_set(run_state& s, const instruction& ins) {
+    s.variables[ins.arg[0]] = join(flags_of(s, ins.arg[1]));
+}
 
 void exec_flags_add(run_state& s, const instruction& ins) {
     auto flags = split_flags(s.variables[ins.arg[0]]);
     for (auto& f : flags_of(s, ins.arg[1]))
-        if (std::none_of(flags.begin(), flags.end(), [&](auto& g) { return same_flag(f, g); })) flags.push_back(f);
+        if (std::none_of(flags.begin(), flags.end(), [&](auto& g) { return same_flag(f, g); }))
+            flags.push_back(f);
     s.variables[ins.arg[0]] = join(flags);
 }
 
 void exec_flags_remove(run_state& s, const instruction& ins) {
     auto flags = split_flags(s.variables[ins.arg[0]]);
     auto gone = flags_of(s, ins.arg[1]);
-    std::erase_if(flags, [&](auto& f) { return std::any_of(gone.begin(), gone.end(), [&](auto& g) { return same_flag(f, g); }); });
+    std::erase_if(flags, [&](auto& f) {
+        return std::any_of(gone.begin(), gone.end(), [&](auto& g) { return same_flag(f, g); });
+    });
     s.variables[ins.arg[0]] = join(flags);
 }
 
@@ -153,10 +169,13 @@ void exec_test_hasflag(run_state& s, const instruction& ins) {
     }
     auto keys = flags_of(s, ins.arg[3]);
     s.flag = std::any_of(flags.begin(), flags.end(), [&](const std::string& f) {
-        return std::any_of(keys.begin(), keys.end(), [&](const std::string& k) { return matches(f, k, spec); });
+        return std::any_of(keys.begin(), keys.end(),
+                           [&](const std::string& k) { return matches(f, k, spec); });
     });
 }
 
-void exec_mod_flags(run_state& s, const instruction& ins) { s.pending.flags = flags_of(s, ins.arg[0]); }
+void exec_mod_flags(run_state& s, const instruction& ins) {
+    s.pending.flags = flags_of(s, ins.arg[0]);
+}
 
 }  // namespace sift::vm

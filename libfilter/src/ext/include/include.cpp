@@ -100,9 +100,10 @@ void register_include(registry& r) {
                       .tags = {"location", "once", "optional"},
                       .check = check_include,
                       .emit = emit_include});
-    r.add(command_def{.name = "return", .capability = "include", .emit = [](compile::emitter& e, const binding&) {
-                          e.emit(vm::opcode::include_return);
-                      }});
+    r.add(command_def{
+        .name = "return", .capability = "include", .emit = [](compile::emitter& e, const binding&) {
+            e.emit(vm::opcode::include_return);
+        }});
     r.add(command_def{.name = "global",
                       .capability = "include",
                       .positional = {arg_kind::string_list},

@@ -54,10 +54,11 @@ public:
 
     // Loads what `v` (of script `file`, at `depth`) includes; false when
     // one of its includes failed.
-    bool resolve(const validate::validated& v, std::string_view source, const std::string& file, unsigned depth,
-                 std::vector<std::string>& chain) {
+    bool resolve(const validate::validated& v, std::string_view source, const std::string& file,
+                 unsigned depth, std::vector<std::string>& chain) {
         bool ok = true;
-        bool variables = std::find(v.capabilities.begin(), v.capabilities.end(), "variables") != v.capabilities.end();
+        bool variables =
+            std::find(v.capabilities.begin(), v.capabilities.end(), "variables") != v.capabilities.end();
         for (const auto& b : v.bindings) {
             if (b.def->name != "include" || !b.well_formed) continue;
             const auto& literal = b.list_arg(0).items.front().value;
@@ -71,7 +72,8 @@ public:
             const auto& name = b.string_arg(0);
             bool global = b.has_tag("global");
             auto key = include_key(name, global);
-            std::string what = std::string(global ? "global" : "personal") + " script '" + std::string(name) + "'";
+            std::string what =
+                std::string(global ? "global" : "personal") + " script '" + std::string(name) + "'";
             if (std::find(chain.begin(), chain.end(), key) != chain.end()) {
                 if (!b.has_tag("once")) fail("circular include of " + what);
                 continue;
@@ -94,8 +96,9 @@ public:
             if (scripts_) text = scripts_->load(script_name(name), global);
             if (!text) {
                 if (!b.has_tag("optional"))
-                    fail(scripts_ ? "included " + what + " not found"
-                                  : "cannot include " + what + ": no script source was given to the compiler");
+                    fail(scripts_
+                             ? "included " + what + " not found"
+                             : "cannot include " + what + ": no script source was given to the compiler");
                 continue;
             }
             auto& u = *units.emplace_back(std::make_unique<unit>());
@@ -125,7 +128,8 @@ public:
                             if (used.count(key))
                                 errors.push_back(make_diagnostic(
                                     source, file, n.pos.offset,
-                                    "variable '" + std::string(n.value) + "' is declared global after its use as a local variable"));
+                                    "variable '" + std::string(n.value) +
+                                        "' is declared global after its use as a local variable"));
                             declared.insert(key);
                         }
                 return;
@@ -151,10 +155,13 @@ public:
 private:
     bool load(unit& u, unsigned depth, std::vector<std::string>& chain) {
         if (u.source.size() > limits_.max_script_bytes) {
-            errors.push_back(diagnostic{u.file, 0, 0, severity::error,
-                                        "script is larger than the limit of " +
-                                            std::to_string(limits_.max_script_bytes) + " bytes",
-                                        {}});
+            errors.push_back(diagnostic{
+                u.file,
+                0,
+                0,
+                severity::error,
+                "script is larger than the limit of " + std::to_string(limits_.max_script_bytes) + " bytes",
+                {}});
             return false;
         }
         u.parsed = parse::parse(u.source, u.file, limits_);
@@ -186,7 +193,9 @@ private:
         }
     }
 
-    void append(const std::vector<diagnostic>& more) { errors.insert(errors.end(), more.begin(), more.end()); }
+    void append(const std::vector<diagnostic>& more) {
+        errors.insert(errors.end(), more.begin(), more.end());
+    }
 
     unit* find(std::string_view key) {
         for (auto& u : units)
@@ -201,9 +210,10 @@ private:
 
 }  // namespace
 
-include_linked compile_with_includes(const ast::script& main, const validate::validated& v, std::string_view source,
-                                     const std::string& name, const validate::registry& reg,
-                                     const compile_limits& limits, const script_source* scripts, bool valid) {
+include_linked compile_with_includes(const ast::script& main, const validate::validated& v,
+                                     std::string_view source, const std::string& name,
+                                     const validate::registry& reg, const compile_limits& limits,
+                                     const script_source* scripts, bool valid) {
     include_linked out;
     linker l(reg, limits, scripts);
     if (requires_variables(v)) l.check_globals(main.commands, source, name);

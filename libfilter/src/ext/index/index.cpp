@@ -34,7 +34,10 @@ void check_last(checker& c, binding& b) {
 
 void register_index(registry& r) {
     r.add(capability_def{"index"});
-    r.add(tag_def{.name = "index", .parameter = arg_kind::number, .capability = "index", .check = check_index,
+    r.add(tag_def{.name = "index",
+                  .parameter = arg_kind::number,
+                  .capability = "index",
+                  .check = check_index,
                   .emit = emit_index});
     r.add(tag_def{.name = "last", .capability = "index", .check = check_last});
     for (auto test : {"header", "address", "date"}) {

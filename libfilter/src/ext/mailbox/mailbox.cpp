@@ -19,8 +19,9 @@ using namespace validate;
 
 const mailbox_host& mailbox_service(const vm::run_state& s, std::string_view test) {
     if (!s.svc || !s.svc->mailboxes)
-        throw vm::runtime_error{std::string(test) +
-                                " needs the host's mailbox service (sift::services::mailboxes), which is missing"};
+        throw vm::runtime_error{
+            std::string(test) +
+            " needs the host's mailbox service (sift::services::mailboxes), which is missing"};
     return *s.svc->mailboxes;
 }
 
@@ -45,7 +46,8 @@ bool valid_special_use(std::string_view flag) {
 bool valid_object_id(std::string_view id) {
     if (id.empty() || id.size() > 255) return false;
     for (char c : id)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+              c == '-'))
             return false;
     return true;
 }
@@ -56,26 +58,28 @@ void register_mailbox(registry& r) {
                       e.emit(vm::opcode::mod_create);
                   }});
     r.allow_tag("fileinto", "create");
-    r.add(command_def{.name = "mailboxexists",
-                      .is_test = true,
-                      .capability = "mailbox",
-                      .positional = {arg_kind::string_list},
-                      .check =
-                          [](checker& c, const binding& b) {
-                              for (const auto& box : b.list_arg(0).items)
-                                  if (!c.is_template(box.value) && !valid_utf8(box.value))
-                                      c.warning(box.pos, "mailbox name is not valid UTF-8: it never exists");
-                          },
-                      .emit = [](compile::emitter& e, const binding& b) {
-                          e.emit(vm::opcode::test_mailboxexists, {e.list(b.list_arg(0))});
-                      }});
+    r.add(command_def{
+        .name = "mailboxexists",
+        .is_test = true,
+        .capability = "mailbox",
+        .positional = {arg_kind::string_list},
+        .check =
+            [](checker& c, const binding& b) {
+                for (const auto& box : b.list_arg(0).items)
+                    if (!c.is_template(box.value) && !valid_utf8(box.value))
+                        c.warning(box.pos, "mailbox name is not valid UTF-8: it never exists");
+            },
+        .emit = [](compile::emitter& e,
+                   const binding& b) { e.emit(vm::opcode::test_mailboxexists, {e.list(b.list_arg(0))}); }});
 }
 
 }  // namespace sift::ext
 
 namespace sift::vm {
 
-void exec_mod_create(run_state& s, const instruction&) { s.pending.create = true; }
+void exec_mod_create(run_state& s, const instruction&) {
+    s.pending.create = true;
+}
 
 void exec_test_mailboxexists(run_state& s, const instruction& ins) {
     const auto& store = ext::mailbox_service(s, "mailboxexists");

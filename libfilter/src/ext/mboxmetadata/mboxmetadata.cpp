@@ -42,23 +42,27 @@ void register_mboxmetadata(registry& r) {
                               warn_mailbox(c, b.list_arg(0).items.front());
                               warn_entry(c, b.list_arg(1).items.front());
                           },
-                      .emit = [](compile::emitter& e, const binding& b) {
-                          e.emit(vm::opcode::test_metadata,
-                                 {std::uint64_t(b.match.cmp), vm::pack(b.match), e.string(b.string_arg(0)),
-                                  e.string(b.string_arg(1)), e.list(b.list_arg(2))});
-                      }});
-    r.add(command_def{.name = "metadataexists",
-                      .is_test = true,
-                      .capability = "mboxmetadata",
-                      .positional = {arg_kind::string, arg_kind::string_list},
-                      .check =
-                          [](checker& c, const binding& b) {
-                              warn_mailbox(c, b.list_arg(0).items.front());
-                              for (const auto& entry : b.list_arg(1).items) warn_entry(c, entry);
-                          },
-                      .emit = [](compile::emitter& e, const binding& b) {
-                          e.emit(vm::opcode::test_metadataexists, {e.string(b.string_arg(0)), e.list(b.list_arg(1))});
-                      }});
+                      .emit =
+                          [](compile::emitter& e, const binding& b) {
+                              e.emit(
+                                  vm::opcode::test_metadata,
+                                  {std::uint64_t(b.match.cmp), vm::pack(b.match), e.string(b.string_arg(0)),
+                                   e.string(b.string_arg(1)), e.list(b.list_arg(2))});
+                          }});
+    r.add(command_def{
+        .name = "metadataexists",
+        .is_test = true,
+        .capability = "mboxmetadata",
+        .positional = {arg_kind::string, arg_kind::string_list},
+        .check =
+            [](checker& c, const binding& b) {
+                warn_mailbox(c, b.list_arg(0).items.front());
+                for (const auto& entry : b.list_arg(1).items) warn_entry(c, entry);
+            },
+        .emit =
+            [](compile::emitter& e, const binding& b) {
+                e.emit(vm::opcode::test_metadataexists, {e.string(b.string_arg(0)), e.list(b.list_arg(1))});
+            }});
 }
 
 }  // namespace sift::ext

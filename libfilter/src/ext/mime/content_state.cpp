@@ -53,8 +53,10 @@ std::size_t reference(std::string_view s, std::size_t at, std::string& out) {
         auto digits = name.substr(hex ? 2 : 1);
         if (digits.empty()) return 0;
         for (char c : digits) {
-            int v = c >= '0' && c <= '9' ? c - '0' : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                                   : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            int v = c >= '0' && c <= '9'          ? c - '0'
+                    : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                  : -1;
             if (v < 0) return 0;
             cp = cp * (hex ? 16 : 10) + std::uint32_t(v);
             if (cp > 0x10FFFF) return 0;
@@ -62,8 +64,8 @@ std::size_t reference(std::string_view s, std::size_t at, std::string& out) {
         append_utf8(out, (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0 ? 0xFFFD : cp);
         return end - at + 1;
     }
-    static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> named{{
-        {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", " "}}};
+    static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> named{
+        {{"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"}, {"nbsp", " "}}};
     for (const auto& [n, text] : named)
         if (mail::iequals(name, n)) {
             out += text;
@@ -73,9 +75,10 @@ std::size_t reference(std::string_view s, std::size_t at, std::string& out) {
 }
 
 bool block_element(std::string_view tag) {
-    static constexpr std::array<std::string_view, 12> blocks{"br", "p", "div", "li", "tr", "h1", "h2",
-                                                             "h3", "h4", "h5", "h6", "table"};
-    return std::any_of(blocks.begin(), blocks.end(), [&](std::string_view b) { return mail::iequals(tag, b); });
+    static constexpr std::array<std::string_view, 12> blocks{"br", "p",  "div", "li", "tr", "h1",
+                                                             "h2", "h3", "h4",  "h5", "h6", "table"};
+    return std::any_of(blocks.begin(), blocks.end(),
+                       [&](std::string_view b) { return mail::iequals(tag, b); });
 }
 
 }  // namespace
@@ -99,7 +102,8 @@ std::string html_to_text(std::string_view html) {
             auto end = html.find("-->", i + 4);
             i = end == std::string_view::npos ? html.size() : end + 3;
         } else if (iprefix(html, i, "<script") || iprefix(html, i, "<style")) {
-            auto closing = iprefix(html, i, "<script") ? std::string_view("</script") : std::string_view("</style");
+            auto closing =
+                iprefix(html, i, "<script") ? std::string_view("</script") : std::string_view("</style");
             std::size_t end = i + 1;
             while (end < html.size() && !iprefix(html, end, closing)) ++end;
             auto gt = html.find('>', end);
@@ -109,7 +113,8 @@ std::string html_to_text(std::string_view html) {
             auto tag = html.substr(i + 1, (gt == std::string_view::npos ? html.size() : gt) - i - 1);
             if (!tag.empty() && tag[0] == '/') tag.remove_prefix(1);
             auto name_end = std::min(tag.find_first_of(" \t\r\n/"), tag.size());
-            if (block_element(tag.substr(0, name_end)) && !out.empty() && out.back() != '\n') out += "\r\n";  // Sieve text breaks lines with CRLF
+            if (block_element(tag.substr(0, name_end)) && !out.empty() && out.back() != '\n')
+                out += "\r\n";  // Sieve text breaks lines with CRLF
             i = gt == std::string_view::npos ? html.size() : gt + 1;
         }
     }
@@ -162,8 +167,10 @@ std::string_view epilogue(const mail::mime_part& m) {
     if (m.children.empty()) return {};
     const auto& last = m.children.back().raw;
     auto rest = m.body.substr(std::size_t(last.data() + last.size() - m.body.data()));
-    if (rest.starts_with("\r\n")) rest.remove_prefix(2);
-    else if (rest.starts_with("\n")) rest.remove_prefix(1);
+    if (rest.starts_with("\r\n"))
+        rest.remove_prefix(2);
+    else if (rest.starts_with("\n"))
+        rest.remove_prefix(1);
     auto close = "--" + std::string(m.param("boundary")) + "--";
     if (!rest.starts_with(close)) return {};
     auto eol = rest.find('\n');

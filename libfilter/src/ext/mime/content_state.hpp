@@ -36,7 +36,7 @@ struct loop_frame {
 };
 
 struct content_state {
-    std::vector<loop_frame> loops;  // innermost last
+    std::vector<loop_frame> loops;                                         // innermost last
     std::unordered_map<const mail::mime_part*, std::string> display_text;  // :text, extracttext
     std::unordered_map<const mail::mime_part*, std::string> content_text;  // :content
     // What the last mime_select set for the next :mime test (ext/mime).

@@ -24,12 +24,19 @@ using namespace validate;
 
 namespace {
 
-enum select_bits : std::uint64_t { anychild = 1, opt_type = 1 << 1, opt_subtype = 2 << 1,
-                                   opt_contenttype = 3 << 1, opt_param = 4 << 1, option_mask = 7 << 1 };
+enum select_bits : std::uint64_t {
+    anychild = 1,
+    opt_type = 1 << 1,
+    opt_subtype = 2 << 1,
+    opt_contenttype = 3 << 1,
+    opt_param = 4 << 1,
+    option_mask = 7 << 1
+};
 
 void needs_mime(checker& c, binding& b) {
     if (!b.has_tag("mime"))
-        c.error(b.pos, "'" + std::string(b.def->name) + "': :anychild and the content-type options need :mime");
+        c.error(b.pos,
+                "'" + std::string(b.def->name) + "': :anychild and the content-type options need :mime");
 }
 
 }  // namespace
@@ -37,12 +44,15 @@ void needs_mime(checker& c, binding& b) {
 void emit_mime_test(compile::emitter& e, const binding& b) {
     std::uint64_t select = b.has_tag("anychild") ? std::uint64_t(anychild) : 0;
     // At most one of the options (they share a tag group).
-    for (auto [tag, bit] : {std::pair{"type", opt_type}, {"subtype", opt_subtype}, {"contenttype", opt_contenttype},
+    for (auto [tag, bit] : {std::pair{"type", opt_type},
+                            {"subtype", opt_subtype},
+                            {"contenttype", opt_contenttype},
                             {"param", opt_param}})
         if (b.has_tag(tag)) select |= std::uint64_t(bit);
     parse::ast::string_list none;
     const auto* params = b.tag_value("param");
-    e.emit(vm::opcode::mime_select, {select, e.list(params ? std::get<parse::ast::string_list>(*params) : none)});
+    e.emit(vm::opcode::mime_select,
+           {select, e.list(params ? std::get<parse::ast::string_list>(*params) : none)});
     auto packed = vm::pack(b.match);
     if (b.def->name == "header")
         e.emit(vm::opcode::test_mime_header,
@@ -60,8 +70,11 @@ void register_mime(registry& r) {
     r.add(tag_def{.name = "anychild", .capability = "mime", .check = needs_mime});
     for (auto option : {"type", "subtype", "contenttype"})
         r.add(tag_def{.name = option, .group = "mime-option", .capability = "mime", .check = needs_mime});
-    r.add(tag_def{.name = "param", .group = "mime-option", .parameter = arg_kind::string_list,
-                  .capability = "mime", .check = needs_mime});
+    r.add(tag_def{.name = "param",
+                  .group = "mime-option",
+                  .parameter = arg_kind::string_list,
+                  .capability = "mime",
+                  .check = needs_mime});
     for (auto test : {"header", "address", "exists"}) {
         r.allow_tag(test, "mime");
         r.allow_tag(test, "anychild");
@@ -114,14 +127,19 @@ bool option_values(run_state& s, const selection& sel, const mail::header_field&
         params = std::move(t.params);
     }
     switch (sel.option) {
-        case ext::opt_type: return f(std::string_view(type));
-        case ext::opt_subtype: return f(std::string_view(subtype));
-        case ext::opt_contenttype: return f(subtype.empty() ? type : type + "/" + subtype);
-        default: break;
+        case ext::opt_type:
+            return f(std::string_view(type));
+        case ext::opt_subtype:
+            return f(std::string_view(subtype));
+        case ext::opt_contenttype:
+            return f(subtype.empty() ? type : type + "/" + subtype);
+        default:
+            break;
     }
     std::string buffer;
     for (auto name : s.list(sel.params))
-        if (const auto* p = mail::find_param(params, s.text(name, buffer)); p && f(std::string_view(p->value)))
+        if (const auto* p = mail::find_param(params, s.text(name, buffer));
+            p && f(std::string_view(p->value)))
             return true;
     return false;
 }

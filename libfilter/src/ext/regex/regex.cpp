@@ -135,7 +135,8 @@ void check_regex(validate::checker& c, validate::binding& b) {
     for (const auto& key : keys_of(b).items) {
         if (c.is_template(key.value)) continue;  // compiled at run time
         auto result = compile(key.value, b.match.cmp);
-        if (!result.code) c.error(key.pos, "invalid regular expression '" + std::string(key.value) + "': " + result.error);
+        if (!result.code)
+            c.error(key.pos, "invalid regular expression '" + std::string(key.value) + "': " + result.error);
     }
 }
 
@@ -180,7 +181,8 @@ void link_regexes(vm::program& p) {
     const auto& table = match_operand_table();
     for (const auto& ins : p.code) {
         auto [present, m, c, l] = table[static_cast<std::size_t>(ins.op)];
-        if (!present || (ins.arg[m] & 0xFF) != std::uint64_t(vm::match_type::regex) || ins.arg[l] >= p.lists.size())
+        if (!present || (ins.arg[m] & 0xFF) != std::uint64_t(vm::match_type::regex) ||
+            ins.arg[l] >= p.lists.size())
             continue;
         auto cmp = static_cast<comparator>(ins.arg[c]);
         for (auto id : p.lists[ins.arg[l]]) {

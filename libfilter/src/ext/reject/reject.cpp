@@ -23,7 +23,8 @@ void check_reason(checker& c, const binding& b) {
 }  // namespace
 
 void register_reject(registry& r) {
-    for (auto [name, op] : {std::pair{"reject", vm::opcode::act_reject}, {"ereject", vm::opcode::act_ereject}}) {
+    for (auto [name, op] :
+         {std::pair{"reject", vm::opcode::act_reject}, {"ereject", vm::opcode::act_ereject}}) {
         r.add(capability_def{name});
         r.add(command_def{.name = name,
                           .capability = name,

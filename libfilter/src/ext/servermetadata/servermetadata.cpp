@@ -26,16 +26,18 @@ void warn_entry(checker& c, const parse::ast::string_lit& entry) {
 
 void register_servermetadata(registry& r) {
     r.add(capability_def{"servermetadata"});
-    r.add(command_def{.name = "servermetadata",
-                      .is_test = true,
-                      .capability = "servermetadata",
-                      .positional = {arg_kind::string, arg_kind::string_list},
-                      .tags = {"comparator", "match-type"},
-                      .check = [](checker& c, const binding& b) { warn_entry(c, b.list_arg(0).items.front()); },
-                      .emit = [](compile::emitter& e, const binding& b) {
-                          e.emit(vm::opcode::test_servermetadata, {std::uint64_t(b.match.cmp), vm::pack(b.match),
-                                                                   e.string(b.string_arg(0)), e.list(b.list_arg(1))});
-                      }});
+    r.add(command_def{
+        .name = "servermetadata",
+        .is_test = true,
+        .capability = "servermetadata",
+        .positional = {arg_kind::string, arg_kind::string_list},
+        .tags = {"comparator", "match-type"},
+        .check = [](checker& c, const binding& b) { warn_entry(c, b.list_arg(0).items.front()); },
+        .emit =
+            [](compile::emitter& e, const binding& b) {
+                e.emit(vm::opcode::test_servermetadata, {std::uint64_t(b.match.cmp), vm::pack(b.match),
+                                                         e.string(b.string_arg(0)), e.list(b.list_arg(1))});
+            }});
     r.add(command_def{.name = "servermetadataexists",
                       .is_test = true,
                       .capability = "servermetadata",
@@ -44,9 +46,10 @@ void register_servermetadata(registry& r) {
                           [](checker& c, const binding& b) {
                               for (const auto& entry : b.list_arg(0).items) warn_entry(c, entry);
                           },
-                      .emit = [](compile::emitter& e, const binding& b) {
-                          e.emit(vm::opcode::test_servermetadataexists, {e.list(b.list_arg(0))});
-                      }});
+                      .emit =
+                          [](compile::emitter& e, const binding& b) {
+                              e.emit(vm::opcode::test_servermetadataexists, {e.list(b.list_arg(0))});
+                          }});
 }
 
 }  // namespace sift::ext

@@ -146,8 +146,12 @@ std::optional<double> score_ratio(const score_source& source, const mail::messag
     if (!status) return std::nullopt;
     std::optional<double> value;
     switch (source.type) {
-        case score_source::kind::score: value = parse_decimal(*status); break;
-        case score_source::kind::strlen: value = parse_strlen(*status); break;
+        case score_source::kind::score:
+            value = parse_decimal(*status);
+            break;
+        case score_source::kind::strlen:
+            value = parse_strlen(*status);
+            break;
         case score_source::kind::text:
             for (std::size_t i = 0; i <= max_text && !value; ++i)
                 if (!source.text_values[i].empty() && source.text_values[i] == *status) value = double(i);
@@ -167,9 +171,15 @@ std::string score_value(std::optional<double> ratio, score_test kind) {
     float rf = float(r);
     int score = 0;
     switch (kind) {
-        case score_test::spam_percent: score = int(rf * 100 + 0.001f); break;
-        case score_test::virus: score = int(rf * 4 + 1.001f); break;
-        case score_test::spam: score = int(rf * 9 + 1.001f); break;
+        case score_test::spam_percent:
+            score = int(rf * 100 + 0.001f);
+            break;
+        case score_test::virus:
+            score = int(rf * 4 + 1.001f);
+            break;
+        case score_test::spam:
+            score = int(rf * 9 + 1.001f);
+            break;
     }
     return std::to_string(score);
 }

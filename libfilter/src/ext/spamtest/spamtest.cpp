@@ -20,8 +20,9 @@ namespace {
 
 void check_spamtest(checker& c, const binding& b) {
     if (!c.required("spamtest") && !c.required("spamtestplus"))
-        c.error(b.pos, "test 'spamtest' requires the \"spamtest\" or \"spamtestplus\" capability "
-                       "(require \"spamtest\";)");
+        c.error(b.pos,
+                "test 'spamtest' requires the \"spamtest\" or \"spamtestplus\" capability "
+                "(require \"spamtest\";)");
 }
 
 }  // namespace
@@ -37,9 +38,9 @@ void register_spamtest(registry& r) {
                       .check = check_spamtest,
                       .emit = [](compile::emitter& e, const binding& b) {
                           parse::ast::string_list keys = b.list_arg(0);
-                          e.emit(vm::opcode::test_spamtest, {std::uint64_t(b.has_tag("percent")),
-                                                             std::uint64_t(score_comparator(b)),
-                                                             vm::pack(b.match), e.list(keys)});
+                          e.emit(vm::opcode::test_spamtest,
+                                 {std::uint64_t(b.has_tag("percent")), std::uint64_t(score_comparator(b)),
+                                  vm::pack(b.match), e.list(keys)});
                       }});
 }
 

@@ -23,7 +23,8 @@ namespace {
 
 void check_flag(checker& c, const parse::ast::string_lit& flag) {
     if (!c.is_template(flag.value) && !valid_special_use(flag.value))
-        c.error(flag.pos, "invalid special-use flag '" + std::string(flag.value) + "' (expected \"\\\\\" and an atom, e.g. \"\\\\Junk\")");
+        c.error(flag.pos, "invalid special-use flag '" + std::string(flag.value) +
+                              "' (expected \"\\\\\" and an atom, e.g. \"\\\\Junk\")");
 }
 
 }  // namespace
@@ -38,10 +39,11 @@ void register_special_use(registry& r) {
                           if (const auto* v = b.tag_value("specialuse"))
                               check_flag(c, std::get<parse::ast::string_list>(*v).items.front());
                       },
-                  .emit = [](compile::emitter& e, const binding& b) {
-                      const auto& flag = std::get<parse::ast::string_list>(*b.tag_value("specialuse"));
-                      e.emit(vm::opcode::mod_specialuse, {e.string(flag.items.front().value)});
-                  }});
+                  .emit =
+                      [](compile::emitter& e, const binding& b) {
+                          const auto& flag = std::get<parse::ast::string_list>(*b.tag_value("specialuse"));
+                          e.emit(vm::opcode::mod_specialuse, {e.string(flag.items.front().value)});
+                      }});
     r.allow_tag("fileinto", "specialuse");
     r.add(command_def{.name = "specialuse_exists",
                       .is_test = true,
@@ -55,7 +57,8 @@ void register_special_use(registry& r) {
                                   if (!c.is_template(box.value) && !valid_utf8(box.value))
                                       c.warning(box.pos, "mailbox name is not valid UTF-8: it never exists");
                               }
-                              for (const auto& flag : b.list_arg(with_mailbox ? 1 : 0).items) check_flag(c, flag);
+                              for (const auto& flag : b.list_arg(with_mailbox ? 1 : 0).items)
+                                  check_flag(c, flag);
                           },
                       .emit =
                           [](compile::emitter& e, const binding& b) {
@@ -74,7 +77,8 @@ namespace sift::vm {
 void exec_mod_specialuse(run_state& s, const instruction& ins) {
     std::string buffer;
     auto flag = s.text(ins.arg[0], buffer);
-    if (!ext::valid_special_use(flag)) throw runtime_error{"invalid special-use flag '" + std::string(flag) + "'"};
+    if (!ext::valid_special_use(flag))
+        throw runtime_error{"invalid special-use flag '" + std::string(flag) + "'"};
     s.pending.special_use = std::string(flag);
 }
 
@@ -87,8 +91,9 @@ void exec_test_specialuse_exists(run_state& s, const instruction& ins) {
     for (auto id : s.list(ins.arg[2])) {
         if (!s.flag) return;
         auto flag = s.text(id, flag_buffer);
-        s.flag = ext::valid_special_use(flag) &&
-                 (box ? store.exists(*box) && store.has_special_use(*box, flag) : store.special_use(flag).has_value());
+        s.flag =
+            ext::valid_special_use(flag) && (box ? store.exists(*box) && store.has_special_use(*box, flag)
+                                                 : store.special_use(flag).has_value());
     }
 }
 

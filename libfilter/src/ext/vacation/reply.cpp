@@ -24,7 +24,6 @@ using mail::fold_words;
 
 using namespace std::chrono_literals;
 
-
 bool ascii(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x80; });
 }
@@ -32,7 +31,8 @@ bool ascii(std::string_view s) {
 // CR and LF in a value that becomes a header field would start a new field.
 std::string one_line(std::string_view s) {
     std::string out(s);
-    std::replace_if(out.begin(), out.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+    std::replace_if(
+        out.begin(), out.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
     return out;
 }
 
@@ -43,7 +43,8 @@ std::string field(const mail::message& msg, std::string_view name) {
 
 // The user's addresses: the envelope recipient, :addresses, the site's
 // list, ORCPT if asked; lower-cased addr-specs.
-std::vector<std::string> user_addresses(const envelope& env, const request& req, const vacation_options& options) {
+std::vector<std::string> user_addresses(const envelope& env, const request& req,
+                                        const vacation_options& options) {
     std::vector<std::string> out;
     auto add_path = [&](std::string_view path) {
         if (auto a = mail::parse_path(path); a && a->valid) out.push_back(mail::ascii_lower(a->all()));
@@ -60,8 +61,8 @@ std::vector<std::string> user_addresses(const envelope& env, const request& req,
 // RFC 3834 §2: owner-*, *-request, MAILER-DAEMON and the list managers.
 bool system_address(const mail::address& a) {
     auto local = mail::ascii_lower(a.local_part);
-    return local == "mailer-daemon" || local == "listserv" || local == "majordomo" || local.starts_with("owner-") ||
-           local.ends_with("-request");
+    return local == "mailer-daemon" || local == "listserv" || local == "majordomo" ||
+           local.starts_with("owner-") || local.ends_with("-request");
 }
 
 std::optional<std::string> header_refusal(const mail::message& msg) {
@@ -74,7 +75,8 @@ std::optional<std::string> header_refusal(const mail::message& msg) {
     }
     if (msg.first("Precedence")) {
         auto value = mail::ascii_lower(field(msg, "Precedence"));
-        if (value == "bulk" || value == "junk" || value == "list") return "the message is bulk mail (Precedence: " + value + ")";
+        if (value == "bulk" || value == "junk" || value == "list")
+            return "the message is bulk mail (Precedence: " + value + ")";
     }
     // RFC 2369, RFC 2919.
     for (std::string_view name : {"List-Id", "List-Help", "List-Subscribe", "List-Unsubscribe", "List-Post",
@@ -88,7 +90,8 @@ std::optional<std::string> header_refusal(const mail::message& msg) {
             auto end = value.find_first_of(", \t", i);
             if (end == std::string::npos) end = value.size();
             auto token = value.substr(i, end - i);
-            if (token == "all" || token == "oof") return "the sender suppresses auto-replies (X-Auto-Response-Suppress)";
+            if (token == "all" || token == "oof")
+                return "the sender suppresses auto-replies (X-Auto-Response-Suppress)";
             i = end + 1;
         }
     }
@@ -101,7 +104,8 @@ std::optional<std::string> addressed(const mail::message& msg, const std::vector
         std::optional<std::string> found;
         msg.for_each(name, [&](const mail::header_field& f) {
             for (const auto& a : mail::parse_address_list(mail::message::unfold(f.value)))
-                if (a.valid && std::find(users.begin(), users.end(), mail::ascii_lower(a.all())) != users.end()) {
+                if (a.valid &&
+                    std::find(users.begin(), users.end(), mail::ascii_lower(a.all())) != users.end()) {
                     found = a.all();
                     return false;
                 }
@@ -136,7 +140,8 @@ std::string to_field(const mail::message& msg, const mail::address& sender) {
         const auto* f = msg.first(name);
         if (!f) continue;
         for (const auto& a : mail::parse_address_list(mail::message::unfold(f->value)))
-            if (a.valid && mail::ascii_lower(a.all()) == wanted) return mailbox(a.display_name, sender.all(), 4);
+            if (a.valid && mail::ascii_lower(a.all()) == wanted)
+                return mailbox(a.display_name, sender.all(), 4);
     }
     return "<" + sender.all() + ">";
 }
@@ -240,7 +245,8 @@ std::string subject_field(std::string_view subject) {
 std::string message_id(std::string_view domain, std::chrono::system_clock::time_point now) {
     static thread_local std::mt19937_64 random{std::random_device{}()};
     auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-    return "<sift-vacation." + std::to_string(seconds) + "." + hash_hex(std::to_string(random())).substr(0, 16) + "@" +
+    return "<sift-vacation." + std::to_string(seconds) + "." +
+           hash_hex(std::to_string(random())).substr(0, 16) + "@" +
            std::string(domain.empty() ? "localhost" : domain) + ">";
 }
 
@@ -252,7 +258,9 @@ std::optional<mail::address> single_address(std::string_view text) {
     return list.front();
 }
 
-bool is_mime_entity(std::string_view text) { return mail::is_mime_entity(text); }
+bool is_mime_entity(std::string_view text) {
+    return mail::is_mime_entity(text);
+}
 
 std::optional<std::string> refusal(const mail::message& msg, const envelope& env, const request& req,
                                    const vacation_options& options, std::string& user_address) {
@@ -262,7 +270,8 @@ std::optional<std::string> refusal(const mail::message& msg, const envelope& env
     auto users = user_addresses(env, req, options);
     if (std::find(users.begin(), users.end(), mail::ascii_lower(sender->all())) != users.end())
         return "the sender is the user's own address";
-    if (system_address(*sender)) return "the sender <" + sender->all() + "> is a system address (RFC 3834 §2)";
+    if (system_address(*sender))
+        return "the sender <" + sender->all() + "> is a system address (RFC 3834 §2)";
     if (auto why = header_refusal(msg)) return why;
     if (!options.check_recipient) {
         auto to = mail::parse_path(env.to);

@@ -33,7 +33,14 @@ struct request {
 };
 
 // mod_vacation's option bits.
-enum option_bit : std::uint64_t { days_bit = 1, seconds_bit = 2, mime_bit = 4, subject_bit = 8, from_bit = 16, handle_bit = 32 };
+enum option_bit : std::uint64_t {
+    days_bit = 1,
+    seconds_bit = 2,
+    mime_bit = 4,
+    subject_bit = 8,
+    from_bit = 16,
+    handle_bit = 32
+};
 
 // Why the message gets no reply (null sender, list, own address, ...), or
 // nullopt when it gets one; then `user_address` is the user's address the
@@ -58,6 +65,6 @@ reply build(const mail::message& msg, const envelope& env, const request& req, s
 
 // Checks also used when compiling.
 std::optional<mail::address> single_address(std::string_view text);  // one valid mailbox
-bool is_mime_entity(std::string_view text);  // header fields, an empty line, a body
+bool is_mime_entity(std::string_view text);                          // header fields, an empty line, a body
 
 }  // namespace sift::ext::vacation

@@ -32,30 +32,35 @@ namespace {
 void check_vacation(checker& c, const binding& b) {
     const auto& reason = b.list_arg(0).items.front();
     if (!c.is_template(reason.value)) {
-        if (!valid_utf8(reason.value)) c.error(reason.pos, "vacation reason is not valid UTF-8");
+        if (!valid_utf8(reason.value))
+            c.error(reason.pos, "vacation reason is not valid UTF-8");
         else if (b.has_tag("mime") && !vacation::is_mime_entity(reason.value))
             // A warning, as Pigeonhole compiles such scripts; running it is
             // a runtime error (no malformed reply is sent, the message is kept).
-            c.warning(reason.pos, "vacation :mime reason is not a MIME entity (Content- header fields, an empty "
-                                  "line, the body): the vacation action will fail");
+            c.warning(reason.pos,
+                      "vacation :mime reason is not a MIME entity (Content- header fields, an empty "
+                      "line, the body): the vacation action will fail");
     }
-    if (const auto* subject = core::tag_string(b, "subject"); subject && !c.is_template(subject->value) &&
-                                                        !valid_utf8(subject->value))
+    if (const auto* subject = core::tag_string(b, "subject");
+        subject && !c.is_template(subject->value) && !valid_utf8(subject->value))
         c.error(subject->pos, "vacation :subject is not valid UTF-8");
-    if (const auto* from = core::tag_string(b, "from"); from && !c.is_template(from->value) &&
-                                                  !vacation::single_address(from->value))
+    if (const auto* from = core::tag_string(b, "from");
+        from && !c.is_template(from->value) && !vacation::single_address(from->value))
         c.error(from->pos, "vacation :from \"" + std::string(from->value) + "\" is not a valid address");
     if (const auto* list = b.tag_value("addresses"))
         for (const auto& a : std::get<parse::ast::string_list>(*list).items)
             if (!c.is_template(a.value) && !vacation::single_address(a.value))
-                c.error(a.pos, "vacation :addresses entry \"" + std::string(a.value) + "\" is not a valid address");
+                c.error(a.pos,
+                        "vacation :addresses entry \"" + std::string(a.value) + "\" is not a valid address");
 }
 
 void emit_vacation(compile::emitter& e, const binding& b) {
     using namespace vacation;
     std::uint64_t bits = 0, period = 0;
-    if (const auto* v = b.tag_value("days")) bits |= days_bit, period = std::get<parse::ast::number>(*v).value;
-    if (const auto* v = b.tag_value("seconds")) bits |= seconds_bit, period = std::get<parse::ast::number>(*v).value;
+    if (const auto* v = b.tag_value("days"))
+        bits |= days_bit, period = std::get<parse::ast::number>(*v).value;
+    if (const auto* v = b.tag_value("seconds"))
+        bits |= seconds_bit, period = std::get<parse::ast::number>(*v).value;
     if (b.has_tag("mime")) bits |= mime_bit;
     auto text = [&](std::string_view tag, std::uint64_t bit) {
         const auto* s = core::tag_string(b, tag);
@@ -75,7 +80,8 @@ void emit_vacation(compile::emitter& e, const binding& b) {
 
 void register_vacation(registry& r) {
     r.add(capability_def{"vacation"});
-    r.add(tag_def{.name = "days", .group = "vacation period", .parameter = arg_kind::number, .capability = "vacation"});
+    r.add(tag_def{
+        .name = "days", .group = "vacation period", .parameter = arg_kind::number, .capability = "vacation"});
     for (auto name : {"subject", "from", "handle"})
         r.add(tag_def{.name = name, .parameter = arg_kind::string, .capability = "vacation"});
     r.add(tag_def{.name = "addresses", .parameter = arg_kind::string_list, .capability = "vacation"});
@@ -92,7 +98,9 @@ void register_vacation(registry& r) {
 
 namespace sift::vm {
 
-void exec_mod_vacation(run_state& s, const instruction& ins) { s.pending.vacation = &ins; }
+void exec_mod_vacation(run_state& s, const instruction& ins) {
+    s.pending.vacation = &ins;
+}
 
 void exec_act_vacation(run_state& s, const instruction& ins) {
     using namespace ext::vacation;
@@ -102,7 +110,8 @@ void exec_act_vacation(run_state& s, const instruction& ins) {
     if (!opts) throw runtime_error{"vacation without its options (malformed bytecode)"};
     for (const auto& a : s.actions())
         if (a.kind == action_kind::vacation)
-            throw runtime_error{"duplicate vacation action (the first is at line " + std::to_string(a.line) + ")"};
+            throw runtime_error{"duplicate vacation action (the first is at line " + std::to_string(a.line) +
+                                ")"};
 
     std::string buffer;
     request req;
@@ -118,7 +127,8 @@ void exec_act_vacation(run_state& s, const instruction& ins) {
     // Values from variables are checked now, as constants were when compiling.
     if (req.from && !single_address(*req.from))
         throw runtime_error{"vacation :from \"" + *req.from + "\" is not a valid address"};
-    if (req.mime && !is_mime_entity(req.reason)) throw runtime_error{"vacation :mime reason is not a MIME entity"};
+    if (req.mime && !is_mime_entity(req.reason))
+        throw runtime_error{"vacation :mime reason is not a MIME entity"};
 
     auto& store = ext::state_store(s, "vacation");  // fail alike whether or not this message gets a reply
     (void)store;
@@ -136,10 +146,10 @@ void exec_act_vacation(run_state& s, const instruction& ins) {
     if (!why_not && p.count() > 0) {
         auto rcpt = mail::parse_path(s.env.to);
         auto key = "vacation:" + ext::key_address(rcpt && rcpt->valid ? rcpt->all() : s.env.to) + ":" +
-                   ext::key_address(a.recipient) + ":" +
-                   handle_hash(req);
+                   ext::key_address(a.recipient) + ":" + handle_hash(req);
         if (!ext::record_once(s, "vacation", key, p))
-            why_not = "already replied to <" + a.recipient + "> within the period (" + std::to_string(p.count()) + " s)";
+            why_not = "already replied to <" + a.recipient + "> within the period (" +
+                      std::to_string(p.count()) + " s)";
     }
     if (why_not) {
         a.reason = *why_not;

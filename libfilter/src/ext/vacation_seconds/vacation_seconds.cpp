@@ -11,7 +11,9 @@ using namespace validate;
 
 void register_vacation_seconds(registry& r) {
     r.add(capability_def{.name = "vacation-seconds", .implies = "vacation"});
-    r.add(tag_def{.name = "seconds", .group = "vacation period", .parameter = arg_kind::number,
+    r.add(tag_def{.name = "seconds",
+                  .group = "vacation period",
+                  .parameter = arg_kind::number,
                   .capability = "vacation-seconds"});
 }
 

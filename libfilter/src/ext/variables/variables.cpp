@@ -2,11 +2,11 @@
 // (§5), and references "${name}" / "${0}".."${9}" in strings (§3), which
 // the VM expands (vm/strings.hpp). Namespaces "${ns.name}" exist only when
 // a required capability provides them.
+#include "ext/variables/variables.hpp"
 #include "compile/emitter.hpp"
 #include "ext/enotify/mailto.hpp"
 #include "ext/regex/regex.hpp"
 #include "ext/register.hpp"
-#include "ext/variables/variables.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 #include "vm/strings.hpp"
@@ -18,7 +18,13 @@ namespace {
 
 // Modifier flags, bit per modifier; the set_var operand.
 enum modifier : std::uint32_t {
-    lower = 1, upper = 2, lowerfirst = 4, upperfirst = 8, quotewildcard = 16, length = 32, quoteregex = 64,
+    lower = 1,
+    upper = 2,
+    lowerfirst = 4,
+    upperfirst = 8,
+    quotewildcard = 16,
+    length = 32,
+    quoteregex = 64,
     encodeurl = 128
 };
 
@@ -63,8 +69,8 @@ void check_literal(checker& c, parse::ast::string_lit& lit) {
     for (const auto& ref : vm::find_references(lit.value)) {
         auto dot = ref.name.find('.');
         if (dot != std::string_view::npos && !c.namespace_known(ref.name.substr(0, dot)))
-            c.error(lit.pos, "unknown variable namespace '" + std::string(ref.name.substr(0, dot)) + "' in '${" +
-                                 std::string(ref.name) + "}'");
+            c.error(lit.pos, "unknown variable namespace '" + std::string(ref.name.substr(0, dot)) +
+                                 "' in '${" + std::string(ref.name) + "}'");
     }
 }
 
@@ -77,7 +83,8 @@ void check_set(checker& c, const binding& b) {
     else if (!identifier(name.value))
         c.error(name.pos, "invalid variable name '" + std::string(name.value) + "'");
     else if (dot != std::string::npos && !c.namespace_known(name.value.substr(0, dot)))
-        c.error(name.pos, "unknown variable namespace '" + std::string(name.value.substr(0, dot)) + "' in '" + std::string(name.value) + "'");
+        c.error(name.pos, "unknown variable namespace '" + std::string(name.value.substr(0, dot)) + "' in '" +
+                              std::string(name.value) + "'");
 }
 
 void emit_set(compile::emitter& e, const binding& b) {
@@ -99,7 +106,9 @@ std::uint64_t modifier_flags(const binding& b) {
     return flags;
 }
 
-bool valid_variable_name(std::string_view name) { return identifier(name); }
+bool valid_variable_name(std::string_view name) {
+    return identifier(name);
+}
 
 void register_variables(registry& r) {
     r.add(capability_def{.name = "variables", .literal = check_literal, .ihave_allowed = false});
@@ -127,8 +136,12 @@ void register_variables(registry& r) {
 namespace sift::vm {
 namespace {
 
-char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
-char ascii_upper(char c) { return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c; }
+char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
+}
+char ascii_upper(char c) {
+    return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c;
+}
 
 std::size_t utf8_length(std::string_view s) {
     std::size_t n = 0;
@@ -147,8 +160,10 @@ void truncate_utf8(std::string& s, std::size_t limit) {
 // RFC 5229 §4.1: modifiers apply from the highest precedence down.
 std::string apply_modifiers(std::string value, std::uint64_t flags) {
     using ext::modifier;
-    if (flags & ext::lower) for (auto& c : value) c = ascii_lower(c);
-    if (flags & ext::upper) for (auto& c : value) c = ascii_upper(c);
+    if (flags & ext::lower)
+        for (auto& c : value) c = ascii_lower(c);
+    if (flags & ext::upper)
+        for (auto& c : value) c = ascii_upper(c);
     if (!value.empty() && (flags & ext::lowerfirst)) value[0] = ascii_lower(value[0]);
     if (!value.empty() && (flags & ext::upperfirst)) value[0] = ascii_upper(value[0]);
     if (flags & ext::quotewildcard) {
