@@ -135,7 +135,8 @@ public:
         return cd;
     }
 
-    static iconv_t invalid() { return reinterpret_cast<iconv_t>(-1); }
+    // iconv_open's failure value is (iconv_t)-1 by its API.
+    static iconv_t invalid() { return reinterpret_cast<iconv_t>(-1); }  // NOLINT(performance-no-int-to-ptr)
 
 private:
     static constexpr std::size_t max_entries = 16;
@@ -240,7 +241,7 @@ void append_base64_decoded(std::string_view in, std::string& out) {
         n = 0;
     };
     for (char c : in) {
-        int v = base64_table[static_cast<unsigned char>(c)];
+        int const v = int{base64_table[static_cast<unsigned char>(c)]};  // -1: not a base64 character
         if (c == '=') {
             flush_partial();
             continue;

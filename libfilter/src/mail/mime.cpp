@@ -86,7 +86,7 @@ public:
         e = e == std::string_view::npos ? s_.size() : e;
         i_ = e;
         std::string_view v = s_.substr(b, e - b);
-        std::size_t comment = v.find_first_of("(");
+        std::size_t comment = v.find('(');
         if (comment != std::string_view::npos && comment > 0 && is_wsp(v[comment - 1])) {
             v = v.substr(0, comment);
         }

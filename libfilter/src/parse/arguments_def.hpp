@@ -77,7 +77,7 @@ private:
         if (!string.parse(first, last, context, x3::unused, item)) return false;  // "t..." but not "text:"
         auto& list = attr.emplace<ast::string_list>();
         list.pos = item.pos;
-        list.items.push_back(std::move(item));
+        list.items.push_back(item);
         return true;
     }
 };

@@ -74,7 +74,7 @@ std::string disassemble(const program& p) {
             args.push_back(operand_text(row.operands[k], ins.arg[k], p));
         std::string synopsis;
         for (std::size_t c = 0; c < row.synopsis.size(); ++c) {
-            char d = c + 1 < row.synopsis.size() ? row.synopsis[c + 1] : 0;
+            char d = c + 1 < row.synopsis.size() ? row.synopsis[c + 1] : '\0';
             if (row.synopsis[c] == '$' && d >= '1' && d <= '9' && std::size_t(d - '1') < args.size()) {
                 synopsis += args[d - '1'];
                 ++c;

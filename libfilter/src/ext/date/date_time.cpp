@@ -191,8 +191,8 @@ std::optional<date_time> parse_rfc5322(std::string_view text) {
     if (*hour > 23 || *minute > 59 || second > 60) return std::nullopt;
     auto offset = zone(in);
     if (!offset || !in.done()) return std::nullopt;
-    std::int64_t local =
-        days_from_civil(y, month, unsigned(*day)) * 86400 + *hour * 3600 + *minute * 60 + second;
+    std::int64_t local = days_from_civil(y, month, unsigned(*day)) * 86400 + std::int64_t(*hour) * 3600 +
+                         std::int64_t(*minute) * 60 + second;
     return date_time{local - std::int64_t(*offset) * 60, *offset};
 }
 

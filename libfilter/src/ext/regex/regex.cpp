@@ -100,7 +100,8 @@ struct scratch {
     // ${0}..${99}: the match variables Sift keeps (vm::max_match_values).
     pcre2_match_data* data = pcre2_match_data_create(std::uint32_t(vm::max_match_values), nullptr);
     pcre2_match_context* context = pcre2_match_context_create(nullptr);
-    pcre2_jit_stack* stack = pcre2_jit_stack_create(32 * 1024, 1024 * 1024, nullptr);
+    pcre2_jit_stack* stack =
+        pcre2_jit_stack_create(std::size_t{32} * 1024, std::size_t{1024} * 1024, nullptr);
     // The last pattern compiled at run time.
     std::string pattern;
     comparator cmp{};
@@ -227,7 +228,7 @@ bool regex_search(vm::run_state& s, std::string_view value, std::uint32_t id, st
         auto pairs = rc == 0 ? pcre2_get_ovector_count(t.data) : std::uint32_t(rc);
         const PCRE2_SIZE* ov = pcre2_get_ovector_pointer(t.data);
         captures->clear();
-        for (std::uint32_t i = 0; i < pairs; ++i) {
+        for (std::size_t i = 0; i < pairs; ++i) {
             if (ov[2 * i] == PCRE2_UNSET || ov[2 * i + 1] < ov[2 * i])
                 captures->push_back({0, 0});
             else

@@ -105,6 +105,7 @@ std::vector<vm::run_state::edited_field> entity_fields(std::string_view entity, 
     auto at = mail::split_header_block(entity, {limits.max_headers, limits.max_header_bytes}, fields);
     body = entity.substr(at);
     std::vector<vm::run_state::edited_field> out;
+    out.reserve(fields.size());
     for (const auto& f : fields) out.push_back({std::string(f.name), std::string(f.value)});
     return out;
 }
