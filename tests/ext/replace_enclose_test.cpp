@@ -541,6 +541,24 @@ TEST(replace_enclose, lf_messages_keep_lf_line_ends) {
     EXPECT_EQ(mail::decoded_text(inner), "a\nb\n");
 }
 
+TEST(replace_enclose, header_edits_in_an_lf_message_keep_lf_line_ends) {
+    // addheader folds a long encoded value; in a message written with bare
+    // LFs the new message must not gain CRLFs there (or anywhere).
+    std::string lf_message = html_message;
+    for (std::size_t at; (at = lf_message.find("\r\n")) != std::string::npos;) lf_message.erase(at, 1);
+    auto r = run_on(
+        "require [\"editheader\", \"replace\"];\n"
+        "addheader \"X-Note\" \"Grüß" +
+            std::string(120, 'e') +
+            "\";\n"
+            "replace :subject \"Grüße aus Köln\" \"new body\";",
+        lf_message);
+    ASSERT_TRUE(r.ok()) << summary(r);
+    ASSERT_TRUE(r.message.has_value());
+    EXPECT_EQ(r.message->data.find('\r'), std::string::npos) << r.message->data;
+    EXPECT_EQ(field(delivered(r), "X-Note"), "Grüß" + std::string(120, 'e'));
+}
+
 TEST(replace_enclose, ihave_and_dump_know_them) {
     EXPECT_EQ(summary(run_on("require \"ihave\"; if ihave [\"replace\", \"enclose\"] { discard; }")),
               "discard");

@@ -172,9 +172,10 @@ void exec_act_addheader(run_state& s, const instruction& ins) {
         throw runtime_error{"header value longer than " +
                             std::to_string(s.limits.editheader_max_header_size) + " octets"};
     if (!may_add(s.limits, name)) return;
-    auto stored = encode_value(name, value);
+    auto stored = encode_value(name, value);  // folded with CRLF, the wire form header_edits carry
     auto& fields = edited(s);
-    run_state::edited_field field{std::string(name), stored, 0};
+    // In the message itself a fold takes the message's own line ends.
+    run_state::edited_field field{std::string(name), mail::with_eol(stored, s.eol()), 0};
     bool last = ins.arg[0] != 0;
     if (last)
         fields.push_back(std::move(field));
