@@ -28,7 +28,7 @@ struct outgoing_message {
 struct header_edit {
     enum class kind { add, remove } what = kind::add;
     std::string name;
-    std::string value;        // add: the new value; remove: the removed value
+    std::string value;        // add: the new value (folded with CRLF when long); remove: the removed value
     bool last = false;        // add: append instead of prepend
     unsigned occurrence = 0;  // remove: which field of that name (1-based, in the original)
 };
