@@ -53,6 +53,14 @@ class Cli(unittest.TestCase):
         self.assertIn(bad + ":2:11: error: unknown tag :contain for test 'header'", err)
         self.assertIn("          ^", err)  # caret under the tag
 
+    def test_check_reports_every_broken_command(self):
+        bad = write(self.path("broken.sieve"), "keep ]\nstop;\nif true { discard ) }\nfileinto \"x\" }\n")
+        code, _, err = sift("check", bad)
+        self.assertEqual(code, 1)
+        lines = [l for l in err.splitlines() if ": error: " in l]
+        self.assertEqual([l.split(": error: ")[0] for l in lines],
+                         [bad + ":1:6", bad + ":3:19", bad + ":4:14"], err)
+
     def test_usage_errors_exit_2(self):
         self.assertEqual(sift("frobnicate")[0], 2)
         self.assertEqual(sift("run", "only-one-arg")[0], 2)

@@ -85,11 +85,37 @@ TEST(TestList, MissingCloseOrComma) {
     EXPECT_EQ(error_of("if anyof(a \"x\" ] {}"), "1:16: syntax error: expected ')' or ',', found ']'");
 }
 
-TEST(FirstErrorOnly, LaterErrorsAreNotReported) {
-    auto r = parse("x [];\ny [];\n", "t");
-    ASSERT_EQ(r.errors.size(), 1u);
-    EXPECT_EQ(r.errors[0].line, 1u);
-    EXPECT_TRUE(r.script.commands.empty());
+// After a broken command the parser resumes at its end (its ';', past its
+// block, or at the '}' around it), so every broken command is reported.
+std::string all_errors(std::string_view source, compile_limits const& limits = {}) {
+    auto r = parse(source, "t", limits);
+    EXPECT_TRUE(r.script.commands.empty());  // a script with errors has no tree
+    std::string out;
+    for (const auto& d : r.errors) out += std::to_string(d.line) + ":" + std::to_string(d.column) + " ";
+    return out;
+}
+
+TEST(Recovery, EveryBrokenCommandIsReported) {
+    EXPECT_EQ(all_errors("x [];\ny [];\n"), "1:4 2:4 ");
+    EXPECT_EQ(all_errors("keep 1 ]\nstop;\nkeep ]\n"), "1:8 3:6 ");
+}
+
+TEST(Recovery, ResumesAfterTheBrokenCommandsBlockOrAtTheEnclosingOne) {
+    // The broken if is skipped with its whole block; the next command is read.
+    EXPECT_EQ(all_errors("if header :is \"a\" ) { keep; }\nstop ]\n"), "1:19 2:6 ");
+    // A broken command inside a block: the block's '}' still closes it.
+    EXPECT_EQ(all_errors("if true { keep ] }\nstop ]\n"), "1:16 2:6 ");
+    // Braces, semicolons, quotes inside strings and comments do not count.
+    EXPECT_EQ(all_errors("x ) \"};{\\\"\" /* } ; */ # };\n;\nstop ]\n"), "1:3 3:6 ");
+    EXPECT_EQ(all_errors("x ) text:\n};\n.\n;\nstop ]\n"), "1:3 5:6 ");
+}
+
+TEST(Recovery, ATokenIsReportedOnceAndTheLimitHolds) {
+    // No ';' before the '}', which has no '{': one error, not two.
+    EXPECT_EQ(all_errors("keep;\nfileinto \"a\" }\n"), "2:14 ");
+    compile_limits limits;
+    limits.max_errors = 3;
+    EXPECT_EQ(all_errors("a ];\nb ];\nc ];\nd ];\ne ];\n", limits), "1:3 2:3 3:3 ");
 }
 
 TEST(Diagnostic, CarriesFileExcerptAndCaret) {

@@ -19,11 +19,11 @@ inline parse_result parse_ok(std::string_view source, compile_limits const& limi
     return result;
 }
 
-// "LINE:COL: MESSAGE" of the only error, or "ok".
+// "LINE:COL: MESSAGE" of the first error, or "ok". (The parser goes on
+// after a broken command, so a snippet may have more: errors_test.cpp.)
 inline std::string error_of(std::string_view source, compile_limits const& limits = {}) {
     auto result = parse(source, "t.sieve", limits);
     if (result.ok()) return "ok";
-    EXPECT_EQ(result.errors.size(), 1u) << format(result.errors);
     auto const& d = result.errors.front();
     return std::to_string(d.line) + ":" + std::to_string(d.column) + ": " + d.message;
 }

@@ -28,16 +28,23 @@ Gone fishing.
 else { discard; }
 )";
 
-// The diagnostic must be well formed and inside the script.
+// The diagnostics must be well formed, inside the script, in source order
+// and within compile_limits::max_errors.
 void expect_sane(std::string const& script) {
     parse_result r;
     ASSERT_NO_THROW(r = parse(script, "fuzz.sieve")) << script;
-    ASSERT_LE(r.errors.size(), 1u);
+    ASSERT_LE(r.errors.size(), compile_limits{}.max_errors);
     if (r.ok()) return;
-    auto const& d = r.errors[0];
-    EXPECT_GE(d.line, 1u) << script;
-    EXPECT_GE(d.column, 1u) << script;
-    EXPECT_FALSE(d.message.empty());
+    for (std::size_t i = 0; i < r.errors.size(); ++i) {
+        auto const& d = r.errors[i];
+        EXPECT_GE(d.line, 1u) << script;
+        EXPECT_GE(d.column, 1u) << script;
+        EXPECT_FALSE(d.message.empty());
+        if (i > 0) {
+            auto const& p = r.errors[i - 1];
+            EXPECT_TRUE(p.line < d.line || (p.line == d.line && p.column < d.column)) << script;
+        }
+    }
     EXPECT_TRUE(r.script.commands.empty()) << "no partial tree on error";
 }
 

@@ -6,7 +6,9 @@
 #include "parse/positions.hpp"
 #include "parse/skipper.hpp"
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace sift::parse {
 
@@ -14,14 +16,24 @@ namespace x3 = boost::spirit::x3;
 
 using iterator_type = std::string_view::const_iterator;
 
+// A syntax error the parser recovered from (recovery.hpp): where, and
+// either the rule that was expected there or the token's own message.
+struct syntax_error {
+    iterator_type where;
+    std::string what;
+    bool expected = false;  // `what` names the expected rule (x3::expectation_failure)
+};
+
 // Per-parse state reached through the context: the start of the script and
-// the line cursor for positions, and the nesting depth that keeps recursion
-// off the stack limit.
+// the line cursor for positions, the nesting depth that keeps recursion
+// off the stack limit, and the errors recovered from so far.
 struct parse_state {
     iterator_type begin;
     line_cursor lines;
     unsigned depth = 0;
     unsigned max_depth = 0;
+    std::vector<syntax_error> errors;
+    std::size_t max_errors = 0;
 };
 
 struct parse_state_tag;

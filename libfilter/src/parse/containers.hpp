@@ -5,6 +5,7 @@
 #pragma once
 
 #include "parse/ast.hpp"
+#include "parse/recovery.hpp"
 #include "parse/skipper.hpp"
 
 #include <boost/spirit/home/x3.hpp>
@@ -35,11 +36,13 @@ struct append_to_list {
     }
 };
 
-// many(starts)[p] is *p for a list of large nodes. X3's kleene
+// many(starts)[p] is *p for a list of commands. X3's kleene
 // value-initializes each element (`value_type val{}`) and then moves it
 // into the list; here each is parsed in place at the end of the list. An
 // element is made only when `starts` says p could start at the next
 // character, so the end of the list costs no element made and dropped.
+// A syntax error inside an element is recorded, the element dropped and
+// skipped, and the list goes on (recovery.hpp).
 template <typename Subject>
 struct many_directive : x3::unary_parser<Subject, many_directive<Subject>> {
     using element_type = typename Subject::attribute_type;
@@ -56,10 +59,20 @@ struct many_directive : x3::unary_parser<Subject, many_directive<Subject>> {
             skip(first, last);
             if (first == last || !starts(*first)) return true;
             if (list.empty()) list.reserve(short_list);
-            if (!this->subject.parse(first, last, context, rcontext, list.emplace_back())) {
-                list.pop_back();
-                return true;
+            Iterator const start = first;
+            try {
+                if (!this->subject.parse(first, last, context, rcontext, list.emplace_back())) {
+                    list.pop_back();
+                    return true;
+                }
+                continue;
+            } catch (x3::expectation_failure<Iterator> const& failure) {
+                if (!recovery::record(context, {failure.where(), failure.which(), true})) throw;
+            } catch (lexical_error<Iterator> const& failure) {
+                if (!recovery::record(context, {failure.where, failure.what(), false})) throw;
             }
+            list.pop_back();
+            first = recovery::resume_point(start, last);
         }
     }
 

@@ -21,24 +21,37 @@ diagnostic whole_script_error(std::string const& file, std::string message) {
     return diagnostic{file, 0, 0, severity::error, std::move(message), {}};
 }
 
-// Runs the grammar; returns the first error, if any.
-std::optional<diagnostic> run_grammar(std::string_view source, std::string const& file,
-                                      compile_limits const& limits, ast::block& commands) {
-    error_handler<iterator_type> errors(source, file);
-    parse_state state{source.begin(), line_cursor(source), 0, limits.max_nesting};
+// Runs the grammar; returns its syntax errors in source order: those it
+// recovered from (recovery.hpp) and the one that ended it, if any.
+std::vector<diagnostic> run_grammar(std::string_view source, std::string const& file,
+                                    compile_limits const& limits, ast::block& commands) {
+    error_handler<iterator_type> const errors(source, file);
+    parse_state state{source.begin(), line_cursor(source), 0, limits.max_nesting, {}, limits.max_errors};
+    std::optional<diagnostic> last_error;
     iterator_type first = source.begin();
     try {
         bool const ok = x3::parse(first, source.end(), x3::with<parse_state_tag>(state)[script], commands);
         // script ends in an expectation of the end of input, so a quiet
         // failure would be a grammar bug; report it rather than assert.
         if (!ok || first != source.end())
-            return errors.at(first, "syntax error: could not parse the script here");
+            last_error = errors.at(first, "syntax error: could not parse the script here");
     } catch (x3::expectation_failure<iterator_type> const& failure) {
-        return errors.expected(failure.where(), failure.which());
+        last_error = errors.expected(failure.where(), failure.which());
     } catch (lexical_error<iterator_type> const& failure) {
-        return errors.at(failure.where, failure.what());
+        last_error = errors.at(failure.where, failure.what());
     }
-    return std::nullopt;
+    // A token that broke one command and then ends the parse ("keep }":
+    // no ';', then a '}' without its '{') is reported once.
+    std::vector<diagnostic> out;
+    out.reserve(state.errors.size() + 1);
+    auto add = [&](diagnostic d) {
+        if (out.empty() || out.back().line != d.line || out.back().column != d.column)
+            out.push_back(std::move(d));
+    };
+    for (const auto& e : state.errors)
+        add(e.expected ? errors.expected(e.where, e.what) : errors.at(e.where, e.what));
+    if (last_error) add(std::move(*last_error));
+    return out;
 }
 
 }  // namespace
@@ -64,9 +77,9 @@ parse_result parse(std::string_view source, const std::string& file, const compi
             ast::arena(std::min<std::size_t>(1024 + 32 * source.size(), 1 << 16) + source.size());
         ast::arena::scope in_arena(result.script.storage);
         std::string_view const text = result.script.storage.copy(source);
-        if (auto error = run_grammar(text, file, limits, result.script.commands)) {
+        result.errors = run_grammar(text, file, limits, result.script.commands);
+        if (!result.errors.empty()) {
             result.script.commands.clear();
-            result.errors.push_back(std::move(*error));
             return result;
         }
     } catch (std::exception const& e) {
