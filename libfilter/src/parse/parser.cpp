@@ -43,7 +43,6 @@ std::vector<diagnostic> run_grammar(std::string_view source, std::string const& 
     // A token that broke one command and then ends the parse ("keep }":
     // no ';', then a '}' without its '{') is reported once.
     std::vector<diagnostic> out;
-    out.reserve(state.errors.size() + 1);
     auto add = [&](diagnostic d) {
         if (out.empty() || out.back().line != d.line || out.back().column != d.column)
             out.push_back(std::move(d));
