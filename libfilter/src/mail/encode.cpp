@@ -61,6 +61,13 @@ std::string header_text(std::string_view text, std::size_t used) {
     return ascii ? std::string(text) : encode_words(text, used);
 }
 
+std::string one_line(std::string_view text) {
+    std::string out(text);
+    std::replace_if(
+        out.begin(), out.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+    return out;
+}
+
 std::string crlf(std::string_view text) {
     std::string out;
     out.reserve(text.size() + text.size() / 32);

@@ -25,6 +25,10 @@ std::string encode_words(std::string_view utf8, std::size_t used);
 // `text` as a header value: as it is when ASCII, else encode_words().
 std::string header_text(std::string_view text, std::size_t used);
 
+// `text` with CR and LF turned into spaces: script text that becomes a
+// header field value would otherwise start a new field.
+std::string one_line(std::string_view text);
+
 // Text in CRLF lines: a bare CR, a bare LF and CR LF each become CR LF.
 std::string crlf(std::string_view text);
 // Text in CRLF lines with every CR LF turned into `eol` ("\r\n" or "\n"),

@@ -140,7 +140,7 @@ std::vector<field> new_header(run_state& s, const std::vector<std::string>& copi
     header.insert(header.end(), kept.begin(), kept.end());
     if (subject)
         header.push_back(
-            {"Subject", " " + mail::with_eol(mail::header_text(ext::one_line(*subject), 9), eol)});
+            {"Subject", " " + mail::with_eol(mail::header_text(mail::one_line(*subject), 9), eol)});
     else if (!has("subject"))
         for (const auto& f : fields)
             if (mail::iequals(f.name, "subject")) header.push_back({f.name, f.value});

@@ -188,17 +188,9 @@ bool auto_submitted(const mail::message& msg) {
     return !equal(std::string_view(value).substr(0, end), "no", comparator::ascii_casemap);
 }
 
-// Header text from the script may not break the header block.
-std::string one_line(std::string_view s) {
-    std::string out(s);
-    std::replace(out.begin(), out.end(), '\r', ' ');
-    std::replace(out.begin(), out.end(), '\n', ' ');
-    return out;
-}
-
 std::string join(const std::vector<ext::mailto_recipient>& v) {
     std::string out;
-    for (const auto& a : v) out += (out.empty() ? "" : ", ") + one_line(a.header);
+    for (const auto& a : v) out += (out.empty() ? "" : ", ") + mail::one_line(a.header);
     return out;
 }
 
@@ -308,7 +300,7 @@ void exec_act_notify(run_state& s, const instruction& ins) {
         d += "From: " + owner + "\r\n";
         if (!uri.to.empty()) d += "To: " + join(uri.to) + "\r\n";
         if (!uri.cc.empty()) d += "Cc: " + join(uri.cc) + "\r\n";
-        d += "Subject: " + mail::header_text(one_line(short_subject(a.subject)), 9) + "\r\n";
+        d += "Subject: " + mail::header_text(mail::one_line(short_subject(a.subject)), 9) + "\r\n";
         d += "Date: " + rfc5322_date() + "\r\n";
         d += "Message-ID: <sift-notify." + std::to_string(std::time(nullptr)) + "." +
              std::to_string(serial++) + (at == std::string::npos ? "@localhost" : owner.substr(at)) + ">\r\n";
@@ -317,7 +309,7 @@ void exec_act_notify(run_state& s, const instruction& ins) {
         d += std::string("Importance: ") + importance[level] + "\r\n";
         d += "X-Sieve: Sift\r\n";
         for (const auto& [name, value] : uri.headers)
-            d += name + ": " + mail::header_text(one_line(value), name.size() + 2) + "\r\n";
+            d += name + ": " + mail::header_text(mail::one_line(value), name.size() + 2) + "\r\n";
         d += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: "
              "8bit\r\n\r\n";
         for (char c : a.body) {

@@ -73,15 +73,8 @@ bool valid_mailbox_list(std::string_view text) {
            std::all_of(list.begin(), list.end(), [](const mail::address& a) { return a.valid; });
 }
 
-std::string one_line(std::string_view s) {
-    std::string out(s);
-    std::replace_if(
-        out.begin(), out.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
-    return out;
-}
-
 std::string mailbox_list_value(std::string_view text) {
-    auto line = one_line(text);
+    auto line = mail::one_line(text);
     if (std::all_of(line.begin(), line.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
         return line;
     std::string out;
@@ -149,7 +142,7 @@ void swap_field(std::vector<field>& out, const field& old, bool& done, std::stri
 void replace_message(run_state& s, const request& req) {
     auto eol = std::string(s.eol());
     std::optional<std::string> subject, from;
-    if (req.subject) subject = " " + mail::with_eol(mail::header_text(ext::one_line(*req.subject), 9), eol);
+    if (req.subject) subject = " " + mail::with_eol(mail::header_text(mail::one_line(*req.subject), 9), eol);
     if (req.from) from = " " + ext::mailbox_list_value(*req.from);
     std::vector<field> header;
     bool subject_done = false, from_done = false;

@@ -15,9 +15,6 @@ bool valid_mailbox_list(std::string_view text);
 // display name RFC 2047-encoded.
 std::string mailbox_list_value(std::string_view text);
 
-// CR and LF in a value that becomes a header field would start a new field.
-std::string one_line(std::string_view s);
-
 // Content-* and MIME-Version: the fields that describe the MIME structure
 // (RFC 2045 §3, §4), which a new structure replaces.
 bool mime_structure_field(std::string_view name);

@@ -21,19 +21,12 @@ namespace {
 using mail::crlf;
 using mail::encode_words;
 using mail::fold_words;
+using mail::one_line;
 
 using namespace std::chrono_literals;
 
 bool ascii(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](unsigned char c) { return c < 0x80; });
-}
-
-// CR and LF in a value that becomes a header field would start a new field.
-std::string one_line(std::string_view s) {
-    std::string out(s);
-    std::replace_if(
-        out.begin(), out.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
-    return out;
 }
 
 std::string field(const mail::message& msg, std::string_view name) {
@@ -256,10 +249,6 @@ std::optional<mail::address> single_address(std::string_view text) {
     auto list = mail::parse_address_list(text);
     if (list.size() != 1 || !list.front().valid) return std::nullopt;
     return list.front();
-}
-
-bool is_mime_entity(std::string_view text) {
-    return mail::is_mime_entity(text);
 }
 
 std::optional<std::string> refusal(const mail::message& msg, const envelope& env, const request& req,

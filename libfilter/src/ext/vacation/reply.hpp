@@ -65,6 +65,5 @@ reply build(const mail::message& msg, const envelope& env, const request& req, s
 
 // Checks also used when compiling.
 std::optional<mail::address> single_address(std::string_view text);  // one valid mailbox
-bool is_mime_entity(std::string_view text);                          // header fields, an empty line, a body
 
 }  // namespace sift::ext::vacation

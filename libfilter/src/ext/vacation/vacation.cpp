@@ -20,6 +20,7 @@
 #include "ext/register.hpp"
 #include "ext/state.hpp"
 #include "ext/utf8.hpp"
+#include "mail/encode.hpp"
 #include "mail/message.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -34,7 +35,7 @@ void check_vacation(checker& c, const binding& b) {
     if (!c.is_template(reason.value)) {
         if (!valid_utf8(reason.value))
             c.error(reason.pos, "vacation reason is not valid UTF-8");
-        else if (b.has_tag("mime") && !vacation::is_mime_entity(reason.value))
+        else if (b.has_tag("mime") && !mail::is_mime_entity(reason.value))
             // A warning, as Pigeonhole compiles such scripts; running it is
             // a runtime error (no malformed reply is sent, the message is kept).
             c.warning(reason.pos,
@@ -127,7 +128,7 @@ void exec_act_vacation(run_state& s, const instruction& ins) {
     // Values from variables are checked now, as constants were when compiling.
     if (req.from && !single_address(*req.from))
         throw runtime_error{"vacation :from \"" + *req.from + "\" is not a valid address"};
-    if (req.mime && !is_mime_entity(req.reason))
+    if (req.mime && !mail::is_mime_entity(req.reason))
         throw runtime_error{"vacation :mime reason is not a MIME entity"};
 
     auto& store = ext::state_store(s, "vacation");  // fail alike whether or not this message gets a reply
