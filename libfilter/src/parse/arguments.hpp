@@ -2,6 +2,7 @@
 #pragma once
 
 #include "parse/ast.hpp"
+#include "parse/containers.hpp"
 
 #include <boost/spirit/home/x3.hpp>
 
@@ -37,7 +38,7 @@ struct arguments_parser : x3::parser<arguments_parser> {
         for (;;) {
             skip(first, last);
             if (first == last || !may_start_argument(*first)) return true;
-            if (node.args.empty()) node.args.reserve(4);
+            if (node.args.empty()) node.args.reserve(short_list);
             if (!argument.parse(first, last, context, x3::unused, node.args.emplace_back())) {
                 node.args.pop_back();  // a 't' that does not start "text:"
                 return true;

@@ -27,6 +27,17 @@ constexpr char to_lower(char c) {
     return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+// Whether the multi-line string opener "text:" starts at `at`. It is an
+// ABNF literal, so case-insensitive like the rest.
+template <typename Iterator>
+bool starts_text_colon(Iterator at, Iterator const& last) {
+    for (char c : std::string_view("text:")) {
+        if (at == last || to_lower(*at) != c) return false;
+        ++at;
+    }
+    return true;
+}
+
 // The scanning loops look bytes up in 256-entry tables (one load and test
 // per byte) rather than testing ranges.
 using byte_table = std::array<std::uint8_t, 256>;

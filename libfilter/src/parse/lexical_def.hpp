@@ -110,7 +110,7 @@ struct string_parser : token_parser<string_parser, ast::string_lit> {
             string.multiline = false;
             return true;
         }
-        if (starts_text_colon(first, last)) {
+        if (chars::starts_text_colon(first, last)) {
             first = scan_multiline(first, last, string.value);
             string.multiline = true;
             return true;
@@ -182,16 +182,6 @@ private:
     }
 
     static std::string_view keep(std::string_view built) { return ast::arena::current()->copy(built); }
-
-    // "text:" is an ABNF literal, so it is case-insensitive like the rest.
-    template <typename Iterator>
-    static bool starts_text_colon(Iterator at, Iterator const& last) {
-        for (char c : std::string_view("text:")) {
-            if (at == last || chars::to_lower(*at) != c) return false;
-            ++at;
-        }
-        return true;
-    }
 
     // multi-line = "text:" *(SP / HTAB) (hash-comment / CRLF)
     //              *(multiline-literal / multiline-dotstart) "." CRLF

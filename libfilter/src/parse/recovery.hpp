@@ -56,15 +56,6 @@ Iterator past_comment(Iterator at, Iterator const& last) {
     return last;
 }
 
-template <typename Iterator>
-bool starts_text_colon(Iterator at, Iterator const& last) {
-    for (char c : std::string_view("text:")) {
-        if (at == last || chars::to_lower(*at) != c) return false;
-        ++at;
-    }
-    return true;
-}
-
 // Where parsing resumes after a broken command starting at `start`.
 template <typename Iterator>
 Iterator resume_point(Iterator const start, Iterator const& last) {
@@ -80,7 +71,7 @@ Iterator resume_point(Iterator const start, Iterator const& last) {
             continue;
         }
         if ((c == 't' || c == 'T') && (at == start || !chars::is_word(*std::prev(at))) &&
-            starts_text_colon(at, last)) {
+            chars::starts_text_colon(at, last)) {
             at = past_multiline(at, last);
             continue;
         }
