@@ -102,8 +102,5 @@ struct push_back_container<sift::parse::ast::list<sift::parse::ast::string_lit>>
 template <>
 struct push_back_container<sift::parse::ast::list<sift::parse::ast::test>>
     : sift::parse::append_to_list<sift::parse::ast::test> {};
-template <>
-struct push_back_container<sift::parse::ast::list<sift::parse::ast::command>>
-    : sift::parse::append_to_list<sift::parse::ast::command> {};
 
 }  // namespace boost::spirit::x3::traits
