@@ -1,7 +1,8 @@
 #include "commands.hpp"
 
+#include <sift/json.hpp>
+
 #include "envelope_defaults.hpp"
-#include "json.hpp"
 #include "state_store.hpp"
 
 #include <algorithm>
@@ -75,123 +76,8 @@ struct options {
     }
 };
 
-void write_action(json_writer& j, const action& a) {
-    j.begin_object();
-    j.key("action").value(name(a.kind));
-    switch (a.kind) {
-        case action_kind::keep:
-        case action_kind::fileinto:
-            j.key("mailbox").value(a.mailbox);
-            j.key("flags").begin_array();
-            for (const auto& f : a.flags) j.value(f);
-            j.end_array();
-            break;
-        case action_kind::redirect:
-            j.key("address").value(a.address);
-            break;
-        case action_kind::reject:
-        case action_kind::ereject:
-            j.key("reason").value(a.reason);
-            break;
-        case action_kind::discard:
-            break;
-        case action_kind::vacation:
-        case action_kind::notify:
-            j.key(a.kind == action_kind::notify ? "method" : "recipient").value(a.recipient);
-            j.key("subject").value(a.subject);
-            j.key("body").value(a.body);
-            if (a.kind == action_kind::vacation && !a.outgoing)
-                j.key("not_sent").value(a.reason);  // why no reply
-            if (a.outgoing) {
-                j.key("message").begin_object();
-                j.key("envelope_from").value(a.outgoing->envelope_from);
-                j.key("recipients").begin_array();
-                for (const auto& r : a.outgoing->recipients) j.value(r);
-                j.end_array();
-                j.key("data").value(a.outgoing->data);
-                j.end_object();
-            }
-            break;
-    }
-    j.key("copy").value(a.copy);
-    if (a.create) j.key("create").value(true);
-    if (!a.special_use.empty()) j.key("specialuse").value(a.special_use);
-    if (!a.mailbox_id.empty()) j.key("mailboxid").value(a.mailbox_id);
-    if (a.fcc) {
-        j.key("fcc").begin_object();
-        j.key("mailbox").value(a.fcc->mailbox);
-        j.key("flags").begin_array();
-        for (const auto& f : a.fcc->flags) j.value(f);
-        j.end_array();
-        if (!a.fcc->special_use.empty()) j.key("specialuse").value(a.fcc->special_use);
-        j.key("create").value(a.fcc->create);
-        j.end_object();
-    }
-    j.key("implicit").value(a.implicit);
-    j.key("line").value(std::uint64_t(a.line));
-    j.end_object();
-}
-
 void print_json(const script& s, const result* r) {
-    json_writer j;
-    j.begin_object();
-    j.key("status").value(!s.ok() ? "compile_error" : r->ok() ? "ok" : "runtime_error");
-    j.key("actions").begin_array();
-    if (r)
-        for (const auto& a : r->actions) write_action(j, a);
-    j.end_array();
-    j.key("errors").begin_array();
-    if (r)
-        for (const auto& e : r->errors) j.value(e);
-    j.end_array();
-    j.key("header_edits").begin_array();
-    if (r)
-        for (const auto& e : r->header_edits) {
-            j.begin_object();
-            j.key("edit").value(e.what == header_edit::kind::add ? "addheader" : "deleteheader");
-            j.key("name").value(e.name);
-            j.key("value").value(e.value);
-            if (e.what == header_edit::kind::add)
-                j.key("last").value(e.last);
-            else
-                j.key("occurrence").value(std::uint64_t(e.occurrence));
-            j.end_object();
-        }
-    j.end_array();
-    // replace / enclose (RFC 5703 §5-6): each change, then the new message.
-    j.key("message_edits").begin_array();
-    if (r)
-        for (const auto& e : r->message_edits) {
-            j.begin_object();
-            j.key("edit").value(e.what == message_edit::kind::replace ? "replace" : "enclose");
-            j.key("line").value(std::uint64_t(e.line));
-            j.key("after_header_edits").value(std::uint64_t(e.after_header_edits));
-            if (e.what == message_edit::kind::replace) j.key("whole_message").value(e.whole_message);
-            j.end_object();
-        }
-    j.end_array();
-    auto write_message = [&](std::string_view key, const std::optional<rewritten_message>& m) {
-        if (!m) return;
-        j.key(key).begin_object();
-        j.key("header").value(m->header());
-        j.key("body").value(m->body());
-        j.end_object();
-    };
-    if (r) {
-        write_message("message", r->message);
-        write_message("redirect_message", r->redirect_message);
-    }
-    j.key("compile_errors").begin_array();
-    for (const auto& d : s.errors()) {
-        j.begin_object();
-        j.key("line").value(std::uint64_t(d.line));
-        j.key("column").value(std::uint64_t(d.column));
-        j.key("message").value(d.message);
-        j.end_object();
-    }
-    j.end_array();
-    j.end_object();
-    std::cout << j.str() << "\n";
+    std::cout << json::report(s, r) << "\n";
 }
 
 }  // namespace

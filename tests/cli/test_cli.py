@@ -132,6 +132,19 @@ class Cli(unittest.TestCase):
         self.assertEqual(plain["message_edits"], [])
         self.assertNotIn("message", plain)
 
+    def test_run_json_is_valid_utf8_for_an_8bit_header(self):
+        script = write(self.path("r.sieve"), 'require ["reject", "variables"];\n'
+                       'if header :matches "subject" "*" { reject "${1}"; }\n')
+        msg = write(self.path("m.eml"), b"From: a@example.com\nSubject: caf\xe9\n\nbody\n")
+        p = subprocess.run([SIFT, "run", "--json", script, msg], capture_output=True)
+        j = json.loads(p.stdout.decode("utf-8"))  # strict: fails on any invalid byte
+        self.assertEqual(j["actions"][0]["reason"], "caf\ufffd")
+        self.assertIs(j["invalid_utf8_replaced"], True)
+        clean = write(self.path("u.eml"), "From: a@example.com\nSubject: café\n\nbody\n".encode())
+        j = json.loads(subprocess.run([SIFT, "run", "--json", script, clean], capture_output=True).stdout.decode())
+        self.assertEqual(j["actions"][0]["reason"], "café")
+        self.assertNotIn("invalid_utf8_replaced", j)
+
     def test_envelope_defaults_and_options(self):
         script = write(self.path("e.sieve"), 'require ["envelope", "fileinto"];\n'
                        'if envelope :is "from" "sender@example.com" { fileinto "Default"; }\n'

@@ -1,0 +1,171 @@
+// Result -> JSON on nlohmann-json (ordered objects: fields print in the
+// order README.md lists them). One function per action kind, so the
+// mapping of each kind is read (and changed) in one place.
+#include <sift/json.hpp>
+
+#include <nlohmann/json.hpp>
+
+namespace sift::json {
+namespace {
+
+using object = nlohmann::ordered_json;
+
+object delivery(const action& a) {  // keep, fileinto
+    return {{"action", name(a.kind)}, {"mailbox", a.mailbox}, {"flags", a.flags}};
+}
+
+object keep_json(const action& a) {
+    return delivery(a);
+}
+
+object fileinto_json(const action& a) {
+    return delivery(a);
+}
+
+object redirect_json(const action& a) {
+    return {{"action", "redirect"}, {"address", a.address}};
+}
+
+object reject_json(const action& a) {  // reject, ereject
+    return {{"action", name(a.kind)}, {"reason", a.reason}};
+}
+
+object discard_json(const action&) {
+    return {{"action", "discard"}};
+}
+
+// What the frontend must send for vacation and notify.
+object outgoing_json(const outgoing_message& m) {
+    return {{"envelope_from", m.envelope_from}, {"recipients", m.recipients}, {"data", m.data}};
+}
+
+object vacation_json(const action& a) {
+    object j{{"action", "vacation"}, {"recipient", a.recipient}, {"subject", a.subject}, {"body", a.body}};
+    if (a.outgoing)
+        j["message"] = outgoing_json(*a.outgoing);
+    else
+        j["not_sent"] = a.reason;  // why no reply goes out (already answered, a list, ...)
+    return j;
+}
+
+object notify_json(const action& a) {
+    object j{{"action", "notify"}, {"method", a.recipient}, {"subject", a.subject}, {"body", a.body}};
+    if (a.outgoing) j["message"] = outgoing_json(*a.outgoing);
+    return j;
+}
+
+object fcc_json(const fcc_copy& f) {
+    object j{{"mailbox", f.mailbox}, {"flags", f.flags}};
+    if (!f.special_use.empty()) j["specialuse"] = f.special_use;
+    j["create"] = f.create;
+    return j;
+}
+
+object kind_json(const action& a) {
+    switch (a.kind) {
+        case action_kind::keep:
+            return keep_json(a);
+        case action_kind::fileinto:
+            return fileinto_json(a);
+        case action_kind::redirect:
+            return redirect_json(a);
+        case action_kind::reject:
+        case action_kind::ereject:
+            return reject_json(a);
+        case action_kind::discard:
+            return discard_json(a);
+        case action_kind::vacation:
+            return vacation_json(a);
+        case action_kind::notify:
+            return notify_json(a);
+    }
+    return {};
+}
+
+// The kind's own fields, then those any action may carry.
+object action_json(const action& a) {
+    object j = kind_json(a);
+    j["copy"] = a.copy;
+    if (a.create) j["create"] = true;
+    if (!a.special_use.empty()) j["specialuse"] = a.special_use;
+    if (!a.mailbox_id.empty()) j["mailboxid"] = a.mailbox_id;
+    if (a.fcc) j["fcc"] = fcc_json(*a.fcc);
+    j["implicit"] = a.implicit;
+    j["line"] = a.line;
+    return j;
+}
+
+object header_edit_json(const header_edit& e) {
+    object j{{"edit", e.what == header_edit::kind::add ? "addheader" : "deleteheader"},
+             {"name", e.name},
+             {"value", e.value}};
+    if (e.what == header_edit::kind::add)
+        j["last"] = e.last;
+    else
+        j["occurrence"] = e.occurrence;
+    return j;
+}
+
+object message_edit_json(const message_edit& e) {
+    object j{{"edit", e.what == message_edit::kind::replace ? "replace" : "enclose"},
+             {"line", e.line},
+             {"after_header_edits", e.after_header_edits}};
+    if (e.what == message_edit::kind::replace) j["whole_message"] = e.whole_message;
+    return j;
+}
+
+object rewritten_json(const rewritten_message& m) {
+    return {{"header", m.header()}, {"body", m.body()}};
+}
+
+object diagnostic_json(const diagnostic& d) {
+    return {{"line", d.line}, {"column", d.column}, {"message", d.message}};
+}
+
+template <class T, class F>
+object list(const std::vector<T>& items, F to_json) {
+    object out = object::array();
+    for (const auto& x : items) out.push_back(to_json(x));
+    return out;
+}
+
+// One line of valid UTF-8. nlohmann-json refuses (strict) or replaces
+// invalid bytes but cannot say which it did, so a strict attempt comes
+// first; only text with invalid bytes pays for a second pass.
+std::string serialize(object& j) {
+    try {
+        return j.dump();
+    } catch (const object::type_error&) {  // 316: invalid UTF-8 in a string
+        j["invalid_utf8_replaced"] = true;
+        return j.dump(-1, ' ', false, object::error_handler_t::replace);
+    }
+}
+
+}  // namespace
+
+std::string report(const script& s, const result* r) {
+    object j;
+    j["status"] = !s.ok() ? "compile_error" : r && !r->ok() ? "runtime_error" : "ok";
+    j["actions"] = r ? list(r->actions, action_json) : object::array();
+    j["errors"] = r ? object(r->errors) : object::array();
+    j["header_edits"] = r ? list(r->header_edits, header_edit_json) : object::array();
+    // replace / enclose (RFC 5703 §5-6): each change, then the new message.
+    j["message_edits"] = r ? list(r->message_edits, message_edit_json) : object::array();
+    if (r && r->message) j["message"] = rewritten_json(*r->message);
+    if (r && r->redirect_message) j["redirect_message"] = rewritten_json(*r->redirect_message);
+    j["compile_errors"] = list(s.errors(), diagnostic_json);
+    return serialize(j);
+}
+
+std::string error_report(std::string_view status, std::string_view message) {
+    object j;
+    j["status"] = std::string(status);
+    j["actions"] = object::array();
+    j["errors"] = object::array({std::string(message)});
+    j["header_edits"] = object::array();
+    j["message_edits"] = object::array();
+    j["compile_errors"] = object::array();
+    return serialize(j);
+}
+
+}  // namespace sift::json
