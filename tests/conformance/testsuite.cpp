@@ -6,7 +6,6 @@
 #include "vendor.hpp"
 
 #include "compile/emitter.hpp"
-#include "ext/register.hpp"
 #include "vm/match.hpp"
 
 #include <deque>

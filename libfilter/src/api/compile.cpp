@@ -3,7 +3,7 @@
 #include "api/compile.hpp"
 
 #include "compile/compiler.hpp"
-#include "ext/include/include.hpp"
+#include "ext/extension.hpp"
 #include "parse/parser.hpp"
 #include "validate/validator.hpp"
 
@@ -30,6 +30,15 @@ std::optional<diagnostic> check_variable_count(const vm::program& p, const std::
                       {}};
 }
 
+// The extension that compiles a script requiring it (descriptor::compile).
+const ext::descriptor* program_builder(const validate::validated& v) {
+    for (const ext::descriptor* d : ext::extensions())
+        if (d->compile && std::find(v.capabilities.begin(), v.capabilities.end(), d->compile_capability) !=
+                              v.capabilities.end())
+            return d;
+    return nullptr;
+}
+
 }  // namespace
 
 compiled compile(std::string_view source, std::string name, const validate::registry& reg,
@@ -53,11 +62,12 @@ compiled compile(std::string_view source, std::string name, const validate::regi
     validate::validated v;
     out.errors = validate::validate(parsed.script, source, name, reg, limits, v);
     out.warnings = std::move(v.warnings);
-    // RFC 6609: the included scripts are compiled into the same program
-    // (and checked even when this one has errors, to report theirs too).
-    if (std::find(v.capabilities.begin(), v.capabilities.end(), "include") != v.capabilities.end()) {
+    // An extension may build the program itself (include, RFC 6609: the
+    // included scripts go into the same program, and are checked even when
+    // this one has errors, to report theirs too).
+    if (const ext::descriptor* builder = program_builder(v)) {
         bool valid = out.errors.empty();
-        auto linked = ext::compile_with_includes(parsed.script, v, source, name, reg, limits, scripts, valid);
+        auto linked = builder->compile(parsed.script, v, source, name, reg, limits, scripts, valid);
         out.errors.insert(out.errors.end(), linked.errors.begin(), linked.errors.end());
         if (out.errors.empty())
             if (auto error = check_variable_count(linked.program, name, limits))

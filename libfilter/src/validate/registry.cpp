@@ -1,6 +1,5 @@
 #include "validate/registry.hpp"
 
-#include "ext/register.hpp"
 #include "vm/strings.hpp"
 
 #include <algorithm>
@@ -105,9 +104,8 @@ void registry::add(command_def def) {
     commands_.push_back(std::move(def));
 }
 
-void registry::allow_tag(std::string_view command, std::string_view tag) {
-    for (auto i = command_index_.first(command); i != name_index::none; i = command_index_.next(i))
-        commands_[i].tags.push_back(tag);
+void registry::allow_tag(std::string_view command, std::string_view tag, std::string_view capability) {
+    allowed_tags_.push_back({command, tag, capability});
 }
 void registry::add(tag_def def) {
     resolve_capability(def, *this);
@@ -143,9 +141,16 @@ const tag_def* registry::tag(std::string_view name, const command_def& command) 
     const tag_def* found = nullptr;
     for (auto i = tag_index_.first(name); i != name_index::none; i = tag_index_.next(i)) {
         const tag_def& t = tags_[i];
-        bool accepted = std::any_of(command.tags.begin(), command.tags.end(), [&](std::string_view n) {
-            return vm::same_text(n, t.name) || (!t.group.empty() && vm::same_text(n, t.group));
-        });
+        bool accepted = std::any_of(command.tags.begin(), command.tags.end(),
+                                    [&](std::string_view n) {
+                                        return vm::same_text(n, t.name) ||
+                                               (!t.group.empty() && vm::same_text(n, t.group));
+                                    }) ||
+                        std::any_of(allowed_tags_.begin(), allowed_tags_.end(), [&](const allowance& a) {
+                            return a.command == command.name &&
+                                   (vm::same_text(a.tag, t.name) || vm::same_text(a.tag, t.group)) &&
+                                   a.capability == t.capability;
+                        });
         if (accepted && t.capability == command.capability) return &t;
         if (accepted && !found) found = &t;
     }
@@ -158,15 +163,6 @@ const comparator_def* registry::comparator(std::string_view name) const {
         return vm::equal(c.name, name, vm::comparator::ascii_casemap);
     });
     return it == comparators_.end() ? nullptr : &*it;
-}
-
-const registry& registry::standard() {
-    static const registry r = [] {
-        registry built;
-        ext::register_all(built);
-        return built;
-    }();
-    return r;
 }
 
 bool binding::has_tag(std::string_view name) const {

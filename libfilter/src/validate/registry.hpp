@@ -120,8 +120,13 @@ public:
     void add(capability_def def);
     void add(command_def def);
     // Lets an extension's tag be used on another capability's command
-    // (":copy" on fileinto and redirect, ":flags" on keep).
-    void allow_tag(std::string_view command, std::string_view tag);
+    // (":copy" on fileinto and redirect, ":flags" on keep), whether the
+    // command and the tag are registered already or later: extensions
+    // register in any order. `tag` is a tag name or group; `capability` is
+    // the one defining it, since several may define a tag of one name
+    // (":index" of RFC 5260 on header, not editheader's own; ":mime" of
+    // RFC 5703 on header, not vacation's).
+    void allow_tag(std::string_view command, std::string_view tag, std::string_view capability);
     void add(tag_def def);
     void add(comparator_def def);
 
@@ -137,7 +142,8 @@ public:
     const std::vector<capability_def>& capabilities() const { return capabilities_; }
     static constexpr std::size_t max_capabilities = 256;
 
-    // The registry with every capability Sift ships, built once.
+    // The registry with every capability Sift ships, built once from the
+    // extension descriptors (defined in api/extensions.cpp).
     static const registry& standard();
 
 private:
@@ -145,6 +151,10 @@ private:
     std::vector<command_def> commands_;
     std::vector<tag_def> tags_;
     std::vector<comparator_def> comparators_;
+    struct allowance {
+        std::string_view command, tag, capability;
+    };
+    std::vector<allowance> allowed_tags_;
     // Name -> positions in the vectors above, kept up to date by add(): a
     // script compile looks names up many times (names are string literals
     // of the extensions, so the views stay valid). An open-addressing table

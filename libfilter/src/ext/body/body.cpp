@@ -15,8 +15,8 @@
 // every body test is false for it. §6: body never sets match variables.
 // Decoded parts are cached per run (ext/mime/content_state.hpp).
 #include "compile/emitter.hpp"
+#include "ext/extension.hpp"
 #include "ext/mime/content_state.hpp"
-#include "ext/register.hpp"
 #include "mail/message.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -140,3 +140,16 @@ void exec_test_body(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/body/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor body_extension{.name = "body", .add = register_body, .opcodes = opcodes};
+
+}  // namespace sift::ext

@@ -7,7 +7,7 @@
 // (comparator_def::substring = false; RFC 5228 §2.7.3).
 #include "ext/comparator_ascii_numeric/ascii_numeric.hpp"
 
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "validate/registry.hpp"
 
 #include <algorithm>
@@ -43,5 +43,12 @@ void register_comparator_ascii_numeric(validate::registry& r) {
     r.add(validate::comparator_def{"i;ascii-numeric", vm::comparator::ascii_numeric,
                                    "comparator-i;ascii-numeric", false});
 }
+
+}  // namespace sift::ext
+
+namespace sift::ext {
+
+extern const descriptor comparator_ascii_numeric_extension{.name = "comparator_ascii_numeric",
+                                                           .add = register_comparator_ascii_numeric};
 
 }  // namespace sift::ext

@@ -18,7 +18,7 @@
 // equal a valid string that differs from them.
 #include "ext/comparator_unicode_casemap/unicode_casemap.hpp"
 
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "validate/registry.hpp"
 
 #include <unicode/normalizer2.h>
@@ -115,5 +115,12 @@ void register_comparator_unicode_casemap(validate::registry& r) {
     r.add(validate::comparator_def{"i;unicode-casemap", vm::comparator::unicode_casemap,
                                    "comparator-i;unicode-casemap", true});
 }
+
+}  // namespace sift::ext
+
+namespace sift::ext {
+
+extern const descriptor comparator_unicode_casemap_extension{.name = "comparator_unicode_casemap",
+                                                             .add = register_comparator_unicode_casemap};
 
 }  // namespace sift::ext

@@ -2,7 +2,7 @@
 // copy without cancelling the implicit keep. Emitted as a prefix
 // instruction that the next action consumes.
 #include "compile/emitter.hpp"
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
@@ -14,8 +14,8 @@ void register_copy(validate::registry& r) {
         .name = "copy", .capability = "copy", .emit = [](compile::emitter& e, const validate::binding&) {
             e.emit(vm::opcode::mod_copy);
         }});
-    r.allow_tag("fileinto", "copy");
-    r.allow_tag("redirect", "copy");
+    r.allow_tag("fileinto", "copy", "copy");
+    r.allow_tag("redirect", "copy", "copy");
 }
 
 }  // namespace sift::ext
@@ -27,3 +27,16 @@ void exec_mod_copy(run_state& s, const instruction&) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/copy/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor copy_extension{.name = "copy", .add = register_copy, .opcodes = opcodes};
+
+}  // namespace sift::ext

@@ -2,8 +2,8 @@
 // and the test combinators of §5 (allof, anyof, not, true, false).
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
+#include "ext/extension.hpp"
 #include "ext/extlists/extlists.hpp"
-#include "ext/register.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
@@ -94,3 +94,9 @@ void exec_act_redirect(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+
+extern const descriptor core_extension{.name = "core", .add = register_core};
+
+}  // namespace sift::ext

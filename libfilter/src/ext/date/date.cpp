@@ -11,7 +11,7 @@
 
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "mail/message.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -173,3 +173,17 @@ void exec_test_currentdate(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/date/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor date_extension{
+    .name = "date", .add = register_date, .services = service::clock, .opcodes = opcodes};
+
+}  // namespace sift::ext

@@ -14,7 +14,7 @@
 // max_period, else its default_period; :seconds 0 tracks nothing.
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "ext/state.hpp"
 #include "mail/message.hpp"
 #include "validate/registry.hpp"
@@ -111,3 +111,19 @@ void exec_test_duplicate(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/duplicate/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor duplicate_extension{.name = "duplicate",
+                                            .add = register_duplicate,
+                                            .services = service::state_store | service::clock,
+                                            .opcodes = opcodes};
+
+}  // namespace sift::ext

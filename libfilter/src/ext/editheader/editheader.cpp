@@ -16,7 +16,7 @@
 // message (vm/run_state.hpp).
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "ext/utf8.hpp"
 #include "mail/encode.hpp"
 #include "validate/registry.hpp"
@@ -217,3 +217,17 @@ void exec_act_deleteheader(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/editheader/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor editheader_extension{
+    .name = "editheader", .add = register_editheader, .opcodes = opcodes};
+
+}  // namespace sift::ext

@@ -15,7 +15,7 @@
 // :subject UTF-8; values from variables are checked when it runs.
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "ext/replace/replace.hpp"
 #include "ext/utf8.hpp"
 #include "mail/encode.hpp"
@@ -187,3 +187,17 @@ void exec_act_enclose(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/enclose/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor enclose_extension{
+    .name = "enclose", .add = register_enclose, .services = service::clock, .opcodes = opcodes};
+
+}  // namespace sift::ext

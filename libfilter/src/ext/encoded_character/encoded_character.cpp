@@ -2,7 +2,7 @@
 // "${hex:...}" and "${unicode:...}" in string literals are replaced by the
 // octets / characters they encode. A sequence that does not follow the
 // grammar is left as written; a code point outside Unicode is an error.
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "ext/utf8.hpp"
 #include "validate/registry.hpp"
 #include "vm/match.hpp"
@@ -97,5 +97,12 @@ void register_encoded_character(validate::registry& r) {
                                        },
                                    .ihave_allowed = false});
 }
+
+}  // namespace sift::ext
+
+namespace sift::ext {
+
+extern const descriptor encoded_character_extension{.name = "encoded_character",
+                                                    .add = register_encoded_character};
 
 }  // namespace sift::ext

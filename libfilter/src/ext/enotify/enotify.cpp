@@ -25,8 +25,8 @@
 // without outgoing message, saying why).
 #include "compile/emitter.hpp"
 #include "ext/enotify/mailto.hpp"
+#include "ext/extension.hpp"
 #include "ext/fcc/fcc.hpp"
-#include "ext/register.hpp"
 #include "mail/encode.hpp"
 #include "mail/header.hpp"
 #include "mail/message.hpp"
@@ -344,3 +344,17 @@ void exec_test_notify_method_capability(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/enotify/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor enotify_extension{
+    .name = "enotify", .add = register_enotify, .services = service::clock, .opcodes = opcodes};
+
+}  // namespace sift::ext

@@ -5,7 +5,7 @@
 // the empty string whatever the address part.
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "mail/address.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -89,3 +89,16 @@ void exec_test_envelope(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/envelope/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor envelope_extension{.name = "envelope", .add = register_envelope, .opcodes = opcodes};
+
+}  // namespace sift::ext

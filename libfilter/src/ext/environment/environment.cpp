@@ -5,7 +5,7 @@
 // frontend did not fill, or one nobody knows, has no value: the test is
 // false for it (RFC 5183 §4.2).
 #include "compile/emitter.hpp"
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
@@ -73,3 +73,17 @@ void exec_test_environment(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/environment/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor environment_extension{
+    .name = "environment", .add = register_environment, .opcodes = opcodes};
+
+}  // namespace sift::ext

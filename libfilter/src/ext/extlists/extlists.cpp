@@ -15,7 +15,7 @@
 
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
@@ -91,7 +91,7 @@ void register_extlists(registry& r) {
     // redirect's :list comes first: for a command taking both (none
     // does) the registry picks the first accepted.
     r.add(tag_def{.name = "list", .capability = "extlists"});
-    r.allow_tag("redirect", "list");
+    r.allow_tag("redirect", "list", "extlists");
     r.add(tag_def{.name = "list",
                   .group = "match-type",
                   .capability = "extlists",
@@ -151,3 +151,17 @@ void exec_act_redirect_list(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/extlists/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor extlists_extension{
+    .name = "extlists", .add = register_extlists, .services = service::lists, .opcodes = opcodes};
+
+}  // namespace sift::ext

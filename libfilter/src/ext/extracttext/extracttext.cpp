@@ -6,8 +6,8 @@
 // multipart or message among them, gives "" (§7: only text is extracted).
 // :first keeps that many characters (not octets) before the modifiers.
 #include "compile/emitter.hpp"
+#include "ext/extension.hpp"
 #include "ext/mime/content_state.hpp"
-#include "ext/register.hpp"
 #include "ext/variables/variables.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -72,3 +72,17 @@ void exec_extract_text(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/extracttext/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor extracttext_extension{
+    .name = "extracttext", .add = register_extracttext, .opcodes = opcodes};
+
+}  // namespace sift::ext

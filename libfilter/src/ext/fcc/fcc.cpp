@@ -4,13 +4,13 @@
 //                      [":specialuse" <special-use-attr: string>]] ...
 // :fcc is a prefix (mod_fcc) like :create, :flags and :specialuse; the
 // sending action gathers them with pending_fcc() into action::fcc. The
-// tags go on vacation and notify only when those commands are registered
-// (register_fcc runs after them); :create needs "mailbox", :flags
-// "imap4flags", :specialuse "special-use", as §3 says.
+// tags go on vacation and notify (the registry applies them whichever
+// registers first); :create needs "mailbox", :flags "imap4flags",
+// :specialuse "special-use", as §3 says.
 #include "ext/fcc/fcc.hpp"
 
 #include "compile/emitter.hpp"
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "ext/utf8.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -47,8 +47,10 @@ void register_fcc(registry& r) {
                           e.emit(vm::opcode::mod_fcc, {e.string(box.items.front().value)});
                       }});
     for (std::string_view command : {"vacation", "notify"}) {
-        if (!r.command(command, false)) continue;
-        for (std::string_view tag : {"fcc", "create", "flags", "specialuse"}) r.allow_tag(command, tag);
+        r.allow_tag(command, "fcc", "fcc");
+        r.allow_tag(command, "create", "mailbox");
+        r.allow_tag(command, "flags", "imap4flags");
+        r.allow_tag(command, "specialuse", "special-use");
     }
 }
 
@@ -64,3 +66,16 @@ void exec_mod_fcc(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/fcc/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor fcc_extension{.name = "fcc", .add = register_fcc, .opcodes = opcodes};
+
+}  // namespace sift::ext

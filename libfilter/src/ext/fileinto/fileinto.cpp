@@ -1,7 +1,7 @@
 // RFC 5228 §4.1: fileinto <mailbox: string>. Mailbox names are UTF-8
 // (RFC 5228 §2.7.2 via RFC 3501 modified UTF-7 is the store's business).
 #include "compile/emitter.hpp"
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "ext/utf8.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -40,3 +40,16 @@ void exec_act_fileinto(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/fileinto/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor fileinto_extension{.name = "fileinto", .add = register_fileinto, .opcodes = opcodes};
+
+}  // namespace sift::ext

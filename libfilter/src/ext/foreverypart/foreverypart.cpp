@@ -17,8 +17,8 @@
 // and the tree has at most message_limits::max_mime_parts parts; the
 // instruction budget bounds the whole run as always.
 #include "compile/emitter.hpp"
+#include "ext/extension.hpp"
 #include "ext/mime/content_state.hpp"
-#include "ext/register.hpp"
 #include "mail/message.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -135,3 +135,17 @@ void exec_loop_break(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/foreverypart/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor foreverypart_extension{
+    .name = "foreverypart", .add = register_foreverypart, .opcodes = opcodes};
+
+}  // namespace sift::ext

@@ -7,7 +7,7 @@
 // capabilities it used, so loading it elsewhere checks them again.
 // `error <message>` ends the script with a runtime error (§5).
 #include "compile/emitter.hpp"
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
@@ -39,3 +39,16 @@ void exec_act_error(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/ihave/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor ihave_extension{.name = "ihave", .add = register_ihave, .opcodes = opcodes};
+
+}  // namespace sift::ext

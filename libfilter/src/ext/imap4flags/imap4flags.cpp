@@ -8,7 +8,7 @@
 // space-separated flags; flags compare case-insensitively and are kept
 // once each.
 #include "compile/emitter.hpp"
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 #include "vm/strings.hpp"
@@ -91,8 +91,8 @@ void register_imap4flags(registry& r) {
                       e.emit(vm::opcode::mod_flags,
                              {e.list(std::get<parse::ast::string_list>(*b.tag_value("flags")))});
                   }});
-    r.allow_tag("keep", "flags");
-    r.allow_tag("fileinto", "flags");
+    r.allow_tag("keep", "flags", "imap4flags");
+    r.allow_tag("fileinto", "flags", "imap4flags");
 }
 
 }  // namespace sift::ext
@@ -179,3 +179,17 @@ void exec_mod_flags(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/imap4flags/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor imap4flags_extension{
+    .name = "imap4flags", .add = register_imap4flags, .opcodes = opcodes};
+
+}  // namespace sift::ext

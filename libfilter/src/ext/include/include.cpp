@@ -11,7 +11,7 @@
 #include "ext/include/include.hpp"
 
 #include "compile/emitter.hpp"
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "ext/utf8.hpp"
 #include "ext/variables/variables.hpp"
 #include "vm/exec.hpp"
@@ -140,3 +140,21 @@ void exec_include_return(run_state& s, const instruction&) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/include/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor include_extension{.name = "include",
+                                          .add = register_include,
+                                          .services = service::scripts,
+                                          .compile_capability = "include",
+                                          .compile = compile_with_includes,
+                                          .opcodes = opcodes};
+
+}  // namespace sift::ext

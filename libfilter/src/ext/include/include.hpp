@@ -1,12 +1,12 @@
-// RFC 6609 include: the compile side shared with the pipeline
-// (api/compile.cpp). Sift resolves includes when compiling: every script a
-// script includes, directly or not, is loaded from a sift::script_source,
-// parsed and validated with its own `require`s, and compiled into the same
-// program after the main script's code; `include` becomes a call into that
-// code, `return` (and the end of an included script) a return. The
-// bytecode thus holds everything a run needs.
+// RFC 6609 include: the compile side, which the pipeline (api/compile.cpp)
+// calls through the folder's descriptor (descriptor::compile). Sift resolves includes when compiling: every
+// script a script includes, directly or not, is loaded from a sift::script_source, parsed and validated with
+// its own `require`s, and compiled into the same program after the main script's code; `include` becomes a
+// call into that code, `return` (and the end of an included script) a return. The bytecode thus holds
+// everything a run needs.
 #pragma once
 
+#include "ext/extension.hpp"
 #include "parse/ast.hpp"
 #include "validate/registry.hpp"
 #include "validate/validator.hpp"
@@ -22,17 +22,12 @@
 
 namespace sift::ext {
 
-struct include_linked {
-    vm::program program;             // valid when errors is empty
-    std::vector<diagnostic> errors;  // each in its own script's name:line:col
-};
-
 // Compiles `main` (validated as `v`) with every script it includes. When
 // `main` had validation errors (`valid` false), only checks its includes.
-include_linked compile_with_includes(const parse::ast::script& main, const validate::validated& v,
+linked_program compile_with_includes(const parse::ast::script& main, const validate::validated& v,
                                      std::string_view source, const std::string& name,
                                      const validate::registry& reg, const compile_limits& limits,
-                                     const script_source* scripts, bool valid = true);
+                                     const script_source* scripts, bool valid);
 
 // The key an included script is known by in one compile: its location and
 // its name without a trailing ".sieve" (Pigeonhole's file storage names

@@ -210,11 +210,11 @@ private:
 
 }  // namespace
 
-include_linked compile_with_includes(const ast::script& main, const validate::validated& v,
+linked_program compile_with_includes(const ast::script& main, const validate::validated& v,
                                      std::string_view source, const std::string& name,
                                      const validate::registry& reg, const compile_limits& limits,
                                      const script_source* scripts, bool valid) {
-    include_linked out;
+    linked_program out;
     linker l(reg, limits, scripts);
     if (requires_variables(v)) l.check_globals(main.commands, source, name);
     std::vector<std::string> chain;

@@ -5,7 +5,7 @@
 // from 1; in bytecode, 0 selects nothing). Emitted as a prefix that the
 // test consumes (run_state::take_index).
 #include "compile/emitter.hpp"
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
@@ -41,8 +41,8 @@ void register_index(registry& r) {
                   .emit = emit_index});
     r.add(tag_def{.name = "last", .capability = "index", .check = check_last});
     for (auto test : {"header", "address", "date"}) {
-        r.allow_tag(test, "index");
-        r.allow_tag(test, "last");
+        r.allow_tag(test, "index", "index");
+        r.allow_tag(test, "last", "index");
     }
 }
 
@@ -55,3 +55,16 @@ void exec_mod_index(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/index/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor index_extension{.name = "index", .add = register_index, .opcodes = opcodes};
+
+}  // namespace sift::ext

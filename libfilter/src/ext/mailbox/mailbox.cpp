@@ -9,7 +9,7 @@
 #include "ext/mailbox/mailbox.hpp"
 
 #include "compile/emitter.hpp"
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "ext/utf8.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -57,7 +57,7 @@ void register_mailbox(registry& r) {
     r.add(tag_def{.name = "create", .capability = "mailbox", .emit = [](compile::emitter& e, const binding&) {
                       e.emit(vm::opcode::mod_create);
                   }});
-    r.allow_tag("fileinto", "create");
+    r.allow_tag("fileinto", "create", "mailbox");
     r.add(command_def{
         .name = "mailboxexists",
         .is_test = true,
@@ -95,3 +95,17 @@ void exec_test_mailboxexists(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/mailbox/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor mailbox_extension{
+    .name = "mailbox", .add = register_mailbox, .services = service::mailboxes, .opcodes = opcodes};
+
+}  // namespace sift::ext

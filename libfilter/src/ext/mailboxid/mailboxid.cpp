@@ -7,8 +7,8 @@
 // (action::mailbox_id) for a delivery agent that resolves it itself.
 // mailboxidexists is false for an id that is not RFC 8474 syntax.
 #include "compile/emitter.hpp"
+#include "ext/extension.hpp"
 #include "ext/mailbox/mailbox.hpp"
-#include "ext/register.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
@@ -24,7 +24,7 @@ void register_mailboxid(registry& r) {
                       const auto& id = std::get<parse::ast::string_list>(*b.tag_value("mailboxid"));
                       e.emit(vm::opcode::mod_mailboxid, {e.string(id.items.front().value)});
                   }});
-    r.allow_tag("fileinto", "mailboxid");
+    r.allow_tag("fileinto", "mailboxid", "mailboxid");
     r.add(command_def{.name = "mailboxidexists",
                       .is_test = true,
                       .capability = "mailboxid",
@@ -57,3 +57,17 @@ void exec_test_mailboxidexists(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/mailboxid/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor mailboxid_extension{
+    .name = "mailboxid", .add = register_mailboxid, .services = service::mailboxes, .opcodes = opcodes};
+
+}  // namespace sift::ext

@@ -6,8 +6,8 @@
 // entry name that is not RFC 5464 syntax, or a mailbox name that is not
 // UTF-8, has no value (a warning when constant, as in Pigeonhole).
 #include "compile/emitter.hpp"
+#include "ext/extension.hpp"
 #include "ext/mailbox/mailbox.hpp"
-#include "ext/register.hpp"
 #include "ext/utf8.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -94,3 +94,17 @@ void exec_test_metadataexists(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/mboxmetadata/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor mboxmetadata_extension{
+    .name = "mboxmetadata", .add = register_mboxmetadata, .services = service::mailboxes, .opcodes = opcodes};
+
+}  // namespace sift::ext

@@ -11,8 +11,8 @@
 
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
+#include "ext/extension.hpp"
 #include "ext/mime/content_state.hpp"
-#include "ext/register.hpp"
 #include "mail/message.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -76,10 +76,10 @@ void register_mime(registry& r) {
                   .capability = "mime",
                   .check = needs_mime});
     for (auto test : {"header", "address", "exists"}) {
-        r.allow_tag(test, "mime");
-        r.allow_tag(test, "anychild");
+        r.allow_tag(test, "mime", "mime");
+        r.allow_tag(test, "anychild", "mime");
     }
-    r.allow_tag("header", "mime-option");
+    r.allow_tag("header", "mime-option", "mime");
 }
 
 }  // namespace sift::ext
@@ -216,3 +216,16 @@ void exec_test_mime_exists(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/mime/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor mime_extension{.name = "mime", .add = register_mime, .opcodes = opcodes};
+
+}  // namespace sift::ext

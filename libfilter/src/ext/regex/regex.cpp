@@ -31,7 +31,7 @@
 #include "ext/regex/regex.hpp"
 
 #include "compile/emitter.hpp"
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "validate/registry.hpp"
 #include "vm/program.hpp"
 #include "vm/run_state.hpp"
@@ -243,5 +243,11 @@ void register_regex(validate::registry& r) {
     r.add(validate::tag_def{"regex", "match-type", std::nullopt, "regex", std::uint8_t(vm::match_type::regex),
                             check_regex});
 }
+
+}  // namespace sift::ext
+
+namespace sift::ext {
+
+extern const descriptor regex_extension{.name = "regex", .add = register_regex};
 
 }  // namespace sift::ext

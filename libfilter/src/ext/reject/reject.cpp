@@ -5,7 +5,7 @@
 // SMTP refusal (ereject: always, reject: when it can) or a DSN whose text
 // is the reason.
 #include "compile/emitter.hpp"
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "ext/utf8.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -55,3 +55,16 @@ void exec_act_ereject(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/reject/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor reject_extension{.name = "reject", .add = register_reject, .opcodes = opcodes};
+
+}  // namespace sift::ext

@@ -12,7 +12,7 @@
 // a constant (ABNF strings are case-insensitive); it is packed with the
 // match type into the 'm' operand (vm/match.hpp). The VM side lives in
 // run_state::any_key / count_matches.
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "validate/registry.hpp"
 
 #include <iterator>
@@ -47,5 +47,11 @@ void register_relational(registry& r) {
     r.add(tag_def{"value", "match-type", arg_kind::string, "relational", std::uint8_t(vm::match_type::value),
                   check_relation});
 }
+
+}  // namespace sift::ext
+
+namespace sift::ext {
+
+extern const descriptor relational_extension{.name = "relational", .add = register_relational};
 
 }  // namespace sift::ext

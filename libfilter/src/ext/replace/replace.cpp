@@ -18,8 +18,8 @@
 
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
+#include "ext/extension.hpp"
 #include "ext/mime/content_state.hpp"
-#include "ext/register.hpp"
 #include "ext/utf8.hpp"
 #include "mail/encode.hpp"
 #include "mail/message.hpp"
@@ -230,3 +230,16 @@ void exec_act_replace(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/replace/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor replace_extension{.name = "replace", .add = register_replace, .opcodes = opcodes};
+
+}  // namespace sift::ext

@@ -6,8 +6,8 @@
 // an entry name that is not RFC 5464 syntax has no value (a warning when
 // constant).
 #include "compile/emitter.hpp"
+#include "ext/extension.hpp"
 #include "ext/mailbox/mailbox.hpp"
-#include "ext/register.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
@@ -81,3 +81,19 @@ void exec_test_servermetadataexists(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/servermetadata/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor servermetadata_extension{.name = "servermetadata",
+                                                 .add = register_servermetadata,
+                                                 .services = service::mailboxes,
+                                                 .opcodes = opcodes};
+
+}  // namespace sift::ext

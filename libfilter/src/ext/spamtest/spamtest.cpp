@@ -9,7 +9,7 @@
 // from: sift::services (score_source, or the policy's score_ratio hook),
 // see ext/spamtest/score.cpp.
 #include "compile/emitter.hpp"
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "ext/spamtest/score.hpp"
 #include "vm/exec.hpp"
 
@@ -61,3 +61,17 @@ void exec_test_spamtest(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/spamtest/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor spamtest_extension{
+    .name = "spamtest", .add = register_spamtest, .services = service::score, .opcodes = opcodes};
+
+}  // namespace sift::ext

@@ -10,8 +10,8 @@
 // runtime error. specialuse_exists is false for an invalid flag or a
 // mailbox name that is not UTF-8 (a warning when constant, as Pigeonhole).
 #include "compile/emitter.hpp"
+#include "ext/extension.hpp"
 #include "ext/mailbox/mailbox.hpp"
-#include "ext/register.hpp"
 #include "ext/utf8.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -44,7 +44,7 @@ void register_special_use(registry& r) {
                           const auto& flag = std::get<parse::ast::string_list>(*b.tag_value("specialuse"));
                           e.emit(vm::opcode::mod_specialuse, {e.string(flag.items.front().value)});
                       }});
-    r.allow_tag("fileinto", "specialuse");
+    r.allow_tag("fileinto", "specialuse", "special-use");
     r.add(command_def{.name = "specialuse_exists",
                       .is_test = true,
                       .capability = "special-use",
@@ -98,3 +98,17 @@ void exec_test_specialuse_exists(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/special_use/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor special_use_extension{
+    .name = "special_use", .add = register_special_use, .services = service::mailboxes, .opcodes = opcodes};
+
+}  // namespace sift::ext

@@ -12,7 +12,7 @@
 // Postfix do).
 #include "ext/subaddress/subaddress.hpp"
 
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "validate/registry.hpp"
 
 namespace sift::ext {
@@ -30,5 +30,11 @@ void register_subaddress(validate::registry& r) {
     r.add(validate::tag_def{"detail", "address-part", std::nullopt, "subaddress",
                             std::uint8_t(vm::address_part::detail)});
 }
+
+}  // namespace sift::ext
+
+namespace sift::ext {
+
+extern const descriptor subaddress_extension{.name = "subaddress", .add = register_subaddress};
 
 }  // namespace sift::ext

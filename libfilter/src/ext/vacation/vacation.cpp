@@ -16,8 +16,8 @@
 
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
+#include "ext/extension.hpp"
 #include "ext/fcc/fcc.hpp"
-#include "ext/register.hpp"
 #include "ext/state.hpp"
 #include "ext/utf8.hpp"
 #include "mail/encode.hpp"
@@ -167,3 +167,19 @@ void exec_act_vacation(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/vacation/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor vacation_extension{.name = "vacation",
+                                           .add = register_vacation,
+                                           .services = service::state_store | service::clock,
+                                           .opcodes = opcodes};
+
+}  // namespace sift::ext

@@ -3,7 +3,7 @@
 // every message" (§2); other values are clamped to the site's bounds
 // (sift::vacation_options). Requiring "vacation-seconds" also requires
 // "vacation" (RFC 6131 extends it; Pigeonhole reads it so too).
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "validate/registry.hpp"
 
 namespace sift::ext {
@@ -16,5 +16,12 @@ void register_vacation_seconds(registry& r) {
                   .parameter = arg_kind::number,
                   .capability = "vacation-seconds"});
 }
+
+}  // namespace sift::ext
+
+namespace sift::ext {
+
+extern const descriptor vacation_seconds_extension{.name = "vacation_seconds",
+                                                   .add = register_vacation_seconds};
 
 }  // namespace sift::ext

@@ -5,8 +5,8 @@
 #include "ext/variables/variables.hpp"
 #include "compile/emitter.hpp"
 #include "ext/enotify/mailto.hpp"
+#include "ext/extension.hpp"
 #include "ext/regex/regex.hpp"
-#include "ext/register.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 #include "vm/strings.hpp"
@@ -237,5 +237,19 @@ void assign_variable(vm::run_state& s, std::uint64_t slot, std::string value, st
     if (cut) drop_broken_escape(value, modifiers);
     s.variables[slot] = std::move(value);
 }
+
+}  // namespace sift::ext
+
+namespace sift::ext {
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/variables/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor variables_extension{
+    .name = "variables", .add = register_variables, .opcodes = opcodes};
 
 }  // namespace sift::ext

@@ -6,7 +6,7 @@
 // the comparator defaults to i;ascii-numeric. The source is
 // sift::services::virustest (ext/spamtest/score.cpp reads it).
 #include "compile/emitter.hpp"
-#include "ext/register.hpp"
+#include "ext/extension.hpp"
 #include "ext/spamtest/score.hpp"
 #include "vm/exec.hpp"
 
@@ -38,3 +38,10 @@ void exec_test_virustest(run_state& s, const instruction& ins) {
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+
+extern const descriptor virustest_extension{
+    .name = "virustest", .add = register_virustest, .services = service::score};
+
+}  // namespace sift::ext
