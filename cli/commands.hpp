@@ -1,33 +1,36 @@
+// The `sift` subcommands, one file each (check.cpp, compile.cpp, dump.cpp,
+// run.cpp, filter.cpp); main.cpp assembles them on CLI11. Each add_*
+// registers its options on the top-level app and returns what to run when
+// the command line named it.
 #pragma once
 
-#include <sift/script.hpp>
+#include <CLI/CLI.hpp>
 
+#include <functional>
 #include <stdexcept>
-#include <string>
-#include <vector>
 
 namespace sift::cli {
 
+// A command line CLI11 accepted but that still makes no sense ("two
+// scripts from stdin"): exit status 2, like CLI11's own errors.
 struct usage_error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-int cmd_check(const std::vector<std::string>& args);
-int cmd_compile(const std::vector<std::string>& args);
-int cmd_dump(const std::vector<std::string>& args);
-int cmd_run(const std::vector<std::string>& args);
-int cmd_filter(const std::vector<std::string>& args);
+// A file that cannot be read or written, with the system's reason: exit 2.
+struct io_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
 
-// Reads a file whole; throws std::runtime_error naming the file.
-std::string read_file(const std::string& path);
-// `include :global` (RFC 6609) reads scripts from this directory
-// (--global-dir); `include :personal` from the including script's.
-void set_global_dir(std::string dir);
-sift::script compile_script(const std::string& source, const std::string& path);
-// Compiles source or loads bytecode, by the file's first bytes.
-sift::script load_script(const std::string& path);
+struct command {
+    CLI::App* app = nullptr;
+    std::function<int()> run;  // returns the exit status
+};
 
-// One line describing the actions of a result ("fileinto \"Spam\"; keep").
-std::string describe(const sift::result& r);
+command add_check(CLI::App& sift);
+command add_compile(CLI::App& sift);
+command add_dump(CLI::App& sift);
+command add_run(CLI::App& sift);
+command add_filter(CLI::App& sift);
 
 }  // namespace sift::cli

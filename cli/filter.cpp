@@ -3,11 +3,14 @@
 // printed in input order.
 #include "commands.hpp"
 #include "corpus.hpp"
+#include "describe.hpp"
 #include "envelope_defaults.hpp"
-#include "state_store.hpp"
+#include "host.hpp"
+#include "input.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -18,47 +21,26 @@
 namespace sift::cli {
 namespace {
 
+constexpr unsigned max_jobs = 1024;
+
 struct filter_options {
     std::string script;
     bool summary = false;
     unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
-    std::optional<std::string> from, to;
-    std::optional<std::string> store;  // vacation, duplicate: memory unless given
-    std::optional<std::string> lists;  // extlists: a directory, one file per list
+    host_options host;
     std::vector<std::string> paths;
 };
 
-filter_options parse_filter_args(const std::vector<std::string>& args) {
-    filter_options o;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        const auto& a = args[i];
-        auto next = [&]() -> const std::string& {
-            if (i + 1 == args.size()) throw usage_error(a + " needs a value");
-            return args[++i];
-        };
-        if (a == "--script")
-            o.script = next();
-        else if (a == "--summary")
-            o.summary = true;
-        else if (a == "--jobs")
-            o.jobs = static_cast<unsigned>(std::max(1, std::stoi(next())));
-        else if (a == "--from")
-            o.from = next();
-        else if (a == "--to")
-            o.to = next();
-        else if (a == "--store")
-            o.store = next();
-        else if (a == "--lists")
-            o.lists = next();
-        else if (a.size() > 1 && a[0] == '-')
-            throw usage_error("unknown option " + a);
-        else
-            o.paths.push_back(a);
-    }
-    if (o.script.empty()) throw usage_error("--script is required");
-    if (o.paths.empty()) throw usage_error("no mbox, Maildir or directory given");
-    return o;
-}
+// --jobs N: a whole number of threads, said plainly when it is not one.
+const CLI::Validator job_count(
+    [](std::string& value) -> std::string {
+        unsigned n = 0;
+        auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), n);
+        if (error != std::errc() || end != value.data() + value.size() || n < 1 || n > max_jobs)
+            return "must be a whole number from 1 to " + std::to_string(max_jobs) + ", not '" + value + "'";
+        return {};
+    },
+    "1.." + std::to_string(max_jobs));
 
 // The outcome a summary counts: the actions without line numbers.
 std::string outcome(const result& r) {
@@ -102,16 +84,14 @@ result evaluate(const script& s, const corpus_message& m, const filter_options& 
     auto msg = message::from_raw(std::move(raw));
     // Finding the sender in Return-Path costs an address parse per message:
     // only scripts that look at the envelope pay for it.
-    envelope env = reads.envelope
-                       ? envelope_for(msg, o.from, o.to)
-                       : envelope{o.from.value_or(default_from), o.to.value_or(default_to), {}, {}};
+    const auto& from = o.host.from;
+    const auto& to = o.host.to;
+    envelope env = reads.envelope ? envelope_for(msg, from, to)
+                                  : envelope{from.value_or(default_from), to.value_or(default_to), {}, {}};
     return s.run(msg, env, {}, &svc);
 }
 
-}  // namespace
-
-int cmd_filter(const std::vector<std::string>& args) {
-    auto o = parse_filter_args(args);
+int filter(const filter_options& o) {
     auto s = load_script(o.script);
     if (!s.ok()) {
         std::cerr << format(s.errors());
@@ -122,11 +102,8 @@ int cmd_filter(const std::vector<std::string>& args) {
     const auto& messages = c.messages();
     auto caps = s.capabilities();
     const script_reads reads{s.needs(), std::find(caps.begin(), caps.end(), "envelope") != caps.end()};
-    auto state = open_state_store(o.store);  // shared by every message of the run
-    services svc;
-    svc.state = state.get();
-    auto lists = o.lists ? file_list_provider(*o.lists) : nullptr;  // loaded once for every message
-    svc.lists = lists.get();
+    auto h = open_host(o.host);  // one store and one set of lists for every message
+    const services& svc = h->svc;
 
     auto started = std::chrono::steady_clock::now();
     std::vector<std::string> outcomes(messages.size());
@@ -158,6 +135,24 @@ int cmd_filter(const std::vector<std::string>& args) {
     std::printf("%zu messages in %.3f s (%.0f messages/s, %u jobs)\n", messages.size(), seconds,
                 seconds > 0 ? double(messages.size()) / seconds : 0.0, o.jobs);
     return 0;
+}
+
+}  // namespace
+
+command add_filter(CLI::App& sift) {
+    auto o = std::make_shared<filter_options>();
+    auto* app =
+        sift.add_subcommand("filter", "Run a script over every message of mboxes, Maildirs, directories");
+    app->add_option("--script", o->script, "Sieve source or Sift bytecode; - for stdin")
+        ->type_name("FILE")
+        ->required();
+    app->add_flag("--summary", o->summary, "count the messages per outcome and print the rate");
+    app->add_option("--jobs", o->jobs, "threads (default: one per core)")->type_name("N")->check(job_count);
+    add_host_options(*app, o->host);
+    add_global_dir_option(*app);
+    app->add_option("PATH", o->paths, "an mbox file, a Maildir, or a directory of .eml and .mbox files")
+        ->required();
+    return {app, [o] { return filter(*o); }};
 }
 
 }  // namespace sift::cli

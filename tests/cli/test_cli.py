@@ -66,6 +66,145 @@ class Cli(unittest.TestCase):
         self.assertEqual(sift("run", "only-one-arg")[0], 2)
         self.assertEqual(sift("check", self.path("missing.sieve"))[0], 2)
 
+    def test_version_and_help_exit_0(self):
+        code, out, _ = sift("--version")
+        self.assertEqual(code, 0)
+        self.assertRegex(out, r"^sift [0-9]+\.[0-9]+\.[0-9]+\n$")
+        for cmd in ("check", "compile", "dump", "run", "filter"):
+            for args in (("help", cmd), (cmd, "--help")):
+                code, out, _ = sift(*args)
+                self.assertEqual(code, 0, args)
+                self.assertIn("Usage: sift " + cmd, out)
+        self.assertIn("--jobs", sift("help", "filter")[1])
+        code, out, _ = sift("help")
+        self.assertEqual(code, 0)
+        self.assertIn("filter", out)
+        code, _, err = sift("help", "frobnicate")
+        self.assertEqual(code, 2)
+        self.assertIn("unknown command 'frobnicate'", err)
+
+    def test_bad_option_values_are_said_plainly(self):
+        script = write(self.path("k.sieve"), "keep;\n")
+        box = write(self.path("box.mbox"), "From x@example.com Mon Nov 23 07:00:00 2026\n" + MESSAGE.format(subject="a", body="b"))
+        for bad in ("abc", "-3", "0", "2x"):
+            for args in (("--jobs", bad), ("--jobs=" + bad,)):
+                code, out, err = sift("filter", *args, "--script", script, box)
+                self.assertEqual((code, out), (2, ""), args)
+                self.assertIn("--jobs: must be a whole number from 1 to 1024, not '%s'" % bad, err)
+                self.assertNotIn("stoi", err)
+        code, out, _ = sift("filter", "--jobs=1", "--summary", "--script=" + script, box)
+        self.assertEqual(code, 0)
+        self.assertIn("1 messages in", out)
+        code, _, err = sift("run", "--bogus", script, box)
+        self.assertEqual(code, 2)
+        self.assertIn("--bogus", err)
+        code, _, err = sift("run", "--store", "redis:", script, box)
+        self.assertEqual(code, 2)
+        self.assertIn("no host", err)
+
+    def test_stdin_for_script_or_message(self):
+        script_text = 'require "fileinto";\nif header :is "subject" "hi" { fileinto "A"; }\n'
+        script = write(self.path("s.sieve"), script_text)
+        msg_text = MESSAGE.format(subject="hi", body="x")
+        msg = write(self.path("m.eml"), msg_text)
+        boxes = lambda out: [a["mailbox"] for a in json.loads(out)["actions"]]
+        code, out, _ = sift("run", "--json", "-", msg, stdin=script_text)
+        self.assertEqual((code, boxes(out)), (0, ["A"]))
+        code, out, _ = sift("run", "--json", script, "-", stdin=msg_text)
+        self.assertEqual((code, boxes(out)), (0, ["A"]))
+        code, _, err = sift("run", "-", "-", stdin=msg_text)
+        self.assertEqual(code, 2)
+        self.assertIn("cannot both be -", err)
+        code, _, err = sift("check", "-", stdin="keep\n")
+        self.assertEqual(code, 1)
+        self.assertIn("<stdin>:2:1: error:", err)
+        self.assertEqual(sift("check", "-", stdin="keep;\n")[0], 0)
+        self.assertEqual(sift("compile", "-", stdin="keep;\n")[0], 2)  # no FILE.svbin to name
+        p = subprocess.run([SIFT, "compile", "-o", "-", "-"], input=b"keep;\n", capture_output=True)
+        self.assertEqual(p.returncode, 0)
+        self.assertTrue(p.stdout.startswith(b"SIFTBC"))
+        code, out, _ = sift("filter", "--script", "-", msg, stdin=script_text)
+        self.assertEqual((code, out), (0, msg + ': fileinto "A"\n'))
+
+    def test_io_errors_give_the_reason(self):
+        script = write(self.path("k.sieve"), "keep;\n")
+        missing = self.path("missing.eml")
+        code, out, err = sift("run", script, missing)
+        self.assertEqual((code, out), (2, ""))
+        self.assertIn(missing + ": No such file or directory", err)
+        code, out, err = sift("compile", "-o", self.path("no/such/dir/x.svbin"), script)
+        self.assertEqual(code, 2)
+        self.assertIn("x.svbin: No such file or directory", err)
+        os.chmod(script, 0)
+        if os.geteuid() != 0:  # root reads anything
+            self.assertIn("Permission denied", sift("check", script)[2])
+
+    def test_json_errors_are_one_json_object_on_stdout(self):
+        script = write(self.path("k.sieve"), "keep;\n")
+        for args, status in ((("run", "--json", script, self.path("missing.eml")), "io_error"),
+                             (("run", "--json", "--bogus", script, script), "usage_error"),
+                             (("run", "--json", script), "usage_error"),
+                             (("run", "--json", "-", "-"), "usage_error")):
+            code, out, err = sift(*args, stdin="")
+            self.assertEqual(code, 2, args)
+            lines = out.splitlines()
+            self.assertEqual(len(lines), 1, (args, out))
+            j = json.loads(lines[0])
+            self.assertEqual(j["status"], status, args)
+            self.assertEqual(len(j["errors"]), 1)
+            self.assertEqual((j["actions"], j["compile_errors"]), ([], []))
+            self.assertIn(j["errors"][0], err)  # and said on stderr for a person
+
+    def test_directory_is_an_error_not_an_empty_file(self):
+        d = self.path("adir")
+        os.makedirs(d)
+        script = write(self.path("k.sieve"), "keep;\n")
+        for args in (("check", d), ("compile", d), ("dump", d), ("run", d, script), ("run", script, d)):
+            code, out, err = sift(*args)
+            self.assertEqual((code, out), (2, ""), args)
+            self.assertIn(d + ": Is a directory", err)
+
+    def test_check_and_compile_accept_bytecode(self):
+        script = write(self.path("c.sieve"), 'require "fileinto";\nfileinto "X";\n')
+        svbin = self.path("c.svbin")
+        self.assertEqual(sift("compile", "-o", svbin, script)[0], 0)
+        self.assertEqual(sift("check", svbin), (0, "", ""))
+        again = self.path("again.svbin")
+        self.assertEqual(sift("compile", "-o", again, svbin)[0], 0)
+        with open(svbin, "rb") as a, open(again, "rb") as b:
+            self.assertEqual(a.read(), b.read())
+        with open(svbin, "rb") as f:
+            damaged = f.read()[:-3]
+        write(svbin, damaged)
+        code, _, err = sift("check", svbin)
+        self.assertEqual(code, 1)
+        self.assertIn("bytecode", err)
+
+    def test_run_text_says_what_will_happen(self):
+        script = write(self.path("t.sieve"),
+                       'require ["fileinto", "imap4flags", "copy", "vacation", "editheader"];\n'
+                       'fileinto :copy :flags ["\\\\Seen", "$Junk"] "Spam";\n'
+                       'redirect :copy "a@example.org";\n'
+                       'vacation :subject "Away" "I am away";\n'
+                       'addheader "X-Tag" "yes";\n'
+                       'deleteheader "Subject";\n')
+        bulk = write(self.path("bulk.eml"), "From: Anna <anna@example.com>\nTo: recipient@example.com\n"
+                     "Subject: hi\nPrecedence: bulk\n\nbody\n")
+        code, out, _ = sift("run", script, bulk)
+        self.assertEqual(code, 0)
+        self.assertEqual(out.splitlines(), [
+            'fileinto "Spam" :flags "\\\\Seen" "$Junk" :copy  (line 2)',
+            'redirect <a@example.org> :copy  (line 3)',
+            'vacation not sent (the message is bulk mail (Precedence: bulk))  (line 4)',
+            'keep (implicit)',
+            'addheader "X-Tag: yes"',
+            'deleteheader "Subject" (field 1)'])
+        personal = write(self.path("p.eml"), "From: Anna <anna@example.com>\nTo: recipient@example.com\n"
+                         "Subject: hi\n\nbody\n")
+        self.assertIn('vacation to <sender@example.com> "Away"  (line 4)', sift("run", script, personal)[1])
+        reject = write(self.path("r.sieve"), 'require "reject";\nreject text:\nGo away.\nNow.\n.\n;\n')
+        self.assertEqual(sift("run", reject, personal)[1], 'reject "Go away.\\r\\nNow.\\r\\n"  (line 2)\n')
+
     def test_run_json_shape(self):
         script = write(self.path("s.sieve"), 'require "fileinto";\nif header :is "subject" "hi" {\n  fileinto "A";\n}\n')
         msg = write(self.path("m.eml"), MESSAGE.format(subject="hi", body="x"))
@@ -157,6 +296,7 @@ class Cli(unittest.TestCase):
         self.assertEqual(boxes(script, plain), ["Default", "DefaultTo"])
         self.assertEqual(boxes(script, rp), ["ReturnPath", "DefaultTo"])
         self.assertEqual(boxes("--from", "given@example.net", "--to", "x@y.example", script, rp), ["Given"])
+        self.assertEqual(boxes("--from=given@example.net", "--to=x@y.example", script, rp), ["Given"])
 
     def test_compile_and_dump_round_trip(self):
         script = write(self.path("c.sieve"), 'require "fileinto";\nif header :contains "subject" "x" {\n  fileinto "X";\n}\n')

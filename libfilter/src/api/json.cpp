@@ -50,7 +50,10 @@ object vacation_json(const action& a) {
 
 object notify_json(const action& a) {
     object j{{"action", "notify"}, {"method", a.recipient}, {"subject", a.subject}, {"body", a.body}};
-    if (a.outgoing) j["message"] = outgoing_json(*a.outgoing);
+    if (a.outgoing)
+        j["message"] = outgoing_json(*a.outgoing);
+    else if (!a.reason.empty())
+        j["not_sent"] = a.reason;  // an auto-submitted message (RFC 5436 §2.7)
     return j;
 }
 

@@ -1,0 +1,35 @@
+#include "host.hpp"
+
+#include "commands.hpp"
+#include "state_store.hpp"
+
+namespace sift::cli {
+
+void add_host_options(CLI::App& command, host_options& o) {
+    command
+        .add_option("--from", o.from, "envelope sender (default: the Return-Path, else sender@example.com)")
+        ->type_name("ADDR");
+    command.add_option("--to", o.to, "envelope recipient (default recipient@example.com)")->type_name("ADDR");
+    command
+        .add_option("--store", o.store,
+                    "where vacation and duplicate remember: memory (default), lmdb:PATH, redis:HOST:PORT")
+        ->type_name("STORE");
+    command.add_option("--lists", o.lists, "extlists: a directory with one file per list")->type_name("DIR");
+}
+
+std::unique_ptr<host> open_host(const host_options& o) {
+    auto h = std::make_unique<host>();
+    try {
+        h->state = open_state_store(o.store);
+        if (o.lists) h->lists = file_list_provider(*o.lists);
+    } catch (const usage_error&) {
+        throw;
+    } catch (const std::exception& e) {  // store::store_error, a lists directory that cannot be read
+        throw io_error(e.what());
+    }
+    h->svc.state = h->state.get();
+    h->svc.lists = h->lists.get();
+    return h;
+}
+
+}  // namespace sift::cli

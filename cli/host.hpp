@@ -1,0 +1,34 @@
+// What `sift run` and `sift filter` give a script besides the message: the
+// envelope (--from, --to) and the host services (--store, --lists).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <sift/script.hpp>
+#include <sift/store.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace sift::cli {
+
+struct host_options {
+    std::optional<std::string> from, to;  // envelope; defaults in envelope_defaults.hpp
+    std::optional<std::string> store;     // vacation, duplicate: memory unless given
+    std::optional<std::string> lists;     // extlists: a directory, one file per list
+};
+
+void add_host_options(CLI::App& command, host_options& o);
+
+// The services of a run, opened once and shared by every message.
+struct host {
+    std::unique_ptr<store::store> state;
+    std::unique_ptr<list_provider> lists;
+    services svc;
+};
+
+// Throws usage_error for a malformed --store, io_error when the store or
+// the lists cannot be opened.
+std::unique_ptr<host> open_host(const host_options& o);
+
+}  // namespace sift::cli
