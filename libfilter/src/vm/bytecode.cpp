@@ -13,6 +13,8 @@
 //
 // Loading trusts nothing: every count is checked against the bytes left,
 // every operand against its range, every jump against the code size.
+// docs/BYTECODE.md describes the format in full, and when its version
+// changes.
 #include "vm/match.hpp"
 #include "vm/program.hpp"
 
@@ -102,8 +104,9 @@ std::int64_t unzigzag(std::uint64_t v) {
     return std::int64_t(v >> 1) ^ -std::int64_t(v & 1);
 }
 
-// Range of each operand letter; `p` gives the pool sizes.
-bool operand_ok(char kind, std::uint64_t v, const program& p, std::size_t code_size) {
+// Range of each operand letter; `p` gives the pool sizes, `row` the
+// opcode's flag names.
+bool operand_ok(char kind, std::uint64_t v, const opcode_info& row, const program& p, std::size_t code_size) {
     switch (kind) {
         case 'j':
             return v <= code_size;
@@ -124,7 +127,7 @@ bool operand_ok(char kind, std::uint64_t v, const program& p, std::size_t code_s
         case 'v':
             return v < p.variables.size();
         case 'f':
-            return v < (1u << 16);
+            return flags_valid(row.flags, v);
     }
     return false;
 }
@@ -195,13 +198,13 @@ bool verify(const program& p, std::string& error) {
             }
     for (std::size_t i = 0; i < p.code.size(); ++i) {
         const auto& ins = p.code[i];
-        if (static_cast<std::size_t>(ins.op) >= opcode_count) {
+        if (!known_opcode(static_cast<std::size_t>(ins.op))) {
             error = "instruction " + std::to_string(i) + ": unknown opcode";
             return false;
         }
         auto kinds = info(ins.op).operands;
         for (std::size_t k = 0; k < kinds.size(); ++k)
-            if (!operand_ok(kinds[k], ins.arg[k], p, p.code.size())) {
+            if (!operand_ok(kinds[k], ins.arg[k], info(ins.op), p, p.code.size())) {
                 error = "instruction " + std::to_string(i) + " (" + std::string(info(ins.op).name) +
                         "): operand " + std::to_string(k + 1) + " out of range";
                 return false;
@@ -222,9 +225,12 @@ bool deserialize(std::string_view bytes, program& out, std::string& error) {
         if (r.raw(std::min(bytes.size(), bytecode_magic.size()), "magic") != bytecode_magic)
             r.fail("not a Sift bytecode file (bad magic)");
         auto version = r.u32("version");
+        // docs/BYTECODE.md "Versions": one version is read, no other;
+        // the frontend recompiles from source.
         if (version != bytecode_version)
-            r.fail("unsupported bytecode version " + std::to_string(version) + " (this Sift reads " +
-                   std::to_string(bytecode_version) + ")");
+            r.fail("unsupported bytecode version " + std::to_string(version) + ", made by " +
+                   (version > bytecode_version ? "a newer" : "an older") + " Sift (this one reads version " +
+                   std::to_string(bytecode_version) + "): compile the script again from source");
         p.capabilities.resize(r.count("capabilities"));
         for (auto& c : p.capabilities) c = r.string("capability");
         p.strings.resize(r.count("string pool"));
@@ -251,7 +257,7 @@ bool deserialize(std::string_view bytes, program& out, std::string& error) {
         p.code.resize(r.count("code"));
         for (std::size_t i = 0; i < p.code.size(); ++i) {
             auto op = static_cast<unsigned char>(r.raw(1, "opcode")[0]);
-            if (op >= opcode_count) r.fail("unknown opcode " + std::to_string(op));
+            if (!known_opcode(op)) r.fail("unknown opcode " + std::to_string(op));
             auto& ins = p.code[i];
             ins.op = static_cast<opcode>(op);
             auto kinds = info(ins.op).operands;

@@ -26,7 +26,38 @@ std::string quoted(std::string_view s) {
     return out + '"';
 }
 
-std::string operand_text(char kind, std::uint64_t v, const program& p) {
+// A flags operand by the names its opcode's row gives its fields:
+// "header|last", "importance=2|from"; "none" when no field is set. Bits no
+// field covers (only in a program that was never verified) show in hex.
+std::string flag_text(std::string_view spec, std::uint64_t v) {
+    std::string out;
+    std::uint64_t covered = 0;
+    auto add = [&](std::string_view part) {
+        if (part.empty()) return;
+        if (!out.empty()) out += '|';
+        out += part;
+    };
+    for_each_flag_field(spec, [&](const flag_field& field) {
+        covered |= field.mask();
+        auto value = (v & field.mask()) >> field.shift;
+        if (field.kind == flag_field::number)
+            add(std::string(field.name()) + "=" + std::to_string(value));
+        else if (field.kind == flag_field::bit)
+            add(value ? field.text : "");
+        else if (value < field.values)
+            add(field.value_name(value));
+        else
+            add(std::string(field.text) + "#" + std::to_string(value));
+    });
+    if (v & ~covered) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v & ~covered));
+        add(buf);
+    }
+    return out.empty() ? "none" : out;
+}
+
+std::string operand_text(char kind, std::uint64_t v, const opcode_info& row, const program& p) {
     switch (kind) {
         case 'j': {
             char buf[16];
@@ -55,7 +86,7 @@ std::string operand_text(char kind, std::uint64_t v, const program& p) {
         case 'v':
             return "${" + p.variables[v] + "}";
         case 'f':
-            return "flags " + std::to_string(v);
+            return flag_text(row.flags, v);
     }
     return "?";
 }
@@ -71,7 +102,7 @@ std::string disassemble(const program& p) {
         const auto& row = info(ins.op);
         std::vector<std::string> args;
         for (std::size_t k = 0; k < row.operands.size(); ++k)
-            args.push_back(operand_text(row.operands[k], ins.arg[k], p));
+            args.push_back(operand_text(row.operands[k], ins.arg[k], row, p));
         std::string synopsis;
         for (std::size_t c = 0; c < row.synopsis.size(); ++c) {
             char d = c + 1 < row.synopsis.size() ? row.synopsis[c + 1] : '\0';

@@ -7,7 +7,8 @@
 
 namespace sift::vm {
 
-#define SIFT_OP(name, operands, needs, synopsis) void exec_##name(run_state& s, const instruction& ins);
+#define SIFT_OP(name, number, operands, needs, flags, synopsis) \
+    void exec_##name(run_state& s, const instruction& ins);
 #include "vm/opcodes.def"
 #undef SIFT_OP
 

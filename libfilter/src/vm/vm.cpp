@@ -10,12 +10,15 @@ namespace {
 
 using handler = void (*)(run_state&, const instruction&);
 
-constexpr handler dispatch[] = {
-#define SIFT_OP(name, operands, needs, synopsis) &exec_##name,
+// Indexed by opcode number; numbers no row has stay empty (the loader
+// refuses them, so they are never dispatched).
+constexpr auto dispatch = [] {
+    std::array<handler, opcode_space> table{};
+#define SIFT_OP(name, number, operands, needs, flags, synopsis) table[number] = &exec_##name;
 #include "vm/opcodes.def"
 #undef SIFT_OP
-};
-static_assert(std::size(dispatch) == opcode_count);
+    return table;
+}();
 
 }  // namespace
 

@@ -26,7 +26,12 @@ using namespace validate;
 
 namespace {
 
-enum transform : std::uint64_t { as_text = 0, as_raw = 1, as_content = 2 };
+// test_body's transform, named in its opcodes.def row.
+enum transform : std::uint64_t {
+    as_text = vm::flag(vm::opcode::test_body, "text"),
+    as_raw = vm::flag(vm::opcode::test_body, "raw"),
+    as_content = vm::flag(vm::opcode::test_body, "content")
+};
 
 void emit_body(compile::emitter& e, const binding& b) {
     std::uint64_t how = b.has_tag("raw") ? as_raw : b.has_tag("content") ? as_content : as_text;

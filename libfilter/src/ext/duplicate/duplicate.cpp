@@ -29,7 +29,13 @@ using namespace validate;
 
 namespace {
 
-enum : std::uint64_t { header_bit = 1, uniqueid_bit = 2, seconds_bit = 4, last_bit = 8 };
+// test_duplicate's option bits, named in its opcodes.def row.
+enum : std::uint64_t {
+    header_bit = vm::flag(vm::opcode::test_duplicate, "header"),
+    uniqueid_bit = vm::flag(vm::opcode::test_duplicate, "uniqueid"),
+    seconds_bit = vm::flag(vm::opcode::test_duplicate, "seconds"),
+    last_bit = vm::flag(vm::opcode::test_duplicate, "last")
+};
 
 void check_duplicate(checker& c, const binding& b) {
     if (const auto* h = core::tag_string(b, "header");

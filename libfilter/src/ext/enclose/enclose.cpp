@@ -31,7 +31,7 @@ using namespace validate;
 
 namespace {
 
-enum option_bit : std::uint64_t { subject_bit = 1 };
+enum option_bit : std::uint64_t { subject_bit = vm::flag(vm::opcode::act_enclose, "subject") };
 
 void check_enclose(checker& c, const binding& b) {
     const auto& text = b.list_arg(0).items.front();

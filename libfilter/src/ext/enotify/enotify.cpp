@@ -43,7 +43,11 @@ using namespace validate;
 
 namespace {
 
-enum notify_flags : std::uint64_t { has_from = 1 << 8, has_message = 1 << 9 };
+enum notify_flags : std::uint64_t {
+    importance_mask = vm::flag(vm::opcode::act_notify, "importance"),
+    has_from = vm::flag(vm::opcode::act_notify, "from"),
+    has_message = vm::flag(vm::opcode::act_notify, "message")
+};
 
 // The scheme of a URI, lower-cased, or "" when there is none.
 std::string scheme_of(std::string_view uri) {
@@ -236,7 +240,7 @@ void exec_act_notify(run_state& s, const instruction& ins) {
     auto from = flags & ext::has_from ? std::string(s.text(ins.arg[1], b1)) : std::string();
     auto message =
         flags & ext::has_message ? std::optional<std::string>(s.text(ins.arg[2], b2)) : std::nullopt;
-    unsigned level = unsigned(flags & 0xFF);
+    unsigned level = unsigned(flags & ext::importance_mask);
     if (level < 1 || level > 3) level = 2;
 
     if (s.limits.max_notifications == 0)

@@ -25,12 +25,12 @@ using namespace validate;
 namespace {
 
 enum select_bits : std::uint64_t {
-    anychild = 1,
-    opt_type = 1 << 1,
-    opt_subtype = 2 << 1,
-    opt_contenttype = 3 << 1,
-    opt_param = 4 << 1,
-    option_mask = 7 << 1
+    anychild = vm::flag(vm::opcode::mime_select, "anychild"),
+    opt_type = vm::flag(vm::opcode::mime_select, "type"),
+    opt_subtype = vm::flag(vm::opcode::mime_select, "subtype"),
+    opt_contenttype = vm::flag(vm::opcode::mime_select, "contenttype"),
+    opt_param = vm::flag(vm::opcode::mime_select, "param"),
+    option_mask = opt_type | opt_subtype | opt_contenttype | opt_param
 };
 
 void needs_mime(checker& c, binding& b) {

@@ -161,10 +161,10 @@ struct match_operands {
     std::uint8_t m = 0, c = 0, l = 0;
 };
 
-const std::array<match_operands, vm::opcode_count>& match_operand_table() {
+const std::array<match_operands, vm::opcode_space>& match_operand_table() {
     static const auto table = [] {
-        std::array<match_operands, vm::opcode_count> out{};
-        for (std::size_t op = 0; op < vm::opcode_count; ++op) {
+        std::array<match_operands, vm::opcode_space> out{};
+        for (std::size_t op = 0; op < vm::opcode_space; ++op) {
             auto operands = vm::opcode_table[op].operands;
             auto m = operands.find('m'), c = operands.find('c'), l = operands.rfind('l');
             if (m != std::string_view::npos && c != std::string_view::npos && l != std::string_view::npos)

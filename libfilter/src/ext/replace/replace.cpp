@@ -33,7 +33,11 @@ using namespace validate;
 
 namespace {
 
-enum option_bit : std::uint64_t { mime_bit = 1, subject_bit = 2, from_bit = 4 };
+enum option_bit : std::uint64_t {
+    mime_bit = vm::flag(vm::opcode::act_replace, "mime"),
+    subject_bit = vm::flag(vm::opcode::act_replace, "subject"),
+    from_bit = vm::flag(vm::opcode::act_replace, "from")
+};
 
 void check_replace(checker& c, const binding& b) {
     const auto& text = b.list_arg(0).items.front();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "mail/address.hpp"
+#include "vm/opcodes.hpp"
 
 #include <sift/message.hpp>
 #include <sift/services.hpp>
@@ -32,14 +33,14 @@ struct request {
     std::optional<std::uint64_t> days, seconds;
 };
 
-// mod_vacation's option bits.
+// mod_vacation's option bits, named in its opcodes.def row.
 enum option_bit : std::uint64_t {
-    days_bit = 1,
-    seconds_bit = 2,
-    mime_bit = 4,
-    subject_bit = 8,
-    from_bit = 16,
-    handle_bit = 32
+    days_bit = vm::flag(vm::opcode::mod_vacation, "days"),
+    seconds_bit = vm::flag(vm::opcode::mod_vacation, "seconds"),
+    mime_bit = vm::flag(vm::opcode::mod_vacation, "mime"),
+    subject_bit = vm::flag(vm::opcode::mod_vacation, "subject"),
+    from_bit = vm::flag(vm::opcode::mod_vacation, "from"),
+    handle_bit = vm::flag(vm::opcode::mod_vacation, "handle")
 };
 
 // Why the message gets no reply (null sender, list, own address, ...), or

@@ -16,17 +16,20 @@ using namespace validate;
 
 namespace {
 
-// Modifier flags, bit per modifier; the set_var operand.
+// Modifier flags, bit per modifier; the set_var operand (named in its
+// opcodes.def row) and extract_text's.
 enum modifier : std::uint32_t {
-    lower = 1,
-    upper = 2,
-    lowerfirst = 4,
-    upperfirst = 8,
-    quotewildcard = 16,
-    length = 32,
-    quoteregex = 64,
-    encodeurl = 128
+    lower = vm::flag(vm::opcode::set_var, "lower"),
+    upper = vm::flag(vm::opcode::set_var, "upper"),
+    lowerfirst = vm::flag(vm::opcode::set_var, "lowerfirst"),
+    upperfirst = vm::flag(vm::opcode::set_var, "upperfirst"),
+    quotewildcard = vm::flag(vm::opcode::set_var, "quotewildcard"),
+    length = vm::flag(vm::opcode::set_var, "length"),
+    quoteregex = vm::flag(vm::opcode::set_var, "quoteregex"),
+    encodeurl = vm::flag(vm::opcode::set_var, "encodeurl")
 };
+static_assert(vm::info(vm::opcode::extract_text).flags == vm::info(vm::opcode::set_var).flags,
+              "extract_text takes set_var's modifiers (modifier_flags)");
 
 struct modifier_def {
     std::string_view tag;
