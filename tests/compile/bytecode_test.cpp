@@ -70,6 +70,76 @@ TEST(bytecode, rejects_out_of_range_operands) {
     EXPECT_TRUE(vm::verify(p, error)) << error;
 }
 
+TEST(bytecode, dump_names_flag_operands) {
+    auto dump =
+        compiled(
+            "require [\"duplicate\", \"variables\", \"enotify\", \"body\", \"mime\", "
+            "\"foreverypart\"];\n"
+            "if duplicate :header \"x-id\" :last { discard; }\n"
+            "set :lower :upperfirst \"a\" \"B\";\n"
+            "set \"b\" \"c\";\n"
+            "notify :importance \"1\" :from \"a@example.com\" \"mailto:b@example.com\";\n"
+            "if body :raw :contains \"x\" { keep; }\n"
+            "foreverypart { if header :mime :anychild :subtype \"content-type\" \"pdf\" { keep; } }\n")
+            .dump();
+    EXPECT_NE(dump.find("duplicate (options header|last)"), std::string::npos) << dump;
+    EXPECT_NE(dump.find("with modifiers lower|upperfirst"), std::string::npos) << dump;
+    EXPECT_NE(dump.find("with modifiers none"), std::string::npos) << dump;
+    EXPECT_NE(dump.find("flags importance=1|from)"), std::string::npos) << dump;
+    EXPECT_NE(dump.find("body transform raw"), std::string::npos) << dump;
+    EXPECT_NE(dump.find("reads options anychild|subtype"), std::string::npos) << dump;
+}
+
+TEST(bytecode, flag_constants_come_from_the_table) {
+    EXPECT_EQ(vm::flag(vm::opcode::test_duplicate, "last"), 8u);
+    EXPECT_EQ(vm::flag(vm::opcode::mime_select, "anychild"), 1u);
+    EXPECT_EQ(vm::flag(vm::opcode::mime_select, "param"), 4u << 1);
+    EXPECT_EQ(vm::flag(vm::opcode::act_notify, "importance"), 0xFFu);
+    EXPECT_EQ(vm::flag(vm::opcode::act_notify, "message"), 1u << 9);
+    EXPECT_EQ(vm::flag(vm::opcode::test_body, "content"), 2u);
+}
+
+TEST(bytecode, flag_bits_the_table_does_not_name_are_refused) {
+    vm::program p;
+    p.strings = {"h", "x"};
+    p.lists.add({0});
+    p.lines = {1};
+    std::string error;
+    p.code = {{vm::opcode::test_duplicate, {vm::flag(vm::opcode::test_duplicate, "last"), 0, 1, 0}}};
+    EXPECT_TRUE(vm::verify(p, error)) << error;
+    p.code = {{vm::opcode::test_duplicate, {16, 0, 1, 0}}};  // the row names bits 0-3 only
+    EXPECT_FALSE(vm::verify(p, error));
+    EXPECT_NE(error.find("(test_duplicate): operand 1 out of range"), std::string::npos) << error;
+    p.code = {{vm::opcode::test_body, {0, 0, 3, 0, 0}}};  // transforms are 0-2
+    EXPECT_FALSE(vm::verify(p, error));
+    p.code = {{vm::opcode::mime_select, {5 << 1, 0}}};  // options are 1-4
+    EXPECT_FALSE(vm::verify(p, error));
+}
+
+TEST(bytecode, opcode_numbers_are_the_rows_numbers) {
+    // The file byte is the enum value is the table's number, whatever the
+    // order of the rows.
+    for (const auto& row : vm::opcode_rows) {
+        EXPECT_TRUE(vm::known_opcode(row.number)) << row.name;
+        EXPECT_EQ(vm::opcode_table[row.number].name, row.name);
+    }
+    EXPECT_FALSE(vm::known_opcode(255));
+    vm::program p;
+    p.code = {{vm::opcode::act_discard, {}}};
+    p.lines = {1};
+    auto image = vm::serialize(p);
+    EXPECT_EQ(static_cast<unsigned char>(image[image.size() - 4]), 11u);  // act_discard is 11
+}
+
+TEST(bytecode, another_version_is_refused_saying_which) {
+    auto image = compiled(rich_script).save();
+    auto newer = image, older = image;
+    newer[8] = 2;
+    older[8] = 0;
+    EXPECT_NE(format(script::load(newer).errors()).find("made by a newer Sift"), std::string::npos);
+    EXPECT_NE(format(script::load(older).errors()).find("made by an older Sift"), std::string::npos);
+}
+
 TEST(bytecode, unknown_capability_is_refused) {
     vm::program p;
     p.capabilities = {"vnd.unknown.thing"};

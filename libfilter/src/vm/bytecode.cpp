@@ -228,9 +228,10 @@ bool deserialize(std::string_view bytes, program& out, std::string& error) {
         // docs/BYTECODE.md "Versions": one version is read, no other;
         // the frontend recompiles from source.
         if (version != bytecode_version)
-            r.fail("unsupported bytecode version " + std::to_string(version) + ", made by " +
-                   (version > bytecode_version ? "a newer" : "an older") + " Sift (this one reads version " +
-                   std::to_string(bytecode_version) + "): compile the script again from source");
+            throw format_error("unsupported bytecode version " + std::to_string(version) + ", made by " +
+                               (version > bytecode_version ? "a newer" : "an older") +
+                               " Sift (this one reads version " + std::to_string(bytecode_version) +
+                               "): compile the script again from source");
         p.capabilities.resize(r.count("capabilities"));
         for (auto& c : p.capabilities) c = r.string("capability");
         p.strings.resize(r.count("string pool"));

@@ -5,6 +5,7 @@
 #include "vm/program.hpp"
 
 #include <cstdio>
+#include <span>
 
 namespace sift::vm {
 namespace {
@@ -118,6 +119,46 @@ std::string disassemble(const program& p) {
                       std::string(row.name).c_str());
         out += head + synopsis + "\n";
     }
+    return out;
+}
+
+std::string opcode_reference() {
+    // Markdown: a `|` inside a cell would end it.
+    auto cell = [](std::string_view text) {
+        std::string out;
+        for (char c : text) {
+            if (c == '|') out += '\\';
+            out += c;
+        }
+        return out;
+    };
+    std::string out =
+        "| number | opcode | operands | needs | flags | synopsis |\n"
+        "| ---: | --- | --- | --- | --- | --- |\n";
+    std::size_t highest = 0;
+    for (std::size_t n = 0; n < opcode_space; ++n) {
+        if (!known_opcode(n)) continue;
+        const auto& row = opcode_table[n];
+        highest = n;
+        constexpr std::string_view need_names[] = {"none", "envelope", "headers", "body"};
+        out += "| " + std::to_string(n) + " | `" + std::string(row.name) + "` | " +
+               (row.operands.empty() ? "" : "`" + std::string(row.operands) + "`") + " | " +
+               std::string(need_names[std::size_t(row.needs)]) + " | " +
+               (row.flags.empty() ? "" : "`" + cell(row.flags) + "`") + " | " + cell(row.synopsis) + " |\n";
+    }
+    out += "\nThe next free number is " + std::to_string(highest + 1) + ".\n\n";
+    // The ids inside operands are the format too.
+    auto ids = [&](std::string_view kind, std::span<const std::string_view> names) {
+        out += "- " + std::string(kind) + ":";
+        for (std::size_t i = 0; i < names.size(); ++i)
+            out += (i ? ", " : " ") + std::to_string(i) + " `" +
+                   (names[i].empty() ? "none" : std::string(names[i])) + "`";
+        out += "\n";
+    };
+    ids("`c` comparator ids", comparator_names);
+    ids("`m` match type ids (bits 0-7)", match_type_names);
+    ids("`m` relational operators (bits 8-15)", relation_names);
+    ids("`p` address part ids", address_part_names);
     return out;
 }
 

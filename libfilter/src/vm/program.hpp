@@ -110,4 +110,8 @@ bool verify(const program& p, std::string& error);
 // The explain listing: address, line, opcode, operands, synopsis.
 std::string disassemble(const program& p);
 
+// The opcode table as the Markdown table of docs/BYTECODE.md (a test
+// checks that the committed file holds exactly this).
+std::string opcode_reference();
+
 }  // namespace sift::vm
