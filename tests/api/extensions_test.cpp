@@ -47,7 +47,7 @@ TEST(extensions, every_instruction_has_one_owner) {
             auto [it, added] = owner.emplace(name, d->name);
             EXPECT_TRUE(added) << name << " claimed by " << it->second << " and " << d->name;
         }
-    for (const auto& row : vm::opcode_table)
+    for (const auto& row : vm::opcode_rows)
         if (!core.count(row.name)) EXPECT_TRUE(owner.count(row.name)) << row.name << " has no extension";
 }
 
