@@ -89,10 +89,10 @@ struct program {
 };
 
 // The binary image: magic, version, capabilities, pools, code, line table.
-// The version changes when an image this Sift writes would be read
-// differently by the one before (docs/BYTECODE.md "Versions"; then
-// tests/vm/golden/README says how to make its images again). A new opcode
-// or capability alone does not change it: older loaders refuse its number.
+// The version goes up when an image an earlier Sift wrote would be read
+// differently (or not at all) by this one: docs/BYTECODE.md "Versions";
+// tests/vm/golden/run.py says how to make the golden images again. A new
+// opcode or capability alone does not change it: older loaders refuse it.
 inline constexpr std::string_view bytecode_magic{"SIFTBC\r\n", 8};
 inline constexpr std::uint32_t bytecode_version = 1;
 
