@@ -10,6 +10,8 @@
 // columns count bytes. Parse and validation errors look alike on purpose.
 #pragma once
 
+#include <sift/export.hpp>
+
 #include <string>
 #include <vector>
 
@@ -27,7 +29,7 @@ struct diagnostic {
 };
 
 // "FILE:LINE:COL: error: MESSAGE" plus the excerpt and a caret line when known.
-std::string format(const diagnostic& d);
-std::string format(const std::vector<diagnostic>& ds);
+SIFT_API std::string format(const diagnostic& d);
+SIFT_API std::string format(const std::vector<diagnostic>& ds);
 
 }  // namespace sift

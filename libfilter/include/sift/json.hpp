@@ -13,6 +13,7 @@
 // deliver) is in sift::result itself.
 #pragma once
 
+#include <sift/export.hpp>
 #include <sift/script.hpp>
 
 #include <string>
@@ -24,11 +25,11 @@ namespace sift::json {
 // "compile_error"), "actions", "errors", "header_edits", "message_edits",
 // "message" and "redirect_message" when the message was rewritten, and
 // "compile_errors". `r` is null when the script did not compile.
-std::string report(const script& s, const result* r);
+SIFT_API std::string report(const script& s, const result* r);
 
 // The same shape for a failure before any script ran: `status` names it
 // ("usage_error", "io_error"), `message` is the one entry of "errors",
 // every list is empty.
-std::string error_report(std::string_view status, std::string_view message);
+SIFT_API std::string error_report(std::string_view status, std::string_view message);
 
 }  // namespace sift::json

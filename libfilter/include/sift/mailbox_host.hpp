@@ -12,13 +12,15 @@
 // "nothing there", so a host implements what its store supports.
 #pragma once
 
+#include <sift/export.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace sift {
 
-class mailbox_host {
+class SIFT_API mailbox_host {
 public:
     virtual ~mailbox_host() = default;
 

@@ -20,6 +20,7 @@
 // fully built.
 #pragma once
 
+#include <sift/export.hpp>
 #include <sift/options.hpp>
 
 #include <cstdint>
@@ -61,7 +62,7 @@ struct connection {
     std::vector<std::pair<std::string, std::string>> items{};
 };
 
-class message {
+class SIFT_API message {
 public:
     explicit message(message_limits limits = {});
     ~message();

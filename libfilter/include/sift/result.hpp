@@ -1,6 +1,8 @@
 // What a script decided for one message and one recipient.
 #pragma once
 
+#include <sift/export.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,7 +13,7 @@ namespace sift {
 
 enum class action_kind { keep, fileinto, redirect, discard, reject, ereject, vacation, notify };
 
-std::string_view name(action_kind k);
+SIFT_API std::string_view name(action_kind k);
 
 // A message the frontend must send on the script's behalf (a vacation
 // reply, a notification), complete and RFC 3834-conformant. The library
@@ -95,7 +97,7 @@ enum class run_status {
                     // message is kept (RFC 5228 §2.10.6)
 };
 
-struct result {
+struct SIFT_API result {
     run_status status = run_status::ok;
     std::vector<action> actions;            // in execution order; implicit keep last
     std::vector<std::string> errors;        // runtime errors, "line N: message"

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <sift/diagnostic.hpp>
+#include <sift/export.hpp>
 #include <sift/message.hpp>
 #include <sift/options.hpp>
 #include <sift/result.hpp>
@@ -34,7 +35,7 @@ struct program;
 // as the SMTP dialogue allows.
 enum class needs { envelope, headers, body };
 
-class script {
+class SIFT_API script {
 public:
     script();  // an empty, failed script: ok() is false
     ~script();
@@ -80,6 +81,6 @@ private:
 };
 
 // True when `bytes` starts with Sift's bytecode magic.
-bool is_bytecode(std::string_view bytes);
+SIFT_API bool is_bytecode(std::string_view bytes);
 
 }  // namespace sift

@@ -4,13 +4,15 @@
 // script store. Pass a source to sift::script::compile.
 #pragma once
 
+#include <sift/export.hpp>
+
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace sift {
 
-class script_source {
+class SIFT_API script_source {
 public:
     virtual ~script_source() = default;
     // The text of script `name` (as written in the include command, a
@@ -26,7 +28,7 @@ public:
 
 // Scripts in two directories: `<personal_dir>/<name>.sieve` and
 // `<global_dir>/<name>.sieve`. An empty directory means none there.
-class directory_script_source final : public script_source {
+class SIFT_API directory_script_source final : public script_source {
 public:
     directory_script_source(std::string personal_dir, std::string global_dir)
         : personal_(std::move(personal_dir)), global_(std::move(global_dir)) {}

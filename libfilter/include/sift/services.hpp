@@ -9,6 +9,7 @@
 // comment naming the capability.
 #pragma once
 
+#include <sift/export.hpp>
 #include <sift/mailbox_host.hpp>
 
 #include <array>
@@ -26,7 +27,7 @@ namespace sift {
 // (§2.1); other URIs as written. Values compare as the provider defines
 // (the file provider: addresses case-insensitively). Implementations must
 // be safe to call from several runs at once.
-struct list_provider {
+struct SIFT_API list_provider {
     virtual ~list_provider() = default;
     virtual bool valid(std::string_view list) const = 0;  // the list exists
     virtual bool contains(std::string_view list, std::string_view value) const = 0;
@@ -40,7 +41,7 @@ struct list_provider {
 // is that URI. Entries compare case-insensitively (ASCII) and
 // are looked up in O(1). Throws std::runtime_error when `dir` cannot be
 // read. Defined in ext/extlists/file_provider.cpp.
-std::unique_ptr<list_provider> file_list_provider(const std::string& dir);
+SIFT_API std::unique_ptr<list_provider> file_list_provider(const std::string& dir);
 
 // spamtest / spamtestplus / virustest (RFC 5235): where the score is read,
 // as Pigeonhole's sieve_spamtest_* / sieve_virustest_* settings say. An

@@ -26,6 +26,8 @@
 // (sift/services.hpp); the backends live in the library (src/store/).
 #pragma once
 
+#include <sift/export.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -40,7 +42,7 @@ namespace sift::store {
 
 // Thrown for every failure: unreachable or misbehaving server, timeouts,
 // I/O errors, a corrupt or unwritable file, a full LMDB map, invalid keys.
-class store_error : public std::runtime_error {
+class SIFT_API store_error : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
 };
@@ -87,7 +89,7 @@ struct store_config {
 // limit, applied everywhere so that a key scheme works on every backend.
 inline constexpr std::size_t max_key_size = 511;
 
-class store {
+class SIFT_API store {
 public:
     virtual ~store() = default;
     store(const store&) = delete;
@@ -137,6 +139,6 @@ private:
 // here, so a bad path fails now; Redis connects on first use, so a server
 // that is down at start-up fails the operations, not the start-up.
 // Throws store_error.
-std::unique_ptr<store> open_store(const store_config& config);
+SIFT_API std::unique_ptr<store> open_store(const store_config& config);
 
 }  // namespace sift::store

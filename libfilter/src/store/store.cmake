@@ -1,9 +1,16 @@
-# The state store layer (vacation, duplicate): LMDB and hiredis, found with
-# pkg-config (Debian: liblmdb-dev, libhiredis-dev). Included from
-# libfilter/CMakeLists.txt once sift_shared and sift_static exist: linking the
-# object library adds its objects to both and carries its link dependencies
-# to whoever links them.
-pkg_check_modules(SIFT_STORE_DEPS REQUIRED IMPORTED_TARGET lmdb hiredis)
-sift_layer(sift_store DIRS store DEPS PkgConfig::SIFT_STORE_DEPS)
-target_link_libraries(sift_shared PRIVATE sift_store)
-target_link_libraries(sift_static PRIVATE sift_store)
+# The state store layer (vacation, duplicate). Included from
+# libfilter/CMakeLists.txt.
+#
+# The interface (sift::store::store: the key and ttl checks every backend
+# shares) is part of the engine, which calls it. The backends (LMDB, Redis,
+# memory) and open_store are a layer of their own, built into libsift-store,
+# so that a host that brings its own store links neither LMDB nor hiredis
+# (found with pkg-config; Debian: liblmdb-dev, libhiredis-dev).
+target_sources(sift_engine PRIVATE ${CMAKE_CURRENT_LIST_DIR}/store.cpp)
+
+# GLOBAL: the store tests use hiredis and LMDB directly too.
+pkg_check_modules(SIFT_STORE_DEPS REQUIRED IMPORTED_TARGET GLOBAL lmdb hiredis)
+sift_layer(sift_store_backends
+  FILES src/store/backends.cpp src/store/memory_store.cpp
+        src/store/lmdb_store.cpp src/store/redis_store.cpp
+  DEPS PkgConfig::SIFT_STORE_DEPS)

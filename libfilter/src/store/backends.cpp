@@ -1,0 +1,51 @@
+// What the library's backends share (clock, entry encoding) and the dispatch
+// to them: libsift-store, not libsift (store.cmake).
+#include "store/backends.hpp"
+
+namespace sift::store {
+
+std::int64_t now_ms(const clock_function& clock) {
+    auto now = clock ? clock() : std::chrono::system_clock::now();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+}
+
+std::int64_t expiry_ms(const clock_function& clock, std::chrono::seconds ttl) {
+    if (ttl.count() == 0) return 0;
+    return now_ms(clock) + std::chrono::duration_cast<std::chrono::milliseconds>(ttl).count();
+}
+
+namespace {
+constexpr char entry_format = '\x01';
+constexpr std::size_t entry_header = 9;
+}  // namespace
+
+std::string encode_entry(std::string_view value, std::int64_t expires_at_ms) {
+    std::string out;
+    out.reserve(entry_header + value.size());
+    out.push_back(entry_format);
+    auto bits = static_cast<std::uint64_t>(expires_at_ms);
+    for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((bits >> (8 * i)) & 0xff));
+    out.append(value);
+    return out;
+}
+
+std::optional<entry_view> decode_entry(std::string_view bytes) {
+    if (bytes.size() < entry_header || bytes[0] != entry_format) return std::nullopt;
+    std::uint64_t bits = 0;
+    for (int i = 0; i < 8; ++i) bits |= std::uint64_t{static_cast<unsigned char>(bytes[1 + i])} << (8 * i);
+    return entry_view{static_cast<std::int64_t>(bits), bytes.substr(entry_header)};
+}
+
+std::unique_ptr<store> open_store(const store_config& config) {
+    switch (config.kind) {
+        case store_kind::memory:
+            return open_memory_store(config);
+        case store_kind::lmdb:
+            return open_lmdb_store(config);
+        case store_kind::redis:
+            return open_redis_store(config);
+    }
+    throw store_error("store: unknown kind " + std::to_string(static_cast<int>(config.kind)));
+}
+
+}  // namespace sift::store
