@@ -23,7 +23,10 @@
 // See docs/STORE.md for the key scheme that vacation and duplicate use.
 //
 // A host hands a store to the engine through sift::services::state
-// (sift/services.hpp); the backends live in the library (src/store/).
+// (sift/services.hpp). The interface is part of libsift; the three backends
+// and open_store are in libsift-store (link Sift::sift_store or pkg-config
+// sift-store), so a host that implements `store` itself links no LMDB and no
+// hiredis (docs/EMBEDDING.md).
 #pragma once
 
 #include <sift/export.hpp>
@@ -138,7 +141,7 @@ private:
 // Opens (or creates) the store the configuration names. LMDB opens its file
 // here, so a bad path fails now; Redis connects on first use, so a server
 // that is down at start-up fails the operations, not the start-up.
-// Throws store_error.
+// Throws store_error. Defined in libsift-store.
 SIFT_API std::unique_ptr<store> open_store(const store_config& config);
 
 }  // namespace sift::store
