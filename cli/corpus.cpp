@@ -1,13 +1,16 @@
 #include "corpus.hpp"
 
+#include "commands.hpp"
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <stdexcept>
-#include <thread>
 
 #include <fcntl.h>
-#if defined(__SSE2__)
+#if defined(__x86_64__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 #include <sys/mman.h>
@@ -18,23 +21,72 @@ namespace fs = std::filesystem;
 
 namespace sift::cli {
 
-struct corpus::mapping {
-    void* data = nullptr;
-    std::size_t size = 0;
-    ~mapping() {
-        if (data) munmap(data, size);
+mapped_file::mapped_file(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw io_error(path + ": " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+        int error = S_ISDIR(st.st_mode) ? EISDIR : errno;
+        ::close(fd);
+        throw io_error(path + ": " + std::strerror(error));
     }
-    std::string_view view() const { return {static_cast<const char*>(data), size}; }
-};
+    size_ = static_cast<std::size_t>(st.st_size);
+    if (size_ > 0) {
+        // Not prefaulted (MAP_POPULATE): measured slower, as the threads
+        // then fault pages in in parallel instead of one thread up front.
+        data_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (data_ == MAP_FAILED) {
+            data_ = nullptr;
+            int error = errno;
+            ::close(fd);
+            throw io_error(path + ": cannot map: " + std::strerror(error));
+        }
+        ::madvise(data_, size_, MADV_SEQUENTIAL);
+    }
+    ::close(fd);
+}
+
+mapped_file::~mapped_file() {
+    if (data_) ::munmap(data_, size_);
+}
+
+void mapped_file::populate(std::size_t lo, std::size_t hi) const {
+#if defined(MADV_POPULATE_READ)
+    static const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    hi = std::min(hi, size_);
+    lo = lo / page * page;
+    if (data_ && lo < hi) ::madvise(static_cast<char*>(data_) + lo, hi - lo, MADV_POPULATE_READ);
+#else
+    (void)lo, (void)hi;
+#endif
+}
+
+void mapped_file::release(std::size_t lo, std::size_t hi) const {
+    static const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    hi = std::min(hi, size_);
+    lo = (lo + page - 1) / page * page;
+    hi = hi / page * page;
+    if (data_ && lo < hi) ::madvise(static_cast<char*>(data_) + lo, hi - lo, MADV_DONTNEED);
+}
 
 namespace {
 
-bool is_mbox(std::string_view data) {
-    return data.substr(0, 5) == "From ";
-}
+// Each thread takes a slice of a large mbox at a time: small enough that
+// the threads share the work evenly and a slice stays in the L2 cache
+// between finding its messages and evaluating them.
+constexpr std::size_t slice_size = 1 << 20;
 
 bool is_maildir(const fs::path& p) {
     return fs::is_directory(p / "cur") && fs::is_directory(p / "new");
+}
+
+// "a.txt, b.pdf and 3 more": what a note names of the files passed over.
+std::string some_of(const std::vector<std::string>& names) {
+    std::string out;
+    std::size_t shown = std::min<std::size_t>(names.size(), 3);
+    for (std::size_t i = 0; i < shown; ++i) out += (i ? ", " : "") + names[i];
+    if (names.size() > shown) out += " and " + std::to_string(names.size() - shown) + " more";
+    return out;
 }
 
 }  // namespace
@@ -42,85 +94,130 @@ bool is_maildir(const fs::path& p) {
 void corpus::add(const std::string& path) {
     fs::path p(path);
     std::error_code ec;
-    if (!fs::exists(p, ec)) throw std::runtime_error(path + ": no such file or directory");
-    if (!fs::is_directory(p)) {
-        add_file(path);
+    auto status = fs::status(p, ec);
+    if (ec) throw io_error(path + ": " + ec.message());
+    if (!fs::is_directory(status)) {
+        add_file(path, true);
         return;
     }
-    std::vector<std::string> files;
-    if (is_maildir(p)) {
-        for (const char* sub : {"new", "cur"})
-            for (const auto& e : fs::directory_iterator(p / sub))
-                if (e.is_regular_file()) files.push_back(e.path().string());
-    } else {
-        for (const auto& e : fs::recursive_directory_iterator(p))
-            if (e.is_regular_file() && (e.path().extension() == ".eml" || e.path().extension() == ".mbox"))
-                files.push_back(e.path().string());
+    std::vector<std::string> found;
+    std::vector<std::string> skipped;
+    try {
+        if (is_maildir(p)) {
+            // tmp/ holds mail still being delivered: not a message yet.
+            for (const char* sub : {"new", "cur"})
+                for (const auto& e : fs::directory_iterator(p / sub))
+                    if (e.is_regular_file()) found.push_back(e.path().string());
+        } else {
+            for (const auto& e : fs::recursive_directory_iterator(p)) {
+                if (!e.is_regular_file()) continue;
+                auto ext = e.path().extension();
+                if (ext == ".eml" || ext == ".mbox")
+                    found.push_back(e.path().string());
+                else
+                    skipped.push_back(fs::relative(e.path(), p).string());
+            }
+        }
+    } catch (const fs::filesystem_error& e) {
+        throw io_error(e.path1().string() + ": " + e.code().message());
     }
-    std::sort(files.begin(), files.end());
-    for (const auto& f : files) add_file(f);
+    std::sort(found.begin(), found.end());
+    std::sort(skipped.begin(), skipped.end());
+    if (!skipped.empty())
+        notes_.push_back(path + ": passed over " + std::to_string(skipped.size()) +
+                         (skipped.size() == 1 ? " file" : " files") +
+                         " not named .eml or .mbox: " + some_of(skipped));
+    // An .mbox may be large: mapped now, to be sliced. A message file is
+    // mapped by the thread that filters it, so a Maildir of a million
+    // files is never mapped all at once.
+    for (const auto& f : found) add_file(f, fs::path(f).extension() == ".mbox");
 }
 
-void corpus::add_file(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY);
-    if (fd < 0) throw std::runtime_error(path + ": " + std::strerror(errno));
-    struct stat st {};
-    ::fstat(fd, &st);
-    auto m = std::make_shared<mapping>();
-    m->size = static_cast<std::size_t>(st.st_size);
-    if (m->size > 0) {
-        // Not prefaulted (MAP_POPULATE): measured slower, as the workers
-        // then fault pages in in parallel instead of one thread up front.
-        m->data = ::mmap(nullptr, m->size, PROT_READ, MAP_PRIVATE, fd, 0);
-        if (m->data == MAP_FAILED) {
-            ::close(fd);
-            throw std::runtime_error(path + ": cannot map: " + std::strerror(errno));
-        }
-        ::madvise(m->data, m->size, MADV_SEQUENTIAL);
-    }
-    ::close(fd);
-    mappings_.push_back(m);
+void corpus::add_file(const std::string& path, bool map_now) {
+    std::size_t file = files_.size();
     files_.push_back(path);
+    if (!map_now) {
+        items_.push_back({file, 0, std::string_view::npos, nullptr});
+        return;
+    }
+    auto m = std::make_shared<const mapped_file>(path);
     auto data = m->view();
-    if (is_mbox(data))
-        add_mbox(data);
-    else
-        messages_.push_back({&files_.back(), 0, data, false});
+    if (mbox_start(data) == std::string_view::npos || data.size() <= slice_size) {
+        items_.push_back({file, 0, std::string_view::npos, m});
+        return;
+    }
+    for (std::size_t lo = 0; lo < data.size(); lo += slice_size)
+        items_.push_back(
+            {file, lo, lo + slice_size >= data.size() ? std::string_view::npos : lo + slice_size, m});
 }
 
 namespace {
 
-// '\n' followed by `second` at or after `from` (SSE2, on every x86-64 CPU:
-// sixteen positions at once), or npos.
-std::size_t find_newline_then(std::string_view data, std::size_t from, char second) {
+// '\n' followed by `a` or `b` at or after `from`, or npos: the one scan
+// that finds message separators and header ends, so it looks at many bytes
+// at once — sixteen with SSE2 (every x86-64 CPU), 64 per step with AVX2
+// where the CPU has it (checked once at run time).
+std::size_t find_newline_then_sse2(std::string_view data, std::size_t from, char a, char b) {
 #if defined(__SSE2__)
-    const __m128i newline = _mm_set1_epi8('\n'), wanted = _mm_set1_epi8(second);
+    const __m128i newline = _mm_set1_epi8('\n'), first = _mm_set1_epi8(a), second = _mm_set1_epi8(b);
     for (; from + 17 <= data.size(); from += 16) {
         auto block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data.data() + from));
         auto next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data.data() + from + 1));
-        auto hits = unsigned(
-            _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(block, newline), _mm_cmpeq_epi8(next, wanted))));
+        auto wanted = _mm_or_si128(_mm_cmpeq_epi8(next, first), _mm_cmpeq_epi8(next, second));
+        auto hits = unsigned(_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(block, newline), wanted)));
         if (hits) return from + std::size_t(__builtin_ctz(hits));
     }
 #endif
     for (; from + 1 < data.size(); ++from)
-        if (data[from] == '\n' && data[from + 1] == second) return from;
+        if (data[from] == '\n' && (data[from + 1] == a || data[from + 1] == b)) return from;
     return std::string_view::npos;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define SIFT_HAVE_AVX2_PATH 1
+__attribute__((target("avx2"))) std::size_t find_newline_then_avx2(std::string_view data, std::size_t from,
+                                                                   char a, char b) {
+    const __m256i newline = _mm256_set1_epi8('\n'), first = _mm256_set1_epi8(a), second = _mm256_set1_epi8(b);
+    for (; from + 65 <= data.size(); from += 64) {
+        const char* p = data.data() + from;
+        __m256i hits[2];
+        for (int half = 0; half < 2; ++half) {  // two 32-byte halves, one test for both
+            auto block = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * half));
+            auto next = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * half + 1));
+            auto wanted = _mm256_or_si256(_mm256_cmpeq_epi8(next, first), _mm256_cmpeq_epi8(next, second));
+            hits[half] = _mm256_and_si256(_mm256_cmpeq_epi8(block, newline), wanted);
+        }
+        auto any = _mm256_or_si256(hits[0], hits[1]);
+        if (_mm256_testz_si256(any, any)) continue;
+        if (auto m = unsigned(_mm256_movemask_epi8(hits[0]))) return from + std::size_t(__builtin_ctz(m));
+        return from + 32 + std::size_t(__builtin_ctz(unsigned(_mm256_movemask_epi8(hits[1]))));
+    }
+    return find_newline_then_sse2(data, from, a, b);
+}
+#endif
+
+std::size_t find_newline_then(std::string_view data, std::size_t from, char a, char b) {
+#if defined(SIFT_HAVE_AVX2_PATH)
+    static const bool avx2 = __builtin_cpu_supports("avx2");
+    if (avx2) return find_newline_then_avx2(data, from, a, b);
+#endif
+    return find_newline_then_sse2(data, from, a, b);
 }
 
 // The next "\nFrom " at or after `from`, or npos. memmem alone was a
 // quarter of `sift filter`'s time on a large mbox.
 std::size_t find_from_line(std::string_view data, std::size_t from) {
     constexpr std::string_view marker = "\nFrom ";
-    for (auto at = find_newline_then(data, from, 'F'); at != std::string_view::npos;
-         at = find_newline_then(data, at + 1, 'F'))
+    for (auto at = find_newline_then(data, from, 'F', 'F'); at != std::string_view::npos;
+         at = find_newline_then(data, at + 1, 'F', 'F'))
         if (data.substr(at, marker.size()) == marker) return at;
     return std::string_view::npos;
 }
 
 // The next message separator at or after `from`: a line "From ..." that
 // follows an empty line (LF or CRLF). Returns {end of the message before it,
-// start of the separator line}, or {size, size} when there is none.
+// start of the separator line}, or {size, size} when there is none. The
+// empty line belongs to the format, not to the message.
 std::pair<std::size_t, std::size_t> next_separator(std::string_view data, std::size_t from) {
     for (auto at = find_from_line(data, from); at != std::string_view::npos;
          at = find_from_line(data, at + 1)) {
@@ -132,51 +229,60 @@ std::pair<std::size_t, std::size_t> next_separator(std::string_view data, std::s
 
 }  // namespace
 
-// Splits at "From " lines that follow an empty line (mboxo/mboxrd). The
-// empty line belongs to the format, not to the message.
-// Every separator of `data`, found by several threads on a large file (each
-// owns the separators starting in its slice), in file order.
-static std::vector<std::pair<std::size_t, std::size_t>> separators(std::string_view data) {
-    constexpr std::size_t slice_minimum = 8 << 20;
-    std::size_t jobs = std::clamp<std::size_t>(data.size() / slice_minimum, 1,
-                                               std::max(1u, std::thread::hardware_concurrency()));
-    std::vector<std::vector<std::pair<std::size_t, std::size_t>>> found(jobs);
-    auto scan = [&](std::size_t job) {
-        std::size_t lo = data.size() * job / jobs, hi = data.size() * (job + 1) / jobs;
-        for (auto sep = next_separator(data, lo); sep.first < data.size() && sep.second - 1 < hi;
-             sep = next_separator(data, sep.second))
-            found[job].push_back(sep);
-    };
-    std::vector<std::thread> threads;
-    for (std::size_t job = 1; job < jobs; ++job) threads.emplace_back(scan, job);
-    scan(0);
-    for (auto& t : threads) t.join();
-    std::vector<std::pair<std::size_t, std::size_t>> all;
-    for (auto& f : found) all.insert(all.end(), f.begin(), f.end());
-    return all;
+std::size_t mbox_start(std::string_view data) {
+    std::size_t at = 0;
+    while (at < data.size() && (data[at] == '\n' || (data[at] == '\r' && data.substr(at, 2) == "\r\n")))
+        at += data[at] == '\n' ? 1 : 2;
+    return data.substr(at, 5) == "From " ? at : std::string_view::npos;
 }
 
-void corpus::add_mbox(std::string_view data) {
-    auto seps = separators(data);
-    seps.emplace_back(data.size(), data.size());
-    std::size_t start = 0, n = 0;
-    for (auto [end, next] : seps) {
-        if (start >= data.size()) break;
-        std::size_t body = data.find('\n', start);
-        body = body == std::string_view::npos ? end : std::min(body + 1, end);
-        messages_.push_back({&files_.back(), ++n, data.substr(body, end - body), true});
+namespace {
+
+// The offset just past the first empty line (LF or CRLF) of `text`, or
+// npos. An empty line at the very start is an empty header.
+std::size_t header_end(std::string_view text) {
+    if (text.starts_with("\n")) return 1;
+    if (text.starts_with("\r\n")) return 2;
+    // "\n\n" or "\n\r\n", whichever comes first, in one pass.
+    for (auto at = find_newline_then(text, 0, '\n', '\r'); at != std::string_view::npos;
+         at = find_newline_then(text, at + 1, '\n', '\r')) {
+        if (text[at + 1] == '\n') return at + 2;
+        if (at + 2 < text.size() && text[at + 2] == '\n') return at + 3;
+    }
+    return std::string_view::npos;
+}
+
+}  // namespace
+
+message_text single_message(std::string_view raw) {
+    return {raw, std::min(header_end(raw), raw.size())};
+}
+
+std::vector<message_text> mbox_messages(std::string_view data, std::size_t lo, std::size_t hi) {
+    std::vector<message_text> out;
+    std::size_t start = 0;  // of a "From " line this slice owns
+    if (lo == 0) {
+        start = mbox_start(data);
+        if (start == std::string_view::npos) return out;
+    } else {
+        // A separator belongs to the slice its "\nFrom " begins in.
+        auto first = next_separator(data, lo);
+        if (first.first == data.size() || first.second - 1 >= hi) return out;
+        start = first.second;
+    }
+    for (;;) {
+        std::size_t body = data.find('\n', start);  // the message starts after its "From " line
+        body = body == std::string_view::npos ? data.size() : body + 1;
+        std::size_t header = header_end(data.substr(body));
+        // The separator's "\nFrom " is at the earliest at the header's
+        // empty line: one byte before its end.
+        auto [end, next] = header == std::string_view::npos ? std::pair{data.size(), data.size()}
+                                                            : next_separator(data, body + header - 1);
+        auto raw = data.substr(body, end - body);
+        out.push_back({raw, std::min(header, raw.size())});
+        if (end == data.size() || next - 1 >= hi) return out;
         start = next;
     }
-}
-
-std::size_t find_blank_line(std::string_view raw) {
-    auto lf = find_newline_then(raw, 0, '\n');
-    auto crlf = find_newline_then(raw, 0, '\r');
-    // "\n\r" starts a CRLF blank line only when an LF follows the CR.
-    while (crlf != std::string_view::npos && (crlf + 2 >= raw.size() || raw[crlf + 2] != '\n'))
-        crlf = find_newline_then(raw, crlf + 1, '\r');
-    if (lf != std::string_view::npos && (crlf == std::string_view::npos || lf < crlf)) return lf + 2;
-    return crlf == std::string_view::npos ? crlf : crlf + 3;
 }
 
 std::string unquote_mbox(std::string_view raw) {

@@ -61,12 +61,8 @@ bool quoted_from_lines(std::string_view raw) {
 // The part of a message a script needs: a script that reads only the
 // envelope and headers never looks past the blank line, so the body is
 // not copied (script::needs(); size tests and body tests need it all).
-std::string_view needed_part(std::string_view raw, needs what) {
-    if (what == needs::body) return raw;
-    if (raw.starts_with("\n")) return raw.substr(0, 1);  // no header at all
-    if (raw.starts_with("\r\n")) return raw.substr(0, 2);
-    auto end = find_blank_line(raw);
-    return end == std::string_view::npos ? raw : raw.substr(0, end);
+std::string_view needed_part(const message_text& m, needs what) {
+    return what == needs::body ? m.raw : m.raw.substr(0, m.header_size);
 }
 
 // What the script reads, worked out once for the whole run.
@@ -75,21 +71,64 @@ struct script_reads {
     bool envelope;
 };
 
-result evaluate(const script& s, const corpus_message& m, const filter_options& o, script_reads reads,
-                const services& svc) {
-    auto part = needed_part(m.raw, reads.part);
+result evaluate(const script& s, const message_text& m, bool from_mbox, const filter_options& o,
+                script_reads reads, const envelope& fixed, const services& svc) {
+    auto part = needed_part(m, reads.part);
     // mboxrd quotes ">From " lines of the body only; a header-only part has none.
-    bool quoted = m.from_mbox && part.size() == m.raw.size() && quoted_from_lines(part);
+    bool quoted = from_mbox && part.size() == m.raw.size() && quoted_from_lines(part);
     std::string raw = quoted ? unquote_mbox(part) : std::string(part);
     auto msg = message::from_raw(std::move(raw));
     // Finding the sender in Return-Path costs an address parse per message:
-    // only scripts that look at the envelope pay for it.
-    const auto& from = o.host.from;
-    const auto& to = o.host.to;
-    envelope env = reads.envelope ? envelope_for(msg, from, to)
-                                  : envelope{from.value_or(default_from), to.value_or(default_to), {}, {}};
-    return s.run(msg, env, {}, &svc);
+    // only scripts that look at the envelope pay for it; the others all get
+    // the same envelope, made once.
+    if (!reads.envelope) return s.run(msg, fixed, {}, &svc);
+    return s.run(msg, envelope_for(msg, o.host.from, o.host.to), {}, &svc);
 }
+
+// What the threads found in one work item, kept until all are done so
+// that the output is in input order.
+struct item_result {
+    bool mbox = false;                          // messages are named PATH#N
+    bool empty = false;                         // a file of 0 bytes: no message
+    std::vector<std::string> outcomes;          // one per message (without --summary)
+    std::map<std::string, std::size_t> counts;  // outcome -> messages (--summary)
+    std::size_t messages = 0;
+    std::string error;  // the file could not be read
+};
+
+struct filter_run {
+    const script& s;
+    const filter_options& o;
+    script_reads reads;
+    envelope fixed;  // for scripts that do not read the envelope
+    const services& svc;
+
+    void operator()(const work_item& item, const std::string& path, item_result& out) const {
+        std::shared_ptr<const mapped_file> mapping = item.mapping;
+        if (!mapping) mapping = std::make_shared<const mapped_file>(path);
+        mapping->populate(item.lo, item.hi);
+        auto data = mapping->view();
+        if (data.empty()) {
+            out.empty = true;
+            return;
+        }
+        out.mbox = mbox_start(data) != std::string_view::npos;
+        auto messages = out.mbox ? mbox_messages(data, item.lo, item.hi)
+                                 : std::vector<message_text>{single_message(data)};
+        out.messages = messages.size();
+        if (!o.summary) out.outcomes.reserve(messages.size());
+        for (const auto& m : messages) {
+            auto r = evaluate(s, m, out.mbox, o, reads, fixed, svc);
+            if (o.summary)
+                ++out.counts[outcome(r)];
+            else
+                out.outcomes.push_back(describe(r));
+        }
+        // This slice will not be read again (but for the tail of a message
+        // that began in the slice before, which is read again if needed).
+        mapping->release(item.lo, item.hi);
+    }
+};
 
 int filter(const filter_options& o) {
     auto s = load_script(o.script);
@@ -97,44 +136,62 @@ int filter(const filter_options& o) {
         std::cerr << format(s.errors());
         return 1;
     }
-    corpus c;
-    for (const auto& p : o.paths) c.add(p);
-    const auto& messages = c.messages();
     auto caps = s.capabilities();
     const script_reads reads{s.needs(), std::find(caps.begin(), caps.end(), "envelope") != caps.end()};
     auto h = open_host(o.host);  // one store and one set of lists for every message
-    const services& svc = h->svc;
 
     auto started = std::chrono::steady_clock::now();
-    std::vector<std::string> outcomes(messages.size());
+    corpus c;
+    for (const auto& p : o.paths) c.add(p);
+    const auto& items = c.items();
+    std::vector<item_result> results(items.size());
+    const filter_run run{
+        s, o, reads, {o.host.from.value_or(default_from), o.host.to.value_or(default_to), {}, {}}, h->svc};
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
-        for (std::size_t i; (i = next.fetch_add(64)) < messages.size();)
-            for (std::size_t k = i; k < std::min(i + 64, messages.size()); ++k) {
-                auto r = evaluate(s, messages[k], o, reads, svc);
-                outcomes[k] = o.summary ? outcome(r) : describe(r);
+        for (std::size_t i; (i = next.fetch_add(1)) < items.size();) {
+            try {
+                run(items[i], c.files()[items[i].file], results[i]);
+            } catch (const std::exception& e) {  // one unreadable file does not stop the others
+                results[i].error = e.what();
             }
+        }
     };
     std::vector<std::thread> pool;
-    for (unsigned t = 1; t < std::min<std::size_t>(o.jobs, (messages.size() + 63) / 64); ++t)
-        pool.emplace_back(worker);
+    for (unsigned t = 1; t < std::min<std::size_t>(o.jobs, items.size()); ++t) pool.emplace_back(worker);
     worker();
     for (auto& t : pool) t.join();
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
-    if (!o.summary) {
-        std::string out;
-        for (std::size_t i = 0; i < messages.size(); ++i)
-            out += messages[i].label() + ": " + outcomes[i] + "\n";
-        std::cout << out;
-        return 0;
-    }
+    int status = 0;
+    std::size_t total = 0;
     std::map<std::string, std::size_t> counts;
-    for (const auto& x : outcomes) ++counts[x];
+    std::string out;
+    for (std::size_t i = 0, number = 0; i < items.size(); ++i) {
+        const auto& r = results[i];
+        const auto& path = c.files()[items[i].file];
+        if (i == 0 || items[i].file != items[i - 1].file) number = 0;  // PATH#N counts from 1 in each file
+        if (!r.error.empty()) {
+            std::cerr << "sift filter: " << r.error << "\n";
+            status = 2;
+        }
+        if (r.empty) std::cerr << "sift filter: " << path << ": empty file, no message\n";
+        total += r.messages;
+        for (const auto& [what, n] : r.counts) counts[what] += n;
+        for (const auto& x : r.outcomes)
+            out += (r.mbox ? path + "#" + std::to_string(++number) : path) + ": " + x + "\n";
+        if (o.summary) number += r.messages;
+    }
+    for (const auto& note : c.notes()) std::cerr << "sift filter: " << note << "\n";
+    if (total == 0) std::cerr << "sift filter: no messages found\n";
+    if (!o.summary) {
+        std::cout << out;
+        return status;
+    }
     for (const auto& [what, n] : counts) std::printf("%8zu  %s\n", n, what.c_str());
-    std::printf("%zu messages in %.3f s (%.0f messages/s, %u jobs)\n", messages.size(), seconds,
-                seconds > 0 ? double(messages.size()) / seconds : 0.0, o.jobs);
-    return 0;
+    std::printf("%zu messages in %.3f s (%.0f messages/s, %u jobs)\n", total, seconds,
+                seconds > 0 ? double(total) / seconds : 0.0, o.jobs);
+    return status;
 }
 
 }  // namespace

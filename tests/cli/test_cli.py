@@ -376,6 +376,85 @@ class Cli(unittest.TestCase):
             self.assertEqual(out[i], "%s#%d: %s" % (path, i + 1, expected))
 
 
+    def test_filter_empty_mbox_has_no_message(self):
+        empty = write(self.path("empty.mbox"), "")
+        script = write(self.path("k.sieve"), "keep;\n")
+        code, out, err = sift("filter", "--script", script, empty)
+        self.assertEqual((code, out), (0, ""))
+        self.assertIn(empty + ": empty file, no message", err)
+        code, out, err = sift("filter", "--summary", "--script", script, empty)
+        self.assertEqual(code, 0)
+        self.assertRegex(out, r"^0 messages in ")
+
+    def test_filter_mbox_with_leading_blank_lines(self):
+        for lead in ("\n", "\r\n", "\n\n"):
+            box = lead + "".join("From x@example.com Mon Nov 23 07:00:00 2026\n"
+                                 + MESSAGE.format(subject="m%d" % i, body="b") + "\n" for i in range(1000))
+            path = write(self.path("lead.mbox"), box)
+            script = write(self.path("k.sieve"), "keep;\n")
+            code, out, _ = sift("filter", "--summary", "--script", script, path)
+            self.assertEqual(code, 0)
+            self.assertIn("    1000  keep", out.splitlines(), repr(lead))
+
+    def test_filter_says_what_it_passed_over(self):
+        d = self.path("notes")
+        os.makedirs(d)
+        for name in ("a.txt", "b.txt", "c.txt", "d.txt"):
+            write(os.path.join(d, name), MESSAGE.format(subject="x", body="y"))
+        script = write(self.path("k.sieve"), "keep;\n")
+        code, out, err = sift("filter", "--script", script, d)
+        self.assertEqual((code, out), (0, ""))
+        self.assertIn(d + ": passed over 4 files not named .eml or .mbox: a.txt, b.txt, c.txt and 1 more", err)
+        self.assertIn("no messages found", err)
+
+    def test_filter_unreadable_path_is_an_io_error(self):
+        script = write(self.path("k.sieve"), "keep;\n")
+        code, out, err = sift("filter", "--script", script, self.path("nowhere.mbox"))
+        self.assertEqual((code, out), (2, ""))
+        self.assertIn("nowhere.mbox: No such file or directory", err)
+
+    def test_filter_slices_find_every_message_once(self):
+        # Several 1 MiB slices, CRLF and LF messages of varied sizes, body
+        # lines starting with "From" that are not separators: every message
+        # once, in order, named by its subject.
+        parts = []
+        for i in range(4000):
+            eol = "\r\n" if i % 3 == 0 else "\n"
+            body = "text" + eol + ("x" * (1 + i % 97) + eol) * (i % 41) + "From the body, not a separator" + eol
+            text = MESSAGE.format(subject="s%d" % i, body=body).replace("\n", eol)
+            parts.append("From x@example.com Mon Nov 23 07:00:00 2026" + eol + text + eol)
+        path = write(self.path("slices.mbox"), "".join(parts))
+        self.assertGreater(os.path.getsize(path), 3 << 20)
+        script = write(self.path("f.sieve"), 'require ["fileinto", "variables"];\n'
+                       'if header :matches "subject" "*" { fileinto "${1}"; }\n')
+        for jobs in ("1", "2", "3"):
+            code, out, _ = sift("filter", "--jobs", jobs, "--script", script, path)
+            self.assertEqual(code, 0)
+            lines = out.splitlines()
+            self.assertEqual(len(lines), 4000, jobs)
+            for i, line in enumerate(lines):  # one by one: a diff of 4000 lines takes minutes
+                self.assertEqual(line, '%s#%d: fileinto "s%d"' % (path, i + 1, i), jobs)
+
+    def test_filter_memory_stays_small_for_a_large_mbox(self):
+        one = "From x@example.com Mon Nov 23 07:00:00 2026\n" + MESSAGE.format(subject="s", body="y" * 4000) + "\n"
+        path = self.path("large.mbox")
+        with open(path, "w") as f:
+            for _ in range(12):
+                f.write(one * 1000)  # 48 MB in all
+        script = write(self.path("k.sieve"), "keep;\n")
+        # A child's peak memory counts the memory of the process that
+        # started it, so sift is started from a small fresh Python.
+        probe = ("import resource, subprocess, sys\n"
+                 "p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+                 "print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+                 "print(p.stdout, end='')\n")
+        out = subprocess.run([sys.executable, "-c", probe, SIFT, "filter", "--summary", "--script", script, path],
+                             capture_output=True, text=True).stdout
+        status, peak_kib = map(int, out.split("\n", 1)[0].split())
+        self.assertEqual(status, 0)
+        self.assertIn("   12000  keep", out.splitlines())
+        self.assertLess(peak_kib, 30 << 10, "the mbox is mapped and let go slice by slice")
+
 if __name__ == "__main__":
     SIFT = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=1)
