@@ -1,6 +1,7 @@
 // The bytecode format: round trips, the disassembly, and rejection of every
 // malformed image without crashing.
 #include "test_support.hpp"
+#include "validate/registry.hpp"
 #include "vm/program.hpp"
 
 #include <random>
@@ -63,8 +64,6 @@ TEST(bytecode, rejects_out_of_range_operands) {
     EXPECT_FALSE(vm::verify(p, error));
     EXPECT_NE(error.find("operand 1 out of range"), std::string::npos);
     p.code = {{vm::opcode::jump, {2}}};
-    EXPECT_FALSE(vm::verify(p, error));
-    p.code = {{vm::opcode::test_header, {9, 0, 0, 0}}};  // comparator 9 does not exist
     EXPECT_FALSE(vm::verify(p, error));
     p.code = {{vm::opcode::test_header, {0, 0, 0, 0}}};
     EXPECT_TRUE(vm::verify(p, error)) << error;
@@ -138,6 +137,29 @@ TEST(bytecode, another_version_is_refused_saying_which) {
     older[8] = 0;
     EXPECT_NE(format(script::load(newer).errors()).find("made by a newer Sift"), std::string::npos);
     EXPECT_NE(format(script::load(older).errors()).find("made by an older Sift"), std::string::npos);
+}
+
+// Comparator, match type and address part ids beyond RFC 5228's are the
+// extensions': an id no registered extension defines is refused when the
+// program is linked, so loading such an image fails.
+TEST(bytecode, unknown_comparator_or_match_type_is_refused_when_linking) {
+    vm::program p;
+    p.strings = {"a"};
+    p.lists.add({0});
+    p.lines = {1};
+    const auto& tables = validate::registry::standard().tables();
+    std::string error;
+    for (auto args : {std::array<std::uint64_t, 4>{9, 0, 0, 0}, std::array<std::uint64_t, 4>{0, 200, 0, 0}}) {
+        p.code = {{vm::opcode::test_header, {args[0], args[1], args[2], args[3]}}};
+        EXPECT_TRUE(vm::verify(p, error)) << error;  // well formed
+        auto linked = p;
+        EXPECT_FALSE(vm::link_matchers(linked, tables, error));
+        EXPECT_NE(error.find("names no comparator, match type or address part"), std::string::npos) << error;
+        EXPECT_FALSE(script::load(vm::serialize(p)).ok());
+    }
+    p.code = {{vm::opcode::test_header, {3, 0, 0, 0}}};  // i;unicode-casemap
+    EXPECT_TRUE(vm::link_matchers(p, tables, error)) << error;
+    EXPECT_TRUE(script::load(vm::serialize(p)).ok());
 }
 
 TEST(bytecode, unknown_capability_is_refused) {

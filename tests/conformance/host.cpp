@@ -6,6 +6,7 @@
 #include "host.hpp"
 
 #include "api/compile.hpp"
+#include "ext/relational/relational.hpp"
 #include "mail/address.hpp"
 #include "mail/message.hpp"
 #include "testsuite.hpp"
@@ -730,10 +731,10 @@ bool testsuite_host::execute(vm::run_state& s, const std::string* original) {
 
 bool testsuite_host::match_values(vm::run_state& s, const std::vector<std::string>& values,
                                   const vm::instruction& ins) {
-    auto spec = vm::unpack_match(ins.arg[4], ins.arg[3]);
+    auto spec = s.match_spec_of(ins.arg[4], ins.arg[3]);
     for (const auto& v : values)
         if (s.any_key(v, ins.arg[1], spec)) return true;
-    return spec.type == vm::match_type::count && s.count_matches(ins.arg[1], spec);
+    return spec.type == ext::match_count && s.count_matches(ins.arg[1], spec);
 }
 
 // test_error checks the number of errors (with :count) exactly; a check of
@@ -747,8 +748,8 @@ bool testsuite_host::test_error(vm::run_state& s, const vm::instruction& ins) {
     else if (index <= log_.size())
         values.push_back(log_[index - 1]);
     if (match_values(s, values, ins)) return true;
-    auto spec = vm::unpack_match(ins.arg[4], ins.arg[3]);
-    if (vm::is_relational(spec.type)) return false;
+    auto spec = s.match_spec_of(ins.arg[4], ins.arg[3]);
+    if (spec.type_ops && spec.type_ops->relational) return false;
     ++outcome_.wording_checks_skipped;
     return !values.empty();
 }

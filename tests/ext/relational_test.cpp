@@ -1,5 +1,7 @@
 // RFC 5231: relational tests (:count and :value).
+#include "ext/relational/relational.hpp"
 #include "test_support.hpp"
+#include "validate/registry.hpp"
 #include "vm/match.hpp"
 
 #include <sift/script.hpp>
@@ -183,10 +185,16 @@ TEST(relational, operator_survives_bytecode) {
 
 TEST(relational, bytecode_verifier_checks_the_operator) {
     using vm::match_spec;
-    EXPECT_TRUE(vm::valid_packed_match(vm::pack(match_spec{{}, vm::match_type::count, vm::relation::ne})));
-    EXPECT_FALSE(vm::valid_packed_match(vm::pack(match_spec{{}, vm::match_type::count, vm::relation::none})));
-    EXPECT_FALSE(vm::valid_packed_match(vm::pack(match_spec{{}, vm::match_type::is, vm::relation::eq})));
-    EXPECT_FALSE(vm::valid_packed_match(std::uint64_t(vm::match_type::value) | 7u << 8));
+    const auto& tables = validate::registry::standard().tables();
+    EXPECT_TRUE(vm::valid_packed_match(vm::pack(match_spec{{}, ext::match_count, vm::relation::ne}), tables));
+    EXPECT_FALSE(
+        vm::valid_packed_match(vm::pack(match_spec{{}, ext::match_count, vm::relation::none}), tables));
+    EXPECT_FALSE(
+        vm::valid_packed_match(vm::pack(match_spec{{}, vm::match_type::is, vm::relation::eq}), tables));
+    EXPECT_FALSE(vm::valid_packed_match(std::uint64_t(ext::match_value) | 7u << 8, tables));
+    // An id no extension registered is not a match type.
+    EXPECT_FALSE(vm::valid_packed_match(std::uint64_t(200), tables));
+    EXPECT_FALSE(vm::valid_packed_match(vm::pack(match_spec{{}, ext::match_count, vm::relation::ne}), {}));
 }
 
 }  // namespace

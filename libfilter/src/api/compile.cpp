@@ -30,6 +30,18 @@ std::optional<diagnostic> check_variable_count(const vm::program& p, const std::
                       {}};
 }
 
+// The program, linked to the registry's comparators, match types and
+// address parts; null with an error when it names one the registry lacks.
+std::shared_ptr<const vm::program> linked_to(vm::program p, const validate::registry& reg,
+                                             const std::string& name, std::vector<diagnostic>& errors) {
+    std::string error;
+    if (!vm::link_matchers(p, reg.tables(), error)) {
+        errors.push_back(diagnostic{name, 0, 0, severity::error, "invalid bytecode: " + error, {}});
+        return nullptr;
+    }
+    return std::make_shared<const vm::program>(std::move(p));
+}
+
 // The extension that compiles a script requiring it (descriptor::compile).
 const ext::descriptor* program_builder(const validate::validated& v) {
     for (const ext::descriptor* d : ext::extensions())
@@ -72,7 +84,7 @@ compiled compile(std::string_view source, std::string name, const validate::regi
         if (out.errors.empty())
             if (auto error = check_variable_count(linked.program, name, limits))
                 out.errors.push_back(std::move(*error));
-        if (out.errors.empty()) out.program = std::make_shared<const vm::program>(std::move(linked.program));
+        if (out.errors.empty()) out.program = linked_to(std::move(linked.program), reg, name, out.errors);
         return out;
     }
     if (!out.errors.empty()) return out;
@@ -81,7 +93,8 @@ compiled compile(std::string_view source, std::string name, const validate::regi
         out.errors.push_back(std::move(*error));
         return out;
     }
-    out.program = std::make_shared<const vm::program>(std::move(program));
+    auto program_name = program.name;
+    out.program = linked_to(std::move(program), reg, program_name, out.errors);
     return out;
 }
 
@@ -104,8 +117,8 @@ compiled load(std::string_view bytecode, std::string name, const validate::regis
                            {}});
             return out;
         }
-    p.name = std::move(name);
-    out.program = std::make_shared<const vm::program>(std::move(p));
+    p.name = name;
+    out.program = linked_to(std::move(p), reg, name, out.errors);
     return out;
 }
 

@@ -91,29 +91,43 @@ store::store& state_store(const vm::run_state& s, std::string_view command) {
     return *s.svc->state;
 }
 
+namespace {
+
+// The keys a run created, forgotten again when it fails.
+struct created_keys : vm::run_slot {
+    std::vector<std::string> keys;
+
+    void finish(vm::run_state& s, result& r, const vm::runtime_error* failure) override {
+        if (!failure || keys.empty() || !s.svc || !s.svc->state) return;
+        for (const auto& key : keys) {
+            try {
+                s.svc->state->erase(key);
+            } catch (const store::store_error& e) {
+                r.errors.push_back("state store: cannot forget a record of the failed run: " +
+                                   std::string(e.what()));
+            }
+        }
+        keys.clear();
+    }
+};
+
+}  // namespace
+
+bool created_in_this_run(const vm::run_state& s, const std::string& key) {
+    const auto* created = s.find_slot<created_keys>();
+    return created && std::find(created->keys.begin(), created->keys.end(), key) != created->keys.end();
+}
+
 bool record_once(vm::run_state& s, std::string_view command, const std::string& key,
                  std::chrono::seconds period) {
     auto& st = state_store(s, command);
     try {
         bool created = st.put_if_absent(key, now_text(), period);
-        if (created) s.created_keys.push_back(key);
+        if (created) s.slot<created_keys>().keys.push_back(key);
         return created;
     } catch (const store::store_error& e) {
         throw vm::runtime_error{std::string(command) + ": state store: " + e.what()};
     }
-}
-
-void forget_created_keys(vm::run_state& s, std::vector<std::string>& errors) {
-    if (s.created_keys.empty() || !s.svc || !s.svc->state) return;
-    for (const auto& key : s.created_keys) {
-        try {
-            s.svc->state->erase(key);
-        } catch (const store::store_error& e) {
-            errors.push_back("state store: cannot forget a record of the failed run: " +
-                             std::string(e.what()));
-        }
-    }
-    s.created_keys.clear();
 }
 
 std::string now_text() {

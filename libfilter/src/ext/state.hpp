@@ -31,13 +31,15 @@ std::string key_address(std::string_view address);
 store::store& state_store(const vm::run_state& s, std::string_view command);
 
 // put_if_absent(key, value, period) with a store_error turned into a
-// runtime error; a key it creates is remembered in s.created_keys.
+// runtime error. A key it creates is remembered for the run, and erased
+// again when the run fails, so a failed run is not remembered (RFC 7352
+// §3); errors erasing go to the result's errors.
 bool record_once(vm::run_state& s, std::string_view command, const std::string& key,
                  std::chrono::seconds period);
 
-// Called when a run fails (vm::run_state::finish): erases the keys the run
-// created, so a failed run is not remembered. Errors go to `errors`.
-void forget_created_keys(vm::run_state& s, std::vector<std::string>& errors);
+// Whether this run created `key` (a value first recorded earlier in the
+// same run is no duplicate, RFC 7352 §3).
+bool created_in_this_run(const vm::run_state& s, const std::string& key);
 
 // Seconds since the epoch, as the record's value (for diagnostics).
 std::string now_text();

@@ -109,11 +109,14 @@ void registry::allow_tag(std::string_view command, std::string_view tag, std::st
 }
 void registry::add(tag_def def) {
     resolve_capability(def, *this);
+    if (def.match_type) tables_.match_types[def.value] = def.match_type;
+    if (def.address_part) tables_.address_parts[def.value] = def.address_part;
     tag_index_.add(def.name, std::uint32_t(tags_.size()));
     tags_.push_back(def);
 }
 void registry::add(comparator_def def) {
     resolve_capability(def, *this);
+    if (def.ops) tables_.comparators[std::size_t(def.id)] = def.ops;
     comparators_.push_back(def);
 }
 

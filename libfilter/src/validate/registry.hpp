@@ -55,6 +55,10 @@ struct tag_def {
     // modifies the next action (":copy", ":flags"). Declared below.
     void (*emit)(compile::emitter&, const binding&) = nullptr;
     capability_id capability_index = core_capability;  // set by the registry
+    // A match type or address part an extension adds (`value` is its id):
+    // its operations, which the programs run (vm/match.hpp).
+    const vm::match_type_ops* match_type = nullptr;
+    const vm::address_part_ops* address_part = nullptr;
 };
 
 // Validation beyond the signature (constant addresses, mailbox names...).
@@ -96,6 +100,7 @@ struct comparator_def {
     std::string_view capability{};
     bool substring = true;                             // supports :contains / :matches
     capability_id capability_index = core_capability;  // set by the registry
+    const vm::comparator_ops* ops = nullptr;           // an extension's comparator
 };
 
 // A capability named in `require`. `literal` sees every string literal of
@@ -140,6 +145,10 @@ public:
     const tag_def* tag(std::string_view name, const command_def& command) const;
     const comparator_def* comparator(std::string_view name) const;
     const std::vector<capability_def>& capabilities() const { return capabilities_; }
+    // The operations of the comparators, match types and address parts the
+    // extensions added, by id; programs compiled or loaded with this
+    // registry link to it (so it must outlive them).
+    const vm::match_tables& tables() const { return tables_; }
     static constexpr std::size_t max_capabilities = 256;
 
     // The registry with every capability Sift ships, built once from the
@@ -155,6 +164,7 @@ private:
         std::string_view command, tag, capability;
     };
     std::vector<allowance> allowed_tags_;
+    vm::match_tables tables_;
     // Name -> positions in the vectors above, kept up to date by add(): a
     // script compile looks names up many times (names are string literals
     // of the extensions, so the views stay valid). An open-addressing table

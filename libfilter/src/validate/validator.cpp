@@ -325,11 +325,12 @@ private:
             if (!apply_tag(*t, value, b, cmp)) return false;
             b.tags.emplace_back(t, value);
         }
+        const auto* type_ops = reg_.tables().match_types[std::size_t(b.match.type)];
         bool substring = b.match.type == vm::match_type::contains ||
-                         b.match.type == vm::match_type::matches || b.match.type == vm::match_type::regex;
+                         b.match.type == vm::match_type::matches || (type_ops && type_ops->substring);
         if (cmp && substring && !cmp->substring) {
             error(at, "comparator " + quote(cmp->name) + " cannot be used with :" +
-                          std::string(vm::match_type_names[std::size_t(b.match.type)]));
+                          vm::match_type_name(std::size_t(b.match.type), &reg_.tables()));
             return false;
         }
         return check_positional(at, def, b) && check_groups(at, def, groups_seen) && check_types(def, b);

@@ -118,12 +118,13 @@ bool operand_ok(char kind, std::uint64_t v, const opcode_info& row, const progra
             return true;
         case 'b':
             return v <= 1;
+        // Ids an extension defines are checked against the registry's
+        // tables when the program is linked (link_matchers).
         case 'c':
-            return v < std::size_t(comparator::count_);
-        case 'm':
-            return valid_packed_match(v);
         case 'p':
-            return v < std::size_t(address_part::count_);
+            return v < 256;
+        case 'm':
+            return v < 0x10000 && (v >> 8) < std::size_t(relation::count_);
         case 'v':
             return v < p.variables.size();
         case 'f':

@@ -77,13 +77,13 @@ std::string operand_text(char kind, std::uint64_t v, const opcode_info& row, con
         case 'b':
             return v ? "true" : "false";
         case 'c':
-            return quoted(comparator_names[v]);
+            return quoted(comparator_name(v, p.tables));
         case 'm': {
             auto rel = relation_names[(v >> 8) & 0xFF];
-            return ":" + std::string(match_type_names[v & 0xFF]) + (rel.empty() ? "" : " " + quoted(rel));
+            return ":" + match_type_name(v & 0xFF, p.tables) + (rel.empty() ? "" : " " + quoted(rel));
         }
         case 'p':
-            return ":" + std::string(address_part_names[v]);
+            return ":" + address_part_name(v, p.tables);
         case 'v':
             return "${" + p.variables[v] + "}";
         case 'f':

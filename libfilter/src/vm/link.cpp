@@ -1,7 +1,5 @@
 #include "vm/program.hpp"
 
-#include "ext/regex/regex.hpp"
-
 #include <algorithm>
 #include <unordered_map>
 
@@ -49,7 +47,40 @@ void program::link() {
         literal(at, s.size());
     }
     slot_count = std::uint32_t(slots.size());
-    ext::link_regexes(*this);
+}
+
+bool link_matchers(program& p, const match_tables& tables, std::string& error) {
+    for (std::size_t at = 0; at < p.code.size(); ++at) {
+        const auto& ins = p.code[at];
+        auto operands = info(ins.op).operands;
+        for (std::size_t i = 0; i < operands.size(); ++i) {
+            auto v = ins.arg[i];
+            bool known = true;
+            switch (operands[i]) {
+                case 'c':
+                    known = is_core(static_cast<comparator>(v)) || (v < 256 && tables.comparators[v]);
+                    break;
+                case 'm':
+                    known = valid_packed_match(v, tables);
+                    break;
+                case 'p':
+                    known = is_core(static_cast<address_part>(v)) || (v < 256 && tables.address_parts[v]);
+                    break;
+                default:
+                    break;
+            }
+            if (!known) {
+                error = "instruction " + std::to_string(at) + " (" + std::string(info(ins.op).name) +
+                        "): operand " + std::to_string(i + 1) +
+                        " names no comparator, match type or address part this Sift has";
+                return false;
+            }
+        }
+    }
+    p.tables = &tables;
+    for (const auto* ops : tables.match_types)
+        if (ops && ops->link) ops->link(p);
+    return true;
 }
 
 }  // namespace sift::vm

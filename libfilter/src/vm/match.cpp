@@ -1,9 +1,7 @@
 #include "vm/match.hpp"
 
-#include "ext/comparator_ascii_numeric/ascii_numeric.hpp"
-#include "ext/comparator_unicode_casemap/unicode_casemap.hpp"
-
 #include <algorithm>
+#include <span>
 
 namespace sift::vm {
 namespace {
@@ -19,19 +17,18 @@ bool same(char a, char b, comparator cmp) {
 
 // Length of the character starting at `s[i]`. The comparator defines what
 // a character is (RFC 5228 §2.7.1): for i;octet and i;ascii-casemap it is
-// one octet (RFC 4790 §9.1, §9.2), as Pigeonhole also has it; for
-// i;unicode-casemap (which matches on the folded form) one character with
-// its combining marks.
-std::size_t char_length(std::string_view s, std::size_t i, comparator cmp) {
-    return cmp == comparator::unicode_casemap ? ext::unicode_casemap_char_length(s, i) : 1;
+// one octet (RFC 4790 §9.1, §9.2), as Pigeonhole also has it; a comparator
+// that matches on a folded form (i;unicode-casemap) says its own.
+std::size_t char_length(std::string_view s, std::size_t i, const comparator_ops* ops) {
+    return ops && ops->char_length ? ops->char_length(s, i) : 1;
 }
 
-// A :matches pattern in i;unicode-casemap form: literal characters folded,
-// wildcards kept, and any '*', '?', '\' the folding produced escaped.
-std::string fold_pattern(std::string_view pattern) {
+// A :matches pattern in a folding comparator's form: literal characters
+// folded, wildcards kept, and any '*', '?', '\' the folding produced escaped.
+std::string fold_pattern(std::string_view pattern, const comparator_ops& ops) {
     std::string out, literal;
     auto flush = [&] {
-        for (char c : ext::unicode_casemap_fold(literal)) {
+        for (char c : ops.fold(literal, nullptr)) {
             if (c == '*' || c == '?' || c == '\\') out += '\\';
             out += c;
         }
@@ -56,8 +53,10 @@ std::string fold_pattern(std::string_view pattern) {
 // more character and matching resumes after it. That makes every '*' but
 // the last as short as possible, the leftmost-shortest expansion RFC 5229
 // §3.2 asks of match variables. O(|value| * |pattern|), no recursion.
-// `cmp` is never unicode_casemap's folding here, only its character length.
-bool glob(std::string_view value, std::string_view pattern, comparator cmp, std::vector<span>* captures) {
+// A folding comparator's values and pattern come folded; `ops` gives only
+// its character length.
+bool glob(std::string_view value, std::string_view pattern, comparator cmp, const comparator_ops* ops,
+          std::vector<span>* captures) {
     constexpr auto none = std::string_view::npos;
     std::vector<span> scratch;
     auto& caps = captures ? *captures : scratch;
@@ -80,7 +79,7 @@ bool glob(std::string_view value, std::string_view pattern, comparator cmp, std:
                 continue;
             }
             if (pc == '?') {
-                auto len = char_length(value, v, cmp);
+                auto len = char_length(value, v, ops);
                 capture(k++, v, v + len);
                 v += len;
                 ++p;
@@ -94,7 +93,7 @@ bool glob(std::string_view value, std::string_view pattern, comparator cmp, std:
             }
         }
         if (star_p == none) return false;
-        star_v += char_length(value, star_v, cmp);
+        star_v += char_length(value, star_v, ops);
         capture(star_k, star_start, star_v);
         v = star_v;
         p = star_p;
@@ -112,44 +111,30 @@ int sign(int c) {
 
 }  // namespace
 
-bool equal(std::string_view a, std::string_view b, comparator cmp) {
-    switch (cmp) {
-        case comparator::ascii_numeric:
-            return ext::compare_ascii_numeric(a, b) == 0;
-        case comparator::unicode_casemap:
-            return ext::unicode_casemap_fold(a) == ext::unicode_casemap_fold(b);
-        default:
-            break;
-    }
+bool equal(std::string_view a, std::string_view b, comparator cmp, const comparator_ops* ops) {
+    if (ops) return ops->fold ? ops->fold(a, nullptr) == ops->fold(b, nullptr) : ops->compare(a, b) == 0;
     return a.size() == b.size() &&
            std::equal(a.begin(), a.end(), b.begin(), [cmp](char x, char y) { return same(x, y, cmp); });
 }
 
-bool contains(std::string_view haystack, std::string_view needle, comparator cmp) {
-    switch (cmp) {
-        case comparator::octet:
-            return haystack.find(needle) != std::string_view::npos;
-        case comparator::ascii_numeric:
-            return false;  // no substring operation (RFC 4790 §9.1)
-        case comparator::unicode_casemap:
-            return ext::unicode_casemap_fold(haystack).find(ext::unicode_casemap_fold(needle)) !=
-                   std::string::npos;
-        default:
-            break;
-    }
+bool contains(std::string_view haystack, std::string_view needle, comparator cmp, const comparator_ops* ops) {
+    if (ops)
+        return ops->fold &&
+               ops->fold(haystack, nullptr).find(ops->fold(needle, nullptr)) != std::string::npos;
+    if (cmp == comparator::octet) return haystack.find(needle) != std::string_view::npos;
     auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
                           [cmp](char x, char y) { return same(x, y, cmp); });
     return it != haystack.end() || needle.empty();
 }
 
-bool glob_match(std::string_view value, std::string_view pattern, comparator cmp,
-                std::vector<span>* captures) {
-    if (cmp == comparator::ascii_numeric) return false;
-    if (cmp != comparator::unicode_casemap) return glob(value, pattern, cmp, captures);
+bool glob_match(std::string_view value, std::string_view pattern, comparator cmp, std::vector<span>* captures,
+                const comparator_ops* ops) {
+    if (!ops) return glob(value, pattern, cmp, nullptr, captures);
+    if (!ops->fold) return false;
     // Match on the folded forms; captured spans map back to the input.
     std::vector<std::size_t> origin;
-    auto folded = ext::unicode_casemap_fold(value, captures ? &origin : nullptr);
-    if (!glob(folded, fold_pattern(pattern), cmp, captures)) return false;
+    auto folded = ops->fold(value, captures ? &origin : nullptr);
+    if (!glob(folded, fold_pattern(pattern, *ops), comparator::octet, ops, captures)) return false;
     if (captures)
         for (auto& c : *captures) {
             auto from = origin[c.offset], to = origin[c.offset + c.length];
@@ -158,30 +143,18 @@ bool glob_match(std::string_view value, std::string_view pattern, comparator cmp
     return true;
 }
 
-int compare(std::string_view a, std::string_view b, comparator cmp) {
-    switch (cmp) {
-        case comparator::octet:
-            return sign(a.compare(b));
-        case comparator::ascii_numeric:
-            return ext::compare_ascii_numeric(a, b);
-        case comparator::unicode_casemap:
-            return sign(ext::unicode_casemap_fold(a).compare(ext::unicode_casemap_fold(b)));
-        case comparator::ascii_casemap: {
-            // RFC 4790 §9.2.1: ordering is i;octet after mapping a-z to A-Z
-            // (so "_" sorts after "a", unlike a tolower()-based compare).
-            auto upper = [](char c) {
-                return static_cast<unsigned char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-            };
-            auto [x, y] = std::mismatch(a.begin(), a.end(), b.begin(), b.end(),
-                                        [&](char p, char q) { return upper(p) == upper(q); });
-            if (x == a.end()) return y == b.end() ? 0 : -1;
-            if (y == b.end()) return 1;
-            return upper(*x) < upper(*y) ? -1 : 1;
-        }
-        case comparator::count_:
-            break;
-    }
-    return 0;
+int compare(std::string_view a, std::string_view b, comparator cmp, const comparator_ops* ops) {
+    if (ops)
+        return ops->compare ? ops->compare(a, b) : sign(ops->fold(a, nullptr).compare(ops->fold(b, nullptr)));
+    if (cmp == comparator::octet) return sign(a.compare(b));
+    // RFC 4790 §9.2.1: ordering is i;octet after mapping a-z to A-Z (so "_"
+    // sorts after "a", unlike a tolower()-based compare).
+    auto upper = [](char c) { return static_cast<unsigned char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c); };
+    auto [x, y] = std::mismatch(a.begin(), a.end(), b.begin(), b.end(),
+                                [&](char p, char q) { return upper(p) == upper(q); });
+    if (x == a.end()) return y == b.end() ? 0 : -1;
+    if (y == b.end()) return 1;
+    return upper(*x) < upper(*y) ? -1 : 1;
 }
 
 bool holds(int order, relation rel) {
@@ -205,23 +178,50 @@ bool holds(int order, relation rel) {
     return false;
 }
 
-bool matches(std::string_view value, std::string_view key, match_spec spec) {
+bool matches(std::string_view value, std::string_view key, const match_spec& spec) {
     switch (spec.type) {
         case match_type::is:
-            return equal(value, key, spec.cmp);
+            return equal(value, key, spec.cmp, spec.cmp_ops);
         case match_type::contains:
-            return contains(value, key, spec.cmp);
+            return contains(value, key, spec.cmp, spec.cmp_ops);
         case match_type::matches:
-            return glob_match(value, key, spec.cmp);
-        case match_type::value:
-            return holds(compare(value, key, spec.cmp), spec.rel);
-        case match_type::count:
-        case match_type::regex:
-        case match_type::list:  // run_state::any_key (RFC 6134)
-        case match_type::count_:
-            break;
+            return glob_match(value, key, spec.cmp, nullptr, spec.cmp_ops);
     }
     return false;
+}
+
+namespace {
+
+template <class Ops>
+std::string name_of(std::uint64_t id, std::span<const std::string_view> own,
+                    const std::array<const Ops*, 256>* table) {
+    if (id < own.size()) return std::string(own[id]);
+    if (table && id < table->size() && (*table)[id]) return std::string((*table)[id]->name);
+    return "#" + std::to_string(id);
+}
+
+constexpr std::string_view own_comparators[] = {"i;octet", "i;ascii-casemap"};
+constexpr std::string_view own_match_types[] = {"is", "contains", "matches"};
+constexpr std::string_view own_address_parts[] = {"all", "localpart", "domain"};
+
+}  // namespace
+
+std::string comparator_name(std::uint64_t id, const match_tables* t) {
+    return name_of(id, own_comparators, t ? &t->comparators : nullptr);
+}
+std::string match_type_name(std::uint64_t id, const match_tables* t) {
+    return name_of(id, own_match_types, t ? &t->match_types : nullptr);
+}
+std::string address_part_name(std::uint64_t id, const match_tables* t) {
+    return name_of(id, own_address_parts, t ? &t->address_parts : nullptr);
+}
+
+bool valid_packed_match(std::uint64_t v, const match_tables& tables) {
+    auto type = v & 0xFF, rel = v >> 8;
+    if (rel >= std::size_t(relation::count_)) return false;
+    if (is_core(static_cast<match_type>(type))) return rel == 0;
+    const auto* ops = tables.match_types[type];
+    return ops && ops->relational == (rel != 0);
 }
 
 }  // namespace sift::vm

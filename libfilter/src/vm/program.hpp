@@ -3,6 +3,7 @@
 // Immutable once built; shared between threads.
 #pragma once
 
+#include "vm/match.hpp"
 #include "vm/opcodes.hpp"
 #include "vm/strings.hpp"
 
@@ -81,12 +82,21 @@ struct program {
     // Constant :regex keys compiled once (ext/regex), by string id << 8 |
     // comparator; immutable, shared by every run.
     std::unordered_map<std::uint64_t, std::shared_ptr<const regex_code>> regexes;
+    // The operations of the extensions' comparators, match types and
+    // address parts (the registry's; set by link_matchers).
+    const match_tables* tables = nullptr;
 
     need needs() const;
     // Parses the templates and resolves variable names to slots. Called by
     // the compiler and by deserialize(); idempotent.
     void link();
 };
+
+// Links `p` to the registry's `tables`: checks that every comparator,
+// match type and address part operand names one the VM or `tables` knows,
+// then lets the match types prepare their constant keys (:regex compiles
+// them). False with `error` saying which instruction is wrong.
+bool link_matchers(program& p, const match_tables& tables, std::string& error);
 
 // The binary image: magic, version, capabilities, pools, code, line table.
 // The version goes up when an image an earlier Sift wrote would be read

@@ -5,14 +5,11 @@
 //  - a runtime error cancels every action and keeps the message (§2.10.6).
 #include "vm/run_state.hpp"
 
-#include "ext/extlists/extlists.hpp"
-#include "ext/mime/content_state.hpp"
-#include "ext/regex/regex.hpp"
-#include "ext/state.hpp"
 #include "mail/encode.hpp"
 #include "mail/header.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <unordered_map>
 
 namespace sift::vm {
@@ -23,9 +20,18 @@ run_state::run_state(const program& p, const mail::message& msg, const envelope&
 
 run_state::~run_state() = default;
 
-match_spec unpack_match(std::uint64_t operand, std::uint64_t comparator_operand) {
-    return match_spec{static_cast<comparator>(comparator_operand), static_cast<match_type>(operand & 0xFF),
-                      static_cast<relation>((operand >> 8) & 0xFF)};
+std::size_t run_state::next_slot_id() {
+    static std::atomic<std::size_t> next{0};
+    return next++;
+}
+
+match_spec run_state::match_spec_of(std::uint64_t operand, std::uint64_t comparator_operand) const {
+    match_spec spec{static_cast<comparator>(comparator_operand), static_cast<match_type>(operand & 0xFF),
+                    static_cast<relation>((operand >> 8) & 0xFF)};
+    // link_matchers() checked that the tables know every id that is not the VM's own.
+    if (!is_core(spec.cmp)) spec.cmp_ops = prog.tables->comparators[comparator_operand & 0xFF];
+    if (!is_core(spec.type)) spec.type_ops = prog.tables->match_types[operand & 0xFF];
+    return spec;
 }
 
 std::string_view run_state::text(std::uint64_t id, std::string& buffer) const {
@@ -49,31 +55,15 @@ std::string_view run_state::text(std::uint64_t id, std::string& buffer) const {
 }
 
 bool run_state::any_key(std::string_view value, std::uint64_t keys, match_spec spec) {
-    if (spec.type == match_type::count) {
-        ++counted;
-        return false;
-    }
-    if (spec.type == match_type::list) return ext::list_match(*this, value, keys);  // RFC 6134
+    if (spec.type_ops) return spec.type_ops->any_key(*this, value, keys, spec);
     std::string key_buffer;
-    bool capture =
-        prog.uses_match_variables && (spec.type == match_type::matches || spec.type == match_type::regex);
+    bool capture = prog.uses_match_variables && spec.type == match_type::matches;
     std::vector<span> captures;
     for (auto k : prog.lists[keys]) {
         auto key = text(k, key_buffer);
-        if (spec.type == match_type::regex) {
-            if (ext::regex_search(*this, value, k, key, spec.cmp, capture ? &captures : nullptr)) {
-                // ${0} is what the whole expression matched, ${1}.. its
-                // groups (draft-ietf-sieve-regex-01 §3); unset groups are "".
-                if (capture) {
-                    match_values.resize(std::min(captures.size(), max_match_values));
-                    for (std::size_t i = 0; i < match_values.size(); ++i)
-                        match_values[i].assign(value.substr(captures[i].offset, captures[i].length));
-                }
-                return true;
-            }
-        } else if (!capture) {
+        if (!capture) {
             if (matches(value, key, spec)) return true;
-        } else if (glob_match(value, key, spec.cmp, &captures)) {
+        } else if (glob_match(value, key, spec.cmp, &captures, spec.cmp_ops)) {
             set_match_values(value, captures);
             return true;
         }
@@ -86,7 +76,7 @@ bool run_state::count_matches(std::uint64_t keys, match_spec spec) {
     counted = 0;
     std::string key_buffer;
     for (auto k : prog.lists[keys])
-        if (holds(compare(count, text(k, key_buffer), spec.cmp), spec.rel)) return true;
+        if (holds(compare(count, text(k, key_buffer), spec.cmp, spec.cmp_ops), spec.rel)) return true;
     return false;
 }
 
@@ -311,7 +301,8 @@ void run_state::rewrite(message_edit edit, const std::vector<edited_field>& head
         if (f.locked) locked.emplace_back(std::move(key), n);
     }
     auto next = std::make_unique<mail::message>(mail::message::parse(std::move(raw), message.limits()));
-    remap_loops(current(), *next, parts);
+    for (auto& slot : slots_)
+        if (slot) slot->message_replaced(*this, current(), *next, parts);
     rewritten_ =
         std::move(next);  // the old message (if one of ours) goes only now: the loops pointed into it
     locked_ = std::move(locked);
@@ -321,48 +312,9 @@ void run_state::rewrite(message_edit edit, const std::vector<edited_field>& head
     message_edits_.push_back(edit);
 }
 
-// Running foreverypart loops hold pointers into the old message's MIME
-// tree; they move to the same parts of the new one, and drop the parts
-// that are gone (RFC 5703 §5: a loop does not go into replaced parts).
-// The decoded-part caches belong to the old tree and go.
-void run_state::remap_loops(const mail::message& old_message, const mail::message& new_message,
-                            const part_map& map) {
-    if (!content) return;
-    content->display_text.clear();
-    content->content_text.clear();
-    if (content->loops.empty()) return;
-    std::vector<const mail::mime_part*> old_parts, new_parts;
-    ext::collect_parts(old_message.mime(), true, old_parts);
-    ext::collect_parts(new_message.mime(), true, new_parts);
-    std::unordered_map<const mail::mime_part*, std::size_t> old_index;
-    for (std::size_t i = 0; i < old_parts.size(); ++i) old_index.emplace(old_parts[i], i);
-    auto remap = [&](std::size_t i) -> std::optional<std::size_t> {
-        if (!map.replaced || i <= *map.replaced) return i + map.shift;
-        if (i <= *map.replaced + map.descendants) return std::nullopt;
-        auto from_end = old_parts.size() - i;
-        if (from_end > new_parts.size()) return std::nullopt;
-        return new_parts.size() - from_end;
-    };
-    for (auto& frame : content->loops) {
-        std::vector<const mail::mime_part*> parts;
-        std::optional<std::size_t> index;
-        for (std::size_t i = 0; i < frame.parts.size(); ++i) {
-            auto found = old_index.find(frame.parts[i]);
-            auto to = found == old_index.end() ? std::nullopt : remap(found->second);
-            if (!to || *to >= new_parts.size()) continue;
-            if (i == frame.index) index = parts.size();
-            parts.push_back(new_parts[*to]);
-        }
-        // Only a new tree cut short by message_limits loses a loop's
-        // current part.
-        if (!index) throw runtime_error{"the new message's MIME structure exceeds the message limits"};
-        frame.parts = std::move(parts);
-        frame.index = *index;
-    }
-}
-
 void run_state::forget_message_changes() {
-    content.reset();
+    for (auto& slot : slots_)
+        if (slot) slot->message_forgotten();
     edited_headers.reset();
     size_delta = 0;
     header_edits.clear();
@@ -387,7 +339,6 @@ result run_state::finish(const runtime_error* failure, std::uint64_t executed) {
         r.errors.push_back("line " + std::to_string(at) + ": " + failure->message);
         actions_.clear();
         implicit_keep_ = true;
-        ext::forget_created_keys(*this, r.errors);
     }
     r.actions = std::move(actions_);
     if (!failure) r.header_edits = std::move(header_edits);
@@ -404,6 +355,8 @@ result run_state::finish(const runtime_error* failure, std::uint64_t executed) {
         r.actions.push_back(
             action{action_kind::keep, std::string(inbox), std::move(flags), {}, {}, false, true, 0});
     }
+    for (auto& slot : slots_)
+        if (slot) slot->finish(*this, r, failure);
     return r;
 }
 

@@ -22,9 +22,6 @@
 namespace sift::mail {
 class message;
 }
-namespace sift::ext {
-struct content_state;  // ext/mime/content_state.hpp
-}
 
 namespace sift::vm {
 
@@ -39,6 +36,40 @@ struct field_index {
 };
 
 class run_state;
+
+// How running foreverypart loops follow a new message (RFC 5703 §5):
+// numbering the MIME parts depth-first (ext::collect_parts), each old
+// part moves `shift` places on (enclose puts its three parts first);
+// after a replace of part `replaced`, the part stays, the `descendants`
+// inside it are gone, and the parts after them keep their distance from
+// the end.
+struct part_map {
+    std::size_t shift = 0;
+    std::optional<std::size_t> replaced;
+    std::size_t descendants = 0;
+};
+
+// An extension's per-run state: a subclass its folder defines, which the
+// VM owns (run_state::slot<T>() makes it on first use, so runs that do not
+// use the extension pay nothing) without knowing what it holds. Its hooks
+// are how the extension takes part in the run's end and in message
+// rewriting without the VM knowing it.
+class run_slot {
+public:
+    virtual ~run_slot() = default;
+    // The run ends with result `r` (`failure` set when the script failed:
+    // its actions are cancelled, RFC 5228 §2.10.6). The extension adds to
+    // the result, or undoes what the run did outside it.
+    virtual void finish(run_state&, result&, const runtime_error*) {}
+    // replace/enclose (RFC 5703 §5-6) made `next` of `previous`: state that
+    // points into the old message follows `map`.
+    virtual void message_replaced(run_state&, const mail::message& previous, const mail::message& next,
+                                  const part_map& map) {
+        (void)previous, (void)next, (void)map;
+    }
+    // The host swapped the message (run_state::forget_message_changes).
+    virtual void message_forgotten() {}
+};
 
 // Commands a host provides without the library knowing them: it registers
 // them in its own registry (validate::registry) with emit hooks producing
@@ -82,20 +113,29 @@ public:
     // like Pigeonhole, Sift keeps up to ${99}); missing ones read as "".
     std::vector<std::string> match_values;
 
-    // The message-content extensions' per-run state (RFC 5173, RFC 5703):
-    // the foreverypart loop stack and the MIME parts decoded so far. Made
-    // on first use, so scripts without them pay nothing.
-    std::shared_ptr<ext::content_state> content;
-
-    // include (RFC 6609): where each running included script returns to,
-    // and the start of every script included so far (for :once).
-    std::vector<std::size_t> include_returns;
-    std::vector<std::size_t> included;
+    // The extension state of type T (a run_slot), made on first use.
+    template <class T>
+    T& slot() {
+        auto id = slot_id<T>();
+        if (slots_.size() <= id) slots_.resize(id + 1);
+        if (!slots_[id]) slots_[id] = std::make_unique<T>();
+        return static_cast<T&>(*slots_[id]);
+    }
+    // The same, or null when no instruction made it yet.
+    template <class T>
+    T* find_slot() const {
+        auto id = slot_id<T>();
+        return id < slots_.size() ? static_cast<T*>(slots_[id].get()) : nullptr;
+    }
 
     // String operand `id`, with variables expanded when it is a template;
     // the view points into the pool or into `buffer`.
     std::string_view text(std::uint64_t id, std::string& buffer) const;
     std::span<const std::uint32_t> list(std::uint64_t id) const { return prog.lists[id]; }
+
+    // The match type ('m') and comparator ('c') operands of an instruction,
+    // with the operations of an extension's ids.
+    match_spec match_spec_of(std::uint64_t operand, std::uint64_t comparator_operand) const;
 
     // True when any key of list `keys` matches `value`. A successful
     // :matches or :regex sets the match variables when the script reads
@@ -168,17 +208,7 @@ public:
     // The same, with where its body starts (for the result).
     rewritten_message delivered_message() const;
 
-    // How running foreverypart loops follow a new message (RFC 5703 §5):
-    // numbering the MIME parts depth-first (ext::collect_parts), each old
-    // part moves `shift` places on (enclose puts its three parts first);
-    // after a replace of part `replaced`, the part stays, the `descendants`
-    // inside it are gone, and the parts after them keep their distance from
-    // the end.
-    struct part_map {
-        std::size_t shift = 0;
-        std::optional<std::size_t> replaced;
-        std::size_t descendants = 0;
-    };
+    using part_map = vm::part_map;
     // replace / enclose (RFC 5703 §5-6): the message becomes `header` (the
     // fields in order, values as they follow the colon, line ends eol())
     // and `body`. The edits so far are part of it: edited_headers starts
@@ -224,10 +254,6 @@ public:
 
     unsigned line() const { return prog.lines[pc - 1]; }
 
-    // State-store keys this run created (vacation, duplicate: ext/state.hpp).
-    // A failed run erases them, so it leaves no memory behind (RFC 7352 §3).
-    std::vector<std::string> created_keys;
-
     // The result so far, for a host: explicit actions in order, whether the
     // implicit keep still stands, and a reset to the start state.
     const std::vector<action>& actions() const { return actions_; }
@@ -240,7 +266,14 @@ public:
 private:
     void add(action a, bool cancels_implicit_keep);
 
-    void remap_loops(const mail::message& old_message, const mail::message& new_message, const part_map& map);
+    // One id per run_slot type, handed out on first use.
+    static std::size_t next_slot_id();
+    template <class T>
+    static std::size_t slot_id() {
+        static const std::size_t id = next_slot_id();
+        return id;
+    }
+    std::vector<std::unique_ptr<run_slot>> slots_;
 
     std::vector<action> actions_;
     bool implicit_keep_ = true;
@@ -251,8 +284,6 @@ private:
     std::optional<rewritten_message> redirect_message_;     // as the first enclose found it
     std::vector<std::pair<std::string, unsigned>> locked_;  // lower-cased name, occurrence
 };
-
-match_spec unpack_match(std::uint64_t operand, std::uint64_t comparator_operand);
 
 // RFC 5232 §3: the flags of a space-separated flag list, in order.
 std::vector<std::string> split_flags(std::string_view text);

@@ -17,6 +17,7 @@
 #include "compile/emitter.hpp"
 #include "ext/extension.hpp"
 #include "ext/mime/content_state.hpp"
+#include "ext/relational/relational.hpp"
 #include "mail/message.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -127,7 +128,7 @@ void search_body(run_state& s, const instruction& ins, F&& test) {
 }  // namespace
 
 void exec_test_body(run_state& s, const instruction& ins) {
-    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
     auto keys = ins.arg[4];
     // §6: body's wildcards MUST NOT set the match variables; those of the
     // last other test stay.
@@ -141,7 +142,7 @@ void exec_test_body(run_state& s, const instruction& ins) {
         search_body(s, ins, test);
     }
     s.match_values = std::move(kept);
-    if (spec.type == match_type::count) s.flag = s.count_matches(keys, spec);
+    if (spec.type == ext::match_count) s.flag = s.count_matches(keys, spec);
 }
 
 }  // namespace sift::vm

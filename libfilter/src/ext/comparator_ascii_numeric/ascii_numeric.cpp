@@ -38,10 +38,17 @@ int compare_ascii_numeric(std::string_view a, std::string_view b) {
     return c < 0 ? -1 : c > 0;
 }
 
+namespace {
+constexpr vm::comparator_ops ops{.name = "i;ascii-numeric", .compare = compare_ascii_numeric};
+}
+
 void register_comparator_ascii_numeric(validate::registry& r) {
     r.add(validate::capability_def{"comparator-i;ascii-numeric"});
-    r.add(validate::comparator_def{"i;ascii-numeric", vm::comparator::ascii_numeric,
-                                   "comparator-i;ascii-numeric", false});
+    r.add(validate::comparator_def{.name = ops.name,
+                                   .id = comparator_ascii_numeric,
+                                   .capability = "comparator-i;ascii-numeric",
+                                   .substring = false,
+                                   .ops = &ops});
 }
 
 }  // namespace sift::ext

@@ -110,10 +110,20 @@ std::size_t unicode_casemap_char_length(std::string_view folded, std::size_t i) 
     return std::size_t(at) - i;
 }
 
+namespace {
+// Equality, substrings and :matches on the RFC 5051 canonical form, '?'
+// one character with its combining marks; ordering of the forms as octets.
+constexpr vm::comparator_ops ops{
+    .name = "i;unicode-casemap", .fold = unicode_casemap_fold, .char_length = unicode_casemap_char_length};
+}  // namespace
+
 void register_comparator_unicode_casemap(validate::registry& r) {
     r.add(validate::capability_def{"comparator-i;unicode-casemap"});
-    r.add(validate::comparator_def{"i;unicode-casemap", vm::comparator::unicode_casemap,
-                                   "comparator-i;unicode-casemap", true});
+    r.add(validate::comparator_def{.name = ops.name,
+                                   .id = comparator_unicode_casemap,
+                                   .capability = "comparator-i;unicode-casemap",
+                                   .substring = true,
+                                   .ops = &ops});
 }
 
 }  // namespace sift::ext

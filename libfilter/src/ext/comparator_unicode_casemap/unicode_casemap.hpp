@@ -1,12 +1,16 @@
 // RFC 5051: the i;unicode-casemap comparator.
 #pragma once
 
+#include "vm/match.hpp"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace sift::ext {
+
+inline constexpr vm::comparator comparator_unicode_casemap{3};  // its bytecode id: never changes
 
 // The RFC 5051 §2 canonical form: every character titlecased (simple
 // mapping) and then fully decomposed (compatibility decomposition), as

@@ -40,9 +40,8 @@ bool valid_header_name(std::string_view name);
 
 // The part of an address an address-part selects; false when it does not
 // exist (an invalid address has no local part or domain, RFC 5228 §5.1; an
-// address without a separator has no :detail, RFC 5233 §4). `delimiters`
-// separate :user and :detail (eval_limits::recipient_delimiters).
-bool address_part_of(const mail::address& a, vm::address_part part, std::string& out,
-                     std::string_view delimiters = "+");
+// address without a separator has no :detail, RFC 5233 §4). The parts
+// extensions add are found through the running program's match tables.
+bool address_part_of(const vm::run_state& s, const mail::address& a, vm::address_part part, std::string& out);
 
 }  // namespace sift::ext::core

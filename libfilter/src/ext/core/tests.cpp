@@ -3,7 +3,7 @@
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
 #include "ext/mime/mime.hpp"
-#include "ext/subaddress/subaddress.hpp"
+#include "ext/relational/relational.hpp"
 #include "mail/address.hpp"
 #include "mail/message.hpp"
 #include "validate/registry.hpp"
@@ -111,8 +111,8 @@ std::optional<std::string> redirect_target(std::string_view text) {
     return list.front().all();
 }
 
-bool address_part_of(const mail::address& a, vm::address_part part, std::string& out,
-                     std::string_view delimiters) {
+bool address_part_of(const vm::run_state& s, const mail::address& a, vm::address_part part,
+                     std::string& out) {
     switch (part) {
         case vm::address_part::all:
             // A bare local part (an SMTP "<Postmaster>" path) has no "@".
@@ -126,18 +126,12 @@ bool address_part_of(const mail::address& a, vm::address_part part, std::string&
             if (!a.valid) return false;
             out = a.domain;
             return true;
-        case vm::address_part::user:
-        case vm::address_part::detail: {  // RFC 5233 §4 (ext/subaddress)
-            if (!a.valid) return false;
-            auto sub = split_subaddress(a.local_part, delimiters);
-            if (part == vm::address_part::detail && !sub.detail) return false;
-            out = part == vm::address_part::user ? sub.user : *sub.detail;
-            return true;
-        }
-        case vm::address_part::count_:
-            break;
     }
-    return false;
+    // An extension's part (RFC 5233's :user and :detail) of a valid address.
+    const auto* ops = s.prog.tables ? s.prog.tables->address_parts[std::size_t(part)] : nullptr;
+    if (!ops)
+        throw vm::runtime_error{"unknown address part " + vm::address_part_name(std::size_t(part), nullptr)};
+    return a.valid && ops->extract(a.local_part, a.domain, s.limits.recipient_delimiters, out);
 }
 
 void register_tests(registry& r) {
@@ -192,7 +186,7 @@ void register_tests(registry& r) {
 namespace sift::vm {
 
 void exec_test_header(run_state& s, const instruction& ins) {
-    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
     auto index = s.take_index();
     std::string name_buffer;
     s.flag = false;
@@ -203,12 +197,12 @@ void exec_test_header(run_state& s, const instruction& ins) {
         });
         if (s.flag) return;
     }
-    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[3], spec);
+    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[3], spec);
 }
 
 void exec_test_address(run_state& s, const instruction& ins) {
     auto part = static_cast<address_part>(ins.arg[0]);
-    auto spec = unpack_match(ins.arg[2], ins.arg[1]);
+    auto spec = s.match_spec_of(ins.arg[2], ins.arg[1]);
     auto index = s.take_index();
     std::string value, name_buffer;
     auto matches_any = [&](const mail::header_field& field) {
@@ -221,14 +215,13 @@ void exec_test_address(run_state& s, const instruction& ins) {
         bool empty = addresses.empty() && text.empty();
         // RFC 5231 §4.2: :count counts addresses (the empty one too),
         // whatever the address part.
-        if (spec.type == match_type::count) {
+        if (spec.type == ext::match_count) {
             s.counted += empty ? 1 : addresses.size();
             return false;
         }
         if (empty) return part == address_part::all && s.any_key("", ins.arg[4], spec);
         for (const auto& a : addresses)
-            if (ext::core::address_part_of(a, part, value, s.limits.recipient_delimiters) &&
-                s.any_key(value, ins.arg[4], spec))
+            if (ext::core::address_part_of(s, a, part, value) && s.any_key(value, ins.arg[4], spec))
                 return true;
         return false;
     };
@@ -238,7 +231,7 @@ void exec_test_address(run_state& s, const instruction& ins) {
                                    [&](const auto& field) { return !matches_any(field); });
         if (s.flag) return;
     }
-    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[4], spec);
+    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[4], spec);
 }
 
 void exec_test_exists(run_state& s, const instruction& ins) {

@@ -8,6 +8,7 @@
 // date-time follows the last ';' (§5). currentdate reads the arrival time
 // the frontend set in sift::connection, else the clock.
 #include "ext/date/date_time.hpp"
+#include "ext/relational/relational.hpp"
 
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
@@ -142,7 +143,7 @@ void exec_mod_zone(run_state& s, const instruction& ins) {
 }
 
 void exec_test_date(run_state& s, const instruction& ins) {
-    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
     auto zone = take_zone(s);
     auto index = s.take_index();
     std::string name_buffer, part_buffer;
@@ -157,11 +158,11 @@ void exec_test_date(run_state& s, const instruction& ins) {
             return !s.flag;
         });
     }
-    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[4], spec);
+    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[4], spec);
 }
 
 void exec_test_currentdate(run_state& s, const instruction& ins) {
-    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
     auto zone = take_zone(s);
     std::int64_t now = s.conn && s.conn->arrival ? s.conn->arrival : std::int64_t(std::time(nullptr));
     std::string part_buffer;
@@ -169,7 +170,7 @@ void exec_test_currentdate(run_state& s, const instruction& ins) {
                      ? std::nullopt
                      : ext::date::date_part(now, zone.offset_for(now, 0), s.text(ins.arg[2], part_buffer));
     s.flag = value && s.any_key(*value, ins.arg[3], spec);
-    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[3], spec);
+    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[3], spec);
 }
 
 }  // namespace sift::vm

@@ -105,7 +105,7 @@ void exec_test_duplicate(run_state& s, const instruction& ins) {
     auto rcpt = mail::parse_path(s.env.to);
     auto key = "duplicate:" + key_address(rcpt && rcpt->valid ? rcpt->all() : s.env.to) + ":" +
                hash_hex(handle + '\n' + value);
-    if (std::find(s.created_keys.begin(), s.created_keys.end(), key) != s.created_keys.end()) return;
+    if (created_in_this_run(s, key)) return;
     s.flag = !record_once(s, "duplicate", key, period);
     if (s.flag && (bits & last_bit)) {
         try {

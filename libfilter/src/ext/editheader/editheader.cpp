@@ -186,7 +186,7 @@ void exec_act_addheader(run_state& s, const instruction& ins) {
 }
 
 void exec_act_deleteheader(run_state& s, const instruction& ins) {
-    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
     auto index = s.take_index();
     std::string name_buffer;
     auto name = std::string(s.text(ins.arg[2], name_buffer));

@@ -27,6 +27,7 @@
 #include "ext/enotify/mailto.hpp"
 #include "ext/extension.hpp"
 #include "ext/fcc/fcc.hpp"
+#include "ext/relational/relational.hpp"
 #include "mail/encode.hpp"
 #include "mail/header.hpp"
 #include "mail/message.hpp"
@@ -342,9 +343,9 @@ void exec_test_notify_method_capability(run_state& s, const instruction& ins) {
     auto capability = s.text(ins.arg[3], b1);
     s.flag = false;
     if (ext::method_error(uri) || !equal(capability, "online", comparator::ascii_casemap)) return;
-    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
     s.flag = s.any_key("maybe", ins.arg[4], spec);
-    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[4], spec);
+    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[4], spec);
 }
 
 }  // namespace sift::vm

@@ -6,6 +6,7 @@
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
 #include "ext/extension.hpp"
+#include "ext/relational/relational.hpp"
 #include "mail/address.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -66,26 +67,25 @@ const std::string* envelope_value(const envelope& env, std::string_view part) {
 
 void exec_test_envelope(run_state& s, const instruction& ins) {
     auto part = static_cast<address_part>(ins.arg[0]);
-    auto spec = unpack_match(ins.arg[2], ins.arg[1]);
+    auto spec = s.match_spec_of(ins.arg[2], ins.arg[1]);
     std::string value, buffer;
     s.flag = false;
     for (auto name : s.list(ins.arg[3])) {
         const std::string* raw = envelope_value(s.env, s.text(name, buffer));
         if (!raw) continue;
         auto a = mail::parse_envelope_path(*raw);
-        if (spec.type == match_type::count)
+        if (spec.type == ext::match_count)
             ++s.counted;  // RFC 5231 §4.2: addresses, whatever the address part
         else if (!a)
             s.flag = s.any_key("", ins.arg[4], spec);  // the null path
         else if (a->valid)
-            s.flag = ext::core::address_part_of(*a, part, value, s.limits.recipient_delimiters) &&
-                     s.any_key(value, ins.arg[4], spec);
+            s.flag = ext::core::address_part_of(s, *a, part, value) && s.any_key(value, ins.arg[4], spec);
         else if (raw == &s.env.auth)  // a login name need not be an address: :all sees it whole
             s.flag = part == address_part::all && s.any_key(*raw, ins.arg[4], spec);
         // else: a from/to path that does not parse matches no part (as in Pigeonhole)
         if (s.flag) return;
     }
-    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[4], spec);
+    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[4], spec);
 }
 
 }  // namespace sift::vm

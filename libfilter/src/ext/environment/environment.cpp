@@ -6,6 +6,7 @@
 // false for it (RFC 5183 §4.2).
 #include "compile/emitter.hpp"
 #include "ext/extension.hpp"
+#include "ext/relational/relational.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
@@ -64,12 +65,12 @@ std::optional<std::string_view> item(const connection* c, std::string_view name)
 }  // namespace
 
 void exec_test_environment(run_state& s, const instruction& ins) {
-    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
     std::string buffer;
     auto value = item(s.conn, s.text(ins.arg[2], buffer));
     s.flag = value && s.any_key(*value, ins.arg[3], spec);
     // An item without a value is not counted as zero: the test is false.
-    if (value && spec.type == match_type::count) s.flag = s.count_matches(ins.arg[3], spec);
+    if (value && spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[3], spec);
 }
 
 }  // namespace sift::vm

@@ -53,7 +53,7 @@ void check_names(checker& c, const parse::ast::string_list& names) {
 }
 
 void check_list_keys(checker& c, binding& b) {
-    if (b.match.type != vm::match_type::list || b.positional.empty()) return;
+    if (b.match.type != match_list || b.positional.empty()) return;
     if (const auto* keys = std::get_if<parse::ast::string_list>(b.positional.back())) check_names(c, *keys);
 }
 
@@ -74,7 +74,9 @@ std::optional<std::string> canonical_list_name(std::string_view name) {
     return std::string(name);
 }
 
-bool list_match(vm::run_state& s, std::string_view value, std::uint64_t keys) {
+namespace {
+
+bool list_match(vm::run_state& s, std::string_view value, std::uint64_t keys, const vm::match_spec&) {
     const auto& lists = provider(s);
     std::string buffer;
     for (auto k : s.list(keys)) {
@@ -86,6 +88,10 @@ bool list_match(vm::run_state& s, std::string_view value, std::uint64_t keys) {
     return false;
 }
 
+constexpr vm::match_type_ops list_ops{.name = "list", .any_key = list_match};
+
+}  // namespace
+
 void register_extlists(registry& r) {
     r.add(capability_def{"extlists"});
     // redirect's :list comes first: for a command taking both (none
@@ -95,8 +101,9 @@ void register_extlists(registry& r) {
     r.add(tag_def{.name = "list",
                   .group = "match-type",
                   .capability = "extlists",
-                  .value = std::uint8_t(vm::match_type::list),
-                  .check = check_list_keys});
+                  .value = std::uint8_t(match_list),
+                  .check = check_list_keys,
+                  .match_type = &list_ops});
     r.add(command_def{
         .name = "valid_ext_list",
         .is_test = true,

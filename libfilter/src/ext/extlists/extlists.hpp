@@ -1,6 +1,8 @@
 // RFC 6134 pieces the VM and other extensions use.
 #pragma once
 
+#include "vm/match.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,10 +27,11 @@ namespace sift::ext {
 // as written), or nullopt when `name` is not a URI.
 std::optional<std::string> canonical_list_name(std::string_view name);
 
-// The :list match type: whether `value` is a member of any list named by
-// the strings of list operand `keys`; sets ${0} to the value on a match.
-// Without a list provider it is a runtime error.
-bool list_match(vm::run_state& s, std::string_view value, std::uint64_t keys);
+// The :list match type's id (a bytecode operand: it never changes). A
+// value matches when it is a member of any list named by the keys; ${0} is
+// set to the value on a match. Without a list provider it is a runtime
+// error.
+inline constexpr vm::match_type match_list{6};
 
 // redirect :list <list-name> (§2.3), for ext/core's redirect.
 void check_redirect_list(validate::checker& c, const validate::binding& b);

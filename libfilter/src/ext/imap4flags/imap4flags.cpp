@@ -9,6 +9,7 @@
 // once each.
 #include "compile/emitter.hpp"
 #include "ext/extension.hpp"
+#include "ext/relational/relational.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 #include "vm/strings.hpp"
@@ -148,7 +149,7 @@ void exec_flags_remove(run_state& s, const instruction& ins) {
 // RFC 5232 §4: every flag of the variables (each once) against every flag
 // the keys name (a key may hold several); :count counts the distinct flags.
 void exec_test_hasflag(run_state& s, const instruction& ins) {
-    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
     std::vector<std::uint32_t> slots;
     std::string buffer;
     for (auto name : s.list(ins.arg[2])) {
@@ -162,7 +163,7 @@ void exec_test_hasflag(run_state& s, const instruction& ins) {
         for (auto& f : split_flags(s.variables[slot]))
             if (std::none_of(flags.begin(), flags.end(), [&](auto& g) { return same_flag(f, g); }))
                 flags.push_back(std::move(f));
-    if (spec.type == match_type::count) {
+    if (spec.type == ext::match_count) {
         s.counted = flags.size();
         s.flag = s.count_matches(ins.arg[3], spec);
         return;

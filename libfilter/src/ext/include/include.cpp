@@ -115,28 +115,43 @@ void register_include(registry& r) {
 
 }  // namespace sift::ext
 
+namespace sift::ext {
+namespace {
+
+// Where each running included script returns to, and the start of every
+// script included so far (for :once).
+struct include_state : vm::run_slot {
+    std::vector<std::size_t> returns;
+    std::vector<std::size_t> included;
+};
+
+}  // namespace
+}  // namespace sift::ext
+
 namespace sift::vm {
 
 void exec_include_call(run_state& s, const instruction& ins) {
+    auto& state = s.slot<ext::include_state>();
     std::size_t target = ins.arg[0];
-    bool seen = std::find(s.included.begin(), s.included.end(), target) != s.included.end();
+    bool seen = std::find(state.included.begin(), state.included.end(), target) != state.included.end();
     if (seen && ins.arg[1]) return;  // :once
-    if (!seen) s.included.push_back(target);
-    if (s.include_returns.size() >= ext::max_runtime_depth)
+    if (!seen) state.included.push_back(target);
+    if (state.returns.size() >= ext::max_runtime_depth)
         throw runtime_error{"included scripts nest deeper than " + std::to_string(ext::max_runtime_depth)};
-    s.include_returns.push_back(s.pc);
+    state.returns.push_back(s.pc);
     s.pc = target;
 }
 
 // RFC 6609 §3.3: return ends the current script only; in the main script
 // it is stop.
 void exec_include_return(run_state& s, const instruction&) {
-    if (s.include_returns.empty()) {
+    auto* state = s.find_slot<ext::include_state>();
+    if (!state || state->returns.empty()) {
         s.stopped = true;
         return;
     }
-    s.pc = s.include_returns.back();
-    s.include_returns.pop_back();
+    s.pc = state->returns.back();
+    state->returns.pop_back();
 }
 
 }  // namespace sift::vm

@@ -8,6 +8,7 @@
 #include "compile/emitter.hpp"
 #include "ext/extension.hpp"
 #include "ext/mailbox/mailbox.hpp"
+#include "ext/relational/relational.hpp"
 #include "ext/utf8.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -71,14 +72,14 @@ namespace sift::vm {
 
 void exec_test_metadata(run_state& s, const instruction& ins) {
     const auto& store = ext::mailbox_service(s, "metadata");
-    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
     std::string box_buffer, entry_buffer;
     auto box = s.text(ins.arg[2], box_buffer);
     auto entry = s.text(ins.arg[3], entry_buffer);
     std::optional<std::string> value;
     if (ext::valid_utf8(box) && ext::valid_metadata_entry(entry)) value = store.metadata(box, entry);
     s.flag = value && s.any_key(*value, ins.arg[4], spec);
-    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[4], spec);
+    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[4], spec);
 }
 
 void exec_test_metadataexists(run_state& s, const instruction& ins) {

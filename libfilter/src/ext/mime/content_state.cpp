@@ -9,20 +9,62 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <optional>
+#include <unordered_map>
 
 namespace sift::ext {
 
 content_state& content(vm::run_state& s) {
-    if (!s.content) s.content = std::make_shared<content_state>();
-    return *s.content;
+    return s.slot<content_state>();
 }
 
 const mail::mime_part& current_part(vm::run_state& s) {
-    if (s.content && !s.content->loops.empty()) {
-        const auto& f = s.content->loops.back();
+    if (const auto* c = s.find_slot<content_state>(); c && !c->loops.empty()) {
+        const auto& f = c->loops.back();
         return *f.parts[f.index];
     }
     return s.current().mime();
+}
+
+// The loops drop the parts that are gone (a loop does not go into replaced
+// parts).
+void content_state::message_replaced(vm::run_state&, const mail::message& previous, const mail::message& next,
+                                     const vm::part_map& map) {
+    display_text.clear();
+    content_text.clear();
+    if (loops.empty()) return;
+    std::vector<const mail::mime_part*> old_parts, new_parts;
+    collect_parts(previous.mime(), true, old_parts);
+    collect_parts(next.mime(), true, new_parts);
+    std::unordered_map<const mail::mime_part*, std::size_t> old_index;
+    for (std::size_t i = 0; i < old_parts.size(); ++i) old_index.emplace(old_parts[i], i);
+    auto remap = [&](std::size_t i) -> std::optional<std::size_t> {
+        if (!map.replaced || i <= *map.replaced) return i + map.shift;
+        if (i <= *map.replaced + map.descendants) return std::nullopt;
+        auto from_end = old_parts.size() - i;
+        if (from_end > new_parts.size()) return std::nullopt;
+        return new_parts.size() - from_end;
+    };
+    for (auto& frame : loops) {
+        std::vector<const mail::mime_part*> parts;
+        std::optional<std::size_t> index;
+        for (std::size_t i = 0; i < frame.parts.size(); ++i) {
+            auto found = old_index.find(frame.parts[i]);
+            auto to = found == old_index.end() ? std::nullopt : remap(found->second);
+            if (!to || *to >= new_parts.size()) continue;
+            if (i == frame.index) index = parts.size();
+            parts.push_back(new_parts[*to]);
+        }
+        // Only a new tree cut short by message_limits loses a loop's
+        // current part.
+        if (!index) throw vm::runtime_error{"the new message's MIME structure exceeds the message limits"};
+        frame.parts = std::move(parts);
+        frame.index = *index;
+    }
+}
+
+void content_state::message_forgotten() {
+    *this = content_state{};
 }
 
 void collect_parts(const mail::mime_part& p, bool with_self, std::vector<const mail::mime_part*>& out) {

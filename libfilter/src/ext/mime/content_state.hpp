@@ -1,6 +1,6 @@
 // Per-run state shared by the message-content extensions: body (RFC 5173),
-// foreverypart, mime and extracttext (RFC 5703). It lives in
-// vm::run_state::content, made on first use.
+// foreverypart, mime and extracttext (RFC 5703). It is a run slot
+// (vm::run_slot), made on first use.
 //
 // Why a per-run cache and not one on mail::message: the message is shared
 // read-only between threads (the milter runs several recipients' scripts
@@ -19,9 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace sift::vm {
-class run_state;
-}
+#include "vm/run_state.hpp"
 
 namespace sift::ext {
 
@@ -35,13 +33,20 @@ struct loop_frame {
     std::uint64_t name = 0;                     // string id of :name ("" if none)
 };
 
-struct content_state {
+struct content_state : vm::run_slot {
     std::vector<loop_frame> loops;                                         // innermost last
     std::unordered_map<const mail::mime_part*, std::string> display_text;  // :text, extracttext
     std::unordered_map<const mail::mime_part*, std::string> content_text;  // :content
     // What the last mime_select set for the next :mime test (ext/mime).
     std::uint64_t select = 0;
     std::uint64_t select_params = 0;
+
+    // Running loops hold pointers into the old message's MIME tree; they
+    // move to the same parts of the new one (RFC 5703 §5), and the decoded
+    // parts of the old tree go.
+    void message_replaced(vm::run_state& s, const mail::message& previous, const mail::message& next,
+                          const vm::part_map& map) override;
+    void message_forgotten() override;
 };
 
 content_state& content(vm::run_state& s);

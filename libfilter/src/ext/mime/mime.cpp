@@ -8,6 +8,7 @@
 // Content-Disposition has a type ("inline") and no subtype (""). A field
 // whose value is not a content type gives no value for the option.
 #include "ext/mime/mime.hpp"
+#include "ext/relational/relational.hpp"
 
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
@@ -153,7 +154,7 @@ void exec_mime_select(run_state& s, const instruction& ins) {
 }
 
 void exec_test_mime_header(run_state& s, const instruction& ins) {
-    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
     auto sel = take_selection(s);
     auto test = [&](std::string_view v) { return s.any_key(v, ins.arg[3], spec); };
     std::string name_buffer, scratch;
@@ -171,12 +172,12 @@ void exec_test_mime_header(run_state& s, const instruction& ins) {
                 }
             }
         }
-    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[3], spec);
+    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[3], spec);
 }
 
 void exec_test_mime_address(run_state& s, const instruction& ins) {
     auto part_wanted = static_cast<address_part>(ins.arg[0]);
-    auto spec = unpack_match(ins.arg[2], ins.arg[1]);
+    auto spec = s.match_spec_of(ins.arg[2], ins.arg[1]);
     auto sel = take_selection(s);
     std::string name_buffer, scratch, value;
     s.flag = false;
@@ -187,19 +188,19 @@ void exec_test_mime_address(run_state& s, const instruction& ins) {
                 if (!mail::has_name(field, wanted)) continue;
                 auto text = mail::unfold(field.value, scratch);
                 auto addresses = mail::parse_address_list(text);
-                if (spec.type == match_type::count) {
+                if (spec.type == ext::match_count) {
                     s.counted += addresses.size();
                     continue;
                 }
                 for (const auto& a : addresses)
-                    if (ext::core::address_part_of(a, part_wanted, value, s.limits.recipient_delimiters) &&
+                    if (ext::core::address_part_of(s, a, part_wanted, value) &&
                         s.any_key(value, ins.arg[4], spec)) {
                         s.flag = true;
                         return;
                     }
             }
         }
-    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[4], spec);
+    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[4], spec);
 }
 
 // With :anychild, true when each field is in one of the parts (as

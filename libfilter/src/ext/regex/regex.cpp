@@ -31,6 +31,8 @@
 #include "ext/regex/regex.hpp"
 
 #include "compile/emitter.hpp"
+#include "ext/comparator_ascii_numeric/ascii_numeric.hpp"
+#include "ext/comparator_unicode_casemap/unicode_casemap.hpp"
 #include "ext/extension.hpp"
 #include "validate/registry.hpp"
 #include "vm/program.hpp"
@@ -63,11 +65,12 @@ std::uint32_t options_for(comparator cmp) {
     switch (cmp) {
         case comparator::ascii_casemap:
             return PCRE2_CASELESS;
-        case comparator::unicode_casemap:
-            return PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
         default:
-            return 0;
+            break;
     }
+    if (cmp == comparator_unicode_casemap)
+        return PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF;
+    return 0;
 }
 
 std::string error_text(int code) {
@@ -131,8 +134,8 @@ const parse::ast::string_list& keys_of(const validate::binding& b) {
 }
 
 void check_regex(validate::checker& c, validate::binding& b) {
-    if (!b.well_formed || b.positional.empty() || b.match.type != vm::match_type::regex) return;
-    if (b.match.cmp == comparator::ascii_numeric) return;  // reported by the validator
+    if (!b.well_formed || b.positional.empty() || b.match.type != match_regex) return;
+    if (b.match.cmp == comparator_ascii_numeric) return;  // reported by the validator
     for (const auto& key : keys_of(b).items) {
         if (c.is_template(key.value)) continue;  // compiled at run time
         auto result = compile(key.value, b.match.cmp);
@@ -177,13 +180,15 @@ const std::array<match_operands, vm::opcode_space>& match_operand_table() {
 
 }  // namespace
 
+namespace {
+
+// Compiles the constant :regex keys of `p` into p.regexes.
 void link_regexes(vm::program& p) {
     p.regexes.clear();
     const auto& table = match_operand_table();
     for (const auto& ins : p.code) {
         auto [present, m, c, l] = table[static_cast<std::size_t>(ins.op)];
-        if (!present || (ins.arg[m] & 0xFF) != std::uint64_t(vm::match_type::regex) ||
-            ins.arg[l] >= p.lists.size())
+        if (!present || (ins.arg[m] & 0xFF) != std::uint64_t(match_regex) || ins.arg[l] >= p.lists.size())
             continue;
         auto cmp = static_cast<comparator>(ins.arg[c]);
         for (auto id : p.lists[ins.arg[l]]) {
@@ -196,6 +201,9 @@ void link_regexes(vm::program& p) {
     }
 }
 
+// Searches `value` for the regular expression `key`, string `id` of the
+// running program. With `captures`, [0] is what the whole expression
+// matched and [1].. its groups (unset groups empty).
 bool regex_search(vm::run_state& s, std::string_view value, std::uint32_t id, std::string_view key,
                   comparator cmp, std::vector<vm::span>* captures) {
     auto& t = thread_scratch();
@@ -238,10 +246,37 @@ bool regex_search(vm::run_state& s, std::string_view value, std::uint32_t id, st
     return true;
 }
 
+// ${0} is what the whole expression matched, ${1}.. its groups
+// (draft-ietf-sieve-regex-01 §3); unset groups are "".
+bool any_key(vm::run_state& s, std::string_view value, std::uint64_t keys, const vm::match_spec& spec) {
+    const bool capture = s.prog.uses_match_variables;
+    std::vector<vm::span> captures;
+    std::string buffer;
+    for (auto k : s.list(keys)) {
+        if (!regex_search(s, value, k, s.text(k, buffer), spec.cmp, capture ? &captures : nullptr)) continue;
+        if (capture) {
+            s.match_values.resize(std::min(captures.size(), vm::max_match_values));
+            for (std::size_t i = 0; i < s.match_values.size(); ++i)
+                s.match_values[i].assign(value.substr(captures[i].offset, captures[i].length));
+        }
+        return true;
+    }
+    return false;
+}
+
+constexpr vm::match_type_ops ops{
+    .name = "regex", .any_key = any_key, .link = link_regexes, .substring = true};
+
+}  // namespace
+
 void register_regex(validate::registry& r) {
     r.add(validate::capability_def{"regex"});
-    r.add(validate::tag_def{"regex", "match-type", std::nullopt, "regex", std::uint8_t(vm::match_type::regex),
-                            check_regex});
+    r.add(validate::tag_def{.name = "regex",
+                            .group = "match-type",
+                            .capability = "regex",
+                            .value = std::uint8_t(match_regex),
+                            .check = check_regex,
+                            .match_type = &ops});
 }
 
 }  // namespace sift::ext

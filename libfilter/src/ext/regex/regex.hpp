@@ -15,17 +15,14 @@ struct program;
 
 namespace sift::ext {
 
-// Searches `value` for the regular expression `key`, string `id` of the
-// running program: the pattern compiled at link time when it is constant,
-// compiled now when it came from variables. With `captures`, [0] is what
-// the whole expression matched and [1].. its groups (unset groups empty).
+// The :regex match type's id (a bytecode operand: it never changes). Its
+// operations (vm::match_type_ops, registered with the tag) search each
+// value with each key: a constant pattern compiled once when the program
+// is linked (into program::regexes), one from variables when it runs. The
+// match variables are what the whole expression and its groups matched.
 // An invalid run-time pattern or a match that hits eval_limits'
 // regex_match_limit / regex_depth_limit throws vm::runtime_error.
-bool regex_search(vm::run_state& s, std::string_view value, std::uint32_t id, std::string_view key,
-                  vm::comparator cmp, std::vector<vm::span>* captures);
-
-// Compiles the constant :regex keys of `p` into p.regexes (program::link).
-void link_regexes(vm::program& p);
+inline constexpr vm::match_type match_regex{5};
 
 // `set :quoteregex`: a backslash before every character special in a
 // regular expression, so the value matches itself.

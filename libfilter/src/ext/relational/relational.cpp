@@ -10,10 +10,13 @@
 // fields, addresses, envelope addresses; the string test counts non-empty
 // strings, RFC 5229 §5) written in decimal with each key. The operator is
 // a constant (ABNF strings are case-insensitive); it is packed with the
-// match type into the 'm' operand (vm/match.hpp). The VM side lives in
-// run_state::any_key / count_matches.
+// match type into the 'm' operand (vm/match.hpp). :count adds each value
+// to run_state::counted and decides in run_state::count_matches; :value
+// orders each value against each key.
+#include "ext/relational/relational.hpp"
 #include "ext/extension.hpp"
 #include "validate/registry.hpp"
+#include "vm/run_state.hpp"
 
 #include <iterator>
 
@@ -23,8 +26,8 @@ namespace {
 using namespace validate;
 
 void check_relation(checker& c, binding& b) {
-    if (!vm::is_relational(b.match.type)) return;
-    auto name = vm::match_type_names[std::size_t(b.match.type)];
+    if (b.match.type != match_count && b.match.type != match_value) return;
+    std::string_view name = b.match.type == match_count ? "count" : "value";
     const auto* arg = b.tag_value(name);
     const auto* list = arg ? std::get_if<parse::ast::string_list>(arg) : nullptr;
     if (!list || list->items.size() != 1) return;  // reported by the validator
@@ -38,14 +41,33 @@ void check_relation(checker& c, binding& b) {
                         " (expected \"gt\", \"ge\", \"lt\", \"le\", \"eq\" or \"ne\")");
 }
 
+bool count_value(vm::run_state& s, std::string_view, std::uint64_t, const vm::match_spec&) {
+    ++s.counted;
+    return false;
+}
+
+bool value_holds(vm::run_state& s, std::string_view value, std::uint64_t keys, const vm::match_spec& spec) {
+    std::string buffer;
+    for (auto k : s.list(keys))
+        if (vm::holds(vm::compare(value, s.text(k, buffer), spec.cmp, spec.cmp_ops), spec.rel)) return true;
+    return false;
+}
+
+constexpr vm::match_type_ops count_ops{.name = "count", .any_key = count_value, .relational = true};
+constexpr vm::match_type_ops value_ops{.name = "value", .any_key = value_holds, .relational = true};
+
 }  // namespace
 
 void register_relational(registry& r) {
     r.add(capability_def{"relational"});
-    r.add(tag_def{"count", "match-type", arg_kind::string, "relational", std::uint8_t(vm::match_type::count),
-                  check_relation});
-    r.add(tag_def{"value", "match-type", arg_kind::string, "relational", std::uint8_t(vm::match_type::value),
-                  check_relation});
+    for (const auto* ops : {&count_ops, &value_ops})
+        r.add(tag_def{.name = ops->name,
+                      .group = "match-type",
+                      .parameter = arg_kind::string,
+                      .capability = "relational",
+                      .value = std::uint8_t(ops == &count_ops ? match_count : match_value),
+                      .check = check_relation,
+                      .match_type = ops});
 }
 
 }  // namespace sift::ext

@@ -8,6 +8,7 @@
 #include "compile/emitter.hpp"
 #include "ext/extension.hpp"
 #include "ext/mailbox/mailbox.hpp"
+#include "ext/relational/relational.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
@@ -58,13 +59,13 @@ namespace sift::vm {
 
 void exec_test_servermetadata(run_state& s, const instruction& ins) {
     const auto& store = ext::mailbox_service(s, "servermetadata");
-    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
     std::string buffer;
     auto entry = s.text(ins.arg[2], buffer);
     std::optional<std::string> value;
     if (ext::valid_metadata_entry(entry)) value = store.server_metadata(entry);
     s.flag = value && s.any_key(*value, ins.arg[3], spec);
-    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[3], spec);
+    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[3], spec);
 }
 
 void exec_test_servermetadataexists(run_state& s, const instruction& ins) {

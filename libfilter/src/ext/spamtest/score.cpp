@@ -13,6 +13,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "ext/spamtest/score.hpp"
 
+#include "ext/comparator_ascii_numeric/ascii_numeric.hpp"
+
 #include "mail/message.hpp"
 #include "vm/run_state.hpp"
 
@@ -195,7 +197,7 @@ std::string score_value(const vm::run_state& s, score_test kind) {
 }
 
 vm::comparator score_comparator(const validate::binding& b) {
-    return b.has_tag("comparator") ? b.match.cmp : vm::comparator::ascii_numeric;
+    return b.has_tag("comparator") ? b.match.cmp : ext::comparator_ascii_numeric;
 }
 
 }  // namespace sift::ext

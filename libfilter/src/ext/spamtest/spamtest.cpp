@@ -10,6 +10,7 @@
 // see ext/spamtest/score.cpp.
 #include "compile/emitter.hpp"
 #include "ext/extension.hpp"
+#include "ext/relational/relational.hpp"
 #include "ext/spamtest/score.hpp"
 #include "vm/exec.hpp"
 
@@ -52,12 +53,12 @@ namespace sift::vm {
 void test_score(run_state& s, ext::score_test kind, match_spec spec, std::uint64_t keys) {
     auto value = ext::score_value(s, kind);
     s.flag = s.any_key(value, keys, spec);
-    if (spec.type == match_type::count) s.flag = s.count_matches(keys, spec);
+    if (spec.type == ext::match_count) s.flag = s.count_matches(keys, spec);
 }
 
 void exec_test_spamtest(run_state& s, const instruction& ins) {
     test_score(s, ins.arg[0] ? ext::score_test::spam_percent : ext::score_test::spam,
-               unpack_match(ins.arg[2], ins.arg[1]), ins.arg[3]);
+               s.match_spec_of(ins.arg[2], ins.arg[1]), ins.arg[3]);
 }
 
 }  // namespace sift::vm

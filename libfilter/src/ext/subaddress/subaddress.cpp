@@ -23,12 +23,36 @@ subaddress split_subaddress(std::string_view local_part, std::string_view delimi
     return {local_part.substr(0, at), local_part.substr(at + 1)};
 }
 
+namespace {
+
+bool user_of(std::string_view local_part, std::string_view, std::string_view delimiters, std::string& out) {
+    out = split_subaddress(local_part, delimiters).user;
+    return true;
+}
+
+bool detail_of(std::string_view local_part, std::string_view, std::string_view delimiters, std::string& out) {
+    auto detail = split_subaddress(local_part, delimiters).detail;
+    if (detail) out = *detail;
+    return detail.has_value();
+}
+
+constexpr vm::address_part_ops user_ops{.name = "user", .extract = user_of};
+constexpr vm::address_part_ops detail_ops{.name = "detail", .extract = detail_of};
+
+}  // namespace
+
 void register_subaddress(validate::registry& r) {
     r.add(validate::capability_def{"subaddress"});
-    r.add(validate::tag_def{"user", "address-part", std::nullopt, "subaddress",
-                            std::uint8_t(vm::address_part::user)});
-    r.add(validate::tag_def{"detail", "address-part", std::nullopt, "subaddress",
-                            std::uint8_t(vm::address_part::detail)});
+    r.add(validate::tag_def{.name = "user",
+                            .group = "address-part",
+                            .capability = "subaddress",
+                            .value = std::uint8_t(part_user),
+                            .address_part = &user_ops});
+    r.add(validate::tag_def{.name = "detail",
+                            .group = "address-part",
+                            .capability = "subaddress",
+                            .value = std::uint8_t(part_detail),
+                            .address_part = &detail_ops});
 }
 
 }  // namespace sift::ext

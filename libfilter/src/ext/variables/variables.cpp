@@ -7,6 +7,7 @@
 #include "ext/enotify/mailto.hpp"
 #include "ext/extension.hpp"
 #include "ext/regex/regex.hpp"
+#include "ext/relational/relational.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 #include "vm/strings.hpp"
@@ -191,18 +192,18 @@ void exec_set_var(run_state& s, const instruction& ins) {
 }
 
 void exec_test_string(run_state& s, const instruction& ins) {
-    auto spec = unpack_match(ins.arg[1], ins.arg[0]);
+    auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
     std::string buffer;
     s.flag = false;
     for (auto source : s.list(ins.arg[2])) {
         auto value = s.text(source, buffer);
-        if (spec.type == match_type::count && value.empty()) continue;  // §5: only non-empty strings count
+        if (spec.type == ext::match_count && value.empty()) continue;  // §5: only non-empty strings count
         if (s.any_key(value, ins.arg[3], spec)) {
             s.flag = true;
             return;
         }
     }
-    if (spec.type == match_type::count) s.flag = s.count_matches(ins.arg[3], spec);
+    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[3], spec);
 }
 
 }  // namespace sift::vm

@@ -34,7 +34,7 @@ namespace sift::vm {
 void test_score(run_state& s, ext::score_test kind, match_spec spec, std::uint64_t keys);  // ext/spamtest
 
 void exec_test_virustest(run_state& s, const instruction& ins) {
-    test_score(s, ext::score_test::virus, unpack_match(ins.arg[1], ins.arg[0]), ins.arg[2]);
+    test_score(s, ext::score_test::virus, s.match_spec_of(ins.arg[1], ins.arg[0]), ins.arg[2]);
 }
 
 }  // namespace sift::vm
