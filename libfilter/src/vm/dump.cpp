@@ -122,7 +122,7 @@ std::string disassemble(const program& p) {
     return out;
 }
 
-std::string opcode_reference() {
+std::string opcode_reference(const match_tables& tables) {
     // Markdown: a `|` inside a cell would end it.
     auto cell = [](std::string_view text) {
         std::string out;
@@ -148,17 +148,25 @@ std::string opcode_reference() {
     }
     out += "\nThe next free number is " + std::to_string(highest + 1) + ".\n\n";
     // The ids inside operands are the format too.
-    auto ids = [&](std::string_view kind, std::span<const std::string_view> names) {
+    // RFC 5228's own, then those the extensions registered.
+    auto ids = [&](std::string_view kind, std::size_t own, const auto& table, auto name_of) {
         out += "- " + std::string(kind) + ":";
-        for (std::size_t i = 0; i < names.size(); ++i)
-            out += (i ? ", " : " ") + std::to_string(i) + " `" +
-                   (names[i].empty() ? "none" : std::string(names[i])) + "`";
+        for (std::size_t i = 0, listed = 0; i < table.size(); ++i)
+            if (i < own || table[i])
+                out += (listed++ ? ", " : " ") + std::to_string(i) + " `" + name_of(i) + "`";
         out += "\n";
     };
-    ids("`c` comparator ids", comparator_names);
-    ids("`m` match type ids (bits 0-7)", match_type_names);
-    ids("`m` relational operators (bits 8-15)", relation_names);
-    ids("`p` address part ids", address_part_names);
+    ids("`c` comparator ids", 2, tables.comparators,
+        [&](std::size_t i) { return comparator_name(i, &tables); });
+    ids("`m` match type ids (bits 0-7)", 3, tables.match_types,
+        [&](std::size_t i) { return match_type_name(i, &tables); });
+    out += "- `m` relational operators (bits 8-15):";
+    for (std::size_t i = 0; i < std::size(relation_names); ++i)
+        out += (i ? ", " : " ") + std::to_string(i) + " `" +
+               (relation_names[i].empty() ? "none" : std::string(relation_names[i])) + "`";
+    out += "\n";
+    ids("`p` address part ids", 3, tables.address_parts,
+        [&](std::size_t i) { return address_part_name(i, &tables); });
     return out;
 }
 

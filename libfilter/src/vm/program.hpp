@@ -121,7 +121,8 @@ bool verify(const program& p, std::string& error);
 std::string disassemble(const program& p);
 
 // The opcode table as the Markdown table of docs/BYTECODE.md (a test
-// checks that the committed file holds exactly this).
-std::string opcode_reference();
+// checks that the committed file holds exactly this), with the comparator,
+// match type and address part ids of `tables` (the standard registry's).
+std::string opcode_reference(const match_tables& tables);
 
 }  // namespace sift::vm
