@@ -30,23 +30,30 @@ std::optional<diagnostic> check_variable_count(const vm::program& p, const std::
                       {}};
 }
 
-// The program, linked to the registry's comparators, match types and
-// address parts; null with an error when it names one the registry lacks.
-std::shared_ptr<const vm::program> linked_to(vm::program p, const validate::registry& reg,
-                                             const std::string& name, std::vector<diagnostic>& errors) {
-    std::string error;
-    if (!vm::link_matchers(p, reg.tables(), error)) {
-        errors.push_back(diagnostic{name, 0, 0, severity::error, "invalid bytecode: " + error, {}});
-        return nullptr;
-    }
-    return std::make_shared<const vm::program>(std::move(p));
+// A program the registry's compiler made, linked to its comparators,
+// match types and address parts.
+std::shared_ptr<const vm::program> linked_to(vm::program&& compiled, const validate::registry& reg) {
+    auto p = std::make_shared<vm::program>(std::move(compiled));
+    vm::link_tables(*p, reg.tables());
+    return p;
+}
+
+// The extensions that build the program themselves (descriptor::compile).
+const std::vector<const ext::descriptor*>& program_builders() {
+    static const auto builders = [] {
+        std::vector<const ext::descriptor*> out;
+        for (const ext::descriptor* d : ext::extensions())
+            if (d->compile) out.push_back(d);
+        return out;
+    }();
+    return builders;
 }
 
 // The extension that compiles a script requiring it (descriptor::compile).
 const ext::descriptor* program_builder(const validate::validated& v) {
-    for (const ext::descriptor* d : ext::extensions())
-        if (d->compile && std::find(v.capabilities.begin(), v.capabilities.end(), d->compile_capability) !=
-                              v.capabilities.end())
+    for (const ext::descriptor* d : program_builders())
+        if (std::find(v.capabilities.begin(), v.capabilities.end(), d->compile_capability) !=
+            v.capabilities.end())
             return d;
     return nullptr;
 }
@@ -84,7 +91,7 @@ compiled compile(std::string_view source, std::string name, const validate::regi
         if (out.errors.empty())
             if (auto error = check_variable_count(linked.program, name, limits))
                 out.errors.push_back(std::move(*error));
-        if (out.errors.empty()) out.program = linked_to(std::move(linked.program), reg, name, out.errors);
+        if (out.errors.empty()) out.program = linked_to(std::move(linked.program), reg);
         return out;
     }
     if (!out.errors.empty()) return out;
@@ -93,8 +100,7 @@ compiled compile(std::string_view source, std::string name, const validate::regi
         out.errors.push_back(std::move(*error));
         return out;
     }
-    auto program_name = program.name;
-    out.program = linked_to(std::move(program), reg, program_name, out.errors);
+    out.program = linked_to(std::move(program), reg);
     return out;
 }
 
@@ -117,8 +123,12 @@ compiled load(std::string_view bytecode, std::string name, const validate::regis
                            {}});
             return out;
         }
-    p.name = name;
-    out.program = linked_to(std::move(p), reg, name, out.errors);
+    p.name = std::move(name);
+    if (!vm::link_matchers(p, reg.tables(), error)) {
+        out.errors.push_back(diagnostic{p.name, 0, 0, severity::error, "invalid bytecode: " + error, {}});
+        return out;
+    }
+    out.program = std::make_shared<const vm::program>(std::move(p));
     return out;
 }
 

@@ -110,6 +110,9 @@ void registry::allow_tag(std::string_view command, std::string_view tag, std::st
 void registry::add(tag_def def) {
     resolve_capability(def, *this);
     if (def.match_type) tables_.match_types[def.value] = def.match_type;
+    if (def.match_type && def.match_type->link &&
+        std::find(tables_.links.begin(), tables_.links.end(), def.match_type->link) == tables_.links.end())
+        tables_.links.push_back(def.match_type->link);
     if (def.address_part) tables_.address_parts[def.value] = def.address_part;
     tag_index_.add(def.name, std::uint32_t(tags_.size()));
     tags_.push_back(def);

@@ -49,6 +49,11 @@ void program::link() {
     slot_count = std::uint32_t(slots.size());
 }
 
+void link_tables(program& p, const match_tables& tables) {
+    p.tables = &tables;
+    for (auto link : tables.links) link(p);
+}
+
 bool link_matchers(program& p, const match_tables& tables, std::string& error) {
     for (std::size_t at = 0; at < p.code.size(); ++at) {
         const auto& ins = p.code[at];
@@ -77,9 +82,7 @@ bool link_matchers(program& p, const match_tables& tables, std::string& error) {
             }
         }
     }
-    p.tables = &tables;
-    for (const auto* ops : tables.match_types)
-        if (ops && ops->link) ops->link(p);
+    link_tables(p, tables);
     return true;
 }
 

@@ -74,6 +74,7 @@ struct match_tables {
     std::array<const comparator_ops*, 256> comparators{};
     std::array<const match_type_ops*, 256> match_types{};
     std::array<const address_part_ops*, 256> address_parts{};
+    std::vector<void (*)(program&)> links;  // the match types' link hooks
 };
 
 // Names of the VM's own entries, and of the others through `tables`

@@ -92,10 +92,13 @@ struct program {
     void link();
 };
 
-// Links `p` to the registry's `tables`: checks that every comparator,
-// match type and address part operand names one the VM or `tables` knows,
-// then lets the match types prepare their constant keys (:regex compiles
-// them). False with `error` saying which instruction is wrong.
+// Links `p` to the registry's `tables` and lets the match types prepare
+// their constant keys (:regex compiles them): for a program the registry's
+// own compiler made.
+void link_tables(program& p, const match_tables& tables);
+// The same for a loaded program, after checking that every comparator,
+// match type and address part operand names one the VM or `tables` knows.
+// False with `error` saying which instruction is wrong.
 bool link_matchers(program& p, const match_tables& tables, std::string& error);
 
 // The binary image: magic, version, capabilities, pools, code, line table.
