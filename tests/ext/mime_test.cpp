@@ -117,6 +117,28 @@ TEST(mime, header_options) {
     EXPECT_EQ(in_loop("address :mime :domain \"From\" \"example.net\""), "[+]");
 }
 
+// What Outlook sends: RFC 2047 encoded words inside the quoted parameter.
+TEST(mime, rfc2047_encoded_file_names_are_decoded_like_rfc2231_ones) {
+    const std::string msg =
+        "Content-Type: multipart/mixed; boundary=\"=?b?=\"\r\n\r\n"
+        "--=?b?=\r\n"
+        "Content-Type: application/octet-stream; name=\"=?utf-8?B?cmVjaG51bmcuZXhl?=\"\r\n"
+        "Content-Disposition: attachment; filename=\"=?utf-8?Q?r=C3=A9sum=C3=A9.scr?=\"\r\n\r\n"
+        "x\r\n"
+        "--=?b?=--\r\n";
+    auto in_loop = [&](const std::string& test) {
+        return last_folder(
+            "foreverypart { if " + test + " { set \"hit\" \"${hit}+\"; } } fileinto \"[${hit}]\";", msg);
+    };
+    EXPECT_EQ(in_loop("header :mime :param \"name\" \"Content-Type\" \"rechnung.exe\""), "[+]");
+    EXPECT_EQ(in_loop("header :mime :param \"filename\" \"Content-Disposition\" \"r\u00e9sum\u00e9.scr\""),
+              "[+]");
+    EXPECT_EQ(in_loop("header :mime :param \"filename\" \"Content-Disposition\" \"*.scr\""), "[]");  // :is
+    EXPECT_EQ(in_loop("header :mime :param \"filename\" :matches \"Content-Disposition\" \"*.scr\""), "[+]");
+    // A boundary is matched as written, even when it looks like an encoded word.
+    EXPECT_EQ(in_loop("header :mime :param \"boundary\" \"Content-Type\" \"=?b?=\""), "[+]");
+}
+
 TEST(mime, outside_a_loop_the_message_is_the_current_part) {
     EXPECT_EQ(last_folder("if header :mime \"X-Test\" \"AA\" { fileinto \"top\"; }"), "top");
     EXPECT_EQ(last_folder("if header :mime \"X-Test\" \"EE\" { fileinto \"top\"; }"), "INBOX");

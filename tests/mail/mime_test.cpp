@@ -171,6 +171,21 @@ TEST(mime, rfc2231_charset_split_across_segments) {
     EXPECT_EQ(find_param(gap.params, "n")->value, "xyz");  // stops at the missing 3
 }
 
+TEST(mime, rfc2047_encoded_name_parameters_are_decoded) {
+    auto t = parse_content_type("application/pdf; name=\"=?utf-8?B?UmVjaG51bmcgMjAyNi5wZGYuZXhl?=\"");
+    EXPECT_EQ(find_param(t.params, "name")->value, "Rechnung 2026.pdf.exe");
+    auto d = parse_content_disposition("attachment; filename=\"=?iso-8859-1?Q?=E4rger.txt?=\"");
+    EXPECT_EQ(find_param(d.params, "filename")->value, "\u00e4rger.txt");
+    // Split across RFC 2231 continuations: joined first, then decoded.
+    auto c = parse_content_disposition(
+        "attachment; filename*0=\"=?utf-8?Q?r=C3=A9\"; filename*1=\"sum=C3=A9.scr?=\"");
+    EXPECT_EQ(find_param(c.params, "filename")->value, "r\u00e9sum\u00e9.scr");
+    // Only file names: a boundary or another parameter stays as written.
+    auto b = parse_content_type("multipart/mixed; boundary=\"=?utf-8?Q?x?=\"; title=\"=?utf-8?Q?x?=\"");
+    EXPECT_EQ(find_param(b.params, "boundary")->value, "=?utf-8?Q?x?=");
+    EXPECT_EQ(find_param(b.params, "title")->value, "=?utf-8?Q?x?=");
+}
+
 TEST(mime, filenames) {
     auto m =
         message::parse(crlf("Content-Type: multipart/mixed; boundary=b\n"

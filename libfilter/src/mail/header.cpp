@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
+#include <utility>
 
 namespace sift::mail {
 
@@ -77,29 +79,40 @@ std::size_t field_value_start(std::string_view text, line ln, std::string_view& 
     return ln.begin + colon + 1;
 }
 
+// A short, printable excerpt of a line for a defect's detail.
+std::string excerpt(std::string_view line) {
+    constexpr std::size_t max_excerpt = 60;
+    std::string out;
+    for (char c : line.substr(0, max_excerpt)) out += (c >= 32 && c < 127) ? c : '?';
+    if (line.size() > max_excerpt) out += "...";
+    return out;
+}
+
 class block_splitter {
 public:
-    block_splitter(std::string_view text, header_limits limits, std::vector<header_field>& out)
-        : text_(text), limits_(limits), out_(out) {}
+    block_splitter(std::string_view text, header_limits limits, std::vector<header_field>& out,
+                   defect_list* defects)
+        : text_(text), limits_(limits), out_(out), defects_(defects) {}
 
     std::size_t run() {
         std::size_t pos = 0;
-        while (pos < text_.size()) {
+        for (std::size_t number = 1; pos < text_.size(); ++number) {
             line ln = line_at(text_, pos);
             if (ln.end == ln.begin) {  // the blank line
-                flush();
-                return ln.next;
+                return finish(ln.next);
             }
             if (is_wsp(text_[pos]) && open_) {
                 value_end_ = ln.end;
             } else if (!start_field(ln)) {
-                flush();
-                return pos;  // not a header line: the body starts here
+                record(defect_kind::header_line_malformed,
+                       "line " + std::to_string(number) + " is not a header field: \"" +
+                           excerpt(text_.substr(ln.begin, ln.end - ln.begin)) +
+                           "\"; the header section ends there and the rest is read as body");
+                return finish(pos);  // not a header line: the body starts here
             }
             pos = ln.next;
         }
-        flush();
-        return text_.size();
+        return finish(text_.size());
     }
 
 private:
@@ -123,25 +136,66 @@ private:
         }
         open_ = false;
         if (out_.size() >= limits_.max_fields) {
+            ++dropped_;
             return;
         }
-        std::size_t len = std::min(value_end_ - value_begin_, limits_.max_field_bytes);
+        std::size_t len = value_end_ - value_begin_;
+        if (len > limits_.max_field_bytes) {
+            if (cut_++ == 0) first_cut_ = {name_, len};
+            len = limits_.max_field_bytes;
+        }
         out_.push_back(make_field(name_, text_.substr(value_begin_, len)));
+    }
+
+    std::size_t finish(std::size_t body) {
+        flush();
+        if (dropped_ > 0)
+            record(defect_kind::header_fields_dropped,
+                   std::to_string(dropped_) + " header field(s) after the " +
+                       std::to_string(limits_.max_fields) + "th are not indexed");
+        if (cut_ > 0)
+            record(defect_kind::header_value_cut,
+                   "the value of " + std::string(first_cut_.first) + " (" +
+                       std::to_string(first_cut_.second) + " bytes) is cut at " +
+                       std::to_string(limits_.max_field_bytes) + " bytes" +
+                       (cut_ > 1 ? ", and " + std::to_string(cut_ - 1) + " more value(s)" : ""));
+        return body;
+    }
+
+    void record(defect_kind kind, std::string detail) {
+        if (defects_) defects_->push_back({kind, std::move(detail)});
     }
 
     std::string_view text_;
     header_limits limits_;
     std::vector<header_field>& out_;
+    defect_list* defects_;
     bool open_ = false;
     std::string_view name_;
     std::size_t value_begin_ = 0;
     std::size_t value_end_ = 0;
+    std::size_t dropped_ = 0;
+    std::size_t cut_ = 0;
+    std::pair<std::string_view, std::size_t> first_cut_;
 };
 
 }  // namespace
 
-std::size_t split_header_block(std::string_view text, header_limits limits, std::vector<header_field>& out) {
-    return block_splitter(text, limits, out).run();
+std::size_t split_header_block(std::string_view text, header_limits limits, std::vector<header_field>& out,
+                               defect_list* defects) {
+    return block_splitter(text, limits, out, defects).run();
+}
+
+std::size_t mbox_from_line(std::string_view text) noexcept {
+    if (!text.starts_with("From ")) {
+        return 0;
+    }
+    line ln = line_at(text, 0);
+    std::string_view name;
+    if (field_value_start(text, ln, name) != std::string_view::npos) {
+        return 0;  // "From : x", an obsolete-syntax From field
+    }
+    return ln.next;
 }
 
 std::size_t end_of_comment(std::string_view s, std::size_t at) noexcept {

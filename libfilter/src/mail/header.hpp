@@ -3,6 +3,8 @@
 // lookup uses. Nothing here allocates per lookup or depends on the locale.
 #pragma once
 
+#include "mail/defect.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -76,20 +78,30 @@ struct header_limits {
     std::size_t max_field_bytes;
 };
 
-// Splits the header block at the start of `text` into fields (appended to
+// Splits the header section at the start of `text` into fields (appended to
 // `out`, at most max_fields of them; the rest is scanned but not indexed) and
-// returns the offset of the body in `text`. Best effort, the way an MTA reads
-// a message:
-//  - the block ends at the first empty line, which is not part of the body;
+// returns the offset of the body in `text`. Best effort, the way the MTA
+// reads a message (Postfix's is_header() and mime_state, docs/MESSAGE.md):
+//  - the section ends at the first empty line, which is not part of the body;
 //  - a line that is neither "name:" nor a continuation (starts with WSP) ends
-//    the block too and starts the body, as Postfix does when it inserts the
-//    missing blank line; so a message whose first line is not a field has no
-//    header fields and is all body;
-//  - a block that runs to the end of the text has an empty body;
+//    the section too and starts the body, as Postfix does when it inserts the
+//    missing blank line, so a script sees what the recipient's mail client
+//    will see; a message whose first line is not a field has no header
+//    fields and is all body;
+//  - a section that runs to the end of the text has an empty body;
 //  - a field name is 1*(printable ASCII except ':'); WSP before the colon
 //    (RFC 5322 obs-optional) is tolerated and not part of the name;
 //  - a value longer than max_field_bytes is cut there (the field still ends
 //    where its last continuation line ends).
-std::size_t split_header_block(std::string_view text, header_limits limits, std::vector<header_field>& out);
+// With `defects`, what was not read as written is recorded there
+// (header_line_malformed, header_fields_dropped, header_value_cut).
+std::size_t split_header_block(std::string_view text, header_limits limits, std::vector<header_field>& out,
+                               defect_list* defects = nullptr);
+
+// The length of an mbox envelope line ("From sender date", RFC 4155) at the
+// start of `text`, line end included; 0 when there is none. Such a line is
+// not a header field ("From: ..." and the obsolete "From :" are), and
+// message::parse skips it, as the delivery agent that wrote the mbox would.
+std::size_t mbox_from_line(std::string_view text) noexcept;
 
 }  // namespace sift::mail

@@ -1,6 +1,7 @@
 #include "mail/message.hpp"
 
 #include <algorithm>
+#include <string>
 
 namespace sift::mail {
 
@@ -44,6 +45,7 @@ void message::take(message& other) noexcept {
     headers_done_ = other.headers_done_;
     body_offset_ = other.body_offset_;
     headers_ = std::move(other.headers_);
+    header_defects_ = std::move(other.header_defects_);
     mime_ = std::move(other.mime_);
     const char* old_base = other.raw_.data();
     raw_ = std::move(other.raw_);
@@ -52,6 +54,7 @@ void message::take(message& other) noexcept {
     }
     other.raw_.clear();
     other.headers_.clear();
+    other.header_defects_.clear();
     other.headers_done_ = false;
     other.body_offset_ = 0;
 }
@@ -59,7 +62,12 @@ void message::take(message& other) noexcept {
 message message::parse(std::string raw, message_limits limits) {
     message m(limits);
     m.raw_ = std::move(raw);
-    m.body_offset_ = split_header_block(m.raw_, {limits.max_headers, limits.max_header_bytes}, m.headers_);
+    // An mbox envelope line is not part of the message (RFC 4155): the
+    // delivery agent that wrote it would not deliver it, and `sift filter`
+    // never passes it, so neither do the size test, redirect and keep.
+    m.raw_.erase(0, mbox_from_line(m.raw_));
+    m.body_offset_ = split_header_block(m.raw_, {limits.max_headers, limits.max_header_bytes}, m.headers_,
+                                        &m.header_defects_);
     m.headers_done_ = true;
     return m;
 }
@@ -71,13 +79,13 @@ void message::rebase(const char* old_base, const char* new_base) {
         f.name = moved_view(f.name, old_base, new_base);
         f.value = moved_view(f.value, old_base, new_base);
     }
-    if (mime_ && mime_->built) {
+    if (mime_ && mime_->built.load(std::memory_order_acquire)) {
         rebase_part(mime_->root, old_base, new_base);
     }
 }
 
 void message::drop_mime() {
-    if (!mime_ || mime_->built) {
+    if (!mime_ || mime_->built.load(std::memory_order_acquire)) {
         mime_ = std::make_unique<mime_cache>();
     }
 }
@@ -111,10 +119,30 @@ void message::add_header(std::string_view name, std::string_view value) {
     std::size_t value_at = raw_.size();
     append_raw(value);
     append_raw("\r\n");
-    if (headers_.size() < limits_.max_headers) {
-        std::string_view r = raw_;
-        std::size_t len = std::min(value.size(), limits_.max_header_bytes);
-        headers_.push_back(make_field(r.substr(name_at, name.size()), r.substr(value_at, len)));
+    if (headers_.size() >= limits_.max_headers) {
+        note_added_field_defect(defect_kind::header_fields_dropped,
+                                "after the " + std::to_string(limits_.max_headers) + "th are not indexed");
+        return;
+    }
+    std::string_view r = raw_;
+    std::size_t len = std::min(value.size(), limits_.max_header_bytes);
+    if (len < value.size()) {
+        note_added_field_defect(defect_kind::header_value_cut,
+                                "cut at " + std::to_string(limits_.max_header_bytes) + " bytes");
+    }
+    headers_.push_back(make_field(r.substr(name_at, name.size()), r.substr(value_at, len)));
+}
+
+// add_header's defects: one per kind, counting the fields it concerns.
+void message::note_added_field_defect(defect_kind kind, const std::string& what) {
+    auto it = std::find_if(header_defects_.begin(), header_defects_.end(),
+                           [&](const defect& d) { return d.kind == kind; });
+    std::size_t n = it == header_defects_.end() ? 1 : std::stoul(it->detail) + 1;
+    std::string detail = std::to_string(n) + " header field(s) " + what;
+    if (it == header_defects_.end()) {
+        header_defects_.push_back({kind, std::move(detail)});
+    } else {
+        it->detail = std::move(detail);
     }
 }
 
@@ -165,6 +193,19 @@ std::size_t message::count(field_name name) const {
     return n;
 }
 
+defect_list message::defects() const {
+    mime();
+    return known_defects();
+}
+
+defect_list message::known_defects() const {
+    defect_list out = header_defects_;
+    if (mime_ && mime_->built.load(std::memory_order_acquire)) {
+        collect_defects(mime_->root, out);
+    }
+    return out;
+}
+
 const mime_part& message::mime() const {
     if (!mime_) {
         static const mime_part empty;  // only a moved-from message has no cache
@@ -172,7 +213,7 @@ const mime_part& message::mime() const {
     }
     std::call_once(mime_->once, [this] {
         mime_->root = parse_mime(raw_, limits_);
-        mime_->built = true;
+        mime_->built.store(true, std::memory_order_release);
     });
     return mime_->root;
 }

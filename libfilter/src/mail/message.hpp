@@ -20,6 +20,7 @@
 
 #include <sift/options.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -39,8 +40,9 @@ public:
     message(const message&) = delete;
     message& operator=(const message&) = delete;
 
-    // The whole message; the header index is built here. See
-    // split_header_block() for how malformed header blocks are read.
+    // The whole message; the header index is built here. A leading mbox
+    // "From " line is dropped (mbox_from_line()); see split_header_block()
+    // for how malformed header sections are read.
     static message parse(std::string raw, message_limits limits = {});
 
     // Incremental building (see sift::message). add_header appends
@@ -91,24 +93,34 @@ public:
     // The MIME tree, parsed on first use, bounded by the limits.
     const mime_part& mime() const;
 
+    // What the parse could not read as written, the header section's and
+    // the MIME tree's (mail/defect.hpp), in message order. defects() builds
+    // the MIME tree if no test has yet; known_defects() gives the header
+    // section's and, only when a test already built it, the tree's, so a
+    // run that never looked past the header costs no MIME parse.
+    defect_list defects() const;
+    defect_list known_defects() const;
+
     const message_limits& limits() const { return limits_; }
 
 private:
     struct mime_cache {
         std::once_flag once;
         mime_part root;
-        bool built = false;
+        std::atomic<bool> built = false;  // read by known_defects() outside call_once
     };
 
     void take(message& other) noexcept;
     void append_raw(std::string_view text);
     void rebase(const char* old_base, const char* new_base);
     void drop_mime();
+    void note_added_field_defect(defect_kind kind, const std::string& what);
 
     message_limits limits_;
     std::string raw_;
     bool headers_done_ = false;
     std::vector<header_field> headers_;
+    defect_list header_defects_;  // the header section's (the tree's root repeats none)
     std::size_t body_offset_ = 0;
     std::unique_ptr<mime_cache> mime_;
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace sift::mail {
 
@@ -208,6 +209,14 @@ int form_rank(const raw_param& p) {
     return p.segment < 0 ? (p.extended ? 0 : 2) : 1;
 }
 
+// RFC 2047 §5 forbids encoded words in a quoted string, but Outlook and
+// many others send filename="=?utf-8?B?...?=" instead of RFC 2231's form,
+// and mail clients show the decoded name; so file names are decoded like
+// RFC 2231 ones. Only these: a boundary or charset is matched as written.
+bool is_name_param(std::string_view base) {
+    return base == "name" || base == "filename";
+}
+
 mime_params combine_params(const std::vector<raw_param>& raw) {
     mime_params out;
     for (const raw_param& p : raw) {
@@ -226,7 +235,11 @@ mime_params combine_params(const std::vector<raw_param>& raw) {
                 segs.push_back(&q);
             }
         }
-        out.push_back({p.base, assemble(std::move(segs))});
+        std::string value = assemble(std::move(segs));
+        if (is_name_param(p.base) && value.find("=?") != std::string::npos) {
+            value = decode_encoded_words(value);
+        }
+        out.push_back({p.base, std::move(value)});
     }
     return out;
 }
@@ -350,13 +363,30 @@ public:
                            ? SIZE_MAX
                            : limits.max_headers * tree_field_factor) {}
 
-    void parse(mime_part& p, std::string_view raw, bool in_digest, unsigned depth) {
+    void parse(mime_part& p, std::string_view raw, bool in_digest, unsigned depth, const std::string& path) {
         p.raw = raw;
         p.depth = depth;
         std::size_t max_fields = std::min(limits_.max_headers, fields_left_);
-        std::size_t body = split_header_block(raw, {max_fields, limits_.max_header_bytes}, p.headers);
+        // The message's own header section is read (and its defects
+        // recorded) by mail::message; the root repeats neither.
+        std::size_t body = split_header_block(raw, {max_fields, limits_.max_header_bytes}, p.headers,
+                                              depth == 0 ? nullptr : &p.defects);
+        for (defect& d : p.defects) d.detail = where(path) + d.detail;
         fields_left_ -= p.headers.size();
-        p.truncated = p.headers.size() == max_fields && max_fields < limits_.max_headers;
+        if (max_fields < limits_.max_headers) {
+            // Cut by the tree's budget, not by max_headers: one
+            // mime_fields_dropped says it for this part and all later ones.
+            std::erase_if(p.defects,
+                          [](const defect& d) { return d.kind == defect_kind::header_fields_dropped; });
+            p.truncated = p.headers.size() == max_fields;
+        }
+        if (p.truncated && !fields_exhausted_) {  // once per tree: every later part is cut too
+            fields_exhausted_ = true;
+            record(p, path, defect_kind::mime_fields_dropped,
+                   "the MIME tree's header field budget (" +
+                       std::to_string(limits_.max_headers * tree_field_factor) +
+                       " fields) is used up: this part's fields are not all indexed");
+        }
         p.body = raw.substr(body);
         read_fields(p, in_digest);
         bool rfc822 = p.type == "message" && (p.subtype == "rfc822" || p.subtype == "global") &&
@@ -366,12 +396,16 @@ public:
         }
         if (depth >= max_depth_) {
             p.truncated = true;
+            record(p, path, defect_kind::mime_too_deep,
+                   "a " + p.type + "/" + p.subtype + " at depth " + std::to_string(depth) +
+                       " (message_limits::max_mime_depth " + std::to_string(max_depth_) +
+                       ") is not parsed further");
             return;
         }
         if (rfc822) {
-            add_child(p, p.body, false);
+            add_child(p, p.body, false, path);
         } else {
-            split_multipart(p);
+            split_multipart(p, path);
         }
     }
 
@@ -403,47 +437,74 @@ private:
         }
     }
 
-    bool add_child(mime_part& p, std::string_view raw, bool in_digest) {
+    bool add_child(mime_part& p, std::string_view raw, bool in_digest, const std::string& path) {
         if (parts_left_ == 0) {
             p.truncated = true;
+            if (!parts_exhausted_) {
+                parts_exhausted_ = true;
+                record(p, path, defect_kind::mime_too_many_parts,
+                       "the MIME tree reached message_limits::max_mime_parts (" +
+                           std::to_string(limits_.max_mime_parts) + "): later parts are not parsed");
+            }
             return false;
         }
         --parts_left_;
         p.children.emplace_back();
-        parse(p.children.back(), raw, in_digest, p.depth + 1);
+        std::string child = (path.empty() ? "" : path + ".") + std::to_string(p.children.size());
+        parse(p.children.back(), raw, in_digest, p.depth + 1, child);
         return true;
     }
 
-    void split_multipart(mime_part& p) {
+    void split_multipart(mime_part& p, const std::string& path) {
         std::string_view boundary = p.param("boundary");
         if (boundary.empty()) {
+            record(p, path, defect_kind::mime_boundary_missing,
+                   "multipart/" + p.subtype + " without a boundary parameter has no parts");
             return;
         }
         std::string dash = "--" + std::string(boundary);
         bool digest = p.subtype == "digest";
         std::optional<delimiter> d = find_delimiter(p.body, dash, 0);
+        if (!d) {
+            record(p, path, defect_kind::mime_boundary_not_found,
+                   "no line starts with the boundary \"" + std::string(boundary) +
+                       "\": the multipart has no parts");
+            return;
+        }
         while (d && !d->close) {  // what precedes the first is the preamble
             std::size_t start = d->next;
             std::optional<delimiter> next = find_delimiter(p.body, dash, start);
             std::size_t end = next ? content_end(p.body, start, next->line_start) : p.body.size();
-            if (!add_child(p, p.body.substr(start, end - start), digest)) {
+            if (!add_child(p, p.body.substr(start, end - start), digest, path)) {
                 return;
             }
             d = next;
         }
+        if (!d) {
+            record(p, path, defect_kind::mime_close_delimiter_missing,
+                   "no close delimiter \"" + dash + "--\": the last part runs to the end of the body");
+        }
+    }
+
+    static std::string where(const std::string& path) { return path.empty() ? "" : "part " + path + ": "; }
+
+    static void record(mime_part& p, const std::string& path, defect_kind kind, std::string detail) {
+        p.defects.push_back({kind, where(path) + detail});
     }
 
     const message_limits& limits_;
     unsigned max_depth_;
     std::size_t parts_left_;
     std::size_t fields_left_;
+    bool parts_exhausted_ = false;
+    bool fields_exhausted_ = false;
 };
 
 }  // namespace
 
 mime_part parse_mime(std::string_view raw, const message_limits& limits) {
     mime_part root;
-    tree_builder(limits).parse(root, raw, false, 0);
+    tree_builder(limits).parse(root, raw, false, 0, "");
     return root;
 }
 
@@ -470,13 +531,14 @@ std::string filename(const mime_part& part) {
     if (p == nullptr) {
         p = find_param(part.params, "name");
     }
-    if (p == nullptr) {
-        return {};
+    return p == nullptr ? std::string() : p->value;  // encoded words already decoded (combine_params)
+}
+
+void collect_defects(const mime_part& root, defect_list& out) {
+    out.insert(out.end(), root.defects.begin(), root.defects.end());
+    for (const mime_part& c : root.children) {
+        collect_defects(c, out);
     }
-    if (p->value.find("=?") == std::string::npos) {
-        return p->value;
-    }
-    return decode_encoded_words(p->value);
 }
 
 }  // namespace sift::mail

@@ -19,10 +19,13 @@
 // max_mime_parts parts exist, the multipart that would get more stops there
 // and is flagged `truncated` too, so a rule can treat either as suspicious.
 // The whole tree indexes at most 8 * max_headers header fields; a part that
-// got fewer than max_headers because of that is flagged as well.
+// got fewer than max_headers because of that is flagged as well. Each of
+// these cuts, and each malformed structure, is also recorded in the part's
+// `defects` (mail/defect.hpp); collect_defects() gathers the whole tree's.
 #pragma once
 
 #include "mail/decode.hpp"
+#include "mail/defect.hpp"
 #include "mail/header.hpp"
 
 #include <sift/options.hpp>
@@ -36,6 +39,7 @@ namespace sift::mail {
 struct mime_param {
     std::string name;   // lower-cased, without the RFC 2231 "*n*" marks
     std::string value;  // unquoted; RFC 2231 extended values decoded to UTF-8,
+                        // RFC 2047 encoded words in name and filename too,
                         // others as written
 };
 
@@ -55,6 +59,10 @@ struct mime_part {
                                       // of a message/rfc822
     unsigned depth = 0;               // the message is 0
     bool truncated = false;           // limits cut children or fields here
+    defect_list defects;              // what this part's parse could not read
+                                      // as written ("part 1.2: ..." in details;
+                                      // the root's header section's are
+                                      // mail::message's, not repeated here)
 
     bool is_multipart() const { return type == "multipart"; }
     bool is_message() const { return type == "message" && !children.empty(); }
@@ -69,6 +77,9 @@ struct mime_part {
 
 // Parses a whole message (or an embedded one) into a part tree.
 mime_part parse_mime(std::string_view raw, const message_limits& limits);
+
+// Every part's defects, in tree order (the root's first).
+void collect_defects(const mime_part& root, defect_list& out);
 
 // The body with its transfer encoding undone (base64, quoted-printable;
 // 7bit, 8bit, binary and unknown encodings as they are). Bytes, not text.
