@@ -29,6 +29,8 @@ void print_text(const result& r, const std::string& script_name) {
     }
     for (const auto& e : r.header_edits) std::cout << describe(e) << "\n";
     for (const auto& e : r.message_edits) std::cout << describe(e) << "  (line " << e.line << ")\n";
+    // What the parse could not read as written (docs/MESSAGE.md).
+    for (const auto& d : r.defects) std::cout << "defect " << d.name << ": " << d.detail << "\n";
     for (const auto& e : r.errors) std::cerr << script_name << ": runtime error: " << e << "\n";
 }
 

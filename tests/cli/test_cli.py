@@ -316,6 +316,48 @@ class Cli(unittest.TestCase):
         self.assertEqual(code, 1)
         self.assertIn("invalid bytecode", err)
 
+    # One header section rule for `sift run` and `sift filter` (docs/MESSAGE.md):
+    # a leading mbox "From " line is an envelope line and skipped; the first
+    # line that is not a field ends the section and is recorded as a defect.
+    HEADER_SCRIPT = ('require "fileinto";\n'
+                     'if header :is "subject" "hidden" { fileinto "Seen"; }\n')
+
+    def test_run_skips_a_leading_mbox_from_line(self):
+        script = write(self.path("s.sieve"), self.HEADER_SCRIPT)
+        msg = write(self.path("m.eml"), "From sender@example.com Mon Nov 23 07:00:00 2026\n"
+                    + MESSAGE.format(subject="hidden", body="x"))
+        code, out, _ = sift("run", script, msg)
+        self.assertEqual((code, out), (0, 'fileinto "Seen"  (line 2)\n'))
+        j = json.loads(sift("run", "--json", script, msg)[1])
+        self.assertEqual([a["mailbox"] for a in j["actions"]], ["Seen"])
+        self.assertEqual(j["defects"], [])
+        # The same file through `sift filter` gives the same answer.
+        code, out, err = sift("filter", "--script", script, msg)
+        self.assertEqual((code, out.splitlines()), (0, [msg + '#1: fileinto "Seen"']), err)
+
+    def test_a_line_that_is_not_a_field_ends_the_header_section_in_run_and_filter(self):
+        script = write(self.path("s.sieve"), self.HEADER_SCRIPT)
+        raw = "From: Anna <anna@example.com>\nnot a header line\nSubject: hidden\n\nbody\n"
+        msg = write(self.path("m.eml"), raw)
+        code, out, _ = sift("run", script, msg)
+        self.assertEqual(code, 0)
+        self.assertEqual(out.splitlines()[0], 'keep (implicit)')
+        self.assertRegex(out.splitlines()[1], r'^defect header_line_malformed: line 2 is not a header field: "not a header line"')
+        j = json.loads(sift("run", "--json", script, msg)[1])
+        self.assertEqual([d["name"] for d in j["defects"]], ["header_line_malformed"])
+        self.assertIn("line 2", j["defects"][0]["detail"])
+        box = write(self.path("box.mbox"), "From sender@example.com Mon Nov 23 07:00:00 2026\n" + raw + "\n")
+        code, out, err = sift("filter", "--script", script, box)
+        self.assertEqual((code, out.splitlines()), (0, [box + "#1: keep (implicit)"]), err)
+
+    def test_run_json_lists_mime_defects_a_script_asked_about(self):
+        script = write(self.path("d.sieve"), 'require ["vnd.sift.defects", "fileinto"];\n'
+                       'if defect :is "mime_close_delimiter_missing" { fileinto "Broken"; }\n')
+        msg = write(self.path("m.eml"), "Content-Type: multipart/mixed; boundary=x\n\n--x\n\npart\n")
+        j = json.loads(sift("run", "--json", script, msg)[1])
+        self.assertEqual([a["mailbox"] for a in j["actions"]], ["Broken"])
+        self.assertEqual([d["name"] for d in j["defects"]], ["mime_close_delimiter_missing"])
+
     def test_filter_mbox_with_quoting_and_crlf(self):
         m1 = MESSAGE.format(subject="hello", body="line\n>From the quoted line")
         m2 = MESSAGE.format(subject="spam offer", body="buy")

@@ -91,6 +91,16 @@ struct action {
     std::optional<fcc_copy> fcc{};  // vacation / notify :fcc (RFC 8580)
 };
 
+// Something in the message the parse could not read as written: a
+// malformed header section or MIME structure, or a message_limits bound
+// that cut what a script sees (docs/MESSAGE.md lists every name). A policy
+// refuses what it could not inspect with the `defect` test
+// (vnd.sift.defects) or by looking here.
+struct message_defect {
+    std::string name;    // stable snake_case, e.g. "mime_too_deep"
+    std::string detail;  // where and what, for a human
+};
+
 enum class run_status {
     ok,             // the script ran to completion (or stop)
     runtime_error,  // the script failed: its actions were cancelled and the
@@ -103,6 +113,11 @@ struct SIFT_API result {
     std::vector<std::string> errors;        // runtime errors, "line N: message"
     std::uint64_t instructions = 0;         // executed, for cost accounting
     std::vector<header_edit> header_edits;  // editheader, in order
+    // The message's defects the run came across: always the header
+    // section's; the MIME structure's when a test parsed it (body, mime,
+    // foreverypart, the defect test, ...), since a run that reads only
+    // header fields never parses the MIME tree.
+    std::vector<message_defect> defects;
 
     // replace / enclose (RFC 5703 §5-6), in order. When there are any,
     // `message` is what keep, fileinto and the implicit keep deliver: the

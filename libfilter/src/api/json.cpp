@@ -121,6 +121,11 @@ object rewritten_json(const rewritten_message& m) {
     return {{"header", m.header()}, {"body", m.body()}};
 }
 
+// What the parse could not read as written (docs/MESSAGE.md).
+object defect_json(const message_defect& d) {
+    return {{"name", d.name}, {"detail", d.detail}};
+}
+
 object diagnostic_json(const diagnostic& d) {
     return {{"line", d.line}, {"column", d.column}, {"message", d.message}};
 }
@@ -151,6 +156,7 @@ std::string report(const script& s, const result* r) {
     j["status"] = !s.ok() ? "compile_error" : r && !r->ok() ? "runtime_error" : "ok";
     j["actions"] = r ? list(r->actions, action_json) : object::array();
     j["errors"] = r ? object(r->errors) : object::array();
+    j["defects"] = r ? list(r->defects, defect_json) : object::array();
     j["header_edits"] = r ? list(r->header_edits, header_edit_json) : object::array();
     // replace / enclose (RFC 5703 §5-6): each change, then the new message.
     j["message_edits"] = r ? list(r->message_edits, message_edit_json) : object::array();
@@ -165,6 +171,7 @@ std::string error_report(std::string_view status, std::string_view message) {
     j["status"] = std::string(status);
     j["actions"] = object::array();
     j["errors"] = object::array({std::string(message)});
+    j["defects"] = object::array();
     j["header_edits"] = object::array();
     j["message_edits"] = object::array();
     j["compile_errors"] = object::array();

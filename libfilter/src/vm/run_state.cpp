@@ -333,6 +333,8 @@ void run_state::reset_result() {
 result run_state::finish(const runtime_error* failure, std::uint64_t executed) {
     result r;
     r.instructions = executed;
+    for (const auto& d : message.known_defects())
+        r.defects.push_back({std::string(mail::name(d.kind)), d.detail});
     if (failure) {
         r.status = run_status::runtime_error;
         unsigned at = pc > 0 && pc - 1 < prog.lines.size() ? prog.lines[pc - 1] : 0;

@@ -1,0 +1,63 @@
+// vnd.sift.defects, Sift's own (docs/EXTENSIONS.md):
+//   defect [COMPARATOR] [MATCH-TYPE] <names: string-list>
+// True when the name of a defect recorded for the message matches one of
+// `names` (with :count, the number of recorded defects is compared). A
+// defect is something the best-effort parse could not read as written: a
+// header line that is not a field, a MIME part nested deeper than
+// message_limits::max_mime_depth, header fields past max_headers, ... The
+// names are stable (mail/defect.hpp, docs/MESSAGE.md), so a policy can
+// refuse what it could not inspect:
+//     require ["vnd.sift.defects", "reject"];
+//     if defect :is ["mime_too_deep", "mime_too_many_parts"] { reject "..."; }
+// The test parses the whole message (header section and MIME tree), so it
+// sees every defect whatever other tests ran before it.
+#include "compile/emitter.hpp"
+#include "ext/extension.hpp"
+#include "ext/relational/relational.hpp"
+#include "mail/message.hpp"
+#include "validate/registry.hpp"
+#include "vm/exec.hpp"
+
+namespace sift::ext {
+using namespace validate;
+
+void register_defects(registry& r) {
+    r.add(capability_def{"vnd.sift.defects"});
+    r.add(command_def{.name = "defect",
+                      .is_test = true,
+                      .capability = "vnd.sift.defects",
+                      .positional = {arg_kind::string_list},
+                      .tags = {"comparator", "match-type"},
+                      .emit = [](compile::emitter& e, const binding& b) {
+                          e.emit(vm::opcode::test_defect,
+                                 {std::uint64_t(b.match.cmp), vm::pack(b.match), e.list(b.list_arg(0))});
+                      }});
+}
+
+namespace {
+constexpr vm::opcode opcodes[] = {
+#define SIFT_OP(name, ...) vm::opcode::name,
+#include "ext/defects/opcodes.def"
+#undef SIFT_OP
+};
+}  // namespace
+
+extern const descriptor defects_extension{.name = "defects", .add = register_defects, .opcodes = opcodes};
+
+}  // namespace sift::ext
+
+namespace sift::vm {
+
+void exec_test_defect(run_state& s, const instruction& ins) {
+    auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
+    s.flag = false;
+    for (const auto& d : s.message.defects()) {
+        if (s.any_key(mail::name(d.kind), ins.arg[2], spec)) {
+            s.flag = true;
+            return;
+        }
+    }
+    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[2], spec);
+}
+
+}  // namespace sift::vm
