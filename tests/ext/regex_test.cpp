@@ -150,6 +150,75 @@ TEST(regex, limits_are_configurable) {
     EXPECT_FALSE(evaluate(body, msg, tight).ok());
 }
 
+// "(word )+$" against a long value is quadratic: each start position
+// stays far below the match limit (PCRE2 counts it per position), but the
+// whole search took 3.3 s per message. The run's time budget stops it.
+std::string long_subject(int words) {
+    std::string subject;
+    for (int i = 0; i < words; ++i) subject += "word ";
+    return "Subject: " + subject + "x\r\n\r\n";
+}
+
+void expect_out_of_time(const result& r, std::string_view pattern) {
+    EXPECT_FALSE(r.ok());
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_NE(r.errors[0].find("line 2: regular expression '" + std::string(pattern) +
+                               "' stopped: this run's regex time budget is used up"),
+              std::string::npos)
+        << r.errors[0];
+    EXPECT_EQ(summary(r), "keep*");  // RFC 5228 §2.10.6: actions cancelled, message kept
+}
+
+TEST(regex, quadratic_search_stops_at_the_time_budget_with_the_jit) {
+    // 200 KB, as in the report: 3.3 s before the budget.
+    auto r =
+        evaluate("if header :regex \"subject\" \"(word )+$\" { fileinto \"yes\"; }", long_subject(40'000));
+    expect_out_of_time(r, "(word )+$");
+}
+
+TEST(regex, quadratic_search_stops_at_the_time_budget_in_the_interpreter) {
+    // (*NO_JIT) makes PCRE2 use its interpreter; the budget callout still
+    // comes right after such start-of-pattern options.
+    // 20 KB: each start position stays below regex_depth_limit, and the
+    // interpreter takes seconds for the whole search.
+    auto r = evaluate("if header :regex \"subject\" \"(*NO_JIT)(word )+$\" { fileinto \"yes\"; }",
+                      long_subject(4'000));
+    expect_out_of_time(r, "(*NO_JIT)(word )+$");
+}
+
+TEST(regex, the_time_budget_is_shared_by_the_run) {
+    // Each match alone fits in the budget; together they exceed it.
+    std::string subject;
+    for (int i = 0; i < 1'000; ++i) subject += "word ";
+    std::string msg = "Subject: " + subject + "x\r\n\r\n";
+    std::string body = "if header :regex \"subject\" \"(word )+$\" { fileinto \"yes\"; }";
+    auto one = evaluate(body, msg);
+    EXPECT_TRUE(one.ok()) << (one.errors.empty() ? "" : one.errors[0]);
+    std::string many;
+    for (int i = 0; i < 400; ++i) many += body + "\n";
+    eval_limits limits;
+    limits.instruction_budget = 100'000'000;
+    auto r = evaluate(many, msg, limits);
+    EXPECT_FALSE(r.ok());
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_NE(r.errors[0].find("regex time budget is used up"), std::string::npos) << r.errors[0];
+}
+
+TEST(regex, the_time_budget_is_configurable) {
+    eval_limits none;
+    none.regex_time_budget = std::chrono::milliseconds(0);
+    auto r = evaluate("if header :regex \"subject\" \"Test\" { fileinto \"yes\"; }", draft_message, none);
+    EXPECT_FALSE(r.ok());
+    EXPECT_EQ(summary(evaluate("if header :regex \"subject\" \"Test\" { fileinto \"yes\"; }")),
+              "fileinto:yes");
+}
+
+TEST(regex, start_of_pattern_options_still_work) {
+    EXPECT_TRUE(holds("header :regex \"subject\" \"(*UTF)(*LIMIT_MATCH=1000)^T\""));
+    EXPECT_TRUE(holds("header :regex \"subject\" \"x|Test\""));  // the callout precedes only the first branch
+    EXPECT_FALSE(holds("header :regex \"subject\" \"(*NO_JIT)^est\""));
+}
+
 TEST(regex, compiled_script_is_shared_between_threads) {
     auto s = compiled(std::string(prelude) +
                       "if header :regex \"from\" \"^([a-z]+)\\\\+\" { fileinto \"${1}\"; }");

@@ -3,6 +3,7 @@
 // endless scripts) is stopped by these numbers, never by a crash.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -24,13 +25,23 @@ struct eval_limits {
     unsigned max_notifications = 10;
     // RFC 5229 §6: longer values are truncated (at a UTF-8 boundary).
     std::size_t max_variable_size = 4096;
-    // :regex (PCRE2): steps one match may take (pcre2_set_match_limit) and
-    // its backtracking depth (pcre2_set_depth_limit; the JIT bounds depth by
-    // its 1 MiB stack instead). Reaching either is a runtime error, so no
-    // pattern can stall a run; the defaults leave ordinary patterns on
-    // header-sized values far from them and stop "(a+)+$" in milliseconds.
+    // :regex (PCRE2): steps one match attempt (one start position) may take
+    // (pcre2_set_match_limit), its backtracking depth (pcre2_set_depth_limit;
+    // the JIT bounds depth by its 2 MiB stack instead) and the heap its
+    // backtracking frames may use, in KiB (pcre2_set_heap_limit). Reaching
+    // one is a runtime error, so no pattern can stall a run; the defaults
+    // leave ordinary patterns on header-sized values far from them and stop
+    // "(a+)+$" in milliseconds.
     std::uint32_t regex_match_limit = 1'000'000;
     std::uint32_t regex_depth_limit = 10'000;
+    std::uint32_t regex_heap_limit_kib = 64 * 1024;
+    // :regex: the time all of one run's matches may take together. PCRE2
+    // counts regex_match_limit afresh at each start position, so a pattern
+    // such as "(word )+$" on a 200 KB subject does 10^9 steps without
+    // reaching it (3.3 s); the budget is checked as the match moves to
+    // each new start position, and running out is a runtime error (RFC 5228
+    // §2.10.6: the message is kept). Wall-clock time while matching.
+    std::chrono::milliseconds regex_time_budget{50};
     // RFC 5233 (subaddress): the characters that separate user and detail
     // in a local part ("user+detail"); any one of them, the first in the
     // local part wins. Postfix's recipient_delimiter; Pigeonhole's default.

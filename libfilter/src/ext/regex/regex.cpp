@@ -19,14 +19,27 @@
 // (one compiled pattern cached per thread). Match data, the match context
 // and the JIT stack are per thread.
 //
-// Limits: every match runs with eval_limits::regex_match_limit and
-// regex_depth_limit. Reaching one (catastrophic backtracking such as
-// "(a+)+$") ends the run with a runtime error, like the instruction
-// budget: the script's actions are cancelled and the message is kept
-// (RFC 5228 §2.10.6), and the result says which line and why. Silently
-// treating the test as false would let a crafted message skip the rules
-// after it without a trace; an invalid pattern from variables is handled
-// the same way.
+// Limits: every match runs with eval_limits::regex_match_limit,
+// regex_depth_limit and regex_heap_limit_kib, and all of a run's matches
+// share regex_time_budget. Reaching one (catastrophic backtracking such as
+// "(a+)+$", or "(word )+$" on a long value, which is quadratic and never
+// reaches the match limit since PCRE2 counts it per start position) ends
+// the run with a runtime error, like the instruction budget: the script's
+// actions are cancelled and the message is kept (RFC 5228 §2.10.6), and
+// the result says which line and why. Silently treating the test as false
+// would let a crafted message skip the rules after it without a trace; an
+// invalid pattern from variables is handled the same way.
+//
+// The time budget: PCRE2 has no deadline, so every pattern is compiled
+// with a callout, (?C255), as its first item (after the start-of-pattern
+// options such as (*UTF), which must stay first). The matcher calls it each
+// time it tries a new start position, in the JIT and the interpreter alike,
+// and it looks at the clock every few calls: a run stops at most that many
+// attempts (each bounded by regex_match_limit) after its budget ran out. A
+// pattern the callout cannot precede (it does not compile with it) runs
+// without, bounded by the other limits only. The cost is a call per
+// attempt, noticeable only for patterns that try most positions of a long
+// value.
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "ext/regex/regex.hpp"
 
@@ -40,7 +53,9 @@
 
 #include <pcre2.h>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <memory>
 
 namespace sift::vm {
@@ -84,14 +99,72 @@ struct compiled {
     std::string error;  // when code is null
 };
 
+// The callout that checks the time budget (user patterns may have callouts
+// of their own; they are ignored as before).
+constexpr std::uint32_t budget_callout = 255;
+
+// `pattern` with the budget callout as its first item, after the
+// start-of-pattern options ("(*UTF)", "(*LIMIT_MATCH=100)", ...).
+std::string with_budget_callout(std::string_view pattern) {
+    std::size_t at = 0;
+    while (pattern.substr(at, 2) == "(*") {
+        std::size_t close = pattern.find(')', at);
+        if (close == std::string_view::npos) break;
+        auto inner = pattern.substr(at + 2, close - at - 2);
+        bool option = !inner.empty() && std::all_of(inner.begin(), inner.end(), [](char c) {
+            return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '=';
+        });
+        if (!option) break;
+        at = close + 1;
+    }
+    return std::string(pattern.substr(0, at)) + "(?C" + std::to_string(budget_callout) + ")" +
+           std::string(pattern.substr(at));
+}
+
+pcre2_code* compile_code(std::string_view pattern, comparator cmp, int& error, PCRE2_SIZE& offset) {
+    return pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), options_for(cmp),
+                         &error, &offset, nullptr);
+}
+
 compiled compile(std::string_view pattern, comparator cmp) {
     int error = 0;
     PCRE2_SIZE offset = 0;
-    pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                                     options_for(cmp), &error, &offset, nullptr);
-    if (!code) return {nullptr, error_text(error) + " at offset " + std::to_string(offset)};
+    pcre2_code* code = compile_code(with_budget_callout(pattern), cmp, error, offset);
+    if (!code) {
+        // Errors are reported for the pattern as written (offsets included).
+        code = compile_code(pattern, cmp, error, offset);
+        if (!code) return {nullptr, error_text(error) + " at offset " + std::to_string(offset)};
+    }
     pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // without JIT support the interpreter runs it
     return {std::make_shared<const vm::regex_code>(code), {}};
+}
+
+// What the budget callout reads: when the run's budget ends, and how many
+// start positions the current match has tried.
+struct time_budget {
+    std::chrono::steady_clock::time_point deadline;
+    std::uint32_t check_every = 1;
+    std::uint32_t attempts = 0;
+    bool expired = false;
+};
+
+// Reading the clock costs more than a JIT attempt that fails at once, so
+// the JIT's attempts are checked in batches; the interpreter's are slower
+// and each is checked.
+constexpr std::uint32_t jit_attempts_per_check = 16;
+
+int check_budget(pcre2_callout_block* block, void* data) {
+    if (block->callout_number != budget_callout) return 0;
+    auto& budget = *static_cast<time_budget*>(data);
+    if (++budget.attempts % budget.check_every != 0) return 0;
+    if (std::chrono::steady_clock::now() < budget.deadline) return 0;
+    budget.expired = true;
+    return PCRE2_ERROR_CALLOUT;  // abandons the match with this code
+}
+
+bool uses_jit(const pcre2_code* code) {
+    std::size_t size = 0;
+    return pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &size) == 0 && size > 0;
 }
 
 std::uint64_t cache_key(std::uint32_t id, comparator cmp) {
@@ -103,14 +176,21 @@ struct scratch {
     // ${0}..${99}: the match variables Sift keeps (vm::max_match_values).
     pcre2_match_data* data = pcre2_match_data_create(std::uint32_t(vm::max_match_values), nullptr);
     pcre2_match_context* context = pcre2_match_context_create(nullptr);
+    // 2 MiB: the budget callout makes each JIT backtracking frame about
+    // twice as large, and a repeat as long as before must still fit.
     pcre2_jit_stack* stack =
-        pcre2_jit_stack_create(std::size_t{32} * 1024, std::size_t{1024} * 1024, nullptr);
+        pcre2_jit_stack_create(std::size_t{32} * 1024, std::size_t{2048} * 1024, nullptr);
     // The last pattern compiled at run time.
     std::string pattern;
     comparator cmp{};
     compiled last;
 
-    scratch() { pcre2_jit_stack_assign(context, nullptr, stack); }
+    time_budget budget;
+
+    scratch() {
+        pcre2_jit_stack_assign(context, nullptr, stack);
+        pcre2_set_callout(context, check_budget, &budget);
+    }
     ~scratch() {
         pcre2_jit_stack_free(stack);
         pcre2_match_context_free(context);
@@ -201,6 +281,38 @@ void link_regexes(vm::program& p) {
     }
 }
 
+namespace {
+
+// The time this run's matches took so far, against regex_time_budget.
+struct regex_run : vm::run_slot {
+    std::chrono::steady_clock::duration spent{};
+};
+
+[[noreturn]] void out_of_time(const vm::run_state& s, std::string_view key) {
+    throw vm::runtime_error{
+        "regular expression '" + std::string(key) +
+        "' stopped: this run's regex time budget is used up (eval_limits regex_time_budget " +
+        std::to_string(s.limits.regex_time_budget.count()) + " ms)"};
+}
+
+// pcre2_match() within what is left of the run's time budget, which it
+// then charges.
+int timed_match(vm::run_state& s, scratch& t, const pcre2_code* code, std::string_view value,
+                std::string_view key) {
+    auto budget = std::chrono::duration_cast<std::chrono::steady_clock::duration>(s.limits.regex_time_budget);
+    auto& spent = s.slot<regex_run>().spent;
+    if (spent >= budget) out_of_time(s, key);
+    auto start = std::chrono::steady_clock::now();
+    t.budget = {start + (budget - spent), uses_jit(code) ? jit_attempts_per_check : 1, 0, false};
+    int rc =
+        pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(value.data()), value.size(), 0, 0, t.data, t.context);
+    spent += std::chrono::steady_clock::now() - start;
+    if (t.budget.expired) out_of_time(s, key);
+    return rc;
+}
+
+}  // namespace
+
 // Searches `value` for the regular expression `key`, string `id` of the
 // running program. With `captures`, [0] is what the whole expression
 // matched and [1].. its groups (unset groups empty).
@@ -222,14 +334,15 @@ bool regex_search(vm::run_state& s, std::string_view value, std::uint32_t id, st
     }
     pcre2_set_match_limit(t.context, s.limits.regex_match_limit);
     pcre2_set_depth_limit(t.context, s.limits.regex_depth_limit);
-    int rc = pcre2_match(code->code, reinterpret_cast<PCRE2_SPTR>(value.data()), value.size(), 0, 0, t.data,
-                         t.context);
+    pcre2_set_heap_limit(t.context, s.limits.regex_heap_limit_kib);
+    int rc = timed_match(s, t, code->code, value, key);
     if (rc == PCRE2_ERROR_NOMATCH) return false;
     if (limit_error(rc))
         throw vm::runtime_error{"regular expression '" + std::string(key) + "' stopped: " + error_text(rc) +
                                 " (eval_limits regex_match_limit " +
                                 std::to_string(s.limits.regex_match_limit) + ", regex_depth_limit " +
-                                std::to_string(s.limits.regex_depth_limit) + ")"};
+                                std::to_string(s.limits.regex_depth_limit) + ", regex_heap_limit_kib " +
+                                std::to_string(s.limits.regex_heap_limit_kib) + ")"};
     if (rc < 0) throw vm::runtime_error{"regular expression '" + std::string(key) + "': " + error_text(rc)};
     if (captures) {
         // rc == 0: more groups than the pairs kept; those are dropped.
