@@ -141,11 +141,18 @@ compiled compile(std::string_view pattern, comparator cmp) {
 
 // What the budget callout reads: when the run's budget ends, and how many
 // start positions the current match has tried.
+// What the budget callout reads and writes for the current match. The
+// clock is first read at the first check: a match that ends sooner (most
+// matches on header fields try only a few start positions) reads it never,
+// and what it took, at most check_every attempts each bounded by
+// regex_match_limit, is not charged.
 struct time_budget {
-    std::chrono::steady_clock::time_point deadline;
+    std::chrono::steady_clock::duration left{};  // what the run has left
     std::uint32_t check_every = 1;
     std::uint32_t attempts = 0;
+    bool started = false;  // the clock was read: `start` and `deadline` are set
     bool expired = false;
+    std::chrono::steady_clock::time_point start, deadline;
 };
 
 // Reading the clock costs more than a JIT attempt that fails at once, so
@@ -157,7 +164,13 @@ int check_budget(pcre2_callout_block* block, void* data) {
     if (block->callout_number != budget_callout) return 0;
     auto& budget = *static_cast<time_budget*>(data);
     if (++budget.attempts % budget.check_every != 0) return 0;
-    if (std::chrono::steady_clock::now() < budget.deadline) return 0;
+    auto now = std::chrono::steady_clock::now();
+    if (!budget.started) {
+        budget.started = true;
+        budget.start = now;
+        budget.deadline = now + budget.left;
+    }
+    if (now < budget.deadline) return 0;
     budget.expired = true;
     return PCRE2_ERROR_CALLOUT;  // abandons the match with this code
 }
@@ -302,11 +315,12 @@ int timed_match(vm::run_state& s, scratch& t, const pcre2_code* code, std::strin
     auto budget = std::chrono::duration_cast<std::chrono::steady_clock::duration>(s.limits.regex_time_budget);
     auto& spent = s.slot<regex_run>().spent;
     if (spent >= budget) out_of_time(s, key);
-    auto start = std::chrono::steady_clock::now();
-    t.budget = {start + (budget - spent), uses_jit(code) ? jit_attempts_per_check : 1, 0, false};
+    t.budget = {};
+    t.budget.left = budget - spent;
+    t.budget.check_every = uses_jit(code) ? jit_attempts_per_check : 1;
     int rc =
         pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(value.data()), value.size(), 0, 0, t.data, t.context);
-    spent += std::chrono::steady_clock::now() - start;
+    if (t.budget.started) spent += std::chrono::steady_clock::now() - t.budget.start;
     if (t.budget.expired) out_of_time(s, key);
     return rc;
 }
