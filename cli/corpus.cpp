@@ -92,6 +92,8 @@ std::string some_of(const std::vector<std::string>& names) {
 }  // namespace
 
 void corpus::add(const std::string& path) {
+    // Slicing needs a file to map; `sift run` reads a message from stdin.
+    if (path == "-") throw usage_error("PATH cannot be - (stdin): sift filter maps its input, give a file");
     fs::path p(path);
     std::error_code ec;
     auto status = fs::status(p, ec);

@@ -451,6 +451,9 @@ class Cli(unittest.TestCase):
 
     def test_filter_unreadable_path_is_an_io_error(self):
         script = write(self.path("k.sieve"), "keep;\n")
+        code, out, err = sift("filter", "--script", script, "-", stdin="")
+        self.assertEqual((code, out), (2, ""))
+        self.assertIn("PATH cannot be - (stdin)", err)
         code, out, err = sift("filter", "--script", script, self.path("nowhere.mbox"))
         self.assertEqual((code, out), (2, ""))
         self.assertIn("nowhere.mbox: No such file or directory", err)
