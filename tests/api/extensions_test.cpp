@@ -47,8 +47,11 @@ TEST(extensions, every_instruction_has_one_owner) {
             auto [it, added] = owner.emplace(name, d->name);
             EXPECT_TRUE(added) << name << " claimed by " << it->second << " and " << d->name;
         }
-    for (const auto& row : vm::opcode_rows)
-        if (!core.count(row.name)) EXPECT_TRUE(owner.count(row.name)) << row.name << " has no extension";
+    for (const auto& row : vm::opcode_rows) {
+        if (!core.count(row.name)) {
+            EXPECT_TRUE(owner.count(row.name)) << row.name << " has no extension";
+        }
+    }
 }
 
 std::string read(const fs::path& p) {
