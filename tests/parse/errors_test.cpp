@@ -1,5 +1,7 @@
 // Every syntax error the parser reports, with the line:column it points at:
-// the offending token itself, past any whitespace and comments before it.
+// the offending token itself, past any whitespace and comments before it;
+// but a missing ';' before a later line is reported where it belongs, just
+// after the command's last token.
 #include "parse_helpers.hpp"
 
 namespace sift::parse {
@@ -11,9 +13,9 @@ TEST(CommandEnd, MissingSemicolon) {
     EXPECT_EQ(error_of("keep"),
               "1:5: syntax error: expected ';' or '{' after command arguments, found end of script");
     EXPECT_EQ(error_of("keep 1\n)"),
-              "2:1: syntax error: expected ';' or '{' after command arguments, found ')'");
+              "1:7: syntax error: expected ';' or '{' after command arguments, found ')' on line 2");
     EXPECT_EQ(error_of("keep\n  /* c */ )"),
-              "2:11: syntax error: expected ';' or '{' after command arguments, found ')'");
+              "1:5: syntax error: expected ';' or '{' after command arguments, found ')' on line 2");
     EXPECT_EQ(error_of("if true, false {}"),
               "1:8: syntax error: expected ';' or '{' after command arguments, found ','");
     EXPECT_EQ(error_of("keep ]"),
@@ -95,6 +97,25 @@ std::string all_errors(std::string_view source, compile_limits const& limits = {
     return out;
 }
 
+TEST(CommandEnd, MissingSemicolonIsReportedAfterTheLastTokenNotAtTheNextLine) {
+    // The issue's case: the '}' on the next line closes the block.
+    EXPECT_EQ(all_errors("if true {\n    fileinto \"Junk\"\n}\n"), "2:20 ");
+    // After a comment, a bracketed list, a tag, a number, a test.
+    EXPECT_EQ(error_of("if true {\n  keep # why\n}"),
+              "2:7: syntax error: expected ';' or '{' after command arguments, found '}' on line 3");
+    EXPECT_EQ(all_errors("if true {\n  fileinto [\"a\", \"b\"]\n}"), "2:22 ");
+    EXPECT_EQ(all_errors("if true {\n  fileinto :copy\n}"), "2:17 ");
+    EXPECT_EQ(all_errors("if true {\n  x 10K\n}"), "2:8 ");
+    EXPECT_EQ(all_errors("if true {\n  x true\n}"), "2:9 ");
+    // At the end of the script, on a line of its own.
+    EXPECT_EQ(
+        error_of("keep\n"),
+        "1:5: syntax error: expected ';' or '{' after command arguments, found end of script on line 2");
+    // A multi-line string's token ends after its "." line (RFC 5228 §8.1:
+    // "." CRLF is part of it), so the ';' belongs at the next line.
+    EXPECT_EQ(all_errors("if true {\n  x text:\nhi\n.\n}"), "5:1 ");
+}
+
 TEST(Recovery, EveryBrokenCommandIsReported) {
     EXPECT_EQ(all_errors("x [];\ny [];\n"), "1:4 2:4 ");
     EXPECT_EQ(all_errors("keep 1 ]\nstop;\nkeep ]\n"), "1:8 3:6 ");
@@ -129,10 +150,88 @@ TEST(Diagnostic, CarriesFileExcerptAndCaret) {
 }
 
 TEST(Diagnostic, ExcerptDropsCrOfCrlf) {
-    auto r = parse("keep\r\n)\r\n", "t");
+    auto r = parse("keep;\r\n)\r\n", "t");
     ASSERT_EQ(r.errors.size(), 1u);
     EXPECT_EQ(r.errors[0].excerpt, ")");
     EXPECT_EQ(r.errors[0].column, 1u);
+}
+
+// clang's "note: to match this '{'": an unclosed block or test list says
+// where it opened, the innermost one when several are open.
+TEST(Diagnostic, UnclosedBlockPointsWhereItOpened) {
+    auto r = parse("require \"fileinto\";\nif true {\n  if false {\n    keep;\n  }\n  stop;\n", "t");
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0].message, "syntax error: expected command or '}', found end of script");
+    ASSERT_EQ(r.errors[0].notes.size(), 1u);
+    auto const& note = r.errors[0].notes[0];
+    EXPECT_EQ(note.level, severity::note);
+    EXPECT_EQ(note.message, "to match this '{'");
+    EXPECT_EQ(std::to_string(note.line) + ":" + std::to_string(note.column), "2:9");
+    EXPECT_EQ(note.excerpt, "if true {");
+
+    r = parse("if true {\n  if false {\n    keep;\n", "t");
+    ASSERT_EQ(r.errors.size(), 1u);
+    ASSERT_EQ(r.errors[0].notes.size(), 1u);
+    EXPECT_EQ(r.errors[0].notes[0].line, 2u);  // the inner block
+
+    r = parse("if anyof (true,\n          false {}", "t");
+    ASSERT_EQ(r.errors.size(), 1u);
+    ASSERT_EQ(r.errors[0].notes.size(), 1u);
+    EXPECT_EQ(r.errors[0].notes[0].message, "to match this '('");
+    EXPECT_EQ(r.errors[0].notes[0].column, 10u);
+
+    // Other errors inside a block have no note: the block is not at fault.
+    r = parse("if true { keep ] }", "t");
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_TRUE(r.errors[0].notes.empty());
+}
+
+// Columns count characters (UTF-8 code points), a tab as one; the caret
+// line keeps the tabs and puts one space per character.
+TEST(Diagnostic, ColumnsCountCharactersNotBytes) {
+    auto r = parse("fileinto \"Grüße\" ]", "t");
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0].column, 18u);  // 20 bytes in
+    EXPECT_EQ(format(r.errors[0]),
+              "t:1:18: error: syntax error: expected ';' or '{' after command arguments, found ']'\n"
+              "fileinto \"Grüße\" ]\n"
+              "                 ^\n");
+
+    r = parse("\tkeep ]", "t");
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0].column, 7u);
+    EXPECT_EQ(format(r.errors[0]).substr(format(r.errors[0]).find("\n") + 1), "\tkeep ]\n\t     ^\n");
+
+    // A byte that is not UTF-8 (Latin-1 'é') is one column too.
+    r = parse("fileinto \"caf\xe9\" ]", "t");
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0].column, 17u);
+}
+
+// A 400 KB line is not echoed whole: the excerpt is cut around the caret.
+TEST(Diagnostic, LongLineIsCutAroundTheCaret) {
+    std::string const pad(200000, 'a');
+    auto r = parse("fileinto \"" + pad + "\" ] \"" + pad + "\";", "t");
+    ASSERT_EQ(r.errors.size(), 1u);
+    auto const& d = r.errors[0];
+    EXPECT_EQ(d.column, 200013u);
+    // 40 characters before the caret, 120 in all.
+    EXPECT_EQ(d.excerpt, "..." + std::string(38, 'a') + "\" ] \"" + std::string(77, 'a') + "...");
+    EXPECT_EQ(d.excerpt_column, 44u);
+    EXPECT_EQ(format(d),
+              "t:1:200013: error: syntax error: expected ';' or '{' after command arguments, found ']'\n" +
+                  d.excerpt + "\n" + std::string(43, ' ') + "^\n");
+
+    // Cut at the start only when the caret is near the end; never inside
+    // a character.
+    std::string umlauts;
+    for (int i = 0; i < 300; ++i) umlauts += "ü";
+    r = parse("keep \"" + umlauts + "\" ]", "t");
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0].excerpt.substr(0, 3), "...");
+    EXPECT_EQ(r.errors[0].excerpt.substr(r.errors[0].excerpt.size() - 3), "\" ]");
+    EXPECT_EQ(r.errors[0].excerpt_column, 123u);
+    EXPECT_TRUE(r.errors[0].excerpt.substr(3, 2) == "ü");
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Validation: every rule reports FILE:LINE:COL and what is wrong, and all
 // errors are reported, not only the first.
 #include "test_support.hpp"
+#include "validate/suggest.hpp"
 
 namespace sift::testing {
 namespace {
@@ -208,8 +209,19 @@ TEST(validator_counts, tests_checked_after_bad_arguments_block_not) {
 }
 
 TEST(validator_counts, missing_semicolon_and_colon) {
+    // Reported where the ';' belongs when the test is on a later line (as
+    // the parser does), at the test when it is on the same line.
     EXPECT_EQ(error_lines("keep\nredirect \"a@b.example\";"),
-              (lines{"2:1: missing ';' after command 'keep' ('redirect' is read as its test)"}));
+              (lines{"1:5: missing ';' after command 'keep' ('redirect' is read as its test)"}));
+    EXPECT_EQ(error_lines("keep redirect \"a@b.example\";"),
+              (lines{"1:6: missing ';' after command 'keep' ('redirect' is read as its test)"}));
+    EXPECT_EQ(
+        error_lines("require \"imap4flags\";\naddflag [\"a\", # b\n \"c\"] # d\nredirect \"a@b.example\";"),
+        (lines{"3:6: missing ';' after command 'addflag' ('redirect' is read as its test)"}));
+    // After a tag (here an unknown one, reported too).
+    EXPECT_EQ(error_lines("discard :frob\nredirect \"a@b.example\";"),
+              (lines{"1:9: unknown tag :frob for command 'discard'",
+                     "1:14: missing ';' after command 'discard' ('redirect' is read as its test)"}));
     EXPECT_EQ(error_lines("if address matches \"from\" \"x\" { }"),
               (lines{"1:4: 'address' expects 2 arguments, got 0",
                      "1:12: missing ':' before tag :matches of test 'address'"}));
@@ -257,6 +269,45 @@ TEST(validator_limits, notify_prohibited) {
               (lines{"2:1: local policy prohibits the use of a notify action"}));
     limits.max_notifications = 1;
     EXPECT_TRUE(error_lines_with(src, limits).empty());
+}
+
+// clang's "did you mean": the nearest known name, when it is close.
+std::vector<std::string> notes_of(std::string_view source) {
+    std::vector<std::string> out;
+    auto s = script::compile(source, "v.sieve");
+    for (const auto& d : s.errors())
+        for (const auto& n : d.notes)
+            out.push_back(std::to_string(n.line) + ":" + std::to_string(n.column) + ": " + n.message);
+    return out;
+}
+
+TEST(validator_suggests, the_nearest_known_name) {
+    EXPECT_EQ(notes_of("if header :contain \"subject\" \"x\" { keep; }"),
+              (lines{"1:11: did you mean ':contains'?"}));
+    EXPECT_EQ(notes_of("require \"vacation\";\nvaccation \"gone\";"),
+              (lines{"2:1: did you mean 'vacation'?"}));
+    EXPECT_EQ(notes_of("require \"filein\";"), (lines{"1:9: did you mean 'fileinto'?"}));
+    // A test is suggested for a test, a command for a command.
+    EXPECT_EQ(notes_of("if exist \"x\" { keep; }"), (lines{"1:4: did you mean 'exists'?"}));
+    EXPECT_EQ(notes_of("kep;"), (lines{"1:1: did you mean 'keep'?"}));
+    // Only the tags the command takes: :contains is not one of size's.
+    EXPECT_EQ(notes_of("if size :undr 1K { keep; }"), (lines{"1:9: did you mean ':under'?"}));
+    EXPECT_EQ(notes_of("if size :contain 1K { keep; }"), lines{});
+    // Nothing when no name is near enough to be a typo of it.
+    EXPECT_EQ(notes_of("frobnicate;"), lines{});
+    EXPECT_EQ(notes_of("require \"x\";"), lines{});
+    EXPECT_FALSE(script::compile("frobnicate;").errors().empty());
+}
+
+TEST(validator_suggests, edit_distance_counts_swaps_as_one) {
+    using validate::edit_distance;
+    EXPECT_EQ(edit_distance("vaccation", "vacation"), 1u);
+    EXPECT_EQ(edit_distance("filein", "fileinto"), 2u);
+    EXPECT_EQ(edit_distance("kepe", "keep"), 1u);
+    EXPECT_EQ(edit_distance("KEEP", "keep"), 0u);
+    EXPECT_EQ(edit_distance("", "abc"), 3u);
+    EXPECT_EQ(edit_distance("abc", ""), 3u);
+    EXPECT_EQ(edit_distance("kitten", "sitting"), 3u);
 }
 
 }  // namespace

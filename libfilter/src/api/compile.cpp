@@ -20,14 +20,10 @@ std::optional<diagnostic> check_variable_count(const vm::program& p, const std::
     auto count = std::count_if(p.variables.begin(), p.variables.end(),
                                [](const std::string& v) { return v != vm::program::internal_flags_name; });
     if (std::size_t(count) <= limits.max_variables) return std::nullopt;
-    return diagnostic{name,
-                      0,
-                      0,
-                      severity::error,
-                      "script sets " + std::to_string(count) +
-                          " distinct variables, more than the limit of " +
-                          std::to_string(limits.max_variables),
-                      {}};
+    return diagnostic{.file = name,
+                      .message = "script sets " + std::to_string(count) +
+                                 " distinct variables, more than the limit of " +
+                                 std::to_string(limits.max_variables)};
 }
 
 // A program the registry's compiler made, linked to its comparators,
@@ -64,13 +60,9 @@ compiled compile(std::string_view source, std::string name, const validate::regi
                  const compile_limits& limits, const script_source* scripts) {
     compiled out;
     if (source.size() > limits.max_script_bytes) {
-        out.errors.push_back(diagnostic{
-            name,
-            0,
-            0,
-            severity::error,
-            "script is larger than the limit of " + std::to_string(limits.max_script_bytes) + " bytes",
-            {}});
+        out.errors.push_back(diagnostic{.file = name,
+                                        .message = "script is larger than the limit of " +
+                                                   std::to_string(limits.max_script_bytes) + " bytes"});
         return out;
     }
     auto parsed = parse::parse(source, name, limits);
@@ -109,18 +101,14 @@ compiled load(std::string_view bytecode, std::string name, const validate::regis
     vm::program p;
     std::string error;
     if (!vm::deserialize(bytecode, p, error)) {
-        out.errors.push_back(diagnostic{name, 0, 0, severity::error, "invalid bytecode: " + error, {}});
+        out.errors.push_back(diagnostic{.file = name, .message = "invalid bytecode: " + error});
         return out;
     }
     for (const auto& cap : p.capabilities)
         if (!reg.capability(cap)) {
             out.errors.push_back(
-                diagnostic{name,
-                           0,
-                           0,
-                           severity::error,
-                           "bytecode requires capability '" + cap + "', which this Sift lacks",
-                           {}});
+                diagnostic{.file = name,
+                           .message = "bytecode requires capability '" + cap + "', which this Sift lacks"});
             return out;
         }
     p.name = std::move(name);

@@ -36,8 +36,12 @@ struct arguments_parser : x3::parser<arguments_parser> {
     bool parse(Iterator& first, Iterator const& last, Context const& context, Node& node,
                x3::unused_type) const {
         for (;;) {
-            skip(first, last);
-            if (first == last || !may_start_argument(*first)) return true;
+            // The blanks are passed only when an argument follows, so that
+            // a missing ';' is reported where it belongs (error_handler.hpp).
+            Iterator next = first;
+            skip(next, last);
+            if (next == last || !may_start_argument(*next)) return true;
+            first = next;
             if (node.args.empty()) node.args.reserve(short_list);
             if (!argument.parse(first, last, context, x3::unused, node.args.emplace_back())) {
                 node.args.pop_back();  // a 't' that does not start "text:"

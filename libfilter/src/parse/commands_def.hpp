@@ -31,12 +31,12 @@ struct end_of_script_class {};
 
 x3::rule<commands_class, ast::block> const commands = "commands";
 x3::rule<command_class, ast::command> const command = "command";
-x3::rule<command_end_class, ast::block> const command_end = "';' or '{' after command arguments";
+x3::rule<command_end_class, ast::block> const command_end = command_end_name;
 x3::rule<semicolon_class> const semicolon = "';'";
 x3::rule<block_class, ast::block> const block = "block";
 x3::rule<block_rest_class, ast::block> const block_rest = "command or '}'";
 x3::rule<open_brace_class> const open_brace = "'{'";
-x3::rule<close_brace_class> const close_brace = "command or '}'";
+x3::rule<close_brace_class> const close_brace = close_brace_name;
 x3::rule<end_of_script_class> const end_of_script = "command";
 
 constexpr bool opens_block(char c) {

@@ -21,7 +21,8 @@ using iterator_type = std::string_view::const_iterator;
 struct syntax_error {
     iterator_type where;
     std::string what;
-    bool expected = false;  // `what` names the expected rule (x3::expectation_failure)
+    bool expected = false;   // `what` names the expected rule (x3::expectation_failure)
+    iterator_type opened{};  // the '{' or '(' left unclosed (unclosed_failure), if any
 };
 
 // Per-parse state reached through the context: the start of the script and

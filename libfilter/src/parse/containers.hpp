@@ -66,6 +66,9 @@ struct many_directive : x3::unary_parser<Subject, many_directive<Subject>> {
                     return true;
                 }
                 continue;
+            } catch (unclosed_failure<Iterator> const& failure) {
+                if (!recovery::record(context, {failure.where(), failure.which(), true, failure.opened}))
+                    throw;
             } catch (x3::expectation_failure<Iterator> const& failure) {
                 if (!recovery::record(context, {failure.where(), failure.which(), true})) throw;
             } catch (lexical_error<Iterator> const& failure) {

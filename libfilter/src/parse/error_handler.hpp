@@ -12,6 +12,7 @@
 
 #include <boost/spirit/home/x3.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -46,6 +47,12 @@ std::string describe_token(Iterator first, Iterator last) {
     return out + "'";
 }
 
+// The rule after a command's arguments. A failure there is reported where
+// the ';' belongs, at the end of the command's last token (as clang does),
+// when the token found instead is on a later line: that is where a reader
+// forgot it, not at the next line's '}'.
+inline constexpr char const* command_end_name = "';' or '{' after command arguments";
+
 template <typename Iterator>
 class error_handler {
 public:
@@ -54,23 +61,41 @@ public:
         : source_(source), begin_(source.begin()), end_(source.end()), file_(std::move(file)) {}
 
     diagnostic at(Iterator where, std::string message) const {
-        return make_diagnostic(source_, file_, static_cast<std::size_t>(where - begin_), std::move(message));
+        return make_diagnostic(source_, file_, offset(where), std::move(message));
     }
 
     // X3 throws from where the expected rule began, before it skipped
     // whitespace and comments; the diagnostic points at the offending
-    // token instead, which is where a reader looks.
-    diagnostic expected(Iterator where, std::string const& what) const {
+    // token instead, which is where a reader looks. `opened` is the '{'
+    // or '(' whose closing token was expected (unclosed_failure), or a
+    // value-initialized iterator.
+    diagnostic expected(Iterator where, std::string const& what, Iterator opened = Iterator{}) const {
+        Iterator const found = token_at(where);
+        diagnostic d = what == command_end_name && on_later_line(where, found)
+                           ? at(where, message_for(found, what) + " on line " +
+                                           std::to_string(locate(source_, offset(found)).line))
+                           : at(found, message_for(found, what));
+        if (opened != Iterator{})
+            add_note(d, source_, offset(opened), std::string("to match this '") + *opened + "'");
+        return d;
+    }
+
+    // The token after the blanks at `where`: what a failure there found.
+    Iterator token_at(Iterator where) const {
         try {
             skip(where, end_);
         } catch (lexical_error<Iterator> const&) {
             // An unterminated comment here was already reported by the
             // rule itself; point at the comment.
         }
-        return at(where, message_for(where, what));
+        return where;
     }
 
 private:
+    std::size_t offset(Iterator where) const { return static_cast<std::size_t>(where - begin_); }
+
+    static bool on_later_line(Iterator from, Iterator to) { return std::find(from, to, '\n') != to; }
+
     std::string message_for(Iterator where, std::string const& what) const {
         // At the top level the only rule left is "command"; a '}' there
         // has no block to close, which says more than "expected command".

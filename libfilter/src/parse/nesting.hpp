@@ -8,6 +8,9 @@
 // character anyway; most commands have no test and no block). Past the
 // limit it reports "nesting too deep" at the token that would have opened
 // the level, so a command at the deepest level still parses.
+//
+// When the '}' or ')' that closes the level is missing, the failure is
+// rethrown as unclosed_failure, which knows where the level opened.
 #pragma once
 
 #include "parse/config.hpp"
@@ -18,6 +21,15 @@
 namespace sift::parse {
 
 using opens_fn = bool (*)(char);
+
+// The names of the rules that close a level opened by '{' and by '(': an
+// expectation failure names the rule it expected.
+inline constexpr char const* close_brace_name = "command or '}'";
+inline constexpr char const* close_paren_name = "')' or ','";
+
+constexpr char const* closing_rule(char opener) {
+    return opener == '{' ? close_brace_name : opener == '(' ? close_paren_name : "";
+}
 
 template <typename Subject>
 struct nest_directive : x3::unary_parser<Subject, nest_directive<Subject>> {
@@ -30,8 +42,10 @@ struct nest_directive : x3::unary_parser<Subject, nest_directive<Subject>> {
     template <typename Iterator, typename Context, typename RContext, typename Attribute>
     bool parse(Iterator& first, Iterator const& last, Context const& context, RContext& rcontext,
                Attribute& attr) const {
-        skip(first, last);
-        if (first == last || !opens(*first)) return false;
+        Iterator next = first;  // blanks passed only when p follows (arguments.hpp)
+        skip(next, last);
+        if (next == last || !opens(*next)) return false;
+        first = next;
         auto& state = x3::get<parse_state_tag>(context);
         if (state.depth >= state.max_depth)
             throw lexical_error<Iterator>(first,
@@ -41,7 +55,15 @@ struct nest_directive : x3::unary_parser<Subject, nest_directive<Subject>> {
             unsigned& depth;
             ~leave() { --depth; }
         } guard{state.depth};
-        return this->subject.parse(first, last, context, rcontext, attr);
+        Iterator const opened = first;
+        try {
+            return this->subject.parse(first, last, context, rcontext, attr);
+        } catch (unclosed_failure<Iterator> const&) {
+            throw;  // a deeper level's, which knows where it opened
+        } catch (x3::expectation_failure<Iterator> const& failure) {
+            if (failure.which() != closing_rule(*opened)) throw;
+            throw unclosed_failure<Iterator>(failure, opened);
+        }
     }
 
     opens_fn opens;

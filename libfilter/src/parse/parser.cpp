@@ -18,7 +18,7 @@ namespace sift::parse {
 namespace {
 
 diagnostic whole_script_error(std::string const& file, std::string message) {
-    return diagnostic{file, 0, 0, severity::error, std::move(message), {}};
+    return diagnostic{.file = file, .message = std::move(message)};
 }
 
 // Runs the grammar; returns its syntax errors in source order: those it
@@ -27,29 +27,33 @@ std::vector<diagnostic> run_grammar(std::string_view source, std::string const& 
                                     compile_limits const& limits, ast::block& commands) {
     error_handler<iterator_type> const errors(source, file);
     parse_state state{source.begin(), line_cursor(source), 0, limits.max_nesting, {}, limits.max_errors};
-    std::optional<diagnostic> last_error;
+    std::optional<syntax_error> last;  // the failure that ended the parse, if any
     iterator_type first = source.begin();
     try {
         bool const ok = x3::parse(first, source.end(), x3::with<parse_state_tag>(state)[script], commands);
         // script ends in an expectation of the end of input, so a quiet
         // failure would be a grammar bug; report it rather than assert.
         if (!ok || first != source.end())
-            last_error = errors.at(first, "syntax error: could not parse the script here");
+            last = syntax_error{first, "syntax error: could not parse the script here"};
+    } catch (unclosed_failure<iterator_type> const& failure) {
+        last = syntax_error{failure.where(), failure.which(), true, failure.opened};
     } catch (x3::expectation_failure<iterator_type> const& failure) {
-        last_error = errors.expected(failure.where(), failure.which());
+        last = syntax_error{failure.where(), failure.which(), true};
     } catch (lexical_error<iterator_type> const& failure) {
-        last_error = errors.at(failure.where, failure.what());
+        last = syntax_error{failure.where, failure.what()};
     }
+    if (last) state.errors.push_back(std::move(*last));
     // A token that broke one command and then ends the parse ("keep }":
-    // no ';', then a '}' without its '{') is reported once.
+    // no ';', then a '}' without its '{') is reported once: errors are
+    // told apart by the token they found.
     std::vector<diagnostic> out;
-    auto add = [&](diagnostic d) {
-        if (out.empty() || out.back().line != d.line || out.back().column != d.column)
-            out.push_back(std::move(d));
-    };
-    for (const auto& e : state.errors)
-        add(e.expected ? errors.expected(e.where, e.what) : errors.at(e.where, e.what));
-    if (last_error) add(std::move(*last_error));
+    iterator_type previous{};
+    for (const auto& e : state.errors) {
+        iterator_type const token = e.expected ? errors.token_at(e.where) : e.where;
+        if (!out.empty() && token == previous) continue;
+        previous = token;
+        out.push_back(e.expected ? errors.expected(e.where, e.what, e.opened) : errors.at(e.where, e.what));
+    }
     return out;
 }
 

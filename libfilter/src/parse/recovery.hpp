@@ -8,53 +8,13 @@
 
 #include "parse/chars.hpp"
 #include "parse/config.hpp"
+#include "parse/scan.hpp"
 
 #include <boost/spirit/home/x3.hpp>
 
 #include <iterator>
-#include <string_view>
 
 namespace sift::parse::recovery {
-
-template <typename Iterator>
-Iterator past_quoted(Iterator at, Iterator const& last) {
-    for (++at; at != last; ++at) {
-        if (*at == '\\') {
-            if (++at == last) break;
-        } else if (*at == '"') {
-            return std::next(at);
-        }
-    }
-    return last;
-}
-
-// Past a multi-line string's terminating "." line (or to the end).
-template <typename Iterator>
-Iterator past_multiline(Iterator at, Iterator const& last) {
-    while (at != last && *at != '\n') ++at;  // the "text:" line
-    while (at != last) {
-        Iterator const line = std::next(at);
-        if (line == last) return last;
-        Iterator end = line;
-        while (end != last && *end != '\n') ++end;
-        std::string_view const text(&*line, static_cast<std::size_t>(end - line));
-        if (text == "." || text == ".\r") return end;
-        at = end;
-    }
-    return last;
-}
-
-// Past a comment, terminated or not (its error, if any, was reported).
-template <typename Iterator>
-Iterator past_comment(Iterator at, Iterator const& last) {
-    if (*at == '#') {
-        while (at != last && *at != '\n') ++at;
-        return at;
-    }
-    for (at = std::next(at, 2); at != last; ++at)
-        if (*at == '*' && std::next(at) != last && *std::next(at) == '/') return std::next(at, 2);
-    return last;
-}
 
 // Where parsing resumes after a broken command starting at `start`.
 template <typename Iterator>
@@ -63,16 +23,16 @@ Iterator resume_point(Iterator const start, Iterator const& last) {
     for (Iterator at = start; at != last;) {
         char const c = *at;
         if (c == '"') {
-            at = past_quoted(at, last);
+            at = scan::past_quoted(at, last);
             continue;
         }
         if (c == '#' || (c == '/' && std::next(at) != last && *std::next(at) == '*')) {
-            at = past_comment(at, last);
+            at = scan::past_comment(at, last);
             continue;
         }
         if ((c == 't' || c == 'T') && (at == start || !chars::is_word(*std::prev(at))) &&
             chars::starts_text_colon(at, last)) {
-            at = past_multiline(at, last);
+            at = scan::past_multiline(at, last);
             continue;
         }
         if (c == '{') {

@@ -5,6 +5,7 @@
 #include "parse/actions.hpp"
 #include "parse/annotation.hpp"
 #include "parse/lexical.hpp"
+#include "parse/nesting.hpp"
 #include "parse/tests.hpp"
 
 #include <boost/spirit/home/x3.hpp>
@@ -24,7 +25,7 @@ x3::rule<tests_class, ast::list<ast::test>> const tests = "test";
 x3::rule<next_test_class, ast::test> const next_test = "',' and test";
 x3::rule<test_list_rest_class, ast::list<ast::test>> const test_list_rest = "test";
 x3::rule<open_paren_class> const open_paren = "'('";
-x3::rule<close_paren_class> const close_paren = "')' or ','";
+x3::rule<close_paren_class> const close_paren = close_paren_name;
 
 // X3 parses a sequence nested in another into a temporary list that it
 // then copies over, so the grammar below avoids nesting them: next_test

@@ -149,6 +149,10 @@ public:
     // extensions added, by id; programs compiled or loaded with this
     // registry link to it (so it must outlive them).
     const vm::match_tables& tables() const { return tables_; }
+    // Every command and test, and every tag, in registration order (the
+    // validator's "did you mean" searches them).
+    const std::vector<command_def>& commands() const { return commands_; }
+    const std::vector<tag_def>& tags() const { return tags_; }
     static constexpr std::size_t max_capabilities = 256;
 
     // The registry with every capability Sift ships, built once from the

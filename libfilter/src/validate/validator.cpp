@@ -1,6 +1,8 @@
 #include "validate/validator.hpp"
 
+#include "parse/scan.hpp"
 #include "source_text.hpp"
+#include "validate/suggest.hpp"
 #include "vm/strings.hpp"
 
 #include <algorithm>
@@ -45,13 +47,7 @@ public:
         return std::move(errors_);
     }
 
-    void error(const ast::position& at, std::string message) override {
-        if (errors_.size() == limits_.max_errors)
-            errors_.push_back(
-                make_diagnostic(source_, file_, at.offset, "too many errors, validation stopped"));
-        if (errors_.size() > limits_.max_errors) return;
-        errors_.push_back(make_diagnostic(source_, file_, at.offset, std::move(message)));
-    }
+    void error(const ast::position& at, std::string message) override { report(at, std::move(message)); }
 
     void warning(const ast::position& at, std::string message) override {
         warnings_.push_back(
@@ -73,6 +69,26 @@ public:
     }
 
 private:
+    // The error made, or null when past compile_limits::max_errors.
+    diagnostic* report(const ast::position& at, std::string message) {
+        if (errors_.size() == limits_.max_errors)
+            errors_.push_back(
+                make_diagnostic(source_, file_, at.offset, "too many errors, validation stopped"));
+        if (errors_.size() > limits_.max_errors) return nullptr;
+        return &errors_.emplace_back(make_diagnostic(source_, file_, at.offset, std::move(message)));
+    }
+
+    // An unknown name's error, with clang's note "did you mean 'NAME'?"
+    // when a known name is near enough to be what was meant (`prefix` is
+    // the ':' of a tag).
+    void unknown(const ast::position& at, std::string message, const nearest_name& near,
+                 std::string_view prefix = "") {
+        diagnostic* d = report(at, std::move(message));
+        if (d && near.best())
+            add_note(*d, source_, at.offset,
+                     "did you mean '" + std::string(prefix) + std::string(*near.best()) + "'?");
+    }
+
     // RFC 5228 §3.2: require may only appear before any other command.
     std::size_t require_prologue(ast::block& commands) {
         std::size_t i = 0;
@@ -84,7 +100,9 @@ private:
             for (const auto& cap : b.list_arg(0).items) {
                 const capability_def* def = reg_.capability(cap.value);
                 if (!def) {
-                    error(cap.pos, "unknown Sieve capability " + quote(cap.value));
+                    nearest_name near(cap.value);
+                    for (const auto& known : reg_.capabilities()) near.consider(known.name);
+                    unknown(cap.pos, "unknown Sieve capability " + quote(cap.value), near);
                     continue;
                 }
                 add_required(*def);
@@ -238,7 +256,8 @@ private:
                 error(at, quote(name) + " is a " + node_kind(!is_test) + ", it cannot be used as a " +
                               node_kind(is_test));
             else if (first_report(name))
-                error(at, "unknown " + std::string(node_kind(is_test)) + " " + quote(name));
+                unknown(at, "unknown " + std::string(node_kind(is_test)) + " " + quote(name),
+                        nearest_command(name, is_test));
             return nullptr;
         }
         if (!available(*def)) {
@@ -249,6 +268,21 @@ private:
             return nullptr;
         }
         return def;
+    }
+
+    nearest_name nearest_command(std::string_view name, bool is_test) const {
+        nearest_name near(name);
+        for (const auto& c : reg_.commands())
+            if (c.is_test == is_test) near.consider(c.name);
+        return near;
+    }
+
+    // The tags `def` takes (whatever capability they need) nearest `name`.
+    nearest_name nearest_tag(std::string_view name, const command_def& def) const {
+        nearest_name near(name);
+        for (const auto& t : reg_.tags())
+            if (reg_.tag(t.name, def) == &t) near.consider(t.name);
+        return near;
     }
 
     // False when `key` was reported before; remembers it otherwise. Error
@@ -276,7 +310,7 @@ private:
         bool args_ok = bind_arguments(at, *def, args, b);
         args_ok = args_ok && errors_.size() == errors_before;
         b.well_formed = args_ok && b.well_formed;
-        bool tests_ok = check_tests(at, *def, tests, test_list);
+        bool tests_ok = check_tests(node, *def, args, tests, test_list);
         if (!args_ok || !tests_ok) {
             b.well_formed = false;
             return b;
@@ -343,8 +377,10 @@ private:
         if (!t || !available(*t)) {
             if (first_report(std::string(def.name) + " :" + std::string(tag.name))) {
                 if (!t)
-                    error(tag.pos, "unknown tag :" + std::string(tag.name) + " for " +
-                                       node_kind(def.is_test) + " " + quote(def.name));
+                    unknown(tag.pos,
+                            "unknown tag :" + std::string(tag.name) + " for " + node_kind(def.is_test) + " " +
+                                quote(def.name),
+                            nearest_tag(tag.name, def), ":");
                 else
                     error(tag.pos, "tag :" + std::string(tag.name) + " requires the \"" +
                                        std::string(t->capability) + "\" capability");
@@ -453,12 +489,14 @@ private:
         return true;
     }
 
-    bool check_tests(const ast::position& at, const command_def& def, const ast::list<ast::test>& tests,
-                     bool test_list) {
+    template <class Node>
+    bool check_tests(const Node& node, const command_def& def, const ast::list<ast::argument>& args,
+                     const ast::list<ast::test>& tests, bool test_list) {
+        const ast::position& at = node.pos;
         switch (def.tests) {
             case tests_arity::none:
                 if (tests.empty()) return true;
-                spurious_test(def, tests.front());
+                spurious_test(def, args.empty() ? node.pos : position_of(args.back()), tests.front());
                 return false;
             case tests_arity::one:
                 if (tests.size() == 1 && !test_list) return true;
@@ -474,14 +512,27 @@ private:
 
     // A test after a command or test that takes none: most often a
     // forgotten ';' before the next command, or a tag without its ':'.
-    void spurious_test(const command_def& def, const ast::test& t) {
+    // `last` is where the node's last token before the test starts.
+    void spurious_test(const command_def& def, const ast::position& last, const ast::test& t) {
         std::string what = node_kind(def.is_test) + std::string(" ") + quote(def.name);
         if (reg_.command(t.name, true))
             error(t.pos, what + " takes no test");
         else if (reg_.tag(t.name, def))
             error(t.pos, "missing ':' before tag :" + std::string(t.name) + " of " + what);
         else
-            error(t.pos, "missing ';' after " + what + " (" + quote(t.name) + " is read as its test)");
+            error(missing_semicolon_at(last, t.pos),
+                  "missing ';' after " + what + " (" + quote(t.name) + " is read as its test)");
+    }
+
+    // Where a forgotten ';' is reported (as the parser does,
+    // parse/error_handler.hpp): just after the token starting at `last`
+    // when what follows is on a later line, else at what follows.
+    ast::position missing_semicolon_at(const ast::position& last, const ast::position& next) const {
+        auto const end = parse::scan::token_end(source_, last.offset);
+        if (source_.substr(end, next.offset - std::min<std::size_t>(end, next.offset)).find('\n') ==
+            std::string_view::npos)
+            return next;
+        return ast::position{0, 0, std::uint32_t(end)};
     }
 
     std::string_view source_;

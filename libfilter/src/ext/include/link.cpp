@@ -155,13 +155,9 @@ public:
 private:
     bool load(unit& u, unsigned depth, std::vector<std::string>& chain) {
         if (u.source.size() > limits_.max_script_bytes) {
-            errors.push_back(diagnostic{
-                u.file,
-                0,
-                0,
-                severity::error,
-                "script is larger than the limit of " + std::to_string(limits_.max_script_bytes) + " bytes",
-                {}});
+            errors.push_back(diagnostic{.file = u.file,
+                                        .message = "script is larger than the limit of " +
+                                                   std::to_string(limits_.max_script_bytes) + " bytes"});
             return false;
         }
         u.parsed = parse::parse(u.source, u.file, limits_);

@@ -1,0 +1,3 @@
+if header "X Spam" "yes" {
+    discard;
+}

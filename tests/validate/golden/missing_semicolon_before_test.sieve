@@ -1,0 +1,4 @@
+if true {
+    keep
+    redirect "anna@example.com";
+}

@@ -1,0 +1,1 @@
+require ["filein", "imap4flags"];

@@ -1,0 +1,2 @@
+require "vacation";
+vaccation "I am away.";

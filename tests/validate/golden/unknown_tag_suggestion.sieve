@@ -1,0 +1,3 @@
+if header :contain "subject" "offer" {
+    discard;
+}
