@@ -77,6 +77,20 @@ TEST(json, compile_error_has_positions_and_no_actions) {
     EXPECT_NE(j["compile_errors"][0]["message"].get<std::string>().find("frobnicate"), std::string::npos);
 }
 
+TEST(json, compile_error_notes_have_their_own_positions) {
+    auto s = script::compile("if true {\n  kep;\n", "t.sieve");
+    ASSERT_FALSE(s.ok());
+    auto j = nlohmann::json::parse(json::report(s, nullptr));
+    ASSERT_EQ(j["compile_errors"].size(), 1u);
+    ASSERT_EQ(j["compile_errors"][0]["notes"].size(), 1u);
+    EXPECT_EQ(j["compile_errors"][0]["notes"][0]["line"], 1);
+    EXPECT_EQ(j["compile_errors"][0]["notes"][0]["column"], 9);
+    EXPECT_EQ(j["compile_errors"][0]["notes"][0]["message"], "to match this '{'");
+    // Without notes, no "notes" field.
+    j = nlohmann::json::parse(json::report(script::compile("frobnicate;", "t.sieve"), nullptr));
+    EXPECT_FALSE(j["compile_errors"][0].contains("notes"));
+}
+
 TEST(json, runtime_error_keeps_and_lists_the_error) {
     std::string source;
     for (int i = 0; i < 6; ++i) source += "redirect \"r" + std::to_string(i) + "@example.com\";\n";

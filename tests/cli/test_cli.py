@@ -117,7 +117,7 @@ class Cli(unittest.TestCase):
         self.assertIn("cannot both be -", err)
         code, _, err = sift("check", "-", stdin="keep\n")
         self.assertEqual(code, 1)
-        self.assertIn("<stdin>:2:1: error:", err)
+        self.assertIn("<stdin>:1:5: error:", err)  # where the ';' belongs
         self.assertEqual(sift("check", "-", stdin="keep;\n")[0], 0)
         self.assertEqual(sift("compile", "-", stdin="keep;\n")[0], 2)  # no FILE.svbin to name
         p = subprocess.run([SIFT, "compile", "-o", "-", "-"], input=b"keep;\n", capture_output=True)

@@ -127,7 +127,14 @@ object defect_json(const message_defect& d) {
 }
 
 object diagnostic_json(const diagnostic& d) {
-    return {{"line", d.line}, {"column", d.column}, {"message", d.message}};
+    object j{{"line", d.line}, {"column", d.column}, {"message", d.message}};
+    // clang-style notes ("did you mean ...", "to match this '{'"), each
+    // with its own position.
+    if (!d.notes.empty()) {
+        j["notes"] = object::array();
+        for (const auto& n : d.notes) j["notes"].push_back(diagnostic_json(n));
+    }
+    return j;
 }
 
 template <class T, class F>
