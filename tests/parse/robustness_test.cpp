@@ -1,5 +1,6 @@
 // Whatever the bytes, parse() returns: no crash, no exception, no endless
-// loop, and at most one diagnostic that points inside the script. The
+// loop, and diagnostics (every broken command's, up to the limit) that
+// point inside the script, in source order. The
 // inputs are derived from a valid script (every prefix, random mutations,
 // random splices of its tokens) so they reach deep into the grammar.
 #include "parse_helpers.hpp"
