@@ -233,10 +233,12 @@ std::optional<std::string> date_part(std::int64_t utc, int offset, std::string_v
     if (is("time")) return time;
     if (is("iso8601")) return date + "T" + time + zone_text(offset, true);
     if (is("std11")) {
+        // RFC 5322 §3.3 allows one or two day digits; two, as Pigeonhole
+        // writes it ("Tue, 01 Jul 2008").
         std::string month_name(months[c.month - 1]);
         month_name[0] = char(std::toupper(static_cast<unsigned char>(month_name[0])));
-        return std::string(weekdays[weekday]) + ", " + std::to_string(c.day) + " " + month_name + " " + year +
-               " " + time + " " + zone_text(offset, false);
+        return std::string(weekdays[weekday]) + ", " + two(c.day) + " " + month_name + " " + year + " " +
+               time + " " + zone_text(offset, false);
     }
     if (is("zone")) return zone_text(offset, false);
     if (is("weekday")) return std::to_string(weekday);
