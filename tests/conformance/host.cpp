@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -62,12 +63,25 @@ std::string read_file(const std::string& path, bool& ok) {
     return text.str();
 }
 
-std::uint64_t parse_size(const std::string& value) {
-    std::size_t used = 0;
-    std::uint64_t n = std::stoull(value, &used);
-    auto unit = trim(value.substr(used));
-    if (unit == "k" || unit == "K") n *= 1024;
-    if (unit == "M") n *= 1024 * 1024;
+// A setting's value that is not what it must be is an error of the test
+// that set it, reported as its failure, not an exception that ends the
+// whole run (std::stoull on "" throws invalid_argument).
+[[noreturn]] void bad_setting(const std::string& name, const std::string& value, const char* wanted) {
+    throw vm::runtime_error{"test_config_reload: setting '" + name + "' = \"" + value + "\" is not " +
+                            wanted};
+}
+
+// A number, with Dovecot's size units.
+std::uint64_t parse_size(const std::string& name, const std::string& value) {
+    auto const text = trim(value);
+    std::uint64_t n = 0;
+    auto const [end, error] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (error != std::errc{}) bad_setting(name, value, "a size (a number, perhaps with k, M or G)");
+    auto const unit = trim(std::string(end, text.data() + text.size()));
+    if (unit == "k" || unit == "K") return n * 1024;
+    if (unit == "M") return n * 1024 * 1024;
+    if (unit == "G") return n * 1024 * 1024 * 1024;
+    if (!unit.empty()) bad_setting(name, value, "a size (a number, perhaps with k, M or G)");
     return n;
 }
 
@@ -245,24 +259,24 @@ void testsuite_host::reload_settings() {
     compile_limits_ = compile_limits{};
     for (const auto& [name, value] : settings_) {
         if (name == "sieve_variables_max_variable_size" || name == "sieve_variables_max_value_size")
-            limits_.max_variable_size = parse_size(value);
+            limits_.max_variable_size = parse_size(name, value);
         else if (name == "sieve_max_actions")
-            limits_.max_actions = unsigned(parse_size(value));
+            limits_.max_actions = unsigned(parse_size(name, value));
         else if (name == "sieve_notify_max_notifications")
-            limits_.max_notifications = compile_limits_.max_notifications = unsigned(parse_size(value));
+            limits_.max_notifications = compile_limits_.max_notifications = unsigned(parse_size(name, value));
         else if (name == "sieve_max_redirects")
-            limits_.max_redirects = unsigned(parse_size(value));
+            limits_.max_redirects = unsigned(parse_size(name, value));
         else if (name == "sieve_max_script_size")
-            compile_limits_.max_script_bytes = parse_size(value);
+            compile_limits_.max_script_bytes = parse_size(name, value);
         else if (name == "sieve_include_max_includes")
-            compile_limits_.max_includes = unsigned(parse_size(value));
+            compile_limits_.max_includes = unsigned(parse_size(name, value));
         else if (name == "sieve_include_max_nesting_depth")
-            compile_limits_.max_include_depth = unsigned(parse_size(value));
+            compile_limits_.max_include_depth = unsigned(parse_size(name, value));
         else if (name == "recipient_delimiter")
             limits_.recipient_delimiters = value;  // a view of settings_, which outlives the run
         else if (name == "sieve_editheader_max_header_size")
             limits_.editheader_max_header_size = compile_limits_.editheader_max_header_size =
-                parse_size(value);
+                parse_size(name, value);
         else if (name.rfind("sieve_editheader_header/", 0) == 0)
             editheader_setting(name, value);
         else if (name == "sieve_editheader_header")
@@ -350,16 +364,17 @@ public:
 
 // A Dovecot time setting: a number with an optional unit (seconds when
 // none).
-std::chrono::seconds duration(const std::string& value) {
-    std::size_t used = 0;
-    auto n = std::stoull(value, &used);
-    auto unit = trim(value.substr(used));
+std::chrono::seconds duration(const std::string& name, const std::string& value) {
     static const std::map<std::string, std::uint64_t> units{
         {"", 1},         {"s", 1},      {"sec", 1},       {"secs", 1},      {"m", 60},    {"min", 60},
         {"mins", 60},    {"h", 3600},   {"hour", 3600},   {"hours", 3600},  {"d", 86400}, {"day", 86400},
         {"days", 86400}, {"w", 604800}, {"week", 604800}, {"weeks", 604800}};
-    auto it = units.find(unit);
-    return std::chrono::seconds(n * (it == units.end() ? 1 : it->second));
+    auto const text = trim(value);
+    std::uint64_t n = 0;
+    auto const [end, error] = std::from_chars(text.data(), text.data() + text.size(), n);
+    auto const unit = units.find(trim(std::string(end, text.data() + text.size())));
+    if (error != std::errc{} || unit == units.end()) bad_setting(name, value, "a time (a number and a unit)");
+    return std::chrono::seconds(n * unit->second);
 }
 
 }  // namespace
@@ -389,9 +404,12 @@ void testsuite_host::configure_extensions() {
     }
     auto& vacation = services_.vacation;
     vacation = vacation_options{};
-    if (auto v = get("sieve_vacation_min_period")) vacation.min_period = duration(*v);
-    if (auto v = get("sieve_vacation_max_period")) vacation.max_period = duration(*v);
-    if (auto v = get("sieve_vacation_default_period")) vacation.default_period = duration(*v);
+    if (auto v = get("sieve_vacation_min_period"))
+        vacation.min_period = duration("sieve_vacation_min_period", *v);
+    if (auto v = get("sieve_vacation_max_period"))
+        vacation.max_period = duration("sieve_vacation_max_period", *v);
+    if (auto v = get("sieve_vacation_default_period"))
+        vacation.default_period = duration("sieve_vacation_default_period", *v);
     vacation.use_original_recipient = get("sieve_vacation_use_original_recipient") == "yes";
     vacation.check_recipient = get("sieve_vacation_check_recipient") != "no";
     vacation.default_subject = get("sieve_vacation_default_subject").value_or("");

@@ -123,6 +123,43 @@ TEST(Enotify, DefaultSubjectSummarisesAndFromTag) {
     EXPECT_NE(data.find("Importance: normal"), std::string::npos);
 }
 
+// RFC 5436 §2.3: :from is the From field of the notification, so a
+// mailbox with a display name is as good as a bare address.
+TEST(Enotify, FromWithADisplayName) {
+    auto r = evaluate("notify :from \"Nico <nico@frop.example.org>\" \"mailto:alm@example.com\";");
+    ASSERT_TRUE(r.ok());
+    const auto& data = notifications(r).at(0)->outgoing->data;
+    EXPECT_NE(data.find("From: \"Nico\" <nico@frop.example.org>\r\n"), std::string::npos) << data;
+    EXPECT_NE(data.find("@frop.example.org>\r\n"), data.find("From:")) << data;  // the Message-ID's domain
+    EXPECT_NE(data.find("Message-ID: <sift-notify."), std::string::npos) << data;
+    // Still one mailbox: two, or none, is an error at compile time.
+    EXPECT_NE(compile_errors(
+                  "require \"enotify\";\nnotify :from \"a@b.example, c@d.example\" \"mailto:x@y.example\";")
+                  .find("invalid :from"),
+              std::string::npos);
+    // A name that is not ASCII is encoded (RFC 2047), the address is not.
+    r = evaluate("notify :from \"Jos\u00e9 <jose@example.org>\" \"mailto:alm@example.com\";");
+    const auto& encoded = notifications(r).at(0)->outgoing->data;
+    EXPECT_NE(encoded.find("From: =?utf-8?b?Sm9zw6k=?= <jose@example.org>\r\n"), std::string::npos)
+        << encoded;
+}
+
+// RFC 9042 §4.3 (its example): :mailboxid goes with :fcc on notify and
+// vacation; the copy's mailbox id is in the action.
+TEST(Enotify, FccWithMailboxid) {
+    auto s = script::compile(
+        "require [\"enotify\", \"fcc\", \"mailboxid\"];\n"
+        "notify :fcc \"INBOX.Sent\" :mailboxid \"F6352ae03-b7f5-463c-896f-d8b48ee3\"\n"
+        "       :message \"You got mail!\" \"mailto:ken@example.com\";");
+    ASSERT_TRUE(s.ok()) << format(s.errors());
+    auto r = s.run(message::from_raw(sample_message), default_envelope());
+    auto n = notifications(r);
+    ASSERT_EQ(n.size(), 1u);
+    ASSERT_TRUE(n[0]->fcc);
+    EXPECT_EQ(n[0]->fcc->mailbox, "INBOX.Sent");
+    EXPECT_EQ(n[0]->fcc->mailbox_id, "F6352ae03-b7f5-463c-896f-d8b48ee3");
+}
+
 TEST(Enotify, Deduplication) {
     auto r = evaluate(
         "notify \"mailto:a@example.com%2cb@example.com?cc=b@example.com\";\n"

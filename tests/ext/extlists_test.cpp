@@ -71,6 +71,19 @@ TEST_F(Extlists, RedirectToEveryMember) {
     EXPECT_FALSE(unknown.ok());
 }
 
+// RFC 6134 §2.5: valid_ext_list is false for a name that is not valid,
+// a constant one too (a warning says so), as for one from a variable.
+TEST_F(Extlists, ValidExtListOfAConstantThatIsNotAUriIsFalse) {
+    auto s = script::compile(
+        "require [\"extlists\", \"fileinto\"];\nif valid_ext_list \"addrbook\" { fileinto \"ok\"; }");
+    ASSERT_TRUE(s.ok()) << format(s.errors());
+    ASSERT_EQ(s.warnings().size(), 1u);
+    EXPECT_EQ(s.warnings()[0].line, 2u);
+    EXPECT_EQ(summary(s.run(message::from_raw(sample_message), default_envelope(), {}, &svc_)), "keep*");
+    EXPECT_EQ(summary(evaluate("set \"n\" \"addrbook\"; if valid_ext_list \"${n}\" { fileinto \"ok\"; }")),
+              "keep*");
+}
+
 TEST_F(Extlists, CompileErrors) {
     EXPECT_NE(compile_errors("require \"extlists\";\nif header :list \"from\" \"not a uri\" { }")
                   .find("invalid list name"),

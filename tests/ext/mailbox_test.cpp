@@ -220,6 +220,27 @@ TEST(fcc, tag_on_vacation_and_notify) {
     EXPECT_NE(
         compile_errors("require [\"vacation\"];\nvacation :fcc \"Sent\" \"x\";").find("requires the \"fcc\""),
         std::string::npos);
+    EXPECT_TRUE(
+        script::compile("require [\"enotify\", \"fcc\"];\nnotify :fcc \"Sent\" \"mailto:a@b.example\";")
+            .ok());
+}
+
+// RFC 9042 §4.3: :mailboxid extends :fcc on vacation and notify (the
+// RFC's example is notify's: tests/ext/enotify_test.cpp); alone it has
+// nothing to apply to.
+TEST(mailboxid, with_fcc_on_vacation_and_notify) {
+    auto s = script::compile(
+        "require [\"vacation\", \"fcc\", \"mailboxid\"];\n"
+        "vacation :fcc \"INBOX.Sent\" :mailboxid \"F6352ae03\" \"Gone fishing\";");
+    EXPECT_TRUE(s.ok()) << format(s.errors());
+    auto errors = compile_errors(
+        "require [\"enotify\", \"mailboxid\"];\nnotify :mailboxid \"F1\" \"mailto:a@b.example\";");
+    EXPECT_NE(errors.find("2:19: error: :mailboxid on notify requires :fcc (RFC 9042 §4.3)"),
+              std::string::npos)
+        << errors;
+    // fileinto's :mailboxid needs no :fcc.
+    EXPECT_TRUE(
+        script::compile("require [\"fileinto\", \"mailboxid\"];\nfileinto :mailboxid \"F1\" \"x\";").ok());
 }
 
 }  // namespace

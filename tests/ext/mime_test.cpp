@@ -139,6 +139,22 @@ TEST(mime, rfc2047_encoded_file_names_are_decoded_like_rfc2231_ones) {
     EXPECT_EQ(in_loop("header :mime :param \"boundary\" \"Content-Type\" \"=?b?=\""), "[+]");
 }
 
+// RFC 5703 §4.2's own example: an address test on a part's Content-From,
+// which holds addresses.
+TEST(mime, address_of_content_from_rfc_example) {
+    std::string const msg =
+        "From: a@example.org\r\nContent-Type: multipart/mixed; boundary=X\r\n\r\n--X\r\n"
+        "Content-Type: text/plain\r\nContent-From: Tim <tim@example.com>\r\n\r\nhi\r\n--X--\r\n";
+    EXPECT_EQ(last_folder("if address :mime :anychild :is :all \"content-from\" \"tim@example.com\"\n"
+                          "{ fileinto \"INBOX.frommime\"; }",
+                          msg),
+              "INBOX.frommime");
+    EXPECT_EQ(last_folder("if address :mime :anychild :is :all \"content-from\" \"x@example.com\"\n"
+                          "{ fileinto \"INBOX.frommime\"; }",
+                          msg),
+              "INBOX");  // the implicit keep
+}
+
 TEST(mime, outside_a_loop_the_message_is_the_current_part) {
     EXPECT_EQ(last_folder("if header :mime \"X-Test\" \"AA\" { fileinto \"top\"; }"), "top");
     EXPECT_EQ(last_folder("if header :mime \"X-Test\" \"EE\" { fileinto \"top\"; }"), "INBOX");

@@ -64,6 +64,7 @@ struct fcc_copy {
     std::string mailbox;
     std::vector<std::string> flags;  // :flags (imap4flags)
     std::string special_use;         // :specialuse (RFC 8579), if given
+    std::string mailbox_id;          // :mailboxid (RFC 9042 §4.3): this mailbox first, if given
     bool create = false;             // :create (RFC 5490)
 };
 

@@ -60,6 +60,7 @@ object notify_json(const action& a) {
 object fcc_json(const fcc_copy& f) {
     object j{{"mailbox", f.mailbox}, {"flags", f.flags}};
     if (!f.special_use.empty()) j["specialuse"] = f.special_use;
+    if (!f.mailbox_id.empty()) j["mailboxid"] = f.mailbox_id;
     j["create"] = f.create;
     return j;
 }

@@ -321,6 +321,12 @@ std::vector<address> parse_address_list(std::string_view value) {
     return list_parser(value, toks).run();
 }
 
+std::optional<address> single_mailbox(std::string_view text) {
+    auto list = parse_address_list(text);
+    if (list.size() != 1 || !list.front().valid) return std::nullopt;
+    return list.front();
+}
+
 namespace {
 
 // RFC 5321 §4.1.2 Domain: sub-domains of letters, digits and inner hyphens,

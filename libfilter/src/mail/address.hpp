@@ -39,6 +39,10 @@ struct address {
 
 std::vector<address> parse_address_list(std::string_view value);
 
+// `text` when it is exactly one valid mailbox (a display name allowed,
+// "Nico <nico@frop.example.org>"), as vacation's and notify's :from are.
+std::optional<address> single_mailbox(std::string_view text);
+
 // An SMTP path (RFC 5321 §4.1.2): "<a@b>" or "a@b", a source route dropped.
 // std::nullopt for the null path ("" or "<>"); anything else that does not
 // parse comes back with valid == false.

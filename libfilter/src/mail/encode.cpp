@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <ctime>
+#include <random>
 
 namespace sift::mail {
 
@@ -177,6 +179,38 @@ std::string rfc5322_date(std::int64_t seconds_since_epoch) {
     char buffer[64];
     std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S +0000", &tm);
     return buffer;
+}
+
+std::string mailbox_field(std::string_view display_name, std::string_view addr, std::size_t used) {
+    if (display_name.empty()) return "<" + std::string(addr) + ">";
+    auto const name = one_line(display_name);
+    if (!std::all_of(name.begin(), name.end(), [](unsigned char c) { return c < 0x80; }))
+        return encode_words(name, used) + " <" + std::string(addr) + ">";
+    std::string out = "\"";
+    for (char c : name) {
+        if (c == '"' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out + "\" <" + std::string(addr) + ">";
+}
+
+std::string message_id(std::string_view kind, std::string_view domain, std::int64_t seconds_since_epoch) {
+    static thread_local std::mt19937_64 random{std::random_device{}()};
+    char unique[17];
+    std::snprintf(unique, sizeof unique, "%016llx", static_cast<unsigned long long>(random()));
+    return "<sift-" + std::string(kind) + "." + std::to_string(seconds_since_epoch) + "." + unique + "@" +
+           std::string(domain.empty() ? "localhost" : domain) + ">";
+}
+
+std::string cut_characters(std::string_view utf8, std::size_t max) {
+    if (max == 0) return std::string(utf8);
+    std::size_t chars = 0, keep = 0;
+    for (std::size_t at = 0; at < utf8.size(); ++at) {
+        if ((static_cast<unsigned char>(utf8[at]) & 0xC0) == 0x80) continue;  // continuation byte
+        if (++chars == max) keep = at;
+        if (chars > max) return std::string(utf8.substr(0, keep)) + "\u2026";
+    }
+    return std::string(utf8);
 }
 
 }  // namespace sift::mail

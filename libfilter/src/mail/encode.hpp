@@ -29,6 +29,11 @@ std::string header_text(std::string_view text, std::size_t used);
 // header field value would otherwise start a new field.
 std::string one_line(std::string_view text);
 
+// At most `max` characters (code points) of UTF-8 `text`, the last one an
+// ellipsis when it was longer (0: no limit). Subjects of replies and
+// notifications are summaries.
+std::string cut_characters(std::string_view text, std::size_t max);
+
 // Text in CRLF lines: a bare CR, a bare LF and CR LF each become CR LF.
 std::string crlf(std::string_view text);
 // Text in CRLF lines with every CR LF turned into `eol` ("\r\n" or "\n"),
@@ -53,5 +58,15 @@ bool is_mime_entity(std::string_view text);
 
 // RFC 5322 §3.3 date-time, in UTC ("Mon, 23 Nov 2026 07:00:00 +0000").
 std::string rfc5322_date(std::int64_t seconds_since_epoch);
+
+// "Name" <addr>, or <addr> without a name, for an address field; a name
+// that is not ASCII becomes encoded words (RFC 2047 §5(3)). `used` as for
+// fold_words.
+std::string mailbox_field(std::string_view display_name, std::string_view addr, std::size_t used);
+
+// A Message-ID (RFC 5322 §3.6.4) for a message Sift writes:
+// "<sift-KIND.SECONDS.RANDOM@DOMAIN>", 64 random bits so that two made in
+// the same second differ; DOMAIN "localhost" when empty.
+std::string message_id(std::string_view kind, std::string_view domain, std::int64_t seconds_since_epoch);
 
 }  // namespace sift::mail

@@ -3,7 +3,8 @@
 // source order (backtracking returns to them only rarely), so a cursor
 // over those starts answers each offset in a step or two instead of a
 // second walk over the finished tree. Lines start after each LF, as in
-// sift::locate(); columns count bytes.
+// sift::locate(); columns count bytes here (a diagnostic counts them in
+// characters again from the offset, source_text.cpp).
 #pragma once
 
 #include "parse/ast.hpp"

@@ -10,6 +10,7 @@
 
 namespace sift::validate {
 class registry;
+class checker;
 struct binding;
 }  // namespace sift::validate
 namespace sift::parse::ast {
@@ -34,6 +35,11 @@ std::optional<std::string> redirect_target(std::string_view text);
 // The string a string-valued tag carries (`:subject "x"`), nullptr when
 // the command was given without the tag.
 const parse::ast::string_lit* tag_string(const validate::binding& b, std::string_view name);
+
+// A constant string tag (`:subject`) that is not UTF-8 is an error,
+// "COMMAND :TAG is not valid UTF-8" (vacation RFC 5230 §4.5, replace RFC
+// 5703 §5); a value from variables is checked when the command runs.
+void check_utf8_tag(validate::checker& c, const validate::binding& b, std::string_view tag);
 
 // RFC 5322 field-name: printable ASCII but ':' (RFC 5228 §5.7).
 bool valid_header_name(std::string_view name);

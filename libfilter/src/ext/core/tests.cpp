@@ -4,6 +4,7 @@
 #include "ext/core/core.hpp"
 #include "ext/mime/mime.hpp"
 #include "ext/relational/relational.hpp"
+#include "ext/utf8.hpp"
 #include "mail/address.hpp"
 #include "mail/message.hpp"
 #include "validate/registry.hpp"
@@ -20,31 +21,14 @@ namespace {
 
 // RFC 5228 §5.1: the address test is restricted to headers that hold
 // addresses.
-constexpr std::array address_headers{"from",
-                                     "sender",
-                                     "reply-to",
-                                     "to",
-                                     "cc",
-                                     "bcc",
-                                     "resent-from",
-                                     "resent-sender",
-                                     "resent-to",
-                                     "resent-cc",
-                                     "resent-bcc",
-                                     "resent-reply-to",
-                                     "return-path",
-                                     "delivered-to",
-                                     "envelope-to",
-                                     "x-original-to",
-                                     "x-envelope-to",
-                                     "x-envelope-from",
-                                     "errors-to",
-                                     "disposition-notification-to",
-                                     "mail-followup-to",
-                                     "mail-reply-to",
-                                     "approved",
-                                     "original-recipient",
-                                     "original-from"};
+constexpr std::array address_headers{
+    "from", "sender", "reply-to", "to", "cc", "bcc", "resent-from", "resent-sender", "resent-to", "resent-cc",
+    "resent-bcc", "resent-reply-to", "return-path", "delivered-to", "envelope-to", "x-original-to",
+    "x-envelope-to", "x-envelope-from", "errors-to", "disposition-notification-to", "mail-followup-to",
+    "mail-reply-to", "approved", "original-recipient", "original-from",
+    // RFC 5703 §4.2's own example tests a
+    // MIME part's Content-From.
+    "content-from"};
 
 bool is_address_header(std::string_view name) {
     return std::any_of(address_headers.begin(), address_headers.end(),
@@ -87,6 +71,11 @@ std::uint64_t packed(const binding& b) {
 const parse::ast::string_lit* tag_string(const binding& b, std::string_view name) {
     const auto* v = b.tag_value(name);
     return v ? &std::get<parse::ast::string_list>(*v).items.front() : nullptr;
+}
+
+void check_utf8_tag(checker& c, const binding& b, std::string_view tag) {
+    if (const auto* s = tag_string(b, tag); s && !c.is_template(s->value) && !valid_utf8(s->value))
+        c.error(s->pos, std::string(b.def->name) + " :" + std::string(tag) + " is not valid UTF-8");
 }
 
 bool valid_header_name(std::string_view name) {

@@ -28,6 +28,7 @@
 #include "ext/extension.hpp"
 #include "ext/fcc/fcc.hpp"
 #include "ext/relational/relational.hpp"
+#include "mail/address.hpp"
 #include "mail/encode.hpp"
 #include "mail/header.hpp"
 #include "mail/message.hpp"
@@ -35,7 +36,6 @@
 #include "vm/exec.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <ctime>
 
@@ -105,7 +105,7 @@ void check_notify(checker& c, const binding& b) {
     const auto& method = b.list_arg(0).items.front();
     if (!c.is_template(method.value))
         if (auto e = method_error(method.value)) c.error(method.pos, *e);
-    if (const auto* from = constant_tag(c, b, "from"); from && !valid_addr_spec(from->value))
+    if (const auto* from = constant_tag(c, b, "from"); from && !mail::single_mailbox(from->value))
         c.error(from->pos, "invalid :from address '" + std::string(from->value) + "' for the mailto method");
     if (const auto* imp = constant_tag(c, b, "importance");
         imp && imp->value != "1" && imp->value != "2" && imp->value != "3")
@@ -204,28 +204,6 @@ std::string header_text(const mail::message& msg, std::string_view name) {
     return f ? mail::message::decode(f->value) : std::string();
 }
 
-std::string rfc5322_date() {
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-    return buf;
-}
-
-// A subject longer than 256 characters is cut to 255 and an ellipsis, as
-// Pigeonhole does: a notification's subject is a summary.
-std::string short_subject(std::string_view s) {
-    constexpr std::size_t limit = 256;
-    std::size_t chars = 0, cut = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if ((static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) continue;
-        if (++chars == limit) cut = i;
-        if (chars > limit) return std::string(s.substr(0, cut)) + "\xE2\x80\xA6";
-    }
-    return std::string(s);
-}
-
 const char* const priority[] = {"", "1 (Highest)", "3 (Normal)", "5 (Lowest)"};
 const char* const importance[] = {"", "high", "normal", "low"};
 
@@ -247,7 +225,10 @@ void exec_act_notify(run_state& s, const instruction& ins) {
     if (s.limits.max_notifications == 0)
         throw runtime_error{"notify: local policy prohibits the use of a notify action"};
     if (auto e = ext::method_error(method)) throw runtime_error{"notify: " + *e};
-    if ((flags & ext::has_from) && !ext::valid_addr_spec(from))
+    // RFC 5436 §2.3: :from is the notification's From field, a mailbox
+    // ("Nico <nico@frop.example.org>" as well as a bare address).
+    auto const from_mailbox = flags & ext::has_from ? mail::single_mailbox(from) : std::nullopt;
+    if ((flags & ext::has_from) && !from_mailbox)
         throw runtime_error{"notify: invalid :from address '" + from + "'"};
     std::string buffer;
     for (auto o : s.list(ins.arg[3]))
@@ -298,17 +279,23 @@ void exec_act_notify(run_state& s, const instruction& ins) {
         outgoing_message out;  // null reverse-path: nothing bounces back to a notification
         for (const auto* list : {&uri.to, &uri.cc})
             for (const auto& r : *list) out.recipients.push_back(r.address);
-        std::string owner = !from.empty() ? from : !s.env.to.empty() ? s.env.to : "postmaster";
-        static std::atomic<unsigned> serial{0};
+        std::string owner = from_mailbox ? from_mailbox->all() : !s.env.to.empty() ? s.env.to : "postmaster";
         auto at = owner.rfind('@');
         std::string& d = out.data;
-        d += "From: " + owner + "\r\n";
+        bool const named = from_mailbox && !from_mailbox->display_name.empty();
+        d += "From: " + (named ? mail::mailbox_field(from_mailbox->display_name, owner, 6) : owner) + "\r\n";
         if (!uri.to.empty()) d += "To: " + join(uri.to) + "\r\n";
         if (!uri.cc.empty()) d += "Cc: " + join(uri.cc) + "\r\n";
-        d += "Subject: " + mail::header_text(mail::one_line(short_subject(a.subject)), 9) + "\r\n";
-        d += "Date: " + rfc5322_date() + "\r\n";
-        d += "Message-ID: <sift-notify." + std::to_string(std::time(nullptr)) + "." +
-             std::to_string(serial++) + (at == std::string::npos ? "@localhost" : owner.substr(at)) + ">\r\n";
+        // A subject longer than 256 characters is cut, as Pigeonhole does:
+        // a notification's subject is a summary.
+        d +=
+            "Subject: " + mail::header_text(mail::one_line(mail::cut_characters(a.subject, 256)), 9) + "\r\n";
+        auto const now = std::time(nullptr);
+        d += "Date: " + mail::rfc5322_date(now) + "\r\n";
+        d += "Message-ID: " +
+             mail::message_id("notify", at == std::string::npos ? "" : std::string_view(owner).substr(at + 1),
+                              now) +
+             "\r\n";
         d += "Auto-Submitted: auto-notified\r\n";
         d += std::string("X-Priority: ") + priority[level] + "\r\n";
         d += std::string("Importance: ") + importance[level] + "\r\n";

@@ -5,11 +5,14 @@
 //   redirect :list <ext-list-name: string>      (§2.3, every member)
 //
 // §2.1 list names are URIs; ":addrbook:NAME" is short for
-// "urn:ietf:params:sieve:addrbook:NAME". Constant names are checked to be
-// URIs when compiling; whether a list exists is the host's
-// (sift::list_provider in sift/services.hpp), so an unknown list is found
-// at run time: :list does not match it, valid_ext_list is false, and
-// redirect :list fails with a runtime error (the message is kept).
+// "urn:ietf:params:sieve:addrbook:NAME". Constant names of :list and
+// redirect :list are checked to be URIs when compiling. valid_ext_list
+// exists to ask, so for it a name that is not a URI ("addrbook") makes
+// the test false, constant or not (§2.5), with a warning. Whether a list
+// exists is the host's (sift::list_provider in sift/services.hpp), so an
+// unknown list is found at run time: :list does not match it,
+// valid_ext_list is false, and redirect :list fails with a runtime error
+// (the message is kept).
 // The comparator is not used by :list (membership is the provider's).
 #include "ext/extlists/extlists.hpp"
 
@@ -50,6 +53,13 @@ void check_names(checker& c, const parse::ast::string_list& names) {
         if (!c.is_template(n.value) && !canonical_list_name(n.value))
             c.error(n.pos,
                     "invalid list name '" + std::string(n.value) + "': a list name is a URI (RFC 6134 §2.1)");
+}
+
+void warn_names(checker& c, const parse::ast::string_list& names) {
+    for (const auto& n : names.items)
+        if (!c.is_template(n.value) && !canonical_list_name(n.value))
+            c.warning(n.pos, "'" + std::string(n.value) +
+                                 "' is not a list name (a URI, RFC 6134 §2.1): valid_ext_list is false");
 }
 
 void check_list_keys(checker& c, binding& b) {
@@ -109,7 +119,7 @@ void register_extlists(registry& r) {
         .is_test = true,
         .capability = "extlists",
         .positional = {arg_kind::string_list},
-        .check = [](checker& c, const binding& b) { check_names(c, b.list_arg(0)); },
+        .check = [](checker& c, const binding& b) { warn_names(c, b.list_arg(0)); },
         .emit = [](compile::emitter& e,
                    const binding& b) { e.emit(vm::opcode::test_valid_ext_list, {e.list(b.list_arg(0))}); }});
 }

@@ -2,11 +2,12 @@
 //   vacation / notify [":fcc" <mailbox: string> [":create"]
 //                      [":flags" <flags: string-list>]
 //                      [":specialuse" <special-use-attr: string>]] ...
-// :fcc is a prefix (mod_fcc) like :create, :flags and :specialuse; the
-// sending action gathers them with pending_fcc() into action::fcc. The
-// tags go on vacation and notify (the registry applies them whichever
-// registers first); :create needs "mailbox", :flags "imap4flags",
-// :specialuse "special-use", as §3 says.
+// :fcc is a prefix (mod_fcc) like :create, :flags, :specialuse and
+// :mailboxid (RFC 9042 §4.3, ext/mailboxid); the sending action gathers
+// them with pending_fcc() into action::fcc. The tags go on vacation and
+// notify (the registry applies them whichever registers first); :create
+// needs "mailbox", :flags "imap4flags", :specialuse "special-use", as §3
+// says.
 #include "ext/fcc/fcc.hpp"
 
 #include "compile/emitter.hpp"
@@ -24,6 +25,7 @@ std::optional<fcc_copy> pending_fcc(const vm::run_state& s) {
     copy.mailbox = *s.pending.fcc;
     if (s.pending.flags) copy.flags = *s.pending.flags;
     copy.special_use = s.pending.special_use.value_or("");
+    copy.mailbox_id = s.pending.mailbox_id.value_or("");
     copy.create = s.pending.create;
     return copy;
 }

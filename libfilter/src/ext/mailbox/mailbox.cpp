@@ -33,6 +33,12 @@ bool valid_metadata_entry(std::string_view entry) {
     return true;
 }
 
+void warn_metadata_entry(checker& c, const parse::ast::string_lit& entry) {
+    if (!c.is_template(entry.value) && !valid_metadata_entry(entry.value))
+        c.warning(entry.pos, "invalid metadata entry name '" + std::string(entry.value) +
+                                 "' (RFC 5464: \"/private/...\" or \"/shared/...\"): it has no value");
+}
+
 bool valid_special_use(std::string_view flag) {
     if (flag.size() < 2 || flag[0] != '\\') return false;
     for (char c : flag.substr(1)) {

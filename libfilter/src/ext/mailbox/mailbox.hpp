@@ -9,6 +9,12 @@
 namespace sift::vm {
 class run_state;
 }
+namespace sift::validate {
+class checker;
+}
+namespace sift::parse::ast {
+struct string_lit;
+}
 
 namespace sift::ext {
 
@@ -19,6 +25,9 @@ const mailbox_host& mailbox_service(const vm::run_state& s, std::string_view tes
 // RFC 5464 §3.2 entry names: "/private/..." or "/shared/...", components
 // separated by single "/", no "*" or "%", printable ASCII, no trailing "/".
 bool valid_metadata_entry(std::string_view entry);
+// A warning for a constant entry name that is not valid: it has no value
+// (mboxmetadata's and servermetadata's tests, as Pigeonhole warns).
+void warn_metadata_entry(validate::checker& c, const parse::ast::string_lit& entry);
 // RFC 6154 / RFC 8579 §3: a special-use flag, "\" followed by an atom.
 bool valid_special_use(std::string_view flag);
 // RFC 8474 §1.1 objectid: 1 to 255 of ALPHA / DIGIT / "_" / "-".

@@ -6,6 +6,11 @@
 // when there is one, else to the named mailbox; the action keeps the id
 // (action::mailbox_id) for a delivery agent that resolves it itself.
 // mailboxidexists is false for an id that is not RFC 8474 syntax.
+//   vacation / notify [":fcc" <mailbox: string> [":mailboxid" <mailboxid: string>]] ...
+//                                                                   (§4.3)
+// With :fcc, :mailboxid names the mailbox the copy goes to first
+// (fcc_copy::mailbox_id); without :fcc it has nothing to apply to and is
+// an error.
 #include "compile/emitter.hpp"
 #include "ext/extension.hpp"
 #include "ext/mailbox/mailbox.hpp"
@@ -15,16 +20,30 @@
 namespace sift::ext {
 using namespace validate;
 
+namespace {
+
+void check_mailboxid(checker& c, binding& b) {
+    if (b.def->name == "fileinto" || b.has_tag("fcc")) return;
+    for (const auto& [tag, value] : b.tags)
+        if (tag->name == "mailboxid")
+            c.error(std::get<parse::ast::string_list>(*value).pos,
+                    ":mailboxid on " + std::string(b.def->name) + " requires :fcc (RFC 9042 §4.3)");
+}
+
+}  // namespace
+
 void register_mailboxid(registry& r) {
     r.add(capability_def{"mailboxid"});
     r.add(tag_def{.name = "mailboxid",
                   .parameter = arg_kind::string,
                   .capability = "mailboxid",
+                  .check = check_mailboxid,
                   .emit = [](compile::emitter& e, const binding& b) {
                       const auto& id = std::get<parse::ast::string_list>(*b.tag_value("mailboxid"));
                       e.emit(vm::opcode::mod_mailboxid, {e.string(id.items.front().value)});
                   }});
-    r.allow_tag("fileinto", "mailboxid", "mailboxid");
+    for (std::string_view command : {"fileinto", "vacation", "notify"})
+        r.allow_tag(command, "mailboxid", "mailboxid");
     r.add(command_def{.name = "mailboxidexists",
                       .is_test = true,
                       .capability = "mailboxid",

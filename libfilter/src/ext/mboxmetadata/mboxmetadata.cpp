@@ -23,12 +23,6 @@ void warn_mailbox(checker& c, const parse::ast::string_lit& box) {
         c.warning(box.pos, "mailbox name is not valid UTF-8: it has no metadata");
 }
 
-void warn_entry(checker& c, const parse::ast::string_lit& entry) {
-    if (!c.is_template(entry.value) && !valid_metadata_entry(entry.value))
-        c.warning(entry.pos, "invalid metadata entry name '" + std::string(entry.value) +
-                                 "' (RFC 5464: \"/private/...\" or \"/shared/...\"): it has no value");
-}
-
 }  // namespace
 
 void register_mboxmetadata(registry& r) {
@@ -41,7 +35,7 @@ void register_mboxmetadata(registry& r) {
                       .check =
                           [](checker& c, const binding& b) {
                               warn_mailbox(c, b.list_arg(0).items.front());
-                              warn_entry(c, b.list_arg(1).items.front());
+                              warn_metadata_entry(c, b.list_arg(1).items.front());
                           },
                       .emit =
                           [](compile::emitter& e, const binding& b) {
@@ -58,7 +52,7 @@ void register_mboxmetadata(registry& r) {
         .check =
             [](checker& c, const binding& b) {
                 warn_mailbox(c, b.list_arg(0).items.front());
-                for (const auto& entry : b.list_arg(1).items) warn_entry(c, entry);
+                for (const auto& entry : b.list_arg(1).items) warn_metadata_entry(c, entry);
             },
         .emit =
             [](compile::emitter& e, const binding& b) {

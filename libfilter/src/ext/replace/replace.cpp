@@ -49,9 +49,7 @@ void check_replace(checker& c, const binding& b) {
                     "replace :mime replacement is not a MIME entity (header fields with a Content- one, "
                     "an empty line, the body)");
     }
-    if (const auto* subject = core::tag_string(b, "subject");
-        subject && !c.is_template(subject->value) && !valid_utf8(subject->value))
-        c.error(subject->pos, "replace :subject is not valid UTF-8");
+    core::check_utf8_tag(c, b, "subject");
     if (const auto* from = core::tag_string(b, "from");
         from && !c.is_template(from->value) && !valid_mailbox_list(from->value))
         c.error(from->pos, "replace :from \"" + std::string(from->value) + "\" is not a valid mailbox list");

@@ -15,16 +15,6 @@
 namespace sift::ext {
 using namespace validate;
 
-namespace {
-
-void warn_entry(checker& c, const parse::ast::string_lit& entry) {
-    if (!c.is_template(entry.value) && !valid_metadata_entry(entry.value))
-        c.warning(entry.pos, "invalid metadata entry name '" + std::string(entry.value) +
-                                 "' (RFC 5464: \"/private/...\" or \"/shared/...\"): it has no value");
-}
-
-}  // namespace
-
 void register_servermetadata(registry& r) {
     r.add(capability_def{"servermetadata"});
     r.add(command_def{
@@ -33,7 +23,7 @@ void register_servermetadata(registry& r) {
         .capability = "servermetadata",
         .positional = {arg_kind::string, arg_kind::string_list},
         .tags = {"comparator", "match-type"},
-        .check = [](checker& c, const binding& b) { warn_entry(c, b.list_arg(0).items.front()); },
+        .check = [](checker& c, const binding& b) { warn_metadata_entry(c, b.list_arg(0).items.front()); },
         .emit =
             [](compile::emitter& e, const binding& b) {
                 e.emit(vm::opcode::test_servermetadata, {std::uint64_t(b.match.cmp), vm::pack(b.match),
@@ -45,7 +35,7 @@ void register_servermetadata(registry& r) {
                       .positional = {arg_kind::string_list},
                       .check =
                           [](checker& c, const binding& b) {
-                              for (const auto& entry : b.list_arg(0).items) warn_entry(c, entry);
+                              for (const auto& entry : b.list_arg(0).items) warn_metadata_entry(c, entry);
                           },
                       .emit =
                           [](compile::emitter& e, const binding& b) {

@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <array>
 #include <ctime>
-#include <random>
 
 namespace sift::ext::vacation {
 namespace {
@@ -109,22 +108,6 @@ std::optional<std::string> addressed(const mail::message& msg, const std::vector
     return std::nullopt;
 }
 
-std::string quoted_name(std::string_view name, std::size_t used) {
-    if (!ascii(name)) return encode_words(name, used);
-    std::string out = "\"";
-    for (char c : name) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "\"";
-}
-
-// "Name" <addr> or <addr>, for a header field.
-std::string mailbox(std::string_view display_name, std::string_view addr, std::size_t used) {
-    if (display_name.empty()) return "<" + std::string(addr) + ">";
-    return quoted_name(one_line(display_name), used) + " <" + std::string(addr) + ">";
-}
-
 // The original sender as the To field shows it: with the display name
 // of the From/Sender field that carries the envelope sender's address.
 std::string to_field(const mail::message& msg, const mail::address& sender) {
@@ -134,7 +117,7 @@ std::string to_field(const mail::message& msg, const mail::address& sender) {
         if (!f) continue;
         for (const auto& a : mail::parse_address_list(mail::message::unfold(f->value)))
             if (a.valid && mail::ascii_lower(a.all()) == wanted)
-                return mailbox(a.display_name, sender.all(), 4);
+                return mail::mailbox_field(a.display_name, sender.all(), 4);
     }
     return "<" + sender.all() + ">";
 }
@@ -142,7 +125,8 @@ std::string to_field(const mail::message& msg, const mail::address& sender) {
 std::string from_field(const request& req, std::string_view user_address) {
     if (req.from) {
         if (ascii(*req.from)) return one_line(*req.from);
-        if (auto a = single_address(*req.from)) return mailbox(a->display_name, a->all(), 6);
+        if (auto a = mail::single_mailbox(*req.from))
+            return mail::mailbox_field(a->display_name, a->all(), 6);
     }
     return "<" + std::string(user_address) + ">";
 }
@@ -187,22 +171,9 @@ std::optional<std::string> sender_field(const mail::message& msg) {
         const auto* f = msg.first(name);
         if (!f) continue;
         for (const auto& a : mail::parse_address_list(mail::message::unfold(f->value)))
-            if (a.valid) return mailbox(a.display_name, a.all(), 4);
+            if (a.valid) return mail::mailbox_field(a.display_name, a.all(), 4);
     }
     return std::nullopt;
-}
-
-// At most `max` characters (code points) of UTF-8 `text`, the last one an
-// ellipsis when it was longer.
-std::string cut_characters(std::string_view text, std::size_t max) {
-    if (max == 0) return std::string(text);
-    std::size_t chars = 0, at = 0, keep = 0;
-    for (; at < text.size(); ++at) {
-        if ((static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) continue;  // continuation byte
-        if (++chars == max) keep = at;
-        if (chars > max) return std::string(text.substr(0, keep)) + "\u2026";
-    }
-    return std::string(text);
 }
 
 // §4.6: the subject when the script gives none (vacation_options).
@@ -225,7 +196,7 @@ std::string default_subject(const mail::message& msg, const vacation_options& op
             }
         }
     }
-    return cut_characters(one_line(subject), options.max_subject_length);
+    return mail::cut_characters(one_line(subject), options.max_subject_length);
 }
 
 std::string subject_field(std::string_view subject) {
@@ -235,21 +206,7 @@ std::string subject_field(std::string_view subject) {
     return encode_words(line, 9);
 }
 
-std::string message_id(std::string_view domain, std::chrono::system_clock::time_point now) {
-    static thread_local std::mt19937_64 random{std::random_device{}()};
-    auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-    return "<sift-vacation." + std::to_string(seconds) + "." +
-           hash_hex(std::to_string(random())).substr(0, 16) + "@" +
-           std::string(domain.empty() ? "localhost" : domain) + ">";
-}
-
 }  // namespace
-
-std::optional<mail::address> single_address(std::string_view text) {
-    auto list = mail::parse_address_list(text);
-    if (list.size() != 1 || !list.front().valid) return std::nullopt;
-    return list.front();
-}
 
 std::optional<std::string> refusal(const mail::message& msg, const envelope& env, const request& req,
                                    const vacation_options& options, std::string& user_address) {
@@ -299,7 +256,7 @@ reply build(const mail::message& msg, const envelope& env, const request& req, s
     r.subject = req.subject ? mail::decode_header(one_line(*req.subject)) : default_subject(msg, options);
     auto sender = mail::parse_path(env.from);
     auto from = from_field(req, user_address);
-    auto from_address = single_address(from);
+    auto from_address = mail::single_mailbox(from);
     std::string domain = from_address ? from_address->domain : std::string();
 
     std::string d;
@@ -309,7 +266,8 @@ reply build(const mail::message& msg, const envelope& env, const request& req, s
     d += "To: " + to + "\r\n";
     d += "Subject: " + subject_field(req.subject ? *req.subject : r.subject) + "\r\n";
     d += "Date: " + mail::rfc5322_date(std::chrono::system_clock::to_time_t(now)) + "\r\n";
-    d += "Message-ID: " + message_id(domain, now) + "\r\n";
+    d += "Message-ID: " + mail::message_id("vacation", domain, std::chrono::system_clock::to_time_t(now)) +
+         "\r\n";
     // RFC 3834 §3.1.3-§3.1.5, RFC 5322 §3.6.4.
     auto id = msg.first("Message-ID") ? first_id(field(msg, "Message-ID")) : std::string();
     if (!id.empty()) {

@@ -64,7 +64,4 @@ struct reply {
 reply build(const mail::message& msg, const envelope& env, const request& req, std::string_view user_address,
             const vacation_options& options, std::chrono::system_clock::time_point now);
 
-// Checks also used when compiling.
-std::optional<mail::address> single_address(std::string_view text);  // one valid mailbox
-
 }  // namespace sift::ext::vacation

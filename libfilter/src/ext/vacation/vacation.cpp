@@ -20,6 +20,7 @@
 #include "ext/fcc/fcc.hpp"
 #include "ext/state.hpp"
 #include "ext/utf8.hpp"
+#include "mail/address.hpp"
 #include "mail/encode.hpp"
 #include "mail/message.hpp"
 #include "validate/registry.hpp"
@@ -42,15 +43,13 @@ void check_vacation(checker& c, const binding& b) {
                       "vacation :mime reason is not a MIME entity (Content- header fields, an empty "
                       "line, the body): the vacation action will fail");
     }
-    if (const auto* subject = core::tag_string(b, "subject");
-        subject && !c.is_template(subject->value) && !valid_utf8(subject->value))
-        c.error(subject->pos, "vacation :subject is not valid UTF-8");
+    core::check_utf8_tag(c, b, "subject");
     if (const auto* from = core::tag_string(b, "from");
-        from && !c.is_template(from->value) && !vacation::single_address(from->value))
+        from && !c.is_template(from->value) && !mail::single_mailbox(from->value))
         c.error(from->pos, "vacation :from \"" + std::string(from->value) + "\" is not a valid address");
     if (const auto* list = b.tag_value("addresses"))
         for (const auto& a : std::get<parse::ast::string_list>(*list).items)
-            if (!c.is_template(a.value) && !vacation::single_address(a.value))
+            if (!c.is_template(a.value) && !mail::single_mailbox(a.value))
                 c.error(a.pos,
                         "vacation :addresses entry \"" + std::string(a.value) + "\" is not a valid address");
 }
@@ -126,7 +125,7 @@ void exec_act_vacation(run_state& s, const instruction& ins) {
     if (bits & handle_bit) req.handle = std::string(s.text(ins.arg[0], buffer));
     req.reason = std::string(s.text(ins.arg[1], buffer));
     // Values from variables are checked now, as constants were when compiling.
-    if (req.from && !single_address(*req.from))
+    if (req.from && !mail::single_mailbox(*req.from))
         throw runtime_error{"vacation :from \"" + *req.from + "\" is not a valid address"};
     if (req.mime && !mail::is_mime_entity(req.reason))
         throw runtime_error{"vacation :mime reason is not a MIME entity"};

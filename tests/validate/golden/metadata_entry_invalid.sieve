@@ -1,0 +1,4 @@
+require "mboxmetadata";
+if metadata "INBOX" "/frob" "x" {
+    keep;
+}

@@ -1,0 +1,2 @@
+require "replace";
+replace :subject "café" "The message was replaced.";

@@ -1,0 +1,4 @@
+require "servermetadata";
+if servermetadataexists "/private/x/" {
+    keep;
+}

@@ -1,0 +1,4 @@
+require "extlists";
+if valid_ext_list "addrbook" {
+    keep;
+}
