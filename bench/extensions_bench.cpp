@@ -31,7 +31,7 @@ void BM_variables_match_chain(benchmark::State& state) {
     const auto env = bench_envelope();
     std::size_t i = 0;
     for (auto _ : state) {
-        auto r = s.run(messages[i++ & 3], env, limits);
+        auto r = s.run(messages[i++ & 3], env, {.limits = limits});
         benchmark::DoNotOptimize(r);
     }
     state.counters["ns per rule"] = benchmark::Counter(

@@ -1,7 +1,6 @@
 #include "envelope_defaults.hpp"
 
 #include "mail/address.hpp"
-#include "mail/message.hpp"
 
 namespace sift::cli {
 
@@ -14,9 +13,8 @@ envelope envelope_for(const message& msg, const std::optional<std::string>& from
         return env;
     }
     env.from = default_from;
-    if (const auto* field = msg.impl().first("return-path")) {
-        std::string scratch;
-        auto path = mail::parse_path(mail::message::unfold(field->value, scratch));
+    if (auto value = msg.unfolded_header("return-path")) {
+        auto path = mail::parse_path(*value);
         env.from = path ? path->all() : std::string();  // Return-Path: <> is the null sender
     }
     return env;

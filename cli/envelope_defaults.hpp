@@ -5,6 +5,7 @@
 #pragma once
 
 #include <sift/message.hpp>
+#include <sift/session.hpp>
 
 #include <optional>
 #include <string>

@@ -72,7 +72,7 @@ struct script_reads {
 };
 
 result evaluate(const script& s, const message_text& m, bool from_mbox, const filter_options& o,
-                script_reads reads, const envelope& fixed, const services& svc) {
+                script_reads reads, const envelope& fixed, const run_options& options) {
     auto part = needed_part(m, reads.part);
     // mboxrd quotes ">From " lines of the body only; a header-only part has none.
     bool quoted = from_mbox && part.size() == m.raw.size() && quoted_from_lines(part);
@@ -81,8 +81,8 @@ result evaluate(const script& s, const message_text& m, bool from_mbox, const fi
     // Finding the sender in Return-Path costs an address parse per message:
     // only scripts that look at the envelope pay for it; the others all get
     // the same envelope, made once.
-    if (!reads.envelope) return s.run(msg, fixed, {}, &svc);
-    return s.run(msg, envelope_for(msg, o.host.from, o.host.to), {}, &svc);
+    if (!reads.envelope) return s.run(msg, fixed, options);
+    return s.run(msg, envelope_for(msg, o.host.from, o.host.to), options);
 }
 
 // What the threads found in one work item, kept until all are done so
@@ -101,7 +101,7 @@ struct filter_run {
     const filter_options& o;
     script_reads reads;
     envelope fixed;  // for scripts that do not read the envelope
-    const services& svc;
+    const run_options& options;
 
     void operator()(const work_item& item, const std::string& path, item_result& out) const {
         std::shared_ptr<const mapped_file> mapping = item.mapping;
@@ -118,7 +118,7 @@ struct filter_run {
         out.messages = messages.size();
         if (!o.summary) out.outcomes.reserve(messages.size());
         for (const auto& m : messages) {
-            auto r = evaluate(s, m, out.mbox, o, reads, fixed, svc);
+            auto r = evaluate(s, m, out.mbox, o, reads, fixed, options);
             if (o.summary)
                 ++out.counts[outcome(r)];
             else
@@ -146,7 +146,7 @@ int filter(const filter_options& o) {
     const auto& items = c.items();
     std::vector<item_result> results(items.size());
     const filter_run run{
-        s, o, reads, {o.host.from.value_or(default_from), o.host.to.value_or(default_to), {}, {}}, h->svc};
+        s, o, reads, {o.host.from.value_or(default_from), o.host.to.value_or(default_to), {}, {}}, h->options};
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
         for (std::size_t i; (i = next.fetch_add(1)) < items.size();) {

@@ -17,8 +17,8 @@ void add_host_options(CLI::App& command, host_options& o) {
     command.add_option("--lists", o.lists, "extlists: a directory with one file per list")->type_name("DIR");
 }
 
-std::unique_ptr<host> open_host(const host_options& o) {
-    auto h = std::make_unique<host>();
+std::unique_ptr<run_host> open_host(const host_options& o) {
+    auto h = std::make_unique<run_host>();
     try {
         h->state = open_state_store(o.store);
         if (o.lists) h->lists = file_list_provider(*o.lists);
@@ -27,8 +27,9 @@ std::unique_ptr<host> open_host(const host_options& o) {
     } catch (const std::exception& e) {  // store::store_error, a lists directory that cannot be read
         throw io_error(e.what());
     }
-    h->svc.state = h->state.get();
-    h->svc.lists = h->lists.get();
+    h->services.set_state(h->state.get());
+    h->services.set_lists(h->lists.get());
+    h->options.host = &h->services;
     return h;
 }
 

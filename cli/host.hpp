@@ -20,15 +20,17 @@ struct host_options {
 
 void add_host_options(CLI::App& command, host_options& o);
 
-// The services of a run, opened once and shared by every message.
-struct host {
+// The host of a run (sift/host.hpp) with the services it owns, opened once
+// and shared by every message.
+struct run_host {
     std::unique_ptr<store::store> state;
     std::unique_ptr<list_provider> lists;
-    services svc;
+    basic_host services;
+    run_options options;  // options.host is &services
 };
 
 // Throws usage_error for a malformed --store, io_error when the store or
 // the lists cannot be opened.
-std::unique_ptr<host> open_host(const host_options& o);
+std::unique_ptr<run_host> open_host(const host_options& o);
 
 }  // namespace sift::cli

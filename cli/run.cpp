@@ -58,7 +58,7 @@ command add_run(CLI::App& sift) {
                 auto msg = message::from_raw(read_input(o->message));
                 auto env = envelope_for(msg, o->host.from, o->host.to);
                 auto h = open_host(o->host);
-                auto r = s.run(msg, env, {}, &h->svc);
+                auto r = s.run(msg, env, h->options);
                 if (o->json)
                     std::cout << json::report(s, &r) << "\n";
                 else

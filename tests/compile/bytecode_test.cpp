@@ -1,5 +1,6 @@
 // The bytecode format: round trips, the disassembly, and rejection of every
 // malformed image without crashing.
+#include "api/internal.hpp"
 #include "test_support.hpp"
 #include "validate/registry.hpp"
 #include "vm/program.hpp"
@@ -31,7 +32,7 @@ TEST(bytecode, constants_are_deduplicated) {
     auto s = compiled(
         "if header :is \"a\" \"x\" { keep; } if header :is \"a\" \"x\" { keep; } if header \"x\" \"a\" { "
         "keep; }");
-    const auto* p = s.program();
+    const auto* p = internal::program(s);
     EXPECT_EQ(p->strings.size(), 2u);  // "a" and "x"
     EXPECT_EQ(p->lists.size(), 2u);    // ["a"] and ["x"]
 }

@@ -190,8 +190,8 @@ testsuite_host::testsuite_host(std::string dir) : dir_(std::move(dir)) {
     mailboxes_["INBOX"];
     // Pigeonhole's testsuite runs as a mail store's filter (RFC 5183
     // §4.1 location "MS").
-    conn_.location = "MS";
-    conn_.items = dovecot_environment();
+    client_.location = "MS";
+    client_.items = dovecot_environment();
 }
 
 bool testsuite_host::store_view::exists(std::string_view mailbox) const {
@@ -229,12 +229,12 @@ void testsuite_host::set(const std::string& name, const std::string& value) {
     if (name == "message") {
         // As delivered over SMTP (and as Pigeonhole's raw mail storage has
         // it): CRLF line endings, which the size test counts.
-        message_.impl() = mail::message::parse(crlf(value));
-        auto from = header_address(message_.impl(), "Return-Path");
-        if (from.empty()) from = header_address(message_.impl(), "Sender");
-        if (from.empty()) from = header_address(message_.impl(), "From");
-        auto to = header_address(message_.impl(), "Envelope-To");
-        if (to.empty()) to = header_address(message_.impl(), "To");
+        internal::model(message_) = mail::message::parse(crlf(value));
+        auto from = header_address(internal::model(message_), "Return-Path");
+        if (from.empty()) from = header_address(internal::model(message_), "Sender");
+        if (from.empty()) from = header_address(internal::model(message_), "From");
+        auto to = header_address(internal::model(message_), "Envelope-To");
+        if (to.empty()) to = header_address(internal::model(message_), "To");
         env_.from = from.empty() ? "sender@example.com" : from;
         env_.to = to.empty() ? "recipient@example.com" : to;
         env_.orig_to = env_.to;
@@ -273,7 +273,7 @@ void testsuite_host::reload_settings() {
         else if (name == "sieve_include_max_nesting_depth")
             compile_limits_.max_include_depth = unsigned(parse_size(name, value));
         else if (name == "recipient_delimiter")
-            limits_.recipient_delimiters = value;  // a view of settings_, which outlives the run
+            limits_.recipient_delimiters = value;
         else if (name == "sieve_editheader_max_header_size")
             limits_.editheader_max_header_size = compile_limits_.editheader_max_header_size =
                 parse_size(name, value);
@@ -322,7 +322,7 @@ void testsuite_host::forget_header_edits(vm::run_state& s) {
 }
 
 // spamtest/virustest (RFC 5235), extlists (RFC 6134), enotify and the
-// vacation settings services::vacation has.
+// vacation settings run_options::vacation has.
 bool testsuite_host::extension_setting(const std::string& name) {
     for (std::string_view prefix :
          {"sieve_spamtest_", "sieve_virustest_", "sieve_extlists_list", "sieve_environment/"})
@@ -385,7 +385,7 @@ void testsuite_host::configure_extensions() {
         return it == settings_.end() ? std::nullopt : std::optional(trim(it->second));
     };
     for (auto [source, ext] :
-         {std::pair{&services_.spamtest, "spamtest"}, {&services_.virustest, "virustest"}}) {
+         {std::pair{&options_.spamtest, "spamtest"}, {&options_.virustest, "virustest"}}) {
         auto prefix = std::string("sieve_") + ext + "_";
         *source = score_source{};
         source->status_header = get(prefix + "status_header").value_or("");
@@ -402,7 +402,7 @@ void testsuite_host::configure_extensions() {
                 get(prefix + "text_value/" + std::to_string(i))
                     .value_or(get(prefix + "text_value" + std::to_string(i)).value_or(""));
     }
-    auto& vacation = services_.vacation;
+    auto& vacation = options_.vacation;
     vacation = vacation_options{};
     if (auto v = get("sieve_vacation_min_period"))
         vacation.min_period = duration("sieve_vacation_min_period", *v);
@@ -419,10 +419,10 @@ void testsuite_host::configure_extensions() {
     if (auto user = get("sieve_user_email")) vacation.user_addresses = {*user};
     // vnd.dovecot.environment: its fixed items and "vnd.dovecot.config.X"
     // for each "sieve_environment/X" setting.
-    conn_.items = dovecot_environment();
+    client_.items = dovecot_environment();
     for (const auto& [name, value] : settings_)
         if (name.rfind("sieve_environment/", 0) == 0)
-            conn_.items.emplace_back("vnd.dovecot.config." + name.substr(18), trim(value));
+            client_.items.emplace_back("vnd.dovecot.config." + name.substr(18), trim(value));
     auto lists = std::make_unique<dict_lists>();
     std::istringstream names(get("sieve_extlists_list").value_or(""));
     for (std::string name; names >> name;) {
@@ -437,7 +437,7 @@ void testsuite_host::configure_extensions() {
         }
     }
     lists_ = std::move(lists);
-    services_.lists = lists_.get();
+    services_.set_lists(lists_.get());
 }
 
 // The selected message becomes the current one; a stored message brings
@@ -462,7 +462,7 @@ bool testsuite_host::select_message(vm::run_state& s, const std::vector<std::str
     if (!item) return false;
     auto raw = item->raw;
     auto env = item->env;
-    message_.impl() = mail::message::parse(std::move(raw));
+    internal::model(message_) = mail::message::parse(std::move(raw));
     env_ = env;
     set_internal_flags(s, flags);
     return true;
@@ -505,7 +505,7 @@ bool testsuite_host::run_script(vm::run_state& s, bool append, std::string* edit
         return false;
     }
     if (!append) forget_result(s);
-    auto r = vm::run(*compiled_, message_.impl(), env_, limits_, this, conn(), svc());
+    auto r = vm::run(*compiled_, internal::model(message_), env_, options_, this, client());
     for (const auto& e : r.errors) log_.push_back(e);
     if (!r.ok()) return false;
     std::vector<action> added;
@@ -520,7 +520,7 @@ bool testsuite_host::run_script(vm::run_state& s, bool append, std::string* edit
     }
     if (!sub_implicit_flags_) sub_implicit_flags_.emplace();
     sub_implicit_keep_ = sub_implicit_keep_ && implicit;
-    if (edited) *edited = edited_message(message_.impl(), r);
+    if (edited) *edited = edited_message(internal::model(message_), r);
     return append_actions(s, std::move(added));
 }
 
@@ -589,10 +589,10 @@ void testsuite_host::forget_result(vm::run_state& s) {
 // message is left as it was.
 bool testsuite_host::multiscript(vm::run_state& s, const std::vector<std::string>& paths) {
     forget_result(s);
-    const std::string original(message_.impl().raw());
+    const std::string original(internal::model(message_).raw());
     auto carry = [&](std::string raw) {
-        if (raw == message_.impl().raw()) return;
-        message_.impl() = mail::message::parse(std::move(raw));
+        if (raw == internal::model(message_).raw()) return;
+        internal::model(message_) = mail::message::parse(std::move(raw));
         forget_header_edits(s);  // nothing cached from the message before
     };
     std::vector<std::string> errors;
@@ -670,7 +670,7 @@ std::string testsuite_host::user_email() const {
 // redirected again; the action still succeeds.
 bool testsuite_host::redirect_loops() const {
     bool loop = false;
-    message_.impl().for_each("X-Sieve-Redirected-From", [&](const mail::header_field& field) {
+    internal::model(message_).for_each("X-Sieve-Redirected-From", [&](const mail::header_field& field) {
         auto list = mail::parse_address_list(mail::message::unfold(field.value));
         for (const auto& a : list)
             if (vm::equal(a.all(), user_email(), vm::comparator::ascii_casemap) ||
@@ -743,7 +743,7 @@ bool testsuite_host::execute(vm::run_state& s, const std::string* original) {
         ok = store("INBOX", raw, sub_implicit_flags_ ? *sub_implicit_flags_ : s.current_flags()) && ok;
         inbox = true;
     }
-    if (!ok && !inbox) store("INBOX", original ? *original : std::string(message_.impl().raw()));
+    if (!ok && !inbox) store("INBOX", original ? *original : std::string(internal::model(message_).raw()));
     return ok;
 }
 
@@ -849,7 +849,7 @@ void testsuite_host::call(vm::run_state& s, const vm::instruction& ins) {
             // Pigeonhole's testsuite remembers no vacation replies across a
             // result reset: start the memory store afresh.
             state_ = memory_store();
-            services_.state = state_.get();
+            services_.set_state(state_.get());
             break;
         case op::result_print:
             for (const auto& a : actions(s)) std::cerr << "  result: " << action_name(a) << "\n";

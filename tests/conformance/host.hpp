@@ -1,15 +1,17 @@
-// vnd.dovecot.testsuite, runtime side: the vm::host that runs the
+// vnd.dovecot.testsuite, runtime side: the vm::command_host that runs the
 // testsuite's call_host operations for one .svtest file, with an in-memory
 // mail store, SMTP capture, the testsuite result and error log, and the
 // Pigeonhole settings mapped onto Sift's limits.
 #pragma once
 
+#include "api/internal.hpp"
 #include "vm/exec.hpp"
 
+#include <sift/host.hpp>
 #include <sift/message.hpp>
 #include <sift/options.hpp>
 #include <sift/script_source.hpp>
-#include <sift/services.hpp>
+#include <sift/session.hpp>
 #include <sift/store.hpp>
 
 #include <map>
@@ -29,17 +31,19 @@ struct outcome {
     std::vector<std::string> debug_log;  // vnd.dovecot.debug's messages
 };
 
-class testsuite_host final : public vm::host {
+class testsuite_host final : public vm::command_host {
 public:
     // `dir`: the directory of the test file (scripts are found from there).
     explicit testsuite_host(std::string dir);
 
     // The objects the main script runs on; host operations change them.
-    const mail::message& message() const { return message_.impl(); }
+    const mail::message& message() const { return internal::model(message_); }
     const envelope& env() const { return env_; }
-    const eval_limits& limits() const { return limits_; }
+    // The limits, the extensions' settings and the host services (the mail
+    // store below, vacation and duplicate memory, the lists).
+    const run_options& options() const { return options_; }
     // What the environment test sees (vnd.dovecot.environment's items).
-    const connection* conn() const { return &conn_; }
+    const session* client() const { return &client_; }
 
     void call(vm::run_state& s, const vm::instruction& ins) override;
 
@@ -48,8 +52,6 @@ public:
     // include (RFC 6609): personal scripts in DIR/included, global ones in
     // DIR/included-global, as Pigeonhole's suite lays them out.
     const script_source* scripts() const { return &scripts_; }
-    // The mail store below, for mailboxexists, metadata, special-use.
-    const services* svc() const { return &services_; }
 
 private:
     struct mail_item {
@@ -96,9 +98,10 @@ private:
     std::string dir_;
     sift::message message_;
     envelope env_;
-    eval_limits limits_;
+    run_options options_{.host = &services_};
+    eval_limits& limits_ = options_.limits;
     compile_limits compile_limits_;
-    connection conn_;
+    session client_;
     std::map<std::string, std::string> settings_;
 
     std::string current_test_;
@@ -138,7 +141,12 @@ private:
         return store::open_store(config);
     }
     std::unique_ptr<store::store> state_ = memory_store();
-    services services_{.mailboxes = &store_view_, .state = state_.get()};
+    basic_host services_ = [this] {
+        basic_host h;
+        h.set_mailboxes(&store_view_);
+        h.set_state(state_.get());
+        return h;
+    }();
     std::unique_ptr<list_provider> lists_;
     directory_script_source scripts_{dir_ + "/included", dir_ + "/included-global"};
 };

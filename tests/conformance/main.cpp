@@ -66,8 +66,7 @@ file_result run_svtest(const fs::path& path) {
         r.reason = "does not compile: line " + std::to_string(d.line) + ": " + d.message;
         return r;
     }
-    auto result =
-        vm::run(*c.program, host.message(), host.env(), host.limits(), &host, host.conn(), host.svc());
+    auto result = vm::run(*c.program, host.message(), host.env(), host.options(), &host, host.client());
     auto& out = host.result();
     r.wording_skipped = out.wording_checks_skipped;
     r.unknown_settings = out.unknown_settings;

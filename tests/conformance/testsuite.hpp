@@ -1,5 +1,5 @@
 // vnd.dovecot.testsuite: the test-only Sieve extension Pigeonhole's test
-// suite is written in, implemented on Sift's host hooks (vm::host,
+// suite is written in, implemented on Sift's host hooks (vm::command_host,
 // call_host, command_def::emit_end). Never part of registry::standard():
 // the conformance runner builds its own registry (standard + this).
 #pragma once

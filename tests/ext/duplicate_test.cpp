@@ -65,29 +65,29 @@ TEST_F(duplicate, header_uniqueid_and_handle) {
 TEST_F(duplicate, seconds_and_last) {
     auto plain = "require [\"duplicate\", \"fileinto\"]; if duplicate :seconds 100 { fileinto \"Dup\"; }";
     EXPECT_EQ(run(plain, msg()), "keep*");
-    now += 60s;
+    host.advance(60s);
     EXPECT_EQ(run(plain, msg()), "fileinto:Dup");
-    now += 40s;
+    host.advance(40s);
     EXPECT_EQ(run(plain, msg()), "keep*");  // expired: counted from the first copy
 
     auto last =
         "require [\"duplicate\", \"fileinto\"]; if duplicate :seconds 100 :last { fileinto \"Dup\"; }";
     EXPECT_EQ(run(last, msg("<l@x>")), "keep*");
-    now += 60s;
+    host.advance(60s);
     EXPECT_EQ(run(last, msg("<l@x>")), "fileinto:Dup");
-    now += 60s;
+    host.advance(60s);
     EXPECT_EQ(run(last, msg("<l@x>")), "fileinto:Dup");  // refreshed by the previous copy
-    now += 101s;
+    host.advance(101s);
     EXPECT_EQ(run(last, msg("<l@x>")), "keep*");
 
     // The default period (12 h) and the cap (2 days).
     EXPECT_EQ(run(dup, msg("<p@x>")), "keep*");
-    now += 12h - 1s;
+    host.advance(12h - 1s);
     EXPECT_EQ(run(dup, msg("<p@x>")), "fileinto:Dup");
     auto long_period =
         "require [\"duplicate\", \"fileinto\"]; if duplicate :seconds 999999 { fileinto \"Dup\"; }";
     EXPECT_EQ(run(long_period, msg("<q@x>")), "keep*");
-    now += 48h;
+    host.advance(48h);
     EXPECT_EQ(run(long_period, msg("<q@x>")), "keep*");
 }
 
@@ -100,12 +100,12 @@ TEST_F(duplicate, failed_runs_record_nothing) {
 }
 
 TEST_F(duplicate, store_missing_or_failing_is_a_runtime_error_and_keep) {
-    svc.state = nullptr;
+    host.set_state(nullptr);
     auto r = run_with(dup, msg(), env);
     EXPECT_FALSE(r.ok());
     EXPECT_EQ(summary(r), "keep*");
     failing_store down;
-    svc.state = &down;
+    host.set_state(&down);
     r = run_with(dup, msg(), env);
     EXPECT_FALSE(r.ok());
     EXPECT_NE(r.errors.front().find("duplicate: state store: redis"), std::string::npos);

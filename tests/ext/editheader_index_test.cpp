@@ -106,7 +106,7 @@ TEST(editheader, protected_fields_are_left_alone) {
     auto s =
         compiled("require \"editheader\"; addheader \"X-Frop\" \"x\"; if exists \"x-frop\" { discard; }");
     auto m = message::from_raw(three_received);
-    EXPECT_EQ(summary(s.run(m, default_envelope(), limits)), "keep*");
+    EXPECT_EQ(summary(s.run(m, default_envelope(), {.limits = limits})), "keep*");
 }
 
 TEST(editheader, non_ascii_values_are_encoded_and_read_back) {

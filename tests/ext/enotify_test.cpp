@@ -17,7 +17,7 @@ std::optional<ext::mailto_uri> parse(std::string_view uri, ext::uri_error* err =
 result evaluate(const std::string& body, const std::string& raw = sample_message,
                 const eval_limits& limits = {}) {
     auto s = compiled("require [\"enotify\", \"variables\", \"fileinto\"];\n" + body);
-    return s.run(message::from_raw(raw), default_envelope(), limits);
+    return s.run(message::from_raw(raw), default_envelope(), {.limits = limits});
 }
 
 std::vector<const action*> notifications(const result& r) {

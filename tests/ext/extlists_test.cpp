@@ -20,18 +20,18 @@ protected:
         std::ofstream(dir_ / "addrbook:personal") << "# family\nAnna@Example.com\n\nbob@example.net  \r\n";
         std::ofstream(dir_ / "tag:example.com,2010-05-28:mylist") << "x@example.org\ny@example.org\n";
         lists_ = file_list_provider(dir_.string());
-        svc_.lists = lists_.get();
+        host_.set_lists(lists_.get());
     }
     void TearDown() override { fs::remove_all(dir_); }
 
     result evaluate(const std::string& body, const std::string& raw = sample_message) {
         auto s = compiled("require [\"extlists\", \"fileinto\", \"variables\"];\n" + body);
-        return s.run(message::from_raw(raw), default_envelope(), {}, &svc_);
+        return s.run(message::from_raw(raw), default_envelope(), {.host = &host_});
     }
 
     fs::path dir_;
     std::unique_ptr<list_provider> lists_;
-    services svc_;
+    basic_host host_;
 };
 
 TEST(ExtlistsNames, Canonical) {

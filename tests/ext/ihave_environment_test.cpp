@@ -64,14 +64,15 @@ TEST(environment, items_come_from_the_frontend) {
         "if environment :is \"name\" \"Sift\" { fileinto \"named\"; }\n"
         "if environment :matches \"domain\" \"*\" { fileinto \"never\"; }\n");
     auto m = message::from_raw(sample_message);
-    m.connection.remote_ip = "192.0.2.7";
-    m.connection.location = "MDA";
-    auto r = s.run(m, default_envelope());
+    session client;
+    client.remote_ip = "192.0.2.7";
+    client.location = "MDA";
+    auto r = s.run(client, m, default_envelope());
     EXPECT_EQ(summary(r), "fileinto:ip-192.0.2.7; fileinto:mda; fileinto:named");
 }
 
 // RFC 5183 §4.1: items beyond the standard ones come from the frontend
-// (connection::items), matched by name case-insensitively; the standard
+// (session::items), matched by name case-insensitively; the standard
 // names stay Sift's own.
 TEST(environment, vendor_items_come_from_the_frontend) {
     auto s = compiled(
@@ -81,8 +82,9 @@ TEST(environment, vendor_items_come_from_the_frontend) {
         "if environment :is \"name\" \"Sift\" { fileinto \"named\"; }\n"
         "if environment :contains \"vnd.example.other\" \"\" { fileinto \"never\"; }\n");
     auto m = message::from_raw(sample_message);
-    m.connection.items = {{"vnd.example.user", "anna"}, {"vnd.example.empty", ""}, {"name", "Other"}};
-    EXPECT_EQ(summary(s.run(m, default_envelope())), "fileinto:user-anna; fileinto:empty; fileinto:named");
+    session client{.items = {{"vnd.example.user", "anna"}, {"vnd.example.empty", ""}, {"name", "Other"}}};
+    EXPECT_EQ(summary(s.run(client, m, default_envelope())),
+              "fileinto:user-anna; fileinto:empty; fileinto:named");
 }
 
 TEST(environment, unknown_items_have_no_value) {

@@ -39,9 +39,9 @@ public:
 result run_store(std::string_view source, const mailbox_host* store) {
     auto s = compiled(source);
     auto m = message::from_raw(sample_message);
-    services svc;
-    svc.mailboxes = store;
-    return s.run(m, default_envelope(), {}, &svc);
+    basic_host host;
+    host.set_mailboxes(store);
+    return s.run(m, default_envelope(), {.host = &host});
 }
 
 std::string outcome(std::string_view source) {
@@ -93,9 +93,10 @@ TEST(mailbox, errors) {
     ASSERT_EQ(s.warnings().size(), 1u);
     EXPECT_EQ(s.warnings()[0].line, 2u);
     fake_store store;
-    services svc{.mailboxes = &store};
+    basic_host host;
+    host.set_mailboxes(&store);
     auto m = message::from_raw(sample_message);
-    EXPECT_EQ(summary(s.run(m, default_envelope(), {}, &svc)), "keep*");
+    EXPECT_EQ(summary(s.run(m, default_envelope(), {.host = &host})), "keep*");
 }
 
 TEST(mailbox, missing_service_is_a_runtime_error) {

@@ -95,7 +95,7 @@ TEST(foreverypart, bounded_by_the_instruction_budget) {
                       "foreverypart { foreverypart { foreverypart { set \"x\" \"y\"; } } }");
     eval_limits limits;
     limits.instruction_budget = 20;
-    auto r = s.run(message::from_raw(tree), default_envelope(), limits);
+    auto r = s.run(message::from_raw(tree), default_envelope(), {.limits = limits});
     EXPECT_FALSE(r.ok());
 }
 

@@ -19,7 +19,7 @@ const char* draft_message =
 result evaluate(const std::string& body, std::string msg = draft_message, const eval_limits& limits = {}) {
     auto s = compiled(std::string(prelude) + body);
     auto m = message::from_raw(std::move(msg));
-    return s.run(m, default_envelope(), limits);
+    return s.run(m, default_envelope(), {.limits = limits});
 }
 
 std::string filed(const std::string& body, std::string msg = draft_message) {

@@ -58,8 +58,9 @@ constexpr const char* multipart_message =
 result run_on(std::string_view source, std::string raw = html_message, eval_limits limits = {}) {
     auto s = compiled(source);
     auto m = message::from_raw(std::move(raw));
-    m.connection.arrival = arrival;
-    return s.run(m, default_envelope(), limits);
+    basic_host host;  // now is the arrival time
+    host.freeze(std::chrono::system_clock::time_point(std::chrono::seconds(arrival)));
+    return s.run(m, default_envelope(), {.limits = limits, .host = &host});
 }
 
 mail::message delivered(const result& r) {
@@ -314,7 +315,7 @@ TEST(enclose, wraps_the_message_as_message_rfc822) {
     EXPECT_EQ(r.message_edits[0].line, 2u);
     auto m = delivered(r);
     EXPECT_EQ(field_names(m), (names{"Date", "From", "Subject", "MIME-Version", "Content-Type"}));
-    EXPECT_EQ(field(m, "Date"), "Mon, 23 Nov 2026 07:00:00 +0000");  // now: the arrival time
+    EXPECT_EQ(field(m, "Date"), "Mon, 23 Nov 2026 07:00:00 +0000");  // the host's now
     EXPECT_EQ(field(m, "From"), "<rcpt@example.net>");               // the user the script runs for
     EXPECT_EQ(field(m, "Subject"), "Quarantined");
     EXPECT_EQ(field(m, "MIME-Version"), "1.0");

@@ -9,20 +9,20 @@ namespace {
 using ext::score_test;
 using ext::score_value;
 
-result evaluate(const std::string& body, const std::string& raw, const services& svc) {
+result evaluate(const std::string& body, const std::string& raw, const run_options& options) {
     auto s = compiled(body);
-    return s.run(message::from_raw(raw), default_envelope(), {}, &svc);
+    return s.run(message::from_raw(raw), default_envelope(), options);
 }
 
 std::string value_of(const std::string& header, const score_source& src, bool percent = false) {
-    services svc;
-    svc.spamtest = src;
+    run_options options;
+    options.spamtest = src;
     auto raw = "From: a@example.com\r\n" + header + "\r\nSubject: x\r\n\r\nbody\r\n";
     for (int v = 0; v <= 100; ++v) {
         auto r =
             evaluate(std::string("require [\"spamtestplus\", \"fileinto\"];\nif spamtest ") +
                          (percent ? ":percent " : "") + "\"" + std::to_string(v) + "\" { fileinto \"hit\"; }",
-                     raw, svc);
+                     raw, options);
         if (summary(r) == "fileinto:hit") return std::to_string(v);
     }
     return "none";
@@ -93,41 +93,42 @@ TEST(Spamtest, Text) {
 }
 
 TEST(Spamtest, DefaultComparatorIsNumericAndRelationalWorks) {
-    services svc;
-    svc.spamtest.status_header = "X-Score";
-    svc.spamtest.max_value = 10;
+    run_options options;
+    options.spamtest.status_header = "X-Score";
+    options.spamtest.max_value = 10;
     auto raw = std::string("X-Score: 9\r\n\r\nx\r\n");
     // RFC 5235 §3.1: i;ascii-numeric by default, so "10" > "9".
     auto r = evaluate(
         "require [\"spamtest\", \"relational\", \"fileinto\"];\n"
         "if spamtest :value \"ge\" \"9\" { fileinto \"Spam\"; }",
-        raw, svc);
+        raw, options);
     EXPECT_EQ(summary(r), "fileinto:Spam");
 }
 
 TEST(Spamtest, PolicyHookWins) {
-    services svc;
-    svc.score_ratio = [](const void*, bool virus) { return virus ? -1.0 : 1.0; };
+    basic_host host;  // the host's own score: spam certain, virus not tested
+    host.set_score([](sift::score_test t) { return t == sift::score_test::virus ? -1.0 : 1.0; });
+    run_options options{.host = &host};
     auto r = evaluate(
         "require [\"spamtest\", \"virustest\", \"fileinto\"];\n"
         "if spamtest \"10\" { fileinto \"Spam\"; }\n"
         "if virustest \"0\" { fileinto \"Untested\"; }",
-        "Subject: x\r\n\r\nx\r\n", svc);
+        "Subject: x\r\n\r\nx\r\n", options);
     EXPECT_EQ(summary(r), "fileinto:Spam; fileinto:Untested");
 }
 
 TEST(Virustest, TextValues) {
-    services svc;
-    svc.virustest.type = score_source::kind::text;
-    svc.virustest.status_header = "X-Virus-Scan: Found to be (.+)\\.";
-    svc.virustest.text_values[1] = "clean";
-    svc.virustest.text_values[5] = "infected";
+    run_options options;
+    options.virustest.type = score_source::kind::text;
+    options.virustest.status_header = "X-Virus-Scan: Found to be (.+)\\.";
+    options.virustest.text_values[1] = "clean";
+    options.virustest.text_values[5] = "infected";
     auto script =
         "require [\"virustest\", \"fileinto\"];\n"
         "if virustest \"5\" { fileinto \"Virus\"; } elsif virustest \"1\" { fileinto \"Clean\"; }";
-    EXPECT_EQ(summary(evaluate(script, "X-Virus-Scan: Found to be infected.\r\n\r\nx\r\n", svc)),
+    EXPECT_EQ(summary(evaluate(script, "X-Virus-Scan: Found to be infected.\r\n\r\nx\r\n", options)),
               "fileinto:Virus");
-    EXPECT_EQ(summary(evaluate(script, "X-Virus-Scan: Found to be clean.\r\n\r\nx\r\n", svc)),
+    EXPECT_EQ(summary(evaluate(script, "X-Virus-Scan: Found to be clean.\r\n\r\nx\r\n", options)),
               "fileinto:Clean");
 }
 

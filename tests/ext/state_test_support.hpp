@@ -1,10 +1,11 @@
-// A memory state store with a hand-moved clock, services around it, and a
-// store that always fails: for the vacation and duplicate tests.
+// A memory state store and a host whose frozen clock both the extensions
+// and the store read (moved by hand), and a store that always fails: for
+// the vacation and duplicate tests.
 #pragma once
 
 #include "test_support.hpp"
 
-#include <sift/services.hpp>
+#include <sift/host.hpp>
 #include <sift/store.hpp>
 
 #include <chrono>
@@ -13,23 +14,23 @@
 namespace sift::testing {
 
 struct state_fixture : ::testing::Test {
-    std::chrono::system_clock::time_point now =
-        std::chrono::system_clock::time_point(std::chrono::hours(480000));
+    basic_host host;
+    run_options options{.host = &host};
     std::unique_ptr<store::store> state;
-    services svc;
 
     void SetUp() override {
+        host.freeze(std::chrono::system_clock::time_point(std::chrono::hours(480000)));
         store::store_config config;
         config.kind = store::store_kind::memory;
-        config.clock = [this] { return now; };
+        config.clock = host.clock();
         state = store::open_store(config);
-        svc.state = state.get();
+        host.set_state(state.get());
     }
 
     result run_with(std::string_view source, std::string raw, const envelope& env) {
         auto s = compiled(source);
         auto m = message::from_raw(std::move(raw));
-        return s.run(m, env, {}, &svc);
+        return s.run(m, env, options);
     }
 };
 

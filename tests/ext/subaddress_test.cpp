@@ -11,7 +11,7 @@ bool holds(const std::string& test, std::string msg, envelope env = default_enve
            eval_limits limits = {}) {
     auto s = compiled(std::string(prelude) + "if " + test + " { fileinto \"yes\"; }");
     auto m = message::from_raw(std::move(msg));
-    auto r = s.run(m, env, limits);
+    auto r = s.run(m, env, {.limits = limits});
     EXPECT_TRUE(r.ok());
     return !r.actions.empty() && r.actions[0].mailbox == "yes";
 }

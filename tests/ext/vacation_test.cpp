@@ -125,8 +125,8 @@ TEST_F(vacation, long_subjects_are_folded) {
 // §4.6 leaves the subject without :subject to the implementation:
 // vacation_options give the site's default and template, and bound it.
 TEST_F(vacation, site_default_subject_template_and_limit) {
-    svc.vacation.default_subject = "Out of office";
-    svc.vacation.subject_template = "Re: %{subject} (%$)";
+    options.vacation.default_subject = "Out of office";
+    options.vacation.subject_template = "Re: %{subject} (%$)";
     EXPECT_EQ(reply(simple, msg()).subject, "Re: Lunch? (Lunch?)");
     auto none = reply(simple, "From: bob@example.org\r\nTo: anna@example.net\r\n\r\nx\r\n", fresh());
     EXPECT_EQ(header(none, "Subject"), "Out of office");
@@ -135,14 +135,14 @@ TEST_F(vacation, site_default_subject_template_and_limit) {
     EXPECT_EQ(given.subject, "Away");
     // A derived subject longer than max_subject_length characters is cut,
     // an ellipsis taking the last place.
-    svc.vacation = {};
-    svc.vacation.max_subject_length = 12;
+    options.vacation = {};
+    options.vacation.max_subject_length = 12;
     auto cut =
         reply(simple, "From: bob@example.org\r\nTo: anna@example.net\r\nSubject: Grüße aus Bern\r\n\r\nx\r\n",
               fresh());
     EXPECT_EQ(cut.subject, "Auto: Grüße\u2026");
     EXPECT_EQ(header(cut, "Subject"), "Auto: Grüße\u2026");
-    svc.vacation.max_subject_length = 0;  // no limit
+    options.vacation.max_subject_length = 0;  // no limit
     EXPECT_EQ(
         reply(simple, "From: bob@example.org\r\nTo: anna@example.net\r\nSubject: Grüße aus Bern\r\n\r\nx\r\n",
               fresh())
@@ -158,8 +158,8 @@ TEST_F(vacation, site_options_for_to_field_and_envelope_sender) {
     auto plain = reply(simple, srs, rewritten);
     EXPECT_EQ(header(plain, "To"), "<srs0=ab=cd=example.org=bob@relay.example>");
     EXPECT_EQ(plain.outgoing->envelope_from, "");
-    svc.vacation.to_header_ignore_envelope = true;
-    svc.vacation.send_from_recipient = true;
+    options.vacation.to_header_ignore_envelope = true;
+    options.vacation.send_from_recipient = true;
     rewritten.from = "srs0=ef=gh=example.org=bob@relay.example";
     auto a = reply(simple, srs, rewritten);
     EXPECT_EQ(header(a, "To"), "\"List Bot\" <bot@example.org>");
@@ -208,9 +208,9 @@ TEST_F(vacation, replies_only_when_the_user_is_addressed) {
     ASSERT_TRUE(a.outgoing);
     EXPECT_EQ(header(a, "From"), "<all@example.net>");  // the address the message came to
     // A host's own list of the user's addresses counts too.
-    svc.vacation.user_addresses = {"anna.m@example.net"};
+    options.vacation.user_addresses = {"anna.m@example.net"};
     EXPECT_TRUE(sent(simple, msg("", "anna.m@example.net"), fresh()));
-    svc.vacation.check_recipient = false;
+    options.vacation.check_recipient = false;
     EXPECT_TRUE(sent(simple, msg("", "nobody@example.net"), fresh()));
 }
 
@@ -226,18 +226,18 @@ TEST_F(vacation, once_per_sender_and_period) {
     EXPECT_NE(again.reason.find("already replied"), std::string::npos);
     // Another sender gets a reply; the first again after 7 days (the default).
     EXPECT_TRUE(sent(simple, msg(), envelope{"carol@example.org", "anna@example.net", {}, {}}));
-    now += 7 * 24h - 1s;
+    host.advance(7 * 24h - 1s);
     EXPECT_FALSE(sent(simple, msg()));
-    now += 1s;
+    host.advance(1s);
     EXPECT_TRUE(sent(simple, msg()));
 }
 
 TEST_F(vacation, days_and_seconds_periods) {
     auto days = "require \"vacation\"; vacation :days 2 \"away\";";
     EXPECT_TRUE(sent(days, msg()));
-    now += 48h - 1s;
+    host.advance(48h - 1s);
     EXPECT_FALSE(sent(days, msg()));
-    now += 1s;
+    host.advance(1s);
     EXPECT_TRUE(sent(days, msg()));
     // :seconds 0: reply to every message, remember nothing (RFC 6131 §2).
     auto always = "require [\"vacation\", \"vacation-seconds\"]; vacation :seconds 0 \"always\";";
@@ -246,18 +246,18 @@ TEST_F(vacation, days_and_seconds_periods) {
     // Small and large periods are clamped to the site's bounds (1 day, 60 days).
     ext::vacation::request r;
     r.seconds = 60;
-    EXPECT_EQ(ext::vacation::period(r, svc.vacation), 24h);
+    EXPECT_EQ(ext::vacation::period(r, options.vacation), 24h);
     r.seconds.reset();
     r.days = 0;
-    EXPECT_EQ(ext::vacation::period(r, svc.vacation), 24h);
+    EXPECT_EQ(ext::vacation::period(r, options.vacation), 24h);
     r.days = 365;
-    EXPECT_EQ(ext::vacation::period(r, svc.vacation), 60 * 24h);
+    EXPECT_EQ(ext::vacation::period(r, options.vacation), 60 * 24h);
     r.days = ~std::uint64_t{0};
-    EXPECT_EQ(ext::vacation::period(r, svc.vacation), 60 * 24h);
-    svc.vacation.min_period = 0s;
+    EXPECT_EQ(ext::vacation::period(r, options.vacation), 60 * 24h);
+    options.vacation.min_period = 0s;
     r.days.reset();
     r.seconds = 60;
-    EXPECT_EQ(ext::vacation::period(r, svc.vacation), 60s);
+    EXPECT_EQ(ext::vacation::period(r, options.vacation), 60s);
 }
 
 TEST_F(vacation, handles_separate_replies) {
@@ -305,7 +305,7 @@ TEST_F(vacation, runtime_errors_and_conflicts) {
 }
 
 TEST_F(vacation, store_missing_or_failing_is_a_runtime_error_and_keep) {
-    svc.state = nullptr;
+    host.set_state(nullptr);
     auto r = run_with(simple, msg(), env);
     EXPECT_FALSE(r.ok());
     EXPECT_EQ(summary(r), "keep*");
@@ -313,7 +313,7 @@ TEST_F(vacation, store_missing_or_failing_is_a_runtime_error_and_keep) {
     auto plain = compiled(simple).run(message::from_raw(msg()), env);  // no services at all
     EXPECT_FALSE(plain.ok());
     failing_store down;
-    svc.state = &down;
+    host.set_state(&down);
     r = run_with(simple, msg(), env);
     EXPECT_FALSE(r.ok());
     EXPECT_EQ(summary(r), "keep*");
@@ -353,15 +353,15 @@ TEST_F(vacation, lmdb_store_remembers_across_reopening) {
     config.path = (dir / "state.mdb").string();
     {
         auto lmdb = store::open_store(config);
-        svc.state = lmdb.get();
+        host.set_state(lmdb.get());
         EXPECT_TRUE(sent(simple, msg()));
     }
     {
         auto lmdb = store::open_store(config);
-        svc.state = lmdb.get();
+        host.set_state(lmdb.get());
         EXPECT_FALSE(sent(simple, msg()));
     }
-    svc.state = state.get();
+    host.set_state(state.get());
     std::filesystem::remove_all(dir);
 }
 

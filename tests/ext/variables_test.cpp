@@ -105,7 +105,7 @@ TEST(variables, values_are_truncated_at_the_limit) {
     auto m = message::from_raw(sample_message);
     eval_limits small;
     small.max_variable_size = 5;  // cuts inside the third ä: keep two
-    EXPECT_EQ(s.run(m, default_envelope(), small).actions.at(0).mailbox, "\xc3\xa4\xc3\xa4");
+    EXPECT_EQ(s.run(m, default_envelope(), {.limits = small}).actions.at(0).mailbox, "\xc3\xa4\xc3\xa4");
 }
 
 TEST(variables, a_cut_never_splits_an_escape) {
@@ -113,12 +113,12 @@ TEST(variables, a_cut_never_splits_an_escape) {
     auto m = message::from_raw(sample_message);
     eval_limits small;
     small.max_variable_size = 3;  // "ab\\*" cut to "ab\\" would escape nothing
-    EXPECT_EQ(s.run(m, default_envelope(), small).actions.at(0).mailbox, "ab");
+    EXPECT_EQ(s.run(m, default_envelope(), {.limits = small}).actions.at(0).mailbox, "ab");
     auto url = compiled(
         "require [\"variables\", \"enotify\", \"fileinto\"]; set :encodeurl \"a\" \"x\xc3\xa4\"; "
         "fileinto \"${a}\";");
     small.max_variable_size = 5;  // "x%C3%A4" cut inside the second escape of one character
-    EXPECT_EQ(url.run(m, default_envelope(), small).actions.at(0).mailbox, "x");
+    EXPECT_EQ(url.run(m, default_envelope(), {.limits = small}).actions.at(0).mailbox, "x");
 }
 
 TEST(variables, distinct_variables_are_bounded_by_compile_limits) {

@@ -6,6 +6,8 @@
 
 #include "store/store_test_support.hpp"
 
+#include <sift/script.hpp>
+
 namespace sift::store::testing {
 namespace {
 
@@ -228,6 +230,38 @@ TEST_F(redis_store_test, pool_serves_more_threads_than_it_keeps) {
     std::size_t lines = 0;
     for (char ch : clients) lines += ch == '\n';
     EXPECT_LE(lines, 3u) << clients;  // two pooled + this one
+}
+
+// The engine's side of a Redis that is down: a script that asks the store
+// ends with run_status::lookup_failed (not a script error), within the
+// connect timeout, and the verdict follows the failure policy, so a milter
+// answers 4xx instead of accepting the mail unfiltered.
+TEST_F(redis_store_test, a_stopped_server_makes_a_run_a_lookup_failure_within_the_timeout) {
+    store_config c = redis_config(port_);
+    c.connect_timeout = 300ms;
+    c.command_timeout = 300ms;
+    auto s = open_store(c);
+    basic_host host;
+    host.set_state(s.get());
+    auto script =
+        sift::script::compile("require [\"duplicate\", \"fileinto\"]; if duplicate { fileinto \"dup\"; }");
+    ASSERT_TRUE(script.ok());
+    auto msg = sift::message::from_raw("Message-ID: <1@example.org>\r\n\r\nbody\r\n");
+    sift::envelope env{.from = "a@example.org", .to = "b@example.org"};
+    sift::run_options options{.failures = sift::at_mta_stage, .host = &host};
+    ASSERT_TRUE(script.run(msg, env, options).ok());  // the server answers
+
+    shared_redis().stop();
+    auto start = std::chrono::steady_clock::now();
+    auto r = script.run(msg, env, options);
+    auto took = std::chrono::steady_clock::now() - start;
+    shared_redis().start();
+    EXPECT_EQ(r.status, sift::run_status::lookup_failed);
+    ASSERT_FALSE(r.errors.empty());
+    EXPECT_TRUE(contains(r.errors[0], "redis 127.0.0.1:" + std::to_string(port_))) << r.errors[0];
+    EXPECT_EQ(r.verdict.what, sift::verdict::kind::tempfail);
+    EXPECT_EQ(r.verdict.smtp_code, 451);
+    EXPECT_LT(took, 2s);
 }
 
 }  // namespace

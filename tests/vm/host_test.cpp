@@ -1,7 +1,8 @@
 // The host hooks: a registry beyond the standard one (api::compile), the
-// call_host opcode dispatched to a vm::host, command blocks with an end
+// call_host opcode dispatched to a vm::command_host, command blocks with an end
 // hook and an exit label, and a host changing the message mid-run.
 #include "api/compile.hpp"
+#include "api/internal.hpp"
 #include "compile/emitter.hpp"
 #include "mail/message.hpp"
 #include "test_support.hpp"
@@ -52,7 +53,7 @@ validate::registry host_registry() {
     return r;
 }
 
-struct recording_host : vm::host {
+struct recording_host : vm::command_host {
     std::vector<std::string> log;
     message* msg = nullptr;
     void call(vm::run_state& s, const vm::instruction& ins) override {
@@ -60,7 +61,7 @@ struct recording_host : vm::host {
         for (auto id : s.list(ins.arg[1])) text += s.text(id, buffer);
         static const char* names[] = {"begin", "end", "note", "leave", "swap"};
         log.push_back(std::string(names[ins.arg[0]]) + (text.empty() ? "" : " " + text));
-        if (ins.arg[0] == op_swap) msg->impl() = mail::message::parse(text);
+        if (ins.arg[0] == op_swap) internal::model(*msg) = mail::message::parse(text);
         s.flag = true;
     }
 };
@@ -74,8 +75,7 @@ std::string run_with_host(std::string_view source, std::string raw = sample_mess
     auto msg = message::from_raw(std::move(raw));
     h.msg = &msg;
     auto env = default_envelope();
-    eval_limits limits;
-    auto r = vm::run(*c.program, msg.impl(), env, limits, &h);
+    auto r = vm::run(*c.program, internal::model(msg), env, {}, &h);
     std::string out;
     for (const auto& line : h.log) out += line + "; ";
     return out + summary(r);
@@ -111,12 +111,12 @@ TEST(host, call_host_without_a_host_is_a_runtime_error) {
     auto c = api::compile("require \"x-host\"; note \"a\";", "x", host_registry());
     ASSERT_TRUE(c.ok());
     auto msg = message::from_raw(sample_message);
-    auto r = vm::run(*c.program, msg.impl(), default_envelope(), eval_limits{});
+    auto r = vm::run(*c.program, internal::model(msg), default_envelope(), {});
     EXPECT_FALSE(r.ok());
 }
 
 TEST(host, result_can_be_inspected_and_reset) {
-    struct resetting_host : vm::host {
+    struct resetting_host : vm::command_host {
         std::size_t seen = 0;
         void call(vm::run_state& s, const vm::instruction&) override {
             seen = s.actions().size();
@@ -126,7 +126,7 @@ TEST(host, result_can_be_inspected_and_reset) {
     auto c = api::compile("require \"x-host\"; discard; note \"x\";", "x", host_registry());
     ASSERT_TRUE(c.ok());
     auto msg = message::from_raw(sample_message);
-    auto r = vm::run(*c.program, msg.impl(), default_envelope(), eval_limits{}, &h);
+    auto r = vm::run(*c.program, internal::model(msg), default_envelope(), {}, &h);
     EXPECT_EQ(h.seen, 1u);
     EXPECT_EQ(summary(r), "keep*");
 }

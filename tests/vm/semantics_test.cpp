@@ -48,7 +48,7 @@ TEST(actions, too_many_redirects_is_a_runtime_error_that_keeps) {
     EXPECT_EQ(r.errors[0], "line 5: too many redirect actions (limit 4)");
     eval_limits more;
     more.max_redirects = 5;
-    EXPECT_TRUE(s.run(msg, default_envelope(), more).ok());
+    EXPECT_TRUE(s.run(msg, default_envelope(), {.limits = more}).ok());
 }
 
 TEST(actions, action_limit) {
@@ -64,7 +64,8 @@ TEST(actions, instruction_budget) {
     auto msg = message::from_raw(sample_message);
     eval_limits tight;
     tight.instruction_budget = 3;
-    auto r = compiled("if true { if true { if true { keep; } } }").run(msg, default_envelope(), tight);
+    auto r =
+        compiled("if true { if true { if true { keep; } } }").run(msg, default_envelope(), {.limits = tight});
     EXPECT_FALSE(r.ok());
     EXPECT_EQ(summary(r), "keep*");
     EXPECT_NE(r.errors[0].find("instruction budget of 3 exceeded"), std::string::npos);

@@ -1,9 +1,10 @@
 // What the mail store tells scripts about its mailboxes: the mailbox
 // extensions (RFC 5490 mailbox, mboxmetadata, servermetadata; RFC 8579
 // special-use; RFC 9042 mailboxid) ask it when a test runs. Given to a run
-// through sift::services::mailboxes; without it those tests are runtime
-// errors (the message is kept) and the fileinto tags are passed on
-// unresolved in the action for the delivery agent.
+// through sift::host::mailboxes (sift/host.hpp); without it those tests are
+// runtime errors (the message is kept) and the fileinto tags are passed on
+// unresolved in the action for the delivery agent. A question it cannot
+// answer (the store is down) throws: the run ends as a lookup failure.
 //
 // Mailbox names arrive as the script wrote them (UTF-8, "INBOX" in any
 // case); metadata entries as RFC 5464 names ("/private/comment"), already

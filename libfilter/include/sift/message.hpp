@@ -7,7 +7,7 @@
 // evaluation.
 //
 // A message can be built in one go (from_raw) or incrementally, the way an
-// MTA hands it over (connection, envelope, headers one by one, body chunks):
+// MTA hands it over (headers one by one, then body chunks):
 //
 //     sift::message m;
 //     m.add_header("From", " anna@example.com");
@@ -15,9 +15,10 @@
 //     m.end_headers();          // a header-only script can run now
 //     m.append_body("text\r\n");
 //
-// One message can be evaluated for many recipients without re-parsing;
-// evaluation never modifies it, so it may be shared between threads once
-// fully built.
+// One message can be evaluated for many recipients without re-parsing
+// (script::run takes the session and the envelope beside it,
+// sift/session.hpp); evaluation never modifies it, so it may be shared
+// between threads once fully built.
 #pragma once
 
 #include <sift/export.hpp>
@@ -25,9 +26,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace sift {
@@ -35,31 +36,14 @@ namespace sift {
 namespace mail {
 class message;
 }
+struct internal;  // the library's own access (src/api/internal.hpp)
 
-// What the SMTP dialogue told us. Addresses are without angle brackets;
-// an empty `from` is the null reverse-path ("<>").
-struct envelope {
-    std::string from;     // MAIL FROM
-    std::string to;       // RCPT TO of the recipient being evaluated
-    std::string orig_to;  // ORCPT, when the MTA knows it
-    std::string auth;     // SASL login name, empty when not authenticated
-};
-
-// What the frontend knows about the SMTP client and about where Sift runs;
-// the environment extension (RFC 5183) reads it.
-struct connection {
-    std::string remote_ip;
-    std::string remote_host;
-    std::string helo;
-    std::string local_domain;      // the domain this server answers for ("domain")
-    std::string local_host;        // this server's host name ("host")
-    std::string location = "MTA";  // RFC 5183 §4.1: "MTA", "MDA", "MS" or "MUA"
-    std::string phase = "during";  // "pre", "during" or "post" delivery
-    std::int64_t arrival = 0;      // seconds since the epoch; 0: now (currentdate, RFC 5260)
-    // Further environment items, name and value (RFC 5183 §4.1 lets an
-    // implementation add its own, named "vnd.<vendor>.<name>"): the
-    // environment test looks here for a name it does not know itself.
-    std::vector<std::pair<std::string, std::string>> items{};
+// One header field as the message has it: the name as written (without the
+// colon) and the raw value after the colon, folding kept, without the final
+// line end. Views into the message.
+struct header_field_view {
+    std::string_view name;
+    std::string_view value;
 };
 
 class SIFT_API message {
@@ -84,13 +68,17 @@ public:
     std::uint64_t size() const;  // octets of header and body so far
     std::string_view raw() const;
 
-    sift::connection connection;
-
-    // For the library's own use.
-    mail::message& impl();
-    const mail::message& impl() const;
+    // The header fields in order (up to message_limits::max_headers).
+    std::vector<header_field_view> headers() const;
+    // The raw value of the first field named `name` (ASCII
+    // case-insensitively), or nullopt when there is none.
+    std::optional<std::string_view> header(std::string_view name) const;
+    // The same value unfolded (line ends before white space removed) and
+    // trimmed: what a Sieve header test compares, before RFC 2047 decoding.
+    std::optional<std::string> unfolded_header(std::string_view name) const;
 
 private:
+    friend struct internal;
     std::unique_ptr<mail::message> impl_;
 };
 

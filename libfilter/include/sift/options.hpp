@@ -3,14 +3,16 @@
 // endless scripts) is stopped by these numbers, never by a crash.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace sift {
+
+class host;  // sift/host.hpp
 
 // Bounds on one run of a compiled script against one message.
 struct eval_limits {
@@ -45,8 +47,7 @@ struct eval_limits {
     // RFC 5233 (subaddress): the characters that separate user and detail
     // in a local part ("user+detail"); any one of them, the first in the
     // local part wins. Postfix's recipient_delimiter; Pigeonhole's default.
-    // The characters must outlive the runs that use these limits.
-    std::string_view recipient_delimiters = "+";
+    std::string recipient_delimiters = "+";
     // editheader (RFC 5293 §6): fields scripts may not add / delete, besides
     // Received and Auto-Submitted, which can never be deleted (Subject can
     // never be protected); the longest value addheader may add.
@@ -90,6 +91,112 @@ struct compile_limits {
     // is refused; values built from variables are checked at run time
     // against eval_limits::editheader_max_header_size. Same default.
     std::size_t editheader_max_header_size = 2048;
+};
+
+// spamtest / spamtestplus / virustest (RFC 5235): where the score is read,
+// as Pigeonhole's sieve_spamtest_* / sieve_virustest_* settings say, when
+// the host has no score of its own (host::score). An empty status_header
+// means "not configured": the tests see "0" (§3.1).
+struct score_source {
+    enum class kind { score, strlen, text };
+    kind type = kind::score;
+    // "Name" or "Name: regex" (POSIX ERE/PCRE; capture group 1 is the
+    // status), as sieve_spamtest_status_header.
+    std::string status_header;
+    // score/strlen: the maximum, either a constant (max_value > 0) or read
+    // from a header ("Name" or "Name: regex"), sieve_spamtest_max_header.
+    std::string max_header;
+    double max_value = 0;
+    // text: the status text for each value (spamtest 0..10, virustest
+    // 0..5), sieve_spamtest_text_valueN; empty entries are unused.
+    std::array<std::string, 11> text_values{};
+};
+
+// vacation, vacation-seconds (RFC 5230, RFC 6131): site policy.
+struct vacation_options {
+    // :days and non-zero :seconds are clamped to [min_period, max_period]
+    // (RFC 5230 §4.1 lets sites bound them; Pigeonhole: 1 day, 60 days).
+    // `:seconds 0` means "always reply" and is exempt from the minimum.
+    std::chrono::seconds min_period = std::chrono::hours(24);
+    std::chrono::seconds max_period = std::chrono::hours(24 * 60);
+    std::chrono::seconds default_period = std::chrono::hours(24 * 7);  // no :days / :seconds
+    // The user's own addresses besides the envelope recipient and
+    // :addresses (RFC 5230 §4.5): a message addressed to one of them gets
+    // a reply, a message from one of them does not.
+    std::vector<std::string> user_addresses;
+    // Also count the envelope's ORCPT (sift::envelope::orig_to) as the
+    // user's address (Pigeonhole: sieve_vacation_use_original_recipient).
+    bool use_original_recipient = false;
+    // RFC 5230 §4.5: reply only when a user address is in To, Cc, Bcc or a
+    // Resent- field. Turn off for hosts that cannot know the addresses.
+    bool check_recipient = true;
+    // The reply's Subject when the script gives no :subject (§4.6 leaves
+    // it to the implementation): for a message with a subject,
+    // `subject_template` with each "%{subject}" (or "%$") replaced by it,
+    // "Auto: %{subject}" when the template is empty; for a message without
+    // one, `default_subject`, "Automated reply" when empty. Such a subject
+    // is cut to `max_subject_length` characters (0: no limit), an ellipsis
+    // ("…") marking the cut. Pigeonhole: sieve_vacation_default_subject,
+    // sieve_vacation_default_subject_template; its limit is 256 too.
+    std::string default_subject{};
+    std::string subject_template{};
+    std::size_t max_subject_length = 256;
+    // The reply's To names the envelope sender as the message's From,
+    // Sender, Resent-From, Resent-Sender or Reply-To writes it. With
+    // `to_header_ignore_envelope`, it is the message's Sender, else From,
+    // whatever the envelope says: for mail whose envelope sender was
+    // rewritten (SRS) on the way. The reply still goes to the envelope
+    // sender. Pigeonhole: sieve_vacation_to_header_ignore_envelope.
+    bool to_header_ignore_envelope = false;
+    // Send the reply from the recipient's address (the envelope's RCPT TO)
+    // instead of the null reverse-path, for sites whose outgoing relay
+    // refuses the null sender. Pigeonhole: sieve_vacation_send_from_recipient.
+    bool send_from_recipient = false;
+};
+
+// duplicate (RFC 7352 §3): how long an ID is remembered.
+struct duplicate_options {
+    std::chrono::seconds default_period = std::chrono::hours(12);  // no :seconds
+    std::chrono::seconds max_period = std::chrono::hours(48);      // :seconds is capped here
+};
+
+// What a failed run's verdict is (result::outcome, sift/result.hpp).
+enum class failure_mode {
+    // RFC 5228 §2.10.6: the script's actions are cancelled and the message
+    // is kept (delivered to INBOX). Right where the message must be
+    // delivered now: an LDA, LMTP delivery, `sift run`.
+    keep,
+    // The verdict is tempfail (SMTP 451 4.3.0): the MTA keeps the message
+    // queued, or the client retries. Right at the SMTP stage (a milter),
+    // where refusing for now loses nothing and accepting unfiltered mail
+    // may deliver what the script would have refused.
+    tempfail,
+};
+
+// How each kind of failure maps (result::status says which happened).
+struct failure_policy {
+    failure_mode on_runtime_error = failure_mode::keep;   // the script failed
+    failure_mode on_lookup_failure = failure_mode::keep;  // the host could not answer
+};
+// At delivery time: every failure keeps the message (the default).
+inline constexpr failure_policy at_delivery{};
+// At the MTA stage: a failure, a lookup's or the script's, is a tempfail.
+inline constexpr failure_policy at_mta_stage{failure_mode::tempfail, failure_mode::tempfail};
+
+// Everything a run reads besides the script, the message, the envelope and
+// the session: settings, shared by every run that uses them (build them
+// once, not per message).
+struct run_options {
+    eval_limits limits{};
+    vacation_options vacation{};
+    duplicate_options duplicate{};
+    score_source spamtest{};   // spamtest, spamtestplus (RFC 5235 §3.1-3.2)
+    score_source virustest{};  // virustest (§3.3)
+    failure_policy failures{};
+    // The outside world (sift/host.hpp): clock, store, lists, mail store,
+    // score, log. Not owned; nullptr: sift::default_host() (system clock,
+    // no services).
+    const sift::host* host = nullptr;
 };
 
 }  // namespace sift

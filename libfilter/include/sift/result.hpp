@@ -84,7 +84,7 @@ struct action {
     // fileinto :create (RFC 5490 §3.2): create the mailbox if missing.
     bool create = false;
     // fileinto :specialuse (RFC 8579) / :mailboxid (RFC 9042): the flag or
-    // id asked for. When the mail store (services::mailboxes) knew the
+    // id asked for. When the mail store (host::mailboxes) knew the
     // mailbox, `mailbox` already names it; else the delivery agent resolves
     // them, falling back to `mailbox`.
     std::string special_use{};
@@ -106,10 +106,49 @@ enum class run_status {
     ok,             // the script ran to completion (or stop)
     runtime_error,  // the script failed: its actions were cancelled and the
                     // message is kept (RFC 5228 §2.10.6)
+    lookup_failed,  // the host could not answer a lookup (state store, list,
+                    // mail store: down, timed out; sift/host.hpp). Its
+                    // actions were cancelled as for a runtime error; at the
+                    // SMTP stage the verdict is tempfail (failure_policy)
 };
+
+// What the frontend does with the message, decided from the actions, the
+// status and run_options::failures:
+//
+//     kind      when                                     the frontend
+//     --------  ---------------------------------------  -------------------------
+//     deliver   keep, fileinto or redirect (or the       files into `folders`,
+//               implicit keep, also after a failure      forwards to `redirects`
+//               whose policy is keep)
+//     refuse    reject or ereject (RFC 5429)             answers smtp_code
+//                                                        enhanced_code text (at the
+//                                                        SMTP stage) or bounces it
+//     tempfail  a failure whose policy is tempfail       answers 451 4.3.0: retried
+//     discard   discard and nothing that delivers        accepts and drops it
+//
+// vacation and notify never change it: their messages are in the actions,
+// to be sent whatever the verdict (none after a failure). Header and message
+// edits (result::header_edits, result::message) apply to what is delivered.
+struct verdict {
+    enum class kind { deliver, refuse, tempfail, discard };
+    kind what = kind::deliver;
+    // deliver: the mailboxes (keep: "INBOX") and the redirect addresses, in
+    // action order, each once.
+    std::vector<std::string> folders;
+    std::vector<std::string> redirects;
+    // refuse: 550 and "5.7.1" (RFC 5429 §2.1.1), the script's reason;
+    // tempfail: 451, "4.3.0" and what failed, for the log more than the
+    // client. 0 and empty otherwise.
+    int smtp_code = 0;
+    std::string enhanced_code;
+    std::string text;
+};
+
+SIFT_API std::string_view name(verdict::kind k);
 
 struct SIFT_API result {
     run_status status = run_status::ok;
+    sift::verdict verdict;                  // what to do with the message (above)
     std::vector<action> actions;            // in execution order; implicit keep last
     std::vector<std::string> errors;        // runtime errors, "line N: message"
     std::uint64_t instructions = 0;         // executed, for cost accounting
@@ -136,6 +175,7 @@ struct SIFT_API result {
     std::optional<rewritten_message> redirect_message;
 
     bool ok() const { return status == run_status::ok; }
+    bool lookup_failed() const { return status == run_status::lookup_failed; }
     // True when the message is dropped without any delivery (explicit discard
     // and nothing else).
     bool discarded() const;

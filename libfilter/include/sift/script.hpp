@@ -6,6 +6,11 @@
 //     sift::script s = sift::script::compile(source, "rules.sieve");
 //     if (!s.ok()) { std::cerr << sift::format(s.errors()); return 1; }
 //     sift::result r = s.run(message, envelope);
+//     if (r.verdict.what == sift::verdict::kind::refuse) ...
+//
+// A run reads the message (sift/message.hpp), the envelope of one
+// recipient and the SMTP session (sift/session.hpp), and its settings and
+// the host that answers its lookups (sift::run_options, sift/host.hpp).
 //
 // Bytecode: save() gives a versioned binary image; load() verifies an image
 // completely (bounds, jump targets, constant indices, version) before
@@ -14,11 +19,12 @@
 
 #include <sift/diagnostic.hpp>
 #include <sift/export.hpp>
+#include <sift/host.hpp>
 #include <sift/message.hpp>
 #include <sift/options.hpp>
 #include <sift/result.hpp>
 #include <sift/script_source.hpp>
-#include <sift/services.hpp>
+#include <sift/session.hpp>
 
 #include <memory>
 #include <string>
@@ -30,6 +36,7 @@ namespace sift {
 namespace vm {
 struct program;
 }
+struct internal;  // the library's own access (src/api/internal.hpp)
 
 // Which parts of a message a script reads; lets a frontend decide as early
 // as the SMTP dialogue allows.
@@ -65,16 +72,20 @@ public:
     sift::needs needs() const;
 
     // Runs the script against one message for one recipient. Never throws
-    // for a bad message or a runtime error: those are in the result.
-    // `svc` gives the extensions that need them their services
-    // (sift/services.hpp); without it those extensions fail at run time.
-    result run(const message& msg, const envelope& env, const eval_limits& limits = {},
-               const services* svc = nullptr) const;
-
-    // For the library's own use.
-    const vm::program* program() const;
+    // for a bad message, a runtime error or a failed lookup: those are in
+    // the result (result::status, result::verdict). `options` gives the
+    // limits, the extensions' settings and the host (sift/host.hpp);
+    // without a host, the extensions that need one fail at run time.
+    // Without a session, nothing is known about the SMTP client (the
+    // environment items it fills have no value).
+    result run(const message& msg, const envelope& env, const run_options& options = {}) const;
+    result run(const session& client, const message& msg, const envelope& env,
+               const run_options& options = {}) const;
 
 private:
+    friend struct internal;
+    result run_for(const session* client, const message& msg, const envelope& env,
+                   const run_options& options) const;
     std::shared_ptr<const vm::program> program_;
     std::vector<diagnostic> errors_;
     std::vector<diagnostic> warnings_;

@@ -14,22 +14,24 @@
 // Every operation either does what it says or throws store_error, whose
 // message says what failed and where ("redis 127.0.0.1:6379: connect: ...").
 // Nothing crashes and nothing waits forever: Redis connects and commands are
-// bounded by the configured timeouts. The caller (the VM) turns a
-// store_error into a Sieve runtime error, whose RFC 5228 §2.10.6 fallback is
-// implicit keep; vacation sends no reply and duplicate reports "not seen"
-// when the store cannot answer.
+// bounded by the configured timeouts (connect_timeout, command_timeout: 1 s
+// each by default). A store_error is a sift::lookup_error: the run that met
+// it ends with run_status::lookup_failed, its actions cancelled as for a
+// runtime error (the message is kept, or tempfailed at the SMTP stage:
+// sift::failure_policy); vacation sends no reply.
 //
 // A store is thread-safe: one object may be used by many threads at once.
 // See docs/STORE.md for the key scheme that vacation and duplicate use.
 //
-// A host hands a store to the engine through sift::services::state
-// (sift/services.hpp). The interface is part of libsift; the three backends
+// A host hands a store to the engine through sift::host::state()
+// (sift/host.hpp, docs/HOST.md). The interface is part of libsift; the three backends
 // and open_store are in libsift-store (link Sift::sift_store or pkg-config
 // sift-store), so a host that implements `store` itself links no LMDB and no
 // hiredis (docs/EMBEDDING.md).
 #pragma once
 
 #include <sift/export.hpp>
+#include <sift/host.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -45,14 +47,15 @@ namespace sift::store {
 
 // Thrown for every failure: unreachable or misbehaving server, timeouts,
 // I/O errors, a corrupt or unwritable file, a full LMDB map, invalid keys.
-class SIFT_API store_error : public std::runtime_error {
+class SIFT_API store_error : public lookup_error {
 public:
-    using std::runtime_error::runtime_error;
+    using lookup_error::lookup_error;
 };
 
-// The wall clock the store compares expiry times against. Injectable so that
-// tests can move time without sleeping. Redis ignores it: its server expires
-// keys on its own clock.
+// The wall clock the store compares expiry times against: give it the host's
+// (sift::basic_host::clock()), so that the engine and the store agree on
+// "now" and tests can move time without sleeping. Redis ignores it: its
+// server expires keys on its own clock.
 using clock_function = std::function<std::chrono::system_clock::time_point()>;
 
 enum class store_kind { memory, lmdb, redis };

@@ -1,6 +1,6 @@
 // Compiling and loading against a registry of the caller's choice: what
 // sift::script::compile / load do with validate::registry::standard(), for
-// hosts that register commands of their own (see vm::host). Internal: not
+// hosts that register commands of their own (see vm::command_host). Internal: not
 // part of the public headers; the project's tools and tests use it.
 #pragma once
 

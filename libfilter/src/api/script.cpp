@@ -1,12 +1,15 @@
 // sift::script: the pipeline source -> parse -> validate -> compile, and
 // bytecode load/save, behind the public API.
 #include "api/compile.hpp"
+#include "api/internal.hpp"
 #include "vm/exec.hpp"
 #include "vm/program.hpp"
 
 #include "mail/message.hpp"
 
 #include <sift/script.hpp>
+
+#include <algorithm>
 
 namespace sift {
 
@@ -57,10 +60,6 @@ std::string script::dump() const {
 std::vector<std::string> script::capabilities() const {
     return program_ ? program_->capabilities : std::vector<std::string>{};
 }
-const vm::program* script::program() const {
-    return program_.get();
-}
-
 needs script::needs() const {
     switch (program_ ? program_->needs() : vm::need::none) {
         case vm::need::none:
@@ -74,22 +73,97 @@ needs script::needs() const {
     return needs::body;
 }
 
-result script::run(const message& msg, const envelope& env, const eval_limits& limits,
-                   const services* svc) const {
+namespace {
+
+action implicit_keep() {
+    action a;
+    a.mailbox = "INBOX";
+    a.implicit = true;
+    return a;
+}
+
+// The verdict of a run that failed: the policy's for its kind of failure.
+verdict failed_verdict(const result& r, const failure_policy& policy) {
+    bool lookup = r.status == run_status::lookup_failed;
+    auto mode = lookup ? policy.on_lookup_failure : policy.on_runtime_error;
+    if (mode == failure_mode::keep) return {.folders = {"INBOX"}};
+    return {.what = verdict::kind::tempfail,
+            .smtp_code = 451,
+            .enhanced_code = "4.3.0",
+            .text = (lookup ? "lookup failed: " : "script failed: ") +
+                    (r.errors.empty() ? "" : r.errors.front())};
+}
+
+// See the table at sift::verdict.
+verdict decide(const result& r, const failure_policy& policy) {
+    if (!r.ok()) return failed_verdict(r, policy);
+    verdict v;
+    bool discarded = false;
+    auto add = [](std::vector<std::string>& to, const std::string& what) {
+        if (std::find(to.begin(), to.end(), what) == to.end()) to.push_back(what);
+    };
+    for (const auto& a : r.actions) {
+        switch (a.kind) {
+            case action_kind::keep:
+            case action_kind::fileinto:
+                add(v.folders, a.mailbox);
+                break;
+            case action_kind::redirect:
+                add(v.redirects, a.address);
+                break;
+            case action_kind::discard:
+                discarded = true;
+                break;
+            case action_kind::reject:
+            case action_kind::ereject:
+                // RFC 5429 §2.1.1: 550 5.7.1 with the script's reason; a
+                // reject never stands beside a delivery (run_state::add).
+                return {.what = verdict::kind::refuse,
+                        .smtp_code = 550,
+                        .enhanced_code = "5.7.1",
+                        .text = a.reason};
+            case action_kind::vacation:
+            case action_kind::notify:
+                break;
+        }
+    }
+    if (v.folders.empty() && v.redirects.empty() && discarded) v.what = verdict::kind::discard;
+    return v;
+}
+
+}  // namespace
+
+result script::run(const message& msg, const envelope& env, const run_options& options) const {
+    return run_for(nullptr, msg, env, options);
+}
+
+result script::run(const session& client, const message& msg, const envelope& env,
+                   const run_options& options) const {
+    return run_for(&client, msg, env, options);
+}
+
+result script::run_for(const session* client, const message& msg, const envelope& env,
+                       const run_options& options) const {
     auto failed = [](std::string why) {
         result r;
         r.status = run_status::runtime_error;
         r.errors.push_back(std::move(why));
-        r.actions.push_back(action{action_kind::keep, "INBOX", {}, {}, {}, false, true, 0});
+        r.actions.push_back(implicit_keep());
         return r;
     };
-    if (!program_) return failed("script did not compile");
-    try {
-        return vm::run(*program_, msg.impl(), env, limits, nullptr, &msg.connection, svc);
-    } catch (const std::exception& e) {
-        // Never lose mail to an internal failure: keep it, say why.
-        return failed(std::string("internal error: ") + e.what());
+    result r;
+    if (!program_) {
+        r = failed("script did not compile");
+    } else {
+        try {
+            r = vm::run(*program_, internal::model(msg), env, options, nullptr, client);
+        } catch (const std::exception& e) {
+            // Never lose mail to an internal failure: keep it, say why.
+            r = failed(std::string("internal error: ") + e.what());
+        }
     }
+    r.verdict = decide(r, options.failures);
+    return r;
 }
 
 bool is_bytecode(std::string_view bytes) {
@@ -114,6 +188,20 @@ std::string_view name(action_kind k) {
             return "vacation";
         case action_kind::notify:
             return "notify";
+    }
+    return "unknown";
+}
+
+std::string_view name(verdict::kind k) {
+    switch (k) {
+        case verdict::kind::deliver:
+            return "deliver";
+        case verdict::kind::refuse:
+            return "refuse";
+        case verdict::kind::tempfail:
+            return "tempfail";
+        case verdict::kind::discard:
+            return "discard";
     }
     return "unknown";
 }

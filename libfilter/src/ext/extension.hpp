@@ -23,7 +23,7 @@
 //   compile       descriptor::compile — an extension that builds the
 //                 program itself (include links the scripts it includes)
 //   host services descriptor::services — what the frontend must provide
-//                 (sift/services.hpp) for the extension to work
+//                 (sift/host.hpp) for the extension to work
 #pragma once
 
 #include "parse/ast.hpp"
@@ -43,17 +43,17 @@
 
 namespace sift::ext {
 
-// The host services of sift/services.hpp an extension reads; a run without
+// The host services of sift/host.hpp an extension reads; a run without
 // them fails with an error naming the service (or, for scripts, a compile
 // error), never silently.
 struct service {
     static constexpr std::uint32_t none = 0;
-    static constexpr std::uint32_t state_store = 1 << 0;  // services::state (vacation, duplicate)
-    static constexpr std::uint32_t lists = 1 << 1;        // services::lists (extlists)
-    static constexpr std::uint32_t mailboxes = 1 << 2;    // services::mailboxes (mailbox, metadata, ...)
-    static constexpr std::uint32_t score = 1 << 3;        // services::spamtest / virustest / score_ratio
+    static constexpr std::uint32_t state_store = 1 << 0;  // host::state (vacation, duplicate)
+    static constexpr std::uint32_t lists = 1 << 1;        // host::lists (extlists)
+    static constexpr std::uint32_t mailboxes = 1 << 2;    // host::mailboxes (mailbox, metadata, ...)
+    static constexpr std::uint32_t score = 1 << 3;        // host::score, run_options::spamtest / virustest
     static constexpr std::uint32_t scripts = 1 << 4;      // the script_source given to compile (include)
-    static constexpr std::uint32_t clock = 1 << 5;        // the current time (date, vacation, ...)
+    static constexpr std::uint32_t clock = 1 << 5;        // host::now (date, vacation, ...)
 };
 
 // A program an extension compiled itself, with its own diagnostics.

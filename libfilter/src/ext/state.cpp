@@ -86,9 +86,9 @@ std::string key_address(std::string_view address) {
 }
 
 store::store& state_store(const vm::run_state& s, std::string_view command) {
-    if (!s.svc || !s.svc->state)
-        throw vm::runtime_error{std::string(command) + ": no state store configured (sift::services::state)"};
-    return *s.svc->state;
+    auto* st = s.host.state();
+    if (!st) throw vm::runtime_error{std::string(command) + ": no state store configured (sift::host::state)"};
+    return *st;
 }
 
 namespace {
@@ -98,13 +98,15 @@ struct created_keys : vm::run_slot {
     std::vector<std::string> keys;
 
     void finish(vm::run_state& s, result& r, const vm::runtime_error* failure) override {
-        if (!failure || keys.empty() || !s.svc || !s.svc->state) return;
+        auto* st = s.host.state();
+        if (!failure || keys.empty() || !st) return;
         for (const auto& key : keys) {
             try {
-                s.svc->state->erase(key);
-            } catch (const store::store_error& e) {
+                st->erase(key);
+            } catch (const std::exception& e) {
                 r.errors.push_back("state store: cannot forget a record of the failed run: " +
                                    std::string(e.what()));
+                s.host.log(log_level::warning, r.errors.back());
             }
         }
         keys.clear();
@@ -121,19 +123,14 @@ bool created_in_this_run(const vm::run_state& s, const std::string& key) {
 bool record_once(vm::run_state& s, std::string_view command, const std::string& key,
                  std::chrono::seconds period) {
     auto& st = state_store(s, command);
-    try {
-        bool created = st.put_if_absent(key, now_text(), period);
-        if (created) s.slot<created_keys>().keys.push_back(key);
-        return created;
-    } catch (const store::store_error& e) {
-        throw vm::runtime_error{std::string(command) + ": state store: " + e.what()};
-    }
+    bool created = vm::ask_host(std::string(command) + ": state store",
+                                [&] { return st.put_if_absent(key, now_text(s), period); });
+    if (created) s.slot<created_keys>().keys.push_back(key);
+    return created;
 }
 
-std::string now_text() {
-    return std::to_string(
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count());
+std::string now_text(const vm::run_state& s) {
+    return std::to_string(s.now());
 }
 
 }  // namespace sift::ext

@@ -1,5 +1,5 @@
 // Memory across messages for vacation (RFC 5230 §4.2) and duplicate
-// (RFC 7352 §3): the store the host provides (sift::services::state), the
+// (RFC 7352 §3): the store the host provides (sift::host::state), the
 // key scheme of docs/STORE.md, and the undo of a failed run's records.
 #pragma once
 
@@ -30,8 +30,8 @@ std::string key_address(std::string_view address);
 // service.
 store::store& state_store(const vm::run_state& s, std::string_view command);
 
-// put_if_absent(key, value, period) with a store_error turned into a
-// runtime error. A key it creates is remembered for the run, and erased
+// put_if_absent(key, value, period), a store failure being a lookup
+// failure (sift/host.hpp). A key it creates is remembered for the run, and erased
 // again when the run fails, so a failed run is not remembered (RFC 7352
 // §3); errors erasing go to the result's errors.
 bool record_once(vm::run_state& s, std::string_view command, const std::string& key,
@@ -42,6 +42,6 @@ bool record_once(vm::run_state& s, std::string_view command, const std::string& 
 bool created_in_this_run(const vm::run_state& s, const std::string& key);
 
 // Seconds since the epoch, as the record's value (for diagnostics).
-std::string now_text();
+std::string now_text(const vm::run_state& s);
 
 }  // namespace sift::ext

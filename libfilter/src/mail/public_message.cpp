@@ -42,12 +42,21 @@ std::string_view message::raw() const {
     return impl_->raw();
 }
 
-mail::message& message::impl() {
-    return *impl_;
+std::vector<header_field_view> message::headers() const {
+    std::vector<header_field_view> out;
+    out.reserve(impl_->headers().size());
+    for (const auto& h : impl_->headers()) out.push_back({h.name, h.value});
+    return out;
 }
 
-const mail::message& message::impl() const {
-    return *impl_;
+std::optional<std::string_view> message::header(std::string_view name) const {
+    const auto* field = impl_->first(name);
+    return field ? std::optional<std::string_view>(field->value) : std::nullopt;
+}
+
+std::optional<std::string> message::unfolded_header(std::string_view name) const {
+    auto value = header(name);
+    return value ? std::optional<std::string>(mail::message::unfold(*value)) : std::nullopt;
 }
 
 }  // namespace sift

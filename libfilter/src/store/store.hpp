@@ -1,5 +1,5 @@
 // The state store's interface is public (hosts open a store and hand it to
-// the engine through sift::services): it lives in <sift/store.hpp>. This
+// the engine through sift::host::state): it lives in <sift/store.hpp>. This
 // header remains for the library's own code; the backends are in
 // backends.hpp.
 #pragma once

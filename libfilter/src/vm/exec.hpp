@@ -12,9 +12,10 @@ namespace sift::vm {
 #include "vm/opcodes.def"
 #undef SIFT_OP
 
-// Runs `p` against a message for one recipient; `h` runs the program's
-// call_host instructions (without one they are runtime errors).
-result run(const program& p, const mail::message& msg, const envelope& env, const eval_limits& limits,
-           host* h = nullptr, const connection* conn = nullptr, const services* svc = nullptr);
+// Runs `p` against a message for one recipient; `commands` runs the
+// program's call_host instructions (without one they are runtime errors).
+// The result's verdict is left at its default (api/script.cpp decides it).
+result run(const program& p, const mail::message& msg, const envelope& env, const run_options& options,
+           command_host* commands = nullptr, const session* client = nullptr);
 
 }  // namespace sift::vm

@@ -15,8 +15,18 @@
 namespace sift::vm {
 
 run_state::run_state(const program& p, const mail::message& msg, const envelope& env,
-                     const eval_limits& limits)
-    : prog(p), message(msg), env(env), limits(limits), variables(p.slot_count) {}
+                     const run_options& options)
+    : prog(p),
+      message(msg),
+      env(env),
+      options(options),
+      limits(options.limits),
+      host(options.host ? *options.host : default_host()),
+      variables(p.slot_count) {}
+
+std::int64_t run_state::now() const {
+    return std::chrono::duration_cast<std::chrono::seconds>(host.now().time_since_epoch()).count();
+}
 
 run_state::~run_state() = default;
 
@@ -191,10 +201,12 @@ void run_state::fileinto(std::string_view mailbox, unsigned line) {
     // RFC 9042 §4.1 / RFC 8579 §4: the mailbox with that id, else the one
     // with that special use, else the named one; unresolved without a store.
     std::string target(mailbox);
-    const mailbox_host* store = svc ? svc->mailboxes : nullptr;
+    const mailbox_host* store = host.mailboxes();
     std::optional<std::string> found;
-    if (store && mods.mailbox_id) found = store->mailbox_for_id(*mods.mailbox_id);
-    if (store && !found && mods.special_use) found = store->special_use(*mods.special_use);
+    if (store && mods.mailbox_id)
+        found = ask_host("fileinto :mailboxid", [&] { return store->mailbox_for_id(*mods.mailbox_id); });
+    if (store && !found && mods.special_use)
+        found = ask_host("fileinto :specialuse", [&] { return store->special_use(*mods.special_use); });
     if (found) target = std::move(*found);
     if (!copy) implicit_keep_ = false;
     if (merge_duplicate(actions_, target, flags)) return;
@@ -336,9 +348,12 @@ result run_state::finish(const runtime_error* failure, std::uint64_t executed) {
     for (const auto& d : message.known_defects())
         r.defects.push_back({std::string(mail::name(d.kind)), d.detail});
     if (failure) {
-        r.status = run_status::runtime_error;
+        r.status = failure->lookup_failed ? run_status::lookup_failed : run_status::runtime_error;
         unsigned at = pc > 0 && pc - 1 < prog.lines.size() ? prog.lines[pc - 1] : 0;
         r.errors.push_back("line " + std::to_string(at) + ": " + failure->message);
+        // The operator must hear of a lookup that failed; a script's own
+        // error is the script author's, in the result.
+        if (failure->lookup_failed) host.log(log_level::error, "lookup failed: " + r.errors.back());
         actions_.clear();
         implicit_keep_ = true;
     }

@@ -7,10 +7,11 @@
 #include "vm/match.hpp"
 #include "vm/program.hpp"
 
+#include <sift/host.hpp>
 #include <sift/message.hpp>
 #include <sift/options.hpp>
 #include <sift/result.hpp>
-#include <sift/services.hpp>
+#include <sift/session.hpp>
 
 #include <array>
 #include <memory>
@@ -27,7 +28,22 @@ namespace sift::vm {
 
 struct runtime_error {
     std::string message;
+    // The host could not answer a lookup (sift/host.hpp): the run ends with
+    // run_status::lookup_failed instead of runtime_error.
+    bool lookup_failed = false;
 };
+
+// Asks the host something (f()): its answer, or, when it throws, a runtime
+// error that is a lookup failure, "what: why". Every call into the host's
+// store, lists and mail store goes through it.
+template <class F>
+decltype(auto) ask_host(std::string_view what, F&& f) {
+    try {
+        return f();
+    } catch (const std::exception& e) {
+        throw runtime_error{std::string(what) + ": " + e.what(), true};
+    }
+}
 
 // RFC 5260 §6: which of the fields of a name a test looks at.
 struct field_index {
@@ -71,25 +87,26 @@ public:
     virtual void message_forgotten() {}
 };
 
-// Commands a host provides without the library knowing them: it registers
+// Commands a frontend provides without the library knowing them: it registers
 // them in its own registry (validate::registry) with emit hooks producing
 // `call_host`, compiles with that registry (api/compile.hpp) and runs with
-// a host installed; the VM hands every `call_host` to host::call. The host
+// a command host installed; the VM hands every `call_host` to
+// command_host::call. The host
 // reads its operands through run_state (text, list), sets `flag` when the
 // operation is a test, may move `pc` (to a label its compile side emitted)
 // and may throw runtime_error. Between instructions it may also change the
 // message, envelope and limits it passed to run(): run_state refers to the
 // host's own objects (assign to the mail::message in place, never replace
 // the object, so the reference stays valid).
-class host {
+class command_host {
 public:
-    virtual ~host() = default;
+    virtual ~command_host() = default;
     virtual void call(run_state& s, const instruction& ins) = 0;
 };
 
 class run_state {
 public:
-    run_state(const program& p, const mail::message& msg, const envelope& env, const eval_limits& limits);
+    run_state(const program& p, const mail::message& msg, const envelope& env, const run_options& options);
     ~run_state();
 
     const program& prog;
@@ -97,11 +114,14 @@ public:
     // this one until replace or enclose (RFC 5703 §5-6) make a new one.
     const mail::message& message;
     const envelope& env;
-    const eval_limits& limits;
+    const run_options& options;  // settings of the extensions
+    const eval_limits& limits;   // options.limits
+    // The outside world (sift/host.hpp): options.host, or default_host().
+    // The only clock extensions read is host.now().
+    const sift::host& host;
 
-    vm::host* host = nullptr;          // runs call_host; none in a plain run
-    const connection* conn = nullptr;  // what the frontend knows (environment, RFC 5183)
-    const services* svc = nullptr;     // host services (sift/services.hpp), may be absent
+    command_host* commands = nullptr;  // runs call_host; none in a plain run
+    const session* client = nullptr;   // what the frontend knows (environment, RFC 5183)
     std::size_t pc = 0;                // next instruction
     bool flag = false;
     bool stopped = false;
@@ -253,6 +273,8 @@ public:
     std::vector<std::string> current_flags() const;
 
     unsigned line() const { return prog.lines[pc - 1]; }
+    // host.now() in seconds since the epoch.
+    std::int64_t now() const;
 
     // The result so far, for a host: explicit actions in order, whether the
     // implicit keep still stands, and a reset to the start state.

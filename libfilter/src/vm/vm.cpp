@@ -42,16 +42,17 @@ void exec_test_false(run_state& s, const instruction&) {
 }
 
 void exec_call_host(run_state& s, const instruction& ins) {
-    if (!s.host) throw runtime_error{"host operation " + std::to_string(ins.arg[0]) + " without a host"};
-    s.host->call(s, ins);
+    if (!s.commands)
+        throw runtime_error{"host operation " + std::to_string(ins.arg[0]) + " without a command host"};
+    s.commands->call(s, ins);
 }
 
-result run(const program& p, const mail::message& msg, const envelope& env, const eval_limits& limits,
-           host* h, const connection* conn, const services* svc) {
-    run_state s(p, msg, env, limits);
-    s.host = h;
-    s.conn = conn;
-    s.svc = svc;
+result run(const program& p, const mail::message& msg, const envelope& env, const run_options& options,
+           command_host* commands, const session* client) {
+    const auto& limits = options.limits;
+    run_state s(p, msg, env, options);
+    s.commands = commands;
+    s.client = client;
     std::uint64_t executed = 0;
     try {
         const auto n = p.code.size();
@@ -66,6 +67,9 @@ result run(const program& p, const mail::message& msg, const envelope& env, cons
         }
     } catch (const runtime_error& e) {
         return s.finish(&e, executed);
+    } catch (const lookup_error& e) {  // a host call that did not go through ask_host
+        runtime_error failure{e.what(), true};
+        return s.finish(&failure, executed);
     }
     return s.finish(nullptr, executed);
 }

@@ -88,12 +88,12 @@ int main(int argc, char** argv) try {
               << (broken.errors().empty() ? 0 : broken.errors().front().line) << '\n';
 
     map_store state;
-    sift::services svc;
-    svc.state = &state;
+    sift::basic_host host;
+    host.set_state(&state);
     auto msg = sift::message::from_raw(read_file(argv[2]));
     sift::envelope env{"alice@example.org", "bob@example.net", {}, {}};
     for (int run = 1; run <= 2; ++run) {
-        std::cout << "run " << run << ":\n" << describe(loaded.run(msg, env, {}, &svc));
+        std::cout << "run " << run << ":\n" << describe(loaded.run(msg, env, {.host = &host}));
     }
     return 0;
 } catch (const std::exception& e) {

@@ -28,14 +28,14 @@ if duplicate { fileinto "Duplicates"; })");
         std::cerr << sift::format(s.errors());
         return 1;
     }
-    sift::services svc;
-    svc.state = state.get();
+    sift::basic_host host;
+    host.set_state(state.get());
     auto msg = sift::message::from_raw(
         "From: alice@example.org\r\nTo: bob@example.net\r\nMessage-ID: <1@example.org>\r\n"
         "Subject: hello\r\n\r\nHello.\r\n");
     sift::envelope env{"alice@example.org", "bob@example.net", {}, {}};
     for (int run = 1; run <= 2; ++run) {
-        auto r = s.run(msg, env, {}, &svc);
+        auto r = s.run(msg, env, {.host = &host});
         std::cout << "run " << run << ": " << sift::name(r.actions.at(0).kind) << ' '
                   << r.actions.at(0).mailbox << '\n';
     }

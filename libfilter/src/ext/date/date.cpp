@@ -5,8 +5,8 @@
 //        <date-part: string> <key-list: string-list>
 // Without a zone, dates are seen in the local time zone (§4.1). A header
 // whose date does not parse has no value. For a field such as Received the
-// date-time follows the last ';' (§5). currentdate reads the arrival time
-// the frontend set in sift::connection, else the clock.
+// date-time follows the last ';' (§5). currentdate reads the host's clock
+// (sift::host::now), which a frontend may set to the arrival time.
 #include "ext/date/date_time.hpp"
 #include "ext/relational/relational.hpp"
 
@@ -164,7 +164,7 @@ void exec_test_date(run_state& s, const instruction& ins) {
 void exec_test_currentdate(run_state& s, const instruction& ins) {
     auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
     auto zone = take_zone(s);
-    std::int64_t now = s.conn && s.conn->arrival ? s.conn->arrival : std::int64_t(std::time(nullptr));
+    std::int64_t now = s.now();
     std::string part_buffer;
     auto value = zone.invalid
                      ? std::nullopt

@@ -86,7 +86,7 @@ void exec_test_duplicate(run_state& s, const instruction& ins) {
     using namespace ext;
     s.flag = false;
     auto& store = state_store(s, "duplicate");
-    const auto& options = s.svc->duplicate;
+    const auto& options = s.options.duplicate;
     auto bits = ins.arg[0];
     std::string buffer, value;
     if (bits & uniqueid_bit) {
@@ -107,13 +107,8 @@ void exec_test_duplicate(run_state& s, const instruction& ins) {
                hash_hex(handle + '\n' + value);
     if (created_in_this_run(s, key)) return;
     s.flag = !record_once(s, "duplicate", key, period);
-    if (s.flag && (bits & last_bit)) {
-        try {
-            store.put(key, now_text(), period);
-        } catch (const store::store_error& e) {
-            throw runtime_error{std::string("duplicate: state store: ") + e.what()};
-        }
-    }
+    if (s.flag && (bits & last_bit))
+        ask_host("duplicate: state store", [&] { store.put(key, now_text(s), period); });
 }
 
 }  // namespace sift::vm

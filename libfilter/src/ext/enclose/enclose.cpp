@@ -6,7 +6,7 @@
 // :headers copied from the old message, in its order (but Content-* and
 // MIME-Version, which the new structure sets); Subject from :subject
 // (RFC 2047-encoded when not ASCII), else the old Subject; Date (the
-// arrival time, else now) and From (the envelope recipient: the user the
+// host's now, sift::host::now) and From (the envelope recipient: the user the
 // script runs for) synthesized unless :headers copied them; MIME-Version
 // and Content-Type. Each enclose wraps again; later tests, editheader,
 // replace, keep and fileinto see the new message, a redirect sends the
@@ -126,8 +126,7 @@ std::vector<field> new_header(run_state& s, const std::vector<std::string>& copi
                            [&](const field& f) { return mail::iequals(f.name, name); });
     };
     if (!has("date")) {
-        std::int64_t now = s.conn && s.conn->arrival ? s.conn->arrival : std::int64_t(std::time(nullptr));
-        header.push_back({"Date", " " + mail::rfc5322_date(now)});
+        header.push_back({"Date", " " + mail::rfc5322_date(s.now())});
     }
     if (!has("from")) {
         // The user the script runs for; without one, the old From.

@@ -37,7 +37,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <ctime>
 
 namespace sift::ext {
 using namespace validate;
@@ -290,7 +289,7 @@ void exec_act_notify(run_state& s, const instruction& ins) {
         // a notification's subject is a summary.
         d +=
             "Subject: " + mail::header_text(mail::one_line(mail::cut_characters(a.subject, 256)), 9) + "\r\n";
-        auto const now = std::time(nullptr);
+        auto const now = s.now();
         d += "Date: " + mail::rfc5322_date(now) + "\r\n";
         d += "Message-ID: " +
              mail::message_id("notify", at == std::string::npos ? "" : std::string_view(owner).substr(at + 1),

@@ -55,11 +55,16 @@ namespace sift::vm {
 
 namespace {
 
-// The envelope value of `part`, or nullptr when the MTA gave none.
-const std::string* envelope_value(const envelope& env, std::string_view part) {
+// The envelope value of `part`, or nullptr when the MTA gave none. "auth"
+// is the envelope's, else the session's login.
+const std::string* envelope_value(const run_state& s, std::string_view part) {
+    const auto& env = s.env;
     if (equal(part, "from", comparator::ascii_casemap)) return &env.from;
     if (equal(part, "to", comparator::ascii_casemap)) return env.to.empty() ? nullptr : &env.to;
-    if (equal(part, "auth", comparator::ascii_casemap)) return env.auth.empty() ? nullptr : &env.auth;
+    if (equal(part, "auth", comparator::ascii_casemap)) {
+        if (!env.auth.empty()) return &env.auth;
+        if (s.client && !s.client->authenticated_user.empty()) return &s.client->authenticated_user;
+    }
     return nullptr;
 }
 
@@ -71,7 +76,7 @@ void exec_test_envelope(run_state& s, const instruction& ins) {
     std::string value, buffer;
     s.flag = false;
     for (auto name : s.list(ins.arg[3])) {
-        const std::string* raw = envelope_value(s.env, s.text(name, buffer));
+        const std::string* raw = envelope_value(s, s.text(name, buffer));
         if (!raw) continue;
         auto a = mail::parse_envelope_path(*raw);
         if (spec.type == ext::match_count)
@@ -80,7 +85,8 @@ void exec_test_envelope(run_state& s, const instruction& ins) {
             s.flag = s.any_key("", ins.arg[4], spec);  // the null path
         else if (a->valid)
             s.flag = ext::core::address_part_of(s, *a, part, value) && s.any_key(value, ins.arg[4], spec);
-        else if (raw == &s.env.auth)  // a login name need not be an address: :all sees it whole
+        else if (raw == &s.env.auth || (s.client && raw == &s.client->authenticated_user))
+            // a login name need not be an address: :all sees it whole
             s.flag = part == address_part::all && s.any_key(*raw, ins.arg[4], spec);
         // else: a from/to path that does not parse matches no part (as in Pigeonhole)
         if (s.flag) return;

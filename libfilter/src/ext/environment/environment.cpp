@@ -1,7 +1,7 @@
 // RFC 5183: environment [COMPARATOR] [MATCH-TYPE] <name: string> <key-list>.
-// The items are what the frontend put in sift::connection (domain, host,
+// The items are what the frontend put in sift::session (domain, host,
 // location, phase, remote-host, remote-ip, and any further items of its
-// own in connection::items) and Sift's own name and version. An item the
+// own in session::items) and Sift's own name and version. An item the
 // frontend did not fill, or one nobody knows, has no value: the test is
 // false for it (RFC 5183 §4.2).
 #include "compile/emitter.hpp"
@@ -10,7 +10,7 @@
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
-#include <sift/message.hpp>
+#include <sift/session.hpp>
 
 #include <optional>
 
@@ -45,11 +45,11 @@ std::optional<std::string_view> filled(const std::string& s) {
 }
 
 // RFC 5183 §4.1 items; names compare case-insensitively.
-std::optional<std::string_view> item(const connection* c, std::string_view name) {
+std::optional<std::string_view> item(const session* c, std::string_view name) {
     auto is = [&](std::string_view n) { return equal(name, n, comparator::ascii_casemap); };
     if (is("name")) return "Sift";
     if (is("version")) return SIFT_VERSION;
-    static const connection defaults;  // a host that gave none: location and phase keep their defaults
+    static const session defaults;  // a host that gave none: location and phase keep their defaults
     if (!c) c = &defaults;
     if (is("domain")) return filled(c->local_domain);
     if (is("host")) return filled(c->local_host);
@@ -67,7 +67,7 @@ std::optional<std::string_view> item(const connection* c, std::string_view name)
 void exec_test_environment(run_state& s, const instruction& ins) {
     auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
     std::string buffer;
-    auto value = item(s.conn, s.text(ins.arg[2], buffer));
+    auto value = item(s.client, s.text(ins.arg[2], buffer));
     s.flag = value && s.any_key(*value, ins.arg[3], spec);
     // An item without a value is not counted as zero: the test is false.
     if (value && spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[3], spec);

@@ -9,7 +9,7 @@
 // redirect :list are checked to be URIs when compiling. valid_ext_list
 // exists to ask, so for it a name that is not a URI ("addrbook") makes
 // the test false, constant or not (§2.5), with a warning. Whether a list
-// exists is the host's (sift::list_provider in sift/services.hpp), so an
+// exists is the host's (sift::list_provider in sift/host.hpp), so an
 // unknown list is found at run time: :list does not match it,
 // valid_ext_list is false, and redirect :list fails with a runtime error
 // (the message is kept).
@@ -68,9 +68,15 @@ void check_list_keys(checker& c, binding& b) {
 }
 
 const list_provider& provider(const vm::run_state& s) {
-    if (!s.svc || !s.svc->lists)
-        throw vm::runtime_error{"extlists: the host provides no list service (sift::services::lists)"};
-    return *s.svc->lists;
+    const auto* lists = s.host.lists();
+    if (!lists) throw vm::runtime_error{"extlists: the host provides no list service (sift::host::lists)"};
+    return *lists;
+}
+
+// The provider's answers are lookups: one that throws makes the run a
+// lookup failure (sift/host.hpp).
+bool list_valid(const list_provider& lists, const std::string& name) {
+    return vm::ask_host("extlists: list '" + name + "'", [&] { return lists.valid(name); });
 }
 
 }  // namespace
@@ -91,7 +97,9 @@ bool list_match(vm::run_state& s, std::string_view value, std::uint64_t keys, co
     std::string buffer;
     for (auto k : s.list(keys)) {
         auto name = canonical_list_name(s.text(k, buffer));
-        if (!name || !lists.contains(*name, value)) continue;
+        if (!name ||
+            !vm::ask_host("extlists: list '" + *name + "'", [&] { return lists.contains(*name, value); }))
+            continue;
         if (s.prog.uses_match_variables) s.set_match_values(value, {});
         return true;
     }
@@ -138,11 +146,12 @@ namespace sift::vm {
 
 void exec_test_valid_ext_list(run_state& s, const instruction& ins) {
     s.flag = false;
-    if (!s.svc || !s.svc->lists) return;
+    const auto* lists = s.host.lists();
+    if (!lists) return;
     std::string buffer;
     for (auto k : s.list(ins.arg[0])) {
         auto name = ext::canonical_list_name(s.text(k, buffer));
-        if (!name || !s.svc->lists->valid(*name)) return;
+        if (!name || !ext::list_valid(*lists, *name)) return;
     }
     s.flag = true;
 }
@@ -154,10 +163,11 @@ void exec_act_redirect_list(run_state& s, const instruction& ins) {
     auto text = s.text(ins.arg[0], buffer);
     auto name = ext::canonical_list_name(text);
     const auto& lists = ext::provider(s);
-    if (!name || !lists.valid(*name))
+    if (!name || !ext::list_valid(lists, *name))
         throw runtime_error{"redirect :list: unknown list '" + std::string(text) + "'"};
     auto saved = s.pending;
-    for (const auto& member : lists.members(*name)) {
+    auto members = ask_host("redirect :list '" + *name + "'", [&] { return lists.members(*name); });
+    for (const auto& member : members) {
         auto target = ext::core::redirect_target(member);
         if (!target)
             throw runtime_error{"redirect :list: invalid address '" + member + "' in list '" + *name + "'"};

@@ -1,7 +1,7 @@
 // RFC 6134 list service backed by a directory of plain files (the CLI's
 // `--lists DIR`): read once, every entry hashed, so a lookup is O(1)
-// whatever the list's size. See sift/services.hpp.
-#include <sift/services.hpp>
+// whatever the list's size. See sift/host.hpp.
+#include <sift/host.hpp>
 
 #include "mail/header.hpp"
 

@@ -4,7 +4,7 @@
 // :create is a prefix the next fileinto (or a vacation/notify :fcc, RFC
 // 8580) consumes; the action carries it (action::create) and the delivery
 // agent creates the mailbox. mailboxexists asks the host's mail store
-// (sift::services::mailboxes); a name that is not UTF-8 exists nowhere
+// (sift::host::mailboxes); a name that is not UTF-8 exists nowhere
 // (a warning when it is a constant, as in Pigeonhole).
 #include "ext/mailbox/mailbox.hpp"
 
@@ -17,12 +17,32 @@
 namespace sift::ext {
 using namespace validate;
 
-const mailbox_host& mailbox_service(const vm::run_state& s, std::string_view test) {
-    if (!s.svc || !s.svc->mailboxes)
+mailbox_lookup mailbox_service(const vm::run_state& s, std::string_view test) {
+    const auto* store = s.host.mailboxes();
+    if (!store)
         throw vm::runtime_error{
             std::string(test) +
-            " needs the host's mailbox service (sift::services::mailboxes), which is missing"};
-    return *s.svc->mailboxes;
+            " needs the host's mailbox service (sift::host::mailboxes), which is missing"};
+    return {*store, test};
+}
+
+bool mailbox_lookup::exists(std::string_view mailbox) const {
+    return vm::ask_host(test_, [&] { return store_.exists(mailbox); });
+}
+std::optional<std::string> mailbox_lookup::metadata(std::string_view mailbox, std::string_view entry) const {
+    return vm::ask_host(test_, [&] { return store_.metadata(mailbox, entry); });
+}
+std::optional<std::string> mailbox_lookup::server_metadata(std::string_view entry) const {
+    return vm::ask_host(test_, [&] { return store_.server_metadata(entry); });
+}
+std::optional<std::string> mailbox_lookup::special_use(std::string_view flag) const {
+    return vm::ask_host(test_, [&] { return store_.special_use(flag); });
+}
+bool mailbox_lookup::has_special_use(std::string_view mailbox, std::string_view flag) const {
+    return vm::ask_host(test_, [&] { return store_.has_special_use(mailbox, flag); });
+}
+std::optional<std::string> mailbox_lookup::mailbox_for_id(std::string_view id) const {
+    return vm::ask_host(test_, [&] { return store_.mailbox_for_id(id); });
 }
 
 bool valid_metadata_entry(std::string_view entry) {

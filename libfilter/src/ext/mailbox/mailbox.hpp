@@ -4,6 +4,8 @@
 
 #include <sift/mailbox_host.hpp>
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace sift::vm {
@@ -18,9 +20,27 @@ struct string_lit;
 
 namespace sift::ext {
 
-// The host's mail store (sift::services::mailboxes); a runtime error
-// naming `test` and the service when the host gave none.
-const mailbox_host& mailbox_service(const vm::run_state& s, std::string_view test);
+// The host's mail store as a test asks it: each question a lookup, so a
+// store that throws makes the run a lookup failure (sift/host.hpp) whose
+// error names the test.
+class mailbox_lookup {
+public:
+    mailbox_lookup(const mailbox_host& store, std::string_view test) : store_(store), test_(test) {}
+    bool exists(std::string_view mailbox) const;
+    std::optional<std::string> metadata(std::string_view mailbox, std::string_view entry) const;
+    std::optional<std::string> server_metadata(std::string_view entry) const;
+    std::optional<std::string> special_use(std::string_view flag) const;
+    bool has_special_use(std::string_view mailbox, std::string_view flag) const;
+    std::optional<std::string> mailbox_for_id(std::string_view id) const;
+
+private:
+    const mailbox_host& store_;
+    std::string_view test_;
+};
+
+// The host's mail store (sift::host::mailboxes) for `test`; a runtime
+// error naming `test` and the service when the host has none.
+mailbox_lookup mailbox_service(const vm::run_state& s, std::string_view test);
 
 // RFC 5464 §3.2 entry names: "/private/..." or "/shared/...", components
 // separated by single "/", no "*" or "%", printable ASCII, no trailing "/".

@@ -188,12 +188,12 @@ std::string score_value(std::optional<double> ratio, score_test kind) {
 
 std::string score_value(const vm::run_state& s, score_test kind) {
     bool virus = kind == score_test::virus;
-    if (!s.svc) return "0";
-    if (s.svc->score_ratio) {
-        double r = s.svc->score_ratio(s.svc->score_context, virus);
-        return score_value(r < 0 ? std::nullopt : std::optional<double>(r), kind);
-    }
-    return score_value(score_ratio(virus ? s.svc->virustest : s.svc->spamtest, s.current(), virus), kind);
+    auto own = vm::ask_host(virus ? "virustest: the host's score" : "spamtest: the host's score", [&] {
+        return s.host.score(virus ? sift::score_test::virus : sift::score_test::spam);
+    });
+    if (own) return score_value(*own < 0 ? std::nullopt : own, kind);
+    return score_value(score_ratio(virus ? s.options.virustest : s.options.spamtest, s.current(), virus),
+                       kind);
 }
 
 vm::comparator score_comparator(const validate::binding& b) {

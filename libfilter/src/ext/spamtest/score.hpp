@@ -5,7 +5,7 @@
 
 #include "validate/registry.hpp"
 
-#include <sift/services.hpp>
+#include <sift/options.hpp>
 
 #include <optional>
 #include <string>
@@ -31,8 +31,8 @@ std::optional<double> score_ratio(const score_source& source, const mail::messag
 // "0".."100" (percent) or "1".."5" (virus), truncated as Pigeonhole does.
 std::string score_value(std::optional<double> ratio, score_test kind);
 
-// The value the running script sees: the policy hook in sift::services
-// first, then the configured headers.
+// The value the running script sees: the host's own score (host::score)
+// first, then the headers run_options configures.
 std::string score_value(const vm::run_state& s, score_test kind);
 
 // spamtest / virustest [:percent] [COMPARATOR] [MATCH-TYPE] <value: string>:

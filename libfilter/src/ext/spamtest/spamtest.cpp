@@ -6,7 +6,7 @@
 // (spamtestplus only) "0".."100". The comparator defaults to
 // i;ascii-numeric. spamtestplus implies spamtest: the test is registered
 // once and its check accepts either capability. Where the score comes
-// from: sift::services (score_source, or the policy's score_ratio hook),
+// from: sift::host::score, else run_options' score_source,
 // see ext/spamtest/score.cpp.
 #include "compile/emitter.hpp"
 #include "ext/extension.hpp"

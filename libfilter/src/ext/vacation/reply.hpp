@@ -9,7 +9,8 @@
 #include "vm/opcodes.hpp"
 
 #include <sift/message.hpp>
-#include <sift/services.hpp>
+#include <sift/options.hpp>
+#include <sift/session.hpp>
 
 #include <chrono>
 #include <cstdint>

@@ -132,7 +132,7 @@ void exec_act_vacation(run_state& s, const instruction& ins) {
 
     auto& store = ext::state_store(s, "vacation");  // fail alike whether or not this message gets a reply
     (void)store;
-    const vacation_options& options = s.svc->vacation;
+    const vacation_options& options = s.options.vacation;
     action a;
     a.kind = action_kind::vacation;
     a.line = s.line();
@@ -155,7 +155,7 @@ void exec_act_vacation(run_state& s, const instruction& ins) {
         a.reason = *why_not;
         a.subject = req.subject.value_or("");
     } else {
-        auto r = build(s.current(), s.env, req, user_address, options, std::chrono::system_clock::now());
+        auto r = build(s.current(), s.env, req, user_address, options, s.host.now());
         a.subject = r.subject;
         auto rcpt = mail::parse_path(s.env.to);
         std::string envelope_from = options.send_from_recipient && rcpt && rcpt->valid ? rcpt->all() : "";

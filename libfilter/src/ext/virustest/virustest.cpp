@@ -4,7 +4,7 @@
 //
 // The value tested is "0" (not tested), "1" (clean) .. "5" (infected);
 // the comparator defaults to i;ascii-numeric. The source is
-// sift::services::virustest (ext/spamtest/score.cpp reads it).
+// sift::run_options::virustest (ext/spamtest/score.cpp reads it).
 #include "compile/emitter.hpp"
 #include "ext/extension.hpp"
 #include "ext/spamtest/score.hpp"
