@@ -26,47 +26,48 @@ std::string flags(const std::vector<std::string>& fs) {
 }
 
 // What vacation and notify send, or why not.
-std::string sending(const action& a) {
-    if (!a.outgoing) return " not sent (" + (a.reason.empty() ? std::string("no recipient") : a.reason) + ")";
+template <class Sending>
+std::string sending(const Sending& a) {
+    if (!a.outgoing)
+        return " not sent (" + (a.not_sent.empty() ? std::string("no recipient") : a.not_sent) + ")";
     std::string to;
     for (const auto& r : a.outgoing->recipients) to += (to.empty() ? "" : ", ") + ("<" + r + ">");
-    return " to " + to + " " + quoted(a.subject);
+    std::string out = " to " + to + " " + quoted(a.subject);
+    if (a.fcc) out += " :fcc " + quoted(a.fcc->mailbox) + flags(a.fcc->flags);
+    return out;
+}
+
+std::string details(const keep_action& a) {
+    return flags(a.flags) + (a.implicit ? " (implicit)" : "");
+}
+std::string details(const fileinto_action& a) {
+    std::string out = " " + quoted(a.mailbox) + flags(a.flags);
+    if (a.copy) out += " :copy";
+    if (a.create) out += " :create";
+    if (!a.special_use.empty()) out += " :specialuse " + quoted(a.special_use);
+    if (!a.mailbox_id.empty()) out += " :mailboxid " + quoted(a.mailbox_id);
+    return out;
+}
+std::string details(const redirect_action& a) {
+    return " <" + a.address + ">" + (a.copy ? " :copy" : "");
+}
+std::string details(const reject_action& a) {
+    return " " + quoted(a.reason);
+}
+std::string details(const discard_action&) {
+    return {};
+}
+std::string details(const vacation_action& a) {
+    return sending(a);
+}
+std::string details(const notify_action& a) {
+    return " " + a.method + sending(a);
 }
 
 }  // namespace
 
 std::string describe(const action& a) {
-    std::string out(name(a.kind));
-    switch (a.kind) {
-        case action_kind::keep:
-            out += flags(a.flags);
-            break;
-        case action_kind::fileinto:
-            out += " " + quoted(a.mailbox) + flags(a.flags);
-            break;
-        case action_kind::redirect:
-            out += " <" + a.address + ">";
-            break;
-        case action_kind::reject:
-        case action_kind::ereject:
-            out += " " + quoted(a.reason);
-            break;
-        case action_kind::discard:
-            break;
-        case action_kind::vacation:
-            out += sending(a);
-            break;
-        case action_kind::notify:
-            out += " " + a.recipient + sending(a);
-            break;
-    }
-    if (a.copy) out += " :copy";
-    if (a.create) out += " :create";
-    if (!a.special_use.empty()) out += " :specialuse " + quoted(a.special_use);
-    if (!a.mailbox_id.empty()) out += " :mailboxid " + quoted(a.mailbox_id);
-    if (a.fcc) out += " :fcc " + quoted(a.fcc->mailbox) + flags(a.fcc->flags);
-    if (a.implicit) out += " (implicit)";
-    return out;
+    return std::string(name(a)) + std::visit([](const auto& x) { return details(x); }, a);
 }
 
 std::string describe(const header_edit& e) {

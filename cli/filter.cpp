@@ -45,11 +45,11 @@ const CLI::Validator job_count(
 // The outcome a summary counts: the actions without line numbers.
 std::string outcome(const result& r) {
     std::string out;
-    for (const auto& a : r.actions) {
+    for (const auto& any : r.actions) {
         if (!out.empty()) out += ", ";
-        out += name(a.kind);
-        if (a.kind == action_kind::fileinto) out += " " + a.mailbox;
-        if (a.kind == action_kind::redirect) out += " " + a.address;
+        out += name(any);
+        if (const auto* a = std::get_if<fileinto_action>(&any)) out += " " + a->mailbox;
+        if (const auto* a = std::get_if<redirect_action>(&any)) out += " " + a->address;
     }
     return r.ok() ? out : out + " (runtime error)";
 }
@@ -145,8 +145,11 @@ int filter(const filter_options& o) {
     for (const auto& p : o.paths) c.add(p);
     const auto& items = c.items();
     std::vector<item_result> results(items.size());
-    const filter_run run{
-        s, o, reads, {o.host.from.value_or(default_from), o.host.to.value_or(default_to), {}, {}}, h->options};
+    const filter_run run{s,
+                         o,
+                         reads,
+                         {o.host.from.value_or(default_from), o.host.to.value_or(default_to), {}, {}},
+                         h->options};
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
         for (std::size_t i; (i = next.fetch_add(1)) < items.size();) {

@@ -24,7 +24,8 @@ struct run_options {
 void print_text(const result& r, const std::string& script_name) {
     for (const auto& a : r.actions) {
         std::cout << describe(a);
-        if (!a.implicit) std::cout << "  (line " << a.line << ")";
+        if (const auto* keep = std::get_if<keep_action>(&a); !keep || !keep->implicit)
+            std::cout << "  (line " << line(a) << ")";
         std::cout << "\n";
     }
     for (const auto& e : r.header_edits) std::cout << describe(e) << "\n";

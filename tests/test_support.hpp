@@ -31,14 +31,28 @@ inline envelope default_envelope() {
 // implicit keep, for compact assertions.
 inline std::string summary(const result& r) {
     std::string out;
-    for (const auto& a : r.actions) {
+    for (const auto& any : r.actions) {
         if (!out.empty()) out += "; ";
-        out += std::string(name(a.kind));
-        if (a.kind == action_kind::fileinto) out += ":" + a.mailbox;
-        if (a.kind == action_kind::redirect) out += ":" + a.address;
-        if (a.implicit) out += "*";
+        out += std::string(name(any));
+        if (const auto* a = std::get_if<fileinto_action>(&any)) out += ":" + a->mailbox;
+        if (const auto* a = std::get_if<redirect_action>(&any)) out += ":" + a->address;
+        if (const auto* a = std::get_if<keep_action>(&any); a && a->implicit) out += "*";
     }
     return out;
+}
+
+// The mailbox of a keep or fileinto, "" for another kind of action.
+inline std::string mailbox_of(const action& a) {
+    if (const auto* k = std::get_if<keep_action>(&a)) return k->mailbox;
+    if (const auto* f = std::get_if<fileinto_action>(&a)) return f->mailbox;
+    return "";
+}
+
+// The action as the kind the test expects; another kind throws
+// std::bad_variant_access, which fails the test.
+template <class T>
+const T& as(const action& a) {
+    return std::get<T>(a);
 }
 
 inline std::string run(std::string_view source, std::string raw_message, envelope env = default_envelope()) {

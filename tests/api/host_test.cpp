@@ -81,12 +81,15 @@ TEST_F(frozen_host, vacation_dates_its_reply_and_its_period_by_the_host_clock) {
     auto script = "require [\"vacation\"]; vacation :days 2 \"away\";";
     auto r = run_script(script);
     ASSERT_TRUE(r.ok()) << r.errors.front();
-    ASSERT_TRUE(r.actions.front().outgoing);
-    EXPECT_EQ(header_of(r.actions.front().outgoing->data, "Date"), "Fri, 02 Jan 2026 03:04:05 +0000");
+    const auto& reply = as<vacation_action>(r.actions.front());
+    ASSERT_TRUE(reply.outgoing);
+    EXPECT_EQ(header_of(reply.outgoing->data, "Date"), "Fri, 02 Jan 2026 03:04:05 +0000");
     host.advance(2 * 24h - 1s);
-    EXPECT_FALSE(run_script(script).actions.front().outgoing);  // still within the period
+    EXPECT_FALSE(
+        as<vacation_action>(run_script(script).actions.front()).outgoing);  // still within the period
     host.advance(1s);
-    EXPECT_TRUE(run_script(script).actions.front().outgoing);  // the period is over by the host's clock
+    EXPECT_TRUE(
+        as<vacation_action>(run_script(script).actions.front()).outgoing);  // over by the host's clock
 }
 
 TEST_F(frozen_host, duplicate_expiry_follows_the_host_clock) {
@@ -101,8 +104,9 @@ TEST_F(frozen_host, duplicate_expiry_follows_the_host_clock) {
 TEST_F(frozen_host, notify_and_enclose_date_their_messages_by_the_host_clock) {
     auto r = run_script("require [\"enotify\"]; notify \"mailto:bob@example.org\";");
     ASSERT_TRUE(r.ok()) << r.errors.front();
-    ASSERT_TRUE(r.actions.front().outgoing);
-    EXPECT_EQ(header_of(r.actions.front().outgoing->data, "Date"), "Fri, 02 Jan 2026 03:04:05 +0000");
+    const auto& notification = as<notify_action>(r.actions.front());
+    ASSERT_TRUE(notification.outgoing);
+    EXPECT_EQ(header_of(notification.outgoing->data, "Date"), "Fri, 02 Jan 2026 03:04:05 +0000");
     r = run_script("require [\"enclose\"]; enclose \"wrapped\";");
     ASSERT_TRUE(r.ok()) << r.errors.front();
     ASSERT_TRUE(r.message);

@@ -101,6 +101,20 @@ TEST(json, runtime_error_keeps_and_lists_the_error) {
     EXPECT_EQ(j["errors"].size(), 1u);
 }
 
+TEST(json, verdict_and_lookup_failed_follow_the_first_fields) {
+    auto j = report_of("require \"reject\"; reject \"not here\";", sample_message);
+    EXPECT_EQ(j["lookup_failed"], false);
+    EXPECT_EQ(j["verdict"]["kind"], "refuse");
+    EXPECT_EQ(j["verdict"]["smtp_code"], 550);
+    EXPECT_EQ(j["verdict"]["enhanced_code"], "5.7.1");
+    EXPECT_EQ(j["verdict"]["text"], "not here");
+    j = report_of("require \"copy\"; redirect :copy \"b@example.org\";", sample_message);
+    EXPECT_EQ(j["verdict"]["kind"], "deliver");
+    EXPECT_EQ(j["verdict"]["folders"], nlohmann::json::array({"INBOX"}));
+    EXPECT_EQ(j["verdict"]["redirects"], nlohmann::json::array({"b@example.org"}));
+    EXPECT_FALSE(j["verdict"].contains("smtp_code"));
+}
+
 TEST(json, header_edits_are_listed) {
     auto j =
         report_of("require \"editheader\";\naddheader :last \"X-Tag\" \"one\";\ndeleteheader \"subject\";\n",

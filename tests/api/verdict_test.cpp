@@ -103,5 +103,29 @@ TEST(verdict, each_kind_of_failure_has_its_own_setting) {
     EXPECT_EQ(name(verdict::kind::tempfail), "tempfail");
 }
 
+// Each kind is its own struct, built by name; kind(), name() and line()
+// read any of them.
+TEST(actions, each_kind_is_its_own_struct) {
+    std::vector<action> all{keep_action{.implicit = true},
+                            fileinto_action{.mailbox = "A", .copy = true, .line = 2},
+                            redirect_action{.address = "b@example.org", .line = 3},
+                            discard_action{.line = 4},
+                            reject_action{.reason = "no", .line = 5},
+                            reject_action{.reason = "no", .extended = true, .line = 6},
+                            vacation_action{.recipient = "c@example.org", .line = 7},
+                            notify_action{.method = "mailto:d@example.org", .line = 8}};
+    std::vector<std::string> names;
+    std::vector<unsigned> lines;
+    for (const auto& a : all) {
+        names.emplace_back(name(a));
+        lines.push_back(line(a));
+    }
+    EXPECT_EQ(names, (strings{"keep", "fileinto", "redirect", "discard", "reject", "ereject", "vacation",
+                              "notify"}));
+    EXPECT_EQ(lines, (std::vector<unsigned>{0, 2, 3, 4, 5, 6, 7, 8}));
+    EXPECT_EQ(kind(all[5]), action_kind::ereject);
+    EXPECT_EQ(as<keep_action>(all[0]).mailbox, "INBOX");
+}
+
 }  // namespace
 }  // namespace sift::testing

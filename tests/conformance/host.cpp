@@ -87,7 +87,19 @@ std::uint64_t parse_size(const std::string& name, const std::string& value) {
 
 // Pigeonhole's action names, as test_result_action sees them.
 std::string action_name(const action& a) {
-    return a.kind == action_kind::fileinto ? "store" : std::string(name(a.kind));
+    return std::holds_alternative<fileinto_action>(a) ? "store" : std::string(name(a));
+}
+
+// The mailbox and flags of a keep or fileinto; nullptr for other kinds.
+const std::string* filed_mailbox(const action& a) {
+    if (const auto* k = std::get_if<keep_action>(&a)) return &k->mailbox;
+    if (const auto* f = std::get_if<fileinto_action>(&a)) return &f->mailbox;
+    return nullptr;
+}
+std::vector<std::string>* filed_flags(action& a) {
+    if (auto* k = std::get_if<keep_action>(&a)) return &k->flags;
+    if (auto* f = std::get_if<fileinto_action>(&a)) return &f->flags;
+    return nullptr;
 }
 
 std::string crlf(std::string_view text) {
@@ -511,12 +523,13 @@ bool testsuite_host::run_script(vm::run_state& s, bool append, std::string* edit
     std::vector<action> added;
     bool implicit = false;
     for (auto& a : r.actions) {
-        if (!a.implicit) {
+        const auto* keep = std::get_if<keep_action>(&a);
+        if (!keep || !keep->implicit) {
             added.push_back(std::move(a));
             continue;
         }
         implicit = true;
-        sub_implicit_flags_ = a.flags;
+        sub_implicit_flags_ = keep->flags;
     }
     if (!sub_implicit_flags_) sub_implicit_flags_.emplace();
     sub_implicit_keep_ = sub_implicit_keep_ && implicit;
@@ -533,12 +546,9 @@ bool testsuite_host::run_script(vm::run_state& s, bool append, std::string* edit
 // nothing later undoes it).
 bool testsuite_host::append_actions(vm::run_state& s, std::vector<action> added) {
     auto main_count = s.actions().size();
-    auto is_reject = [](const action& a) {
-        return a.kind == action_kind::reject || a.kind == action_kind::ereject;
-    };
+    auto is_reject = [](const action& a) { return std::holds_alternative<reject_action>(a); };
     auto delivers = [](const action& a) {
-        return a.kind == action_kind::keep || a.kind == action_kind::fileinto ||
-               a.kind == action_kind::redirect;
+        return filed_mailbox(a) || std::holds_alternative<redirect_action>(a);
     };
     for (auto& a : added) {
         auto all = actions(s);
@@ -547,15 +557,18 @@ bool testsuite_host::append_actions(vm::run_state& s, std::vector<action> added)
             const auto& o = all[i];
             bool executed = i < executed_;
             auto* mine = i >= main_count ? &sub_actions_[i - main_count] : nullptr;
-            bool files = a.kind == action_kind::keep || a.kind == action_kind::fileinto;
-            if (files && (o.kind == action_kind::keep || o.kind == action_kind::fileinto) &&
-                same_mailbox(a.mailbox, o.mailbox)) {
-                if (mine && a.kind == action_kind::keep) mine->kind = action_kind::keep;
-                if (mine) mine->flags = a.flags;
+            const auto* redirect = std::get_if<redirect_action>(&a);
+            const auto* other_redirect = std::get_if<redirect_action>(&o);
+            if (filed_mailbox(a) && filed_mailbox(o) && same_mailbox(*filed_mailbox(a), *filed_mailbox(o))) {
+                auto flags = *filed_flags(a);
+                if (mine && std::holds_alternative<keep_action>(a))
+                    *mine = keep_action{.mailbox = *filed_mailbox(*mine), .line = line(*mine)};
+                if (mine) *filed_flags(*mine) = std::move(flags);
                 drop = true;
-            } else if (a.kind == o.kind && a.kind == action_kind::redirect) {
-                drop = lower(a.address) == lower(o.address);
-            } else if (a.kind == o.kind && a.kind == action_kind::discard) {
+            } else if (redirect && other_redirect) {
+                drop = lower(redirect->address) == lower(other_redirect->address);
+            } else if (std::holds_alternative<discard_action>(a) &&
+                       std::holds_alternative<discard_action>(o)) {
                 drop = true;
             } else if (is_reject(a) && is_reject(o)) {
                 if (!executed) {
@@ -647,7 +660,7 @@ std::string testsuite_host::redirect_sender() const {
 
 // sieve_notify_mailto_envelope_from as Pigeonhole: by default the :from
 // address, else postmaster; never a sender for a message that had none.
-std::string testsuite_host::notify_sender(const action& a) const {
+std::string testsuite_host::notify_sender(const notify_action& a) const {
     if (env_.from.empty()) return {};
     auto it = settings_.find("sieve_notify_mailto_envelope_from");
     auto how = it == settings_.end() ? std::string() : trim(it->second);
@@ -657,7 +670,7 @@ std::string testsuite_host::notify_sender(const action& a) const {
     if (how == "user_email") return user_email();
     if (how == "postmaster") return "postmaster@example.com";
     if (!how.empty() && how.front() == '<') return envelope_address(how);
-    return a.address.empty() ? "postmaster@example.com" : a.address;
+    return a.from.empty() ? "postmaster@example.com" : a.from;
 }
 
 std::string testsuite_host::user_email() const {
@@ -701,42 +714,31 @@ bool testsuite_host::execute(vm::run_state& s, const std::string* original) {
     auto eol = line_ending(raw);
     bool ok = true, inbox = false;
     auto all = actions(s);
-    for (const auto& a : all) {
-        switch (a.kind) {
-            case action_kind::keep:
-                ok = store("INBOX", raw, a.flags) && ok;
-                inbox = true;
-                break;
-            case action_kind::fileinto:
-                if (a.create && invalid_mailbox_name(a.mailbox).empty())
-                    mailboxes_[canonical_mailbox(a.mailbox)];  // RFC 5490 :create
-                ok = store(a.mailbox, raw, a.flags) && ok;
-                inbox = inbox || same_mailbox(a.mailbox, "INBOX");
-                break;
-            case action_kind::redirect:
-                if (!redirect_loops())
-                    send(a.address, "X-Sieve-Redirected-From: " + user_email() + eol + raw);
-                break;
-            case action_kind::reject:
-            case action_kind::ereject:
-                // RFC 5429 §2.1: a rejection goes to the envelope sender,
-                // from the null sender, never to the null sender.
-                if (!env_.from.empty())
-                    smtp_.push_back(mail_item{reject_notice(a.reason, eol), envelope{{}, env_.from, {}, {}}});
-                break;
-            case action_kind::vacation:
-            case action_kind::notify:
-                if (a.outgoing && a.kind == action_kind::vacation)
-                    for (const auto& to : a.outgoing->recipients)
-                        smtp_.push_back(
-                            mail_item{a.outgoing->data, envelope{a.outgoing->envelope_from, to, {}, {}}});
-                if (a.outgoing && a.kind == action_kind::notify)
-                    for (const auto& to : a.outgoing->recipients)
-                        smtp_.push_back(mail_item{a.outgoing->data, envelope{notify_sender(a), to, {}, {}}});
-                break;
-            default:
-                break;  // discard; actions of extensions the store does not model
+    for (const auto& any : all) {
+        if (const auto* a = std::get_if<keep_action>(&any)) {
+            ok = store("INBOX", raw, a->flags) && ok;
+            inbox = true;
+        } else if (const auto* a = std::get_if<fileinto_action>(&any)) {
+            if (a->create && invalid_mailbox_name(a->mailbox).empty())
+                mailboxes_[canonical_mailbox(a->mailbox)];  // RFC 5490 :create
+            ok = store(a->mailbox, raw, a->flags) && ok;
+            inbox = inbox || same_mailbox(a->mailbox, "INBOX");
+        } else if (const auto* a = std::get_if<redirect_action>(&any)) {
+            if (!redirect_loops()) send(a->address, "X-Sieve-Redirected-From: " + user_email() + eol + raw);
+        } else if (const auto* a = std::get_if<reject_action>(&any)) {
+            // RFC 5429 §2.1: a rejection goes to the envelope sender, from
+            // the null sender, never to the null sender.
+            if (!env_.from.empty())
+                smtp_.push_back(mail_item{reject_notice(a->reason, eol), envelope{{}, env_.from, {}, {}}});
+        } else if (const auto* a = std::get_if<vacation_action>(&any); a && a->outgoing) {
+            for (const auto& to : a->outgoing->recipients)
+                smtp_.push_back(
+                    mail_item{a->outgoing->data, envelope{a->outgoing->envelope_from, to, {}, {}}});
+        } else if (const auto* a = std::get_if<notify_action>(&any); a && a->outgoing) {
+            for (const auto& to : a->outgoing->recipients)
+                smtp_.push_back(mail_item{a->outgoing->data, envelope{notify_sender(*a), to, {}, {}}});
         }
+        // discard: nothing to do
     }
     executed_ = all.size();
     if (implicit_keep(s)) {

@@ -83,7 +83,7 @@ private:
     bool store(const std::string& mailbox, const std::string& raw, std::vector<std::string> flags = {});
     void send(const std::string& to, const std::string& raw);
     std::string redirect_sender() const;
-    std::string notify_sender(const action& a) const;
+    std::string notify_sender(const notify_action& a) const;
     std::string delivered_message(const vm::run_state& s) const;
     void editheader_setting(const std::string& name, const std::string& value);
     static void forget_header_edits(vm::run_state& s);

@@ -34,7 +34,7 @@ std::string filed(const std::string& body, std::string msg) {
     auto s = compiled(std::string(prelude) + body);
     auto m = message::from_raw(std::move(msg));
     auto r = s.run(m, default_envelope());
-    return r.actions.empty() ? "" : r.actions[0].mailbox;
+    return r.actions.empty() ? "" : mailbox_of(r.actions[0]);
 }
 
 TEST(unicode_casemap, folds_case_beyond_ascii) {

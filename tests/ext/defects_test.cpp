@@ -16,7 +16,7 @@ result evaluate(const std::string& body, std::string msg, const message_limits& 
 bool holds(const std::string& test, std::string msg, const message_limits& mlimits = {}) {
     auto r = evaluate("if " + test + " { fileinto \"yes\"; }", std::move(msg), mlimits);
     EXPECT_TRUE(r.ok()) << (r.errors.empty() ? "" : r.errors[0]);
-    return !r.actions.empty() && r.actions[0].mailbox == "yes";
+    return !r.actions.empty() && mailbox_of(r.actions[0]) == "yes";
 }
 
 std::string nested(int levels) {

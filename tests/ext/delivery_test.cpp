@@ -19,7 +19,7 @@ TEST(copy, keeps_the_implicit_keep) {
     EXPECT_EQ(run("require [\"fileinto\", \"copy\"]; fileinto :copy \"A\"; fileinto \"B\";", sample_message),
               "fileinto:A; fileinto:B");
     auto r = run_result("require [\"fileinto\", \"copy\"]; fileinto :copy \"A\";");
-    EXPECT_TRUE(r.actions[0].copy);
+    EXPECT_TRUE(as<fileinto_action>(r.actions[0]).copy);
 }
 
 TEST(copy, needs_its_capability_and_only_fits_fileinto_and_redirect) {
@@ -34,9 +34,9 @@ TEST(reject, refuses_and_cancels_the_implicit_keep) {
     auto r = run_result("require \"reject\"; reject \"not here\";");
     ASSERT_TRUE(r.ok());
     ASSERT_EQ(r.actions.size(), 1u);
-    EXPECT_EQ(r.actions[0].kind, action_kind::reject);
-    EXPECT_EQ(r.actions[0].reason, "not here");
-    EXPECT_EQ(run_result("require \"ereject\"; ereject \"no\";").actions.at(0).kind, action_kind::ereject);
+    EXPECT_EQ(kind(r.actions[0]), action_kind::reject);
+    EXPECT_EQ(as<reject_action>(r.actions[0]).reason, "not here");
+    EXPECT_EQ(kind(run_result("require \"ereject\"; ereject \"no\";").actions.at(0)), action_kind::ereject);
 }
 
 TEST(reject, conflicts_with_deliveries_in_either_order) {
@@ -55,8 +55,8 @@ TEST(imap4flags, internal_variable_and_implicit_keep) {
     auto r = run_result(
         "require \"imap4flags\"; setflag \"\\\\Seen\"; addflag [\"a b\", \"A\"]; removeflag \"b\";");
     ASSERT_EQ(r.actions.size(), 1u);
-    EXPECT_TRUE(r.actions[0].implicit);
-    EXPECT_EQ(r.actions[0].flags, (std::vector<std::string>{"\\Seen", "a"}));
+    EXPECT_TRUE(as<keep_action>(r.actions[0]).implicit);
+    EXPECT_EQ(as<keep_action>(r.actions[0]).flags, (std::vector<std::string>{"\\Seen", "a"}));
 }
 
 TEST(imap4flags, flags_tag_overrides_the_internal_variable) {
@@ -64,8 +64,8 @@ TEST(imap4flags, flags_tag_overrides_the_internal_variable) {
         "require [\"imap4flags\", \"fileinto\"]; setflag \"x\"; fileinto :flags \"y z\" \"A\"; "
         "fileinto \"B\";");
     ASSERT_EQ(r.actions.size(), 2u);
-    EXPECT_EQ(r.actions[0].flags, (std::vector<std::string>{"y", "z"}));
-    EXPECT_EQ(r.actions[1].flags, (std::vector<std::string>{"x"}));
+    EXPECT_EQ(as<fileinto_action>(r.actions[0]).flags, (std::vector<std::string>{"y", "z"}));
+    EXPECT_EQ(as<fileinto_action>(r.actions[1]).flags, (std::vector<std::string>{"x"}));
 }
 
 // A second keep/fileinto into the same mailbox files the message once
@@ -79,13 +79,13 @@ TEST(imap4flags, duplicate_delivery_takes_the_last_flags) {
         "fileinto :flags \"\\\\Seen\" \"Other\"; fileinto \"Other\";\n"
         "fileinto :flags \"x\" \"inbox\";");
     ASSERT_EQ(r.actions.size(), 3u);
-    EXPECT_EQ(r.actions[0].mailbox, "Junk");
-    EXPECT_EQ(r.actions[0].flags, (std::vector<std::string>{"NONSENSE"}));
-    EXPECT_EQ(r.actions[1].kind, action_kind::keep);
-    EXPECT_EQ(r.actions[1].flags,
+    EXPECT_EQ(mailbox_of(r.actions[0]), "Junk");
+    EXPECT_EQ(as<fileinto_action>(r.actions[0]).flags, (std::vector<std::string>{"NONSENSE"}));
+    EXPECT_EQ(kind(r.actions[1]), action_kind::keep);
+    EXPECT_EQ(as<keep_action>(r.actions[1]).flags,
               (std::vector<std::string>{"x"}));  // fileinto "inbox" is the keep's duplicate
-    EXPECT_EQ(r.actions[1].line, 3u);
-    EXPECT_EQ(r.actions[2].flags, (std::vector<std::string>{"IMPLICIT"}));
+    EXPECT_EQ(line(r.actions[1]), 3u);
+    EXPECT_EQ(as<fileinto_action>(r.actions[2]).flags, (std::vector<std::string>{"IMPLICIT"}));
 }
 
 TEST(imap4flags, hasflag_on_internal_and_named_variables) {

@@ -20,10 +20,10 @@ result evaluate(const std::string& body, const std::string& raw = sample_message
     return s.run(message::from_raw(raw), default_envelope(), {.limits = limits});
 }
 
-std::vector<const action*> notifications(const result& r) {
-    std::vector<const action*> out;
+std::vector<const notify_action*> notifications(const result& r) {
+    std::vector<const notify_action*> out;
     for (const auto& a : r.actions)
-        if (a.kind == action_kind::notify) out.push_back(&a);
+        if (const auto* n = std::get_if<notify_action>(&a)) out.push_back(n);
     return out;
 }
 
@@ -101,7 +101,7 @@ TEST(Enotify, RfcExample1NotificationMessage) {
         "\"mailto:alm@example.com?cc=b@example.com\";");
     auto n = notifications(r);
     ASSERT_EQ(n.size(), 1u);
-    EXPECT_EQ(n[0]->recipient, "mailto:alm@example.com?cc=b@example.com");
+    EXPECT_EQ(n[0]->method, "mailto:alm@example.com?cc=b@example.com");
     ASSERT_TRUE(n[0]->outgoing);
     const auto& out = *n[0]->outgoing;
     EXPECT_TRUE(out.envelope_from.empty());  // null reverse-path

@@ -79,7 +79,8 @@ TEST_F(Extlists, ValidExtListOfAConstantThatIsNotAUriIsFalse) {
     ASSERT_TRUE(s.ok()) << format(s.errors());
     ASSERT_EQ(s.warnings().size(), 1u);
     EXPECT_EQ(s.warnings()[0].line, 2u);
-    EXPECT_EQ(summary(s.run(message::from_raw(sample_message), default_envelope(), {}, &svc_)), "keep*");
+    EXPECT_EQ(summary(s.run(message::from_raw(sample_message), default_envelope(), {.host = &host_})),
+              "keep*");
     EXPECT_EQ(summary(evaluate("set \"n\" \"addrbook\"; if valid_ext_list \"${n}\" { fileinto \"ok\"; }")),
               "keep*");
 }

@@ -49,7 +49,7 @@ std::string errors_with(const fake_scripts& src, std::string_view main, compile_
 std::string result_of(const fake_scripts& src, std::string main) {
     auto r = run_with(src, main + "\nfileinto \"r:${result}\";");
     for (const auto& a : r.actions)
-        if (a.kind == action_kind::fileinto && a.mailbox.starts_with("r:")) return a.mailbox.substr(2);
+        if (auto box = mailbox_of(a); box.starts_with("r:")) return box.substr(2);
     return "<none>";
 }
 

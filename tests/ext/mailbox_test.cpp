@@ -67,9 +67,9 @@ TEST(mailbox, fileinto_create_is_carried_by_the_action) {
     auto r = run_store("require [\"mailbox\", \"fileinto\"];\nfileinto :create \"New\";\nfileinto \"Other\";",
                        &store);
     ASSERT_EQ(r.actions.size(), 2u);
-    EXPECT_TRUE(r.actions[0].create);
-    EXPECT_EQ(r.actions[0].mailbox, "New");
-    EXPECT_FALSE(r.actions[1].create);
+    EXPECT_TRUE(as<fileinto_action>(r.actions[0]).create);
+    EXPECT_EQ(mailbox_of(r.actions[0]), "New");
+    EXPECT_FALSE(as<fileinto_action>(r.actions[1]).create);
     // RFC 5490 §3.2 example.
     EXPECT_EQ(outcome("require [\"fileinto\", \"reject\", \"mailbox\"];\n"
                       "if mailboxexists \"Fructose\" { fileinto :create \"Fructose\"; } else { keep; }"),
@@ -151,17 +151,17 @@ TEST(special_use, fileinto_specialuse_resolves_through_the_store) {
     fake_store store;
     auto r = run_store(h + "fileinto :specialuse \"\\\\Junk\" \"Spam\";", &store);
     ASSERT_EQ(r.actions.size(), 1u);
-    EXPECT_EQ(r.actions[0].mailbox, "Junk");
-    EXPECT_EQ(r.actions[0].special_use, "\\Junk");
+    EXPECT_EQ(mailbox_of(r.actions[0]), "Junk");
+    EXPECT_EQ(as<fileinto_action>(r.actions[0]).special_use, "\\Junk");
     // No mailbox with that use: the named one (RFC 8579 §4), created if asked.
     r = run_store(h + "fileinto :specialuse \"\\\\Archive\" :create \"Archive\";", &store);
-    EXPECT_EQ(r.actions.at(0).mailbox, "Archive");
-    EXPECT_TRUE(r.actions[0].create);
+    EXPECT_EQ(mailbox_of(r.actions.at(0)), "Archive");
+    EXPECT_TRUE(as<fileinto_action>(r.actions[0]).create);
     // Without a store the action carries the flag for the delivery agent.
     r = run_store(h + "set \"use\" \"\\\\Junk\";\nfileinto :specialuse \"${use}\" \"Spam\";", nullptr);
     ASSERT_TRUE(r.ok());
-    EXPECT_EQ(r.actions.at(0).mailbox, "Spam");
-    EXPECT_EQ(r.actions[0].special_use, "\\Junk");
+    EXPECT_EQ(mailbox_of(r.actions.at(0)), "Spam");
+    EXPECT_EQ(as<fileinto_action>(r.actions[0]).special_use, "\\Junk");
     // An invalid flag from a variable is a runtime error.
     r = run_store(h + "set \"use\" \"Junk\";\nfileinto :specialuse \"${use}\" \"Spam\";", &store);
     EXPECT_FALSE(r.ok());
@@ -195,10 +195,10 @@ TEST(mailboxid, fileinto_mailboxid_and_mailboxidexists) {
     std::string h = "require [\"mailboxid\", \"fileinto\"];\n";
     fake_store store;
     auto r = run_store(h + "fileinto :mailboxid \"F123\" \"Fallback\";", &store);
-    EXPECT_EQ(r.actions.at(0).mailbox, "Sent");
-    EXPECT_EQ(r.actions[0].mailbox_id, "F123");
+    EXPECT_EQ(mailbox_of(r.actions.at(0)), "Sent");
+    EXPECT_EQ(as<fileinto_action>(r.actions[0]).mailbox_id, "F123");
     r = run_store(h + "fileinto :mailboxid \"F999\" \"Fallback\";", &store);
-    EXPECT_EQ(r.actions.at(0).mailbox, "Fallback");
+    EXPECT_EQ(mailbox_of(r.actions.at(0)), "Fallback");
     EXPECT_EQ(outcome(h + "if mailboxidexists \"F123\" { fileinto \"y\"; }"), "fileinto:y");
     EXPECT_EQ(outcome(h + "if mailboxidexists [\"F123\", \"F999\"] { fileinto \"y\"; }"), "keep*");
     EXPECT_EQ(outcome(h + "if mailboxidexists \"bad id!\" { fileinto \"y\"; }"), "keep*");

@@ -45,7 +45,7 @@ std::string last_folder(const std::string& body, const std::string& msg = tree) 
     auto s = compiled(prelude + body);
     auto r = s.run(message::from_raw(msg), default_envelope());
     EXPECT_TRUE(r.ok()) << (r.errors.empty() ? "" : r.errors[0]);
-    return r.actions.empty() ? "" : r.actions[r.actions.size() - 1].mailbox;
+    return r.actions.empty() ? "" : mailbox_of(r.actions[r.actions.size() - 1]);
 }
 
 TEST(foreverypart, visits_every_part_depth_first) {

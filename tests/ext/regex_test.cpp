@@ -25,7 +25,7 @@ result evaluate(const std::string& body, std::string msg = draft_message, const 
 std::string filed(const std::string& body, std::string msg = draft_message) {
     auto r = evaluate(body, std::move(msg));
     EXPECT_TRUE(r.ok()) << (r.errors.empty() ? "" : r.errors[0]);
-    return r.actions.empty() ? "" : r.actions[0].mailbox;
+    return r.actions.empty() ? "" : mailbox_of(r.actions[0]);
 }
 
 bool holds(const std::string& test, std::string msg = draft_message) {

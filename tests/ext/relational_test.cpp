@@ -27,7 +27,7 @@ bool holds(const std::string& test, std::string msg = rfc_message, envelope env 
     auto m = message::from_raw(std::move(msg));
     auto r = s.run(m, env);
     EXPECT_TRUE(r.ok());
-    return !r.actions.empty() && r.actions[0].mailbox == "yes";
+    return !r.actions.empty() && mailbox_of(r.actions[0]) == "yes";
 }
 
 TEST(relational, rfc_examples) {

@@ -13,7 +13,7 @@ bool holds(const std::string& test, std::string msg, envelope env = default_enve
     auto m = message::from_raw(std::move(msg));
     auto r = s.run(m, env, {.limits = limits});
     EXPECT_TRUE(r.ok());
-    return !r.actions.empty() && r.actions[0].mailbox == "yes";
+    return !r.actions.empty() && mailbox_of(r.actions[0]) == "yes";
 }
 
 std::string header_to(const std::string& address) {

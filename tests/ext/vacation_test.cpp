@@ -30,18 +30,18 @@ struct vacation : state_fixture {
         return envelope{"bob" + std::to_string(++senders) + "@example.org", "anna@example.net", {}, {}};
     }
     // The vacation action of a run (there must be one).
-    action reply(std::string_view source, std::string raw, envelope e = env) {
+    vacation_action reply(std::string_view source, std::string raw, envelope e = env) {
         auto r = run_with(source, std::move(raw), e);
         EXPECT_TRUE(r.ok()) << (r.errors.empty() ? "" : r.errors.front());
         for (const auto& a : r.actions)
-            if (a.kind == action_kind::vacation) return a;
+            if (const auto* v = std::get_if<vacation_action>(&a)) return *v;
         ADD_FAILURE() << "no vacation action: " << summary(r);
         return {};
     }
     bool sent(std::string_view source, std::string raw, envelope e = env) {
         return reply(source, std::move(raw), std::move(e)).outgoing.has_value();
     }
-    std::string header(const action& a, std::string_view name) {
+    std::string header(const vacation_action& a, std::string_view name) {
         auto m = mail::message::parse(a.outgoing.value().data);
         const auto* f = m.first(name);
         return f ? mail::message::decode(f->value) : "<none>";
@@ -52,7 +52,7 @@ TEST_F(vacation, reply_is_a_complete_rfc3834_message) {
     auto r = run_with(simple, msg(), env);
     ASSERT_TRUE(r.ok());
     EXPECT_EQ(summary(r), "vacation; keep*");  // §4.7: the implicit keep stays
-    const auto& a = r.actions[0];
+    const auto& a = as<vacation_action>(r.actions[0]);
     ASSERT_TRUE(a.outgoing);
     EXPECT_EQ(a.outgoing->envelope_from, "");  // RFC 3834 §3.3: null reverse-path
     EXPECT_EQ(a.outgoing->recipients, std::vector<std::string>{"bob@example.org"});
@@ -193,7 +193,7 @@ TEST_F(vacation, never_replies_to_automatic_or_list_mail) {
                         "LISTSERV@example.org", "majordomo@example.org"})
         EXPECT_FALSE(sent(simple, msg(), envelope{sender, "anna@example.net", {}, {}})) << sender;
     auto a = reply(simple, msg("List-Id: <x.example.com>\r\n"));
-    EXPECT_NE(a.reason.find("mailing list"), std::string::npos);
+    EXPECT_NE(a.not_sent.find("mailing list"), std::string::npos);
 }
 
 TEST_F(vacation, replies_only_when_the_user_is_addressed) {
@@ -223,7 +223,7 @@ TEST_F(vacation, once_per_sender_and_period) {
     EXPECT_TRUE(sent(simple, msg()));
     auto again = reply(simple, msg());
     EXPECT_FALSE(again.outgoing);
-    EXPECT_NE(again.reason.find("already replied"), std::string::npos);
+    EXPECT_NE(again.not_sent.find("already replied"), std::string::npos);
     // Another sender gets a reply; the first again after 7 days (the default).
     EXPECT_TRUE(sent(simple, msg(), envelope{"carol@example.org", "anna@example.net", {}, {}}));
     host.advance(7 * 24h - 1s);

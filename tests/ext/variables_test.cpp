@@ -13,7 +13,7 @@ std::string filed(std::string body, std::string msg = sample_message) {
     auto m = message::from_raw(std::move(msg));
     auto r = s.run(m, default_envelope());
     EXPECT_TRUE(r.ok()) << (r.errors.empty() ? "" : r.errors[0]);
-    return r.actions.empty() ? "" : r.actions[0].mailbox;
+    return r.actions.empty() ? "" : mailbox_of(r.actions[0]);
 }
 
 TEST(variables, set_and_reference) {
@@ -105,7 +105,7 @@ TEST(variables, values_are_truncated_at_the_limit) {
     auto m = message::from_raw(sample_message);
     eval_limits small;
     small.max_variable_size = 5;  // cuts inside the third ä: keep two
-    EXPECT_EQ(s.run(m, default_envelope(), {.limits = small}).actions.at(0).mailbox, "\xc3\xa4\xc3\xa4");
+    EXPECT_EQ(mailbox_of(s.run(m, default_envelope(), {.limits = small}).actions.at(0)), "\xc3\xa4\xc3\xa4");
 }
 
 TEST(variables, a_cut_never_splits_an_escape) {
@@ -113,12 +113,12 @@ TEST(variables, a_cut_never_splits_an_escape) {
     auto m = message::from_raw(sample_message);
     eval_limits small;
     small.max_variable_size = 3;  // "ab\\*" cut to "ab\\" would escape nothing
-    EXPECT_EQ(s.run(m, default_envelope(), {.limits = small}).actions.at(0).mailbox, "ab");
+    EXPECT_EQ(mailbox_of(s.run(m, default_envelope(), {.limits = small}).actions.at(0)), "ab");
     auto url = compiled(
         "require [\"variables\", \"enotify\", \"fileinto\"]; set :encodeurl \"a\" \"x\xc3\xa4\"; "
         "fileinto \"${a}\";");
     small.max_variable_size = 5;  // "x%C3%A4" cut inside the second escape of one character
-    EXPECT_EQ(url.run(m, default_envelope(), {.limits = small}).actions.at(0).mailbox, "x");
+    EXPECT_EQ(mailbox_of(url.run(m, default_envelope(), {.limits = small}).actions.at(0)), "x");
 }
 
 TEST(variables, distinct_variables_are_bounded_by_compile_limits) {
@@ -142,7 +142,7 @@ TEST(variables, templates_survive_bytecode) {
     auto loaded = script::load(s.save());
     ASSERT_TRUE(loaded.ok());
     auto m = message::from_raw(sample_message);
-    EXPECT_EQ(loaded.run(m, default_envelope()).actions.at(0).mailbox, "x-Hello");
+    EXPECT_EQ(mailbox_of(loaded.run(m, default_envelope()).actions.at(0)), "x-Hello");
 }
 
 }  // namespace

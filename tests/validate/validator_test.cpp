@@ -147,10 +147,10 @@ TEST(validator, encoded_character) {
     auto msg = message::from_raw(sample_message);
     auto r = s.run(msg, default_envelope());
     ASSERT_EQ(r.actions.size(), 1u);
-    EXPECT_EQ(r.actions[0].mailbox, "INBOX ${hex:zz} \xe2\x82\xac");
+    EXPECT_EQ(mailbox_of(r.actions[0]), "INBOX ${hex:zz} \xe2\x82\xac");
     // Without the capability the text stays as written.
     auto plain = compiled("require \"fileinto\"; fileinto \"${hex:41}\";");
-    EXPECT_EQ(plain.run(msg, default_envelope()).actions[0].mailbox, "${hex:41}");
+    EXPECT_EQ(mailbox_of(plain.run(msg, default_envelope()).actions[0]), "${hex:41}");
     EXPECT_TRUE(has_error("require \"encoded-character\"; redirect \"${unicode:D800}@x.example\";",
                           "invalid unicode character"));
 }

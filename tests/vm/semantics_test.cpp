@@ -210,7 +210,7 @@ TEST(run, action_lines_point_at_the_source) {
     auto msg = message::from_raw(sample_message);
     auto r = s.run(msg, default_envelope());
     ASSERT_EQ(r.actions.size(), 1u);
-    EXPECT_EQ(r.actions[0].line, 3u);
+    EXPECT_EQ(line(r.actions[0]), 3u);
 }
 
 }  // namespace

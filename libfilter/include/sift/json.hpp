@@ -22,7 +22,9 @@
 namespace sift::json {
 
 // The whole report of one run: "status" ("ok", "runtime_error" or
-// "compile_error"), "actions", "errors", "header_edits", "message_edits",
+// "compile_error"), "lookup_failed" and "verdict" (kind, folders,
+// redirects, and smtp_code, enhanced_code, text for refuse and tempfail)
+// when it ran, "actions", "errors", "header_edits", "message_edits",
 // "message" and "redirect_message" when the message was rewritten, and
 // "compile_errors". `r` is null when the script did not compile.
 SIFT_API std::string report(const script& s, const result* r);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace sift {
@@ -68,29 +69,83 @@ struct fcc_copy {
     bool create = false;             // :create (RFC 5490)
 };
 
-struct action {
-    action_kind kind = action_kind::keep;
-    std::string mailbox;                         // keep: "INBOX"; fileinto: the folder
-    std::vector<std::string> flags;              // imap4flags, when set
-    std::string address;                         // redirect target; notify: its :from, if given
-    std::string reason;                          // reject / ereject text
-    bool copy = false;                           // :copy given
-    bool implicit = false;                       // the implicit keep
-    unsigned line = 0;                           // script line that caused it (0: implicit)
-    std::string recipient{};                     // vacation: who the reply goes to; notify: the method URI
-    std::string subject{};                       // vacation / notify
-    std::string body{};                          // vacation reply text / notify message
-    std::optional<outgoing_message> outgoing{};  // what the frontend must send
-    // fileinto :create (RFC 5490 §3.2): create the mailbox if missing.
-    bool create = false;
-    // fileinto :specialuse (RFC 8579) / :mailboxid (RFC 9042): the flag or
-    // id asked for. When the mail store (host::mailboxes) knew the
-    // mailbox, `mailbox` already names it; else the delivery agent resolves
-    // them, falling back to `mailbox`.
+// The actions, one struct per kind, each with only the fields that kind
+// has. `line` is the script line that caused it (0: the implicit keep).
+
+// keep (RFC 5228 §4.3), explicit or implicit: file into INBOX.
+struct keep_action {
+    std::string mailbox = "INBOX";
+    std::vector<std::string> flags{};  // imap4flags (RFC 5232), when set
+    bool implicit = false;             // the implicit keep
+    unsigned line = 0;
+};
+
+// fileinto (RFC 5228 §4.1) with its tags.
+struct fileinto_action {
+    std::string mailbox{};
+    std::vector<std::string> flags{};  // :flags / imap4flags
+    bool copy = false;                 // :copy (RFC 3894)
+    bool create = false;               // :create (RFC 5490 §3.2): create the mailbox if missing
+    // :specialuse (RFC 8579) / :mailboxid (RFC 9042): the flag or id asked
+    // for. When the mail store (host::mailboxes) knew the mailbox,
+    // `mailbox` already names it; else the delivery agent resolves them,
+    // falling back to `mailbox`.
     std::string special_use{};
     std::string mailbox_id{};
-    std::optional<fcc_copy> fcc{};  // vacation / notify :fcc (RFC 8580)
+    unsigned line = 0;
 };
+
+// redirect (RFC 5228 §4.2).
+struct redirect_action {
+    std::string address{};
+    bool copy = false;  // :copy (RFC 3894)
+    unsigned line = 0;
+};
+
+// discard (RFC 5228 §4.4).
+struct discard_action {
+    unsigned line = 0;
+};
+
+// reject / ereject (RFC 5429): refuse the message with `reason`.
+struct reject_action {
+    std::string reason{};
+    bool extended = false;  // ereject
+    unsigned line = 0;
+};
+
+// vacation (RFC 5230): a reply to `recipient`, sent by the frontend when
+// `outgoing` is set; otherwise `not_sent` says why not.
+struct vacation_action {
+    std::string recipient{};  // the envelope sender
+    std::string subject{};
+    std::string body{};  // the reason, as the script gave it
+    std::optional<outgoing_message> outgoing{};
+    std::string not_sent{};
+    std::optional<fcc_copy> fcc{};  // :fcc (RFC 8580), when a reply is sent
+    unsigned line = 0;
+};
+
+// notify (RFC 5435, mailto RFC 5436): a notification by `method` (a URI).
+struct notify_action {
+    std::string method{};  // "mailto:..."
+    std::string from{};    // :from, if given
+    std::string subject{};
+    std::string body{};  // :message, or the summary
+    std::optional<outgoing_message> outgoing{};
+    std::string not_sent{};  // why no notification is sent, when none is
+    std::optional<fcc_copy> fcc{};
+    unsigned line = 0;
+};
+
+using action = std::variant<keep_action, fileinto_action, redirect_action, discard_action, reject_action,
+                            vacation_action, notify_action>;
+
+// The kind of an action (reject_action is reject or ereject), its name
+// ("fileinto") and its script line.
+SIFT_API action_kind kind(const action& a);
+SIFT_API std::string_view name(const action& a);
+SIFT_API unsigned line(const action& a);
 
 // Something in the message the parse could not read as written: a
 // malformed header section or MIME structure, or a message_limits bound
@@ -134,14 +189,14 @@ struct verdict {
     kind what = kind::deliver;
     // deliver: the mailboxes (keep: "INBOX") and the redirect addresses, in
     // action order, each once.
-    std::vector<std::string> folders;
-    std::vector<std::string> redirects;
+    std::vector<std::string> folders{};
+    std::vector<std::string> redirects{};
     // refuse: 550 and "5.7.1" (RFC 5429 §2.1.1), the script's reason;
     // tempfail: 451, "4.3.0" and what failed, for the log more than the
     // client. 0 and empty otherwise.
     int smtp_code = 0;
-    std::string enhanced_code;
-    std::string text;
+    std::string enhanced_code{};
+    std::string text{};
 };
 
 SIFT_API std::string_view name(verdict::kind k);

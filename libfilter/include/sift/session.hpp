@@ -23,27 +23,27 @@ namespace sift {
 // What the SMTP dialogue told us for one recipient. Addresses are without
 // angle brackets; an empty `from` is the null reverse-path ("<>").
 struct envelope {
-    std::string from;     // MAIL FROM
-    std::string to;       // RCPT TO of the recipient being evaluated
-    std::string orig_to;  // ORCPT, when the MTA knows it
+    std::string from{};     // MAIL FROM
+    std::string to{};       // RCPT TO of the recipient being evaluated
+    std::string orig_to{};  // ORCPT, when the MTA knows it
     // The envelope's "auth" part (the MAIL FROM AUTH= parameter, or the
     // SASL login); empty: the session's authenticated_user.
-    std::string auth;
+    std::string auth{};
 };
 
 // What the frontend knows about the SMTP client and about where Sift runs;
 // the environment extension (RFC 5183) reads it.
 struct session {
-    std::string remote_ip;
-    std::string remote_host;
-    std::string helo;
-    std::string authenticated_user;  // SASL login name, empty when not authenticated
+    std::string remote_ip{};
+    std::string remote_host{};
+    std::string helo{};
+    std::string authenticated_user{};  // SASL login name, empty when not authenticated
     // TLS, when the client started it: protocol and cipher as the MTA names
     // them ("TLSv1.3", "TLS_AES_256_GCM_SHA384"); empty: no TLS.
-    std::string tls_version;
-    std::string tls_cipher;
-    std::string local_domain;      // the domain this server answers for ("domain")
-    std::string local_host;        // this server's host name ("host")
+    std::string tls_version{};
+    std::string tls_cipher{};
+    std::string local_domain{};    // the domain this server answers for ("domain")
+    std::string local_host{};      // this server's host name ("host")
     std::string location = "MTA";  // RFC 5183 §4.1: "MTA", "MDA", "MS" or "MUA"
     std::string phase = "during";  // "pre", "during" or "post" delivery
     // The MTA's macros as it passed them ("{daemon_name}", "j", ...), name

@@ -1,6 +1,7 @@
 // Result -> JSON on nlohmann-json (ordered objects: fields print in the
-// order README.md lists them). One function per action kind, so the
-// mapping of each kind is read (and changed) in one place.
+// order README.md lists them). One function per action kind (one
+// alternative of sift::action), so the mapping of each kind is read (and
+// changed) in one place.
 #include <sift/json.hpp>
 
 #include <nlohmann/json.hpp>
@@ -10,51 +11,29 @@ namespace {
 
 using object = nlohmann::ordered_json;
 
-object delivery(const action& a) {  // keep, fileinto
-    return {{"action", name(a.kind)}, {"mailbox", a.mailbox}, {"flags", a.flags}};
+object json_of(const keep_action& a) {
+    return {{"action", "keep"}, {"mailbox", a.mailbox}, {"flags", a.flags}};
 }
 
-object keep_json(const action& a) {
-    return delivery(a);
+object json_of(const fileinto_action& a) {
+    return {{"action", "fileinto"}, {"mailbox", a.mailbox}, {"flags", a.flags}};
 }
 
-object fileinto_json(const action& a) {
-    return delivery(a);
-}
-
-object redirect_json(const action& a) {
+object json_of(const redirect_action& a) {
     return {{"action", "redirect"}, {"address", a.address}};
 }
 
-object reject_json(const action& a) {  // reject, ereject
-    return {{"action", name(a.kind)}, {"reason", a.reason}};
+object json_of(const reject_action& a) {  // reject, ereject
+    return {{"action", a.extended ? "ereject" : "reject"}, {"reason", a.reason}};
 }
 
-object discard_json(const action&) {
+object json_of(const discard_action&) {
     return {{"action", "discard"}};
 }
 
 // What the frontend must send for vacation and notify.
 object outgoing_json(const outgoing_message& m) {
     return {{"envelope_from", m.envelope_from}, {"recipients", m.recipients}, {"data", m.data}};
-}
-
-object vacation_json(const action& a) {
-    object j{{"action", "vacation"}, {"recipient", a.recipient}, {"subject", a.subject}, {"body", a.body}};
-    if (a.outgoing)
-        j["message"] = outgoing_json(*a.outgoing);
-    else
-        j["not_sent"] = a.reason;  // why no reply goes out (already answered, a list, ...)
-    return j;
-}
-
-object notify_json(const action& a) {
-    object j{{"action", "notify"}, {"method", a.recipient}, {"subject", a.subject}, {"body", a.body}};
-    if (a.outgoing)
-        j["message"] = outgoing_json(*a.outgoing);
-    else if (!a.reason.empty())
-        j["not_sent"] = a.reason;  // an auto-submitted message (RFC 5436 §2.7)
-    return j;
 }
 
 object fcc_json(const fcc_copy& f) {
@@ -65,37 +44,51 @@ object fcc_json(const fcc_copy& f) {
     return j;
 }
 
-object kind_json(const action& a) {
-    switch (a.kind) {
-        case action_kind::keep:
-            return keep_json(a);
-        case action_kind::fileinto:
-            return fileinto_json(a);
-        case action_kind::redirect:
-            return redirect_json(a);
-        case action_kind::reject:
-        case action_kind::ereject:
-            return reject_json(a);
-        case action_kind::discard:
-            return discard_json(a);
-        case action_kind::vacation:
-            return vacation_json(a);
-        case action_kind::notify:
-            return notify_json(a);
-    }
-    return {};
+object json_of(const vacation_action& a) {
+    object j{{"action", "vacation"}, {"recipient", a.recipient}, {"subject", a.subject}, {"body", a.body}};
+    if (a.outgoing)
+        j["message"] = outgoing_json(*a.outgoing);
+    else
+        j["not_sent"] = a.not_sent;  // why no reply goes out (already answered, a list, ...)
+    return j;
 }
 
-// The kind's own fields, then those any action may carry.
-object action_json(const action& a) {
-    object j = kind_json(a);
-    j["copy"] = a.copy;
-    if (a.create) j["create"] = true;
-    if (!a.special_use.empty()) j["specialuse"] = a.special_use;
-    if (!a.mailbox_id.empty()) j["mailboxid"] = a.mailbox_id;
-    if (a.fcc) j["fcc"] = fcc_json(*a.fcc);
-    j["implicit"] = a.implicit;
-    j["line"] = a.line;
+object json_of(const notify_action& a) {
+    object j{{"action", "notify"}, {"method", a.method}, {"subject", a.subject}, {"body", a.body}};
+    if (a.outgoing)
+        j["message"] = outgoing_json(*a.outgoing);
+    else if (!a.not_sent.empty())
+        j["not_sent"] = a.not_sent;  // an auto-submitted message (RFC 5436 §2.7)
+    return j;
+}
+
+// The kind's own fields, then `copy`, the tags of fileinto and the :fcc
+// of vacation and notify, then `implicit` and `line`.
+object action_json(const action& any) {
+    object j = std::visit([](const auto& a) { return json_of(a); }, any);
+    const auto* f = std::get_if<fileinto_action>(&any);
+    const auto* r = std::get_if<redirect_action>(&any);
+    const auto* k = std::get_if<keep_action>(&any);
+    j["copy"] = (f && f->copy) || (r && r->copy);
+    if (f && f->create) j["create"] = true;
+    if (f && !f->special_use.empty()) j["specialuse"] = f->special_use;
+    if (f && !f->mailbox_id.empty()) j["mailboxid"] = f->mailbox_id;
+    const std::optional<fcc_copy>* fcc = nullptr;
+    if (const auto* v = std::get_if<vacation_action>(&any)) fcc = &v->fcc;
+    if (const auto* n = std::get_if<notify_action>(&any)) fcc = &n->fcc;
+    if (fcc && *fcc) j["fcc"] = fcc_json(**fcc);
+    j["implicit"] = k && k->implicit;
+    j["line"] = line(any);
+    return j;
+}
+
+object verdict_json(const verdict& v) {
+    object j{{"kind", name(v.what)}, {"folders", v.folders}, {"redirects", v.redirects}};
+    if (v.smtp_code != 0) {
+        j["smtp_code"] = v.smtp_code;
+        j["enhanced_code"] = v.enhanced_code;
+        j["text"] = v.text;
+    }
     return j;
 }
 
@@ -171,6 +164,11 @@ std::string report(const script& s, const result* r) {
     if (r && r->message) j["message"] = rewritten_json(*r->message);
     if (r && r->redirect_message) j["redirect_message"] = rewritten_json(*r->redirect_message);
     j["compile_errors"] = list(s.errors(), diagnostic_json);
+    // Added after the fields of the first contract. A lookup failure has
+    // status "runtime_error", as it always had; `lookup_failed` tells it
+    // apart, and the verdict says what to do with the message.
+    if (r) j["lookup_failed"] = r->lookup_failed();
+    if (r) j["verdict"] = verdict_json(r->verdict);
     return serialize(j);
 }
 

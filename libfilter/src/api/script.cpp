@@ -76,10 +76,7 @@ needs script::needs() const {
 namespace {
 
 action implicit_keep() {
-    action a;
-    a.mailbox = "INBOX";
-    a.implicit = true;
-    return a;
+    return keep_action{.implicit = true};
 }
 
 // The verdict of a run that failed: the policy's for its kind of failure.
@@ -103,29 +100,16 @@ verdict decide(const result& r, const failure_policy& policy) {
         if (std::find(to.begin(), to.end(), what) == to.end()) to.push_back(what);
     };
     for (const auto& a : r.actions) {
-        switch (a.kind) {
-            case action_kind::keep:
-            case action_kind::fileinto:
-                add(v.folders, a.mailbox);
-                break;
-            case action_kind::redirect:
-                add(v.redirects, a.address);
-                break;
-            case action_kind::discard:
-                discarded = true;
-                break;
-            case action_kind::reject:
-            case action_kind::ereject:
-                // RFC 5429 §2.1.1: 550 5.7.1 with the script's reason; a
-                // reject never stands beside a delivery (run_state::add).
-                return {.what = verdict::kind::refuse,
-                        .smtp_code = 550,
-                        .enhanced_code = "5.7.1",
-                        .text = a.reason};
-            case action_kind::vacation:
-            case action_kind::notify:
-                break;
-        }
+        if (const auto* k = std::get_if<keep_action>(&a)) add(v.folders, k->mailbox);
+        if (const auto* f = std::get_if<fileinto_action>(&a)) add(v.folders, f->mailbox);
+        if (const auto* d = std::get_if<redirect_action>(&a)) add(v.redirects, d->address);
+        if (std::holds_alternative<discard_action>(a)) discarded = true;
+        // RFC 5429 §2.1.1: 550 5.7.1 with the script's reason; a reject
+        // never stands beside a delivery (run_state::add).
+        if (const auto* j = std::get_if<reject_action>(&a))
+            return {
+                .what = verdict::kind::refuse, .smtp_code = 550, .enhanced_code = "5.7.1", .text = j->reason};
+        // vacation and notify leave the verdict alone.
     }
     if (v.folders.empty() && v.redirects.empty() && discarded) v.what = verdict::kind::discard;
     return v;
@@ -209,11 +193,32 @@ std::string_view name(verdict::kind k) {
 bool result::discarded() const {
     bool dropped = false;
     for (const auto& a : actions) {
-        if (a.kind == action_kind::discard) dropped = true;
-        if (a.kind == action_kind::keep || a.kind == action_kind::fileinto || a.kind == action_kind::redirect)
+        if (std::holds_alternative<discard_action>(a)) dropped = true;
+        if (std::holds_alternative<keep_action>(a) || std::holds_alternative<fileinto_action>(a) ||
+            std::holds_alternative<redirect_action>(a))
             return false;
     }
     return dropped;
+}
+
+action_kind kind(const action& a) {
+    if (const auto* r = std::get_if<reject_action>(&a))
+        return r->extended ? action_kind::ereject : action_kind::reject;
+    // The other alternatives are in action_kind's order, reject's place
+    // (and ereject's) taken by reject_action.
+    constexpr action_kind by_index[] = {action_kind::keep,    action_kind::fileinto, action_kind::redirect,
+                                        action_kind::discard, action_kind::reject,   action_kind::vacation,
+                                        action_kind::notify};
+    static_assert(std::size(by_index) == std::variant_size_v<action>);
+    return by_index[a.index()];
+}
+
+std::string_view name(const action& a) {
+    return name(kind(a));
+}
+
+unsigned line(const action& a) {
+    return std::visit([](const auto& x) { return x.line; }, a);
 }
 
 }  // namespace sift

@@ -87,7 +87,8 @@ std::string key_address(std::string_view address) {
 
 store::store& state_store(const vm::run_state& s, std::string_view command) {
     auto* st = s.host.state();
-    if (!st) throw vm::runtime_error{std::string(command) + ": no state store configured (sift::host::state)"};
+    if (!st)
+        throw vm::runtime_error{std::string(command) + ": no state store configured (sift::host::state)"};
     return *st;
 }
 

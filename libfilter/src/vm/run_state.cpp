@@ -108,9 +108,17 @@ bool same_mailbox(std::string_view a, std::string_view b) {
     return a == b;
 }
 
+// The flags of a keep or fileinto, else nullptr.
+std::vector<std::string>* filing_flags(action& a) {
+    if (auto* k = std::get_if<keep_action>(&a)) return &k->flags;
+    if (auto* f = std::get_if<fileinto_action>(&a)) return &f->flags;
+    return nullptr;
+}
+
 bool delivers_to(const action& a, std::string_view mailbox) {
-    return (a.kind == action_kind::keep || a.kind == action_kind::fileinto) &&
-           same_mailbox(a.mailbox, mailbox);
+    if (const auto* k = std::get_if<keep_action>(&a)) return same_mailbox(k->mailbox, mailbox);
+    if (const auto* f = std::get_if<fileinto_action>(&a)) return same_mailbox(f->mailbox, mailbox);
+    return false;
 }
 
 // RFC 5228 §2.10.3: a second keep/fileinto into a mailbox already filed
@@ -122,17 +130,17 @@ bool merge_duplicate(std::vector<action>& actions, std::string_view mailbox,
     auto it = std::find_if(actions.begin(), actions.end(),
                            [&](const action& a) { return delivers_to(a, mailbox); });
     if (it == actions.end()) return false;
-    it->flags = std::move(flags);
+    *filing_flags(*it) = std::move(flags);
     return true;
 }
 
 bool is_reject(const action& a) {
-    return a.kind == action_kind::reject || a.kind == action_kind::ereject;
+    return std::holds_alternative<reject_action>(a);
 }
 // vacation counts too: a refused message gets no auto-reply (Pigeonhole).
 bool delivers(const action& a) {
-    return a.kind == action_kind::keep || a.kind == action_kind::fileinto ||
-           a.kind == action_kind::redirect || a.kind == action_kind::vacation;
+    return std::holds_alternative<keep_action>(a) || std::holds_alternative<fileinto_action>(a) ||
+           std::holds_alternative<redirect_action>(a) || std::holds_alternative<vacation_action>(a);
 }
 
 // Two redirect addresses are the same when the local parts are equal and
@@ -173,11 +181,11 @@ void run_state::add(action a, bool cancels_implicit_keep) {
     for (const auto& other : actions_) {
         if (is_reject(a) && is_reject(other))
             throw runtime_error{"duplicate reject/ereject action (the first is at line " +
-                                std::to_string(other.line) + ")"};
+                                std::to_string(sift::line(other)) + ")"};
         if ((is_reject(a) && delivers(other)) || (delivers(a) && is_reject(other)))
             throw runtime_error{"reject/ereject conflicts with the " +
-                                std::string(name(is_reject(a) ? other.kind : a.kind)) + " action at line " +
-                                std::to_string(is_reject(a) ? other.line : a.line)};
+                                std::string(name(is_reject(a) ? other : a)) + " action at line " +
+                                std::to_string(sift::line(is_reject(a) ? other : a))};
     }
     if (actions_.size() >= limits.max_actions)
         throw runtime_error{"too many actions (limit " + std::to_string(limits.max_actions) + ")"};
@@ -190,7 +198,7 @@ void run_state::keep(unsigned line) {
     pending = {};
     implicit_keep_ = false;
     if (merge_duplicate(actions_, inbox, flags)) return;
-    add(action{action_kind::keep, std::string(inbox), std::move(flags), {}, {}, false, false, line}, true);
+    add(keep_action{.mailbox = std::string(inbox), .flags = std::move(flags), .line = line}, true);
 }
 
 void run_state::fileinto(std::string_view mailbox, unsigned line) {
@@ -210,11 +218,14 @@ void run_state::fileinto(std::string_view mailbox, unsigned line) {
     if (found) target = std::move(*found);
     if (!copy) implicit_keep_ = false;
     if (merge_duplicate(actions_, target, flags)) return;
-    action a{action_kind::fileinto, std::move(target), std::move(flags), {}, {}, copy, false, line};
-    a.create = mods.create;
-    a.special_use = mods.special_use.value_or("");
-    a.mailbox_id = mods.mailbox_id.value_or("");
-    add(std::move(a), !copy);
+    add(fileinto_action{.mailbox = std::move(target),
+                        .flags = std::move(flags),
+                        .copy = copy,
+                        .create = mods.create,
+                        .special_use = mods.special_use.value_or(""),
+                        .mailbox_id = mods.mailbox_id.value_or(""),
+                        .line = line},
+        !copy);
 }
 
 void run_state::redirect(std::string_view address, unsigned line) {
@@ -222,24 +233,25 @@ void run_state::redirect(std::string_view address, unsigned line) {
     pending = {};
     if (!copy) implicit_keep_ = false;
     bool seen = std::any_of(actions_.begin(), actions_.end(), [&](const action& a) {
-        return a.kind == action_kind::redirect && same_address(a.address, address);
+        const auto* r = std::get_if<redirect_action>(&a);
+        return r && same_address(r->address, address);
     });
     if (seen) return;
     if (++redirects_ > limits.max_redirects)
         throw runtime_error{"too many redirect actions (limit " + std::to_string(limits.max_redirects) + ")"};
-    add(action{action_kind::redirect, {}, {}, std::string(address), {}, copy, false, line}, !copy);
+    add(redirect_action{.address = std::string(address), .copy = copy, .line = line}, !copy);
 }
 
 void run_state::discard(unsigned line) {
     implicit_keep_ = false;
     if (std::any_of(actions_.begin(), actions_.end(),
-                    [](const action& a) { return a.kind == action_kind::discard; }))
+                    [](const action& a) { return std::holds_alternative<discard_action>(a); }))
         return;
-    add(action{action_kind::discard, {}, {}, {}, {}, false, false, line}, true);
+    add(discard_action{.line = line}, true);
 }
 
-void run_state::reject(action_kind kind, std::string_view reason, unsigned line) {
-    add(action{kind, {}, {}, {}, std::string(reason), false, false, line}, true);
+void run_state::reject(bool extended, std::string_view reason, unsigned line) {
+    add(reject_action{.reason = std::string(reason), .extended = extended, .line = line}, true);
 }
 
 std::vector<run_state::edited_field> run_state::header_fields() const {
@@ -370,7 +382,7 @@ result run_state::finish(const runtime_error* failure, std::uint64_t executed) {
         pending = {};
         auto flags = failure ? std::vector<std::string>{} : current_flags();
         r.actions.push_back(
-            action{action_kind::keep, std::string(inbox), std::move(flags), {}, {}, false, true, 0});
+            keep_action{.mailbox = std::string(inbox), .flags = std::move(flags), .implicit = true});
     }
     for (auto& slot : slots_)
         if (slot) slot->finish(*this, r, failure);

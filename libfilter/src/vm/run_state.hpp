@@ -175,7 +175,7 @@ public:
     void fileinto(std::string_view mailbox, unsigned line);
     void redirect(std::string_view address, unsigned line);
     void discard(unsigned line);
-    void reject(action_kind kind, std::string_view reason, unsigned line);  // reject or ereject
+    void reject(bool extended, std::string_view reason, unsigned line);  // ereject when extended
     // An action that sends a message and leaves the implicit keep alone
     // (vacation, RFC 5230 §4.7); the conflict rules and limits apply.
     void send(action a) { add(std::move(a), false); }

@@ -54,9 +54,15 @@ private:
 std::string describe(const sift::result& r) {
     std::ostringstream out;
     for (const auto& a : r.actions) {
-        out << sift::name(a.kind);
-        if (!a.mailbox.empty()) out << ' ' << a.mailbox;
-        for (const auto& flag : a.flags) out << ' ' << flag;
+        out << sift::name(a);
+        if (const auto* keep = std::get_if<sift::keep_action>(&a)) {
+            out << ' ' << keep->mailbox;
+            for (const auto& flag : keep->flags) out << ' ' << flag;
+        }
+        if (const auto* filed = std::get_if<sift::fileinto_action>(&a)) {
+            out << ' ' << filed->mailbox;
+            for (const auto& flag : filed->flags) out << ' ' << flag;
+        }
         out << '\n';
     }
     for (const auto& e : r.errors) out << "error: " << e << '\n';

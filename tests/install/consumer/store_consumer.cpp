@@ -36,8 +36,14 @@ if duplicate { fileinto "Duplicates"; })");
     sift::envelope env{"alice@example.org", "bob@example.net", {}, {}};
     for (int run = 1; run <= 2; ++run) {
         auto r = s.run(msg, env, {.host = &host});
-        std::cout << "run " << run << ": " << sift::name(r.actions.at(0).kind) << ' '
-                  << r.actions.at(0).mailbox << '\n';
+        const auto& first = r.actions.at(0);
+        const auto* filed = std::get_if<sift::fileinto_action>(&first);
+        const auto* kept = std::get_if<sift::keep_action>(&first);
+        std::cout << "run " << run << ": " << sift::name(first) << ' '
+                  << (filed  ? filed->mailbox
+                      : kept ? kept->mailbox
+                             : "")
+                  << '\n';
     }
 
     config.path = std::string(argv[1]) + "/missing/state.mdb";

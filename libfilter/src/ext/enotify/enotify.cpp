@@ -15,7 +15,7 @@
 //
 // The notification is built here as a complete message (RFC 5436 §2.7:
 // From, To, Cc, Subject, Auto-Submitted: auto-notified, importance
-// headers) in action::outgoing, with the null reverse-path so that a
+// headers) in notify_action::outgoing, with the null reverse-path so that a
 // bounce cannot loop (the host may choose another envelope sender); the
 // library never sends it. Deduplication (RFC 5435 §3.9, as Pigeonhole): a
 // notify with the same method URI as an earlier one is dropped, and a
@@ -238,12 +238,13 @@ void exec_act_notify(run_state& s, const instruction& ins) {
     // RFC 5435 §3.9: the same notification twice is sent once.
     std::vector<std::string> notified;
     unsigned count = 0;
-    for (const auto& a : s.actions()) {
-        if (a.kind != action_kind::notify) continue;
-        if (a.recipient == method) return;
+    for (const auto& any : s.actions()) {
+        const auto* a = std::get_if<notify_action>(&any);
+        if (!a) continue;
+        if (a->method == method) return;
         ++count;
-        if (a.outgoing)
-            notified.insert(notified.end(), a.outgoing->recipients.begin(), a.outgoing->recipients.end());
+        if (a->outgoing)
+            notified.insert(notified.end(), a->outgoing->recipients.begin(), a->outgoing->recipients.end());
     }
     if (count >= s.limits.max_notifications)
         throw runtime_error{"notify: the number of notify actions exceeds policy limit (" +
@@ -264,16 +265,14 @@ void exec_act_notify(run_state& s, const instruction& ins) {
 
     const auto& msg = s.current();
     auto summary = "New mail from " + header_text(msg, "From") + ": " + header_text(msg, "Subject");
-    action a;
-    a.kind = action_kind::notify;
-    a.line = s.line();
-    a.recipient = method;
-    a.address = from;
-    a.subject = uri.subject.value_or(message.value_or(summary));
-    a.body = uri.body.value_or(message.value_or(summary));
-    a.fcc = std::move(fcc);
+    notify_action a{.method = std::string(method),
+                    .from = from,
+                    .subject = uri.subject.value_or(message.value_or(summary)),
+                    .body = uri.body.value_or(message.value_or(summary)),
+                    .fcc = std::move(fcc),
+                    .line = s.line()};
     if (auto_submitted(msg)) {
-        a.reason = "not sent: the message is auto-submitted (RFC 5436 §2.7)";
+        a.not_sent = "not sent: the message is auto-submitted (RFC 5436 §2.7)";
     } else if (!uri.to.empty() || !uri.cc.empty()) {
         outgoing_message out;  // null reverse-path: nothing bounces back to a notification
         for (const auto* list : {&uri.to, &uri.cc})

@@ -4,7 +4,7 @@
 //                      [":specialuse" <special-use-attr: string>]] ...
 // :fcc is a prefix (mod_fcc) like :create, :flags, :specialuse and
 // :mailboxid (RFC 9042 §4.3, ext/mailboxid); the sending action gathers
-// them with pending_fcc() into action::fcc. The tags go on vacation and
+// them with pending_fcc() into the action's fcc. The tags go on vacation and
 // notify (the registry applies them whichever registers first); :create
 // needs "mailbox", :flags "imap4flags", :specialuse "special-use", as §3
 // says.

@@ -2,7 +2,7 @@
 //   fileinto [":create"] <mailbox: string>          (§3.2)
 //   mailboxexists <mailbox-names: string-list>      (§3.1)
 // :create is a prefix the next fileinto (or a vacation/notify :fcc, RFC
-// 8580) consumes; the action carries it (action::create) and the delivery
+// 8580) consumes; the action carries it (fileinto_action::create, fcc_copy::create) and the delivery
 // agent creates the mailbox. mailboxexists asks the host's mail store
 // (sift::host::mailboxes); a name that is not UTF-8 exists nowhere
 // (a warning when it is a constant, as in Pigeonhole).

@@ -4,7 +4,7 @@
 // :mailboxid is a prefix the next fileinto consumes: with the host's mail
 // store, the message goes to the mailbox with that OBJECTID (RFC 8474)
 // when there is one, else to the named mailbox; the action keeps the id
-// (action::mailbox_id) for a delivery agent that resolves it itself.
+// (fileinto_action::mailbox_id) for a delivery agent that resolves it itself.
 // mailboxidexists is false for an id that is not RFC 8474 syntax.
 //   vacation / notify [":fcc" <mailbox: string> [":mailboxid" <mailboxid: string>]] ...
 //                                                                   (§4.3)

@@ -46,12 +46,12 @@ namespace sift::vm {
 
 void exec_act_reject(run_state& s, const instruction& ins) {
     std::string buffer;
-    s.reject(action_kind::reject, s.text(ins.arg[0], buffer), s.line());
+    s.reject(false, s.text(ins.arg[0], buffer), s.line());
 }
 
 void exec_act_ereject(run_state& s, const instruction& ins) {
     std::string buffer;
-    s.reject(action_kind::ereject, s.text(ins.arg[0], buffer), s.line());
+    s.reject(true, s.text(ins.arg[0], buffer), s.line());
 }
 
 }  // namespace sift::vm

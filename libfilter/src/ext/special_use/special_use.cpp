@@ -4,7 +4,7 @@
 // :specialuse is a prefix the next fileinto (or a vacation/notify :fcc,
 // RFC 8580) consumes: with the host's mail store, the message goes to the
 // mailbox carrying the flag, else to the named one (which :create may
-// create); the action keeps the flag (action::special_use) for a delivery
+// create); the action keeps the flag (fileinto_action::special_use) for a delivery
 // agent that resolves it itself. A flag is "\" and an IMAP atom; a
 // constant one that is not is a compile error, one built from variables a
 // runtime error. specialuse_exists is false for an invalid flag or a

@@ -109,8 +109,8 @@ void exec_act_vacation(run_state& s, const instruction& ins) {
     s.pending = {};
     if (!opts) throw runtime_error{"vacation without its options (malformed bytecode)"};
     for (const auto& a : s.actions())
-        if (a.kind == action_kind::vacation)
-            throw runtime_error{"duplicate vacation action (the first is at line " + std::to_string(a.line) +
+        if (const auto* v = std::get_if<vacation_action>(&a))
+            throw runtime_error{"duplicate vacation action (the first is at line " + std::to_string(v->line) +
                                 ")"};
 
     std::string buffer;
@@ -133,12 +133,10 @@ void exec_act_vacation(run_state& s, const instruction& ins) {
     auto& store = ext::state_store(s, "vacation");  // fail alike whether or not this message gets a reply
     (void)store;
     const vacation_options& options = s.options.vacation;
-    action a;
-    a.kind = action_kind::vacation;
-    a.line = s.line();
-    a.body = req.reason;
     auto sender = mail::parse_path(s.env.from);
-    a.recipient = sender && sender->valid ? sender->all() : s.env.from;
+    vacation_action a{.recipient = sender && sender->valid ? sender->all() : s.env.from,
+                      .body = req.reason,
+                      .line = s.line()};
 
     std::string user_address;
     auto why_not = refusal(s.current(), s.env, req, options, user_address);
@@ -152,7 +150,7 @@ void exec_act_vacation(run_state& s, const instruction& ins) {
                       std::to_string(p.count()) + " s)";
     }
     if (why_not) {
-        a.reason = *why_not;
+        a.not_sent = *why_not;
         a.subject = req.subject.value_or("");
     } else {
         auto r = build(s.current(), s.env, req, user_address, options, s.host.now());
