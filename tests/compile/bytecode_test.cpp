@@ -188,7 +188,9 @@ TEST(bytecode, corrupted_images_never_crash) {
             auto r = s.run(msg, default_envelope());
             // Mail is never lost: a run that fails keeps the message
             // (RFC 5228 §2.10.6), and nothing else.
-            if (!r.ok()) EXPECT_EQ(summary(r), "keep*") << "byte " << i << " = " << v;
+            if (!r.ok()) {
+                EXPECT_EQ(summary(r), "keep*") << "byte " << i << " = " << v;
+            }
         }
     }
     EXPECT_GT(loaded, 0);  // some corruptions (string bytes) are legitimately loadable

@@ -451,9 +451,13 @@ TEST(robustness, junk_input) {
         // a domain.
         for (const auto& a : parse_address_list(junk)) {
             ++addresses;
-            if (a.valid) EXPECT_TRUE(!a.local_part.empty() && !a.domain.empty()) << junk;
+            if (a.valid) {
+                EXPECT_TRUE(!a.local_part.empty() && !a.domain.empty()) << junk;
+            }
         }
-        if (auto p = parse_path(junk); p && p->valid) EXPECT_FALSE(p->domain.empty()) << junk;
+        if (auto p = parse_path(junk); p && p->valid) {
+            EXPECT_FALSE(p->domain.empty()) << junk;
+        }
         (void)message::decode(junk);
         (void)parse_content_type(junk);
     }

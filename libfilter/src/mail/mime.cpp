@@ -488,7 +488,7 @@ private:
 
     static std::string where(const std::string& path) { return path.empty() ? "" : "part " + path + ": "; }
 
-    static void record(mime_part& p, const std::string& path, defect_kind kind, std::string detail) {
+    static void record(mime_part& p, const std::string& path, defect_kind kind, const std::string& detail) {
         p.defects.push_back({kind, where(path) + detail});
     }
 

@@ -12,7 +12,7 @@ namespace sift::vm {
 // An opcode's value is its number in bytecode files (the table's second
 // column), so the in-memory instruction and the file byte agree.
 enum class opcode : std::uint8_t {
-#define SIFT_OP(name, number, operands, needs, flags, synopsis) name = number,
+#define SIFT_OP(name, number, operands, needs, flags, synopsis) name = (number),
 #include "vm/opcodes.def"
 #undef SIFT_OP
 };
