@@ -41,7 +41,7 @@ TEST(extensions, every_instruction_has_one_owner) {
                                              "act_redirect", "call_host"};
     std::map<std::string_view, std::string_view> owner;
     for (const ext::descriptor* d : ext::extensions())
-        for (vm::opcode op : d->opcodes) {
+        for (vm::opcode op : ext::opcodes_of(*d)) {
             auto name = vm::info(op).name;
             EXPECT_FALSE(core.count(name)) << d->name << " claims core instruction " << name;
             auto [it, added] = owner.emplace(name, d->name);

@@ -3,6 +3,9 @@
 // the standard registry built from them.
 #include "ext/extension.hpp"
 #include "validate/registry.hpp"
+#include "vm/opcodes.hpp"
+
+#include <span>
 
 namespace sift::ext {
 
@@ -18,10 +21,26 @@ constexpr const descriptor* all[] = {
 #undef SIFT_EXTENSION
 };
 
+// Each folder's opcodes.def rows, as <folder>_opcodes.
+#include "extension_opcode_lists.inc"
+
+constexpr std::span<const vm::opcode> opcode_lists[] = {
+#define SIFT_EXTENSION(folder) folder##_opcodes,
+#include "extension_list.inc"
+#undef SIFT_EXTENSION
+};
+static_assert(std::size(opcode_lists) == std::size(all));
+
 }  // namespace
 
 std::span<const descriptor* const> extensions() {
     return all;
+}
+
+std::span<const vm::opcode> opcodes_of(const descriptor& d) {
+    for (std::size_t i = 0; i < std::size(all); ++i)
+        if (all[i] == &d) return opcode_lists[i];
+    return {};
 }
 
 }  // namespace sift::ext

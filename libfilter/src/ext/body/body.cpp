@@ -148,14 +148,6 @@ void exec_test_body(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/body/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor body_extension{.name = "body", .add = register_body, .opcodes = opcodes};
+extern const descriptor body_extension{.name = "body", .add = register_body};
 
 }  // namespace sift::ext

@@ -29,14 +29,6 @@ void exec_mod_copy(run_state& s, const instruction&) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/copy/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor copy_extension{.name = "copy", .add = register_copy, .opcodes = opcodes};
+extern const descriptor copy_extension{.name = "copy", .add = register_copy};
 
 }  // namespace sift::ext

@@ -176,15 +176,6 @@ void exec_test_currentdate(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/date/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor date_extension{
-    .name = "date", .add = register_date, .services = service::clock, .opcodes = opcodes};
+extern const descriptor date_extension{.name = "date", .add = register_date, .services = service::clock};
 
 }  // namespace sift::ext

@@ -34,15 +34,7 @@ void register_defects(registry& r) {
                       }});
 }
 
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/defects/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor defects_extension{.name = "defects", .add = register_defects, .opcodes = opcodes};
+extern const descriptor defects_extension{.name = "defects", .add = register_defects};
 
 }  // namespace sift::ext
 

@@ -114,17 +114,7 @@ void exec_test_duplicate(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/duplicate/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor duplicate_extension{.name = "duplicate",
-                                            .add = register_duplicate,
-                                            .services = service::state_store | service::clock,
-                                            .opcodes = opcodes};
+extern const descriptor duplicate_extension{
+    .name = "duplicate", .add = register_duplicate, .services = service::state_store | service::clock};
 
 }  // namespace sift::ext

@@ -219,15 +219,6 @@ void exec_act_deleteheader(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/editheader/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor editheader_extension{
-    .name = "editheader", .add = register_editheader, .opcodes = opcodes};
+extern const descriptor editheader_extension{.name = "editheader", .add = register_editheader};
 
 }  // namespace sift::ext

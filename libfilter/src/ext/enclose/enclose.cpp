@@ -188,15 +188,7 @@ void exec_act_enclose(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/enclose/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
 extern const descriptor enclose_extension{
-    .name = "enclose", .add = register_enclose, .services = service::clock, .opcodes = opcodes};
+    .name = "enclose", .add = register_enclose, .services = service::clock};
 
 }  // namespace sift::ext

@@ -336,15 +336,7 @@ void exec_test_notify_method_capability(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/enotify/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
 extern const descriptor enotify_extension{
-    .name = "enotify", .add = register_enotify, .services = service::clock, .opcodes = opcodes};
+    .name = "enotify", .add = register_enotify, .services = service::clock};
 
 }  // namespace sift::ext

@@ -97,14 +97,6 @@ void exec_test_envelope(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/envelope/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor envelope_extension{.name = "envelope", .add = register_envelope, .opcodes = opcodes};
+extern const descriptor envelope_extension{.name = "envelope", .add = register_envelope};
 
 }  // namespace sift::ext

@@ -76,15 +76,6 @@ void exec_test_environment(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/environment/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor environment_extension{
-    .name = "environment", .add = register_environment, .opcodes = opcodes};
+extern const descriptor environment_extension{.name = "environment", .add = register_environment};
 
 }  // namespace sift::ext

@@ -180,15 +180,7 @@ void exec_act_redirect_list(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/extlists/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
 extern const descriptor extlists_extension{
-    .name = "extlists", .add = register_extlists, .services = service::lists, .opcodes = opcodes};
+    .name = "extlists", .add = register_extlists, .services = service::lists};
 
 }  // namespace sift::ext

@@ -74,15 +74,6 @@ void exec_extract_text(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/extracttext/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor extracttext_extension{
-    .name = "extracttext", .add = register_extracttext, .opcodes = opcodes};
+extern const descriptor extracttext_extension{.name = "extracttext", .add = register_extracttext};
 
 }  // namespace sift::ext

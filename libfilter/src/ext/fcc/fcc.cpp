@@ -70,14 +70,6 @@ void exec_mod_fcc(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/fcc/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor fcc_extension{.name = "fcc", .add = register_fcc, .opcodes = opcodes};
+extern const descriptor fcc_extension{.name = "fcc", .add = register_fcc};
 
 }  // namespace sift::ext

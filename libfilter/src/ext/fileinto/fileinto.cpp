@@ -42,14 +42,6 @@ void exec_act_fileinto(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/fileinto/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor fileinto_extension{.name = "fileinto", .add = register_fileinto, .opcodes = opcodes};
+extern const descriptor fileinto_extension{.name = "fileinto", .add = register_fileinto};
 
 }  // namespace sift::ext

@@ -137,15 +137,6 @@ void exec_loop_break(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/foreverypart/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor foreverypart_extension{
-    .name = "foreverypart", .add = register_foreverypart, .opcodes = opcodes};
+extern const descriptor foreverypart_extension{.name = "foreverypart", .add = register_foreverypart};
 
 }  // namespace sift::ext

@@ -41,14 +41,6 @@ void exec_act_error(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/ihave/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor ihave_extension{.name = "ihave", .add = register_ihave, .opcodes = opcodes};
+extern const descriptor ihave_extension{.name = "ihave", .add = register_ihave};
 
 }  // namespace sift::ext

@@ -182,15 +182,6 @@ void exec_mod_flags(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/imap4flags/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor imap4flags_extension{
-    .name = "imap4flags", .add = register_imap4flags, .opcodes = opcodes};
+extern const descriptor imap4flags_extension{.name = "imap4flags", .add = register_imap4flags};
 
 }  // namespace sift::ext

@@ -157,19 +157,10 @@ void exec_include_return(run_state& s, const instruction&) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/include/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
 extern const descriptor include_extension{.name = "include",
                                           .add = register_include,
                                           .services = service::scripts,
                                           .compile_capability = "include",
-                                          .compile = compile_with_includes,
-                                          .opcodes = opcodes};
+                                          .compile = compile_with_includes};
 
 }  // namespace sift::ext

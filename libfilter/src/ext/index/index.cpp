@@ -57,14 +57,6 @@ void exec_mod_index(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/index/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor index_extension{.name = "index", .add = register_index, .opcodes = opcodes};
+extern const descriptor index_extension{.name = "index", .add = register_index};
 
 }  // namespace sift::ext

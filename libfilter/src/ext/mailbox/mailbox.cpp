@@ -123,15 +123,7 @@ void exec_test_mailboxexists(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/mailbox/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
 extern const descriptor mailbox_extension{
-    .name = "mailbox", .add = register_mailbox, .services = service::mailboxes, .opcodes = opcodes};
+    .name = "mailbox", .add = register_mailbox, .services = service::mailboxes};
 
 }  // namespace sift::ext

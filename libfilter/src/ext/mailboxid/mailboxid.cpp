@@ -78,15 +78,7 @@ void exec_test_mailboxidexists(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/mailboxid/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
 extern const descriptor mailboxid_extension{
-    .name = "mailboxid", .add = register_mailboxid, .services = service::mailboxes, .opcodes = opcodes};
+    .name = "mailboxid", .add = register_mailboxid, .services = service::mailboxes};
 
 }  // namespace sift::ext

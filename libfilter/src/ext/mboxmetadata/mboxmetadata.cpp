@@ -91,15 +91,7 @@ void exec_test_metadataexists(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/mboxmetadata/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
 extern const descriptor mboxmetadata_extension{
-    .name = "mboxmetadata", .add = register_mboxmetadata, .services = service::mailboxes, .opcodes = opcodes};
+    .name = "mboxmetadata", .add = register_mboxmetadata, .services = service::mailboxes};
 
 }  // namespace sift::ext

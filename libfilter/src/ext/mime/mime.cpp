@@ -219,14 +219,6 @@ void exec_test_mime_exists(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/mime/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor mime_extension{.name = "mime", .add = register_mime, .opcodes = opcodes};
+extern const descriptor mime_extension{.name = "mime", .add = register_mime};
 
 }  // namespace sift::ext

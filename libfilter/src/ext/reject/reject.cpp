@@ -57,14 +57,6 @@ void exec_act_ereject(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/reject/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor reject_extension{.name = "reject", .add = register_reject, .opcodes = opcodes};
+extern const descriptor reject_extension{.name = "reject", .add = register_reject};
 
 }  // namespace sift::ext

@@ -234,14 +234,6 @@ void exec_act_replace(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/replace/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor replace_extension{.name = "replace", .add = register_replace, .opcodes = opcodes};
+extern const descriptor replace_extension{.name = "replace", .add = register_replace};
 
 }  // namespace sift::ext

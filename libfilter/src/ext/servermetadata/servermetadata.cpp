@@ -74,17 +74,7 @@ void exec_test_servermetadataexists(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/servermetadata/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor servermetadata_extension{.name = "servermetadata",
-                                                 .add = register_servermetadata,
-                                                 .services = service::mailboxes,
-                                                 .opcodes = opcodes};
+extern const descriptor servermetadata_extension{
+    .name = "servermetadata", .add = register_servermetadata, .services = service::mailboxes};
 
 }  // namespace sift::ext

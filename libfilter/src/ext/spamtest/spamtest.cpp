@@ -64,15 +64,7 @@ void exec_test_spamtest(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/spamtest/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
 extern const descriptor spamtest_extension{
-    .name = "spamtest", .add = register_spamtest, .services = service::score, .opcodes = opcodes};
+    .name = "spamtest", .add = register_spamtest, .services = service::score};
 
 }  // namespace sift::ext

@@ -100,15 +100,7 @@ void exec_test_specialuse_exists(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/special_use/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
 extern const descriptor special_use_extension{
-    .name = "special_use", .add = register_special_use, .services = service::mailboxes, .opcodes = opcodes};
+    .name = "special_use", .add = register_special_use, .services = service::mailboxes};
 
 }  // namespace sift::ext

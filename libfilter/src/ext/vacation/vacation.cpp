@@ -166,17 +166,7 @@ void exec_act_vacation(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/vacation/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor vacation_extension{.name = "vacation",
-                                           .add = register_vacation,
-                                           .services = service::state_store | service::clock,
-                                           .opcodes = opcodes};
+extern const descriptor vacation_extension{
+    .name = "vacation", .add = register_vacation, .services = service::state_store | service::clock};
 
 }  // namespace sift::ext

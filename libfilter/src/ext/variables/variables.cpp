@@ -245,15 +245,6 @@ void assign_variable(vm::run_state& s, std::uint64_t slot, std::string value, st
 }  // namespace sift::ext
 
 namespace sift::ext {
-namespace {
-constexpr vm::opcode opcodes[] = {
-#define SIFT_OP(name, ...) vm::opcode::name,
-#include "ext/variables/opcodes.def"
-#undef SIFT_OP
-};
-}  // namespace
-
-extern const descriptor variables_extension{
-    .name = "variables", .add = register_variables, .opcodes = opcodes};
+extern const descriptor variables_extension{.name = "variables", .add = register_variables};
 
 }  // namespace sift::ext
