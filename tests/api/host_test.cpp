@@ -1,5 +1,6 @@
 // The host interface (sift/host.hpp): one clock every extension reads,
 // the services a run asks, and lookups that fail as lookups.
+#include "ext/state_test_support.hpp"
 #include "test_support.hpp"
 
 #include <sift/host.hpp>
@@ -113,25 +114,8 @@ TEST_F(frozen_host, notify_and_enclose_date_their_messages_by_the_host_clock) {
     EXPECT_EQ(header_of("\r\n" + r.message->data, "Date"), "Fri, 02 Jan 2026 03:04:05 +0000");
 }
 
-// A store that cannot answer, as a Redis that is down.
-class down_store : public store::store {
-public:
-    down_store() : store::store("") {}
-    std::size_t purge_expired() override { return 0; }
-    std::string describe() const override { return "redis 127.0.0.1:1"; }
-
-protected:
-    [[noreturn]] static void fail() {
-        throw sift::store::store_error("redis 127.0.0.1:1: connect: Connection refused");
-    }
-    std::optional<std::string> do_get(std::string_view) override { fail(); }
-    void do_put(std::string_view, std::string_view, std::chrono::seconds) override { fail(); }
-    bool do_put_if_absent(std::string_view, std::string_view, std::chrono::seconds) override { fail(); }
-    bool do_erase(std::string_view) override { fail(); }
-};
-
 TEST_F(frozen_host, a_store_that_fails_is_a_lookup_failure_not_a_script_error) {
-    down_store down;
+    failing_store down;  // tests/ext/state_test_support.hpp
     host.set_state(&down);
     std::vector<std::string> log;
     host.set_log(&log);
