@@ -498,7 +498,10 @@ class Cli(unittest.TestCase):
         status, peak_kib = map(int, out.split("\n", 1)[0].split())
         self.assertEqual(status, 0)
         self.assertIn("   12000  keep", out.splitlines())
-        self.assertLess(peak_kib, 30 << 10, "the mbox is mapped and let go slice by slice")
+        # AddressSanitizer's shadow memory and quarantine are no measure of
+        # what sift keeps: the bound holds for the release build.
+        if not os.environ.get("SIFT_SANITIZED"):
+            self.assertLess(peak_kib, 30 << 10, "the mbox is mapped and let go slice by slice")
 
 if __name__ == "__main__":
     SIFT = os.path.abspath(sys.argv.pop(1))
