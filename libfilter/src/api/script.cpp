@@ -135,17 +135,18 @@ result script::run_for(const session* client, const message& msg, const envelope
         r.actions.push_back(implicit_keep());
         return r;
     };
-    result r;
-    if (!program_) {
-        r = failed("script did not compile");
-    } else {
+    // One result, built in place (it is large: moving it costs as much as
+    // a short run).
+    auto run = [&]() -> result {
+        if (!program_) return failed("script did not compile");
         try {
-            r = vm::run(*program_, internal::model(msg), env, options, nullptr, client);
+            return vm::run(*program_, internal::model(msg), env, options, nullptr, client);
         } catch (const std::exception& e) {
             // Never lose mail to an internal failure: keep it, say why.
-            r = failed(std::string("internal error: ") + e.what());
+            return failed(std::string("internal error: ") + e.what());
         }
-    }
+    };
+    result r = run();
     r.verdict = decide(r, options.failures);
     return r;
 }
