@@ -97,37 +97,55 @@ public:
     std::size_t run() {
         std::size_t pos = 0;
         for (std::size_t number = 1; pos < text_.size(); ++number) {
-            line ln = line_at(text_, pos);
-            if (ln.end == ln.begin) {  // the blank line
-                return finish(ln.next);
+            char first = text_[pos];
+            if (first == '\n' || (first == '\r' && pos + 1 < text_.size() && text_[pos + 1] == '\n')) {
+                return finish(pos + (first == '\n' ? 1 : 2));  // the blank line
             }
-            if (is_wsp(text_[pos]) && open_) {
+            if (is_wsp(first) && open_) {
+                line ln = line_at(text_, pos);
                 value_end_ = ln.end;
-            } else if (!start_field(ln)) {
+                pos = ln.next;
+            } else if (std::size_t next = start_field(pos); next != 0) {
+                pos = next;
+            } else {
+                line ln = line_at(text_, pos);
                 record(defect_kind::header_line_malformed,
                        "line " + std::to_string(number) + " is not a header field: \"" +
                            excerpt(text_.substr(ln.begin, ln.end - ln.begin)) +
                            "\"; the header section ends there and the rest is read as body");
                 return finish(pos);  // not a header line: the body starts here
             }
-            pos = ln.next;
         }
         return finish(text_.size());
     }
 
 private:
-    bool start_field(line ln) {
-        std::string_view name;
-        std::size_t value = field_value_start(text_, ln, name);
-        if (value == std::string_view::npos) {
-            return false;
+    // Starts the field whose line begins at `pos` and returns where the
+    // next line starts, or 0 when the line is not a field. The name is
+    // checked and hashed in the one pass that finds the colon (this runs
+    // for every field of every message); the rules are field_value_start's.
+    std::size_t start_field(std::size_t pos) {
+        const char* p = text_.data() + pos;
+        const char* end = text_.data() + text_.size();
+        std::uint32_t key = 2166136261u;  // name_key(), as the bytes go by
+        const char* q = p;
+        while (q < end && *q >= 33 && *q <= 126 && *q != ':') {
+            key = (key ^ static_cast<unsigned char>(ascii_lower(*q))) * 16777619u;
+            ++q;
+        }
+        const char* name_end = q;
+        while (q < end && is_wsp(*q)) ++q;  // obs-optional WSP before the colon
+        if (q == end || *q != ':' || name_end == p) {
+            return 0;
         }
         flush();
+        line ln = line_at(text_, static_cast<std::size_t>(q - text_.data()) + 1);
         open_ = true;
-        name_ = name;
-        value_begin_ = value;
+        name_ = std::string_view(p, static_cast<std::size_t>(name_end - p));
+        key_ = key;
+        value_begin_ = ln.begin;
         value_end_ = ln.end;
-        return true;
+        return ln.next;
     }
 
     void flush() {
@@ -144,7 +162,7 @@ private:
             if (cut_++ == 0) first_cut_ = {name_, len};
             len = limits_.max_field_bytes;
         }
-        out_.push_back(make_field(name_, text_.substr(value_begin_, len)));
+        out_.push_back({name_, text_.substr(value_begin_, len), key_});
     }
 
     std::size_t finish(std::size_t body) {
@@ -172,6 +190,7 @@ private:
     defect_list* defects_;
     bool open_ = false;
     std::string_view name_;
+    std::uint32_t key_ = 0;
     std::size_t value_begin_ = 0;
     std::size_t value_end_ = 0;
     std::size_t dropped_ = 0;
