@@ -81,13 +81,17 @@ bool run_state::any_key(std::string_view value, std::uint64_t keys, match_spec s
     return false;
 }
 
+bool run_state::ordered_against_any_key(std::string_view value, std::uint64_t keys, const match_spec& spec) {
+    std::string key_buffer;
+    for (auto k : prog.lists[keys])
+        if (holds(compare(value, text(k, key_buffer), spec.cmp, spec.cmp_ops), spec.rel)) return true;
+    return false;
+}
+
 bool run_state::count_matches(std::uint64_t keys, match_spec spec) {
     auto count = std::to_string(counted);
     counted = 0;
-    std::string key_buffer;
-    for (auto k : prog.lists[keys])
-        if (holds(compare(count, text(k, key_buffer), spec.cmp, spec.cmp_ops), spec.rel)) return true;
-    return false;
+    return ordered_against_any_key(count, keys, spec);
 }
 
 void run_state::set_match_values(std::string_view whole, const std::vector<span>& captures) {

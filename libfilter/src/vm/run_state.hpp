@@ -166,6 +166,9 @@ public:
     // compared with each key; resets the count.
     bool count_matches(std::uint64_t keys, match_spec spec);
     std::uint64_t counted = 0;
+    // RFC 5231 §4: whether `value` stands in spec.rel to any key of list
+    // `keys` under the comparator's ordering (:value, and :count's total).
+    bool ordered_against_any_key(std::string_view value, std::uint64_t keys, const match_spec& spec);
     // Sets ${0} to `whole` and ${1}.. to the captured spans of it.
     void set_match_values(std::string_view whole, const std::vector<span>& captures);
 

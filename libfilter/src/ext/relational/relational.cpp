@@ -47,10 +47,7 @@ bool count_value(vm::run_state& s, std::string_view, std::uint64_t, const vm::ma
 }
 
 bool value_holds(vm::run_state& s, std::string_view value, std::uint64_t keys, const vm::match_spec& spec) {
-    std::string buffer;
-    for (auto k : s.list(keys))
-        if (vm::holds(vm::compare(value, s.text(k, buffer), spec.cmp, spec.cmp_ops), spec.rel)) return true;
-    return false;
+    return s.ordered_against_any_key(value, keys, spec);
 }
 
 constexpr vm::match_type_ops count_ops{.name = "count", .any_key = count_value, .relational = true};
