@@ -100,10 +100,11 @@ compiled load(std::string_view bytecode, std::string name, const validate::regis
     compiled out;
     vm::program p;
     std::string error;
-    if (!vm::deserialize(bytecode, p, error)) {
-        out.errors.push_back(diagnostic{.file = name, .message = "invalid bytecode: " + error});
+    auto invalid = [&](const std::string& file) {
+        out.errors.push_back(diagnostic{.file = file, .message = "invalid bytecode: " + error});
         return out;
-    }
+    };
+    if (!vm::deserialize(bytecode, p, error)) return invalid(name);
     for (const auto& cap : p.capabilities)
         if (!reg.capability(cap)) {
             out.errors.push_back(
@@ -112,10 +113,7 @@ compiled load(std::string_view bytecode, std::string name, const validate::regis
             return out;
         }
     p.name = std::move(name);
-    if (!vm::link_matchers(p, reg.tables(), error)) {
-        out.errors.push_back(diagnostic{p.name, 0, 0, severity::error, "invalid bytecode: " + error, {}});
-        return out;
-    }
+    if (!vm::link_matchers(p, reg.tables(), error)) return invalid(p.name);
     out.program = std::make_shared<const vm::program>(std::move(p));
     return out;
 }
