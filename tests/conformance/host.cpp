@@ -268,14 +268,14 @@ void testsuite_host::set(const std::string& name, const std::string& value) {
 // itself reads are known too; everything else is reported.
 void testsuite_host::reload_settings() {
     limits_ = eval_limits{};
-    compile_limits_ = compile_limits{};
+    compile_limits_ = compile_limits{.run = &limits_};  // compile checks read the run's limits
     for (const auto& [name, value] : settings_) {
         if (name == "sieve_variables_max_variable_size" || name == "sieve_variables_max_value_size")
             limits_.max_variable_size = parse_size(name, value);
         else if (name == "sieve_max_actions")
             limits_.max_actions = unsigned(parse_size(name, value));
         else if (name == "sieve_notify_max_notifications")
-            limits_.max_notifications = compile_limits_.max_notifications = unsigned(parse_size(name, value));
+            limits_.max_notifications = unsigned(parse_size(name, value));
         else if (name == "sieve_max_redirects")
             limits_.max_redirects = unsigned(parse_size(name, value));
         else if (name == "sieve_max_script_size")
@@ -287,8 +287,7 @@ void testsuite_host::reload_settings() {
         else if (name == "recipient_delimiter")
             limits_.recipient_delimiters = value;
         else if (name == "sieve_editheader_max_header_size")
-            limits_.editheader_max_header_size = compile_limits_.editheader_max_header_size =
-                parse_size(name, value);
+            limits_.editheader_max_header_size = parse_size(name, value);
         else if (name.rfind("sieve_editheader_header/", 0) == 0)
             editheader_setting(name, value);
         else if (name == "sieve_editheader_header")

@@ -100,7 +100,7 @@ private:
     envelope env_;
     run_options options_{.host = &services_};
     eval_limits& limits_ = options_.limits;
-    compile_limits compile_limits_;
+    compile_limits compile_limits_{.run = &options_.limits};
     session client_;
     std::map<std::string, std::string> settings_;
 

@@ -109,6 +109,33 @@ TEST(editheader, protected_fields_are_left_alone) {
     EXPECT_EQ(summary(s.run(m, default_envelope(), {.limits = limits})), "keep*");
 }
 
+// eval_limits::editheader_max_header_size bounds each run, whatever the
+// script was compiled with: an image compiled under the default (2048)
+// and run with 4 fails on its constant value as on one from a variable
+// (RFC 5228 §2.10.6: the actions are cancelled, the message is kept).
+TEST(editheader, the_runs_limit_bounds_values_of_an_image_compiled_with_another) {
+    auto image = compiled(
+                     "require [\"editheader\", \"variables\", \"fileinto\"];\n"
+                     "set \"v\" \"abcd\";\naddheader \"X-A\" \"${v}\";\nfileinto \"Edited\";\n"
+                     "addheader \"X-B\" \"abcde\";")
+                     .save();
+    auto s = script::load(image);
+    ASSERT_TRUE(s.ok());
+    auto m = message::from_raw(three_received);
+    eval_limits limits;
+    limits.editheader_max_header_size = 5;
+    EXPECT_EQ(summary(s.run(m, default_envelope(), {.limits = limits})), "fileinto:Edited");
+    limits.editheader_max_header_size = 4;
+    auto r = s.run(m, default_envelope(), {.limits = limits});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.errors.at(0), "line 5: header value longer than 4 octets");
+    EXPECT_EQ(summary(r), "keep*");
+    limits.editheader_max_header_size = 3;
+    r = s.run(m, default_envelope(), {.limits = limits});  // the first, from a variable, fails now
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.errors.at(0), "line 3: header value longer than 3 octets");
+}
+
 TEST(editheader, non_ascii_values_are_encoded_and_read_back) {
     auto r = run_on(
         "require [\"editheader\", \"fileinto\"];\naddheader \"Comment\" \"Ein unerh\xc3\xb6rt Test\";\n"

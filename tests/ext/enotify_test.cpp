@@ -195,6 +195,28 @@ TEST(Enotify, RuntimeChecksAndLimit) {
     EXPECT_NE(r.errors.at(0).find("prohibits"), std::string::npos);
 }
 
+// eval_limits::max_notifications is the run's: an image compiled while
+// notify was allowed is refused at run time once the limit is 0 (as
+// Pigeonhole after a reload), and its count bounds each run.
+TEST(Enotify, TheRunsLimitBindsAnImageCompiledUnderAnother) {
+    auto s = script::load(compiled("require \"enotify\";\nnotify \"mailto:a@example.com\";\n"
+                                   "notify \"mailto:b@example.com\";")
+                              .save());
+    ASSERT_TRUE(s.ok());
+    auto m = message::from_raw(sample_message);
+    eval_limits limits;
+    limits.max_notifications = 2;
+    EXPECT_TRUE(s.run(m, default_envelope(), {.limits = limits}).ok());
+    limits.max_notifications = 1;
+    auto r = s.run(m, default_envelope(), {.limits = limits});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.errors.at(0), "line 3: notify: the number of notify actions exceeds policy limit (1)");
+    limits.max_notifications = 0;
+    r = s.run(m, default_envelope(), {.limits = limits});
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.errors.at(0), "line 2: notify: local policy prohibits the use of a notify action");
+}
+
 TEST(Enotify, TestsAndEncodeUrl) {
     EXPECT_EQ(summary(evaluate("if valid_notify_method [\"mailto:a@example.org\"] { fileinto \"ok\"; }")),
               "fileinto:ok");

@@ -250,25 +250,28 @@ TEST(validator_counts, editheader_values_and_last) {
               (lines{"2:1: :last requires :index"}));
 }
 
+// The run's limits have one home, eval_limits; the compile reads the ones
+// the runs will use (compile_limits::run) to refuse early what they would.
 TEST(validator_limits, addheader_constant_value_size) {
-    compile_limits limits;
-    limits.editheader_max_header_size = 4;
+    eval_limits run;
+    run.editheader_max_header_size = 4;
     auto src =
         "require [\"editheader\", \"variables\"];\n"
         "addheader \"X-A\" \"abcd\";\naddheader \"X-A\" \"abcde\";\naddheader \"X-A\" \"${x}abcde\";";
-    EXPECT_EQ(error_lines_with(src, limits),
+    EXPECT_EQ(error_lines_with(src, {.run = &run}),
               (lines{"3:17: header value is longer than the limit of 4 octets"}));
-    EXPECT_TRUE(error_lines(src).empty());  // the default is 2048
+    EXPECT_TRUE(error_lines(src).empty());  // without run limits, the default: 2048
 }
 
 TEST(validator_limits, notify_prohibited) {
-    compile_limits limits;
-    limits.max_notifications = 0;
+    eval_limits run;
+    run.max_notifications = 0;
     auto src = "require \"enotify\";\nnotify \"mailto:a@b.example\";";
-    EXPECT_EQ(error_lines_with(src, limits),
+    EXPECT_EQ(error_lines_with(src, {.run = &run}),
               (lines{"2:1: local policy prohibits the use of a notify action"}));
-    limits.max_notifications = 1;
-    EXPECT_TRUE(error_lines_with(src, limits).empty());
+    run.max_notifications = 1;
+    EXPECT_TRUE(error_lines_with(src, {.run = &run}).empty());
+    EXPECT_TRUE(error_lines(src).empty());  // the default is 10
 }
 
 // clang's "did you mean": the nearest known name, when it is close.

@@ -23,7 +23,9 @@ struct eval_limits {
     // Explicit actions one run may collect (keep, fileinto, redirect, ...).
     unsigned max_actions = 32;
     // enotify (RFC 5435 §3.9 leaves it to local policy): notify actions one
-    // run may take; 0 prohibits notify. Pigeonhole's default.
+    // run may take; 0 prohibits notify, and a script that uses it is then
+    // refused when compiled with these limits (compile_limits::run). As
+    // Pigeonhole's sieve_notify_max_notifications, and its default.
     unsigned max_notifications = 10;
     // RFC 5229 §6: longer values are truncated (at a UTF-8 boundary).
     std::size_t max_variable_size = 4096;
@@ -50,7 +52,10 @@ struct eval_limits {
     std::string recipient_delimiters = "+";
     // editheader (RFC 5293 §6): fields scripts may not add / delete, besides
     // Received and Auto-Submitted, which can never be deleted (Subject can
-    // never be protected); the longest value addheader may add.
+    // never be protected); the longest value addheader may add, in octets
+    // (a longer value is a runtime error, and a longer constant one is
+    // refused when compiled with these limits: compile_limits::run).
+    // Pigeonhole's sieve_editheader_max_header_size and its default.
     std::vector<std::string> editheader_forbid_add{};
     std::vector<std::string> editheader_forbid_delete{};
     std::size_t editheader_max_header_size = 2048;
@@ -81,16 +86,14 @@ struct compile_limits {
     // Pigeonhole's sieve_include_max_nesting_depth / _max_includes.
     unsigned max_include_depth = 10;
     unsigned max_includes = 255;
-    // enotify (RFC 5435 §3.9 leaves it to local policy): 0 prohibits notify,
-    // and a script that uses it is refused ("local policy prohibits the use
-    // of a notify action"); any other number lets it compile, the count per
-    // run being eval_limits::max_notifications (set both from one setting,
-    // as Pigeonhole's sieve_notify_max_notifications). Same default.
-    unsigned max_notifications = 10;
-    // editheader (RFC 5293 §6): a constant addheader value longer than this
-    // is refused; values built from variables are checked at run time
-    // against eval_limits::editheader_max_header_size. Same default.
-    std::size_t editheader_max_header_size = 2048;
+    // The limits the script will run with (run_options::limits), read by
+    // the checks that refuse when compiling what every such run would
+    // refuse: a notify when eval_limits::max_notifications is 0, a constant
+    // addheader value longer than eval_limits::editheader_max_header_size.
+    // Not owned; nullptr: eval_limits' defaults. Each run checks again
+    // against its own limits, so an image compiled under other limits (a
+    // cached .svbin, a setting changed since) obeys the run's.
+    const eval_limits* run = nullptr;
 };
 
 // spamtest / spamtestplus / virustest (RFC 5235): where the score is read,

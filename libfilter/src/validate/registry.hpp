@@ -232,6 +232,12 @@ public:
     virtual std::span<const binding> enclosing() const { return {}; }
     // The limits the script is compiled with (policy a check enforces).
     virtual const compile_limits& limits() const = 0;
+    // The limits it will run with (compile_limits::run, else the defaults):
+    // a check refuses early what every such run would refuse.
+    const eval_limits& run_limits() const {
+        static const eval_limits defaults{};
+        return limits().run ? *limits().run : defaults;
+    }
     // A copy of `text` that lives as long as the syntax tree, for a check
     // that rewrites a literal (whose value is a view: ast.hpp).
     virtual std::string_view keep(std::string_view text) = 0;

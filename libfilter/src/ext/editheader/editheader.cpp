@@ -7,13 +7,13 @@
 // message. Received and Auto-Submitted can never be deleted, Subject can
 // never be protected (§6); eval_limits names further protected fields.
 // Protected edits are ignored, as in Pigeonhole. A constant value with a
-// control character, or longer than compile_limits::editheader_max_header_size,
-// is a compile error; a value from variables longer than
-// eval_limits::editheader_max_header_size a runtime error. Non-ASCII values
-// are stored RFC 2047-encoded. The
-// Original-Subject and Original-From fields replace adds cannot be deleted
-// (RFC 5703 §5). After replace or enclose the edits apply to the new
-// message (vm/run_state.hpp).
+// control character is a compile error; a value longer than
+// eval_limits::editheader_max_header_size is a runtime error, and a
+// compile error when constant (checked against the limits the script will
+// run with, compile_limits::run). Non-ASCII values are stored RFC
+// 2047-encoded. The Original-Subject and Original-From fields replace adds
+// cannot be deleted (RFC 5703 §5). After replace or enclose the edits
+// apply to the new message (vm/run_state.hpp).
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
 #include "ext/extension.hpp"
@@ -49,7 +49,7 @@ std::optional<unsigned char> control_character(std::string_view value) {
 void check_addheader(checker& c, const binding& b) {
     check_name(c, b.list_arg(0).items.front());
     const auto& value = b.list_arg(1).items.front();
-    auto limit = c.limits().editheader_max_header_size;
+    auto limit = c.run_limits().editheader_max_header_size;
     if (!valid_utf8(value.value)) {
         c.error(value.pos, "header value is not valid UTF-8");
     } else if (auto ctl = control_character(value.value)) {

@@ -97,7 +97,7 @@ const parse::ast::string_lit* constant_tag(checker& c, const binding& b, std::st
 }
 
 void check_notify(checker& c, const binding& b) {
-    if (c.limits().max_notifications == 0) {
+    if (c.run_limits().max_notifications == 0) {
         c.error(b.pos, "local policy prohibits the use of a notify action");
         return;
     }
