@@ -25,6 +25,15 @@ std::string flags(const std::vector<std::string>& fs) {
     return out;
 }
 
+// The tags fileinto (RFC 5490, 8579, 9042) and :fcc (RFC 8580) share.
+std::string mailbox_tags(bool create, const std::string& special_use, const std::string& mailbox_id) {
+    std::string out;
+    if (create) out += " :create";
+    if (!special_use.empty()) out += " :specialuse " + quoted(special_use);
+    if (!mailbox_id.empty()) out += " :mailboxid " + quoted(mailbox_id);
+    return out;
+}
+
 // What vacation and notify send, or why not.
 template <class Sending>
 std::string sending(const Sending& a) {
@@ -33,7 +42,9 @@ std::string sending(const Sending& a) {
     std::string to;
     for (const auto& r : a.outgoing->recipients) to += (to.empty() ? "" : ", ") + ("<" + r + ">");
     std::string out = " to " + to + " " + quoted(a.subject);
-    if (a.fcc) out += " :fcc " + quoted(a.fcc->mailbox) + flags(a.fcc->flags);
+    if (const auto& f = a.fcc)
+        out += " :fcc " + quoted(f->mailbox) + flags(f->flags) +
+               mailbox_tags(f->create, f->special_use, f->mailbox_id);
     return out;
 }
 
@@ -41,12 +52,8 @@ std::string details(const keep_action& a) {
     return flags(a.flags) + (a.implicit ? " (implicit)" : "");
 }
 std::string details(const fileinto_action& a) {
-    std::string out = " " + quoted(a.mailbox) + flags(a.flags);
-    if (a.copy) out += " :copy";
-    if (a.create) out += " :create";
-    if (!a.special_use.empty()) out += " :specialuse " + quoted(a.special_use);
-    if (!a.mailbox_id.empty()) out += " :mailboxid " + quoted(a.mailbox_id);
-    return out;
+    return " " + quoted(a.mailbox) + flags(a.flags) + (a.copy ? " :copy" : "") +
+           mailbox_tags(a.create, a.special_use, a.mailbox_id);
 }
 std::string details(const redirect_action& a) {
     return " <" + a.address + ">" + (a.copy ? " :copy" : "");

@@ -205,6 +205,26 @@ class Cli(unittest.TestCase):
         reject = write(self.path("r.sieve"), 'require "reject";\nreject text:\nGo away.\nNow.\n.\n;\n')
         self.assertEqual(sift("run", reject, personal)[1], 'reject "Go away.\\r\\nNow.\\r\\n"  (line 2)\n')
 
+    def test_run_text_says_where_fcc_files_the_copy(self):
+        # RFC 8580 :fcc with its mailbox tags (RFC 5490 :create, RFC 5232
+        # :flags, RFC 8579 :specialuse, RFC 9042 §4.3 :mailboxid), as the
+        # JSON's "fcc" says them.
+        script = write(self.path("f.sieve"),
+                       'require ["enotify", "vacation", "fcc", "mailbox", "imap4flags", "special-use",\n'
+                       '         "mailboxid"];\n'
+                       'notify :fcc "Sent" :create :flags "\\\\Seen" :specialuse "\\\\Sent" :mailboxid "F42"\n'
+                       '       "mailto:ops@example.org";\n'
+                       'vacation :fcc "Sent" :mailboxid "F42" :subject "Away" "I am away";\n')
+        msg = write(self.path("p.eml"), "From: Anna <anna@example.com>\nTo: recipient@example.com\n"
+                    "Subject: hi\n\nbody\n")
+        code, out, err = sift("run", script, msg)
+        self.assertEqual((code, err), (0, ""))
+        self.assertEqual(out.splitlines(), [
+            'notify mailto:ops@example.org to <ops@example.org> "New mail from Anna <anna@example.com>: hi"'
+            ' :fcc "Sent" :flags "\\\\Seen" :create :specialuse "\\\\Sent" :mailboxid "F42"  (line 3)',
+            'vacation to <sender@example.com> "Away" :fcc "Sent" :mailboxid "F42"  (line 5)',
+            'keep (implicit)'])
+
     def test_run_json_shape(self):
         script = write(self.path("s.sieve"), 'require "fileinto";\nif header :is "subject" "hi" {\n  fileinto "A";\n}\n')
         msg = write(self.path("m.eml"), MESSAGE.format(subject="hi", body="x"))
