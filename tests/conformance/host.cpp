@@ -6,6 +6,7 @@
 #include "host.hpp"
 
 #include "api/compile.hpp"
+#include "ext/imap4flags/imap4flags.hpp"
 #include "ext/relational/relational.hpp"
 #include "mail/address.hpp"
 #include "mail/message.hpp"
@@ -475,17 +476,8 @@ bool testsuite_host::select_message(vm::run_state& s, const std::vector<std::str
     auto env = item->env;
     internal::model(message_) = mail::message::parse(std::move(raw));
     env_ = env;
-    set_internal_flags(s, flags);
+    ext::set_internal_flags(s, flags);  // imap4flags' internal variable (RFC 5232 §3)
     return true;
-}
-
-// imap4flags' internal variable (RFC 5232 §3), when the script has one.
-void testsuite_host::set_internal_flags(vm::run_state& s, const std::vector<std::string>& flags) {
-    auto slot = s.prog.internal_flags_slot;
-    if (!slot) return;
-    std::string joined;
-    for (const auto& f : flags) joined += (joined.empty() ? "" : " ") + f;
-    s.variables[*slot] = joined;
 }
 
 bool testsuite_host::compile_script(const std::string& path) {
@@ -741,7 +733,7 @@ bool testsuite_host::execute(vm::run_state& s, const std::string* original) {
     }
     executed_ = all.size();
     if (implicit_keep(s)) {
-        ok = store("INBOX", raw, sub_implicit_flags_ ? *sub_implicit_flags_ : s.current_flags()) && ok;
+        ok = store("INBOX", raw, sub_implicit_flags_ ? *sub_implicit_flags_ : ext::internal_flags(s)) && ok;
         inbox = true;
     }
     if (!ok && !inbox) store("INBOX", original ? *original : std::string(internal::model(message_).raw()));
@@ -797,7 +789,7 @@ void testsuite_host::call(vm::run_state& s, const vm::instruction& ins) {
             set(arg(0), arg(1));
             if (arg(0) == "message") {
                 forget_header_edits(s);
-                set_internal_flags(s, {});  // a new message has no flags yet
+                ext::set_internal_flags(s, {});  // a new message has no flags yet
             }
             break;
         case op::config_set:

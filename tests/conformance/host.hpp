@@ -73,7 +73,6 @@ private:
     void set(const std::string& name, const std::string& value);
     void reload_settings();
     bool select_message(vm::run_state& s, const std::vector<std::string>& args, std::uint64_t index);
-    static void set_internal_flags(vm::run_state& s, const std::vector<std::string>& flags);
     bool compile_script(const std::string& path);
     bool run_script(vm::run_state& s, bool append, std::string* edited = nullptr);
     bool append_actions(vm::run_state& s, std::vector<action> added);

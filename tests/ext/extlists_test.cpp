@@ -71,6 +71,19 @@ TEST_F(Extlists, RedirectToEveryMember) {
     EXPECT_FALSE(unknown.ok());
 }
 
+// :copy applies to every member's redirect, and to nothing after them.
+TEST_F(Extlists, RedirectCopyToEveryMember) {
+    auto s = compiled(
+        "require [\"extlists\", \"copy\"];\n"
+        "redirect :copy :list \"tag:example.com,2010-05-28:mylist\";\nredirect \"z@example.org\";");
+    auto r = s.run(message::from_raw(sample_message), default_envelope(), {.host = &host_});
+    ASSERT_TRUE(r.ok()) << r.errors.front();
+    EXPECT_EQ(summary(r), "redirect:x@example.org; redirect:y@example.org; redirect:z@example.org");
+    EXPECT_TRUE(as<redirect_action>(r.actions[0]).copy);
+    EXPECT_TRUE(as<redirect_action>(r.actions[1]).copy);
+    EXPECT_FALSE(as<redirect_action>(r.actions[2]).copy);
+}
+
 // RFC 6134 §2.5: valid_ext_list is false for a name that is not valid,
 // a constant one too (a warning says so), as for one from a variable.
 TEST_F(Extlists, ValidExtListOfAConstantThatIsNotAUriIsFalse) {

@@ -207,6 +207,33 @@ TEST(mailboxid, fileinto_mailboxid_and_mailboxidexists) {
               std::string::npos);
 }
 
+// RFC 9042 §4.1 over RFC 8579 §4: the mailbox with the id, else the one
+// with the special use, else the named one, whichever tag comes first.
+TEST(mailboxid, wins_over_specialuse_in_either_order) {
+    std::string h = "require [\"mailboxid\", \"special-use\", \"fileinto\"];\n";
+    fake_store store;
+    for (std::string tags :
+         {":mailboxid \"F123\" :specialuse \"\\\\Junk\"", ":specialuse \"\\\\Junk\" :mailboxid \"F123\""}) {
+        auto r = run_store(h + "fileinto " + tags + " \"Named\";", &store);
+        ASSERT_TRUE(r.ok()) << tags;
+        EXPECT_EQ(mailbox_of(r.actions.at(0)), "Sent") << tags;
+        EXPECT_EQ(as<fileinto_action>(r.actions[0]).mailbox_id, "F123");
+        EXPECT_EQ(as<fileinto_action>(r.actions[0]).special_use, "\\Junk");
+    }
+    for (std::string tags :
+         {":mailboxid \"F999\" :specialuse \"\\\\Junk\"", ":specialuse \"\\\\Junk\" :mailboxid \"F999\""})
+        EXPECT_EQ(mailbox_of(run_store(h + "fileinto " + tags + " \"Named\";", &store).actions.at(0)), "Junk")
+            << tags;
+    auto r = run_store(h + "fileinto :mailboxid \"F999\" :specialuse \"\\\\Nope\" \"Named\";", &store);
+    EXPECT_EQ(mailbox_of(r.actions.at(0)), "Named");
+    // The prefixes belong to their fileinto only.
+    r = run_store(h + "fileinto :mailboxid \"F123\" :specialuse \"\\\\Junk\" \"A\"; fileinto \"B\";", &store);
+    ASSERT_EQ(r.actions.size(), 2u);
+    EXPECT_EQ(mailbox_of(r.actions[1]), "B");
+    EXPECT_EQ(as<fileinto_action>(r.actions[1]).mailbox_id, "");
+    EXPECT_EQ(as<fileinto_action>(r.actions[1]).special_use, "");
+}
+
 TEST(fcc, tag_on_vacation_and_notify) {
     // RFC 8580 §4 example.
     auto s = script::compile(

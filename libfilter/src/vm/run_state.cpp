@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <unordered_map>
 
 namespace sift::vm {
@@ -28,7 +29,17 @@ std::int64_t run_state::now() const {
     return std::chrono::duration_cast<std::chrono::seconds>(host.now().time_since_epoch()).count();
 }
 
-run_state::~run_state() = default;
+run_state::~run_state() {
+    const std::byte* arena = arena_.data();
+    for (auto* slot : slots_) {
+        if (!slot) continue;
+        const auto* at = reinterpret_cast<const std::byte*>(slot);
+        if (std::less_equal<>()(arena, at) && std::less<>()(at, arena + arena_.size()))
+            slot->~run_slot();
+        else
+            delete slot;
+    }
+}
 
 std::size_t run_state::next_slot_id() {
     static std::atomic<std::size_t> next{0};
@@ -112,39 +123,11 @@ bool same_mailbox(std::string_view a, std::string_view b) {
     return a == b;
 }
 
-// The flags of a keep or fileinto, else nullptr.
-std::vector<std::string>* filing_flags(action& a) {
-    if (auto* k = std::get_if<keep_action>(&a)) return &k->flags;
-    if (auto* f = std::get_if<fileinto_action>(&a)) return &f->flags;
+// The mailbox a keep or fileinto files into, else nullptr.
+const std::string* filed_into(const action& a) {
+    if (const auto* k = std::get_if<keep_action>(&a)) return &k->mailbox;
+    if (const auto* f = std::get_if<fileinto_action>(&a)) return &f->mailbox;
     return nullptr;
-}
-
-bool delivers_to(const action& a, std::string_view mailbox) {
-    if (const auto* k = std::get_if<keep_action>(&a)) return same_mailbox(k->mailbox, mailbox);
-    if (const auto* f = std::get_if<fileinto_action>(&a)) return same_mailbox(f->mailbox, mailbox);
-    return false;
-}
-
-// RFC 5228 §2.10.3: a second keep/fileinto into a mailbox already filed
-// into is not filed twice; the message is stored with the flags of the
-// last of them (RFC 5232 leaves it open; Pigeonhole's rule, which lets a
-// later :flags correct an earlier one). True when `mailbox` had one.
-bool merge_duplicate(std::vector<action>& actions, std::string_view mailbox,
-                     std::vector<std::string>& flags) {
-    auto it = std::find_if(actions.begin(), actions.end(),
-                           [&](const action& a) { return delivers_to(a, mailbox); });
-    if (it == actions.end()) return false;
-    *filing_flags(*it) = std::move(flags);
-    return true;
-}
-
-bool is_reject(const action& a) {
-    return std::holds_alternative<reject_action>(a);
-}
-// vacation counts too: a refused message gets no auto-reply (Pigeonhole).
-bool delivers(const action& a) {
-    return std::holds_alternative<keep_action>(a) || std::holds_alternative<fileinto_action>(a) ||
-           std::holds_alternative<redirect_action>(a) || std::holds_alternative<vacation_action>(a);
 }
 
 // Two redirect addresses are the same when the local parts are equal and
@@ -158,92 +141,69 @@ bool same_address(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-// RFC 5232 §3: a flag list is space-separated; flags compare caselessly.
-std::vector<std::string> split_flags(std::string_view text) {
-    std::vector<std::string> flags;
-    std::size_t i = 0;
-    while (i < text.size()) {
-        while (i < text.size() && text[i] == ' ') ++i;
-        std::size_t end = text.find(' ', i);
-        if (end == std::string_view::npos) end = text.size();
-        if (end > i) flags.emplace_back(text.substr(i, end - i));
-        i = end;
-    }
-    return flags;
+// Index loops: a hook may make another slot (slots_ then grows).
+bool run_state::complete(action& a) {
+    bool cancels = true;
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        if (slots_[i]) slots_[i]->complete_action(*this, a, cancels);
+    take_prefixes();
+    return cancels;
 }
 
-std::vector<std::string> run_state::current_flags() const {
-    if (pending.flags) return *pending.flags;
-    if (prog.internal_flags_slot) return split_flags(variables[*prog.internal_flags_slot]);
-    return {};
+void run_state::take_prefixes() {
+    if (hold_prefixes_) return;
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        if (slots_[i]) slots_[i]->drop_prefixes();
 }
 
-// RFC 5429 §2: reject and ereject refuse the message, so they conflict
-// with every action that delivers it, and happen at most once (as
-// Pigeonhole has it, in either order).
-void run_state::add(action a, bool cancels_implicit_keep) {
-    for (const auto& other : actions_) {
-        if (is_reject(a) && is_reject(other))
-            throw runtime_error{"duplicate reject/ereject action (the first is at line " +
-                                std::to_string(sift::line(other)) + ")"};
-        if ((is_reject(a) && delivers(other)) || (delivers(a) && is_reject(other)))
-            throw runtime_error{"reject/ereject conflicts with the " +
-                                std::string(name(is_reject(a) ? other : a)) + " action at line " +
-                                std::to_string(sift::line(is_reject(a) ? other : a))};
-    }
+void run_state::push(action&& a, bool cancels_implicit_keep) {
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        if (slots_[i]) slots_[i]->adding(*this, a);
     if (actions_.size() >= limits.max_actions)
         throw runtime_error{"too many actions (limit " + std::to_string(limits.max_actions) + ")"};
     if (cancels_implicit_keep) implicit_keep_ = false;
     actions_.push_back(std::move(a));
 }
 
+// RFC 5228 §2.10.3: a second keep/fileinto into a mailbox already filed
+// into is not filed twice.
+void run_state::file(action&& a, bool cancels_implicit_keep) {
+    const auto& mailbox = *filed_into(a);
+    auto it = std::find_if(actions_.begin(), actions_.end(), [&](const action& other) {
+        const auto* box = filed_into(other);
+        return box && same_mailbox(*box, mailbox);
+    });
+    if (it == actions_.end()) return push(std::move(a), cancels_implicit_keep);
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        if (slots_[i]) slots_[i]->merged(a, *it);
+}
+
 void run_state::keep(unsigned line) {
-    auto flags = current_flags();
-    pending = {};
+    action a = keep_action{.mailbox = std::string(inbox), .line = line};
+    complete(a);
     implicit_keep_ = false;
-    if (merge_duplicate(actions_, inbox, flags)) return;
-    add(keep_action{.mailbox = std::string(inbox), .flags = std::move(flags), .line = line}, true);
+    file(std::move(a), true);
 }
 
 void run_state::fileinto(std::string_view mailbox, unsigned line) {
-    auto flags = current_flags();
-    auto mods = std::move(pending);
-    pending = {};
-    bool copy = mods.copy;
-    // RFC 9042 §4.1 / RFC 8579 §4: the mailbox with that id, else the one
-    // with that special use, else the named one; unresolved without a store.
-    std::string target(mailbox);
-    const mailbox_host* store = host.mailboxes();
-    std::optional<std::string> found;
-    if (store && mods.mailbox_id)
-        found = ask_host("fileinto :mailboxid", [&] { return store->mailbox_for_id(*mods.mailbox_id); });
-    if (store && !found && mods.special_use)
-        found = ask_host("fileinto :specialuse", [&] { return store->special_use(*mods.special_use); });
-    if (found) target = std::move(*found);
-    if (!copy) implicit_keep_ = false;
-    if (merge_duplicate(actions_, target, flags)) return;
-    add(fileinto_action{.mailbox = std::move(target),
-                        .flags = std::move(flags),
-                        .copy = copy,
-                        .create = mods.create,
-                        .special_use = mods.special_use.value_or(""),
-                        .mailbox_id = mods.mailbox_id.value_or(""),
-                        .line = line},
-        !copy);
+    action a = fileinto_action{.mailbox = std::string(mailbox), .line = line};
+    bool cancels = complete(a);
+    if (cancels) implicit_keep_ = false;
+    file(std::move(a), cancels);
 }
 
 void run_state::redirect(std::string_view address, unsigned line) {
-    bool copy = pending.copy;
-    pending = {};
-    if (!copy) implicit_keep_ = false;
-    bool seen = std::any_of(actions_.begin(), actions_.end(), [&](const action& a) {
-        const auto* r = std::get_if<redirect_action>(&a);
+    action a = redirect_action{.address = std::string(address), .line = line};
+    bool cancels = complete(a);
+    if (cancels) implicit_keep_ = false;
+    bool seen = std::any_of(actions_.begin(), actions_.end(), [&](const action& other) {
+        const auto* r = std::get_if<redirect_action>(&other);
         return r && same_address(r->address, address);
     });
     if (seen) return;
     if (++redirects_ > limits.max_redirects)
         throw runtime_error{"too many redirect actions (limit " + std::to_string(limits.max_redirects) + ")"};
-    add(redirect_action{.address = std::string(address), .copy = copy, .line = line}, !copy);
+    push(std::move(a), cancels);
 }
 
 void run_state::discard(unsigned line) {
@@ -251,11 +211,7 @@ void run_state::discard(unsigned line) {
     if (std::any_of(actions_.begin(), actions_.end(),
                     [](const action& a) { return std::holds_alternative<discard_action>(a); }))
         return;
-    add(discard_action{.line = line}, true);
-}
-
-void run_state::reject(bool extended, std::string_view reason, unsigned line) {
-    add(reject_action{.reason = std::string(reason), .extended = extended, .line = line}, true);
+    push(discard_action{.line = line}, true);
 }
 
 std::vector<run_state::edited_field> run_state::header_fields() const {
@@ -380,13 +336,17 @@ result run_state::finish(const runtime_error* failure, std::uint64_t executed) {
         r.message_edits = std::move(message_edits_);
         r.redirect_message = std::move(redirect_message_);
     }
-    // The implicit keep files with the internal flags (RFC 5232 §3), but
-    // not after a runtime error: then the message is kept as it came.
+    // The extensions complete the implicit keep (imap4flags' internal
+    // flags, RFC 5232 §3), but not after a runtime error: then the message
+    // is kept as it came.
     if (implicit_keep_) {
-        pending = {};
-        auto flags = failure ? std::vector<std::string>{} : current_flags();
-        r.actions.push_back(
-            keep_action{.mailbox = std::string(inbox), .flags = std::move(flags), .implicit = true});
+        take_prefixes();
+        action keep = keep_action{.mailbox = std::string(inbox), .implicit = true};
+        bool cancels = false;
+        if (!failure)
+            for (std::size_t i = 0; i < slots_.size(); ++i)
+                if (slots_[i]) slots_[i]->complete_action(*this, keep, cancels);
+        r.actions.push_back(std::move(keep));
     }
     for (auto& slot : slots_)
         if (slot) slot->finish(*this, r, failure);

@@ -13,8 +13,12 @@
 #include <sift/result.hpp>
 #include <sift/session.hpp>
 
+#include <boost/container/small_vector.hpp>
+
 #include <array>
+#include <cstddef>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,12 +49,6 @@ decltype(auto) ask_host(std::string_view what, F&& f) {
     }
 }
 
-// RFC 5260 §6: which of the fields of a name a test looks at.
-struct field_index {
-    unsigned number = 0;  // 1-based
-    bool last = false;    // counted from the end
-};
-
 class run_state;
 
 // How running foreverypart loops follow a new message (RFC 5703 §5):
@@ -73,6 +71,33 @@ struct part_map {
 class run_slot {
 public:
     virtual ~run_slot() = default;
+
+    // Prefixes. RFC 5228 has none: an extension's tag on another
+    // capability's command is compiled as a prefix instruction (`mod_*`)
+    // before the command, which leaves its value in the extension's slot
+    // until the command takes it.
+    //
+    // keep, fileinto or redirect (RFC 5228 §4) is making `a`, or the run
+    // ends with the implicit keep (a keep_action with `implicit` set, no
+    // prefixes before it): the extension completes the action from its
+    // prefixes or its own state, and may clear `cancels_implicit_keep`
+    // (true for keep, fileinto and redirect). Called for every slot
+    // before the VM deduplicates the action (RFC 5228 §2.10.3), so a slot
+    // may look at another's prefixes here.
+    virtual void complete_action(run_state&, action& a, bool& cancels_implicit_keep) {
+        (void)a, (void)cancels_implicit_keep;
+    }
+    // The command the prefixes were for ran (run_state::take_prefixes):
+    // what they left goes.
+    virtual void drop_prefixes() {}
+    // `a` is about to join the result: an extension whose actions conflict
+    // with it throws runtime_error.
+    virtual void adding(run_state&, const action& a) { (void)a; }
+    // RFC 5228 §2.10.3: `later` files into the mailbox `earlier` did, so
+    // only `earlier` stays; the extension moves into it what of `later`
+    // should win.
+    virtual void merged(action& later, action& earlier) { (void)later, (void)earlier; }
+
     // The run ends with result `r` (`failure` set when the script failed:
     // its actions are cancelled, RFC 5228 §2.10.6). The extension adds to
     // the result, or undoes what the run did outside it.
@@ -108,6 +133,8 @@ class run_state {
 public:
     run_state(const program& p, const mail::message& msg, const envelope& env, const run_options& options);
     ~run_state();
+    run_state(const run_state&) = delete;
+    run_state& operator=(const run_state&) = delete;
 
     const program& prog;
     // The message as it came. Tests and actions read current(), which is
@@ -138,14 +165,17 @@ public:
     T& slot() {
         auto id = slot_id<T>();
         if (slots_.size() <= id) slots_.resize(id + 1);
-        if (!slots_[id]) slots_[id] = std::make_unique<T>();
+        if (!slots_[id]) {
+            void* at = arena_allocate(sizeof(T), alignof(T));
+            slots_[id] = at ? new (at) T() : new T();
+        }
         return static_cast<T&>(*slots_[id]);
     }
     // The same, or null when no instruction made it yet.
     template <class T>
     T* find_slot() const {
         auto id = slot_id<T>();
-        return id < slots_.size() ? static_cast<T*>(slots_[id].get()) : nullptr;
+        return id < slots_.size() ? static_cast<T*>(slots_[id]) : nullptr;
     }
 
     // String operand `id`, with variables expanded when it is a template;
@@ -172,35 +202,38 @@ public:
     // Sets ${0} to `whole` and ${1}.. to the captured spans of it.
     void set_match_values(std::string_view whole, const std::vector<span>& captures);
 
-    // Actions, with RFC 5228 §4 deduplication and the eval_limits; a breach
-    // throws runtime_error.
+    // The actions of RFC 5228 §4, with its deduplication (§2.10.3) and the
+    // eval_limits; a breach throws runtime_error. keep, fileinto and
+    // redirect take the prefixes before them (run_slot::complete_action,
+    // then take_prefixes).
     void keep(unsigned line);
     void fileinto(std::string_view mailbox, unsigned line);
     void redirect(std::string_view address, unsigned line);
     void discard(unsigned line);
-    void reject(bool extended, std::string_view reason, unsigned line);  // ereject when extended
-    // An action that sends a message and leaves the implicit keep alone
-    // (vacation, RFC 5230 §4.7); the conflict rules and limits apply.
-    void send(action a) { add(std::move(a), false); }
+    // An action an extension made, after every slot's `adding` hook and
+    // within max_actions; it cancels the implicit keep when asked (each
+    // extension's RFC says whether it does).
+    void add_action(action a, bool cancels_implicit_keep) { push(std::move(a), cancels_implicit_keep); }
+    // The instruction the prefixes were for ran: every slot drops what they
+    // left (run_slot::drop_prefixes). The actions above call it; so does an
+    // extension's command or test that takes prefixes.
+    void take_prefixes();
+    // While one lives, actions leave the prefixes in place, so that one
+    // command making several actions gives each the same tags; when it
+    // ends, the prefixes are taken.
+    class prefix_hold {
+    public:
+        explicit prefix_hold(run_state& s) : s_(s) { s_.hold_prefixes_ = true; }
+        ~prefix_hold() {
+            s_.hold_prefixes_ = false;
+            s_.take_prefixes();
+        }
+        prefix_hold(const prefix_hold&) = delete;
+        prefix_hold& operator=(const prefix_hold&) = delete;
 
-    // What a tag prefix set for the next instruction, which consumes it:
-    // ":copy" (RFC 3894) and ":flags" (RFC 5232) for an action, ":zone" /
-    // ":originalzone" (RFC 5260) for a date test.
-    struct modifiers {
-        bool copy = false;
-        std::optional<std::vector<std::string>> flags;
-        std::optional<std::string> zone;
-        bool original_zone = false;
-        // RFC 5490 :create, RFC 8579 :specialuse, RFC 9042 :mailboxid on
-        // fileinto; RFC 8580 :fcc on vacation/notify (ext/fcc/fcc.hpp
-        // gathers it with :create, :flags and :specialuse).
-        bool create = false;
-        std::optional<std::string> special_use;
-        std::optional<std::string> mailbox_id;
-        std::optional<std::string> fcc;
-        const instruction* vacation = nullptr;  // mod_vacation: act_vacation's other operands (RFC 5230)
-        std::optional<field_index> index;       // ":index" / ":last" on a header test (RFC 5260 §6)
-    } pending;
+    private:
+        run_state& s_;
+    };
 
     // The header fields tests see: the current message's own until
     // editheader changes them, then an edited copy (RFC 5293 §3: later
@@ -246,22 +279,10 @@ public:
     void forget_message_changes();
 
     std::uint64_t message_size() const { return std::uint64_t(std::int64_t(current().size()) + size_delta); }
-    std::optional<field_index> take_index() { return std::exchange(pending.index, std::nullopt); }
 
     // Calls f(const mail::header_field&) -> bool (false stops) for each
-    // field named `name` as the script now sees them; with `index`, only for
-    // the one it selects. Returns false when f stopped the walk.
-    template <class F>
-    bool for_each_field(mail::field_name name, const std::optional<field_index>& index, F&& f) {
-        if (!index) return visit_fields(name, f);
-        std::vector<mail::header_field> hits;
-        visit_fields(name, [&](const mail::header_field& h) {
-            hits.push_back(h);
-            return true;
-        });
-        if (index->number == 0 || index->number > hits.size()) return true;
-        return f(hits[index->last ? hits.size() - index->number : index->number - 1]);
-    }
+    // field named `name` as the script now sees them. Returns false when f
+    // stopped the walk.
     template <class F>
     bool visit_fields(mail::field_name name, F&& f) {
         if (!edited_headers) return current().for_each(name, f);
@@ -271,10 +292,6 @@ public:
         }
         return true;
     }
-    // The flags the next keep/fileinto stores with: its :flags, else the
-    // internal variable of imap4flags, else none.
-    std::vector<std::string> current_flags() const;
-
     unsigned line() const { return prog.lines[pc - 1]; }
     // host.now() in seconds since the epoch.
     std::int64_t now() const;
@@ -289,7 +306,13 @@ public:
     result finish(const runtime_error* failure, std::uint64_t executed);
 
 private:
-    void add(action a, bool cancels_implicit_keep);
+    // Every slot's complete_action on `a`, then take_prefixes; whether `a`
+    // cancels the implicit keep.
+    bool complete(action& a);
+    // keep and fileinto: `a` joins the result unless an action filing into
+    // its mailbox is there already (run_slot::merged).
+    void file(action&& a, bool cancels_implicit_keep);
+    void push(action&& a, bool cancels_implicit_keep);
 
     // One id per run_slot type, handed out on first use.
     static std::size_t next_slot_id();
@@ -298,19 +321,27 @@ private:
         static const std::size_t id = next_slot_id();
         return id;
     }
-    std::vector<std::unique_ptr<run_slot>> slots_;
+    // Slots by id, owned: small ones live in arena_ (a run making a few
+    // allocates nothing for them), larger ones on the heap.
+    boost::container::small_vector<run_slot*, 32> slots_;
+    alignas(std::max_align_t) std::array<std::byte, 512> arena_;
+    std::size_t arena_used_ = 0;
+    void* arena_allocate(std::size_t size, std::size_t align) {
+        std::size_t at = (arena_used_ + align - 1) / align * align;
+        if (at + size > arena_.size()) return nullptr;
+        arena_used_ = at + size;
+        return arena_.data() + at;
+    }
 
     std::vector<action> actions_;
     bool implicit_keep_ = true;
     unsigned redirects_ = 0;
+    bool hold_prefixes_ = false;
 
     std::unique_ptr<mail::message> rewritten_;  // replace / enclose made it
     std::vector<message_edit> message_edits_;
     std::optional<rewritten_message> redirect_message_;     // as the first enclose found it
     std::vector<std::pair<std::string, unsigned>> locked_;  // lower-cased name, occurrence
 };
-
-// RFC 5232 §3: the flags of a space-separated flag list, in order.
-std::vector<std::string> split_flags(std::string_view text);
 
 }  // namespace sift::vm

@@ -2,6 +2,7 @@
 // comparator / match-type / address-part machinery they share (§2.7).
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
+#include "ext/index/index.hpp"
 #include "ext/mime/mime.hpp"
 #include "ext/relational/relational.hpp"
 #include "ext/utf8.hpp"
@@ -176,14 +177,15 @@ namespace sift::vm {
 
 void exec_test_header(run_state& s, const instruction& ins) {
     auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
-    auto index = s.take_index();
+    auto index = ext::take_index(s);
     std::string name_buffer;
     s.flag = false;
     for (auto name : s.list(ins.arg[2])) {
         // The walk stops when the callback returns false: at the first match.
-        s.flag = !s.for_each_field(s.text(name, name_buffer), index, [&](const mail::header_field& field) {
-            return !s.any_key(mail::message::decode(field.value, s.scratch), ins.arg[3], spec);
-        });
+        s.flag =
+            !ext::for_each_field(s, s.text(name, name_buffer), index, [&](const mail::header_field& field) {
+                return !s.any_key(mail::message::decode(field.value, s.scratch), ins.arg[3], spec);
+            });
         if (s.flag) return;
     }
     if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[3], spec);
@@ -192,7 +194,7 @@ void exec_test_header(run_state& s, const instruction& ins) {
 void exec_test_address(run_state& s, const instruction& ins) {
     auto part = static_cast<address_part>(ins.arg[0]);
     auto spec = s.match_spec_of(ins.arg[2], ins.arg[1]);
-    auto index = s.take_index();
+    auto index = ext::take_index(s);
     std::string value, name_buffer;
     auto matches_any = [&](const mail::header_field& field) {
         // The address parser decodes encoded words in display names itself,
@@ -216,8 +218,8 @@ void exec_test_address(run_state& s, const instruction& ins) {
     };
     s.flag = false;
     for (auto name : s.list(ins.arg[3])) {
-        s.flag = !s.for_each_field(s.text(name, name_buffer), index,
-                                   [&](const auto& field) { return !matches_any(field); });
+        s.flag = !ext::for_each_field(s, s.text(name, name_buffer), index,
+                                      [&](const auto& field) { return !matches_any(field); });
         if (s.flag) return;
     }
     if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[4], spec);

@@ -8,6 +8,7 @@
 // date-time follows the last ';' (§5). currentdate reads the host's clock
 // (sift::host::now), which a frontend may set to the arrival time.
 #include "ext/date/date_time.hpp"
+#include "ext/index/index.hpp"
 #include "ext/relational/relational.hpp"
 
 #include "compile/emitter.hpp"
@@ -112,15 +113,27 @@ struct zone_choice {
     }
 };
 
+// What :zone / :originalzone (a prefix, mod_zone) set for the next test.
+struct zone_prefix final : run_slot {
+    std::optional<std::string> zone;
+    bool original = false;
+
+    void drop_prefixes() override {
+        zone.reset();
+        original = false;
+    }
+};
+
 zone_choice take_zone(run_state& s) {
     zone_choice z;
-    z.original = s.pending.original_zone;
-    if (s.pending.zone) {
-        z.explicit_offset = ext::date::parse_zone(*s.pending.zone);
+    auto* prefix = s.find_slot<zone_prefix>();
+    if (!prefix) return z;
+    z.original = prefix->original;
+    if (prefix->zone) {
+        z.explicit_offset = ext::date::parse_zone(*prefix->zone);
         z.invalid = !z.explicit_offset;
     }
-    s.pending.zone.reset();
-    s.pending.original_zone = false;
+    prefix->drop_prefixes();
     return z;
 }
 
@@ -135,22 +148,23 @@ std::optional<ext::date::date_time> field_date(std::string_view value) {
 
 void exec_mod_zone(run_state& s, const instruction& ins) {
     std::string buffer;
+    auto& prefix = s.slot<zone_prefix>();
     if (ins.arg[0]) {
-        s.pending.original_zone = true;
+        prefix.original = true;
     } else {
-        s.pending.zone = std::string(s.text(ins.arg[1], buffer));
+        prefix.zone = std::string(s.text(ins.arg[1], buffer));
     }
 }
 
 void exec_test_date(run_state& s, const instruction& ins) {
     auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
     auto zone = take_zone(s);
-    auto index = s.take_index();
+    auto index = ext::take_index(s);
     std::string name_buffer, part_buffer;
     auto part = std::string(s.text(ins.arg[3], part_buffer));
     s.flag = false;
     if (!zone.invalid) {
-        s.for_each_field(s.text(ins.arg[2], name_buffer), index, [&](const mail::header_field& field) {
+        ext::for_each_field(s, s.text(ins.arg[2], name_buffer), index, [&](const mail::header_field& field) {
             auto dt = field_date(mail::message::decode(field.value, s.scratch));
             if (!dt) return true;
             auto value = ext::date::date_part(dt->utc, zone.offset_for(dt->utc, dt->offset), part);

@@ -17,6 +17,7 @@
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
 #include "ext/extension.hpp"
+#include "ext/index/index.hpp"
 #include "ext/utf8.hpp"
 #include "mail/encode.hpp"
 #include "validate/registry.hpp"
@@ -187,7 +188,7 @@ void exec_act_addheader(run_state& s, const instruction& ins) {
 
 void exec_act_deleteheader(run_state& s, const instruction& ins) {
     auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
-    auto index = s.take_index();
+    auto index = ext::take_index(s);
     std::string name_buffer;
     auto name = std::string(s.text(ins.arg[2], name_buffer));
     if (!may_delete(s.limits, name)) return;

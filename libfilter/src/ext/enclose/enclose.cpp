@@ -151,7 +151,7 @@ std::vector<field> new_header(run_state& s, const std::vector<std::string>& copi
 }  // namespace
 
 void exec_act_enclose(run_state& s, const instruction& ins) {
-    s.pending = {};
+    s.take_prefixes();
     std::string subject_buffer, text_buffer, name_buffer;
     auto text = s.text(ins.arg[3], text_buffer);
     if (!ext::valid_utf8(text)) throw runtime_error{"enclose text is not valid UTF-8"};

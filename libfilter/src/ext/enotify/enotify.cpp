@@ -211,7 +211,7 @@ const char* const importance[] = {"", "high", "normal", "low"};
 void exec_act_notify(run_state& s, const instruction& ins) {
     // RFC 8580 :fcc (a prefix), taken before anything can throw.
     auto fcc = ext::pending_fcc(s);
-    s.pending = {};
+    s.take_prefixes();
     std::string b0, b1, b2;
     auto method = std::string(s.text(ins.arg[0], b0));
     auto flags = ins.arg[4];
@@ -309,7 +309,7 @@ void exec_act_notify(run_state& s, const instruction& ins) {
         if (d.size() < 2 || d.substr(d.size() - 2) != "\r\n") d += "\r\n";
         a.outgoing = std::move(out);
     }
-    s.send(std::move(a));
+    s.add_action(std::move(a), false);  // RFC 5435: notify leaves the implicit keep
 }
 
 void exec_test_valid_notify_method(run_state& s, const instruction& ins) {

@@ -165,16 +165,14 @@ void exec_act_redirect_list(run_state& s, const instruction& ins) {
     const auto& lists = ext::provider(s);
     if (!name || !ext::list_valid(lists, *name))
         throw runtime_error{"redirect :list: unknown list '" + std::string(text) + "'"};
-    auto saved = s.pending;
+    run_state::prefix_hold same_tags(s);  // every member's redirect gets the :copy
     auto members = ask_host("redirect :list '" + *name + "'", [&] { return lists.members(*name); });
     for (const auto& member : members) {
         auto target = ext::core::redirect_target(member);
         if (!target)
             throw runtime_error{"redirect :list: invalid address '" + member + "' in list '" + *name + "'"};
-        s.pending = saved;
         s.redirect(*target, s.line());
     }
-    s.pending = {};
 }
 
 }  // namespace sift::vm

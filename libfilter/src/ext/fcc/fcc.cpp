@@ -3,8 +3,9 @@
 //                      [":flags" <flags: string-list>]
 //                      [":specialuse" <special-use-attr: string>]] ...
 // :fcc is a prefix (mod_fcc) like :create, :flags, :specialuse and
-// :mailboxid (RFC 9042 §4.3, ext/mailboxid); the sending action gathers
-// them with pending_fcc() into the action's fcc. The tags go on vacation and
+// :mailboxid (RFC 9042 §4.3, ext/mailboxid), each kept in its folder's run
+// slot; the sending action gathers them with pending_fcc() into the
+// action's fcc. The tags go on vacation and
 // notify (the registry applies them whichever registers first); :create
 // needs "mailbox", :flags "imap4flags", :specialuse "special-use", as §3
 // says.
@@ -12,6 +13,10 @@
 
 #include "compile/emitter.hpp"
 #include "ext/extension.hpp"
+#include "ext/imap4flags/imap4flags.hpp"
+#include "ext/mailbox/mailbox.hpp"
+#include "ext/mailboxid/mailboxid.hpp"
+#include "ext/special_use/special_use.hpp"
 #include "ext/utf8.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -19,14 +24,25 @@
 namespace sift::ext {
 using namespace validate;
 
+namespace {
+
+struct fcc_prefix final : vm::run_slot {
+    std::optional<std::string> mailbox;
+
+    void drop_prefixes() override { mailbox.reset(); }
+};
+
+}  // namespace
+
 std::optional<fcc_copy> pending_fcc(const vm::run_state& s) {
-    if (!s.pending.fcc) return std::nullopt;
+    const auto* prefix = s.find_slot<fcc_prefix>();
+    if (!prefix || !prefix->mailbox) return std::nullopt;
     fcc_copy copy;
-    copy.mailbox = *s.pending.fcc;
-    if (s.pending.flags) copy.flags = *s.pending.flags;
-    copy.special_use = s.pending.special_use.value_or("");
-    copy.mailbox_id = s.pending.mailbox_id.value_or("");
-    copy.create = s.pending.create;
+    copy.mailbox = *prefix->mailbox;
+    if (auto flags = flags_prefix(s)) copy.flags = std::move(*flags);
+    copy.special_use = special_use_prefix(s).value_or("");
+    copy.mailbox_id = mailbox_id_prefix(s).value_or("");
+    copy.create = create_prefix(s);
     return copy;
 }
 
@@ -64,7 +80,7 @@ void exec_mod_fcc(run_state& s, const instruction& ins) {
     std::string buffer;
     auto box = s.text(ins.arg[0], buffer);
     if (box.empty() || !ext::valid_utf8(box)) throw runtime_error{"invalid :fcc mailbox name"};
-    s.pending.fcc = std::string(box);
+    s.slot<ext::fcc_prefix>().mailbox = std::string(box);
 }
 
 }  // namespace sift::vm

@@ -12,9 +12,9 @@ class run_state;
 
 namespace sift::ext {
 
-// The :fcc target the pending modifiers describe (:fcc with :create,
-// :flags, :specialuse), or nullopt without :fcc. Call before clearing
-// run_state::pending.
+// The :fcc target the prefixes before the sending command describe (:fcc
+// with :create, :flags, :specialuse, :mailboxid), or nullopt without
+// :fcc. Call before run_state::take_prefixes.
 std::optional<fcc_copy> pending_fcc(const vm::run_state& s);
 
 }  // namespace sift::ext

@@ -2,11 +2,14 @@
 // <list-of-flags>, the hasflag test, and the :flags tag on keep and
 // fileinto. Without a variable name the commands work on an internal
 // variable (a reserved slot, vm::program::internal_flags_name) whose value
-// keep, fileinto and the implicit keep store with the message.
+// keep, fileinto and the implicit keep store with the message: the run
+// slot flags_state completes those actions (vm::run_slot::complete_action).
 //
 // A flag list is a string list whose strings may each hold several
 // space-separated flags; flags compare case-insensitively and are kept
 // once each.
+#include "ext/imap4flags/imap4flags.hpp"
+
 #include "compile/emitter.hpp"
 #include "ext/extension.hpp"
 #include "ext/relational/relational.hpp"
@@ -98,8 +101,67 @@ void register_imap4flags(registry& r) {
 
 }  // namespace sift::ext
 
+namespace sift::ext {
+namespace {
+
+// The flags of a keep or fileinto, else nullptr.
+std::vector<std::string>* filing_flags(action& a) {
+    if (auto* k = std::get_if<keep_action>(&a)) return &k->flags;
+    if (auto* f = std::get_if<fileinto_action>(&a)) return &f->flags;
+    return nullptr;
+}
+
+// Made by every command of the extension, so it is there whenever the
+// internal variable may hold flags.
+struct flags_state final : vm::run_slot {
+    std::optional<std::vector<std::string>> prefix;  // :flags of the next keep/fileinto
+
+    // A keep or fileinto stores its :flags, else the internal variable's.
+    void complete_action(vm::run_state& s, action& a, bool&) override {
+        if (auto* flags = filing_flags(a)) *flags = prefix ? *prefix : internal_flags(s);
+    }
+    void drop_prefixes() override { prefix.reset(); }
+    // RFC 5228 §2.10.3: the message is filed once, with the flags of the
+    // last of the actions (RFC 5232 leaves it open; Pigeonhole's rule,
+    // which lets a later :flags correct an earlier one).
+    void merged(action& later, action& earlier) override {
+        auto* from = filing_flags(later);
+        auto* into = filing_flags(earlier);
+        if (from && into) *into = std::move(*from);
+    }
+};
+
+}  // namespace
+
+std::vector<std::string> split_flags(std::string_view text) {
+    std::vector<std::string> flags;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        while (i < text.size() && text[i] == ' ') ++i;
+        std::size_t end = text.find(' ', i);
+        if (end == std::string_view::npos) end = text.size();
+        if (end > i) flags.emplace_back(text.substr(i, end - i));
+        i = end;
+    }
+    return flags;
+}
+
+std::optional<std::vector<std::string>> flags_prefix(const vm::run_state& s) {
+    const auto* state = s.find_slot<flags_state>();
+    return state ? state->prefix : std::nullopt;
+}
+
+std::vector<std::string> internal_flags(const vm::run_state& s) {
+    if (!s.prog.internal_flags_slot) return {};
+    return split_flags(s.variables[*s.prog.internal_flags_slot]);
+}
+
+}  // namespace sift::ext
+
 namespace sift::vm {
 namespace {
+
+using ext::split_flags;
 
 bool same_flag(std::string_view a, std::string_view b) {
     return equal(a, b, comparator::ascii_casemap);
@@ -126,10 +188,12 @@ std::string join(const std::vector<std::string>& flags) {
 }  // namespace
 
 void exec_flags_set(run_state& s, const instruction& ins) {
+    s.slot<ext::flags_state>();
     s.variables[ins.arg[0]] = join(flags_of(s, ins.arg[1]));
 }
 
 void exec_flags_add(run_state& s, const instruction& ins) {
+    s.slot<ext::flags_state>();
     auto flags = split_flags(s.variables[ins.arg[0]]);
     for (auto& f : flags_of(s, ins.arg[1]))
         if (std::none_of(flags.begin(), flags.end(), [&](auto& g) { return same_flag(f, g); }))
@@ -138,6 +202,7 @@ void exec_flags_add(run_state& s, const instruction& ins) {
 }
 
 void exec_flags_remove(run_state& s, const instruction& ins) {
+    s.slot<ext::flags_state>();
     auto flags = split_flags(s.variables[ins.arg[0]]);
     auto gone = flags_of(s, ins.arg[1]);
     std::erase_if(flags, [&](auto& f) {
@@ -176,10 +241,20 @@ void exec_test_hasflag(run_state& s, const instruction& ins) {
 }
 
 void exec_mod_flags(run_state& s, const instruction& ins) {
-    s.pending.flags = flags_of(s, ins.arg[0]);
+    s.slot<ext::flags_state>().prefix = flags_of(s, ins.arg[0]);
 }
 
 }  // namespace sift::vm
+
+namespace sift::ext {
+
+void set_internal_flags(vm::run_state& s, const std::vector<std::string>& flags) {
+    if (!s.prog.internal_flags_slot) return;
+    s.slot<flags_state>();
+    s.variables[*s.prog.internal_flags_slot] = vm::join(flags);
+}
+
+}  // namespace sift::ext
 
 namespace sift::ext {
 extern const descriptor imap4flags_extension{.name = "imap4flags", .add = register_imap4flags};

@@ -3,7 +3,9 @@
 // name: the fieldno-th from the top, or from the bottom with :last.
 // :last without :index is an error, and so is fieldno 0 (fields count
 // from 1; in bytecode, 0 selects nothing). Emitted as a prefix that the
-// test consumes (run_state::take_index).
+// test takes (ext::take_index, index.hpp).
+#include "ext/index/index.hpp"
+
 #include "compile/emitter.hpp"
 #include "ext/extension.hpp"
 #include "validate/registry.hpp"
@@ -51,7 +53,8 @@ void register_index(registry& r) {
 namespace sift::vm {
 
 void exec_mod_index(run_state& s, const instruction& ins) {
-    s.pending.index = field_index{unsigned(std::min<std::uint64_t>(ins.arg[0], UINT32_MAX)), ins.arg[1] != 0};
+    s.slot<ext::index_prefix>().index =
+        ext::field_index{unsigned(std::min<std::uint64_t>(ins.arg[0], UINT32_MAX)), ins.arg[1] != 0};
 }
 
 }  // namespace sift::vm

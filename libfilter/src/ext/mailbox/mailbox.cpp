@@ -101,10 +101,31 @@ void register_mailbox(registry& r) {
 
 }  // namespace sift::ext
 
+namespace sift::ext {
+namespace {
+
+struct create_prefix_state final : vm::run_slot {
+    bool set = false;
+
+    void complete_action(vm::run_state&, action& a, bool&) override {
+        if (auto* f = std::get_if<fileinto_action>(&a); f && set) f->create = true;
+    }
+    void drop_prefixes() override { set = false; }
+};
+
+}  // namespace
+
+bool create_prefix(const vm::run_state& s) {
+    const auto* state = s.find_slot<create_prefix_state>();
+    return state && state->set;
+}
+
+}  // namespace sift::ext
+
 namespace sift::vm {
 
 void exec_mod_create(run_state& s, const instruction&) {
-    s.pending.create = true;
+    s.slot<ext::create_prefix_state>().set = true;
 }
 
 void exec_test_mailboxexists(run_state& s, const instruction& ins) {

@@ -53,4 +53,8 @@ bool valid_special_use(std::string_view flag);
 // RFC 8474 §1.1 objectid: 1 to 255 of ALPHA / DIGIT / "_" / "-".
 bool valid_object_id(std::string_view id);
 
+// Whether a :create prefix (RFC 5490 §3.1, mod_create) is set for the
+// command it precedes (fileinto, or a vacation/notify :fcc).
+bool create_prefix(const vm::run_state& s);
+
 }  // namespace sift::ext

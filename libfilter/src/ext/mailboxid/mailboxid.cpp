@@ -1,7 +1,7 @@
 // RFC 9042: mailboxid.
 //   fileinto [":mailboxid" <mailboxid: string>] <mailbox: string>   (§4.1)
 //   mailboxidexists <mailbox-objectids: string-list>                 (§4.2)
-// :mailboxid is a prefix the next fileinto consumes: with the host's mail
+// :mailboxid is a prefix the next fileinto takes: with the host's mail
 // store, the message goes to the mailbox with that OBJECTID (RFC 8474)
 // when there is one, else to the named mailbox; the action keeps the id
 // (fileinto_action::mailbox_id) for a delivery agent that resolves it itself.
@@ -11,9 +11,12 @@
 // With :fcc, :mailboxid names the mailbox the copy goes to first
 // (fcc_copy::mailbox_id); without :fcc it has nothing to apply to and is
 // an error.
+#include "ext/mailboxid/mailboxid.hpp"
+
 #include "compile/emitter.hpp"
 #include "ext/extension.hpp"
 #include "ext/mailbox/mailbox.hpp"
+#include "ext/special_use/special_use.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
@@ -55,11 +58,43 @@ void register_mailboxid(registry& r) {
 
 }  // namespace sift::ext
 
+namespace sift::ext {
+namespace {
+
+struct mailbox_id_prefix_state final : vm::run_slot {
+    std::optional<std::string> id;
+
+    // §4.1: fileinto keeps the id and goes to the mailbox with that id,
+    // else (RFC 8579 §4) to the one with a :specialuse flag given too,
+    // else to the named one; unresolved without a store.
+    void complete_action(vm::run_state& s, action& a, bool&) override {
+        auto* f = std::get_if<fileinto_action>(&a);
+        if (!f || !id) return;
+        f->mailbox_id = *id;
+        const mailbox_host* store = s.host.mailboxes();
+        if (!store) return;
+        auto found = vm::ask_host("fileinto :mailboxid", [&] { return store->mailbox_for_id(*id); });
+        if (!found)
+            if (auto flag = special_use_prefix(s)) found = special_use_mailbox(s, *flag);
+        if (found) f->mailbox = std::move(*found);
+    }
+    void drop_prefixes() override { id.reset(); }
+};
+
+}  // namespace
+
+std::optional<std::string> mailbox_id_prefix(const vm::run_state& s) {
+    const auto* state = s.find_slot<mailbox_id_prefix_state>();
+    return state ? state->id : std::nullopt;
+}
+
+}  // namespace sift::ext
+
 namespace sift::vm {
 
 void exec_mod_mailboxid(run_state& s, const instruction& ins) {
     std::string buffer;
-    s.pending.mailbox_id = std::string(s.text(ins.arg[0], buffer));
+    s.slot<ext::mailbox_id_prefix_state>().id = std::string(s.text(ins.arg[0], buffer));
 }
 
 void exec_test_mailboxidexists(run_state& s, const instruction& ins) {

@@ -203,7 +203,7 @@ void replace_part(run_state& s, const mail::mime_part& part, const request& req)
 }  // namespace
 
 void exec_act_replace(run_state& s, const instruction& ins) {
-    s.pending = {};
+    s.take_prefixes();
     auto bits = ins.arg[0];
     std::string subject_buffer, from_buffer, text_buffer;
     auto text = s.text(ins.arg[3], text_buffer);

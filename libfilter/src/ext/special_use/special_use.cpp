@@ -2,16 +2,19 @@
 //   fileinto [":specialuse" <special-use-attr: string>] <mailbox: string>  (§4)
 //   specialuse_exists [<mailbox: string>] <special-use-attrs: string-list> (§5)
 // :specialuse is a prefix the next fileinto (or a vacation/notify :fcc,
-// RFC 8580) consumes: with the host's mail store, the message goes to the
+// RFC 8580) takes: with the host's mail store, the message goes to the
 // mailbox carrying the flag, else to the named one (which :create may
 // create); the action keeps the flag (fileinto_action::special_use) for a delivery
 // agent that resolves it itself. A flag is "\" and an IMAP atom; a
 // constant one that is not is a compile error, one built from variables a
 // runtime error. specialuse_exists is false for an invalid flag or a
 // mailbox name that is not UTF-8 (a warning when constant, as Pigeonhole).
+#include "ext/special_use/special_use.hpp"
+
 #include "compile/emitter.hpp"
 #include "ext/extension.hpp"
 #include "ext/mailbox/mailbox.hpp"
+#include "ext/mailboxid/mailboxid.hpp"
 #include "ext/utf8.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
@@ -72,6 +75,39 @@ void register_special_use(registry& r) {
 
 }  // namespace sift::ext
 
+namespace sift::ext {
+namespace {
+
+struct special_use_prefix_state final : vm::run_slot {
+    std::optional<std::string> flag;
+
+    // fileinto keeps the flag, and goes to the mailbox carrying it; with a
+    // :mailboxid too, that one decides first (ext/mailboxid resolves both).
+    void complete_action(vm::run_state& s, action& a, bool&) override {
+        auto* f = std::get_if<fileinto_action>(&a);
+        if (!f || !flag) return;
+        f->special_use = *flag;
+        if (mailbox_id_prefix(s)) return;
+        if (auto found = special_use_mailbox(s, *flag)) f->mailbox = std::move(*found);
+    }
+    void drop_prefixes() override { flag.reset(); }
+};
+
+}  // namespace
+
+std::optional<std::string> special_use_prefix(const vm::run_state& s) {
+    const auto* state = s.find_slot<special_use_prefix_state>();
+    return state ? state->flag : std::nullopt;
+}
+
+std::optional<std::string> special_use_mailbox(const vm::run_state& s, std::string_view flag) {
+    const mailbox_host* store = s.host.mailboxes();
+    if (!store) return std::nullopt;
+    return vm::ask_host("fileinto :specialuse", [&] { return store->special_use(flag); });
+}
+
+}  // namespace sift::ext
+
 namespace sift::vm {
 
 void exec_mod_specialuse(run_state& s, const instruction& ins) {
@@ -79,7 +115,7 @@ void exec_mod_specialuse(run_state& s, const instruction& ins) {
     auto flag = s.text(ins.arg[0], buffer);
     if (!ext::valid_special_use(flag))
         throw runtime_error{"invalid special-use flag '" + std::string(flag) + "'"};
-    s.pending.special_use = std::string(flag);
+    s.slot<ext::special_use_prefix_state>().flag = std::string(flag);
 }
 
 void exec_test_specialuse_exists(run_state& s, const instruction& ins) {

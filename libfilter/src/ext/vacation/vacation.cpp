@@ -98,15 +98,28 @@ void register_vacation(registry& r) {
 
 namespace sift::vm {
 
+namespace {
+
+// mod_vacation: act_vacation's other operands (they do not fit in one
+// instruction).
+struct vacation_prefix final : run_slot {
+    const instruction* options = nullptr;
+
+    void drop_prefixes() override { options = nullptr; }
+};
+
+}  // namespace
+
 void exec_mod_vacation(run_state& s, const instruction& ins) {
-    s.pending.vacation = &ins;
+    s.slot<vacation_prefix>().options = &ins;
 }
 
 void exec_act_vacation(run_state& s, const instruction& ins) {
     using namespace ext::vacation;
-    const instruction* opts = s.pending.vacation;
+    const auto* prefix = s.find_slot<vacation_prefix>();
+    const instruction* opts = prefix ? prefix->options : nullptr;
     auto fcc = ext::pending_fcc(s);  // RFC 8580: a copy of the reply, if asked
-    s.pending = {};
+    s.take_prefixes();
     if (!opts) throw runtime_error{"vacation without its options (malformed bytecode)"};
     for (const auto& a : s.actions())
         if (const auto* v = std::get_if<vacation_action>(&a))
@@ -160,7 +173,7 @@ void exec_act_vacation(run_state& s, const instruction& ins) {
         a.outgoing = outgoing_message{std::move(envelope_from), {a.recipient}, std::move(r.data)};
         a.fcc = std::move(fcc);
     }
-    s.send(std::move(a));
+    s.add_action(std::move(a), false);  // RFC 5230 §4.7: the implicit keep stays
 }
 
 }  // namespace sift::vm
