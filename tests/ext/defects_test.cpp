@@ -5,7 +5,8 @@ namespace sift::testing {
 namespace {
 
 constexpr const char* prelude =
-    "require [\"vnd.sift.defects\", \"fileinto\", \"relational\", \"foreverypart\", \"mime\"];\n";
+    "require [\"vnd.sift.defects\", \"fileinto\", \"relational\", \"foreverypart\", \"mime\", \"body\",\n"
+    "         \"extracttext\", \"variables\"];\n";
 
 result evaluate(const std::string& body, std::string msg, const message_limits& mlimits = {}) {
     auto s = compiled(std::string(prelude) + body);
@@ -91,6 +92,120 @@ TEST(defects, limits_that_cut_header_fields_are_testable) {
     limits = {};
     limits.max_header_bytes = 8;
     EXPECT_TRUE(holds("defect \"header_value_cut\"", "Subject: a long subject\r\n\r\n", limits));
+}
+
+// Transfer encodings (RFC 2045 §6.7, §6.8), written by hand: part 1 is
+// base64 with a '*' and a missing '=' on its second line ("Hello!!"), part
+// 2 quoted-printable with a bad escape and a line of 80 characters, part 3
+// well-formed base64 ("Hello").
+const std::string badly_encoded =
+    "From: a@example.com\r\n"
+    "Content-Type: multipart/mixed; boundary=\"B\"\r\n"
+    "\r\n"
+    "--B\r\n"
+    "Content-Type: text/plain\r\n"
+    "Content-Transfer-Encoding: base64\r\n"
+    "\r\n"
+    "SGVs\r\n"
+    "bG8*hIS\r\n"
+    "--B\r\n"
+    "Content-Type: text/plain; charset=iso-8859-1\r\n"
+    "Content-Transfer-Encoding: quoted-printable\r\n"
+    "\r\n"
+    "caf=E9 =ZZ\r\n" +
+    std::string(80, 'x') +
+    "\r\n"
+    "--B\r\n"
+    "Content-Type: application/octet-stream\r\n"
+    "Content-Transfer-Encoding: base64\r\n"
+    "\r\n"
+    "SGVsbG8=\r\n"
+    "--B--\r\n";
+
+std::vector<std::string> names(const result& r) {
+    std::vector<std::string> out;
+    for (const auto& d : r.defects) out.push_back(d.name);
+    return out;
+}
+
+using strings = std::vector<std::string>;
+
+TEST(transfer_defects, the_defect_test_checks_every_encoded_part) {
+    EXPECT_TRUE(holds("defect \"base64_character_invalid\"", badly_encoded));
+    EXPECT_TRUE(holds("defect \"base64_padding_malformed\"", badly_encoded));
+    EXPECT_TRUE(holds("defect \"quoted_printable_escape_malformed\"", badly_encoded));
+    EXPECT_TRUE(holds("defect \"quoted_printable_line_too_long\"", badly_encoded));
+    EXPECT_TRUE(holds("defect :count \"eq\" \"4\"", badly_encoded));
+    auto r = evaluate("if defect :matches \"quoted_printable_*\" { fileinto \"yes\"; }", badly_encoded);
+    EXPECT_EQ(summary(r), "fileinto:yes");
+    // The test looked at every part: the result lists them all, in part order.
+    EXPECT_EQ(names(r), (strings{"base64_character_invalid", "base64_padding_malformed",
+                                 "quoted_printable_escape_malformed", "quoted_printable_line_too_long"}));
+    EXPECT_EQ(r.defects[0].detail, "part 1: base64: a character outside the alphabet on line 2 of the body");
+    EXPECT_EQ(r.defects[1].detail,
+              "part 1: base64: the last quantum has no '=' padding on line 2 of the body");
+    EXPECT_EQ(r.defects[2].detail,
+              "part 2: quoted-printable: a '=' not followed by two hex digits on line 1 of the body");
+    EXPECT_EQ(r.defects[3].detail,
+              "part 2: quoted-printable: a line longer than 76 characters on line 2 of the body");
+}
+
+TEST(transfer_defects, well_formed_encodings_have_none) {
+    std::string good = badly_encoded;
+    good.replace(good.find("bG8*hIS"), 7, "bG8hIQ==");
+    good.replace(good.find("=ZZ"), 3, "=3D");
+    good.replace(good.find(std::string(80, 'x')), 80, std::string(75, 'x') + "=\r\n" + std::string(5, 'x'));
+    EXPECT_TRUE(holds("defect :count \"eq\" \"0\"", good));
+    EXPECT_TRUE(holds("body :content \"text\" :contains \"Hello!!\"", good));
+}
+
+TEST(transfer_defects, body_records_what_it_decodes_and_only_that) {
+    // :content "text/plain" decodes parts 1 and 2, not the octet-stream.
+    auto r = evaluate("if body :content \"text/plain\" :contains \"Hello!!\" { fileinto \"yes\"; }",
+                      badly_encoded);
+    EXPECT_EQ(summary(r), "fileinto:yes");  // the '*' skipped, the missing padding read as if there
+    EXPECT_EQ(names(r), (strings{"base64_character_invalid", "base64_padding_malformed"}));
+    // Stopping at part 1 leaves part 2 unread, and unreported.
+    r = evaluate("if body :content \"text/plain\" :contains \"caf\" { fileinto \"yes\"; }", badly_encoded);
+    EXPECT_EQ(names(r), (strings{"base64_character_invalid", "base64_padding_malformed",
+                                 "quoted_printable_escape_malformed", "quoted_printable_line_too_long"}));
+    // :text reads the same parts; read twice, a part is reported once.
+    r = evaluate(
+        "if body :text :contains \"nothing\" { fileinto \"no\"; }\n"
+        "if body :content \"text\" :contains \"nothing\" { fileinto \"no\"; }",
+        badly_encoded);
+    EXPECT_EQ(r.defects.size(), 4u);
+}
+
+TEST(transfer_defects, a_run_that_decodes_nothing_reports_none) {
+    auto r = evaluate("if header :contains \"from\" \"example\" { fileinto \"yes\"; }", badly_encoded);
+    EXPECT_EQ(summary(r), "fileinto:yes");
+    EXPECT_TRUE(r.defects.empty());
+    r = evaluate("if body :raw :contains \"=ZZ\" { fileinto \"yes\"; }",
+                 badly_encoded);  // :raw decodes nothing
+    EXPECT_EQ(summary(r), "fileinto:yes");
+    EXPECT_TRUE(r.defects.empty());
+}
+
+TEST(transfer_defects, extracttext_in_foreverypart_records_the_parts_it_reads) {
+    auto r = evaluate(
+        "foreverypart { if header :mime :contains \"content-type\" \"iso-8859-1\" {\n"
+        "  extracttext \"t\"; if string :contains \"${t}\" \"caf\" { fileinto \"yes\"; } } }",
+        badly_encoded);
+    ASSERT_TRUE(r.ok()) << r.errors.at(0);
+    EXPECT_EQ(summary(r), "fileinto:yes");
+    EXPECT_EQ(names(r), (strings{"quoted_printable_escape_malformed", "quoted_printable_line_too_long"}));
+}
+
+TEST(transfer_defects, a_test_after_the_body_sees_what_it_decoded_once) {
+    // body decodes part 1; the defect test then checks parts 2 and 3 only,
+    // and finds each defect once.
+    auto r = evaluate(
+        "if body :content \"text/plain\" :contains \"Hello\" { fileinto \"body\"; }\n"
+        "if defect :count \"eq\" \"4\" { fileinto \"four\"; }",
+        badly_encoded);
+    EXPECT_EQ(summary(r), "fileinto:body; fileinto:four");
+    EXPECT_EQ(r.defects.size(), 4u);
 }
 
 TEST(defects, survive_bytecode_round_trip) {

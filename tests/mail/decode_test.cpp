@@ -102,6 +102,101 @@ TEST(base64, partial_quanta_and_concatenated_encodings) {
     EXPECT_EQ(out, "");
 }
 
+// What the decoder reads that is not as RFC 2045 §6.8 writes it
+// (the message defects base64_character_invalid, base64_padding_malformed).
+struct counted {
+    std::string out;
+    decode_problems problems;
+};
+
+counted base64(std::string_view in) {
+    counted c;
+    append_base64_decoded(in, c.out, &c.problems);
+    decode_problems checked;
+    check_base64(in, checked);  // the check-only pass counts the same
+    EXPECT_EQ(checked.invalid_characters.count, c.problems.invalid_characters.count) << in;
+    EXPECT_EQ(checked.bad_padding.count, c.problems.bad_padding.count) << in;
+    std::string plain;
+    append_base64_decoded(in, plain);  // counting changes nothing decoded
+    EXPECT_EQ(plain, c.out) << in;
+    return c;
+}
+
+TEST(base64_problems, none_in_well_formed_text_with_line_breaks) {
+    for (const char* ok : {"SGVsbG8sIHdvcmxkIQ==\r\n", "SGVs\r\nbG8=\n", "YWJj", "YWI=", "YQ==", ""}) {
+        auto c = base64(ok);
+        EXPECT_FALSE(c.problems.any()) << ok;
+    }
+}
+
+TEST(base64_problems, characters_outside_the_alphabet_are_counted_and_located) {
+    auto c = base64("SGVs bG8s\r\nIHdv*cmxk\r\n!IQ==\r\n");
+    EXPECT_EQ(c.out, "Hello, world!");
+    EXPECT_EQ(c.problems.invalid_characters.count, 3u);  // ' ', '*', '!'
+    EXPECT_EQ(c.problems.invalid_characters.first, 4u);
+    EXPECT_EQ(c.problems.bad_padding.count, 0u);
+}
+
+TEST(base64_problems, padding_missing_short_long_or_followed_by_data) {
+    struct row {
+        const char* in;
+        std::size_t first;
+        std::string_view why;
+    };
+    for (const row& r :
+         {row{"YQ", 2, "the last quantum has no '=' padding"},
+          row{"YWI", 3, "the last quantum has no '=' padding"},
+          row{"YQ=", 3, "the '=' padding at the end is one short"},
+          row{"YQ===", 4, "a '=' that pads nothing"}, row{"=YWJj", 0, "a '=' that pads nothing"},
+          row{"YWJj=", 4, "a '=' that pads nothing"}, row{"YQ==YWI=", 4, "more data after the '=' padding"},
+          row{"YQ=YWI=", 3, "padding cut short by more data"},
+          row{"Y", 1, "a lone symbol at the end carries no whole octet"},
+          row{"YWJjZ===", 5, "a lone symbol before '=' carries no whole octet"}}) {
+        auto c = base64(r.in);
+        EXPECT_GE(c.problems.bad_padding.count, 1u) << r.in;
+        EXPECT_EQ(c.problems.bad_padding.first, r.first) << r.in;
+        EXPECT_EQ(c.problems.bad_padding.why, r.why) << r.in;
+        EXPECT_EQ(c.problems.invalid_characters.count, 0u) << r.in;
+    }
+    EXPECT_EQ(base64("YQ==YWI=").out, "aab");  // still decoded as before
+}
+
+counted qp(std::string_view in) {
+    counted c;
+    append_qp_decoded(in, c.out, &c.problems);
+    decode_problems checked;
+    check_qp(in, checked);
+    EXPECT_EQ(checked.bad_escapes.count, c.problems.bad_escapes.count) << in;
+    EXPECT_EQ(checked.long_lines.count, c.problems.long_lines.count) << in;
+    std::string plain;
+    append_qp_decoded(in, plain);
+    EXPECT_EQ(plain, c.out) << in;
+    return c;
+}
+
+// RFC 2045 §6.7: "=XX" (lower-case hex too, as rule 1 lets a reader
+// accept), soft line breaks with transport padding after them.
+TEST(quoted_printable_problems, none_in_escapes_and_soft_breaks) {
+    auto c = qp("caf=C3=a9  \r\nline=\t\r\n2=\r\nend=3D\r\n");
+    EXPECT_EQ(c.out, "caf\u00e9\r\nline2end=\r\n");
+    EXPECT_FALSE(c.problems.any());
+}
+
+TEST(quoted_printable_problems, a_malformed_equals_sign_is_counted_and_kept) {
+    auto c = qp("ok\r\n=ZZ and =4\r\nx=G1=");
+    EXPECT_EQ(c.out, "ok\r\n=ZZ and =4\r\nx=G1");  // the last '=' is a soft break
+    EXPECT_EQ(c.problems.bad_escapes.count, 3u);
+    EXPECT_EQ(c.problems.bad_escapes.first, 4u);
+}
+
+TEST(quoted_printable_problems, lines_over_76_characters_before_the_line_break) {
+    std::string line76(76, 'a'), line77(77, 'b');
+    EXPECT_FALSE(qp(line76 + "\r\n" + line76).problems.any());
+    auto c = qp(line76 + "\r\n" + line77 + "\r\n" + line77 + "=\r\n");
+    EXPECT_EQ(c.problems.long_lines.count, 2u);
+    EXPECT_EQ(c.problems.long_lines.first, 78u);  // the start of the second line
+}
+
 // RFC 2045 §6.7.
 TEST(quoted_printable, soft_line_breaks) {
     std::string out;

@@ -196,6 +196,48 @@ TEST(mime_structure, a_part_header_line_that_is_not_a_field_names_the_part) {
     EXPECT_EQ(d[0].detail.substr(0, 8), "part 2: ") << d[0].detail;
 }
 
+// Transfer encodings are not read by the parse: their defects come from
+// decoding a part (a run does it for the parts it reads, ext/mime).
+const std::string encoded_parts = crlf(
+    "Content-Type: multipart/mixed; boundary=x\n\n"
+    "--x\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n"
+    "SGVs\nbG8h\nI*SE=\n"
+    "--x\nContent-Type: multipart/alternative; boundary=y\n\n"
+    "--y\nContent-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\n"
+    "ok\nbad =ZZ and =XY\n"
+    "--y--\n"
+    "--x--\n");
+
+TEST(transfer_encoding, defects_are_not_recorded_by_the_parse) {
+    auto m = message::parse(encoded_parts);
+    EXPECT_TRUE(m.defects().empty());
+}
+
+TEST(transfer_encoding, defects_name_the_part_the_line_and_the_count) {
+    auto m = message::parse(encoded_parts);
+    const mime_part& b64 = m.mime().children.at(0);
+    const mime_part& qp = m.mime().children.at(1).children.at(0);
+    EXPECT_EQ(part_path(m.mime(), b64), "1");
+    EXPECT_EQ(part_path(m.mime(), qp), "2.1");
+    EXPECT_EQ(part_path(m.mime(), m.mime()), "");
+    mime_part elsewhere;
+    EXPECT_EQ(part_path(m.mime(), elsewhere), std::nullopt);
+
+    defect_list d;
+    transfer_defects(b64, check_transfer_encoding(b64), "1", d);
+    ASSERT_EQ(names(d), strings{"base64_character_invalid"});
+    EXPECT_EQ(d[0].detail, "part 1: base64: a character outside the alphabet on line 3 of the body");
+    d.clear();
+    decode_problems found;
+    EXPECT_EQ(decoded_body(qp, &found), "ok\r\nbad =ZZ and =XY");  // the last CRLF is the delimiter's
+    transfer_defects(qp, found, "2.1", d);
+    ASSERT_EQ(names(d), strings{"quoted_printable_escape_malformed"});
+    EXPECT_EQ(
+        d[0].detail,
+        "part 2.1: quoted-printable: a '=' not followed by two hex digits on line 2 of the body, and 1 more");
+    EXPECT_FALSE(check_transfer_encoding(m.mime().children.at(1)).any());  // a multipart: 7bit
+}
+
 TEST(defects, survive_a_move) {
     auto m = message::parse("A: 1\nnot a field\n\n");
     message moved = std::move(m);

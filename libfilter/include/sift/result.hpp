@@ -211,7 +211,9 @@ struct SIFT_API result {
     // The message's defects the run came across: always the header
     // section's; the MIME structure's when a test parsed it (body, mime,
     // foreverypart, the defect test, ...), since a run that reads only
-    // header fields never parses the MIME tree.
+    // header fields never parses the MIME tree; then, in part order, the
+    // transfer encodings' of the parts a test decoded (body :content and
+    // :text, extracttext) or the defect test checked.
     std::vector<message_defect> defects;
 
     // replace / enclose (RFC 5703 §5-6), in order. When there are any,

@@ -226,9 +226,21 @@ std::string to_utf8(std::string_view bytes, std::string_view charset) {
     return out;
 }
 
-void append_base64_decoded(std::string_view in, std::string& out) {
+namespace {
+
+// What the check-only forms decode into.
+struct discard {
+    discard& operator+=(char) { return *this; }
+    void append(std::string_view) {}
+};
+
+template <class Out>
+void base64_decode(std::string_view in, Out& out, decode_problems* problems) {
     std::uint32_t acc = 0;
-    int n = 0;
+    int n = 0;            // symbols of the current quantum
+    int pad_due = 0;      // '=' still owed by the quantum the last '=' ended
+    bool padded = false;  // a '=' was seen: data after it is concatenated
+    std::size_t end = 0;  // just after the last symbol or '=': where the data ends
     auto flush_partial = [&] {
         // 2 symbols carry one octet, 3 carry two; 1 carries nothing whole.
         if (n == 2) {
@@ -240,14 +252,35 @@ void append_base64_decoded(std::string_view in, std::string& out) {
         acc = 0;
         n = 0;
     };
-    for (char c : in) {
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        char const c = in[i];
         int const v = int{base64_table[static_cast<unsigned char>(c)]};  // -1: not a base64 character
         if (c == '=') {
+            end = i + 1;
+            if (problems) {
+                if (n == 1) {
+                    problems->bad_padding.note(i, "a lone symbol before '=' carries no whole octet");
+                } else if (n == 0 && pad_due == 0) {
+                    problems->bad_padding.note(i, "a '=' that pads nothing");
+                }
+                pad_due = n == 2 ? 1 : n == 0 && pad_due > 0 ? pad_due - 1 : 0;
+                padded = true;
+            }
             flush_partial();
             continue;
         }
         if (v < 0) {
+            if (problems && c != '\r' && c != '\n') {
+                problems->invalid_characters.note(i, "a character outside the alphabet");
+            }
             continue;
+        }
+        end = i + 1;
+        if (problems && padded) {
+            problems->bad_padding.note(
+                i, pad_due > 0 ? "padding cut short by more data" : "more data after the '=' padding");
+            padded = false;
+            pad_due = 0;
         }
         acc = (acc << 6) | static_cast<std::uint32_t>(v);
         if (++n == 4) {
@@ -258,14 +291,28 @@ void append_base64_decoded(std::string_view in, std::string& out) {
             n = 0;
         }
     }
+    if (problems) {
+        if (n == 1) {
+            problems->bad_padding.note(end, "a lone symbol at the end carries no whole octet");
+        } else if (n > 1) {
+            problems->bad_padding.note(end, "the last quantum has no '=' padding");
+        } else if (pad_due > 0) {
+            problems->bad_padding.note(end, "the '=' padding at the end is one short");
+        }
+    }
     flush_partial();
 }
 
-namespace {
+// RFC 2045 §6.7 rule 5, the line break not counted.
+constexpr std::size_t max_qp_line = 76;
 
-// One line of quoted-printable text, without its line ending; returns false
-// when it ended in a soft line break.
-bool append_qp_line(std::string_view ln, std::string& out) {
+// One line of quoted-printable text, without its line ending, starting at
+// offset `at` of the text; returns false when it ended in a soft line break.
+template <class Out>
+bool qp_line(std::string_view ln, std::size_t at, Out& out, decode_problems* problems) {
+    if (problems && ln.size() > max_qp_line) {
+        problems->long_lines.note(at, "a line longer than 76 characters");
+    }
     while (!ln.empty() && is_wsp(ln.back())) {
         ln.remove_suffix(1);
     }
@@ -279,26 +326,48 @@ bool append_qp_line(std::string_view ln, std::string& out) {
             out += byte;
             i += 2;
         } else {
+            if (problems && ln[i] == '=') {
+                problems->bad_escapes.note(at + i, "a '=' not followed by two hex digits");
+            }
             out += ln[i];
         }
     }
     return !soft;
 }
 
-}  // namespace
-
-void append_qp_decoded(std::string_view in, std::string& out) {
+template <class Out>
+void qp_decode(std::string_view in, Out& out, decode_problems* problems) {
     std::size_t pos = 0;
     while (pos < in.size()) {
         std::size_t lf = in.find('\n', pos);
         std::size_t end = lf == std::string_view::npos ? in.size() : lf;
         std::size_t content_end = (end > pos && in[end - 1] == '\r') ? end - 1 : end;
-        bool hard = append_qp_line(in.substr(pos, content_end - pos), out);
+        bool hard = qp_line(in.substr(pos, content_end - pos), pos, out, problems);
         if (hard && lf != std::string_view::npos) {
             out.append(in.substr(content_end, lf + 1 - content_end));
         }
         pos = lf == std::string_view::npos ? in.size() : lf + 1;
     }
+}
+
+}  // namespace
+
+void append_base64_decoded(std::string_view in, std::string& out, decode_problems* problems) {
+    base64_decode(in, out, problems);
+}
+
+void append_qp_decoded(std::string_view in, std::string& out, decode_problems* problems) {
+    qp_decode(in, out, problems);
+}
+
+void check_base64(std::string_view in, decode_problems& problems) {
+    discard out;
+    base64_decode(in, out, &problems);
+}
+
+void check_qp(std::string_view in, decode_problems& problems) {
+    discard out;
+    qp_decode(in, out, &problems);
 }
 
 void append_percent_decoded(std::string_view in, std::string& out) {

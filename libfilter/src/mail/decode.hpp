@@ -5,6 +5,7 @@
 // input is passed through or replaced by U+FFFD, never an error.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -30,13 +31,51 @@ std::string_view decode_header(std::string_view value, std::string& scratch);
 // encoded words is dropped (§6.2). Text outside words is kept byte for byte.
 std::string decode_encoded_words(std::string_view text);
 
+// What a transfer decoder read that is not as RFC 2045 writes it: how
+// often, and where the first was (a byte offset into the encoded text).
+// The decoders below fill one when given it; mail::transfer_defects() turns
+// it into the message defects base64_* and quoted_printable_*
+// (mail/defect.hpp).
+struct decode_issue {
+    std::size_t count = 0;
+    std::size_t first = 0;  // offset of the first one
+    std::string_view why;   // what the first one was, for a human
+
+    void note(std::size_t at, std::string_view what) {
+        if (count++ == 0) {
+            first = at;
+            why = what;
+        }
+    }
+};
+
+struct decode_problems {
+    decode_issue invalid_characters;  // base64: outside the alphabet, line breaks aside
+    decode_issue bad_padding;         // base64: '=' not where §6.8 puts it, or missing
+    decode_issue bad_escapes;         // quoted-printable: '=' neither "=XX" nor a soft break
+    decode_issue long_lines;          // quoted-printable: over 76 characters (§6.7 rule 5)
+
+    bool any() const {
+        return invalid_characters.count + bad_padding.count + bad_escapes.count + long_lines.count > 0;
+    }
+};
+
 // Base64, skipping anything outside the alphabet (line breaks, junk); a
-// padding '=' ends a quantum, so concatenated encodings decode too.
-void append_base64_decoded(std::string_view in, std::string& out);
+// padding '=' ends a quantum, so concatenated encodings decode too. With
+// `problems`: characters skipped other than CR and LF, and padding that is
+// missing, too short or too long at the end, or followed by more data
+// (where readers disagree on where the data ends: RFC 2045 §6.8 lets a
+// '=' end it), or a lone symbol that carries no whole octet.
+void append_base64_decoded(std::string_view in, std::string& out, decode_problems* problems = nullptr);
 // Quoted-printable body text: soft line breaks joined, "=XX" (either case)
 // decoded, a malformed '=' kept as written, trailing whitespace of each line
-// dropped (rule 3), line endings kept as they are in the source.
-void append_qp_decoded(std::string_view in, std::string& out);
+// dropped (rule 3), line endings kept as they are in the source. With
+// `problems`: each malformed '=' and each line longer than 76 characters
+// before its line break (rule 5).
+void append_qp_decoded(std::string_view in, std::string& out, decode_problems* problems = nullptr);
+// The same checks without decoding (nothing is allocated).
+void check_base64(std::string_view in, decode_problems& problems);
+void check_qp(std::string_view in, decode_problems& problems);
 
 // `bytes` in `charset` converted to UTF-8. UTF-8 and US-ASCII are only
 // validated (8-bit text labelled US-ASCII is common and usually UTF-8). An

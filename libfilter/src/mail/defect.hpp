@@ -5,6 +5,11 @@
 // what it could not inspect (the `defect` test, ext/defects) instead of a
 // rule being skipped without a trace. Like Python's email.errors defects and
 // rspamd's MIME anomalies.
+//
+// The parse records the header sections' and the MIME tree's; the transfer
+// encodings' (base64_*, quoted_printable_*) are found by the decoders
+// (decode_problems, mail/decode.hpp) when a run decodes a part, since
+// checking every part of every message would cost a pass nobody asked for.
 #pragma once
 
 #include <cstdint>
@@ -36,7 +41,18 @@ namespace sift::mail {
     X(mime_boundary_not_found, "a multipart's boundary never starts a line: it has no parts")              \
     X(mime_close_delimiter_missing,                                                                        \
       "a multipart has no close delimiter (\"--boundary--\"): its last part "                              \
-      "runs to the end of the enclosing body")
+      "runs to the end of the enclosing body")                                                             \
+    X(base64_character_invalid,                                                                            \
+      "a base64 part holds characters outside the alphabet other than line breaks: they "                  \
+      "are skipped (RFC 2045 section 6.8)")                                                                \
+    X(base64_padding_malformed,                                                                            \
+      "a base64 part's '=' padding is missing, too short or too long, or more data follows "               \
+      "it: readers disagree on where its data ends")                                                       \
+    X(quoted_printable_escape_malformed,                                                                   \
+      "a quoted-printable part has a '=' that is neither \"=XX\" nor a soft line break: it "               \
+      "is kept as written")                                                                                \
+    X(quoted_printable_line_too_long,                                                                      \
+      "a quoted-printable part has lines longer than 76 characters (RFC 2045 section 6.7 rule 5)")
 
 enum class defect_kind : std::uint8_t {
 #define SIFT_DEFECT_ENUM(name, meaning) name,

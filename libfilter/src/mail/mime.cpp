@@ -508,22 +508,89 @@ mime_part parse_mime(std::string_view raw, const message_limits& limits) {
     return root;
 }
 
-std::string decoded_body(const mime_part& part) {
+std::string decoded_body(const mime_part& part, decode_problems* problems) {
     std::string out;
     if (part.encoding == "base64") {
         out.reserve(part.body.size() / 4 * 3);
-        append_base64_decoded(part.body, out);
+        append_base64_decoded(part.body, out, problems);
     } else if (part.encoding == "quoted-printable") {
         out.reserve(part.body.size());
-        append_qp_decoded(part.body, out);
+        append_qp_decoded(part.body, out, problems);
     } else {
         out = part.body;
     }
     return out;
 }
 
-std::string decoded_text(const mime_part& part) {
-    return to_utf8(decoded_body(part), part.charset());
+std::string decoded_text(const mime_part& part, decode_problems* problems) {
+    return to_utf8(decoded_body(part, problems), part.charset());
+}
+
+bool has_transfer_encoding(const mime_part& part) {
+    return part.encoding == "base64" || part.encoding == "quoted-printable";
+}
+
+decode_problems check_transfer_encoding(const mime_part& part) {
+    decode_problems problems;
+    if (part.encoding == "base64") {
+        check_base64(part.body, problems);
+    } else if (part.encoding == "quoted-printable") {
+        check_qp(part.body, problems);
+    }
+    return problems;
+}
+
+namespace {
+
+// "on line 4 of the body" for a byte offset into `body`.
+std::string body_line(std::string_view body, std::size_t offset) {
+    offset = std::min(offset, body.size());
+    auto line = 1 + std::count(body.begin(), body.begin() + static_cast<std::ptrdiff_t>(offset), '\n');
+    return "on line " + std::to_string(line) + " of the body";
+}
+
+// "part 2: base64: <the first one> on line 4 of the body, and 2 more".
+void transfer_defect(const mime_part& part, const decode_issue& issue, defect_kind kind,
+                     std::string_view path, std::string_view encoding, defect_list& out) {
+    if (issue.count == 0) return;
+    std::string detail = path.empty() ? std::string() : "part " + std::string(path) + ": ";
+    detail += std::string(encoding) + ": " + std::string(issue.why) + " " + body_line(part.body, issue.first);
+    if (issue.count > 1) detail += ", and " + std::to_string(issue.count - 1) + " more";
+    out.push_back({kind, std::move(detail)});
+}
+
+}  // namespace
+
+void transfer_defects(const mime_part& part, const decode_problems& problems, std::string_view path,
+                      defect_list& out) {
+    transfer_defect(part, problems.invalid_characters, defect_kind::base64_character_invalid, path, "base64",
+                    out);
+    transfer_defect(part, problems.bad_padding, defect_kind::base64_padding_malformed, path, "base64", out);
+    transfer_defect(part, problems.bad_escapes, defect_kind::quoted_printable_escape_malformed, path,
+                    "quoted-printable", out);
+    transfer_defect(part, problems.long_lines, defect_kind::quoted_printable_line_too_long, path,
+                    "quoted-printable", out);
+}
+
+namespace {
+
+bool find_path(const mime_part& at, const mime_part& part, std::string& path) {
+    if (&at == &part) return true;
+    for (std::size_t i = 0; i < at.children.size(); ++i) {
+        auto size = path.size();
+        path += (path.empty() ? "" : ".") + std::to_string(i + 1);
+        if (find_path(at.children[i], part, path)) return true;
+        path.resize(size);
+    }
+    return false;
+}
+
+}  // namespace
+
+std::optional<std::string> part_path(const mime_part& root, const mime_part& part) {
+    std::string path;
+    if (!find_path(root, part, path)) return std::nullopt;
+    return path;
 }
 
 std::string filename(const mime_part& part) {

@@ -30,6 +30,7 @@
 
 #include <sift/options.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -83,9 +84,29 @@ void collect_defects(const mime_part& root, defect_list& out);
 
 // The body with its transfer encoding undone (base64, quoted-printable;
 // 7bit, 8bit, binary and unknown encodings as they are). Bytes, not text.
-std::string decoded_body(const mime_part& part);
+// With `problems`, what the decoder could not read as written is counted
+// there (decode_problems, mail/decode.hpp).
+std::string decoded_body(const mime_part& part, decode_problems* problems = nullptr);
 // decoded_body() converted from the part's charset to UTF-8.
-std::string decoded_text(const mime_part& part);
+std::string decoded_text(const mime_part& part, decode_problems* problems = nullptr);
+// What decoded_body() would count, without decoding: a pass over the body
+// of a base64 or quoted-printable part, nothing for other encodings.
+decode_problems check_transfer_encoding(const mime_part& part);
+// True for the encodings the decoders undo (and can find fault with).
+bool has_transfer_encoding(const mime_part& part);
+
+// The transfer-encoding defects (base64_character_invalid,
+// base64_padding_malformed, quoted_printable_escape_malformed,
+// quoted_printable_line_too_long) that `problems`, found in `part`'s body,
+// make: one per kind, counting and locating the first ("part 1.2: ...
+// on line 4 of the body"). `path` is part_path()'s.
+void transfer_defects(const mime_part& part, const decode_problems& problems, std::string_view path,
+                      defect_list& out);
+
+// Where `part` sits in the tree under `root`, as defect details name it:
+// "" for the root, "2", "1.2" (numbered from 1 within each multipart; a
+// message/rfc822's message is its ".1"); std::nullopt when it is not there.
+std::optional<std::string> part_path(const mime_part& root, const mime_part& part);
 
 // The attachment's file name: Content-Disposition filename, else
 // Content-Type name (RFC 2231 encodings and continuations applied), then

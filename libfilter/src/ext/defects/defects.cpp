@@ -9,10 +9,13 @@
 // refuse what it could not inspect:
 //     require ["vnd.sift.defects", "reject"];
 //     if defect :is ["mime_too_deep", "mime_too_many_parts"] { reject "..."; }
-// The test parses the whole message (header section and MIME tree), so it
-// sees every defect whatever other tests ran before it.
+// The test parses the whole message (header section and MIME tree) and
+// checks the transfer encoding of every base64 and quoted-printable leaf
+// (without decoding it: ext/mime/content_state.hpp), so it sees every
+// defect whatever other tests ran before it.
 #include "compile/emitter.hpp"
 #include "ext/extension.hpp"
+#include "ext/mime/content_state.hpp"
 #include "ext/relational/relational.hpp"
 #include "mail/message.hpp"
 #include "validate/registry.hpp"
@@ -44,6 +47,12 @@ void exec_test_defect(run_state& s, const instruction& ins) {
     auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
     s.flag = false;
     for (const auto& d : s.message.defects()) {
+        if (s.any_key(mail::name(d.kind), ins.arg[2], spec)) {
+            s.flag = true;
+            return;
+        }
+    }
+    for (const auto& [part, d] : ext::all_encoding_defects(s)) {
         if (s.any_key(mail::name(d.kind), ins.arg[2], spec)) {
             s.flag = true;
             return;

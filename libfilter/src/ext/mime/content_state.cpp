@@ -163,12 +163,42 @@ std::string html_to_text(std::string_view html) {
     return out;
 }
 
+namespace {
+
+// Whether decoding `p` should look for transfer-encoding defects: a part of
+// the message as it came, with an encoding to undo, not read for them yet.
+bool first_read(vm::run_state& s, const mail::mime_part& p) {
+    if (&s.current() != &s.message || !mail::has_transfer_encoding(p)) return false;
+    return content(s).encodings_read.insert(&p).second;
+}
+
+void note(vm::run_state& s, const mail::mime_part& p, const mail::decode_problems& problems) {
+    if (!problems.any()) return;
+    auto path = mail::part_path(s.message.mime(), p);
+    if (!path) return;
+    mail::defect_list found;
+    mail::transfer_defects(p, problems, *path, found);
+    for (auto& d : found) content(s).encoding_defects.emplace_back(&p, std::move(d));
+}
+
+// decoded_text or decoded_body, noting what the decoder met.
+std::string decode(vm::run_state& s, const mail::mime_part& p, bool text) {
+    mail::decode_problems problems;
+    bool watch = first_read(s, p);
+    auto out = text ? mail::decoded_text(p, watch ? &problems : nullptr)
+                    : mail::decoded_body(p, watch ? &problems : nullptr);
+    if (watch) note(s, p, problems);
+    return out;
+}
+
+}  // namespace
+
 const std::string* display_text(vm::run_state& s, const mail::mime_part& p) {
     if (p.type != "text" && !is_html(p)) return nullptr;
     auto& cache = content(s).display_text;
     auto it = cache.find(&p);
     if (it == cache.end()) {
-        auto text = mail::decoded_text(p);
+        auto text = decode(s, p, true);
         it = cache.emplace(&p, is_html(p) ? html_to_text(text) : std::move(text)).first;
     }
     return &it->second;
@@ -177,9 +207,36 @@ const std::string* display_text(vm::run_state& s, const mail::mime_part& p) {
 const std::string& content_text(vm::run_state& s, const mail::mime_part& p) {
     auto& cache = content(s).content_text;
     auto it = cache.find(&p);
-    if (it == cache.end())
-        it = cache.emplace(&p, p.type == "text" ? mail::decoded_text(p) : mail::decoded_body(p)).first;
+    if (it == cache.end()) it = cache.emplace(&p, decode(s, p, p.type == "text")).first;
     return it->second;
+}
+
+const std::vector<std::pair<const mail::mime_part*, mail::defect>>& all_encoding_defects(vm::run_state& s) {
+    auto& c = content(s);
+    if (!c.all_encodings_read) {
+        c.all_encodings_read = true;
+        std::vector<const mail::mime_part*> parts;
+        collect_parts(s.message.mime(), true, parts);
+        for (const auto* p : parts) {
+            if (p->is_multipart() || !p->children.empty() || !mail::has_transfer_encoding(*p)) continue;
+            if (c.encodings_read.insert(p).second) note(s, *p, mail::check_transfer_encoding(*p));
+        }
+    }
+    return c.encoding_defects;
+}
+
+// In the order of the parts, whatever order the tests read them in.
+void content_state::finish(vm::run_state& s, result& r, const vm::runtime_error*) {
+    if (encoding_defects.empty()) return;
+    std::vector<const mail::mime_part*> parts;
+    collect_parts(s.message.mime(), true, parts);
+    std::unordered_map<const mail::mime_part*, std::size_t> order;
+    for (std::size_t i = 0; i < parts.size(); ++i) order.emplace(parts[i], i);
+    auto place = [&](const mail::mime_part* p) { return order.find(p)->second; };  // all are in the tree
+    std::stable_sort(encoding_defects.begin(), encoding_defects.end(),
+                     [&](const auto& a, const auto& b) { return place(a.first) < place(b.first); });
+    for (const auto& [part, d] : encoding_defects)
+        r.defects.push_back({std::string(mail::name(d.kind)), d.detail});
 }
 
 namespace {

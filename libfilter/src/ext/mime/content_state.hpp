@@ -17,6 +17,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "vm/run_state.hpp"
@@ -40,6 +42,16 @@ struct content_state : vm::run_slot {
     // What the last mime_select set for the next :mime test (ext/mime).
     std::uint64_t select = 0;
     std::uint64_t select_params = 0;
+    // The transfer-encoding defects (mail::transfer_defects) of the parts
+    // of the message as it came that this run decoded or the defect test
+    // checked: each part is read for them once, and finish() adds them to
+    // the result. A rewritten message's parts (replace, enclose) are Sift's
+    // own making and are not checked.
+    std::unordered_set<const mail::mime_part*> encodings_read;
+    std::vector<std::pair<const mail::mime_part*, mail::defect>> encoding_defects;
+    bool all_encodings_read = false;
+
+    void finish(vm::run_state& s, result& r, const vm::runtime_error* failure) override;
 
     // Running loops hold pointers into the old message's MIME tree; they
     // move to the same parts of the new one (RFC 5703 §5), and the decoded
@@ -65,6 +77,10 @@ const std::string* display_text(vm::run_state& s, const mail::mime_part& p);
 // A leaf's content for body :content: transfer encoding undone, text/*
 // converted to UTF-8, other types as bytes.
 const std::string& content_text(vm::run_state& s, const mail::mime_part& p);
+// The transfer-encoding defects of every leaf of the message as it came
+// (the defect test): the parts no test decoded yet are checked now, without
+// decoding them.
+const std::vector<std::pair<const mail::mime_part*, mail::defect>>& all_encoding_defects(vm::run_state& s);
 
 // HTML markup removed, script and style elements and comments dropped,
 // character references decoded; block elements end a line.
