@@ -1,6 +1,6 @@
 #include "envelope_defaults.hpp"
 
-#include "mail/address.hpp"
+#include <sift/address.hpp>
 
 namespace sift::cli {
 
@@ -14,7 +14,7 @@ envelope envelope_for(const message& msg, const std::optional<std::string>& from
     }
     env.from = default_from;
     if (auto value = msg.unfolded_header("return-path")) {
-        auto path = mail::parse_path(*value);
+        auto path = parse_path(*value);
         env.from = path ? path->all() : std::string();  // Return-Path: <> is the null sender
     }
     return env;

@@ -2,11 +2,14 @@
 // tree with libsift alone (find_package(Sift) or pkg-config sift), it
 // compiles a script, checks that its bytecode loads again, and runs it twice
 // on one message, so that `duplicate` goes through the store it implements.
+// It takes the envelope recipient apart with the public address parser, as
+// a milter would (sift/address.hpp).
 //
 //     consumer SCRIPT MESSAGE
 //
 // Prints one line per action of each run; tests/install/run-install-test
 // compares that with what the script must do.
+#include <sift/address.hpp>
 #include <sift/script.hpp>
 #include <sift/store.hpp>
 
@@ -92,6 +95,11 @@ int main(int argc, char** argv) try {
     auto broken = sift::script::compile("fileinto \"x\";", "broken.sieve");
     std::cout << "broken.sieve: " << (broken.ok() ? "compiled" : "refused") << ", first error on line "
               << (broken.errors().empty() ? 0 : broken.errors().front().line) << '\n';
+
+    auto rcpt = sift::parse_envelope_path("<bob+lists@example.net>");
+    if (!rcpt || !rcpt->valid || !rcpt->detail) throw std::runtime_error("parse_envelope_path failed");
+    std::cout << "rcpt: user " << rcpt->user << ", detail " << *rcpt->detail << ", domain " << rcpt->domain
+              << '\n';
 
     map_store state;
     sift::basic_host host;
