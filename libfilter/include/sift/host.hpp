@@ -138,9 +138,8 @@ SIFT_API const host& default_host();
 //     sift::basic_host h;
 //     h.freeze(std::chrono::sys_days{2026y / 1 / 1});
 //     sift::store::store_config config;
-//     config.kind = sift::store::store_kind::memory;
 //     config.clock = h.clock();  // expiry follows the frozen clock too
-//     auto st = sift::store::open_store(config);
+//     auto st = sift::store::open_memory_store(config);  // libsift's; open_store for LMDB, Redis
 //     h.set_state(st.get());
 class SIFT_API basic_host : public host {
 public:

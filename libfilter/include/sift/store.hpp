@@ -9,7 +9,8 @@
 //  - redis  (hiredis): several mail servers sharing state; expiry is done
 //           by the server (SET ... NX EX).
 //  - memory: one process, for tests and embedding; stores opened with the
-//           same non-empty `path` share their data.
+//           same non-empty `path` share their data. In libsift itself
+//           (open_memory_store), so it needs no other library.
 //
 // Every operation either does what it says or throws store_error, whose
 // message says what failed and where ("redis 127.0.0.1:6379: connect: ...").
@@ -24,10 +25,11 @@
 // See docs/STORE.md for the key scheme that vacation and duplicate use.
 //
 // A host hands a store to the engine through sift::host::state()
-// (sift/host.hpp, docs/HOST.md). The interface is part of libsift; the three backends
-// and open_store are in libsift-store (link Sift::sift_store or pkg-config
-// sift-store), so a host that implements `store` itself links no LMDB and no
-// hiredis (docs/EMBEDDING.md).
+// (sift/host.hpp, docs/HOST.md). The interface and the memory backend are
+// part of libsift; the LMDB and Redis backends and open_store are in
+// libsift-store (link Sift::sift_store or pkg-config sift-store), so a host
+// that implements `store` itself, or keeps its state in memory, links no
+// LMDB and no hiredis (docs/EMBEDDING.md).
 #pragma once
 
 #include <sift/export.hpp>
@@ -146,5 +148,16 @@ private:
 // that is down at start-up fails the operations, not the start-up.
 // Throws store_error. Defined in libsift-store.
 SIFT_API std::unique_ptr<store> open_store(const store_config& config);
+
+// The memory backend, whatever config.kind says: config.path names a map
+// that stores opened with the same non-empty name share; key_prefix and
+// clock as for every backend; the rest is not read. Defined in libsift, so
+// a test or a host that needs no persistence links nothing else:
+//
+//     sift::basic_host host;
+//     auto state = sift::store::open_memory_store({.kind = sift::store::store_kind::memory,
+//                                                  .clock = host.clock()});
+//     host.set_state(state.get());
+SIFT_API std::unique_ptr<store> open_memory_store(const store_config& config = {});
 
 }  // namespace sift::store

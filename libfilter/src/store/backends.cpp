@@ -1,18 +1,9 @@
-// What the library's backends share (clock, entry encoding) and the dispatch
-// to them: libsift-store, not libsift (store.cmake).
+// The file entry encoding and the dispatch to the backends: libsift-store,
+// not libsift (store.cmake); the memory backend it dispatches to is
+// libsift's own.
 #include "store/backends.hpp"
 
 namespace sift::store {
-
-std::int64_t now_ms(const clock_function& clock) {
-    auto now = clock ? clock() : std::chrono::system_clock::now();
-    return std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-}
-
-std::int64_t expiry_ms(const clock_function& clock, std::chrono::seconds ttl) {
-    if (ttl.count() == 0) return 0;
-    return now_ms(clock) + std::chrono::duration_cast<std::chrono::milliseconds>(ttl).count();
-}
 
 namespace {
 constexpr char entry_format = '\x01';

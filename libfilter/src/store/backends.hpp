@@ -1,6 +1,7 @@
-// The backends behind open_store, and what they share: the clock and the
-// encoding of an entry with its expiry time (memory and LMDB; Redis keeps
-// expiry on the server).
+// The backends behind open_store (libsift-store), and the encoding of an
+// entry with its expiry time in a file (LMDB; Redis keeps expiry on the
+// server). The memory backend is libsift's (sift::store::open_memory_store);
+// the expiry helpers all share are in store/expiry.hpp.
 #pragma once
 
 #include <chrono>
@@ -10,24 +11,13 @@
 #include <string>
 #include <string_view>
 
+#include "store/expiry.hpp"
 #include "store/store.hpp"
 
 namespace sift::store {
 
-std::unique_ptr<store> open_memory_store(const store_config& config);
 std::unique_ptr<store> open_lmdb_store(const store_config& config);
 std::unique_ptr<store> open_redis_store(const store_config& config);
-
-// Milliseconds since the epoch, on the configured clock or the system's.
-std::int64_t now_ms(const clock_function& clock);
-
-// When an entry written now with this ttl expires, in milliseconds since the
-// epoch; 0 for never.
-std::int64_t expiry_ms(const clock_function& clock, std::chrono::seconds ttl);
-
-inline bool expired(std::int64_t expires_at_ms, std::int64_t now) {
-    return expires_at_ms != 0 && now >= expires_at_ms;
-}
 
 // An entry as stored in a file: a format byte, the expiry as 8 little-endian
 // bytes (ms since the epoch, 0 = never), then the value's bytes.

@@ -1,11 +1,15 @@
 // The in-process backend: a map under a mutex. Stores opened with the same
 // non-empty name share one map for as long as any of them is open, so that
 // tests and embedders can model several scripts (or prefixes) on one store.
+// Part of libsift, not libsift-store: it needs no LMDB and no hiredis, and
+// an embedder's tests (or a host that needs no persistence) should not have
+// to link them to get a store (sift::store::open_memory_store).
 #include <map>
 #include <mutex>
 #include <unordered_map>
 
-#include "store/backends.hpp"
+#include "store/expiry.hpp"
+#include "store/store.hpp"
 
 namespace sift::store {
 namespace {

@@ -1,8 +1,8 @@
 // The checks every backend shares, so that all of them (the library's and a
 // host's own) accept and refuse the same keys and ttls. Part of libsift: the
-// engine calls these. The backends and open_store are in libsift-store
-// (backends.cpp), so that a host bringing its own store links no LMDB and
-// no hiredis.
+// engine calls these. The LMDB and Redis backends and open_store are in
+// libsift-store (backends.cpp), so that a host bringing its own store links
+// no LMDB and no hiredis; the memory backend is here (memory_store.cpp).
 #include "store/store.hpp"
 
 #include <string>

@@ -1,7 +1,8 @@
 // An embedder that brings its own state store: built against the installed
 // tree with libsift alone (find_package(Sift) or pkg-config sift), it
 // compiles a script, checks that its bytecode loads again, and runs it twice
-// on one message, so that `duplicate` goes through the store it implements.
+// on one message, so that `duplicate` goes through the store it implements;
+// then twice with libsift's memory store, which needs libsift-store no more.
 // It takes the envelope recipient apart with the public address parser, as
 // a milter would (sift/address.hpp).
 //
@@ -108,6 +109,15 @@ int main(int argc, char** argv) try {
     sift::envelope env{"alice@example.org", "bob@example.net", {}, {}};
     for (int run = 1; run <= 2; ++run) {
         std::cout << "run " << run << ":\n" << describe(loaded.run(msg, env, {.host = &host}));
+    }
+    // libsift's own memory store does the same, still without libsift-store.
+    sift::store::store_config config;
+    config.clock = host.clock();
+    auto memory = sift::store::open_memory_store(config);
+    host.set_state(memory.get());
+    for (int run = 3; run <= 4; ++run) {
+        std::cout << "run " << run << " (" << memory->describe() << "):\n"
+                  << describe(loaded.run(msg, env, {.host = &host}));
     }
     return 0;
 } catch (const std::exception& e) {
