@@ -6,6 +6,7 @@
 #include <sift/host.hpp>
 #include <sift/store.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
@@ -222,6 +223,99 @@ TEST(host, the_default_host_has_the_system_clock_and_no_services) {
     EXPECT_EQ(h.lists(), nullptr);
     EXPECT_EQ(h.mailboxes(), nullptr);
     EXPECT_FALSE(h.score(score_test::spam).has_value());
+}
+
+// descriptor::services, as a frontend sees them when it loads a script.
+using services = std::vector<service>;
+
+services services_of(const std::string& source) {
+    return compiled(source).services();
+}
+
+TEST(services, a_script_says_which_host_services_its_extensions_need) {
+    EXPECT_EQ(services_of("require \"fileinto\"; fileinto \"x\";"), services{});
+    EXPECT_EQ(services_of("require \"vacation\"; vacation \"away\";"),
+              (services{service::clock, service::state_store}));
+    EXPECT_EQ(services_of("require \"vacation-seconds\"; vacation :seconds 60 \"away\";"),
+              (services{service::clock, service::state_store}));  // it brings vacation along
+    EXPECT_EQ(services_of("require \"extlists\"; if header :list \"from\" \":addrbook:personal\" { }"),
+              services{service::lists});
+    EXPECT_EQ(services_of("require [\"mailbox\", \"date\"]; if mailboxexists \"x\" { }"),
+              (services{service::clock, service::mailboxes}));
+    // spamtest reads the headers when the host has no score of its own.
+    EXPECT_EQ(services_of("require \"spamtest\"; if spamtest \"5\" { }"), services{});
+    // ihave's capabilities count as required ones.
+    EXPECT_EQ(services_of("require \"ihave\"; if ihave \"duplicate\" { if duplicate { discard; } }"),
+              (services{service::clock, service::state_store}));
+    auto s = compiled("require \"duplicate\"; if duplicate { discard; }");
+    EXPECT_EQ(script::load(s.save()).services(), (services{service::clock, service::state_store}));
+    EXPECT_EQ(script().services(), services{});
+}
+
+// Every service services() lists for a capability is one its commands fail
+// without: on a host that lacks it, the run fails with an error naming it.
+TEST(services, each_listed_service_is_one_a_command_fails_without) {
+    struct row {
+        const char* source;
+        service needed;
+        const char* named;
+    };
+    for (const row& r :
+         {row{"require \"vacation\"; vacation \"away\";", service::state_store, "sift::host::state"},
+          row{"require \"duplicate\"; if duplicate { discard; }", service::state_store, "sift::host::state"},
+          row{"require \"extlists\"; if header :list \"from\" \":addrbook:personal\" { discard; }",
+              service::lists, "sift::host::lists"},
+          row{"require \"mailbox\"; if mailboxexists \"INBOX\" { discard; }", service::mailboxes,
+              "sift::host::mailboxes"},
+          row{"require \"mboxmetadata\"; if metadataexists \"INBOX\" \"/private/comment\" { discard; }",
+              service::mailboxes, "sift::host::mailboxes"},
+          row{"require \"servermetadata\"; if servermetadataexists \"/shared/comment\" { discard; }",
+              service::mailboxes, "sift::host::mailboxes"},
+          row{"require \"special-use\"; if specialuse_exists \"\\\\Junk\" { discard; }", service::mailboxes,
+              "sift::host::mailboxes"},
+          row{"require \"mailboxid\"; if mailboxidexists \"F123\" { discard; }", service::mailboxes,
+              "sift::host::mailboxes"}}) {
+        auto s = compiled(r.source);
+        auto listed = s.services();
+        EXPECT_NE(std::find(listed.begin(), listed.end(), r.needed), listed.end()) << r.source;
+        EXPECT_FALSE(default_host().provides(r.needed)) << name(r.needed);
+        auto res = s.run(message::from_raw(plain_message), default_envelope());
+        EXPECT_EQ(res.status, run_status::runtime_error) << r.source;
+        ASSERT_FALSE(res.errors.empty()) << r.source;
+        EXPECT_NE(res.errors[0].find(r.named), std::string::npos) << res.errors[0];
+    }
+}
+
+struct no_lists final : list_provider {
+    bool valid(std::string_view) const override { return false; }
+    bool contains(std::string_view, std::string_view) const override { return false; }
+    std::vector<std::string> members(std::string_view) const override { return {}; }
+};
+
+struct no_mailboxes final : mailbox_host {
+    bool exists(std::string_view) const override { return false; }
+};
+
+TEST(services, a_host_says_which_it_provides) {
+    EXPECT_TRUE(default_host().provides(service::clock));
+    for (service s : {service::state_store, service::lists, service::mailboxes})
+        EXPECT_FALSE(default_host().provides(s)) << name(s);
+    basic_host h;
+    auto st = store::open_memory_store();
+    no_lists lists;
+    no_mailboxes mailboxes;
+    h.set_state(st.get());
+    EXPECT_TRUE(h.provides(service::state_store));
+    EXPECT_FALSE(h.provides(service::lists));
+    h.set_lists(&lists);
+    h.set_mailboxes(&mailboxes);
+    for (service s : all_services) EXPECT_TRUE(h.provides(s)) << name(s);
+    EXPECT_EQ(name(service::state_store), "state_store");
+    EXPECT_EQ(name(service::mailboxes), "mailboxes");
+    // What a frontend does when it loads a script: nothing missing here.
+    auto s = compiled("require [\"vacation\", \"extlists\"]; vacation \"away\";");
+    for (service needed : s.services()) EXPECT_TRUE(h.provides(needed)) << name(needed);
+    EXPECT_FALSE(default_host().provides(s.services().at(1)));
 }
 
 }  // namespace

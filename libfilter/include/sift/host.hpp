@@ -24,7 +24,8 @@
 // clock, no store, no lists, no mail store, no score of its own (the
 // headers named in run_options are read), no log. An extension whose
 // service is missing fails at run time with an error naming it, and the
-// message is kept (RFC 5228 §2.10.6).
+// message is kept (RFC 5228 §2.10.6); script::services() and
+// host::provides() let a frontend find that out when it loads the script.
 //
 // Lookups that fail. A store, list or mail-store question that cannot be
 // answered (server down, timeout, I/O error) must throw: sift::lookup_error
@@ -48,6 +49,7 @@
 #include <sift/mailbox_host.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -94,6 +96,25 @@ SIFT_API std::unique_ptr<list_provider> file_list_provider(const std::string& di
 // Which test asks host::score().
 enum class score_test { spam, virus };
 
+// The services above a script's commands may need, by name: what
+// script::services() says a script's extensions need, and what
+// host::provides() says a host has. Without the state store, the lists or
+// the mail store, the commands that ask for them fail at run time; the
+// clock every host has (a script that needs it reads the time: freeze it
+// in tests). A score of its own is not one: spamtest and virustest read
+// the headers without it.
+enum class service : std::uint8_t {
+    clock,        // now(): every host has one
+    state_store,  // state(): vacation, duplicate
+    lists,        // lists(): extlists
+    mailboxes,    // mailboxes(): mailbox, mboxmetadata, servermetadata,
+                  // special-use's and mailboxid's tests
+};
+inline constexpr service all_services[] = {service::clock, service::state_store, service::lists,
+                                           service::mailboxes};
+// "clock", "state_store", "lists", "mailboxes".
+SIFT_API std::string_view name(service s);
+
 enum class log_level { warning, error };
 
 class SIFT_API host {
@@ -125,6 +146,14 @@ public:
     // What the operator should see: a lookup that failed, a record a
     // failed run could not take back. Default: nothing.
     virtual void log(log_level level, std::string_view message) const { (void)level, (void)message; }
+
+    // Whether this host has `s`. A frontend compares it with
+    // script::services() when it loads a script, to refuse (or warn about)
+    // one it cannot serve before any mail arrives, instead of failing each
+    // message that reaches the command. Default: the clock always; the
+    // others when state(), lists(), mailboxes() return one. A host whose
+    // members answer differently from call to call overrides it.
+    virtual bool provides(service s) const;
 };
 
 // The host with no services and the system clock: what a run without

@@ -70,6 +70,18 @@ public:
     std::string dump() const;  // disassembly with source lines
     std::vector<std::string> capabilities() const;
     sift::needs needs() const;
+    // The host services (sift/host.hpp) the extensions this script requires
+    // need, in the order of sift::service, each once: vacation and
+    // duplicate the state store and the clock, date, enotify and enclose
+    // the clock, extlists the lists, mailbox and the metadata, special-use
+    // and mailboxid tests the mail store (an extension is counted whole:
+    // requiring special-use counts the mail store even if the script only
+    // uses fileinto :specialuse, which does without). For a frontend to
+    // check against its host when it loads the script:
+    //     for (auto s : script.services())
+    //         if (!host.provides(s)) refuse("needs the host's " + std::string(sift::name(s)));
+    // Each extension's list is its descriptor's (ext/extension.hpp).
+    std::vector<service> services() const;
 
     // Runs the script against one message for one recipient. Never throws
     // for a bad message, a runtime error or a failed lookup: those are in

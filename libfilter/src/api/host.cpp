@@ -7,6 +7,34 @@ host::time_point host::now() const {
     return std::chrono::system_clock::now();
 }
 
+bool host::provides(service s) const {
+    switch (s) {
+        case service::clock:
+            return true;
+        case service::state_store:
+            return state() != nullptr;
+        case service::lists:
+            return lists() != nullptr;
+        case service::mailboxes:
+            return mailboxes() != nullptr;
+    }
+    return false;
+}
+
+std::string_view name(service s) {
+    switch (s) {
+        case service::clock:
+            return "clock";
+        case service::state_store:
+            return "state_store";
+        case service::lists:
+            return "lists";
+        case service::mailboxes:
+            return "mailboxes";
+    }
+    return "unknown";
+}
+
 const host& default_host() {
     static const host none;
     return none;

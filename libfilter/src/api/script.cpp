@@ -2,6 +2,8 @@
 // bytecode load/save, behind the public API.
 #include "api/compile.hpp"
 #include "api/internal.hpp"
+#include "ext/extension.hpp"
+#include "validate/registry.hpp"
 #include "vm/exec.hpp"
 #include "vm/program.hpp"
 
@@ -10,6 +12,7 @@
 #include <sift/script.hpp>
 
 #include <algorithm>
+#include <map>
 
 namespace sift {
 
@@ -60,6 +63,45 @@ std::string script::dump() const {
 std::vector<std::string> script::capabilities() const {
     return program_ ? program_->capabilities : std::vector<std::string>{};
 }
+namespace {
+
+// Each capability's descriptor::services: every descriptor registered alone
+// says which capabilities are its own.
+const std::map<std::string, std::uint32_t, std::less<>>& services_by_capability() {
+    static const auto table = [] {
+        std::map<std::string, std::uint32_t, std::less<>> t;
+        for (const ext::descriptor* d : ext::extensions()) {
+            validate::registry own;
+            d->add(own);
+            for (const auto& c : own.capabilities()) t[std::string(c.name)] |= d->services;
+        }
+        return t;
+    }();
+    return table;
+}
+
+}  // namespace
+
+std::vector<service> script::services() const {
+    if (!program_) return {};
+    const auto& table = services_by_capability();
+    const auto& reg = validate::registry::standard();
+    std::uint32_t bits = 0;
+    for (const auto& required : program_->capabilities) {
+        // What a capability brings along counts too (vacation-seconds: vacation).
+        std::string_view cap = required;
+        for (int hops = 0; hops < 8 && !cap.empty(); ++hops) {
+            if (auto it = table.find(cap); it != table.end()) bits |= it->second;
+            const auto* def = reg.capability(cap);
+            cap = def ? def->implies : std::string_view{};
+        }
+    }
+    std::vector<service> out;
+    for (service s : all_services)
+        if (bits & ext::needs(s)) out.push_back(s);
+    return out;
+}
+
 needs script::needs() const {
     switch (program_ ? program_->needs() : vm::need::none) {
         case vm::need::none:

@@ -20,8 +20,9 @@
 //   result        the slot's finish() hook adds to (or undoes in) the result
 //   compile       descriptor::compile — an extension that builds the
 //                 program itself (include links the scripts it includes)
-//   host services descriptor::services — what the frontend must provide
-//                 (sift/host.hpp) for the extension to work
+//   host services descriptor::services — the host services (sift/host.hpp)
+//                 some command of the extension fails without;
+//                 script::services() reports them to the frontend
 #pragma once
 
 #include "parse/ast.hpp"
@@ -30,6 +31,7 @@
 #include "vm/program.hpp"
 
 #include <sift/diagnostic.hpp>
+#include <sift/host.hpp>
 #include <sift/options.hpp>
 #include <sift/script_source.hpp>
 
@@ -41,18 +43,17 @@
 
 namespace sift::ext {
 
-// The host services of sift/host.hpp an extension reads; a run without
-// them fails with an error naming the service (or, for scripts, a compile
-// error), never silently.
-struct service {
-    static constexpr std::uint32_t none = 0;
-    static constexpr std::uint32_t state_store = 1 << 0;  // host::state (vacation, duplicate)
-    static constexpr std::uint32_t lists = 1 << 1;        // host::lists (extlists)
-    static constexpr std::uint32_t mailboxes = 1 << 2;    // host::mailboxes (mailbox, metadata, ...)
-    static constexpr std::uint32_t score = 1 << 3;        // host::score, run_options::spamtest / virustest
-    static constexpr std::uint32_t scripts = 1 << 4;      // the script_source given to compile (include)
-    static constexpr std::uint32_t clock = 1 << 5;        // host::now (date, vacation, ...)
-};
+// The host services (sift::service, sift/host.hpp) an extension's
+// commands cannot do without, as bits of descriptor::services:
+// `needs(service::state_store) | needs(service::clock)`. Who reads them:
+// script::services() (api/script.cpp) tells the frontend at load time, for
+// each capability a script requires; at run time each command checks its
+// service itself and fails with a runtime error naming it (ext/state.cpp,
+// ext/mailbox/mailbox.cpp, ext/extlists/extlists.cpp), never silently.
+using sift::service;
+constexpr std::uint32_t needs(service s) {
+    return std::uint32_t{1} << static_cast<unsigned>(s);
+}
 
 // A program an extension compiled itself, with its own diagnostics.
 struct linked_program {
@@ -72,7 +73,7 @@ using compile_fn = linked_program (*)(const parse::ast::script& main, const vali
 struct descriptor {
     std::string_view name{};                     // the folder's name
     void (*add)(validate::registry&) = nullptr;  // registers everything it provides
-    std::uint32_t services = service::none;      // service:: bits
+    std::uint32_t services = 0;                  // needs(service::...) bits
     std::string_view compile_capability{};       // with `compile`: when it is required
     compile_fn compile = nullptr;                // builds the program itself
 };

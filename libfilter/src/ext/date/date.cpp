@@ -190,6 +190,7 @@ void exec_test_currentdate(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-extern const descriptor date_extension{.name = "date", .add = register_date, .services = service::clock};
+extern const descriptor date_extension{
+    .name = "date", .add = register_date, .services = needs(service::clock)};
 
 }  // namespace sift::ext

@@ -114,7 +114,8 @@ void exec_test_duplicate(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-extern const descriptor duplicate_extension{
-    .name = "duplicate", .add = register_duplicate, .services = service::state_store | service::clock};
+extern const descriptor duplicate_extension{.name = "duplicate",
+                                            .add = register_duplicate,
+                                            .services = needs(service::state_store) | needs(service::clock)};
 
 }  // namespace sift::ext

@@ -189,6 +189,6 @@ void exec_act_enclose(run_state& s, const instruction& ins) {
 
 namespace sift::ext {
 extern const descriptor enclose_extension{
-    .name = "enclose", .add = register_enclose, .services = service::clock};
+    .name = "enclose", .add = register_enclose, .services = needs(service::clock)};
 
 }  // namespace sift::ext

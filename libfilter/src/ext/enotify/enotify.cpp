@@ -337,6 +337,6 @@ void exec_test_notify_method_capability(run_state& s, const instruction& ins) {
 
 namespace sift::ext {
 extern const descriptor enotify_extension{
-    .name = "enotify", .add = register_enotify, .services = service::clock};
+    .name = "enotify", .add = register_enotify, .services = needs(service::clock)};
 
 }  // namespace sift::ext

@@ -179,6 +179,6 @@ void exec_act_redirect_list(run_state& s, const instruction& ins) {
 
 namespace sift::ext {
 extern const descriptor extlists_extension{
-    .name = "extlists", .add = register_extlists, .services = service::lists};
+    .name = "extlists", .add = register_extlists, .services = needs(service::lists)};
 
 }  // namespace sift::ext

@@ -159,7 +159,6 @@ void exec_include_return(run_state& s, const instruction&) {
 namespace sift::ext {
 extern const descriptor include_extension{.name = "include",
                                           .add = register_include,
-                                          .services = service::scripts,
                                           .compile_capability = "include",
                                           .compile = compile_with_includes};
 

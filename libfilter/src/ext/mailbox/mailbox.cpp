@@ -145,6 +145,6 @@ void exec_test_mailboxexists(run_state& s, const instruction& ins) {
 
 namespace sift::ext {
 extern const descriptor mailbox_extension{
-    .name = "mailbox", .add = register_mailbox, .services = service::mailboxes};
+    .name = "mailbox", .add = register_mailbox, .services = needs(service::mailboxes)};
 
 }  // namespace sift::ext

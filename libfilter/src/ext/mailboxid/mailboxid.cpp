@@ -114,6 +114,6 @@ void exec_test_mailboxidexists(run_state& s, const instruction& ins) {
 
 namespace sift::ext {
 extern const descriptor mailboxid_extension{
-    .name = "mailboxid", .add = register_mailboxid, .services = service::mailboxes};
+    .name = "mailboxid", .add = register_mailboxid, .services = needs(service::mailboxes)};
 
 }  // namespace sift::ext

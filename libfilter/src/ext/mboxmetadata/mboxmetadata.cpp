@@ -92,6 +92,6 @@ void exec_test_metadataexists(run_state& s, const instruction& ins) {
 
 namespace sift::ext {
 extern const descriptor mboxmetadata_extension{
-    .name = "mboxmetadata", .add = register_mboxmetadata, .services = service::mailboxes};
+    .name = "mboxmetadata", .add = register_mboxmetadata, .services = needs(service::mailboxes)};
 
 }  // namespace sift::ext

@@ -75,6 +75,6 @@ void exec_test_servermetadataexists(run_state& s, const instruction& ins) {
 
 namespace sift::ext {
 extern const descriptor servermetadata_extension{
-    .name = "servermetadata", .add = register_servermetadata, .services = service::mailboxes};
+    .name = "servermetadata", .add = register_servermetadata, .services = needs(service::mailboxes)};
 
 }  // namespace sift::ext

@@ -64,7 +64,6 @@ void exec_test_spamtest(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-extern const descriptor spamtest_extension{
-    .name = "spamtest", .add = register_spamtest, .services = service::score};
+extern const descriptor spamtest_extension{.name = "spamtest", .add = register_spamtest};
 
 }  // namespace sift::ext

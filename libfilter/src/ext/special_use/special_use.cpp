@@ -137,6 +137,6 @@ void exec_test_specialuse_exists(run_state& s, const instruction& ins) {
 
 namespace sift::ext {
 extern const descriptor special_use_extension{
-    .name = "special_use", .add = register_special_use, .services = service::mailboxes};
+    .name = "special_use", .add = register_special_use, .services = needs(service::mailboxes)};
 
 }  // namespace sift::ext

@@ -179,7 +179,8 @@ void exec_act_vacation(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
-extern const descriptor vacation_extension{
-    .name = "vacation", .add = register_vacation, .services = service::state_store | service::clock};
+extern const descriptor vacation_extension{.name = "vacation",
+                                           .add = register_vacation,
+                                           .services = needs(service::state_store) | needs(service::clock)};
 
 }  // namespace sift::ext

@@ -41,7 +41,6 @@ void exec_test_virustest(run_state& s, const instruction& ins) {
 
 namespace sift::ext {
 
-extern const descriptor virustest_extension{
-    .name = "virustest", .add = register_virustest, .services = service::score};
+extern const descriptor virustest_extension{.name = "virustest", .add = register_virustest};
 
 }  // namespace sift::ext
