@@ -143,6 +143,30 @@ TEST(address_list, garbage_never_crashes) {
     EXPECT_EQ(parse_address_list("<<<@@").at(0).all(), "<<<@@");
 }
 
+// A control character or DEL is neither atext nor a special: the lexer once
+// made an empty token of it without moving on and never stopped.
+TEST(address_list, control_characters_end_and_are_invalid) {
+    for (char c : {'\x01', '\x08', '\x0b', '\x1f', '\x7f'}) {
+        std::string bad = std::string("an") + c + "na@example.com";
+        auto v = parse_address_list(bad);
+        ASSERT_EQ(v.size(), 1u) << int(c);
+        EXPECT_FALSE(v[0].valid) << int(c);
+        EXPECT_EQ(v[0].all(), bad);
+        auto w = parse_address_list("anna@example.com, " + std::string(1, c) + ", bob@example.org");
+        ASSERT_EQ(w.size(), 3u) << int(c);
+        EXPECT_TRUE(w[0].valid);
+        EXPECT_FALSE(w[1].valid);
+        EXPECT_TRUE(w[2].valid);
+    }
+    for (int c = 0; c < 256; ++c) {  // every byte, anywhere in a mailbox, in a path
+        std::string b(1, static_cast<char>(c));
+        for (const std::string& s : {b, "a" + b + "@x", "a@" + b + "x", "\"" + b + "\" <a@x" + b + ">"}) {
+            EXPECT_LE(parse_address_list(s).size(), 2u) << c;
+            (void)parse_path(s);
+        }
+    }
+}
+
 TEST(address_list, empty_values) {
     EXPECT_TRUE(parse_address_list("").empty());
     EXPECT_TRUE(parse_address_list("   ").empty());

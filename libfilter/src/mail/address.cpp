@@ -64,7 +64,11 @@ private:
         if (c == '[') {
             return enclosed(kind::literal, ']', true, space);
         }
-        if (is_special(c)) {
+        // A special, or a character that is neither atext nor special (a
+        // control character, DEL): one token of its own, which no rule
+        // accepts, so the mailbox holding it is invalid. Every token consumes
+        // at least one character, or run() would never end.
+        if (is_special(c) || !is_atext(c)) {
             ++i_;
             return {kind::special, std::string(1, c), b, i_, space, false};
         }
