@@ -745,7 +745,7 @@ bool testsuite_host::match_values(vm::run_state& s, const std::vector<std::strin
     auto spec = s.match_spec_of(ins.arg[4], ins.arg[3]);
     for (const auto& v : values)
         if (s.any_key(v, ins.arg[1], spec)) return true;
-    return spec.type == ext::match_count && s.count_matches(ins.arg[1], spec);
+    return spec.type == ext::match_count && ext::count_matches(s, ins.arg[1], spec);
 }
 
 // test_error checks the number of errors (with :count) exactly; a check of

@@ -129,6 +129,17 @@ TEST(body, leaves_match_variables_alone) {
     EXPECT_EQ(holds("body :content \"text/plain\" :is \"inner plain\"", nested), "yes");
 }
 
+// RFC 5229 §3.2: body's keys read the match variables as the test before
+// left them ("${1}" is "c", not "", which every body contains).
+TEST(body, keys_read_the_match_variables) {
+    const std::string script =
+        "require [\"body\", \"fileinto\", \"variables\"];\n"
+        "if header :matches \"from\" \"*@*\" {}\n"
+        "if body :text :contains \"${2}\" { fileinto \"has ${2}\"; } else { fileinto \"lacks ${2}\"; }";
+    EXPECT_EQ(run(script, nested), "fileinto:lacks example.org");
+    EXPECT_EQ(run(script, "From: x@inner\r\n\r\nsome inner text\r\n"), "fileinto:has inner");
+}
+
 // RFC 5173: a header not followed by an empty line has no body, so
 // every body test is false, even one for the empty string; a header and
 // the empty line have an empty body.

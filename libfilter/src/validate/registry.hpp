@@ -118,6 +118,10 @@ struct capability_def {
     // A capability that requiring this one brings along (vacation-seconds
     // extends vacation: RFC 6131, as Pigeonhole reads it).
     std::string_view implies{};
+    // What gives templates their values in a run and keeps what matches
+    // captured (RFC 5229's variables; vm::template_ops). One capability of
+    // a registry provides it.
+    const vm::template_ops* templates = nullptr;
 };
 
 class registry {

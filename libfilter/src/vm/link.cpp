@@ -17,7 +17,7 @@ void program::link() {
     bool const any_template = std::find(is_template.begin(), is_template.end(), 1) != is_template.end();
     templates.clear();
     if (any_template) templates.resize(strings.size());
-    uses_match_variables = false;
+    reads_captures = false;
     for (std::size_t i = 0; i < strings.size(); ++i) {
         if (!is_template[i]) continue;
         const auto& s = strings[i];
@@ -38,7 +38,7 @@ void program::link() {
                 std::uint32_t n = digits.size() > 2 ? std::uint32_t(max_match_values)
                                                     : std::uint32_t(std::stoul(std::string(digits)));
                 parts.push_back({template_part::kind::match, 0, 0, n});
-                uses_match_variables = true;
+                reads_captures = true;
                 continue;
             }
             auto [it, added] = slots.try_emplace(variable_key(ref.name), std::uint32_t(slots.size()));

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <iterator>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,8 @@ static_assert(std::size(relation_names) == std::size_t(relation::count_));
 
 struct match_spec;
 struct span;
+struct template_ops;
+struct template_part;
 
 // A comparator an extension adds (RFC 4790 §3).
 struct comparator_ops {
@@ -51,8 +54,9 @@ struct comparator_ops {
 // A match type an extension adds (RFC 5228 §2.7.1 allows them).
 struct match_type_ops {
     std::string_view name;
-    // True when `value` matches one of the keys of list `keys`; may set the
-    // match variables (run_state::set_match_values) and throw runtime_error.
+    // True when `value` matches one of the keys of list `keys`; may report
+    // what it captured (run_state::captured, when captures_wanted) and
+    // throw runtime_error.
     bool (*any_key)(run_state& s, std::string_view value, std::uint64_t keys,
                     const match_spec& spec) = nullptr;
     // Prepares a program's constant keys once, when it is linked (regex).
@@ -75,6 +79,9 @@ struct match_tables {
     std::array<const match_type_ops*, 256> match_types{};
     std::array<const address_part_ops*, 256> address_parts{};
     std::vector<void (*)(program&)> links;  // the match types' link hooks
+    // The extension that gives templates their values (RFC 5229's
+    // variables, capability_def::templates), or null.
+    const template_ops* templates = nullptr;
 };
 
 // Names of the VM's own entries, and of the others through `tables`
@@ -93,6 +100,9 @@ struct match_spec {
     relation rel = relation::none;
     const comparator_ops* cmp_ops = nullptr;
     const match_type_ops* type_ops = nullptr;
+    // False for a test whose successful match must not be captured
+    // (RFC 5173 §6: body's), so template_ops::captured is not called.
+    bool capture = true;
 };
 
 constexpr bool is_core(comparator c) {
@@ -124,6 +134,21 @@ bool holds(int order, relation rel);
 // A piece of a matched value: offset and length.
 struct span {
     std::size_t offset = 0, length = 0;
+};
+
+// What the VM does not interpret in a run: the values of a template's
+// references (vm/strings.hpp), and what a successful :matches (or an
+// extension's match type, :regex) captured. An extension provides them
+// (capability_def::templates); the VM calls them and knows nothing of
+// what they keep (its run_slot, made on first use).
+struct template_ops {
+    // Appends the value `part` (not a literal) has now to `out`: nothing
+    // for one never set (RFC 5229 §3).
+    void (*expand)(const run_state& s, const template_part& part, std::string& out) = nullptr;
+    // A match on `value` succeeded, and the program reads what it captured
+    // (program::reads_captures): spans[0] is the whole match, spans[i] the
+    // i-th wildcard or group, all within `value`.
+    void (*captured)(run_state& s, std::string_view value, std::span<const span> spans) = nullptr;
 };
 
 // RFC 5228 :matches — '*' any sequence, '?' one character (an octet for

@@ -74,7 +74,7 @@ struct program {
     // variable slots a run needs (set variables first, then names only read).
     std::vector<std::vector<template_part>> templates;
     std::uint32_t slot_count = 0;
-    bool uses_match_variables = false;
+    bool reads_captures = false;  // some template reads a match variable (${N})
     // imap4flags keeps its internal flags in a variable slot of this
     // reserved name (not a valid identifier, so no script can name it).
     static constexpr std::string_view internal_flags_name = "#flags";

@@ -22,8 +22,7 @@ run_state::run_state(const program& p, const mail::message& msg, const envelope&
       env(env),
       options(options),
       limits(options.limits),
-      host(options.host ? *options.host : default_host()),
-      variables(p.slot_count) {}
+      host(options.host ? *options.host : default_host()) {}
 
 std::int64_t run_state::now() const {
     return std::chrono::duration_cast<std::chrono::seconds>(host.now().time_since_epoch()).count();
@@ -59,18 +58,13 @@ std::string_view run_state::text(std::uint64_t id, std::string& buffer) const {
     const auto& source = prog.strings[id];
     if (!prog.is_template[id]) return source;
     buffer.clear();
+    // The references' values are the extension's that provides them.
+    const auto* refs = prog.tables ? prog.tables->templates : nullptr;
     for (const auto& part : prog.templates[id]) {
-        switch (part.what) {
-            case template_part::kind::literal:
-                buffer.append(source, part.offset, part.length);
-                break;
-            case template_part::kind::variable:
-                buffer += variables[part.index];
-                break;
-            case template_part::kind::match:
-                if (part.index < match_values.size()) buffer += match_values[part.index];
-                break;
-        }
+        if (part.what == template_part::kind::literal)
+            buffer.append(source, part.offset, part.length);
+        else if (refs)
+            refs->expand(*this, part, buffer);
     }
     return buffer;
 }
@@ -78,38 +72,19 @@ std::string_view run_state::text(std::uint64_t id, std::string& buffer) const {
 bool run_state::any_key(std::string_view value, std::uint64_t keys, match_spec spec) {
     if (spec.type_ops) return spec.type_ops->any_key(*this, value, keys, spec);
     std::string key_buffer;
-    bool capture = prog.uses_match_variables && spec.type == match_type::matches;
+    bool capture = spec.type == match_type::matches && captures_wanted(spec);
     std::vector<span> captures;
     for (auto k : prog.lists[keys]) {
         auto key = text(k, key_buffer);
         if (!capture) {
             if (matches(value, key, spec)) return true;
         } else if (glob_match(value, key, spec.cmp, &captures, spec.cmp_ops)) {
-            set_match_values(value, captures);
+            captures.insert(captures.begin(), span{0, value.size()});
+            captured(value, captures);
             return true;
         }
     }
     return false;
-}
-
-bool run_state::ordered_against_any_key(std::string_view value, std::uint64_t keys, const match_spec& spec) {
-    std::string key_buffer;
-    for (auto k : prog.lists[keys])
-        if (holds(compare(value, text(k, key_buffer), spec.cmp, spec.cmp_ops), spec.rel)) return true;
-    return false;
-}
-
-bool run_state::count_matches(std::uint64_t keys, match_spec spec) {
-    auto count = std::to_string(counted);
-    counted = 0;
-    return ordered_against_any_key(count, keys, spec);
-}
-
-void run_state::set_match_values(std::string_view whole, const std::vector<span>& captures) {
-    match_values.resize(std::min(captures.size() + 1, max_match_values));
-    match_values[0].assign(whole);
-    for (std::size_t i = 1; i < match_values.size(); ++i)
-        match_values[i].assign(whole.substr(captures[i - 1].offset, captures[i - 1].length));
 }
 
 namespace {

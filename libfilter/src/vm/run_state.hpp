@@ -20,6 +20,7 @@
 #include <memory>
 #include <new>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -154,12 +155,6 @@ public:
     bool stopped = false;
     std::string scratch;  // reused buffer for decoded header values
 
-    // RFC 5229 state: variable slots and the match variables ${0}..${9}.
-    std::vector<std::string> variables;
-    // Holds as many as the last match set (RFC 5229 requires ${0}..${9};
-    // like Pigeonhole, Sift keeps up to ${99}); missing ones read as "".
-    std::vector<std::string> match_values;
-
     // The extension state of type T (a run_slot), made on first use.
     template <class T>
     T& slot() {
@@ -178,8 +173,9 @@ public:
         return id < slots_.size() ? static_cast<T*>(slots_[id]) : nullptr;
     }
 
-    // String operand `id`, with variables expanded when it is a template;
-    // the view points into the pool or into `buffer`.
+    // String operand `id`, its references expanded when it is a template
+    // (template_ops::expand); the view points into the pool or into
+    // `buffer`.
     std::string_view text(std::uint64_t id, std::string& buffer) const;
     std::span<const std::uint32_t> list(std::uint64_t id) const { return prog.lists[id]; }
 
@@ -187,20 +183,21 @@ public:
     // with the operations of an extension's ids.
     match_spec match_spec_of(std::uint64_t operand, std::uint64_t comparator_operand) const;
 
-    // True when any key of list `keys` matches `value`. A successful
-    // :matches or :regex sets the match variables when the script reads
-    // them. With :count it only counts `value` and returns false: a test
-    // walks all its values, then decides with count_matches().
+    // True when any key of list `keys` matches `value` (an extension's
+    // match type decides through its match_type_ops). A successful
+    // :matches tells what it captured (captured()).
     bool any_key(std::string_view value, std::uint64_t keys, match_spec spec);
-    // RFC 5231 §4.2: the number of values counted since the last call,
-    // compared with each key; resets the count.
-    bool count_matches(std::uint64_t keys, match_spec spec);
-    std::uint64_t counted = 0;
-    // RFC 5231 §4: whether `value` stands in spec.rel to any key of list
-    // `keys` under the comparator's ordering (:value, and :count's total).
-    bool ordered_against_any_key(std::string_view value, std::uint64_t keys, const match_spec& spec);
-    // Sets ${0} to `whole` and ${1}.. to the captured spans of it.
-    void set_match_values(std::string_view whole, const std::vector<span>& captures);
+    // Whether a match under `spec` should report what it captured: the
+    // program reads it and the test allows it (match_spec::capture).
+    bool captures_wanted(const match_spec& spec) const {
+        return spec.capture && prog.reads_captures && prog.tables && prog.tables->templates;
+    }
+    // A successful match on `value` captured `spans` (spans[0] the whole
+    // match): handed to template_ops::captured, which keeps what templates
+    // read. Call only when captures_wanted().
+    void captured(std::string_view value, std::span<const span> spans) {
+        prog.tables->templates->captured(*this, value, spans);
+    }
 
     // The actions of RFC 5228 §4, with its deduplication (§2.10.3) and the
     // eval_limits; a breach throws runtime_error. keep, fileinto and

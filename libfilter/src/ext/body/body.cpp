@@ -130,9 +130,9 @@ void search_body(run_state& s, const instruction& ins, F&& test) {
 void exec_test_body(run_state& s, const instruction& ins) {
     auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
     auto keys = ins.arg[4];
-    // §6: body's wildcards MUST NOT set the match variables; those of the
-    // last other test stay.
-    auto kept = std::move(s.match_values);
+    // §6: body's wildcards do not set the match variables; those of the
+    // last other test stay, and its keys read them (RFC 5229 §3.2).
+    spec.capture = false;
     auto test = [&](std::string_view value) { return s.any_key(value, keys, spec); };
     if (!s.current().has_body()) {
         // A header without the empty line after it has no body: the
@@ -141,8 +141,7 @@ void exec_test_body(run_state& s, const instruction& ins) {
     } else {
         search_body(s, ins, test);
     }
-    s.match_values = std::move(kept);
-    if (spec.type == ext::match_count) s.flag = s.count_matches(keys, spec);
+    if (spec.type == ext::match_count) s.flag = ext::count_matches(s, keys, spec);
 }
 
 }  // namespace sift::vm

@@ -188,7 +188,7 @@ void exec_test_header(run_state& s, const instruction& ins) {
             });
         if (s.flag) return;
     }
-    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[3], spec);
+    if (spec.type == ext::match_count) s.flag = ext::count_matches(s, ins.arg[3], spec);
 }
 
 void exec_test_address(run_state& s, const instruction& ins) {
@@ -207,7 +207,7 @@ void exec_test_address(run_state& s, const instruction& ins) {
         // RFC 5231 §4.2: :count counts addresses (the empty one too),
         // whatever the address part.
         if (spec.type == ext::match_count) {
-            s.counted += empty ? 1 : addresses.size();
+            ext::count_values(s, empty ? 1 : addresses.size());
             return false;
         }
         if (empty) return part == address_part::all && s.any_key("", ins.arg[4], spec);
@@ -222,7 +222,7 @@ void exec_test_address(run_state& s, const instruction& ins) {
                                       [&](const auto& field) { return !matches_any(field); });
         if (s.flag) return;
     }
-    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[4], spec);
+    if (spec.type == ext::match_count) s.flag = ext::count_matches(s, ins.arg[4], spec);
 }
 
 void exec_test_exists(run_state& s, const instruction& ins) {

@@ -172,7 +172,7 @@ void exec_test_date(run_state& s, const instruction& ins) {
             return !s.flag;
         });
     }
-    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[4], spec);
+    if (spec.type == ext::match_count) s.flag = ext::count_matches(s, ins.arg[4], spec);
 }
 
 void exec_test_currentdate(run_state& s, const instruction& ins) {
@@ -184,7 +184,7 @@ void exec_test_currentdate(run_state& s, const instruction& ins) {
                      ? std::nullopt
                      : ext::date::date_part(now, zone.offset_for(now, 0), s.text(ins.arg[2], part_buffer));
     s.flag = value && s.any_key(*value, ins.arg[3], spec);
-    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[3], spec);
+    if (spec.type == ext::match_count) s.flag = ext::count_matches(s, ins.arg[3], spec);
 }
 
 }  // namespace sift::vm

@@ -58,7 +58,7 @@ void exec_test_defect(run_state& s, const instruction& ins) {
             return;
         }
     }
-    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[2], spec);
+    if (spec.type == ext::match_count) s.flag = ext::count_matches(s, ins.arg[2], spec);
 }
 
 }  // namespace sift::vm

@@ -330,7 +330,7 @@ void exec_test_notify_method_capability(run_state& s, const instruction& ins) {
     if (ext::method_error(uri) || !equal(capability, "online", comparator::ascii_casemap)) return;
     auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
     s.flag = s.any_key("maybe", ins.arg[4], spec);
-    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[4], spec);
+    if (spec.type == ext::match_count) s.flag = ext::count_matches(s, ins.arg[4], spec);
 }
 
 }  // namespace sift::vm

@@ -80,7 +80,7 @@ void exec_test_envelope(run_state& s, const instruction& ins) {
         if (!raw) continue;
         auto a = mail::parse_envelope_path(*raw);
         if (spec.type == ext::match_count)
-            ++s.counted;  // RFC 5231 §4.2: addresses, whatever the address part
+            ext::count_values(s, 1);  // RFC 5231 §4.2: addresses, whatever the address part
         else if (!a)
             s.flag = s.any_key("", ins.arg[4], spec);  // the null path
         else if (a->valid)
@@ -91,7 +91,7 @@ void exec_test_envelope(run_state& s, const instruction& ins) {
         // else: a from/to path that does not parse matches no part (as in Pigeonhole)
         if (s.flag) return;
     }
-    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[4], spec);
+    if (spec.type == ext::match_count) s.flag = ext::count_matches(s, ins.arg[4], spec);
 }
 
 }  // namespace sift::vm

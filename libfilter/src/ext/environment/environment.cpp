@@ -70,7 +70,7 @@ void exec_test_environment(run_state& s, const instruction& ins) {
     auto value = item(s.client, s.text(ins.arg[2], buffer));
     s.flag = value && s.any_key(*value, ins.arg[3], spec);
     // An item without a value is not counted as zero: the test is false.
-    if (value && spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[3], spec);
+    if (value && spec.type == ext::match_count) s.flag = ext::count_matches(s, ins.arg[3], spec);
 }
 
 }  // namespace sift::vm

@@ -22,6 +22,7 @@
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
+#include <array>
 #include <cctype>
 
 namespace sift::ext {
@@ -92,7 +93,7 @@ std::optional<std::string> canonical_list_name(std::string_view name) {
 
 namespace {
 
-bool list_match(vm::run_state& s, std::string_view value, std::uint64_t keys, const vm::match_spec&) {
+bool list_match(vm::run_state& s, std::string_view value, std::uint64_t keys, const vm::match_spec& spec) {
     const auto& lists = provider(s);
     std::string buffer;
     for (auto k : s.list(keys)) {
@@ -100,7 +101,7 @@ bool list_match(vm::run_state& s, std::string_view value, std::uint64_t keys, co
         if (!name ||
             !vm::ask_host("extlists: list '" + *name + "'", [&] { return lists.contains(*name, value); }))
             continue;
-        if (s.prog.uses_match_variables) s.set_match_values(value, {});
+        if (s.captures_wanted(spec)) s.captured(value, std::array{vm::span{0, value.size()}});
         return true;
     }
     return false;

@@ -13,6 +13,7 @@
 #include "compile/emitter.hpp"
 #include "ext/extension.hpp"
 #include "ext/relational/relational.hpp"
+#include "ext/variables/variables.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 #include "vm/strings.hpp"
@@ -153,7 +154,7 @@ std::optional<std::vector<std::string>> flags_prefix(const vm::run_state& s) {
 
 std::vector<std::string> internal_flags(const vm::run_state& s) {
     if (!s.prog.internal_flags_slot) return {};
-    return split_flags(s.variables[*s.prog.internal_flags_slot]);
+    return split_flags(ext::variable_value(s, *s.prog.internal_flags_slot));
 }
 
 }  // namespace sift::ext
@@ -189,26 +190,26 @@ std::string join(const std::vector<std::string>& flags) {
 
 void exec_flags_set(run_state& s, const instruction& ins) {
     s.slot<ext::flags_state>();
-    s.variables[ins.arg[0]] = join(flags_of(s, ins.arg[1]));
+    ext::variable(s, std::uint32_t(ins.arg[0])) = join(flags_of(s, ins.arg[1]));
 }
 
 void exec_flags_add(run_state& s, const instruction& ins) {
     s.slot<ext::flags_state>();
-    auto flags = split_flags(s.variables[ins.arg[0]]);
+    auto flags = split_flags(ext::variable(s, std::uint32_t(ins.arg[0])));
     for (auto& f : flags_of(s, ins.arg[1]))
         if (std::none_of(flags.begin(), flags.end(), [&](auto& g) { return same_flag(f, g); }))
             flags.push_back(f);
-    s.variables[ins.arg[0]] = join(flags);
+    ext::variable(s, std::uint32_t(ins.arg[0])) = join(flags);
 }
 
 void exec_flags_remove(run_state& s, const instruction& ins) {
     s.slot<ext::flags_state>();
-    auto flags = split_flags(s.variables[ins.arg[0]]);
+    auto flags = split_flags(ext::variable(s, std::uint32_t(ins.arg[0])));
     auto gone = flags_of(s, ins.arg[1]);
     std::erase_if(flags, [&](auto& f) {
         return std::any_of(gone.begin(), gone.end(), [&](auto& g) { return same_flag(f, g); });
     });
-    s.variables[ins.arg[0]] = join(flags);
+    ext::variable(s, std::uint32_t(ins.arg[0])) = join(flags);
 }
 
 // RFC 5232 §4: every flag of the variables (each once) against every flag
@@ -225,12 +226,11 @@ void exec_test_hasflag(run_state& s, const instruction& ins) {
     if (slots.empty() && s.prog.internal_flags_slot) slots.push_back(*s.prog.internal_flags_slot);
     std::vector<std::string> flags;
     for (auto slot : slots)
-        for (auto& f : split_flags(s.variables[slot]))
+        for (auto& f : split_flags(ext::variable_value(s, slot)))
             if (std::none_of(flags.begin(), flags.end(), [&](auto& g) { return same_flag(f, g); }))
                 flags.push_back(std::move(f));
     if (spec.type == ext::match_count) {
-        s.counted = flags.size();
-        s.flag = s.count_matches(ins.arg[3], spec);
+        s.flag = ext::count_holds(s, flags.size(), ins.arg[3], spec);
         return;
     }
     auto keys = flags_of(s, ins.arg[3]);
@@ -251,7 +251,7 @@ namespace sift::ext {
 void set_internal_flags(vm::run_state& s, const std::vector<std::string>& flags) {
     if (!s.prog.internal_flags_slot) return;
     s.slot<flags_state>();
-    s.variables[*s.prog.internal_flags_slot] = vm::join(flags);
+    ext::variable(s, *s.prog.internal_flags_slot) = vm::join(flags);
 }
 
 }  // namespace sift::ext

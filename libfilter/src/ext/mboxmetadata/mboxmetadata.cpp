@@ -73,7 +73,7 @@ void exec_test_metadata(run_state& s, const instruction& ins) {
     std::optional<std::string> value;
     if (ext::valid_utf8(box) && ext::valid_metadata_entry(entry)) value = store.metadata(box, entry);
     s.flag = value && s.any_key(*value, ins.arg[4], spec);
-    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[4], spec);
+    if (spec.type == ext::match_count) s.flag = ext::count_matches(s, ins.arg[4], spec);
 }
 
 void exec_test_metadataexists(run_state& s, const instruction& ins) {

@@ -172,7 +172,7 @@ void exec_test_mime_header(run_state& s, const instruction& ins) {
                 }
             }
         }
-    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[3], spec);
+    if (spec.type == ext::match_count) s.flag = ext::count_matches(s, ins.arg[3], spec);
 }
 
 void exec_test_mime_address(run_state& s, const instruction& ins) {
@@ -189,7 +189,7 @@ void exec_test_mime_address(run_state& s, const instruction& ins) {
                 auto text = mail::unfold(field.value, scratch);
                 auto addresses = mail::parse_address_list(text);
                 if (spec.type == ext::match_count) {
-                    s.counted += addresses.size();
+                    ext::count_values(s, addresses.size());
                     continue;
                 }
                 for (const auto& a : addresses)
@@ -200,7 +200,7 @@ void exec_test_mime_address(run_state& s, const instruction& ins) {
                     }
             }
         }
-    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[4], spec);
+    if (spec.type == ext::match_count) s.flag = ext::count_matches(s, ins.arg[4], spec);
 }
 
 // With :anychild, true when each field is in one of the parts (as

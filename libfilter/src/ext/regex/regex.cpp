@@ -376,16 +376,12 @@ bool regex_search(vm::run_state& s, std::string_view value, std::uint32_t id, st
 // ${0} is what the whole expression matched, ${1}.. its groups
 // (draft-ietf-sieve-regex-01 §3); unset groups are "".
 bool any_key(vm::run_state& s, std::string_view value, std::uint64_t keys, const vm::match_spec& spec) {
-    const bool capture = s.prog.uses_match_variables;
+    const bool capture = s.captures_wanted(spec);
     std::vector<vm::span> captures;
     std::string buffer;
     for (auto k : s.list(keys)) {
         if (!regex_search(s, value, k, s.text(k, buffer), spec.cmp, capture ? &captures : nullptr)) continue;
-        if (capture) {
-            s.match_values.resize(std::min(captures.size(), vm::max_match_values));
-            for (std::size_t i = 0; i < s.match_values.size(); ++i)
-                s.match_values[i].assign(value.substr(captures[i].offset, captures[i].length));
-        }
+        if (capture) s.captured(value, captures);
         return true;
     }
     return false;

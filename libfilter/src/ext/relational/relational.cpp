@@ -11,14 +11,16 @@
 // strings, RFC 5229 §5) written in decimal with each key. The operator is
 // a constant (ABNF strings are case-insensitive); it is packed with the
 // match type into the 'm' operand (vm/match.hpp). :count adds each value
-// to run_state::counted and decides in run_state::count_matches; :value
-// orders each value against each key.
+// to the run's counter (this folder's slot) and decides in count_matches;
+// :value orders each value against each key.
 #include "ext/relational/relational.hpp"
 #include "ext/extension.hpp"
 #include "validate/registry.hpp"
 #include "vm/run_state.hpp"
 
 #include <iterator>
+#include <string>
+#include <utility>
 
 namespace sift::ext {
 namespace {
@@ -41,19 +43,47 @@ void check_relation(checker& c, binding& b) {
                         " (expected \"gt\", \"ge\", \"lt\", \"le\", \"eq\" or \"ne\")");
 }
 
+// The values the running test counted so far.
+struct count_state final : vm::run_slot {
+    std::uint64_t counted = 0;
+};
+
 bool count_value(vm::run_state& s, std::string_view, std::uint64_t, const vm::match_spec&) {
-    ++s.counted;
+    ++s.slot<count_state>().counted;
     return false;
 }
 
 bool value_holds(vm::run_state& s, std::string_view value, std::uint64_t keys, const vm::match_spec& spec) {
-    return s.ordered_against_any_key(value, keys, spec);
+    return ordered_against_any_key(s, value, keys, spec);
 }
 
 constexpr vm::match_type_ops count_ops{.name = "count", .any_key = count_value, .relational = true};
 constexpr vm::match_type_ops value_ops{.name = "value", .any_key = value_holds, .relational = true};
 
 }  // namespace
+
+void count_values(vm::run_state& s, std::uint64_t n) {
+    s.slot<count_state>().counted += n;
+}
+
+bool count_holds(vm::run_state& s, std::uint64_t count, std::uint64_t keys, const vm::match_spec& spec) {
+    return ordered_against_any_key(s, std::to_string(count), keys, spec);
+}
+
+bool count_matches(vm::run_state& s, std::uint64_t keys, const vm::match_spec& spec) {
+    std::uint64_t count = 0;
+    if (auto* state = s.find_slot<count_state>()) count = std::exchange(state->counted, 0);
+    return count_holds(s, count, keys, spec);
+}
+
+bool ordered_against_any_key(vm::run_state& s, std::string_view value, std::uint64_t keys,
+                             const vm::match_spec& spec) {
+    std::string key_buffer;
+    for (auto k : s.list(keys))
+        if (vm::holds(vm::compare(value, s.text(k, key_buffer), spec.cmp, spec.cmp_ops), spec.rel))
+            return true;
+    return false;
+}
 
 void register_relational(registry& r) {
     r.add(capability_def{"relational"});

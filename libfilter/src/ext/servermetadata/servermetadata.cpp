@@ -55,7 +55,7 @@ void exec_test_servermetadata(run_state& s, const instruction& ins) {
     std::optional<std::string> value;
     if (ext::valid_metadata_entry(entry)) value = store.server_metadata(entry);
     s.flag = value && s.any_key(*value, ins.arg[3], spec);
-    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[3], spec);
+    if (spec.type == ext::match_count) s.flag = ext::count_matches(s, ins.arg[3], spec);
 }
 
 void exec_test_servermetadataexists(run_state& s, const instruction& ins) {

@@ -53,7 +53,7 @@ namespace sift::vm {
 void test_score(run_state& s, ext::score_test kind, match_spec spec, std::uint64_t keys) {
     auto value = ext::score_value(s, kind);
     s.flag = s.any_key(value, keys, spec);
-    if (spec.type == ext::match_count) s.flag = s.count_matches(keys, spec);
+    if (spec.type == ext::match_count) s.flag = ext::count_matches(s, keys, spec);
 }
 
 void exec_test_spamtest(run_state& s, const instruction& ins) {

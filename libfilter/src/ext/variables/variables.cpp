@@ -10,7 +10,11 @@
 #include "ext/relational/relational.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
+#include "vm/run_state.hpp"
 #include "vm/strings.hpp"
+
+#include <algorithm>
+#include <span>
 
 namespace sift::ext {
 using namespace validate;
@@ -95,7 +99,40 @@ void emit_set(compile::emitter& e, const binding& b) {
     e.emit(vm::opcode::set_var, {e.variable(b.string_arg(0)), e.string(b.string_arg(1)), modifier_flags(b)});
 }
 
+// A run's variables (§3): the value of each slot the program numbered
+// (program::slot_count), and the match variables ${0}.. as the last
+// successful :matches, :regex or :list set them (§3.2).
+struct variables_state final : vm::run_slot {
+    std::vector<std::string> values;
+    std::vector<std::string> matched;
+};
+
+void expand(const vm::run_state& s, const vm::template_part& part, std::string& out) {
+    const auto* v = s.find_slot<variables_state>();
+    if (!v) return;  // nothing set yet: every reference reads ""
+    const auto& from = part.what == vm::template_part::kind::match ? v->matched : v->values;
+    if (part.index < from.size()) out += from[part.index];
+}
+
+// §3.2: the match variables are what the last successful match captured;
+// a test that fails leaves them as they were (the VM calls this only on
+// success). Numbers from vm::max_match_values on are not kept.
+void captured(vm::run_state& s, std::string_view value, std::span<const vm::span> spans) {
+    auto& matched = s.slot<variables_state>().matched;
+    matched.resize(std::min(spans.size(), vm::max_match_values));
+    for (std::size_t i = 0; i < matched.size(); ++i)
+        matched[i].assign(value.substr(spans[i].offset, spans[i].length));
+}
+
+constexpr vm::template_ops template_values{.expand = expand, .captured = captured};
+
 }  // namespace
+
+std::string& variable(vm::run_state& s, std::uint32_t slot) {
+    auto& values = s.slot<variables_state>().values;
+    if (values.size() < s.prog.slot_count) values.resize(s.prog.slot_count);
+    return values.at(slot);
+}
 
 std::vector<std::string_view> modifier_tags() {
     std::vector<std::string_view> tags;
@@ -114,8 +151,16 @@ bool valid_variable_name(std::string_view name) {
     return identifier(name);
 }
 
+std::string_view variable_value(const vm::run_state& s, std::uint32_t slot) {
+    const auto* v = s.find_slot<variables_state>();
+    return v && slot < v->values.size() ? std::string_view(v->values[slot]) : std::string_view();
+}
+
 void register_variables(registry& r) {
-    r.add(capability_def{.name = "variables", .literal = check_literal, .ihave_allowed = false});
+    r.add(capability_def{.name = "variables",
+                         .literal = check_literal,
+                         .ihave_allowed = false,
+                         .templates = &template_values});
     for (const auto& m : modifiers) r.add(tag_def{m.tag, m.group, std::nullopt, m.capability, 0});
     r.add(command_def{.name = "set",
                       .capability = "variables",
@@ -203,7 +248,7 @@ void exec_test_string(run_state& s, const instruction& ins) {
             return;
         }
     }
-    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[3], spec);
+    if (spec.type == ext::match_count) s.flag = ext::count_matches(s, ins.arg[3], spec);
 }
 
 }  // namespace sift::vm
@@ -239,7 +284,7 @@ void assign_variable(vm::run_state& s, std::uint64_t slot, std::string value, st
     bool cut = value.size() > s.limits.max_variable_size;
     vm::truncate_utf8(value, s.limits.max_variable_size);
     if (cut) drop_broken_escape(value, modifiers);
-    s.variables[slot] = std::move(value);
+    variable(s, std::uint32_t(slot)) = std::move(value);
 }
 
 }  // namespace sift::ext
