@@ -3,10 +3,16 @@
 
 #include <sift/export.hpp>
 
+#include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <iterator>
+#include <new>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -141,6 +147,123 @@ struct notify_action {
 using action = std::variant<keep_action, fileinto_action, redirect_action, discard_action, reject_action,
                             vacation_action, notify_action>;
 
+// The actions of a run, in execution order: a vector that holds its first
+// action inline, so that a run with one action (the implicit keep, what
+// most runs end with) allocates nothing for it. Contiguous, like the
+// std::vector it replaces; pointers stay valid until it is changed.
+class action_list {
+public:
+    using value_type = action;
+    using size_type = std::size_t;
+    using reference = action&;
+    using const_reference = const action&;
+    using iterator = action*;
+    using const_iterator = const action*;
+
+    action_list() noexcept {}
+    action_list(std::initializer_list<action> all) {
+        for (const auto& a : all) push_back(a);
+    }
+    action_list(std::vector<action> all) noexcept : more_(std::move(all)) {}
+    action_list(const action_list& other) { copy_from(other); }
+    action_list(action_list&& other) noexcept { take(other); }
+    action_list& operator=(const action_list& other) {
+        if (this != &other) {
+            clear();
+            copy_from(other);
+        }
+        return *this;
+    }
+    action_list& operator=(action_list&& other) noexcept {
+        if (this != &other) {
+            drop_inline();
+            more_.clear();
+            take(other);
+        }
+        return *this;
+    }
+    // Takes the vector's elements (and its storage) over.
+    action_list& operator=(std::vector<action>&& all) noexcept {
+        drop_inline();
+        more_ = std::move(all);
+        return *this;
+    }
+    ~action_list() { drop_inline(); }
+
+    action* data() noexcept { return inline_ ? &one_ : more_.data(); }
+    const action* data() const noexcept { return inline_ ? &one_ : more_.data(); }
+    std::size_t size() const noexcept { return inline_ ? 1 : more_.size(); }
+    bool empty() const noexcept { return size() == 0; }
+    iterator begin() noexcept { return data(); }
+    iterator end() noexcept { return data() + size(); }
+    const_iterator begin() const noexcept { return data(); }
+    const_iterator end() const noexcept { return data() + size(); }
+    action& operator[](std::size_t i) noexcept { return data()[i]; }
+    const action& operator[](std::size_t i) const noexcept { return data()[i]; }
+    action& at(std::size_t i) { return i < size() ? data()[i] : throw std::out_of_range("action_list::at"); }
+    const action& at(std::size_t i) const {
+        return i < size() ? data()[i] : throw std::out_of_range("action_list::at");
+    }
+    action& front() noexcept { return data()[0]; }
+    const action& front() const noexcept { return data()[0]; }
+    action& back() noexcept { return data()[size() - 1]; }
+    const action& back() const noexcept { return data()[size() - 1]; }
+
+    // `a` by value: it may be one of this list's own elements.
+    void push_back(action a) {
+        if (!inline_ && more_.empty() && more_.capacity() == 0) {
+            ::new (static_cast<void*>(&one_)) action(std::move(a));
+            inline_ = true;
+            return;
+        }
+        if (inline_) {  // a second action: both go to the heap
+            more_.reserve(4);
+            more_.push_back(std::move(one_));
+            drop_inline();
+        }
+        more_.push_back(std::move(a));
+    }
+    template <class... Args>
+    action& emplace_back(Args&&... args) {
+        push_back(action(std::forward<Args>(args)...));
+        return back();
+    }
+    void clear() noexcept {
+        drop_inline();
+        more_.clear();
+    }
+
+private:
+    void drop_inline() noexcept {
+        if (inline_) one_.~action();
+        inline_ = false;
+    }
+    void copy_from(const action_list& other) {
+        if (other.inline_) {
+            ::new (static_cast<void*>(&one_)) action(other.one_);
+            inline_ = true;
+        } else {
+            more_ = other.more_;
+        }
+    }
+    void take(action_list& other) noexcept {
+        if (other.inline_) {
+            ::new (static_cast<void*>(&one_)) action(std::move(other.one_));
+            inline_ = true;
+            other.drop_inline();
+        } else {
+            more_ = std::move(other.more_);
+            other.more_.clear();
+        }
+    }
+
+    union {
+        action one_;  // the first action, while it is the only one
+    };
+    bool inline_ = false;
+    std::vector<action> more_;  // all of them otherwise
+};
+
 // The kind of an action (reject_action is reject or ereject), its name
 // ("fileinto") and its script line.
 SIFT_API action_kind kind(const action& a);
@@ -172,8 +295,8 @@ enum class run_status {
 //
 //     kind      when                                     the frontend
 //     --------  ---------------------------------------  -------------------------
-//     deliver   keep, fileinto or redirect (or the       files into `folders`,
-//               implicit keep, also after a failure      forwards to `redirects`
+//     deliver   keep, fileinto or redirect (or the       files into folders(),
+//               implicit keep, also after a failure      forwards to redirects()
 //               whose policy is keep)
 //     refuse    reject or ereject (RFC 5429)             answers smtp_code
 //                                                        enhanced_code text (at the
@@ -184,13 +307,12 @@ enum class run_status {
 // vacation and notify never change it: their messages are in the actions,
 // to be sent whatever the verdict (none after a failure). Header and message
 // edits (result::header_edits, result::message) apply to what is delivered.
+//
+// A deliver verdict's mailboxes and redirect addresses are
+// result::folders() and result::redirects(), read from the actions.
 struct verdict {
     enum class kind { deliver, refuse, tempfail, discard };
     kind what = kind::deliver;
-    // deliver: the mailboxes (keep: "INBOX") and the redirect addresses, in
-    // action order, each once.
-    std::vector<std::string> folders{};
-    std::vector<std::string> redirects{};
     // refuse: 550 and "5.7.1" (RFC 5429 §2.1.1), the script's reason;
     // tempfail: 451, "4.3.0" and what failed, for the log more than the
     // client. 0 and empty otherwise.
@@ -201,10 +323,100 @@ struct verdict {
 
 SIFT_API std::string_view name(verdict::kind k);
 
+// What a deliver verdict delivers to (result::folders(), result::redirects()):
+// the mailboxes of keep (INBOX) and fileinto, or the addresses of redirect,
+// in action order, each once; empty unless the verdict is deliver. A view
+// over the result's actions: nothing is copied, and it is valid while the
+// result lives unchanged. Iterating gives const std::string&.
+class delivery_targets {
+public:
+    enum class of { folders, redirects };
+
+    class iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = std::string;
+        using difference_type = std::ptrdiff_t;
+        using pointer = const std::string*;
+        using reference = const std::string&;
+
+        iterator() = default;
+        reference operator*() const { return *target(at_, of_); }
+        pointer operator->() const { return target(at_, of_); }
+        iterator& operator++() {
+            ++at_;
+            settle();
+            return *this;
+        }
+        iterator operator++(int) {
+            iterator old = *this;
+            ++*this;
+            return old;
+        }
+        bool operator==(const iterator& other) const { return at_ == other.at_; }
+
+    private:
+        friend class delivery_targets;
+        iterator(const action* first, const action* at, const action* end, of o)
+            : first_(first), at_(at), end_(end), of_(o) {
+            settle();
+        }
+        // On the next action with a target not named by an earlier one.
+        void settle() {
+            for (; at_ != end_; ++at_) {
+                const std::string* t = target(at_, of_);
+                if (t && !named_before(*t)) return;
+            }
+        }
+        bool named_before(const std::string& t) const {
+            for (const action* a = first_; a != at_; ++a)
+                if (const std::string* u = target(a, of_); u && *u == t) return true;
+            return false;
+        }
+        const action* first_ = nullptr;
+        const action* at_ = nullptr;
+        const action* end_ = nullptr;
+        of of_ = of::folders;
+    };
+
+    delivery_targets(const action* first, const action* end, of o) : first_(first), end_(end), of_(o) {}
+
+    iterator begin() const { return {first_, first_, end_, of_}; }
+    iterator end() const { return {first_, end_, end_, of_}; }
+    bool empty() const { return begin() == end(); }
+    std::size_t size() const { return static_cast<std::size_t>(std::distance(begin(), end())); }
+    std::vector<std::string> to_vector() const { return {begin(), end()}; }
+    friend bool operator==(const delivery_targets& a, const std::vector<std::string>& b) {
+        auto i = a.begin();
+        for (const auto& s : b) {
+            if (i == a.end() || *i != s) return false;
+            ++i;
+        }
+        return i == a.end();
+    }
+
+    // The mailbox (keep, fileinto) or the address (redirect) `a` names, or
+    // null.
+    static const std::string* target(const action* a, of o) {
+        if (o == of::redirects) {
+            const auto* r = std::get_if<redirect_action>(a);
+            return r ? &r->address : nullptr;
+        }
+        if (const auto* k = std::get_if<keep_action>(a)) return &k->mailbox;
+        if (const auto* f = std::get_if<fileinto_action>(a)) return &f->mailbox;
+        return nullptr;
+    }
+
+private:
+    const action* first_;
+    const action* end_;
+    of of_;
+};
+
 struct SIFT_API result {
     run_status status = run_status::ok;
     sift::verdict verdict;                  // what to do with the message (above)
-    std::vector<action> actions;            // in execution order; implicit keep last
+    action_list actions;                    // in execution order; implicit keep last
     std::vector<std::string> errors;        // runtime errors, "line N: message"
     std::uint64_t instructions = 0;         // executed, for cost accounting
     std::vector<header_edit> header_edits;  // editheader, in order
@@ -231,11 +443,21 @@ struct SIFT_API result {
     std::optional<rewritten_message> message;
     std::optional<rewritten_message> redirect_message;
 
+    // A deliver verdict's mailboxes and redirect addresses (delivery_targets).
+    delivery_targets folders() const { return targets(delivery_targets::of::folders); }
+    delivery_targets redirects() const { return targets(delivery_targets::of::redirects); }
+
     bool ok() const { return status == run_status::ok; }
     bool lookup_failed() const { return status == run_status::lookup_failed; }
     // True when the message is dropped without any delivery (explicit discard
     // and nothing else).
     bool discarded() const;
+
+private:
+    delivery_targets targets(delivery_targets::of o) const {
+        const action* first = verdict.what == sift::verdict::kind::deliver ? actions.data() : nullptr;
+        return {first, first ? first + actions.size() : nullptr, o};
+    }
 };
 
 }  // namespace sift

@@ -90,9 +90,12 @@ public:
     // without a host, the extensions that need one fail at run time.
     // Without a session, nothing is known about the SMTP client (the
     // environment items it fills have no value).
-    result run(const message& msg, const envelope& env, const run_options& options = {}) const;
+    // Without `options`: the defaults, built once for every such run.
+    result run(const message& msg, const envelope& env) const;
+    result run(const message& msg, const envelope& env, const run_options& options) const;
+    result run(const session& client, const message& msg, const envelope& env) const;
     result run(const session& client, const message& msg, const envelope& env,
-               const run_options& options = {}) const;
+               const run_options& options) const;
 
 private:
     friend struct internal;

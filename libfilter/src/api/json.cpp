@@ -82,8 +82,11 @@ object action_json(const action& any) {
     return j;
 }
 
-object verdict_json(const verdict& v) {
-    object j{{"kind", name(v.what)}, {"folders", v.folders}, {"redirects", v.redirects}};
+object verdict_json(const result& r) {
+    const verdict& v = r.verdict;
+    object j{{"kind", name(v.what)},
+             {"folders", r.folders().to_vector()},
+             {"redirects", r.redirects().to_vector()}};
     if (v.smtp_code != 0) {
         j["smtp_code"] = v.smtp_code;
         j["enhanced_code"] = v.enhanced_code;
@@ -131,8 +134,8 @@ object diagnostic_json(const diagnostic& d) {
     return j;
 }
 
-template <class T, class F>
-object list(const std::vector<T>& items, F to_json) {
+template <class Items, class F>
+object list(const Items& items, F to_json) {
     object out = object::array();
     for (const auto& x : items) out.push_back(to_json(x));
     return out;
@@ -168,7 +171,7 @@ std::string report(const script& s, const result* r) {
     // status "runtime_error", as it always had; `lookup_failed` tells it
     // apart, and the verdict says what to do with the message.
     if (r) j["lookup_failed"] = r->lookup_failed();
-    if (r) j["verdict"] = verdict_json(r->verdict);
+    if (r) j["verdict"] = verdict_json(*r);
     return serialize(j);
 }
 

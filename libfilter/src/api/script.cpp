@@ -11,7 +11,6 @@
 
 #include <sift/script.hpp>
 
-#include <algorithm>
 #include <map>
 
 namespace sift {
@@ -122,10 +121,12 @@ action implicit_keep() {
 }
 
 // The verdict of a run that failed: the policy's for its kind of failure.
+// A failed run's actions are the implicit keep alone, so a kept one
+// delivers to INBOX (result::folders()).
 verdict failed_verdict(const result& r, const failure_policy& policy) {
     bool lookup = r.status == run_status::lookup_failed;
     auto mode = lookup ? policy.on_lookup_failure : policy.on_runtime_error;
-    if (mode == failure_mode::keep) return {.folders = {"INBOX"}};
+    if (mode == failure_mode::keep) return {};
     return {.what = verdict::kind::tempfail,
             .smtp_code = 451,
             .enhanced_code = "4.3.0",
@@ -133,34 +134,57 @@ verdict failed_verdict(const result& r, const failure_policy& policy) {
                     (r.errors.empty() ? "" : r.errors.front())};
 }
 
-// See the table at sift::verdict.
+// See the table at sift::verdict. The folders and redirects are not copied
+// out: result::folders() and redirects() read them from the actions.
 verdict decide(const result& r, const failure_policy& policy) {
     if (!r.ok()) return failed_verdict(r, policy);
-    verdict v;
-    bool discarded = false;
-    auto add = [](std::vector<std::string>& to, const std::string& what) {
-        if (std::find(to.begin(), to.end(), what) == to.end()) to.push_back(what);
-    };
+    bool discarded = false, delivers = false;
     for (const auto& a : r.actions) {
-        if (const auto* k = std::get_if<keep_action>(&a)) add(v.folders, k->mailbox);
-        if (const auto* f = std::get_if<fileinto_action>(&a)) add(v.folders, f->mailbox);
-        if (const auto* d = std::get_if<redirect_action>(&a)) add(v.redirects, d->address);
-        if (std::holds_alternative<discard_action>(a)) discarded = true;
-        // RFC 5429 §2.1.1: 550 5.7.1 with the script's reason; a reject
-        // never stands beside a delivery (run_state::add).
-        if (const auto* j = std::get_if<reject_action>(&a))
-            return {
-                .what = verdict::kind::refuse, .smtp_code = 550, .enhanced_code = "5.7.1", .text = j->reason};
-        // vacation and notify leave the verdict alone.
+        switch (kind(a)) {
+            case action_kind::keep:
+            case action_kind::fileinto:
+            case action_kind::redirect:
+                delivers = true;
+                break;
+            case action_kind::discard:
+                discarded = true;
+                break;
+            case action_kind::reject:
+            case action_kind::ereject:
+                // RFC 5429 §2.1.1: 550 5.7.1 with the script's reason; a
+                // reject never stands beside a delivery (run_state::add).
+                return {.what = verdict::kind::refuse,
+                        .smtp_code = 550,
+                        .enhanced_code = "5.7.1",
+                        .text = std::get<reject_action>(a).reason};
+            case action_kind::vacation:
+            case action_kind::notify:
+                break;  // they leave the verdict alone
+        }
     }
-    if (v.folders.empty() && v.redirects.empty() && discarded) v.what = verdict::kind::discard;
-    return v;
+    return {.what = !delivers && discarded ? verdict::kind::discard : verdict::kind::deliver};
 }
 
 }  // namespace
 
+// The options of a run given none: built once, not per run (they hold
+// some thirty strings, which cost a short run's worth of instructions to
+// make and destroy).
+const run_options& default_run_options() {
+    static const run_options defaults{};
+    return defaults;
+}
+
+result script::run(const message& msg, const envelope& env) const {
+    return run_for(nullptr, msg, env, default_run_options());
+}
+
 result script::run(const message& msg, const envelope& env, const run_options& options) const {
     return run_for(nullptr, msg, env, options);
+}
+
+result script::run(const session& client, const message& msg, const envelope& env) const {
+    return run_for(&client, msg, env, default_run_options());
 }
 
 result script::run(const session& client, const message& msg, const envelope& env,
