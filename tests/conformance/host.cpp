@@ -6,6 +6,7 @@
 #include "host.hpp"
 
 #include "api/compile.hpp"
+#include "ext/editheader/editheader.hpp"
 #include "ext/imap4flags/imap4flags.hpp"
 #include "ext/relational/relational.hpp"
 #include "mail/address.hpp"
@@ -324,7 +325,7 @@ void testsuite_host::editheader_setting(const std::string& name, const std::stri
 // The message as delivered: with editheader's edits applied (RFC 5293
 // §5) and what replace/enclose made of it (RFC 5703 §5-6).
 std::string testsuite_host::delivered_message(const vm::run_state& s) const {
-    return s.delivered();
+    return ext::delivered(s);
 }
 
 // A new message or a reset result starts from the unedited message, and

@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
-#include <unordered_map>
 
 namespace sift::vm {
 
@@ -22,7 +21,8 @@ run_state::run_state(const program& p, const mail::message& msg, const envelope&
       env(env),
       options(options),
       limits(options.limits),
-      host(options.host ? *options.host : default_host()) {}
+      host(options.host ? *options.host : default_host()),
+      current_(&msg) {}
 
 std::int64_t run_state::now() const {
     return std::chrono::duration_cast<std::chrono::seconds>(host.now().time_since_epoch()).count();
@@ -189,98 +189,23 @@ void run_state::discard(unsigned line) {
     push(discard_action{.line = line}, true);
 }
 
-std::vector<run_state::edited_field> run_state::header_fields() const {
-    if (edited_headers) return *edited_headers;
-    std::vector<edited_field> out;
-    std::unordered_map<std::string, unsigned> seen;  // lower-cased name -> fields so far
-    for (const auto& h : current().headers()) {
-        auto key = mail::ascii_lower(h.name);
-        unsigned n = ++seen[key];
-        bool locked = std::find(locked_.begin(), locked_.end(), std::pair(key, n)) != locked_.end();
-        out.push_back({std::string(h.name), std::string(h.value), n, locked});
-    }
-    return out;
-}
-
 std::string_view run_state::eol() const {
     return mail::eol_of(current().raw());
 }
 
-namespace {
-
-std::string serialize(const std::vector<run_state::edited_field>& header, std::string_view body,
-                      std::string_view eol) {
-    std::size_t size = body.size() + eol.size();
-    for (const auto& f : header) size += f.name.size() + 1 + f.value.size() + eol.size();
-    std::string out;
-    out.reserve(size);
-    for (const auto& f : header) {
-        out += f.name;
-        out += ':';
-        out += f.value;
-        out += eol;
-    }
-    out += eol;
-    out += body;
-    return out;
-}
-
-}  // namespace
-
-std::string run_state::delivered() const {
-    if (!edited_headers) return std::string(current().raw());
-    return serialize(*edited_headers, current().body(), eol());
-}
-
-rewritten_message run_state::delivered_message() const {
-    auto data = delivered();
-    auto body_offset = data.size() - current().body().size();
-    return rewritten_message{std::move(data), body_offset};
-}
-
-void run_state::rewrite(message_edit edit, const std::vector<edited_field>& header, std::string_view body,
-                        const part_map& parts) {
-    if (message_edits_.size() >= limits.max_actions)
-        throw runtime_error{"too many replace/enclose actions (limit " + std::to_string(limits.max_actions) +
-                            ")"};
-    auto raw = serialize(header, body, eol());
-    if (raw.size() > limits.max_rewritten_message_size)
-        throw runtime_error{"the new message would be " + std::to_string(raw.size()) +
-                            " octets, more than the " + std::to_string(limits.max_rewritten_message_size) +
-                            " allowed"};
-    // RFC 5703 §6: enclose does not change what a redirect forwards.
-    if (edit.what == message_edit::kind::enclose && !redirect_message_) {
-        redirect_message_ = delivered_message();
-    }
-    std::vector<std::pair<std::string, unsigned>> locked;
-    std::unordered_map<std::string, unsigned> seen;
-    for (const auto& f : header) {
-        auto key = mail::ascii_lower(f.name);
-        unsigned n = ++seen[key];
-        if (f.locked) locked.emplace_back(std::move(key), n);
-    }
-    auto next = std::make_unique<mail::message>(mail::message::parse(std::move(raw), message.limits()));
-    for (auto& slot : slots_)
-        if (slot) slot->message_replaced(*this, current(), *next, parts);
-    rewritten_ =
-        std::move(next);  // the old message (if one of ours) goes only now: the loops pointed into it
-    locked_ = std::move(locked);
-    edited_headers.reset();
-    size_delta = 0;
-    edit.after_header_edits = header_edits.size();
-    message_edits_.push_back(edit);
+void run_state::change_message(const mail::message& next, const part_map& parts) {
+    // Index loop: a hook may make another slot.
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        if (slots_[i]) slots_[i]->message_replaced(*this, current(), next, parts);
+    current_ = &next;
+    header_view_ = nullptr;
 }
 
 void run_state::forget_message_changes() {
-    for (auto& slot : slots_)
+    current_ = &message;
+    header_view_ = nullptr;
+    for (auto* slot : slots_)
         if (slot) slot->message_forgotten();
-    edited_headers.reset();
-    size_delta = 0;
-    header_edits.clear();
-    rewritten_.reset();
-    message_edits_.clear();
-    redirect_message_.reset();
-    locked_.clear();
 }
 
 void run_state::reset_result() {
@@ -305,12 +230,6 @@ result run_state::finish(const runtime_error* failure, std::uint64_t executed) {
         implicit_keep_ = true;
     }
     r.actions = std::move(actions_);
-    if (!failure) r.header_edits = std::move(header_edits);
-    if (!failure && !message_edits_.empty()) {
-        r.message = delivered_message();
-        r.message_edits = std::move(message_edits_);
-        r.redirect_message = std::move(redirect_message_);
-    }
     // The extensions complete the implicit keep (imap4flags' internal
     // flags, RFC 5232 §3), but not after a runtime error: then the message
     // is kept as it came.

@@ -6,6 +6,7 @@
 #include "mail/message.hpp"
 #include "vm/match.hpp"
 #include "vm/program.hpp"
+#include "vm/run_slot.hpp"
 
 #include <sift/host.hpp>
 #include <sift/message.hpp>
@@ -17,7 +18,6 @@
 
 #include <array>
 #include <cstddef>
-#include <memory>
 #include <new>
 #include <optional>
 #include <span>
@@ -52,67 +52,6 @@ decltype(auto) ask_host(std::string_view what, F&& f) {
 
 class run_state;
 
-// How running foreverypart loops follow a new message (RFC 5703 §5):
-// numbering the MIME parts depth-first (ext::collect_parts), each old
-// part moves `shift` places on (enclose puts its three parts first);
-// after a replace of part `replaced`, the part stays, the `descendants`
-// inside it are gone, and the parts after them keep their distance from
-// the end.
-struct part_map {
-    std::size_t shift = 0;
-    std::optional<std::size_t> replaced;
-    std::size_t descendants = 0;
-};
-
-// An extension's per-run state: a subclass its folder defines, which the
-// VM owns (run_state::slot<T>() makes it on first use, so runs that do not
-// use the extension pay nothing) without knowing what it holds. Its hooks
-// are how the extension takes part in the run's end and in message
-// rewriting without the VM knowing it.
-class run_slot {
-public:
-    virtual ~run_slot() = default;
-
-    // Prefixes. RFC 5228 has none: an extension's tag on another
-    // capability's command is compiled as a prefix instruction (`mod_*`)
-    // before the command, which leaves its value in the extension's slot
-    // until the command takes it.
-    //
-    // keep, fileinto or redirect (RFC 5228 §4) is making `a`, or the run
-    // ends with the implicit keep (a keep_action with `implicit` set, no
-    // prefixes before it): the extension completes the action from its
-    // prefixes or its own state, and may clear `cancels_implicit_keep`
-    // (true for keep, fileinto and redirect). Called for every slot
-    // before the VM deduplicates the action (RFC 5228 §2.10.3), so a slot
-    // may look at another's prefixes here.
-    virtual void complete_action(run_state&, action& a, bool& cancels_implicit_keep) {
-        (void)a, (void)cancels_implicit_keep;
-    }
-    // The command the prefixes were for ran (run_state::take_prefixes):
-    // what they left goes.
-    virtual void drop_prefixes() {}
-    // `a` is about to join the result: an extension whose actions conflict
-    // with it throws runtime_error.
-    virtual void adding(run_state&, const action& a) { (void)a; }
-    // RFC 5228 §2.10.3: `later` files into the mailbox `earlier` did, so
-    // only `earlier` stays; the extension moves into it what of `later`
-    // should win.
-    virtual void merged(action& later, action& earlier) { (void)later, (void)earlier; }
-
-    // The run ends with result `r` (`failure` set when the script failed:
-    // its actions are cancelled, RFC 5228 §2.10.6). The extension adds to
-    // the result, or undoes what the run did outside it.
-    virtual void finish(run_state&, result&, const runtime_error*) {}
-    // replace/enclose (RFC 5703 §5-6) made `next` of `previous`: state that
-    // points into the old message follows `map`.
-    virtual void message_replaced(run_state&, const mail::message& previous, const mail::message& next,
-                                  const part_map& map) {
-        (void)previous, (void)next, (void)map;
-    }
-    // The host swapped the message (run_state::forget_message_changes).
-    virtual void message_forgotten() {}
-};
-
 // Commands a frontend provides without the library knowing them: it registers
 // them in its own registry (validate::registry) with emit hooks producing
 // `call_host`, compiles with that registry (api/compile.hpp) and runs with
@@ -122,7 +61,7 @@ public:
 // operation is a test, may move `pc` (to a label its compile side emitted)
 // and may throw runtime_error. Between instructions it may also change the
 // message, envelope and limits it passed to run(): run_state refers to the
-// host's own objects (assign to the mail::message in place, never replace
+// host's own objects (assign to the mail::message in place, never swap in
 // the object, so the reference stays valid).
 class command_host {
 public:
@@ -139,7 +78,7 @@ public:
 
     const program& prog;
     // The message as it came. Tests and actions read current(), which is
-    // this one until replace or enclose (RFC 5703 §5-6) make a new one.
+    // this one until an extension makes a new one (change_message).
     const mail::message& message;
     const envelope& env;
     const run_options& options;  // settings of the extensions
@@ -149,7 +88,7 @@ public:
     const sift::host& host;
 
     command_host* commands = nullptr;  // runs call_host; none in a plain run
-    const session* client = nullptr;   // what the frontend knows (environment, RFC 5183)
+    const session* client = nullptr;   // what the frontend knows of the connection
     std::size_t pc = 0;                // next instruction
     bool flag = false;
     bool stopped = false;
@@ -232,62 +171,39 @@ public:
         run_state& s_;
     };
 
-    // The header fields tests see: the current message's own until
-    // editheader changes them, then an edited copy (RFC 5293 §3: later
-    // tests see the edits). `original` is the field's 1-based place among
-    // the current message's fields of its name, 0 for an added one.
-    // `locked` marks the Original-Subject / Original-From fields replace
-    // added, which editheader may not remove (RFC 5703 §5).
-    struct edited_field {
-        std::string name, value;
-        unsigned original = 0;
-        bool locked = false;
-    };
-    std::optional<std::vector<edited_field>> edited_headers;
-    std::int64_t size_delta = 0;  // octets editheader added (or removed)
-    std::vector<header_edit> header_edits;
-
-    // The message tests read and keep/fileinto deliver: `message`, or the
-    // one the last replace/enclose made (editheader's edits are on top, in
-    // edited_headers).
-    const mail::message& current() const { return rewritten_ ? *rewritten_ : message; }
-    // The header fields as the script now sees them (a copy).
-    std::vector<edited_field> header_fields() const;
+    // The message tests read and keep/fileinto deliver: `message`, until an
+    // extension makes a new one (change_message).
+    const mail::message& current() const { return *current_; }
     // The line end the current message uses; text Sift adds to it uses the
     // same.
     std::string_view eol() const;
-    // The current message as delivered: its header as edited, its body.
-    std::string delivered() const;
-    // The same, with where its body starts (for the result).
-    rewritten_message delivered_message() const;
-
-    using part_map = vm::part_map;
-    // replace / enclose (RFC 5703 §5-6): the message becomes `header` (the
-    // fields in order, values as they follow the colon, line ends eol())
-    // and `body`. The edits so far are part of it: edited_headers starts
-    // afresh, and the loops go on over the new parts. Throws runtime_error
-    // past eval_limits::max_rewritten_message_size, or when replace and
-    // enclose ran max_actions times already.
-    void rewrite(message_edit edit, const std::vector<edited_field>& header, std::string_view body,
-                 const part_map& parts);
-    const std::vector<message_edit>& message_edits() const { return message_edits_; }
+    // The message is now `next` (an extension's, which keeps it alive for
+    // the rest of the run): every slot's message_replaced hook follows it
+    // (`parts` says where the old MIME parts went), then current() is
+    // `next` and the header view is dropped.
+    void change_message(const mail::message& next, const part_map& parts);
+    // The header fields tests see are `view`'s from now on (null: the
+    // current message's own again); `view` lives as long as the run.
+    void set_header_view(const header_view* view) { header_view_ = view; }
     // A host that swaps the message between instructions (the conformance
-    // runner's test_set "message") forgets every change made to the old one.
+    // runner's test_set "message") forgets every change made to the old
+    // one: current() is `message` again, without a header view, and every
+    // slot's message_forgotten hook runs.
     void forget_message_changes();
 
-    std::uint64_t message_size() const { return std::uint64_t(std::int64_t(current().size()) + size_delta); }
+    // The current message's size (RFC 5228 §5.9) as the header view has it.
+    std::uint64_t message_size() const {
+        auto change = header_view_ ? header_view_->size_change() : 0;
+        return std::uint64_t(std::int64_t(current().size()) + change);
+    }
 
     // Calls f(const mail::header_field&) -> bool (false stops) for each
     // field named `name` as the script now sees them. Returns false when f
     // stopped the walk.
     template <class F>
     bool visit_fields(mail::field_name name, F&& f) {
-        if (!edited_headers) return current().for_each(name, f);
-        for (const auto& e : *edited_headers) {
-            auto h = mail::make_field(e.name, e.value);
-            if (mail::has_name(h, name) && !f(h)) return false;
-        }
-        return true;
+        if (!header_view_) return current().for_each(name, f);
+        return header_view_->visit(name, field_visitor(f));
     }
     unsigned line() const { return prog.lines[pc - 1]; }
     // host.now() in seconds since the epoch.
@@ -335,10 +251,8 @@ private:
     unsigned redirects_ = 0;
     bool hold_prefixes_ = false;
 
-    std::unique_ptr<mail::message> rewritten_;  // replace / enclose made it
-    std::vector<message_edit> message_edits_;
-    std::optional<rewritten_message> redirect_message_;     // as the first enclose found it
-    std::vector<std::pair<std::string, unsigned>> locked_;  // lower-cased name, occurrence
+    const mail::message* current_;
+    const header_view* header_view_ = nullptr;
 };
 
 }  // namespace sift::vm

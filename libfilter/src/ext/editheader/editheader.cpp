@@ -13,11 +13,15 @@
 // run with, compile_limits::run). Non-ASCII values are stored RFC
 // 2047-encoded. The Original-Subject and Original-From fields replace adds
 // cannot be deleted (RFC 5703 §5). After replace or enclose the edits
-// apply to the new message (vm/run_state.hpp).
+// apply to the new message (vm::run_state::change_message drops the edited
+// copy; the edits listed so far stay).
+#include "ext/editheader/editheader.hpp"
+
 #include "compile/emitter.hpp"
 #include "ext/core/core.hpp"
 #include "ext/extension.hpp"
 #include "ext/index/index.hpp"
+#include "ext/replace/replace.hpp"
 #include "ext/utf8.hpp"
 #include "mail/encode.hpp"
 #include "validate/registry.hpp"
@@ -25,6 +29,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <unordered_map>
 
 namespace sift::ext {
 using namespace validate;
@@ -71,6 +76,38 @@ void check_deleteheader(checker& c, const binding& b) {
     }
     check_name(c, b.list_arg(0).items.front());
 }
+
+// The header as edited (the run's header view once the first edit made
+// it), the octets the edits added (or removed), and the edits in order.
+struct header_state final : vm::run_slot, vm::header_view {
+    std::optional<std::vector<edited_field>> fields;
+    std::int64_t size_delta = 0;
+    std::vector<header_edit> edits;
+
+    bool visit(mail::field_name name, vm::field_visitor f) const override {
+        for (const auto& e : *fields) {
+            auto h = mail::make_field(e.name, e.value);
+            if (mail::has_name(h, name) && !f(h)) return false;
+        }
+        return true;
+    }
+    std::int64_t size_change() const override { return size_delta; }
+
+    void finish(vm::run_state&, result& r, const vm::runtime_error* failure) override {
+        if (!failure) r.header_edits = std::move(edits);
+    }
+    // The new message has the edits in it: later ones apply to it.
+    void message_replaced(vm::run_state&, const mail::message&, const mail::message&,
+                          const vm::part_map&) override {
+        fields.reset();
+        size_delta = 0;
+    }
+    void message_forgotten() override {
+        fields.reset();
+        size_delta = 0;
+        edits.clear();
+    }
+};
 
 }  // namespace
 
@@ -132,9 +169,13 @@ bool may_delete(const eval_limits& l, std::string_view name) {
 }
 
 // The edited copy of the header, made on the first edit.
-std::vector<run_state::edited_field>& edited(run_state& s) {
-    if (!s.edited_headers) s.edited_headers.emplace(s.header_fields());
-    return *s.edited_headers;
+std::vector<ext::edited_field>& edited(run_state& s) {
+    auto& state = s.slot<ext::header_state>();
+    if (!state.fields) {
+        state.fields.emplace(ext::header_fields(s));
+        s.set_header_view(&state);
+    }
+    return *state.fields;
 }
 
 // A header value as stored: non-ASCII text RFC 2047-encoded (RFC 5293 §4
@@ -176,14 +217,15 @@ void exec_act_addheader(run_state& s, const instruction& ins) {
     auto stored = encode_value(name, value);  // folded with CRLF, the wire form header_edits carry
     auto& fields = edited(s);
     // In the message itself a fold takes the message's own line ends.
-    run_state::edited_field field{std::string(name), mail::with_eol(stored, s.eol()), 0};
+    ext::edited_field field{std::string(name), mail::with_eol(stored, s.eol()), 0};
     bool last = ins.arg[0] != 0;
     if (last)
         fields.push_back(std::move(field));
     else
         fields.insert(fields.begin(), std::move(field));
-    s.size_delta += std::int64_t(name.size() + 1 + stored.size() + 2);  // "Name:" value CRLF
-    s.header_edits.push_back(header_edit{header_edit::kind::add, std::string(name), stored, last, 0});
+    auto& state = s.slot<ext::header_state>();
+    state.size_delta += std::int64_t(name.size() + 1 + stored.size() + 2);  // "Name:" value CRLF
+    state.edits.push_back(header_edit{header_edit::kind::add, std::string(name), stored, last, 0});
 }
 
 void exec_act_deleteheader(run_state& s, const instruction& ins) {
@@ -209,10 +251,11 @@ void exec_act_deleteheader(run_state& s, const instruction& ins) {
         auto value = mail::message::decode(fields[i].value, s.scratch);
         if (!fields[i].locked && (all || s.any_key(value, ins.arg[3], spec))) doomed.push_back(i);
     }
+    auto& state = s.slot<ext::header_state>();
     for (auto it = doomed.rbegin(); it != doomed.rend(); ++it) {
         auto& f = fields[*it];
-        s.size_delta -= std::int64_t(f.name.size() + 1 + f.value.size() + 2);
-        s.header_edits.push_back(header_edit{header_edit::kind::remove, f.name, f.value, false, f.original});
+        state.size_delta -= std::int64_t(f.name.size() + 1 + f.value.size() + 2);
+        state.edits.push_back(header_edit{header_edit::kind::remove, f.name, f.value, false, f.original});
         fields.erase(fields.begin() + std::ptrdiff_t(*it));
     }
 }
@@ -220,6 +263,54 @@ void exec_act_deleteheader(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
+
+std::vector<edited_field> header_fields(const vm::run_state& s) {
+    if (const auto* state = s.find_slot<header_state>(); state && state->fields) return *state->fields;
+    std::vector<edited_field> out;
+    std::unordered_map<std::string, unsigned> seen;  // lower-cased name -> fields so far
+    for (const auto& h : s.current().headers()) {
+        auto key = mail::ascii_lower(h.name);
+        unsigned n = ++seen[key];
+        bool locked = locked_field(s, key, n);
+        out.push_back({std::string(h.name), std::string(h.value), n, locked});
+    }
+    return out;
+}
+
+std::string assemble_message(const std::vector<edited_field>& header, std::string_view body,
+                             std::string_view eol) {
+    std::size_t size = body.size() + eol.size();
+    for (const auto& f : header) size += f.name.size() + 1 + f.value.size() + eol.size();
+    std::string out;
+    out.reserve(size);
+    for (const auto& f : header) {
+        out += f.name;
+        out += ':';
+        out += f.value;
+        out += eol;
+    }
+    out += eol;
+    out += body;
+    return out;
+}
+
+std::string delivered(const vm::run_state& s) {
+    const auto* state = s.find_slot<header_state>();
+    if (!state || !state->fields) return std::string(s.current().raw());
+    return assemble_message(*state->fields, s.current().body(), s.eol());
+}
+
+rewritten_message delivered_message(const vm::run_state& s) {
+    auto data = delivered(s);
+    auto body_offset = data.size() - s.current().body().size();
+    return rewritten_message{std::move(data), body_offset};
+}
+
+std::size_t header_edit_count(const vm::run_state& s) {
+    const auto* state = s.find_slot<header_state>();
+    return state ? state->edits.size() : 0;
+}
+
 extern const descriptor editheader_extension{.name = "editheader", .add = register_editheader};
 
 }  // namespace sift::ext

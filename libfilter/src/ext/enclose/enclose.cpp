@@ -10,7 +10,7 @@
 // script runs for) synthesized unless :headers copied them; MIME-Version
 // and Content-Type. Each enclose wraps again; later tests, editheader,
 // replace, keep and fileinto see the new message, a redirect sends the
-// message as the first enclose found it (vm/run_state.hpp). Compile time:
+// message as the first enclose found it (ext::rewrite, ext/replace). Compile time:
 // constant :headers entries must be field names, constant text and
 // :subject UTF-8; values from variables are checked when it runs.
 #include "compile/emitter.hpp"
@@ -77,7 +77,7 @@ void register_enclose(registry& r) {
 namespace sift::vm {
 namespace {
 
-using field = run_state::edited_field;
+using field = ext::edited_field;
 
 bool listed(const std::vector<std::string>& names, std::string_view name) {
     return std::any_of(names.begin(), names.end(), [&](const auto& n) { return mail::iequals(n, name); });
@@ -115,7 +115,7 @@ std::string_view identity_encoding(std::string_view message) {
 std::vector<field> new_header(run_state& s, const std::vector<std::string>& copied,
                               const std::optional<std::string>& subject, const std::string& boundary) {
     auto eol = std::string(s.eol());
-    auto const fields = s.header_fields();  // a copy: taken once
+    auto const fields = ext::header_fields(s);  // a copy: taken once
     std::vector<field> kept, header;
     for (const auto& f : fields)
         if (listed(copied, f.name) && !ext::mime_structure_field(f.name) &&
@@ -168,7 +168,7 @@ void exec_act_enclose(run_state& s, const instruction& ins) {
         copied.emplace_back(name);
     }
     auto eol = std::string(s.eol());
-    auto enclosed = s.delivered();
+    auto enclosed = ext::delivered(s);
     auto first = mail::with_eol(mail::text_entity(text), eol);
     auto boundary = boundary_for(first, enclosed);
     auto encoding = identity_encoding(enclosed);
@@ -181,8 +181,8 @@ void exec_act_enclose(run_state& s, const instruction& ins) {
     body += "--" + boundary + "--" + eol;
     auto header = new_header(s, copied, subject, boundary);
     // The new root, the text part and the message/rfc822 part come first.
-    s.rewrite(message_edit{message_edit::kind::enclose, s.line(), 0, true}, header, body,
-              run_state::part_map{.shift = 3, .replaced = std::nullopt, .descendants = 0});
+    ext::rewrite(s, message_edit{message_edit::kind::enclose, s.line(), 0, true}, header, body,
+                 part_map{.shift = 3, .replaced = std::nullopt, .descendants = 0});
 }
 
 }  // namespace sift::vm

@@ -10,7 +10,7 @@
 // loses its children, which the loop then skips); :subject and :from do
 // not apply there. Without :mime the replacement is a text/plain UTF-8
 // part (mail::text_entity); with :mime it is a MIME entity as written.
-// Later tests, keep and fileinto see the new message (vm/run_state.hpp).
+// Later tests, keep and fileinto see the new message (ext::rewrite).
 // Compile time: a constant replacement must be UTF-8 (and with :mime an
 // entity), a constant :subject UTF-8, a constant :from a mailbox-list;
 // values from variables are checked when the command runs (runtime errors).
@@ -27,6 +27,10 @@
 #include "vm/exec.hpp"
 
 #include <algorithm>
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <utility>
 
 namespace sift::ext {
 using namespace validate;
@@ -94,15 +98,81 @@ bool mime_structure_field(std::string_view name) {
            mail::iequals(name, "mime-version");
 }
 
-std::vector<vm::run_state::edited_field> entity_fields(std::string_view entity, std::string_view& body,
-                                                       const message_limits& limits) {
+std::vector<edited_field> entity_fields(std::string_view entity, std::string_view& body,
+                                        const message_limits& limits) {
     std::vector<mail::header_field> fields;
     auto at = mail::split_header_block(entity, {limits.max_headers, limits.max_header_bytes}, fields);
     body = entity.substr(at);
-    std::vector<vm::run_state::edited_field> out;
+    std::vector<edited_field> out;
     out.reserve(fields.size());
     for (const auto& f : fields) out.push_back({std::string(f.name), std::string(f.value)});
     return out;
+}
+
+namespace {
+
+// The message replace and enclose made last (current() points into it),
+// the rewrites in order, the message a redirect forwards once an enclose
+// ran, and the Original-* fields of the current message, as (lower-cased
+// name, occurrence).
+struct rewrite_state final : vm::run_slot {
+    std::unique_ptr<mail::message> message;
+    std::vector<message_edit> edits;
+    std::optional<rewritten_message> redirect_message;
+    std::vector<std::pair<std::string, unsigned>> locked;
+
+    void finish(vm::run_state& s, result& r, const vm::runtime_error* failure) override {
+        if (failure || edits.empty()) return;
+        r.message = delivered_message(s);
+        r.message_edits = std::move(edits);
+        r.redirect_message = std::move(redirect_message);
+    }
+    void message_forgotten() override {
+        message.reset();
+        edits.clear();
+        redirect_message.reset();
+        locked.clear();
+    }
+};
+
+}  // namespace
+
+void rewrite(vm::run_state& s, message_edit edit, const std::vector<edited_field>& header,
+             std::string_view body, const vm::part_map& parts) {
+    auto& state = s.slot<rewrite_state>();
+    const auto& limits = s.limits;
+    if (state.edits.size() >= limits.max_actions)
+        throw vm::runtime_error{"too many replace/enclose actions (limit " +
+                                std::to_string(limits.max_actions) + ")"};
+    auto raw = assemble_message(header, body, s.eol());
+    if (raw.size() > limits.max_rewritten_message_size)
+        throw vm::runtime_error{"the new message would be " + std::to_string(raw.size()) +
+                                " octets, more than the " +
+                                std::to_string(limits.max_rewritten_message_size) + " allowed"};
+    // RFC 5703 §6: enclose does not change what a redirect forwards.
+    if (edit.what == message_edit::kind::enclose && !state.redirect_message)
+        state.redirect_message = delivered_message(s);
+    std::vector<std::pair<std::string, unsigned>> locked;
+    std::unordered_map<std::string, unsigned> seen;
+    for (const auto& f : header) {
+        auto key = mail::ascii_lower(f.name);
+        unsigned n = ++seen[key];
+        if (f.locked) locked.emplace_back(std::move(key), n);
+    }
+    auto next = std::make_unique<mail::message>(mail::message::parse(std::move(raw), s.message.limits()));
+    s.change_message(*next, parts);
+    state.message =
+        std::move(next);  // the old message (if one of ours) goes only now: the loops pointed into it
+    state.locked = std::move(locked);
+    edit.after_header_edits = header_edit_count(s);
+    state.edits.push_back(edit);
+}
+
+bool locked_field(const vm::run_state& s, std::string_view lower_name, unsigned occurrence) {
+    const auto* state = s.find_slot<rewrite_state>();
+    return state && std::any_of(state->locked.begin(), state->locked.end(), [&](const auto& l) {
+               return l.first == lower_name && l.second == occurrence;
+           });
 }
 
 void register_replace(registry& r) {
@@ -123,7 +193,7 @@ void register_replace(registry& r) {
 namespace sift::vm {
 namespace {
 
-using field = run_state::edited_field;
+using field = ext::edited_field;
 
 struct request {
     std::string_view entity;  // the new part: header fields, empty line, body (the message's line ends)
@@ -148,7 +218,7 @@ void replace_message(run_state& s, const request& req) {
     if (req.from) from = " " + ext::mailbox_list_value(*req.from);
     std::vector<field> header;
     bool subject_done = false, from_done = false;
-    for (const auto& f : s.header_fields()) {
+    for (const auto& f : ext::header_fields(s)) {
         if (ext::mime_structure_field(f.name)) continue;  // the replacement brings its own
         if (subject && mail::iequals(f.name, "subject"))
             swap_field(header, f, subject_done, "Subject", *subject);
@@ -165,8 +235,8 @@ void replace_message(run_state& s, const request& req) {
         if (!mail::iequals(f.name, "mime-version")) header.push_back(std::move(f));
     std::string content(body);
     if (!content.empty() && !content.ends_with('\n')) content += eol;
-    s.rewrite(message_edit{message_edit::kind::replace, req.line, 0, true}, header, content,
-              run_state::part_map{.shift = 0, .replaced = 0, .descendants = SIZE_MAX / 2});
+    ext::rewrite(s, message_edit{message_edit::kind::replace, req.line, 0, true}, header, content,
+                 part_map{.shift = 0, .replaced = 0, .descendants = SIZE_MAX / 2});
 }
 
 // A part inside the message: its bytes, from its first header field to the
@@ -196,8 +266,8 @@ void replace_part(run_state& s, const mail::mime_part& part, const request& req)
     ext::collect_parts(s.current().mime(), true, all);
     ext::collect_parts(part, false, inside);
     auto index = std::size_t(std::find(all.begin(), all.end(), &part) - all.begin());
-    s.rewrite(message_edit{message_edit::kind::replace, req.line, 0, false}, s.header_fields(), content,
-              run_state::part_map{.shift = 0, .replaced = index, .descendants = inside.size()});
+    ext::rewrite(s, message_edit{message_edit::kind::replace, req.line, 0, false}, ext::header_fields(s),
+                 content, part_map{.shift = 0, .replaced = index, .descendants = inside.size()});
 }
 
 }  // namespace
