@@ -116,7 +116,7 @@ bool same_address(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-// Index loops: a hook may make another slot (slots_ then grows).
+// Loops by position: a hook may make another slot (slots_ then grows).
 bool run_state::complete(action& a) {
     bool cancels = true;
     for (std::size_t i = 0; i < slots_.size(); ++i)
@@ -194,7 +194,7 @@ std::string_view run_state::eol() const {
 }
 
 void run_state::change_message(const mail::message& next, const part_map& parts) {
-    // Index loop: a hook may make another slot.
+    // By position: a hook may make another slot.
     for (std::size_t i = 0; i < slots_.size(); ++i)
         if (slots_[i]) slots_[i]->message_replaced(*this, current(), next, parts);
     current_ = &next;
@@ -230,9 +230,8 @@ result run_state::finish(const runtime_error* failure, std::uint64_t executed) {
         implicit_keep_ = true;
     }
     r.actions = std::move(actions_);
-    // The extensions complete the implicit keep (imap4flags' internal
-    // flags, RFC 5232 §3), but not after a runtime error: then the message
-    // is kept as it came.
+    // The slots complete the implicit keep (complete_action), but not after
+    // a runtime error: then the message is kept as it came (§2.10.6).
     if (implicit_keep_) {
         take_prefixes();
         action keep = keep_action{.mailbox = std::string(inbox), .implicit = true};

@@ -179,7 +179,7 @@ public:
     std::string_view eol() const;
     // The message is now `next` (an extension's, which keeps it alive for
     // the rest of the run): every slot's message_replaced hook follows it
-    // (`parts` says where the old MIME parts went), then current() is
+    // (`parts` says where the old message's parts went), then current() is
     // `next` and the header view is dropped.
     void change_message(const mail::message& next, const part_map& parts);
     // The header fields tests see are `view`'s from now on (null: the
