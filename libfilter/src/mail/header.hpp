@@ -39,13 +39,18 @@ constexpr bool is_wsp(char c) noexcept {
 
 bool iequals(std::string_view a, std::string_view b) noexcept;
 
-// A cheap case-insensitive hash (FNV-1a over the lower-cased bytes).
+// A cheap case-insensitive key: the length and three lower-cased bytes
+// (first, middle, last), so the header splitter computes it in constant
+// time per field. Names that share it (rare among real header names) are
+// told apart by iequals; the key only lets a lookup skip most fields. Not
+// stored anywhere (bytecode keeps names, not keys).
 constexpr std::uint32_t name_key(std::string_view name) noexcept {
-    std::uint32_t h = 2166136261u;
-    for (char c : name) {
-        h = (h ^ static_cast<unsigned char>(ascii_lower(c))) * 16777619u;
+    if (name.empty()) {
+        return 0;
     }
-    return h;
+    auto byte = [](char c) { return static_cast<std::uint32_t>(static_cast<unsigned char>(ascii_lower(c))); };
+    return (static_cast<std::uint32_t>(name.size()) << 24) ^ (byte(name.front()) << 16) ^
+           (byte(name[name.size() / 2]) << 8) ^ byte(name.back());
 }
 
 // A field name with its lookup key computed once: a compiled script can keep
