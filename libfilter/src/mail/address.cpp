@@ -22,13 +22,24 @@ struct token {
     bool is_word() const { return k == kind::atom || k == kind::quoted; }
 };
 
+// RFC 5322 specials and atext (8-bit bytes are atext, RFC 6532), as
+// tables: the lexer and the plain-address path test every byte.
+struct char_classes {
+    bool special[256] = {};
+    bool atext[256] = {};
+    constexpr char_classes() {
+        for (char c : std::string_view("()<>[]:;@\\,.\"")) special[static_cast<unsigned char>(c)] = true;
+        for (int u = 0; u < 256; ++u) atext[u] = u > ' ' && u != 127 && !special[u];
+    }
+};
+constexpr char_classes classes;
+
 bool is_special(char c) {
-    return std::string_view("()<>[]:;@\\,.\"").find(c) != std::string_view::npos;
+    return classes.special[static_cast<unsigned char>(c)];
 }
 
 bool is_atext(char c) {
-    auto u = static_cast<unsigned char>(c);
-    return u > ' ' && u != 127 && !is_special(c);
+    return classes.atext[static_cast<unsigned char>(c)];
 }
 
 class lexer {
@@ -320,9 +331,109 @@ std::string address::all() const {
     return out + "\"@" + domain;
 }
 
-std::vector<address> parse_address_list(std::string_view value) {
+namespace {
+
+// The end of the dot-atom (1*atext *("." 1*atext)) starting at p, or null
+// when there is none there.
+const char* dot_atom_end(const char* p, const char* end) {
+    const char* q = p;
+    for (;;) {
+        const char* word = q;
+        while (q < end && is_atext(*q)) ++q;
+        if (q == word) return nullptr;  // empty, or a dot at the start / after a dot
+        if (q == end || *q != '.') return q;
+        ++q;
+    }
+}
+
+// "local@domain" at p, both dot-atoms, ending exactly at `end`.
+bool plain_addr_spec(const char* p, const char* end, address& a) {
+    const char* at = dot_atom_end(p, end);
+    if (at == nullptr || at == end || *at != '@') return false;
+    const char* domain_end = dot_atom_end(at + 1, end);
+    if (domain_end != end) return false;
+    a.local_part.assign(p, at);
+    a.domain.assign(at + 1, domain_end);
+    a.valid = true;
+    return true;
+}
+
+// The commonest values, one plain mailbox: "local@domain", "<local@domain>",
+// "Name Surname <local@domain>" and "\"Name\" <local@domain>", with
+// dot-atom local part and domain. Read in one pass that looks at each byte
+// once and allocates nothing but the address itself, so it is as safe as
+// the general parser against hostile values. Anything else (lists,
+// comments, groups, quoted local parts, literals, quoted-pairs, dots or
+// encoded words in a display name, control characters) makes it return
+// false, and the general parser reads the value; where this path answers,
+// its address equals the general parser's (tests/mail/address_test.cpp
+// holds the two against each other on generated values).
+bool parse_plain_mailbox(std::string_view value, address& a) {
+    std::string_view v = trim_wsp(value);
+    if (v.empty()) return false;
+    const char* p = v.data();
+    const char* const end = p + v.size();
+    if (*p != '"' && *p != '<' && plain_addr_spec(p, end, a)) {
+        a.text = std::string(v);
+        return true;
+    }
+    // A display name, then "<local@domain>" at the very end.
+    if (end - p < 5 || end[-1] != '>') return false;
+    const char* q = p;
+    std::string_view quoted;
+    if (*q == '"') {
+        const char* close = q + 1;
+        for (; close < end && *close != '"'; ++close) {
+            auto u = static_cast<unsigned char>(*close);
+            if (*close == '\\' || (u < ' ' && *close != '\t') || u == 127) return false;
+        }
+        if (close == end) return false;
+        quoted = std::string_view(q + 1, static_cast<std::size_t>(close - q - 1));
+        q = close + 1;
+        while (q < end && is_wsp(*q)) ++q;
+    } else {
+        while (q < end && is_atext(*q)) {  // words, WSP between them
+            while (q < end && is_atext(*q)) ++q;
+            while (q < end && is_wsp(*q)) ++q;
+        }
+    }
+    if (q == end || *q != '<') return false;
+    address b;
+    if (!plain_addr_spec(q + 1, end - 1, b)) return false;
+    if (quoted.data() != nullptr) {
+        b.display_name = std::string(quoted);
+    } else {
+        // The words joined by one space each, as phrase() joins them.
+        const char* words_end = q;
+        while (words_end > p && is_wsp(words_end[-1])) --words_end;
+        for (const char* w = p; w < words_end;) {
+            if (!b.display_name.empty()) b.display_name += ' ';
+            const char* e = w;
+            while (e < words_end && is_atext(*e)) ++e;
+            b.display_name.append(w, e);
+            w = e;
+            while (w < words_end && is_wsp(*w)) ++w;
+        }
+    }
+    if (b.display_name.find("=?") != std::string::npos) return false;  // encoded words: decoded by phrase()
+    b.text = std::string(v);
+    a = std::move(b);
+    return true;
+}
+
+}  // namespace
+
+std::vector<address> parse_address_list_general(std::string_view value) {
     std::vector<token> toks = lexer(value).run();
     return list_parser(value, toks).run();
+}
+
+std::vector<address> parse_address_list(std::string_view value) {
+    address plain;
+    if (!parse_plain_mailbox(value, plain)) return parse_address_list_general(value);
+    std::vector<address> out;
+    out.push_back(std::move(plain));
+    return out;
 }
 
 std::optional<address> single_mailbox(std::string_view text) {

@@ -37,7 +37,12 @@ struct address {
     std::string all() const;
 };
 
+// A value that is one plain mailbox ("a@b", "Name <a@b>", "\"Name\"
+// <a@b>") is read by a one-pass path; everything else, and what that path
+// declines, by the general tokenizing parser, parse_address_list_general
+// (public for the tests that hold the two against each other).
 std::vector<address> parse_address_list(std::string_view value);
+std::vector<address> parse_address_list_general(std::string_view value);
 
 // `text` when it is exactly one valid mailbox (a display name allowed,
 // "Nico <nico@frop.example.org>"), as vacation's and notify's :from are.
