@@ -15,6 +15,12 @@ void add_host_options(CLI::App& command, host_options& o) {
                     "where vacation and duplicate remember: memory (default), lmdb:PATH, redis:HOST:PORT")
         ->type_name("STORE");
     command.add_option("--lists", o.lists, "extlists: a directory with one file per list")->type_name("DIR");
+    command
+        .add_option(
+            "--authserv-id", o.authserv_ids,
+            "vnd.sift.authres: believe Authentication-Results written by ID (repeatable; default none)")
+        ->type_name("ID")
+        ->allow_extra_args(false);  // one ID per --authserv-id: SCRIPT and MESSAGE follow
 }
 
 std::unique_ptr<run_host> open_host(const host_options& o) {
@@ -30,6 +36,7 @@ std::unique_ptr<run_host> open_host(const host_options& o) {
     h->services.set_state(h->state.get());
     h->services.set_lists(h->lists.get());
     h->options.host = &h->services;
+    h->options.authres.trusted_authserv_ids = o.authserv_ids;
     return h;
 }
 

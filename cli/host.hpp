@@ -1,5 +1,6 @@
 // What `sift run` and `sift filter` give a script besides the message: the
-// envelope (--from, --to) and the host services (--store, --lists).
+// envelope (--from, --to), the host services (--store, --lists) and the
+// settings of extensions (--authserv-id).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -9,13 +10,15 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sift::cli {
 
 struct host_options {
-    std::optional<std::string> from, to;  // envelope; defaults in envelope_defaults.hpp
-    std::optional<std::string> store;     // vacation, duplicate: memory unless given
-    std::optional<std::string> lists;     // extlists: a directory, one file per list
+    std::optional<std::string> from, to;    // envelope; defaults in envelope_defaults.hpp
+    std::optional<std::string> store;       // vacation, duplicate: memory unless given
+    std::optional<std::string> lists;       // extlists: a directory, one file per list
+    std::vector<std::string> authserv_ids;  // vnd.sift.authres: the trusted Authentication-Results
 };
 
 void add_host_options(CLI::App& command, host_options& o);

@@ -186,6 +186,16 @@ inline constexpr failure_policy at_delivery{};
 // At the MTA stage: a failure, a lookup's or the script's, is a tempfail.
 inline constexpr failure_policy at_mta_stage{failure_mode::tempfail, failure_mode::tempfail};
 
+// vnd.sift.authres (docs/EXTENSIONS.md): which Authentication-Results
+// fields are believed. Anyone can write one (RFC 8601 §7.2); only those
+// the receiving site's own checkers wrote mean anything, and they are
+// told apart by their authserv-id (OpenDKIM's and OpenDMARC's AuthservID,
+// the MTA's host name). Compared case-insensitively; with none listed, no
+// field is believed and every authres test is false.
+struct authres_options {
+    std::vector<std::string> trusted_authserv_ids{};
+};
+
 // Everything a run reads besides the script, the message, the envelope and
 // the session: settings, shared by every run that uses them (build them
 // once, not per message).
@@ -195,6 +205,7 @@ struct run_options {
     duplicate_options duplicate{};
     score_source spamtest{};   // spamtest, spamtestplus (RFC 5235 §3.1-3.2)
     score_source virustest{};  // virustest (§3.3)
+    authres_options authres{};
     failure_policy failures{};
     // The outside world (sift/host.hpp): clock, store, lists, mail store,
     // score, log. Not owned; nullptr: sift::default_host() (system clock,

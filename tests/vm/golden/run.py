@@ -58,8 +58,9 @@ class Case:
     """An image, what runs it ("sift": `sift run`; "host": sift_golden_host,
     in its fixed world), on which message, with which exit status."""
 
-    def __init__(self, name, runner="sift", message="message.eml", exit_code=0):
+    def __init__(self, name, runner="sift", message="message.eml", exit_code=0, options=()):
         self.name, self.runner, self.message, self.exit_code = name, runner, message, exit_code
+        self.options = list(options)  # more `sift run` options
 
 
 # The scripts with images; golden-lib.sieve is included by include.sieve.
@@ -76,6 +77,7 @@ CASES = [
     Case("ereject"),
     Case("error", exit_code=3),  # a runtime error: `sift run` exits 3
     Case("defects", message="defects.eml"),
+    Case("authres", message="authres.eml", options=["--authserv-id", "mx.example.net"]),
     Case("mailstore", runner="host"),
     Case("policy", runner="host"),
 ]
@@ -181,7 +183,7 @@ def run_image(path, case=None):
     if case.runner == "host":
         command = [GOLDEN_HOST, path, message]  # the envelope is ENVELOPE's, built in
     else:
-        command = [SIFT, "run", "--json", *ENVELOPE, path, message]
+        command = [SIFT, "run", "--json", *ENVELOPE, *case.options, path, message]
     p = subprocess.run(command, capture_output=True, text=True)
     return p.returncode, p.stdout, p.stderr
 
