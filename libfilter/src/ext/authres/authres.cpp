@@ -169,7 +169,7 @@ void test_authres(run_state& s, const instruction& ins, bool aligned) {
             return true;
         });
     }
-    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[4], spec);
+    if (spec.type == ext::match_count) s.flag = ext::count_matches(s, ins.arg[4], spec);
 }
 
 }  // namespace
