@@ -142,13 +142,17 @@ struct span {
 // (capability_def::templates); the VM calls them and knows nothing of
 // what they keep (its run_slot, made on first use).
 struct template_ops {
-    // Appends the value `part` (not a literal) has now to `out`: nothing
-    // for one never set (RFC 5229 §3).
-    void (*expand)(const run_state& s, const template_part& part, std::string& out) = nullptr;
+    // Appends template `parts` of string `source` (vm/strings.hpp) to
+    // `out`: its literal text and the values its references have now, ""
+    // for one never set (RFC 5229 §3). One call per string, not per part.
+    void (*expand)(const run_state& s, std::string_view source, std::span<const template_part> parts,
+                   std::string& out) = nullptr;
     // A match on `value` succeeded, and the program reads what it captured
-    // (program::reads_captures): spans[0] is the whole match, spans[i] the
-    // i-th wildcard or group, all within `value`.
-    void (*captured)(run_state& s, std::string_view value, std::span<const span> spans) = nullptr;
+    // (program::reads_captures): `whole` is what the match covered
+    // (${0}), `groups` what each wildcard or group of it did (${1}..), all
+    // spans of `value`.
+    void (*captured)(run_state& s, std::string_view value, span whole,
+                     std::span<const span> groups) = nullptr;
 };
 
 // RFC 5228 :matches — '*' any sequence, '?' one character (an octet for

@@ -59,13 +59,12 @@ std::string_view run_state::text(std::uint64_t id, std::string& buffer) const {
     if (!prog.is_template[id]) return source;
     buffer.clear();
     // The references' values are the extension's that provides them.
-    const auto* refs = prog.tables ? prog.tables->templates : nullptr;
-    for (const auto& part : prog.templates[id]) {
-        if (part.what == template_part::kind::literal)
-            buffer.append(source, part.offset, part.length);
-        else if (refs)
-            refs->expand(*this, part, buffer);
+    if (const auto* refs = prog.tables ? prog.tables->templates : nullptr) {
+        refs->expand(*this, source, prog.templates[id], buffer);
+        return buffer;
     }
+    for (const auto& part : prog.templates[id])
+        if (part.what == template_part::kind::literal) buffer.append(source, part.offset, part.length);
     return buffer;
 }
 
@@ -79,8 +78,7 @@ bool run_state::any_key(std::string_view value, std::uint64_t keys, match_spec s
         if (!capture) {
             if (matches(value, key, spec)) return true;
         } else if (glob_match(value, key, spec.cmp, &captures, spec.cmp_ops)) {
-            captures.insert(captures.begin(), span{0, value.size()});
-            captured(value, captures);
+            captured(value, span{0, value.size()}, captures);
             return true;
         }
     }

@@ -98,12 +98,9 @@ public:
     template <class T>
     T& slot() {
         auto id = slot_id<T>();
-        if (slots_.size() <= id) slots_.resize(id + 1);
-        if (!slots_[id]) {
-            void* at = arena_allocate(sizeof(T), alignof(T));
-            slots_[id] = at ? new (at) T() : new T();
-        }
-        return static_cast<T&>(*slots_[id]);
+        if (id < slots_.size() && slots_[id]) [[likely]]
+            return static_cast<T&>(*slots_[id]);
+        return make_slot<T>(id);
     }
     // The same, or null when no instruction made it yet.
     template <class T>
@@ -131,11 +128,11 @@ public:
     bool captures_wanted(const match_spec& spec) const {
         return spec.capture && prog.reads_captures && prog.tables && prog.tables->templates;
     }
-    // A successful match on `value` captured `spans` (spans[0] the whole
-    // match): handed to template_ops::captured, which keeps what templates
-    // read. Call only when captures_wanted().
-    void captured(std::string_view value, std::span<const span> spans) {
-        prog.tables->templates->captured(*this, value, spans);
+    // A successful match on `value` covered `whole` and captured `groups`:
+    // handed to template_ops::captured, which keeps what templates read.
+    // Call only when captures_wanted().
+    void captured(std::string_view value, span whole, std::span<const span> groups) {
+        prog.tables->templates->captured(*this, value, whole, groups);
     }
 
     // The actions of RFC 5228 §4, with its deduplication (§2.10.3) and the
@@ -227,6 +224,13 @@ private:
     void file(action&& a, bool cancels_implicit_keep);
     void push(action&& a, bool cancels_implicit_keep);
 
+    template <class T>
+    [[gnu::noinline]] T& make_slot(std::size_t id) {
+        if (slots_.size() <= id) slots_.resize(id + 1);
+        void* at = arena_allocate(sizeof(T), alignof(T));
+        slots_[id] = at ? new (at) T() : new T();
+        return static_cast<T&>(*slots_[id]);
+    }
     // One id per run_slot type, handed out on first use.
     static std::size_t next_slot_id();
     template <class T>

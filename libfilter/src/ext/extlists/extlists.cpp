@@ -22,7 +22,6 @@
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
-#include <array>
 #include <cctype>
 
 namespace sift::ext {
@@ -101,7 +100,7 @@ bool list_match(vm::run_state& s, std::string_view value, std::uint64_t keys, co
         if (!name ||
             !vm::ask_host("extlists: list '" + *name + "'", [&] { return lists.contains(*name, value); }))
             continue;
-        if (s.captures_wanted(spec)) s.captured(value, std::array{vm::span{0, value.size()}});
+        if (s.captures_wanted(spec)) s.captured(value, vm::span{0, value.size()}, {});
         return true;
     }
     return false;

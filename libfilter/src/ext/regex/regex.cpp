@@ -381,7 +381,8 @@ bool any_key(vm::run_state& s, std::string_view value, std::uint64_t keys, const
     std::string buffer;
     for (auto k : s.list(keys)) {
         if (!regex_search(s, value, k, s.text(k, buffer), spec.cmp, capture ? &captures : nullptr)) continue;
-        if (capture) s.captured(value, captures);
+        if (capture && !captures.empty())
+            s.captured(value, captures.front(), std::span<const vm::span>(captures).subspan(1));
         return true;
     }
     return false;

@@ -107,21 +107,33 @@ struct variables_state final : vm::run_slot {
     std::vector<std::string> matched;
 };
 
-void expand(const vm::run_state& s, const vm::template_part& part, std::string& out) {
-    const auto* v = s.find_slot<variables_state>();
-    if (!v) return;  // nothing set yet: every reference reads ""
-    const auto& from = part.what == vm::template_part::kind::match ? v->matched : v->values;
-    if (part.index < from.size()) out += from[part.index];
+void expand(const vm::run_state& s, std::string_view source, std::span<const vm::template_part> parts,
+            std::string& out) {
+    const auto* v = s.find_slot<variables_state>();  // none yet: every reference reads ""
+    for (const auto& part : parts) {
+        switch (part.what) {
+            case vm::template_part::kind::literal:
+                out.append(source, part.offset, part.length);
+                break;
+            case vm::template_part::kind::variable:
+                if (v && part.index < v->values.size()) out += v->values[part.index];
+                break;
+            case vm::template_part::kind::match:
+                if (v && part.index < v->matched.size()) out += v->matched[part.index];
+                break;
+        }
+    }
 }
 
 // §3.2: the match variables are what the last successful match captured;
 // a test that fails leaves them as they were (the VM calls this only on
 // success). Numbers from vm::max_match_values on are not kept.
-void captured(vm::run_state& s, std::string_view value, std::span<const vm::span> spans) {
+void captured(vm::run_state& s, std::string_view value, vm::span whole, std::span<const vm::span> groups) {
     auto& matched = s.slot<variables_state>().matched;
-    matched.resize(std::min(spans.size(), vm::max_match_values));
-    for (std::size_t i = 0; i < matched.size(); ++i)
-        matched[i].assign(value.substr(spans[i].offset, spans[i].length));
+    matched.resize(std::min(groups.size() + 1, vm::max_match_values));
+    matched[0].assign(value.substr(whole.offset, whole.length));
+    for (std::size_t i = 1; i < matched.size(); ++i)
+        matched[i].assign(value.substr(groups[i - 1].offset, groups[i - 1].length));
 }
 
 constexpr vm::template_ops template_values{.expand = expand, .captured = captured};
@@ -131,7 +143,7 @@ constexpr vm::template_ops template_values{.expand = expand, .captured = capture
 std::string& variable(vm::run_state& s, std::uint32_t slot) {
     auto& values = s.slot<variables_state>().values;
     if (values.size() < s.prog.slot_count) values.resize(s.prog.slot_count);
-    return values.at(slot);
+    return values[slot];  // below slot_count: the loader checked every slot operand
 }
 
 std::vector<std::string_view> modifier_tags() {
