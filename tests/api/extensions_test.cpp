@@ -14,6 +14,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 namespace sift::testing {
 namespace {
@@ -86,6 +87,23 @@ TEST(extensions, registration_order_does_not_matter) {
     }
     EXPECT_GT(scripts, 200u);
     EXPECT_GT(compiled, 150u);  // the comparison is over programs, not only errors
+}
+
+// One capability gives templates their values (vm::template_ops): the
+// standard registry's is variables', and a second, different one is a
+// registration error, not a silent replacement.
+TEST(extensions, one_capability_gives_templates_their_values) {
+    const auto* standard = validate::registry::standard().tables().templates;
+    ASSERT_NE(standard, nullptr);
+    EXPECT_NE(standard->expand, nullptr);
+    EXPECT_NE(standard->captured, nullptr);
+    validate::registry r;
+    r.add(validate::capability_def{.name = "one", .templates = standard});
+    r.add(validate::capability_def{.name = "again", .templates = standard});  // the same: allowed
+    static constexpr vm::template_ops other{};
+    EXPECT_THROW(r.add(validate::capability_def{.name = "other", .templates = &other}), std::logic_error);
+    EXPECT_EQ(r.tables().templates, standard);
+    EXPECT_EQ(r.capability("other"), nullptr);  // refused whole
 }
 
 }  // namespace

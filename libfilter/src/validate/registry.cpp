@@ -86,10 +86,10 @@ void resolve_capability(Def& def, const registry& reg) {
 
 void registry::add(capability_def def) {
     if (capabilities_.size() == max_capabilities) throw std::length_error("registry: too many capabilities");
-    capability_index_.add(def.name, std::uint32_t(capabilities_.size()));
-    capabilities_.push_back(def);
     if (def.templates && tables_.templates && tables_.templates != def.templates)
         throw std::logic_error("registry: two capabilities give templates their values");
+    capability_index_.add(def.name, std::uint32_t(capabilities_.size()));
+    capabilities_.push_back(def);
     if (def.templates) tables_.templates = def.templates;
     // Definitions added before their capability learn where it is now.
     auto const id = capability_id(capabilities_.size() - 1);
