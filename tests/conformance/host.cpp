@@ -587,35 +587,54 @@ void testsuite_host::forget_result(vm::run_state& s) {
     executed_ = 0;
 }
 
-// Each script runs while the ones before it kept the message implicitly
-// (RFC 5228's implicit keep carries over, as Pigeonhole's multiscript has
-// it), on the message as the scripts before it left it (editheader's
-// edits carry over); then the combined result is executed. The test's
-// message is left as it was.
+// The scripts run as one sequence in the VM (vm::run over their programs,
+// sift/sequence.hpp: each while the implicit keep stands, imap4flags'
+// internal flags and the message's edits carrying over, as Pigeonhole's
+// multiscript has it); then the combined result is executed on the
+// message as the scripts left it. The test's message is left as it was.
 bool testsuite_host::multiscript(vm::run_state& s, const std::vector<std::string>& paths) {
     forget_result(s);
-    const std::string original(internal::model(message_).raw());
-    auto carry = [&](std::string raw) {
-        if (raw == internal::model(message_).raw()) return;
-        internal::model(message_) = mail::message::parse(std::move(raw));
-        forget_header_edits(s);  // nothing cached from the message before
-    };
-    std::vector<std::string> errors;
-    bool ok = true;
+    std::vector<std::shared_ptr<const vm::program>> held;
+    std::vector<const vm::program*> programs;
     for (const auto& path : paths) {
-        std::string edited;
-        if (!compile_script(path) || !run_script(s, true, &edited)) {
-            ok = false;
-            break;
-        }
-        errors.insert(errors.end(), log_.begin(), log_.end());
-        carry(std::move(edited));
-        if (!sub_implicit_keep_) break;
+        if (!compile_script(path)) return false;
+        held.push_back(compiled_);
+        programs.push_back(compiled_.get());
     }
-    if (ok) ok = execute(s, &original);
+    if (programs.empty()) return true;
+    auto r = vm::run(programs, internal::model(message_), env_, options_, this, client());
+    std::vector<std::string> errors(r.errors.begin(), r.errors.end());
+    if (!r.ok()) {
+        log_ = errors;
+        return false;
+    }
+    std::vector<action> added;
+    bool implicit = false;
+    for (auto& a : r.actions) {
+        const auto* keep = std::get_if<keep_action>(&a);
+        if (!keep || !keep->implicit) {
+            added.push_back(std::move(a));
+            continue;
+        }
+        implicit = true;
+        sub_implicit_flags_ = keep->flags;
+    }
+    if (!sub_implicit_flags_) sub_implicit_flags_.emplace();
+    sub_implicit_keep_ = implicit;
+    const std::string original(internal::model(message_).raw());
+    std::string edited = edited_message(internal::model(message_), r);
+    bool carried = edited != original;
+    if (carried) {
+        internal::model(message_) = mail::message::parse(std::move(edited));
+        forget_header_edits(s);  // nothing cached from the message before
+    }
+    bool ok = append_actions(s, std::move(added)) && execute(s, &original);
     errors.insert(errors.end(), log_.begin(), log_.end());
     log_ = errors;
-    carry(original);
+    if (carried) {
+        internal::model(message_) = mail::message::parse(std::string(original));
+        forget_header_edits(s);
+    }
     return ok;
 }
 

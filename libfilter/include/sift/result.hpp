@@ -76,7 +76,8 @@ struct fcc_copy {
 };
 
 // The actions, one struct per kind, each with only the fields that kind
-// has. `line` is the script line that caused it (0: the implicit keep).
+// has. `line` is the script line that caused it (0: the implicit keep);
+// `script`, in a sequence of scripts, which one (result::scripts).
 
 // keep (RFC 5228 §4.3), explicit or implicit: file into INBOX.
 struct keep_action {
@@ -84,6 +85,7 @@ struct keep_action {
     std::vector<std::string> flags{};  // imap4flags (RFC 5232), when set
     bool implicit = false;             // the implicit keep
     unsigned line = 0;
+    unsigned script = 0;  // in a sequence: its index in result::scripts
 };
 
 // fileinto (RFC 5228 §4.1) with its tags.
@@ -99,6 +101,7 @@ struct fileinto_action {
     std::string special_use{};
     std::string mailbox_id{};
     unsigned line = 0;
+    unsigned script = 0;  // in a sequence: its index in result::scripts
 };
 
 // redirect (RFC 5228 §4.2).
@@ -106,11 +109,13 @@ struct redirect_action {
     std::string address{};
     bool copy = false;  // :copy (RFC 3894)
     unsigned line = 0;
+    unsigned script = 0;  // in a sequence: its index in result::scripts
 };
 
 // discard (RFC 5228 §4.4).
 struct discard_action {
     unsigned line = 0;
+    unsigned script = 0;  // in a sequence: its index in result::scripts
 };
 
 // reject / ereject (RFC 5429): refuse the message with `reason`.
@@ -118,6 +123,7 @@ struct reject_action {
     std::string reason{};
     bool extended = false;  // ereject
     unsigned line = 0;
+    unsigned script = 0;  // in a sequence: its index in result::scripts
 };
 
 // vacation (RFC 5230): a reply to `recipient`, sent by the frontend when
@@ -130,6 +136,7 @@ struct vacation_action {
     std::string not_sent{};
     std::optional<fcc_copy> fcc{};  // :fcc (RFC 8580), when a reply is sent
     unsigned line = 0;
+    unsigned script = 0;  // in a sequence: its index in result::scripts
 };
 
 // notify (RFC 5435, mailto RFC 5436): a notification by `method` (a URI).
@@ -142,6 +149,7 @@ struct notify_action {
     std::string not_sent{};  // why no notification is sent, when none is
     std::optional<fcc_copy> fcc{};
     unsigned line = 0;
+    unsigned script = 0;  // in a sequence: its index in result::scripts
 };
 
 using action = std::variant<keep_action, fileinto_action, redirect_action, discard_action, reject_action,
@@ -415,9 +423,12 @@ private:
 
 struct SIFT_API result {
     run_status status = run_status::ok;
-    sift::verdict verdict;                  // what to do with the message (above)
-    action_list actions;                    // in execution order; implicit keep last
-    std::vector<std::string> errors;        // runtime errors, "line N: message"
+    sift::verdict verdict;            // what to do with the message (above)
+    action_list actions;              // in execution order; implicit keep last
+    std::vector<std::string> errors;  // runtime errors, "line N: message"
+    // A sequence (sift::sequence): the names of the scripts that ran, in
+    // order; each action's `script` indexes it. Empty for a single script.
+    std::vector<std::string> scripts;
     std::uint64_t instructions = 0;         // executed, for cost accounting
     std::vector<header_edit> header_edits;  // editheader, in order
     // The message's defects the run came across: always the header

@@ -172,6 +172,16 @@ std::string report(const script& s, const result* r) {
     // apart, and the verdict says what to do with the message.
     if (r) j["lookup_failed"] = r->lookup_failed();
     if (r) j["verdict"] = verdict_json(*r);
+    // A sequence (sift/sequence.hpp): the scripts that ran, and which one
+    // made each action.
+    if (r && !r->scripts.empty()) {
+        j["scripts"] = r->scripts;
+        std::size_t i = 0;
+        for (const auto& a : r->actions) {
+            auto n = std::visit([](const auto& x) { return x.script; }, a);
+            j["actions"][i++]["script"] = n < r->scripts.size() ? r->scripts[n] : std::string();
+        }
+    }
     return serialize(j);
 }
 

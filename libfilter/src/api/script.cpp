@@ -10,6 +10,9 @@
 #include "mail/message.hpp"
 
 #include <sift/script.hpp>
+#include <sift/sequence.hpp>
+
+#include <stdexcept>
 
 #include <map>
 
@@ -213,6 +216,51 @@ result script::run_for(const session* client, const message& msg, const envelope
         }
     };
     result r = run();
+    r.verdict = decide(r, options.failures);
+    return r;
+}
+
+sequence::sequence(std::vector<script> scripts) {
+    for (auto& s : scripts) add(std::move(s));
+}
+
+void sequence::add(script s) {
+    if (!internal::program(s)) throw std::invalid_argument("a sequence takes compiled scripts only");
+    scripts_.push_back(std::move(s));
+}
+
+result sequence::run(const message& msg, const envelope& env) const {
+    return run_for(nullptr, msg, env, default_run_options());
+}
+
+result sequence::run(const message& msg, const envelope& env, const run_options& options) const {
+    return run_for(nullptr, msg, env, options);
+}
+
+result sequence::run(const session& client, const message& msg, const envelope& env,
+                     const run_options& options) const {
+    return run_for(&client, msg, env, options);
+}
+
+result sequence::run_for(const session* client, const message& msg, const envelope& env,
+                         const run_options& options) const {
+    result r;
+    try {
+        if (scripts_.empty()) {
+            r.actions.push_back(implicit_keep());
+        } else {
+            std::vector<const vm::program*> programs;
+            programs.reserve(scripts_.size());
+            for (const auto& s : scripts_) programs.push_back(internal::program(s));
+            r = vm::run(programs, internal::model(msg), env, options, nullptr, client);
+        }
+    } catch (const std::exception& e) {
+        // Never lose mail to an internal failure: keep it, say why.
+        r = result{};
+        r.status = run_status::runtime_error;
+        r.errors.push_back(std::string("internal error: ") + e.what());
+        r.actions.push_back(implicit_keep());
+    }
     r.verdict = decide(r, options.failures);
     return r;
 }

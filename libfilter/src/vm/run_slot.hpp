@@ -84,6 +84,15 @@ public:
     }
     // The host swapped the message (run_state::forget_message_changes).
     virtual void message_forgotten() {}
+
+    // A sequence goes on to its next script (run_state::next_script):
+    // script_ending runs while prog() is the script that ended (save what
+    // carries over: imap4flags' internal flags), script_starting once
+    // prog() is the next one (hand it on). What a slot keeps and does not
+    // tie to a program (actions' prefixes are taken, header edits, scores)
+    // simply carries.
+    virtual void script_ending(run_state&) {}
+    virtual void script_starting(run_state&) {}
 };
 
 // A callback over header fields without a template: f(const

@@ -16,7 +16,7 @@ namespace sift::vm {
 
 run_state::run_state(const program& p, const mail::message& msg, const envelope& env,
                      const run_options& options)
-    : prog(p),
+    : prog_(&p),
       message(msg),
       env(env),
       options(options),
@@ -49,18 +49,18 @@ match_spec run_state::match_spec_of(std::uint64_t operand, std::uint64_t compara
     match_spec spec{static_cast<comparator>(comparator_operand), static_cast<match_type>(operand & 0xFF),
                     static_cast<relation>((operand >> 8) & 0xFF)};
     // link_matchers() checked that the tables know every id that is not the VM's own.
-    if (!is_core(spec.cmp)) spec.cmp_ops = prog.tables->comparators[comparator_operand & 0xFF];
-    if (!is_core(spec.type)) spec.type_ops = prog.tables->match_types[operand & 0xFF];
+    if (!is_core(spec.cmp)) spec.cmp_ops = prog_->tables->comparators[comparator_operand & 0xFF];
+    if (!is_core(spec.type)) spec.type_ops = prog_->tables->match_types[operand & 0xFF];
     return spec;
 }
 
 std::string_view run_state::text(std::uint64_t id, std::string& buffer) const {
-    const auto& source = prog.strings[id];
-    if (!prog.is_template[id]) return source;
+    const auto& source = prog_->strings[id];
+    if (!prog_->is_template[id]) return source;
     buffer.clear();
     // The references' values are the extension's that provides them.
-    if (const auto* refs = prog.tables ? prog.tables->templates : nullptr) {
-        refs->expand(*this, source, prog.templates[id], buffer);
+    if (const auto* refs = prog_->tables ? prog_->tables->templates : nullptr) {
+        refs->expand(*this, source, prog_->templates[id], buffer);
         return buffer;
     }
     for (const auto& part : prog.templates[id])
@@ -73,7 +73,7 @@ bool run_state::any_key(std::string_view value, std::uint64_t keys, match_spec s
     std::string key_buffer;
     bool capture = spec.type == match_type::matches && captures_wanted(spec);
     std::vector<span> captures;
-    for (auto k : prog.lists[keys]) {
+    for (auto k : prog_->lists[keys]) {
         auto key = text(k, key_buffer);
         if (!capture) {
             if (matches(value, key, spec)) return true;
@@ -135,6 +135,7 @@ void run_state::push(action&& a, bool cancels_implicit_keep) {
     if (actions_.size() >= limits.max_actions)
         throw runtime_error{"too many actions (limit " + std::to_string(limits.max_actions) + ")"};
     if (cancels_implicit_keep) implicit_keep_ = false;
+    std::visit([&](auto& x) { x.script = script_; }, a);
     actions_.push_back(std::move(a));
 }
 
@@ -210,6 +211,21 @@ void run_state::reset_result() {
     actions_.clear();
     implicit_keep_ = true;
     redirects_ = 0;
+    script_first_action_ = 0;
+}
+
+void run_state::next_script(const program& next) {
+    take_prefixes();
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        if (slots_[i]) slots_[i]->script_ending(*this);
+    prog_ = &next;
+    ++script_;
+    script_first_action_ = actions_.size();
+    pc = 0;
+    flag = false;
+    stopped = false;
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+        if (slots_[i]) slots_[i]->script_starting(*this);
 }
 
 result run_state::finish(const runtime_error* failure, std::uint64_t executed) {
@@ -219,12 +235,14 @@ result run_state::finish(const runtime_error* failure, std::uint64_t executed) {
         r.defects.push_back({std::string(mail::name(d.kind)), d.detail});
     if (failure) {
         r.status = failure->lookup_failed ? run_status::lookup_failed : run_status::runtime_error;
-        unsigned at = pc > 0 && pc - 1 < prog.lines.size() ? prog.lines[pc - 1] : 0;
-        r.errors.push_back("line " + std::to_string(at) + ": " + failure->message);
+        unsigned at = pc > 0 && pc - 1 < prog_->lines.size() ? prog_->lines[pc - 1] : 0;
+        // In a sequence, which script failed, too.
+        std::string where = in_sequence ? prog_->name + ": " : std::string();
+        r.errors.push_back(where + "line " + std::to_string(at) + ": " + failure->message);
         // The operator must hear of a lookup that failed; a script's own
         // error is the script author's, in the result.
         if (failure->lookup_failed) host.log(log_level::error, "lookup failed: " + r.errors.back());
-        actions_.clear();
+        actions_.resize(script_first_action_);
         implicit_keep_ = true;
     }
     r.actions = std::move(actions_);
@@ -232,7 +250,7 @@ result run_state::finish(const runtime_error* failure, std::uint64_t executed) {
     // a runtime error: then the message is kept as it came (§2.10.6).
     if (implicit_keep_) {
         take_prefixes();
-        action keep = keep_action{.mailbox = std::string(inbox), .implicit = true};
+        action keep = keep_action{.mailbox = std::string(inbox), .implicit = true, .script = script_};
         bool cancels = false;
         if (!failure)
             for (std::size_t i = 0; i < slots_.size(); ++i)

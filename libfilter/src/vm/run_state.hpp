@@ -76,7 +76,9 @@ public:
     run_state(const run_state&) = delete;
     run_state& operator=(const run_state&) = delete;
 
-    const program& prog;
+    // The program running: the script's, or in a sequence (vm::run over
+    // several programs) the current script's.
+    const program& prog() const { return *prog_; }
     // The message as it came. Tests and actions read current(), which is
     // this one until an extension makes a new one (change_message).
     const mail::message& message;
@@ -113,7 +115,7 @@ public:
     // (template_ops::expand); the view points into the pool or into
     // `buffer`.
     std::string_view text(std::uint64_t id, std::string& buffer) const;
-    std::span<const std::uint32_t> list(std::uint64_t id) const { return prog.lists[id]; }
+    std::span<const std::uint32_t> list(std::uint64_t id) const { return prog_->lists[id]; }
 
     // The match type ('m') and comparator ('c') operands of an instruction,
     // with the operations of an extension's ids.
@@ -126,13 +128,13 @@ public:
     // Whether a match under `spec` should report what it captured: the
     // program reads it and the test allows it (match_spec::capture).
     bool captures_wanted(const match_spec& spec) const {
-        return spec.capture && prog.reads_captures && prog.tables && prog.tables->templates;
+        return spec.capture && prog_->reads_captures && prog_->tables && prog_->tables->templates;
     }
     // A successful match on `value` covered `whole` and captured `groups`:
     // handed to template_ops::captured, which keeps what templates read.
     // Call only when captures_wanted().
     void captured(std::string_view value, span whole, std::span<const span> groups) {
-        prog.tables->templates->captured(*this, value, whole, groups);
+        prog_->tables->templates->captured(*this, value, whole, groups);
     }
 
     // The actions of RFC 5228 §4, with its deduplication (§2.10.3) and the
@@ -202,7 +204,7 @@ public:
         if (!header_view_) return current().for_each(name, f);
         return header_view_->visit(name, field_visitor(f));
     }
-    unsigned line() const { return prog.lines[pc - 1]; }
+    unsigned line() const { return prog_->lines[pc - 1]; }
     // host.now() in seconds since the epoch.
     std::int64_t now() const;
 
@@ -212,7 +214,23 @@ public:
     bool implicit_keep() const { return implicit_keep_; }
     void reset_result();
 
-    // Finishes the result: implicit keep, or the §2.10.6 fallback.
+    // A sequence (vm::run over several programs, as Pigeonhole's
+    // sieve_before / sieve_after): the script that ran ended without
+    // cancelling the implicit keep, and `next` runs now, on the result and
+    // the message as the scripts before it left them. Every slot's
+    // script_ending hook runs while prog() is still the old program, then
+    // prog() is `next` (pc 0, flag clear, not stopped, script() one more)
+    // and every slot's script_starting hook runs.
+    void next_script(const program& next);
+    // Which script of the sequence runs: 0 for the first (or only) one. A
+    // slot whose state belongs to one script keeps the number with it, so
+    // that the next script starts without it.
+    std::uint32_t script() const { return script_; }
+    bool in_sequence = false;  // a run of several programs: errors name the script
+
+    // Finishes the result: implicit keep, or the §2.10.6 fallback (the
+    // failing script's actions are cancelled; in a sequence those of the
+    // scripts before it stay).
     result finish(const runtime_error* failure, std::uint64_t executed);
 
 private:
@@ -250,6 +268,9 @@ private:
         return arena_.data() + at;
     }
 
+    const program* prog_;
+    std::uint32_t script_ = 0;
+    std::size_t script_first_action_ = 0;  // where the running script's actions start
     std::vector<action> actions_;
     bool implicit_keep_ = true;
     unsigned redirects_ = 0;

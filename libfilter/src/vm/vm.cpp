@@ -47,31 +47,61 @@ void exec_call_host(run_state& s, const instruction& ins) {
     s.commands->call(s, ins);
 }
 
-result run(const program& p, const mail::message& msg, const envelope& env, const run_options& options,
-           command_host* commands, const session* client) {
-    const auto& limits = options.limits;
-    run_state s(p, msg, env, options);
+namespace {
+
+// Runs the program s is at from its first instruction to its end, a stop
+// or the budget; throws what the handlers throw.
+void run_program(run_state& s, std::uint64_t& executed) {
+    const auto& p = s.prog();
+    const auto budget = s.limits.instruction_budget;
+    const std::uint64_t start = executed;
+    const auto n = p.code.size();
+    while (s.pc < n && !s.stopped) {
+        // Backward jumps cannot come from the compiler, but a loaded file
+        // may hold them: the budget bounds every script.
+        if (++executed - start > budget)
+            throw runtime_error{"instruction budget of " + std::to_string(budget) + " exceeded"};
+        const instruction& ins = p.code[s.pc++];
+        dispatch[static_cast<std::size_t>(ins.op)](s, ins);
+    }
+}
+
+}  // namespace
+
+result run(std::span<const program* const> programs, const mail::message& msg, const envelope& env,
+           const run_options& options, command_host* commands, const session* client) {
+    run_state s(*programs.front(), msg, env, options);
     s.commands = commands;
     s.client = client;
+    s.in_sequence = programs.size() > 1;
     std::uint64_t executed = 0;
+    auto finish = [&](const runtime_error* failure) {
+        result r = s.finish(failure, executed);
+        if (s.in_sequence)
+            for (std::size_t i = 0; i <= s.script(); ++i) r.scripts.push_back(programs[i]->name);
+        return r;
+    };
     try {
-        const auto n = p.code.size();
-        while (s.pc < n && !s.stopped) {
-            // Backward jumps cannot come from the compiler, but a loaded
-            // file may hold them: the budget bounds every run.
-            if (++executed > limits.instruction_budget)
-                throw runtime_error{"instruction budget of " + std::to_string(limits.instruction_budget) +
-                                    " exceeded"};
-            const instruction& ins = p.code[s.pc++];
-            dispatch[static_cast<std::size_t>(ins.op)](s, ins);
+        for (std::size_t i = 0; i < programs.size(); ++i) {
+            if (i > 0) {
+                if (!s.implicit_keep()) break;  // a final decision ends the sequence
+                s.next_script(*programs[i]);
+            }
+            run_program(s, executed);
         }
     } catch (const runtime_error& e) {
-        return s.finish(&e, executed);
+        return finish(&e);
     } catch (const lookup_error& e) {  // a host call that did not go through ask_host
         runtime_error failure{e.what(), true};
-        return s.finish(&failure, executed);
+        return finish(&failure);
     }
-    return s.finish(nullptr, executed);
+    return finish(nullptr);
+}
+
+result run(const program& p, const mail::message& msg, const envelope& env, const run_options& options,
+           command_host* commands, const session* client) {
+    const program* one[] = {&p};
+    return run(one, msg, env, options, commands, client);
 }
 
 }  // namespace sift::vm

@@ -118,7 +118,7 @@ bool address_part_of(const vm::run_state& s, const mail::address& a, vm::address
             return true;
     }
     // An extension's part (RFC 5233's :user and :detail) of a valid address.
-    const auto* ops = s.prog.tables ? s.prog.tables->address_parts[std::size_t(part)] : nullptr;
+    const auto* ops = s.prog().tables ? s.prog().tables->address_parts[std::size_t(part)] : nullptr;
     if (!ops)
         throw vm::runtime_error{"unknown address part " + vm::address_part_name(std::size_t(part), nullptr)};
     return a.valid && ops->extract(a.local_part, a.domain, s.limits.recipient_delimiters, out);

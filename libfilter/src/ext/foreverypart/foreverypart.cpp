@@ -125,7 +125,7 @@ void exec_loop_break(run_state& s, const instruction& ins) {
     while (!loops.empty()) {
         auto f = loops.back();
         loops.pop_back();
-        bool target = !ins.arg[0] || s.prog.strings[f.name] == s.prog.strings[ins.arg[1]];
+        bool target = !ins.arg[0] || s.prog().strings[f.name] == s.prog().strings[ins.arg[1]];
         if (target) {
             s.pc = f.exit;
             return;

@@ -105,6 +105,13 @@ void register_imap4flags(registry& r) {
 namespace sift::ext {
 namespace {
 
+// The internal variable's text: the flags separated by spaces.
+std::string join_flags(const std::vector<std::string>& flags) {
+    std::string out;
+    for (const auto& f : flags) out += (out.empty() ? "" : " ") + f;
+    return out;
+}
+
 // The flags of a keep or fileinto, else nullptr.
 std::vector<std::string>* filing_flags(action& a) {
     if (auto* k = std::get_if<keep_action>(&a)) return &k->flags;
@@ -116,6 +123,17 @@ std::vector<std::string>* filing_flags(action& a) {
 // internal variable may hold flags.
 struct flags_state final : vm::run_slot {
     std::optional<std::vector<std::string>> prefix;  // :flags of the next keep/fileinto
+    // In a sequence, the internal flags the scripts before this one left
+    // (Pigeonhole carries them from sieve_before to the user's script and
+    // on): the next script's internal variable starts with them, and a
+    // script without imap4flags files with them.
+    std::optional<std::vector<std::string>> carried;
+
+    void script_ending(vm::run_state& s) override { carried = internal_flags(s); }
+    void script_starting(vm::run_state& s) override {
+        if (s.prog().internal_flags_slot && carried)
+            ext::variable(s, *s.prog().internal_flags_slot) = join_flags(*carried);
+    }
 
     // A keep or fileinto stores its :flags, else the internal variable's.
     void complete_action(vm::run_state& s, action& a, bool&) override {
@@ -153,8 +171,11 @@ std::optional<std::vector<std::string>> flags_prefix(const vm::run_state& s) {
 }
 
 std::vector<std::string> internal_flags(const vm::run_state& s) {
-    if (!s.prog.internal_flags_slot) return {};
-    return split_flags(ext::variable_value(s, *s.prog.internal_flags_slot));
+    if (!s.prog().internal_flags_slot) {
+        const auto* state = s.find_slot<flags_state>();
+        return state && state->carried ? *state->carried : std::vector<std::string>{};
+    }
+    return split_flags(ext::variable_value(s, *s.prog().internal_flags_slot));
 }
 
 }  // namespace sift::ext
@@ -181,9 +202,7 @@ std::vector<std::string> flags_of(run_state& s, std::uint64_t id) {
 }
 
 std::string join(const std::vector<std::string>& flags) {
-    std::string out;
-    for (const auto& f : flags) out += (out.empty() ? "" : " ") + f;
-    return out;
+    return ext::join_flags(flags);
 }
 
 }  // namespace
@@ -220,10 +239,10 @@ void exec_test_hasflag(run_state& s, const instruction& ins) {
     std::string buffer;
     for (auto name : s.list(ins.arg[2])) {
         auto key = variable_key(s.text(name, buffer));
-        auto it = std::find(s.prog.variables.begin(), s.prog.variables.end(), key);
-        slots.push_back(std::uint32_t(it - s.prog.variables.begin()));  // emitted, so present
+        auto it = std::find(s.prog().variables.begin(), s.prog().variables.end(), key);
+        slots.push_back(std::uint32_t(it - s.prog().variables.begin()));  // emitted, so present
     }
-    if (slots.empty() && s.prog.internal_flags_slot) slots.push_back(*s.prog.internal_flags_slot);
+    if (slots.empty() && s.prog().internal_flags_slot) slots.push_back(*s.prog().internal_flags_slot);
     std::vector<std::string> flags;
     for (auto slot : slots)
         for (auto& f : split_flags(ext::variable_value(s, slot)))
@@ -249,9 +268,9 @@ void exec_mod_flags(run_state& s, const instruction& ins) {
 namespace sift::ext {
 
 void set_internal_flags(vm::run_state& s, const std::vector<std::string>& flags) {
-    if (!s.prog.internal_flags_slot) return;
+    if (!s.prog().internal_flags_slot) return;
     s.slot<flags_state>();
-    ext::variable(s, *s.prog.internal_flags_slot) = vm::join(flags);
+    ext::variable(s, *s.prog().internal_flags_slot) = vm::join(flags);
 }
 
 }  // namespace sift::ext

@@ -334,7 +334,7 @@ bool regex_search(vm::run_state& s, std::string_view value, std::uint32_t id, st
                   comparator cmp, std::vector<vm::span>* captures) {
     auto& t = thread_scratch();
     const vm::regex_code* code = nullptr;
-    if (auto it = s.prog.regexes.find(cache_key(id, cmp)); it != s.prog.regexes.end()) {
+    if (auto it = s.prog().regexes.find(cache_key(id, cmp)); it != s.prog().regexes.end()) {
         code = it->second.get();
     } else {
         if (!t.last.code || t.pattern != key || t.cmp != cmp) {

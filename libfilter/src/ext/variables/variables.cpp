@@ -102,14 +102,32 @@ void emit_set(compile::emitter& e, const binding& b) {
 // A run's variables (§3): the value of each slot the program numbered
 // (program::slot_count), and the match variables ${0}.. as the last
 // successful :matches, :regex or :list set them (§3.2).
+// The variables and match variables of one script: in a sequence
+// (vm::run_state::next_script) the next script starts with none, RFC 5229
+// §3 scoping them to their script.
 struct variables_state final : vm::run_slot {
     std::vector<std::string> values;
     std::vector<std::string> matched;
+    std::uint32_t script = 0;  // run_state::script() they belong to
+
+    bool current(const vm::run_state& s) const { return script == s.script(); }
 };
+
+// The running script's variables, emptied first if they are another's.
+variables_state& own_state(vm::run_state& s) {
+    auto& v = s.slot<variables_state>();
+    if (!v.current(s)) {
+        v.values.clear();
+        v.matched.clear();
+        v.script = s.script();
+    }
+    return v;
+}
 
 void expand(const vm::run_state& s, std::string_view source, std::span<const vm::template_part> parts,
             std::string& out) {
     const auto* v = s.find_slot<variables_state>();  // none yet: every reference reads ""
+    if (v && !v->current(s)) v = nullptr;            // another script's
     for (const auto& part : parts) {
         switch (part.what) {
             case vm::template_part::kind::literal:
@@ -129,7 +147,7 @@ void expand(const vm::run_state& s, std::string_view source, std::span<const vm:
 // a test that fails leaves them as they were (the VM calls this only on
 // success). Numbers from vm::max_match_values on are not kept.
 void captured(vm::run_state& s, std::string_view value, vm::span whole, std::span<const vm::span> groups) {
-    auto& matched = s.slot<variables_state>().matched;
+    auto& matched = own_state(s).matched;
     matched.resize(std::min(groups.size() + 1, vm::max_match_values));
     matched[0].assign(value.substr(whole.offset, whole.length));
     for (std::size_t i = 1; i < matched.size(); ++i)
@@ -141,8 +159,8 @@ constexpr vm::template_ops template_values{.expand = expand, .captured = capture
 }  // namespace
 
 std::string& variable(vm::run_state& s, std::uint32_t slot) {
-    auto& values = s.slot<variables_state>().values;
-    if (values.size() < s.prog.slot_count) values.resize(s.prog.slot_count);
+    auto& values = own_state(s).values;
+    if (values.size() < s.prog().slot_count) values.resize(s.prog().slot_count);
     return values[slot];  // below slot_count: the loader checked every slot operand
 }
 
@@ -165,7 +183,8 @@ bool valid_variable_name(std::string_view name) {
 
 std::string_view variable_value(const vm::run_state& s, std::uint32_t slot) {
     const auto* v = s.find_slot<variables_state>();
-    return v && slot < v->values.size() ? std::string_view(v->values[slot]) : std::string_view();
+    return v && v->current(s) && slot < v->values.size() ? std::string_view(v->values[slot])
+                                                         : std::string_view();
 }
 
 void register_variables(registry& r) {
