@@ -63,7 +63,7 @@ std::string_view run_state::text(std::uint64_t id, std::string& buffer) const {
         refs->expand(*this, source, prog_->templates[id], buffer);
         return buffer;
     }
-    for (const auto& part : prog.templates[id])
+    for (const auto& part : prog_->templates[id])
         if (part.what == template_part::kind::literal) buffer.append(source, part.offset, part.length);
     return buffer;
 }
