@@ -199,10 +199,24 @@ struct authres_options {
 // Everything a run reads besides the script, the message, the envelope and
 // the session: settings, shared by every run that uses them (build them
 // once, not per message).
+// vnd.sift.attachment's quotas on archive inspection (docs/ATTACHMENTS.md).
+// Going past one stops the inspection of that attachment and records the
+// defect archive_quota_exceeded, so a policy can refuse what it did not read.
+struct attachment_options {
+    unsigned max_depth = 5;                    // archives nested in archives (1: no nesting)
+    std::size_t max_entries = 10'000;          // archive members in the whole message
+    std::uint64_t max_expanded = 64ull << 20;  // bytes decompressed for the whole message
+    // Bytes decompressed per byte of an attachment, checked once more than
+    // ratio_floor bytes came out of it (small files compress well too).
+    unsigned max_ratio = 200;
+    std::uint64_t ratio_floor = 1 << 20;
+};
+
 struct run_options {
     eval_limits limits{};
     vacation_options vacation{};
     duplicate_options duplicate{};
+    attachment_options attachment{};
     score_source spamtest{};   // spamtest, spamtestplus (RFC 5235 §3.1-3.2)
     score_source virustest{};  // virustest (§3.3)
     authres_options authres{};

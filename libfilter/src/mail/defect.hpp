@@ -52,7 +52,22 @@ namespace sift::mail {
       "a quoted-printable part has a '=' that is neither \"=XX\" nor a soft line break: it "               \
       "is kept as written")                                                                                \
     X(quoted_printable_line_too_long,                                                                      \
-      "a quoted-printable part has lines longer than 76 characters (RFC 2045 section 6.7 rule 5)")
+      "a quoted-printable part has lines longer than 76 characters (RFC 2045 section 6.7 rule 5)")         \
+    X(archive_unreadable,                                                                                  \
+      "an attachment that is an archive by its name or content could not be opened (damaged, or a "        \
+      "format libarchive does not read): its members are not seen")                                        \
+    X(archive_truncated, "an archive ends before its last member: the members after the cut are not seen") \
+    X(archive_quota_exceeded,                                                                              \
+      "an archive went past a quota of run_options::attachment (depth, members, bytes expanded, "          \
+      "expansion ratio): the rest of it is not seen")                                                      \
+    X(archive_encrypted,                                                                                   \
+      "an archive has encrypted members or an encrypted header: what they hold (or their names) "          \
+      "is not seen")                                                                                       \
+    X(attachment_name_bidi,                                                                                \
+      "a file name holds Unicode direction controls (U+202E ...), which make it display other "            \
+      "than it is: they are removed before matching")                                                      \
+    X(attachment_name_invisible,                                                                           \
+      "a file name holds zero-width or control characters: they are removed before matching")
 
 enum class defect_kind : std::uint8_t {
 #define SIFT_DEFECT_ENUM(name, meaning) name,

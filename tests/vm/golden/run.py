@@ -78,6 +78,7 @@ CASES = [
     Case("error", exit_code=3),  # a runtime error: `sift run` exits 3
     Case("defects", message="defects.eml"),
     Case("authres", message="authres.eml", options=["--authserv-id", "mx.example.net"]),
+    Case("attachment", message="attachment.eml"),
     Case("mailstore", runner="host"),
     Case("policy", runner="host"),
 ]

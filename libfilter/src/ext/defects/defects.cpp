@@ -12,7 +12,8 @@
 // The test parses the whole message (header section and MIME tree) and
 // checks the transfer encoding of every base64 and quoted-printable leaf
 // (without decoding it: ext/mime/content_state.hpp), so it sees every
-// defect whatever other tests ran before it.
+// defect whatever other tests ran before it, and those extensions find
+// (descriptor::find_defects: vnd.sift.attachment's archive_* defects).
 #include "compile/emitter.hpp"
 #include "ext/extension.hpp"
 #include "ext/mime/content_state.hpp"
@@ -56,6 +57,15 @@ void exec_test_defect(run_state& s, const instruction& ins) {
         if (s.any_key(mail::name(d.kind), ins.arg[2], spec)) {
             s.flag = true;
             return;
+        }
+    }
+    for (const auto* d : ext::extensions()) {
+        if (!d->find_defects) continue;
+        for (const auto& found : d->find_defects(s)) {
+            if (s.any_key(mail::name(found.kind), ins.arg[2], spec)) {
+                s.flag = true;
+                return;
+            }
         }
     }
     if (spec.type == ext::match_count) s.flag = ext::count_matches(s, ins.arg[2], spec);

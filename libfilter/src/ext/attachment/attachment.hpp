@@ -1,0 +1,72 @@
+// vnd.sift.attachment (docs/EXTENSIONS.md): the names of the files a
+// message carries, found once per run — MIME attachments (also inside
+// message/rfc822 parts) and the members of the archives among them, read
+// with libarchive (docs/ATTACHMENTS.md says why) within
+// run_options::attachment's quotas.
+#pragma once
+
+#include "mail/defect.hpp"
+#include "mail/mime.hpp"
+
+#include <sift/options.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vm/run_state.hpp"
+
+namespace sift::ext {
+
+// A name as it is matched: the last path component (after '/' or '\'),
+// bidi controls, zero-width characters and other controls removed,
+// trailing dots and spaces dropped (Windows ignores them), Unicode case
+// folded. What was removed is said in `bidi` / `invisible`.
+struct normalised_name {
+    std::string name;
+    std::string shown;       // the same before case folding (for carrier and path)
+    bool bidi = false;       // U+202A..U+202E, U+2066..U+2069, U+200E, U+200F, U+061C
+    bool invisible = false;  // U+200B..U+200D, U+2060, U+FEFF, U+00AD, C0/C1 controls
+};
+normalised_name normalise_name(std::string_view raw);
+// The code point of UTF-8 at s[i] and its `length`, or -1 (length 1) for
+// a byte that starts none; whether normalise_name removes a code point.
+long decode_code_point(std::string_view s, std::size_t i, std::size_t& length);
+bool hidden_code_point(long cp);
+
+// Every suffix after a dot of a normalised name, shortest first:
+// "photo.jpg.scr" -> "scr", "jpg.scr". A name without a dot (or only a
+// leading one, ".profile" -> "profile") has those after its dots.
+std::vector<std::string_view> name_extensions(std::string_view name);
+
+// Office Open XML and OpenDocument files (.docx, .xlsx, .odt, ...) are zip
+// containers, but documents: their members are never judged as files.
+bool is_office_document(std::string_view name);
+
+// One file found: a named MIME part, or an archive member.
+struct attached_file {
+    std::string name;     // normalised (the member's own name, not its path)
+    std::string carrier;  // the outermost MIME attachment's name (`shown`)
+    std::string path;     // carrier and archive member paths (hidden characters
+                          // removed), joined by '/'
+    std::string part;     // the MIME part (mail::part_path: "2", "1.2")
+    unsigned depth = 0;   // 0: a MIME part; n: inside n archives
+};
+
+// What the run found: the files and the defects (archive_*,
+// attachment_name_*), each defect naming the file and its path.
+struct attachment_scan {
+    std::vector<attached_file> files;
+    mail::defect_list defects;
+};
+
+// Scans the whole message (every leaf part of the MIME tree) within
+// `quota`. Used once per run by the attachment slot; public for tests.
+attachment_scan scan_attachments(const mail::mime_part& root, const attachment_options& quota);
+
+// The run's scan, made on first use (the attachment test, and the defect
+// test through descriptor::find_defects).
+const attachment_scan& attachments(vm::run_state& s);
+
+}  // namespace sift::ext

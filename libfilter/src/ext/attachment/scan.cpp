@@ -1,0 +1,335 @@
+// vnd.sift.attachment: finding the files of a message — its named MIME
+// parts, and the members of the archives among them, read with libarchive
+// (docs/ATTACHMENTS.md) within run_options::attachment's quotas.
+#include "ext/attachment/attachment.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+
+namespace sift::ext {
+
+namespace {
+
+constexpr std::size_t sniff_bytes = 512;  // enough for every magic below but ISO 9660's
+
+bool at(std::string_view data, std::size_t offset, std::string_view magic) {
+    return data.size() >= offset + magic.size() && data.substr(offset, magic.size()) == magic;
+}
+
+// The formats and compressions libarchive reads, by their first bytes.
+bool archive_magic(std::string_view d) {
+    using namespace std::string_view_literals;
+    static constexpr std::array<std::string_view, 19> starts{"PK\x03\x04"sv,
+                                                             "PK\x05\x06"sv,
+                                                             "PK\x07\x08"sv,
+                                                             "7z\xBC\xAF\x27\x1C"sv,
+                                                             "Rar!\x1A\x07"sv,
+                                                             "MSCF"sv,
+                                                             "\x1F\x8B"sv,
+                                                             "BZh"sv,
+                                                             "\xFD"
+                                                             "7zXZ\x00"sv,
+                                                             "070707"sv,
+                                                             "070701"sv,
+                                                             "070702"sv,
+                                                             "\xC7\x71"sv,
+                                                             "\x71\xC7"sv,
+                                                             "\x28\xB5\x2F\xFD"sv,
+                                                             "LZIP"sv,
+                                                             "\x1F\x9D"sv,
+                                                             "xar!"sv,
+                                                             "!<arch>\n"sv};
+    for (auto m : starts)
+        if (at(d, 0, m)) return true;
+    return at(d, 257, "ustar") || at(d, 2, "-lh") || at(d, 32769, "CD001");
+}
+
+// Archive and compression suffixes: a file named so is inspected (and is
+// archive_unreadable when libarchive cannot open it).
+bool archive_name(std::string_view name) {
+    static constexpr std::array<std::string_view, 24> names{
+        "zip", "7z",  "rar", "cab",  "tar", "gz",  "tgz", "bz2", "tbz", "tbz2", "xz",  "txz",
+        "lz",  "lzh", "lha", "cpio", "iso", "xar", "zst", "z",   "taz", "lzma", "arj", "ace"};
+    auto ext = name_extensions(name);
+    return !ext.empty() && std::find(names.begin(), names.end(), ext.front()) != names.end();
+}
+
+bool archive_type(const mail::mime_part& p) {
+    if (p.type != "application") return false;
+    static constexpr std::array<std::string_view, 16> types{"zip",
+                                                            "x-zip-compressed",
+                                                            "x-zip",
+                                                            "x-7z-compressed",
+                                                            "x-rar-compressed",
+                                                            "vnd.rar",
+                                                            "x-rar",
+                                                            "vnd.ms-cab-compressed",
+                                                            "x-tar",
+                                                            "gzip",
+                                                            "x-gzip",
+                                                            "x-bzip2",
+                                                            "x-xz",
+                                                            "x-cpio",
+                                                            "x-iso9660-image",
+                                                            "x-compressed"};
+    return std::find(types.begin(), types.end(), p.subtype) != types.end();
+}
+
+// A single compressed file's inner name: "clam.exe.gz" -> "clam.exe".
+std::string decompressed_name(std::string_view name) {
+    for (std::string_view ext : {".gz", ".bz2", ".xz", ".lzma", ".zst", ".lz", ".z"}) {
+        if (name.size() > ext.size() && name.substr(name.size() - ext.size()) == ext)
+            return std::string(name.substr(0, name.size() - ext.size()));
+    }
+    return std::string(name);
+}
+
+// A member path as shown in paths: hidden characters removed.
+std::string visible(std::string_view member) {
+    std::string out;
+    for (std::size_t i = 0; i < member.size();) {
+        std::size_t length = 1;
+        long cp = decode_code_point(member, i, length);
+        if (cp < 0 || !hidden_code_point(cp)) out.append(member.substr(i, length));
+        i += length;
+    }
+    return out;
+}
+
+bool contains(std::string_view text, std::string_view word) {
+    return text.find(word) != std::string_view::npos;
+}
+
+struct archive_deleter {
+    void operator()(archive* a) const { archive_read_free(a); }
+};
+
+struct attachment_budget {
+    std::uint64_t size = 0;      // the MIME attachment's decoded bytes
+    std::uint64_t expanded = 0;  // bytes read out of its archives
+    bool stopped = false;        // a quota ended its inspection
+};
+
+class walker {
+public:
+    walker(const attachment_options& q, attachment_scan& out) : q_(q), out_(out) {}
+
+    void part(const mail::mime_part& p, const std::string& number) {
+        auto raw = mail::filename(p);
+        std::string name, shown;
+        if (!raw.empty()) {
+            auto n = normalise_name(raw);
+            name = n.name;
+            shown = n.shown;
+            where_ = "part " + (number.empty() ? std::string("0") : number);
+            flag_name(n, raw, shown);
+            if (!name.empty()) out_.files.push_back({name, shown, shown, number, 0});
+        }
+        if (p.children.empty() && !p.is_multipart()) leaf(p, number, name, shown);
+        for (std::size_t i = 0; i < p.children.size(); ++i)
+            part(p.children[i], (number.empty() ? "" : number + ".") + std::to_string(i + 1));
+    }
+
+private:
+    const attachment_options& q_;
+    attachment_scan& out_;
+    std::size_t entries_ = 0;
+    std::uint64_t expanded_ = 0;
+    bool message_stopped_ = false;  // the message-wide quotas are used up
+    std::string where_;             // "part 2", for defect details
+    std::string carrier_;
+    std::string number_;
+
+    void defect(mail::defect_kind kind, const std::string& path, const std::string& what) {
+        out_.defects.push_back({kind, where_ + ": " + path + ": " + what});
+    }
+
+    void flag_name(const normalised_name& n, std::string_view raw, const std::string& path) {
+        auto shown = path.empty() ? std::string(raw) : path;
+        if (n.bidi)
+            defect(mail::defect_kind::attachment_name_bidi, shown,
+                   "direction controls removed from the name (it is matched as \"" + n.name + "\")");
+        if (n.invisible)
+            defect(mail::defect_kind::attachment_name_invisible, shown,
+                   "zero-width or control characters removed from the name (it is matched as \"" + n.name +
+                       "\")");
+    }
+
+    void leaf(const mail::mime_part& p, const std::string& number, const std::string& name,
+              const std::string& shown) {
+        if (p.type == "text" || p.type == "message") return;
+        bool named_archive = !name.empty() && archive_name(name);
+        if (!name.empty() && is_office_document(name)) return;
+        bool generic = p.type == "application" && (p.subtype == "octet-stream" || name.empty());
+        if (!named_archive && !archive_type(p) && !generic) return;
+        auto data = mail::decoded_body(p);
+        if (!named_archive && !archive_type(p) && !archive_magic(data)) return;
+        where_ = "part " + (number.empty() ? std::string("0") : number);
+        carrier_ = name.empty() ? "(part " + where_.substr(5) + ")" : shown;
+        number_ = number;
+        if (message_stopped_) {
+            defect(mail::defect_kind::archive_quota_exceeded, carrier_,
+                   "not inspected: the message's archive quotas were used up before it");
+            return;
+        }
+        attachment_budget budget{.size = data.size()};
+        inspect(data, carrier_, carrier_, 1, budget);
+    }
+
+    // Adds `n` bytes read out of an archive; false (after recording the
+    // defect) when that passes a quota.
+    bool spend(std::uint64_t n, attachment_budget& budget, const std::string& path) {
+        expanded_ += n;
+        budget.expanded += n;
+        if (expanded_ > q_.max_expanded) {
+            defect(mail::defect_kind::archive_quota_exceeded, path,
+                   "more than " + std::to_string(q_.max_expanded) +
+                       " bytes expanded from the message's archives");
+            message_stopped_ = budget.stopped = true;
+            return false;
+        }
+        if (budget.expanded > q_.ratio_floor && budget.expanded > std::uint64_t(q_.max_ratio) * budget.size) {
+            defect(mail::defect_kind::archive_quota_exceeded, path,
+                   "expands more than " + std::to_string(q_.max_ratio) + " times its " +
+                       std::to_string(budget.size) + " bytes");
+            budget.stopped = true;
+            return false;
+        }
+        return true;
+    }
+
+    // A failed read: encrypted, cut short, or not readable at all.
+    void failed(archive* a, const std::string& path, std::size_t members) {
+        std::string error = archive_error_string(a) ? archive_error_string(a) : "unknown error";
+        if (contains(error, "ncrypt") || contains(error, "assphrase") ||
+            archive_read_has_encrypted_entries(a) > 0)
+            defect(mail::defect_kind::archive_encrypted, path, error);
+        else if (members > 0 || contains(error, "runcat") || contains(error, "remature"))
+            defect(mail::defect_kind::archive_truncated, path, error);
+        else
+            defect(mail::defect_kind::archive_unreadable, path, error);
+    }
+
+    void inspect(std::string_view data, const std::string& name, const std::string& path, unsigned depth,
+                 attachment_budget& budget) {
+        if (depth > q_.max_depth) {
+            defect(mail::defect_kind::archive_quota_exceeded, path,
+                   "archive nested deeper than " + std::to_string(q_.max_depth) + " levels: not opened");
+            return;
+        }
+        std::unique_ptr<archive, archive_deleter> owner(archive_read_new());
+        archive* a = owner.get();
+        for (auto support : {archive_read_support_format_zip, archive_read_support_format_7zip,
+                             archive_read_support_format_rar, archive_read_support_format_rar5,
+                             archive_read_support_format_cab, archive_read_support_format_tar,
+                             archive_read_support_format_cpio, archive_read_support_format_iso9660,
+                             archive_read_support_format_lha, archive_read_support_format_xar,
+                             archive_read_support_format_ar, archive_read_support_format_raw,
+                             archive_read_support_filter_gzip, archive_read_support_filter_bzip2,
+                             archive_read_support_filter_xz, archive_read_support_filter_lzma,
+                             archive_read_support_filter_lzip, archive_read_support_filter_zstd,
+                             archive_read_support_filter_compress})
+            support(a);
+        if (archive_read_open_memory(a, data.data(), data.size()) != ARCHIVE_OK) {
+            failed(a, path, 0);
+            return;
+        }
+        std::size_t members = 0;
+        bool encrypted_noted = false;
+        std::int64_t filtered = 0;  // bytes the decompression filters gave so far
+        std::string chunk(64 * 1024, '\0');
+        for (;;) {
+            archive_entry* e = nullptr;
+            int r = archive_read_next_header(a, &e);
+            if (r == ARCHIVE_EOF) break;
+            // Bytes a compressed stream (tar.gz, a single .gz) gave to reach
+            // this header count as expanded: skipping a member decompresses it.
+            bool has_filter = archive_filter_count(a) > 1;
+            if (has_filter) {
+                auto now = archive_filter_bytes(a, 0);
+                if (now > filtered && !spend(std::uint64_t(now - filtered), budget, path)) return;
+                filtered = std::max(filtered, now);
+            }
+            if (r < ARCHIVE_WARN) {
+                failed(a, path, members);
+                return;
+            }
+            bool raw = archive_format(a) == ARCHIVE_FORMAT_RAW;
+            if (raw && !has_filter) {  // neither an archive nor compressed
+                defect(mail::defect_kind::archive_unreadable, path, "not in a format libarchive reads");
+                return;
+            }
+            ++members;
+            if (++entries_ > q_.max_entries) {
+                defect(mail::defect_kind::archive_quota_exceeded, path,
+                       "more than " + std::to_string(q_.max_entries) + " archive members in the message");
+                message_stopped_ = budget.stopped = true;
+                return;
+            }
+            if (!encrypted_noted &&
+                (archive_entry_is_encrypted(e) || archive_entry_is_metadata_encrypted(e))) {
+                defect(mail::defect_kind::archive_encrypted, path,
+                       "encrypted members: their content is not seen");
+                encrypted_noted = true;
+            }
+            if (archive_entry_filetype(e) == AE_IFDIR) continue;
+            std::string member;
+            if (raw) {
+                member = decompressed_name(name);
+            } else if (const char* utf8 = archive_entry_pathname_utf8(e)) {
+                member = utf8;
+            } else if (const char* bytes = archive_entry_pathname(e)) {
+                member = bytes;
+            }
+            auto n = normalise_name(member);
+            auto member_path = path + "/" + visible(member);
+            flag_name(n, member, member_path);
+            if (!n.name.empty()) out_.files.push_back({n.name, carrier_, member_path, number_, depth});
+            if (archive_entry_is_data_encrypted(e) || (!n.name.empty() && is_office_document(n.name)))
+                continue;
+            // Its first bytes say whether it is an archive too.
+            std::string content;
+            bool nested = !n.name.empty() && archive_name(n.name);
+            bool read_all = false;
+            for (;;) {
+                auto want =
+                    read_all || nested ? chunk.size() : std::min(chunk.size(), sniff_bytes - content.size());
+                auto got = archive_read_data(a, chunk.data(), want);
+                if (got < 0) {
+                    failed(a, member_path, members);
+                    return;
+                }
+                if (got == 0) break;
+                if (!has_filter && !spend(std::uint64_t(got), budget, member_path)) return;
+                content.append(chunk.data(), std::size_t(got));
+                if (!read_all && !nested && content.size() >= sniff_bytes) {
+                    if (!archive_magic(content)) break;
+                    read_all = true;
+                }
+                if (has_filter) {
+                    auto now = archive_filter_bytes(a, 0);
+                    if (now > filtered && !spend(std::uint64_t(now - filtered), budget, member_path)) return;
+                    filtered = std::max(filtered, now);
+                }
+            }
+            if (nested || archive_magic(content)) {
+                inspect(content, n.name, member_path, depth + 1, budget);
+                if (budget.stopped) return;
+            }
+        }
+    }
+};
+
+}  // namespace
+
+attachment_scan scan_attachments(const mail::mime_part& root, const attachment_options& quota) {
+    attachment_scan out;
+    walker(quota, out).part(root, "");
+    return out;
+}
+
+}  // namespace sift::ext
