@@ -6,6 +6,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <locale.h>
+
 #include <algorithm>
 #include <array>
 #include <memory>
@@ -241,7 +243,7 @@ private:
         std::size_t members = 0;
         bool encrypted_noted = false;
         std::int64_t filtered = 0;  // bytes the decompression filters gave so far
-        std::string chunk(64 * 1024, '\0');
+        std::string chunk(std::size_t{64} << 10, '\0');
         for (;;) {
             archive_entry* e = nullptr;
             int r = archive_read_next_header(a, &e);
@@ -284,6 +286,11 @@ private:
                 member = utf8;
             } else if (const char* bytes = archive_entry_pathname(e)) {
                 member = bytes;
+            } else {
+                defect(mail::defect_kind::archive_unreadable, path,
+                       "a member's name could not be read: " +
+                           std::string(archive_error_string(a) ? archive_error_string(a) : "no name"));
+                continue;
             }
             auto n = normalise_name(member);
             auto member_path = path + "/" + visible(member);
@@ -294,14 +301,18 @@ private:
             // Its first bytes say whether it is an archive too.
             std::string content;
             bool nested = !n.name.empty() && archive_name(n.name);
-            bool read_all = false;
+            bool read_all = false, readable = true;
             for (;;) {
                 auto want =
                     read_all || nested ? chunk.size() : std::min(chunk.size(), sniff_bytes - content.size());
                 auto got = archive_read_data(a, chunk.data(), want);
                 if (got < 0) {
-                    failed(a, member_path, members);
-                    return;
+                    // A member that cannot be decompressed (an unsupported
+                    // method) is unreadable; the others are still read.
+                    failed(a, member_path, 0);
+                    if (got == ARCHIVE_FATAL) return;
+                    readable = false;
+                    break;
                 }
                 if (got == 0) break;
                 if (!has_filter && !spend(std::uint64_t(got), budget, member_path)) return;
@@ -316,7 +327,7 @@ private:
                     filtered = std::max(filtered, now);
                 }
             }
-            if (nested || archive_magic(content)) {
+            if (readable && (nested || archive_magic(content))) {
                 inspect(content, n.name, member_path, depth + 1, budget);
                 if (budget.stopped) return;
             }
@@ -324,9 +335,33 @@ private:
     }
 };
 
+// libarchive converts member names through the current locale's
+// character set, and a process in the "C" locale (the default of a
+// program that never calls setlocale) fails on every non-ASCII name. The
+// scan runs with C.UTF-8 in this thread only (uselocale), so names come out
+// as UTF-8 whatever the host's locale is.
+class utf8_locale {
+public:
+    utf8_locale() : mine_(newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t(0))) {
+        if (mine_) previous_ = uselocale(mine_);
+    }
+    ~utf8_locale() {
+        if (!mine_) return;
+        uselocale(previous_);
+        freelocale(mine_);
+    }
+    utf8_locale(const utf8_locale&) = delete;
+    utf8_locale& operator=(const utf8_locale&) = delete;
+
+private:
+    locale_t mine_;
+    locale_t previous_ = locale_t(0);
+};
+
 }  // namespace
 
 attachment_scan scan_attachments(const mail::mime_part& root, const attachment_options& quota) {
+    utf8_locale utf8;
     attachment_scan out;
     walker(quota, out).part(root, "");
     return out;
