@@ -16,12 +16,14 @@ import io
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tarfile
 import tempfile
 import unittest
 import zipfile
+import zlib
 
 SIFT = None
 CLAMAV = "/usr/share/clamav-testfiles"
@@ -53,6 +55,24 @@ def message(parts):
 
 def attached(name, data, ctype="application/octet-stream"):
     return message([('Content-Type: %s\r\nContent-Disposition: attachment; filename="%s"' % (ctype, name), data)])
+
+
+def rar4(members):
+    """A RAR 4 archive of stored members, written byte by byte (no free
+    tool writes RAR): marker, archive header, one file header per member
+    (method 0x30, store), end block; each header's CRC is the low 16 bits
+    of the CRC-32 of the header from its type on (RAR's technote.txt)."""
+
+    def block(htype, flags, body):
+        head = struct.pack("<BHH", htype, flags, 7 + len(body)) + body
+        return struct.pack("<H", zlib.crc32(head) & 0xFFFF) + head
+
+    out = b"Rar!\x1a\x07\x00" + block(0x73, 0, struct.pack("<HI", 0, 0))
+    for name, data in members:
+        n = name.encode()
+        fields = struct.pack("<IIBIIBBHI", len(data), len(data), 0, zlib.crc32(data), 0x5C210000, 20, 0x30, len(n), 0x20)
+        out += block(0x74, 0x8000, fields + n) + data
+    return out + block(0x7B, 0x4000, b"")
 
 
 def read(path):
@@ -134,6 +154,18 @@ class Corpus(unittest.TestCase):
                 what, defects = self.verdict(attached(name, read(os.path.join(CLAMAV, name))))
                 self.assertEqual(what, "forbidden attachment type (.exe in %s) at %s" % (name, path))
                 self.assertEqual(defects, [])
+
+    def test_rar(self):
+        data = rar4([("docs\\readme.txt", b"hello\n"), ("docs\\setup.exe", b"MZ")])
+        rar = self.path("files.rar")
+        with open(rar, "wb") as f:
+            f.write(data)
+        # 7-Zip, another reader, lists the same two members.
+        listing = subprocess.run(["7z", "l", rar], capture_output=True, text=True).stdout
+        self.assertIn("docs/setup.exe", listing.replace("\\", "/"))
+        what, defects = self.verdict(attached("files.rar", data, "application/vnd.rar"))
+        self.assertEqual(what, "forbidden attachment type (.exe in files.rar) at files.rar/docs/setup.exe")
+        self.assertEqual(defects, [])
 
     def test_clamav_zip_methods_libarchive_lacks(self):
         # Imploded (method 6) and deflate64 (method 9) members: their names

@@ -31,6 +31,7 @@
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
+#include <array>
 #include <optional>
 
 namespace sift::ext {
@@ -89,14 +90,18 @@ namespace sift::vm {
 
 namespace {
 
-// ${0} the name, ${1} the extension, ${2} the carrier, ${3} the path.
-void set_file_match(run_state& s, const ext::attached_file& f, std::string_view extension) {
-    if (!s.prog.uses_match_variables) return;
-    s.set_match_values(f.name, {});
-    s.match_values.resize(4);
-    s.match_values[1].assign(extension);
-    s.match_values[2] = f.carrier;
-    s.match_values[3] = f.path;
+// ${0} the name, ${1} the extension, ${2} the carrier, ${3} the path: the
+// four strings one after the other, each a captured span of the whole.
+void set_file_match(run_state& s, const match_spec& spec, const ext::attached_file& f,
+                    std::string_view extension) {
+    if (!s.captures_wanted(spec)) return;
+    std::string all = f.name;
+    all.append(extension).append(f.carrier).append(f.path);
+    std::size_t at = 0;
+    std::array<span, 4> spans{};
+    std::array<std::size_t, 4> lengths{f.name.size(), extension.size(), f.carrier.size(), f.path.size()};
+    for (std::size_t i = 0; i < spans.size(); at += lengths[i], ++i) spans[i] = span{at, lengths[i]};
+    s.captured(all, spans);
 }
 
 }  // namespace
@@ -110,18 +115,18 @@ void exec_test_attachment(run_state& s, const instruction& ins) {
         if (by_extension) {
             for (auto e : extensions) {
                 if (s.any_key(e, ins.arg[3], spec)) {
-                    set_file_match(s, f, e);
+                    set_file_match(s, spec, f, e);
                     s.flag = true;
                     return;
                 }
             }
         } else if (s.any_key(f.name, ins.arg[3], spec)) {
-            set_file_match(s, f, extensions.empty() ? std::string_view() : extensions.front());
+            set_file_match(s, spec, f, extensions.empty() ? std::string_view() : extensions.front());
             s.flag = true;
             return;
         }
     }
-    if (spec.type == ext::match_count) s.flag = s.count_matches(ins.arg[3], spec);
+    if (spec.type == ext::match_count) s.flag = ext::count_matches(s, ins.arg[3], spec);
 }
 
 }  // namespace sift::vm
