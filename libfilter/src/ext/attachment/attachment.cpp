@@ -33,6 +33,7 @@
 
 #include <array>
 #include <optional>
+#include <span>
 
 namespace sift::ext {
 using namespace validate;
@@ -101,7 +102,7 @@ void set_file_match(run_state& s, const match_spec& spec, const ext::attached_fi
     std::array<span, 4> spans{};
     std::array<std::size_t, 4> lengths{f.name.size(), extension.size(), f.carrier.size(), f.path.size()};
     for (std::size_t i = 0; i < spans.size(); at += lengths[i], ++i) spans[i] = span{at, lengths[i]};
-    s.captured(all, spans);
+    s.captured(all, spans[0], std::span<const span>(spans).subspan(1));
 }
 
 }  // namespace
