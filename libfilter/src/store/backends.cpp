@@ -40,3 +40,20 @@ std::unique_ptr<store> open_store(const store_config& config) {
 }
 
 }  // namespace sift::store
+
+namespace sift::lists {
+
+std::unique_ptr<list_store> open_list_store(const store::store_config& config) {
+    switch (config.kind) {
+        case store::store_kind::lmdb:
+            return store::open_lmdb_lists(config);
+        case store::store_kind::redis:
+        case store::store_kind::memory:
+            break;
+    }
+    throw store::store_error("lists: a " +
+                             std::string(config.kind == store::store_kind::redis ? "redis" : "memory") +
+                             " store holds no lists (use lmdb)");
+}
+
+}  // namespace sift::lists

@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include <sift/lists.hpp>
+
 #include "store/expiry.hpp"
 #include "store/store.hpp"
 
@@ -18,6 +20,7 @@ namespace sift::store {
 
 std::unique_ptr<store> open_lmdb_store(const store_config& config);
 std::unique_ptr<store> open_redis_store(const store_config& config);
+std::unique_ptr<lists::list_store> open_lmdb_lists(const store_config& config);
 
 // An entry as stored in a file: a format byte, the expiry as 8 little-endian
 // bytes (ms since the epoch, 0 = never), then the value's bytes.

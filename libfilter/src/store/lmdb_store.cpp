@@ -277,10 +277,169 @@ private:
     std::shared_ptr<lmdb_env> env_;
 };
 
+// Allow and block lists in the same file (docs/STORE.md "Lists"): entry
+// keys "<prefix>list:<name> <entry>" and a marker "<prefix>list:<name>"
+// that says the list exists, each an entry that never expires (so
+// purge_expired passes them by). A lookup is one read transaction, i.e. one
+// snapshot of the file, probing each of the value's keys; every change is
+// one write transaction, so readers see a list before or after it.
+class lmdb_lists final : public lists::list_store {
+public:
+    explicit lmdb_lists(const store_config& config)
+        : prefix_(config.key_prefix), env_(shared_env(config.path, config.lmdb_map_size)) {}
+
+    bool valid(std::string_view list) const override {
+        transaction txn(*env_, false);
+        return txn.get(list_key(list, "")).has_value();
+    }
+
+    bool contains(std::string_view list, std::string_view value) const override {
+        auto keys = lists::lookup_keys(value);
+        auto base = list_key(list, "") + " ";
+        transaction txn(*env_, false);
+        std::string key;
+        for (const auto& k : keys) {
+            key.assign(base).append(k);
+            if (key.size() <= max_key_size && txn.get(key)) return true;
+        }
+        return false;
+    }
+
+    std::vector<std::string> members(std::string_view list) const override {
+        std::vector<std::string> out;
+        transaction txn(*env_, false);
+        scan(txn, list_key(list, "") + " ", [&](std::string_view entry, MDB_cursor*) {
+            out.emplace_back(entry);
+            return true;
+        });
+        return out;
+    }
+
+    std::size_t add(std::string_view list, const std::vector<std::string>& entries) override {
+        auto keys = entry_keys(list, entries);
+        std::size_t added = 0;
+        write([&](transaction& txn) {
+            added = 0;
+            if (int rc = txn.put(list_key(list, ""), marker()); rc) return rc;
+            for (const auto& k : keys) {
+                if (txn.get(k)) continue;
+                if (int rc = txn.put(k, marker()); rc) return rc;
+                ++added;
+            }
+            return MDB_SUCCESS;
+        });
+        return added;
+    }
+
+    std::size_t remove(std::string_view list, const std::vector<std::string>& entries) override {
+        auto keys = entry_keys(list, entries);
+        std::size_t removed = 0;
+        write([&](transaction& txn) {
+            removed = 0;
+            for (const auto& k : keys) {
+                MDB_val key{k.size(), const_cast<char*>(k.data())};
+                int rc = mdb_del(txn.handle(), env_->dbi, &key, nullptr);
+                if (rc == MDB_NOTFOUND) continue;
+                if (rc == MDB_MAP_FULL) return rc;
+                if (rc != 0) fail(env_->name, "delete failed", rc);
+                ++removed;
+            }
+            return MDB_SUCCESS;
+        });
+        return removed;
+    }
+
+    void replace(std::string_view list, const std::vector<std::string>& entries) override {
+        auto keys = entry_keys(list, entries);
+        write([&](transaction& txn) {
+            int full = MDB_SUCCESS;
+            scan(txn, list_key(list, "") + " ", [&](std::string_view, MDB_cursor* cursor) {
+                full = txn.del(cursor);
+                return full == MDB_SUCCESS;
+            });
+            if (full) return full;
+            if (int rc = txn.put(list_key(list, ""), marker()); rc) return rc;
+            for (const auto& k : keys)
+                if (int rc = txn.put(k, marker()); rc) return rc;
+            return MDB_SUCCESS;
+        });
+    }
+
+    std::string describe() const override { return env_->name; }
+
+private:
+    static std::string marker() { return encode_entry("", 0); }
+
+    // "<prefix>list:<name>", and with " <entry>" when entry is not empty.
+    std::string list_key(std::string_view list, std::string_view entry) const {
+        if (!list.empty() && list.front() == ':') list.remove_prefix(1);  // as the file provider
+        std::string key = prefix_ + "list:" + mail_lower(list);
+        if (!entry.empty()) key.append(" ").append(entry);
+        return key;
+    }
+
+    static std::string mail_lower(std::string_view s) {
+        std::string out(s);
+        for (char& c : out)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        return out;
+    }
+
+    std::vector<std::string> entry_keys(std::string_view list,
+                                        const std::vector<std::string>& entries) const {
+        if (list.empty()) throw lists::list_error("empty list name");
+        for (char c : list)
+            if (static_cast<unsigned char>(c) <= ' ' || c == 0x7F)
+                throw lists::list_error("list name '" + std::string(list) +
+                                        "' holds a space or a control character");
+        std::vector<std::string> keys;
+        keys.reserve(entries.size());
+        for (const auto& e : entries) {
+            keys.push_back(list_key(list, lists::normalize_entry(e)));
+            if (keys.back().size() > max_key_size)
+                throw lists::list_error("entry '" + e + "': the key for list '" + std::string(list) +
+                                        "' is longer than " + std::to_string(max_key_size) + " bytes");
+        }
+        return keys;
+    }
+
+    // Calls f(entry, cursor) for each entry key starting with `base`, in
+    // key order, while it returns true.
+    template <class F>
+    void scan(transaction& txn, const std::string& base, F&& f) const {
+        MDB_cursor* cursor = nullptr;
+        int rc = mdb_cursor_open(txn.handle(), env_->dbi, &cursor);
+        if (rc != 0) fail(env_->name, "cannot open cursor", rc);
+        MDB_val k{base.size(), const_cast<char*>(base.data())}, v;
+        for (rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE); rc == 0;
+             rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
+            std::string_view key(static_cast<const char*>(k.mv_data), k.mv_size);
+            if (!key.starts_with(base) || !f(key.substr(base.size()), cursor)) break;
+        }
+        mdb_cursor_close(cursor);
+        if (rc != 0 && rc != MDB_NOTFOUND) fail(env_->name, "scan failed", rc);
+    }
+
+    template <class Body>
+    void write(Body&& body) {
+        transaction txn(*env_, true);
+        if (body(txn) == MDB_SUCCESS && txn.commit() == MDB_SUCCESS) return;
+        throw store_error(env_->name + ": the database is full (map size " + std::to_string(env_->map_size) +
+                          " bytes); raise lmdb_map_size or remove entries");
+    }
+
+    std::string prefix_;
+    std::shared_ptr<lmdb_env> env_;
+};
+
 }  // namespace
 
 std::unique_ptr<store> open_lmdb_store(const store_config& config) {
     return std::make_unique<lmdb_store>(config);
+}
+
+std::unique_ptr<lists::list_store> open_lmdb_lists(const store_config& config) {
+    return std::make_unique<lmdb_lists>(config);
 }
 
 }  // namespace sift::store

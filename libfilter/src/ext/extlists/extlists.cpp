@@ -22,6 +22,8 @@
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
+#include <sift/lists.hpp>
+
 #include <cctype>
 
 namespace sift::ext {
@@ -48,11 +50,25 @@ bool printable(std::string_view s) {
     return true;
 }
 
+// tag:sift,2026:users/... are the providers' names of per-user lists; a
+// script reaches its own user's as tag:sift,2026:user/... (sift/lists.hpp).
+bool reserved_name(std::string_view name) {
+    return name.size() >= lists::users_space.size() &&
+           vm::equal(name.substr(0, lists::users_space.size()), lists::users_space,
+                     vm::comparator::ascii_casemap);
+}
+
 void check_names(checker& c, const parse::ast::string_list& names) {
-    for (const auto& n : names.items)
-        if (!c.is_template(n.value) && !canonical_list_name(n.value))
+    for (const auto& n : names.items) {
+        if (c.is_template(n.value)) continue;
+        if (!canonical_list_name(n.value))
             c.error(n.pos,
                     "invalid list name '" + std::string(n.value) + "': a list name is a URI (RFC 6134 §2.1)");
+        else if (reserved_name(n.value))
+            c.error(n.pos, "list name '" + std::string(n.value) +
+                               "' is reserved: a script names its user's lists as " +
+                               std::string(lists::user_space) + "...");
+    }
 }
 
 void warn_names(checker& c, const parse::ast::string_list& names) {
@@ -76,7 +92,18 @@ const list_provider& provider(const vm::run_state& s) {
 // The provider's answers are lookups: one that throws makes the run a
 // lookup failure (sift/host.hpp).
 bool list_valid(const list_provider& lists, const std::string& name) {
+    if (name.empty()) return false;
     return vm::ask_host("extlists: list '" + name + "'", [&] { return lists.valid(name); });
+}
+
+// The provider's name for a script's list in this run: a per-user list
+// (tag:sift,2026:user/X) is the envelope recipient's, without its
+// +detail; "" when there is none (no such list).
+std::string provider_name(const vm::run_state& s, const std::string& name) {
+    bool per_user = name.size() >= lists::user_space.size() &&
+                    vm::equal(std::string_view(name).substr(0, lists::user_space.size()), lists::user_space,
+                              vm::comparator::ascii_casemap);
+    return lists::resolve(name, per_user ? lists::list_user(s.env.to, s.limits.recipient_delimiters) : "");
 }
 
 }  // namespace
@@ -97,8 +124,10 @@ bool list_match(vm::run_state& s, std::string_view value, std::uint64_t keys, co
     std::string buffer;
     for (auto k : s.list(keys)) {
         auto name = canonical_list_name(s.text(k, buffer));
-        if (!name ||
-            !vm::ask_host("extlists: list '" + *name + "'", [&] { return lists.contains(*name, value); }))
+        if (!name) continue;
+        auto asked = provider_name(s, *name);
+        if (asked.empty() ||
+            !vm::ask_host("extlists: list '" + asked + "'", [&] { return lists.contains(asked, value); }))
             continue;
         if (s.captures_wanted(spec)) s.captured(value, vm::span{0, value.size()}, {});
         return true;
@@ -151,7 +180,7 @@ void exec_test_valid_ext_list(run_state& s, const instruction& ins) {
     std::string buffer;
     for (auto k : s.list(ins.arg[0])) {
         auto name = ext::canonical_list_name(s.text(k, buffer));
-        if (!name || !ext::list_valid(*lists, *name)) return;
+        if (!name || !ext::list_valid(*lists, ext::provider_name(s, *name))) return;
     }
     s.flag = true;
 }
@@ -163,10 +192,11 @@ void exec_act_redirect_list(run_state& s, const instruction& ins) {
     auto text = s.text(ins.arg[0], buffer);
     auto name = ext::canonical_list_name(text);
     const auto& lists = ext::provider(s);
-    if (!name || !ext::list_valid(lists, *name))
+    auto asked = name ? ext::provider_name(s, *name) : std::string();
+    if (!ext::list_valid(lists, asked))
         throw runtime_error{"redirect :list: unknown list '" + std::string(text) + "'"};
     run_state::prefix_hold same_tags(s);  // every member's redirect gets the :copy
-    auto members = ask_host("redirect :list '" + *name + "'", [&] { return lists.members(*name); });
+    auto members = ask_host("redirect :list '" + asked + "'", [&] { return lists.members(asked); });
     for (const auto& member : members) {
         auto target = ext::core::redirect_target(member);
         if (!target)
