@@ -65,9 +65,9 @@ void add_global_dir_option(CLI::App& command) {
     command.add_option("--global-dir", global_dir, "where `include :global` finds scripts")->type_name("DIR");
 }
 
-sift::script load_script(const std::string& path) {
+sift::script load_script(const std::string& path, const std::optional<std::string>& shown_as) {
     std::string bytes = read_input(path);
-    std::string name = input_name(path);
+    std::string name = shown_as ? *shown_as : input_name(path);
     if (is_bytecode(bytes)) return script::load(bytes, name);
     // `include :personal` looks beside the including script.
     auto slash = path.rfind('/');

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <sift/script.hpp>
 
+#include <optional>
 #include <string>
 
 namespace sift::cli {
@@ -29,6 +30,7 @@ void add_global_dir_option(CLI::App& command);
 
 // Compiles Sieve source or loads Sift bytecode (told apart by the magic
 // bytes). The result may have failed: check ok() and errors().
-sift::script load_script(const std::string& path);
+// `shown_as`: the script's name in messages, instead of the path.
+sift::script load_script(const std::string& path, const std::optional<std::string>& shown_as = std::nullopt);
 
 }  // namespace sift::cli

@@ -1,4 +1,5 @@
-// sift run [--json] SCRIPT MESSAGE: one script on one message; prints what
+// sift run [--json] [--policy default|DIR] [SCRIPT] MESSAGE: one script (or
+// the policy around it) on one message; prints what
 // will happen (each action and edit with its script line), or with --json
 // the library's report (sift/json.hpp).
 #include "commands.hpp"
@@ -6,11 +7,15 @@
 #include "envelope_defaults.hpp"
 #include "host.hpp"
 #include "input.hpp"
+#include "policy.hpp"
 
 #include <sift/json.hpp>
 
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace sift::cli {
 namespace {
@@ -18,14 +23,28 @@ namespace {
 struct run_options {
     bool json = false;
     host_options host;
-    std::string script, message;
+    std::optional<std::string> policy;
+    std::vector<std::string> files;  // SCRIPT MESSAGE, or with --policy [SCRIPT] MESSAGE
 };
+
+// Prints a script's compile errors (or the JSON report); false when it
+// did not compile.
+bool compiled_or_report(const script& s, bool json) {
+    if (s.ok()) return true;
+    if (json)
+        std::cout << json::report(s, nullptr) << "\n";
+    else
+        std::cerr << format(s.errors());
+    return false;
+}
 
 void print_text(const result& r, const std::string& script_name) {
     for (const auto& a : r.actions) {
         std::cout << describe(a);
+        auto n = std::visit([](const auto& x) { return x.script; }, a);
+        std::string where = n < r.scripts.size() ? r.scripts[n] + " " : std::string();
         if (const auto* keep = std::get_if<keep_action>(&a); !keep || !keep->implicit)
-            std::cout << "  (line " << line(a) << ")";
+            std::cout << "  (" << where << "line " << line(a) << ")";
         std::cout << "\n";
     }
     for (const auto& e : r.header_edits) std::cout << describe(e) << "\n";
@@ -43,27 +62,45 @@ command add_run(CLI::App& sift) {
     app->add_flag("--json", o->json, "print one JSON object on stdout (README: sift run)");
     add_host_options(*app, o->host);
     add_global_dir_option(*app);
-    app->add_option("SCRIPT", o->script, "Sieve source or Sift bytecode; - for stdin")->required();
-    app->add_option("MESSAGE", o->message, "the message (RFC 5322); - for stdin")->required();
+    app->add_option("--policy", o->policy,
+                    "run DIR/before.sieve, then SCRIPT (if given), then DIR/after.sieve; "
+                    "`default`: the bundled policy (docs/POLICY.md)")
+        ->type_name("default|DIR");
+    app->add_option("SCRIPT MESSAGE", o->files,
+                    "the Sieve source or Sift bytecode (optional with --policy) and the message "
+                    "(RFC 5322); - for stdin")
+        ->expected(1, 2)
+        ->required();
     return {app, [o] {
-                if (is_stdin(o->script) && is_stdin(o->message))
+                if (o->files.size() == 1 && !o->policy)
+                    throw usage_error("run: SCRIPT and MESSAGE are required");
+                std::optional<std::string> script_path;
+                if (o->files.size() == 2) script_path = o->files[0];
+                const std::string& message_path = o->files.back();
+                if (script_path && is_stdin(*script_path) && is_stdin(message_path))
                     throw usage_error("SCRIPT and MESSAGE cannot both be - (stdin)");
-                auto s = load_script(o->script);
-                if (!s.ok()) {
-                    if (o->json)
-                        std::cout << json::report(s, nullptr) << "\n";
-                    else
-                        std::cerr << format(s.errors());
-                    return 1;
+                std::optional<script> user;
+                if (script_path) {
+                    user = load_script(*script_path);
+                    if (!compiled_or_report(*user, o->json)) return 1;
                 }
-                auto msg = message::from_raw(read_input(o->message));
+                std::optional<loaded_policy> policy;
+                if (o->policy) {
+                    policy = load_policy(*o->policy);
+                    for (const auto* s : {&policy->before, &policy->after})
+                        if (*s && !compiled_or_report(**s, o->json)) return 1;
+                }
+                auto msg = message::from_raw(read_input(message_path));
                 auto env = envelope_for(msg, o->host.from, o->host.to);
                 auto h = open_host(o->host);
-                auto r = s.run(msg, env, h->options);
+                auto r = policy ? sequence_of(*policy, user ? &*user : nullptr).run(msg, env, h->options)
+                                : user->run(msg, env, h->options);
+                // The report's compile errors are the user's script's (none: it ran).
+                const script& shown = user ? *user : policy->before ? *policy->before : *policy->after;
                 if (o->json)
-                    std::cout << json::report(s, &r) << "\n";
+                    std::cout << json::report(shown, &r) << "\n";
                 else
-                    print_text(r, input_name(o->script));
+                    print_text(r, script_path ? input_name(*script_path) : std::string("policy"));
                 return r.ok() ? 0 : 3;
             }};
 }

@@ -24,6 +24,9 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/libfilter/include/sift
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.hpp")
 install(TARGETS sift RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The bundled policy (docs/POLICY.md), which `sift run --policy default` finds
+# at ../share/sift/policy/default from the installed tool.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/policy/ DESTINATION ${CMAKE_INSTALL_DATADIR}/sift/policy)
 
 install(EXPORT SiftTargets NAMESPACE Sift:: DESTINATION ${SIFT_CMAKE_DIR})
 configure_package_config_file(${CMAKE_CURRENT_LIST_DIR}/SiftConfig.cmake.in

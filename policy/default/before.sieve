@@ -1,0 +1,32 @@
+# Sift's default policy, the part that runs before the user's own script
+# (docs/POLICY.md). A decision here (a refusal, a folder) ends the
+# evaluation: the user's script does not run and cannot undo it.
+require ["vnd.sift.defects", "vnd.sift.authres", "ereject", "fileinto",
+         "relational", "comparator-i;ascii-numeric"];
+
+# What could not be inspected is not let through: a MIME structure deeper
+# or larger than the limits, or header fields past the limit, may hide
+# what the rules below look for (docs/MESSAGE.md names each defect).
+if defect :is ["mime_too_deep", "mime_too_many_parts", "mime_fields_dropped",
+               "header_fields_dropped"] {
+  ereject "message structure too complex to inspect";
+  stop;
+}
+
+# DMARC (RFC 7489 §6.3), as the site's own checker wrote it in a trusted
+# Authentication-Results field: the From domain asks to refuse mail that
+# fails, for all of it (pct 100) ...
+if allof (authres :method "dmarc" "fail",
+          authres :method "dmarc" :property "p" "reject",
+          authres :method "dmarc" :property "pct" :value "eq"
+                  :comparator "i;ascii-numeric" "100") {
+  ereject "DMARC policy of the sender's domain: reject";
+  stop;
+}
+# ... or to treat it as suspicious: to Spam (p=reject sampled below 100%
+# too: the domain asked for no less).
+if allof (authres :method "dmarc" "fail",
+          authres :method "dmarc" :property "p" ["quarantine", "reject"]) {
+  fileinto "Spam";
+  stop;
+}

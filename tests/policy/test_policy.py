@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""The bundled default policy end to end (docs/POLICY.md): `sift run
+--policy default --json` on one message per rule, the expected verdict of
+each worked out by hand from the rule's text. Standard library only.
+
+Usage: test_policy.py SIFT_BINARY"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+SIFT = None
+TRUST = ["--authserv-id", "mx.example.net"]
+BEFORE, AFTER = "default/before.sieve", "default/after.sieve"
+
+
+def message(*headers, body="Hello.\n"):
+    base = ["From: Anna <anna@example.com>", "To: bob@example.net", "Subject: hi",
+            "Message-ID: <1@example.com>", "Date: Mon, 23 Nov 2026 09:00:00 +0100"]
+    names = {h.split(":")[0].lower() for h in headers}
+    kept = [h for h in base if h.split(":")[0].lower() not in names]
+    return "\r\n".join(kept + list(headers)) + "\r\n\r\n" + body.replace("\n", "\r\n")
+
+
+def dmarc(result, comment, authserv="mx.example.net", domain="example.com"):
+    return (f"Authentication-Results: {authserv}; spf=pass smtp.mailfrom={domain};\r\n"
+            f"  dmarc={result} ({comment}) header.from={domain}")
+
+
+class Policy(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def run_policy(self, raw, *options, user=None, code=0):
+        path = os.path.join(self.tmp.name, "m.eml")
+        with open(path, "w", newline="") as f:
+            f.write(raw)
+        args = [SIFT, "run", "--json", "--policy", "default", *options]
+        if user is not None:
+            script = os.path.join(self.tmp.name, "user.sieve")
+            with open(script, "w") as f:
+                f.write(user)
+            args.append(script)
+        p = subprocess.run(args + [path], capture_output=True, text=True)
+        self.assertEqual(p.returncode, code, p.stderr)
+        return json.loads(p.stdout)
+
+    def delivered(self, r):
+        return [(a["action"], a.get("mailbox"), a.get("script")) for a in r["actions"]]
+
+    def test_plain_mail_is_kept_by_both_parts(self):
+        r = self.run_policy(message())
+        self.assertEqual(r["scripts"], [BEFORE, AFTER])
+        self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
+        self.assertEqual(r["verdict"]["kind"], "deliver")
+
+    def test_newsletters_go_to_promotions(self):
+        for h in ["List-Unsubscribe: <mailto:leave@news.example.com>", "List-Id: News <news.example.com>",
+                  "Feedback-ID: 1:2:3:esp", "Precedence: bulk"]:
+            r = self.run_policy(message(h))
+            self.assertEqual(self.delivered(r), [("fileinto", "Promotions", AFTER)], h)
+
+    def test_social_networks_before_promotions(self):
+        r = self.run_policy(message("From: Facebook <notification@facebookmail.com>",
+                                    "List-Unsubscribe: <mailto:u@facebookmail.com>"))
+        self.assertEqual(self.delivered(r), [("fileinto", "Social", AFTER)])
+        r = self.run_policy(message("From: LinkedIn <messages-noreply@bounce.linkedin.com>"))
+        self.assertEqual(self.delivered(r), [("fileinto", "Social", AFTER)])
+        r = self.run_policy(message("From: a@notlinkedin.com"))  # not a subdomain
+        self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
+
+    def test_the_users_own_decision_ends_it(self):
+        user = 'require "fileinto"; if header :contains "subject" "report" { fileinto "Work"; }'
+        r = self.run_policy(message("Subject: weekly report", "List-Id: <reports.example.com>"), user=user)
+        user_name = os.path.join(self.tmp.name, "user.sieve")  # a user script is named by its path
+        self.assertEqual(r["scripts"], [BEFORE, user_name])
+        self.assertEqual(self.delivered(r), [("fileinto", "Work", user_name)])
+
+    def test_dmarc_reject_is_refused_when_trusted(self):
+        raw = message(dmarc("fail", "p=reject sp=reject dis=none"))
+        r = self.run_policy(raw, *TRUST, user="keep;")
+        self.assertEqual(r["verdict"]["kind"], "refuse")
+        self.assertEqual(r["scripts"], [BEFORE])  # the user cannot undo it
+        self.assertEqual(r["actions"][0]["action"], "ereject")
+        self.assertIn("DMARC", r["actions"][0]["reason"])
+        # The same field from a writer the site does not trust means nothing.
+        r = self.run_policy(message(dmarc("fail", "p=reject", authserv="forger.example")), *TRUST)
+        self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
+        # Nor does any field when no writer is trusted at all.
+        r = self.run_policy(raw)
+        self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
+
+    def test_dmarc_quarantine_and_sampled_reject_go_to_spam(self):
+        for comment in ["p=quarantine dis=none", "p=reject pct=50 dis=quarantine"]:
+            r = self.run_policy(message(dmarc("fail", comment)), *TRUST)
+            self.assertEqual(self.delivered(r), [("fileinto", "Spam", BEFORE)], comment)
+        r = self.run_policy(message(dmarc("pass", "p=reject")), *TRUST)
+        self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
+
+    def test_what_cannot_be_inspected_is_refused(self):
+        depth = 40  # past message_limits::max_mime_depth (32)
+        body = ""
+        for i in range(depth):
+            body += f"Content-Type: multipart/mixed; boundary=b{i}\n\n--b{i}\n"
+        body += "Content-Type: application/octet-stream\n\nhidden\n"
+        for i in reversed(range(depth)):
+            body += f"--b{i}--\n"
+        raw = message("MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=top",
+                      body="--top\n" + body + "--top--\n")
+        r = self.run_policy(raw, user='require "fileinto"; fileinto "Anything";')
+        self.assertEqual(r["verdict"]["kind"], "refuse")
+        self.assertEqual(r["actions"][0]["reason"], "message structure too complex to inspect")
+        self.assertIn({"name": "mime_too_deep"}, [{"name": d["name"]} for d in r["defects"]])
+
+    def test_usage_errors(self):
+        p = subprocess.run([SIFT, "run", "--policy", os.path.join(self.tmp.name, "none"), "m.eml"],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("not a directory", p.stderr)
+        p = subprocess.run([SIFT, "run", "m.eml"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2)
+        self.assertIn("SCRIPT and MESSAGE are required", p.stderr)
+        # A policy script that does not compile: its file:line:column, exit 1.
+        bad = os.path.join(self.tmp.name, "bad")
+        os.mkdir(bad)
+        with open(os.path.join(bad, "before.sieve"), "w") as f:
+            f.write("if true {\n")
+        with open(os.path.join(self.tmp.name, "m.eml"), "w") as f:
+            f.write(message())
+        p = subprocess.run([SIFT, "run", "--policy", bad, os.path.join(self.tmp.name, "m.eml")],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("bad/before.sieve:2:1: error", p.stderr)
+
+
+if __name__ == "__main__":
+    SIFT = sys.argv.pop(1)
+    unittest.main()
