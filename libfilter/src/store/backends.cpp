@@ -27,6 +27,25 @@ std::optional<entry_view> decode_entry(std::string_view bytes) {
     return entry_view{static_cast<std::int64_t>(bits), bytes.substr(entry_header)};
 }
 
+std::string list_key(std::string_view prefix, std::string_view name) {
+    if (!name.empty() && name.front() == ':') name.remove_prefix(1);
+    std::string key = std::string(prefix) + "list:";
+    for (char c : name) key.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    return key;
+}
+
+std::vector<std::string> list_entries(std::string_view name, const std::vector<std::string>& entries) {
+    if (name.empty()) throw lists::list_error("empty list name");
+    for (char c : name)
+        if (static_cast<unsigned char>(c) <= ' ' || c == 0x7F)
+            throw lists::list_error("list name '" + std::string(name) +
+                                    "' holds a space or a control character");
+    std::vector<std::string> out;
+    out.reserve(entries.size());
+    for (const auto& e : entries) out.push_back(lists::normalize_entry(e));
+    return out;
+}
+
 std::unique_ptr<store> open_store(const store_config& config) {
     switch (config.kind) {
         case store_kind::memory:
@@ -48,12 +67,11 @@ std::unique_ptr<list_store> open_list_store(const store::store_config& config) {
         case store::store_kind::lmdb:
             return store::open_lmdb_lists(config);
         case store::store_kind::redis:
+            return store::open_redis_lists(config);
         case store::store_kind::memory:
             break;
     }
-    throw store::store_error("lists: a " +
-                             std::string(config.kind == store::store_kind::redis ? "redis" : "memory") +
-                             " store holds no lists (use lmdb)");
+    throw store::store_error("lists: a memory store holds no lists (use lmdb or redis)");
 }
 
 }  // namespace sift::lists

@@ -372,30 +372,17 @@ private:
 
     // "<prefix>list:<name>", and with " <entry>" when entry is not empty.
     std::string list_key(std::string_view list, std::string_view entry) const {
-        if (!list.empty() && list.front() == ':') list.remove_prefix(1);  // as the file provider
-        std::string key = prefix_ + "list:" + mail_lower(list);
+        std::string key = sift::store::list_key(prefix_, list);
         if (!entry.empty()) key.append(" ").append(entry);
         return key;
     }
 
-    static std::string mail_lower(std::string_view s) {
-        std::string out(s);
-        for (char& c : out)
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        return out;
-    }
-
     std::vector<std::string> entry_keys(std::string_view list,
                                         const std::vector<std::string>& entries) const {
-        if (list.empty()) throw lists::list_error("empty list name");
-        for (char c : list)
-            if (static_cast<unsigned char>(c) <= ' ' || c == 0x7F)
-                throw lists::list_error("list name '" + std::string(list) +
-                                        "' holds a space or a control character");
         std::vector<std::string> keys;
         keys.reserve(entries.size());
-        for (const auto& e : entries) {
-            keys.push_back(list_key(list, lists::normalize_entry(e)));
+        for (const auto& e : list_entries(list, entries)) {
+            keys.push_back(list_key(list, e));
             if (keys.back().size() > max_key_size)
                 throw lists::list_error("entry '" + e + "': the key for list '" + std::string(list) +
                                         "' is longer than " + std::to_string(max_key_size) + " bytes");
