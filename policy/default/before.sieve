@@ -1,8 +1,9 @@
 # Sift's default policy, the part that runs before the user's own script
 # (docs/POLICY.md). A decision here (a refusal, a folder) ends the
 # evaluation: the user's script does not run and cannot undo it.
-require ["vnd.sift.defects", "vnd.sift.authres", "ereject", "fileinto",
-         "relational", "comparator-i;ascii-numeric"];
+require ["vnd.sift.defects", "vnd.sift.authres", "vnd.sift.attachment",
+         "ereject", "fileinto", "variables", "relational",
+         "comparator-i;ascii-numeric"];
 
 # What could not be inspected is not let through: a MIME structure deeper
 # or larger than the limits, or header fields past the limit, may hide
@@ -10,6 +11,25 @@ require ["vnd.sift.defects", "vnd.sift.authres", "ereject", "fileinto",
 if defect :is ["mime_too_deep", "mime_too_many_parts", "mime_fields_dropped",
                "header_fields_dropped"] {
   ereject "message structure too complex to inspect";
+  stop;
+}
+
+# An attachment that could not be inspected: an archive that is damaged,
+# cut short, encrypted (its content, perhaps its names, hidden) or past
+# the quotas (run_options::attachment) may hide a forbidden file.
+if defect :is ["archive_unreadable", "archive_truncated",
+               "archive_quota_exceeded", "archive_encrypted"] {
+  ereject "attachment could not be inspected";
+  stop;
+}
+
+# Forbidden file types, wherever they are: a MIME attachment's name, a
+# double extension (photo.jpg.scr), a member of an archive, of an archive
+# in an archive (docs/EXTENSIONS.md, vnd.sift.attachment).
+if attachment :extension ["exe", "com", "cmd", "cpl", "hta", "scf", "sct",
+                          "lnk", "bat", "js", "jse", "wsh", "ws", "wsf",
+                          "wsc", "vbe", "vb", "vbs", "shs", "pif", "scr"] {
+  ereject "forbidden attachment type (.${1} in ${2})";
   stop;
 }
 

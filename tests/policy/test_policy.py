@@ -4,12 +4,15 @@
 each worked out by hand from the rule's text. Standard library only.
 
 Usage: test_policy.py SIFT_BINARY"""
+import base64
+import io
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import unittest
+import zipfile
 
 SIFT = None
 TRUST = ["--authserv-id", "mx.example.net"]
@@ -27,6 +30,24 @@ def message(*headers, body="Hello.\n"):
 def dmarc(result, comment, authserv="mx.example.net", domain="example.com"):
     return (f"Authentication-Results: {authserv}; spf=pass smtp.mailfrom={domain};\r\n"
             f"  dmarc={result} ({comment}) header.from={domain}")
+
+
+def with_attachment(name, data, content_type="application/octet-stream", user_headers=()):
+    b64 = base64.b64encode(data).decode()
+    lines = "\n".join(b64[i:i + 76] for i in range(0, len(b64), 76))
+    body = ("--sep\nContent-Type: text/plain\n\nSee the file.\n--sep\n"
+            f"Content-Type: {content_type}; name=\"{name}\"\n"
+            f"Content-Disposition: attachment; filename=\"{name}\"\n"
+            "Content-Transfer-Encoding: base64\n\n" + lines + "\n--sep--\n")
+    return message("MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=sep", *user_headers, body=body)
+
+
+def zipped(members):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return out.getvalue()
 
 
 class Policy(unittest.TestCase):
@@ -116,6 +137,32 @@ class Policy(unittest.TestCase):
         self.assertEqual(r["verdict"]["kind"], "refuse")
         self.assertEqual(r["actions"][0]["reason"], "message structure too complex to inspect")
         self.assertIn({"name": "mime_too_deep"}, [{"name": d["name"]} for d in r["defects"]])
+
+    def test_forbidden_attachments_are_refused_naming_the_file(self):
+        r = self.run_policy(with_attachment("invoice.pdf.exe", b"MZ\x90\x00"), user="keep;")
+        self.assertEqual(r["verdict"]["kind"], "refuse")
+        self.assertEqual(r["scripts"], [BEFORE])
+        self.assertEqual(r["actions"][0]["reason"], "forbidden attachment type (.exe in invoice.pdf.exe)")
+        r = self.run_policy(with_attachment("docs.zip", zipped({"readme.txt": b"hi", "bin/setup.exe": b"MZ"}),
+                                            "application/zip"))
+        self.assertEqual(r["actions"][0]["reason"], "forbidden attachment type (.exe in docs.zip)")
+        inner = zipped({"run.SCR": b"MZ"})
+        r = self.run_policy(with_attachment("outer.zip", zipped({"inner.zip": inner}), "application/zip"))
+        self.assertEqual(r["actions"][0]["reason"], "forbidden attachment type (.scr in outer.zip)")
+
+    def test_documents_and_harmless_files_pass(self):
+        docx = zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>",
+                       "word/vbaProject.bin.js": b"x"})  # inner names of a document are not files
+        r = self.run_policy(with_attachment("report.docx", docx,
+                                            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+        self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
+        r = self.run_policy(with_attachment("photo.jpg", b"\xff\xd8\xff\xe0", "image/jpeg"))
+        self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
+
+    def test_an_attachment_that_cannot_be_inspected_is_refused(self):
+        r = self.run_policy(with_attachment("docs.zip", b"PK\x03\x04 this is no zip at all", "application/zip"))
+        self.assertEqual(r["verdict"]["kind"], "refuse")
+        self.assertEqual(r["actions"][0]["reason"], "attachment could not be inspected")
 
     def test_usage_errors(self):
         p = subprocess.run([SIFT, "run", "--policy", os.path.join(self.tmp.name, "none"), "m.eml"],
