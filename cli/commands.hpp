@@ -32,5 +32,6 @@ command add_compile(CLI::App& sift);
 command add_dump(CLI::App& sift);
 command add_run(CLI::App& sift);
 command add_filter(CLI::App& sift);
+command add_list(CLI::App& sift);
 
 }  // namespace sift::cli

@@ -12,9 +12,13 @@ void add_host_options(CLI::App& command, host_options& o) {
     command.add_option("--to", o.to, "envelope recipient (default recipient@example.com)")->type_name("ADDR");
     command
         .add_option("--store", o.store,
-                    "where vacation and duplicate remember: memory (default), lmdb:PATH, redis:HOST:PORT")
+                    "where vacation and duplicate remember, and the allow and block lists (sift list) are: "
+                    "memory (default), lmdb:PATH, redis:HOST:PORT")
         ->type_name("STORE");
-    command.add_option("--lists", o.lists, "extlists: a directory with one file per list")->type_name("DIR");
+    command
+        .add_option("--lists", o.lists,
+                    "extlists: a directory with one file per list (instead of --store's lists)")
+        ->type_name("DIR");
     command
         .add_option(
             "--authserv-id", o.authserv_ids,
@@ -27,7 +31,8 @@ std::unique_ptr<run_host> open_host(const host_options& o) {
     auto h = std::make_unique<run_host>();
     try {
         h->state = open_state_store(o.store);
-        if (o.lists) h->lists = file_list_provider(*o.lists);
+        // The lists: --lists DIR, else those of an LMDB or Redis --store.
+        h->lists = o.lists ? file_list_provider(*o.lists) : open_store_lists(o.store);
     } catch (const usage_error&) {
         throw;
     } catch (const std::exception& e) {  // store::store_error, a lists directory that cannot be read

@@ -4,7 +4,7 @@
 
 namespace sift::cli {
 
-std::unique_ptr<store::store> open_state_store(const std::optional<std::string>& spec) {
+store::store_config store_spec(const std::optional<std::string>& spec) {
     store::store_config config;
     std::string s = spec.value_or("memory");
     if (s == "memory") {
@@ -28,7 +28,17 @@ std::unique_ptr<store::store> open_state_store(const std::optional<std::string>&
     } else {
         throw usage_error("--store takes memory, lmdb:PATH or redis:HOST:PORT, not " + s);
     }
-    return store::open_store(config);
+    return config;
+}
+
+std::unique_ptr<store::store> open_state_store(const std::optional<std::string>& spec) {
+    return store::open_store(store_spec(spec));
+}
+
+std::unique_ptr<list_provider> open_store_lists(const std::optional<std::string>& spec) {
+    auto config = store_spec(spec);
+    if (config.kind == store::store_kind::memory) return nullptr;
+    return lists::open_list_store(config);
 }
 
 }  // namespace sift::cli

@@ -523,6 +523,102 @@ class Cli(unittest.TestCase):
         if not os.environ.get("SIFT_SANITIZED"):
             self.assertLess(peak_kib, 30 << 10, "the mbox is mapped and let go slice by slice")
 
+class ListCommand(unittest.TestCase):
+    """sift list against an LMDB store, and sift run looking the lists up
+    from the same store (README "sift list"). Expected outputs follow the
+    entry rules of sift/lists.hpp, worked out by hand."""
+
+    SCRIPT = (
+        'require ["extlists", "fileinto"];\n'
+        'if address :list "from" ["tag:sift,2026:user/block", "tag:sift,2026:block"] { fileinto "Spam"; }\n'
+    )
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.store = "lmdb:" + os.path.join(self.tmp.name, "state.mdb")
+        self.script = write(os.path.join(self.tmp.name, "s.sieve"), self.SCRIPT)
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def run_from(self, sender, to):
+        msg = write(os.path.join(self.tmp.name, "m.eml"), MESSAGE.format(subject="x", body="y").replace(
+            "anna@example.com", sender))
+        return sift("run", "--json", "--store", self.store, "--to", to, self.script, msg)
+
+    def folder(self, sender, to):
+        code, out, err = self.run_from(sender, to)
+        self.assertEqual(code, 0, err)
+        return json.loads(out)["verdict"]["folders"]
+
+    def test_add_show_remove(self):
+        self.assertEqual(sift("list", "add", "--store", self.store, "block", "Spammer@Bad.Example", "@Spam.example",
+                              "@.junk.example", "spammer@bad.example"),
+                         (0, "added 3 of 4 to tag:sift,2026:block\n", ""))
+        self.assertEqual(sift("list", "show", "--store", self.store, "block"),
+                         (0, "@.junk.example\n@spam.example\nspammer@bad.example\n", ""))
+        self.assertEqual(sift("list", "remove", "--store", self.store, "block", "@SPAM.example", "x@y.example"),
+                         (0, "removed 1 of 2 from tag:sift,2026:block\n", ""))
+        self.assertEqual(sift("list", "show", "--store", self.store, "block")[1],
+                         "@.junk.example\nspammer@bad.example\n")
+        self.assertEqual(sift("list", "show", "--store", self.store, "allow"), (0, "", ""))
+
+    def test_run_looks_lists_up_in_the_store(self):
+        sift("list", "add", "--store", self.store, "--user", "Anna+News@Example.com", "block", "@annoying.example")
+        sift("list", "add", "--store", self.store, "block", "@.junk.example")
+        self.assertEqual(self.folder("x@annoying.example", "anna@example.com"), ["Spam"])
+        self.assertEqual(self.folder("x@annoying.example", "ANNA+lists@example.com"), ["Spam"])  # +detail removed
+        self.assertEqual(self.folder("x@annoying.example", "bob@example.com"), ["INBOX"])  # anna's, not bob's
+        self.assertEqual(self.folder("x@a.b.junk.example", "bob@example.com"), ["Spam"])  # global, subdomain
+        self.assertEqual(self.folder("x@notjunk.example", "bob@example.com"), ["INBOX"])
+
+    def test_import_replaces_the_list(self):
+        sift("list", "add", "--store", self.store, "allow", "old@example.org")
+        entries = write(os.path.join(self.tmp.name, "allow.txt"), "# friends\nA@Example.org\n\n@Friends.example\n")
+        self.assertEqual(sift("list", "import", "--store", self.store, "allow", entries),
+                         (0, "imported 2 entries into tag:sift,2026:allow\n", ""))
+        self.assertEqual(sift("list", "show", "--store", self.store, "allow")[1], "@friends.example\na@example.org\n")
+        code, out, _ = sift("list", "import", "--store", self.store, "--user", "bob@example.com", "allow", "-",
+                            stdin="c@example.org\n")
+        self.assertEqual((code, out), (0, "imported 1 entries into tag:sift,2026:users/bob@example.com/allow\n"))
+
+    def test_bad_input_changes_nothing(self):
+        sift("list", "add", "--store", self.store, "allow", "keep@example.org")
+        bad = write(os.path.join(self.tmp.name, "bad.txt"), "good@example.org\nnot an entry\n@\n")
+        code, out, err = sift("list", "import", "--store", self.store, "allow", bad)
+        self.assertEqual(code, 2)
+        self.assertIn(bad + ":2: entry 'not an entry' holds a space or a control character", err)
+        self.assertIn(bad + ":3: entry '@': the domain is empty (2 bad entries; nothing imported)", err)
+        code, _, err = sift("list", "add", "--store", self.store, "allow", "fine@example.org", "nodomain")
+        self.assertEqual(code, 2)
+        self.assertIn("sift list: entry 'nodomain' is neither an address (anna@example.com) nor a domain", err)
+        self.assertEqual(sift("list", "show", "--store", self.store, "allow")[1], "keep@example.org\n")
+        for args, message in [
+            (["show", "block"], "--store is required"),
+            (["show", "--store", "memory", "block"], "--store memory keeps nothing"),
+            (["show", "--store", self.store, "grey"], "the list is allow or block, not 'grey'"),
+            (["frob", "--store", self.store, "block"], "the action is add, remove, show or import, not 'frob'"),
+            (["add", "--store", self.store, "block"], "add needs at least one entry"),
+            (["show", "--store", self.store, "--user", "nobody", "block"], "--user nobody: not an address"),
+            (["import", "--store", self.store, "block", os.path.join(self.tmp.name, "missing.txt")],
+             "missing.txt: No such file or directory"),
+        ]:
+            code, _, err = sift("list", *args)
+            self.assertEqual(code, 2, args)
+            self.assertIn(message, err, args)
+
+    def test_a_store_that_is_down_is_a_lookup_failure(self):
+        code, out, err = self.run_from("x@example.org", "bob@example.com")
+        self.assertEqual(code, 0, err)  # an empty LMDB store: no list, no match
+        code, out, _ = sift("run", "--json", "--store", "redis:127.0.0.1:1", "--to", "bob@example.com", self.script,
+                            write(os.path.join(self.tmp.name, "n.eml"), "From: x@example.org\n\nbody\n"))
+        report = json.loads(out)
+        self.assertTrue(report["lookup_failed"])
+        self.assertIn("redis 127.0.0.1:1: connect: Connection refused", report["errors"][0])
+        self.assertEqual(report["verdict"]["folders"], ["INBOX"])  # the message is kept
+        self.assertEqual(sift("list", "show", "--store", "redis:127.0.0.1:1", "block")[0], 2)
+
+
 if __name__ == "__main__":
     SIFT = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=1)
