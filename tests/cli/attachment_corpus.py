@@ -224,6 +224,18 @@ class Corpus(unittest.TestCase):
             what, "forbidden attachment type (.js in Backup.tar.xz) at Backup.tar.xz/middle.zip/inner.7z/scripts/Update.JS"
         )
         self.assertEqual(defects, [])
+        # The JSON lists every file on the way (7z stores the directory
+        # "scripts" too, which is no file).
+        r = self.run_on(attached("Backup.tar.xz", read(os.path.join(d, "outer.tar.xz"))))
+        self.assertEqual(
+            [(f["name"], f["path"], f["depth"]) for f in r["attachments"]],
+            [
+                ("backup.tar.xz", "Backup.tar.xz", 0),
+                ("middle.zip", "Backup.tar.xz/middle.zip", 1),
+                ("inner.7z", "Backup.tar.xz/middle.zip/inner.7z", 2),
+                ("update.js", "Backup.tar.xz/middle.zip/inner.7z/scripts/Update.JS", 3),
+            ],
+        )
 
     def test_cab_and_iso_with_double_extensions(self):
         d = self.fresh("double")

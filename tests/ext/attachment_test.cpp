@@ -234,6 +234,17 @@ TEST(attachment, members_of_archives) {
     EXPECT_TRUE(holds("attachment :is \"docs.zip\"", msg));
     // The carrier itself, and its two members.
     EXPECT_TRUE(holds("attachment :count \"eq\" :comparator \"i;ascii-numeric\" \"3\"", msg));
+    // The result lists them: name, carrier, path, MIME part, depth.
+    auto r = evaluate("if attachment \"none\" { }", msg);
+    ASSERT_EQ(r.attachments.size(), 3u);
+    auto row = [](const attached_file& f) {
+        return f.name + "|" + f.carrier + "|" + f.path + "|" + f.part + "|" + std::to_string(f.depth);
+    };
+    EXPECT_EQ(row(r.attachments[0]), "docs.zip|Docs.zip|Docs.zip|2|0");
+    EXPECT_EQ(row(r.attachments[1]), "readme.txt|Docs.zip|Docs.zip/docs/readme.txt|2|1");
+    EXPECT_EQ(row(r.attachments[2]), "clam.exe|Docs.zip|Docs.zip/docs/bin/Clam.EXE|2|1");
+    // A run that never scans has none.
+    EXPECT_TRUE(evaluate("keep;", msg).attachments.empty());
     for (auto [format, filter] : {std::pair{"7zip", ""},
                                   {"ustar", "gzip"},
                                   {"ustar", "bzip2"},

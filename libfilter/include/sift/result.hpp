@@ -288,6 +288,16 @@ struct message_defect {
     std::string detail;  // where and what, for a human
 };
 
+// A file the message carries, as vnd.sift.attachment found it (a named
+// MIME part, or a member of an archive among them; docs/EXTENSIONS.md).
+struct attached_file {
+    std::string name;     // normalised: what `attachment` compares
+    std::string carrier;  // the outermost attachment's name, as written
+    std::string path;     // carrier and member paths through the archives, by '/'
+    std::string part;     // the MIME part ("2", "1.2"; "" for the message itself)
+    unsigned depth = 0;   // 0: a MIME part; n: inside n archives
+};
+
 enum class run_status {
     ok,             // the script ran to completion (or stop)
     runtime_error,  // the script failed: its actions were cancelled and the
@@ -438,6 +448,9 @@ struct SIFT_API result {
     // transfer encodings' of the parts a test decoded (body :content and
     // :text, extracttext) or the defect test checked.
     std::vector<message_defect> defects;
+    // The files of the message, in message order, when an `attachment` or
+    // `defect` test ran vnd.sift.attachment's scan (empty otherwise).
+    std::vector<attached_file> attachments;
 
     // replace / enclose (RFC 5703 §5-6), in order. When there are any,
     // `message` is what keep, fileinto and the implicit keep deliver: the

@@ -123,6 +123,10 @@ object defect_json(const message_defect& d) {
     return {{"name", d.name}, {"detail", d.detail}};
 }
 
+object attachment_json(const attached_file& f) {
+    return {{"name", f.name}, {"carrier", f.carrier}, {"path", f.path}, {"part", f.part}, {"depth", f.depth}};
+}
+
 object diagnostic_json(const diagnostic& d) {
     object j{{"line", d.line}, {"column", d.column}, {"message", d.message}};
     // clang-style notes ("did you mean ...", "to match this '{'"), each
@@ -162,6 +166,8 @@ std::string report(const script& s, const result* r) {
     j["errors"] = r ? object(r->errors) : object::array();
     j["defects"] = r ? list(r->defects, defect_json) : object::array();
     j["header_edits"] = r ? list(r->header_edits, header_edit_json) : object::array();
+    // Added later: vnd.sift.attachment's files, when a test scanned them.
+    if (r && !r->attachments.empty()) j["attachments"] = list(r->attachments, attachment_json);
     // replace / enclose (RFC 5703 §5-6): each change, then the new message.
     j["message_edits"] = r ? list(r->message_edits, message_edit_json) : object::array();
     if (r && r->message) j["message"] = rewritten_json(*r->message);

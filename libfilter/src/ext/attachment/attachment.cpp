@@ -47,6 +47,7 @@ struct attachment_state : vm::run_slot {
 
     void finish(vm::run_state&, result& r, const vm::runtime_error*) override {
         if (!scan) return;
+        r.attachments = scan->files;
         for (const auto& d : scan->defects) r.defects.push_back({std::string(mail::name(d.kind)), d.detail});
     }
     void message_forgotten() override { scan.reset(); }

@@ -9,6 +9,7 @@
 #include "mail/mime.hpp"
 
 #include <sift/options.hpp>
+#include <sift/result.hpp>
 
 #include <cstdint>
 #include <string>
@@ -44,15 +45,9 @@ std::vector<std::string_view> name_extensions(std::string_view name);
 // containers, but documents: their members are never judged as files.
 bool is_office_document(std::string_view name);
 
-// One file found: a named MIME part, or an archive member.
-struct attached_file {
-    std::string name;     // normalised (the member's own name, not its path)
-    std::string carrier;  // the outermost MIME attachment's name (`shown`)
-    std::string path;     // carrier and archive member paths (hidden characters
-                          // removed), joined by '/'
-    std::string part;     // the MIME part (mail::part_path: "2", "1.2")
-    unsigned depth = 0;   // 0: a MIME part; n: inside n archives
-};
+// One file found: a named MIME part, or an archive member (the result's
+// type: sift::result::attachments holds the run's).
+using attached_file = sift::attached_file;
 
 // What the run found: the files and the defects (archive_*,
 // attachment_name_*), each defect naming the file and its path.
