@@ -6,8 +6,10 @@
 
 #include <sift/lists.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 namespace sift::testing {
 namespace {
@@ -174,6 +176,36 @@ TEST_F(ListFiles, ReloadSwapsTheSnapshot) {
     fs::remove_all(dir_);
     EXPECT_THROW(lists_->reload(), std::runtime_error);
     EXPECT_TRUE(lists_->contains(block, "new@example.net"));  // a failed reload keeps the old one
+}
+
+// Lookups running while the lists are reloaded see one snapshot or the
+// other, never a mix: the list has 300 entries in one version and 700 in
+// the other, and every members() call returns one of the two whole.
+TEST_F(ListFiles, LookupsDuringAReloadSeeOneSnapshot) {
+    auto write_version = [&](int n) {
+        std::ofstream out(dir_ / "tag:sift,2026:allow");
+        for (int i = 0; i < n; ++i) out << "user" << i << "@example.org\n";
+    };
+    write_version(300);
+    lists_->reload();
+    std::atomic<bool> done{false};
+    std::atomic<int> bad{0}, seen{0};
+    std::thread reader([&] {
+        while (!done) {
+            auto size = lists_->members("tag:sift,2026:allow").size();
+            if (size != 300 && size != 700) ++bad;
+            if (!lists_->contains("tag:sift,2026:allow", "user1@example.org")) ++bad;
+            ++seen;
+        }
+    });
+    for (int round = 0; round < 40; ++round) {
+        write_version(round % 2 ? 300 : 700);
+        lists_->reload();
+    }
+    done = true;
+    reader.join();
+    EXPECT_EQ(bad, 0);
+    EXPECT_GT(seen, 0);
 }
 
 }  // namespace

@@ -7,6 +7,9 @@
 
 #include "store/store_test_support.hpp"
 
+#include <atomic>
+#include <thread>
+
 namespace sift::store::testing {
 namespace {
 
@@ -115,6 +118,38 @@ TEST(lmdb_lists, a_full_map_is_a_store_error) {
         EXPECT_NE(std::string(e.what()).find("the database is full"), std::string::npos) << e.what();
     }
     EXPECT_FALSE(l->valid("tag:sift,2026:block"));  // the whole change or nothing
+}
+
+// A replace is one write transaction: readers on other threads see the old
+// list or the new one whole (500 or 1500 entries), never part of either.
+TEST(lmdb_lists, readers_see_a_replace_whole) {
+    temp_dir dir;
+    auto l = lists::open_list_store(lists_config(dir));
+    auto version = [](int n, const std::string& domain) {
+        strings v;
+        for (int i = 0; i < n; ++i) v.push_back("user" + std::to_string(i) + "@" + domain);
+        return v;
+    };
+    const std::string allow(lists::global_allow);
+    l->replace(allow, version(500, "a.example"));
+    std::atomic<bool> done{false};
+    std::atomic<int> bad{0}, seen{0};
+    std::thread reader([&] {
+        while (!done) {
+            auto m = l->members(allow);
+            if (m.size() != 500 && m.size() != 1500) ++bad;
+            // one version's domain throughout
+            else if (m.front().substr(m.front().find('@')) != m.back().substr(m.back().find('@')))
+                ++bad;
+            ++seen;
+        }
+    });
+    for (int round = 0; round < 20; ++round)
+        l->replace(allow, round % 2 ? version(500, "a.example") : version(1500, "b.example"));
+    done = true;
+    reader.join();
+    EXPECT_EQ(bad, 0);
+    EXPECT_GT(seen, 0);
 }
 
 TEST(lmdb_lists, a_bad_path_is_a_store_error) {

@@ -73,8 +73,10 @@ public:
 // extlists (RFC 6134): the externally stored lists a script may name.
 // Names arrive canonical: "urn:ietf:params:sieve:addrbook:personal" and
 // its shorthand ":addrbook:personal" are both passed as ":addrbook:personal"
-// (§2.1); other URIs as written. Values compare as the provider defines
-// (the file provider: addresses case-insensitively). Implementations must
+// (§2.1); other URIs as written; a per-user list a script names as
+// "tag:sift,2026:user/block" arrives as the run's user's,
+// "tag:sift,2026:users/anna@example.com/block" (sift/lists.hpp). Values compare as the provider defines
+// (Sift's providers: the entry rules of sift/lists.hpp). Implementations must
 // be safe to call from several runs at once; a failure throws (a lookup
 // failure, see above).
 struct SIFT_API list_provider {
@@ -86,11 +88,13 @@ struct SIFT_API list_provider {
 
 // A list_provider reading a directory once: each regular file is a list,
 // one entry per line (blank lines and lines starting with '#' skipped),
-// named by its file name: file "addrbook:personal" is ":addrbook:personal"
-// (urn:ietf:params:sieve:addrbook:personal), file "tag:example.com,2011:x"
-// is that URI. Entries compare case-insensitively (ASCII) and
-// are looked up in O(1). Throws std::runtime_error when `dir` cannot be
-// read. Defined in ext/extlists/file_provider.cpp.
+// named by its path below `dir`: file "addrbook:personal" is
+// ":addrbook:personal" (urn:ietf:params:sieve:addrbook:personal), file
+// "tag:example.com,2011:x" is that URI. Address and domain entries follow
+// the rules of sift/lists.hpp (a sift::lists::file_lists, which can also
+// reload()); other entries compare whole, case-insensitively (ASCII). Looked
+// up in O(1) per key. Throws std::runtime_error when `dir` cannot be read.
+// Defined in ext/extlists/file_provider.cpp.
 SIFT_API std::unique_ptr<list_provider> file_list_provider(const std::string& dir);
 
 // Which test asks host::score().
