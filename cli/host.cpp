@@ -27,12 +27,27 @@ void add_host_options(CLI::App& command, host_options& o) {
         ->allow_extra_args(false);  // one ID per --authserv-id: SCRIPT and MESSAGE follow
 }
 
+namespace {
+
+// What a memory store has: no lists at all. `:list` matches none of them
+// and valid_ext_list says none exists (RFC 6134 §2.5), so a script that
+// consults lists — the default policy's allow and block lists — runs the
+// same with no list configured as with empty ones.
+struct no_lists final : list_provider {
+    bool valid(std::string_view) const override { return false; }
+    bool contains(std::string_view, std::string_view) const override { return false; }
+    std::vector<std::string> members(std::string_view) const override { return {}; }
+};
+
+}  // namespace
+
 std::unique_ptr<run_host> open_host(const host_options& o) {
     auto h = std::make_unique<run_host>();
     try {
         h->state = open_state_store(o.store);
         // The lists: --lists DIR, else those of an LMDB or Redis --store.
         h->lists = o.lists ? file_list_provider(*o.lists) : open_store_lists(o.store);
+        if (!h->lists) h->lists = std::make_unique<no_lists>();
     } catch (const usage_error&) {
         throw;
     } catch (const std::exception& e) {  // store::store_error, a lists directory that cannot be read

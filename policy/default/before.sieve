@@ -2,8 +2,17 @@
 # (docs/POLICY.md). A decision here (a refusal, a folder) ends the
 # evaluation: the user's script does not run and cannot undo it.
 require ["vnd.sift.defects", "vnd.sift.authres", "vnd.sift.attachment",
-         "ereject", "fileinto", "variables", "relational",
-         "comparator-i;ascii-numeric"];
+         "extlists", "envelope", "ereject", "fileinto", "variables",
+         "relational", "comparator-i;ascii-numeric"];
+
+# Block lists, the user's and the global one (sift list add ... block
+# ENTRY: whole addresses, @domain, @.domain and its subdomains): the
+# header sender or the envelope sender on one is refused.
+if anyof (address :list "from" ["tag:sift,2026:user/block", "tag:sift,2026:block"],
+          envelope :list "from" ["tag:sift,2026:user/block", "tag:sift,2026:block"]) {
+  ereject "sender blocked by the recipient's or the site's block list";
+  stop;
+}
 
 # What could not be inspected is not let through: a MIME structure deeper
 # or larger than the limits, or header fields past the limit, may hide

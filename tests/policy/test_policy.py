@@ -164,6 +164,29 @@ class Policy(unittest.TestCase):
         self.assertEqual(r["verdict"]["kind"], "refuse")
         self.assertEqual(r["actions"][0]["reason"], "attachment could not be inspected")
 
+    def test_block_lists_refuse_the_sender(self):
+        store = "lmdb:" + os.path.join(self.tmp.name, "state")
+        for args in (["block", "@spam.example"], ["--user", "bob@example.net", "block", "anna@example.com"]):
+            p = subprocess.run([SIFT, "list", "add", "--store", store, *args], capture_output=True, text=True)
+            self.assertEqual(p.returncode, 0, p.stderr)
+        for sender, to, blocked in [("x@spam.example", "carol@example.net", True),     # global, the domain
+                                    ("x@mail.spam.example", "carol@example.net", False),  # @ is not @.
+                                    ("Anna@Example.com", "bob+news@example.net", True),   # bob's own, +detail
+                                    ("anna@example.com", "carol@example.net", False)]:   # not carol's
+            r = self.run_policy(message(f"From: {sender}"), "--store", store, "--to", to, user="keep;")
+            if blocked:
+                self.assertEqual(r["verdict"]["kind"], "refuse", sender)
+                self.assertEqual(r["scripts"], [BEFORE])
+                self.assertIn("block list", r["actions"][0]["reason"])
+            else:
+                self.assertEqual(r["verdict"]["kind"], "deliver", sender)
+        # The envelope sender counts too.
+        r = self.run_policy(message(), "--store", store, "--from", "bounce@spam.example")
+        self.assertEqual(r["verdict"]["kind"], "refuse")
+        # Without any store the lists are empty, not an error.
+        r = self.run_policy(message("From: x@spam.example"))
+        self.assertEqual(r["verdict"]["kind"], "deliver")
+
     def test_usage_errors(self):
         p = subprocess.run([SIFT, "run", "--policy", os.path.join(self.tmp.name, "none"), "m.eml"],
                            capture_output=True, text=True)
