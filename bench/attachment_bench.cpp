@@ -1,0 +1,110 @@
+// vnd.sift.attachment: the cost of inspecting an attachment (issue 9,
+// "archive inspection cost per attachment"; docs/PERFORMANCE.md). One run
+// of the forbidden-attachment rule on a message with one attachment:
+// a PDF (no archive), a zip of 10 members, a tar.gz of 10 members of 10 KB
+// (decompressed to reach each header), a zip inside a zip.
+#include "bench_data.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <benchmark/benchmark.h>
+
+#include <utility>
+#include <vector>
+
+namespace {
+
+using namespace sift::bench;
+
+std::string make_archive(const std::vector<std::pair<std::string, std::string>>& members, const char* format,
+                         const char* filter) {
+    archive* a = archive_write_new();
+    archive_write_set_format_by_name(a, format);
+    if (*filter) archive_write_add_filter_by_name(a, filter);
+    std::string out(4 << 20, '\0');
+    std::size_t used = 0;
+    archive_write_open_memory(a, out.data(), out.size(), &used);
+    for (const auto& [path, content] : members) {
+        archive_entry* e = archive_entry_new();
+        archive_entry_set_pathname(e, path.c_str());
+        archive_entry_set_filetype(e, AE_IFREG);
+        archive_entry_set_perm(e, 0644);
+        archive_entry_set_size(e, la_int64_t(content.size()));
+        archive_write_header(a, e);
+        archive_write_data(a, content.data(), content.size());
+        archive_entry_free(e);
+    }
+    archive_write_close(a);
+    archive_write_free(a);
+    out.resize(used);
+    return out;
+}
+
+std::string base64(std::string_view in) {
+    static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    for (std::size_t i = 0, line = 0; i < in.size(); i += 3) {
+        unsigned n = unsigned(static_cast<unsigned char>(in[i])) << 16;
+        if (i + 1 < in.size()) n |= unsigned(static_cast<unsigned char>(in[i + 1])) << 8;
+        if (i + 2 < in.size()) n |= unsigned(static_cast<unsigned char>(in[i + 2]));
+        out += alphabet[(n >> 18) & 63];
+        out += alphabet[(n >> 12) & 63];
+        out += i + 1 < in.size() ? alphabet[(n >> 6) & 63] : '=';
+        out += i + 2 < in.size() ? alphabet[n & 63] : '=';
+        if ((line += 4) == 76) out += "\r\n", line = 0;
+    }
+    return out + "\r\n";
+}
+
+sift::message with_attachment(const std::string& name, const std::string& data) {
+    return sift::message::from_raw(
+        "From: a@example.com\r\nTo: b@example.net\r\nSubject: files\r\nMIME-Version: 1.0\r\n"
+        "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n"
+        "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"" +
+        name + "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64(data) + "--b--\r\n");
+}
+
+std::vector<std::pair<std::string, std::string>> members(std::size_t size) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (int i = 0; i < 10; ++i) {
+        std::string content(size, '\0');
+        for (std::size_t k = 0; k < size; ++k) content[k] = char('a' + (k * 31 + std::size_t(i)) % 26);
+        out.emplace_back("dir/file" + std::to_string(i) + ".txt", std::move(content));
+    }
+    return out;
+}
+
+void run_rule(benchmark::State& state, const sift::message& m) {
+    const auto s = must_compile(
+        "require [\"vnd.sift.attachment\", \"variables\", \"reject\"];\n"
+        "if attachment :extension [\"exe\", \"com\", \"cmd\", \"cpl\", \"hta\", \"scf\", \"sct\", \"lnk\", "
+        "\"bat\", "
+        "\"js\", \"jse\", \"wsh\", \"ws\", \"wsf\", \"wsc\", \"vbe\", \"vb\", \"vbs\", \"shs\", \"pif\", "
+        "\"scr\"] {\n"
+        "  reject \"forbidden attachment type (.${1} in ${2})\";\n}\n");
+    const auto env = bench_envelope();
+    for (auto _ : state) {
+        auto r = s.run(m, env);
+        benchmark::DoNotOptimize(r);
+    }
+}
+
+void BM_attachment_pdf(benchmark::State& state) {
+    run_rule(state, with_attachment("report.pdf", std::string(20000, 'x')));
+}
+void BM_attachment_zip_10(benchmark::State& state) {
+    run_rule(state, with_attachment("docs.zip", make_archive(members(10000), "zip", "")));
+}
+void BM_attachment_tar_gz_10(benchmark::State& state) {
+    run_rule(state, with_attachment("docs.tar.gz", make_archive(members(10000), "ustar", "gzip")));
+}
+void BM_attachment_zip_in_zip(benchmark::State& state) {
+    auto inner = make_archive(members(1000), "zip", "");
+    run_rule(state, with_attachment("outer.zip", make_archive({{"inner.zip", inner}}, "zip", "")));
+}
+BENCHMARK(BM_attachment_pdf);
+BENCHMARK(BM_attachment_zip_10);
+BENCHMARK(BM_attachment_tar_gz_10);
+BENCHMARK(BM_attachment_zip_in_zip);
+
+}  // namespace
