@@ -257,6 +257,12 @@ std::size_t header_end(std::string_view text) {
 
 }  // namespace
 
+std::string_view without_final_empty_line(std::string_view raw) {
+    if (raw.ends_with("\r\n\r\n")) return raw.substr(0, raw.size() - 2);
+    if (raw.ends_with("\n\n")) return raw.substr(0, raw.size() - 1);
+    return raw;
+}
+
 message_text single_message(std::string_view raw) {
     return {raw, std::min(header_end(raw), raw.size())};
 }
@@ -282,6 +288,11 @@ std::vector<message_text> mbox_messages(std::string_view data, std::size_t lo, s
         auto [end, next] = header == std::string_view::npos ? std::pair{data.size(), data.size()}
                                                             : next_separator(data, body + header - 1);
         auto raw = data.substr(body, end - body);
+        // The empty line after the last message is the format's, as the
+        // one before each separator is (which `end` leaves out): without
+        // this, the last message of a file was one line end longer than
+        // the same message alone (and its body one empty line longer).
+        if (end == data.size()) raw = without_final_empty_line(raw);
         out.push_back({raw, std::min(header, raw.size())});
         if (end == data.size() || next - 1 >= hi) return out;
         start = next;

@@ -89,6 +89,10 @@ message_text single_message(std::string_view raw);
 // inside the header).
 std::vector<message_text> mbox_messages(std::string_view data, std::size_t lo, std::size_t hi);
 
+// The last message of an mbox without the empty line that ends the file
+// (the format's, like the one before each separator), when it has one.
+std::string_view without_final_empty_line(std::string_view raw);
+
 // mboxrd: a body line ">From " (any number of '>') loses one '>'.
 std::string unquote_mbox(std::string_view raw);
 

@@ -94,6 +94,9 @@ std::string describe(const result& r) {
     for (const auto& a : r.actions) add(describe(a));
     for (const auto& e : r.header_edits) add(describe(e));
     for (const auto& e : r.message_edits) add(describe(e));
+    // What the parse could not read as written (docs/MESSAGE.md), as
+    // `sift run` says it, without the detail.
+    for (const auto& d : r.defects) add("defect " + d.name);
     if (!r.ok()) out += "  [runtime error: " + (r.errors.empty() ? std::string() : r.errors.front()) + "]";
     return out;
 }

@@ -8,6 +8,8 @@
 #include "host.hpp"
 #include "input.hpp"
 
+#include <sift/json.hpp>
+
 #include <algorithm>
 #include <atomic>
 #include <charconv>
@@ -26,6 +28,7 @@ constexpr unsigned max_jobs = 1024;
 struct filter_options {
     std::string script;
     bool summary = false;
+    bool json = false;
     unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
     host_options host;
     std::vector<std::string> paths;
@@ -42,7 +45,9 @@ const CLI::Validator job_count(
     },
     "1.." + std::to_string(max_jobs));
 
-// The outcome a summary counts: the actions without line numbers.
+// The outcome a summary counts: the actions without line numbers, then
+// the names of the message's defects (docs/MESSAGE.md), so that messages
+// the parse could not read as written are counted apart.
 std::string outcome(const result& r) {
     std::string out;
     for (const auto& any : r.actions) {
@@ -51,7 +56,10 @@ std::string outcome(const result& r) {
         if (const auto* a = std::get_if<fileinto_action>(&any)) out += " " + a->mailbox;
         if (const auto* a = std::get_if<redirect_action>(&any)) out += " " + a->address;
     }
-    return r.ok() ? out : out + " (runtime error)";
+    if (!r.ok()) out += " (runtime error)";
+    for (std::size_t i = 0; i < r.defects.size(); ++i)
+        out += (i == 0 ? " [defect " : ", ") + r.defects[i].name + (i + 1 == r.defects.size() ? "]" : "");
+    return out;
 }
 
 bool quoted_from_lines(std::string_view raw) {
@@ -76,8 +84,9 @@ result evaluate(const script& s, const message_text& m, bool from_mbox, const fi
     auto part = needed_part(m, reads.part);
     // mboxrd quotes ">From " lines of the body only; a header-only part has none.
     bool quoted = from_mbox && part.size() == m.raw.size() && quoted_from_lines(part);
-    std::string raw = quoted ? unquote_mbox(part) : std::string(part);
-    auto msg = message::from_raw(std::move(raw));
+    // The message views the mapped bytes (the mapping outlives the run);
+    // only an mboxrd body with quoted "From " lines is copied, unquoted.
+    auto msg = quoted ? message::from_raw(unquote_mbox(part)) : message::view(part);
     // Finding the sender in Return-Path costs an address parse per message:
     // only scripts that look at the envelope pay for it; the others all get
     // the same envelope, made once.
@@ -90,7 +99,7 @@ result evaluate(const script& s, const message_text& m, bool from_mbox, const fi
 struct item_result {
     bool mbox = false;                          // messages are named PATH#N
     bool empty = false;                         // a file of 0 bytes: no message
-    std::vector<std::string> outcomes;          // one per message (without --summary)
+    std::vector<std::string> outcomes;          // one per message (without --summary): text or JSON
     std::map<std::string, std::size_t> counts;  // outcome -> messages (--summary)
     std::size_t messages = 0;
     std::string error;  // the file could not be read
@@ -121,6 +130,8 @@ struct filter_run {
             auto r = evaluate(s, m, out.mbox, o, reads, fixed, options);
             if (o.summary)
                 ++out.counts[outcome(r)];
+            else if (o.json)
+                out.outcomes.push_back(json::report(s, &r));
             else
                 out.outcomes.push_back(describe(r));
         }
@@ -133,7 +144,10 @@ struct filter_run {
 int filter(const filter_options& o) {
     auto s = load_script(o.script);
     if (!s.ok()) {
-        std::cerr << format(s.errors());
+        if (o.json)
+            std::cout << json::report(s, nullptr) << "\n";
+        else
+            std::cerr << format(s.errors());
         return 1;
     }
     auto caps = s.capabilities();
@@ -181,8 +195,13 @@ int filter(const filter_options& o) {
         if (r.empty) std::cerr << "sift filter: " << path << ": empty file, no message\n";
         total += r.messages;
         for (const auto& [what, n] : r.counts) counts[what] += n;
-        for (const auto& x : r.outcomes)
-            out += (r.mbox ? path + "#" + std::to_string(++number) : path) + ": " + x + "\n";
+        for (const auto& x : r.outcomes) {
+            auto label = r.mbox ? path + "#" + std::to_string(++number) : path;
+            if (o.json)  // sift run --json's object, the message's name first
+                out += "{\"message\":" + json::quote(label) + "," + x.substr(1) + "\n";
+            else
+                out += label + ": " + x + "\n";
+        }
         if (o.summary) number += r.messages;
     }
     for (const auto& note : c.notes()) std::cerr << "sift filter: " << note << "\n";
@@ -206,7 +225,11 @@ command add_filter(CLI::App& sift) {
     app->add_option("--script", o->script, "Sieve source or Sift bytecode; - for stdin")
         ->type_name("FILE")
         ->required();
-    app->add_flag("--summary", o->summary, "count the messages per outcome and print the rate");
+    auto* summary =
+        app->add_flag("--summary", o->summary, "count the messages per outcome and print the rate");
+    app->add_flag("--json", o->json,
+                  "one JSON object per message, one per line: sift run --json's, with \"message\": PATH#N")
+        ->excludes(summary);
     app->add_option("--jobs", o->jobs, "threads (default: one per core)")->type_name("N")->check(job_count);
     add_host_options(*app, o->host);
     add_global_dir_option(*app);

@@ -368,7 +368,9 @@ class Cli(unittest.TestCase):
         self.assertIn("line 2", j["defects"][0]["detail"])
         box = write(self.path("box.mbox"), "From sender@example.com Mon Nov 23 07:00:00 2026\n" + raw + "\n")
         code, out, err = sift("filter", "--script", script, box)
-        self.assertEqual((code, out.splitlines()), (0, [box + "#1: keep (implicit)"]), err)
+        # filter says the defect too, as run does
+        self.assertEqual((code, out.splitlines()), (0, [box + "#1: keep (implicit); defect header_line_malformed"]),
+                         err)
 
     def test_run_json_lists_mime_defects_a_script_asked_about(self):
         script = write(self.path("d.sieve"), 'require ["vnd.sift.defects", "fileinto"];\n'
@@ -447,6 +449,38 @@ class Cli(unittest.TestCase):
         code, out, err = sift("filter", "--summary", "--script", script, empty)
         self.assertEqual(code, 0)
         self.assertRegex(out, r"^0 messages in ")
+
+    def test_filter_says_each_messages_defects_and_counts_them_apart(self):
+        ok = MESSAGE.format(subject="fine", body="b")
+        broken = "From: a@example.com\nnot a header line\nSubject: hidden\n\nbody\n"
+        box = "".join("From x@example.com Mon Nov 23 07:00:00 2026\n" + m + "\n" for m in (ok, broken, broken))
+        path = write(self.path("d.mbox"), box)
+        script = write(self.path("k.sieve"), "keep;\n")
+        code, out, _ = sift("filter", "--script", script, path)
+        self.assertEqual(code, 0)
+        self.assertEqual(out.splitlines(), [path + "#1: keep", path + "#2: keep; defect header_line_malformed",
+                                            path + "#3: keep; defect header_line_malformed"])
+        code, out, _ = sift("filter", "--summary", "--script", script, path)
+        self.assertIn("       1  keep", out.splitlines())
+        self.assertIn("       2  keep [defect header_line_malformed]", out.splitlines())
+
+    def test_filter_json_is_one_run_report_per_message(self):
+        box = "".join("From x@example.com Mon Nov 23 07:00:00 2026\n" + MESSAGE.format(subject=s, body="b") + "\n"
+                      for s in ("spam offer", "hello"))
+        path = write(self.path("j.mbox"), box)
+        script = write(self.path("f.sieve"), 'require "fileinto"; if header :contains "subject" "spam" { fileinto "Spam"; }')
+        code, out, _ = sift("filter", "--json", "--script", script, path)
+        self.assertEqual(code, 0)
+        reports = [json.loads(line) for line in out.splitlines()]
+        self.assertEqual([r["message"] for r in reports], [path + "#1", path + "#2"])
+        self.assertEqual([r["verdict"]["folders"] for r in reports], [["Spam"], ["INBOX"]])
+        self.assertEqual(reports[0]["actions"][0]["line"], 1)
+        code, out, err = sift("filter", "--json", "--summary", "--script", script, path)
+        self.assertNotEqual(code, 0)  # --json and --summary exclude each other
+        broken = write(self.path("broken.sieve"), "if {")
+        code, out, _ = sift("filter", "--json", "--script", broken, path)
+        self.assertEqual(code, 1)
+        self.assertEqual(json.loads(out)["status"], "compile_error")
 
     def test_filter_mbox_with_leading_blank_lines(self):
         for lead in ("\n", "\r\n", "\n\n"):

@@ -135,6 +135,48 @@ TEST(moving, long_message) {
     EXPECT_EQ(message::unfold(v[0].first("subject")->value), "a subject long enough for the heap");
 }
 
+// view(): the fields and the body are views into the caller's bytes, the
+// same as parse() finds in its own copy; moves leave them there; building
+// further copies the bytes first, and the caller's stay as they were.
+TEST(viewing, fields_point_into_the_callers_bytes) {
+    const std::string bytes = "From sender@example.org Mon Jan  1 00:00:00 2024\nA: b\nSubject: s\n\nbody\n";
+    auto v = message::view(bytes);
+    auto p = message::parse(bytes);
+    EXPECT_EQ(v.raw(), p.raw());  // the envelope line skipped by both
+    EXPECT_EQ(v.raw().data(), bytes.data() + bytes.find("A: b"));
+    ASSERT_EQ(v.headers().size(), 2u);
+    EXPECT_EQ(v.headers()[1].value.data(), bytes.data() + bytes.find(" s\n"));
+    EXPECT_EQ(v.body(), "body\n");
+    EXPECT_EQ(v.mime().body.data(), bytes.data() + bytes.find("body"));
+
+    message moved = std::move(v);
+    EXPECT_EQ(moved.raw().data(), bytes.data() + bytes.find("A: b"));  // short, yet nothing moved
+    EXPECT_EQ(moved.first("subject")->value.data(), bytes.data() + bytes.find(" s\n"));
+    std::vector<message> many;
+    many.push_back(std::move(moved));
+    many.emplace_back();
+    many.emplace_back();
+    EXPECT_EQ(message::unfold(many[0].first("a")->value), "b");
+
+    message grown = message::view(bytes.substr(0, 0));
+    EXPECT_EQ(grown.raw(), "");
+    EXPECT_FALSE(grown.has_body());
+    grown = message::view(std::string_view(bytes).substr(bytes.find("A: b"), 5));  // "A: b\n"
+    EXPECT_FALSE(grown.has_body());
+}
+
+TEST(viewing, building_further_copies_first) {
+    const std::string bytes = "A: b\n";
+    message m = message::view(std::string_view(bytes));
+    EXPECT_FALSE(m.headers_complete() && m.has_body());
+    m.append_body("more");  // headers were complete: the body grows
+    EXPECT_EQ(m.raw(), "A: b\nmore");
+    EXPECT_NE(m.raw().data(), bytes.data());
+    EXPECT_EQ(bytes, "A: b\n");
+    EXPECT_EQ(m.first("A")->value, " b");
+    EXPECT_EQ(m.first("A")->value.data(), m.raw().data() + 2);  // re-based into the copy
+}
+
 TEST(public_message, from_raw_and_incremental) {
     auto m = sift::message::from_raw(std::string(whole));
     EXPECT_TRUE(m.headers_complete());

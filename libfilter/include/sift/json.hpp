@@ -34,4 +34,10 @@ SIFT_API std::string report(const script& s, const result* r);
 // every list is empty.
 SIFT_API std::string error_report(std::string_view status, std::string_view message);
 
+// `text` as a JSON string literal (quotes included), each byte that is not
+// part of a valid UTF-8 sequence replaced by U+FFFD: for a frontend that
+// adds a field of its own to a report, as `sift filter --json` adds the
+// message's name.
+SIFT_API std::string quote(std::string_view text);
+
 }  // namespace sift::json

@@ -57,6 +57,12 @@ public:
 
     // The whole message at once; the buffer is taken over, not copied.
     static message from_raw(std::string raw, message_limits limits = {});
+    // The same without a copy: the message refers to `raw`, which must stay
+    // alive and unchanged as long as the message (and any result's views
+    // into it) is used. For a frontend that holds the bytes anyway: a
+    // mapped mbox (`sift filter`), a milter's buffer. Building it further
+    // (add_header, append_body) copies the bytes first.
+    static message view(std::string_view raw, message_limits limits = {});
 
     // Incremental building. `value` is the field body as received, after the
     // colon, folding included (libmilter's form).

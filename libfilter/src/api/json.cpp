@@ -191,6 +191,11 @@ std::string report(const script& s, const result* r) {
     return serialize(j);
 }
 
+std::string quote(std::string_view text) {
+    object j = std::string(text);
+    return j.dump(-1, ' ', false, object::error_handler_t::replace);
+}
+
 std::string error_report(std::string_view status, std::string_view message) {
     object j;
     j["status"] = std::string(status);

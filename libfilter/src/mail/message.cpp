@@ -47,12 +47,19 @@ void message::take(message& other) noexcept {
     headers_ = std::move(other.headers_);
     header_defects_ = std::move(other.header_defects_);
     mime_ = std::move(other.mime_);
-    const char* old_base = other.raw_.data();
-    raw_ = std::move(other.raw_);
-    if (raw_.data() != old_base) {
-        rebase(old_base, raw_.data());  // the bytes lived inside `other` (SSO)
+    if (other.viewing()) {
+        owned_.clear();
+        raw_ = other.raw_;  // the caller's bytes: nothing moves
+    } else {
+        const char* old_base = other.owned_.data();
+        owned_ = std::move(other.owned_);
+        raw_ = owned_;
+        if (owned_.data() != old_base) {
+            rebase(old_base, owned_.data());  // the bytes lived inside `other` (SSO)
+        }
     }
-    other.raw_.clear();
+    other.owned_.clear();
+    other.raw_ = {};
     other.headers_.clear();
     other.header_defects_.clear();
     other.headers_done_ = false;
@@ -61,15 +68,36 @@ void message::take(message& other) noexcept {
 
 message message::parse(std::string raw, message_limits limits) {
     message m(limits);
-    m.raw_ = std::move(raw);
+    m.owned_ = std::move(raw);
     // An mbox envelope line is not part of the message (RFC 4155): the
     // delivery agent that wrote it would not deliver it, and `sift filter`
     // never passes it, so neither do the size test, redirect and keep.
-    m.raw_.erase(0, mbox_from_line(m.raw_));
+    m.owned_.erase(0, mbox_from_line(m.owned_));
+    m.raw_ = m.owned_;
     m.body_offset_ = split_header_block(m.raw_, {limits.max_headers, limits.max_header_bytes}, m.headers_,
                                         &m.header_defects_);
     m.headers_done_ = true;
     return m;
+}
+
+message message::view(std::string_view raw, message_limits limits) {
+    message m(limits);
+    raw.remove_prefix(mbox_from_line(raw));                    // as parse() does
+    if (raw.data() == nullptr) raw = std::string_view("", 0);  // never taken for owned_'s bytes
+    m.raw_ = raw;
+    m.body_offset_ = split_header_block(m.raw_, {limits.max_headers, limits.max_header_bytes}, m.headers_,
+                                        &m.header_defects_);
+    m.headers_done_ = true;
+    return m;
+}
+
+void message::own() {
+    if (!viewing()) return;
+    const char* old_base = raw_.data();
+    owned_.reserve(std::max(raw_.size(), std::size_t{64}));  // beyond SSO: the block moves with owned_
+    owned_.assign(raw_);
+    raw_ = owned_;
+    rebase(old_base, owned_.data());
 }
 
 // Views are moved from old_base to new_base. Only addresses are used, so
@@ -92,21 +120,24 @@ void message::drop_mime() {
 
 void message::append_raw(std::string_view text) {
     drop_mime();
-    if (raw_.capacity() - raw_.size() >= text.size()) {
-        raw_.append(text);
+    own();
+    if (owned_.capacity() - owned_.size() >= text.size()) {
+        owned_.append(text);
+        raw_ = owned_;
         return;
     }
     // Grow by hand, so both addresses are known when re-basing. `grown` is
-    // larger than any SSO buffer, so its heap block moves into raw_ as is.
+    // larger than any SSO buffer, so its heap block moves into owned_ as is.
     std::string grown;
-    grown.reserve(std::max({raw_.capacity() * 2, raw_.size() + text.size(), std::size_t{64}}));
-    grown.append(raw_).append(text);
+    grown.reserve(std::max({owned_.capacity() * 2, owned_.size() + text.size(), std::size_t{64}}));
+    grown.append(owned_).append(text);
     const char* grown_base = grown.data();
-    rebase(raw_.data(), grown_base);
-    raw_ = std::move(grown);
-    if (raw_.data() != grown_base) {
-        rebase(grown_base, raw_.data());  // a library that copies on move
+    rebase(owned_.data(), grown_base);
+    owned_ = std::move(grown);
+    if (owned_.data() != grown_base) {
+        rebase(grown_base, owned_.data());  // a library that copies on move
     }
+    raw_ = owned_;
 }
 
 void message::add_header(std::string_view name, std::string_view value) {

@@ -9,8 +9,10 @@
 //
 // Moves keep every view valid: the buffer's heap block moves with the
 // string, and a buffer short enough to live inside the string object (SSO)
-// is re-based explicitly. Appending re-bases the views when the buffer
-// grows and drops a MIME tree built earlier.
+// is re-based explicitly; a message made by view() refers to the caller's
+// bytes, which do not move. Appending re-bases the views when the buffer
+// grows (a viewing message copies the bytes first) and drops a MIME tree
+// built earlier.
 #pragma once
 
 #include "mail/address.hpp"
@@ -44,6 +46,10 @@ public:
     // "From " line is dropped (mbox_from_line()); see split_header_block()
     // for how malformed header sections are read.
     static message parse(std::string raw, message_limits limits = {});
+    // The same over bytes the message does not own and never copies (a
+    // mapped mbox): they must stay unchanged while the message lives.
+    // Building it further (add_header, append_body) copies them first.
+    static message view(std::string_view raw, message_limits limits = {});
 
     // Incremental building (see sift::message). add_header appends
     // name ":" value CRLF, `value` as given (libmilter strips the space
@@ -116,8 +122,13 @@ private:
     void drop_mime();
     void note_added_field_defect(defect_kind kind, const std::string& what);
 
+    // Whether raw_ is the caller's bytes (view()) rather than owned_.
+    bool viewing() const { return raw_.data() != nullptr && raw_.data() != owned_.data(); }
+    void own();  // a viewing message copies its bytes into owned_
+
     message_limits limits_;
-    std::string raw_;
+    std::string owned_;     // the bytes, unless the message views the caller's
+    std::string_view raw_;  // the message: owned_, or the caller's bytes
     bool headers_done_ = false;
     std::vector<header_field> headers_;
     defect_list header_defects_;  // the header section's (the tree's root repeats none)

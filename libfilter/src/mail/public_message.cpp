@@ -18,6 +18,12 @@ message message::from_raw(std::string raw, message_limits limits) {
     return m;
 }
 
+message message::view(std::string_view raw, message_limits limits) {
+    message m(limits);
+    *m.impl_ = mail::message::view(raw, limits);
+    return m;
+}
+
 void message::add_header(std::string_view name, std::string_view value) {
     impl_->add_header(name, value);
 }
