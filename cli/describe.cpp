@@ -88,6 +88,15 @@ std::string describe(const message_edit& e) {
     return e.whole_message ? "replace" : "replace (one MIME part)";
 }
 
+std::string describe(const score_hit& h) {
+    return "score " + h.category + " " + (h.weight >= 0 ? "+" : "") + format_score(h.weight) + " " + h.rule +
+           " (" + h.script + " line " + std::to_string(h.line) + ")";
+}
+
+std::string describe(const category_score& s) {
+    return "score " + s.category + " = " + format_score(s.total);
+}
+
 std::string describe(const result& r) {
     std::string out;
     auto add = [&](const std::string& s) { out += (out.empty() ? "" : "; ") + s; };
@@ -97,6 +106,7 @@ std::string describe(const result& r) {
     // What the parse could not read as written (docs/MESSAGE.md), as
     // `sift run` says it, without the detail.
     for (const auto& d : r.defects) add("defect " + d.name);
+    for (const auto& s : r.scores) add(describe(s));
     if (!r.ok()) out += "  [runtime error: " + (r.errors.empty() ? std::string() : r.errors.front()) + "]";
     return out;
 }

@@ -19,8 +19,14 @@ std::string describe(const action& a);
 std::string describe(const header_edit& e);
 std::string describe(const message_edit& e);
 
+// A score hit (vnd.sift.score): `score spam +2.5 MISSING_DATE (rules.sieve
+// line 4)`, and a category's total: `score spam = 3.5`.
+std::string describe(const score_hit& h);
+std::string describe(const category_score& s);
+
 // The whole result on one line, for `sift filter`:
-// `fileinto "Spam"; keep (implicit)`, then the edits and any runtime error.
+// `fileinto "Spam"; keep (implicit)`, then the edits, the score totals
+// and any runtime error.
 std::string describe(const result& r);
 
 }  // namespace sift::cli

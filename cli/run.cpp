@@ -51,6 +51,9 @@ void print_text(const result& r, const std::string& script_name) {
     for (const auto& e : r.message_edits) std::cout << describe(e) << "  (line " << e.line << ")\n";
     // What the parse could not read as written (docs/MESSAGE.md).
     for (const auto& d : r.defects) std::cout << "defect " << d.name << ": " << d.detail << "\n";
+    // vnd.sift.score: each hit, then each category's total.
+    for (const auto& h : r.hits) std::cout << describe(h) << "\n";
+    for (const auto& c : r.scores) std::cout << describe(c) << "\n";
     for (const auto& e : r.errors) std::cerr << script_name << ": runtime error: " << e << "\n";
 }
 

@@ -380,6 +380,27 @@ class Cli(unittest.TestCase):
         self.assertEqual([a["mailbox"] for a in j["actions"]], ["Broken"])
         self.assertEqual([d["name"] for d in j["defects"]], ["mime_close_delimiter_missing"])
 
+    def test_run_prints_score_hits_and_totals(self):
+        script = write(self.path("s.sieve"), 'require "vnd.sift.score";\n'
+                       'score :rule "A" "2.5";\nscore :category "social" :rule "B" "-1";\n')
+        msg = write(self.path("m.eml"), "From: Anna <anna@example.com>\nSubject: x\n\nbody\n")
+        code, out, err = sift("run", script, msg)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(out.splitlines(), ["keep (implicit)",
+                                            "score spam +2.5 A (" + script + " line 2)",
+                                            "score social -1 B (" + script + " line 3)",
+                                            "score spam = 2.5", "score social = -1"])
+        j = json.loads(sift("run", "--json", script, msg)[1])
+        self.assertEqual(j["scores"], {"spam": 2.5, "social": -1})
+        self.assertEqual(j["hits"], [
+            {"rule": "A", "category": "spam", "weight": 2.5, "script": script, "line": 2},
+            {"rule": "B", "category": "social", "weight": -1, "script": script, "line": 3}])
+        box = write(self.path("box.mbox"), "From sender@example.com Mon Nov 23 07:00:00 2026\n"
+                    "Subject: x\n\nbody\n")
+        code, out, err = sift("filter", "--script", script, box)
+        self.assertEqual((code, out.splitlines()),
+                         (0, [box + "#1: keep (implicit); score spam = 2.5; score social = -1"]), err)
+
     def test_filter_mbox_with_quoting_and_crlf(self):
         m1 = MESSAGE.format(subject="hello", body="line\n>From the quoted line")
         m2 = MESSAGE.format(subject="spam offer", body="buy")

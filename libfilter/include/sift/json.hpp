@@ -25,8 +25,10 @@ namespace sift::json {
 // "compile_error"), "lookup_failed" and "verdict" (kind, folders,
 // redirects, and smtp_code, enhanced_code, text for refuse and tempfail)
 // when it ran, "actions", "errors", "header_edits", "message_edits",
-// "message" and "redirect_message" when the message was rewritten, and
-// "compile_errors". `r` is null when the script did not compile.
+// "message" and "redirect_message" when the message was rewritten,
+// "compile_errors", then "scores" ({"spam": 3.5, ...}) and "hits"
+// ([{"rule", "category", "weight", "script", "line"}], vnd.sift.score).
+// `r` is null when the script did not compile.
 SIFT_API std::string report(const script& s, const result* r);
 
 // The same shape for a failure before any script ran: `status` names it

@@ -115,6 +115,24 @@ struct score_source {
     std::array<std::string, 11> text_values{};
 };
 
+// vnd.sift.score (docs/EXTENSIONS.md, "vnd.sift.score").
+struct score_options {
+    // spamtest / spamtestplus read Sift's own spam score (the total of the
+    // "spam" category) when the host has no score (host::score), no
+    // status header is configured (run_options::spamtest) and this is
+    // above 0: the ratio total / spam_threshold, clipped to [0, 1], is
+    // scaled as RFC 5235 §3 says (spamtest 1 + 9r, :percent 100r,
+    // truncated), so a message at the threshold is spamtest "10" and
+    // :percent "100", one without spam hits "1" and "0". The policy sets
+    // it to the user's threshold (SpamAssassin's required_score is 5).
+    // 0: not configured, spamtest stays "0" (not tested) as before.
+    double spam_threshold = 0;
+    // The most hits one run may hold (a sequence's scripts together: sift/
+    // sequence.hpp); one more is a runtime error (a script that names
+    // rules from variables in a loop cannot grow the result without end).
+    std::size_t max_hits = 1000;
+};
+
 // vacation, vacation-seconds (RFC 5230, RFC 6131): site policy.
 struct vacation_options {
     // :days and non-zero :seconds are clamped to [min_period, max_period]
@@ -220,6 +238,7 @@ struct run_options {
     score_source spamtest{};   // spamtest, spamtestplus (RFC 5235 §3.1-3.2)
     score_source virustest{};  // virustest (§3.3)
     authres_options authres{};
+    score_options score{};  // vnd.sift.score
     failure_policy failures{};
     // The outside world (sift/host.hpp): clock, store, lists, mail store,
     // score, log. Not owned; nullptr: sift::default_host() (system clock,

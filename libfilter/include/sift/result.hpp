@@ -298,6 +298,27 @@ struct attached_file {
     unsigned depth = 0;   // 0: a MIME part; n: inside n archives
 };
 
+// vnd.sift.score (docs/EXTENSIONS.md): one hit of a named, weighted rule
+// in a score category. Weights and totals are exact thousandths: 2500 is
+// "2.5" (format_score), so sums never drift as floating point would.
+struct score_hit {
+    std::string rule;         // "MISSING_DATE"
+    std::string category;     // lower-case: "spam", "promotions", "social", ...
+    std::int64_t weight = 0;  // thousandths, may be negative
+    std::string script;       // the name the script was compiled or loaded with
+    unsigned line = 0;        // the score command's line in that script
+};
+
+// A category's total: the sum of its hits' weights, in thousandths.
+struct category_score {
+    std::string category;
+    std::int64_t total = 0;
+};
+
+// A thousandths value as the shortest decimal: 2500 "2.5", -1000 "-1",
+// 125 "0.125", 0 "0".
+SIFT_API std::string format_score(std::int64_t thousandths);
+
 enum class run_status {
     ok,             // the script ran to completion (or stop)
     runtime_error,  // the script failed: its actions were cancelled and the
@@ -471,11 +492,25 @@ struct SIFT_API result {
     delivery_targets folders() const { return targets(delivery_targets::of::folders); }
     delivery_targets redirects() const { return targets(delivery_targets::of::redirects); }
 
+    // vnd.sift.score: every hit in the order the rules hit (a rule counts
+    // once per category), in a sequence (sift/sequence.hpp) those of all
+    // its scripts, and the total of each category that has a hit, in the
+    // order of the categories' first hits. A failing script's hits are
+    // cancelled with its actions; those of the scripts before it stay.
+    std::vector<score_hit> hits;
+    std::vector<category_score> scores;
+
     bool ok() const { return status == run_status::ok; }
     bool lookup_failed() const { return status == run_status::lookup_failed; }
     // True when the message is dropped without any delivery (explicit discard
     // and nothing else).
     bool discarded() const;
+    // The total of `category` (lower-case), in thousandths; 0 without hits.
+    std::int64_t score(std::string_view category) const {
+        for (const auto& s : scores)
+            if (s.category == category) return s.total;
+        return 0;
+    }
 
 private:
     delivery_targets targets(delivery_targets::of o) const {

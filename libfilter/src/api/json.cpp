@@ -127,6 +127,29 @@ object attachment_json(const attached_file& f) {
     return {{"name", f.name}, {"carrier", f.carrier}, {"path", f.path}, {"part", f.part}, {"depth", f.depth}};
 }
 
+// A thousandths value as a JSON number: 2.5, -1, 1000 (an integer when
+// it is one; doubles print the shortest text that reads back the same).
+object score_json(std::int64_t thousandths) {
+    if (thousandths % 1000 == 0) return thousandths / 1000;
+    return double(thousandths) / 1000;
+}
+
+// vnd.sift.score: one rule's hit.
+object hit_json(const score_hit& h) {
+    return {{"rule", h.rule},
+            {"category", h.category},
+            {"weight", score_json(h.weight)},
+            {"script", h.script},
+            {"line", h.line}};
+}
+
+// The categories' totals, as one object in the order of their first hits.
+object scores_json(const std::vector<category_score>& scores) {
+    object j = object::object();
+    for (const auto& s : scores) j[s.category] = score_json(s.total);
+    return j;
+}
+
 object diagnostic_json(const diagnostic& d) {
     object j{{"line", d.line}, {"column", d.column}, {"message", d.message}};
     // clang-style notes ("did you mean ...", "to match this '{'"), each
@@ -188,6 +211,9 @@ std::string report(const script& s, const result* r) {
             j["actions"][i++]["script"] = n < r->scripts.size() ? r->scripts[n] : std::string();
         }
     }
+    // vnd.sift.score: the totals and every hit (docs/EXTENSIONS.md).
+    j["scores"] = r ? scores_json(r->scores) : object::object();
+    j["hits"] = r ? list(r->hits, hit_json) : object::array();
     return serialize(j);
 }
 
@@ -205,6 +231,8 @@ std::string error_report(std::string_view status, std::string_view message) {
     j["header_edits"] = object::array();
     j["message_edits"] = object::array();
     j["compile_errors"] = object::array();
+    j["scores"] = object::object();
+    j["hits"] = object::array();
     return serialize(j);
 }
 

@@ -81,6 +81,7 @@ CASES = [
     Case("attachment", message="attachment.eml"),
     Case("mailstore", runner="host"),
     Case("policy", runner="host"),
+    Case("score"),
 ]
 NAMES = [c.name for c in CASES]
 

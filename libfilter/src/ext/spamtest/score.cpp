@@ -10,16 +10,22 @@
 // clipped to [0, 1] and scaled: spam 1 + 9r, virus 1 + 4r, percent 100r,
 // each truncated (with Pigeonhole's 0.001 slack), so a ratio of exactly 1
 // gives 10 / 5 / 100 and only a score of 0 gives percent 0.
+//
+// With no status header configured and score_options::spam_threshold
+// set, spamtest reads Sift's own spam score (vnd.sift.score, the "spam"
+// category's total) the same way, the threshold as the maximum.
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "ext/spamtest/score.hpp"
 
 #include "ext/comparator_ascii_numeric/ascii_numeric.hpp"
+#include "ext/score/score.hpp"
 
 #include "mail/message.hpp"
 #include "vm/run_state.hpp"
 
 #include <pcre2.h>
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <memory>
@@ -186,14 +192,20 @@ std::string score_value(std::optional<double> ratio, score_test kind) {
     return std::to_string(score);
 }
 
-std::string score_value(const vm::run_state& s, score_test kind) {
+std::string score_value(vm::run_state& s, score_test kind) {
     bool virus = kind == score_test::virus;
     auto own = vm::ask_host(virus ? "virustest: the host's score" : "spamtest: the host's score", [&] {
         return s.host.score(virus ? sift::score_test::virus : sift::score_test::spam);
     });
     if (own) return score_value(*own < 0 ? std::nullopt : own, kind);
-    return score_value(score_ratio(virus ? s.options.virustest : s.options.spamtest, s.current(), virus),
-                       kind);
+    const auto& source = virus ? s.options.virustest : s.options.spamtest;
+    double threshold = s.options.score.spam_threshold;
+    if (!virus && source.status_header.empty() && threshold > 0) {
+        // Sift's own spam score (vnd.sift.score), against the threshold.
+        double total = double(score_total(s, "spam")) / 1000;
+        return score_value(std::clamp(total / threshold, 0.0, 1.0), kind);
+    }
+    return score_value(score_ratio(source, s.current(), virus), kind);
 }
 
 vm::comparator score_comparator(const validate::binding& b) {

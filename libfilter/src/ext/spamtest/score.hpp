@@ -32,8 +32,9 @@ std::optional<double> score_ratio(const score_source& source, const mail::messag
 std::string score_value(std::optional<double> ratio, score_test kind);
 
 // The value the running script sees: the host's own score (host::score)
-// first, then the headers run_options configures.
-std::string score_value(const vm::run_state& s, score_test kind);
+// first, then the headers run_options configures, else (spamtest, with
+// score_options::spam_threshold set) Sift's own spam score.
+std::string score_value(vm::run_state& s, score_test kind);
 
 // spamtest / virustest [:percent] [COMPARATOR] [MATCH-TYPE] <value: string>:
 // the comparator defaults to i;ascii-numeric (§3.1).
