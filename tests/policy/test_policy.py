@@ -187,6 +187,53 @@ class Policy(unittest.TestCase):
         r = self.run_policy(message("From: x@spam.example"))
         self.assertEqual(r["verdict"]["kind"], "deliver")
 
+    def hits(self, r):
+        return sorted(h["rule"] for h in r["hits"])
+
+    def test_spam_rules_add_up_to_spam_or_refusal(self):
+        gtube = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
+        r = self.run_policy(message(body=f"Test.\n{gtube}\n"), user="keep;")
+        self.assertEqual(r["verdict"]["kind"], "refuse")
+        self.assertEqual(r["actions"][0]["reason"], "message refused as spam")
+        self.assertEqual(self.hits(r), ["GTUBE"])
+        self.assertEqual(r["scores"]["spam"], 1000)
+        # 1 + 1 + 1.5 + 1 + 2 = 6.5: at least 5, below 15.
+        raw = message("Subject: FREE MONEY NOW!!!", body="Click http//win.example now\n")
+        raw = "\r\n".join(l for l in raw.split("\r\n") if not l.startswith(("Message-ID:", "Date:")))
+        r = self.run_policy(raw)
+        self.assertEqual(self.hits(r), ["MALFORMED_LINK", "MISSING_DATE", "MISSING_MESSAGE_ID",
+                                        "SUBJECT_ALL_CAPS", "SUBJECT_EXCLAIMS"])
+        self.assertEqual(r["scores"]["spam"], 6.5)
+        self.assertEqual(self.delivered(r), [("fileinto", "Spam", BEFORE)])
+        # One rule alone stays in the inbox, with its hit reported.
+        r = self.run_policy(message("From: \"support@bank.example\" <x@other.example>"))
+        self.assertEqual(self.hits(r), ["FROM_NAME_HAS_ADDRESS"])
+        self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
+        r = self.run_policy(message(body="see http://192.0.2.7/login\n"))
+        self.assertEqual(self.hits(r), ["IP_LITERAL_LINK"])
+
+    def test_allow_list_bypass_needs_authentication(self):
+        store = "lmdb:" + os.path.join(self.tmp.name, "state")
+        p = subprocess.run([SIFT, "list", "add", "--store", store, "--user", "bob@example.net", "allow",
+                            "@example.com"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        gtube = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
+        authenticated = message("Authentication-Results: mx.example.net; dkim=pass header.d=example.com",
+                                body=gtube + "\n")
+        r = self.run_policy(authenticated, "--store", store, "--to", "bob@example.net", *TRUST)
+        self.assertEqual(r["hits"], [])
+        self.assertEqual(r["verdict"]["kind"], "deliver")
+        # The same allowed address, not authenticated (or by an untrusted
+        # writer): no bypass.
+        forged = message("Authentication-Results: forger.example; dkim=pass header.d=example.com", body=gtube + "\n")
+        r = self.run_policy(forged, "--store", store, "--to", "bob@example.net", *TRUST)
+        self.assertEqual(r["verdict"]["kind"], "refuse")
+        # DKIM passing for an unaligned domain does not count either.
+        unaligned = message("Authentication-Results: mx.example.net; dkim=pass header.d=other.example",
+                            body=gtube + "\n")
+        r = self.run_policy(unaligned, "--store", store, "--to", "bob@example.net", *TRUST)
+        self.assertEqual(r["verdict"]["kind"], "refuse")
+
     def test_usage_errors(self):
         p = subprocess.run([SIFT, "run", "--policy", os.path.join(self.tmp.name, "none"), "m.eml"],
                            capture_output=True, text=True)
