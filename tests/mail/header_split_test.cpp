@@ -182,8 +182,11 @@ TEST(header_split, keys_ignore_case_and_tell_common_names_apart) {
                                   "Reply-To",      "Sender",       "List-Id",     "X-Spam-Flag",
                                   "X-Spam-Status", "MIME-Version", "Content-Type"};
     for (const char* a : common)
-        for (const char* b : common)
-            if (std::string_view(a) != b) EXPECT_NE(name_key(a), name_key(b)) << a << " " << b;
+        for (const char* b : common) {
+            if (std::string_view(a) != b) {
+                EXPECT_NE(name_key(a), name_key(b)) << a << " " << b;
+            }
+        }
 }
 
 }  // namespace

@@ -82,8 +82,8 @@ message message::parse(std::string raw, message_limits limits) {
 
 message message::view(std::string_view raw, message_limits limits) {
     message m(limits);
-    raw.remove_prefix(mbox_from_line(raw));                    // as parse() does
-    if (raw.data() == nullptr) raw = std::string_view("", 0);  // never taken for owned_'s bytes
+    raw.remove_prefix(mbox_from_line(raw));                 // as parse() does
+    if (raw.data() == nullptr) raw = std::string_view("");  // never taken for owned_'s bytes
     m.raw_ = raw;
     m.body_offset_ = split_header_block(m.raw_, {limits.max_headers, limits.max_header_bytes}, m.headers_,
                                         &m.header_defects_);

@@ -16,12 +16,12 @@ namespace sift::vm {
 
 run_state::run_state(const program& p, const mail::message& msg, const envelope& env,
                      const run_options& options)
-    : prog_(&p),
-      message(msg),
+    : message(msg),
       env(env),
       options(options),
       limits(options.limits),
       host(options.host ? *options.host : default_host()),
+      prog_(&p),
       current_(&msg) {}
 
 std::int64_t run_state::now() const {
