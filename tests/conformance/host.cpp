@@ -502,16 +502,10 @@ bool testsuite_host::compile_script(const std::string& path) {
 
 // `edited`, when given, receives the message as the script left it
 // (editheader, replace, enclose).
-bool testsuite_host::run_script(vm::run_state& s, bool append, std::string* edited) {
-    log_.clear();
-    if (!compiled_) {
-        log_.push_back("no script compiled yet");
-        return false;
-    }
-    if (!append) forget_result(s);
-    auto r = vm::run(*compiled_, internal::model(message_), env_, options_, this, client());
-    for (const auto& e : r.errors) log_.push_back(e);
-    if (!r.ok()) return false;
+// The explicit actions of a run, taken out of `r`; its implicit keep (and
+// the flags it stores) becomes the testsuite result's, which keeps the
+// message implicitly only while every run so far did.
+std::vector<action> testsuite_host::explicit_actions(sift::result& r) {
     std::vector<action> added;
     bool implicit = false;
     for (auto& a : r.actions) {
@@ -525,6 +519,20 @@ bool testsuite_host::run_script(vm::run_state& s, bool append, std::string* edit
     }
     if (!sub_implicit_flags_) sub_implicit_flags_.emplace();
     sub_implicit_keep_ = sub_implicit_keep_ && implicit;
+    return added;
+}
+
+bool testsuite_host::run_script(vm::run_state& s, bool append, std::string* edited) {
+    log_.clear();
+    if (!compiled_) {
+        log_.push_back("no script compiled yet");
+        return false;
+    }
+    if (!append) forget_result(s);
+    auto r = vm::run(*compiled_, internal::model(message_), env_, options_, this, client());
+    for (const auto& e : r.errors) log_.push_back(e);
+    if (!r.ok()) return false;
+    auto added = explicit_actions(r);
     if (edited) *edited = edited_message(internal::model(message_), r);
     return append_actions(s, std::move(added));
 }
@@ -608,19 +616,7 @@ bool testsuite_host::multiscript(vm::run_state& s, const std::vector<std::string
         log_ = errors;
         return false;
     }
-    std::vector<action> added;
-    bool implicit = false;
-    for (auto& a : r.actions) {
-        const auto* keep = std::get_if<keep_action>(&a);
-        if (!keep || !keep->implicit) {
-            added.push_back(std::move(a));
-            continue;
-        }
-        implicit = true;
-        sub_implicit_flags_ = keep->flags;
-    }
-    if (!sub_implicit_flags_) sub_implicit_flags_.emplace();
-    sub_implicit_keep_ = implicit;
+    auto added = explicit_actions(r);  // forget_result above: the implicit keep stood until now
     const std::string original(internal::model(message_).raw());
     std::string edited = edited_message(internal::model(message_), r);
     bool carried = edited != original;

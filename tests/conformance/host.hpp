@@ -76,6 +76,7 @@ private:
     bool compile_script(const std::string& path);
     bool run_script(vm::run_state& s, bool append, std::string* edited = nullptr);
     bool append_actions(vm::run_state& s, std::vector<action> added);
+    std::vector<action> explicit_actions(sift::result& r);
     bool multiscript(vm::run_state& s, const std::vector<std::string>& paths);
     bool execute(vm::run_state& s, const std::string* original = nullptr);
     void forget_result(vm::run_state& s);
