@@ -244,6 +244,21 @@ std::size_t mbox_from_line(std::string_view text) noexcept {
     return ln.next;
 }
 
+std::string read_quoted(std::string_view s, std::size_t& at) {
+    std::string out;
+    ++at;
+    while (at < s.size() && s[at] != '"') {
+        char c = s[at++];
+        if (c == '\\' && at < s.size()) {
+            out += s[at++];
+        } else if (c != '\r' && c != '\n') {
+            out += c;
+        }
+    }
+    at = std::min(at + 1, s.size());
+    return out;
+}
+
 std::size_t end_of_comment(std::string_view s, std::size_t at) noexcept {
     int depth = 0;
     while (at < s.size()) {

@@ -78,6 +78,11 @@ std::string_view trim_wsp(std::string_view s) noexcept;
 // past the comment that opens at s[at] == '(' (s.size() when unclosed).
 std::size_t end_of_comment(std::string_view s, std::size_t at) noexcept;
 
+// RFC 5322 §3.2.4: the quoted string that opens at s[at] == '"', its
+// quoted-pairs resolved and line breaks dropped; `at` moves past the
+// closing quote (to s.size() when there is none: it runs to the end).
+std::string read_quoted(std::string_view s, std::size_t& at);
+
 struct header_limits {
     std::size_t max_fields;
     std::size_t max_field_bytes;

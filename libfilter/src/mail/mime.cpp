@@ -64,20 +64,7 @@ public:
     }
 
     // After the opening quote; an unterminated string runs to the end.
-    std::string quoted() {
-        std::string out;
-        ++i_;
-        while (!at_end() && s_[i_] != '"') {
-            char c = s_[i_++];
-            if (c == '\\' && !at_end()) {
-                out += s_[i_++];
-            } else if (c != '\r' && c != '\n') {
-                out += c;
-            }
-        }
-        i_ = std::min(i_ + 1, s_.size());
-        return out;
-    }
+    std::string quoted() { return read_quoted(s_, i_); }
 
     // Real mail has unquoted values with spaces ("name=my file.exe"): the
     // value runs to the next ';', less a trailing comment.

@@ -66,20 +66,7 @@ public:
 
     // At a '"': the string with quoted-pairs resolved (an unterminated
     // one runs to the end).
-    std::string quoted() {
-        std::string out;
-        ++i_;
-        while (!at_end() && s_[i_] != '"') {
-            char c = s_[i_++];
-            if (c == '\\' && !at_end()) {
-                out += s_[i_++];
-            } else if (c != '\r' && c != '\n') {
-                out += c;
-            }
-        }
-        eat('"');
-        return out;
-    }
+    std::string quoted() { return mail::read_quoted(s_, i_); }
 
     // On to the next ';' outside quoted strings and comments.
     void skip_to_semicolon() {
