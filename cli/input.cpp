@@ -65,6 +65,10 @@ void add_global_dir_option(CLI::App& command) {
     command.add_option("--global-dir", global_dir, "where `include :global` finds scripts")->type_name("DIR");
 }
 
+const std::string& global_include_dir() {
+    return global_dir;
+}
+
 sift::script load_script(const std::string& path, const std::optional<std::string>& shown_as) {
     std::string bytes = read_input(path);
     std::string name = shown_as ? *shown_as : input_name(path);

@@ -27,6 +27,8 @@ std::string read_input(const std::string& path);
 // finds scripts; `include :personal` looks in the including script's
 // directory (the current one for a script from stdin).
 void add_global_dir_option(CLI::App& command);
+// What --global-dir said ("" when not given).
+const std::string& global_include_dir();
 
 // Compiles Sieve source or loads Sift bytecode (told apart by the magic
 // bytes). The result may have failed: check ok() and errors().

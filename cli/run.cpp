@@ -7,9 +7,9 @@
 #include "envelope_defaults.hpp"
 #include "host.hpp"
 #include "input.hpp"
-#include "policy.hpp"
 
 #include <sift/json.hpp>
+#include <sift/policy.hpp>
 
 #include <iostream>
 #include <memory>
@@ -87,19 +87,23 @@ command add_run(CLI::App& sift) {
                     user = load_script(*script_path);
                     if (!compiled_or_report(*user, o->json)) return 1;
                 }
-                std::optional<loaded_policy> policy;
+                std::optional<sift::policy> policy;
                 if (o->policy) {
-                    policy = load_policy(*o->policy);
-                    for (const auto* s : {&policy->before, &policy->after})
-                        if (*s && !compiled_or_report(**s, o->json)) return 1;
+                    try {
+                        policy = sift::policy::load(*o->policy, {.global_dir = global_include_dir()});
+                    } catch (const policy_error& e) {
+                        throw usage_error(std::string("--") + e.what());
+                    }
+                    for (const auto* s : {policy->before(), policy->after()})
+                        if (s && !compiled_or_report(*s, o->json)) return 1;
                 }
                 auto msg = message::from_raw(read_input(message_path));
                 auto env = envelope_for(msg, o->host.from, o->host.to);
                 auto h = open_host(o->host);
-                auto r = policy ? sequence_of(*policy, user ? &*user : nullptr).run(msg, env, h->options)
+                auto r = policy ? policy->run(session{}, msg, env, h->options, user ? &*user : nullptr)
                                 : user->run(msg, env, h->options);
                 // The report's compile errors are the user's script's (none: it ran).
-                const script& shown = user ? *user : policy->before ? *policy->before : *policy->after;
+                const script& shown = user ? *user : policy->before() ? *policy->before() : *policy->after();
                 if (o->json)
                     std::cout << json::report(shown, &r) << "\n";
                 else
