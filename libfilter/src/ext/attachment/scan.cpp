@@ -339,23 +339,27 @@ private:
 // character set, and a process in the "C" locale (the default of a
 // program that never calls setlocale) fails on every non-ASCII name. The
 // scan runs with C.UTF-8 in this thread only (uselocale), so names come out
-// as UTF-8 whatever the host's locale is.
+// as UTF-8 whatever the host's locale is. The locale is made once for the
+// process and never freed: newlocale opens and maps the locale's files, a
+// system call or five per message when made per scan (half of the default
+// policy's CPU time, docs/PERFORMANCE.md); a locale_t may be used by any
+// number of threads at once.
 class utf8_locale {
 public:
-    utf8_locale() : mine_(newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t(0))) {
-        if (mine_) previous_ = uselocale(mine_);
+    utf8_locale() {
+        static const locale_t shared = newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t(0));
+        if (shared) previous_ = uselocale(shared);
+        switched_ = shared != locale_t(0);
     }
     ~utf8_locale() {
-        if (!mine_) return;
-        uselocale(previous_);
-        freelocale(mine_);
+        if (switched_) uselocale(previous_);
     }
     utf8_locale(const utf8_locale&) = delete;
     utf8_locale& operator=(const utf8_locale&) = delete;
 
 private:
-    locale_t mine_;
     locale_t previous_ = locale_t(0);
+    bool switched_ = false;
 };
 
 }  // namespace
