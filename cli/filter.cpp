@@ -1,6 +1,6 @@
-// sift filter: one script over a whole mbox, Maildir or directory, on every
-// core. Messages are memory-mapped and parsed in place; results are
-// printed in input order.
+// sift filter: one script (or a policy around it, as sift run --policy)
+// over a whole mbox, Maildir or directory, on every core. Messages are
+// memory-mapped and parsed in place; results are printed in input order.
 #include "commands.hpp"
 #include "corpus.hpp"
 #include "describe.hpp"
@@ -9,6 +9,8 @@
 #include "input.hpp"
 
 #include <sift/json.hpp>
+#include <sift/policy.hpp>
+#include <sift/sequence.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -18,6 +20,7 @@
 #include <cstring>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <thread>
 
 namespace sift::cli {
@@ -26,7 +29,8 @@ namespace {
 constexpr unsigned max_jobs = 1024;
 
 struct filter_options {
-    std::string script;
+    std::optional<std::string> script;  // with --policy, the user's script (optional)
+    std::optional<std::string> policy;  // default|DIR (sift/policy.hpp)
     bool summary = false;
     bool json = false;
     unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
@@ -73,13 +77,30 @@ std::string_view needed_part(const message_text& m, needs what) {
     return what == needs::body ? m.raw : m.raw.substr(0, m.header_size);
 }
 
-// What the script reads, worked out once for the whole run.
+// What the scripts read, worked out once for the whole run: the most any
+// of them needs.
 struct script_reads {
-    needs part;
-    bool envelope;
+    needs part = needs::envelope;
+    bool envelope = false;
+
+    void add(const script& s) {
+        part = std::max(part, s.needs());
+        auto caps = s.capabilities();
+        envelope = envelope || std::find(caps.begin(), caps.end(), "envelope") != caps.end();
+    }
 };
 
-result evaluate(const script& s, const message_text& m, bool from_mbox, const filter_options& o,
+// One script, or with --policy the sequence before, user, after.
+struct evaluator {
+    const script* single = nullptr;
+    const sequence* scripts = nullptr;
+
+    result run(const message& msg, const envelope& env, const run_options& options) const {
+        return single ? single->run(msg, env, options) : scripts->run(msg, env, options);
+    }
+};
+
+result evaluate(const evaluator& s, const message_text& m, bool from_mbox, const filter_options& o,
                 script_reads reads, const envelope& fixed, const run_options& options) {
     auto part = needed_part(m, reads.part);
     // mboxrd quotes ">From " lines of the body only; a header-only part has none.
@@ -106,7 +127,8 @@ struct item_result {
 };
 
 struct filter_run {
-    const script& s;
+    evaluator s;
+    const script& shown;  // the script whose compile report --json prints
     const filter_options& o;
     script_reads reads;
     envelope fixed;  // for scripts that do not read the envelope
@@ -131,7 +153,7 @@ struct filter_run {
             if (o.summary)
                 ++out.counts[outcome(r)];
             else if (o.json)
-                out.outcomes.push_back(json::report(s, &r));
+                out.outcomes.push_back(json::report(shown, &r));
             else
                 out.outcomes.push_back(describe(r));
         }
@@ -141,17 +163,41 @@ struct filter_run {
     }
 };
 
+// Prints a script's compile errors (or the JSON report); false when it
+// did not compile.
+bool compiled_or_report(const script& s, bool json) {
+    if (s.ok()) return true;
+    if (json)
+        std::cout << json::report(s, nullptr) << "\n";
+    else
+        std::cerr << format(s.errors());
+    return false;
+}
+
 int filter(const filter_options& o) {
-    auto s = load_script(o.script);
-    if (!s.ok()) {
-        if (o.json)
-            std::cout << json::report(s, nullptr) << "\n";
-        else
-            std::cerr << format(s.errors());
-        return 1;
+    if (!o.script && !o.policy) throw usage_error("filter: --script or --policy is required");
+    std::optional<script> user;
+    if (o.script) {
+        user = load_script(*o.script);
+        if (!compiled_or_report(*user, o.json)) return 1;
     }
-    auto caps = s.capabilities();
-    const script_reads reads{s.needs(), std::find(caps.begin(), caps.end(), "envelope") != caps.end()};
+    std::optional<sift::policy> policy;
+    std::optional<sequence> scripts;
+    script_reads reads;
+    if (o.policy) {
+        try {
+            policy = sift::policy::load(*o.policy, {.global_dir = global_include_dir()});
+        } catch (const policy_error& e) {
+            throw usage_error(std::string("--") + e.what());
+        }
+        for (const auto* s : {policy->before(), policy->after()})
+            if (s && !compiled_or_report(*s, o.json)) return 1;
+        scripts = policy->around(user ? &*user : nullptr);
+        for (const auto& s : scripts->scripts()) reads.add(s);
+    } else {
+        reads.add(*user);
+    }
+    const script& shown = user ? *user : policy->before() ? *policy->before() : *policy->after();
     auto h = open_host(o.host);  // one store and one set of lists for every message
 
     auto started = std::chrono::steady_clock::now();
@@ -159,11 +205,9 @@ int filter(const filter_options& o) {
     for (const auto& p : o.paths) c.add(p);
     const auto& items = c.items();
     std::vector<item_result> results(items.size());
-    const filter_run run{s,
-                         o,
-                         reads,
-                         {o.host.from.value_or(default_from), o.host.to.value_or(default_to), {}, {}},
-                         h->options};
+    const evaluator scripts_run{scripts ? nullptr : &*user, scripts ? &*scripts : nullptr};
+    const envelope fixed{o.host.from.value_or(default_from), o.host.to.value_or(default_to), {}, {}};
+    const filter_run run{scripts_run, shown, o, reads, fixed, h->options};
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
         for (std::size_t i; (i = next.fetch_add(1)) < items.size();) {
@@ -220,11 +264,15 @@ int filter(const filter_options& o) {
 
 command add_filter(CLI::App& sift) {
     auto o = std::make_shared<filter_options>();
-    auto* app =
-        sift.add_subcommand("filter", "Run a script over every message of mboxes, Maildirs, directories");
-    app->add_option("--script", o->script, "Sieve source or Sift bytecode; - for stdin")
-        ->type_name("FILE")
-        ->required();
+    auto* app = sift.add_subcommand(
+        "filter", "Run a script or a policy over every message of mboxes, Maildirs, directories");
+    app->add_option("--script", o->script,
+                    "Sieve source or Sift bytecode; - for stdin (with --policy: the user's script, optional)")
+        ->type_name("FILE");
+    app->add_option("--policy", o->policy,
+                    "run DIR/before.sieve, then --script (if given), then DIR/after.sieve on each message; "
+                    "`default`: the bundled policy (docs/POLICY.md)")
+        ->type_name("default|DIR");
     auto* summary =
         app->add_flag("--summary", o->summary, "count the messages per outcome and print the rate");
     app->add_flag("--json", o->json,

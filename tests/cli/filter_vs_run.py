@@ -10,7 +10,9 @@ message: the same report but for filter's "message" field, in the same
 order, none missing. The mbox is larger than one of filter's slices, so
 messages are found by several threads; the size rules see each message's
 exact length, so one byte more or less (the off-by-one this test found on
-the last message of an mbox) changes the verdict.
+the last message of an mbox) changes the verdict. `sift filter --policy
+default` (alone and around a user's script) is held against `sift run
+--policy default` the same way.
 
 Usage: filter_vs_run.py SIFT_BINARY
 """
@@ -121,11 +123,17 @@ def main():
             files.append(os.path.join(d, "m%03d.eml" % i))
             with open(files[-1], "wb") as f:
                 f.write(m.encode())
+        runs = []  # (name, sift filter's arguments, sift run's arguments before the message)
         for name, source in scripts.items():
             script = os.path.join(d, name + ".sieve")
             with open(script, "w") as f:
                 f.write(source)
-            code, out, err = run(sift, "filter", "--json", "--jobs", "2", "--script", script, mbox)
+            runs.append((name, ["--script", script], [script]))
+        runs.append(("policy", ["--policy", "default"], ["--policy", "default"]))
+        runs.append(("policy+mixed", ["--policy", "default", "--script", os.path.join(d, "mixed.sieve")],
+                     ["--policy", "default", os.path.join(d, "mixed.sieve")]))
+        for name, filter_args, run_args in runs:
+            code, out, err = run(sift, "filter", "--json", "--jobs", "2", *filter_args, mbox)
             if code != 0:
                 print("%s: sift filter exited %d: %s" % (name, code, err))
                 failures += 1
@@ -139,14 +147,14 @@ def main():
                 if got.pop("message", None) != mbox + "#%d" % (i + 1):
                     print("%s: report %d is not named %s#%d" % (name, i + 1, mbox, i + 1))
                     failures += 1
-                _, alone, _ = run(sift, "run", "--json", script, path)
+                _, alone, _ = run(sift, "run", "--json", *run_args, path)
                 want = json.loads(alone)
                 if got != want:
                     failures += 1
                     print("%s: message %d of %d differs:\n  filter: %s\n  run:    %s"
                           % (name, i + 1, count, json.dumps(got), json.dumps(want)))
     # The size script must have told the messages apart (or it checks nothing).
-    print("%d messages, %d scripts, %d distinct sizes, %d differences" % (count, len(scripts), len(sizes), failures))
+    print("%d messages, %d runs, %d distinct sizes, %d differences" % (count, len(runs), len(sizes), failures))
     return 1 if failures else 0
 
 

@@ -432,6 +432,28 @@ class Cli(unittest.TestCase):
         self.assertIn("       1  keep", lines)
         self.assertRegex(lines[-1], r"^2 messages in [0-9.]+ s \([0-9]+ messages/s, 1 jobs\)$")
 
+    def test_filter_runs_a_policy_with_or_without_a_script(self):
+        box = write(self.path("p.mbox"),
+                    "From x@example.com Mon Nov 23 07:00:00 2026\n" + MESSAGE.format(subject="a", body="b") +
+                    "\nFrom x@example.com Mon Nov 23 07:00:00 2026\nList-Id: <dev.example.org>\n" +
+                    MESSAGE.format(subject="c", body="d"))
+        code, out, _ = sift("filter", "--summary", "--jobs", "1", "--policy", "default", box)
+        self.assertEqual(code, 0)
+        self.assertIn("       1  fileinto Promotions", out.splitlines())
+        self.assertIn("       1  keep", out.splitlines())
+        # The user's script runs between before.sieve and after.sieve: its
+        # fileinto ends the sequence before after.sieve's Promotions.
+        user = write(self.path("u.sieve"), 'require "fileinto"; fileinto "Mine";')
+        code, out, _ = sift("filter", "--summary", "--jobs", "1", "--policy", "default", "--script", user, box)
+        self.assertEqual(code, 0)
+        self.assertIn("       2  fileinto Mine", out.splitlines())
+        code, out, err = sift("filter", box)
+        self.assertEqual((code, out), (2, ""))
+        self.assertIn("--script or --policy is required", err)
+        code, _, err = sift("filter", "--policy", self.path("no-such-dir"), box)
+        self.assertEqual(code, 2)
+        self.assertIn("not a directory", err)
+
     def test_filter_directory_of_eml_files(self):
         d = self.path("dir")
         os.makedirs(os.path.join(d, "sub"))
