@@ -1,0 +1,376 @@
+#include "callbacks.hpp"
+
+#include "plan.hpp"
+
+#include <libmilter/mfapi.h>
+#include <sift/json.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+
+namespace sift::milter {
+
+namespace {
+
+const engine* the_engine = nullptr;  // set once before smfi_main, read-only after
+
+// What one message collects between MAIL FROM and end-of-message.
+struct message_state {
+    std::string from;
+    std::vector<recipient> rcpts;
+    std::vector<std::shared_ptr<const user_script>> own;  // per recipient, may be null
+    sift::message msg;
+    std::vector<std::string> header_names;
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+};
+
+struct connection {
+    sift::session session;
+    std::optional<message_state> message;
+    std::string queue_id;     // the MTA's `i` macro, once it gave one
+    bool addrcpt_par = true;  // the MTA takes ESMTP parameters with an added recipient
+};
+
+// What end-of-message may do; without these the milter does not run
+// (the MTA then applies its milter_default_action).
+constexpr unsigned long required_actions =
+    SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT | SMFIF_DELRCPT | SMFIF_CHGBODY;
+
+connection& state(SMFICTX* ctx) {
+    auto* c = static_cast<connection*>(smfi_getpriv(ctx));
+    if (!c) throw std::logic_error("no connection state (callback before connect)");
+    return *c;
+}
+
+message_state& current_message(SMFICTX* ctx) {
+    auto& c = state(ctx);
+    if (!c.message) throw std::logic_error("no message under way (callback before MAIL FROM)");
+    return *c.message;
+}
+
+std::string macro(SMFICTX* ctx, const char* name) {
+    const char* v = smfi_getsymval(ctx, const_cast<char*>(name));
+    return v ? v : "";
+}
+
+// Postfix knows the queue ID from the first accepted RCPT on
+// (MILTER-NOTES.md), so it is taken at each stage that may have it.
+std::string queue_id(SMFICTX* ctx) {
+    auto* c = static_cast<connection*>(smfi_getpriv(ctx));
+    auto id = macro(ctx, "i");
+    if (c && !id.empty()) c->queue_id = id;
+    if (id.empty() && c) id = c->queue_id;
+    return id.empty() ? "NOQUEUE" : id;
+}
+
+std::string unbracket(std::string_view a) {
+    if (a.size() >= 2 && a.front() == '<' && a.back() == '>') a = a.substr(1, a.size() - 2);
+    return std::string(a);
+}
+
+// Reply text as libmilter passes it on: printable, '%' doubled (it is a
+// format string to the MTA), within one SMTP line.
+std::string reply_text(std::string_view text) {
+    std::string out;
+    for (unsigned char c : text) {
+        if (c == '%')
+            out += "%%";
+        else
+            out += c < ' ' || c == 0x7f ? ' ' : char(c);
+        if (out.size() > 400) {
+            out += "...";
+            break;
+        }
+    }
+    return out;
+}
+
+void check(int rc, const char* what) {
+    if (rc != MI_SUCCESS) throw std::runtime_error(std::string(what) + " failed");
+}
+
+sfsistat reply(SMFICTX* ctx, int code, const std::string& enhanced, const std::string& text,
+               sfsistat status) {
+    auto c = std::to_string(code);
+    auto t = reply_text(text);
+    check(smfi_setreply(ctx, c.data(), const_cast<char*>(enhanced.c_str()), t.data()), "smfi_setreply");
+    return status;
+}
+
+// The exception firewall every callback goes through: whatever fails
+// (an exception, a libmilter call that failed) is a temporary failure,
+// logged with the queue ID, never an accept.
+template <auto F, class... A>
+sfsistat guarded(SMFICTX* ctx, A... args) noexcept {
+    try {
+        return F(ctx, args...);
+    } catch (const std::exception& e) {
+        try {
+            log_line("{\"queue_id\":" + json::quote(queue_id(ctx)) +
+                     ",\"milter\":\"tempfail\",\"error\":" + json::quote(e.what()) + "}");
+            reply(ctx, 451, "4.3.0", "Temporary failure in message filtering, try again later",
+                  SMFIS_TEMPFAIL);
+        } catch (...) {
+        }
+        return SMFIS_TEMPFAIL;
+    } catch (...) {
+        return SMFIS_TEMPFAIL;
+    }
+}
+
+std::string address_of(const sockaddr* sa) {
+    if (!sa) return "";
+    char buf[INET6_ADDRSTRLEN] = "";
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf, sizeof buf);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf, sizeof buf);
+    return buf;
+}
+
+connection& new_connection(SMFICTX* ctx) {
+    if (auto* c = static_cast<connection*>(smfi_getpriv(ctx))) return *c;
+    auto c = std::make_unique<connection>();
+    check(smfi_setpriv(ctx, c.get()), "smfi_setpriv");
+    return *c.release();  // on_close deletes it
+}
+
+// Protocol 6 negotiation: the actions end-of-message needs (and
+// SMFIF_ADDRCPT_PAR where the MTA has it, else a fileinto's added
+// recipient goes without ORCPT), every protocol step.
+sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long, unsigned long, unsigned long,
+                      unsigned long* want_actions, unsigned long* want_steps, unsigned long* f2,
+                      unsigned long* f3) {
+    auto& c = new_connection(ctx);
+    if ((actions & required_actions) != required_actions) {
+        log_line("sift-milter: the MTA does not offer the actions the milter needs (offered 0x" + [&] {
+            char b[32];
+            std::snprintf(b, sizeof b, "%lx", actions);
+            return std::string(b);
+        }() + "): connection refused");
+        return SMFIS_REJECT;
+    }
+    c.addrcpt_par = (actions & SMFIF_ADDRCPT_PAR) != 0;
+    *want_actions = required_actions | (actions & SMFIF_ADDRCPT_PAR);
+    *want_steps = 0;
+    *f2 = 0;
+    *f3 = 0;
+    return SMFIS_CONTINUE;
+}
+
+sfsistat on_connect(SMFICTX* ctx, char* hostname, _SOCK_ADDR* addr) {
+    auto* c = &new_connection(ctx);
+    c->session.remote_host = hostname ? hostname : "";
+    c->session.remote_ip = address_of(addr);
+    c->session.local_host = macro(ctx, "j");
+    for (const char* m : {"j", "{daemon_name}", "{daemon_addr}", "v"})
+        if (auto v = macro(ctx, m); !v.empty()) c->session.macros.emplace_back(m, v);
+    return SMFIS_CONTINUE;
+}
+
+sfsistat on_helo(SMFICTX* ctx, char* helo) {
+    state(ctx).session.helo = helo ? helo : "";
+    return SMFIS_CONTINUE;
+}
+
+sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
+    auto& c = state(ctx);
+    c.message.emplace();
+    c.message->from = argv && argv[0] ? unbracket(argv[0]) : "";
+    // Known from MAIL FROM on: the SASL login and TLS (Postfix's
+    // milter_mail_macros and milter_helo_macros).
+    c.session.authenticated_user = macro(ctx, "{auth_authen}");
+    c.session.tls_version = macro(ctx, "{tls_version}");
+    c.session.tls_cipher = macro(ctx, "{cipher}");
+    return SMFIS_CONTINUE;
+}
+
+sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
+    auto& m = current_message(ctx);
+    if (!argv || !argv[0]) throw std::runtime_error("RCPT without an address");
+    queue_id(ctx);
+    recipient r{argv[0], unbracket(argv[0]), {}};
+    for (char** a = argv + 1; *a; ++a) r.esmtp.emplace_back(*a);
+    auto own = the_engine->script_for(r.address);
+    // A recipient whose own script decides what one reply to DATA cannot
+    // carry for it alone comes in a transaction of its own; RFC 5321
+    // §4.5.3.1.10: the client sends the deferred recipients again, later,
+    // in another transaction (docs/MILTER.md, "Several recipients").
+    bool first_alone = !m.own.empty() && m.own.front() && m.own.front()->alone;
+    if (!m.rcpts.empty() && ((own && own->alone) || first_alone))
+        return reply(ctx, 452, "4.5.3",
+                     "Too many recipients for one message here, send the others separately", SMFIS_TEMPFAIL);
+    m.rcpts.push_back(std::move(r));
+    m.own.push_back(std::move(own));
+    return SMFIS_CONTINUE;
+}
+
+sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
+    auto& m = current_message(ctx);
+    m.msg.add_header(name ? name : "", value ? value : "");
+    m.header_names.emplace_back(name ? name : "");
+    return SMFIS_CONTINUE;
+}
+
+sfsistat on_eoh(SMFICTX* ctx) {
+    current_message(ctx).msg.end_headers();
+    return SMFIS_CONTINUE;
+}
+
+sfsistat on_body(SMFICTX* ctx, unsigned char* chunk, size_t size) {
+    current_message(ctx).msg.append_body(std::string_view(reinterpret_cast<const char*>(chunk), size));
+    return SMFIS_CONTINUE;
+}
+
+void apply(SMFICTX* ctx, const connection& c, const edit& e) {
+    auto* name = const_cast<char*>(e.name.c_str());
+    auto* value = const_cast<char*>(e.value.c_str());
+    switch (e.what) {
+        case edit::kind::delete_header:
+            return check(smfi_chgheader(ctx, name, int(e.index), nullptr), "smfi_chgheader");
+        case edit::kind::insert_header:
+            return check(smfi_insheader(ctx, 0, name, value), "smfi_insheader");
+        case edit::kind::add_header:
+            return check(smfi_addheader(ctx, name, value), "smfi_addheader");
+        case edit::kind::delete_rcpt:
+            return check(smfi_delrcpt(ctx, value), "smfi_delrcpt");
+        case edit::kind::add_rcpt:
+            if (e.params.empty() || !c.addrcpt_par) return check(smfi_addrcpt(ctx, value), "smfi_addrcpt");
+            return check(smfi_addrcpt_par(ctx, value, const_cast<char*>(e.params.c_str())),
+                         "smfi_addrcpt_par");
+        case edit::kind::replace_body:
+            // Postfix reads body chunks of at most 65535 bytes.
+            for (std::size_t at = 0; at < e.value.size(); at += 65535) {
+                auto n = std::min<std::size_t>(65535, e.value.size() - at);
+                check(smfi_replacebody(ctx, reinterpret_cast<unsigned char*>(value + at), int(n)),
+                      "smfi_replacebody");
+            }
+            if (e.value.empty())
+                check(smfi_replacebody(ctx, reinterpret_cast<unsigned char*>(value), 0), "smfi_replacebody");
+            return;
+    }
+}
+
+// Where a deliver verdict sends the recipient's copy, for the log.
+std::vector<std::string> deliveries(const recipient& r, const sift::result& res) {
+    std::vector<std::string> out;
+    for (const auto& f : res.folders())
+        out.push_back(f.empty() || f == "INBOX" ? r.address : plus_address(r.address, f));
+    for (const auto& to : res.redirects()) out.push_back(to);
+    return out;
+}
+
+std::string log_entry(SMFICTX* ctx, const connection& c, const message_state& m,
+                      const std::vector<sift::result>& results, const plan& p) {
+    std::string line = "{\"queue_id\":" + json::quote(queue_id(ctx)) +
+                       ",\"client\":" + json::quote(c.session.remote_ip) +
+                       ",\"from\":" + json::quote(m.from) + ",\"milter\":" + json::quote(name(p.what));
+    if (p.smtp_code)
+        line +=
+            ",\"reply\":" + json::quote(std::to_string(p.smtp_code) + " " + p.enhanced_code + " " + p.text);
+    line += ",\"edits\":" + std::to_string(p.edits.size()) + ",\"recipients\":[";
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        const auto& r = results[i];
+        const auto* own = m.own[i].get();
+        if (i) line += ",";
+        line += "{\"to\":" + json::quote(m.rcpts[i].address) +
+                ",\"script\":" + (own ? json::quote(own->path) : std::string("null")) +
+                ",\"verdict\":" + json::quote(sift::name(r.verdict.what)) +
+                ",\"spam_score\":" + sift::format_score(r.score("spam")) + ",\"delivered_to\":[";
+        if (r.verdict.what == sift::verdict::kind::deliver) {
+            auto to = deliveries(m.rcpts[i], r);
+            for (std::size_t j = 0; j < to.size(); ++j) line += (j ? "," : "") + json::quote(to[j]);
+        }
+        line += "],\"report\":" + json::report(the_engine->report_script(own), &r) + "}";
+    }
+    auto us =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - m.start);
+    line += "],\"ms\":" + std::to_string(double(us.count()) / 1000.0) + "}";
+    return line;
+}
+
+sfsistat on_eom(SMFICTX* ctx) {
+    auto& c = state(ctx);
+    auto& m = current_message(ctx);
+    if (!m.msg.headers_complete()) m.msg.end_headers();
+    std::vector<sift::result> results;
+    results.reserve(m.rcpts.size());
+    for (std::size_t i = 0; i < m.rcpts.size(); ++i) {
+        sift::envelope env{.from = m.from, .to = m.rcpts[i].address};
+        for (const auto& p : m.rcpts[i].esmtp)
+            if (p.size() > 13 && (p.starts_with("ORCPT=rfc822;") || p.starts_with("ORCPT=RFC822;")))
+                env.orig_to = p.substr(13);
+        results.push_back(the_engine->run(c.session, m.msg, env, m.own[i].get()));
+    }
+    plan p = decide(m.rcpts, results, m.header_names);
+    sfsistat status = SMFIS_CONTINUE;
+    switch (p.what) {
+        case plan::outcome::tempfail:
+            status = reply(ctx, p.smtp_code, p.enhanced_code, p.text, SMFIS_TEMPFAIL);
+            break;
+        case plan::outcome::refuse:
+            status = reply(ctx, p.smtp_code, p.enhanced_code, p.text, SMFIS_REJECT);
+            break;
+        case plan::outcome::discard:
+            status = SMFIS_DISCARD;
+            break;
+        case plan::outcome::accept:
+            for (const auto& e : p.edits) apply(ctx, c, e);
+            break;
+    }
+    log_line(log_entry(ctx, c, m, results, p));
+    c.message.reset();
+    return status;
+}
+
+sfsistat on_abort(SMFICTX* ctx) {
+    if (auto* c = static_cast<connection*>(smfi_getpriv(ctx))) c->message.reset();
+    return SMFIS_CONTINUE;
+}
+
+sfsistat on_close(SMFICTX* ctx) {
+    delete static_cast<connection*>(smfi_getpriv(ctx));
+    smfi_setpriv(ctx, nullptr);
+    return SMFIS_CONTINUE;
+}
+
+std::mutex log_mutex;
+
+}  // namespace
+
+void log_line(const std::string& line) {
+    std::lock_guard lock(log_mutex);
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::fputc('\n', stderr);
+    std::fflush(stderr);
+}
+
+smfiDesc filter_description(const engine& e) {
+    the_engine = &e;
+    smfiDesc d{};
+    d.xxfi_name = const_cast<char*>("sift");
+    d.xxfi_version = SMFI_VERSION;
+    d.xxfi_flags = required_actions | SMFIF_ADDRCPT_PAR;
+    d.xxfi_connect = guarded<on_connect, char*, _SOCK_ADDR*>;
+    d.xxfi_helo = guarded<on_helo, char*>;
+    d.xxfi_envfrom = guarded<on_envfrom, char**>;
+    d.xxfi_envrcpt = guarded<on_envrcpt, char**>;
+    d.xxfi_header = guarded<on_header, char*, char*>;
+    d.xxfi_eoh = guarded<on_eoh>;
+    d.xxfi_body = guarded<on_body, unsigned char*, size_t>;
+    d.xxfi_eom = guarded<on_eom>;
+    d.xxfi_abort = guarded<on_abort>;
+    d.xxfi_close = guarded<on_close>;
+    d.xxfi_negotiate = guarded<on_negotiate, unsigned long, unsigned long, unsigned long, unsigned long,
+                               unsigned long*, unsigned long*, unsigned long*, unsigned long*>;
+    return d;
+}
+
+}  // namespace sift::milter

@@ -1,0 +1,178 @@
+#include "engine.hpp"
+
+#include <sift/lists.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace sift::milter {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : char(c); });
+    return out;
+}
+
+// A name that stays one file name below the scripts directory.
+bool safe_component(std::string_view s) {
+    return !s.empty() && s.front() != '.' &&
+           s.find_first_of(std::string_view("/\0", 2)) == std::string_view::npos;
+}
+
+std::optional<std::string> read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+// What a store with no lists answers (as `sift run` without a store): no
+// list exists, so the default policy's allow and block lists match nothing.
+struct no_lists final : list_provider {
+    bool valid(std::string_view) const override { return false; }
+    bool contains(std::string_view, std::string_view) const override { return false; }
+    std::vector<std::string> members(std::string_view) const override { return {}; }
+};
+
+store::store_config store_spec(const std::string& s) {
+    store::store_config c;
+    if (s == "memory") {
+        c.kind = store::store_kind::memory;
+    } else if (s.starts_with("lmdb:") && s.size() > 5) {
+        c.kind = store::store_kind::lmdb;
+        c.path = s.substr(5);
+    } else if (s.starts_with("redis:") && s.size() > 6) {
+        c.kind = store::store_kind::redis;
+        auto rest = s.substr(6);
+        auto colon = rest.rfind(':');
+        c.host = rest.substr(0, colon);
+        if (colon != std::string::npos) {
+            auto port = rest.substr(colon + 1);
+            if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos)
+                throw startup_error("--store " + s + ": bad port");
+            c.port = std::stoi(port);
+        }
+        if (c.host.empty()) throw startup_error("--store " + s + ": no host");
+    } else {
+        throw startup_error("--store takes memory, lmdb:PATH or redis:HOST[:PORT], not " + s);
+    }
+    return c;
+}
+
+}  // namespace
+
+std::optional<fs::path> user_script_path(const fs::path& dir, std::string_view address) {
+    auto at = address.rfind('@');
+    if (at == std::string_view::npos) return std::nullopt;
+    std::string local = lower(address.substr(0, at));
+    std::string domain = lower(address.substr(at + 1));
+    if (auto plus = local.find('+'); plus != std::string::npos) local.erase(plus);
+    if (!safe_component(local) || !safe_component(domain)) return std::nullopt;
+    return dir / domain / (local + ".sieve");
+}
+
+bool decides_alone(const sift::script& s) {
+    static constexpr std::string_view per_message[] = {"reject", "ereject", "editheader", "replace",
+                                                       "enclose"};
+    for (const auto& c : s.capabilities())
+        if (std::find(std::begin(per_message), std::end(per_message), c) != std::end(per_message))
+            return true;
+    return false;
+}
+
+engine::engine(settings s, std::function<void(const std::string&)> log)
+    : settings_(std::move(s)), log_(std::move(log)) {
+    std::string dir = settings_.policy == "default" ? settings_.default_policy_dir : settings_.policy;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) throw startup_error("--policy " + settings_.policy + ": not a directory");
+    for (auto [name, into] : {std::pair{"before.sieve", &before_}, std::pair{"after.sieve", &after_}}) {
+        fs::path path = fs::path(dir) / name;
+        if (!fs::exists(path, ec)) continue;
+        auto text = read_file(path);
+        if (!text) throw startup_error(path.string() + ": cannot be read");
+        auto compiled = sift::script::compile(*text, path.string());
+        if (!compiled.ok()) throw startup_error(sift::format(compiled.errors()));
+        *into = std::move(compiled);
+    }
+    if (!before_ && !after_)
+        throw startup_error("--policy " + settings_.policy + ": neither before.sieve nor after.sieve in " +
+                            dir);
+    try {
+        auto config = store_spec(settings_.store);
+        state_ = store::open_store(config);
+        if (config.kind != store::store_kind::memory) lists_ = lists::open_list_store(config);
+    } catch (const startup_error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw startup_error("--store " + settings_.store + ": " + e.what());
+    }
+    if (!lists_) lists_ = std::make_unique<no_lists>();
+    host_.set_state(state_.get());
+    host_.set_lists(lists_.get());
+    options_.host = &host_;
+    options_.failures = sift::at_mta_stage;
+    options_.authres.trusted_authserv_ids = settings_.authserv_ids;
+}
+
+engine::~engine() = default;
+
+std::shared_ptr<const user_script> engine::script_for(std::string_view address) const {
+    if (!settings_.scripts_dir) return nullptr;
+    auto path = user_script_path(*settings_.scripts_dir, address);
+    if (!path) return nullptr;
+    std::error_code ec;
+    auto status = fs::status(*path, ec);
+    if (ec || !fs::is_regular_file(status)) return nullptr;
+    auto mtime = fs::last_write_time(*path, ec);
+    auto size = fs::file_size(*path, ec);
+    if (ec) return nullptr;
+    std::string key = path->string();
+    {
+        std::lock_guard lock(cache_mutex_);
+        auto it = cache_.find(key);
+        if (it != cache_.end() && it->second.mtime == mtime && it->second.size == size)
+            return it->second.script;
+    }
+    // Compiled outside the lock: another thread may compile the same file
+    // at the same time; both results are the same and one is kept.
+    std::shared_ptr<const user_script> compiled;
+    if (auto text = read_file(*path)) {
+        auto s = sift::script::compile(*text, key);
+        if (s.ok()) {
+            bool alone = decides_alone(s);
+            compiled = std::make_shared<const user_script>(user_script{key, std::move(s), alone});
+        } else {
+            std::string errors = sift::format(s.errors());
+            while (!errors.empty() && errors.back() == '\n') errors.pop_back();
+            log_(errors + "\n" + key + ": the policy alone applies to " + std::string(address));
+        }
+    } else {
+        log_(key + ": cannot be read; the policy alone applies to " + std::string(address));
+    }
+    std::lock_guard lock(cache_mutex_);
+    cache_[key] = cached{mtime, size, compiled};
+    return compiled;
+}
+
+sift::result engine::run(const sift::session& client, const sift::message& msg, const sift::envelope& env,
+                         const user_script* own) const {
+    sift::sequence seq;
+    if (before_) seq.add(*before_);
+    if (own) seq.add(own->script);
+    if (after_) seq.add(*after_);
+    return seq.run(client, msg, env, options_);
+}
+
+const sift::script& engine::report_script(const user_script* own) const {
+    if (own) return own->script;
+    return before_ ? *before_ : *after_;
+}
+
+}  // namespace sift::milter

@@ -1,0 +1,96 @@
+// sift-milter's engine: the policy, the users' scripts and the host, with
+// no libmilter in sight (callbacks.cpp is the only file that speaks the
+// milter protocol). One engine serves every connection on every libmilter
+// worker thread: everything here is immutable after construction except
+// the users' script cache, which has its own lock.
+#pragma once
+
+#include <sift/script.hpp>
+#include <sift/sequence.hpp>
+#include <sift/store.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sift::milter {
+
+struct settings {
+    std::string policy = "default";          // --policy default|DIR
+    std::optional<std::string> scripts_dir;  // --scripts DIR: DIR/<domain>/<localpart>.sieve
+    std::string store = "memory";            // --store memory|lmdb:PATH|redis:HOST[:PORT]
+    std::vector<std::string> authserv_ids;   // --authserv-id: trusted Authentication-Results
+    std::string default_policy_dir;          // where `--policy default` is
+};
+
+// Thrown at startup (a policy that does not compile, a bad --store): the
+// daemon does not start.
+struct startup_error : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// A user's own script, compiled once. `alone`: the script can decide
+// something a single SMTP reply cannot carry for one recipient among
+// several (refuse, edit the header or the message), so its recipient is
+// given a transaction of its own (docs/MILTER.md, "Several recipients").
+struct user_script {
+    std::string path;
+    sift::script script;
+    bool alone = false;
+};
+
+// Where a recipient's script lies: DIR/<domain>/<localpart>.sieve, the
+// domain in lower case, the local part in lower case without its +detail;
+// nullopt for an address that cannot name a file safely (no @, a '/', a
+// NUL, a component starting with '.').
+std::optional<std::filesystem::path> user_script_path(const std::filesystem::path& dir,
+                                                      std::string_view address);
+
+// Does a script need a transaction of its own (user_script::alone)?
+bool decides_alone(const sift::script& s);
+
+class engine {
+public:
+    // `log` receives one line per diagnostic (without the newline); it
+    // must be safe to call from several threads.
+    engine(settings s, std::function<void(const std::string&)> log);
+    ~engine();
+
+    // The recipient's own script, or null (none, or it does not compile:
+    // its errors are logged once per version of the file, file:line:col,
+    // and the policy alone applies). Compiled on first use and cached
+    // until the file changes (size or modification time).
+    std::shared_ptr<const user_script> script_for(std::string_view address) const;
+
+    // The policy around `own` (before, own, after) for one recipient.
+    sift::result run(const sift::session& client, const sift::message& msg, const sift::envelope& env,
+                     const user_script* own) const;
+    // The script a JSON report names for compile errors (none: they ran).
+    const sift::script& report_script(const user_script* own) const;
+
+    const settings& config() const { return settings_; }
+
+private:
+    struct cached {
+        std::filesystem::file_time_type mtime;
+        std::uintmax_t size = 0;
+        std::shared_ptr<const user_script> script;  // null: did not compile
+    };
+    settings settings_;
+    std::function<void(const std::string&)> log_;
+    std::optional<sift::script> before_, after_;
+    std::unique_ptr<sift::store::store> state_;
+    std::unique_ptr<sift::list_provider> lists_;
+    sift::basic_host host_;
+    sift::run_options options_;
+    mutable std::mutex cache_mutex_;
+    mutable std::map<std::string, cached> cache_;
+};
+
+}  // namespace sift::milter

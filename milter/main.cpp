@@ -1,0 +1,127 @@
+// sift-milter --listen inet:PORT@HOST|inet6:PORT@HOST|unix:PATH
+//             [--policy default|DIR] [--scripts DIR] [--store STORE]
+//             [--authserv-id ID]...
+// In the foreground (systemd, a test): one JSON line per message on stderr.
+// docs/MILTER.md says how to run it next to Postfix.
+#include "callbacks.hpp"
+#include "engine.hpp"
+
+#include <libmilter/mfapi.h>
+#include <CLI/CLI.hpp>
+
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int backlog = 4096;  // MILTER-NOTES.md: a full unix-socket backlog is a tempfail in Postfix
+
+std::string default_policy_dir() {
+    std::error_code ec;
+    auto exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        auto installed = exe.parent_path().parent_path() / "share" / "sift" / "policy" / "default";
+        if (fs::is_directory(installed, ec)) return installed.string();
+    }
+    return SIFT_SOURCE_POLICY_DIR;
+}
+
+// inet:PORT@HOST: a listening socket made here with TCP_NODELAY (accepted
+// sockets inherit it), handed to libmilter as fd:N. libmilter's own TCP
+// socket leaves Nagle on, and each end-of-message edit is a small write:
+// about 40 ms per edited message against delayed ACKs (MILTER-NOTES.md).
+std::string tcp_listener(const std::string& spec) {
+    bool v6 = spec.starts_with("inet6:");
+    std::string rest = spec.substr(v6 ? 6 : 5);
+    auto at = rest.find('@');
+    std::string port = rest.substr(0, at);
+    std::string host = at == std::string::npos ? (v6 ? "::1" : "127.0.0.1") : rest.substr(at + 1);
+    addrinfo hints{};
+    hints.ai_family = v6 ? AF_INET6 : AF_INET;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
+    addrinfo* found = nullptr;
+    if (int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0)
+        throw std::runtime_error("--listen " + spec + ": " + gai_strerror(rc));
+    std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(found, freeaddrinfo);
+    int fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, 0);
+    if (fd < 0) throw std::runtime_error("--listen " + spec + ": socket: " + std::strerror(errno));
+    int one = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0 ||
+        bind(fd, found->ai_addr, found->ai_addrlen) != 0 || listen(fd, backlog) != 0) {
+        std::string why = std::strerror(errno);
+        close(fd);
+        throw std::runtime_error("--listen " + spec + ": " + why);
+    }
+    return "fd:" + std::to_string(fd);
+}
+
+int serve(const std::string& listen, const sift::milter::engine& e) {
+    std::string conn;
+    bool unix_socket = listen.starts_with("unix:") || listen.starts_with("local:");
+    if (listen.starts_with("inet:") || listen.starts_with("inet6:"))
+        conn = tcp_listener(listen);
+    else if (unix_socket)
+        conn = listen;
+    else
+        throw std::runtime_error("--listen takes inet:PORT@HOST, inet6:PORT@HOST or unix:PATH, not " +
+                                 listen);
+    smfiDesc desc = sift::milter::filter_description(e);
+    if (smfi_register(desc) != MI_SUCCESS) throw std::runtime_error("smfi_register failed");
+    if (smfi_setconn(conn.data()) != MI_SUCCESS) throw std::runtime_error("smfi_setconn " + conn + " failed");
+    if (smfi_setbacklog(backlog) != MI_SUCCESS) throw std::runtime_error("smfi_setbacklog failed");
+    // A unix socket left by a previous run is removed (true).
+    if (smfi_opensocket(unix_socket) != MI_SUCCESS) throw std::runtime_error("cannot listen on " + listen);
+    sift::milter::log_line("sift-milter: listening on " + listen + " (" + conn + ")");
+    // smfi_main owns SIGHUP, SIGTERM (both: stop) and SIGINT (abort).
+    return smfi_main() == MI_SUCCESS ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"sift-milter: the Sift policy inside Postfix (docs/MILTER.md)", "sift-milter"};
+    std::string listen;
+    sift::milter::settings s;
+    app.add_option("--listen", listen, "where the MTA connects: inet:PORT@HOST, inet6:PORT@HOST or unix:PATH")
+        ->required();
+    app.add_option("--policy", s.policy,
+                   "DIR/before.sieve and DIR/after.sieve around each user's script; "
+                   "default: the bundled policy (docs/POLICY.md)")
+        ->type_name("default|DIR")
+        ->capture_default_str();
+    app.add_option("--scripts", s.scripts_dir, "the users' scripts: DIR/<domain>/<localpart>.sieve")
+        ->type_name("DIR");
+    app.add_option("--store", s.store,
+                   "vacation's and duplicate's memory and the lists: "
+                   "memory, lmdb:PATH or redis:HOST[:PORT]")
+        ->type_name("STORE")
+        ->capture_default_str();
+    app.add_option("--authserv-id", s.authserv_ids,
+                   "believe Authentication-Results written by ID (repeatable; default none)")
+        ->type_name("ID");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : 2;
+    }
+    s.default_policy_dir = default_policy_dir();
+    try {
+        sift::milter::engine e(s, sift::milter::log_line);
+        return serve(listen, e);
+    } catch (const std::exception& e) {
+        std::cerr << "sift-milter: " << e.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,220 @@
+#include "plan.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace sift::milter {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() &&
+           std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+               return (x >= 'A' && x <= 'Z' ? x + 32 : x) == (y >= 'A' && y <= 'Z' ? y + 32 : y);
+           });
+}
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out)
+        if (c >= 'A' && c <= 'Z') c = char(c + 32);
+    return out;
+}
+
+void hex_byte(std::string& out, char marker, unsigned char c) {
+    static constexpr char digits[] = "0123456789ABCDEF";
+    out += marker;
+    out += digits[c >> 4];
+    out += digits[c & 15];
+}
+
+// The ESMTP parameters of an added recipient that stands for `r`: its ORCPT
+// (the one it came with, else its own address) and its NOTIFY, which
+// Postfix 3.7 honours (MILTER-NOTES.md).
+std::string original_params(const recipient& r) {
+    std::string orcpt = "ORCPT=rfc822;" + xtext(r.address);
+    std::string notify;
+    for (const auto& p : r.esmtp) {
+        if (p.size() > 6 && iequals(p.substr(0, 6), "ORCPT=")) orcpt = p;
+        if (p.size() > 7 && iequals(p.substr(0, 7), "NOTIFY=")) notify = p;
+    }
+    return notify.empty() ? orcpt : orcpt + " " + notify;
+}
+
+// One result's editheader changes: removals first, each name's from its
+// last field up (so no index moves under another), then the additions in
+// the order the script made them; a field the script added and removed
+// again is not added.
+std::vector<edit> header_changes(const std::vector<header_edit>& edits) {
+    std::vector<edit> adds;
+    std::vector<edit> removes;
+    for (const auto& e : edits) {
+        if (e.what == header_edit::kind::add) {
+            adds.push_back(
+                {e.last ? edit::kind::add_header : edit::kind::insert_header, e.name, milter_value(e.value)});
+        } else if (e.occurrence == 0) {
+            auto value = milter_value(e.value);
+            auto it = std::find_if(adds.rbegin(), adds.rend(), [&](const edit& a) {
+                return iequals(a.name, e.name) && a.value == value;
+            });
+            if (it != adds.rend()) adds.erase(std::next(it).base());
+        } else {
+            removes.push_back({edit::kind::delete_header, e.name, {}, {}, e.occurrence});
+        }
+    }
+    std::stable_sort(removes.begin(), removes.end(), [](const edit& a, const edit& b) {
+        auto la = lower(a.name), lb = lower(b.name);
+        return la != lb ? la < lb : a.index > b.index;
+    });
+    removes.insert(removes.end(), adds.begin(), adds.end());
+    return removes;
+}
+
+// A rewritten message (replace, enclose) in place of the received one:
+// every received field deleted, the new ones added, the body replaced.
+std::vector<edit> message_swap(const rewritten_message& m, const std::vector<std::string>& header_names) {
+    std::vector<edit> out;
+    std::map<std::string, unsigned> seen;
+    std::vector<edit> deletes;
+    for (const auto& n : header_names)
+        deletes.push_back({edit::kind::delete_header, n, {}, {}, ++seen[lower(n)]});
+    out.assign(deletes.rbegin(), deletes.rend());
+    std::string_view header = m.header();
+    std::size_t pos = 0;
+    while (pos < header.size()) {
+        auto end = header.find('\n', pos);
+        if (end == std::string_view::npos) end = header.size();
+        std::string_view line = header.substr(pos, end - pos);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        pos = end + 1;
+        if (line.empty()) break;  // the empty line after the header
+        if ((line.front() == ' ' || line.front() == '\t') && !out.empty() &&
+            out.back().what == edit::kind::add_header) {
+            out.back().value += "\n" + std::string(line);
+            continue;
+        }
+        auto colon = line.find(':');
+        if (colon == std::string_view::npos) continue;
+        out.push_back({edit::kind::add_header, std::string(line.substr(0, colon)),
+                       milter_value(line.substr(colon + 1))});
+    }
+    out.push_back({edit::kind::replace_body, {}, std::string(m.body())});
+    return out;
+}
+
+void add_once(std::vector<edit>& edits, edit e) {
+    if (std::find(edits.begin(), edits.end(), e) == edits.end()) edits.push_back(std::move(e));
+}
+
+}  // namespace
+
+std::string_view name(plan::outcome o) {
+    switch (o) {
+        case plan::outcome::accept:
+            return "accept";
+        case plan::outcome::refuse:
+            return "refuse";
+        case plan::outcome::tempfail:
+            return "tempfail";
+        case plan::outcome::discard:
+            return "discard";
+    }
+    return "?";
+}
+
+std::string xtext(std::string_view s) {
+    std::string out;
+    for (unsigned char c : s) {
+        if (c < '!' || c > '~' || c == '+' || c == '=')
+            hex_byte(out, '+', c);
+        else
+            out += char(c);
+    }
+    return out;
+}
+
+std::string folder_detail(std::string_view folder) {
+    std::string out;
+    for (std::size_t i = 0; i < folder.size(); ++i) {
+        unsigned char c = folder[i];
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                     c == '_';
+        bool inner_dot = c == '.' && i > 0 && i + 1 < folder.size() && folder[i - 1] != '.';
+        if (plain || inner_dot)
+            out += char(c);
+        else
+            hex_byte(out, '=', c);
+    }
+    return out;
+}
+
+std::string plus_address(std::string_view address, std::string_view folder) {
+    auto at = address.rfind('@');
+    std::string_view local = address.substr(0, at);
+    if (auto plus = local.find('+'); plus != std::string_view::npos) local = local.substr(0, plus);
+    std::string out(local);
+    out += '+';
+    out += folder_detail(folder);
+    if (at != std::string_view::npos) out += address.substr(at);
+    return out;
+}
+
+std::string milter_value(std::string_view value) {
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    std::string out;
+    out.reserve(value.size());
+    for (std::size_t i = 0; i < value.size(); ++i)
+        if (!(value[i] == '\r' && i + 1 < value.size() && value[i + 1] == '\n')) out += value[i];
+    return out;
+}
+
+plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>& results,
+            const std::vector<std::string>& header_names) {
+    using vk = sift::verdict::kind;
+    for (const auto& r : results)
+        if (r.verdict.what == vk::tempfail)
+            return {plan::outcome::tempfail, 451, "4.3.0",
+                    "Temporary failure in message filtering, try again later"};
+    for (const auto& r : results)
+        if (r.verdict.what == vk::refuse)
+            return {plan::outcome::refuse, r.verdict.smtp_code, r.verdict.enhanced_code, r.verdict.text};
+    if (!results.empty() && std::all_of(results.begin(), results.end(),
+                                        [](const auto& r) { return r.verdict.what == vk::discard; }))
+        return {plan::outcome::discard};
+
+    plan p;
+    std::vector<edit> envelope;
+    const rewritten_message* swapped = nullptr;
+    for (std::size_t i = 0; i < results.size() && i < rcpts.size(); ++i) {
+        const auto& r = results[i];
+        const auto& rcpt = rcpts[i];
+        if (r.verdict.what == vk::discard) {
+            envelope.push_back({edit::kind::delete_rcpt, {}, rcpt.arg});
+            continue;
+        }
+        if (r.message && !swapped) swapped = &*r.message;
+        if (!r.message)
+            for (auto& e : header_changes(r.header_edits)) add_once(p.edits, std::move(e));
+        bool kept = false;
+        for (const auto& folder : r.folders()) {
+            if (folder.empty() || iequals(folder, "INBOX")) {
+                kept = true;
+                continue;
+            }
+            add_once(envelope,
+                     {edit::kind::add_rcpt, {}, plus_address(rcpt.address, folder), original_params(rcpt)});
+        }
+        for (const auto& to : r.redirects()) add_once(envelope, {edit::kind::add_rcpt, {}, to, {}});
+        if (!kept) envelope.push_back({edit::kind::delete_rcpt, {}, rcpt.arg});
+    }
+    // A rewritten message carries every edit of its run already (result.hpp).
+    if (swapped) p.edits = message_swap(*swapped, header_names);
+    // The envelope before any body replacement: Postfix allows no other
+    // edit between body chunks (MILTER-NOTES.md, body_edit_lockout).
+    auto body = std::find_if(p.edits.begin(), p.edits.end(),
+                             [](const edit& e) { return e.what == edit::kind::replace_body; });
+    p.edits.insert(body, envelope.begin(), envelope.end());
+    return p;
+}
+
+}  // namespace sift::milter

@@ -1,0 +1,83 @@
+// What the milter tells the MTA at end-of-message, decided from each
+// recipient's result (no libmilter here: callbacks.cpp carries it out).
+//
+// The SMTP reply to DATA is one for all recipients, the envelope is per
+// recipient, the header and body are shared:
+//   - any recipient's tempfail  -> the message is tempfailed (nothing lost:
+//     the client retries);
+//   - else any refusal          -> the message is refused with that reply
+//     (the policy's refusals apply to the message; a user's script that
+//     can refuse had its recipient alone in the transaction);
+//   - else every recipient discards -> the message is discarded;
+//   - else it is accepted, and per recipient: the original address is
+//     removed unless it is still delivered to (INBOX), user+Folder@domain
+//     is added for each other folder (ORCPT: the original), each redirect
+//     address is added, a discarding recipient is removed; the header
+//     edits of every recipient are applied once (identical ones merged);
+//     a rewritten message (replace, enclose) swaps header and body.
+#pragma once
+
+#include <sift/result.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sift::milter {
+
+struct recipient {
+    std::string arg;                 // as the MTA gave it: "<bob@example.net>"
+    std::string address;             // without brackets
+    std::vector<std::string> esmtp;  // RCPT TO parameters: "ORCPT=rfc822;...", "NOTIFY=..."
+};
+
+// One change to the message or its envelope, in the order it is made.
+struct edit {
+    enum class kind {
+        delete_header,  // name, index (1-based among fields of that name, as received)
+        insert_header,  // name, value: at the top
+        add_header,     // name, value: at the end
+        delete_rcpt,    // value: the recipient as the MTA gave it
+        add_rcpt,       // value: the address; params: ESMTP parameters ("" for none)
+        replace_body,   // value: the new body
+    };
+    kind what;
+    std::string name{};
+    std::string value{};
+    std::string params{};
+    unsigned index = 0;
+    friend bool operator==(const edit&, const edit&) = default;
+};
+
+struct plan {
+    enum class outcome { accept, refuse, tempfail, discard };
+    outcome what = outcome::accept;
+    int smtp_code = 0;  // refuse, tempfail
+    std::string enhanced_code{};
+    std::string text{};
+    std::vector<edit> edits{};  // accept only
+};
+
+std::string_view name(plan::outcome o);
+
+// The header fields of the message as received, for a rewritten message to
+// replace (name only; their order gives the indexes).
+plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>& results,
+            const std::vector<std::string>& header_names);
+
+// "user+Folder@domain" for `folder` filed by `address` (an existing +detail
+// replaced), the folder made safe for a local part (folder_detail).
+std::string plus_address(std::string_view address, std::string_view folder);
+// A folder name as a local part's detail: letters, digits, '-', '_' and
+// single inner dots as they are, every other byte (and a '.' that would
+// start, end or double a dot) as =XX (upper-case hex), so nothing a local
+// part or Postfix treats specially (+ % ! @ / | spaces, non-ASCII) gets
+// through.
+std::string folder_detail(std::string_view folder);
+// RFC 3461 §4.2 xtext: '+', '=' and bytes outside '!'..'~' as +XX.
+std::string xtext(std::string_view s);
+// A header value as libmilter passes it on: no leading blank (the MTA
+// adds the space after the colon), LF line ends in folded values.
+std::string milter_value(std::string_view value);
+
+}  // namespace sift::milter

@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""miltertest (Debian's `miltertest`) against sift-milter, on loopback only.
+
+Usage: run_miltertest.py SIFT_MILTER
+
+Starts sift-milter three times, each stopped by its PID afterwards:
+  1. on a unix socket in a temporary directory, with the default policy
+     and tests/milter/scripts as the users' scripts: every lua/*.lua but
+     store_down.lua;
+  2. with a state store that is down (Redis on a port nothing listens on):
+     lua/store_down.lua;
+  3. on inet:PORT@127.0.0.1 (a free port): lua/accept_clean.lua.
+Each Lua script checks the replies and end-of-message actions itself
+(miltertest exits non-zero on the first wrong one). This script then checks
+the milter's log: one JSON line per message with the queue ID, the
+milter's answer and each recipient's verdict, as EXPECTED says, and the
+broken user script's error with file:line:column.
+"""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+LUA = os.path.join(HERE, "lua")
+SCRIPTS = os.path.join(HERE, "scripts")
+
+# queue ID -> (the milter's answer, {recipient: verdict}); written by hand
+# from what each Lua script sends.
+EXPECTED = {
+    "CLEAN1": ("accept", {"bob@example.net": "deliver"}),
+    "GTUBE1": ("refuse", {"bob@example.net": "refuse", "carol@example.net": "refuse"}),
+    "ATTACH1": ("refuse", {"bob@example.net": "refuse"}),
+    "SPAM1": ("accept", {"bob@example.net": "deliver"}),
+    "FILE1": ("accept", {"filer@example.net": "deliver", "Junk+old@Example.NET": "deliver",
+                         "bob@example.net": "deliver"}),
+    "REDIR1": ("accept", {"fwd@example.net": "deliver", "copy@example.net": "deliver"}),
+    "DISC1": ("discard", {"drop@example.net": "discard"}),
+    "DISC2": ("accept", {"drop@example.net": "discard", "bob@example.net": "deliver"}),
+    "USER1": ("accept", {"bob@example.net": "deliver"}),
+    "USER2": ("refuse", {"refuser@example.net": "refuse"}),
+    "USER3": ("accept", {"refuser@example.net": "deliver"}),
+    "HDR1": ("accept", {"tagger@example.net": "deliver"}),
+    "BROKEN1": ("accept", {"broken@example.net": "deliver"}),
+}
+EXPECTED_DOWN = {"DOWN1": ("tempfail", {"bob@example.net": "tempfail"})}
+EXPECTED_TCP = {"CLEAN1": ("accept", {"bob@example.net": "deliver"})}
+# Messages that must pass with no change at all (the log's edit count).
+UNTOUCHED = {"CLEAN1", "USER1", "USER3", "BROKEN1"}
+# Where each recipient's copy goes (the log's delivered_to), by hand too.
+DELIVERED = {
+    ("SPAM1", "bob@example.net"): ["bob+Spam@example.net"],
+    ("FILE1", "filer@example.net"): ["filer+Work=20Stuff@example.net"],
+    ("FILE1", "Junk+old@Example.NET"): ["Junk+Junk@Example.NET"],
+    ("FILE1", "bob@example.net"): ["bob@example.net"],
+    ("REDIR1", "fwd@example.net"): ["elsewhere@example.org"],
+    ("REDIR1", "copy@example.net"): ["archive@example.org", "copy@example.net"],
+}
+# broken.sieve line 3 lacks the ';' after fileinto "Oops" (columns 3-17):
+# expected at column 18.
+BROKEN_ERROR = "example.net/broken.sieve:3:18: error"
+
+failures = []
+
+
+def fail(msg):
+    failures.append(msg)
+    print("FAIL: " + msg, flush=True)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Milter:
+    def __init__(self, binary, listen, tmp, name, *extra):
+        self.log_path = os.path.join(tmp, name + ".log")
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [binary, "--listen", listen, "--policy", "default", "--scripts", SCRIPTS, *extra],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit("sift-milter exited at once:\n" + open(self.log_path).read())
+            if "listening on" in open(self.log_path).read():
+                return
+            time.sleep(0.05)
+        self.stop()
+        raise SystemExit("sift-milter did not start listening:\n" + open(self.log_path).read())
+
+    def stop(self):
+        # libmilter takes about 5 s to stop after SIGTERM (MILTER-NOTES.md).
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                fail("sift-milter did not stop within 20 s of SIGTERM; killed")
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+        return open(self.log_path).read()
+
+
+def run_lua(name, socket_spec):
+    cmd = ["miltertest", "-D", "socket=" + socket_spec, "-D", "dir=" + LUA, "-s", os.path.join(LUA, name)]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        fail(f"{name}: miltertest exited {r.returncode}\n{r.stdout}{r.stderr}")
+    else:
+        print(f"ok   {name}", flush=True)
+
+
+def check_log(text, expected, label):
+    entries = {}
+    for line in text.splitlines():
+        if line.startswith("{"):
+            try:
+                e = json.loads(line)
+            except json.JSONDecodeError as err:
+                fail(f"{label}: a log line is not JSON ({err}): {line[:200]}")
+                continue
+            entries.setdefault(e.get("queue_id"), []).append(e)
+    for qid, (answer, verdicts) in expected.items():
+        got = entries.get(qid, [])
+        if len(got) != 1:
+            fail(f"{label}: {len(got)} log lines for queue ID {qid}, wanted 1")
+            continue
+        e = got[0]
+        if e.get("milter") != answer:
+            fail(f"{label}: {qid}: milter {e.get('milter')!r}, wanted {answer!r}")
+        if qid in UNTOUCHED and e.get("edits") != 0:
+            fail(f"{label}: {qid}: {e.get('edits')} edits, wanted none")
+        rcpts = {r["to"]: r for r in e.get("recipients", [])}
+        if {t: r["verdict"] for t, r in rcpts.items()} != verdicts:
+            fail(f"{label}: {qid}: verdicts {[(t, r['verdict']) for t, r in rcpts.items()]}, wanted {verdicts}")
+        for r in rcpts.values():
+            if "report" not in r or "spam_score" not in r or not isinstance(e.get("ms"), (int, float)):
+                fail(f"{label}: {qid}: {r['to']}: no report, spam score or time in the log line")
+            want = DELIVERED.get((qid, r["to"]))
+            if want is not None and sorted(r.get("delivered_to", [])) != sorted(want):
+                fail(f"{label}: {qid}: {r['to']} delivered to {r.get('delivered_to')}, wanted {want}")
+    extra = set(entries) - set(expected)
+    if extra:
+        fail(f"{label}: unexpected log lines for {sorted(extra)}")
+
+
+def main():
+    binary = sys.argv[1]
+    with tempfile.TemporaryDirectory(prefix="sift-miltertest-") as tmp:
+        sock = os.path.join(tmp, "milter.sock")
+        m = Milter(binary, "unix:" + sock, tmp, "unix")
+        try:
+            for name in sorted(os.listdir(LUA)):
+                if name.endswith(".lua") and name not in ("common.lua", "store_down.lua"):
+                    run_lua(name, "unix:" + sock)
+        finally:
+            log = m.stop()
+        check_log(log, EXPECTED, "unix")
+        if BROKEN_ERROR not in log:
+            fail(f"the broken script's error ({BROKEN_ERROR}) is not in the log:\n{log}")
+
+        # A Redis port nothing listens on: the policy's list lookups fail.
+        down = os.path.join(tmp, "down.sock")
+        m = Milter(binary, "unix:" + down, tmp, "down", "--store", f"redis:127.0.0.1:{free_port()}")
+        try:
+            run_lua("store_down.lua", "unix:" + down)
+        finally:
+            log = m.stop()
+        check_log(log, EXPECTED_DOWN, "store down")
+
+        port = free_port()
+        m = Milter(binary, f"inet:{port}@127.0.0.1", tmp, "tcp")
+        try:
+            run_lua("accept_clean.lua", f"inet:{port}@127.0.0.1")
+        finally:
+            log = m.stop()
+        check_log(log, EXPECTED_TCP, "tcp")
+    if failures:
+        print(f"{len(failures)} failure(s)")
+        return 1
+    print("all miltertest checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+redirect "elsewhere@example.org";

@@ -1,0 +1,4 @@
+require "reject";
+if header :contains "subject" "refuse me" {
+  reject "not wanted here";
+}

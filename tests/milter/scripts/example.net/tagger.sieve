@@ -1,0 +1,3 @@
+require "editheader";
+addheader "X-Tagged" "yes";
+deleteheader "X-Remove-Me";
