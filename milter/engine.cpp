@@ -89,21 +89,12 @@ bool decides_alone(const sift::script& s) {
 
 engine::engine(settings s, std::function<void(const std::string&)> log)
     : settings_(std::move(s)), log_(std::move(log)) {
-    std::string dir = settings_.policy == "default" ? settings_.default_policy_dir : settings_.policy;
-    std::error_code ec;
-    if (!fs::is_directory(dir, ec)) throw startup_error("--policy " + settings_.policy + ": not a directory");
-    for (auto [name, into] : {std::pair{"before.sieve", &before_}, std::pair{"after.sieve", &after_}}) {
-        fs::path path = fs::path(dir) / name;
-        if (!fs::exists(path, ec)) continue;
-        auto text = read_file(path);
-        if (!text) throw startup_error(path.string() + ": cannot be read");
-        auto compiled = sift::script::compile(*text, path.string());
-        if (!compiled.ok()) throw startup_error(sift::format(compiled.errors()));
-        *into = std::move(compiled);
+    try {
+        policy_ = sift::policy::load(settings_.policy);
+    } catch (const sift::policy_error& e) {
+        throw startup_error(std::string("--policy: ") + e.what());
     }
-    if (!before_ && !after_)
-        throw startup_error("--policy " + settings_.policy + ": neither before.sieve nor after.sieve in " +
-                            dir);
+    if (!policy_.ok()) throw startup_error(sift::format(policy_.errors()));
     try {
         auto config = store_spec(settings_.store);
         state_ = store::open_store(config);
@@ -144,7 +135,9 @@ std::shared_ptr<const user_script> engine::script_for(std::string_view address) 
     // at the same time; both results are the same and one is kept.
     std::shared_ptr<const user_script> compiled;
     if (auto text = read_file(*path)) {
-        auto s = sift::script::compile(*text, key);
+        // Sieve source, or Sift bytecode (sift compile), told apart by its magic.
+        auto s =
+            sift::is_bytecode(*text) ? sift::script::load(*text, key) : sift::script::compile(*text, key);
         if (s.ok()) {
             bool alone = decides_alone(s);
             compiled = std::make_shared<const user_script>(user_script{key, std::move(s), alone});
@@ -163,16 +156,12 @@ std::shared_ptr<const user_script> engine::script_for(std::string_view address) 
 
 sift::result engine::run(const sift::session& client, const sift::message& msg, const sift::envelope& env,
                          const user_script* own) const {
-    sift::sequence seq;
-    if (before_) seq.add(*before_);
-    if (own) seq.add(own->script);
-    if (after_) seq.add(*after_);
-    return seq.run(client, msg, env, options_);
+    return policy_.run(client, msg, env, options_, own ? &own->script : nullptr);
 }
 
 const sift::script& engine::report_script(const user_script* own) const {
     if (own) return own->script;
-    return before_ ? *before_ : *after_;
+    return policy_.before() ? *policy_.before() : *policy_.after();
 }
 
 }  // namespace sift::milter

@@ -5,8 +5,8 @@
 // the users' script cache, which has its own lock.
 #pragma once
 
+#include <sift/policy.hpp>
 #include <sift/script.hpp>
-#include <sift/sequence.hpp>
 #include <sift/store.hpp>
 
 #include <filesystem>
@@ -26,7 +26,6 @@ struct settings {
     std::optional<std::string> scripts_dir;  // --scripts DIR: DIR/<domain>/<localpart>.sieve
     std::string store = "memory";            // --store memory|lmdb:PATH|redis:HOST[:PORT]
     std::vector<std::string> authserv_ids;   // --authserv-id: trusted Authentication-Results
-    std::string default_policy_dir;          // where `--policy default` is
 };
 
 // Thrown at startup (a policy that does not compile, a bad --store): the
@@ -84,7 +83,7 @@ private:
     };
     settings settings_;
     std::function<void(const std::string&)> log_;
-    std::optional<sift::script> before_, after_;
+    sift::policy policy_;
     std::unique_ptr<sift::store::store> state_;
     std::unique_ptr<sift::list_provider> lists_;
     sift::basic_host host_;

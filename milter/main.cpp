@@ -17,24 +17,11 @@
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 #include <iostream>
 
 namespace {
 
-namespace fs = std::filesystem;
-
 constexpr int backlog = 4096;  // MILTER-NOTES.md: a full unix-socket backlog is a tempfail in Postfix
-
-std::string default_policy_dir() {
-    std::error_code ec;
-    auto exe = fs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        auto installed = exe.parent_path().parent_path() / "share" / "sift" / "policy" / "default";
-        if (fs::is_directory(installed, ec)) return installed.string();
-    }
-    return SIFT_SOURCE_POLICY_DIR;
-}
 
 // inet:PORT@HOST: a listening socket made here with TCP_NODELAY (accepted
 // sockets inherit it), handed to libmilter as fd:N. libmilter's own TCP
@@ -116,7 +103,6 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? 0 : 2;
     }
-    s.default_policy_dir = default_policy_dir();
     try {
         sift::milter::engine e(s, sift::milter::log_line);
         return serve(listen, e);
