@@ -1,5 +1,5 @@
 // The `sift` subcommands, one file each (check.cpp, compile.cpp, dump.cpp,
-// run.cpp, filter.cpp); main.cpp assembles them on CLI11. Each add_*
+// run.cpp, filter.cpp, eval.cpp, ...); main.cpp assembles them on CLI11. Each add_*
 // registers its options on the top-level app and returns what to run when
 // the command line named it.
 #pragma once
@@ -33,5 +33,6 @@ command add_dump(CLI::App& sift);
 command add_run(CLI::App& sift);
 command add_filter(CLI::App& sift);
 command add_list(CLI::App& sift);
+command add_eval(CLI::App& sift);
 
 }  // namespace sift::cli

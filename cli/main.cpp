@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
     std::vector<sift::cli::command> commands = {sift::cli::add_check(app),  sift::cli::add_compile(app),
                                                 sift::cli::add_dump(app),   sift::cli::add_run(app),
-                                                sift::cli::add_filter(app), sift::cli::add_list(app)};
+                                                sift::cli::add_filter(app), sift::cli::add_list(app),
+                                                sift::cli::add_eval(app)};
     std::string help_topic;
     auto* help = app.add_subcommand("help", "Describe a command: sift help COMMAND");
     help->add_option("COMMAND", help_topic, "the command to describe");
