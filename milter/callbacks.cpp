@@ -41,7 +41,7 @@ struct connection {
 // What end-of-message may do; without these the milter does not run
 // (the MTA then applies its milter_default_action).
 constexpr unsigned long required_actions =
-    SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT | SMFIF_DELRCPT | SMFIF_CHGBODY;
+    SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT | SMFIF_DELRCPT | SMFIF_CHGBODY | SMFIF_CHGFROM;
 
 connection& state(SMFICTX* ctx) {
     auto* c = static_cast<connection*>(smfi_getpriv(ctx));
@@ -245,6 +245,8 @@ void apply(SMFICTX* ctx, const connection& c, const edit& e) {
             if (e.params.empty() || !c.addrcpt_par) return check(smfi_addrcpt(ctx, value), "smfi_addrcpt");
             return check(smfi_addrcpt_par(ctx, value, const_cast<char*>(e.params.c_str())),
                          "smfi_addrcpt_par");
+        case edit::kind::change_from:
+            return check(smfi_chgfrom(ctx, value, nullptr), "smfi_chgfrom");
         case edit::kind::replace_body:
             // Postfix reads body chunks of at most 65535 bytes.
             for (std::size_t at = 0; at < e.value.size(); at += 65535) {
@@ -309,7 +311,10 @@ sfsistat on_eom(SMFICTX* ctx) {
                 env.orig_to = p.substr(13);
         results.push_back(the_engine->run(c.session, m.msg, env, m.own[i].get()));
     }
-    plan p = decide(m.rcpts, results, m.header_names);
+    const auto& srs_config = the_engine->config().srs;
+    std::optional<srs_context> srs;
+    if (srs_config) srs.emplace(srs_context{*srs_config, m.from, std::time(nullptr)});
+    plan p = decide(m.rcpts, results, m.header_names, srs ? &*srs : nullptr);
     sfsistat status = SMFIS_CONTINUE;
     switch (p.what) {
         case plan::outcome::tempfail:

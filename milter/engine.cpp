@@ -78,6 +78,24 @@ std::optional<fs::path> user_script_path(const fs::path& dir, std::string_view a
     return dir / domain / (local + ".sieve");
 }
 
+srs::config read_srs_config(const std::string& domain, const std::vector<std::string>& secret_files,
+                            const std::vector<std::string>& exclude) {
+    if (domain.empty()) throw std::invalid_argument("--srs-secret-file needs --srs-domain");
+    if (secret_files.empty()) throw std::invalid_argument("--srs-domain needs --srs-secret-file");
+    srs::config c{.domain = domain, .secrets = {}, .exclude_domains = exclude};
+    for (const auto& path : secret_files) {
+        std::ifstream in(path);
+        std::string line;
+        if (!in || !std::getline(in, line))
+            throw std::invalid_argument("--srs-secret-file " + path + ": cannot read a line");
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.empty()) throw std::invalid_argument("--srs-secret-file " + path + ": the secret is empty");
+        c.secrets.push_back(line);
+    }
+    srs::check(c);
+    return c;
+}
+
 bool decides_alone(const sift::script& s) {
     static constexpr std::string_view per_message[] = {"reject", "ereject", "editheader", "replace",
                                                        "enclose"};

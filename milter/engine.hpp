@@ -5,6 +5,8 @@
 // the users' script cache, which has its own lock.
 #pragma once
 
+#include "srs.hpp"
+
 #include <sift/policy.hpp>
 #include <sift/script.hpp>
 #include <sift/store.hpp>
@@ -26,6 +28,10 @@ struct settings {
     std::optional<std::string> scripts_dir;  // --scripts DIR: DIR/<domain>/<localpart>.sieve
     std::string store = "memory";            // --store memory|lmdb:PATH|redis:HOST[:PORT]
     std::vector<std::string> authserv_ids;   // --authserv-id: trusted Authentication-Results
+    // --srs-domain, --srs-secret-file, --srs-exclude: the envelope sender
+    // of a message redirected off-domain is rewritten (docs/MILTER.md
+    // "SRS"); off without a domain.
+    std::optional<srs::config> srs;
 };
 
 // Thrown at startup (a policy that does not compile, a bad --store): the
@@ -50,6 +56,13 @@ struct user_script {
 // NUL, a component starting with '.').
 std::optional<std::filesystem::path> user_script_path(const std::filesystem::path& dir,
                                                       std::string_view address);
+
+// The SRS configuration from the command line: the domain, each secret
+// file's first line (without its line end; an empty or unreadable file is
+// an error), the excluded domains. Throws std::invalid_argument with the
+// option and the reason.
+srs::config read_srs_config(const std::string& domain, const std::vector<std::string>& secret_files,
+                            const std::vector<std::string>& exclude);
 
 // Does a script need a transaction of its own (user_script::alone)?
 bool decides_alone(const sift::script& s);

@@ -98,10 +98,28 @@ int main(int argc, char** argv) {
     app.add_option("--authserv-id", s.authserv_ids,
                    "believe Authentication-Results written by ID (repeatable; default none)")
         ->type_name("ID");
+    std::string srs_domain;
+    std::vector<std::string> srs_secret_files, srs_exclude;
+    app.add_option("--srs-domain", srs_domain,
+                   "rewrite the envelope sender of mail redirected off-domain into DOMAIN (SRS, "
+                   "as postsrsd writes it; docs/MILTER.md)")
+        ->type_name("DOMAIN");
+    app.add_option("--srs-secret-file", srs_secret_files,
+                   "the SRS secret, the file's first line (repeatable: the first signs, all verify)")
+        ->type_name("FILE")
+        ->check(CLI::ExistingFile);
+    app.add_option("--srs-exclude", srs_exclude,
+                   "a local domain: redirects to it and senders in it are not rewritten (repeatable)")
+        ->type_name("DOMAIN");
     try {
         app.parse(argc, argv);
+        if (!srs_domain.empty() || !srs_secret_files.empty())
+            s.srs = sift::milter::read_srs_config(srs_domain, srs_secret_files, srs_exclude);
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? 0 : 2;
+    } catch (const std::exception& e) {
+        std::cerr << "sift-milter: " << e.what() << "\n";
+        return 2;
     }
     try {
         sift::milter::engine e(s, sift::milter::log_line);

@@ -168,8 +168,17 @@ std::string milter_value(std::string_view value) {
     return out;
 }
 
+bool off_domain(const srs::config& c, std::string_view address) {
+    auto at = address.rfind('@');
+    if (at == std::string_view::npos) return false;  // a local name: not forwarded elsewhere
+    auto domain = address.substr(at + 1);
+    if (iequals(domain, c.domain)) return false;
+    return std::none_of(c.exclude_domains.begin(), c.exclude_domains.end(),
+                        [&](const std::string& d) { return iequals(domain, d); });
+}
+
 plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>& results,
-            const std::vector<std::string>& header_names) {
+            const std::vector<std::string>& header_names, const srs_context* srs) {
     using vk = sift::verdict::kind;
     for (const auto& r : results)
         if (r.verdict.what == vk::tempfail)
@@ -185,6 +194,7 @@ plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>
     plan p;
     std::vector<edit> envelope;
     const rewritten_message* swapped = nullptr;
+    bool forwards_off_domain = false;
     for (std::size_t i = 0; i < results.size() && i < rcpts.size(); ++i) {
         const auto& r = results[i];
         const auto& rcpt = rcpts[i];
@@ -204,8 +214,16 @@ plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>
             add_once(envelope,
                      {edit::kind::add_rcpt, {}, plus_address(rcpt.address, folder), original_params(rcpt)});
         }
-        for (const auto& to : r.redirects()) add_once(envelope, {edit::kind::add_rcpt, {}, to, {}});
+        for (const auto& to : r.redirects()) {
+            add_once(envelope, {edit::kind::add_rcpt, {}, to, {}});
+            if (srs && off_domain(srs->config, to)) forwards_off_domain = true;
+        }
         if (!kept) envelope.push_back({edit::kind::delete_rcpt, {}, rcpt.arg});
+    }
+    if (forwards_off_domain) {
+        auto f = srs::forward(srs->config, srs->sender, srs->now);
+        if (f.outcome == srs::forward_outcome::rewritten)
+            envelope.insert(envelope.begin(), {edit::kind::change_from, {}, "<" + f.address + ">"});
     }
     // A rewritten message carries every edit of its run already (result.hpp).
     if (swapped) p.edits = message_swap(*swapped, header_names);

@@ -17,7 +17,11 @@
 //     a rewritten message (replace, enclose) swaps header and body.
 #pragma once
 
+#include "srs.hpp"
+
 #include <sift/result.hpp>
+
+#include <ctime>
 
 #include <string>
 #include <string_view>
@@ -40,6 +44,7 @@ struct edit {
         delete_rcpt,    // value: the recipient as the MTA gave it
         add_rcpt,       // value: the address; params: ESMTP parameters ("" for none)
         replace_body,   // value: the new body
+        change_from,    // value: the new envelope sender, "<address>" (SRS)
     };
     kind what;
     std::string name{};
@@ -62,8 +67,21 @@ std::string_view name(plan::outcome o);
 
 // The header fields of the message as received, for a rewritten message to
 // replace (name only; their order gives the indexes).
+// SRS for redirects: when a recipient's result redirects to an address
+// outside the SRS domain and its excluded (local) domains, the message's
+// envelope sender becomes srs::forward(sender) (a change_from edit, before
+// the recipient edits). Null: SRS off.
+struct srs_context {
+    const srs::config& config;
+    std::string_view sender;  // MAIL FROM without brackets; "" for the null sender
+    std::time_t now;
+};
+
 plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>& results,
-            const std::vector<std::string>& header_names);
+            const std::vector<std::string>& header_names, const srs_context* srs = nullptr);
+
+// Is `address` outside the SRS domain and every excluded domain?
+bool off_domain(const srs::config& c, std::string_view address);
 
 // "user+Folder@domain" for `folder` filed by `address` (an existing +detail
 // replaced), the folder made safe for a local part (folder_detail).
