@@ -330,6 +330,14 @@ sfsistat on_eom(SMFICTX* ctx) {
             for (const auto& e : p.edits) apply(ctx, c, e);
             break;
     }
+    // Vacation replies and notifications for the recipients whose mail is
+    // delivered or discarded (not for a refused or deferred message: its
+    // sender hears from the MTA, and a retry runs the scripts again).
+    if (p.what == plan::outcome::accept || p.what == plan::outcome::discard)
+        for (const auto& r : results)
+            if (r.verdict.what == sift::verdict::kind::deliver ||
+                r.verdict.what == sift::verdict::kind::discard)
+                the_engine->send_replies(r, queue_id(ctx));
     log_line(log_entry(ctx, c, m, results, p));
     c.message.reset();
     return status;

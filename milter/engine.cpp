@@ -1,5 +1,6 @@
 #include "engine.hpp"
 
+#include <sift/json.hpp>
 #include <sift/lists.hpp>
 
 #include <algorithm>
@@ -128,6 +129,13 @@ engine::engine(settings s, std::function<void(const std::string&)> log)
     options_.host = &host_;
     options_.failures = sift::at_mta_stage;
     options_.authres.trusted_authserv_ids = settings_.authserv_ids;
+    if (settings_.outbox) {
+        try {
+            outbox_ = std::make_unique<outbox>(*settings_.outbox, log_);
+        } catch (const std::exception& e) {
+            throw startup_error(std::string("--spool: ") + e.what());
+        }
+    }
 }
 
 engine::~engine() = default;
@@ -180,6 +188,26 @@ sift::result engine::run(const sift::session& client, const sift::message& msg, 
 const sift::script& engine::report_script(const user_script* own) const {
     if (own) return own->script;
     return policy_.before() ? *policy_.before() : *policy_.after();
+}
+
+std::size_t engine::send_replies(const sift::result& r, std::string_view queue_id) const {
+    std::size_t queued = 0;
+    auto send = [&](const std::optional<outgoing_message>& m, std::string_view why) {
+        if (!m) return;
+        if (!outbox_) {
+            log_("{\"queue_id\":" + json::quote(queue_id) + ",\"not_sent\":" + json::quote(why) +
+                 ",\"to\":" + json::quote(m->recipients.empty() ? std::string() : m->recipients.front()) +
+                 ",\"why\":\"no --relay and --spool\"}");
+            return;
+        }
+        outbox_->enqueue(*m, why, queue_id);
+        ++queued;
+    };
+    for (const auto& a : r.actions) {
+        if (const auto* v = std::get_if<vacation_action>(&a)) send(v->outgoing, "vacation");
+        if (const auto* n = std::get_if<notify_action>(&a)) send(n->outgoing, "notify");
+    }
+    return queued;
 }
 
 }  // namespace sift::milter

@@ -5,6 +5,7 @@
 // the users' script cache, which has its own lock.
 #pragma once
 
+#include "outbox.hpp"
 #include "srs.hpp"
 
 #include <sift/policy.hpp>
@@ -32,6 +33,9 @@ struct settings {
     // of a message redirected off-domain is rewritten (docs/MILTER.md
     // "SRS"); off without a domain.
     std::optional<srs::config> srs;
+    // --relay, --spool: where vacation replies and notifications go (the
+    // outbox); without them they are not sent, and the log says so.
+    std::optional<outbox_config> outbox;
 };
 
 // Thrown at startup (a policy that does not compile, a bad --store): the
@@ -88,6 +92,12 @@ public:
 
     const settings& config() const { return settings_; }
 
+    // Queues the messages `r` asks to send (vacation replies, notifications
+    // with an outgoing message) in the outbox; without one, logs each as not
+    // sent. Returns how many were queued. Throws when the spool cannot be
+    // written (the caller tempfails: the message is then retried, not lost).
+    std::size_t send_replies(const sift::result& r, std::string_view queue_id) const;
+
 private:
     struct cached {
         std::filesystem::file_time_type mtime;
@@ -101,6 +111,7 @@ private:
     std::unique_ptr<sift::list_provider> lists_;
     sift::basic_host host_;
     sift::run_options options_;
+    std::unique_ptr<outbox> outbox_;  // thread-safe itself
     mutable std::mutex cache_mutex_;
     mutable std::map<std::string, cached> cache_;
 };

@@ -111,8 +111,25 @@ int main(int argc, char** argv) {
     app.add_option("--srs-exclude", srs_exclude,
                    "a local domain: redirects to it and senders in it are not rewritten (repeatable)")
         ->type_name("DOMAIN");
+    std::string relay, spool;
+    app.add_option("--relay", relay,
+                   "send vacation replies and notifications to this SMTP relay, the local MTA "
+                   "(smtp://HOST:PORT), from the outbox --spool")
+        ->type_name("URL");
+    app.add_option("--spool", spool, "the outbox's directory: what is not sent yet survives a restart")
+        ->type_name("DIR");
+    int relay_retry = 30;
+    app.add_option("--relay-retry", relay_retry,
+                   "seconds before the first retry when the relay is down or answers 4xx (then doubling, "
+                   "up to an hour; given up after 5 days)")
+        ->check(CLI::Range(1, 3600))
+        ->capture_default_str();
     try {
         app.parse(argc, argv);
+        if (relay.empty() != spool.empty()) throw std::invalid_argument("--relay and --spool go together");
+        if (!relay.empty())
+            s.outbox = sift::milter::outbox_config{
+                .relay = relay, .spool = spool, .retry_first = std::chrono::seconds(relay_retry)};
         if (!srs_domain.empty() || !srs_secret_files.empty())
             s.srs = sift::milter::read_srs_config(srs_domain, srs_secret_files, srs_exclude);
     } catch (const CLI::ParseError& e) {
