@@ -34,5 +34,6 @@ command add_run(CLI::App& sift);
 command add_filter(CLI::App& sift);
 command add_list(CLI::App& sift);
 command add_eval(CLI::App& sift);
+command add_config(CLI::App& sift);
 
 }  // namespace sift::cli

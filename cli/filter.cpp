@@ -198,7 +198,10 @@ int filter(const filter_options& o) {
         reads.add(*user);
     }
     const script& shown = user ? *user : policy->before() ? *policy->before() : *policy->after();
-    auto h = open_host(o.host);  // one store and one set of lists for every message
+    // One store and one set of lists for every message: with --policy or
+    // --config the configuration's (sift run's rule).
+    auto site = o.host.config ? load_config(*o.host.config) : config{};
+    auto h = open_host(o.host, site, o.policy || o.host.config);
 
     auto started = std::chrono::steady_clock::now();
     corpus c;

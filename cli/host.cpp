@@ -1,11 +1,17 @@
 #include "host.hpp"
 
 #include "commands.hpp"
+#include "site.hpp"
 #include "state_store.hpp"
 
 namespace sift::cli {
 
 void add_host_options(CLI::App& command, host_options& o) {
+    command
+        .add_option("--config", o.config,
+                    "the site's configuration (TOML, docs/CONFIG.md): its policy, store, lists, limits and "
+                    "settings; default: the built-in defaults")
+        ->type_name("FILE");
     command
         .add_option("--from", o.from, "envelope sender (default: the Return-Path, else sender@example.com)")
         ->type_name("ADDR");
@@ -13,7 +19,8 @@ void add_host_options(CLI::App& command, host_options& o) {
     command
         .add_option("--store", o.store,
                     "where vacation and duplicate remember, and the allow and block lists (sift list) are: "
-                    "memory (default), lmdb:PATH, redis:HOST:PORT")
+                    "memory, lmdb:PATH, redis:HOST:PORT (default: memory; with --policy or --config the "
+                    "configuration's store, docs/CONFIG.md)")
         ->type_name("STORE");
     command
         .add_option("--lists", o.lists,
@@ -41,12 +48,26 @@ struct no_lists final : list_provider {
 
 }  // namespace
 
-std::unique_ptr<run_host> open_host(const host_options& o) {
+std::unique_ptr<run_host> open_host(const host_options& o, const config& site, bool site_store) {
     auto h = std::make_unique<run_host>();
     try {
-        h->state = open_state_store(o.store);
-        // The lists: --lists DIR, else those of an LMDB or Redis --store.
-        h->lists = o.lists ? file_list_provider(*o.lists) : open_store_lists(o.store);
+        site_options where{o.config, o.store};
+        if (o.store || !site_store) {
+            h->state = open_state_store(o.store);
+        } else {
+            h->state = open_site_store(site, where, false);
+            if (!h->state) h->state = store::open_memory_store();  // the default, not made yet: empty
+        }
+        // The lists: --lists DIR, else the configuration's lists.dir, else
+        // those of an LMDB or Redis store.
+        if (o.lists)
+            h->lists = file_list_provider(*o.lists);
+        else if (site_store && site.lists_dir)
+            h->lists = file_list_provider(*site.lists_dir);
+        else if (o.store || !site_store)
+            h->lists = open_store_lists(o.store);
+        else
+            h->lists = open_site_lists(site, where, false);
         if (!h->lists) h->lists = std::make_unique<no_lists>();
     } catch (const usage_error&) {
         throw;
@@ -55,8 +76,9 @@ std::unique_ptr<run_host> open_host(const host_options& o) {
     }
     h->services.set_state(h->state.get());
     h->services.set_lists(h->lists.get());
+    h->options = run_options_from(site);
     h->options.host = &h->services;
-    h->options.authres.trusted_authserv_ids = o.authserv_ids;
+    for (const auto& id : o.authserv_ids) h->options.authres.trusted_authserv_ids.push_back(id);
     return h;
 }
 

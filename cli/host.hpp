@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <sift/config.hpp>
 #include <sift/script.hpp>
 #include <sift/store.hpp>
 
@@ -16,6 +17,7 @@ namespace sift::cli {
 
 struct host_options {
     std::optional<std::string> from, to;    // envelope; defaults in envelope_defaults.hpp
+    std::optional<std::string> config;      // --config FILE (site.hpp)
     std::optional<std::string> store;       // vacation, duplicate: memory unless given
     std::optional<std::string> lists;       // extlists: a directory, one file per list
     std::vector<std::string> authserv_ids;  // vnd.sift.authres: the trusted Authentication-Results
@@ -33,7 +35,12 @@ struct run_host {
 };
 
 // Throws usage_error for a malformed --store, io_error when the store or
-// the lists cannot be opened.
-std::unique_ptr<run_host> open_host(const host_options& o);
+// the lists cannot be opened. `site` gives the run options (limits,
+// quotas, trusted authserv-ids, to which --authserv-id adds); with
+// `site_store` (sift run --policy or --config) the store and lists are
+// the configuration's when --store and --lists do not say otherwise (the
+// unconfigured default store, when its file does not exist yet, is read
+// as an empty one: a memory store and no lists), without it memory.
+std::unique_ptr<run_host> open_host(const host_options& o, const config& site = {}, bool site_store = false);
 
 }  // namespace sift::cli

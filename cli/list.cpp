@@ -1,9 +1,10 @@
-// sift list add|remove|show|import [--user ADDR] --store STORE allow|block
-// ENTRY...|FILE: the allow and block lists that extlists scripts look up
-// (sift/lists.hpp, docs/STORE.md "Lists"), in an LMDB file or on a Redis
-// server. Global lists by default; --user ADDR names that user's (its
-// +detail removed), the lists a script reaches as tag:sift,2026:user/allow
-// and tag:sift,2026:user/block when ADDR is the envelope recipient.
+// sift list add|remove|show|import [--user ADDR] [--store STORE] [--config
+// FILE] allow|block ENTRY...|FILE: the allow and block lists that extlists
+// scripts look up (sift/lists.hpp, docs/STORE.md "Lists"), in an LMDB file
+// or on a Redis server: --store's, else the configuration's store (by
+// default LMDB at sift::default_state_path(), created on first change). Global lists by default; --user ADDR
+// names that user's (its +detail removed), the lists a script reaches as tag:sift,2026:user/allow and
+// tag:sift,2026:user/block when ADDR is the envelope recipient.
 //
 //   add     ENTRY...  adds the entries; says how many were new
 //   remove  ENTRY...  removes them; says how many were there
@@ -16,7 +17,7 @@
 // import) is a usage error, exit 2, and the list is left as it was.
 #include "commands.hpp"
 #include "input.hpp"
-#include "state_store.hpp"
+#include "site.hpp"
 
 #include <sift/lists.hpp>
 
@@ -32,7 +33,7 @@ struct list_options {
     std::string kind;
     std::vector<std::string> args;
     std::optional<std::string> user;
-    std::optional<std::string> store;
+    site_options site;  // --config, --store
 };
 
 std::string list_name(const list_options& o) {
@@ -71,12 +72,11 @@ std::vector<std::string> read_entries(const std::string& path) {
 }
 
 int run_list(const list_options& o) {
-    if (!o.store) throw usage_error("--store is required: lmdb:PATH or redis:HOST:PORT");
-    auto config = store_spec(o.store);
-    if (config.kind == store::store_kind::memory)
-        throw usage_error("--store memory keeps nothing: give lmdb:PATH or redis:HOST:PORT");
-    // Writing a large list takes longer than a lookup may.
-    config.command_timeout = std::chrono::seconds(30);
+    auto site = load_site(o.site);
+    if (site_store_config(site, o.site).kind == store::store_kind::memory)
+        throw usage_error("a memory store keeps nothing: give --store lmdb:PATH or redis:HOST:PORT");
+    // `show` on the default store before anything was written to it: empty.
+    auto open = [&] { return open_site_lists(site, o.site, o.action != "show"); };
     auto name = list_name(o);
     auto want_args = [&](bool want) {
         if (want && o.args.empty()) throw usage_error(o.action + " needs at least one entry");
@@ -97,20 +97,21 @@ int run_list(const list_options& o) {
     if (o.action == "add") {
         want_args(true);
         auto entries = checked();
-        auto added = lists::open_list_store(config)->add(name, entries);
+        auto added = open()->add(name, entries);
         std::cout << "added " << added << " of " << entries.size() << " to " << name << "\n";
     } else if (o.action == "remove") {
         want_args(true);
         auto entries = checked();
-        auto removed = lists::open_list_store(config)->remove(name, entries);
+        auto removed = open()->remove(name, entries);
         std::cout << "removed " << removed << " of " << entries.size() << " from " << name << "\n";
     } else if (o.action == "show") {
         want_args(false);
-        for (const auto& e : lists::open_list_store(config)->members(name)) std::cout << e << "\n";
+        if (auto l = open())
+            for (const auto& e : l->members(name)) std::cout << e << "\n";
     } else if (o.action == "import") {
         if (o.args.size() != 1) throw usage_error("import takes one FILE (- for stdin)");
         auto entries = read_entries(o.args[0]);
-        auto l = lists::open_list_store(config);
+        auto l = open();
         l->replace(name, entries);
         std::cout << "imported " << l->members(name).size() << " entries into " << name << "\n";
     } else {
@@ -131,8 +132,7 @@ command add_list(CLI::App& sift) {
                     "subdomains); import: a FILE of them, one per line (- for stdin)");
     app->add_option("--user", o->user, "the lists of this user (an envelope recipient; +detail removed)")
         ->type_name("ADDR");
-    app->add_option("--store", o->store, "where the lists are: lmdb:PATH or redis:HOST:PORT")
-        ->type_name("STORE");
+    add_site_options(*app, o->site);
     return {app, [o] { return run_list(*o); }};
 }
 

@@ -5,6 +5,7 @@
 // (`sift check` and `sift filter` document their own use of these).
 #include "commands.hpp"
 
+#include <sift/config.hpp>
 #include <sift/json.hpp>
 #include <sift/store.hpp>
 
@@ -41,7 +42,9 @@ int main(int argc, char** argv) {
     std::vector<sift::cli::command> commands = {sift::cli::add_check(app),  sift::cli::add_compile(app),
                                                 sift::cli::add_dump(app),   sift::cli::add_run(app),
                                                 sift::cli::add_filter(app), sift::cli::add_list(app),
-                                                sift::cli::add_eval(app)};
+                                                sift::cli::add_eval(app),
+
+                                                sift::cli::add_config(app)};
     std::string help_topic;
     auto* help = app.add_subcommand("help", "Describe a command: sift help COMMAND");
     help->add_option("COMMAND", help_topic, "the command to describe");
@@ -96,6 +99,8 @@ int main(int argc, char** argv) {
         return fail("usage_error", e.what(), true);
     } catch (const sift::cli::io_error& e) {
         return fail("io_error", e.what(), false);
+    } catch (const sift::config_error& e) {  // FILE:LINE:COLUMN: error: KEY: why
+        return fail("config_error", e.what(), false);
     } catch (const sift::store::store_error& e) {
         return fail("io_error", e.what(), false);
     } catch (const std::exception& e) {

@@ -8,6 +8,7 @@
 #include "host.hpp"
 #include "input.hpp"
 
+#include <sift/config.hpp>
 #include <sift/json.hpp>
 #include <sift/policy.hpp>
 
@@ -67,15 +68,20 @@ command add_run(CLI::App& sift) {
     add_global_dir_option(*app);
     app->add_option("--policy", o->policy,
                     "run DIR/before.sieve, then SCRIPT (if given), then DIR/after.sieve; "
-                    "`default`: the bundled policy (docs/POLICY.md)")
-        ->type_name("default|DIR");
+                    "`default`: the bundled policy (docs/POLICY.md); `none`: SCRIPT alone (default: none, "
+                    "with --config the configuration's policy.dir)")
+        ->type_name("default|DIR|none");
     app->add_option("SCRIPT MESSAGE", o->files,
                     "the Sieve source or Sift bytecode (optional with --policy) and the message "
                     "(RFC 5322); - for stdin")
         ->expected(1, 2)
         ->required();
     return {app, [o] {
-                if (o->files.size() == 1 && !o->policy)
+                auto site = o->host.config ? load_config(*o->host.config) : config{};
+                std::optional<std::string> policy_dir = o->policy;
+                if (!policy_dir && o->host.config) policy_dir = site.policy_dir;
+                if (policy_dir == "none") policy_dir.reset();
+                if (o->files.size() == 1 && !policy_dir)
                     throw usage_error("run: SCRIPT and MESSAGE are required");
                 std::optional<std::string> script_path;
                 if (o->files.size() == 2) script_path = o->files[0];
@@ -88,18 +94,18 @@ command add_run(CLI::App& sift) {
                     if (!compiled_or_report(*user, o->json)) return 1;
                 }
                 std::optional<sift::policy> policy;
-                if (o->policy) {
+                if (policy_dir) {
                     try {
-                        policy = sift::policy::load(*o->policy, {.global_dir = global_include_dir()});
+                        policy = sift::policy::load(*policy_dir, {.global_dir = global_include_dir()});
                     } catch (const policy_error& e) {
                         throw usage_error(std::string("--") + e.what());
                     }
                     for (const auto* s : {policy->before(), policy->after()})
                         if (s && !compiled_or_report(*s, o->json)) return 1;
                 }
-                auto msg = message::from_raw(read_input(message_path));
+                auto msg = message::from_raw(read_input(message_path), site.message);
                 auto env = envelope_for(msg, o->host.from, o->host.to);
-                auto h = open_host(o->host);
+                auto h = open_host(o->host, site, policy_dir || o->host.config);
                 auto r = policy ? policy->run(session{}, msg, env, h->options, user ? &*user : nullptr)
                                 : user->run(msg, env, h->options);
                 // The report's compile errors are the user's script's (none: it ran).
