@@ -35,5 +35,7 @@ command add_filter(CLI::App& sift);
 command add_list(CLI::App& sift);
 command add_eval(CLI::App& sift);
 command add_config(CLI::App& sift);
+command add_settings(CLI::App& sift);
+command add_report(CLI::App& sift);
 
 }  // namespace sift::cli

@@ -11,6 +11,7 @@
 #include <sift/json.hpp>
 #include <sift/policy.hpp>
 #include <sift/sequence.hpp>
+#include <sift/settings.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -91,12 +92,16 @@ struct script_reads {
 };
 
 // One script, or with --policy the sequence before, user, after.
+// With --policy the session carries the recipient's settings as the
+// policy's environment items (sift::policy_items; the recipient is --to's,
+// the same for every message).
 struct evaluator {
     const script* single = nullptr;
     const sequence* scripts = nullptr;
+    const session* client = nullptr;
 
     result run(const message& msg, const envelope& env, const run_options& options) const {
-        return single ? single->run(msg, env, options) : scripts->run(msg, env, options);
+        return single ? single->run(msg, env, options) : scripts->run(*client, msg, env, options);
     }
 };
 
@@ -208,8 +213,14 @@ int filter(const filter_options& o) {
     for (const auto& p : o.paths) c.add(p);
     const auto& items = c.items();
     std::vector<item_result> results(items.size());
-    const evaluator scripts_run{scripts ? nullptr : &*user, scripts ? &*scripts : nullptr};
     const envelope fixed{o.host.from.value_or(default_from), o.host.to.value_or(default_to), {}, {}};
+    session client;
+    if (policy) {
+        auto settings = settings_for(site, h->state.get(), fixed.to);
+        client.items = policy_items(site, settings, fixed.to);
+        h->options.score.spam_threshold = settings.spam_threshold.value();
+    }
+    const evaluator scripts_run{scripts ? nullptr : &*user, scripts ? &*scripts : nullptr, &client};
     const filter_run run{scripts_run, shown, o, reads, fixed, h->options};
     std::atomic<std::size_t> next{0};
     auto worker = [&] {

@@ -11,6 +11,7 @@
 #include <sift/config.hpp>
 #include <sift/json.hpp>
 #include <sift/policy.hpp>
+#include <sift/settings.hpp>
 
 #include <iostream>
 #include <memory>
@@ -106,7 +107,10 @@ command add_run(CLI::App& sift) {
                 auto msg = message::from_raw(read_input(message_path), site.message);
                 auto env = envelope_for(msg, o->host.from, o->host.to);
                 auto h = open_host(o->host, site, policy_dir || o->host.config);
-                auto r = policy ? policy->run(session{}, msg, env, h->options, user ? &*user : nullptr)
+                // With a policy, the recipient's settings (the configuration's
+                // defaults, overlaid by the user's record in the store).
+                auto r = policy ? policy->run(session{}, msg, env, h->options, user ? &*user : nullptr, site,
+                                              settings_for(site, h->state.get(), env.to))
                                 : user->run(msg, env, h->options);
                 // The report's compile errors are the user's script's (none: it ran).
                 const script& shown = user ? *user : policy->before() ? *policy->before() : *policy->after();

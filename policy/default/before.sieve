@@ -4,24 +4,48 @@
 require ["vnd.sift.defects", "vnd.sift.authres", "vnd.sift.attachment",
          "vnd.sift.score", "extlists", "envelope", "ereject", "fileinto",
          "variables", "relational", "comparator-i;ascii-numeric", "body",
-         "regex"];
+         "regex", "environment"];
+
+# Settings (docs/POLICY.md "Settings"): the recipient's, as the policy
+# runner gives them in vnd.sift.* environment items (sift::policy_items:
+# the configuration's defaults overlaid by the user's own settings); a run
+# without them keeps these, the documented defaults.
+set "spam_threshold" "5";
+set "reject_threshold" "15";
+set "spam_folder" "Spam";
+if environment :matches "vnd.sift.spam.threshold" "*" { set "spam_threshold" "${1}"; }
+if environment :matches "vnd.sift.spam.reject_threshold" "*" { set "reject_threshold" "${1}"; }
+if environment :matches "vnd.sift.folder.spam" "*" { set "spam_folder" "${1}"; }
 
 # Block lists, the user's and the global one (sift list add ... block
 # ENTRY: whole addresses, @domain, @.domain and its subdomains): the
-# header sender or the envelope sender on one is refused.
+# header sender or the envelope sender on one is refused, or with the
+# setting blocked = spam filed into the Spam folder.
 if anyof (address :list "from" ["tag:sift,2026:user/block", "tag:sift,2026:block"],
           envelope :list "from" ["tag:sift,2026:user/block", "tag:sift,2026:block"]) {
+  if environment :is "vnd.sift.blocked" "spam" {
+    fileinto "${spam_folder}";
+    stop;
+  }
   ereject "sender blocked by the recipient's or the site's block list";
   stop;
 }
 
 # What could not be inspected is not let through: a MIME structure deeper
 # or larger than the limits, or header fields past the limit, may hide
-# what the rules below look for (docs/MESSAGE.md names each defect).
+# what the rules below look for (docs/MESSAGE.md names each defect). The
+# site's setting uninspectable: refuse (the default), spam (the Spam
+# folder) or accept (on to the rules below).
 if defect :is ["mime_too_deep", "mime_too_many_parts", "mime_fields_dropped",
                "header_fields_dropped"] {
-  ereject "message structure too complex to inspect";
-  stop;
+  if environment :is "vnd.sift.uninspectable" "spam" {
+    fileinto "${spam_folder}";
+    stop;
+  }
+  if not environment :is "vnd.sift.uninspectable" "accept" {
+    ereject "message structure too complex to inspect";
+    stop;
+  }
 }
 
 # An attachment that could not be inspected: an archive that is damaged,
@@ -29,8 +53,14 @@ if defect :is ["mime_too_deep", "mime_too_many_parts", "mime_fields_dropped",
 # the quotas (run_options::attachment) may hide a forbidden file.
 if defect :is ["archive_unreadable", "archive_truncated",
                "archive_quota_exceeded", "archive_encrypted"] {
-  ereject "attachment could not be inspected";
-  stop;
+  if environment :is "vnd.sift.uninspectable" "spam" {
+    fileinto "${spam_folder}";
+    stop;
+  }
+  if not environment :is "vnd.sift.uninspectable" "accept" {
+    ereject "attachment could not be inspected";
+    stop;
+  }
 }
 
 # Forbidden file types, wherever they are: a MIME attachment's name, a
@@ -57,7 +87,7 @@ if allof (authres :method "dmarc" "fail",
 # too: the domain asked for no less).
 if allof (authres :method "dmarc" "fail",
           authres :method "dmarc" :property "p" ["quarantine", "reject"]) {
-  fileinto "Spam";
+  fileinto "${spam_folder}";
   stop;
 }
 
@@ -73,8 +103,11 @@ if allof (address :list "from" ["tag:sift,2026:user/allow", "tag:sift,2026:allow
 }
 
 # Spam rules (vnd.sift.score): named, weighted hits on the spam score.
-# The weights are first estimates, not yet tuned on a corpus.
-if string :is "${allowed}" "no" {
+# The weights are first estimates, not yet tuned on a corpus. Not for an
+# allowed sender, nor for a user who turned the spam filter off
+# (filter.spam = off).
+if allof (string :is "${allowed}" "no",
+          not environment :is "vnd.sift.filter.spam" "off") {
   if not exists "message-id" {
     score :rule "MISSING_MESSAGE_ID" "1";
   }
@@ -114,14 +147,14 @@ if string :is "${allowed}" "no" {
     score :rule "GTUBE" "1000";
   }
 
-  # Far above the threshold: refused; above it (5, as SpamAssassin's
-  # required_score): to Spam.
-  if score :value "ge" "15" {
+  # Far above the threshold (spam.reject_threshold, 15): refused; above it
+  # (spam.threshold, 5 as SpamAssassin's required_score): to Spam.
+  if score :value "ge" "${reject_threshold}" {
     ereject "message refused as spam";
     stop;
   }
-  if score :value "ge" "5" {
-    fileinto "Spam";
+  if score :value "ge" "${spam_threshold}" {
+    fileinto "${spam_folder}";
     stop;
   }
 }

@@ -670,9 +670,11 @@ class ListCommand(unittest.TestCase):
         self.assertEqual(code, 2)
         self.assertIn("sift list: entry 'nodomain' is neither an address (anna@example.com) nor a domain", err)
         self.assertEqual(sift("list", "show", "--store", self.store, "allow")[1], "keep@example.org\n")
+        # Without --store: the default store (docs/CONFIG.md), which reads
+        # as empty before anything was written to it.
+        self.assertEqual(sift("list", "show", "block")[:2], (0, ""))
         for args, message in [
-            (["show", "block"], "--store is required"),
-            (["show", "--store", "memory", "block"], "--store memory keeps nothing"),
+            (["show", "--store", "memory", "block"], "a memory store keeps nothing"),
             (["show", "--store", self.store, "grey"], "the list is allow or block, not 'grey'"),
             (["frob", "--store", self.store, "block"], "the action is add, remove, show or import, not 'frob'"),
             (["add", "--store", self.store, "block"], "add needs at least one entry"),

@@ -4,6 +4,7 @@
 
 #include <sift/lists.hpp>
 #include <sift/policy.hpp>
+#include <sift/settings.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -13,7 +14,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+}  // namespace
 constexpr const char* sample = "From: a@example.com\r\nTo: b@example.net\r\nSubject: hi\r\n\r\nHello.\r\n";
+namespace {
 
 struct policy_dir : ::testing::Test {
     fs::path dir = fs::temp_directory_path() / ("sift-policy-test-" + std::to_string(::getpid()));
@@ -89,6 +92,109 @@ TEST_F(policy_dir, default_is_the_bundled_policy) {
     auto r = p.run(session{}, message::from_raw(sample), default_envelope(), options);
     EXPECT_TRUE(r.ok()) << (r.errors.empty() ? "" : r.errors[0]);
     EXPECT_EQ(r.scripts, (std::vector<std::string>{"default/before.sieve", "default/after.sieve"}));
+}
+
+}  // namespace
+}  // namespace sift::testing
+
+namespace sift::testing {
+namespace {
+
+TEST(plus_folder, is_made_safe) {
+    EXPECT_EQ(plus_folder("news"), "news");
+    EXPECT_EQ(plus_folder("../../etc/passwd"), "_._etc_passwd");
+    EXPECT_EQ(plus_folder(".hidden"), "hidden");
+    EXPECT_EQ(plus_folder("a..b...c"), "a.b.c");
+    EXPECT_EQ(plus_folder("tab\there\x7f"), "tabhere");
+    EXPECT_EQ(plus_folder("back\\slash"), "back_slash");
+    EXPECT_EQ(plus_folder("* %"), "_ _");
+    EXPECT_EQ(plus_folder(" trailing. "), "trailing");
+    EXPECT_EQ(plus_folder("bad\xff\xfeutf8"), "badutf8");
+    EXPECT_EQ(plus_folder("..."), "");
+    EXPECT_EQ(plus_folder(std::string(100, 'x')), std::string(plus_folder_max_bytes, 'x'));
+    // Cut at a character boundary: 21 three-byte characters are 63 bytes.
+    std::string euros;
+    for (int i = 0; i < 30; ++i) euros += "\xe2\x82\xac";
+    EXPECT_EQ(plus_folder(euros).size(), 63u);
+}
+
+TEST(settings, are_checked_stored_and_overlaid) {
+    EXPECT_EQ(check_setting("filter.social", "False"), "off");
+    EXPECT_EQ(check_setting("spam.threshold", "4.50"), "4.5");
+    EXPECT_EQ(check_setting("blocked", "SPAM"), "spam");
+    EXPECT_THROW(check_setting("blocked", "drop"), setting_error);
+    EXPECT_THROW(check_setting("spam.threshold", "-1"), setting_error);
+    EXPECT_THROW(check_setting("colour", "red"), setting_error);
+
+    auto state = store::open_memory_store();
+    config site;
+    EXPECT_EQ(settings_for(site, state.get(), "anna@domain.xyz").spam_threshold.text(), "5");
+    save_user_settings(*state, "Anna+x@Domain.xyz", {{{"blocked", "spam"}, {"spam.threshold", "7"}}});
+    EXPECT_EQ(state->get("settings:anna@domain.xyz"), "blocked=spam\nspam.threshold=7\n");
+    auto mine = load_user_settings(*state, "anna@domain.xyz");
+    ASSERT_EQ(mine.values.size(), 2u);
+    EXPECT_EQ(mine.values[0].first, "spam.threshold");  // in user_setting_names' order
+    auto d = settings_for(site, state.get(), "anna+shop@domain.xyz");
+    EXPECT_EQ(d.blocked, blocked_action::spam);
+    EXPECT_EQ(d.spam_threshold.text(), "7");
+    EXPECT_EQ(d.reject_threshold.text(), "15");
+    EXPECT_EQ(settings_for(site, state.get(), "bob@domain.xyz").blocked, blocked_action::refuse);
+    // A damaged or newer record: what fits is read, the rest skipped.
+    state->put("settings:carol@domain.xyz", "filter.spam=off\ncolour=red\nblocked=drop\nnonsense\n",
+               std::chrono::seconds(0));
+    auto carol = settings_for(site, state.get(), "carol@domain.xyz");
+    EXPECT_FALSE(carol.filter_spam);
+    EXPECT_EQ(carol.blocked, blocked_action::refuse);
+    save_user_settings(*state, "anna@domain.xyz", {});
+    EXPECT_FALSE(state->get("settings:anna@domain.xyz"));
+    EXPECT_THROW(save_user_settings(*state, "not an address", {}), setting_error);
+}
+
+std::string item(const std::vector<std::pair<std::string, std::string>>& items, std::string_view name) {
+    for (const auto& [n, v] : items)
+        if (n == name) return v;
+    return "(absent)";
+}
+
+TEST(policy_items, carry_the_settings) {
+    config site;
+    site.spam_folder = "Junk";
+    user_defaults d = site.defaults;
+    d.spam_threshold = *parse_threshold("6.5");
+    d.filter_promotions = false;
+    auto items = policy_items(site, d, "Anna+Shop@domain.xyz");
+    EXPECT_EQ(item(items, "vnd.sift.spam.threshold"), "6.5");
+    EXPECT_EQ(item(items, "vnd.sift.spam.reject_threshold"), "15");
+    EXPECT_EQ(item(items, "vnd.sift.filter.spam"), "on");
+    EXPECT_EQ(item(items, "vnd.sift.filter.promotions"), "off");
+    EXPECT_EQ(item(items, "vnd.sift.filter.social"), "on");
+    EXPECT_EQ(item(items, "vnd.sift.blocked"), "refuse");
+    EXPECT_EQ(item(items, "vnd.sift.uninspectable"), "refuse");
+    EXPECT_EQ(item(items, "vnd.sift.plus.folders"), "off");
+    EXPECT_EQ(item(items, "vnd.sift.folder.spam"), "Junk");
+    EXPECT_EQ(item(items, "vnd.sift.folder.promotions"), "Promotions");
+    EXPECT_EQ(item(items, "vnd.sift.folder.social"), "Social");
+    EXPECT_EQ(item(items, "vnd.sift.user"), "anna@domain.xyz");
+    EXPECT_EQ(item(items, "vnd.sift.plus.folder"), "(absent)");
+    d.plus_folders = true;
+    EXPECT_EQ(item(policy_items(site, d, "anna+Shop@domain.xyz"), "vnd.sift.plus.folder"), "Shop");
+    EXPECT_EQ(item(policy_items(site, d, "anna@domain.xyz"), "vnd.sift.plus.folder"), "(absent)");
+    EXPECT_EQ(item(policy_items(site, d, "<>"), "vnd.sift.user"), "(absent)");
+}
+
+TEST(policy_items, reach_the_scripts_through_run) {
+    auto s = compiled(R"(require ["environment", "variables", "fileinto"];
+if environment :matches "vnd.sift.spam.threshold" "*" { fileinto "t-${1}"; }
+if environment :matches "vnd.sift.plus.folder" "*" { fileinto "p-${1}"; })");
+    policy p;  // no policy scripts: the user's alone, with the items
+    config site;
+    auto d = site.defaults;
+    d.plus_folders = true;
+    d.spam_threshold = *parse_threshold("4.25");
+    session client;
+    client.items = {{"vnd.sift.spam.threshold", "forged"}};  // the runner's come first
+    auto r = p.run(client, message::from_raw(sample), {.from = "a@b.c", .to = "u+x@d.e"}, {}, &s, site, d);
+    EXPECT_EQ(summary(r), "fileinto:t-4.25; fileinto:p-x");
 }
 
 }  // namespace

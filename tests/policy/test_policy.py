@@ -53,6 +53,9 @@ def zipped(members):
 class Policy(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.TemporaryDirectory()
+        # The default state store (docs/CONFIG.md) of every command, here.
+        self.state_dir = os.path.join(self.tmp.name, "default-state")
+        os.environ["SIFT_STATE_DIR"] = self.state_dir
 
     def tearDown(self):
         self.tmp.cleanup()
@@ -253,6 +256,203 @@ class Policy(unittest.TestCase):
                            capture_output=True, text=True)
         self.assertEqual(p.returncode, 1)
         self.assertIn("bad/before.sieve:2:1: error", p.stderr)
+
+
+    # Settings (docs/CONFIG.md, docs/POLICY.md "Settings").
+
+    def sift(self, *args, code=0, stdin=None):
+        p = subprocess.run([SIFT, *args], capture_output=True, text=True, input=stdin)
+        self.assertEqual(p.returncode, code, p.stdout + p.stderr)
+        return p
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "w", newline="") as f:
+            f.write(text)
+        return path
+
+    def test_the_default_store_needs_no_configuration(self):
+        # The words: sift list add, then sift run, nothing else.
+        self.assertFalse(os.path.exists(self.state_dir))
+        msg = self.write("msg.eml", message("From: x@spam.example"))
+        run = ["run", "--json", "--policy", "default", "--from", "x@spam.example", "--to", "anna@domain.xyz", msg]
+        self.assertEqual(json.loads(self.sift(*run).stdout)["verdict"]["kind"], "deliver")
+        self.assertFalse(os.path.exists(self.state_dir))  # reading made nothing
+        self.sift("list", "add", "--user", "anna@domain.xyz", "block", "@spam.example")
+        self.assertTrue(os.path.exists(os.path.join(self.state_dir, "state.mdb")))
+        r = json.loads(self.sift(*run).stdout)
+        self.assertEqual(r["verdict"]["kind"], "refuse")
+        self.assertEqual((r["verdict"]["smtp_code"], r["verdict"]["enhanced_code"]), (550, "5.7.1"))
+        self.assertIn("block list", r["actions"][0]["reason"])
+        # Another user is not blocked; the list is anna's.
+        r = json.loads(self.sift("run", "--json", "--policy", "default", "--to", "bob@domain.xyz", msg).stdout)
+        self.assertEqual(r["verdict"]["kind"], "deliver")
+
+    def test_blocked_mail_to_spam_per_user_setting(self):
+        self.sift("list", "add", "--user", "anna@domain.xyz", "block", "@spam.example")
+        raw = message("From: x@spam.example")
+        r = self.run_policy(raw, "--to", "anna@domain.xyz")
+        self.assertEqual(r["verdict"]["kind"], "refuse")
+        p = self.sift("settings", "set", "--user", "Anna+lists@Domain.xyz", "blocked", "spam")
+        self.assertEqual(p.stdout, "blocked = spam for anna@domain.xyz\n")
+        r = self.run_policy(raw, "--to", "anna@domain.xyz")
+        self.assertEqual(self.delivered(r), [("fileinto", "Spam", BEFORE)])
+        # The site's folder name, from the configuration.
+        cfg = self.write("site.toml", '[folder]\nspam = "Junk"\n')
+        r = self.run_policy(raw, "--config", cfg, "--to", "anna@domain.xyz")
+        self.assertEqual(self.delivered(r), [("fileinto", "Junk", BEFORE)])
+        self.sift("settings", "reset", "--user", "anna@domain.xyz", "blocked")
+        r = self.run_policy(raw, "--to", "anna@domain.xyz")
+        self.assertEqual(r["verdict"]["kind"], "refuse")
+        # The site's default for everyone, from the configuration.
+        cfg = self.write("spam.toml", 'blocked = "spam"\n')
+        r = self.run_policy(raw, "--config", cfg, "--to", "anna@domain.xyz")
+        self.assertEqual(self.delivered(r), [("fileinto", "Spam", BEFORE)])
+
+    def test_thresholds_per_user(self):
+        # 1 + 1 + 1.5 + 1 + 2 = 6.5 (test_spam_rules_add_up_to_spam_or_refusal).
+        raw = message("Subject: FREE MONEY NOW!!!", body="Click http//win.example now\n")
+        raw = "\r\n".join(l for l in raw.split("\r\n") if not l.startswith(("Message-ID:", "Date:")))
+        self.assertEqual(self.delivered(self.run_policy(raw, "--to", "anna@domain.xyz")),
+                         [("fileinto", "Spam", BEFORE)])
+        self.sift("settings", "set", "--user", "anna@domain.xyz", "spam.threshold", "7")
+        r = self.run_policy(raw, "--to", "anna@domain.xyz")
+        self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
+        self.assertEqual(r["scores"]["spam"], 6.5)
+        self.sift("settings", "set", "--user", "anna@domain.xyz", "spam.threshold", "6.5")
+        self.assertEqual(self.delivered(self.run_policy(raw, "--to", "anna@domain.xyz")),
+                         [("fileinto", "Spam", BEFORE)])
+        self.sift("settings", "set", "--user", "anna@domain.xyz", "spam.threshold", "3")
+        self.sift("settings", "set", "--user", "anna@domain.xyz", "spam.reject_threshold", "6")
+        r = self.run_policy(raw, "--to", "anna@domain.xyz")
+        self.assertEqual(r["actions"][0]["reason"], "message refused as spam")
+        # Bob keeps the site's.
+        self.assertEqual(self.delivered(self.run_policy(raw, "--to", "bob@domain.xyz")),
+                         [("fileinto", "Spam", BEFORE)])
+        # A reject threshold below the spam threshold is refused, the old value kept.
+        p = self.sift("settings", "set", "--user", "anna@domain.xyz", "spam.threshold", "8", code=2)
+        self.assertIn("spam.reject_threshold (6) would be below spam.threshold (8)", p.stderr)
+        shown = self.sift("settings", "show", "--user", "anna@domain.xyz").stdout.splitlines()
+        self.assertEqual(shown[:3], ["spam.threshold = 3", "spam.reject_threshold = 6",
+                                     "filter.spam = on  (default)"])
+
+    def test_filters_off_per_user(self):
+        self.sift("settings", "set", "--user", "anna@domain.xyz", "filter.promotions", "off")
+        self.sift("settings", "set", "--user", "anna@domain.xyz", "filter.social", "false")
+        news = message("List-Unsubscribe: <mailto:leave@news.example.com>")
+        social = message("From: Facebook <notification@facebookmail.com>")
+        sub = message("From: LinkedIn <m@bounce.linkedin.com>")
+        for raw in (news, social, sub):
+            self.assertEqual(self.delivered(self.run_policy(raw, "--to", "anna@domain.xyz")),
+                             [("keep", "INBOX", AFTER)])
+        self.assertEqual(self.delivered(self.run_policy(news, "--to", "bob@domain.xyz")),
+                         [("fileinto", "Promotions", AFTER)])
+        self.assertEqual(self.delivered(self.run_policy(social, "--to", "bob@domain.xyz")),
+                         [("fileinto", "Social", AFTER)])
+        gtube = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
+        spam = message(body=gtube + "\n")
+        self.sift("settings", "set", "--user", "anna@domain.xyz", "filter.spam", "off")
+        r = self.run_policy(spam, "--to", "anna@domain.xyz")
+        self.assertEqual((r["verdict"]["kind"], r["hits"]), ("deliver", []))
+        self.assertEqual(self.run_policy(spam, "--to", "bob@domain.xyz")["verdict"]["kind"], "refuse")
+        # Forbidden attachments are refused whatever the filters say.
+        r = self.run_policy(with_attachment("a.exe", b"MZ"), "--to", "anna@domain.xyz")
+        self.assertEqual(r["verdict"]["kind"], "refuse")
+        p = self.sift("settings", "set", "--user", "anna@domain.xyz", "filter.social", "maybe", code=2)
+        self.assertIn("filter.social: on or off, not 'maybe'", p.stderr)
+
+    def test_uninspectable_per_site_setting(self):
+        broken = with_attachment("docs.zip", b"PK\x03\x04 this is no zip at all", "application/zip")
+        self.assertEqual(self.run_policy(broken)["verdict"]["kind"], "refuse")
+        spam = self.write("spam.toml", 'uninspectable = "spam"\n')
+        self.assertEqual(self.delivered(self.run_policy(broken, "--config", spam)),
+                         [("fileinto", "Spam", BEFORE)])
+        accept = self.write("accept.toml", 'uninspectable = "accept"\n')
+        self.assertEqual(self.delivered(self.run_policy(broken, "--config", accept)),
+                         [("keep", "INBOX", AFTER)])
+        # Accepting what cannot be inspected still refuses what can be seen.
+        r = self.run_policy(with_attachment("a.exe", b"MZ"), "--config", accept)
+        self.assertEqual(r["verdict"]["kind"], "refuse")
+
+    def test_configuration_commands(self):
+        good = self.write("good.toml", '[spam]\nthreshold = 4.5\n[authres]\ntrusted_authserv_ids = ["mx.example.net"]\n')
+        self.assertEqual(self.sift("config", "check", good).stdout, good + ": ok\n")
+        bad = self.write("bad.toml", "[filter]\nspam = true\npromotion = false\n")
+        p = self.sift("config", "check", bad, code=2)
+        self.assertEqual(p.stderr, bad + ":3:1: error: filter.promotion: unknown key\n")
+        # sift run refuses it whole, at start.
+        p = self.sift("run", "--config", bad, "--policy", "default", self.write("m.eml", message()), code=2)
+        self.assertIn(bad + ":3:1: error: filter.promotion: unknown key", p.stderr)
+        shown = self.sift("config", "show", "--config", good).stdout
+        self.assertIn("threshold = 4.5\n", shown)
+        self.assertIn("trusted_authserv_ids = ['mx.example.net']\n", shown)
+        again = self.write("shown.toml", shown)
+        self.assertEqual(self.sift("config", "show", "--config", again).stdout.splitlines()[1:],
+                         shown.splitlines()[1:])
+        defaults = self.sift("config", "show").stdout
+        self.assertIn("path = '" + os.path.join(self.state_dir, "state.mdb") + "'\n", defaults)
+        # --config runs its policy.dir and believes its authserv-ids.
+        r = self.run_policy(message(dmarc("fail", "p=reject")), "--config", good)
+        self.assertEqual(r["verdict"]["kind"], "refuse")
+        self.assertEqual(self.run_policy(message(dmarc("fail", "p=reject")))["verdict"]["kind"], "deliver")
+        # A store the configuration names must open.
+        store = self.write("store.toml", '[store]\nkind = "lmdb"\npath = "/nonexistent/dir/state.mdb"\n')
+        p = self.sift("run", "--config", store, "--policy", "default", self.write("m2.eml", message()), code=2)
+        self.assertIn("/nonexistent/dir", p.stderr)
+
+    # Plus addressing (docs/POLICY.md "Plus addressing").
+
+    def test_plus_addresses_reach_the_user_and_opt_in_folders(self):
+        self.sift("list", "add", "--user", "anna@domain.xyz", "block", "@spam.example")
+        r = self.run_policy(message("From: x@spam.example"), "--to", "anna+shop@domain.xyz")
+        self.assertEqual(r["verdict"]["kind"], "refuse")  # anna's list, for anna+shop
+        r = self.run_policy(message(), "--to", "anna+shop@domain.xyz")
+        self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])  # not opted in
+        self.sift("settings", "set", "--user", "anna+anything@domain.xyz", "plus.folders", "on")
+        for detail, folder in [("shop", "shop"), ("Shop.News", "Shop.News"), ("../etc/passwd", "_etc_passwd"),
+                               ("...hidden", "hidden"), ("a..b", "a.b"), ("x*%y", "x__y"),
+                               ("a" * 100, "a" * 64), ("Ü" * 40, "Ü" * 32)]:
+            r = self.run_policy(message(), "--to", f"anna+{detail}@domain.xyz")
+            self.assertEqual(self.delivered(r), [("fileinto", folder, AFTER)], detail)
+        # No detail, an empty one, or one with nothing safe left: the inbox.
+        for to in ["anna@domain.xyz", "anna+@domain.xyz", "anna+...@domain.xyz"]:
+            self.assertEqual(self.delivered(self.run_policy(message(), "--to", to)), [("keep", "INBOX", AFTER)], to)
+        # Spam still goes to Spam, and the user's own script still decides first.
+        gtube = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
+        self.assertEqual(self.run_policy(message(body=gtube), "--to", "anna+shop@domain.xyz")["verdict"]["kind"],
+                         "refuse")
+        user = 'require "fileinto"; fileinto "Mine";'
+        r = self.run_policy(message(), "--to", "anna+shop@domain.xyz", user=user)
+        self.assertEqual([a[1] for a in self.delivered(r)], ["Mine"])
+        # Someone else's opt-in is not bob's.
+        self.assertEqual(self.delivered(self.run_policy(message(), "--to", "bob+shop@domain.xyz")),
+                         [("keep", "INBOX", AFTER)])
+
+    # sift report (README).
+
+    def test_report_spam_and_ham_block_and_allow_the_from_address(self):
+        raw = message("From: \"Shop\" <Deals@Shop.Example>", "Return-Path: <b@bounce.example>")
+        msg = self.write("m.eml", raw)
+        p = self.sift("report", "spam", "--user", "anna+x@domain.xyz", msg)
+        self.assertEqual(p.stdout, "deals@shop.example blocked in tag:sift,2026:users/anna@domain.xyz/block\n")
+        r = self.run_policy(raw, "--to", "anna@domain.xyz")
+        self.assertEqual(r["verdict"]["kind"], "refuse")
+        self.assertEqual(self.run_policy(raw, "--to", "bob@domain.xyz")["verdict"]["kind"], "deliver")
+        p = self.sift("report", "ham", "--user", "anna@domain.xyz", msg)
+        self.assertEqual(p.stdout, "deals@shop.example allowed in tag:sift,2026:users/anna@domain.xyz/allow"
+                                   " (removed from tag:sift,2026:users/anna@domain.xyz/block)\n")
+        self.assertEqual(self.sift("list", "show", "--user", "anna@domain.xyz", "allow").stdout,
+                         "deals@shop.example\n")
+        self.assertEqual(self.sift("list", "show", "--user", "anna@domain.xyz", "block").stdout, "")
+        self.assertEqual(self.run_policy(raw, "--to", "anna@domain.xyz")["verdict"]["kind"], "deliver")
+        # Without --user: the global lists.
+        self.sift("report", "spam", msg)
+        self.assertEqual(self.sift("list", "show", "block").stdout, "deals@shop.example\n")
+        # A message without a From address is an error, and changes nothing.
+        nofrom = self.write("n.eml", "Subject: x\r\n\r\nhi\r\n")
+        p = self.sift("report", "spam", "--user", "anna@domain.xyz", nofrom, code=2)
+        self.assertIn("no From address", p.stderr)
+        self.sift("report", "junk", msg, code=2)
 
 
 if __name__ == "__main__":

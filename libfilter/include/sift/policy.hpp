@@ -16,6 +16,7 @@
 // policy_options::global_dir. Defined in libsift-store.
 #pragma once
 
+#include <sift/config.hpp>
 #include <sift/diagnostic.hpp>
 #include <sift/export.hpp>
 #include <sift/options.hpp>
@@ -28,6 +29,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sift {
@@ -81,10 +83,53 @@ public:
     // around(user).run(...).
     result run(const session& client, const message& msg, const envelope& env, const run_options& options,
                const script* user = nullptr) const;
+    // The same for one recipient with its settings (settings_for,
+    // sift/settings.hpp): the session's items are preceded by
+    // policy_items(site, settings, env.to), so the scripts read them, and
+    // options.score.spam_threshold is settings.spam_threshold (spamtest).
+    result run(const session& client, const message& msg, const envelope& env, const run_options& options,
+               const script* user, const config& site, const user_defaults& settings) const;
 
 private:
     std::string dir_;
     std::optional<script> before_, after_;
 };
+
+// The environment items (RFC 5183 §4.1 lets an implementation add its own,
+// "vnd.<vendor>.<name>") that carry one recipient's settings to the
+// policy's scripts, each a string (docs/POLICY.md "Settings"):
+//
+//     vnd.sift.spam.threshold         "5"     settings.spam_threshold
+//     vnd.sift.spam.reject_threshold  "15"    settings.reject_threshold
+//     vnd.sift.filter.spam            "on"    on|off
+//     vnd.sift.filter.promotions      "on"    on|off
+//     vnd.sift.filter.social          "on"    on|off
+//     vnd.sift.blocked                "refuse" refuse|spam
+//     vnd.sift.plus.folders           "off"   on|off
+//     vnd.sift.uninspectable          "refuse" refuse|spam|accept (site)
+//     vnd.sift.folder.spam            "Spam"  (site)
+//     vnd.sift.folder.promotions      "Promotions" (site)
+//     vnd.sift.folder.social          "Social" (site)
+//     vnd.sift.user                   the recipient's user (lists::list_user),
+//                                     absent when it is not an address
+//     vnd.sift.plus.folder            plus_folder(detail) of the recipient,
+//                                     only when plus.folders is on and that
+//                                     is not empty
+//
+// A script reads one with `environment :matches "vnd.sift.spam.threshold"
+// "*"` and uses `${1}`; a run without them (the items absent) keeps the
+// script's own defaults.
+SIFT_API std::vector<std::pair<std::string, std::string>> policy_items(const config& site,
+                                                                       const user_defaults& settings,
+                                                                       std::string_view recipient);
+
+// A +detail made into a folder name that is safe to create: control
+// characters and bytes that are not UTF-8 dropped; '/' and '\' (hierarchy
+// and path separators) and the IMAP wildcards '*' and '%' become '_'; runs
+// of dots become one dot, so ".." never appears; leading and trailing dots
+// and spaces dropped; cut to plus_folder_max_bytes at a character
+// boundary. "" when nothing is left.
+inline constexpr std::size_t plus_folder_max_bytes = 64;
+SIFT_API std::string plus_folder(std::string_view detail);
 
 }  // namespace sift

@@ -1,5 +1,7 @@
 // sift::policy (sift/policy.hpp): the policy directory's scripts, loaded
 // once, around each user's own script.
+#include <sift/address.hpp>
+#include <sift/lists.hpp>
 #include <sift/policy.hpp>
 
 #include <cerrno>
@@ -97,6 +99,85 @@ sequence policy::around(const script* user) const {
 result policy::run(const session& client, const message& msg, const envelope& env, const run_options& options,
                    const script* user) const {
     return around(user).run(client, msg, env, options);
+}
+
+std::vector<std::pair<std::string, std::string>> policy_items(const config& site, const user_defaults& s,
+                                                              std::string_view recipient) {
+    auto on = [](bool b) { return std::string(b ? "on" : "off"); };
+    std::vector<std::pair<std::string, std::string>> items = {
+        {"vnd.sift.spam.threshold", s.spam_threshold.text()},
+        {"vnd.sift.spam.reject_threshold", s.reject_threshold.text()},
+        {"vnd.sift.filter.spam", on(s.filter_spam)},
+        {"vnd.sift.filter.promotions", on(s.filter_promotions)},
+        {"vnd.sift.filter.social", on(s.filter_social)},
+        {"vnd.sift.blocked", std::string(name(s.blocked))},
+        {"vnd.sift.plus.folders", on(s.plus_folders)},
+        {"vnd.sift.uninspectable", std::string(name(site.uninspectable))},
+        {"vnd.sift.folder.spam", site.spam_folder},
+        {"vnd.sift.folder.promotions", site.promotions_folder},
+        {"vnd.sift.folder.social", site.social_folder},
+    };
+    auto user = lists::list_user(recipient, site.recipient_delimiters);
+    if (!user.empty()) items.emplace_back("vnd.sift.user", user);
+    if (s.plus_folders) {
+        auto to = parse_envelope_path(recipient, site.recipient_delimiters);
+        if (to && to->valid && to->detail) {
+            auto folder = plus_folder(*to->detail);
+            if (!folder.empty()) items.emplace_back("vnd.sift.plus.folder", folder);
+        }
+    }
+    return items;
+}
+
+std::string plus_folder(std::string_view detail) {
+    std::string out;
+    for (std::size_t i = 0; i < detail.size();) {
+        auto c = static_cast<unsigned char>(detail[i]);
+        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        bool ok = len > 0 && i + len <= detail.size();
+        for (std::size_t k = 1; ok && k < len; ++k)
+            ok = (static_cast<unsigned char>(detail[i + k]) >> 6) == 2;
+        if (!ok) {  // not UTF-8: dropped
+            ++i;
+            continue;
+        }
+        if (len == 1) {
+            char ch = detail[i];
+            if (c < 0x20 || c == 0x7f) {
+                // control characters: dropped
+            } else if (ch == '/' || ch == '\\' || ch == '*' || ch == '%') {
+                out += '_';
+            } else if (ch == '.' && !out.empty() && out.back() == '.') {
+                // ".." never: one dot for a run of them
+            } else {
+                out += ch;
+            }
+        } else {
+            out.append(detail.substr(i, len));
+        }
+        i += len;
+    }
+    auto trim = [](char ch) { return ch == '.' || ch == ' '; };
+    while (!out.empty() && trim(out.front())) out.erase(out.begin());
+    if (out.size() > plus_folder_max_bytes) {
+        std::size_t cut = plus_folder_max_bytes;
+        while (cut > 0 && (static_cast<unsigned char>(out[cut]) >> 6) == 2) --cut;  // a character's start
+        out.resize(cut);
+    }
+    while (!out.empty() && trim(out.back())) out.pop_back();
+    return out;
+}
+
+result policy::run(const session& client, const message& msg, const envelope& env, const run_options& options,
+                   const script* user, const config& site, const user_defaults& settings) const {
+    session with_items = client;
+    // First, so that they are what the scripts read under these names.
+    auto items = policy_items(site, settings, env.to);
+    with_items.items.insert(with_items.items.begin(), std::make_move_iterator(items.begin()),
+                            std::make_move_iterator(items.end()));
+    run_options o = options;
+    o.score.spam_threshold = settings.spam_threshold.value();
+    return around(user).run(with_items, msg, env, o);
 }
 
 }  // namespace sift
