@@ -39,7 +39,7 @@ enum class uninspectable_action { refuse, spam, accept };
 
 // A score threshold: a decimal with up to three digits after the point,
 // kept exactly as thousandths (as vnd.sift.score keeps weights).
-struct threshold {
+struct SIFT_API threshold {
     std::int64_t thousandths = 0;
     double value() const { return static_cast<double>(thousandths) / 1000; }
     // "5", "4.5", "12.125": what the scripts compare the score with.
