@@ -21,6 +21,13 @@ namespace fs = std::filesystem;
 
 namespace sift::cli {
 
+namespace {
+// Files up to this size are read, larger ones mapped (mapped_file). An mbox
+// above slice_size (below) is cut into slices whose memory is given back as
+// they are done; one this small is a single work item either way.
+constexpr std::size_t read_whole = 256 << 10;
+}  // namespace
+
 mapped_file::mapped_file(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw io_error(path + ": " + std::strerror(errno));
@@ -31,7 +38,23 @@ mapped_file::mapped_file(const std::string& path) {
         throw io_error(path + ": " + std::strerror(error));
     }
     size_ = static_cast<std::size_t>(st.st_size);
-    if (size_ > 0) {
+    if (size_ > 0 && size_ <= read_whole) {
+        owned_ = std::make_unique_for_overwrite<char[]>(size_);
+        std::size_t got = 0;
+        while (got < size_) {
+            auto n = ::read(fd, owned_.get() + got, size_ - got);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) {
+                int error = errno;
+                ::close(fd);
+                throw io_error(path + ": " + std::strerror(error));
+            }
+            if (n == 0) break;  // the file shrank since fstat
+            got += static_cast<std::size_t>(n);
+        }
+        size_ = got;
+        data_ = owned_.get();
+    } else if (size_ > 0) {
         // Not prefaulted (MAP_POPULATE): measured slower, as the threads
         // then fault pages in in parallel instead of one thread up front.
         data_ = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -47,7 +70,7 @@ mapped_file::mapped_file(const std::string& path) {
 }
 
 mapped_file::~mapped_file() {
-    if (data_) ::munmap(data_, size_);
+    if (data_ && !owned_) ::munmap(data_, size_);
 }
 
 void mapped_file::populate(std::size_t lo, std::size_t hi) const {
@@ -55,7 +78,7 @@ void mapped_file::populate(std::size_t lo, std::size_t hi) const {
     static const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
     hi = std::min(hi, size_);
     lo = lo / page * page;
-    if (data_ && lo < hi) ::madvise(static_cast<char*>(data_) + lo, hi - lo, MADV_POPULATE_READ);
+    if (data_ && !owned_ && lo < hi) ::madvise(static_cast<char*>(data_) + lo, hi - lo, MADV_POPULATE_READ);
 #else
     (void)lo, (void)hi;
 #endif
@@ -66,7 +89,7 @@ void mapped_file::release(std::size_t lo, std::size_t hi) const {
     hi = std::min(hi, size_);
     lo = (lo + page - 1) / page * page;
     hi = hi / page * page;
-    if (data_ && lo < hi) ::madvise(static_cast<char*>(data_) + lo, hi - lo, MADV_DONTNEED);
+    if (data_ && !owned_ && lo < hi) ::madvise(static_cast<char*>(data_) + lo, hi - lo, MADV_DONTNEED);
 }
 
 namespace {

@@ -16,7 +16,10 @@
 
 namespace sift::cli {
 
-// A file mapped read-only.
+// A file's bytes, read-only: mapped (mmap) when it is large, read into
+// memory of its own when it is small (one message: a read is cheaper than
+// setting up and tearing down a mapping and faulting its pages in, 20 µs
+// of system time per file of a few KB; docs/PERFORMANCE.md).
 class mapped_file {
 public:
     // Throws io_error with the system's reason.
@@ -34,8 +37,9 @@ public:
     void release(std::size_t lo, std::size_t hi) const;
 
 private:
-    void* data_ = nullptr;
+    void* data_ = nullptr;  // the mapping, or owned_'s bytes
     std::size_t size_ = 0;
+    std::unique_ptr<char[]> owned_;  // a small file's bytes (then nothing is mapped)
 };
 
 // One unit of work: the messages of `file` whose mbox "From " line starts
