@@ -1,5 +1,6 @@
 #include "callbacks.hpp"
 
+#include "checks.hpp"
 #include "plan.hpp"
 
 #include <libmilter/mfapi.h>
@@ -24,6 +25,8 @@ const engine* the_engine = nullptr;  // set once before smfi_main, read-only aft
 // What one message collects between MAIL FROM and end-of-message.
 struct message_state {
     std::string from;
+    bool smtputf8 = false;       // MAIL FROM ... SMTPUTF8 (RFC 6531)
+    std::uint64_t received = 0;  // header and body bytes so far (size limit)
     std::vector<recipient> rcpts;
     std::vector<std::shared_ptr<const user_script>> own;  // per recipient, may be null
     sift::message msg;
@@ -34,8 +37,9 @@ struct message_state {
 struct connection {
     sift::session session;
     std::optional<message_state> message;
-    std::string queue_id;     // the MTA's `i` macro, once it gave one
-    bool addrcpt_par = true;  // the MTA takes ESMTP parameters with an added recipient
+    std::string queue_id;                    // the MTA's `i` macro, once it gave one
+    bool addrcpt_par = true;                 // the MTA takes ESMTP parameters with an added recipient
+    std::optional<smtp_reply> helo_refused;  // a bogus HELO: every MAIL FROM is refused too
 };
 
 // What end-of-message may do; without these the milter does not run
@@ -175,8 +179,25 @@ sfsistat on_connect(SMFICTX* ctx, char* hostname, _SOCK_ADDR* addr) {
     return SMFIS_CONTINUE;
 }
 
+// A refusal before the content: logged (one JSON line), answered.
+sfsistat refuse_early(SMFICTX* ctx, const char* stage, const smtp_reply& r, std::string_view detail,
+                      sfsistat status) {
+    log_line("{\"queue_id\":" + json::quote(queue_id(ctx)) + ",\"stage\":" + json::quote(stage) +
+             ",\"milter\":" + json::quote(status == SMFIS_TEMPFAIL ? "tempfail" : "refuse") +
+             ",\"reply\":" + json::quote(std::to_string(r.code) + " " + r.enhanced + " " + r.text) +
+             ",\"detail\":" + json::quote(detail) + "}");
+    return reply(ctx, r.code, r.enhanced, r.text, status);
+}
+
 sfsistat on_helo(SMFICTX* ctx, char* helo) {
-    state(ctx).session.helo = helo ? helo : "";
+    auto& c = state(ctx);
+    c.session.helo = helo ? helo : "";
+    c.helo_refused = check_helo(c.session.helo, the_engine->config().limits);
+    if (c.helo_refused)
+        return refuse_early(ctx, "helo", *c.helo_refused,
+                            "HELO " + c.session.helo + ": " +
+                                bogus_helo(c.session.helo, the_engine->config().limits).value_or("banned"),
+                            SMFIS_REJECT);
     return SMFIS_CONTINUE;
 }
 
@@ -184,6 +205,13 @@ sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
     auto& c = state(ctx);
     c.message.emplace();
     c.message->from = argv && argv[0] ? unbracket(argv[0]) : "";
+    // A client that goes on after its HELO was refused is refused here.
+    if (c.helo_refused) return refuse_early(ctx, "mail", *c.helo_refused, "after a bogus HELO", SMFIS_REJECT);
+    std::vector<std::string> params;
+    for (char** a = argv ? argv + 1 : nullptr; a && *a; ++a) params.emplace_back(*a);
+    c.message->smtputf8 = declares_smtputf8(params);
+    if (auto r = check_declared_size(params, the_engine->config().limits))
+        return refuse_early(ctx, "mail", *r, "declared size above the limit", SMFIS_REJECT);
     // Known from MAIL FROM on: the SASL login and TLS (Postfix's
     // milter_mail_macros and milter_helo_macros).
     c.session.authenticated_user = macro(ctx, "{auth_authen}");
@@ -198,6 +226,16 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
     queue_id(ctx);
     recipient r{argv[0], unbracket(argv[0]), {}};
     for (char** a = argv + 1; *a; ++a) r.esmtp.emplace_back(*a);
+    // The 101st recipient (by default) is deferred: the client sends it
+    // again in another transaction (RFC 5321 §4.5.3.1.10).
+    if (auto limit = check_recipient_count(m.rcpts.size(), the_engine->config().limits))
+        return refuse_early(ctx, "rcpt", *limit, r.address, SMFIS_TEMPFAIL);
+    // A sender this recipient (or the site) blocks: this RCPT is refused,
+    // the others go on.
+    if (the_engine->sender_blocked(m.from, r.address))
+        return refuse_early(ctx, "rcpt",
+                            {550, "5.7.1", "Sender blocked by the recipient's or the site's block list"},
+                            m.from + " for " + r.address, SMFIS_REJECT);
     auto own = the_engine->script_for(r.address);
     // A recipient whose own script decides what one reply to DATA cannot
     // carry for it alone comes in a transaction of its own; RFC 5321
@@ -214,6 +252,14 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
 
 sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
     auto& m = current_message(ctx);
+    std::string_view n = name ? name : "", v = value ? value : "";
+    const auto& limits = the_engine->config().limits;
+    if (auto r = check_header_bytes(n, v, m.smtputf8, limits))
+        return refuse_early(ctx, "header", *r, std::string(n) + ": 8-bit bytes without SMTPUTF8",
+                            SMFIS_REJECT);
+    m.received += n.size() + v.size() + 4;  // "Name: value\r\n"
+    if (auto r = check_size(m.received, limits))
+        return refuse_early(ctx, "header", *r, "size above the limit", SMFIS_REJECT);
     m.msg.add_header(name ? name : "", value ? value : "");
     m.header_names.emplace_back(name ? name : "");
     return SMFIS_CONTINUE;
@@ -225,7 +271,12 @@ sfsistat on_eoh(SMFICTX* ctx) {
 }
 
 sfsistat on_body(SMFICTX* ctx, unsigned char* chunk, size_t size) {
-    current_message(ctx).msg.append_body(std::string_view(reinterpret_cast<const char*>(chunk), size));
+    auto& m = current_message(ctx);
+    // Refused as soon as it passes the limit: the rest is not read.
+    m.received += size;
+    if (auto r = check_size(m.received, the_engine->config().limits))
+        return refuse_early(ctx, "body", *r, "size above the limit", SMFIS_REJECT);
+    m.msg.append_body(std::string_view(reinterpret_cast<const char*>(chunk), size));
     return SMFIS_CONTINUE;
 }
 

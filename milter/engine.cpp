@@ -210,4 +210,11 @@ std::size_t engine::send_replies(const sift::result& r, std::string_view queue_i
     return queued;
 }
 
+bool engine::sender_blocked(std::string_view sender, std::string_view recipient) const {
+    if (!lists_ || !settings_.rcpt_block_lists || sender.empty()) return false;
+    auto user = lists::list_user(recipient);
+    if (!user.empty() && lists_->contains(lists::user_list(user, "block"), sender)) return true;
+    return lists_->contains(lists::global_block, sender);
+}
+
 }  // namespace sift::milter

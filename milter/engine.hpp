@@ -5,6 +5,7 @@
 // the users' script cache, which has its own lock.
 #pragma once
 
+#include "checks.hpp"
 #include "outbox.hpp"
 #include "srs.hpp"
 
@@ -36,6 +37,12 @@ struct settings {
     // --relay, --spool: where vacation replies and notifications go (the
     // outbox); without them they are not sent, and the log says so.
     std::optional<outbox_config> outbox;
+    // The checks before the content (checks.hpp): HELO, recipients, size,
+    // 8-bit headers; and whether a sender on a recipient's (or the global)
+    // block list is refused at RCPT (--no-rcpt-block-lists: only the policy
+    // at end-of-message decides).
+    smtp_limits limits{};
+    bool rcpt_block_lists = true;
 };
 
 // Thrown at startup (a policy that does not compile, a bad --store): the
@@ -97,6 +104,11 @@ public:
     // sent. Returns how many were queued. Throws when the spool cannot be
     // written (the caller tempfails: the message is then retried, not lost).
     std::size_t send_replies(const sift::result& r, std::string_view queue_id) const;
+
+    // Is `sender` (MAIL FROM) on `recipient`'s block list or the global one
+    // (sift/lists.hpp)? False without lists or with --no-rcpt-block-lists.
+    // Throws when the lookup fails (the caller tempfails).
+    bool sender_blocked(std::string_view sender, std::string_view recipient) const;
 
 private:
     struct cached {

@@ -124,8 +124,28 @@ int main(int argc, char** argv) {
                    "up to an hour; given up after 5 days)")
         ->check(CLI::Range(1, 3600))
         ->capture_default_str();
+    app.add_option("--max-recipients", s.limits.max_recipients,
+                   "recipients per message; the next gets 452 4.5.3 Too many recipients")
+        ->check(CLI::Range(1u, 100000u))
+        ->capture_default_str();
+    app.add_option("--max-size", s.limits.max_message_size,
+                   "bytes per message (SIZE= and actual; 0: no limit); above: 552 5.3.4")
+        ->capture_default_str();
+    app.add_option("--banned-helo", s.limits.banned_helo,
+                   "a HELO name refused besides the bogus ones, e.g. the site's own (repeatable)")
+        ->type_name("NAME");
+    bool accept_bogus_helo = false, accept_8bit = false, no_rcpt_lists = false;
+    app.add_flag("--accept-bogus-helo", accept_bogus_helo,
+                 "let HELO names that are not fully qualified, IP literals or localhost through");
+    app.add_flag("--accept-8bit-headers", accept_8bit,
+                 "let raw 8-bit header bytes through in mail sent without SMTPUTF8");
+    app.add_flag("--no-rcpt-block-lists", no_rcpt_lists,
+                 "do not refuse a blocked sender at RCPT; the policy decides at end-of-message");
     try {
         app.parse(argc, argv);
+        s.limits.refuse_bogus_helo = !accept_bogus_helo;
+        s.limits.refuse_8bit_headers = !accept_8bit;
+        s.rcpt_block_lists = !no_rcpt_lists;
         if (relay.empty() != spool.empty()) throw std::invalid_argument("--relay and --spool go together");
         if (!relay.empty())
             s.outbox = sift::milter::outbox_config{

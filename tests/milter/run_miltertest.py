@@ -47,7 +47,11 @@ EXPECTED = {
     "HDR1": ("accept", {"tagger@example.net": "deliver"}),
     "BROKEN1": ("accept", {"broken@example.net": "deliver"}),
 }
-EXPECTED_DOWN = {"DOWN1": ("tempfail", {"bob@example.net": "tempfail"})}
+# The RCPT-stage block-list lookup fails: the recipient is deferred, the
+# log line has the error and no recipient (DOWN1); without it the policy's
+# lookup fails at end-of-message (DOWN2).
+EXPECTED_DOWN = {"DOWN1": ("tempfail", {})}
+EXPECTED_DOWN_EOM = {"DOWN2": ("tempfail", {"bob@example.net": "tempfail"})}
 EXPECTED_TCP = {"CLEAN1": ("accept", {"bob@example.net": "deliver"})}
 # Messages that must pass with no change at all (the log's edit count).
 UNTOUCHED = {"CLEAN1", "USER1", "USER3", "BROKEN1"}
@@ -111,8 +115,8 @@ class Milter:
         return open(self.log_path).read()
 
 
-def run_lua(name, socket_spec):
-    cmd = ["miltertest", "-D", "socket=" + socket_spec, "-D", "dir=" + LUA, "-s", os.path.join(LUA, name)]
+def run_lua(name, socket_spec, *defines):
+    cmd = ["miltertest", "-D", "socket=" + socket_spec, "-D", "dir=" + LUA, *defines, "-s", os.path.join(LUA, name)]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     if r.returncode != 0:
         fail(f"{name}: miltertest exited {r.returncode}\n{r.stdout}{r.stderr}")
@@ -173,10 +177,17 @@ def main():
         down = os.path.join(tmp, "down.sock")
         m = Milter(binary, "unix:" + down, tmp, "down", "--store", f"redis:127.0.0.1:{free_port()}")
         try:
-            run_lua("store_down.lua", "unix:" + down)
+            run_lua("store_down.lua", "unix:" + down, "-D", "mode=rcpt")
         finally:
             log = m.stop()
-        check_log(log, EXPECTED_DOWN, "store down")
+        check_log(log, EXPECTED_DOWN, "store down at RCPT")
+        m = Milter(binary, "unix:" + down, tmp, "down-eom", "--store", f"redis:127.0.0.1:{free_port()}",
+                   "--no-rcpt-block-lists")
+        try:
+            run_lua("store_down.lua", "unix:" + down, "-D", "mode=eom")
+        finally:
+            log = m.stop()
+        check_log(log, EXPECTED_DOWN_EOM, "store down at end-of-message")
 
         port = free_port()
         m = Milter(binary, f"inet:{port}@127.0.0.1", tmp, "tcp")

@@ -1,0 +1,116 @@
+#include "checks.hpp"
+
+#include <arpa/inet.h>
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+namespace sift::milter {
+namespace {
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+bool is_ip(std::string_view s) {
+    std::string text(s);
+    unsigned char buf[16];
+    return inet_pton(AF_INET, text.c_str(), buf) == 1 || inet_pton(AF_INET6, text.c_str(), buf) == 1;
+}
+
+bool starts_with_ci(std::string_view s, std::string_view prefix) {
+    return s.size() >= prefix.size() && lower(s.substr(0, prefix.size())) == prefix;
+}
+
+}  // namespace
+
+std::optional<std::string> bogus_helo(std::string_view helo, const smtp_limits& limits) {
+    std::string name = lower(helo);
+    for (const auto& b : limits.banned_helo)
+        if (name == lower(b)) return "a banned name";
+    if (name.empty()) return "empty";
+    if (name.front() == '[') return "an address literal, not a name";
+    if (is_ip(name)) return "an IP address, not a name";
+    if (name.back() == '.') name.pop_back();  // the root: "mx.example.com." is fully qualified
+    if (name == "localhost" || name.ends_with(".localhost") || name == "localhost.localdomain")
+        return "localhost";
+    if (name.size() > 253) return "longer than a domain name can be";
+    if (name.find('.') == std::string::npos) return "not a fully qualified domain name";
+    std::size_t start = 0;
+    std::string_view last;
+    while (start <= name.size()) {
+        auto dot = name.find('.', start);
+        std::string_view label(name.data() + start, (dot == std::string::npos ? name.size() : dot) - start);
+        if (label.empty() || label.size() > 63) return "an empty or overlong label";
+        if (!std::all_of(label.begin(), label.end(),
+                         [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }))
+            return "a character no host name has";
+        if (label.front() == '-' || label.back() == '-') return "a label starting or ending with '-'";
+        last = label;
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+    }
+    if (std::all_of(last.begin(), last.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+        return "an all-numeric top-level label";
+    return std::nullopt;
+}
+
+std::optional<smtp_reply> check_helo(std::string_view helo, const smtp_limits& limits) {
+    if (!limits.refuse_bogus_helo &&
+        std::none_of(limits.banned_helo.begin(), limits.banned_helo.end(),
+                     [&](const std::string& b) { return lower(b) == lower(helo); }))
+        return std::nullopt;
+    if (!bogus_helo(helo, limits)) return std::nullopt;
+    return smtp_reply{550, "5.7.1", "Access denied - bogus HELO"};
+}
+
+namespace {
+smtp_reply too_big() {
+    return {552, "5.3.4", "Message size exceeds fixed maximum message size"};
+}
+}  // namespace
+
+std::optional<smtp_reply> check_declared_size(const std::vector<std::string>& mail_params,
+                                              const smtp_limits& limits) {
+    if (limits.max_message_size == 0) return std::nullopt;
+    for (const auto& p : mail_params) {
+        if (!starts_with_ci(p, "size=")) continue;
+        std::uint64_t declared = 0;
+        auto digits = std::string_view(p).substr(5);
+        auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), declared);
+        // An overflowing SIZE= is larger than any limit.
+        if (ec == std::errc::result_out_of_range) return too_big();
+        if (ec == std::errc() && end == digits.data() + digits.size() && declared > limits.max_message_size)
+            return too_big();
+    }
+    return std::nullopt;
+}
+
+std::optional<smtp_reply> check_size(std::uint64_t received, const smtp_limits& limits) {
+    if (limits.max_message_size != 0 && received > limits.max_message_size) return too_big();
+    return std::nullopt;
+}
+
+std::optional<smtp_reply> check_recipient_count(std::size_t accepted, const smtp_limits& limits) {
+    if (accepted >= limits.max_recipients) return smtp_reply{452, "4.5.3", "Too many recipients"};
+    return std::nullopt;
+}
+
+bool declares_smtputf8(const std::vector<std::string>& mail_params) {
+    return std::any_of(mail_params.begin(), mail_params.end(),
+                       [](const std::string& p) { return lower(p) == "smtputf8"; });
+}
+
+std::optional<smtp_reply> check_header_bytes(std::string_view name, std::string_view value, bool smtputf8,
+                                             const smtp_limits& limits) {
+    if (smtputf8 || !limits.refuse_8bit_headers) return std::nullopt;
+    auto high = [](char c) { return static_cast<unsigned char>(c) >= 0x80; };
+    if (std::any_of(name.begin(), name.end(), high) || std::any_of(value.begin(), value.end(), high))
+        return smtp_reply{550, "5.6.7", "The message contains a Unicode character in a disallowed header"};
+    return std::nullopt;
+}
+
+}  // namespace sift::milter

@@ -1,0 +1,60 @@
+// The checks sift-milter makes before the content is known, each at the
+// earliest SMTP stage that can decide it (issue 10, "Verdicts at the
+// earliest stage"): a bogus HELO, too many recipients, a declared or
+// actual size above the limit, a raw 8-bit header in mail sent without
+// SMTPUTF8. Pure functions; callbacks.cpp asks them and answers the MTA.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sift::milter {
+
+struct smtp_limits {
+    // HELO/EHLO names refused besides the bogus ones (case-insensitive):
+    // the site's own host names, say, which no client may claim.
+    std::vector<std::string> banned_helo{};
+    bool refuse_bogus_helo = true;
+    unsigned max_recipients = 100;               // the next one gets 452 4.5.3
+    std::uint64_t max_message_size = 210763776;  // bytes; 0: no limit
+    // A header field with a byte >= 0x80 in a message sent without
+    // SMTPUTF8 (RFC 6532 needs it): refused, or let through.
+    bool refuse_8bit_headers = true;
+};
+
+struct smtp_reply {
+    int code;
+    std::string enhanced;
+    std::string text;
+    friend bool operator==(const smtp_reply&, const smtp_reply&) = default;
+};
+
+// Why a HELO name is bogus, or nothing: not a fully qualified domain name
+// (one label, an empty or overlong label, a character a host name cannot
+// have, a label starting or ending with '-', an all-numeric top label), an
+// IP address bare or as an address literal ("[192.0.2.1]", "[IPv6:...]"),
+// "localhost" or a name under it, or a banned name.
+std::optional<std::string> bogus_helo(std::string_view helo, const smtp_limits& limits);
+
+// 550 5.7.1 Access denied - bogus HELO
+std::optional<smtp_reply> check_helo(std::string_view helo, const smtp_limits& limits);
+
+// MAIL FROM's ESMTP parameters ("SIZE=1234", "SMTPUTF8", "BODY=8BITMIME"):
+// 552 5.3.4 when SIZE= says more than the limit.
+std::optional<smtp_reply> check_declared_size(const std::vector<std::string>& mail_params,
+                                              const smtp_limits& limits);
+// 552 5.3.4 once the bytes received (header and body) pass the limit.
+std::optional<smtp_reply> check_size(std::uint64_t received, const smtp_limits& limits);
+// 452 4.5.3 for a recipient after `accepted` others when `accepted` is the limit.
+std::optional<smtp_reply> check_recipient_count(std::size_t accepted, const smtp_limits& limits);
+
+// Does MAIL FROM carry SMTPUTF8 (RFC 6531)?
+bool declares_smtputf8(const std::vector<std::string>& mail_params);
+// 550 5.6.7 The message contains a Unicode character in a disallowed header
+std::optional<smtp_reply> check_header_bytes(std::string_view name, std::string_view value, bool smtputf8,
+                                             const smtp_limits& limits);
+
+}  // namespace sift::milter

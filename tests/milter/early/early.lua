@@ -1,0 +1,87 @@
+-- The checks before the content (milter/checks.hpp), each at its stage;
+-- tests/milter/early.py starts sift-milter with --max-size 100000
+-- --max-recipients 3 --banned-helo mx.sift.test and a store whose block
+-- list for bob@example.net holds spammer@bad.example, then checks the log
+-- line of every refusal (stage, reply text).
+dofile(dir .. "/common.lua")
+
+local function connect(helo, helo_reply)
+  local conn = mt.connect(socket, 40, 0.25)
+  need(conn ~= nil, "connect to " .. socket)
+  step(mt.conninfo(conn, "client.example", "192.0.2.10"), "conninfo")
+  reply_is(conn, SMFIR_CONTINUE, "connect")
+  step(mt.helo(conn, helo), "helo " .. helo)
+  reply_is(conn, helo_reply or SMFIR_CONTINUE, "helo " .. helo)
+  return conn
+end
+
+local function mail(conn, qid, from, want, ...)
+  mt.macro(conn, SMFIC_MAIL, "i", qid)
+  step(mt.mailfrom(conn, from, ...), "mail from " .. from)
+  reply_is(conn, want or SMFIR_CONTINUE, qid .. ": mail from " .. from)
+end
+
+-- Bogus HELO names: refused at HELO, and the MAIL FROM after it too.
+for i, name in ipairs({"localhost", "[192.0.2.1]", "192.0.2.1", "client", "mx.sift.test"}) do
+  local conn = connect(name, SMFIR_REPLYCODE)
+  mail(conn, "HELO" .. i, "<alice@example.org>", SMFIR_REPLYCODE)
+  close(conn)
+end
+
+-- A declared size above the limit: refused at MAIL FROM.
+local conn = connect("client.example")
+mail(conn, "SIZE1", "<alice@example.org>", SMFIR_REPLYCODE, "SIZE=300000", "BODY=8BITMIME")
+close(conn)
+
+-- The 4th recipient with --max-recipients 3: deferred, the first three stay.
+conn = connect("client.example")
+mail(conn, "RCPT1", "<alice@example.org>", SMFIR_CONTINUE, "SIZE=2000")
+for _, r in ipairs({"<a@example.net>", "<b@example.net>", "<c@example.net>"}) do rcpt(conn, r) end
+rcpt(conn, "<d@example.net>", SMFIR_REPLYCODE)
+send(conn, clean_headers(), "hello\r\n")
+reply_is(conn, SMFIR_CONTINUE, "RCPT1: the three accepted")
+close(conn)
+
+-- A sender on bob's block list: bob's RCPT refused, carol's goes on.
+conn = connect("client.example")
+mail(conn, "BLOCK1", "<spammer@bad.example>")
+rcpt(conn, "<bob@example.net>", SMFIR_REPLYCODE)
+rcpt(conn, "<carol@example.net>")
+send(conn, clean_headers(), "hello\r\n")
+reply_is(conn, SMFIR_CONTINUE, "BLOCK1: carol's copy accepted")
+close(conn)
+
+-- Raw 8-bit bytes in a header: refused without SMTPUTF8 ...
+conn = connect("client.example")
+mail(conn, "UTF1", "<alice@example.org>")
+rcpt(conn, "<carol@example.net>")
+step(mt.header(conn, "From", "Alice <alice@example.org>"), "header From")
+reply_is(conn, SMFIR_CONTINUE, "UTF1: From")
+step(mt.header(conn, "Subject", "Gr\195\188\195\159e"), "header Subject")
+reply_is(conn, SMFIR_REPLYCODE, "UTF1: an 8-bit Subject without SMTPUTF8")
+close(conn)
+-- ... and let through with it.
+conn = connect("client.example")
+mail(conn, "UTF2", "<alice@example.org>", SMFIR_CONTINUE, "SMTPUTF8")
+rcpt(conn, "<carol@example.net>")
+local h = clean_headers("Gr\195\188\195\159e")
+send(conn, h, "hello\r\n")
+reply_is(conn, SMFIR_CONTINUE, "UTF2: accepted with SMTPUTF8")
+close(conn)
+
+-- A body that passes the limit: refused at the chunk that passes it.
+conn = connect("client.example")
+mail(conn, "BIG1", "<alice@example.org>")
+rcpt(conn, "<carol@example.net>")
+for _, hd in ipairs(clean_headers()) do
+  step(mt.header(conn, hd[1], hd[2]), "header")
+  reply_is(conn, SMFIR_CONTINUE, "BIG1: header")
+end
+step(mt.eoh(conn), "eoh")
+reply_is(conn, SMFIR_CONTINUE, "BIG1: eoh")
+local chunk = string.rep("x", 999) .. "\n"
+step(mt.bodystring(conn, string.rep(chunk, 60)), "body 1")
+reply_is(conn, SMFIR_CONTINUE, "BIG1: 60 KB")
+step(mt.bodystring(conn, string.rep(chunk, 60)), "body 2")
+reply_is(conn, SMFIR_REPLYCODE, "BIG1: 120 KB, above 100000")
+close(conn)
