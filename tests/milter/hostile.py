@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Broken milter packets against a running sift-milter: it must not crash.
+
+Usage: hostile.py SIFT_MILTER
+
+Starts sift-milter on a unix socket in a temporary directory, then opens
+a few hundred connections, each sending something no MTA sends: random
+bytes; frames with random commands and payloads; lengths of zero, past
+the end, or near 2^31; a correct option negotiation followed by garbage;
+a session cut off in the middle of a message. Afterwards the daemon must
+still be running and must still serve a proper session
+(lua/accept_clean.lua under miltertest), and its log must show no crash.
+Everything it starts is stopped by its PID.
+"""
+import os
+import random
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import run_miltertest as mt  # noqa: E402
+
+COMMANDS = b"ABCDEHKLMNOQRSTU"  # SMFIC_* command letters
+
+
+def frame(cmd, payload):
+    return struct.pack(">I", len(payload) + 1) + bytes([cmd]) + payload
+
+
+def negotiate():
+    # SMFIC_OPTNEG: version 6, all actions, no protocol flags off.
+    return frame(ord("O"), struct.pack(">III", 6, 0x1FF, 0))
+
+
+def attack(rng):
+    kind = rng.randrange(7)
+    if kind == 0:
+        return rng.randbytes(rng.randrange(1, 2048))
+    if kind == 1:
+        return b"".join(frame(rng.choice(COMMANDS), rng.randbytes(rng.randrange(0, 300)))
+                        for _ in range(rng.randrange(1, 20)))
+    if kind == 2:  # a length that promises more than comes
+        return struct.pack(">I", rng.choice([0, 1, 65536, 0x7FFFFFFF, 0xFFFFFFFF])) + rng.randbytes(40)
+    if kind == 3:
+        return negotiate() + rng.randbytes(rng.randrange(1, 1024))
+    if kind == 4:  # a plausible session in a random order, with junk arguments
+        parts = [negotiate()]
+        for _ in range(rng.randrange(1, 30)):
+            cmd = rng.choice(b"CHMRLNBEQA")
+            payload = b"\0".join(rng.randbytes(rng.randrange(0, 40)) for _ in range(rng.randrange(1, 4))) + b"\0"
+            parts.append(frame(cmd, payload))
+        return b"".join(parts)
+    if kind == 5:  # a real start, cut off mid-body
+        return (negotiate() + frame(ord("C"), b"client.example\x004\x00\x00\x00192.0.2.1\x00")
+                + frame(ord("H"), b"client.example\x00") + frame(ord("M"), b"<a@example.org>\x00")
+                + frame(ord("R"), b"<bob@example.net>\x00") + frame(ord("L"), b"Subject\x00hi\x00")
+                + frame(ord("N"), b"") + struct.pack(">I", 5000) + b"B" + b"x" * 100)
+    # kind 6: macros with no terminators and huge counts
+    return negotiate() + frame(ord("D"), b"C" + rng.randbytes(rng.randrange(0, 200)))
+
+
+def main():
+    binary = sys.argv[1]
+    rng = random.Random(20261202)
+    with tempfile.TemporaryDirectory(prefix="sift-hostile-") as tmp:
+        sock_path = os.path.join(tmp, "milter.sock")
+        m = mt.Milter(binary, "unix:" + sock_path, tmp, "hostile")
+        try:
+            for i in range(400):
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.settimeout(2)
+                try:
+                    s.connect(sock_path)
+                    s.sendall(attack(rng))
+                    if i % 3 == 0:
+                        try:
+                            s.recv(4096)  # whatever it answers, or nothing
+                        except (socket.timeout, ConnectionError):
+                            pass
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # it may hang up on garbage: that is allowed
+                finally:
+                    s.close()
+                if m.proc.poll() is not None:
+                    mt.fail(f"sift-milter exited ({m.proc.returncode}) after hostile connection {i}")
+                    break
+            time.sleep(0.5)
+            if m.proc.poll() is None:
+                # Still serving real sessions, whatever came before.
+                mt.run_lua("accept_clean.lua", "unix:" + sock_path)
+        finally:
+            log = m.stop()
+        for bad in ("terminate called", "Segmentation", "AddressSanitizer", "runtime error", "Aborted"):
+            if bad in log:
+                mt.fail(f"the log shows a crash ({bad!r}):\n{log[-3000:]}")
+    if mt.failures:
+        print(f"{len(mt.failures)} failure(s)")
+        return 1
+    print("400 hostile connections: sift-milter still up and serving")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
