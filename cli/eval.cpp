@@ -48,6 +48,7 @@ struct eval_options {
     std::vector<std::string> thresholds;  // the sweep; empty: default_sweep
     std::vector<std::string> groups;      // only messages in one of these
     std::string clock = "received";       // or "system"
+    std::optional<std::string> log;       // mass-check's per-message lines
     host_options host;
 };
 
@@ -425,6 +426,30 @@ void print_json(const tally& t, const eval_options& o) {
     std::cout << out << "]}\n";
 }
 
+// One line per message, as SpamAssassin's mass-check logs them: Y when
+// caught ('.' when not), the spam score, the label, the file (FILE#N for
+// the N-th message of an mbox), the spam rules that hit.
+void write_log(const std::string& path, const std::vector<labelled>& labels,
+               const std::vector<file_outcomes>& results) {
+    std::ofstream out(path);
+    if (!out) throw io_error(path + ": " + std::strerror(errno));
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        const auto& ms = results[i].messages;
+        for (std::size_t n = 0; n < ms.size(); ++n) {
+            const auto& m = ms[n];
+            std::string tests;
+            for (const auto& h : m.hits) tests += (tests.empty() ? "" : ",") + h.rule;
+            char score[32];
+            std::snprintf(score, sizeof score, "%7s", format_score(m.spam).c_str());
+            out << (m.caught ? 'Y' : '.') << ' ' << score << ' '
+                << (labels[i].is == label::spam ? "spam" : "ham ") << ' ' << labels[i].file
+                << (ms.size() > 1 ? "#" + std::to_string(n + 1) : std::string()) << " tests=" << tests
+                << "\n";
+        }
+    }
+    if (!out.flush()) throw io_error(path + ": " + std::strerror(errno));
+}
+
 bool in_groups(const labelled& l, const std::vector<std::string>& wanted) {
     if (wanted.empty()) return true;
     for (const auto& g : l.groups)
@@ -498,6 +523,7 @@ int eval(const eval_options& o) {
                 status = std::max(status, 3);
             }
     }
+    if (o.log) write_log(*o.log, labels, results);
     auto t = add_up(labels, results, o);
     if (o.json)
         print_json(t, o);
@@ -536,6 +562,10 @@ command add_eval(CLI::App& sift) {
         ->type_name("SCORE,...")
         ->delimiter(',')
         ->check(decimal);
+    app->add_option("--log", o->log,
+                    "write one line per message to FILE, as mass-check: Y (caught) or ., the spam score, "
+                    "the label, the file, tests=RULE,...")
+        ->type_name("FILE");
     app->add_option("--jobs", o->jobs, "threads (default: one per core)")
         ->type_name("N")
         ->check(CLI::Range(1u, 1024u));

@@ -162,6 +162,20 @@ class Eval(unittest.TestCase):
         # D: 1 hit of 11 (9.091%), 1 of 6 spam (16.6667%), none of 5 ham
         self.assertRegex(out, r"\n +9\.091 +16\.6667 +0\.0000 +1\.000 +1 +0 +1\.000 +7  D\n")
 
+    def test_log_has_a_line_per_message(self):
+        log = os.path.join(self.dir, "mass-check.log")
+        self.eval_json("--log", log)
+        with open(log) as f:
+            lines = f.read().splitlines()
+        self.assertEqual(len(lines), 11)  # 10 files, s4.mbox holds 2
+        self.assertIn("Y     5.5 spam s1.eml tests=A,B", lines)
+        self.assertIn(".     2.5 spam s4.mbox#1 tests=B", lines)
+        self.assertIn(".     4.5 spam s4.mbox#2 tests=A,B,C", lines)
+        self.assertIn("Y       0 spam s3.eml tests=", lines)
+        self.assertIn("Y      10 spam sub/s5.eml tests=A,D", lines)
+        self.assertIn("Y     5.5 ham  h4.eml tests=A,B", lines)
+        self.assertIn(".       3 ham  h2.eml tests=A", lines)
+
     def test_clock_is_the_arrival_time(self):
         policy = os.path.join(self.dir, "clock")
         os.makedirs(policy)

@@ -200,13 +200,13 @@ class Policy(unittest.TestCase):
         self.assertEqual(r["actions"][0]["reason"], "message refused as spam")
         self.assertEqual(self.hits(r), ["GTUBE"])
         self.assertEqual(r["scores"]["spam"], 1000)
-        # 1 + 1 + 1.5 + 1 + 2 = 6.5: at least 5, below 15.
+        # 1 + 1 + 3 + 1.5 + 2 = 8.5: at least 5, below 15.
         raw = message("Subject: FREE MONEY NOW!!!", body="Click http//win.example now\n")
         raw = "\r\n".join(l for l in raw.split("\r\n") if not l.startswith(("Message-ID:", "Date:")))
         r = self.run_policy(raw)
         self.assertEqual(self.hits(r), ["MALFORMED_LINK", "MISSING_DATE", "MISSING_MESSAGE_ID",
                                         "SUBJECT_ALL_CAPS", "SUBJECT_EXCLAIMS"])
-        self.assertEqual(r["scores"]["spam"], 6.5)
+        self.assertEqual(r["scores"]["spam"], 8.5)
         self.assertEqual(self.delivered(r), [("fileinto", "Spam", BEFORE)])
         # One rule alone stays in the inbox, with its hit reported.
         r = self.run_policy(message("From: \"support@bank.example\" <x@other.example>"))
@@ -214,6 +214,104 @@ class Policy(unittest.TestCase):
         self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
         r = self.run_policy(message(body="see http://192.0.2.7/login\n"))
         self.assertEqual(self.hits(r), ["IP_LITERAL_LINK"])
+
+    def spam_of(self, raw, *options):
+        r = self.run_policy(raw, *options)
+        return self.hits(r), r["scores"].get("spam", 0), self.delivered(r)
+
+    def test_upstream_spam_headers_count(self):
+        # Another filter's verdict: 3 (docs/POLICY.md), read before anything removes the field.
+        for field in ("X-Spam-Flag: YES", "X-Spam-Status: Yes, score=9.1 required=5.0", "X-Spam-Level: ******"):
+            self.assertEqual(self.spam_of(message(field))[:2], (["UPSTREAM_SPAM"], 3), field)
+        self.assertEqual(self.spam_of(message("X-Spam-Status: No, score=0.1"))[:2], ([], 0))
+
+    def test_message_id_and_date_as_written(self):
+        self.assertEqual(self.spam_of(message("Message-ID: 1234@example.com"))[:2], (["MESSAGE_ID_MALFORMED"], 2))
+        # Outlook's form with random digits where Outlook writes the time (01c2...): forged.
+        forged = "Message-ID: <022a62b35b8c$3832b4a3$8be02ba2@dpduxx>"
+        self.assertEqual(self.spam_of(message(forged))[:2], (["MESSAGE_ID_FORGED_OUTLOOK"], 3.5))
+        genuine = "Message-ID: <000801c24a1b$5cf8d8e0$6401a8c0@pc>"
+        self.assertEqual(self.spam_of(message(genuine))[:2], ([], 0))
+        self.assertEqual(self.spam_of(message("Date: the day before yesterday"))[:2], (["DATE_MALFORMED"], 3))
+        self.assertEqual(self.spam_of(message("Date: Wed, 21 Aug 2026 20:31:57 -1600"))[:2],
+                         (["DATE_ZONE_INVALID"], 3))
+        # The run's clock is now (sift run): a Date in 2100 is far ahead of it.
+        self.assertEqual(self.spam_of(message("Date: Fri, 01 Jan 2100 09:00:00 +0000"))[:2],
+                         (["DATE_IN_FUTURE"], 2.5))
+
+    def html(self, body, *headers):
+        return message("MIME-Version: 1.0", "Content-Type: text/html; charset=us-ascii", *headers, body=body)
+
+    def test_html_only_and_link_text_that_shows_another_host(self):
+        same = '<p><a href="http://www.bank.example/login">www.bank.example</a></p>\n'
+        self.assertEqual(self.spam_of(self.html(same)), (["HTML_ONLY"], 3.5, [("keep", "INBOX", AFTER)]))
+        other = '<p><a href="http://evil.example/login"><b>http://www.bank.example/</b></a></p>\n'
+        # 3.5 + 2.5 = 6: to Spam.
+        self.assertEqual(self.spam_of(self.html(other)),
+                         (["HTML_ONLY", "LINK_TEXT_MISMATCH"], 6, [("fileinto", "Spam", BEFORE)]))
+        # With a text/plain alternative it is not HTML-only.
+        both = ("--b\nContent-Type: text/plain\n\nSee www.bank.example\n--b\nContent-Type: text/html\n\n"
+                + same + "--b--\n")
+        raw = message("MIME-Version: 1.0", "Content-Type: multipart/alternative; boundary=b", body=both)
+        self.assertEqual(self.spam_of(raw)[:2], ([], 0))
+
+    def test_mail_from_the_recipients_own_address_needs_authentication(self):
+        own = message("From: Bob <bob@example.net>")
+        self.assertEqual(self.spam_of(own, "--to", "bob+lists@example.net")[:2],
+                         (["FROM_RECIPIENT_UNAUTHENTICATED"], 2.5))
+        self.assertEqual(self.spam_of(own, "--to", "carol@example.net")[:2], ([], 0))
+        signed = message("From: Bob <bob@example.net>", dmarc("pass", "p=none", domain="example.net"))
+        self.assertEqual(self.spam_of(signed, "--to", "bob@example.net", *TRUST)[:2], ([], 0))
+        # An untrusted writer's pass does not count.
+        forged = message("From: Bob <bob@example.net>", dmarc("pass", "p=none", "mx.evil.example", "example.net"))
+        self.assertEqual(self.spam_of(forged, "--to", "bob@example.net", *TRUST)[:2],
+                         (["FROM_RECIPIENT_UNAUTHENTICATED"], 2.5))
+
+    def test_phishing_wording_and_charset_tricks(self):
+        raw = message(body="Please verify your account within 24 hours.\n")
+        self.assertEqual(self.spam_of(raw)[:2], (["PHISHING_WORDING"], 2.5))
+        # "Pаypal" with a Cyrillic a (U+0430), RFC 2047 encoded.
+        self.assertEqual(self.spam_of(message("Subject: =?utf-8?B?UNCweXBhbCBub3RpY2U=?="))[:2],
+                         (["SUBJECT_MIXED_SCRIPT"], 2))
+        # Hangul: "annyeonghaseyo".
+        self.assertEqual(self.spam_of(message("Subject: =?utf-8?B?7JWI64WV7ZWY7IS47JqU?="))[:2],
+                         (["SUBJECT_FARAWAY_SCRIPT"], 3))
+        raw = message("MIME-Version: 1.0", "Content-Type: text/plain; charset=ks_c_5601-1987", body="Hi.\n")
+        self.assertEqual(self.spam_of(raw)[:2], (["CHARSET_FARAWAY"], 2))
+
+    def test_bulk_tool_marks(self):
+        cases = [
+            (message("From: =?iso-2022-jp?B?am9rb0Bycy5leGFtcGxl?=@example.org"), ["FROM_ADDRESS_ENCODED"], 2.5),
+            # 2 + 1.5 = 3.5: below 5.
+            (message("From: kelli658@hotmail.com"), ["FREEMAIL_FROM", "FROM_LOCALPART_DIGITS"], 3.5),
+            (message("Subject: This one will make you rich  9/20/02 11:34:52 PM"), ["SUBJECT_HAS_TIME"], 2.5),
+            (message("Subject: Guaranteed results                     11.150"), ["SUBJECT_TRAILING_NUMBER"], 3),
+            (message("MIME-Version: 1.0", "Content-Type: text/plain; charset=us-ascii",
+                     "Content-Transfer-Encoding: base64", body="SGVsbG8sIHdvcmxkLgo=\n"), ["TEXT_IN_BASE64"], 3),
+            (message(body='Hi.\n<a href="http://example.org/">more</a>\n'), ["HTML_IN_PLAIN_TEXT"], 1.5),
+            (message("X-Priority: 1"), ["PRIORITY_HIGHEST"], 3),
+            (message("To: undisclosed-recipients:;"), ["TO_UNDISCLOSED"], 3),
+        ]
+        for raw, hits, total in cases:
+            self.assertEqual(self.spam_of(raw)[:2], (hits, total), raw.split("\r\n\r\n")[0][-80:])
+
+    def test_message_defects_count(self):
+        # A multipart without its close delimiter.
+        raw = message("MIME-Version: 1.0", "Content-Type: multipart/mixed; boundary=b",
+                      body="--b\nContent-Type: text/plain\n\nHello.\n")
+        self.assertEqual(self.spam_of(raw)[:2], (["MESSAGE_DEFECTS"], 3))
+
+    def test_wording_rules_add_up(self):
+        # CLICK_HERE 3.5 + REMOVE_INSTRUCTIONS 3 + FREE_OFFER 3.5 = 10: Spam, not refused.
+        body = "100% FREE for you. Click here to order.\nTo be removed, reply.\n"
+        hits, total, delivered = self.spam_of(message(body=body))
+        self.assertEqual((hits, total), (["CLICK_HERE", "FREE_OFFER", "REMOVE_INSTRUCTIONS"], 10))
+        self.assertEqual(delivered, [("fileinto", "Spam", BEFORE)])
+        # ... with URGENCY 3 and DEAR_FRIEND 2.5: 15.5, refused.
+        hits, total, _ = self.spam_of(message(body="Dear friend,\nAct now! " + body))
+        self.assertEqual(total, 15.5)
+        self.assertEqual(self.run_policy(message(body="Dear friend,\nAct now! " + body))["verdict"]["kind"],
+                         "refuse")
 
     def test_allow_list_bypass_needs_authentication(self):
         store = "lmdb:" + os.path.join(self.tmp.name, "state")
