@@ -335,8 +335,10 @@ if allof (string :is "${allowed}" "no",
                            "best price", "low price"] {
     score :rule "SPECIAL_OFFER" "2.5";
   }
-  # Three lines in a row shouting in capitals.
-  if body :text :comparator "i;octet" :regex "(?:(?:^|\\n)(?>[^a-zA-Z\\n]*[A-Z]{3,}[^a-z\\n]*?[A-Z]{3,}[^a-z\\n]*)(?=\\r?\\n|$)){3}" {
+  # Three lines in a row shouting in capitals: no lower-case letter, and
+  # two capital words of three letters or more side by side (BUY NOW).
+  # Each line is taken possessively, so a long line is read once.
+  if body :text :comparator "i;octet" :regex "(?:(?:^|\\n)(?=[^a-z\\n]*[A-Z]{3}[^A-Za-z\\n]+[A-Z]{3})[^a-z\\n]*+){3}" {
     score :rule "BODY_SHOUTING" "2.5";
   }
   if anyof (body :text :contains ["toll free", "toll-free"],

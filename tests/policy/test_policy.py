@@ -291,6 +291,9 @@ class Policy(unittest.TestCase):
             (message(body='Hi.\n<a href="http://example.org/">more</a>\n'), ["HTML_IN_PLAIN_TEXT"], 1.5),
             (message("X-Priority: 1"), ["PRIORITY_HIGHEST"], 3),
             (message("To: undisclosed-recipients:;"), ["TO_UNDISCLOSED"], 3),
+            (message(body="HELLO THERE FRIEND\nTHE BEST DEAL\nWRITE BACK TODAY\nthanks\n"), ["BODY_SHOUTING"], 2.5),
+            # Two lines only: not three in a row.
+            (message(body="HELLO THERE FRIEND\nTHE BEST deal\nWRITE US TODAY\n"), [], 0),
         ]
         for raw, hits, total in cases:
             self.assertEqual(self.spam_of(raw)[:2], (hits, total), raw.split("\r\n\r\n")[0][-80:])
