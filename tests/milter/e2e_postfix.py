@@ -248,8 +248,8 @@ def scenarios(w):
     else:
         fail(f"GTUBE: {code} {text}")
 
-    # SUBJECT_ALL_CAPS 1.5, SUBJECT_EXCLAIMS 1, FROM_NAME_HAS_ADDRESS 2,
-    # MALFORMED_LINK 2: 6.5, Spam (Postfix adds the missing Date and
+    # SUBJECT_ALL_CAPS 3, SUBJECT_EXCLAIMS 1.5, FROM_NAME_HAS_ADDRESS 1,
+    # MALFORMED_LINK 2: 7.5, Spam (Postfix adds the missing Date and
     # Message-ID before the milter sees the header, so those do not count).
     spam = ("From: \"win@prize.example\" <x@prize.example>\r\nTo: bob@example.net\r\n"
             "Subject: WINNER!!!\r\n\r\nclaim it at http//prize.example/\r\n")

@@ -411,16 +411,16 @@ class Policy(unittest.TestCase):
         self.assertEqual(self.delivered(r), [("fileinto", "Spam", BEFORE)])
 
     def test_thresholds_per_user(self):
-        # 1 + 1 + 1.5 + 1 + 2 = 6.5 (test_spam_rules_add_up_to_spam_or_refusal).
+        # 1 + 1 + 3 + 1.5 + 2 = 8.5 (test_spam_rules_add_up_to_spam_or_refusal).
         raw = message("Subject: FREE MONEY NOW!!!", body="Click http//win.example now\n")
         raw = "\r\n".join(l for l in raw.split("\r\n") if not l.startswith(("Message-ID:", "Date:")))
         self.assertEqual(self.delivered(self.run_policy(raw, "--to", "anna@domain.xyz")),
                          [("fileinto", "Spam", BEFORE)])
-        self.sift("settings", "set", "--user", "anna@domain.xyz", "spam.threshold", "7")
+        self.sift("settings", "set", "--user", "anna@domain.xyz", "spam.threshold", "9")
         r = self.run_policy(raw, "--to", "anna@domain.xyz")
         self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
-        self.assertEqual(r["scores"]["spam"], 6.5)
-        self.sift("settings", "set", "--user", "anna@domain.xyz", "spam.threshold", "6.5")
+        self.assertEqual(r["scores"]["spam"], 8.5)
+        self.sift("settings", "set", "--user", "anna@domain.xyz", "spam.threshold", "8.5")
         self.assertEqual(self.delivered(self.run_policy(raw, "--to", "anna@domain.xyz")),
                          [("fileinto", "Spam", BEFORE)])
         self.sift("settings", "set", "--user", "anna@domain.xyz", "spam.threshold", "3")

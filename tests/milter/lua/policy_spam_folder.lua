@@ -5,8 +5,8 @@
 dofile(dir .. "/common.lua")
 local conn = open("SPAM1")
 rcpt(conn, "<bob@example.net>")
--- MISSING_MESSAGE_ID 1, MISSING_DATE 1, SUBJECT_ALL_CAPS 1.5,
--- SUBJECT_EXCLAIMS 1, FROM_NAME_HAS_ADDRESS 2: 6.5
+-- MISSING_MESSAGE_ID 1, MISSING_DATE 1, SUBJECT_ALL_CAPS 3,
+-- SUBJECT_EXCLAIMS 1.5, FROM_NAME_HAS_ADDRESS 1: 7.5
 send(conn, {{"From", "\"win@prize.example\" <x@prize.example>"}, {"Subject", "WINNER!!!"}}, "claim it\r\n")
 reply_is(conn, SMFIR_CONTINUE, "spam folder")
 need(mt.eom_check(conn, MT_RCPTDELETE, "<bob@example.net>"), "spam: original recipient removed")
