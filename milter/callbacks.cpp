@@ -320,8 +320,16 @@ std::vector<std::string> deliveries(const recipient& r, const sift::result& res)
     return out;
 }
 
+double ms_since(std::chrono::steady_clock::time_point t) {
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t);
+    return double(us.count()) / 1000.0;
+}
+
+// `ms`: from MAIL FROM to now (the whole transaction, the client's pace
+// included); `eval_ms`: end-of-message alone (the runs, the plan, the edits).
 std::string log_entry(SMFICTX* ctx, const connection& c, const message_state& m,
-                      const std::vector<sift::result>& results, const plan& p) {
+                      const std::vector<sift::result>& results, const plan& p,
+                      std::chrono::steady_clock::time_point eom_start) {
     std::string line = "{\"queue_id\":" + json::quote(queue_id(ctx)) +
                        ",\"client\":" + json::quote(c.session.remote_ip) +
                        ",\"from\":" + json::quote(m.from) + ",\"milter\":" + json::quote(name(p.what));
@@ -343,13 +351,13 @@ std::string log_entry(SMFICTX* ctx, const connection& c, const message_state& m,
         }
         line += "],\"report\":" + json::report(the_engine->report_script(own), &r) + "}";
     }
-    auto us =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - m.start);
-    line += "],\"ms\":" + std::to_string(double(us.count()) / 1000.0) + "}";
+    line += "],\"ms\":" + std::to_string(ms_since(m.start)) +
+            ",\"eval_ms\":" + std::to_string(ms_since(eom_start)) + "}";
     return line;
 }
 
 sfsistat on_eom(SMFICTX* ctx) {
+    auto eom_start = std::chrono::steady_clock::now();
     auto& c = state(ctx);
     auto& m = current_message(ctx);
     if (!m.msg.headers_complete()) m.msg.end_headers();
@@ -389,7 +397,7 @@ sfsistat on_eom(SMFICTX* ctx) {
             if (r.verdict.what == sift::verdict::kind::deliver ||
                 r.verdict.what == sift::verdict::kind::discard)
                 the_engine->send_replies(r, queue_id(ctx));
-    log_line(log_entry(ctx, c, m, results, p));
+    log_line(log_entry(ctx, c, m, results, p, eom_start));
     c.message.reset();
     return status;
 }

@@ -273,6 +273,17 @@ def scenarios(w):
     check_delivered(w, "junk", "Junk", "three ways", "junk's own fileinto \"Junk\", same transaction")
     check_delivered(w, "carol", "", "three ways", "carol (no script) to INBOX, same transaction")
 
+    # replace (RFC 5703) through Postfix: header fields swapped, body replaced
+    # (SMFIR_REPLBODY after every other edit).
+    code, text, _ = w.send(["replacer@example.net"], message("to be replaced", "the old body\r\n"))
+    got = w.delivered("replacer", "")
+    if (len(got) == 1 and "Subject: Replaced" in got[0] and "The original message was replaced." in got[0]
+            and "the old body" not in got[0] and "\nSubject: to be replaced" not in got[0]
+            and "\nOriginal-Subject: to be replaced" in got[0]):
+        ok("replace: Dovecot got the new header and body, nothing of the old")
+    else:
+        fail(f"replace: {code} {text}; delivered: {[m[:400] for m in got]}")
+
     code, text, refused = w.send(["fwd@example.net"], message("forward me"))
     sunk = sink_copy(w, "forward me")
     if sunk and "elsewhere@example.org" in sunk and not w.delivered("fwd", "", timeout=1):

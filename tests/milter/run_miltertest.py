@@ -46,6 +46,9 @@ EXPECTED = {
     "USER3": ("accept", {"refuser@example.net": "deliver"}),
     "HDR1": ("accept", {"tagger@example.net": "deliver"}),
     "BROKEN1": ("accept", {"broken@example.net": "deliver"}),
+    "REPL1": ("accept", {"replacer@example.net": "deliver"}),
+    # ABORT1 was aborted: no log line, and filer is not among ABORT2's.
+    "ABORT2": ("accept", {"bob@example.net": "deliver"}),
 }
 # The RCPT-stage block-list lookup fails: the recipient is deferred, the
 # log line has the error and no recipient (DOWN1); without it the policy's
@@ -54,7 +57,7 @@ EXPECTED_DOWN = {"DOWN1": ("tempfail", {})}
 EXPECTED_DOWN_EOM = {"DOWN2": ("tempfail", {"bob@example.net": "tempfail"})}
 EXPECTED_TCP = {"CLEAN1": ("accept", {"bob@example.net": "deliver"})}
 # Messages that must pass with no change at all (the log's edit count).
-UNTOUCHED = {"CLEAN1", "USER1", "USER3", "BROKEN1"}
+UNTOUCHED = {"CLEAN1", "USER1", "USER3", "BROKEN1", "ABORT2"}
 # Where each recipient's copy goes (the log's delivered_to), by hand too.
 DELIVERED = {
     ("SPAM1", "bob@example.net"): ["bob+Spam@example.net"],
@@ -148,8 +151,9 @@ def check_log(text, expected, label):
         if {t: r["verdict"] for t, r in rcpts.items()} != verdicts:
             fail(f"{label}: {qid}: verdicts {[(t, r['verdict']) for t, r in rcpts.items()]}, wanted {verdicts}")
         for r in rcpts.values():
-            if "report" not in r or "spam_score" not in r or not isinstance(e.get("ms"), (int, float)):
-                fail(f"{label}: {qid}: {r['to']}: no report, spam score or time in the log line")
+            if "report" not in r or "spam_score" not in r or not all(
+                    isinstance(e.get(t), (int, float)) for t in ("ms", "eval_ms")):
+                fail(f"{label}: {qid}: {r['to']}: no report, spam score or times in the log line")
             want = DELIVERED.get((qid, r["to"]))
             if want is not None and sorted(r.get("delivered_to", [])) != sorted(want):
                 fail(f"{label}: {qid}: {r['to']} delivered to {r.get('delivered_to')}, wanted {want}")

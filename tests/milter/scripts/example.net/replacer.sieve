@@ -1,0 +1,2 @@
+require "replace";
+replace :subject "Replaced" "The original message was replaced.";
