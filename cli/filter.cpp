@@ -1,6 +1,7 @@
 // sift filter: one script (or a policy around it, as sift run --policy)
-// over a whole mbox, Maildir or directory, on every core. Messages are
-// memory-mapped and parsed in place; results are printed in input order.
+// over a whole mbox, Maildir or directory, on every core. Large files are
+// memory-mapped, small ones read (corpus.hpp); messages are parsed in
+// place; results are printed in input order.
 #include "commands.hpp"
 #include "corpus.hpp"
 #include "describe.hpp"
