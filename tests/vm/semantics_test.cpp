@@ -7,6 +7,27 @@ namespace {
 
 constexpr const char* fileinto = "require \"fileinto\";\n";
 
+// :contains with several keys over a value of 256 bytes or more takes the
+// fold-once path (run_state::any_key): the same answers as the short one.
+TEST(contains, several_keys_in_a_long_value_fold_once) {
+    std::string body(300, 'x');
+    body += "Please Verify YOUR Account now";
+    auto msg = "From: a@example.com\r\nSubject: s\r\n\r\n" + body + "\r\n";
+    auto test = [&](const std::string& keys, const std::string& cmp = "") {
+        return run("require [\"body\", \"fileinto\"];\nif body :text " + cmp + " :contains " + keys +
+                       " { fileinto \"hit\"; }",
+                   msg);
+    };
+    EXPECT_EQ(test(R"(["nothing here", "verify your account"])"), "fileinto:hit");
+    EXPECT_EQ(test(R"(["NOW", "absent"])"), "fileinto:hit");    // the very end
+    EXPECT_EQ(test(R"(["xxxxp", "absent"])"), "fileinto:hit");  // across the seam
+    EXPECT_EQ(test(R"(["verify  your", "account  now"])"), "keep*");
+    EXPECT_EQ(test(R"(["absent", ""])"), "fileinto:hit");  // the empty key is in every value
+    // i;octet keeps the case.
+    EXPECT_EQ(test(R"(["verify your account", "absent"])", ":comparator \"i;octet\""), "keep*");
+    EXPECT_EQ(test(R"(["Verify YOUR Account", "absent"])", ":comparator \"i;octet\""), "fileinto:hit");
+}
+
 TEST(actions, keep_is_deduplicated_with_fileinto_inbox) {
     EXPECT_EQ(run(std::string(fileinto) + "keep; fileinto \"INBOX\"; keep;", sample_message), "keep");
     EXPECT_EQ(run(std::string(fileinto) + "fileinto \"inbox\"; keep;", sample_message), "fileinto:inbox");
