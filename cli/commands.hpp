@@ -37,5 +37,6 @@ command add_eval(CLI::App& sift);
 command add_config(CLI::App& sift);
 command add_settings(CLI::App& sift);
 command add_report(CLI::App& sift);
+command add_vacation(CLI::App& sift);
 
 }  // namespace sift::cli

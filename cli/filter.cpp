@@ -206,7 +206,8 @@ int filter(const filter_options& o) {
     const script& shown = user ? *user : policy->before() ? *policy->before() : *policy->after();
     // One store and one set of lists for every message: with --policy or
     // --config the configuration's (sift run's rule).
-    auto site = o.host.config ? load_config(*o.host.config) : config{};
+    config site;
+    if (o.host.config) site = load_config(*o.host.config);
     auto h = open_host(o.host, site, o.policy || o.host.config);
 
     auto started = std::chrono::steady_clock::now();

@@ -82,4 +82,9 @@ std::unique_ptr<run_host> open_host(const host_options& o, const config& site, b
     return h;
 }
 
+std::unique_ptr<run_host> open_host(const host_options& o) {
+    static const config defaults;
+    return open_host(o, defaults, false);
+}
+
 }  // namespace sift::cli

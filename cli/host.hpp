@@ -41,6 +41,8 @@ struct run_host {
 // the configuration's when --store and --lists do not say otherwise (the
 // unconfigured default store, when its file does not exist yet, is read
 // as an empty one: a memory store and no lists), without it memory.
-std::unique_ptr<run_host> open_host(const host_options& o, const config& site = {}, bool site_store = false);
+std::unique_ptr<run_host> open_host(const host_options& o, const config& site, bool site_store);
+// The built-in defaults, memory unless --store: open_host(o, config{}, false).
+std::unique_ptr<run_host> open_host(const host_options& o);
 
 }  // namespace sift::cli

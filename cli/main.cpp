@@ -39,11 +39,11 @@ int main(int argc, char** argv) {
     CLI::App app{"Sift: compile, check and run Sieve mail filters (RFC 5228).", "sift"};
     app.set_version_flag("--version", std::string("sift ") + SIFT_VERSION);
     app.require_subcommand(1);
-    std::vector<sift::cli::command> commands = {sift::cli::add_check(app),  sift::cli::add_compile(app),
-                                                sift::cli::add_dump(app),   sift::cli::add_run(app),
-                                                sift::cli::add_filter(app), sift::cli::add_list(app),
-                                                sift::cli::add_config(app), sift::cli::add_settings(app),
-                                                sift::cli::add_report(app), sift::cli::add_eval(app)};
+    std::vector<sift::cli::command> commands = {
+        sift::cli::add_check(app),    sift::cli::add_compile(app),  sift::cli::add_dump(app),
+        sift::cli::add_run(app),      sift::cli::add_filter(app),   sift::cli::add_list(app),
+        sift::cli::add_config(app),   sift::cli::add_settings(app), sift::cli::add_report(app),
+        sift::cli::add_vacation(app), sift::cli::add_eval(app)};
     std::string help_topic;
     auto* help = app.add_subcommand("help", "Describe a command: sift help COMMAND");
     help->add_option("COMMAND", help_topic, "the command to describe");

@@ -78,7 +78,8 @@ command add_run(CLI::App& sift) {
         ->expected(1, 2)
         ->required();
     return {app, [o] {
-                auto site = o->host.config ? load_config(*o->host.config) : config{};
+                config site;
+                if (o->host.config) site = load_config(*o->host.config);
                 std::optional<std::string> policy_dir = o->policy;
                 if (!policy_dir && o->host.config) policy_dir = site.policy_dir;
                 if (policy_dir == "none") policy_dir.reset();

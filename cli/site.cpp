@@ -23,7 +23,8 @@ void add_site_options(CLI::App& command, site_options& o, bool with_store) {
 }
 
 config load_site(const site_options& o) {
-    return o.config ? load_config(*o.config) : config{};
+    if (o.config) return load_config(*o.config);
+    return config{};
 }
 
 store::store_config site_store_config(const config& site, const site_options& o) {

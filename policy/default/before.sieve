@@ -5,7 +5,7 @@ require ["vnd.sift.defects", "vnd.sift.authres", "vnd.sift.attachment",
          "vnd.sift.score", "extlists", "envelope", "ereject", "fileinto",
          "variables", "relational", "comparator-i;ascii-numeric", "body",
          "regex", "environment", "date", "mime", "foreverypart", "subaddress",
-         "comparator-i;unicode-casemap"];
+         "comparator-i;unicode-casemap", "vacation"];
 
 # Settings (docs/POLICY.md "Settings"): the recipient's, as the policy
 # runner gives them in vnd.sift.* environment items (sift::policy_items:
@@ -378,5 +378,28 @@ if allof (string :is "${allowed}" "no",
   if score :value "ge" "${spam_threshold}" {
     fileinto "${spam_folder}";
     stop;
+  }
+}
+
+# The user's auto-reply (sift vacation; docs/POLICY.md "Auto-reply"): the
+# runner gives its items only inside its dates and weekdays, for a sender
+# not excluded, and when the user's own script has no responder of its
+# own. Here, after the rules above, so that spam and refused mail get no
+# reply; vacation itself answers no list, bulk or auto-generated mail and
+# not the null sender (RFC 3834), and one sender once in 7 days.
+if environment :is "vnd.sift.vacation" "on" {
+  set "vacation_message" "";
+  if environment :matches "vnd.sift.vacation.message" "*" { set "vacation_message" "${1}"; }
+  if environment :matches "vnd.sift.vacation.subject" "*" {
+    set "vacation_subject" "${1}";
+    if environment :matches "vnd.sift.vacation.from" "*" {
+      vacation :days 7 :subject "${vacation_subject}" :from "${1}" "${vacation_message}";
+    } else {
+      vacation :days 7 :subject "${vacation_subject}" "${vacation_message}";
+    }
+  } elsif environment :matches "vnd.sift.vacation.from" "*" {
+    vacation :days 7 :from "${1}" "${vacation_message}";
+  } else {
+    vacation :days 7 "${vacation_message}";
   }
 }

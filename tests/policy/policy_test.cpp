@@ -6,6 +6,7 @@
 #include <sift/policy.hpp>
 #include <sift/settings.hpp>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 
@@ -195,6 +196,48 @@ if environment :matches "vnd.sift.plus.folder" "*" { fileinto "p-${1}"; })");
     client.items = {{"vnd.sift.spam.threshold", "forged"}};  // the runner's come first
     auto r = p.run(client, message::from_raw(sample), {.from = "a@b.c", .to = "u+x@d.e"}, {}, &s, site, d);
     EXPECT_EQ(summary(r), "fileinto:t-4.25; fileinto:p-x");
+}
+
+}  // namespace
+}  // namespace sift::testing
+
+namespace sift::testing {
+namespace {
+
+TEST(vacation, is_stored_checked_and_timed) {
+    auto state = store::open_memory_store();
+    vacation_settings v;
+    v.message = "Away.\nBack on Monday \\o/";
+    v.subject = "Out";
+    v.start = "2026-12-20";
+    v.end = "2026-12-24T12:00";
+    v.weekdays = {"Monday", "tue"};
+    v.exclude = {"@Boss.Example"};
+    save_vacation(*state, "Anna+x@domain.xyz", v);
+    auto back = load_vacation(*state, "anna@domain.xyz");
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->message, v.message);
+    EXPECT_EQ(back->weekdays, (std::vector<std::string>{"mon", "tue"}));
+    EXPECT_EQ(back->exclude, (std::vector<std::string>{"@boss.example"}));
+    // Local time: 2026-12-21 is a Monday, 2026-12-23 a Wednesday.
+    auto at = [](int day, int hour) {
+        std::tm t{};
+        t.tm_year = 2026 - 1900, t.tm_mon = 11, t.tm_mday = day, t.tm_hour = hour, t.tm_isdst = -1;
+        return std::chrono::system_clock::from_time_t(std::mktime(&t));
+    };
+    EXPECT_TRUE(vacation_active(*back, at(21, 9), "bob@example.org"));
+    EXPECT_FALSE(vacation_active(*back, at(21, 9), "ceo@boss.example"));
+    EXPECT_FALSE(vacation_active(*back, at(23, 9), "bob@example.org"));  // a Wednesday
+    EXPECT_FALSE(vacation_active(*back, at(19, 9), "bob@example.org"));  // before the start
+    back->weekdays.clear();
+    EXPECT_TRUE(vacation_active(*back, at(24, 11), "bob@example.org"));
+    EXPECT_FALSE(vacation_active(*back, at(24, 13), "bob@example.org"));  // after 12:00 on the last day
+    EXPECT_TRUE(erase_vacation(*state, "anna@domain.xyz"));
+    EXPECT_FALSE(load_vacation(*state, "anna@domain.xyz"));
+    vacation_settings bad;
+    bad.message = "x";
+    bad.end = "2026-02-30T25:00";
+    EXPECT_THROW(save_vacation(*state, "anna@domain.xyz", bad), setting_error);
 }
 
 }  // namespace

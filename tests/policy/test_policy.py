@@ -556,6 +556,81 @@ class Policy(unittest.TestCase):
         self.sift("report", "junk", msg, code=2)
 
 
+    # sift vacation (docs/POLICY.md "Auto-reply").
+
+    def vacations(self, r):
+        return [a for a in r["actions"] if a["action"] == "vacation"]
+
+    def test_auto_reply_from_the_users_settings(self):
+        import datetime
+        to_anna = message("To: Anna <anna@domain.xyz>", "From: Bob <bob@example.org>")
+        run = ["--from", "bob@example.org", "--to", "anna+x@domain.xyz"]
+        self.assertEqual(self.vacations(self.run_policy(to_anna, *run)), [])
+        self.assertEqual(self.sift("vacation", "show", "--user", "anna@domain.xyz").stdout,
+                         "no auto-reply for anna@domain.xyz\n")
+        self.sift("vacation", "set", "--user", "anna@domain.xyz", "--message", "Away until Monday.\nAnna",
+                  "--subject", "Out of office", "--exclude", "@boss.example", "--exclude", "Carol@example.org")
+        r = self.run_policy(to_anna, *run)
+        [v] = self.vacations(r)
+        self.assertEqual(v["script"], BEFORE)
+        self.assertEqual(v["subject"], "Out of office")
+        self.assertEqual(v["recipient"], "bob@example.org")
+        self.assertIn("Away until Monday.\nAnna", v["body"])
+        self.assertNotIn("not_sent", v)
+        self.assertEqual(self.delivered(r)[-1], ("keep", "INBOX", AFTER))  # the mail is still delivered
+        # Seven days' memory per sender: the next message from Bob gets none.
+        [v] = self.vacations(self.run_policy(to_anna, *run))
+        self.assertIn("already replied", v["not_sent"])
+        # Excluded senders, list mail and the null sender get no reply.
+        for sender in ["ceo@boss.example", "carol@example.org"]:
+            self.assertEqual(self.vacations(self.run_policy(to_anna, "--from", sender, "--to", "anna@domain.xyz")),
+                             [], sender)
+        [v] = self.vacations(self.run_policy(message("To: anna@domain.xyz", "List-Id: <l.example.org>"),
+                                             "--from", "dave@example.org", "--to", "anna@domain.xyz"))
+        self.assertIn("not_sent", v)
+        # Spam gets no reply: it never reaches the responder.
+        gtube = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
+        r = self.run_policy(message("To: anna@domain.xyz", body=gtube), "--from", "eve@example.org",
+                            "--to", "anna@domain.xyz")
+        self.assertEqual((r["verdict"]["kind"], self.vacations(r)), ("refuse", []))
+        # A user script with a responder of its own: only that one, no error.
+        own = 'require "vacation"; vacation :days 1 "my own";'
+        r = self.run_policy(to_anna, "--from", "frank@example.org", "--to", "anna@domain.xyz", user=own)
+        self.assertEqual([v["script"] for v in self.vacations(r)], [os.path.join(self.tmp.name, "user.sieve")])
+        self.assertEqual(r["status"], "ok")
+        # Outside its dates or weekdays: silent.
+        today = datetime.date.today()
+        tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+        yesterday = (today - datetime.timedelta(days=1)).isoformat()
+        other_days = ",".join(d for i, d in enumerate(["mon", "tue", "wed", "thu", "fri", "sat", "sun"])
+                              if i != today.weekday())
+        for extra, answers in [(["--start", tomorrow], False), (["--end", yesterday], False),
+                               (["--start", yesterday, "--end", today.isoformat()], True),
+                               (["--weekdays", other_days], False)]:
+            self.sift("vacation", "set", "--user", "anna@domain.xyz", "--message", "Away.", *extra)
+            sender = f"g{len(extra)}{answers}@example.org"
+            got = self.vacations(self.run_policy(to_anna, "--from", sender, "--to", "anna@domain.xyz"))
+            self.assertEqual(len(got), 1 if answers else 0, extra)
+        shown = self.sift("vacation", "show", "--user", "anna@domain.xyz").stdout
+        self.assertEqual(shown, "weekdays: " + other_days + "\nmessage:\nAway.\n")
+        self.assertEqual(self.sift("vacation", "reset", "--user", "anna@domain.xyz").stdout,
+                         "auto-reply removed for anna@domain.xyz\n")
+        self.assertEqual(self.vacations(self.run_policy(to_anna, "--from", "h@example.org", "--to", "anna@domain.xyz")),
+                         [])
+        # Bad input changes nothing.
+        for args, why in [(["--message", ""], "the message is empty"),
+                          (["--message", "x", "--from", "not an address"], "is not one address"),
+                          (["--message", "x", "--start", "2026-12-24", "--end", "2026-12-20"], "is before the start"),
+                          (["--message", "x", "--weekdays", "mon,funday"], "is not a weekday"),
+                          (["--message", "x", "--start", "24.12.2026"], "is not a local time"),
+                          (["--message", "x" * 5000], "longer than 4000 bytes"),
+                          (["--message", "x", "--exclude", "nobody"], "exclude:")]:
+            p = self.sift("vacation", "set", "--user", "anna@domain.xyz", *args, code=2)
+            self.assertIn(why, p.stderr, args)
+        self.assertEqual(self.sift("vacation", "show", "--user", "anna@domain.xyz").stdout,
+                         "no auto-reply for anna@domain.xyz\n")
+
+
 if __name__ == "__main__":
     SIFT = sys.argv.pop(1)
     unittest.main()

@@ -23,6 +23,7 @@
 #include <sift/store.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -47,6 +48,23 @@ struct SIFT_API threshold {
     friend bool operator==(const threshold&, const threshold&) = default;
 };
 
+// A user's auto-reply (sift vacation, sift/settings.hpp): never a site
+// default, only ever a user's own record.
+struct vacation_settings {
+    std::string message;  // the reply's text (at most vacation_max_message bytes)
+    std::string subject;  // "": vacation's default ("Auto: <subject>")
+    std::string from;     // "": the reply comes from the recipient
+    // Local time, "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM"; "": no bound. A
+    // date alone starts at 00:00 and ends at 23:59 of that day.
+    std::string start, end;
+    std::vector<std::string> weekdays;  // "mon" ... "sun"; empty: every day
+    std::vector<std::string> exclude;   // senders never answered: addresses, @domain, @.domain
+};
+// The longest message a reply may have: the policy hands it to Sieve as a
+// variable, which RFC 5229 lets the site bound (eval_limits::
+// max_variable_size, 4096).
+inline constexpr std::size_t vacation_max_message = 4000;
+
 // The settings a user may override in the state store (sift/settings.hpp);
 // the configuration holds their site-wide defaults.
 struct user_defaults {
@@ -57,6 +75,9 @@ struct user_defaults {
     bool filter_social = true;                        // filter.social: the Social folder
     blocked_action blocked = blocked_action::refuse;  // blocked
     bool plus_folders = false;                        // plus.folders: user+detail to folder "detail"
+    // The user's auto-reply (sift vacation), when one is set (null: none);
+    // never from the configuration.
+    std::shared_ptr<const vacation_settings> vacation{};
 };
 
 // LMDB at default_state_path(): the store when nothing says otherwise.

@@ -25,6 +25,7 @@
 #include <sift/sequence.hpp>
 #include <sift/session.hpp>
 
+#include <chrono>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -86,7 +87,9 @@ public:
     // The same for one recipient with its settings (settings_for,
     // sift/settings.hpp): the session's items are preceded by
     // policy_items(site, settings, env.to), so the scripts read them, and
-    // options.score.spam_threshold is settings.spam_threshold (spamtest).
+    // options.score.spam_threshold is settings.spam_threshold (spamtest),
+    // the auto-reply's vacation_items at the host's now(), and the
+    // recipient without its +detail is one of vacation's user_addresses.
     result run(const session& client, const message& msg, const envelope& env, const run_options& options,
                const script* user, const config& site, const user_defaults& settings) const;
 
@@ -122,6 +125,18 @@ private:
 SIFT_API std::vector<std::pair<std::string, std::string>> policy_items(const config& site,
                                                                        const user_defaults& settings,
                                                                        std::string_view recipient);
+
+// The auto-reply's items (sift vacation, sift/settings.hpp), when the
+// user has one that answers env.from at `now` (vacation_active):
+//     vnd.sift.vacation          "on"
+//     vnd.sift.vacation.message  the reply's text
+//     vnd.sift.vacation.subject  its subject, when one is set
+//     vnd.sift.vacation.from     its From, when one is set
+// policy::run adds them unless the user's own script requires vacation,
+// reject or ereject: one responder per address (the user's own script's
+// wins), and no reply beside a refusal (RFC 5230 §4.7, a runtime error).
+SIFT_API std::vector<std::pair<std::string, std::string>> vacation_items(
+    const user_defaults& settings, const envelope& env, std::chrono::system_clock::time_point now);
 
 // A +detail made into a folder name that is safe to create: control
 // characters and bytes that are not UTF-8 dropped; '/' and '\' (hierarchy

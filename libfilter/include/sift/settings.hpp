@@ -30,6 +30,7 @@
 #include <sift/store.hpp>
 
 #include <array>
+#include <chrono>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -85,10 +86,32 @@ SIFT_API user_settings load_user_settings(store::store& state, std::string_view 
 SIFT_API void save_user_settings(store::store& state, std::string_view user, const user_settings& settings,
                                  std::string_view delimiters = "+");
 
+// The user's auto-reply (issue 9, rule 7): one store entry per user,
+// "autoreply:<user>", never expiring, one "name=value" line per field
+// (the message with \n and \\ escaped; weekdays and exclude
+// comma-separated). One responder per address: saving replaces it.
+// check_vacation throws setting_error for a message that is empty or too
+// long or not UTF-8, a :from that is not one address, a start or end that
+// is not YYYY-MM-DD[THH:MM] (or an end before the start), a weekday that
+// is not mon..sun, an exclusion that is not an address or @domain.
+SIFT_API void check_vacation(vacation_settings& v);  // normalises weekdays and entries
+SIFT_API std::optional<vacation_settings> load_vacation(store::store& state, std::string_view user,
+                                                        std::string_view delimiters = "+");
+SIFT_API void save_vacation(store::store& state, std::string_view user, vacation_settings v,
+                            std::string_view delimiters = "+");
+SIFT_API bool erase_vacation(store::store& state, std::string_view user, std::string_view delimiters = "+");
+// Whether the auto-reply answers `sender` (the envelope sender) at `now`:
+// inside start..end and on one of the weekdays (local time), and the
+// sender not excluded (the list entry rules, sift/lists.hpp). RFC 3834's
+// rules (no reply to lists, bulk, auto-generated mail, the null sender)
+// are vacation's own, applied when the reply is made.
+SIFT_API bool vacation_active(const vacation_settings& v, std::chrono::system_clock::time_point now,
+                              std::string_view sender);
+
 // What one recipient's run uses: site.defaults overlaid by the record of
 // the recipient's user in `state` (none when `state` is null or the
-// recipient is not an address). Throws store::store_error (a lookup
-// failure: tempfail at the SMTP stage).
+// recipient is not an address), with the user's auto-reply. Throws
+// store::store_error (a lookup failure: tempfail at the SMTP stage).
 SIFT_API user_defaults settings_for(const config& site, store::store* state, std::string_view recipient);
 
 }  // namespace sift

@@ -3,6 +3,7 @@
 #include <sift/address.hpp>
 #include <sift/lists.hpp>
 #include <sift/policy.hpp>
+#include <sift/settings.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -168,15 +169,40 @@ std::string plus_folder(std::string_view detail) {
     return out;
 }
 
+std::vector<std::pair<std::string, std::string>> vacation_items(const user_defaults& settings,
+                                                                const envelope& env,
+                                                                std::chrono::system_clock::time_point now) {
+    std::vector<std::pair<std::string, std::string>> items;
+    const auto& v = settings.vacation;
+    if (!v || !vacation_active(*v, now, env.from)) return items;
+    items.emplace_back("vnd.sift.vacation", "on");
+    items.emplace_back("vnd.sift.vacation.message", v->message);
+    if (!v->subject.empty()) items.emplace_back("vnd.sift.vacation.subject", v->subject);
+    if (!v->from.empty()) items.emplace_back("vnd.sift.vacation.from", v->from);
+    return items;
+}
+
 result policy::run(const session& client, const message& msg, const envelope& env, const run_options& options,
                    const script* user, const config& site, const user_defaults& settings) const {
     session with_items = client;
     // First, so that they are what the scripts read under these names.
     auto items = policy_items(site, settings, env.to);
+    bool responds_itself = false;
+    if (user)
+        for (const auto& c : user->capabilities())
+            if (c == "vacation" || c == "reject" || c == "ereject") responds_itself = true;
+    if (!responds_itself) {
+        auto now = options.host ? options.host->now() : std::chrono::system_clock::now();
+        for (auto& item : vacation_items(settings, env, now)) items.push_back(std::move(item));
+    }
     with_items.items.insert(with_items.items.begin(), std::make_move_iterator(items.begin()),
                             std::make_move_iterator(items.end()));
     run_options o = options;
     o.score.spam_threshold = settings.spam_threshold.value();
+    // user+detail@domain is user@domain's: vacation answers mail addressed
+    // to either (RFC 5230 §4.5).
+    if (auto user = lists::list_user(env.to, site.recipient_delimiters); !user.empty())
+        o.vacation.user_addresses.push_back(user);
     return around(user).run(with_items, msg, env, o);
 }
 
