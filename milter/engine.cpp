@@ -2,6 +2,7 @@
 
 #include <sift/json.hpp>
 #include <sift/lists.hpp>
+#include <sift/settings.hpp>
 
 #include <algorithm>
 #include <fstream>
@@ -115,20 +116,25 @@ engine::engine(settings s, std::function<void(const std::string&)> log)
     }
     if (!policy_.ok()) throw startup_error(sift::format(policy_.errors()));
     try {
-        auto config = store_spec(settings_.store);
+        auto config = settings_.store_from_site ? settings_.site.store : store_spec(settings_.store);
         state_ = store::open_store(config);
         if (config.kind != store::store_kind::memory) lists_ = lists::open_list_store(config);
     } catch (const startup_error&) {
         throw;
     } catch (const std::exception& e) {
-        throw startup_error("--store " + settings_.store + ": " + e.what());
+        throw startup_error(
+            (settings_.store_from_site ? "the configuration's store" : "--store " + settings_.store) + ": " +
+            e.what());
     }
     if (!lists_) lists_ = std::make_unique<no_lists>();
     host_.set_state(state_.get());
     host_.set_lists(lists_.get());
+    // The configuration's limits, attachment quotas, delimiters and trusted
+    // authserv-ids, then the command line's ids besides them.
+    options_ = sift::run_options_from(settings_.site);
     options_.host = &host_;
     options_.failures = sift::at_mta_stage;
-    options_.authres.trusted_authserv_ids = settings_.authserv_ids;
+    for (const auto& id : settings_.authserv_ids) options_.authres.trusted_authserv_ids.push_back(id);
     if (settings_.outbox) {
         try {
             outbox_ = std::make_unique<outbox>(*settings_.outbox, log_);
@@ -182,7 +188,11 @@ std::shared_ptr<const user_script> engine::script_for(std::string_view address) 
 
 sift::result engine::run(const sift::session& client, const sift::message& msg, const sift::envelope& env,
                          const user_script* own) const {
-    return policy_.run(client, msg, env, options_, own ? &own->script : nullptr);
+    // The recipient's settings (store over configuration) reach the
+    // scripts as vnd.sift.* environment items (sift/policy.hpp). A store
+    // that cannot be read throws: the message is tempfailed.
+    return policy_.run(client, msg, env, options_, own ? &own->script : nullptr, settings_.site,
+                       sift::settings_for(settings_.site, state_.get(), env.to));
 }
 
 const sift::script& engine::report_script(const user_script* own) const {
@@ -212,9 +222,13 @@ std::size_t engine::send_replies(const sift::result& r, std::string_view queue_i
 
 bool engine::sender_blocked(std::string_view sender, std::string_view recipient) const {
     if (!lists_ || !settings_.rcpt_block_lists || sender.empty()) return false;
-    auto user = lists::list_user(recipient);
-    if (!user.empty() && lists_->contains(lists::user_list(user, "block"), sender)) return true;
-    return lists_->contains(lists::global_block, sender);
+    auto user = lists::list_user(recipient, settings_.site.recipient_delimiters);
+    bool listed = (!user.empty() && lists_->contains(lists::user_list(user, "block"), sender)) ||
+                  lists_->contains(lists::global_block, sender);
+    // The recipient may want blocked mail in Spam rather than refused
+    // (setting "blocked"): then the policy decides at end-of-message.
+    return listed && sift::settings_for(settings_.site, state_.get(), recipient).blocked ==
+                         sift::blocked_action::refuse;
 }
 
 }  // namespace sift::milter

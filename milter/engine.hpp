@@ -9,6 +9,7 @@
 #include "outbox.hpp"
 #include "srs.hpp"
 
+#include <sift/config.hpp>
 #include <sift/policy.hpp>
 #include <sift/script.hpp>
 #include <sift/store.hpp>
@@ -43,6 +44,12 @@ struct settings {
     // at end-of-message decides).
     smtp_limits limits{};
     bool rcpt_block_lists = true;
+    // --config FILE (sift/config.hpp, docs/CONFIG.md): the site's settings;
+    // without it the built-in defaults. Each recipient's own settings
+    // (sift/settings.hpp) come from the store over them. `store_from_site`:
+    // no --store was given, so the configuration's store is used.
+    sift::config site{};
+    bool store_from_site = false;
 };
 
 // Thrown at startup (a policy that does not compile, a bad --store): the

@@ -141,8 +141,18 @@ int main(int argc, char** argv) {
                  "let raw 8-bit header bytes through in mail sent without SMTPUTF8");
     app.add_flag("--no-rcpt-block-lists", no_rcpt_lists,
                  "do not refuse a blocked sender at RCPT; the policy decides at end-of-message");
+    std::string config_path;
+    app.add_option("--config", config_path,
+                   "the site's configuration (TOML, docs/CONFIG.md): policy, store, thresholds, folders, "
+                   "trusted authserv-ids, limits; the options above override it")
+        ->type_name("FILE");
     try {
         app.parse(argc, argv);
+        if (!config_path.empty()) {
+            s.site = sift::load_config(config_path);  // config_error: FILE:LINE:COLUMN: error: ...
+            if (app.get_option("--policy")->count() == 0) s.policy = s.site.policy_dir;
+            s.store_from_site = app.get_option("--store")->count() == 0;
+        }
         s.limits.refuse_bogus_helo = !accept_bogus_helo;
         s.limits.refuse_8bit_headers = !accept_8bit;
         s.rcpt_block_lists = !no_rcpt_lists;

@@ -4,8 +4,10 @@
 Usage: early.py SIFT_MILTER SIFT
 
 Makes an LMDB store in a temporary directory whose block list for
-bob@example.net holds spammer@bad.example (`sift list add`), starts
-sift-milter on a unix socket with it, --max-size 100000,
+bob@example.net and dave@example.net holds spammer@bad.example (`sift
+list add`) and where dave's setting blocked is spam (`sift settings set`),
+starts sift-milter on a unix socket with it, --config (folder.spam =
+"Junk"), --max-size 100000,
 --max-recipients 3 and --banned-helo mx.sift.test, runs early/early.lua
 (which checks each reply at its stage), stops the milter by its PID, then
 checks the log: one line per refusal with its stage and reply, written
@@ -38,6 +40,7 @@ EXPECTED = {
 DELIVERED = {
     "RCPT1": {"a@example.net", "b@example.net", "c@example.net"},
     "BLOCK1": {"carol@example.net"},
+    "BLOCK2": {"dave@example.net"},
     "UTF2": {"carol@example.net"},
 }
 
@@ -46,10 +49,16 @@ def main():
     milter, sift = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory(prefix="sift-early-") as tmp:
         store = "lmdb:" + os.path.join(tmp, "state.mdb")
-        subprocess.run([sift, "list", "add", "--store", store, "--user", "bob@example.net", "block",
-                        "spammer@bad.example"], check=True, capture_output=True)
+        for user in ("bob@example.net", "dave@example.net"):
+            subprocess.run([sift, "list", "add", "--store", store, "--user", user, "block", "spammer@bad.example"],
+                           check=True, capture_output=True)
+        subprocess.run([sift, "settings", "set", "--store", store, "--user", "dave@example.net", "blocked", "spam"],
+                       check=True, capture_output=True)
+        config = os.path.join(tmp, "sift.toml")
+        with open(config, "w") as f:
+            f.write('folder.spam = "Junk"\n')
         sock = os.path.join(tmp, "milter.sock")
-        m = mt.Milter(milter, "unix:" + sock, tmp, "early", "--store", store, "--max-size", "100000",
+        m = mt.Milter(milter, "unix:" + sock, tmp, "early", "--config", config, "--store", store, "--max-size", "100000",
                       "--max-recipients", "3", "--banned-helo", "mx.sift.test")
         try:
             r = subprocess.run(["miltertest", "-D", "socket=unix:" + sock, "-D", "dir=" + mt.LUA, "-s",
@@ -76,6 +85,9 @@ def main():
             mt.fail(f"{qid}: no end-of-message log line")
             continue
         got = {r["to"] for r in e["recipients"] if r["verdict"] == "deliver"}
+        if qid == "BLOCK2" and e["recipients"][0].get("delivered_to") != ["dave+Junk@example.net"]:
+            mt.fail(f"BLOCK2: delivered to {e['recipients'][0].get('delivered_to')}, wanted dave+Junk@example.net "
+                    "(his setting blocked = spam, the configuration's folder.spam)")
         if e["milter"] != "accept" or got != rcpts:
             mt.fail(f"{qid}: {e['milter']}, delivered to {sorted(got)}, wanted accept to {sorted(rcpts)}")
     extra = set(finished) - set(DELIVERED)

@@ -51,6 +51,17 @@ send(conn, clean_headers(), "hello\r\n")
 reply_is(conn, SMFIR_CONTINUE, "BLOCK1: carol's copy accepted")
 close(conn)
 
+-- dave blocks the same sender but wants blocked mail in Spam (his
+-- setting blocked = spam): his RCPT is accepted, and the policy files the
+-- message into the configuration's spam folder ("Junk", --config).
+conn = connect("client.example")
+mail(conn, "BLOCK2", "<spammer@bad.example>")
+rcpt(conn, "<dave@example.net>")
+send(conn, clean_headers(), "hello\r\n")
+reply_is(conn, SMFIR_CONTINUE, "BLOCK2: accepted for the policy to file")
+need(mt.eom_check(conn, MT_RCPTDELETE, "<dave@example.net>"), "BLOCK2: dave's INBOX copy removed")
+close(conn)
+
 -- Raw 8-bit bytes in a header: refused without SMTPUTF8 ...
 conn = connect("client.example")
 mail(conn, "UTF1", "<alice@example.org>")

@@ -2,7 +2,8 @@
 -- unreachable: the lookup fails and the mail is tempfailed, never accepted
 -- unfiltered. With the block lists checked at RCPT (the default) the
 -- recipient is deferred there (DOWN1); with --no-rcpt-block-lists the
--- policy's own lookup fails at end-of-message (DOWN2). The driver starts
+-- recipient's settings (and the policy's lists) cannot be read at
+-- end-of-message (DOWN2). The driver starts
 -- the milter each way and passes `mode`.
 dofile(dir .. "/common.lua")
 if mode == "rcpt" then
