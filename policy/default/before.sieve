@@ -5,7 +5,7 @@ require ["vnd.sift.defects", "vnd.sift.authres", "vnd.sift.attachment",
          "vnd.sift.score", "extlists", "envelope", "ereject", "fileinto",
          "variables", "relational", "comparator-i;ascii-numeric", "body",
          "regex", "environment", "date", "mime", "foreverypart", "subaddress",
-         "comparator-i;unicode-casemap", "vacation"];
+         "comparator-i;unicode-casemap", "vacation", "editheader"];
 
 # Settings (docs/POLICY.md "Settings"): the recipient's, as the policy
 # runner gives them in vnd.sift.* environment items (sift::policy_items:
@@ -85,11 +85,12 @@ if allof (authres :method "dmarc" "fail",
   stop;
 }
 # ... or to treat it as suspicious: to Spam (p=reject sampled below 100%
-# too: the domain asked for no less).
+# too: the domain asked for no less), after the spam rules below, so that
+# it carries the score header fields like any other mail filed there.
+set "quarantine" "no";
 if allof (authres :method "dmarc" "fail",
           authres :method "dmarc" :property "p" ["quarantine", "reject"]) {
-  fileinto "${spam_folder}";
-  stop;
+  set "quarantine" "yes";
 }
 
 # The allow lists: an allowed sender skips the spam rules below, but only
@@ -368,17 +369,46 @@ if allof (string :is "${allowed}" "no",
   if body :text :contains "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X" {
     score :rule "GTUBE" "1000";
   }
+}
 
-  # Far above the threshold (spam.reject_threshold, 15): refused; above it
-  # (spam.threshold, 5 as SpamAssassin's required_score): to Spam.
-  if score :value "ge" "${reject_threshold}" {
-    ereject "message refused as spam";
-    stop;
-  }
-  if score :value "ge" "${spam_threshold}" {
-    fileinto "${spam_folder}";
-    stop;
-  }
+# Far above the threshold (spam.reject_threshold, 15): refused (a refused
+# message gets no header fields: it is not delivered).
+if score :value "ge" "${reject_threshold}" {
+  ereject "message refused as spam";
+  stop;
+}
+
+# The score header fields, SpamAssassin's, on every message delivered:
+# added here, before any folder is chosen, since a folder chosen in this
+# script ends the sequence (the user's script and after.sieve do not run).
+# The score is the spam total of the rules above; tests= their names,
+# sorted, or "none". Fields of these names already in the message were
+# written by someone else, perhaps to pass for a verdict: removed first.
+deleteheader "X-Spam-Score";
+deleteheader "X-Spam-Status";
+deleteheader "X-Spam-Flag";
+deleteheader "X-Spam-Level";
+set "total" "0";
+if score :comparator "i;octet" :matches "*" {
+  set "total" "${1}";
+}
+set "tests" "none";
+if score :rules :matches "?*" {
+  set "tests" "${0}";
+}
+set "spam" "No";
+if anyof (string :is "${quarantine}" "yes", score :value "ge" "${spam_threshold}") {
+  set "spam" "Yes";
+}
+addheader "X-Spam-Score" "${total}";
+addheader "X-Spam-Status" "${spam}, score=${total} required=${spam_threshold} tests=${tests}";
+
+# At or above the threshold (spam.threshold, 5 as SpamAssassin's
+# required_score), or DMARC quarantine (above): to Spam.
+if string :is "${spam}" "Yes" {
+  addheader "X-Spam-Flag" "YES";
+  fileinto "${spam_folder}";
+  stop;
 }
 
 # The user's auto-reply (sift vacation; docs/POLICY.md "Auto-reply"): the

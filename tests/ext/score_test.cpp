@@ -121,6 +121,54 @@ TEST(score, totals_compare_as_decimals) {
     EXPECT_FALSE(holds(minus_one, "score :category \"promotions\" :count \"ge\" \"1\""));
 }
 
+// :rules: the names of the rules that hit the category, sorted by octet
+// and joined by "," (SpamAssassin's tests=), one value for any match type.
+TEST(score, rules_match_the_sorted_names_of_the_hits) {
+    auto run = [](const std::string& lines) {
+        auto r =
+            evaluate("require [\"vnd.sift.score\", \"fileinto\", \"relational\", \"variables\"];\n" + lines);
+        EXPECT_TRUE(r.ok()) << (r.errors.empty() ? "" : r.errors.front());
+        return summary(r);
+    };
+    const std::string three =
+        "score :rule \"SUBJECT_ALL_CAPS\" \"1\";\n"
+        "score :rule \"MISSING_DATE\" \"2\";\n"
+        "score :rule \"GTUBE\" \"1000\";\n"
+        "score :rule \"MISSING_DATE\" \"2\";\n"  // counted once: named once
+        "score :category \"promotions\" :rule \"LIST_ID\" \"1\";\n";
+    // Hit order SUBJECT_ALL_CAPS, MISSING_DATE, GTUBE; sorted: G < M < S.
+    EXPECT_EQ(run(three + "if score :rules :matches \"*\" { fileinto \"${1}\"; }\n"),
+              "fileinto:GTUBE,MISSING_DATE,SUBJECT_ALL_CAPS");
+    // The default comparator is i;ascii-casemap; i;octet tells case apart.
+    EXPECT_EQ(
+        run(three + "if score :rules :is \"gtube,missing_date,subject_all_caps\" { fileinto \"y\"; }\n"),
+        "fileinto:y");
+    EXPECT_EQ(
+        run(three + "if score :rules :comparator \"i;octet\" :contains \"gtube\" { fileinto \"wrong\"; }\n"),
+        "keep*");
+    EXPECT_EQ(run(three + "if score :rules :contains \"MISSING_DATE\" { fileinto \"y\"; }\n"), "fileinto:y");
+    // Another category has its own names; one without hits has "".
+    EXPECT_EQ(run(three + "if score :category \"Promotions\" :rules :is \"LIST_ID\" { fileinto \"y\"; }\n"),
+              "fileinto:y");
+    EXPECT_EQ(run(three + "if score :category \"social\" :rules :is \"\" { fileinto \"none\"; }\n"),
+              "fileinto:none");
+    EXPECT_EQ(run("if score :rules :matches \"?*\" { fileinto \"wrong\"; }\n"), "keep*");
+    // :count counts the rules, as without :rules.
+    EXPECT_EQ(run(three + "if score :rules :count \"eq\" \"3\" { fileinto \"three\"; }\n"), "fileinto:three");
+    // The total is still the test without :rules: its text with a text
+    // comparator (1 + 2 + 1000).
+    EXPECT_EQ(run(three + "if score :comparator \"i;octet\" :matches \"*\" { fileinto \"${1}\"; }\n"),
+              "fileinto:1003");
+    // A numeric comparator on names is RFC 4790's, not an error: the keys
+    // are not decimals to check.
+    compiled(
+        "require [\"vnd.sift.score\", \"comparator-i;ascii-numeric\"];\n"
+        "if score :rules :comparator \"i;ascii-numeric\" :is \"x\" { keep; }\n");
+    // :rules is the test's, not the command's.
+    auto e = compile_errors("require \"vnd.sift.score\";\nscore :rules :rule \"R\" \"1\";\n");
+    EXPECT_NE(e.find("test.sieve:2:"), std::string::npos) << e;
+}
+
 TEST(score, weights_and_names_from_variables_are_checked_when_run) {
     auto r = evaluate(
         "require [\"vnd.sift.score\", \"variables\"];\n"

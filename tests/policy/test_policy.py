@@ -316,6 +316,121 @@ class Policy(unittest.TestCase):
         self.assertEqual(self.run_policy(message(body="Dear friend,\nAct now! " + body))["verdict"]["kind"],
                          "refuse")
 
+    def edits(self, r):
+        """The header edits as (edit, name, value without the leading space)."""
+        return [(e["edit"], e["name"], e["value"][1:]) for e in r["header_edits"]]
+
+    def test_score_headers_on_delivered_mail(self):
+        # Nothing hit: SpamAssassin's "tests=none", the default threshold 5.
+        r = self.run_policy(message())
+        self.assertEqual(self.edits(r), [("addheader", "X-Spam-Score", "0"),
+                                         ("addheader", "X-Spam-Status", "No, score=0 required=5 tests=none")])
+        self.assertTrue(all(e["last"] is False for e in r["header_edits"]))  # prepended, as trace fields
+        # One rule, below the threshold: kept, the rule named.
+        r = self.run_policy(message("From: \"support@bank.example\" <x@other.example>"))
+        self.assertEqual(self.edits(r), [("addheader", "X-Spam-Score", "2"),
+                                         ("addheader", "X-Spam-Status",
+                                          "No, score=2 required=5 tests=FROM_NAME_HAS_ADDRESS")])
+        self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
+        # 6.5 (as in test_spam_rules_add_up_to_spam_or_refusal): Spam, the
+        # rules sorted by name, X-Spam-Flag as SpamAssassin adds it to spam.
+        raw = message("Subject: FREE MONEY NOW!!!", body="Click http//win.example now\n")
+        raw = "\r\n".join(l for l in raw.split("\r\n") if not l.startswith(("Message-ID:", "Date:")))
+        r = self.run_policy(raw)
+        self.assertEqual(self.delivered(r), [("fileinto", "Spam", BEFORE)])
+        self.assertEqual(self.edits(r), [
+            ("addheader", "X-Spam-Score", "6.5"),
+            ("addheader", "X-Spam-Status", "Yes, score=6.5 required=5 tests=MALFORMED_LINK,MISSING_DATE,"
+                                           "MISSING_MESSAGE_ID,SUBJECT_ALL_CAPS,SUBJECT_EXCLAIMS"),
+            ("addheader", "X-Spam-Flag", "YES")])
+        # The text output shows them too.
+        path = os.path.join(self.tmp.name, "plain.eml")
+        with open(path, "w", newline="") as f:
+            f.write(message())
+        p = subprocess.run([SIFT, "run", "--policy", "default", path], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn('addheader "X-Spam-Status: No, score=0 required=5 tests=none"\n', p.stdout)
+        self.assertIn('addheader "X-Spam-Score: 0"\n', p.stdout)
+
+    def test_forged_score_headers_are_removed_first(self):
+        raw = message("X-Spam-Status: No, score=-100 required=5 tests=USER_IN_WELCOMELIST",
+                      "X-Spam-Score: -100", "X-Spam-Flag: NO", "X-Spam-Level: ",
+                      "X-Spam-Status: No, second one")
+        user = ('require ["fileinto"];\n'
+                'if header :contains "X-Spam-Status" "-100" { fileinto "Forged"; }\n'
+                'if header :is "X-Spam-Status" "No, score=0 required=5 tests=none" { fileinto "Ours"; }\n'
+                'if exists "X-Spam-Flag" { fileinto "Flagged"; }\n')
+        r = self.run_policy(raw, user=user)
+        self.assertEqual(self.edits(r), [
+            ("deleteheader", "X-Spam-Score", "-100"),
+            # editheader lists a name's fields from the last (occurrence 2, then 1).
+            ("deleteheader", "X-Spam-Status", "No, second one"),
+            ("deleteheader", "X-Spam-Status", "No, score=-100 required=5 tests=USER_IN_WELCOMELIST"),
+            ("deleteheader", "X-Spam-Flag", "NO"),
+            ("deleteheader", "X-Spam-Level", ""),
+            ("addheader", "X-Spam-Score", "0"),
+            ("addheader", "X-Spam-Status", "No, score=0 required=5 tests=none")])
+        self.assertEqual([e.get("occurrence") for e in r["header_edits"][1:3]], [2, 1])
+        # The user's script sees the policy's fields, not the forged ones.
+        self.assertEqual([a for a in self.delivered(r) if a[0] == "fileinto"],
+                         [("fileinto", "Ours", os.path.join(self.tmp.name, "user.sieve"))])
+
+    def test_score_headers_where_the_decision_is_made(self):
+        # A refusal delivers nothing: no header fields.
+        gtube = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
+        r = self.run_policy(message("X-Spam-Flag: NO", body=gtube + "\n"))
+        self.assertEqual(r["verdict"]["kind"], "refuse")
+        self.assertEqual(r["header_edits"], [])
+        r = self.run_policy(with_attachment("setup.exe", b"MZ"))
+        self.assertEqual(r["header_edits"], [])
+        # DMARC quarantine goes to Spam with the fields: DMARC_FAIL (2)
+        # alone is below 5, but the domain asked for quarantine.
+        r = self.run_policy(message(dmarc("fail", "p=quarantine")), *TRUST)
+        self.assertEqual(self.delivered(r), [("fileinto", "Spam", BEFORE)])
+        self.assertEqual(self.edits(r), [("addheader", "X-Spam-Score", "2"),
+                                         ("addheader", "X-Spam-Status", "Yes, score=2 required=5 tests=DMARC_FAIL"),
+                                         ("addheader", "X-Spam-Flag", "YES")])
+        # The user's own folder (which ends the sequence before after.sieve)
+        # and after.sieve's folders carry them, added by before.sieve.
+        r = self.run_policy(message(), user='require "fileinto"; fileinto "Work";')
+        self.assertEqual([e[1] for e in self.edits(r)], ["X-Spam-Score", "X-Spam-Status"])
+        self.assertEqual({e["script"] for e in r["actions"]}, {os.path.join(self.tmp.name, "user.sieve")})
+
+    def test_the_score_fields_follow_the_users_settings(self):
+        raw = message("From: \"support@bank.example\" <x@other.example>")  # 2 points
+        self.sift("settings", "set", "--user", "anna@domain.xyz", "spam.threshold", "1.5")
+        r = self.run_policy(raw, "--to", "anna@domain.xyz")
+        self.assertEqual(self.delivered(r), [("fileinto", "Spam", BEFORE)])
+        self.assertIn(("addheader", "X-Spam-Status", "Yes, score=2 required=1.5 tests=FROM_NAME_HAS_ADDRESS"),
+                      self.edits(r))
+        self.sift("settings", "set", "--user", "anna@domain.xyz", "spam.threshold", "2.125")
+        r = self.run_policy(raw, "--to", "anna@domain.xyz")
+        self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
+        self.assertIn(("addheader", "X-Spam-Status", "No, score=2 required=2.125 tests=FROM_NAME_HAS_ADDRESS"),
+                      self.edits(r))
+        # Bob has the site's 5.
+        r = self.run_policy(raw, "--to", "bob@domain.xyz")
+        self.assertIn(("addheader", "X-Spam-Status", "No, score=2 required=5 tests=FROM_NAME_HAS_ADDRESS"),
+                      self.edits(r))
+        # With the spam filter off the rules do not run: score 0, no tests.
+        self.sift("settings", "set", "--user", "anna@domain.xyz", "filter.spam", "off")
+        r = self.run_policy(raw, "--to", "anna@domain.xyz")
+        self.assertEqual(self.edits(r), [("addheader", "X-Spam-Score", "0"),
+                                         ("addheader", "X-Spam-Status", "No, score=0 required=2.125 tests=none")])
+
+    def test_the_score_header_fits_editheaders_limit(self):
+        # Every spam rule of before.sieve hitting at once, each name once:
+        # the X-Spam-Status value must stay below editheader's 2048 octets
+        # (eval_limits::editheader_max_header_size), or adding it would be
+        # a runtime error.
+        import re
+        here = os.path.dirname(os.path.abspath(__file__))
+        with open(os.path.join(here, "..", "..", "policy", "default", "before.sieve")) as f:
+            names = sorted(set(re.findall(r':rule "([^"]+)"', f.read())))
+        self.assertGreater(len(names), 5)
+        value = "Yes, score=-1000000.125 required=1000000.125 tests=" + ",".join(names)
+        self.assertLess(len(value), 2048)
+
     def test_allow_list_bypass_needs_authentication(self):
         store = "lmdb:" + os.path.join(self.tmp.name, "state")
         p = subprocess.run([SIFT, "list", "add", "--store", store, "--user", "bob@example.net", "allow",

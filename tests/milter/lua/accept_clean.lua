@@ -1,4 +1,5 @@
--- A clean message for a recipient without a script: accepted unchanged.
+-- A clean message for a recipient without a script: accepted unchanged
+-- but for the policy's score fields.
 dofile(dir .. "/common.lua")
 local conn = open("CLEAN1")
 rcpt(conn, "<bob@example.net>")

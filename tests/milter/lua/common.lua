@@ -66,16 +66,20 @@ function clean_headers(subject)
           {"Message-ID", "<m1@example.org>"}}
 end
 
--- An end-of-message that accepted with no change at all (miltertest
--- checks recipient changes only by address: `rcpts`; the driver checks the
--- log's edit count too).
+-- An end-of-message that accepted a clean message with no change but the
+-- default policy's score fields, inserted at the top (docs/POLICY.md:
+-- "X-Spam-Score: 0", "X-Spam-Status: No, score=0 required=5 tests=none";
+-- miltertest checks recipient changes only by address: `rcpts`; the
+-- driver checks the log's edit count too).
 function untouched(conn, what, rcpts)
   reply_is(conn, SMFIR_CONTINUE, what)
   for _, r in ipairs(rcpts) do
     need(not mt.eom_check(conn, MT_RCPTDELETE, r), what .. ": " .. r .. " not removed")
   end
+  need(mt.eom_check(conn, MT_HDRINSERT, "X-Spam-Score", "0", 0), what .. ": X-Spam-Score: 0 inserted")
+  need(mt.eom_check(conn, MT_HDRINSERT, "X-Spam-Status", "No, score=0 required=5 tests=none", 0),
+       what .. ": X-Spam-Status: No ... inserted")
   need(not mt.eom_check(conn, MT_HDRADD), what .. ": no header added")
-  need(not mt.eom_check(conn, MT_HDRINSERT), what .. ": no header inserted")
   need(not mt.eom_check(conn, MT_HDRDELETE), what .. ": no header removed")
   need(not mt.eom_check(conn, MT_BODYCHANGE), what .. ": body unchanged")
 end

@@ -82,6 +82,7 @@ CASES = [
     Case("mailstore", runner="host"),
     Case("policy", runner="host"),
     Case("score"),
+    Case("score-rules"),
 ]
 NAMES = [c.name for c in CASES]
 

@@ -4,6 +4,7 @@
 //
 //   score [":category" <category: string>] ":rule" <name: string> <weight: string>
 //   score [":category" <category: string>] [COMPARATOR] [MATCH-TYPE] <keys: string-list>
+//   score [":category" <category: string>] ":rules" [COMPARATOR] [MATCH-TYPE] <keys: string-list>
 //
 // The command adds a hit of rule `name` worth `weight` (a decimal, "2.5",
 // "-1", at most three decimals: kept as exact thousandths) to the category
@@ -16,6 +17,13 @@
 // only leading digits. :count counts the rules that hit the category.
 // Another comparator (i;octet, i;ascii-casemap) matches the total's text
 // as format_score writes it ("2.5", "-1", "0").
+//
+// With :rules the test matches, instead of the total, the names of the
+// rules that hit the category, sorted in i;octet order and joined by ","
+// ("GTUBE,MISSING_DATE"; "" without hits), as SpamAssassin writes tests=
+// in X-Spam-Status. Its comparator defaults to i;ascii-casemap, as for any
+// other test (RFC 5228 §2.7.3), and :matches "*" gives the list in ${1}
+// (RFC 5229); :count still counts the rules.
 //
 // Every hit goes into the result (result::hits, result::scores) with its
 // script and line. In a sequence (sift/sequence.hpp: before -> user ->
@@ -33,6 +41,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace sift {
 
@@ -76,8 +87,9 @@ const char* const weight_form =
     "a decimal such as \"2.5\" or \"-1\" with at most three decimals, within ±1000000";
 const char* const name_form = "1 to 64 letters, digits, '_', '-' or '.'";
 
+// :rules matches names: the usual default comparator (i;ascii-casemap).
 vm::comparator test_comparator(const binding& b) {
-    return b.has_tag("comparator") ? b.match.cmp : comparator_ascii_numeric;
+    return b.has_tag("comparator") || b.has_tag("rules") ? b.match.cmp : comparator_ascii_numeric;
 }
 
 bool numeric_match(vm::match_type t) {
@@ -106,6 +118,7 @@ void check_score_command(checker& c, const binding& b) {
 
 void check_score_test(checker& c, const binding& b) {
     check_category(c, b);
+    if (b.has_tag("rules")) return;  // names, matched as any test's values
     if (test_comparator(b) != comparator_ascii_numeric || b.match.type == match_count) return;
     if (!numeric_match(b.match.type)) {
         c.error(b.pos,
@@ -129,8 +142,9 @@ void emit_score_command(compile::emitter& e, const binding& b) {
 }
 
 void emit_score_test(compile::emitter& e, const binding& b) {
-    e.emit(vm::opcode::test_score, {e.string(category_of(b)), std::uint64_t(test_comparator(b)),
-                                    vm::pack(b.match), e.list(b.list_arg(0))});
+    e.emit(b.has_tag("rules") ? vm::opcode::test_score_rules : vm::opcode::test_score,
+           {e.string(category_of(b)), std::uint64_t(test_comparator(b)), vm::pack(b.match),
+            e.list(b.list_arg(0))});
 }
 
 // The hits of the run (of every script of a sequence), in order, and the
@@ -236,6 +250,7 @@ void register_score(registry& r) {
     r.add(capability_def{"vnd.sift.score"});
     r.add(tag_def{.name = "category", .parameter = arg_kind::string, .capability = "vnd.sift.score"});
     r.add(tag_def{.name = "rule", .parameter = arg_kind::string, .capability = "vnd.sift.score"});
+    r.add(tag_def{.name = "rules", .capability = "vnd.sift.score"});
     r.add(command_def{.name = "score",
                       .capability = "vnd.sift.score",
                       .positional = {arg_kind::string},
@@ -246,7 +261,7 @@ void register_score(registry& r) {
                       .is_test = true,
                       .capability = "vnd.sift.score",
                       .positional = {arg_kind::string_list},
-                      .tags = {"category", "comparator", "match-type"},
+                      .tags = {"category", "rules", "comparator", "match-type"},
                       .check = check_score_test,
                       .emit = emit_score_test});
 }
@@ -294,6 +309,26 @@ void exec_test_score(run_state& s, const instruction& ins) {
         s.flag = numeric_holds(s, total, keys, spec);
     else
         s.flag = s.any_key(format_score(total), keys, spec);
+}
+
+void exec_test_score_rules(run_state& s, const instruction& ins) {
+    using namespace ext;
+    auto category = category_operand(s, ins.arg[0]);
+    auto spec = s.match_spec_of(ins.arg[2], ins.arg[1]);
+    std::vector<std::string_view> names;
+    for (const auto& h : state(s).hits)
+        if (h.category == category) names.push_back(h.rule);  // each once: a rule counts once
+    if (spec.type == match_count) {
+        s.flag = count_holds(s, names.size(), ins.arg[3], spec);
+        return;
+    }
+    std::sort(names.begin(), names.end());
+    std::string joined;
+    for (auto name : names) {
+        if (!joined.empty()) joined += ',';
+        joined += name;
+    }
+    s.flag = s.any_key(joined, ins.arg[3], spec);
 }
 
 }  // namespace sift::vm
