@@ -59,6 +59,9 @@ std::string details(const redirect_action& a) {
     return " <" + a.address + ">" + (a.copy ? " :copy" : "");
 }
 std::string details(const reject_action& a) {
+    if (a.smtp_code != 0)
+        return " :replycode " + quoted(std::to_string(a.smtp_code) + " " + a.enhanced_code) + " " +
+               quoted(a.reason);
     return " " + quoted(a.reason);
 }
 std::string details(const discard_action&) {

@@ -5,7 +5,7 @@ require ["vnd.sift.defects", "vnd.sift.authres", "vnd.sift.attachment",
          "vnd.sift.score", "extlists", "envelope", "ereject", "fileinto",
          "variables", "relational", "comparator-i;ascii-numeric", "body",
          "regex", "environment", "date", "mime", "foreverypart", "subaddress",
-         "comparator-i;unicode-casemap", "vacation", "editheader"];
+         "comparator-i;unicode-casemap", "vacation", "editheader", "vnd.sift.replycode"];
 
 # Settings (docs/POLICY.md "Settings"): the recipient's, as the policy
 # runner gives them in vnd.sift.* environment items (sift::policy_items:
@@ -66,11 +66,13 @@ if defect :is ["archive_unreadable", "archive_truncated",
 
 # Forbidden file types, wherever they are: a MIME attachment's name, a
 # double extension (photo.jpg.scr), a member of an archive, of an archive
-# in an archive (docs/EXTENSIONS.md, vnd.sift.attachment).
+# in an archive (docs/EXTENSIONS.md, vnd.sift.attachment). Refused as
+# 554 5.7.0 (vnd.sift.replycode), where the other refusals are ereject's
+# 550 5.7.1.
 if attachment :extension ["exe", "com", "cmd", "cpl", "hta", "scf", "sct",
                           "lnk", "bat", "js", "jse", "wsh", "ws", "wsf",
                           "wsc", "vbe", "vb", "vbs", "shs", "pif", "scr"] {
-  ereject "forbidden attachment type (.${1} in ${2})";
+  ereject :replycode "554 5.7.0" "Message rejected: forbidden attachment type (.${1} in ${2})";
   stop;
 }
 

@@ -145,13 +145,36 @@ class Policy(unittest.TestCase):
         r = self.run_policy(with_attachment("invoice.pdf.exe", b"MZ\x90\x00"), user="keep;")
         self.assertEqual(r["verdict"]["kind"], "refuse")
         self.assertEqual(r["scripts"], [BEFORE])
-        self.assertEqual(r["actions"][0]["reason"], "forbidden attachment type (.exe in invoice.pdf.exe)")
+        self.assertEqual(r["actions"][0]["reason"],
+                         "Message rejected: forbidden attachment type (.exe in invoice.pdf.exe)")
+        # Sent as 554 5.7.0 (issue 9), not ereject's usual 550 5.7.1.
+        self.assertEqual((r["verdict"]["smtp_code"], r["verdict"]["enhanced_code"], r["verdict"]["text"]),
+                         (554, "5.7.0", "Message rejected: forbidden attachment type (.exe in invoice.pdf.exe)"))
         r = self.run_policy(with_attachment("docs.zip", zipped({"readme.txt": b"hi", "bin/setup.exe": b"MZ"}),
                                             "application/zip"))
-        self.assertEqual(r["actions"][0]["reason"], "forbidden attachment type (.exe in docs.zip)")
+        self.assertEqual(r["actions"][0]["reason"], "Message rejected: forbidden attachment type (.exe in docs.zip)")
+        self.assertEqual(r["verdict"]["smtp_code"], 554)
         inner = zipped({"run.SCR": b"MZ"})
         r = self.run_policy(with_attachment("outer.zip", zipped({"inner.zip": inner}), "application/zip"))
-        self.assertEqual(r["actions"][0]["reason"], "forbidden attachment type (.scr in outer.zip)")
+        self.assertEqual(r["actions"][0]["reason"], "Message rejected: forbidden attachment type (.scr in outer.zip)")
+        # The text output names the codes beside the reason.
+        path = os.path.join(self.tmp.name, "exe.eml")
+        with open(path, "w", newline="") as f:
+            f.write(with_attachment("docs.zip", zipped({"bin/setup.exe": b"MZ"}), "application/zip"))
+        p = subprocess.run([SIFT, "run", "--policy", "default", path], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn('ereject :replycode "554 5.7.0" "Message rejected: forbidden attachment type '
+                      '(.exe in docs.zip)"', p.stdout)
+
+    def test_other_refusals_are_550_5_7_1(self):
+        gtube = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
+        for raw, options in [(message(body=gtube + "\n"), ()),
+                             (message(dmarc("fail", "p=reject")), TRUST),
+                             (with_attachment("docs.zip", b"PK\x03\x04 no zip", "application/zip"), ())]:
+            r = self.run_policy(raw, *options)
+            self.assertEqual(r["verdict"]["kind"], "refuse")
+            self.assertEqual((r["verdict"]["smtp_code"], r["verdict"]["enhanced_code"]), (550, "5.7.1"))
+            self.assertNotIn("smtp_code", r["actions"][0])
 
     def test_documents_and_harmless_files_pass(self):
         docx = zipped({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>",

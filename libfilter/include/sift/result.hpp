@@ -124,6 +124,11 @@ struct reject_action {
     bool extended = false;  // ereject
     unsigned line = 0;
     unsigned script = 0;  // in a sequence: its index in result::scripts
+    // vnd.sift.replycode's :replycode "554 5.7.0": the SMTP reply code (a
+    // 5xx) and the enhanced status code (5.x.x, RFC 3463) the refusal is
+    // sent with; 0 and empty without it (then 550 5.7.1, RFC 5429 §2.1.1).
+    int smtp_code = 0;
+    std::string enhanced_code{};
 };
 
 // vacation (RFC 5230): a reply to `recipient`, sent by the frontend when
@@ -352,7 +357,8 @@ enum class run_status {
 struct verdict {
     enum class kind { deliver, refuse, tempfail, discard };
     kind what = kind::deliver;
-    // refuse: 550 and "5.7.1" (RFC 5429 §2.1.1), the script's reason;
+    // refuse: the reject's :replycode (vnd.sift.replycode), else 550 and
+    // "5.7.1" (RFC 5429 §2.1.1); the script's reason;
     // tempfail: 451, "4.3.0" and what failed, for the log more than the
     // client. 0 and empty otherwise.
     int smtp_code = 0;

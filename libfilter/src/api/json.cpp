@@ -24,7 +24,12 @@ object json_of(const redirect_action& a) {
 }
 
 object json_of(const reject_action& a) {  // reject, ereject
-    return {{"action", a.extended ? "ereject" : "reject"}, {"reason", a.reason}};
+    object j{{"action", a.extended ? "ereject" : "reject"}, {"reason", a.reason}};
+    if (a.smtp_code != 0) {  // :replycode (vnd.sift.replycode)
+        j["smtp_code"] = a.smtp_code;
+        j["enhanced_code"] = a.enhanced_code;
+    }
+    return j;
 }
 
 object json_of(const discard_action&) {

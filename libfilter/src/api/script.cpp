@@ -153,13 +153,17 @@ verdict decide(const result& r, const failure_policy& policy) {
                 discarded = true;
                 break;
             case action_kind::reject:
-            case action_kind::ereject:
-                // RFC 5429 §2.1.1: 550 5.7.1 with the script's reason; a
-                // reject never stands beside a delivery (run_state::add).
+            case action_kind::ereject: {
+                // RFC 5429 §2.1.1: 550 5.7.1 with the script's reason, unless
+                // the script chose the codes (vnd.sift.replycode); a reject
+                // never stands beside a delivery (run_state::add).
+                const auto& refusal = std::get<reject_action>(a);
+                bool chosen = refusal.smtp_code != 0;
                 return {.what = verdict::kind::refuse,
-                        .smtp_code = 550,
-                        .enhanced_code = "5.7.1",
-                        .text = std::get<reject_action>(a).reason};
+                        .smtp_code = chosen ? refusal.smtp_code : 550,
+                        .enhanced_code = chosen ? refusal.enhanced_code : "5.7.1",
+                        .text = refusal.reason};
+            }
             case action_kind::vacation:
             case action_kind::notify:
                 break;  // they leave the verdict alone

@@ -50,7 +50,9 @@ public:
     // before the command, which leaves its value in the extension's slot
     // until the command takes it.
     //
-    // keep, fileinto or redirect (RFC 5228 §4) is making `a`, or the run
+    // keep, fileinto or redirect (RFC 5228 §4), or reject/ereject (RFC
+    // 5429, whose cancels_implicit_keep is ignored: a refusal always
+    // cancels it), is making `a`, or the run
     // ends with the implicit keep (a keep_action with `implicit` set, no
     // prefixes before it): the extension completes the action from its
     // prefixes or its own state, and may clear `cancels_implicit_keep`

@@ -149,6 +149,11 @@ public:
     // within max_actions; it cancels the implicit keep when asked (each
     // extension's RFC says whether it does).
     void add_action(action a, bool cancels_implicit_keep) { push(std::move(a), cancels_implicit_keep); }
+    // Every slot's complete_action on `a`, then take_prefixes; whether `a`
+    // cancels the implicit keep. keep, fileinto and redirect call it; so
+    // does an extension's action that other extensions' tags may complete,
+    // before add_action.
+    bool complete(action& a);
     // The instruction the prefixes were for ran: every slot drops what they
     // left (run_slot::drop_prefixes). The actions above call it; so does an
     // extension's command or test that takes prefixes.
@@ -234,9 +239,6 @@ public:
     result finish(const runtime_error* failure, std::uint64_t executed);
 
 private:
-    // Every slot's complete_action on `a`, then take_prefixes; whether `a`
-    // cancels the implicit keep.
-    bool complete(action& a);
     // keep and fileinto: `a` joins the result unless an action filing into
     // its mailbox is there already (run_slot::merged).
     void file(action&& a, bool cancels_implicit_keep);

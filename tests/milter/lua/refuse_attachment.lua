@@ -1,4 +1,5 @@
--- A forbidden file type in an attachment is refused, naming the file.
+-- A forbidden file type in an attachment is refused, naming the file, as
+-- 554 5.7.0 (issue 9; the policy's ereject :replycode).
 dofile(dir .. "/common.lua")
 local conn = open("ATTACH1")
 rcpt(conn, "<bob@example.net>")
@@ -10,6 +11,7 @@ send(conn, h, "--b1\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n" ..
               "Content-Disposition: attachment; filename=\"invoice.exe\"\r\n" ..
               "Content-Transfer-Encoding: base64\r\n\r\nTVqQAAMAAAAEAAAA\r\n--b1--\r\n")
 reply_is(conn, SMFIR_REPLYCODE, "attachment")
-need(mt.eom_check(conn, MT_SMTPREPLY, "550", "5.7.1", "forbidden attachment type (.exe in invoice.exe)"),
-     "attachment: 550 5.7.1 naming invoice.exe")
+need(mt.eom_check(conn, MT_SMTPREPLY, "554", "5.7.0",
+                  "Message rejected: forbidden attachment type (.exe in invoice.exe)"),
+     "attachment: 554 5.7.0 naming invoice.exe")
 close(conn)

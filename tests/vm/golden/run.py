@@ -83,6 +83,7 @@ CASES = [
     Case("policy", runner="host"),
     Case("score"),
     Case("score-rules"),
+    Case("replycode"),
 ]
 NAMES = [c.name for c in CASES]
 

@@ -82,7 +82,10 @@ void refuse(run_state& s, bool extended, std::string_view reason) {
         if (delivers(other)) throw conflict(other);
     }
     s.slot<refusal>();
-    s.add_action(reject_action{.reason = std::string(reason), .extended = extended, .line = s.line()}, true);
+    // Other extensions' tags complete it (vnd.sift.replycode's reply code).
+    action a = reject_action{.reason = std::string(reason), .extended = extended, .line = s.line()};
+    s.complete(a);
+    s.add_action(std::move(a), true);
 }
 
 }  // namespace
