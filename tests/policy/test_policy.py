@@ -83,20 +83,117 @@ class Policy(unittest.TestCase):
         self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
         self.assertEqual(r["verdict"]["kind"], "deliver")
 
-    def test_newsletters_go_to_promotions(self):
-        for h in ["List-Unsubscribe: <mailto:leave@news.example.com>", "List-Id: News <news.example.com>",
-                  "Feedback-ID: 1:2:3:esp", "Precedence: bulk"]:
+    def category_hits(self, r, category):
+        return sorted((h["rule"], h["weight"]) for h in r["hits"] if h["category"] == category)
+
+    MAILCHIMP = ["List-Unsubscribe: <https://x.us1.list-manage.com/unsubscribe?u=1>",
+                 "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+                 "List-ID: News <1.list-id.mcsv.net>", "Feedback-ID: 1:2:us1:mc", "X-MC-User: b00c",
+                 "X-campaignid: mailchimpb00c.a8d0", "X-Mailer: Mailchimp Mailer - **CIDa8d0**"]
+
+    def test_newsletters_are_scored_into_promotions(self):
+        # 2 + 1 + 0.5 + 1.5 + 2 + 1.5 + 1.5 + 1 (the link) = 11.
+        r = self.run_policy(message(*self.MAILCHIMP, body="Our sale!\nUnsubscribe: https://x.example/u\n"))
+        self.assertEqual(self.delivered(r), [("fileinto", "Promotions", AFTER)])
+        self.assertEqual(self.category_hits(r, "promotions"), [
+            ("PROMO_BULK_MAILER", 1.5), ("PROMO_CAMPAIGN_HEADER", 1.5), ("PROMO_ESP_HEADER", 2),
+            ("PROMO_FEEDBACK_ID", 1.5), ("PROMO_LIST_ID", 0.5), ("PROMO_LIST_UNSUBSCRIBE", 2),
+            ("PROMO_ONE_CLICK_UNSUBSCRIBE", 1), ("PROMO_UNSUBSCRIBE_LINK", 1)])
+        self.assertEqual(r["scores"]["promotions"], 11)
+        self.assertTrue(all(h["script"] == AFTER for h in r["hits"] if h["category"] == "promotions"))
+        # The threshold is 3: List-Unsubscribe (2) and a link (1) reach it ...
+        r = self.run_policy(message("List-Unsubscribe: <mailto:leave@news.example.com>",
+                                    body="To unsubscribe, write back.\n"))
+        self.assertEqual(self.delivered(r), [("fileinto", "Promotions", AFTER)])
+        self.assertEqual(r["scores"]["promotions"], 3)
+        # ... as do Precedence: bulk (2) and Feedback-ID (1.5).
+        r = self.run_policy(message("Precedence: bulk", "Feedback-ID: 1:2:3:esp"))
+        self.assertEqual(self.delivered(r), [("fileinto", "Promotions", AFTER)])
+        self.assertEqual(r["scores"]["promotions"], 3.5)
+        # One signal alone stays in the inbox: a receipt sent through
+        # SendGrid, a plain List-Unsubscribe, a list's List-Id.
+        for h, total in [("X-SG-EID: abc", 2), ("List-Unsubscribe: <mailto:u@shop.example>", 2),
+                         ("List-Id: News <news.example.com>", 0.5), ("Feedback-ID: 1:2:3:esp", 1.5),
+                         ("Precedence: bulk", 2), ("X-Mailgun-Sid: WyI", 2), ("X-Campaign-Id: 7", 1.5)]:
             r = self.run_policy(message(h))
-            self.assertEqual(self.delivered(r), [("fileinto", "Promotions", AFTER)], h)
+            self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)], h)
+            self.assertEqual(r["scores"]["promotions"], total, h)
+
+    def test_discussion_lists_are_not_promotions(self):
+        # A list its readers post to: 0.5 + 2 + 1 - 3 = 0.5.
+        footer = "The release is out.\n--\nTo unsubscribe, write to dev-leave@lists.example.org\n"
+        headers = ["List-Id: Developers <dev.lists.example.org>", "List-Unsubscribe: <mailto:dev-leave@lists.example.org>",
+                   "Precedence: list"]
+        r = self.run_policy(message(*headers, "List-Post: <mailto:dev@lists.example.org>", body=footer))
+        self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
+        self.assertIn(("PROMO_DISCUSSION_LIST", -3), self.category_hits(r, "promotions"))
+        self.assertEqual(r["scores"]["promotions"], 0.5)
+        # An announcement list says "List-Post: NO" (RFC 2369): 3.5.
+        r = self.run_policy(message(*headers, "List-Post: NO (posting not allowed)", body=footer))
+        self.assertEqual(self.delivered(r), [("fileinto", "Promotions", AFTER)])
+        self.assertEqual(r["scores"]["promotions"], 3.5)
+
+    def test_promotions_can_be_turned_off(self):
+        raw = message(*self.MAILCHIMP)
+        self.sift("settings", "set", "--user", "anna@domain.xyz", "filter.promotions", "off")
+        r = self.run_policy(raw, "--to", "anna@domain.xyz")
+        self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
+        self.assertEqual(self.category_hits(r, "promotions"), [])
+        # Another user keeps it; turning social off does not touch it.
+        r = self.run_policy(raw, "--to", "bob@domain.xyz")
+        self.assertEqual(self.delivered(r), [("fileinto", "Promotions", AFTER)])
+        self.sift("settings", "set", "--user", "carol@domain.xyz", "filter.social", "off")
+        r = self.run_policy(raw, "--to", "carol@domain.xyz")
+        self.assertEqual(self.delivered(r), [("fileinto", "Promotions", AFTER)])
+
+    def test_allowed_authenticated_senders_skip_promotions(self):
+        store = "lmdb:" + os.path.join(self.tmp.name, "state")
+        p = subprocess.run([SIFT, "list", "add", "--store", store, "--user", "bob@example.net", "allow",
+                            "@example.com"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        auth = "Authentication-Results: mx.example.net; dkim=pass header.d=example.com"
+        r = self.run_policy(message(auth, *self.MAILCHIMP), "--store", store, "--to", "bob@example.net", *TRUST)
+        self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
+        self.assertEqual(self.category_hits(r, "promotions"), [])
+        # Not authenticated (an untrusted writer), or not on bob's list:
+        # scored as anyone's newsletter.
+        forged = "Authentication-Results: forger.example; dkim=pass header.d=example.com"
+        r = self.run_policy(message(forged, *self.MAILCHIMP), "--store", store, "--to", "bob@example.net", *TRUST)
+        self.assertEqual(self.delivered(r), [("fileinto", "Promotions", AFTER)])
+        r = self.run_policy(message(auth, *self.MAILCHIMP), "--store", store, "--to", "carol@example.net", *TRUST)
+        self.assertEqual(self.delivered(r), [("fileinto", "Promotions", AFTER)])
 
     def test_social_networks_before_promotions(self):
+        # Social 3 (the domain) beats promotions 2 (List-Unsubscribe).
         r = self.run_policy(message("From: Facebook <notification@facebookmail.com>",
                                     "List-Unsubscribe: <mailto:u@facebookmail.com>"))
         self.assertEqual(self.delivered(r), [("fileinto", "Social", AFTER)])
-        r = self.run_policy(message("From: LinkedIn <messages-noreply@bounce.linkedin.com>"))
+        self.assertEqual(self.category_hits(r, "social"), [("SOCIAL_SENDER_DOMAIN", 3)])
+        self.assertEqual(self.category_hits(r, "promotions"), [("PROMO_LIST_UNSUBSCRIBE", 2)])
+        # A subdomain, with the network's own field: 3 + 2.
+        r = self.run_policy(message("From: LinkedIn <messages-noreply@bounce.linkedin.com>",
+                                    "X-LinkedIn-Class: INMAIL"))
         self.assertEqual(self.delivered(r), [("fileinto", "Social", AFTER)])
+        self.assertEqual(r["scores"]["social"], 5)
+        # The field alone (2) is not enough; nor is a look-alike domain.
+        r = self.run_policy(message("X-Facebook-Notify: comment"))
+        self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
+        self.assertEqual(self.category_hits(r, "social"), [("SOCIAL_NETWORK_HEADER", 2)])
         r = self.run_policy(message("From: a@notlinkedin.com"))  # not a subdomain
         self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
+
+    def test_social_can_be_turned_off(self):
+        raw = message("From: Facebook <notification@facebookmail.com>",
+                      "List-Unsubscribe: <mailto:u@facebookmail.com>", body="unsubscribe: see below\n")
+        self.sift("settings", "set", "--user", "anna@domain.xyz", "filter.social", "off")
+        r = self.run_policy(raw, "--to", "anna@domain.xyz")
+        self.assertEqual(self.category_hits(r, "social"), [])
+        # Then it is scored as a newsletter like any other: 2 + 1.
+        self.assertEqual(self.delivered(r), [("fileinto", "Promotions", AFTER)])
+        self.sift("settings", "set", "--user", "anna@domain.xyz", "filter.promotions", "off")
+        r = self.run_policy(raw, "--to", "anna@domain.xyz")
+        self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
+        self.assertEqual(r["hits"], [])
 
     def test_the_users_own_decision_ends_it(self):
         user = 'require "fileinto"; if header :contains "subject" "report" { fileinto "Work"; }'
@@ -578,7 +675,8 @@ class Policy(unittest.TestCase):
     def test_filters_off_per_user(self):
         self.sift("settings", "set", "--user", "anna@domain.xyz", "filter.promotions", "off")
         self.sift("settings", "set", "--user", "anna@domain.xyz", "filter.social", "false")
-        news = message("List-Unsubscribe: <mailto:leave@news.example.com>")
+        news = message("List-Unsubscribe: <mailto:leave@news.example.com>",
+                       body="To unsubscribe, write back.\n")  # promotions 2 + 1
         social = message("From: Facebook <notification@facebookmail.com>")
         sub = message("From: LinkedIn <m@bounce.linkedin.com>")
         for raw in (news, social, sub):
