@@ -448,19 +448,19 @@ class Policy(unittest.TestCase):
         self.assertTrue(all(e["last"] is False for e in r["header_edits"]))  # prepended, as trace fields
         # One rule, below the threshold: kept, the rule named.
         r = self.run_policy(message("From: \"support@bank.example\" <x@other.example>"))
-        self.assertEqual(self.edits(r), [("addheader", "X-Spam-Score", "2"),
+        self.assertEqual(self.edits(r), [("addheader", "X-Spam-Score", "1"),
                                          ("addheader", "X-Spam-Status",
-                                          "No, score=2 required=5 tests=FROM_NAME_HAS_ADDRESS")])
+                                          "No, score=1 required=5 tests=FROM_NAME_HAS_ADDRESS")])
         self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
-        # 6.5 (as in test_spam_rules_add_up_to_spam_or_refusal): Spam, the
+        # 8.5 (as in test_spam_rules_add_up_to_spam_or_refusal): Spam, the
         # rules sorted by name, X-Spam-Flag as SpamAssassin adds it to spam.
         raw = message("Subject: FREE MONEY NOW!!!", body="Click http//win.example now\n")
         raw = "\r\n".join(l for l in raw.split("\r\n") if not l.startswith(("Message-ID:", "Date:")))
         r = self.run_policy(raw)
         self.assertEqual(self.delivered(r), [("fileinto", "Spam", BEFORE)])
         self.assertEqual(self.edits(r), [
-            ("addheader", "X-Spam-Score", "6.5"),
-            ("addheader", "X-Spam-Status", "Yes, score=6.5 required=5 tests=MALFORMED_LINK,MISSING_DATE,"
+            ("addheader", "X-Spam-Score", "8.5"),
+            ("addheader", "X-Spam-Status", "Yes, score=8.5 required=5 tests=MALFORMED_LINK,MISSING_DATE,"
                                            "MISSING_MESSAGE_ID,SUBJECT_ALL_CAPS,SUBJECT_EXCLAIMS"),
             ("addheader", "X-Spam-Flag", "YES")])
         # The text output shows them too.
@@ -517,26 +517,26 @@ class Policy(unittest.TestCase):
         self.assertEqual({e["script"] for e in r["actions"]}, {os.path.join(self.tmp.name, "user.sieve")})
 
     def test_the_score_fields_follow_the_users_settings(self):
-        raw = message("From: \"support@bank.example\" <x@other.example>")  # 2 points
-        self.sift("settings", "set", "--user", "anna@domain.xyz", "spam.threshold", "1.5")
+        raw = message("From: \"support@bank.example\" <x@other.example>")  # 1 point
+        self.sift("settings", "set", "--user", "anna@domain.xyz", "spam.threshold", "0.5")
         r = self.run_policy(raw, "--to", "anna@domain.xyz")
         self.assertEqual(self.delivered(r), [("fileinto", "Spam", BEFORE)])
-        self.assertIn(("addheader", "X-Spam-Status", "Yes, score=2 required=1.5 tests=FROM_NAME_HAS_ADDRESS"),
+        self.assertIn(("addheader", "X-Spam-Status", "Yes, score=1 required=0.5 tests=FROM_NAME_HAS_ADDRESS"),
                       self.edits(r))
-        self.sift("settings", "set", "--user", "anna@domain.xyz", "spam.threshold", "2.125")
+        self.sift("settings", "set", "--user", "anna@domain.xyz", "spam.threshold", "1.125")
         r = self.run_policy(raw, "--to", "anna@domain.xyz")
         self.assertEqual(self.delivered(r), [("keep", "INBOX", AFTER)])
-        self.assertIn(("addheader", "X-Spam-Status", "No, score=2 required=2.125 tests=FROM_NAME_HAS_ADDRESS"),
+        self.assertIn(("addheader", "X-Spam-Status", "No, score=1 required=1.125 tests=FROM_NAME_HAS_ADDRESS"),
                       self.edits(r))
         # Bob has the site's 5.
         r = self.run_policy(raw, "--to", "bob@domain.xyz")
-        self.assertIn(("addheader", "X-Spam-Status", "No, score=2 required=5 tests=FROM_NAME_HAS_ADDRESS"),
+        self.assertIn(("addheader", "X-Spam-Status", "No, score=1 required=5 tests=FROM_NAME_HAS_ADDRESS"),
                       self.edits(r))
         # With the spam filter off the rules do not run: score 0, no tests.
         self.sift("settings", "set", "--user", "anna@domain.xyz", "filter.spam", "off")
         r = self.run_policy(raw, "--to", "anna@domain.xyz")
         self.assertEqual(self.edits(r), [("addheader", "X-Spam-Score", "0"),
-                                         ("addheader", "X-Spam-Status", "No, score=0 required=2.125 tests=none")])
+                                         ("addheader", "X-Spam-Status", "No, score=0 required=1.125 tests=none")])
 
     def test_the_score_header_fits_editheaders_limit(self):
         # Every spam rule of before.sieve hitting at once, each name once:
