@@ -435,7 +435,7 @@ class Cli(unittest.TestCase):
     def test_filter_runs_a_policy_with_or_without_a_script(self):
         box = write(self.path("p.mbox"),
                     "From x@example.com Mon Nov 23 07:00:00 2026\n" + MESSAGE.format(subject="a", body="b") +
-                    "\nFrom x@example.com Mon Nov 23 07:00:00 2026\nList-Id: <dev.example.org>\n" +
+                    "\nFrom x@example.com Mon Nov 23 07:00:00 2026\nList-Unsubscribe: <mailto:u@example.org>\nPrecedence: bulk\n" +
                     MESSAGE.format(subject="c", body="d"))
         code, out, _ = sift("filter", "--summary", "--jobs", "1", "--policy", "default", box)
         self.assertEqual(code, 0)
