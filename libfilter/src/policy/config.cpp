@@ -210,7 +210,7 @@ const std::map<std::string, setter>& keys() {
             c.attachments.max_entries = std::size_t(as_integer(n, 1, 10'000'000));
         };
         k["attachments.max_expanded_mib"] = [](config& c, const toml::node& n) {
-            c.attachments.max_expanded = std::uint64_t(as_integer(n, 1, 64 * 1024)) << 20;
+            c.attachments.max_expanded = std::uint64_t(as_integer(n, 1, std::int64_t{64} * 1024)) << 20;
         };
         k["attachments.max_ratio"] = [](config& c, const toml::node& n) {
             c.attachments.max_ratio = unsigned(as_integer(n, 1, 100'000));
@@ -302,7 +302,7 @@ std::string quoted(std::string_view s) {
 config_error::config_error(std::string file, unsigned line, unsigned column, std::string key,
                            std::string message)
     : std::runtime_error(file + ":" + std::to_string(line) + ":" + std::to_string(column) +
-                         ": error: " + (key.empty() ? "" : key + ": ") + message),
+                         ": error: " + (key.empty() ? "" : key + ": ") + std::move(message)),
       file_(std::move(file)),
       line_(line),
       column_(column),

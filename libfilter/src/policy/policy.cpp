@@ -144,15 +144,13 @@ std::string plus_folder(std::string_view detail) {
         }
         if (len == 1) {
             char ch = detail[i];
-            if (c < 0x20 || c == 0x7f) {
-                // control characters: dropped
-            } else if (ch == '/' || ch == '\\' || ch == '*' || ch == '%') {
+            // Control characters are dropped, and so is a dot after a dot
+            // (".." never: one dot for a run of them).
+            bool dropped = c < 0x20 || c == 0x7f || (ch == '.' && !out.empty() && out.back() == '.');
+            if (ch == '/' || ch == '\\' || ch == '*' || ch == '%')
                 out += '_';
-            } else if (ch == '.' && !out.empty() && out.back() == '.') {
-                // ".." never: one dot for a run of them
-            } else {
+            else if (!dropped)
                 out += ch;
-            }
         } else {
             out.append(detail.substr(i, len));
         }
