@@ -1,4 +1,5 @@
 #include "checks.hpp"
+#include "ascii.hpp"
 
 #include <arpa/inet.h>
 #include <algorithm>
@@ -7,12 +8,6 @@
 
 namespace sift::milter {
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
 
 bool is_ip(std::string_view s) {
     std::string text(s);

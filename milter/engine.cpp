@@ -1,4 +1,5 @@
 #include "engine.hpp"
+#include "ascii.hpp"
 
 #include <sift/json.hpp>
 #include <sift/lists.hpp>
@@ -13,13 +14,6 @@ namespace sift::milter {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : char(c); });
-    return out;
-}
 
 // A name that stays one file name below the scripts directory.
 bool safe_component(std::string_view s) {

@@ -1,4 +1,5 @@
 #include "plan.hpp"
+#include "ascii.hpp"
 
 #include <algorithm>
 #include <map>
@@ -6,20 +7,6 @@
 namespace sift::milter {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-               return (x >= 'A' && x <= 'Z' ? x + 32 : x) == (y >= 'A' && y <= 'Z' ? y + 32 : y);
-           });
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z') c = char(c + 32);
-    return out;
-}
 
 void hex_byte(std::string& out, char marker, unsigned char c) {
     static constexpr char digits[] = "0123456789ABCDEF";
@@ -171,10 +158,7 @@ std::string milter_value(std::string_view value) {
 bool off_domain(const srs::config& c, std::string_view address) {
     auto at = address.rfind('@');
     if (at == std::string_view::npos) return false;  // a local name: not forwarded elsewhere
-    auto domain = address.substr(at + 1);
-    if (iequals(domain, c.domain)) return false;
-    return std::none_of(c.exclude_domains.begin(), c.exclude_domains.end(),
-                        [&](const std::string& d) { return iequals(domain, d); });
+    return !srs::local_domain(c, address.substr(at + 1));
 }
 
 plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>& results,

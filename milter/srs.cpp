@@ -1,4 +1,5 @@
 #include "srs.hpp"
+#include "ascii.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -17,16 +18,6 @@ constexpr int time_slots = 1024;  // two base32 characters
 
 bool is_separator(char c) {
     return c == '=' || c == '-' || c == '+';
-}
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (auto& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return lower(a) == lower(b);
 }
 
 bool starts_with_tag(std::string_view local, std::string_view tag) {
@@ -123,13 +114,13 @@ bool split_srs1(std::string_view rest, srs1_fields& f) {  // rest: after "SRS1" 
     return !f.hash.empty() && !f.host.empty() && !f.user.empty() && is_separator(f.user.front());
 }
 
+}  // namespace
+
 bool local_domain(const config& c, std::string_view domain) {
     if (iequals(domain, c.domain)) return true;
     return std::any_of(c.exclude_domains.begin(), c.exclude_domains.end(),
                        [&](const std::string& d) { return iequals(domain, d); });
 }
-
-}  // namespace
 
 void check(const config& c) {
     if (c.domain.empty()) throw std::invalid_argument("SRS: no domain to rewrite into");

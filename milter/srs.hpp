@@ -59,6 +59,9 @@ struct reverse_result {
     std::string error{};  // when !ok: "not an SRS address", "hash invalid", "timestamp expired", ...
 };
 
+// Is `domain` the SRS domain or an excluded one (case-insensitively)?
+bool local_domain(const config& c, std::string_view domain);
+
 // The sender to use when forwarding a message whose envelope sender is
 // `sender` (without angle brackets) at time `now`.
 forward_result forward(const config& c, std::string_view sender, std::time_t now);
