@@ -169,17 +169,6 @@ struct filter_run {
     }
 };
 
-// Prints a script's compile errors (or the JSON report); false when it
-// did not compile.
-bool compiled_or_report(const script& s, bool json) {
-    if (s.ok()) return true;
-    if (json)
-        std::cout << json::report(s, nullptr) << "\n";
-    else
-        std::cerr << format(s.errors());
-    return false;
-}
-
 int filter(const filter_options& o) {
     if (!o.script && !o.policy) throw usage_error("filter: --script or --policy is required");
     std::optional<script> user;

@@ -2,9 +2,12 @@
 
 #include "commands.hpp"
 
+#include <sift/json.hpp>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iostream>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -79,6 +82,15 @@ sift::script load_script(const std::string& path, const std::optional<std::strin
         is_stdin(path) || slash == std::string::npos ? "." : path.substr(0, std::max<std::size_t>(slash, 1));
     directory_script_source scripts(dir, global_dir);
     return script::compile(bytes, name, {}, &scripts);
+}
+
+bool compiled_or_report(const sift::script& s, bool json) {
+    if (s.ok()) return true;
+    if (json)
+        std::cout << json::report(s, nullptr) << "\n";
+    else
+        std::cerr << format(s.errors());
+    return false;
 }
 
 }  // namespace sift::cli

@@ -35,4 +35,8 @@ const std::string& global_include_dir();
 // `shown_as`: the script's name in messages, instead of the path.
 sift::script load_script(const std::string& path, const std::optional<std::string>& shown_as = std::nullopt);
 
+// Prints a script's compile errors on stderr (with `json`, the JSON report
+// on stdout); false when it did not compile.
+bool compiled_or_report(const sift::script& s, bool json);
+
 }  // namespace sift::cli

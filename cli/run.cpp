@@ -29,17 +29,6 @@ struct run_options {
     std::vector<std::string> files;  // SCRIPT MESSAGE, or with --policy [SCRIPT] MESSAGE
 };
 
-// Prints a script's compile errors (or the JSON report); false when it
-// did not compile.
-bool compiled_or_report(const script& s, bool json) {
-    if (s.ok()) return true;
-    if (json)
-        std::cout << json::report(s, nullptr) << "\n";
-    else
-        std::cerr << format(s.errors());
-    return false;
-}
-
 void print_text(const result& r, const std::string& script_name) {
     for (const auto& a : r.actions) {
         std::cout << describe(a);
