@@ -26,24 +26,12 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPTS = os.path.join(HERE, "scripts")
 SKIP = 77
-failures = []
-
-
-def fail(msg):
-    failures.append(msg)
-    print("FAIL: " + msg, flush=True)
+sys.path.insert(0, HERE)
+from run_miltertest import fail, failures, free_port  # noqa: E402  (one copy of each)
 
 
 def ok(msg):
     print("ok   " + msg, flush=True)
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def run(*cmd):

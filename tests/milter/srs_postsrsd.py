@@ -23,12 +23,8 @@ import time
 
 SKIP = 77
 DOMAIN = "fwd.example"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from run_miltertest import free_port  # noqa: E402
 
 
 def ask(port, address):
