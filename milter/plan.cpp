@@ -176,14 +176,20 @@ plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>
         return {plan::outcome::discard};
 
     plan p;
-    std::vector<edit> envelope;
+    // Every recipient removed before any is added: Postfix's delrcpt removes
+    // each recipient of that address, one added a moment before included, so
+    // "add bob+Shopping, delete bob+Shopping" (mail to bob+Shopping that the
+    // policy files into Shopping) or "add carol" for a redirect beside
+    // carol's own discard would leave nobody, and Postfix would drop the
+    // message without a word (found by the end-to-end test).
+    std::vector<edit> removals, additions;
     const rewritten_message* swapped = nullptr;
     bool forwards_off_domain = false;
     for (std::size_t i = 0; i < results.size() && i < rcpts.size(); ++i) {
         const auto& r = results[i];
         const auto& rcpt = rcpts[i];
         if (r.verdict.what == vk::discard) {
-            envelope.push_back({edit::kind::delete_rcpt, {}, rcpt.arg});
+            removals.push_back({edit::kind::delete_rcpt, {}, rcpt.arg});
             continue;
         }
         if (r.message && !swapped) swapped = &*r.message;
@@ -195,20 +201,30 @@ plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>
                 kept = true;
                 continue;
             }
-            add_once(envelope,
-                     {edit::kind::add_rcpt, {}, plus_address(rcpt.address, folder), original_params(rcpt)});
+            auto to = plus_address(rcpt.address, folder);
+            if (to == rcpt.address)
+                kept = true;  // already addressed to that folder: left as it came, ORCPT and all
+            else
+                add_once(additions, {edit::kind::add_rcpt, {}, std::move(to), original_params(rcpt)});
         }
         for (const auto& to : r.redirects()) {
-            add_once(envelope, {edit::kind::add_rcpt, {}, to, {}});
+            if (to == rcpt.address) {
+                kept = true;
+                continue;
+            }
+            add_once(additions, {edit::kind::add_rcpt, {}, to, {}});
             if (srs && off_domain(srs->config, to)) forwards_off_domain = true;
         }
-        if (!kept) envelope.push_back({edit::kind::delete_rcpt, {}, rcpt.arg});
+        if (!kept) removals.push_back({edit::kind::delete_rcpt, {}, rcpt.arg});
     }
+    std::vector<edit> envelope;
     if (forwards_off_domain) {
         auto f = srs::forward(srs->config, srs->sender, srs->now);
         if (f.outcome == srs::forward_outcome::rewritten)
-            envelope.insert(envelope.begin(), {edit::kind::change_from, {}, "<" + f.address + ">"});
+            envelope.push_back({edit::kind::change_from, {}, "<" + f.address + ">"});
     }
+    envelope.insert(envelope.end(), removals.begin(), removals.end());
+    envelope.insert(envelope.end(), additions.begin(), additions.end());
     // A rewritten message carries every edit of its run already (result.hpp).
     if (swapped) p.edits = message_swap(*swapped, header_names);
     // The envelope before any body replacement: Postfix allows no other

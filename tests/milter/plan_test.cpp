@@ -61,9 +61,33 @@ TEST(MilterPlan, FileintoRewritesTheRecipientWithOrcpt) {
     auto p = decide({rcpt("bob@example.net")}, {delivering({fileinto_action{.mailbox = "Junk"}})}, {});
     ASSERT_EQ(p.what, plan::outcome::accept);
     std::vector<edit> want = {
-        {k::add_rcpt, {}, "bob+Junk@example.net", "ORCPT=rfc822;bob@example.net"},
         {k::delete_rcpt, {}, "<bob@example.net>"},
+        {k::add_rcpt, {}, "bob+Junk@example.net", "ORCPT=rfc822;bob@example.net"},
     };
+    EXPECT_EQ(p.edits, want);
+}
+
+// Postfix's delrcpt removes every recipient of the address, one the milter
+// has just added too: mail to bob+Shopping filed into Shopping (plus.folders)
+// must leave the recipient alone, never add and delete it.
+TEST(MilterPlan, AFolderTheRecipientIsAlreadyAddressedToLeavesItAlone) {
+    auto p = decide({rcpt("bob+Shopping@example.net")},
+                    {delivering({fileinto_action{.mailbox = "Shopping"}})}, {});
+    EXPECT_TRUE(p.edits.empty());
+    p = decide({rcpt("bob@example.net")}, {delivering({redirect_action{.address = "bob@example.net"}})}, {});
+    EXPECT_TRUE(p.edits.empty());
+}
+
+// ... and so every removal comes before every addition: a redirect to carol
+// beside carol's own discard still reaches carol.
+TEST(MilterPlan, RecipientsAreRemovedBeforeAnyIsAdded) {
+    auto p = decide(
+        {rcpt("fwd@example.net"), rcpt("carol@example.net")},
+        {delivering({redirect_action{.address = "carol@example.net"}}), with_verdict(verdict::kind::discard)},
+        {});
+    std::vector<edit> want = {{k::delete_rcpt, {}, "<fwd@example.net>"},
+                              {k::delete_rcpt, {}, "<carol@example.net>"},
+                              {k::add_rcpt, {}, "carol@example.net", ""}};
     EXPECT_EQ(p.edits, want);
 }
 
@@ -71,8 +95,8 @@ TEST(MilterPlan, AnOrcptAndNotifyTheRecipientCameWithAreKept) {
     auto r = rcpt("bob+x@example.net", {"NOTIFY=FAILURE", "ORCPT=rfc822;bob+2Bx@example.net"});
     auto p = decide({r}, {delivering({fileinto_action{.mailbox = "Junk"}})}, {});
     ASSERT_EQ(p.edits.size(), 2u);
-    EXPECT_EQ(p.edits[0].value, "bob+Junk@example.net");
-    EXPECT_EQ(p.edits[0].params, "ORCPT=rfc822;bob+2Bx@example.net NOTIFY=FAILURE");
+    EXPECT_EQ(p.edits[1].value, "bob+Junk@example.net");
+    EXPECT_EQ(p.edits[1].params, "ORCPT=rfc822;bob+2Bx@example.net NOTIFY=FAILURE");
 }
 
 TEST(MilterPlan, FileintoCopyBesideKeepKeepsTheRecipient) {
@@ -92,8 +116,8 @@ TEST(MilterPlan, FileintoInboxIsTheRecipientItself) {
 TEST(MilterPlan, RedirectAddsTheTargetAndRemovesTheRecipient) {
     auto p =
         decide({rcpt("fwd@example.net")}, {delivering({redirect_action{.address = "x@example.org"}})}, {});
-    std::vector<edit> want = {{k::add_rcpt, {}, "x@example.org", ""},
-                              {k::delete_rcpt, {}, "<fwd@example.net>"}};
+    std::vector<edit> want = {{k::delete_rcpt, {}, "<fwd@example.net>"},
+                              {k::add_rcpt, {}, "x@example.org", ""}};
     EXPECT_EQ(p.edits, want);
 }
 
@@ -102,9 +126,9 @@ TEST(MilterPlan, TwoRecipientsRedirectingToOneAddressAddItOnce) {
                     {delivering({redirect_action{.address = "x@example.org"}}),
                      delivering({redirect_action{.address = "x@example.org"}})},
                     {});
-    std::vector<edit> want = {{k::add_rcpt, {}, "x@example.org", ""},
-                              {k::delete_rcpt, {}, "<a@example.net>"},
-                              {k::delete_rcpt, {}, "<b@example.net>"}};
+    std::vector<edit> want = {{k::delete_rcpt, {}, "<a@example.net>"},
+                              {k::delete_rcpt, {}, "<b@example.net>"},
+                              {k::add_rcpt, {}, "x@example.org", ""}};
     EXPECT_EQ(p.edits, want);
 }
 
@@ -176,8 +200,8 @@ TEST(MilterPlan, ARewrittenMessageReplacesHeaderAndBodyAfterTheEnvelope) {
         {k::delete_header, "Subject", {}, {}, 1},
         {k::add_header, "Subject", "new"},
         {k::add_header, "X-Long", "a\n b"},
-        {k::add_rcpt, {}, "a+Junk@x.example", "ORCPT=rfc822;a@x.example"},
         {k::delete_rcpt, {}, "<a@x.example>"},
+        {k::add_rcpt, {}, "a+Junk@x.example", "ORCPT=rfc822;a@x.example"},
         {k::replace_body, {}, "new body\r\n"},
     };
     EXPECT_EQ(p.edits, want);

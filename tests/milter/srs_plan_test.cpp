@@ -33,8 +33,8 @@ TEST(MilterSrs, RedirectOffDomainRewritesTheSenderFirst) {
     srs_context srs{fwd, "anna@example.com", day_jv};
     auto p = decide({rcpt("fwd@example.net")}, {redirecting({"x@example.org"})}, {}, &srs);
     std::vector<edit> want{{k::change_from, {}, "<SRS0=HF+n=JV=example.com=anna@fwd.example>"},
-                           {k::add_rcpt, {}, "x@example.org"},
-                           {k::delete_rcpt, {}, "<fwd@example.net>"}};
+                           {k::delete_rcpt, {}, "<fwd@example.net>"},
+                           {k::add_rcpt, {}, "x@example.org"}};
     EXPECT_EQ(p.edits, want);
 }
 
