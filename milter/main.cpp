@@ -157,9 +157,19 @@ int main(int argc, char** argv) {
         s.limits.refuse_8bit_headers = !accept_8bit;
         s.rcpt_block_lists = !no_rcpt_lists;
         if (relay.empty() != spool.empty()) throw std::invalid_argument("--relay and --spool go together");
-        if (!relay.empty())
+        if (!relay.empty()) {
+            // The relay is the local MTA, whose smtpd may well run this
+            // milter: a reply sent with a HELO name the milter refuses would
+            // be refused with 550 and dropped, every time.
+            auto helo = sift::milter::relay_helo(relay);
+            if (auto why = sift::milter::check_helo(helo, s.limits) ? sift::milter::bogus_helo(helo, s.limits)
+                                                                    : std::nullopt)
+                throw std::invalid_argument("--relay " + relay + ": the outbox would say EHLO " + helo +
+                                            ", which this milter's HELO check refuses (" + *why +
+                                            "); give a fully qualified name as smtp://HOST:PORT/NAME");
             s.outbox = sift::milter::outbox_config{
                 .relay = relay, .spool = spool, .retry_first = std::chrono::seconds(relay_retry)};
+        }
         if (!srs_domain.empty() || !srs_secret_files.empty())
             s.srs = sift::milter::read_srs_config(srs_domain, srs_secret_files, srs_exclude);
     } catch (const CLI::ParseError& e) {

@@ -87,6 +87,16 @@ sent smtp_send(const outbox_config& c, const outgoing_message& m, std::string& d
 
 }  // namespace
 
+std::string relay_helo(std::string_view relay) {
+    auto scheme = relay.find("://");
+    auto rest = scheme == std::string_view::npos ? relay : relay.substr(scheme + 3);
+    if (auto slash = rest.find('/'); slash != std::string_view::npos && slash + 1 < rest.size())
+        return std::string(rest.substr(slash + 1));
+    char host[256] = "";
+    if (gethostname(host, sizeof host - 1) == 0 && host[0]) return host;
+    return "localhost";
+}
+
 outbox::outbox(outbox_config c, std::function<void(const std::string&)> log)
     : config_(std::move(c)), log_(std::move(log)) {
     if (config_.spool.empty()) throw std::runtime_error("outbox: no spool directory");

@@ -33,6 +33,11 @@ struct outbox_config {
     std::chrono::seconds timeout{30};  // one delivery attempt
 };
 
+// The name the outbox gives in EHLO, libcurl's rule: the relay URL's path
+// (smtp://HOST:PORT/NAME), else this host's name (gethostname, which is
+// often not fully qualified: "vm"), else "localhost".
+std::string relay_helo(std::string_view relay);
+
 class outbox {
 public:
     // Reads what the spool holds from an earlier run and starts the sender.

@@ -33,6 +33,7 @@ class Relay:
 
     def __init__(self, port):
         self.messages = []
+        self.helo = None
         self.sock = socket.socket()
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", port))
@@ -64,6 +65,7 @@ class Relay:
                 return
             verb = line[:4].upper()
             if verb in ("EHLO", "HELO"):
+                self.helo = line[5:]
                 say("250 relay.test")
             elif verb == "MAIL":
                 sender, rcpts = line[10:], []
@@ -99,8 +101,18 @@ def main():
         spool = os.path.join(tmp, "spool")
         port = mt.free_port()
         sock = os.path.join(tmp, "milter.sock")
-        m = mt.Milter(binary, "unix:" + sock, tmp, "replies", "--relay", f"smtp://127.0.0.1:{port}",
-                      "--spool", spool, "--relay-retry", "1")
+        # A relay URL without a fully qualified EHLO name (libcurl's default
+        # is gethostname(), often one label) stops the milter at startup:
+        # its own HELO check would refuse every reply.
+        r = subprocess.run([binary, "--listen", "unix:" + sock, "--relay", f"smtp://127.0.0.1:{port}/outbox",
+                            "--spool", spool], capture_output=True, text=True, timeout=20)
+        want = (f"sift-milter: --relay smtp://127.0.0.1:{port}/outbox: the outbox would say EHLO outbox, which "
+                "this milter's HELO check refuses (not a fully qualified domain name); give a fully qualified "
+                "name as smtp://HOST:PORT/NAME\n")
+        if r.returncode != 2 or r.stderr != want:
+            mt.fail(f"--relay with a bogus EHLO name: exit {r.returncode}, {r.stderr!r}; wanted 2, {want!r}")
+        m = mt.Milter(binary, "unix:" + sock, tmp, "replies", "--relay",
+                      f"smtp://127.0.0.1:{port}/sift-milter.test.invalid", "--spool", spool, "--relay-retry", "1")
         relay = None
         try:
             r = subprocess.run(["miltertest", "-D", "socket=unix:" + sock, "-D", "dir=" + mt.LUA, "-s",
@@ -128,6 +140,8 @@ def main():
                     mt.fail(f"reply to {rcpts}, wanted <alice@example.org>")
                 if sender != "<>":
                     mt.fail(f"reply from {sender!r}, wanted the null sender <> (RFC 3834 §3.3)")
+                if relay.helo != "sift-milter.test.invalid":
+                    mt.fail(f"the outbox said EHLO {relay.helo!r}, wanted the URL's sift-milter.test.invalid")
                 for want in ("Auto-Submitted: auto-replied", "Subject: Away", "I am away until Monday."):
                     if want not in data:
                         mt.fail(f"the reply lacks {want!r}:\n{data}")
