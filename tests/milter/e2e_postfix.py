@@ -5,15 +5,19 @@ Maildirs, smtp-sink as the relay for other domains. Everything listens on
 127.0.0.1, in a temporary directory, and is stopped by PID (Postfix and
 Dovecot by their own stop commands) at the end.
 
-Usage: e2e_postfix.py SIFT_MILTER
+Usage: e2e_postfix.py SIFT_MILTER SIFT
 
 Needs root (Postfix's master binds and switches users) and Postfix,
 Dovecot LMTP and smtp-sink, which scripts/install-deps installs; where one
 is missing it says so and exits 77 (CTest: skipped). Recipe:
 ../shared/MILTER-NOTES.md §3.
 """
+import base64
 import glob
+import io
+import json
 import os
+import re
 import shutil
 import signal
 import smtplib
@@ -22,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPTS = os.path.join(HERE, "scripts")
@@ -55,17 +60,31 @@ def wait_port(port, what, timeout=20):
     raise RuntimeError(f"{what} does not listen on 127.0.0.1:{port}")
 
 
-def message(subject, body="hello\r\n", extra=""):
-    return (f"From: Alice <alice@example.org>\r\nTo: bob@example.net\r\nSubject: {subject}\r\n"
+def message(subject, body="hello\r\n", extra="", to="bob@example.net"):
+    return (f"From: Alice <alice@example.org>\r\nTo: {to}\r\nSubject: {subject}\r\n"
             f"Date: Wed, 02 Dec 2026 08:00:00 +0000\r\nMessage-ID: <{time.time_ns()}@example.org>\r\n"
             f"{extra}\r\n{body}")
 
 
 class World:
-    def __init__(self, milter_binary, d):
+    """Postfix, Dovecot LMTP, smtp-sink and sift-milters in directory d.
+
+    milters: the names of the sift-milters, each on a free loopback port
+    (mports), started with the options in milter_args[name], which the
+    caller may fill in after construction (the ports are known then);
+    smtpds: the milter each smtpd service lists in its smtpd_milters, one
+    smtpd per entry on a free loopback port (smtpds; smtp is the first)."""
+
+    def __init__(self, milter_binary, d, milters=("milter",), smtpds=None):
         self.d = d
         self.milter_binary = milter_binary
-        self.smtp, self.lmtp, self.sink, self.mport = free_port(), free_port(), free_port(), free_port()
+        self.lmtp, self.sink = free_port(), free_port()
+        self.milter_args = {name: [] for name in milters}
+        self.mports = {name: free_port() for name in milters}
+        self.mport = self.mports[milters[0]]
+        self.smtpd_milter = list(smtpds or [milters[0]])
+        self.smtpds = [free_port() for _ in self.smtpd_milter]
+        self.smtp = self.smtpds[0]
         self.procs = {}
         for sub in ("pf", "queue", "data", "log", "sink", "mail", "dovecot"):
             os.makedirs(os.path.join(d, sub))
@@ -74,16 +93,23 @@ class World:
         shutil.chown(os.path.join(d, "mail"), "nobody", "nogroup")
         os.chmod(os.path.join(d, "sink"), 0o777)
 
-    def start_milter(self):
-        log = open(os.path.join(self.d, "log", "milter.log"), "a")
-        self.procs["milter"] = subprocess.Popen(
-            [self.milter_binary, "--listen", f"inet:{self.mport}@127.0.0.1", "--policy", "default",
-             "--scripts", SCRIPTS], stdout=log, stderr=subprocess.STDOUT)
-        wait_port(self.mport, "sift-milter")
+    def start_milter(self, name="milter"):
+        log = open(os.path.join(self.d, "log", name + ".log"), "a")
+        self.procs[name] = subprocess.Popen(
+            [self.milter_binary, "--listen", f"inet:{self.mports[name]}@127.0.0.1", "--policy", "default",
+             "--scripts", SCRIPTS, *self.milter_args[name]], stdout=log, stderr=subprocess.STDOUT)
+        wait_port(self.mports[name], "sift-milter " + name)
+
+    def milter_log(self, name="milter"):
+        try:
+            return open(os.path.join(self.d, "log", name + ".log")).read()
+        except FileNotFoundError:
+            return ""
 
     def start(self):
         d = self.d
-        self.start_milter()
+        for name in self.milter_args:
+            self.start_milter(name)
         self.procs["sink"] = subprocess.Popen(
             ["smtp-sink", "-4", "-u", "nobody", "-d", f"{d}/sink/%H%M%S.", f"127.0.0.1:{self.sink}", "256"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -123,7 +149,10 @@ service lmtp {{
         out = []
         for line in master:
             if line.startswith("smtp ") and " inet " in line:
-                line = f"127.0.0.1:{self.smtp} inet n - n - - smtpd"
+                # One smtpd per port, each with its milter (main.cf's
+                # milter_NAME, below).
+                line = "\n".join(f"127.0.0.1:{port} inet n - n - - smtpd\n  -o smtpd_milters=$milter_{name}"
+                                  for port, name in zip(self.smtpds, self.smtpd_milter))
             parts = line.split()
             if len(parts) >= 8 and not line.startswith("#") and parts[1] in (
                     "unix", "inet", "fifo", "pass", "unix-dgram") and parts[4] == "y":
@@ -142,7 +171,9 @@ service lmtp {{
             f"transport_maps = inline:{{ example.net=lmtp:inet:127.0.0.1:{self.lmtp} }}",
             "alias_maps =", "alias_database =", "biff = no", "recipient_delimiter = +",
             f"maillog_file = {d}/log/maillog", f"maillog_file_prefixes = /var, /dev/stdout, {d}",
-            f"smtpd_milters = {{ inet:127.0.0.1:{self.mport}, command_timeout=5s, default_action=tempfail }}",
+            *(f"milter_{name} = {{ inet:127.0.0.1:{port}, command_timeout=5s, default_action=tempfail }}"
+              for name, port in self.mports.items()),
+            f"smtpd_milters = $milter_{self.smtpd_milter[0]}",
             "milter_protocol = 6", "milter_default_action = tempfail")
         run("postfix", "-c", f"{d}/pf", "check")
         run("postfix", "-c", f"{d}/pf", "start")
@@ -175,11 +206,11 @@ service lmtp {{
         except FileNotFoundError:
             return ""
 
-    def send(self, rcpts, data, sender="alice@example.org"):
+    def send(self, rcpts, data, sender="alice@example.org", port=None):
         """(code, text, refused rcpts) of end-of-DATA; a refused DATA or a
         refused session is its code."""
         try:
-            with smtplib.SMTP("127.0.0.1", self.smtp, timeout=60) as s:
+            with smtplib.SMTP("127.0.0.1", port or self.smtp, timeout=60) as s:
                 s.ehlo("client.test.invalid")
                 refused = s.sendmail(sender, rcpts, data)
                 return 250, "", refused
@@ -203,16 +234,26 @@ service lmtp {{
         return []
 
 
+def sink_copies(w, subject):
+    """smtp-sink's dumps of the messages with that subject, now."""
+    texts = [open(f, errors="replace").read() for f in sorted(glob.glob(f"{w.d}/sink/*"))]
+    return [t for t in texts if f"\nSubject: {subject}\r\n" in t or f"\nSubject: {subject}\n" in t]
+
+
 def sink_copy(w, subject, timeout=20):
     """smtp-sink's dump of the message with that subject ("" if none came)."""
     deadline = time.time() + timeout
     while time.time() < deadline:
-        for f in glob.glob(f"{w.d}/sink/*"):
-            text = open(f, errors="replace").read()
-            if f"Subject: {subject}" in text:
-                return text
+        got = sink_copies(w, subject)
+        if got:
+            return got[0]
         time.sleep(0.2)
     return ""
+
+
+def sink_field(dump, name):
+    """The values of smtp-sink's X-... lines (X-Mail-Args, X-Rcpt-Args)."""
+    return [l.split(":", 1)[1].strip() for l in dump.splitlines() if l.startswith(name + ":")]
 
 
 def check_delivered(w, user, folder, subject, what):
@@ -228,6 +269,12 @@ def scenarios(w):
     if code != 250:
         fail(f"clean mail: {code} {text}")
     check_delivered(w, "bob", "", "clean one", "clean mail delivered to bob's INBOX")
+    got = [m for m in w.delivered("bob") if "Subject: clean one" in m]
+    head = got[0].split("\n\n", 1)[0] if got else ""
+    if "\nX-Spam-Score: 0\n" in head and "\nX-Spam-Status: No, score=0 required=5 tests=none\n" in head:
+        ok("clean mail carries the score fields: X-Spam-Score: 0, X-Spam-Status: No, score=0 required=5")
+    else:
+        fail("clean mail: no X-Spam-Score: 0 / X-Spam-Status: No, score=0 ... in what Dovecot stored:\n" + head)
 
     code, text, _ = w.send(["bob@example.net"],
                            message("gtube", "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X\r\n"))
@@ -235,6 +282,8 @@ def scenarios(w):
         ok("GTUBE refused at end of DATA: 550 5.7.1")
     else:
         fail(f"GTUBE: {code} {text}")
+
+    before_content(w)
 
     # SUBJECT_ALL_CAPS 3, SUBJECT_EXCLAIMS 1.5, FROM_NAME_HAS_ADDRESS 1,
     # MALFORMED_LINK 2: 7.5, Spam (Postfix adds the missing Date and
@@ -278,6 +327,17 @@ def scenarios(w):
         ok("redirect: relayed to elsewhere@example.org, nothing for fwd")
     else:
         fail(f"redirect: no copy for elsewhere@example.org at the relay: {sunk[:300]!r}")
+    # SRS (--srs-domain example.net): the next hop sees the forwarder's
+    # SRS0 address as the envelope sender, alice's domain and local part in it.
+    mail_args = sink_field(sunk, "X-Mail-Args")
+    if len(mail_args) == 1 and re.match(r"<SRS0=[A-Za-z0-9+/]{4}=[A-Z2-7]{2}=example\.org=alice@example\.net>",
+                                        mail_args[0]):
+        ok("redirect off-domain: smtp-sink saw the SRS0 envelope sender " + mail_args[0].split()[0])
+    else:
+        fail(f"redirect off-domain: the next hop's MAIL FROM is {mail_args}, wanted SRS0=...=example.org=alice@example.net")
+
+    plus_addresses(w)
+    vacation(w)
 
     code, text, refused = w.send(["bob@example.net", "refuser@example.net"], message("refuse me"))
     if code == 250 and refused.get("refuser@example.net", (0,))[0] == 452:
@@ -313,8 +373,102 @@ def scenarios(w):
     check_delivered(w, "carol", "", "after the crash", "the retry after the restart delivered, once")
 
 
+def before_content(w):
+    """The forbidden attachment, the bogus HELO and the 101st recipient."""
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("invoice.pdf", "%PDF-1.4 not really\n")
+        z.writestr("setup.exe", b"MZ" + bytes(200))
+    b64 = base64.encodebytes(zipped.getvalue()).decode().replace("\n", "\r\n")
+    data = message("your invoice", f"--b1\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+                   f"--b1\r\nContent-Type: application/zip; name=\"invoice.zip\"\r\n"
+                   f"Content-Disposition: attachment; filename=\"invoice.zip\"\r\n"
+                   f"Content-Transfer-Encoding: base64\r\n\r\n{b64}--b1--\r\n",
+                   "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n")
+    code, text, _ = w.send(["bob@example.net"], data)
+    if code == 554 and text == "5.7.0 Message rejected: forbidden attachment type (.exe in invoice.zip)":
+        ok(f"a zip with an .exe refused at end of DATA: 554 {text}")
+    else:
+        fail(f"zip with an .exe: {code} {text}, wanted 554 5.7.0 naming .exe and invoice.zip")
+
+    for helo in ("localhost", "[127.0.0.1]", "client"):
+        with smtplib.SMTP("127.0.0.1", w.smtp, timeout=60) as s:
+            code, text = s.ehlo(helo)
+            if code == 250:
+                code, text = s.mail("alice@example.org")
+        if code == 550 and text.decode() == "5.7.1 Access denied - bogus HELO":
+            ok(f"EHLO {helo}: 550 5.7.1 Access denied - bogus HELO")
+        else:
+            fail(f"EHLO {helo}: {code} {text!r}, wanted 550 5.7.1 Access denied - bogus HELO")
+
+    # 101 recipients at the relay's domain: the first 100 pass, the 101st is
+    # deferred, and the 100 reach the next hop.
+    rcpts = [f"r{i}@example.org" for i in range(1, 102)]
+    code, text, refused = w.send(rcpts, message("one hundred and one"))
+    if code == 250 and refused == {"r101@example.org": (452, b"4.5.3 Too many recipients")}:
+        ok("the 101st recipient: 452 4.5.3 Too many recipients, the other 100 accepted")
+    else:
+        fail(f"101 recipients: {code} {text}, refused {refused}")
+    deadline = time.time() + 20
+    got = []
+    while time.time() < deadline and len(got) < 100:
+        got = [a for d in sink_copies(w, "one hundred and one") for a in sink_field(d, "X-Rcpt-Args")]
+        time.sleep(0.3)
+    if len(got) == 100 and not any("r101@" in a for a in got):
+        ok("the 100 accepted recipients reached the next hop, the 101st did not")
+    else:
+        fail(f"101 recipients: the relay got {len(got)} recipients")
+
+
+def plus_addresses(w):
+    """plus.folders, plusser's setting (sift settings set ... on): mail to
+    plusser+Shopping is filed into Shopping by the policy, and the milter
+    leaves the recipient as it is (adding and deleting the same address
+    made Postfix drop the message). carol has no such setting: her policy
+    run keeps the message; Dovecot's lmtp_save_to_detail_mailbox still
+    files carol+Shopping into Shopping (docs/MILTER.md, "Not yet")."""
+    code, text, _ = w.send(["plusser+Shopping@example.net"], message("plus on"))
+    check_delivered(w, "plusser", "Shopping", "plus on", "plus address with plus.folders on: into .Shopping")
+    code, text, _ = w.send(["carol+Shopping@example.net"], message("plus off"))
+    lines = {}
+    for line in w.milter_log().splitlines():
+        if line.startswith("{") and '"recipients"' in line:
+            e = json.loads(line)
+            for r in e["recipients"]:
+                lines[r["to"]] = r
+    on, off = lines.get("plusser+Shopping@example.net"), lines.get("carol+Shopping@example.net")
+    if (on and off and on["report"]["verdict"]["folders"] == ["Shopping"]
+            and off["report"]["verdict"]["folders"] == ["INBOX"]):
+        ok("the setting is per user: plusser's run files into Shopping, carol's keeps")
+    else:
+        fail(f"plus.folders per user: plusser {on and on['report']['verdict']}, carol {off and off['report']['verdict']}")
+
+
+def vacation(w):
+    """away's script answers with vacation :days 7: two messages from one
+    sender, one reply, which the outbox sends through this Postfix to
+    alice's domain, the relay (smtp-sink)."""
+    for n in (1, 2):
+        code, text, _ = w.send(["away@example.net"], message(f"are you there {n}", to="away@example.net"))
+        if code != 250:
+            fail(f"vacation: message {n}: {code} {text}")
+    check_delivered(w, "away", "", "are you there 2", "the messages to away are delivered")
+    deadline = time.time() + 20
+    while time.time() < deadline and not sink_copies(w, "Away"):
+        time.sleep(0.2)
+    time.sleep(3)  # room for a second reply, which must not come
+    replies = sink_copies(w, "Away")
+    if (len(replies) == 1 and sink_field(replies[0], "X-Mail-Args")[:1] == ["<>"]
+            and any("alice@example.org" in a for a in sink_field(replies[0], "X-Rcpt-Args"))
+            and "\nAuto-Submitted: auto-replied" in replies[0]):
+        ok("vacation: one reply from <> to alice at the relay for two messages")
+    else:
+        fail(f"vacation: {len(replies)} replies at the relay, wanted one from <> to alice: "
+             + "; ".join(r[:300] for r in replies))
+
+
 def main():
-    binary = sys.argv[1]
+    binary, sift = sys.argv[1], sys.argv[2]
     if os.geteuid() != 0:
         print("SKIPPED: needs root (Postfix's master binds its port and switches users)")
         return SKIP
@@ -326,7 +480,16 @@ def main():
         return SKIP
     d = tempfile.mkdtemp(prefix="sift-e2e-")
     w = World(binary, d)
+    store = f"lmdb:{d}/state.mdb"
+    with open(f"{d}/srs.secret", "w") as f:
+        f.write("e2e-secret-" + str(time.time_ns()) + "\n")
+    # The milter sends vacation replies through this Postfix's smtpd, which
+    # relays them to smtp-sink; SRS for redirects out of example.net.
+    w.milter_args["milter"] = [
+        "--store", store, "--relay", f"smtp://127.0.0.1:{w.smtp}/sift-milter.test.invalid", "--spool", f"{d}/spool", "--relay-retry", "1",
+        "--srs-domain", "example.net", "--srs-secret-file", f"{d}/srs.secret", "--srs-exclude", "example.net"]
     try:
+        run(sift, "settings", "set", "--store", store, "--user", "plusser@example.net", "plus.folders", "on")
         w.start()
         scenarios(w)
     except Exception as e:  # a step that could not run is a failure, never a pass
@@ -335,7 +498,7 @@ def main():
         w.stop()
     if failures:
         print("--- maillog ---\n" + w.maillog()[-6000:])
-        for log in ("milter.log", "dovecot.log"):
+        for log in [n + ".log" for n in w.milter_args] + ["dovecot.log"]:
             try:
                 print(f"--- {log} ---\n" + open(f"{d}/log/{log}").read()[-4000:])
             except FileNotFoundError:
