@@ -1,4 +1,4 @@
-// sift eval --policy default|DIR --labels FILE [--json] DIR: the policy over
+// sift eval [--policy default|DIR] [--config FILE] --labels FILE [--json] DIR: the policy over
 // a labelled corpus, counted as SpamAssassin's mass-check and
 // hit-frequencies count it (its STATISTICS files): spam caught, ham caught
 // by mistake, the same at other thresholds, and how often each rule hits
@@ -13,6 +13,7 @@
 #include <sift/host.hpp>
 #include <sift/json.hpp>
 #include <sift/policy.hpp>
+#include <sift/settings.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -38,13 +39,15 @@ namespace sift::cli {
 namespace {
 
 struct eval_options {
-    std::string policy;
+    std::optional<std::string> policy;  // else the configuration's policy.dir
     std::string labels;
     std::string dir;
     bool json = false;
     unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
     std::string spam_folder = "Spam";
-    std::string threshold = "5";
+    // The spam threshold the policy files into Spam at: --threshold, else
+    // the configuration's spam.threshold (5 without --config).
+    std::string threshold;
     std::vector<std::string> thresholds;  // the sweep; empty: default_sweep
     std::vector<std::string> groups;      // only messages in one of these
     std::string clock = "received";       // or "system"
@@ -199,7 +202,22 @@ private:
     time_point t_;
 };
 
-file_outcomes evaluate_file(const sequence& policy, const std::string& path, const eval_options& o,
+// What every message of a run shares: the policy, the site's
+// configuration, the store the recipients' settings are read from.
+struct eval_run {
+    const sift::policy& policy;
+    const config& site;
+    store::store* state;
+
+    // The policy for the recipient of `env` with that user's settings (the
+    // configuration's defaults overlaid by the user's record), as sift run
+    // and sift-milter run it.
+    result run(const message& msg, const envelope& env, const run_options& options) const {
+        return policy.run(session{}, msg, env, options, nullptr, site, settings_for(site, state, env.to));
+    }
+};
+
+file_outcomes evaluate_file(const eval_run& policy, const std::string& path, const eval_options& o,
                             const run_options& options) {
     file_outcomes out;
     mapped_file mapping(path);
@@ -213,7 +231,8 @@ file_outcomes evaluate_file(const sequence& policy, const std::string& path, con
                          : std::vector<message_text>{single_message(data)};
     for (const auto& m : messages) {
         bool quoted = mbox && ::memmem(m.raw.data(), m.raw.size(), ">From ", 6) != nullptr;
-        auto msg = quoted ? message::from_raw(unquote_mbox(m.raw)) : message::view(m.raw);
+        auto msg = quoted ? message::from_raw(unquote_mbox(m.raw), policy.site.message)
+                          : message::view(m.raw, policy.site.message);
         auto env = envelope_for(msg, o.host.from, o.host.to);
         std::optional<host::time_point> arrived;
         if (o.clock == "received") arrived = arrival(msg);
@@ -457,10 +476,18 @@ bool in_groups(const labelled& l, const std::vector<std::string>& wanted) {
     return false;
 }
 
-int eval(const eval_options& o) {
+int eval(eval_options o) {
+    // With --config, the site's policy directory, defaults (thresholds,
+    // filters, folders), limits, trusted authserv-ids and store (its lists
+    // and each recipient's settings); without it the built-in defaults and
+    // a memory store.
+    config site;
+    if (o.host.config) site = load_config(*o.host.config);
+    if (!o.policy && !o.host.config) throw usage_error("eval: --policy is required (or --config)");
+    if (o.threshold.empty()) o.threshold = site.defaults.spam_threshold.text();
     sift::policy policy;
     try {
-        policy = sift::policy::load(o.policy, {.global_dir = global_include_dir()});
+        policy = sift::policy::load(o.policy.value_or(site.policy_dir), {.global_dir = global_include_dir()});
     } catch (const policy_error& e) {
         throw usage_error(std::string("--") + e.what());
     }
@@ -472,7 +499,6 @@ int eval(const eval_options& o) {
                 std::cerr << format(s->errors());
             return 1;
         }
-    auto seq = policy.around();
     std::vector<labelled> labels;
     for (auto& l : read_labels(o.labels))
         if (in_groups(l, o.groups)) labels.push_back(std::move(l));
@@ -484,14 +510,15 @@ int eval(const eval_options& o) {
             throw io_error(o.labels + ":" + std::to_string(l.line) + ": " + p + ": no such file");
         paths.push_back(std::move(p));
     }
-    auto h = open_host(o.host);
+    auto h = open_host(o.host, site, o.host.config.has_value());
+    const eval_run run{policy, site, h->state.get()};
 
     std::vector<file_outcomes> results(labels.size());
     std::atomic<std::size_t> next{0}, done{0};
     auto worker = [&] {
         for (std::size_t i; (i = next.fetch_add(1)) < paths.size(); done.fetch_add(1)) {
             try {
-                results[i] = evaluate_file(seq, paths[i], o, h->options);
+                results[i] = evaluate_file(run, paths[i], o, h->options);
             } catch (const std::exception& e) {  // counted below, the others go on
                 results[i].error = e.what();
             }
@@ -539,9 +566,9 @@ command add_eval(CLI::App& sift) {
     auto* app = sift.add_subcommand(
         "eval", "Run a policy over a labelled corpus: spam caught, ham caught, rule hits");
     app->add_option("--policy", o->policy,
-                    "the policy directory; `default`: the bundled policy (docs/POLICY.md)")
-        ->type_name("default|DIR")
-        ->required();
+                    "the policy directory; `default`: the bundled policy (docs/POLICY.md); required "
+                    "without --config, whose policy.dir it overrides")
+        ->type_name("default|DIR");
     app->add_option("--labels", o->labels,
                     "one message a line: FILE<TAB>spam|ham[<TAB>group...], FILE under DIR")
         ->type_name("FILE")
@@ -553,8 +580,9 @@ command add_eval(CLI::App& sift) {
         ->type_name("NAME");
     app->add_option(
            "--threshold", o->threshold,
-           "the policy's spam threshold (default 5): a message caught with a lower spam score was caught "
-           "by another rule and is caught at every threshold of the sweep")
+           "the policy's spam threshold (default: the configuration's spam.threshold, 5 without --config): "
+           "a message caught with a lower spam score was caught by another rule and is caught at every "
+           "threshold of the sweep")
         ->type_name("SCORE")
         ->check(decimal);
     app->add_option("--sweep", o->thresholds,

@@ -107,13 +107,17 @@ struct evaluator {
 };
 
 result evaluate(const evaluator& s, const message_text& m, bool from_mbox, const filter_options& o,
-                script_reads reads, const envelope& fixed, const run_options& options) {
+                script_reads reads, const envelope& fixed, const run_options& options,
+                const message_limits& limits) {
     auto part = needed_part(m, reads.part);
     // mboxrd quotes ">From " lines of the body only; a header-only part has none.
     bool quoted = from_mbox && part.size() == m.raw.size() && quoted_from_lines(part);
     // The message views the mapped bytes (the mapping outlives the run);
     // only an mboxrd body with quoted "From " lines is copied, unquoted.
-    auto msg = quoted ? message::from_raw(unquote_mbox(part)) : message::view(part);
+    // The configuration's limits (MIME depth, parts, header size) apply as
+    // in sift run and sift-milter: a message beyond them is a defect the
+    // policy sees, not a message parsed further than the site allows.
+    auto msg = quoted ? message::from_raw(unquote_mbox(part), limits) : message::view(part, limits);
     // Finding the sender in Return-Path costs an address parse per message:
     // only scripts that look at the envelope pay for it; the others all get
     // the same envelope, made once.
@@ -139,6 +143,7 @@ struct filter_run {
     script_reads reads;
     envelope fixed;  // for scripts that do not read the envelope
     const run_options& options;
+    const message_limits& limits;  // the configuration's (defaults without --config)
 
     void operator()(const work_item& item, const std::string& path, item_result& out) const {
         std::shared_ptr<const mapped_file> mapping = item.mapping;
@@ -155,7 +160,7 @@ struct filter_run {
         out.messages = messages.size();
         if (!o.summary) out.outcomes.reserve(messages.size());
         for (const auto& m : messages) {
-            auto r = evaluate(s, m, out.mbox, o, reads, fixed, options);
+            auto r = evaluate(s, m, out.mbox, o, reads, fixed, options, limits);
             if (o.summary)
                 ++out.counts[outcome(r)];
             else if (o.json)
@@ -212,7 +217,7 @@ int filter(const filter_options& o) {
         h->options.score.spam_threshold = settings.spam_threshold.value();
     }
     const evaluator scripts_run{scripts ? nullptr : &*user, scripts ? &*scripts : nullptr, &client};
-    const filter_run run{scripts_run, shown, o, reads, fixed, h->options};
+    const filter_run run{scripts_run, shown, o, reads, fixed, h->options, site.message};
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
         for (std::size_t i; (i = next.fetch_add(1)) < items.size();) {

@@ -201,6 +201,71 @@ class Eval(unittest.TestCase):
         self.assertEqual(r["spam"]["refused"], 1)
         self.assertIn("GTUBE", [x["rule"] for x in r["rules"]])
 
+    def test_config_gives_policy_threshold_store_and_settings(self):
+        # A policy that files into Spam at the recipient's own threshold
+        # (the vnd.sift.spam.threshold item the settings give), and a
+        # configuration naming it, with spam.threshold 3 and its own store.
+        policy = os.path.join(self.dir, "settings")
+        os.makedirs(policy)
+        self.write(os.path.join(policy, "before.sieve"),
+                   'require ["vnd.sift.score", "fileinto", "environment", "variables", "relational"];\n'
+                   'set "t" "5";\n'
+                   'if environment :matches "vnd.sift.spam.threshold" "*" { set "t" "${1}"; }\n'
+                   'if header :contains "subject" "aaa" { score :rule "A" "3"; }\n'
+                   'if header :contains "subject" "bbb" { score :rule "B" "2.5"; }\n'
+                   'if score :value "ge" "${t}" { fileinto "Spam"; stop; }\n')
+        store = os.path.join(self.dir, "state.mdb")
+        cfg = self.write(os.path.join(self.dir, "sift.toml"),
+                         f'[policy]\ndir = "{policy}"\n[spam]\nthreshold = 3\n'
+                         f'[store]\nkind = "lmdb"\npath = "{store}"\n')
+        self.write(self.labels, "s1.eml\tspam\ns2.eml\tspam\ns4.mbox\tspam\nh5.eml\tham\n")
+        def run(*extra):
+            code, out, err = sift("eval", "--config", cfg, "--labels", self.labels, "--json",
+                                  "--to", "y@example.net", *extra, self.mail)
+            self.assertEqual(code, 0, err)
+            return json.loads(out)
+        # Threshold 3 (the configuration's): s1 5.5 and s2 3 caught, s4's
+        # 2.5 and 4.5: the second; ham h5 2.5 not.
+        r = run()
+        self.assertEqual(r["threshold"], 3)
+        self.assertEqual((r["spam"]["total"], r["spam"]["caught"]), (4, 3))
+        self.assertEqual(r["ham"]["false_positives"], 0)
+        # The user's own threshold, set in the configuration's store, wins
+        # for that user: 2.5 catches s4#1 and h5 too.
+        code, _, err = sift("settings", "set", "--config", cfg, "--user", "y@example.net", "spam.threshold", "2.5")
+        self.assertEqual(code, 0, err)
+        r = run()
+        self.assertEqual((r["spam"]["caught"], r["ham"]["false_positives"]), (4, 1))
+        # Another recipient keeps the configuration's.
+        code, out, err = sift("eval", "--config", cfg, "--labels", self.labels, "--json",
+                              "--to", "z@example.net", self.mail)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(json.loads(out)["spam"]["caught"], 3)
+        # --policy overrides the configuration's policy.dir.
+        self.assertEqual(run("--policy", self.policy)["spam"]["caught"], 1)  # only s1 (5.5) at 5
+
+    def test_config_message_limits_apply(self):
+        # limits.max_mime_parts 3: a message of 6 parts has the defect the
+        # default policy refuses (uninspectable = refuse).
+        parts = "".join(f"--b\nContent-Type: text/plain\n\npart {i}\n" for i in range(6))
+        self.write(os.path.join(self.mail, "parts.eml"),
+                   "From: x@example.com\nTo: y@example.net\nSubject: hi\nMessage-ID: <p@example.com>\n"
+                   "Date: Mon, 23 Nov 2026 09:00:00 +0000\nMIME-Version: 1.0\n"
+                   f"Content-Type: multipart/mixed; boundary=b\n\n{parts}--b--\n")
+        self.write(self.labels, "parts.eml\tham\n")
+        cfg = self.write(os.path.join(self.dir, "limits.toml"),
+                         '[limits]\nmax_mime_parts = 3\n[store]\nkind = "memory"\n')
+        code, out, err = sift("eval", "--config", cfg, "--labels", self.labels, "--json", self.mail)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(json.loads(out)["ham"]["refused"], 1)
+        r = self.eval_json(policy="default")  # the built-in limit (5000 parts): not refused
+        self.assertEqual(r["ham"]["refused"], 0)
+
+    def test_policy_or_config_is_required(self):
+        code, _, err = sift("eval", "--labels", self.labels, self.mail)
+        self.assertEqual(code, 2)
+        self.assertIn("--policy is required (or --config)", err)
+
     def test_bad_labels_are_named_with_their_line(self):
         self.write(self.labels, "h1.eml\tham\nh2.eml\tspma\n")
         code, _, err = sift("eval", "--policy", self.policy, "--labels", self.labels, self.mail)
