@@ -3,7 +3,7 @@
 // default policy sends as a `vacation` (docs/POLICY.md "Auto-reply").
 //
 //   set    --message TEXT | --message-file FILE, and optionally --subject,
-//          --from, --start, --end, --weekdays, --exclude: the responder
+//          --from, --zone, --start, --end, --weekdays, --exclude: the responder
 //          (one per user: it replaces any other)
 //   show   the responder's fields, or "no auto-reply"
 //   reset  removes it
@@ -34,8 +34,9 @@ int run_vacation(vacation_cli& o) {
     auto owner = lists::list_user(o.user, site.recipient_delimiters);
     if (owner.empty()) throw usage_error("--user " + o.user + ": not an address (user@domain)");
     bool setting = o.action == "set";
-    if (!setting && (o.message || o.message_file || !o.v.subject.empty() || !o.v.from.empty() ||
-                     !o.v.start.empty() || !o.v.end.empty() || !o.weekdays.empty() || !o.v.exclude.empty()))
+    if (!setting &&
+        (o.message || o.message_file || !o.v.subject.empty() || !o.v.from.empty() || !o.v.zone.empty() ||
+         !o.v.start.empty() || !o.v.end.empty() || !o.weekdays.empty() || !o.v.exclude.empty()))
         throw usage_error(o.action + " takes only --user");
     if (o.action == "show") {
         auto state = open_site_store(site, o.site, false);
@@ -54,6 +55,7 @@ int run_vacation(vacation_cli& o) {
         };
         line("subject", v->subject);
         line("from", v->from);
+        line("zone", v->zone);
         line("start", v->start);
         line("end", v->end);
         line("weekdays", joined(v->weekdays));
@@ -106,9 +108,14 @@ command add_vacation(CLI::App& sift) {
         ->type_name("TEXT");
     app->add_option("--from", o->v.from, "set: the reply's From address (default: the recipient)")
         ->type_name("ADDR");
-    app->add_option("--start", o->v.start, "set: first moment, local time: YYYY-MM-DD or YYYY-MM-DDTHH:MM")
+    app->add_option("--zone", o->v.zone,
+                    "set: the user's time zone for --start, --end and --weekdays, an IANA name such as "
+                    "Europe/Berlin (default: the server's local time)")
+        ->type_name("ZONE");
+    app->add_option("--start", o->v.start,
+                    "set: first moment, in --zone (else local time): YYYY-MM-DD or YYYY-MM-DDTHH:MM")
         ->type_name("TIME");
-    app->add_option("--end", o->v.end, "set: last moment, local time (a date alone: to 23:59)")
+    app->add_option("--end", o->v.end, "set: last moment, in --zone (a date alone: to 23:59)")
         ->type_name("TIME");
     app->add_option("--weekdays", o->weekdays, "set: only on these days: mon,tue,wed,thu,fri,sat,sun")
         ->type_name("DAYS");

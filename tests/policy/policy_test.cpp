@@ -240,5 +240,43 @@ TEST(vacation, is_stored_checked_and_timed) {
     EXPECT_THROW(save_vacation(*state, "anna@domain.xyz", bad), setting_error);
 }
 
+// The user's own zone, with its daylight saving time, whatever the
+// server's: the instants below are UTC, the offsets worked out by hand
+// (New Zealand is at +13:00 in December, New York at -04:00 in July).
+TEST(vacation, is_timed_in_the_users_zone) {
+    auto state = store::open_memory_store();
+    auto utc = [](int month, int day, int hour, int minute) {
+        std::tm t{};
+        t.tm_year = 2026 - 1900, t.tm_mon = month - 1, t.tm_mday = day, t.tm_hour = hour, t.tm_min = minute;
+        return std::chrono::system_clock::from_time_t(::timegm(&t));
+    };
+    vacation_settings v;
+    v.message = "Away.";
+    v.zone = "Pacific/Auckland";
+    v.start = "2026-12-21T08:00";
+    v.end = "2026-12-21T17:00";
+    v.weekdays = {"mon"};
+    save_vacation(*state, "anna@domain.xyz", v);
+    auto back = load_vacation(*state, "anna@domain.xyz");
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->zone, "Pacific/Auckland");
+    EXPECT_FALSE(vacation_active(*back, utc(12, 20, 18, 59), "bob@example.org"));  // 07:59 there
+    EXPECT_TRUE(vacation_active(*back, utc(12, 20, 19, 0), "bob@example.org"));    // Monday 08:00 there
+    EXPECT_TRUE(vacation_active(*back, utc(12, 21, 4, 0), "bob@example.org"));     // 17:00 there
+    EXPECT_FALSE(vacation_active(*back, utc(12, 21, 4, 1), "bob@example.org"));    // 17:01 there
+    v.zone = "America/New_York";
+    v.start = "2026-07-01T09:00";
+    v.end = "2026-07-01";
+    v.weekdays = {"wed"};  // 2026-07-01 is a Wednesday
+    save_vacation(*state, "anna@domain.xyz", v);
+    back = load_vacation(*state, "anna@domain.xyz");
+    ASSERT_TRUE(back);
+    EXPECT_FALSE(vacation_active(*back, utc(7, 1, 12, 59), "bob@example.org"));  // 08:59 EDT
+    EXPECT_TRUE(vacation_active(*back, utc(7, 2, 3, 59), "bob@example.org"));    // 23:59 EDT, still Wednesday
+    EXPECT_FALSE(vacation_active(*back, utc(7, 2, 4, 0), "bob@example.org"));    // Thursday there
+    v.zone = "Mars/Olympus_Mons";
+    EXPECT_THROW(save_vacation(*state, "anna@domain.xyz", v), setting_error);
+}
+
 }  // namespace
 }  // namespace sift::testing

@@ -54,10 +54,13 @@ struct vacation_settings {
     std::string message;  // the reply's text (at most vacation_max_message bytes)
     std::string subject;  // "": vacation's default ("Auto: <subject>")
     std::string from;     // "": the reply comes from the recipient
-    // Local time, "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM"; "": no bound. A
+    // The user's time zone, an IANA name ("Europe/Berlin", "UTC") from
+    // the system's tz database; "": the server's local time.
+    std::string zone;
+    // Time in `zone`, "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM"; "": no bound. A
     // date alone starts at 00:00 and ends at 23:59 of that day.
     std::string start, end;
-    std::vector<std::string> weekdays;  // "mon" ... "sun"; empty: every day
+    std::vector<std::string> weekdays;  // "mon" ... "sun" in `zone`; empty: every day
     std::vector<std::string> exclude;   // senders never answered: addresses, @domain, @.domain
 };
 // The longest message a reply may have: the policy hands it to Sieve as a

@@ -3,6 +3,8 @@
 #include <sift/lists.hpp>
 #include <sift/settings.hpp>
 
+#include <date/tz.h>
+
 #include <algorithm>
 #include <ctime>
 #include <sstream>
@@ -218,6 +220,14 @@ void check_vacation(vacation_settings& v) {
         if (!a || !a->valid || a->domain.empty())
             throw setting_error("vacation: from '" + v.from + "' is not one address");
     }
+    if (!v.zone.empty()) {
+        try {
+            date::locate_zone(v.zone);
+        } catch (const std::runtime_error&) {
+            throw setting_error("vacation: '" + v.zone +
+                                "' is not a time zone of the tz database (such as Europe/Berlin or UTC)");
+        }
+    }
     for (auto [t, end] : {std::pair{&v.start, false}, std::pair{&v.end, true}})
         if (!t->empty() && moment(*t, end).empty())
             throw setting_error("vacation: '" + *t + "' is not a local time YYYY-MM-DD or YYYY-MM-DDTHH:MM");
@@ -255,6 +265,8 @@ std::optional<vacation_settings> load_vacation(store::store& state, std::string_
             v.subject = unescape(value);
         else if (name == "from")
             v.from = value;
+        else if (name == "zone")
+            v.zone = value;
         else if (name == "start")
             v.start = value;
         else if (name == "end")
@@ -278,6 +290,7 @@ void save_vacation(store::store& state, std::string_view user, vacation_settings
     std::string record = "message=" + escape(v.message) + "\n";
     if (!v.subject.empty()) record += "subject=" + escape(v.subject) + "\n";
     if (!v.from.empty()) record += "from=" + v.from + "\n";
+    if (!v.zone.empty()) record += "zone=" + v.zone + "\n";
     if (!v.start.empty()) record += "start=" + v.start + "\n";
     if (!v.end.empty()) record += "end=" + v.end + "\n";
     if (!v.weekdays.empty()) record += "weekdays=" + join(v.weekdays) + "\n";
@@ -291,16 +304,36 @@ bool erase_vacation(store::store& state, std::string_view user, std::string_view
 
 bool vacation_active(const vacation_settings& v, std::chrono::system_clock::time_point now,
                      std::string_view sender) {
-    std::time_t t = std::chrono::system_clock::to_time_t(now);
-    std::tm local{};
-    localtime_r(&t, &local);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M", &local);
-    std::string at = buf;
+    std::string at;
+    unsigned weekday = 0;  // 0 Sunday, as tm_wday
+    if (v.zone.empty()) {
+        std::time_t t = std::chrono::system_clock::to_time_t(now);
+        std::tm local{};
+        localtime_r(&t, &local);
+        char buf[32];
+        std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M", &local);
+        at = buf;
+        weekday = unsigned(local.tm_wday);
+    } else {
+        // The user's own zone, with its daylight saving time, from the
+        // system's tz database (Howard Hinnant's date, what C++20's
+        // <chrono> zones are made from; GCC 12 has no std::chrono zones).
+        // check_vacation made sure the name is known; a database that lost
+        // it since answers "not active" rather than at a wrong hour.
+        const date::time_zone* z = nullptr;
+        try {
+            z = date::locate_zone(v.zone);
+        } catch (const std::runtime_error&) {
+            return false;
+        }
+        auto local = z->to_local(std::chrono::time_point_cast<std::chrono::minutes>(now));
+        at = date::format("%Y-%m-%dT%H:%M", local);
+        weekday = date::weekday(date::floor<date::days>(local)).c_encoding();
+    }
     if (!v.start.empty() && at < moment(v.start, false)) return false;
     if (!v.end.empty() && at > moment(v.end, true)) return false;
-    if (!v.weekdays.empty() && std::find(v.weekdays.begin(), v.weekdays.end(),
-                                         weekday_names[std::size_t(local.tm_wday)]) == v.weekdays.end())
+    if (!v.weekdays.empty() &&
+        std::find(v.weekdays.begin(), v.weekdays.end(), weekday_names[weekday]) == v.weekdays.end())
         return false;
     if (!v.exclude.empty()) {
         for (const auto& key : lists::lookup_keys(sender))
