@@ -849,6 +849,20 @@ class Policy(unittest.TestCase):
             self.assertEqual(len(got), 1 if answers else 0, extra)
         shown = self.sift("vacation", "show", "--user", "anna@domain.xyz").stdout
         self.assertEqual(shown, "weekdays: " + other_days + "\nmessage:\nAway.\n")
+        # In the user's zone: Kiritimati (UTC+14) and Pago Pago (UTC-11),
+        # neither with daylight saving time, are 25 hours apart, so their
+        # dates always differ; a window of Kiritimati's today answers only
+        # there.
+        kiritimati = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=14))).date().isoformat()
+        for zone, answers in [("Pacific/Kiritimati", True), ("Pacific/Pago_Pago", False)]:
+            self.sift("vacation", "set", "--user", "anna@domain.xyz", "--message", "Away.", "--zone", zone,
+                      "--start", kiritimati, "--end", kiritimati)
+            got = self.vacations(self.run_policy(to_anna, "--from", f"z-{answers}@example.org",
+                                                 "--to", "anna@domain.xyz"))
+            self.assertEqual(len(got), 1 if answers else 0, zone)
+        self.assertIn("zone: Pacific/Pago_Pago\n",
+                      self.sift("vacation", "show", "--user", "anna@domain.xyz").stdout)
+        self.sift("vacation", "set", "--user", "anna@domain.xyz", "--message", "Away.", "--weekdays", other_days)
         self.assertEqual(self.sift("vacation", "reset", "--user", "anna@domain.xyz").stdout,
                          "auto-reply removed for anna@domain.xyz\n")
         self.assertEqual(self.vacations(self.run_policy(to_anna, "--from", "h@example.org", "--to", "anna@domain.xyz")),
@@ -860,7 +874,8 @@ class Policy(unittest.TestCase):
                           (["--message", "x", "--weekdays", "mon,funday"], "is not a weekday"),
                           (["--message", "x", "--start", "24.12.2026"], "is not a local time"),
                           (["--message", "x" * 5000], "longer than 4000 bytes"),
-                          (["--message", "x", "--exclude", "nobody"], "exclude:")]:
+                          (["--message", "x", "--exclude", "nobody"], "exclude:"),
+                          (["--message", "x", "--zone", "Mars/Olympus_Mons"], "is not a time zone")]:
             p = self.sift("vacation", "set", "--user", "anna@domain.xyz", *args, code=2)
             self.assertIn(why, p.stderr, args)
         self.assertEqual(self.sift("vacation", "show", "--user", "anna@domain.xyz").stdout,
