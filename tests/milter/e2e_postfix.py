@@ -336,6 +336,15 @@ def scenarios(w):
     else:
         fail(f"redirect off-domain: the next hop's MAIL FROM is {mail_args}, wanted SRS0=...=example.org=alice@example.net")
 
+    # A redirect to drop beside drop's own discard, one transaction: drop's
+    # copy is removed and the redirected one added (removals first: the
+    # delrcpt of drop would also remove a copy of drop added before it).
+    code, text, refused = w.send(["todrop@example.net", "drop@example.net"], message("redirect to a discarder"))
+    if code != 250 or refused:
+        fail(f"redirect beside discard: {code} {text} {refused}")
+    check_delivered(w, "drop", "", "redirect to a discarder",
+                    "a redirect to drop beside drop's own discard: one copy for drop")
+
     plus_addresses(w)
     vacation(w)
 

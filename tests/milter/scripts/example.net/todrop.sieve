@@ -1,0 +1,1 @@
+redirect "drop@example.net";
