@@ -141,7 +141,7 @@ class World:
         self.p, self.d, self.milter_binary = prefix, d, milter_binary
         self.smtp, self.sink, self.mport = free_port(), free_port(), free_port()
         self.procs = {}
-        for sub in ("etc", "mqueue", "run", "log", "sink"):
+        for sub in ("etc", "mqueue", "run", "log", "sink", "spool"):
             os.makedirs(os.path.join(d, sub))
         os.chmod(d, 0o755)
         os.chmod(os.path.join(d, "mqueue"), 0o700)
@@ -168,7 +168,10 @@ class World:
             [self.milter_binary, "--listen", f"inet:{self.mport}@127.0.0.1", "--policy", "default",
              "--scripts", self.scripts, "--store", self.store, "--max-size", str(MAX_SIZE),
              "--srs-domain", "fwd.example.test", "--srs-secret-file", os.path.join(self.d, "srs.secret"),
-             "--srs-exclude", "example.net"],
+             "--srs-exclude", "example.net",
+             # vacation replies go back through this Sendmail
+             "--relay", f"smtp://127.0.0.1:{self.smtp}/sift-milter.example.test",
+             "--spool", os.path.join(self.d, "spool"), "--relay-retry", "1"],
             stdout=log, stderr=subprocess.STDOUT)
         wait_port(self.mport, "sift-milter", self.procs["milter"])
 
@@ -456,6 +459,73 @@ def scenarios(w):
     else:
         fail(f"redirect with SRS: {code} {text}; rcpts {addrs}; {mail_args}")
 
+    # 8b. A user's replace (smfi_replacebody after the header edits): the
+    # next hop gets the new header and body only.
+    code, text, _ = w.send(["replacer@example.net"], message("to be replaced", "the old body\r\n"))
+    got = sink_copies(w, "Replaced")
+    if (code == 250 and len(got) == 1 and "The original message was replaced." in got[0]
+            and "the old body" not in got[0] and "\nSubject: to be replaced" not in got[0]
+            and "\nOriginal-Subject: to be replaced" in got[0]):
+        ok("replace: the new header and body reach the next hop, nothing of the old")
+    else:
+        fail(f"replace: {code} {text}; at the sink: {[m[:600] for m in got]}")
+
+    # 8c. discard alone (SMFIS_DISCARD: 250, nothing delivered) and beside
+    # keep (smfi_delrcpt of drop only); redirect :copy keeps the recipient.
+    code, text, _ = w.send(["drop@example.net"], message("drop me"))
+    if code == 250 and not sink_copies(w, "drop me", timeout=2):
+        ok("discard alone: 250 to the client, nothing delivered")
+    else:
+        fail(f"discard alone: {code} {text}")
+    code, text, _ = w.send(["drop@example.net", "copy@example.net"], message("drop and copy"))
+    addrs = sorted(a.split()[0] for dump in sink_copies(w, "drop and copy") for a in rcpt_args(dump))
+    if code == 250 and addrs == ["<archive@example.org>", "<copy@example.net>"]:
+        ok("discard beside redirect :copy: drop removed, copy kept, archive@example.org added")
+    else:
+        fail(f"discard beside copy: {code} {text}; at the sink: {addrs}")
+
+    # 8d. A refusing user's script: deferred (452) beside another
+    # recipient, refused with its reason alone.
+    code, text, refused = w.send(["bob@example.net", "refuser@example.net"], message("refuse me"))
+    if code == 250 and refused.get("refuser@example.net", (0,))[0] == 452:
+        ok("a refusing user's script beside another recipient: its RCPT deferred with 452")
+    else:
+        fail(f"refuser beside bob: {code} {text} {refused}")
+    code, text, _ = w.send(["refuser@example.net"], message("refuse me"))
+    if code == 550 and "not wanted here" in text:
+        ok(f"the same recipient alone: {code} {text}")
+    else:
+        fail(f"refuser alone: {code} {text}")
+
+    # 8e. A vacation reply: two messages from alice to away, one reply,
+    # sent by the outbox through this Sendmail (and the milter) to the sink.
+    for n in (1, 2):
+        code, text, _ = w.send(["away@example.net"], message(f"are you there {n}", to="away@example.net"))
+        if code != 250:
+            fail(f"vacation: message {n}: {code} {text}")
+    replies = sink_copies(w, "Away", timeout=20, settle=3)  # room for a second reply, which must not come
+    if (len(replies) == 1 and [l for l in replies[0].splitlines() if l.startswith("X-Mail-Args: <>")]
+            and [a for a in rcpt_args(replies[0]) if a.startswith("<alice@example.org>")]
+            and "\nAuto-Submitted: auto-replied" in replies[0]):
+        ok("vacation: one reply from <> to alice through Sendmail for two messages")
+    else:
+        fail(f"vacation: {len(replies)} replies at the sink, wanted one from <> to alice: "
+             + "; ".join(r[:400] for r in replies))
+
+    # 8f. RSET after RCPT (SMFIC_ABORT): nothing of the aborted transaction
+    # reaches the next message.
+    with smtplib.SMTP("127.0.0.1", w.smtp, local_hostname="client.example.test", timeout=60) as s:
+        s.ehlo()
+        s.mail("alice@example.org")
+        s.rcpt("filer@example.net")
+        s.rset()
+        s.sendmail("alice@example.org", ["carol@example.net"], message("after a reset"))
+    addrs = [a.split()[0] for dump in sink_copies(w, "after a reset") for a in rcpt_args(dump)]
+    if addrs == ["<carol@example.net>"]:
+        ok("RSET after RCPT: the next message has only its own recipient")
+    else:
+        fail(f"after RSET: at the sink {addrs}")
+
     # 9. The milter killed (SIGKILL) between RCPT and DATA: Sendmail
     # tempfails (F=T); after a restart the same message goes through, once.
     data = message("after the crash")
@@ -507,6 +577,9 @@ def main():
     left = os.listdir(f"{d}/mqueue")
     if left:
         fail(f"Sendmail's queue is not empty at the end (mail not delivered): {left}")
+    left = os.listdir(f"{d}/spool")
+    if left:
+        fail(f"the milter's outbox is not empty at the end (a reply not sent): {left}")
     if failures:
         for log in ("milter.log", "sendmail.log", "smtp.trace"):
             try:
