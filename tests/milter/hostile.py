@@ -70,6 +70,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="sift-hostile-") as tmp:
         sock_path = os.path.join(tmp, "milter.sock")
         m = mt.Milter(binary, "unix:" + sock_path, tmp, "hostile")
+        timeouts = 0
         try:
             for i in range(400):
                 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -84,6 +85,11 @@ def main():
                             pass
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # it may hang up on garbage: that is allowed
+                except socket.timeout:
+                    # A loaded machine (CI, parallel tests) may take longer
+                    # than 2 s to accept or read: not a crash. Whether the
+                    # daemon is still alive and serving is checked below.
+                    timeouts += 1
                 finally:
                     s.close()
                 if m.proc.poll() is not None:
@@ -101,7 +107,7 @@ def main():
     if mt.failures:
         print(f"{len(mt.failures)} failure(s)")
         return 1
-    print("400 hostile connections: sift-milter still up and serving")
+    print(f"400 hostile connections ({timeouts} timed out on this machine): sift-milter still up and serving")
     return 0
 
 
