@@ -5,7 +5,8 @@ require ["vnd.sift.defects", "vnd.sift.authres", "vnd.sift.attachment",
          "vnd.sift.score", "extlists", "envelope", "ereject", "fileinto",
          "variables", "relational", "comparator-i;ascii-numeric", "body",
          "regex", "environment", "date", "mime", "foreverypart", "subaddress",
-         "comparator-i;unicode-casemap", "vacation", "editheader", "vnd.sift.replycode"];
+         "comparator-i;unicode-casemap", "vacation", "editheader", "vnd.sift.replycode",
+         "vnd.sift.dateage"];
 
 # Settings (docs/POLICY.md "Settings"): the recipient's, as the policy
 # runner gives them in vnd.sift.* environment items (sift::policy_items:
@@ -144,15 +145,15 @@ if allof (string :is "${allowed}" "no",
     # A zone such as -1600: no place on earth is that far from UTC.
     score :rule "DATE_ZONE_INVALID" "3";
   }
-  # A Date more than a day ahead of the arrival (currentdate: the clock
-  # when the message came). Sieve has no arithmetic: the days are compared
-  # in zones far apart (+1400 and -1200 shift by 26 hours in all), so this
-  # is a Date ahead by more than 26 hours, surely when by more than 50.
-  if currentdate :zone "+1400" :matches "julian" "*" {
-    set "latest" "${1}";
-  }
-  if date :zone "-1200" :value "gt" :comparator "i;ascii-numeric" "date" "julian" "${latest}" {
-    score :rule "DATE_IN_FUTURE" "2.5";
+  # A Date ahead of the arrival (vnd.sift.dateage against the clock: the
+  # time the message came), as SpamAssassin's DATE_IN_FUTURE_* rules: a
+  # sender's clock that is hours ahead is a bulk mailer's, rarely a
+  # person's. A Date far in the *past* is not scored: on the tuning corpus
+  # it is a ham signal (list archives, digests, delayed mail; POLICY.md).
+  if dateage :future :value "ge" :comparator "i;ascii-numeric" "date" "hours" "12" {
+    score :rule "DATE_IN_FUTURE_12_XX" "2.5";
+  } elsif dateage :future :value "ge" :comparator "i;ascii-numeric" "date" "hours" "3" {
+    score :rule "DATE_IN_FUTURE_03_12" "2";
   }
 
   # The subject.

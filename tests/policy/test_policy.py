@@ -355,9 +355,16 @@ class Policy(unittest.TestCase):
         self.assertEqual(self.spam_of(message("Date: the day before yesterday"))[:2], (["DATE_MALFORMED"], 3))
         self.assertEqual(self.spam_of(message("Date: Wed, 21 Aug 2026 20:31:57 -1600"))[:2],
                          (["DATE_ZONE_INVALID"], 3))
-        # The run's clock is now (sift run): a Date in 2100 is far ahead of it.
+        # The run's clock is now (sift run): a Date in 2100 is far ahead of
+        # it, one 5 hours ahead a little; an hour ahead and years behind
+        # are not scored.
         self.assertEqual(self.spam_of(message("Date: Fri, 01 Jan 2100 09:00:00 +0000"))[:2],
-                         (["DATE_IN_FUTURE"], 2.5))
+                         (["DATE_IN_FUTURE_12_XX"], 2.5))
+        import email.utils
+        import time
+        for hours, expected in [(5, (["DATE_IN_FUTURE_03_12"], 2)), (1, ([], 0)), (-24 * 800, ([], 0))]:
+            date = email.utils.formatdate(time.time() + hours * 3600, usegmt=True)
+            self.assertEqual(self.spam_of(message("Date: " + date))[:2], expected, date)
 
     def html(self, body, *headers):
         return message("MIME-Version: 1.0", "Content-Type: text/html; charset=us-ascii", *headers, body=body)

@@ -84,6 +84,7 @@ CASES = [
     Case("score"),
     Case("score-rules"),
     Case("replycode"),
+    Case("dateage", runner="host"),
 ]
 NAMES = [c.name for c in CASES]
 

@@ -137,13 +137,6 @@ zone_choice take_zone(run_state& s) {
     return z;
 }
 
-std::optional<ext::date::date_time> field_date(std::string_view value) {
-    if (auto dt = ext::date::parse_rfc5322(value)) return dt;
-    auto semicolon = value.rfind(';');
-    if (semicolon == std::string_view::npos) return std::nullopt;
-    return ext::date::parse_rfc5322(value.substr(semicolon + 1));
-}
-
 }  // namespace
 
 void exec_mod_zone(run_state& s, const instruction& ins) {
@@ -165,7 +158,7 @@ void exec_test_date(run_state& s, const instruction& ins) {
     s.flag = false;
     if (!zone.invalid) {
         ext::for_each_field(s, s.text(ins.arg[2], name_buffer), index, [&](const mail::header_field& field) {
-            auto dt = field_date(mail::message::decode(field.value, s.scratch));
+            auto dt = ext::date::field_date(mail::message::decode(field.value, s.scratch));
             if (!dt) return true;
             auto value = ext::date::date_part(dt->utc, zone.offset_for(dt->utc, dt->offset), part);
             s.flag = value && s.any_key(*value, ins.arg[4], spec);

@@ -196,6 +196,13 @@ std::optional<date_time> parse_rfc5322(std::string_view text) {
     return date_time{local - std::int64_t(*offset) * 60, *offset};
 }
 
+std::optional<date_time> field_date(std::string_view value) {
+    if (auto dt = parse_rfc5322(value)) return dt;
+    auto semicolon = value.rfind(';');
+    if (semicolon == std::string_view::npos) return std::nullopt;
+    return parse_rfc5322(value.substr(semicolon + 1));
+}
+
 std::optional<int> parse_zone(std::string_view text) {
     if (text.size() != 5 || (text[0] != '+' && text[0] != '-')) return std::nullopt;
     for (std::size_t i = 1; i < 5; ++i)

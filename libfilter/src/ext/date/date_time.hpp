@@ -20,6 +20,10 @@ struct date_time {
 // nullopt when the text is not a valid date.
 std::optional<date_time> parse_rfc5322(std::string_view text);
 
+// The date of a header field's value (RFC 5260 §5): the whole value, or
+// for a field such as Received what follows its last ';'.
+std::optional<date_time> field_date(std::string_view value);
+
 // "+hhmm" / "-hhmm" (RFC 5260 :zone) to minutes east of UTC.
 std::optional<int> parse_zone(std::string_view text);
 
