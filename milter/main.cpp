@@ -114,7 +114,8 @@ int main(int argc, char** argv) {
     std::string relay, spool;
     app.add_option("--relay", relay,
                    "send vacation replies and notifications to this SMTP relay, the local MTA "
-                   "(smtp://HOST:PORT), from the outbox --spool")
+                   "(smtp://HOST:PORT/EHLO-NAME: a name this milter's HELO check accepts), from the "
+                   "outbox --spool")
         ->type_name("URL");
     app.add_option("--spool", spool, "the outbox's directory: what is not sent yet survives a restart")
         ->type_name("DIR");
