@@ -60,6 +60,18 @@ def wait_port(port, what, timeout=20):
     raise RuntimeError(f"{what} does not listen on 127.0.0.1:{port}")
 
 
+def wait_unix(path, what, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with socket.socket(socket.AF_UNIX) as s:
+                s.connect(path)
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{what} does not listen on {path}")
+
+
 def message(subject, body="hello\r\n", extra="", to="bob@example.net"):
     return (f"From: Alice <alice@example.org>\r\nTo: {to}\r\nSubject: {subject}\r\n"
             f"Date: Wed, 02 Dec 2026 08:00:00 +0000\r\nMessage-ID: <{time.time_ns()}@example.org>\r\n"
@@ -73,32 +85,52 @@ class World:
     (mports), started with the options in milter_args[name], which the
     caller may fill in after construction (the ports are known then);
     smtpds: the milter each smtpd service lists in its smtpd_milters, one
-    smtpd per entry on a free loopback port (smtpds; smtp is the first)."""
+    smtpd per entry on a free loopback port (smtpds; smtp is the first).
+    For scripts/bench-milter: unix, the names of the sift-milters that
+    listen on a unix socket (msockets[name]) instead of a port; external,
+    {name: Postfix milter address} of milters started by the caller (""
+    for none: that smtpd has no milter); lmtp=False starts no Dovecot
+    (everything relays to smtp-sink); sink_dump=False keeps no copies."""
 
-    def __init__(self, milter_binary, d, milters=("milter",), smtpds=None):
+    def __init__(self, milter_binary, d, milters=("milter",), smtpds=None, unix=(), external=None, lmtp=True,
+                 sink_dump=True):
         self.d = d
         self.milter_binary = milter_binary
         self.lmtp, self.sink = free_port(), free_port()
+        self.with_lmtp, self.sink_dump = lmtp, sink_dump
         self.milter_args = {name: [] for name in milters}
-        self.mports = {name: free_port() for name in milters}
-        self.mport = self.mports[milters[0]]
+        self.mports = {name: free_port() for name in milters if name not in unix}
+        self.msockets = {name: os.path.join(d, "run", name + ".sock") for name in unix}
+        self.maddr = {name: f"inet:127.0.0.1:{port}" for name, port in self.mports.items()}
+        self.maddr.update({name: "unix:" + path for name, path in self.msockets.items()})
+        self.maddr.update(external or {})
+        self.mport = self.mports.get(milters[0]) if milters else None
         self.smtpd_milter = list(smtpds or [milters[0]])
         self.smtpds = [free_port() for _ in self.smtpd_milter]
         self.smtp = self.smtpds[0]
         self.procs = {}
-        for sub in ("pf", "queue", "data", "log", "sink", "mail", "dovecot"):
+        for sub in ("pf", "queue", "data", "log", "sink", "mail", "dovecot", "run"):
             os.makedirs(os.path.join(d, sub))
         os.chmod(d, 0o755)
         shutil.chown(os.path.join(d, "data"), "postfix")
         shutil.chown(os.path.join(d, "mail"), "nobody", "nogroup")
         os.chmod(os.path.join(d, "sink"), 0o777)
+        shutil.chown(os.path.join(d, "run"), group="postfix")
+        os.chmod(os.path.join(d, "run"), 0o2750)
 
     def start_milter(self, name="milter"):
         log = open(os.path.join(self.d, "log", name + ".log"), "a")
+        listen = f"unix:{self.msockets[name]}" if name in self.msockets else f"inet:{self.mports[name]}@127.0.0.1"
+        # A unix socket: made rwxrwx--- (umask) in the setgid-postfix run/,
+        # so the group is postfix and smtpd (user postfix) may connect.
         self.procs[name] = subprocess.Popen(
-            [self.milter_binary, "--listen", f"inet:{self.mports[name]}@127.0.0.1", "--policy", "default",
-             "--scripts", SCRIPTS, *self.milter_args[name]], stdout=log, stderr=subprocess.STDOUT)
-        wait_port(self.mports[name], "sift-milter " + name)
+            [self.milter_binary, "--listen", listen, "--policy", "default",
+             "--scripts", SCRIPTS, *self.milter_args[name]], stdout=log, stderr=subprocess.STDOUT,
+            preexec_fn=(lambda: os.umask(0o007)) if name in self.msockets else None)
+        if name in self.msockets:
+            wait_unix(self.msockets[name], "sift-milter " + name)
+        else:
+            wait_port(self.mports[name], "sift-milter " + name)
 
     def milter_log(self, name="milter"):
         try:
@@ -110,9 +142,19 @@ class World:
         d = self.d
         for name in self.milter_args:
             self.start_milter(name)
+        self.start_sink()
+        if self.with_lmtp:
+            self.start_dovecot()
+        self.start_postfix()
+
+    def start_sink(self):
         self.procs["sink"] = subprocess.Popen(
-            ["smtp-sink", "-4", "-u", "nobody", "-d", f"{d}/sink/%H%M%S.", f"127.0.0.1:{self.sink}", "256"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            ["smtp-sink", "-4", "-u", "nobody", *(["-d", f"{self.d}/sink/%H%M%S."] if self.sink_dump else []),
+             f"127.0.0.1:{self.sink}", "256"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_port(self.sink, "smtp-sink")
+
+    def start_dovecot(self):
+        d = self.d
         conf = f"""protocols = lmtp
 listen = 127.0.0.1
 base_dir = {d}/dovecot/run
@@ -143,6 +185,9 @@ service lmtp {{
         run("dovecot", "-c", f"{d}/dovecot/dovecot.conf")
         self.dovecot = True
         wait_port(self.lmtp, "dovecot lmtp")
+
+    def start_postfix(self):
+        d = self.d
         with open(f"{d}/pf/main.cf", "w"):
             pass
         master = open("/usr/share/postfix/master.cf.dist").read().splitlines()
@@ -151,7 +196,7 @@ service lmtp {{
             if line.startswith("smtp ") and " inet " in line:
                 # One smtpd per port, each with its milter (main.cf's
                 # milter_NAME, below).
-                line = "\n".join(f"127.0.0.1:{port} inet n - n - - smtpd\n  -o smtpd_milters=$milter_{name}"
+                line = "\n".join(f"127.0.0.1:{port} inet n - n - - smtpd\n  -o smtpd_milters=$milter_{name.replace('-', '_')}"
                                   for port, name in zip(self.smtpds, self.smtpd_milter))
             parts = line.split()
             if len(parts) >= 8 and not line.startswith("#") and parts[1] in (
@@ -168,12 +213,13 @@ service lmtp {{
             "inet_interfaces = 127.0.0.1", "inet_protocols = ipv4", "mynetworks = 127.0.0.0/8",
             "smtpd_relay_restrictions = permit_mynetworks, reject", "smtpd_peername_lookup = no",
             f"relayhost = [127.0.0.1]:{self.sink}",
-            f"transport_maps = inline:{{ example.net=lmtp:inet:127.0.0.1:{self.lmtp} }}",
+            *([f"transport_maps = inline:{{ example.net=lmtp:inet:127.0.0.1:{self.lmtp} }}"] if self.with_lmtp else []),
             "alias_maps =", "alias_database =", "biff = no", "recipient_delimiter = +",
             f"maillog_file = {d}/log/maillog", f"maillog_file_prefixes = /var, /dev/stdout, {d}",
-            *(f"milter_{name} = {{ inet:127.0.0.1:{port}, command_timeout=5s, default_action=tempfail }}"
-              for name, port in self.mports.items()),
-            f"smtpd_milters = $milter_{self.smtpd_milter[0]}",
+            # (a parameter name has no '-')
+            *(f"milter_{name.replace('-', '_')} = {{ {addr}, command_timeout=5s, default_action=tempfail }}"
+              if addr else f"milter_{name.replace('-', '_')} =" for name, addr in self.maddr.items()),
+            f"smtpd_milters = $milter_{self.smtpd_milter[0].replace('-', '_')}",
             "milter_protocol = 6", "milter_default_action = tempfail")
         run("postfix", "-c", f"{d}/pf", "check")
         run("postfix", "-c", f"{d}/pf", "start")
