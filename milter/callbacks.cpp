@@ -40,6 +40,11 @@ struct connection {
     std::string queue_id;                    // the MTA's `i` macro, once it gave one
     bool addrcpt_par = true;                 // the MTA takes ESMTP parameters with an added recipient
     std::optional<smtp_reply> helo_refused;  // a bogus HELO: every MAIL FROM is refused too
+    // The SMFIP_NR_* steps negotiated: their callbacks answer SMFIS_NOREPLY
+    // and can refuse nothing (on_negotiate asks for them only then); what
+    // fails in one is kept here and tempfails at the next step that replies.
+    unsigned long noreply = 0;
+    std::optional<std::string> deferred_error;
 };
 
 // What end-of-message may do; without these the milter does not run
@@ -129,6 +134,32 @@ sfsistat guarded(SMFICTX* ctx, A... args) noexcept {
     }
 }
 
+// A callback whose step may have been negotiated as no-reply (`step`, an
+// SMFIP_NR_* bit): then it answers SMFIS_NOREPLY whatever happens, and a
+// failure is kept for the next step that replies (raise_deferred), which
+// tempfails; otherwise it is guarded<> as any other.
+template <auto F, unsigned long step, class... A>
+sfsistat guarded_noreply(SMFICTX* ctx, A... args) noexcept {
+    auto* c = static_cast<connection*>(smfi_getpriv(ctx));
+    if (!c || !(c->noreply & step)) return guarded<F, A...>(ctx, args...);
+    try {
+        F(ctx, args...);
+    } catch (const std::exception& e) {
+        c->deferred_error = e.what();
+    } catch (...) {
+        c->deferred_error = "unknown exception";
+    }
+    return SMFIS_NOREPLY;
+}
+
+// A failure in a no-reply step is the failure of the next step that replies.
+void raise_deferred(connection& c) {
+    if (!c.deferred_error) return;
+    auto what = std::move(*c.deferred_error);
+    c.deferred_error.reset();
+    throw std::runtime_error(what);
+}
+
 std::string address_of(const sockaddr* sa) {
     if (!sa) return "";
     char buf[INET6_ADDRSTRLEN] = "";
@@ -146,12 +177,38 @@ connection& new_connection(SMFICTX* ctx) {
     return *c.release();  // on_close deletes it
 }
 
+}  // namespace
+
+unsigned long protocol_steps(const engine& e, unsigned long offered) {
+    const auto& limits = e.config().limits;
+    // Steps with no callback here: not sent at all.
+    unsigned long steps = (SMFIP_NODATA | SMFIP_NOUNKNOWN) & offered;
+    // No script of any message reads the body (the policy's needs, and the
+    // users' scripts': unknown at connect time, so only with
+    // --user-scripts-need or without --scripts).
+    if (!e.body_needed()) steps |= SMFIP_NOBODY & offered;
+    // Callbacks that can refuse nothing need not be answered: connect
+    // always, HELO when no HELO check is on, each header when 8-bit header
+    // bytes are not refused (the size of the header is then checked at its
+    // end).
+    unsigned long noreply = SMFIP_NR_CONN;
+    if (!limits.refuse_bogus_helo && limits.banned_helo.empty()) noreply |= SMFIP_NR_HELO;
+    if (!limits.refuse_8bit_headers) noreply |= SMFIP_NR_HDR;
+    steps |= noreply & offered;
+    // The rest of the body may be skipped once the verdict is known.
+    steps |= SMFIP_SKIP & offered;
+    return steps;
+}
+
+namespace {
+
 // Protocol 6 negotiation: the actions end-of-message needs (and
 // SMFIF_ADDRCPT_PAR where the MTA has it, else a fileinto's added
-// recipient goes without ORCPT), every protocol step.
-sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long, unsigned long, unsigned long,
-                      unsigned long* want_actions, unsigned long* want_steps, unsigned long* f2,
-                      unsigned long* f3) {
+// recipient goes without ORCPT), and no more protocol steps than the
+// scripts and checks need (protocol_steps).
+sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long offered, unsigned long,
+                      unsigned long, unsigned long* want_actions, unsigned long* want_steps,
+                      unsigned long* f2, unsigned long* f3) {
     auto& c = new_connection(ctx);
     if ((actions & required_actions) != required_actions) {
         log_line("sift-milter: the MTA does not offer the actions the milter needs (offered 0x" + [&] {
@@ -163,7 +220,8 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long, unsign
     }
     c.addrcpt_par = (actions & SMFIF_ADDRCPT_PAR) != 0;
     *want_actions = required_actions | (actions & SMFIF_ADDRCPT_PAR);
-    *want_steps = 0;
+    *want_steps = protocol_steps(*the_engine, offered);
+    c.noreply = *want_steps & (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_HDR);
     *f2 = 0;
     *f3 = 0;
     return SMFIS_CONTINUE;
@@ -204,6 +262,7 @@ sfsistat on_helo(SMFICTX* ctx, char* helo) {
 sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
     auto& c = state(ctx);
     c.message.emplace();
+    raise_deferred(c);  // a failure at connect or HELO (no-reply steps)
     c.message->from = argv && argv[0] ? unbracket(argv[0]) : "";
     // A client that goes on after its HELO was refused is refused here.
     if (c.helo_refused) return refuse_early(ctx, "mail", *c.helo_refused, "after a bogus HELO", SMFIS_REJECT);
@@ -258,15 +317,22 @@ sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
         return refuse_early(ctx, "header", *r, std::string(n) + ": 8-bit bytes without SMTPUTF8",
                             SMFIS_REJECT);
     m.received += n.size() + v.size() + 4;  // "Name: value\r\n"
-    if (auto r = check_size(m.received, limits))
-        return refuse_early(ctx, "header", *r, "size above the limit", SMFIS_REJECT);
+    // Unanswered headers (SMFIP_NR_HDR): the size is checked at their end.
+    if (!(state(ctx).noreply & SMFIP_NR_HDR))
+        if (auto r = check_size(m.received, limits))
+            return refuse_early(ctx, "header", *r, "size above the limit", SMFIS_REJECT);
     m.msg.add_header(name ? name : "", value ? value : "");
     m.header_names.emplace_back(name ? name : "");
     return SMFIS_CONTINUE;
 }
 
 sfsistat on_eoh(SMFICTX* ctx) {
-    current_message(ctx).msg.end_headers();
+    auto& c = state(ctx);
+    raise_deferred(c);  // a failure in an unanswered header
+    auto& m = current_message(ctx);
+    if (auto r = check_size(m.received, the_engine->config().limits))
+        return refuse_early(ctx, "header", *r, "size above the limit", SMFIS_REJECT);
+    m.msg.end_headers();
     return SMFIS_CONTINUE;
 }
 
@@ -430,11 +496,11 @@ smfiDesc filter_description(const engine& e) {
     d.xxfi_name = const_cast<char*>("sift");
     d.xxfi_version = SMFI_VERSION;
     d.xxfi_flags = required_actions | SMFIF_ADDRCPT_PAR;
-    d.xxfi_connect = guarded<on_connect, char*, _SOCK_ADDR*>;
-    d.xxfi_helo = guarded<on_helo, char*>;
+    d.xxfi_connect = guarded_noreply<on_connect, SMFIP_NR_CONN, char*, _SOCK_ADDR*>;
+    d.xxfi_helo = guarded_noreply<on_helo, SMFIP_NR_HELO, char*>;
     d.xxfi_envfrom = guarded<on_envfrom, char**>;
     d.xxfi_envrcpt = guarded<on_envrcpt, char**>;
-    d.xxfi_header = guarded<on_header, char*, char*>;
+    d.xxfi_header = guarded_noreply<on_header, SMFIP_NR_HDR, char*, char*>;
     d.xxfi_eoh = guarded<on_eoh>;
     d.xxfi_body = guarded<on_body, unsigned char*, size_t>;
     d.xxfi_eom = guarded<on_eom>;

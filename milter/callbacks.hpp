@@ -16,6 +16,13 @@ namespace sift::milter {
 // One line on stderr, whole, whoever calls it from whichever thread.
 void log_line(const std::string& line);
 
+// The protocol steps (SMFIP_*) to ask of an MTA that offers `offered`:
+// no DATA or unknown-command step (no callback), no body when no script
+// can read it (engine::body_needed), no reply for the steps that can
+// refuse nothing, SKIP where the MTA has it (docs/MILTER.md, "What the
+// milter asks of the MTA").
+unsigned long protocol_steps(const engine& e, unsigned long offered);
+
 // The filter description to smfi_register, serving `e` (which must outlive
 // smfi_main).
 smfiDesc filter_description(const engine& e);

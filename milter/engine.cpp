@@ -64,6 +64,24 @@ store::store_config store_spec(const std::string& s) {
 
 }  // namespace
 
+std::string_view needs_name(sift::needs n) {
+    switch (n) {
+        case sift::needs::envelope:
+            return "envelope";
+        case sift::needs::headers:
+            return "headers";
+        case sift::needs::body:
+            return "body";
+    }
+    return "body";
+}
+
+std::optional<sift::needs> parse_needs(std::string_view s) {
+    for (auto n : {sift::needs::envelope, sift::needs::headers, sift::needs::body})
+        if (s == needs_name(n)) return n;
+    return std::nullopt;
+}
+
 std::optional<fs::path> user_script_path(const fs::path& dir, std::string_view address) {
     auto at = address.rfind('@');
     if (at == std::string_view::npos) return std::nullopt;
@@ -109,6 +127,9 @@ engine::engine(settings s, std::function<void(const std::string&)> log)
         throw startup_error(std::string("--policy: ") + e.what());
     }
     if (!policy_.ok()) throw startup_error(sift::format(policy_.errors()));
+    policy_needs_ = sift::needs::envelope;
+    for (const auto* p : {policy_.before(), policy_.after()})
+        if (p) policy_needs_ = std::max(policy_needs_, p->needs());
     try {
         auto config = settings_.store_from_site ? settings_.site.store : store_spec(settings_.store);
         state_ = store::open_store(config);
@@ -164,9 +185,16 @@ std::shared_ptr<const user_script> engine::script_for(std::string_view address) 
         // Sieve source, or Sift bytecode (sift compile), told apart by its magic.
         auto s =
             sift::is_bytecode(*text) ? sift::script::load(*text, key) : sift::script::compile(*text, key);
-        if (s.ok()) {
+        if (s.ok() && settings_.user_scripts_need && s.needs() > *settings_.user_scripts_need) {
+            // The MTA was told not to send what this script reads: running it
+            // on less would decide on a message it has not seen.
+            log_(key + ": reads the " + std::string(needs_name(s.needs())) + ", but --user-scripts-need is " +
+                 std::string(needs_name(*settings_.user_scripts_need)) + "; the policy alone applies to " +
+                 std::string(address));
+        } else if (s.ok()) {
             bool alone = decides_alone(s);
-            compiled = std::make_shared<const user_script>(user_script{key, std::move(s), alone});
+            auto needs = s.needs();
+            compiled = std::make_shared<const user_script>(user_script{key, std::move(s), alone, needs});
         } else {
             std::string errors = sift::format(s.errors());
             while (!errors.empty() && errors.back() == '\n') errors.pop_back();
@@ -178,6 +206,16 @@ std::shared_ptr<const user_script> engine::script_for(std::string_view address) 
     std::lock_guard lock(cache_mutex_);
     cache_[key] = cached{mtime, size, compiled};
     return compiled;
+}
+
+sift::needs engine::needs_for(const user_script* own) const {
+    return own ? std::max(policy_needs_, own->needs) : policy_needs_;
+}
+
+bool engine::body_needed() const {
+    if (policy_needs_ == sift::needs::body) return true;
+    if (!settings_.scripts_dir) return false;
+    return !settings_.user_scripts_need || *settings_.user_scripts_need == sift::needs::body;
 }
 
 sift::result engine::run(const sift::session& client, const sift::message& msg, const sift::envelope& env,

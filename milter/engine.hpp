@@ -50,6 +50,12 @@ struct settings {
     // no --store was given, so the configuration's store is used.
     sift::config site{};
     bool store_from_site = false;
+    // --user-scripts-need envelope|headers|body: the most any user's script
+    // may read. Unset: anything (the users' scripts are unknown when the MTA
+    // connects, so the body is asked for whenever --scripts is given). Set,
+    // a user's script that reads more is not used (logged as a compile
+    // error is; the policy alone applies), and the MTA is asked for no more.
+    std::optional<sift::needs> user_scripts_need;
 };
 
 // Thrown at startup (a policy that does not compile, a bad --store): the
@@ -66,6 +72,7 @@ struct user_script {
     std::string path;
     sift::script script;
     bool alone = false;
+    sift::needs needs = sift::needs::body;  // script.needs()
 };
 
 // Where a recipient's script lies: DIR/<domain>/<localpart>.sieve, the
@@ -81,6 +88,10 @@ std::optional<std::filesystem::path> user_script_path(const std::filesystem::pat
 // option and the reason.
 srs::config read_srs_config(const std::string& domain, const std::vector<std::string>& secret_files,
                             const std::vector<std::string>& exclude);
+
+// "envelope", "headers", "body"; and back (nullopt for anything else).
+std::string_view needs_name(sift::needs n);
+std::optional<sift::needs> parse_needs(std::string_view s);
 
 // Does a script need a transaction of its own (user_script::alone)?
 bool decides_alone(const sift::script& s);
@@ -106,6 +117,15 @@ public:
 
     const settings& config() const { return settings_; }
 
+    // What the policy's scripts read (the most of before and after).
+    sift::needs policy_needs() const { return policy_needs_; }
+    // What one recipient's run reads: the policy and `own` (may be null).
+    sift::needs needs_for(const user_script* own) const;
+    // Can any message's run read the body? The policy's needs, and the
+    // users' scripts' unless --user-scripts-need says less (or there is no
+    // --scripts). False: the MTA need not send the body (SMFIP_NOBODY).
+    bool body_needed() const;
+
     // Queues the messages `r` asks to send (vacation replies, notifications
     // with an outgoing message) in the outbox; without one, logs each as not
     // sent. Returns how many were queued. Throws when the spool cannot be
@@ -126,6 +146,7 @@ private:
     settings settings_;
     std::function<void(const std::string&)> log_;
     sift::policy policy_;
+    sift::needs policy_needs_ = sift::needs::body;
     std::unique_ptr<sift::store::store> state_;
     std::unique_ptr<sift::list_provider> lists_;
     sift::basic_host host_;

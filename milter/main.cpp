@@ -142,6 +142,12 @@ int main(int argc, char** argv) {
                  "let raw 8-bit header bytes through in mail sent without SMTPUTF8");
     app.add_flag("--no-rcpt-block-lists", no_rcpt_lists,
                  "do not refuse a blocked sender at RCPT; the policy decides at end-of-message");
+    std::string user_scripts_need;
+    app.add_option("--user-scripts-need", user_scripts_need,
+                   "the most a user's script may read: envelope, headers or body (default); a script "
+                   "reading more is not used, and the MTA is asked for no more (no body)")
+        ->check(CLI::IsMember({"envelope", "headers", "body"}))
+        ->type_name("WHAT");
     std::string config_path;
     app.add_option("--config", config_path,
                    "the site's configuration (TOML, docs/CONFIG.md): policy, store, thresholds, folders, "
@@ -157,6 +163,7 @@ int main(int argc, char** argv) {
         s.limits.refuse_bogus_helo = !accept_bogus_helo;
         s.limits.refuse_8bit_headers = !accept_8bit;
         s.rcpt_block_lists = !no_rcpt_lists;
+        if (!user_scripts_need.empty()) s.user_scripts_need = sift::milter::parse_needs(user_scripts_need);
         if (relay.empty() != spool.empty()) throw std::invalid_argument("--relay and --spool go together");
         if (!relay.empty()) {
             // The relay is the local MTA, whose smtpd may well run this

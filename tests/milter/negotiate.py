@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+"""What sift-milter asks of the MTA, on the wire (xxfi_negotiate).
+
+Usage: negotiate.py SIFT_MILTER
+
+miltertest cannot show the protocol steps a milter asks for, so this
+script speaks the milter protocol itself (4-byte length, command letter,
+payload; the SMFIP_* and SMFIR_* values below are libmilter's mfdef.h,
+written out by hand). It starts sift-milter in several configurations on
+unix sockets in a temporary directory, each stopped by its PID, and for
+each checks the protocol flags of the milter's SMFIC_OPTNEG answer, then
+runs whole sessions and checks that exactly the steps that must be
+answered are answered (a reply to an unanswered step, or none to an
+answered one, fails), with the verdicts each policy gives:
+
+  default   the bundled policy and users' scripts (tests/milter/scripts):
+            the body is needed, only connect goes unanswered;
+  headers   a header-only policy (policies/headers), no --scripts,
+            --accept-bogus-helo --accept-8bit-headers: no body; connect,
+            HELO and the headers unanswered; a raw 8-bit header accepted;
+            the policy's refusal by subject;
+  declared  the same policy with --scripts and --user-scripts-need
+            headers: no body; a user's script that reads the body is not
+            used (logged), one that reads the header is;
+  users     the same policy with --scripts and no declaration: the body
+            is asked for (the users' scripts are unknown at connect);
+  old MTA   the headers configuration with an MTA that offers no
+            no-reply steps, NOBODY or SKIP: nothing of them is asked, and
+            libmilter answers the steps itself.
+"""
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import run_miltertest as mt  # noqa: E402
+
+# libmilter's mfdef.h (SMFIP_*: protocol flags).
+NOBODY, NR_HDR, NOUNKNOWN, NODATA, SKIP = 0x10, 0x80, 0x100, 0x200, 0x400
+NR_CONN, NR_HELO, NR_MAIL, NR_RCPT, NR_DATA, NR_UNKN, NR_EOH, NR_BODY = (
+    0x1000, 0x2000, 0x4000, 0x8000, 0x10000, 0x20000, 0x40000, 0x80000)
+ALL_STEPS = 0x1FFFFF  # everything a Postfix 3.7 or Sendmail 8.17 can offer
+ACTIONS = 0x1FF  # SMFIF_ADDHDRS ... SMFIF_SETSYMLIST
+FINAL = set(b"acrtyd")  # SMFIR_ACCEPT CONTINUE REJECT TEMPFAIL REPLYCODE DISCARD
+
+
+def frame(cmd, payload=b""):
+    return struct.pack(">I", len(payload) + 1) + cmd.encode() + payload
+
+
+def z(*parts):
+    return b"".join((p.encode() if isinstance(p, str) else p) + b"\0" for p in parts)
+
+
+class Session:
+    def __init__(self, path, offered=ALL_STEPS):
+        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.s.settimeout(10)
+        self.s.connect(path)
+        self.s.sendall(frame("O", struct.pack(">III", 6, ACTIONS, offered)))
+        cmd, payload = self.read()
+        if cmd != "O":
+            raise SystemExit(f"negotiation answered {cmd!r}")
+        self.version, self.actions, self.steps = struct.unpack(">III", payload[:12])
+
+    def read(self):
+        head = b""
+        while len(head) < 4:
+            chunk = self.s.recv(4 - len(head))
+            if not chunk:
+                raise EOFError("the milter closed the connection")
+            head += chunk
+        (n,) = struct.unpack(">I", head)
+        data = b""
+        while len(data) < n:
+            chunk = self.s.recv(n - len(data))
+            if not chunk:
+                raise EOFError("the milter closed the connection")
+            data += chunk
+        return chr(data[0]), data[1:]
+
+    def step(self, cmd, payload, answered):
+        """Sends one step; returns its reply, or None for an unanswered one."""
+        self.s.sendall(frame(cmd, payload))
+        return self.read() if answered else None
+
+    def eom(self):
+        self.s.sendall(frame("E"))
+        edits = []
+        while True:
+            cmd, payload = self.read()
+            if ord(cmd) in FINAL:
+                return cmd, payload, edits
+            edits.append(cmd)
+
+    def nothing_more(self):
+        """No reply is left unread (one to an unanswered step, say)."""
+        self.s.settimeout(0.3)
+        try:
+            data = self.s.recv(100)
+            return not data
+        except socket.timeout:
+            return True
+        finally:
+            self.s.settimeout(10)
+
+    def close(self):
+        self.s.sendall(frame("Q"))
+        self.s.close()
+
+
+def start(binary, tmp, name, *args):
+    path = os.path.join(tmp, name + ".sock")
+    log_path = os.path.join(tmp, name + ".log")
+    log = open(log_path, "w")
+    proc = subprocess.Popen([binary, "--listen", "unix:" + path, *args], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + 20
+    while "listening on" not in open(log_path).read():
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            raise SystemExit(f"sift-milter ({name}) did not start:\n" + open(log_path).read())
+        time.sleep(0.05)
+    return {"name": name, "proc": proc, "path": path, "log": log, "log_path": log_path}
+
+
+def stop_all(milters):
+    for m in milters:
+        if m["proc"].poll() is None:
+            m["proc"].terminate()
+    for m in milters:
+        try:
+            m["proc"].wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            mt.fail(f"{m['name']}: did not stop within 20 s of SIGTERM; killed")
+            m["proc"].kill()
+            m["proc"].wait()
+        m["log"].close()
+
+
+def flags(v):
+    names = {NOBODY: "NOBODY", NR_HDR: "NR_HDR", NOUNKNOWN: "NOUNKNOWN", NODATA: "NODATA", SKIP: "SKIP",
+             NR_CONN: "NR_CONN", NR_HELO: "NR_HELO", NR_MAIL: "NR_MAIL", NR_RCPT: "NR_RCPT",
+             NR_DATA: "NR_DATA", NR_UNKN: "NR_UNKN", NR_EOH: "NR_EOH", NR_BODY: "NR_BODY"}
+    return "|".join(n for b, n in sorted(names.items()) if v & b) or "0"
+
+
+def expect_steps(label, got, want):
+    if got != want:
+        mt.fail(f"{label}: the milter asked for {flags(got)} (0x{got:x}), wanted {flags(want)} (0x{want:x})")
+    else:
+        print(f"ok   {label}: {flags(got)}", flush=True)
+
+
+def message(sess, qid, rcpts, headers, body=None, helo="mx.client.example"):
+    """One transaction; returns (EOM's final reply, its edits), or the
+    reply of the step that ended the transaction early."""
+    st = sess.steps
+    sess.step("C", z("client.example") + b"4" + struct.pack(">H", 25) + z("192.0.2.10"), not st & NR_CONN)
+    r = sess.step("H", z(helo), not st & NR_HELO)
+    if r and r[0] != "c":
+        return r[0], r[1], []
+    r = sess.step("M", z("<alice@example.org>"), True)
+    if r[0] != "c":
+        return r[0], r[1], []
+    replies = []
+    for rcpt in rcpts:
+        sess.s.sendall(frame("D", b"R" + z("i", qid)))
+        replies.append(sess.step("R", z("<" + rcpt + ">"), True)[0])
+    if "c" not in replies:
+        return "rcpt", replies, []
+    for name, value in headers:
+        sess.step("L", z(name, value), not st & NR_HDR)
+    r = sess.step("N", b"", True)
+    if r[0] != "c":
+        return r[0], r[1], []
+    if not st & NOBODY:
+        r = sess.step("B", body if body is not None else b"Hello.\r\n", not st & NR_BODY)
+        if r and r[0] not in "cs":
+            return r[0], r[1], []
+    return sess.eom()
+
+
+CLEAN = [("From", "alice@example.org"), ("To", "bob@example.net"), ("Subject", "lunch"),
+         ("Message-ID", "<1@example.org>"), ("Date", "Wed, 2 Dec 2026 10:00:00 +0000")]
+
+
+def subject(s):
+    return [h if h[0] != "Subject" else ("Subject", s) for h in CLEAN]
+
+
+def check(label, got, want_final, want_text=None):
+    cmd, payload, _ = got
+    if cmd != want_final or (want_text and want_text.encode() not in bytes(payload)):
+        mt.fail(f"{label}: answered {cmd!r} {bytes(payload)[:200]!r}, wanted {want_final!r} {want_text or ''}")
+    else:
+        print(f"ok   {label}: {cmd!r}", flush=True)
+
+
+def main():
+    binary = sys.argv[1]
+    headers_policy = os.path.join(HERE, "policies", "headers")
+    with tempfile.TemporaryDirectory(prefix="sift-negotiate-") as tmp:
+        users = os.path.join(tmp, "users", "example.net")
+        os.makedirs(users)
+        with open(os.path.join(users, "bodyreader.sieve"), "w") as f:
+            f.write('require "body";\nif body :contains "x" { discard; }\n')
+        with open(os.path.join(users, "hdr.sieve"), "w") as f:
+            f.write('if header :contains "subject" "drop me" { discard; }\n')
+        scripts = os.path.join(tmp, "users")
+        milters = []
+        try:
+            milters.append(start(binary, tmp, "default", "--policy", "default", "--scripts", mt.SCRIPTS))
+            milters.append(start(binary, tmp, "headers", "--policy", headers_policy, "--accept-bogus-helo",
+                                 "--accept-8bit-headers"))
+            milters.append(start(binary, tmp, "declared", "--policy", headers_policy, "--scripts", scripts,
+                                 "--user-scripts-need", "headers"))
+            milters.append(start(binary, tmp, "users", "--policy", headers_policy, "--scripts", scripts))
+            d, h, decl, u = (m["path"] for m in milters)
+
+            s = Session(d)
+            expect_steps("default", s.steps, NODATA | NOUNKNOWN | NR_CONN | SKIP)
+            check("default: clean", message(s, "DEF1", ["bob@example.net"], CLEAN), "c")
+            check("default: GTUBE in the body", message(
+                s, "DEF2", ["bob@example.net"], CLEAN,
+                b"XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X\r\n"), "y", "550")
+            if not s.nothing_more():
+                mt.fail("default: a reply to an unanswered step")
+            s.close()
+
+            s = Session(h)
+            expect_steps("headers", s.steps, NODATA | NOUNKNOWN | NOBODY | NR_CONN | NR_HELO | NR_HDR | SKIP)
+            check("headers: clean, no body sent", message(s, "HDR1", ["bob@example.net"], CLEAN, helo="client"),
+                  "c")
+            check("headers: a raw 8-bit header accepted",
+                  message(s, "HDR2", ["bob@example.net"], CLEAN + [("X-Name", "J\xfcrgen")]), "c")
+            check("headers: refused by subject", message(s, "HDR3", ["bob@example.net"], subject("refuse me")),
+                  "y", "550 5.7.1 The header-only policy refuses this subject")
+            if not s.nothing_more():
+                mt.fail("headers: a reply to an unanswered step")
+            s.close()
+
+            # An MTA that offers no no-reply steps, no NOBODY and no SKIP:
+            # libmilter answers connect, HELO and the headers itself.
+            s = Session(h, offered=0x0F)
+            expect_steps("headers, old MTA", s.steps, 0)
+            check("headers, old MTA: clean, body sent", message(s, "OLD1", ["bob@example.net"], CLEAN), "c")
+            if not s.nothing_more():
+                mt.fail("headers, old MTA: a reply left unread")
+            s.close()
+
+            s = Session(decl)
+            expect_steps("declared", s.steps, NODATA | NOUNKNOWN | NOBODY | NR_CONN | SKIP)
+            check("declared: the body reader's script not used",
+                  message(s, "DECL1", ["bodyreader@example.net"], CLEAN), "c")
+            check("declared: the header reader's script used",
+                  message(s, "DECL2", ["hdr@example.net"], subject("drop me")), "d")
+            s.close()
+
+            s = Session(u)
+            expect_steps("users", s.steps, NODATA | NOUNKNOWN | NR_CONN | SKIP)
+            check("users: the body reader's script used", message(s, "USR1", ["bodyreader@example.net"], CLEAN,
+                                                                  b"x marks the spot\r\n"), "d")
+            s.close()
+        finally:
+            stop_all(milters)
+        logs = {m["name"]: open(m["log_path"]).read() for m in milters}
+        want = "bodyreader.sieve: reads the body, but --user-scripts-need is headers"
+        if want not in logs["declared"]:
+            mt.fail(f"declared: the log does not say {want!r}:\n{logs['declared']}")
+        for name, log in logs.items():
+            for line in log.splitlines():
+                if line.startswith("{") and "error" in json.loads(line):
+                    mt.fail(f"{name}: a failure in the log: {line}")
+    if mt.failures:
+        print(f"{len(mt.failures)} failure(s)")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
