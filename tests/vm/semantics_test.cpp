@@ -2,6 +2,8 @@
 // interactions of §4.
 #include "test_support.hpp"
 
+#include <sift/sequence.hpp>
+
 namespace sift::testing {
 namespace {
 
@@ -26,6 +28,29 @@ TEST(contains, several_keys_in_a_long_value_fold_once) {
     // i;octet keeps the case.
     EXPECT_EQ(test(R"(["verify your account", "absent"])", ":comparator \"i;octet\""), "keep*");
     EXPECT_EQ(test(R"(["Verify YOUR Account", "absent"])", ":comparator \"i;octet\""), "fileinto:hit");
+}
+
+// The phrase lists of body :text :contains are searched in one pass per
+// part and script (vm::phrase_index): each script of a sequence has its
+// own lists, and the answer found for one is not read for another's.
+TEST(contains, phrase_lists_of_each_script_in_a_sequence) {
+    auto msg =
+        message::from_raw("From: a@example.com\r\nSubject: s\r\n\r\nPlease click HERE to unsubscribe\r\n");
+    const std::string req = "require [\"body\", \"vnd.sift.score\"];\n";
+    auto before = script::compile(
+        req + "if body :text :contains [\"absent\", \"nothing\"] { score :rule \"A\" \"1\"; }\n" +
+            "if body :text :contains [\"click here\", \"zzz\"] { score :rule \"B\" \"1\"; }\n",
+        "before.sieve");
+    auto after = script::compile(
+        req + "if body :text :contains [\"unsubscribe\", \"yyy\"] { score :rule \"C\" \"1\"; }\n" +
+            "if body :text :contains [\"other\", \"words\"] { score :rule \"D\" \"1\"; }\n",
+        "after.sieve");
+    ASSERT_TRUE(before.ok() && after.ok());
+    auto r = sequence({before, after}).run(msg, default_envelope());
+    ASSERT_TRUE(r.ok());
+    std::string rules;
+    for (const auto& h : r.hits) rules += h.rule;
+    EXPECT_EQ(rules, "BC");
 }
 
 TEST(actions, keep_is_deduplicated_with_fileinto_inbox) {

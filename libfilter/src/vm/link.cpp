@@ -5,6 +5,10 @@
 
 namespace sift::vm {
 
+namespace {
+void link_phrases(program& p);
+}
+
 void program::link() {
     is_template.resize(strings.size(), 0);
     std::unordered_map<std::string, std::uint32_t> slots;
@@ -47,7 +51,35 @@ void program::link() {
         literal(at, s.size());
     }
     slot_count = std::uint32_t(slots.size());
+    link_phrases(*this);
 }
+
+// body :text :contains under i;ascii-casemap (the VM's own comparator and
+// match type) with a constant key list: the policy's phrase lists.
+namespace {
+void link_phrases(program& p) {
+    p.phrases.reset();
+    phrase_index index;
+    std::vector<std::string_view> keys;
+    for (const auto& ins : p.code) {
+        if (ins.op != opcode::test_body) continue;
+        if (ins.arg[0] != std::uint64_t(comparator::ascii_casemap) ||
+            (ins.arg[1] & 0xFF) != std::uint64_t(match_type::contains) || ins.arg[4] >= p.lists.size())
+            continue;
+        keys.clear();
+        bool constant = true;
+        for (auto k : p.lists[ins.arg[4]]) {
+            if (k >= p.strings.size() || p.is_template[k]) {
+                constant = false;
+                break;
+            }
+            keys.push_back(p.strings[k]);
+        }
+        if (constant) index.add_list(std::uint32_t(ins.arg[4]), keys);
+    }
+    if (!index.empty() && index.build()) p.phrases = std::make_shared<const phrase_index>(std::move(index));
+}
+}  // namespace
 
 void link_tables(program& p, const match_tables& tables) {
     p.tables = &tables;

@@ -5,6 +5,7 @@
 
 #include "vm/match.hpp"
 #include "vm/opcodes.hpp"
+#include "vm/phrase_index.hpp"
 #include "vm/strings.hpp"
 
 #include <cstdint>
@@ -79,6 +80,10 @@ struct program {
     // reserved name (not a valid identifier, so no script can name it).
     static constexpr std::string_view internal_flags_name = "#flags";
     std::optional<std::uint32_t> internal_flags_slot;
+    // The constant key lists of body :text :contains tests under
+    // i;ascii-casemap, in one automaton (vm/phrase_index.hpp); null when
+    // the program has none.
+    std::shared_ptr<const phrase_index> phrases;
     // Constant :regex keys compiled once (ext/regex), by string id << 8 |
     // comparator; immutable, shared by every run.
     std::unordered_map<std::uint64_t, std::shared_ptr<const regex_code>> regexes;

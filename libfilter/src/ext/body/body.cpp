@@ -102,7 +102,7 @@ bool each_content(run_state& s, std::uint64_t types, F&& test) {
 
 // Runs `test` on the strings the transform selects; sets s.flag.
 template <class F>
-void search_body(run_state& s, const instruction& ins, F&& test) {
+void search_body(run_state& s, const instruction& ins, bool phrase_list, F&& test) {
     switch (ins.arg[2]) {
         case ext::as_raw:
             s.flag = test(s.current().body());
@@ -114,9 +114,26 @@ void search_body(run_state& s, const instruction& ins, F&& test) {
             std::vector<const mail::mime_part*> parts;
             ext::collect_parts(s.current().mime(), true, parts);
             s.flag = false;
+            // A phrase list (program::phrases): each part's text is searched
+            // once for every list, and the answer kept for the run's other
+            // body tests.
+            const auto* phrases = phrase_list ? s.prog().phrases.get() : nullptr;
+            auto slot = phrases ? phrases->slot(std::uint32_t(ins.arg[4])) : -1;
             for (const auto* p : parts) {
                 const auto* text = p->children.empty() ? ext::display_text(s, *p) : nullptr;
-                if (text && test(*text)) {
+                if (!text) continue;
+                bool found = false;
+                if (slot >= 0) {
+                    auto& hits = ext::content(s).phrase_hits[p];
+                    if (hits.index != phrases) {
+                        hits.index = phrases;
+                        phrases->search(*text, hits.found);
+                    }
+                    found = hits.found[std::size_t(slot)] != 0;
+                } else {
+                    found = test(*text);
+                }
+                if (found) {
                     s.flag = true;
                     break;
                 }
@@ -139,7 +156,10 @@ void exec_test_body(run_state& s, const instruction& ins) {
         // set of strings to search is empty and the test is false.
         s.flag = false;
     } else {
-        search_body(s, ins, test);
+        // i;ascii-casemap :contains, the VM's own: what program::phrases indexes.
+        bool phrase_list = spec.type == match_type::contains && spec.cmp == comparator::ascii_casemap &&
+                           !spec.cmp_ops && !spec.type_ops;
+        search_body(s, ins, phrase_list, test);
     }
     if (spec.type == ext::match_count) s.flag = ext::count_matches(s, keys, spec);
 }

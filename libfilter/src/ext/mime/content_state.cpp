@@ -32,6 +32,7 @@ void content_state::message_replaced(vm::run_state&, const mail::message& previo
                                      const vm::part_map& map) {
     display_text.clear();
     content_text.clear();
+    phrase_hits.clear();
     if (loops.empty()) return;
     std::vector<const mail::mime_part*> old_parts, new_parts;
     collect_parts(previous.mime(), true, old_parts);

@@ -39,6 +39,14 @@ struct content_state : vm::run_slot {
     std::vector<loop_frame> loops;                                         // innermost last
     std::unordered_map<const mail::mime_part*, std::string> display_text;  // :text, extracttext
     std::unordered_map<const mail::mime_part*, std::string> content_text;  // :content
+    // Per part: which of a program's phrase lists (vm::program::phrases,
+    // the index it was found with: each script of a sequence has its own)
+    // have a key in its display text, found in one pass (body :text).
+    struct phrase_hits_of {
+        const vm::phrase_index* index = nullptr;
+        std::vector<std::uint8_t> found;
+    };
+    std::unordered_map<const mail::mime_part*, phrase_hits_of> phrase_hits;
     // What the last mime_select set for the next :mime test (ext/mime).
     std::uint64_t select = 0;
     std::uint64_t select_params = 0;

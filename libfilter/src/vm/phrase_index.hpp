@@ -1,0 +1,58 @@
+// Many :contains keys under i;ascii-casemap, searched in one pass.
+//
+// A policy's wording rules are lists of phrases matched against a
+// message's text (body :text :contains [...]); searching for each phrase
+// in turn reads the text once per phrase, and a default policy has more
+// than a hundred. The index is one Aho-Corasick automaton over the folded
+// keys of every such list of a program (built by program::link(), shared
+// read-only by every run and thread): one pass over a text says which of
+// the lists have a key in it. Its answer is the one the per-key search
+// gives (i;ascii-casemap folds A-Z only, bytewise; an empty key is in
+// every text), which the tests hold equal.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace sift::vm {
+
+class phrase_index {
+public:
+    // Adds list `list` (a list_pool index) with its keys; call before build().
+    void add_list(std::uint32_t list, std::span<const std::string_view> keys);
+    // Makes the automaton; false (and the index stays empty) when it would
+    // be too large to be worth it.
+    bool build();
+
+    bool empty() const { return slots_.empty(); }
+    std::size_t lists() const { return slot_lists_.size(); }
+    // The list's position in search()'s answer, or -1 when it is not indexed.
+    std::ptrdiff_t slot(std::uint32_t list) const {
+        auto it = slots_.find(list);
+        return it == slots_.end() ? -1 : std::ptrdiff_t(it->second);
+    }
+    // found[slot] = 1 for every indexed list with a key in `text`
+    // (i;ascii-casemap); `found` is resized to lists().
+    void search(std::string_view text, std::vector<std::uint8_t>& found) const;
+
+private:
+    std::unordered_map<std::uint32_t, std::uint32_t> slots_;  // list -> slot
+    std::vector<std::uint32_t> slot_lists_;                   // slot -> list
+    std::vector<std::vector<std::string_view>> pending_;      // keys, until build()
+    std::vector<std::uint8_t> always_;                        // slot: has an empty key
+    // The automaton: byte -> class (0: a byte in no key), then a full
+    // transition table of states x classes. A target with its high bit set
+    // is a state where keys end (outputs_[begin_[s] .. begin_[s + 1]]).
+    std::array<std::uint8_t, 256> class_{};
+    std::uint32_t classes_ = 0;
+    std::vector<std::uint32_t> next_;
+    std::vector<std::uint32_t> begin_;
+    std::vector<std::uint32_t> outputs_;  // slots
+};
+
+}  // namespace sift::vm
