@@ -262,6 +262,10 @@ sfsistat on_helo(SMFICTX* ctx, char* helo) {
 sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
     auto& c = state(ctx);
     c.message.emplace();
+    // A new transaction: the last message's queue ID is not this one's
+    // (Postfix gives `i` only from the first accepted RCPT on, so a refusal
+    // at MAIL or at that RCPT is logged as NOQUEUE, not as the last ID).
+    c.queue_id.clear();
     raise_deferred(c);  // a failure at connect or HELO (no-reply steps)
     c.message->from = argv && argv[0] ? unbracket(argv[0]) : "";
     // A client that goes on after its HELO was refused is refused here.

@@ -29,7 +29,9 @@ BOGUS = "550 5.7.1 Access denied - bogus HELO"
 EXPECTED = {
     "HELO1": [("mail", BOGUS)], "HELO2": [("mail", BOGUS)], "HELO3": [("mail", BOGUS)],
     "HELO4": [("mail", BOGUS)], "HELO5": [("mail", BOGUS)],
-    "NOQUEUE": [("helo", BOGUS)] * 5,
+    # ... and the second transaction of a connection refused at MAIL
+    # before Postfix gave it a queue ID (early.lua, after PF1).
+    "NOQUEUE": [("helo", BOGUS)] * 5 + [("mail", "552 5.3.4 Message size exceeds fixed maximum message size")],
     "SIZE1": [("mail", "552 5.3.4 Message size exceeds fixed maximum message size")],
     "RCPT1": [("rcpt", "452 4.5.3 Too many recipients")],
     "BLOCK1": [("rcpt", "550 5.7.1 Sender blocked by the recipient's or the site's block list")],
@@ -38,6 +40,7 @@ EXPECTED = {
 }
 # Messages that reach end-of-message: the milter's answer and verdicts.
 DELIVERED = {
+    "PF1": {"carol@example.net"},
     "RCPT1": {"a@example.net", "b@example.net", "c@example.net"},
     "BLOCK1": {"carol@example.net"},
     "BLOCK2": {"dave@example.net"},

@@ -33,6 +33,20 @@ local conn = connect("client.example")
 mail(conn, "SIZE1", "<alice@example.org>", SMFIR_REPLYCODE, "SIZE=300000", "BODY=8BITMIME")
 close(conn)
 
+-- Postfix gives the queue ID (`i`) only from the first accepted RCPT on:
+-- a second transaction on the connection that is refused at MAIL has none
+-- of its own, and is logged as NOQUEUE, not under the first one's ID.
+conn = connect("client.example")
+step(mt.mailfrom(conn, "<alice@example.org>"), "mail from (no queue ID yet)")
+reply_is(conn, SMFIR_CONTINUE, "PF1: mail from")
+mt.macro(conn, SMFIC_RCPT, "i", "PF1")
+rcpt(conn, "<carol@example.net>")
+send(conn, clean_headers(), "hello\r\n")
+reply_is(conn, SMFIR_CONTINUE, "PF1: accepted")
+step(mt.mailfrom(conn, "<alice@example.org>", "SIZE=300000"), "second mail from")
+reply_is(conn, SMFIR_REPLYCODE, "the second transaction: declared size above the limit")
+close(conn)
+
 -- The 4th recipient with --max-recipients 3: deferred, the first three stay.
 conn = connect("client.example")
 mail(conn, "RCPT1", "<alice@example.org>", SMFIR_CONTINUE, "SIZE=2000")
