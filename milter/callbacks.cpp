@@ -29,6 +29,11 @@ struct message_state {
     std::uint64_t received = 0;  // header and body bytes so far (size limit)
     std::vector<recipient> rcpts;
     std::vector<std::shared_ptr<const user_script>> own;  // per recipient, may be null
+    // Per recipient: the result when its runs read nothing the MTA had not
+    // sent yet (decided at RCPT or at end-of-headers), and where it was.
+    std::vector<std::optional<sift::result>> early;
+    std::vector<const char*> stage;
+    bool decided = false;  // every result known at end-of-headers: the body is not needed
     sift::message msg;
     std::vector<std::string> header_names;
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
@@ -45,6 +50,7 @@ struct connection {
     // fails in one is kept here and tempfails at the next step that replies.
     unsigned long noreply = 0;
     std::optional<std::string> deferred_error;
+    bool skip = false;  // SMFIP_SKIP negotiated: the body callback may answer SMFIS_SKIP
 };
 
 // What end-of-message may do; without these the milter does not run
@@ -222,6 +228,7 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long offered
     *want_actions = required_actions | (actions & SMFIF_ADDRCPT_PAR);
     *want_steps = protocol_steps(*the_engine, offered);
     c.noreply = *want_steps & (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_HDR);
+    c.skip = (*want_steps & SMFIP_SKIP) != 0;
     *f2 = 0;
     *f3 = 0;
     return SMFIS_CONTINUE;
@@ -283,6 +290,14 @@ sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
     return SMFIS_CONTINUE;
 }
 
+sift::envelope envelope_for(const message_state& m, const recipient& r) {
+    sift::envelope env{.from = m.from, .to = r.address};
+    for (const auto& p : r.esmtp)
+        if (p.size() > 13 && (p.starts_with("ORCPT=rfc822;") || p.starts_with("ORCPT=RFC822;")))
+            env.orig_to = p.substr(13);
+    return env;
+}
+
 sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
     auto& m = current_message(ctx);
     if (!argv || !argv[0]) throw std::runtime_error("RCPT without an address");
@@ -300,16 +315,37 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
                             {550, "5.7.1", "Sender blocked by the recipient's or the site's block list"},
                             m.from + " for " + r.address, SMFIS_REJECT);
     auto own = the_engine->script_for(r.address);
+    // The policy's and this user's scripts read the envelope alone: they
+    // decide now, and a refusal is this recipient's alone (docs/MILTER.md,
+    // "Early verdicts").
+    std::optional<sift::result> early;
+    if (the_engine->needs_for(own.get()) == sift::needs::envelope) {
+        sift::message none;
+        none.end_headers();
+        early = the_engine->run(state(ctx).session, none, envelope_for(m, r), own.get());
+        const auto& v = early->verdict;
+        if (v.what == sift::verdict::kind::tempfail)
+            return refuse_early(ctx, "rcpt",
+                                {451, "4.3.0", "Temporary failure in message filtering, try again later"},
+                                r.address + ": " + v.text, SMFIS_TEMPFAIL);
+        if (v.what == sift::verdict::kind::refuse)
+            return refuse_early(ctx, "rcpt", {v.smtp_code, v.enhanced_code, v.text},
+                                r.address + ": refused by its scripts at RCPT",
+                                v.smtp_code / 100 == 4 ? SMFIS_TEMPFAIL : SMFIS_REJECT);
+    }
     // A recipient whose own script decides what one reply to DATA cannot
     // carry for it alone comes in a transaction of its own; RFC 5321
     // §4.5.3.1.10: the client sends the deferred recipients again, later,
-    // in another transaction (docs/MILTER.md, "Several recipients").
-    bool first_alone = !m.own.empty() && m.own.front() && m.own.front()->alone;
-    if (!m.rcpts.empty() && ((own && own->alone) || first_alone))
+    // in another transaction (docs/MILTER.md, "Several recipients"). One
+    // decided at RCPT has nothing left to decide.
+    bool first_alone = !m.own.empty() && m.own.front() && m.own.front()->alone && !m.early.front();
+    if (!m.rcpts.empty() && ((own && own->alone && !early) || first_alone))
         return reply(ctx, 452, "4.5.3",
                      "Too many recipients for one message here, send the others separately", SMFIS_TEMPFAIL);
     m.rcpts.push_back(std::move(r));
     m.own.push_back(std::move(own));
+    m.stage.push_back(early ? "rcpt" : "eom");
+    m.early.push_back(std::move(early));
     return SMFIS_CONTINUE;
 }
 
@@ -330,6 +366,19 @@ sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
     return SMFIS_CONTINUE;
 }
 
+plan decide_plan(const message_state& m, const std::vector<sift::result>& results) {
+    const auto& srs_config = the_engine->config().srs;
+    std::optional<srs_context> srs;
+    if (srs_config) srs.emplace(srs_context{*srs_config, m.from, std::time(nullptr)});
+    return decide(m.rcpts, results, m.header_names, srs ? &*srs : nullptr);
+}
+
+// The answer to the message, at end-of-message or (anything but an
+// accept, which edits) at end-of-headers: the reply, the edits, the
+// replies to send, the log line.
+sfsistat finish(SMFICTX* ctx, connection& c, message_state& m, const std::vector<sift::result>& results,
+                const plan& p, std::chrono::steady_clock::time_point eval_start);
+
 sfsistat on_eoh(SMFICTX* ctx) {
     auto& c = state(ctx);
     raise_deferred(c);  // a failure in an unanswered header
@@ -337,16 +386,40 @@ sfsistat on_eoh(SMFICTX* ctx) {
     if (auto r = check_size(m.received, the_engine->config().limits))
         return refuse_early(ctx, "header", *r, "size above the limit", SMFIS_REJECT);
     m.msg.end_headers();
-    return SMFIS_CONTINUE;
+    // Runs that read no more than the header decide now; when every
+    // recipient's result is known, a refusal, tempfail or discard is the
+    // answer to end-of-headers (the body is not read), and an accept waits
+    // for end-of-message, the only stage that may edit, skipping the body.
+    bool all = !m.rcpts.empty();
+    for (std::size_t i = 0; i < m.rcpts.size(); ++i) {
+        if (m.early[i]) continue;
+        if (the_engine->needs_for(m.own[i].get()) > sift::needs::headers) {
+            all = false;
+            continue;
+        }
+        m.early[i] = the_engine->run(c.session, m.msg, envelope_for(m, m.rcpts[i]), m.own[i].get());
+        m.stage[i] = "eoh";
+    }
+    if (!all) return SMFIS_CONTINUE;
+    std::vector<sift::result> results;
+    for (auto& r : m.early) results.push_back(*r);
+    plan p = decide_plan(m, results);
+    if (p.what == plan::outcome::accept) {
+        m.decided = true;
+        return SMFIS_CONTINUE;
+    }
+    return finish(ctx, c, m, results, p, std::chrono::steady_clock::now());
 }
 
 sfsistat on_body(SMFICTX* ctx, unsigned char* chunk, size_t size) {
     auto& m = current_message(ctx);
+    // Decided at end-of-headers: the rest of the body is not needed.
+    if (m.decided && state(ctx).skip) return SMFIS_SKIP;
     // Refused as soon as it passes the limit: the rest is not read.
     m.received += size;
     if (auto r = check_size(m.received, the_engine->config().limits))
         return refuse_early(ctx, "body", *r, "size above the limit", SMFIS_REJECT);
-    m.msg.append_body(std::string_view(reinterpret_cast<const char*>(chunk), size));
+    if (!m.decided) m.msg.append_body(std::string_view(reinterpret_cast<const char*>(chunk), size));
     return SMFIS_CONTINUE;
 }
 
@@ -414,6 +487,7 @@ std::string log_entry(SMFICTX* ctx, const connection& c, const message_state& m,
         line += "{\"to\":" + json::quote(m.rcpts[i].address) +
                 ",\"script\":" + (own ? json::quote(own->path) : std::string("null")) +
                 ",\"verdict\":" + json::quote(sift::name(r.verdict.what)) +
+                ",\"stage\":" + json::quote(m.stage[i]) +
                 ",\"spam_score\":" + sift::format_score(r.score("spam")) + ",\"delivered_to\":[";
         if (r.verdict.what == sift::verdict::kind::deliver) {
             auto to = deliveries(m.rcpts[i], r);
@@ -426,24 +500,8 @@ std::string log_entry(SMFICTX* ctx, const connection& c, const message_state& m,
     return line;
 }
 
-sfsistat on_eom(SMFICTX* ctx) {
-    auto eom_start = std::chrono::steady_clock::now();
-    auto& c = state(ctx);
-    auto& m = current_message(ctx);
-    if (!m.msg.headers_complete()) m.msg.end_headers();
-    std::vector<sift::result> results;
-    results.reserve(m.rcpts.size());
-    for (std::size_t i = 0; i < m.rcpts.size(); ++i) {
-        sift::envelope env{.from = m.from, .to = m.rcpts[i].address};
-        for (const auto& p : m.rcpts[i].esmtp)
-            if (p.size() > 13 && (p.starts_with("ORCPT=rfc822;") || p.starts_with("ORCPT=RFC822;")))
-                env.orig_to = p.substr(13);
-        results.push_back(the_engine->run(c.session, m.msg, env, m.own[i].get()));
-    }
-    const auto& srs_config = the_engine->config().srs;
-    std::optional<srs_context> srs;
-    if (srs_config) srs.emplace(srs_context{*srs_config, m.from, std::time(nullptr)});
-    plan p = decide(m.rcpts, results, m.header_names, srs ? &*srs : nullptr);
+sfsistat finish(SMFICTX* ctx, connection& c, message_state& m, const std::vector<sift::result>& results,
+                const plan& p, std::chrono::steady_clock::time_point eval_start) {
     sfsistat status = SMFIS_CONTINUE;
     switch (p.what) {
         case plan::outcome::tempfail:
@@ -467,9 +525,24 @@ sfsistat on_eom(SMFICTX* ctx) {
             if (r.verdict.what == sift::verdict::kind::deliver ||
                 r.verdict.what == sift::verdict::kind::discard)
                 the_engine->send_replies(r, queue_id(ctx));
-    log_line(log_entry(ctx, c, m, results, p, eom_start));
+    log_line(log_entry(ctx, c, m, results, p, eval_start));
     c.message.reset();
     return status;
+}
+
+sfsistat on_eom(SMFICTX* ctx) {
+    auto eom_start = std::chrono::steady_clock::now();
+    auto& c = state(ctx);
+    auto& m = current_message(ctx);
+    if (!m.msg.headers_complete()) m.msg.end_headers();
+    std::vector<sift::result> results;
+    results.reserve(m.rcpts.size());
+    for (std::size_t i = 0; i < m.rcpts.size(); ++i)
+        results.push_back(
+            m.early[i] ? std::move(*m.early[i])
+                       : the_engine->run(c.session, m.msg, envelope_for(m, m.rcpts[i]), m.own[i].get()));
+    plan p = decide_plan(m, results);
+    return finish(ctx, c, m, results, p, eom_start);
 }
 
 sfsistat on_abort(SMFICTX* ctx) {

@@ -96,6 +96,7 @@ class Session:
         while True:
             cmd, payload = self.read()
             if ord(cmd) in FINAL:
+                self.last_edits = edits
                 return cmd, payload, edits
             edits.append(cmd)
 
@@ -158,32 +159,35 @@ def expect_steps(label, got, want):
 
 
 def message(sess, qid, rcpts, headers, body=None, helo="mx.client.example"):
-    """One transaction; returns (EOM's final reply, its edits), or the
-    reply of the step that ended the transaction early."""
+    """One transaction; returns (stage, reply, payload, edits): EOM's final
+    reply and edits, or the reply of the step that ended it early, and
+    where ("helo", "mail", "rcpt", "eoh", "body", "eom"). `rcpt_replies`
+    is left with each RCPT's reply, `body_reply` with the body chunk's."""
     st = sess.steps
     sess.step("C", z("client.example") + b"4" + struct.pack(">H", 25) + z("192.0.2.10"), not st & NR_CONN)
     r = sess.step("H", z(helo), not st & NR_HELO)
     if r and r[0] != "c":
-        return r[0], r[1], []
+        return "helo", r[0], r[1], []
     r = sess.step("M", z("<alice@example.org>"), True)
     if r[0] != "c":
-        return r[0], r[1], []
-    replies = []
+        return "mail", r[0], r[1], []
+    sess.rcpt_replies = []
     for rcpt in rcpts:
         sess.s.sendall(frame("D", b"R" + z("i", qid)))
-        replies.append(sess.step("R", z("<" + rcpt + ">"), True)[0])
-    if "c" not in replies:
-        return "rcpt", replies, []
+        sess.rcpt_replies.append(sess.step("R", z("<" + rcpt + ">"), True))
+    if all(r[0] != "c" for r in sess.rcpt_replies):
+        return "rcpt", sess.rcpt_replies[-1][0], sess.rcpt_replies[-1][1], []
     for name, value in headers:
         sess.step("L", z(name, value), not st & NR_HDR)
     r = sess.step("N", b"", True)
     if r[0] != "c":
-        return r[0], r[1], []
+        return "eoh", r[0], r[1], []
+    sess.body_reply = None
     if not st & NOBODY:
-        r = sess.step("B", body if body is not None else b"Hello.\r\n", not st & NR_BODY)
-        if r and r[0] not in "cs":
-            return r[0], r[1], []
-    return sess.eom()
+        sess.body_reply = sess.step("B", body if body is not None else b"Hello.\r\n", not st & NR_BODY)
+        if sess.body_reply and sess.body_reply[0] not in "cs":
+            return "body", sess.body_reply[0], sess.body_reply[1], []
+    return ("eom",) + sess.eom()
 
 
 CLEAN = [("From", "alice@example.org"), ("To", "bob@example.net"), ("Subject", "lunch"),
@@ -194,12 +198,13 @@ def subject(s):
     return [h if h[0] != "Subject" else ("Subject", s) for h in CLEAN]
 
 
-def check(label, got, want_final, want_text=None):
-    cmd, payload, _ = got
-    if cmd != want_final or (want_text and want_text.encode() not in bytes(payload)):
-        mt.fail(f"{label}: answered {cmd!r} {bytes(payload)[:200]!r}, wanted {want_final!r} {want_text or ''}")
+def check(label, got, want_final, want_text=None, want_stage="eom"):
+    stage, cmd, payload, _ = got
+    if cmd != want_final or stage != want_stage or (want_text and want_text.encode() not in bytes(payload)):
+        mt.fail(f"{label}: answered {cmd!r} {bytes(payload)[:200]!r} at {stage}, wanted {want_final!r} "
+                f"{want_text or ''} at {want_stage}")
     else:
-        print(f"ok   {label}: {cmd!r}", flush=True)
+        print(f"ok   {label}: {cmd!r} at {stage}", flush=True)
 
 
 def main():
@@ -221,7 +226,8 @@ def main():
             milters.append(start(binary, tmp, "declared", "--policy", headers_policy, "--scripts", scripts,
                                  "--user-scripts-need", "headers"))
             milters.append(start(binary, tmp, "users", "--policy", headers_policy, "--scripts", scripts))
-            d, h, decl, u = (m["path"] for m in milters)
+            milters.append(start(binary, tmp, "envelope", "--policy", os.path.join(HERE, "policies", "envelope")))
+            d, h, decl, u, env = (m["path"] for m in milters)
 
             s = Session(d)
             expect_steps("default", s.steps, NODATA | NOUNKNOWN | NR_CONN | SKIP)
@@ -239,8 +245,9 @@ def main():
                   "c")
             check("headers: a raw 8-bit header accepted",
                   message(s, "HDR2", ["bob@example.net"], CLEAN + [("X-Name", "J\xfcrgen")]), "c")
-            check("headers: refused by subject", message(s, "HDR3", ["bob@example.net"], subject("refuse me")),
-                  "y", "550 5.7.1 The header-only policy refuses this subject")
+            check("headers: refused by subject at end-of-headers",
+                  message(s, "HDR3", ["bob@example.net"], subject("refuse me")), "y",
+                  "550 5.7.1 The header-only policy refuses this subject", "eoh")
             if not s.nothing_more():
                 mt.fail("headers: a reply to an unanswered step")
             s.close()
@@ -258,14 +265,43 @@ def main():
             expect_steps("declared", s.steps, NODATA | NOUNKNOWN | NOBODY | NR_CONN | SKIP)
             check("declared: the body reader's script not used",
                   message(s, "DECL1", ["bodyreader@example.net"], CLEAN), "c")
-            check("declared: the header reader's script used",
-                  message(s, "DECL2", ["hdr@example.net"], subject("drop me")), "d")
+            check("declared: the header reader's script used, at end-of-headers",
+                  message(s, "DECL2", ["hdr@example.net"], subject("drop me")), "d", None, "eoh")
             s.close()
 
             s = Session(u)
             expect_steps("users", s.steps, NODATA | NOUNKNOWN | NR_CONN | SKIP)
             check("users: the body reader's script used", message(s, "USR1", ["bodyreader@example.net"], CLEAN,
                                                                   b"x marks the spot\r\n"), "d")
+            # Header-only scripts for every recipient: decided at the end of
+            # the header although the body was negotiated; an accept then
+            # skips the body (SMFIR_SKIP) and edits at end-of-message.
+            check("users: header-only scripts refuse at end-of-headers",
+                  message(s, "USR2", ["hdr@example.net"], subject("refuse me")), "y",
+                  "The header-only policy refuses this subject", "eoh")
+            check("users: header-only scripts accept, the body skipped",
+                  message(s, "USR3", ["hdr@example.net"], CLEAN, b"x\r\n"), "c")
+            if s.body_reply is None or s.body_reply[0] != "s":
+                mt.fail(f"users: the body chunk after a verdict at end-of-headers answered {s.body_reply}, "
+                        "wanted SMFIR_SKIP")
+            # The body reader among them: nothing before end-of-message.
+            check("users: a body reader among them: decided at end-of-message",
+                  message(s, "USR4", ["hdr@example.net", "bodyreader@example.net"], subject("drop me"),
+                          b"hello\r\n"), "c")
+            if s.last_edits != ["-"]:
+                mt.fail(f"users: USR4's edits {s.last_edits}, wanted the discarding recipient deleted")
+            if s.body_reply is None or s.body_reply[0] != "c":
+                mt.fail(f"users: the body chunk answered {s.body_reply}, wanted SMFIR_CONTINUE")
+            s.close()
+
+            # An envelope-only policy decides at RCPT, for that recipient.
+            s = Session(env)
+            check("envelope: one recipient refused at RCPT, the other delivered",
+                  message(s, "ENV1", ["bob@example.net", "nobody@example.net", "carol@example.net"], CLEAN), "c")
+            got = [r[0] for r in s.rcpt_replies]
+            if got != ["c", "y", "c"] or b"550 5.7.1 No such user here" not in s.rcpt_replies[1][1]:
+                mt.fail(f"envelope: RCPT replies {s.rcpt_replies}, wanted continue, 550 No such user here, "
+                        "continue")
             s.close()
         finally:
             stop_all(milters)
@@ -273,6 +309,26 @@ def main():
         want = "bodyreader.sieve: reads the body, but --user-scripts-need is headers"
         if want not in logs["declared"]:
             mt.fail(f"declared: the log does not say {want!r}:\n{logs['declared']}")
+        # Where each recipient was decided (the log's stage), by hand.
+        stages = {}
+        for log in logs.values():
+            for line in log.splitlines():
+                if line.startswith("{"):
+                    e = json.loads(line)
+                    for r in e.get("recipients", []):
+                        stages[(e["queue_id"], r["to"])] = r.get("stage")
+        want_stages = {("DEF1", "bob@example.net"): "eom", ("HDR1", "bob@example.net"): "eoh",
+                       ("HDR3", "bob@example.net"): "eoh", ("USR1", "bodyreader@example.net"): "eom",
+                       ("USR3", "hdr@example.net"): "eoh", ("USR4", "hdr@example.net"): "eoh",
+                       ("USR4", "bodyreader@example.net"): "eom", ("ENV1", "bob@example.net"): "rcpt",
+                       ("ENV1", "carol@example.net"): "rcpt"}
+        for k, want_stage in want_stages.items():
+            if stages.get(k) != want_stage:
+                mt.fail(f"{k[0]} {k[1]}: decided at {stages.get(k)}, wanted {want_stage}")
+        if ("ENV1", "nobody@example.net") in stages:
+            mt.fail("ENV1: the recipient refused at RCPT is in the message's log line")
+        if "No such user here" not in logs["envelope"]:
+            mt.fail("envelope: the RCPT refusal is not in the log")
         for name, log in logs.items():
             for line in log.splitlines():
                 if line.startswith("{") and "error" in json.loads(line):
