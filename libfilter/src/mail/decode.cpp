@@ -234,13 +234,21 @@ struct discard {
     void append(std::string_view) {}
 };
 
+// Where a base64 decoding starts: at the beginning, or after a prefix of
+// whole lines of symbols a check need not decode (base64_plain_prefix).
+struct base64_start {
+    std::size_t at = 0;   // first byte to read
+    int n = 0;            // symbols of the current quantum read before it
+    std::size_t end = 0;  // just after the last symbol before it
+};
+
 template <class Out>
-void base64_decode(std::string_view in, Out& out, decode_problems* problems) {
+void base64_decode(std::string_view in, Out& out, decode_problems* problems, base64_start start = {}) {
     std::uint32_t acc = 0;
-    int n = 0;            // symbols of the current quantum
-    int pad_due = 0;      // '=' still owed by the quantum the last '=' ended
-    bool padded = false;  // a '=' was seen: data after it is concatenated
-    std::size_t end = 0;  // just after the last symbol or '=': where the data ends
+    int n = start.n;              // symbols of the current quantum
+    int pad_due = 0;              // '=' still owed by the quantum the last '=' ended
+    bool padded = false;          // a '=' was seen: data after it is concatenated
+    std::size_t end = start.end;  // just after the last symbol or '=': where the data ends
     auto flush_partial = [&] {
         // 2 symbols carry one octet, 3 carry two; 1 carries nothing whole.
         if (n == 2) {
@@ -252,7 +260,7 @@ void base64_decode(std::string_view in, Out& out, decode_problems* problems) {
         acc = 0;
         n = 0;
     };
-    for (std::size_t i = 0; i < in.size(); ++i) {
+    for (std::size_t i = start.at; i < in.size(); ++i) {
         char const c = in[i];
         int const v = int{base64_table[static_cast<unsigned char>(c)]};  // -1: not a base64 character
         if (c == '=') {
@@ -360,9 +368,50 @@ void append_qp_decoded(std::string_view in, std::string& out, decode_problems* p
     qp_decode(in, out, problems);
 }
 
+namespace {
+
+// 1 for a base64 symbol (A-Z a-z 0-9 + /), written with comparisons so that
+// the compiler vectorises the loop below.
+inline unsigned is_symbol(unsigned char c) {
+    return unsigned((c >= 'A' && c <= 'Z') | (c >= 'a' && c <= 'z') | (c >= '0' && c <= '9') | (c == '+') |
+                    (c == '/'));
+}
+
+// Where base64_decode may start checking `in` without having decoded it:
+// after the longest run of 64-byte blocks holding only symbols and line
+// breaks (what a well-formed part is made of up to its last line), with
+// the symbols counted. Such bytes raise no problem and move no padding
+// state; only the quantum's position (symbols modulo 4) and the end of the
+// data carry over.
+base64_start base64_plain_prefix(std::string_view in) {
+    constexpr std::size_t block = 64;
+    const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+    std::size_t i = 0, symbols = 0;
+    for (; i + block <= in.size(); i += block) {
+        unsigned sym = 0, other = 0;
+        for (std::size_t j = 0; j < block; ++j) {
+            unsigned char c = p[i + j];
+            unsigned s = is_symbol(c);
+            sym += s;
+            other |= ~s & unsigned(c != '\r' && c != '\n');
+        }
+        if (other) break;
+        symbols += sym;
+    }
+    base64_start start{.at = i, .n = int(symbols % 4), .end = 0};
+    if (symbols > 0) {
+        std::size_t last = i;
+        while (last > 0 && (p[last - 1] == '\r' || p[last - 1] == '\n')) --last;
+        start.end = last;
+    }
+    return start;
+}
+
+}  // namespace
+
 void check_base64(std::string_view in, decode_problems& problems) {
     discard out;
-    base64_decode(in, out, &problems);
+    base64_decode(in, out, &problems, base64_plain_prefix(in));
 }
 
 void check_qp(std::string_view in, decode_problems& problems) {
