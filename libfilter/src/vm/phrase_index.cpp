@@ -9,7 +9,8 @@ namespace {
 
 constexpr std::uint32_t ends_here = 0x80000000u;
 // Past these the automaton is not built (the lists are searched key by
-// key, as without it): a table of states x classes entries.
+// key, as without it): a table of states x classes entries, whose row
+// offsets must fit in 31 bits.
 constexpr std::size_t max_states = 1u << 16;
 constexpr std::size_t max_entries = std::size_t{1} << 22;
 
@@ -102,8 +103,8 @@ bool phrase_index::build() {
         outputs_.insert(outputs_.end(), o.begin(), o.end());
     }
     begin_[states] = std::uint32_t(outputs_.size());
-    for (auto& t : table)
-        if (!out[t].empty()) t |= ends_here;
+    // Targets as row offsets (state x classes), so that a step is one add.
+    for (auto& t : table) t = (t * classes_) | (out[t].empty() ? 0 : ends_here);
     next_ = std::move(table);
     pending_.clear();
     pending_.shrink_to_fit();
@@ -117,11 +118,12 @@ void phrase_index::search(std::string_view text, std::vector<std::uint8_t>& foun
     const auto* next = next_.data();
     const auto* cls = class_.data();
     const std::uint32_t k = classes_;
-    std::uint32_t s = 0;
+    std::uint32_t row = 0;
     for (unsigned char c : text) {
-        auto t = next[std::size_t(s) * k + cls[c]];
-        s = t & ~ends_here;
+        auto t = next[row + cls[c]];
+        row = t & ~ends_here;
         if (!(t & ends_here)) continue;
+        auto s = row / k;
         for (auto i = begin_[s]; i < begin_[s + 1]; ++i)
             if (!found[outputs_[i]]) {
                 found[outputs_[i]] = 1;

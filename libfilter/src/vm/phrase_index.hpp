@@ -46,8 +46,9 @@ private:
     std::vector<std::vector<std::string_view>> pending_;      // keys, until build()
     std::vector<std::uint8_t> always_;                        // slot: has an empty key
     // The automaton: byte -> class (0: a byte in no key), then a full
-    // transition table of states x classes. A target with its high bit set
-    // is a state where keys end (outputs_[begin_[s] .. begin_[s + 1]]).
+    // transition table of states x classes. A target is the row offset of
+    // the next state (state x classes); with its high bit set, a state
+    // where keys end (outputs_[begin_[s] .. begin_[s + 1]]).
     std::array<std::uint8_t, 256> class_{};
     std::uint32_t classes_ = 0;
     std::vector<std::uint32_t> next_;

@@ -243,7 +243,10 @@ private:
         std::size_t members = 0;
         bool encrypted_noted = false;
         std::int64_t filtered = 0;  // bytes the decompression filters gave so far
-        std::string chunk(std::size_t{64} << 10, '\0');
+        // Whole members (nested archives) are read in 64 KiB chunks, made
+        // when first needed; a sniff reads its 512 bytes into `first`.
+        std::string chunk;
+        std::array<char, sniff_bytes> first{};
         for (;;) {
             archive_entry* e = nullptr;
             int r = archive_read_next_header(a, &e);
@@ -303,9 +306,11 @@ private:
             bool nested = !n.name.empty() && archive_name(n.name);
             bool read_all = false, readable = true;
             for (;;) {
-                auto want =
-                    read_all || nested ? chunk.size() : std::min(chunk.size(), sniff_bytes - content.size());
-                auto got = archive_read_data(a, chunk.data(), want);
+                bool whole = read_all || nested;
+                if (whole && chunk.empty()) chunk.resize(std::size_t{64} << 10);
+                char* into = whole ? chunk.data() : first.data();
+                auto want = whole ? chunk.size() : sniff_bytes - content.size();
+                auto got = archive_read_data(a, into, want);
                 if (got < 0) {
                     // A member that cannot be decompressed (an unsupported
                     // method) is unreadable; the others are still read.
@@ -316,7 +321,7 @@ private:
                 }
                 if (got == 0) break;
                 if (!has_filter && !spend(std::uint64_t(got), budget, member_path)) return;
-                content.append(chunk.data(), std::size_t(got));
+                content.append(into, std::size_t(got));
                 if (!read_all && !nested && content.size() >= sniff_bytes) {
                     if (!archive_magic(content)) break;
                     read_all = true;

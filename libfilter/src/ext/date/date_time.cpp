@@ -223,29 +223,34 @@ std::optional<std::string> date_part(std::int64_t utc, int offset, std::string_v
     std::int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
     auto secs = static_cast<unsigned>(local - days * 86400);
     auto c = civil_from_days(days);
-    char year[16];
-    std::snprintf(year, sizeof year, "%04lld", static_cast<long long>(c.year));
-    std::string date = std::string(year) + "-" + two(c.month) + "-" + two(c.day);
-    std::string time = two(secs / 3600) + ":" + two(secs / 60 % 60) + ":" + two(secs % 60);
+    // Each text made only for the part asked for (the default policy asks
+    // for "julian" twice a message).
+    auto year = [&] {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%04lld", static_cast<long long>(c.year));
+        return std::string(buf);
+    };
+    auto date = [&] { return year() + "-" + two(c.month) + "-" + two(c.day); };
+    auto time = [&] { return two(secs / 3600) + ":" + two(secs / 60 % 60) + ":" + two(secs % 60); };
     unsigned weekday = static_cast<unsigned>(((days % 7) + 11) % 7);  // 1970-01-01 was a Thursday (4)
     auto is = [&](std::string_view p) { return is_named(part, p); };
-    if (is("year")) return std::string(year);
+    if (is("year")) return year();
     if (is("month")) return two(c.month);
     if (is("day")) return two(c.day);
-    if (is("date")) return date;
+    if (is("date")) return date();
     if (is("julian")) return std::to_string(days + 40587);  // MJD of 1970-01-01
     if (is("hour")) return two(secs / 3600);
     if (is("minute")) return two(secs / 60 % 60);
     if (is("second")) return two(secs % 60);
-    if (is("time")) return time;
-    if (is("iso8601")) return date + "T" + time + zone_text(offset, true);
+    if (is("time")) return time();
+    if (is("iso8601")) return date() + "T" + time() + zone_text(offset, true);
     if (is("std11")) {
         // RFC 5322 §3.3 allows one or two day digits; two, as Pigeonhole
         // writes it ("Tue, 01 Jul 2008").
         std::string month_name(months[c.month - 1]);
         month_name[0] = char(std::toupper(static_cast<unsigned char>(month_name[0])));
-        return std::string(weekdays[weekday]) + ", " + two(c.day) + " " + month_name + " " + year + " " +
-               time + " " + zone_text(offset, false);
+        return std::string(weekdays[weekday]) + ", " + two(c.day) + " " + month_name + " " + year() + " " +
+               time() + " " + zone_text(offset, false);
     }
     if (is("zone")) return zone_text(offset, false);
     if (is("weekday")) return std::to_string(weekday);

@@ -84,9 +84,22 @@ struct header_state final : vm::run_slot, vm::header_view {
     std::int64_t size_delta = 0;
     std::vector<header_edit> edits;
 
+    // The fields' name keys (mail::name_key), made again on the first
+    // lookup after an edit: every header test after the policy's first
+    // edit reads the edited fields.
+    mutable std::vector<std::uint32_t> keys;
+    mutable bool keys_valid = false;
+
     bool visit(mail::field_name name, vm::field_visitor f) const override {
-        for (const auto& e : *fields) {
-            auto h = mail::make_field(e.name, e.value);
+        const auto& all = *fields;
+        if (!keys_valid) {
+            keys.resize(all.size());
+            for (std::size_t i = 0; i < all.size(); ++i) keys[i] = mail::name_key(all[i].name);
+            keys_valid = true;
+        }
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            if (keys[i] != name.key) continue;
+            auto h = mail::header_field{all[i].name, all[i].value, keys[i]};
             if (mail::has_name(h, name) && !f(h)) return false;
         }
         return true;
@@ -100,10 +113,12 @@ struct header_state final : vm::run_slot, vm::header_view {
     void message_replaced(vm::run_state&, const mail::message&, const mail::message&,
                           const vm::part_map&) override {
         fields.reset();
+        keys_valid = false;
         size_delta = 0;
     }
     void message_forgotten() override {
         fields.reset();
+        keys_valid = false;
         size_delta = 0;
         edits.clear();
     }
@@ -175,6 +190,7 @@ std::vector<ext::edited_field>& edited(run_state& s) {
         state.fields.emplace(ext::header_fields(s));
         s.set_header_view(&state);
     }
+    state.keys_valid = false;  // the caller edits them
     return *state.fields;
 }
 
@@ -266,9 +282,12 @@ namespace sift::ext {
 
 std::vector<edited_field> header_fields(const vm::run_state& s) {
     if (const auto* state = s.find_slot<header_state>(); state && state->fields) return *state->fields;
+    const auto& headers = s.current().headers();
     std::vector<edited_field> out;
+    out.reserve(headers.size());
     std::unordered_map<std::string, unsigned> seen;  // lower-cased name -> fields so far
-    for (const auto& h : s.current().headers()) {
+    seen.reserve(headers.size());
+    for (const auto& h : headers) {
         auto key = mail::ascii_lower(h.name);
         unsigned n = ++seen[key];
         bool locked = locked_field(s, key, n);

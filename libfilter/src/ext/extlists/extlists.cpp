@@ -126,9 +126,16 @@ bool list_match(vm::run_state& s, std::string_view value, std::uint64_t keys, co
         auto name = canonical_list_name(s.text(k, buffer));
         if (!name) continue;
         auto asked = provider_name(s, *name);
-        if (asked.empty() ||
-            !vm::ask_host("extlists: list '" + asked + "'", [&] { return lists.contains(asked, value); }))
-            continue;
+        if (asked.empty()) continue;
+        // vm::ask_host's error, with its label made only when it is needed
+        // (a lookup per address and list: the default policy makes six).
+        bool found = false;
+        try {
+            found = lists.contains(asked, value);
+        } catch (const std::exception& e) {
+            throw vm::runtime_error{"extlists: list '" + asked + "': " + e.what(), true};
+        }
+        if (!found) continue;
         if (s.captures_wanted(spec)) s.captured(value, vm::span{0, value.size()}, {});
         return true;
     }
