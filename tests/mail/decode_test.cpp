@@ -245,6 +245,20 @@ TEST(quoted_printable, line_endings_are_kept) {
     EXPECT_EQ(out, "a\r\nb\nc");
 }
 
+// Invalid bytes after, inside and before runs of ASCII long enough for the
+// eight-at-a-time path: each becomes one U+FFFD, the rest is kept.
+TEST(to_utf8, invalid_bytes_around_long_ascii_runs) {
+    for (std::size_t before = 0; before < 20; ++before)
+        for (std::size_t after = 0; after < 12; ++after) {
+            std::string in = std::string(before, 'a') + "\xFF" + std::string(after, 'b') + "\xC3\xA9";
+            std::string want =
+                std::string(before, 'a') + "\xEF\xBF\xBD" + std::string(after, 'b') + "\xC3\xA9";
+            EXPECT_EQ(to_utf8(in, "utf-8"), want) << before << " " << after;
+        }
+    EXPECT_EQ(to_utf8(std::string(16, 'a') + "\xE2\x82", "utf-8"),
+              std::string(16, 'a') + "\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
 TEST(to_utf8, converts_and_replaces) {
     EXPECT_EQ(to_utf8("\xe9t\xe9", "ISO-8859-1"), "\u00e9t\u00e9");
     EXPECT_EQ(to_utf8("\x80", "windows-1252"), "\u20ac");

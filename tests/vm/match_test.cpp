@@ -47,6 +47,34 @@ TEST(match, matches_wildcards) {
     EXPECT_TRUE(glob_match("MiXeD", "m*d", casemap));
 }
 
+// A '*' that ends the pattern takes the rest of the value at once; the
+// captures are those of the step-by-step expansion (RFC 5229 §3.2:
+// leftmost-shortest for every '*' but that last one).
+TEST(match, trailing_star_captures_the_rest) {
+    std::vector<span> caps;
+    ASSERT_TRUE(glob_match("julian 60310", "*", octet, &caps));
+    ASSERT_EQ(caps.size(), 1u);
+    EXPECT_EQ(caps[0].offset, 0u);
+    EXPECT_EQ(caps[0].length, 12u);
+    ASSERT_TRUE(glob_match("a-b-c-d", "?*-*", octet, &caps));
+    ASSERT_EQ(caps.size(), 3u);  // "a", "" (shortest), "b-c-d"
+    EXPECT_EQ(caps[0].offset, 0u);
+    EXPECT_EQ(caps[0].length, 1u);
+    EXPECT_EQ(caps[1].length, 0u);
+    EXPECT_EQ(caps[2].offset, 2u);
+    EXPECT_EQ(caps[2].length, 5u);
+    ASSERT_TRUE(glob_match("xay", "*a*", octet, &caps));
+    ASSERT_EQ(caps.size(), 2u);
+    EXPECT_EQ(caps[0].length, 1u);
+    EXPECT_EQ(caps[1].offset, 2u);
+    EXPECT_EQ(caps[1].length, 1u);
+    ASSERT_TRUE(glob_match("ab", "ab*", octet, &caps));
+    ASSERT_EQ(caps.size(), 1u);
+    EXPECT_EQ(caps[0].offset, 2u);
+    EXPECT_EQ(caps[0].length, 0u);
+    EXPECT_FALSE(glob_match("xby", "*a*", octet, &caps));
+}
+
 TEST(match, question_mark_is_one_octet_for_octet_comparators) {
     // RFC 4790 §9.1/§9.2: these comparators see octets, so ä is two characters.
     EXPECT_FALSE(glob_match("\xc3\xa4", "?", casemap));

@@ -195,6 +195,14 @@ bool is_valid_utf8(std::string_view bytes) noexcept {
 void append_valid_utf8(std::string_view bytes, std::string& out) {
     std::size_t run = 0;  // start of the valid run not yet copied
     for (std::size_t i = 0; i < bytes.size();) {
+        // ASCII, most of most text, eight bytes at a time.
+        while (i + 8 <= bytes.size()) {
+            std::uint64_t word;
+            std::memcpy(&word, bytes.data() + i, 8);
+            if (word & 0x8080808080808080ull) break;
+            i += 8;
+        }
+        if (i >= bytes.size()) break;
         std::size_t n = utf8_sequence(bytes, i);
         if (n == 0) {
             out.append(bytes.substr(run, i - run));

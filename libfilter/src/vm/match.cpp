@@ -93,6 +93,15 @@ bool glob(std::string_view value, std::string_view pattern, comparator cmp, cons
             }
         }
         if (star_p == none) return false;
+        // The last '*' ends the pattern: it takes the rest of the value
+        // (what the steps below come to, one octet at a time).
+        if (star_p == pattern.size() && !ops) {
+            capture(star_k, star_start, value.size());
+            v = value.size();
+            p = star_p;
+            k = star_k + 1;
+            break;
+        }
         star_v += char_length(value, star_v, ops);
         capture(star_k, star_start, star_v);
         v = star_v;
