@@ -33,7 +33,8 @@ struct message_state {
     // sent yet (decided at RCPT or at end-of-headers), and where it was.
     std::vector<std::optional<sift::result>> early;
     std::vector<const char*> stage;
-    bool decided = false;  // every result known at end-of-headers: the body is not needed
+    bool decided = false;   // every result known at end-of-headers: the body is not needed
+    std::string first_key;  // engine::header_settings_key of the first recipient, once a second came
     sift::message msg;
     std::vector<std::string> header_names;
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
@@ -342,6 +343,17 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
     if (!m.rcpts.empty() && ((own && own->alone && !early) || first_alone))
         return reply(ctx, 452, "4.5.3",
                      "Too many recipients for one message here, send the others separately", SMFIS_TEMPFAIL);
+    // Recipients whose settings make the policy write other score fields
+    // (another threshold, the spam filter off) or refuse at another score
+    // cannot share the one header either: the same 452, so each such
+    // group gets a transaction of its own.
+    if (!m.rcpts.empty() && !early) {
+        if (m.first_key.empty()) m.first_key = the_engine->header_settings_key(m.rcpts.front().address);
+        if (the_engine->header_settings_key(r.address) != m.first_key)
+            return reply(ctx, 452, "4.5.3",
+                         "Too many recipients for one message here, send the others separately",
+                         SMFIS_TEMPFAIL);
+    }
     m.rcpts.push_back(std::move(r));
     m.own.push_back(std::move(own));
     m.stage.push_back(early ? "rcpt" : "eom");
@@ -479,7 +491,14 @@ std::string log_entry(SMFICTX* ctx, const connection& c, const message_state& m,
     if (p.smtp_code)
         line +=
             ",\"reply\":" + json::quote(std::to_string(p.smtp_code) + " " + p.enhanced_code + " " + p.text);
-    line += ",\"edits\":" + std::to_string(p.edits.size()) + ",\"recipients\":[";
+    line += ",\"edits\":" + std::to_string(p.edits.size());
+    if (!p.header_conflicts.empty()) {
+        line += ",\"header_conflicts\":[";
+        for (std::size_t i = 0; i < p.header_conflicts.size(); ++i)
+            line += (i ? "," : "") + json::quote(p.header_conflicts[i]);
+        line += "]";
+    }
+    line += ",\"recipients\":[";
     for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& r = results[i];
         const auto* own = m.own[i].get();

@@ -252,6 +252,11 @@ std::size_t engine::send_replies(const sift::result& r, std::string_view queue_i
     return queued;
 }
 
+std::string engine::header_settings_key(std::string_view recipient) const {
+    auto u = sift::settings_for(settings_.site, state_.get(), recipient);
+    return u.spam_threshold.text() + " " + u.reject_threshold.text() + (u.filter_spam ? " on" : " off");
+}
+
 bool engine::sender_blocked(std::string_view sender, std::string_view recipient) const {
     if (!lists_ || !settings_.rcpt_block_lists || sender.empty()) return false;
     auto user = lists::list_user(recipient, settings_.site.recipient_delimiters);

@@ -137,6 +137,13 @@ public:
     // Throws when the lookup fails (the caller tempfails).
     bool sender_blocked(std::string_view sender, std::string_view recipient) const;
 
+    // The recipient's settings that change what the policy writes into the
+    // one header all recipients share (the score fields' threshold, the
+    // spam filter on or off) or refuses for all (the reject threshold), as
+    // one comparable string: recipients whose keys differ are not put in
+    // one transaction. Reads the store; throws when it cannot.
+    std::string header_settings_key(std::string_view recipient) const;
+
 private:
     struct cached {
         std::filesystem::file_time_type mtime;

@@ -89,6 +89,24 @@ std::vector<edit> message_swap(const rewritten_message& m, const std::vector<std
     return out;
 }
 
+// One pass of header edits for the message, whichever recipients' runs
+// they came from: every removal first (each name's last field first, so no
+// index moves under another), then the additions in order. A removal and
+// an addition of one name are not made one smfi_chgheader: that would
+// leave the new field where the received one was, below the trace fields,
+// where addheader puts it on top (RFC 5293 §4; the Sendmail end-to-end
+// test's forged score fields showed it).
+std::vector<edit> one_pass(std::vector<edit> edits) {
+    std::vector<edit> removes, adds;
+    for (auto& e : edits) (e.what == edit::kind::delete_header ? removes : adds).push_back(std::move(e));
+    std::stable_sort(removes.begin(), removes.end(), [](const edit& a, const edit& b) {
+        auto la = lower(a.name), lb = lower(b.name);
+        return la != lb ? la < lb : a.index > b.index;
+    });
+    removes.insert(removes.end(), std::make_move_iterator(adds.begin()), std::make_move_iterator(adds.end()));
+    return removes;
+}
+
 void add_once(std::vector<edit>& edits, edit e) {
     if (std::find(edits.begin(), edits.end(), e) == edits.end()) edits.push_back(std::move(e));
 }
@@ -182,7 +200,9 @@ plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>
     // policy files into Shopping) or "add carol" for a redirect beside
     // carol's own discard would leave nobody, and Postfix would drop the
     // message without a word (found by the end-to-end test).
-    std::vector<edit> removals, additions;
+    std::vector<edit> removals, additions, header;
+    std::map<std::string, std::vector<std::string>>
+        added_by;  // field name -> the values its first adder added
     const rewritten_message* swapped = nullptr;
     bool forwards_off_domain = false;
     for (std::size_t i = 0; i < results.size() && i < rcpts.size(); ++i) {
@@ -193,8 +213,26 @@ plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>
             continue;
         }
         if (r.message && !swapped) swapped = &*r.message;
-        if (!r.message)
-            for (auto& e : header_changes(r.header_edits)) add_once(p.edits, std::move(e));
+        if (!r.message) {
+            // The header is one for all recipients: a field another
+            // recipient's run added with other values is not added again.
+            auto changes = header_changes(r.header_edits);
+            std::map<std::string, std::vector<std::string>> mine;
+            for (const auto& e : changes)
+                if (e.what != edit::kind::delete_header) mine[lower(e.name)].push_back(e.value);
+            for (auto& e : changes) {
+                if (e.what != edit::kind::delete_header) {
+                    auto [owner, fresh] = added_by.try_emplace(lower(e.name), mine[lower(e.name)]);
+                    if (!fresh && owner->second != mine[lower(e.name)]) {
+                        if (std::find(p.header_conflicts.begin(), p.header_conflicts.end(), e.name) ==
+                            p.header_conflicts.end())
+                            p.header_conflicts.push_back(e.name);
+                        continue;
+                    }
+                }
+                add_once(header, std::move(e));
+            }
+        }
         bool kept = false;
         for (const auto& folder : r.folders()) {
             if (folder.empty() || iequals(folder, "INBOX")) {
@@ -225,6 +263,7 @@ plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>
     }
     envelope.insert(envelope.end(), removals.begin(), removals.end());
     envelope.insert(envelope.end(), additions.begin(), additions.end());
+    p.edits = one_pass(std::move(header));
     // A rewritten message carries every edit of its run already (result.hpp).
     if (swapped) p.edits = message_swap(*swapped, header_names);
     // The envelope before any body replacement: Postfix allows no other

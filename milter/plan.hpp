@@ -61,6 +61,11 @@ struct plan {
     std::string enhanced_code{};
     std::string text{};
     std::vector<edit> edits{};  // accept only
+    // Fields that recipients' runs added with different values (their
+    // score fields, say, under different thresholds): the first such
+    // recipient's are added, the others' not (docs/MILTER.md, "Several
+    // recipients"); for the log.
+    std::vector<std::string> header_conflicts{};
 };
 
 std::string_view name(plan::outcome o);

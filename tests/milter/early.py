@@ -5,7 +5,8 @@ Usage: early.py SIFT_MILTER SIFT
 
 Makes an LMDB store in a temporary directory whose block list for
 bob@example.net and dave@example.net holds spammer@bad.example (`sift
-list add`) and where dave's setting blocked is spam (`sift settings set`),
+list add`) and where dave's setting blocked is spam and erin's and gina's spam.threshold
+is 3 (`sift settings set`),
 starts sift-milter on a unix socket with it, --config (folder.spam =
 "Junk"), --max-size 100000,
 --max-recipients 3 and --banned-helo mx.sift.test, runs early/early.lua
@@ -45,6 +46,8 @@ DELIVERED = {
     "BLOCK1": {"carol@example.net"},
     "BLOCK2": {"dave@example.net"},
     "UTF2": {"carol@example.net"},
+    "THR1": {"carol@example.net"},
+    "THR2": {"erin@example.net", "gina@example.net"},
 }
 
 
@@ -57,6 +60,9 @@ def main():
                            check=True, capture_output=True)
         subprocess.run([sift, "settings", "set", "--store", store, "--user", "dave@example.net", "blocked", "spam"],
                        check=True, capture_output=True)
+        for user in ("erin@example.net", "gina@example.net"):
+            subprocess.run([sift, "settings", "set", "--store", store, "--user", user, "spam.threshold", "3"],
+                           check=True, capture_output=True)
         config = os.path.join(tmp, "sift.toml")
         with open(config, "w") as f:
             f.write('folder.spam = "Junk"\n')

@@ -188,6 +188,64 @@ TEST(MilterPlan, TheSameHeaderEditForTwoRecipientsIsMadeOnce) {
     EXPECT_EQ(p.edits, want);
 }
 
+TEST(MilterPlan, ScoreFieldsOverReceivedOnesAreRemovalsThenAdditionsOnTop) {
+    // The default policy's score fields over a message that came with
+    // both (one X-Spam-Score, two X-Spam-Status) and an X-Spam-Flag, for
+    // two recipients: one pass, each edit once, every removal before any
+    // addition, and no change in place (the new fields go on top).
+    auto r = delivering({keep_action{.implicit = true}});
+    r.header_edits = {
+        {header_edit::kind::remove, "X-Spam-Score", "9", false, 1},
+        {header_edit::kind::remove, "X-Spam-Status", "Yes", false, 1},
+        {header_edit::kind::remove, "X-Spam-Status", "Yes", false, 2},
+        {header_edit::kind::add, "X-Spam-Score", "0", false, 0},
+        {header_edit::kind::remove, "X-Spam-Flag", "YES", false, 1},
+        {header_edit::kind::add, "X-Spam-Status", "No, score=0", false, 0},
+    };
+    auto p = decide({rcpt("a@x.example"), rcpt("b@x.example")}, {r, r}, {});
+    std::vector<edit> want = {
+        {k::delete_header, "X-Spam-Flag", {}, {}, 1},   {k::delete_header, "X-Spam-Score", {}, {}, 1},
+        {k::delete_header, "X-Spam-Status", {}, {}, 2}, {k::delete_header, "X-Spam-Status", {}, {}, 1},
+        {k::insert_header, "X-Spam-Score", "0"},        {k::insert_header, "X-Spam-Status", "No, score=0"},
+    };
+    EXPECT_EQ(p.edits, want);
+}
+
+TEST(MilterPlan, TwoAdditionsOfARemovedNameStayARemovalAndTwoAdditions) {
+    auto r = delivering({keep_action{.implicit = true}});
+    r.header_edits = {
+        {header_edit::kind::remove, "X-Tag", "old", false, 1},
+        {header_edit::kind::add, "X-Tag", "a", false, 0},
+        {header_edit::kind::add, "X-Tag", "b", true, 0},
+    };
+    auto p = decide({rcpt("a@x.example")}, {r}, {});
+    std::vector<edit> want = {
+        {k::delete_header, "X-Tag", {}, {}, 1},
+        {k::insert_header, "X-Tag", "a"},
+        {k::add_header, "X-Tag", "b"},
+    };
+    EXPECT_EQ(p.edits, want);
+}
+
+TEST(MilterPlan, AFieldTwoRecipientsAddWithOtherValuesIsTheFirstOnes) {
+    auto a = delivering({keep_action{.implicit = true}});
+    a.header_edits = {{header_edit::kind::add, "X-Spam-Score", "4", false, 0},
+                      {header_edit::kind::add, "X-Spam-Status", "No, score=4 required=5", false, 0}};
+    auto b = delivering({keep_action{.implicit = true}});
+    b.header_edits = {{header_edit::kind::add, "X-Spam-Score", "4", false, 0},
+                      {header_edit::kind::add, "X-Spam-Status", "Yes, score=4 required=3", false, 0}};
+    auto p = decide({rcpt("a@x.example"), rcpt("b@x.example")}, {a, b}, {});
+    std::vector<edit> want = {
+        {k::insert_header, "X-Spam-Score", "4"},
+        {k::insert_header, "X-Spam-Status", "No, score=4 required=5"},
+    };
+    EXPECT_EQ(p.edits, want);
+    EXPECT_EQ(p.header_conflicts, std::vector<std::string>{"X-Spam-Status"});
+    // The same two the other way round: b's.
+    p = decide({rcpt("b@x.example"), rcpt("a@x.example")}, {b, a}, {});
+    EXPECT_EQ(p.edits.at(1), (edit{k::insert_header, "X-Spam-Status", "Yes, score=4 required=3"}));
+}
+
 TEST(MilterPlan, ARewrittenMessageReplacesHeaderAndBodyAfterTheEnvelope) {
     auto r = delivering({fileinto_action{.mailbox = "Junk"}});
     r.message = rewritten_message{"Subject: new\r\nX-Long: a\r\n b\r\n\r\nnew body\r\n", 0};

@@ -76,6 +76,25 @@ reply_is(conn, SMFIR_CONTINUE, "BLOCK2: accepted for the policy to file")
 need(mt.eom_check(conn, MT_RCPTDELETE, "<dave@example.net>"), "BLOCK2: dave's INBOX copy removed")
 close(conn)
 
+-- erin's spam threshold is 3 (the others' 5): the policy would write
+-- other score fields for her, and a message has one header, so her RCPT
+-- beside carol's is deferred (452) for a transaction of her own ...
+conn = connect("client.example")
+mail(conn, "THR1", "<alice@example.org>")
+rcpt(conn, "<carol@example.net>")
+rcpt(conn, "<erin@example.net>", SMFIR_REPLYCODE)
+send(conn, clean_headers(), "hello\r\n")
+reply_is(conn, SMFIR_CONTINUE, "THR1: carol's copy accepted")
+close(conn)
+-- ... while gina, also at 3, shares erin's.
+conn = connect("client.example")
+mail(conn, "THR2", "<alice@example.org>")
+rcpt(conn, "<erin@example.net>")
+rcpt(conn, "<gina@example.net>")
+send(conn, clean_headers(), "hello\r\n")
+reply_is(conn, SMFIR_CONTINUE, "THR2: erin's and gina's copies accepted")
+close(conn)
+
 -- Raw 8-bit bytes in a header: refused without SMTPUTF8 ...
 conn = connect("client.example")
 mail(conn, "UTF1", "<alice@example.org>")
