@@ -1,5 +1,6 @@
 #include "callbacks.hpp"
 
+#include "ascii.hpp"
 #include "checks.hpp"
 #include "plan.hpp"
 
@@ -15,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <utility>
 
 namespace sift::milter {
 
@@ -91,32 +93,30 @@ std::string unbracket(std::string_view a) {
     return std::string(a);
 }
 
-// Reply text as libmilter passes it on: printable, '%' doubled (it is a
-// format string to the MTA), within one SMTP line.
-std::string reply_text(std::string_view text) {
-    std::string out;
-    for (unsigned char c : text) {
-        if (c == '%')
-            out += "%%";
-        else
-            out += c < ' ' || c == 0x7f ? ' ' : char(c);
-        if (out.size() > 400) {
-            out += "...";
-            break;
-        }
-    }
-    return out;
-}
-
 void check(int rc, const char* what) {
     if (rc != MI_SUCCESS) throw std::runtime_error(std::string(what) + " failed");
 }
 
+// smfi_setmlreply with lines[0..n) and NULL after them (it stops at the
+// first NULL; it takes at most 32 lines).
+template <std::size_t... I>
+int set_multiline(SMFICTX* ctx, char* code, char* enhanced, std::vector<std::string>& lines,
+                  std::index_sequence<I...>) {
+    auto at = [&](std::size_t i) -> char* { return i < lines.size() ? lines[i].data() : nullptr; };
+    return smfi_setmlreply(ctx, code, enhanced, at(I)..., static_cast<char*>(nullptr));
+}
+
+// The reply, on one line when it fits in 512 bytes, else on several
+// (reply_lines: split between words, the same code on every line).
 sfsistat reply(SMFICTX* ctx, int code, const std::string& enhanced, const std::string& text,
                sfsistat status) {
     auto c = std::to_string(code);
-    auto t = reply_text(text);
-    check(smfi_setreply(ctx, c.data(), const_cast<char*>(enhanced.c_str()), t.data()), "smfi_setreply");
+    auto lines = reply_lines(text, enhanced);
+    auto* e = const_cast<char*>(enhanced.c_str());
+    if (lines.size() == 1)
+        check(smfi_setreply(ctx, c.data(), e, lines[0].data()), "smfi_setreply");
+    else
+        check(set_multiline(ctx, c.data(), e, lines, std::make_index_sequence<32>{}), "smfi_setmlreply");
     return status;
 }
 
@@ -217,7 +217,10 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long offered
                       unsigned long, unsigned long* want_actions, unsigned long* want_steps,
                       unsigned long* f2, unsigned long* f3) {
     auto& c = new_connection(ctx);
-    if ((actions & required_actions) != required_actions) {
+    // A quarantine folder needs the MTA's hold queue.
+    unsigned long required = required_actions;
+    if (!the_engine->config().quarantine_folder.empty()) required |= SMFIF_QUARANTINE;
+    if ((actions & required) != required) {
         log_line("sift-milter: the MTA does not offer the actions the milter needs (offered 0x" + [&] {
             char b[32];
             std::snprintf(b, sizeof b, "%lx", actions);
@@ -226,7 +229,7 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long offered
         return SMFIS_REJECT;
     }
     c.addrcpt_par = (actions & SMFIF_ADDRCPT_PAR) != 0;
-    *want_actions = required_actions | (actions & SMFIF_ADDRCPT_PAR);
+    *want_actions = required | (actions & SMFIF_ADDRCPT_PAR);
     *want_steps = protocol_steps(*the_engine, offered);
     c.noreply = *want_steps & (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_HDR);
     c.skip = (*want_steps & SMFIP_SKIP) != 0;
@@ -382,7 +385,8 @@ plan decide_plan(const message_state& m, const std::vector<sift::result>& result
     const auto& srs_config = the_engine->config().srs;
     std::optional<srs_context> srs;
     if (srs_config) srs.emplace(srs_context{*srs_config, m.from, std::time(nullptr)});
-    return decide(m.rcpts, results, m.header_names, srs ? &*srs : nullptr);
+    return decide(m.rcpts, results, m.header_names, srs ? &*srs : nullptr,
+                  the_engine->config().quarantine_folder);
 }
 
 // The answer to the message, at end-of-message or (anything but an
@@ -469,8 +473,11 @@ void apply(SMFICTX* ctx, const connection& c, const edit& e) {
 // Where a deliver verdict sends the recipient's copy, for the log.
 std::vector<std::string> deliveries(const recipient& r, const sift::result& res) {
     std::vector<std::string> out;
+    const auto& held = the_engine->config().quarantine_folder;
     for (const auto& f : res.folders())
-        out.push_back(f.empty() || f == "INBOX" ? r.address : plus_address(r.address, f));
+        out.push_back(f.empty() || f == "INBOX" || (!held.empty() && iequals(f, held))
+                          ? r.address
+                          : plus_address(r.address, f));
     for (const auto& to : res.redirects()) out.push_back(to);
     return out;
 }
@@ -491,6 +498,7 @@ std::string log_entry(SMFICTX* ctx, const connection& c, const message_state& m,
     if (p.smtp_code)
         line +=
             ",\"reply\":" + json::quote(std::to_string(p.smtp_code) + " " + p.enhanced_code + " " + p.text);
+    if (!p.quarantine.empty()) line += ",\"quarantine\":" + json::quote(p.quarantine);
     line += ",\"edits\":" + std::to_string(p.edits.size());
     if (!p.header_conflicts.empty()) {
         line += ",\"header_conflicts\":[";
@@ -534,6 +542,8 @@ sfsistat finish(SMFICTX* ctx, connection& c, message_state& m, const std::vector
             break;
         case plan::outcome::accept:
             for (const auto& e : p.edits) apply(ctx, c, e);
+            if (!p.quarantine.empty())
+                check(smfi_quarantine(ctx, const_cast<char*>(p.quarantine.c_str())), "smfi_quarantine");
             break;
     }
     // Vacation replies and notifications for the recipients whose mail is
@@ -592,6 +602,7 @@ smfiDesc filter_description(const engine& e) {
     d.xxfi_name = const_cast<char*>("sift");
     d.xxfi_version = SMFI_VERSION;
     d.xxfi_flags = required_actions | SMFIF_ADDRCPT_PAR;
+    if (!e.config().quarantine_folder.empty()) d.xxfi_flags |= SMFIF_QUARANTINE;
     d.xxfi_connect = guarded_noreply<on_connect, SMFIP_NR_CONN, char*, _SOCK_ADDR*>;
     d.xxfi_helo = guarded_noreply<on_helo, SMFIP_NR_HELO, char*>;
     d.xxfi_envfrom = guarded<on_envfrom, char**>;

@@ -108,4 +108,69 @@ std::optional<smtp_reply> check_header_bytes(std::string_view name, std::string_
     return std::nullopt;
 }
 
+namespace {
+// The bytes a reply text costs on the wire: '%' is doubled (libmilter
+// passes the text on as a format string).
+std::size_t wire_size(std::string_view s) {
+    return s.size() + std::size_t(std::count(s.begin(), s.end(), '%'));
+}
+}  // namespace
+
+std::vector<std::string> reply_lines(std::string_view text, std::string_view enhanced,
+                                     std::size_t max_lines) {
+    // "550-5.7.1 " (or "550 5.7.1 ") before the text, CRLF after it.
+    const std::size_t budget = max_reply_line - 2 - 4 - (enhanced.empty() ? 0 : enhanced.size() + 1);
+    std::vector<std::string> lines;
+    std::string line;
+    std::size_t line_size = 0;
+    auto flush = [&] {
+        lines.push_back(std::move(line));
+        line.clear();
+        line_size = 0;
+    };
+    // Control characters (a CR or LF above all) are blanks between words.
+    std::string clean;
+    for (unsigned char c : text) clean += c < ' ' || c == 0x7f ? ' ' : char(c);
+    std::size_t pos = 0;
+    while (pos <= clean.size()) {
+        auto end = clean.find(' ', pos);
+        if (end == std::string::npos) end = clean.size();
+        std::string word = clean.substr(pos, end - pos);
+        pos = end + 1;
+        if (word.empty()) continue;
+        // A word longer than a line is cut where the line ends.
+        while (wire_size(word) > budget) {
+            if (!line.empty()) flush();
+            std::size_t n = 0, size = 0;
+            while (n < word.size() && size + (word[n] == '%' ? 2 : 1) <= budget)
+                size += word[n++] == '%' ? 2 : 1;
+            line = word.substr(0, n);
+            flush();
+            word.erase(0, n);
+        }
+        if (word.empty()) continue;
+        std::size_t need = (line.empty() ? 0 : 1) + wire_size(word);
+        if (line_size + need > budget) {
+            flush();
+            need = wire_size(word);
+        }
+        if (!line.empty()) line += ' ';
+        line += word;
+        line_size += need;
+    }
+    if (!line.empty() || lines.empty()) flush();
+    if (lines.size() > max_lines) {
+        lines.resize(max_lines);
+        auto& last = lines.back();
+        while (!last.empty() && wire_size(last) + 3 > budget) last.pop_back();
+        last += "...";
+    }
+    for (auto& l : lines) {
+        std::string doubled;
+        for (char c : l) doubled += c == '%' ? std::string("%%") : std::string(1, c);
+        l = std::move(doubled);
+    }
+    return lines;
+}
+
 }  // namespace sift::milter

@@ -57,4 +57,17 @@ bool declares_smtputf8(const std::vector<std::string>& mail_params);
 std::optional<smtp_reply> check_header_bytes(std::string_view name, std::string_view value, bool smtputf8,
                                              const smtp_limits& limits);
 
+// RFC 5321 §4.5.3.1.5: a reply line is at most 512 bytes with its CRLF.
+inline constexpr std::size_t max_reply_line = 512;
+
+// The lines of the reply carrying `text` (smfi_setreply for one,
+// smfi_setmlreply for more): control characters as spaces, split between
+// words so that "550-5.7.1 " (the code, a separator, `enhanced` and a
+// space), the line and its CRLF make at most max_reply_line bytes, a word
+// longer than a line cut; '%' doubled (libmilter passes the text on as a
+// format string) and counted so. At most `max_lines` (libmilter's limit
+// is 32): the last one then ends with "...".
+std::vector<std::string> reply_lines(std::string_view text, std::string_view enhanced,
+                                     std::size_t max_lines = 32);
+
 }  // namespace sift::milter

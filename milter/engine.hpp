@@ -56,6 +56,9 @@ struct settings {
     // a user's script that reads more is not used (logged as a compile
     // error is; the policy alone applies), and the MTA is asked for no more.
     std::optional<sift::needs> user_scripts_need;
+    // --quarantine-folder NAME: a run that files into NAME holds the message
+    // in the MTA's hold queue (smfi_quarantine) instead; empty: none.
+    std::string quarantine_folder;
 };
 
 // Thrown at startup (a policy that does not compile, a bad --store): the

@@ -148,6 +148,10 @@ int main(int argc, char** argv) {
                    "reading more is not used, and the MTA is asked for no more (no body)")
         ->check(CLI::IsMember({"envelope", "headers", "body"}))
         ->type_name("WHAT");
+    app.add_option("--quarantine-folder", s.quarantine_folder,
+                   "a folder that means the MTA's hold queue: a message filed into it is quarantined "
+                   "(smfi_quarantine) for the postmaster to release or delete")
+        ->type_name("NAME");
     std::string config_path;
     app.add_option("--config", config_path,
                    "the site's configuration (TOML, docs/CONFIG.md): policy, store, thresholds, folders, "

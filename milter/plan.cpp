@@ -180,7 +180,8 @@ bool off_domain(const srs::config& c, std::string_view address) {
 }
 
 plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>& results,
-            const std::vector<std::string>& header_names, const srs_context* srs) {
+            const std::vector<std::string>& header_names, const srs_context* srs,
+            std::string_view quarantine_folder) {
     using vk = sift::verdict::kind;
     for (const auto& r : results)
         if (r.verdict.what == vk::tempfail)
@@ -237,6 +238,15 @@ plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>
         for (const auto& folder : r.folders()) {
             if (folder.empty() || iequals(folder, "INBOX")) {
                 kept = true;
+                continue;
+            }
+            // The quarantine folder: the whole message is held at the MTA
+            // (one queue file for all recipients), this recipient left as
+            // it came, to be delivered as addressed if the hold is released.
+            if (!quarantine_folder.empty() && iequals(folder, quarantine_folder)) {
+                kept = true;
+                if (p.quarantine.empty())
+                    p.quarantine = "sift: " + rcpt.address + "'s run filed it into " + std::string(folder);
                 continue;
             }
             auto to = plus_address(rcpt.address, folder);

@@ -66,6 +66,10 @@ struct plan {
     // recipient's are added, the others' not (docs/MILTER.md, "Several
     // recipients"); for the log.
     std::vector<std::string> header_conflicts{};
+    // Non-empty: the message goes to the MTA's hold queue (smfi_quarantine)
+    // with this reason, because a recipient's run filed it into the
+    // --quarantine-folder.
+    std::string quarantine{};
 };
 
 std::string_view name(plan::outcome o);
@@ -83,7 +87,8 @@ struct srs_context {
 };
 
 plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>& results,
-            const std::vector<std::string>& header_names, const srs_context* srs = nullptr);
+            const std::vector<std::string>& header_names, const srs_context* srs = nullptr,
+            std::string_view quarantine_folder = {});
 
 // Is `address` outside the SRS domain and every excluded domain?
 bool off_domain(const srs::config& c, std::string_view address);

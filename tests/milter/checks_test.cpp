@@ -73,3 +73,69 @@ TEST(MilterChecks, EightBitHeadersNeedSmtputf8) {
 
 }  // namespace
 }  // namespace sift::milter
+
+namespace sift::milter {
+namespace {
+
+// What each reply line costs on the wire: "550-5.7.1 " or "550 5.7.1 ",
+// the text, CRLF.
+std::size_t wire(const std::string& line, std::string_view enhanced) {
+    return 4 + enhanced.size() + 1 + line.size() + 2;
+}
+
+TEST(MilterReply, AShortReasonIsOneLine) {
+    EXPECT_EQ(reply_lines("Message rejected: spam", "5.7.1"),
+              std::vector<std::string>{"Message rejected: spam"});
+    EXPECT_EQ(reply_lines("", "5.7.1"), std::vector<std::string>{""});
+    EXPECT_EQ(reply_lines("tab\there\r\nand a line", "5.7.1"),
+              std::vector<std::string>{"tab here and a line"});
+}
+
+TEST(MilterReply, ALongReasonIsSplitBetweenWordsWithinTheLineLimit) {
+    // 300 words "word000" ... "word299": 2,399 bytes of text.
+    std::string text;
+    for (int i = 0; i < 300; ++i)
+        text += (i ? " word" : "word") + std::string(i < 10 ? "00" : i < 100 ? "0" : "") + std::to_string(i);
+    auto lines = reply_lines(text, "5.7.1");
+    ASSERT_EQ(lines.size(), 5u);  // 62 words a line (below)
+    std::string joined;
+    for (const auto& l : lines) {
+        EXPECT_LE(wire(l, "5.7.1"), max_reply_line) << l;
+        EXPECT_NE(l.front(), ' ');
+        EXPECT_NE(l.back(), ' ');
+        joined += (joined.empty() ? "" : " ") + l;
+    }
+    EXPECT_EQ(joined, text);
+    // The budget is 512 - "550-5.7.1 " (10) - CRLF (2) = 500 bytes: 62 words
+    // (62 * 8 - 1 = 495) fit, a 63rd (503) does not.
+    EXPECT_EQ(lines[0].size(), 495u);
+    EXPECT_EQ(lines[0].substr(lines[0].size() - 7), "word061");
+}
+
+TEST(MilterReply, AWordLongerThanALineIsCut) {
+    auto lines = reply_lines("see " + std::string(1200, 'x') + " end", "5.7.1");
+    std::vector<std::string> want = {"see", std::string(500, 'x'), std::string(500, 'x'),
+                                     std::string(200, 'x') + " end"};
+    EXPECT_EQ(lines, want);
+}
+
+TEST(MilterReply, PercentIsDoubledAndCountedTwice) {
+    EXPECT_EQ(reply_lines("100% spam", "5.7.1"), std::vector<std::string>{"100%% spam"});
+    // 300 '%' are 600 bytes on the wire: 250 on the first line, 50 on the next.
+    auto lines = reply_lines(std::string(300, '%'), "5.7.1");
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_EQ(lines[0], std::string(500, '%'));
+    EXPECT_EQ(lines[1], std::string(100, '%'));
+}
+
+TEST(MilterReply, MoreThanThirtyTwoLinesEndWithDots) {
+    std::string text;
+    for (int i = 0; i < 40 * 50; ++i) text += "abcdefghi ";  // 40 lines of 50 words
+    auto lines = reply_lines(text, "4.3.0");
+    ASSERT_EQ(lines.size(), 32u);
+    EXPECT_TRUE(lines.back().ends_with("..."));
+    for (const auto& l : lines) EXPECT_LE(wire(l, "4.3.0"), max_reply_line);
+}
+
+}  // namespace
+}  // namespace sift::milter

@@ -93,12 +93,14 @@ class Session:
     def eom(self):
         self.s.sendall(frame("E"))
         edits = []
+        self.last_payloads = {}
         while True:
             cmd, payload = self.read()
             if ord(cmd) in FINAL:
                 self.last_edits = edits
                 return cmd, payload, edits
             edits.append(cmd)
+            self.last_payloads[cmd] = payload
 
     def nothing_more(self):
         """No reply is left unread (one to an unanswered step, say)."""
@@ -207,6 +209,35 @@ def check(label, got, want_final, want_text=None, want_stage="eom"):
         print(f"ok   {label}: {cmd!r} at {stage}", flush=True)
 
 
+def long_reason(policy_dir):
+    """The long refusal's reason as the policy file writes it."""
+    text = open(os.path.join(policy_dir, "before.sieve")).read()
+    start = text.index('reject "This message')
+    return text[start + len('reject "'):text.index('"', start + len('reject "'))]
+
+
+def check_multiline(label, payload, code, enhanced, reason):
+    text = payload.rstrip(b"\0").decode()
+    lines = text.split("\r\n")
+    bad = []
+    if len(lines) < 2:
+        bad.append(f"{len(lines)} line(s)")
+    words = []
+    for i, line in enumerate(lines):
+        sep = " " if i == len(lines) - 1 else "-"
+        if not line.startswith(code + sep + enhanced + " "):
+            bad.append(f"line {i + 1} starts {line[:12]!r}")
+        if len(line) + 2 > 512:
+            bad.append(f"line {i + 1} is {len(line) + 2} bytes with CRLF")
+        words += line[len(code) + 1 + len(enhanced) + 1:].split(" ")
+    if " ".join(words) != reason:
+        bad.append("the lines' words are not the reason's")
+    if bad:
+        mt.fail(f"{label}: {'; '.join(bad)}:\n{text}")
+    else:
+        print(f"ok   {label}: {len(lines)} lines", flush=True)
+
+
 def main():
     binary = sys.argv[1]
     headers_policy = os.path.join(HERE, "policies", "headers")
@@ -222,7 +253,7 @@ def main():
         try:
             milters.append(start(binary, tmp, "default", "--policy", "default", "--scripts", mt.SCRIPTS))
             milters.append(start(binary, tmp, "headers", "--policy", headers_policy, "--accept-bogus-helo",
-                                 "--accept-8bit-headers"))
+                                 "--accept-8bit-headers", "--quarantine-folder", "Quarantine"))
             milters.append(start(binary, tmp, "declared", "--policy", headers_policy, "--scripts", scripts,
                                  "--user-scripts-need", "headers"))
             milters.append(start(binary, tmp, "users", "--policy", headers_policy, "--scripts", scripts))
@@ -248,6 +279,19 @@ def main():
             check("headers: refused by subject at end-of-headers",
                   message(s, "HDR3", ["bob@example.net"], subject("refuse me")), "y",
                   "550 5.7.1 The header-only policy refuses this subject", "eoh")
+            # A reason longer than a reply line: several lines, split
+            # between words, each at most 512 bytes with its CRLF, the same
+            # code on every one (RFC 5321 §4.5.3.1.5).
+            got = message(s, "HDR4", ["bob@example.net"], subject("long refusal"))
+            check("headers: a long reason", got, "y", None, "eoh")
+            check_multiline("headers: a long reason", bytes(got[2]), "550", "5.7.1", long_reason(headers_policy))
+            # A folder that is the hold queue: smfi_quarantine, the
+            # recipient left as it came.
+            got = message(s, "HDR5", ["bob@example.net"], subject("hold me"))
+            check("headers: quarantined", got, "c")
+            if s.last_edits != ["q"] or b"filed it into Quarantine" not in s.last_payloads.get("q", b""):
+                mt.fail(f"headers: HDR5's edits {s.last_edits} {s.last_payloads}, wanted one SMFIR_QUARANTINE "
+                        "with the reason")
             if not s.nothing_more():
                 mt.fail("headers: a reply to an unanswered step")
             s.close()

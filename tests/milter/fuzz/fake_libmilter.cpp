@@ -1,6 +1,8 @@
 #include "fake_libmilter.hpp"
 
+#include <cstdarg>
 #include <cstring>
+#include <string>
 
 namespace {
 int result(SMFICTX* ctx) {
@@ -33,6 +35,26 @@ int smfi_setreply(SMFICTX* ctx, char* code, char* enhanced, char* text) {
     if (!code || std::strlen(code) != 3 || (code[0] != '4' && code[0] != '5')) return MI_FAILURE;
     if (text && (std::strchr(text, '\r') || std::strchr(text, '\n'))) return MI_FAILURE;
     ctx->last_reply = std::string(code) + " " + (enhanced ? enhanced : "") + " " + (text ? text : "");
+    return result(ctx);
+}
+
+int smfi_setmlreply(SMFICTX* ctx, const char* code, const char* enhanced, ...) {
+    // libmilter's own checks: a 4xx or 5xx code, 1 to 32 lines without CR or LF.
+    if (!code || std::strlen(code) != 3 || (code[0] != '4' && code[0] != '5')) return MI_FAILURE;
+    std::va_list ap;
+    va_start(ap, enhanced);
+    std::string all;
+    int n = 0;
+    for (const char* line = va_arg(ap, const char*); line; line = va_arg(ap, const char*)) {
+        if (++n > 32 || std::strchr(line, '\r') || std::strchr(line, '\n') || std::strlen(line) > 980) {
+            va_end(ap);
+            return MI_FAILURE;
+        }
+        all += std::string(code) + (enhanced ? " " + std::string(enhanced) : "") + " " + line + "\n";
+    }
+    va_end(ap);
+    if (n == 0) return MI_FAILURE;
+    ctx->last_reply = all;
     return result(ctx);
 }
 
