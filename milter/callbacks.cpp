@@ -35,8 +35,12 @@ struct message_state {
     // sent yet (decided at RCPT or at end-of-headers), and where it was.
     std::vector<std::optional<sift::result>> early;
     std::vector<const char*> stage;
-    bool decided = false;   // every result known at end-of-headers: the body is not needed
-    std::string first_key;  // engine::header_settings_key of the first recipient, once a second came
+    bool decided = false;          // every result known at end-of-headers: the body is not needed
+    std::string first_key;         // engine::header_settings_key of the first recipient, once a second came
+    std::string eight_bit_header;  // --8bit-headers score: the first field with a raw 8-bit byte
+    // The connection's session with this message's own items (the 8-bit
+    // field's name) for the runs at end-of-headers and end-of-message.
+    std::optional<sift::session> session;
     sift::message msg;
     std::vector<std::string> header_names;
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
@@ -371,6 +375,9 @@ sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
     if (auto r = check_header_bytes(n, v, m.smtputf8, limits))
         return refuse_early(ctx, "header", *r, std::string(n) + ": 8-bit bytes without SMTPUTF8",
                             SMFIS_REJECT);
+    // --8bit-headers score: named to the policy (vnd.sift.8bit_header).
+    if (limits.score_8bit_headers && !m.smtputf8 && m.eight_bit_header.empty() && has_8bit(n, v))
+        m.eight_bit_header = n.empty() ? "?" : std::string(n);
     m.received += n.size() + v.size() + 4;  // "Name: value\r\n"
     // Unanswered headers (SMFIP_NR_HDR): the size is checked at their end.
     if (!(state(ctx).noreply & SMFIP_NR_HDR))
@@ -402,6 +409,10 @@ sfsistat on_eoh(SMFICTX* ctx) {
     if (auto r = check_size(m.received, the_engine->config().limits))
         return refuse_early(ctx, "header", *r, "size above the limit", SMFIS_REJECT);
     m.msg.end_headers();
+    if (!m.eight_bit_header.empty()) {
+        m.session = c.session;
+        m.session->items.emplace_back("vnd.sift.8bit_header", m.eight_bit_header);
+    }
     // Runs that read no more than the header decide now; when every
     // recipient's result is known, a refusal, tempfail or discard is the
     // answer to end-of-headers (the body is not read), and an accept waits
@@ -413,7 +424,8 @@ sfsistat on_eoh(SMFICTX* ctx) {
             all = false;
             continue;
         }
-        m.early[i] = the_engine->run(c.session, m.msg, envelope_for(m, m.rcpts[i]), m.own[i].get());
+        m.early[i] = the_engine->run(m.session ? *m.session : c.session, m.msg, envelope_for(m, m.rcpts[i]),
+                                     m.own[i].get());
         m.stage[i] = "eoh";
     }
     if (!all) return SMFIS_CONTINUE;
@@ -564,12 +576,16 @@ sfsistat on_eom(SMFICTX* ctx) {
     auto& c = state(ctx);
     auto& m = current_message(ctx);
     if (!m.msg.headers_complete()) m.msg.end_headers();
+    if (!m.session && !m.eight_bit_header.empty()) {
+        m.session = c.session;
+        m.session->items.emplace_back("vnd.sift.8bit_header", m.eight_bit_header);
+    }
     std::vector<sift::result> results;
     results.reserve(m.rcpts.size());
     for (std::size_t i = 0; i < m.rcpts.size(); ++i)
-        results.push_back(
-            m.early[i] ? std::move(*m.early[i])
-                       : the_engine->run(c.session, m.msg, envelope_for(m, m.rcpts[i]), m.own[i].get()));
+        results.push_back(m.early[i] ? std::move(*m.early[i])
+                                     : the_engine->run(m.session ? *m.session : c.session, m.msg,
+                                                       envelope_for(m, m.rcpts[i]), m.own[i].get()));
     plan p = decide_plan(m, results);
     return finish(ctx, c, m, results, p, eom_start);
 }

@@ -99,11 +99,15 @@ bool declares_smtputf8(const std::vector<std::string>& mail_params) {
                        [](const std::string& p) { return lower(p) == "smtputf8"; });
 }
 
+bool has_8bit(std::string_view name, std::string_view value) {
+    auto high = [](char c) { return static_cast<unsigned char>(c) >= 0x80; };
+    return std::any_of(name.begin(), name.end(), high) || std::any_of(value.begin(), value.end(), high);
+}
+
 std::optional<smtp_reply> check_header_bytes(std::string_view name, std::string_view value, bool smtputf8,
                                              const smtp_limits& limits) {
     if (smtputf8 || !limits.refuse_8bit_headers) return std::nullopt;
-    auto high = [](char c) { return static_cast<unsigned char>(c) >= 0x80; };
-    if (std::any_of(name.begin(), name.end(), high) || std::any_of(value.begin(), value.end(), high))
+    if (has_8bit(name, value))
         return smtp_reply{550, "5.6.7", "The message contains a Unicode character in a disallowed header"};
     return std::nullopt;
 }

@@ -23,6 +23,9 @@ struct smtp_limits {
     // A header field with a byte >= 0x80 in a message sent without
     // SMTPUTF8 (RFC 6532 needs it): refused, or let through.
     bool refuse_8bit_headers = true;
+    // Not refused but named to the policy (the environment item
+    // vnd.sift.8bit_header), which scores it (--8bit-headers score).
+    bool score_8bit_headers = false;
 };
 
 struct smtp_reply {
@@ -53,6 +56,8 @@ std::optional<smtp_reply> check_recipient_count(std::size_t accepted, const smtp
 
 // Does MAIL FROM carry SMTPUTF8 (RFC 6531)?
 bool declares_smtputf8(const std::vector<std::string>& mail_params);
+// A byte >= 0x80 in the field's name or value.
+bool has_8bit(std::string_view name, std::string_view value);
 // 550 5.6.7 The message contains a Unicode character in a disallowed header
 std::optional<smtp_reply> check_header_bytes(std::string_view name, std::string_view value, bool smtputf8,
                                              const smtp_limits& limits);

@@ -139,7 +139,13 @@ int main(int argc, char** argv) {
     app.add_flag("--accept-bogus-helo", accept_bogus_helo,
                  "let HELO names that are not fully qualified, IP literals or localhost through");
     app.add_flag("--accept-8bit-headers", accept_8bit,
-                 "let raw 8-bit header bytes through in mail sent without SMTPUTF8");
+                 "let raw 8-bit header bytes through in mail sent without SMTPUTF8 (--8bit-headers accept)");
+    std::string eight_bit;
+    app.add_option("--8bit-headers", eight_bit,
+                   "raw 8-bit header bytes in mail sent without SMTPUTF8: refuse (550 5.6.7, the default), "
+                   "score (the policy's HEADER_8BIT_NO_SMTPUTF8) or accept")
+        ->check(CLI::IsMember({"refuse", "score", "accept"}))
+        ->type_name("WHAT");
     app.add_flag("--no-rcpt-block-lists", no_rcpt_lists,
                  "do not refuse a blocked sender at RCPT; the policy decides at end-of-message");
     std::string user_scripts_need;
@@ -165,7 +171,12 @@ int main(int argc, char** argv) {
             s.store_from_site = app.get_option("--store")->count() == 0;
         }
         s.limits.refuse_bogus_helo = !accept_bogus_helo;
-        s.limits.refuse_8bit_headers = !accept_8bit;
+        if (accept_8bit && !eight_bit.empty() && eight_bit != "accept")
+            throw std::invalid_argument("--accept-8bit-headers and --8bit-headers " + eight_bit +
+                                        " disagree");
+        if (accept_8bit) eight_bit = "accept";
+        s.limits.refuse_8bit_headers = eight_bit.empty() || eight_bit == "refuse";
+        s.limits.score_8bit_headers = eight_bit == "score";
         s.rcpt_block_lists = !no_rcpt_lists;
         if (!user_scripts_need.empty()) s.user_scripts_need = sift::milter::parse_needs(user_scripts_need);
         if (relay.empty() != spool.empty()) throw std::invalid_argument("--relay and --spool go together");

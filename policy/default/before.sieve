@@ -123,6 +123,13 @@ if allof (string :is "${allowed}" "no",
     score :rule "UPSTREAM_SPAM" "3";
   }
 
+  # A raw 8-bit byte in a header field of mail sent without SMTPUTF8
+  # (RFC 6532 needs it), which sift-milter --8bit-headers score lets
+  # through and names in this environment item instead of refusing.
+  if environment :matches "vnd.sift.8bit_header" "?*" {
+    score :rule "HEADER_8BIT_NO_SMTPUTF8" "2";
+  }
+
   # The message's own fields: missing, or not as RFC 5322 writes them.
   if not exists "message-id" {
     score :rule "MISSING_MESSAGE_ID" "1";

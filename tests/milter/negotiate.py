@@ -100,7 +100,8 @@ class Session:
                 self.last_edits = edits
                 return cmd, payload, edits
             edits.append(cmd)
-            self.last_payloads[cmd] = payload
+            self.last_payloads.setdefault(cmd, b"")
+            self.last_payloads[cmd] += payload
 
     def nothing_more(self):
         """No reply is left unread (one to an unanswered step, say)."""
@@ -257,8 +258,26 @@ def main():
             milters.append(start(binary, tmp, "declared", "--policy", headers_policy, "--scripts", scripts,
                                  "--user-scripts-need", "headers"))
             milters.append(start(binary, tmp, "users", "--policy", headers_policy, "--scripts", scripts))
+            milters.append(start(binary, tmp, "score", "--policy", "default", "--scripts", mt.SCRIPTS,
+                                 "--8bit-headers", "score"))
             milters.append(start(binary, tmp, "envelope", "--policy", os.path.join(HERE, "policies", "envelope")))
-            d, h, decl, u, env = (m["path"] for m in milters)
+            d, h, decl, u, sc, env = (m["path"] for m in milters)
+
+            # --8bit-headers score: the header goes unanswered, and the
+            # default policy scores the field instead of a refusal.
+            s = Session(sc)
+            expect_steps("score", s.steps, NODATA | NOUNKNOWN | NR_CONN | NR_HDR | SKIP)
+            check("score: a raw 8-bit Subject accepted",
+                  message(s, "SCORE1", ["bob@example.net"], subject("Gr\xfc\xdfe")), "c")
+            status = s.last_payloads.get("i", b"")
+            if b"X-Spam-Status" not in status or b"HEADER_8BIT_NO_SMTPUTF8" not in status:
+                mt.fail(f"score: the score fields {status!r} do not name HEADER_8BIT_NO_SMTPUTF8")
+            check("score: a clean message", message(s, "SCORE2", ["bob@example.net"], CLEAN), "c")
+            if b"HEADER_8BIT" in s.last_payloads.get("i", b"") or b"tests=none" not in s.last_payloads.get("i", b""):
+                mt.fail(f"score: the clean message's score fields {s.last_payloads.get('i')!r}")
+            if not s.nothing_more():
+                mt.fail("score: a reply to an unanswered step")
+            s.close()
 
             s = Session(d)
             expect_steps("default", s.steps, NODATA | NOUNKNOWN | NR_CONN | SKIP)
