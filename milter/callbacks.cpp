@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -41,6 +42,9 @@ struct message_state {
     // The connection's session with this message's own items (the 8-bit
     // field's name) for the runs at end-of-headers and end-of-message.
     std::optional<sift::session> session;
+    // A bounce's SRS addresses, verified at RCPT: they come in a
+    // transaction of their own (rcpts is then empty) and run no script.
+    std::vector<reversed_recipient> reversed;
     sift::message msg;
     std::vector<std::string> header_names;
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
@@ -314,8 +318,32 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
     for (char** a = argv + 1; *a; ++a) r.esmtp.emplace_back(*a);
     // The 101st recipient (by default) is deferred: the client sends it
     // again in another transaction (RFC 5321 §4.5.3.1.10).
-    if (auto limit = check_recipient_count(m.rcpts.size(), the_engine->config().limits))
+    if (auto limit = check_recipient_count(m.rcpts.size() + m.reversed.size(), the_engine->config().limits))
         return refuse_early(ctx, "rcpt", *limit, r.address, SMFIS_TEMPFAIL);
+    // An SRS address of ours (a bounce, usually from <>, to mail we
+    // forwarded; any sender is taken): verified here and, at
+    // end-of-message, replaced by the address it stands for. One that
+    // does not verify is no address of ours: 550 5.1.1 now, not a bounce
+    // later. It is not a local user: no block list, no script of its own
+    // (docs/MILTER.md, "SRS", "Bounces").
+    const auto& srs_config = the_engine->config().srs;
+    bool srs_address = srs_config && srs::srs_form(*srs_config, r.address);
+    // Bounces and ordinary mail go in separate transactions (the client
+    // sends the deferred ones again, RFC 5321 §4.5.3.1.10).
+    auto separately = [&] {
+        return reply(ctx, 452, "4.5.3",
+                     "Too many recipients for one message here, send the others separately", SMFIS_TEMPFAIL);
+    };
+    if (srs_address) {
+        auto back = srs::reverse(*srs_config, r.address, std::time(nullptr));
+        if (!back.ok)
+            return refuse_early(ctx, "rcpt", {550, "5.1.1", "Invalid SRS address (" + back.error + ")"},
+                                r.address + ": " + back.error, SMFIS_REJECT);
+        if (!m.rcpts.empty()) return separately();
+        m.reversed.push_back({std::move(r), std::move(back.address)});
+        return SMFIS_CONTINUE;
+    }
+    if (!m.reversed.empty()) return separately();
     // A sender this recipient (or the site) blocks: this RCPT is refused,
     // the others go on.
     if (the_engine->sender_blocked(m.from, r.address))
@@ -412,6 +440,11 @@ sfsistat on_eoh(SMFICTX* ctx) {
     if (!m.eight_bit_header.empty()) {
         m.session = c.session;
         m.session->items.emplace_back("vnd.sift.8bit_header", m.eight_bit_header);
+    }
+    // A bounce to SRS addresses: nothing to decide, the body is not needed.
+    if (!m.reversed.empty()) {
+        m.decided = true;
+        return SMFIS_CONTINUE;
     }
     // Runs that read no more than the header decide now; when every
     // recipient's result is known, a refusal, tempfail or discard is the
@@ -534,7 +567,15 @@ std::string log_entry(SMFICTX* ctx, const connection& c, const message_state& m,
         }
         line += "],\"report\":" + json::report(the_engine->report_script(own), &r) + "}";
     }
-    line += "],\"ms\":" + std::to_string(ms_since(m.start)) +
+    line += "]";
+    if (!m.reversed.empty()) {
+        line += ",\"srs_reversed\":[";
+        for (std::size_t i = 0; i < m.reversed.size(); ++i)
+            line += std::string(i ? "," : "") + "{\"to\":" + json::quote(m.reversed[i].rcpt.address) +
+                    ",\"original\":" + json::quote(m.reversed[i].original) + "}";
+        line += "]";
+    }
+    line += ",\"ms\":" + std::to_string(ms_since(m.start)) +
             ",\"eval_ms\":" + std::to_string(ms_since(eom_start)) + "}";
     return line;
 }
@@ -580,6 +621,9 @@ sfsistat on_eom(SMFICTX* ctx) {
         m.session = c.session;
         m.session->items.emplace_back("vnd.sift.8bit_header", m.eight_bit_header);
     }
+    // A bounce to SRS addresses alone: no script runs, the message goes on
+    // as it came, to the original addresses.
+    if (!m.reversed.empty()) return finish(ctx, c, m, {}, reverse_srs(m.reversed), eom_start);
     std::vector<sift::result> results;
     results.reserve(m.rcpts.size());
     for (std::size_t i = 0; i < m.rcpts.size(); ++i)

@@ -179,6 +179,17 @@ bool off_domain(const srs::config& c, std::string_view address) {
     return !srs::local_domain(c, address.substr(at + 1));
 }
 
+plan reverse_srs(const std::vector<reversed_recipient>& rcpts) {
+    plan p;
+    std::vector<edit> additions;
+    for (const auto& r : rcpts) {
+        add_once(p.edits, {edit::kind::delete_rcpt, {}, r.rcpt.arg});
+        add_once(additions, {edit::kind::add_rcpt, {}, r.original, original_params(r.rcpt)});
+    }
+    p.edits.insert(p.edits.end(), additions.begin(), additions.end());
+    return p;
+}
+
 plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>& results,
             const std::vector<std::string>& header_names, const srs_context* srs,
             std::string_view quarantine_folder) {

@@ -90,6 +90,19 @@ plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>
             const std::vector<std::string>& header_names, const srs_context* srs = nullptr,
             std::string_view quarantine_folder = {});
 
+// Reverse SRS (docs/MILTER.md, "SRS"): a bounce to SRS addresses of ours
+// that verified at RCPT goes to the addresses they stand for. Such
+// recipients come in a transaction of their own and run no script; the
+// plan accepts the message as it came and, per recipient, removes the SRS
+// address and adds the original one (ORCPT: the one the SRS address came
+// with, else the SRS address; NOTIFY kept), every removal first.
+struct reversed_recipient {
+    recipient rcpt;        // the SRS address as it came
+    std::string original;  // srs::reverse's answer
+};
+
+plan reverse_srs(const std::vector<reversed_recipient>& rcpts);
+
 // Is `address` outside the SRS domain and every excluded domain?
 bool off_domain(const srs::config& c, std::string_view address);
 

@@ -174,6 +174,21 @@ forward_result forward(const config& c, std::string_view sender, std::time_t now
             "SRS0" + sep + h + "=" + ts + "=" + std::string(domain) + "=" + std::string(local) + tail};
 }
 
+bool srs_form(const config& c, std::string_view recipient) {
+    auto at = recipient.rfind('@');
+    if (at == std::string_view::npos || !iequals(recipient.substr(at + 1), c.domain)) return false;
+    auto local = recipient.substr(0, at);
+    if (starts_with_tag(local, "SRS0")) {
+        srs0_fields f;
+        return split_srs0(local.substr(5), f);
+    }
+    if (starts_with_tag(local, "SRS1")) {
+        srs1_fields f;
+        return split_srs1(local.substr(5), f);
+    }
+    return false;
+}
+
 reverse_result reverse(const config& c, std::string_view recipient, std::time_t now) {
     auto at = recipient.rfind('@');
     if (at == std::string_view::npos) return {false, std::string(), "no '@' in the address"};

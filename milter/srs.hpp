@@ -69,4 +69,10 @@ forward_result forward(const config& c, std::string_view sender, std::time_t now
 // The address a bounce to `recipient` (an SRS address in our domain) is for.
 reverse_result reverse(const config& c, std::string_view recipient, std::time_t now);
 
+// Does `recipient` have the form of an SRS address in `c.domain` (an SRS0
+// or SRS1 tag and its fields, whatever the hash and timestamp say)? Such a
+// recipient is reverse()d or refused at RCPT by sift-milter; any other is
+// an ordinary recipient, even "srs0-team@" the forwarder's domain.
+bool srs_form(const config& c, std::string_view recipient);
+
 }  // namespace sift::milter::srs

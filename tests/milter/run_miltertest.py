@@ -3,19 +3,25 @@
 
 Usage: run_miltertest.py SIFT_MILTER
 
-Starts sift-milter three times, each stopped by its PID afterwards:
+Starts sift-milter four times, each stopped by its PID afterwards:
   1. on a unix socket in a temporary directory, with the default policy
      and tests/milter/scripts as the users' scripts: every lua/*.lua but
-     store_down.lua;
+     store_down.lua and srs_reverse.lua;
   2. with a state store that is down (Redis on a port nothing listens on):
      lua/store_down.lua;
-  3. on inet:PORT@127.0.0.1 (a free port): lua/accept_clean.lua.
+  3. with --srs-domain fwd.example: lua/srs_reverse.lua, given SRS
+     addresses this script writes (bounces reversed, forged and expired
+     ones refused at RCPT);
+  4. on inet:PORT@127.0.0.1 (a free port): lua/accept_clean.lua.
 Each Lua script checks the replies and end-of-message actions itself
 (miltertest exits non-zero on the first wrong one). This script then checks
 the milter's log: one JSON line per message with the queue ID, the
 milter's answer and each recipient's verdict, as EXPECTED says, and the
 broken user script's error with file:line:column.
 """
+import base64
+import hashlib
+import hmac
 import json
 import os
 import signal
@@ -59,7 +65,7 @@ EXPECTED_DOWN_EOM = {"DOWN2": ("tempfail", {})}
 EXPECTED_TCP = {"CLEAN1": ("accept", {"bob@example.net": "deliver"})}
 # Messages that must pass with no change but the default policy's two
 # score fields, X-Spam-Score and X-Spam-Status (the log's edit count).
-UNTOUCHED = {"CLEAN1", "USER1", "USER3", "BROKEN1", "ABORT2"}
+UNTOUCHED = {"CLEAN1", "USER1", "USER3", "BROKEN1", "ABORT2", "MIXED1"}
 # Where each recipient's copy goes (the log's delivered_to), by hand too.
 DELIVERED = {
     ("SPAM1", "bob@example.net"): ["bob+Spam@example.net"],
@@ -72,6 +78,20 @@ DELIVERED = {
 # broken.sieve line 3 lacks the ';' after fileinto "Oops" (columns 3-17):
 # expected at column 18.
 BROKEN_ERROR = "example.net/broken.sieve:3:18: error"
+
+# The SRS instance (--srs-domain fwd.example): lua/srs_reverse.lua. No
+# script runs for a bounce to an SRS address (no recipients in the log,
+# the SRS addresses and their originals under srs_reversed); a forged or
+# expired one is refused at RCPT with the reason.
+EXPECTED_SRS = {
+    "BOUNCE1": ("accept", {}),
+    "BOUNCE2": ("accept", {}),
+    "MIXED1": ("accept", {"bob@example.net": "deliver"}),
+    "FORGED1": ("refuse", {}),
+    "EXPIRED1": ("refuse", {}),
+}
+SRS_SECRET = "miltertest-srs-secret"
+HOP1_SECRET = "another-forwarders-secret"
 
 failures = []
 
@@ -129,6 +149,59 @@ def run_lua(name, socket_spec, *defines):
         print(f"ok   {name}", flush=True)
 
 
+# SRS addresses as libsrs2/postsrsd write them, by this test's own code
+# (Python's hmac), not sift's: HHHH is base64(HMAC-SHA1(secret,
+# lower(fields))) cut to 4, TT the day number mod 1024 in base32.
+B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def srs_hash(secret, *fields):
+    mac = hmac.new(secret.encode(), "".join(fields).lower().encode(), hashlib.sha1).digest()
+    return base64.b64encode(mac).decode()[:4]
+
+
+def srs0(secret, address, forwarder, now):
+    local, domain = address.rsplit("@", 1)
+    slot = int(now) // 86400 % 1024
+    tt = B32[slot >> 5] + B32[slot & 31]
+    return f"SRS0={srs_hash(secret, tt, domain, local)}={tt}={domain}={local}@{forwarder}"
+
+
+def srs1(secret, srs0_address, forwarder):
+    local, host = srs0_address.rsplit("@", 1)
+    user = local[4:]  # "=HHHH=TT=domain=local", the separator included
+    return f"SRS1={srs_hash(secret, host, user)}={host}={user}@{forwarder}"
+
+
+# Postsrsd's answers for these inputs (tests/milter/srs_test.cpp): this
+# code must agree before its addresses mean anything.
+assert srs0("tops3cret", "anna@example.com", "fwd.example", 20789 * 86400) == \
+    "SRS0=HF+n=JV=example.com=anna@fwd.example"
+assert srs1("tops3cret", "SRS0=abcd=AB=x.example=joe@third.example", "fwd.example") == \
+    "SRS1=4v9s=third.example==abcd=AB=x.example=joe@fwd.example"
+
+
+def check_srs_log(text):
+    entries = {}
+    for line in text.splitlines():
+        if line.startswith("{"):
+            e = json.loads(line)
+            entries[e.get("queue_id")] = e
+    for qid, want in (("BOUNCE1", [("good", "anna@example.com")]), ("BOUNCE2", [("good1", "hop1")])):
+        got = [(r.get("to"), r.get("original")) for r in entries.get(qid, {}).get("srs_reversed", [])]
+        if got != [(SRS[a], SRS.get(b, b)) for a, b in want]:
+            fail(f"srs: {qid}: srs_reversed {got}, wanted {want}")
+    for qid, reason in (("FORGED1", "hash invalid"), ("EXPIRED1", "timestamp expired")):
+        reply = entries.get(qid, {}).get("reply", "")
+        if reply != f"550 5.1.1 Invalid SRS address ({reason})":
+            fail(f"srs: {qid}: reply {reply!r}, wanted 550 5.1.1 ... ({reason})")
+    if "srs_reversed" in entries.get("MIXED1", {}):
+        fail("srs: MIXED1: an SRS address deferred at RCPT is in the log's srs_reversed")
+
+
+SRS = {}
+
+
 def check_log(text, expected, label):
     entries = {}
     for line in text.splitlines():
@@ -171,7 +244,7 @@ def main():
         m = Milter(binary, "unix:" + sock, tmp, "unix")
         try:
             for name in sorted(os.listdir(LUA)):
-                if name.endswith(".lua") and name not in ("common.lua", "store_down.lua"):
+                if name.endswith(".lua") and name not in ("common.lua", "store_down.lua", "srs_reverse.lua"):
                     run_lua(name, "unix:" + sock)
         finally:
             log = m.stop()
@@ -194,6 +267,27 @@ def main():
         finally:
             log = m.stop()
         check_log(log, EXPECTED_DOWN_EOM, "store down at end-of-message")
+
+        # Reverse SRS: a milter with --srs-domain fwd.example and its secret.
+        secret_file = os.path.join(tmp, "srs.secret")
+        with open(secret_file, "w") as f:
+            f.write(SRS_SECRET + "\n")
+        now = time.time()
+        hop1 = srs0(HOP1_SECRET, "anna@example.com", "hop1.example", now)
+        good = srs0(SRS_SECRET, "anna@example.com", "fwd.example", now)
+        forged_hash = "AAAA" if good[5:9].upper() != "AAAA" else "BBBB"
+        SRS.update(good=good, hop1=hop1, good1=srs1(SRS_SECRET, hop1, "fwd.example"),
+                   forged="SRS0=" + forged_hash + good[9:],
+                   expired=srs0(SRS_SECRET, "anna@example.com", "fwd.example", now - 30 * 86400))
+        srs_sock = os.path.join(tmp, "srs.sock")
+        m = Milter(binary, "unix:" + srs_sock, tmp, "srs", "--srs-domain", "fwd.example",
+                   "--srs-secret-file", secret_file, "--srs-exclude", "example.net")
+        try:
+            run_lua("srs_reverse.lua", "unix:" + srs_sock, *[a for k, v in SRS.items() for a in ("-D", f"{k}={v}")])
+        finally:
+            log = m.stop()
+        check_log(log, EXPECTED_SRS, "srs")
+        check_srs_log(log)
 
         port = free_port()
         m = Milter(binary, f"inet:{port}@127.0.0.1", tmp, "tcp")

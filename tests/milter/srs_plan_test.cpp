@@ -84,5 +84,30 @@ TEST(MilterSrs, ReadsItsConfiguration) {
     std::filesystem::remove_all(dir);
 }
 
+TEST(MilterSrs, ReverseRemovesEverySrsAddressThenAddsTheOriginals) {
+    recipient with_params{"<SRS0=HF+n=JV=example.com=anna@fwd.example>",
+                          "SRS0=HF+n=JV=example.com=anna@fwd.example",
+                          {"NOTIFY=NEVER"}};
+    recipient with_orcpt{"<SRS1=4v9s=third.example==abcd=AB=x.example=joe@fwd.example>",
+                         "SRS1=4v9s=third.example==abcd=AB=x.example=joe@fwd.example",
+                         {"ORCPT=rfc822;x@y.example"}};
+    auto p = reverse_srs(
+        {{with_params, "anna@example.com"}, {with_orcpt, "SRS0=abcd=AB=x.example=joe@third.example"}});
+    EXPECT_EQ(p.what, plan::outcome::accept);
+    // ORCPT in xtext: '=' is +3D, '+' is +2B (RFC 3461 §4).
+    std::vector<edit> want{
+        {k::delete_rcpt, {}, "<SRS0=HF+n=JV=example.com=anna@fwd.example>"},
+        {k::delete_rcpt, {}, "<SRS1=4v9s=third.example==abcd=AB=x.example=joe@fwd.example>"},
+        {k::add_rcpt,
+         {},
+         "anna@example.com",
+         "ORCPT=rfc822;SRS0+3DHF+2Bn+3DJV+3Dexample.com+3Danna@fwd.example NOTIFY=NEVER"},
+        {k::add_rcpt, {}, "SRS0=abcd=AB=x.example=joe@third.example", "ORCPT=rfc822;x@y.example"}};
+    EXPECT_EQ(p.edits, want);
+    // The same SRS address twice (two RCPTs): one removal, one addition.
+    EXPECT_EQ(
+        reverse_srs({{with_params, "anna@example.com"}, {with_params, "anna@example.com"}}).edits.size(), 2U);
+}
+
 }  // namespace
 }  // namespace sift::milter

@@ -117,3 +117,68 @@ TEST(Srs, ChecksItsConfiguration) {
     c.domain.clear();
     EXPECT_THROW(srs::check(c), std::invalid_argument);
 }
+
+TEST(Srs, ReverseTakesTheHashInAnyCase) {
+    // libsrs2 (postsrsd) compares the hash with strncasecmp: a mail system
+    // on the way may have changed the case of the whole local part or of
+    // part of it.
+    for (auto a : {"SRS0=hF+N=jV=Example.com=anna@FWD.example", "SRS0=HF+N=JV=example.com=anna@fwd.example",
+                   "Srs0=hf+n=jv=EXAMPLE.COM=ANNA@fwd.example"}) {
+        auto r = srs::reverse(fwd(), a, day_jv);
+        EXPECT_TRUE(r.ok) << a << ": " << r.error;
+    }
+    // The original's case is the one in the address.
+    EXPECT_EQ(srs::reverse(fwd(), "Srs0=hf+n=jv=EXAMPLE.COM=ANNA@fwd.example", day_jv).address,
+              "ANNA@EXAMPLE.COM");
+    // A different letter is not a different case.
+    EXPECT_EQ(srs::reverse(fwd(), "SRS0=HF+m=JV=example.com=anna@fwd.example", day_jv).error, "hash invalid");
+    EXPECT_EQ(
+        srs::reverse(fwd(), "SRS1=4V9S=THIRD.example==abcd=AB=x.example=joe@fwd.example", day_jv).address,
+        "SRS0=abcd=AB=x.example=joe@THIRD.example");
+}
+
+TEST(Srs, ReverseRefusesATimestampFromTheFuture) {
+    // One written tomorrow is 1023 slots old today (libsrs2 counts the same way).
+    auto tomorrow = srs::forward(fwd(), "anna@example.com", day_jv + 86400).address;
+    EXPECT_EQ(srs::reverse(fwd(), tomorrow, day_jv + 86400).ok, true);
+    EXPECT_EQ(srs::reverse(fwd(), tomorrow, day_jv).error, "timestamp expired");
+}
+
+TEST(Srs, TwoHopsReverseBackToTheSender) {
+    // anna@example.com -> hop1.example forwards (SRS0 at hop1) -> we forward
+    // (SRS1 at fwd.example, first hop hop1). The bounce comes to us; we send
+    // it to hop1's SRS0, and hop1 (its own secret) to anna.
+    srs::config hop1{.domain = "hop1.example", .secrets = {"hop1-secret"}};
+    auto at_hop1 = srs::forward(hop1, "anna@example.com", day_jv);
+    ASSERT_EQ(at_hop1.outcome, srs::forward_outcome::rewritten);
+    auto at_us = srs::forward(fwd(), at_hop1.address, day_jv + 86400);
+    ASSERT_EQ(at_us.outcome, srs::forward_outcome::rewritten);
+    EXPECT_EQ(at_us.address.substr(0, 5), "SRS1=");
+    EXPECT_TRUE(at_us.address.ends_with("@fwd.example"));
+    auto back = srs::reverse(fwd(), at_us.address, day_jv + 2 * 86400);
+    ASSERT_TRUE(back.ok) << back.error;
+    EXPECT_EQ(back.address, at_hop1.address);
+    // Our secret does not verify hop1's address, nor hop1's ours.
+    EXPECT_FALSE(srs::reverse(fwd(), back.address, day_jv).ok);
+    EXPECT_FALSE(srs::reverse(hop1, at_us.address, day_jv).ok);
+    auto sender = srs::reverse(hop1, back.address, day_jv + 3 * 86400);
+    ASSERT_TRUE(sender.ok) << sender.error;
+    EXPECT_EQ(sender.address, "anna@example.com");
+    // hop1's own timestamp still counts there: 22 days after it wrote it, refused.
+    EXPECT_EQ(srs::reverse(hop1, back.address, day_jv + 22 * 86400).error, "timestamp expired");
+}
+
+TEST(Srs, SrsFormIsTheTagAndFieldsInOurDomain) {
+    EXPECT_TRUE(srs::srs_form(fwd(), "SRS0=HF+n=JV=example.com=anna@fwd.example"));
+    EXPECT_TRUE(srs::srs_form(fwd(), "srs0=XXXX=JV=example.com=anna@FWD.Example"));  // forged: still the form
+    EXPECT_TRUE(srs::srs_form(fwd(), "SRS1=4v9s=third.example==abcd=AB=x.example=joe@fwd.example"));
+    EXPECT_TRUE(srs::srs_form(fwd(), "SRS0+abcd=AB=x.example=joe@fwd.example"));
+    EXPECT_FALSE(srs::srs_form(fwd(), "SRS0=HF+n=JV=example.com=anna@other.example"));
+    EXPECT_FALSE(srs::srs_form(fwd(), "SRS0=HF+n=JV=example.com=anna@sub.fwd.example"));
+    EXPECT_FALSE(srs::srs_form(fwd(), "srs0-team@fwd.example"));
+    EXPECT_FALSE(srs::srs_form(fwd(), "SRS0=only=two@fwd.example"));
+    EXPECT_FALSE(
+        srs::srs_form(fwd(), "SRS1=abcd=host=user@fwd.example"));  // no separator before the SRS0 rest
+    EXPECT_FALSE(srs::srs_form(fwd(), "anna@fwd.example"));
+    EXPECT_FALSE(srs::srs_form(fwd(), "SRS0=HF+n=JV=example.com=anna"));
+}
