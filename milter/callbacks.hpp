@@ -20,11 +20,13 @@ void log_line(const std::string& line);
 // no DATA or unknown-command step (no callback), no body when no script
 // can read it (engine::body_needed), no reply for the steps that can
 // refuse nothing, SKIP where the MTA has it (docs/MILTER.md, "What the
-// milter asks of the MTA").
-unsigned long protocol_steps(const engine& e, unsigned long offered);
+// milter asks of the MTA"). Over TCP (`tcp`) nothing goes unanswered, not
+// even DATA's macros: the MTA's next small write would wait for their ACK,
+// which the milter's kernel delays (Nagle against delayed ACK, about 40 ms).
+unsigned long protocol_steps(const engine& e, unsigned long offered, bool tcp = false);
 
 // The filter description to smfi_register, serving `e` (which must outlive
-// smfi_main).
-smfiDesc filter_description(const engine& e);
+// smfi_main); `tcp`: the MTA connects over TCP (protocol_steps).
+smfiDesc filter_description(const engine& e, bool tcp = false);
 
 }  // namespace sift::milter

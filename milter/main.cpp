@@ -64,7 +64,7 @@ int serve(const std::string& listen, const sift::milter::engine& e) {
     else
         throw std::runtime_error("--listen takes inet:PORT@HOST, inet6:PORT@HOST or unix:PATH, not " +
                                  listen);
-    smfiDesc desc = sift::milter::filter_description(e);
+    smfiDesc desc = sift::milter::filter_description(e, !unix_socket);
     if (smfi_register(desc) != MI_SUCCESS) throw std::runtime_error("smfi_register failed");
     if (smfi_setconn(conn.data()) != MI_SUCCESS) throw std::runtime_error("smfi_setconn " + conn + " failed");
     if (smfi_setbacklog(backlog) != MI_SUCCESS) throw std::runtime_error("smfi_setbacklog failed");

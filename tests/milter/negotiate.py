@@ -26,7 +26,11 @@ answered one, fails), with the verdicts each policy gives:
             is asked for (the users' scripts are unknown at connect);
   old MTA   the headers configuration with an MTA that offers no
             no-reply steps, NOBODY or SKIP: nothing of them is asked, and
-            libmilter answers the steps itself.
+            libmilter answers the steps itself;
+  TCP       the headers configuration on inet:PORT@127.0.0.1: no no-reply
+            step and DATA kept (Postfix sends a left-out DATA's macros all
+            the same): over TCP anything unanswered stalls the MTA's next
+            write (docs/PERFORMANCE.md "Through Postfix").
 """
 import json
 import os
@@ -60,7 +64,8 @@ def z(*parts):
 
 class Session:
     def __init__(self, path, offered=ALL_STEPS):
-        self.s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        # path: a unix socket's, or ("127.0.0.1", port)
+        self.s = socket.socket(socket.AF_INET if isinstance(path, tuple) else socket.AF_UNIX, socket.SOCK_STREAM)
         self.s.settimeout(10)
         self.s.connect(path)
         self.s.sendall(frame("O", struct.pack(">III", 6, ACTIONS, offered)))
@@ -119,11 +124,12 @@ class Session:
         self.s.close()
 
 
-def start(binary, tmp, name, *args):
-    path = os.path.join(tmp, name + ".sock")
+def start(binary, tmp, name, *args, port=None):
+    path = ("127.0.0.1", port) if port else os.path.join(tmp, name + ".sock")
+    listen = f"inet:{port}@127.0.0.1" if port else "unix:" + path
     log_path = os.path.join(tmp, name + ".log")
     log = open(log_path, "w")
-    proc = subprocess.Popen([binary, "--listen", "unix:" + path, *args], stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen([binary, "--listen", listen, *args], stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 20
     while "listening on" not in open(log_path).read():
         if proc.poll() is not None or time.time() > deadline:
@@ -261,7 +267,9 @@ def main():
             milters.append(start(binary, tmp, "score", "--policy", "default", "--scripts", mt.SCRIPTS,
                                  "--8bit-headers", "score"))
             milters.append(start(binary, tmp, "envelope", "--policy", os.path.join(HERE, "policies", "envelope")))
-            d, h, decl, u, sc, env = (m["path"] for m in milters)
+            milters.append(start(binary, tmp, "tcp", "--policy", headers_policy, "--accept-bogus-helo",
+                                 "--accept-8bit-headers", port=mt.free_port()))
+            d, h, decl, u, sc, env, tcp = (m["path"] for m in milters)
 
             # --8bit-headers score: the header goes unanswered, and the
             # default policy scores the field instead of a refusal.
@@ -322,6 +330,14 @@ def main():
             check("headers, old MTA: clean, body sent", message(s, "OLD1", ["bob@example.net"], CLEAN), "c")
             if not s.nothing_more():
                 mt.fail("headers, old MTA: a reply left unread")
+            s.close()
+
+            s = Session(tcp)
+            expect_steps("TCP", s.steps, NOUNKNOWN | NOBODY | SKIP)
+            check("TCP: clean, every step answered", message(s, "TCP1", ["bob@example.net"], CLEAN, helo="client"),
+                  "c")
+            if not s.nothing_more():
+                mt.fail("TCP: a reply left unread")
             s.close()
 
             s = Session(decl)
