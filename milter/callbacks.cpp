@@ -48,6 +48,9 @@ struct message_state {
     std::vector<reversed_recipient> reversed;
     sift::message msg;
     std::vector<std::string> header_names;
+    // An unanswered header's refusal (SMFIP_NR_HDR): the reply and the log's
+    // detail, given at end-of-headers.
+    std::optional<std::pair<smtp_reply, std::string>> header_refusal;
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
 };
 
@@ -207,12 +210,12 @@ unsigned long protocol_steps(const engine& e, unsigned long offered, bool tcp) {
     // --user-scripts-need or without --scripts).
     if (!e.body_needed()) steps |= SMFIP_NOBODY & offered;
     // Callbacks that can refuse nothing need not be answered: connect
-    // always, HELO when no HELO check is on, each header when 8-bit header
-    // bytes are not refused (the size of the header is then checked at its
-    // end).
-    unsigned long noreply = SMFIP_NR_CONN;
+    // always, HELO when no HELO check is on. Nor the headers: what refuses
+    // one (its 8-bit bytes, the size) is answered at end-of-headers, and the
+    // client hears either at the end of DATA all the same (the MTA answers
+    // the content once); one round trip per header field saved.
+    unsigned long noreply = SMFIP_NR_CONN | SMFIP_NR_HDR;
     if (!limits.refuse_bogus_helo && limits.banned_helo.empty()) noreply |= SMFIP_NR_HELO;
-    if (!limits.refuse_8bit_headers) noreply |= SMFIP_NR_HDR;
     // Not over TCP: Postfix writes each step as it comes, without
     // TCP_NODELAY, so its write after an unanswered one waits (Nagle) for
     // the ACK, which the milter's kernel delays by about 40 ms. Measured
@@ -410,15 +413,22 @@ sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
     auto& m = current_message(ctx);
     std::string_view n = name ? name : "", v = value ? value : "";
     const auto& limits = the_engine->config().limits;
-    if (auto r = check_header_bytes(n, v, m.smtputf8, limits))
-        return refuse_early(ctx, "header", *r, std::string(n) + ": 8-bit bytes without SMTPUTF8",
-                            SMFIS_REJECT);
+    bool unanswered = state(ctx).noreply & SMFIP_NR_HDR;
+    if (unanswered && m.header_refusal) return SMFIS_CONTINUE;  // refused at end-of-headers
+    if (auto r = check_header_bytes(n, v, m.smtputf8, limits)) {
+        auto detail = std::string(n) + ": 8-bit bytes without SMTPUTF8";
+        if (unanswered) {
+            m.header_refusal.emplace(*r, std::move(detail));
+            return SMFIS_CONTINUE;
+        }
+        return refuse_early(ctx, "header", *r, detail, SMFIS_REJECT);
+    }
     // --8bit-headers score: named to the policy (vnd.sift.8bit_header).
     if (limits.score_8bit_headers && !m.smtputf8 && m.eight_bit_header.empty() && has_8bit(n, v))
         m.eight_bit_header = n.empty() ? "?" : std::string(n);
     m.received += n.size() + v.size() + 4;  // "Name: value\r\n"
     // Unanswered headers (SMFIP_NR_HDR): the size is checked at their end.
-    if (!(state(ctx).noreply & SMFIP_NR_HDR))
+    if (!unanswered)
         if (auto r = check_size(m.received, limits))
             return refuse_early(ctx, "header", *r, "size above the limit", SMFIS_REJECT);
     m.msg.add_header(name ? name : "", value ? value : "");
@@ -444,6 +454,8 @@ sfsistat on_eoh(SMFICTX* ctx) {
     auto& c = state(ctx);
     raise_deferred(c);  // a failure in an unanswered header
     auto& m = current_message(ctx);
+    if (m.header_refusal)
+        return refuse_early(ctx, "header", m.header_refusal->first, m.header_refusal->second, SMFIS_REJECT);
     if (auto r = check_size(m.received, the_engine->config().limits))
         return refuse_early(ctx, "header", *r, "size above the limit", SMFIS_REJECT);
     m.msg.end_headers();

@@ -14,7 +14,8 @@ answered are answered (a reply to an unanswered step, or none to an
 answered one, fails), with the verdicts each policy gives:
 
   default   the bundled policy and users' scripts (tests/milter/scripts):
-            the body is needed, only connect goes unanswered;
+            the body is needed, connect and the headers go unanswered; a
+            raw 8-bit header refused at end-of-headers;
   headers   a header-only policy (policies/headers), no --scripts,
             --accept-bogus-helo --accept-8bit-headers: no body; connect,
             HELO and the headers unanswered; a raw 8-bit header accepted;
@@ -288,11 +289,14 @@ def main():
             s.close()
 
             s = Session(d)
-            expect_steps("default", s.steps, NODATA | NOUNKNOWN | NR_CONN | SKIP)
+            expect_steps("default", s.steps, NODATA | NOUNKNOWN | NR_CONN | NR_HDR | SKIP)
             check("default: clean", message(s, "DEF1", ["bob@example.net"], CLEAN), "c")
             check("default: GTUBE in the body", message(
                 s, "DEF2", ["bob@example.net"], CLEAN,
                 b"XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X\r\n"), "y", "550")
+            check("default: a raw 8-bit header refused at end-of-headers",
+                  message(s, "DEF3", ["bob@example.net"], CLEAN + [("X-Name", "J\xfcrgen")]), "y",
+                  "550 5.6.7", "eoh")
             if not s.nothing_more():
                 mt.fail("default: a reply to an unanswered step")
             s.close()
@@ -341,7 +345,7 @@ def main():
             s.close()
 
             s = Session(decl)
-            expect_steps("declared", s.steps, NODATA | NOUNKNOWN | NOBODY | NR_CONN | SKIP)
+            expect_steps("declared", s.steps, NODATA | NOUNKNOWN | NOBODY | NR_CONN | NR_HDR | SKIP)
             check("declared: the body reader's script not used",
                   message(s, "DECL1", ["bodyreader@example.net"], CLEAN), "c")
             check("declared: the header reader's script used, at end-of-headers",
@@ -349,7 +353,7 @@ def main():
             s.close()
 
             s = Session(u)
-            expect_steps("users", s.steps, NODATA | NOUNKNOWN | NR_CONN | SKIP)
+            expect_steps("users", s.steps, NODATA | NOUNKNOWN | NR_CONN | NR_HDR | SKIP)
             check("users: the body reader's script used", message(s, "USR1", ["bodyreader@example.net"], CLEAN,
                                                                   b"x marks the spot\r\n"), "d")
             # Header-only scripts for every recipient: decided at the end of

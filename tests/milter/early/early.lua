@@ -95,13 +95,19 @@ send(conn, clean_headers(), "hello\r\n")
 reply_is(conn, SMFIR_CONTINUE, "THR2: erin's and gina's copies accepted")
 close(conn)
 
--- Raw 8-bit bytes in a header: refused without SMTPUTF8 ...
+-- Raw 8-bit bytes in a header: refused without SMTPUTF8 ... at
+-- end-of-headers: the headers go unanswered (SMFIP_NR_HDR; miltertest
+-- answers them CONTINUE itself), and so does the next one.
 conn = connect("client.example")
 mail(conn, "UTF1", "<alice@example.org>")
 rcpt(conn, "<carol@example.net>")
 step(mt.header(conn, "From", "Alice <alice@example.org>"), "header From")
 reply_is(conn, SMFIR_CONTINUE, "UTF1: From")
 step(mt.header(conn, "Subject", "Gr\195\188\195\159e"), "header Subject")
+reply_is(conn, SMFIR_CONTINUE, "UTF1: an 8-bit Subject, unanswered")
+step(mt.header(conn, "To", "carol@example.net"), "header To")
+reply_is(conn, SMFIR_CONTINUE, "UTF1: To")
+step(mt.eoh(conn), "eoh")
 reply_is(conn, SMFIR_REPLYCODE, "UTF1: an 8-bit Subject without SMTPUTF8")
 close(conn)
 -- ... and let through with it.
