@@ -228,6 +228,10 @@ unsigned long protocol_steps(const engine& e, unsigned long offered, bool tcp) {
     return steps;
 }
 
+unsigned long protocol_steps(const engine& e, unsigned long offered) {
+    return protocol_steps(e, offered, over_tcp);
+}
+
 namespace {
 
 // Protocol 6 negotiation: the actions end-of-message needs (and
@@ -251,7 +255,7 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long offered
     }
     c.addrcpt_par = (actions & SMFIF_ADDRCPT_PAR) != 0;
     *want_actions = required | (actions & SMFIF_ADDRCPT_PAR);
-    *want_steps = protocol_steps(*the_engine, offered, over_tcp);
+    *want_steps = protocol_steps(*the_engine, offered);
     c.noreply = *want_steps & (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_HDR);
     c.skip = (*want_steps & SMFIP_SKIP) != 0;
     *f2 = 0;

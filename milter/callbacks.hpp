@@ -23,7 +23,9 @@ void log_line(const std::string& line);
 // milter asks of the MTA"). Over TCP (`tcp`) nothing goes unanswered, not
 // even DATA's macros: the MTA's next small write would wait for their ACK,
 // which the milter's kernel delays (Nagle against delayed ACK, about 40 ms).
-unsigned long protocol_steps(const engine& e, unsigned long offered, bool tcp = false);
+unsigned long protocol_steps(const engine& e, unsigned long offered, bool tcp);
+// The same over the transport filter_description was told of.
+unsigned long protocol_steps(const engine& e, unsigned long offered);
 
 // The filter description to smfi_register, serving `e` (which must outlive
 // smfi_main); `tcp`: the MTA connects over TCP (protocol_steps).
