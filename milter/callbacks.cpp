@@ -28,6 +28,9 @@ bool over_tcp = false;               // the same: the MTA connects over TCP
 
 // What one message collects between MAIL FROM and end-of-message.
 struct message_state {
+    // The policy, configuration and users' scripts this message is decided
+    // with, from MAIL FROM to its end, whatever reloads in between.
+    std::shared_ptr<const snapshot> snap = the_engine->current();
     std::string from;
     bool smtputf8 = false;       // MAIL FROM ... SMTPUTF8 (RFC 6531)
     std::uint64_t received = 0;  // header and body bytes so far (size limit)
@@ -66,6 +69,10 @@ struct connection {
     unsigned long noreply = 0;
     std::optional<std::string> deferred_error;
     bool skip = false;  // SMFIP_SKIP negotiated: the body callback may answer SMFIS_SKIP
+    // The snapshot current when the steps were negotiated, and whether
+    // they left the body out (SMFIP_NOBODY): see keep_body_promise.
+    std::shared_ptr<const snapshot> negotiated;
+    bool no_body = false;
 };
 
 // What end-of-message may do; without these the milter does not run
@@ -143,6 +150,7 @@ sfsistat guarded(SMFICTX* ctx, A... args) noexcept {
         try {
             log_line("{\"queue_id\":" + json::quote(queue_id(ctx)) +
                      ",\"milter\":\"tempfail\",\"error\":" + json::quote(e.what()) + "}");
+            the_engine->stats().tempfail("internal_error");
             reply(ctx, 451, "4.3.0", "Temporary failure in message filtering, try again later",
                   SMFIS_TEMPFAIL);
         } catch (...) {
@@ -255,8 +263,10 @@ sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long offered
     }
     c.addrcpt_par = (actions & SMFIF_ADDRCPT_PAR) != 0;
     *want_actions = required | (actions & SMFIF_ADDRCPT_PAR);
+    c.negotiated = the_engine->current();
     *want_steps = protocol_steps(*the_engine, offered);
     c.noreply = *want_steps & (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_HDR);
+    c.no_body = (*want_steps & SMFIP_NOBODY) != 0;
     c.skip = (*want_steps & SMFIP_SKIP) != 0;
     *f2 = 0;
     *f3 = 0;
@@ -280,6 +290,7 @@ sfsistat refuse_early(SMFICTX* ctx, const char* stage, const smtp_reply& r, std:
              ",\"milter\":" + json::quote(status == SMFIS_TEMPFAIL ? "tempfail" : "refuse") +
              ",\"reply\":" + json::quote(std::to_string(r.code) + " " + r.enhanced + " " + r.text) +
              ",\"detail\":" + json::quote(detail) + "}");
+    the_engine->stats().early(stage, status == SMFIS_TEMPFAIL);
     return reply(ctx, r.code, r.enhanced, r.text, status);
 }
 
@@ -295,6 +306,17 @@ sfsistat on_helo(SMFICTX* ctx, char* helo) {
     return SMFIS_CONTINUE;
 }
 
+// A connection negotiated without the body (SMFIP_NOBODY) cannot be
+// decided by a snapshot that reads it (a reload since): its messages are
+// decided by the snapshot of the negotiation instead; only when that one
+// reads the body too (a reload between the two looks) is it a failure.
+void keep_body_promise(connection& c) {
+    if (!c.no_body || !the_engine->body_needed(*c.message->snap)) return;
+    if (!c.negotiated || the_engine->body_needed(*c.negotiated))
+        throw std::runtime_error("the policy reads the body, which this connection was negotiated without");
+    c.message->snap = c.negotiated;
+}
+
 sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
     auto& c = state(ctx);
     c.message.emplace();
@@ -303,6 +325,7 @@ sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
     // at MAIL or at that RCPT is logged as NOQUEUE, not as the last ID).
     c.queue_id.clear();
     raise_deferred(c);  // a failure at connect or HELO (no-reply steps)
+    keep_body_promise(c);
     c.message->from = argv && argv[0] ? unbracket(argv[0]) : "";
     // A client that goes on after its HELO was refused is refused here.
     if (c.helo_refused) return refuse_early(ctx, "mail", *c.helo_refused, "after a bogus HELO", SMFIS_REJECT);
@@ -363,19 +386,19 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
     if (!m.reversed.empty()) return separately();
     // A sender this recipient (or the site) blocks: this RCPT is refused,
     // the others go on.
-    if (the_engine->sender_blocked(m.from, r.address))
+    if (the_engine->sender_blocked(*m.snap, m.from, r.address))
         return refuse_early(ctx, "rcpt",
                             {550, "5.7.1", "Sender blocked by the recipient's or the site's block list"},
                             m.from + " for " + r.address, SMFIS_REJECT);
-    auto own = the_engine->script_for(r.address);
+    auto own = the_engine->script_for(*m.snap, r.address);
     // The policy's and this user's scripts read the envelope alone: they
     // decide now, and a refusal is this recipient's alone (docs/MILTER.md,
     // "Early verdicts").
     std::optional<sift::result> early;
-    if (the_engine->needs_for(own.get()) == sift::needs::envelope) {
+    if (the_engine->needs_for(*m.snap, own.get()) == sift::needs::envelope) {
         sift::message none;
         none.end_headers();
-        early = the_engine->run(state(ctx).session, none, envelope_for(m, r), own.get());
+        early = the_engine->run(*m.snap, state(ctx).session, none, envelope_for(m, r), own.get());
         const auto& v = early->verdict;
         if (v.what == sift::verdict::kind::tempfail)
             return refuse_early(ctx, "rcpt",
@@ -392,19 +415,24 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
     // in another transaction (docs/MILTER.md, "Several recipients"). One
     // decided at RCPT has nothing left to decide.
     bool first_alone = !m.own.empty() && m.own.front() && m.own.front()->alone && !m.early.front();
-    if (!m.rcpts.empty() && ((own && own->alone && !early) || first_alone))
+    if (!m.rcpts.empty() && ((own && own->alone && !early) || first_alone)) {
+        the_engine->stats().tempfail("rcpt_deferred");
         return reply(ctx, 452, "4.5.3",
                      "Too many recipients for one message here, send the others separately", SMFIS_TEMPFAIL);
+    }
     // Recipients whose settings make the policy write other score fields
     // (another threshold, the spam filter off) or refuse at another score
     // cannot share the one header either: the same 452, so each such
     // group gets a transaction of its own.
     if (!m.rcpts.empty() && !early) {
-        if (m.first_key.empty()) m.first_key = the_engine->header_settings_key(m.rcpts.front().address);
-        if (the_engine->header_settings_key(r.address) != m.first_key)
+        if (m.first_key.empty())
+            m.first_key = the_engine->header_settings_key(*m.snap, m.rcpts.front().address);
+        if (the_engine->header_settings_key(*m.snap, r.address) != m.first_key) {
+            the_engine->stats().tempfail("rcpt_deferred");
             return reply(ctx, 452, "4.5.3",
                          "Too many recipients for one message here, send the others separately",
                          SMFIS_TEMPFAIL);
+        }
     }
     m.rcpts.push_back(std::move(r));
     m.own.push_back(std::move(own));
@@ -479,12 +507,12 @@ sfsistat on_eoh(SMFICTX* ctx) {
     bool all = !m.rcpts.empty();
     for (std::size_t i = 0; i < m.rcpts.size(); ++i) {
         if (m.early[i]) continue;
-        if (the_engine->needs_for(m.own[i].get()) > sift::needs::headers) {
+        if (the_engine->needs_for(*m.snap, m.own[i].get()) > sift::needs::headers) {
             all = false;
             continue;
         }
-        m.early[i] = the_engine->run(m.session ? *m.session : c.session, m.msg, envelope_for(m, m.rcpts[i]),
-                                     m.own[i].get());
+        m.early[i] = the_engine->run(*m.snap, m.session ? *m.session : c.session, m.msg,
+                                     envelope_for(m, m.rcpts[i]), m.own[i].get());
         m.stage[i] = "eoh";
     }
     if (!all) return SMFIS_CONTINUE;
@@ -591,7 +619,7 @@ std::string log_entry(SMFICTX* ctx, const connection& c, const message_state& m,
             auto to = deliveries(m.rcpts[i], r);
             for (std::size_t j = 0; j < to.size(); ++j) line += (j ? "," : "") + json::quote(to[j]);
         }
-        line += "],\"report\":" + json::report(the_engine->report_script(own), &r) + "}";
+        line += "],\"report\":" + json::report(the_engine->report_script(*m.snap, own), &r) + "}";
     }
     line += "]";
     if (!m.reversed.empty()) {
@@ -604,6 +632,16 @@ std::string log_entry(SMFICTX* ctx, const connection& c, const message_state& m,
     line += ",\"ms\":" + std::to_string(ms_since(m.start)) +
             ",\"eval_ms\":" + std::to_string(ms_since(eom_start)) + "}";
     return line;
+}
+
+// The metrics of one message decided (metrics.hpp).
+void count(const plan& p, const std::vector<sift::result>& results,
+           std::chrono::steady_clock::time_point eval_start) {
+    auto& stats = the_engine->stats();
+    if (p.what == plan::outcome::tempfail) stats.tempfail("policy");
+    for (const auto& r : results) stats.recipient(sift::name(r.verdict.what));
+    stats.message(name(p.what),
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_start).count());
 }
 
 sfsistat finish(SMFICTX* ctx, connection& c, message_state& m, const std::vector<sift::result>& results,
@@ -633,6 +671,7 @@ sfsistat finish(SMFICTX* ctx, connection& c, message_state& m, const std::vector
             if (r.verdict.what == sift::verdict::kind::deliver ||
                 r.verdict.what == sift::verdict::kind::discard)
                 the_engine->send_replies(r, queue_id(ctx));
+    count(p, results, eval_start);
     log_line(log_entry(ctx, c, m, results, p, eval_start));
     c.message.reset();
     return status;
@@ -654,7 +693,7 @@ sfsistat on_eom(SMFICTX* ctx) {
     results.reserve(m.rcpts.size());
     for (std::size_t i = 0; i < m.rcpts.size(); ++i)
         results.push_back(m.early[i] ? std::move(*m.early[i])
-                                     : the_engine->run(m.session ? *m.session : c.session, m.msg,
+                                     : the_engine->run(*m.snap, m.session ? *m.session : c.session, m.msg,
                                                        envelope_for(m, m.rcpts[i]), m.own[i].get()));
     plan p = decide_plan(m, results);
     return finish(ctx, c, m, results, p, eom_start);

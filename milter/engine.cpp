@@ -6,6 +6,7 @@
 #include <sift/settings.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -120,16 +121,7 @@ bool decides_alone(const sift::script& s) {
 }
 
 engine::engine(settings s, std::function<void(const std::string&)> log)
-    : settings_(std::move(s)), log_(std::move(log)) {
-    try {
-        policy_ = sift::policy::load(settings_.policy);
-    } catch (const sift::policy_error& e) {
-        throw startup_error(std::string("--policy: ") + e.what());
-    }
-    if (!policy_.ok()) throw startup_error(sift::format(policy_.errors()));
-    policy_needs_ = sift::needs::envelope;
-    for (const auto* p : {policy_.before(), policy_.after()})
-        if (p) policy_needs_ = std::max(policy_needs_, p->needs());
+    : settings_(std::move(s)), log_(std::move(log)), metrics_(std::make_unique<metrics>()) {
     try {
         auto config = settings_.store_from_site ? settings_.site.store : store_spec(settings_.store);
         state_ = store::open_store(config);
@@ -144,12 +136,11 @@ engine::engine(settings s, std::function<void(const std::string&)> log)
     if (!lists_) lists_ = std::make_unique<no_lists>();
     host_.set_state(state_.get());
     host_.set_lists(lists_.get());
-    // The configuration's limits, attachment quotas, delimiters and trusted
-    // authserv-ids, then the command line's ids besides them.
-    options_ = sift::run_options_from(settings_.site);
-    options_.host = &host_;
-    options_.failures = sift::at_mta_stage;
-    for (const auto& id : settings_.authserv_ids) options_.authres.trusted_authserv_ids.push_back(id);
+    std::string errors;
+    auto first = build(settings_.site, errors);
+    if (!first) throw startup_error(errors);
+    first->generation = 1;
+    current_.store(std::move(first));
     if (settings_.outbox) {
         try {
             outbox_ = std::make_unique<outbox>(*settings_.outbox, log_);
@@ -161,7 +152,90 @@ engine::engine(settings s, std::function<void(const std::string&)> log)
 
 engine::~engine() = default;
 
-std::shared_ptr<const user_script> engine::script_for(std::string_view address) const {
+std::shared_ptr<snapshot> engine::build(const sift::config& site, std::string& errors) const {
+    auto snap = std::make_shared<snapshot>();
+    snap->site = site;
+    const std::string& dir = settings_.policy_from_site ? site.policy_dir : settings_.policy;
+    try {
+        snap->policy = sift::policy::load(dir);
+    } catch (const sift::policy_error& e) {
+        errors = std::string("--policy: ") + e.what();
+        return nullptr;
+    }
+    if (!snap->policy.ok()) {
+        errors = sift::format(snap->policy.errors());
+        while (!errors.empty() && errors.back() == '\n') errors.pop_back();
+        return nullptr;
+    }
+    snap->policy_needs = sift::needs::envelope;
+    for (const auto* p : {snap->policy.before(), snap->policy.after()})
+        if (p) snap->policy_needs = std::max(snap->policy_needs, p->needs());
+    // The configuration's limits, attachment quotas, delimiters and trusted
+    // authserv-ids, then the command line's ids besides them.
+    snap->options = sift::run_options_from(site);
+    snap->options.host = &host_;
+    snap->options.failures = sift::at_mta_stage;
+    for (const auto& id : settings_.authserv_ids) snap->options.authres.trusted_authserv_ids.push_back(id);
+    // What the poller watches: the configuration file, the policy's
+    // directory (a file added or removed) and each file in it.
+    if (!settings_.config_path.empty()) snap->watched.emplace_back(settings_.config_path);
+    fs::path policy_dir = snap->policy.dir();
+    snap->watched.push_back(policy_dir);
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(policy_dir, ec))
+        if (entry.is_regular_file(ec)) snap->watched.push_back(entry.path());
+    return snap;
+}
+
+reload_result engine::reload(std::string_view trigger) {
+    std::lock_guard lock(reload_mutex_);
+    auto start = std::chrono::steady_clock::now();
+    auto old = current();
+    reload_result r;
+    std::shared_ptr<snapshot> next;
+    try {
+        // A configuration that does not parse stops the reload whole
+        // (config_error: FILE:LINE:COLUMN: error: KEY: why).
+        sift::config site =
+            settings_.config_path.empty() ? settings_.site : sift::load_config(settings_.config_path);
+        next = build(site, r.errors);
+        if (next &&
+            !(site.store.kind == old->site.store.kind && site.store.path == old->site.store.path &&
+              site.store.host == old->site.store.host && site.store.port == old->site.store.port) &&
+            settings_.store_from_site)
+            log_(
+                "{\"reload\":\"note\",\"store\":\"the configuration names another store; the store "
+                "opened at startup stays until a restart\"}");
+    } catch (const std::exception& e) {
+        r.errors = e.what();
+        next = nullptr;
+    }
+    r.ok = next != nullptr;
+    if (r.ok) {
+        next->generation = old->generation + 1;
+        r.generation = next->generation;
+        current_.store(std::move(next));
+    } else {
+        r.generation = old->generation;
+    }
+    metrics_->reload(r.ok, r.generation);
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+    r.json = "{\"reload\":" + json::quote(r.ok ? "ok" : "failed") + ",\"trigger\":" + json::quote(trigger) +
+             ",\"generation\":" + std::to_string(r.generation) +
+             (r.ok ? std::string() : ",\"kept\":" + std::to_string(old->generation)) +
+             ",\"policy\":" + json::quote(current()->policy.dir()) +
+             ",\"config\":" + json::quote(settings_.config_path) +
+             (r.ok ? std::string() : ",\"errors\":" + json::quote(r.errors)) +
+             ",\"ms\":" + std::to_string(double(us.count()) / 1000.0) + "}";
+    log_(r.json);
+    return r;
+}
+
+std::uint64_t engine::outbox_queued() const {
+    return outbox_ ? outbox_->stats().queued : 0;
+}
+
+std::shared_ptr<const user_script> engine::script_for(const snapshot& snap, std::string_view address) const {
     if (!settings_.scripts_dir) return nullptr;
     auto path = user_script_path(*settings_.scripts_dir, address);
     if (!path) return nullptr;
@@ -173,9 +247,9 @@ std::shared_ptr<const user_script> engine::script_for(std::string_view address) 
     if (ec) return nullptr;
     std::string key = path->string();
     {
-        std::lock_guard lock(cache_mutex_);
-        auto it = cache_.find(key);
-        if (it != cache_.end() && it->second.mtime == mtime && it->second.size == size)
+        std::lock_guard lock(snap.cache_mutex);
+        auto it = snap.cache.find(key);
+        if (it != snap.cache.end() && it->second.mtime == mtime && it->second.size == size)
             return it->second.script;
     }
     // Compiled outside the lock: another thread may compile the same file
@@ -203,33 +277,33 @@ std::shared_ptr<const user_script> engine::script_for(std::string_view address) 
     } else {
         log_(key + ": cannot be read; the policy alone applies to " + std::string(address));
     }
-    std::lock_guard lock(cache_mutex_);
-    cache_[key] = cached{mtime, size, compiled};
+    std::lock_guard lock(snap.cache_mutex);
+    snap.cache[key] = snapshot::cached{mtime, size, compiled};
     return compiled;
 }
 
-sift::needs engine::needs_for(const user_script* own) const {
-    return own ? std::max(policy_needs_, own->needs) : policy_needs_;
+sift::needs engine::needs_for(const snapshot& snap, const user_script* own) const {
+    return own ? std::max(snap.policy_needs, own->needs) : snap.policy_needs;
 }
 
-bool engine::body_needed() const {
-    if (policy_needs_ == sift::needs::body) return true;
+bool engine::body_needed(const snapshot& snap) const {
+    if (snap.policy_needs == sift::needs::body) return true;
     if (!settings_.scripts_dir) return false;
     return !settings_.user_scripts_need || *settings_.user_scripts_need == sift::needs::body;
 }
 
-sift::result engine::run(const sift::session& client, const sift::message& msg, const sift::envelope& env,
-                         const user_script* own) const {
+sift::result engine::run(const snapshot& snap, const sift::session& client, const sift::message& msg,
+                         const sift::envelope& env, const user_script* own) const {
     // The recipient's settings (store over configuration) reach the
     // scripts as vnd.sift.* environment items (sift/policy.hpp). A store
     // that cannot be read throws: the message is tempfailed.
-    return policy_.run(client, msg, env, options_, own ? &own->script : nullptr, settings_.site,
-                       sift::settings_for(settings_.site, state_.get(), env.to));
+    return snap.policy.run(client, msg, env, snap.options, own ? &own->script : nullptr, snap.site,
+                           sift::settings_for(snap.site, state_.get(), env.to));
 }
 
-const sift::script& engine::report_script(const user_script* own) const {
+const sift::script& engine::report_script(const snapshot& snap, const user_script* own) const {
     if (own) return own->script;
-    return policy_.before() ? *policy_.before() : *policy_.after();
+    return snap.policy.before() ? *snap.policy.before() : *snap.policy.after();
 }
 
 std::size_t engine::send_replies(const sift::result& r, std::string_view queue_id) const {
@@ -252,20 +326,20 @@ std::size_t engine::send_replies(const sift::result& r, std::string_view queue_i
     return queued;
 }
 
-std::string engine::header_settings_key(std::string_view recipient) const {
-    auto u = sift::settings_for(settings_.site, state_.get(), recipient);
+std::string engine::header_settings_key(const snapshot& snap, std::string_view recipient) const {
+    auto u = sift::settings_for(snap.site, state_.get(), recipient);
     return u.spam_threshold.text() + " " + u.reject_threshold.text() + (u.filter_spam ? " on" : " off");
 }
 
-bool engine::sender_blocked(std::string_view sender, std::string_view recipient) const {
+bool engine::sender_blocked(const snapshot& snap, std::string_view sender, std::string_view recipient) const {
     if (!lists_ || !settings_.rcpt_block_lists || sender.empty()) return false;
-    auto user = lists::list_user(recipient, settings_.site.recipient_delimiters);
+    auto user = lists::list_user(recipient, snap.site.recipient_delimiters);
     bool listed = (!user.empty() && lists_->contains(lists::user_list(user, "block"), sender)) ||
                   lists_->contains(lists::global_block, sender);
     // The recipient may want blocked mail in Spam rather than refused
     // (setting "blocked"): then the policy decides at end-of-message.
-    return listed && sift::settings_for(settings_.site, state_.get(), recipient).blocked ==
-                         sift::blocked_action::refuse;
+    return listed &&
+           sift::settings_for(snap.site, state_.get(), recipient).blocked == sift::blocked_action::refuse;
 }
 
 }  // namespace sift::milter

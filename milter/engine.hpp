@@ -1,11 +1,14 @@
 // sift-milter's engine: the policy, the users' scripts and the host, with
 // no libmilter in sight (callbacks.cpp is the only file that speaks the
 // milter protocol). One engine serves every connection on every libmilter
-// worker thread: everything here is immutable after construction except
-// the users' script cache, which has its own lock.
+// worker thread. What a reload changes (the site's configuration, the
+// compiled policy, the run options, the users' compiled scripts) is one
+// immutable snapshot, swapped whole: each message takes the current one at
+// MAIL FROM and keeps it to its end (docs/MILTER.md, "Reload").
 #pragma once
 
 #include "checks.hpp"
+#include "metrics.hpp"
 #include "outbox.hpp"
 #include "srs.hpp"
 
@@ -14,6 +17,8 @@
 #include <sift/script.hpp>
 #include <sift/store.hpp>
 
+#include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -59,6 +64,11 @@ struct settings {
     // --quarantine-folder NAME: a run that files into NAME holds the message
     // in the MTA's hold queue (smfi_quarantine) instead; empty: none.
     std::string quarantine_folder;
+    // --config FILE, read again at each reload ("": none, `site` stays the
+    // built-in defaults); `policy_from_site`: no --policy was given, so the
+    // configuration's policy.dir names the policy at each reload.
+    std::string config_path;
+    bool policy_from_site = false;
 };
 
 // Thrown at startup (a policy that does not compile, a bad --store): the
@@ -99,6 +109,39 @@ std::optional<sift::needs> parse_needs(std::string_view s);
 // Does a script need a transaction of its own (user_script::alone)?
 bool decides_alone(const sift::script& s);
 
+// Everything one message is decided with that a reload may change. Built
+// whole by engine::reload and never changed after, except the memo of the
+// users' compiled scripts (its own lock), which starts empty with each
+// snapshot: a reload also recompiles every user's script on its next use.
+struct snapshot {
+    std::uint64_t generation = 0;                  // 1 at startup, +1 per reload that took
+    sift::config site;                             // the configuration (or the defaults)
+    sift::policy policy;                           // compiled, ok()
+    sift::needs policy_needs = sift::needs::body;  // the most of before and after
+    sift::run_options options;                     // from `site`, with the engine's host
+    // Files whose change triggers a reload (the configuration file, the
+    // policy directory and the files in it), as the poller watches them.
+    std::vector<std::filesystem::path> watched;
+
+    struct cached {
+        std::filesystem::file_time_type mtime;
+        std::uintmax_t size = 0;
+        std::shared_ptr<const user_script> script;  // null: did not compile
+    };
+    mutable std::mutex cache_mutex;
+    mutable std::map<std::string, cached> cache;
+};
+
+// What one reload did: `ok` (the new snapshot is current) or not (the old
+// one stays; `errors` has the file:line:column diagnostics), and the
+// generation current afterwards.
+struct reload_result {
+    bool ok = false;
+    std::uint64_t generation = 0;
+    std::string errors;
+    std::string json;  // the log line written for it
+};
+
 class engine {
 public:
     // `log` receives one line per diagnostic (without the newline); it
@@ -106,28 +149,45 @@ public:
     engine(settings s, std::function<void(const std::string&)> log);
     ~engine();
 
+    // The snapshot new messages take (never null).
+    std::shared_ptr<const snapshot> current() const { return current_.load(); }
+
+    // Reads the configuration file and the policy again and, when both
+    // are good, makes them the current snapshot (generation + 1); when
+    // either is not, keeps the current one and says why, file:line:column.
+    // Never half-applied. Logs one JSON line; `trigger` says what asked
+    // ("signal", "files", "http", a test). Reloads are serialised; messages
+    // under way keep the snapshot they took.
+    reload_result reload(std::string_view trigger);
+
     // The recipient's own script, or null (none, or it does not compile:
-    // its errors are logged once per version of the file, file:line:col,
-    // and the policy alone applies). Compiled on first use and cached
-    // until the file changes (size or modification time).
-    std::shared_ptr<const user_script> script_for(std::string_view address) const;
+    // its errors are logged once per version of the file and snapshot,
+    // file:line:col, and the policy alone applies). Compiled on first use
+    // and cached in `snap` until the file changes (size or modification
+    // time).
+    std::shared_ptr<const user_script> script_for(const snapshot& snap, std::string_view address) const;
 
     // The policy around `own` (before, own, after) for one recipient.
-    sift::result run(const sift::session& client, const sift::message& msg, const sift::envelope& env,
-                     const user_script* own) const;
+    sift::result run(const snapshot& snap, const sift::session& client, const sift::message& msg,
+                     const sift::envelope& env, const user_script* own) const;
     // The script a JSON report names for compile errors (none: they ran).
-    const sift::script& report_script(const user_script* own) const;
+    const sift::script& report_script(const snapshot& snap, const user_script* own) const;
+
+    // The counters /metrics shows (metrics.hpp); thread-safe.
+    metrics& stats() const { return *metrics_; }
+    // Messages waiting in the outbox (0 without one).
+    std::uint64_t outbox_queued() const;
 
     const settings& config() const { return settings_; }
 
-    // What the policy's scripts read (the most of before and after).
-    sift::needs policy_needs() const { return policy_needs_; }
     // What one recipient's run reads: the policy and `own` (may be null).
-    sift::needs needs_for(const user_script* own) const;
-    // Can any message's run read the body? The policy's needs, and the
-    // users' scripts' unless --user-scripts-need says less (or there is no
-    // --scripts). False: the MTA need not send the body (SMFIP_NOBODY).
-    bool body_needed() const;
+    sift::needs needs_for(const snapshot& snap, const user_script* own) const;
+    // Can any message's run under `snap` (or the current snapshot) read
+    // the body? The policy's needs, and the users' scripts' unless
+    // --user-scripts-need says less (or there is no --scripts). False: the
+    // MTA need not send the body (SMFIP_NOBODY).
+    bool body_needed(const snapshot& snap) const;
+    bool body_needed() const { return body_needed(*current()); }
 
     // Queues the messages `r` asks to send (vacation replies, notifications
     // with an outgoing message) in the outbox; without one, logs each as not
@@ -138,32 +198,29 @@ public:
     // Is `sender` (MAIL FROM) on `recipient`'s block list or the global one
     // (sift/lists.hpp)? False without lists or with --no-rcpt-block-lists.
     // Throws when the lookup fails (the caller tempfails).
-    bool sender_blocked(std::string_view sender, std::string_view recipient) const;
+    bool sender_blocked(const snapshot& snap, std::string_view sender, std::string_view recipient) const;
 
     // The recipient's settings that change what the policy writes into the
     // one header all recipients share (the score fields' threshold, the
     // spam filter on or off) or refuses for all (the reject threshold), as
     // one comparable string: recipients whose keys differ are not put in
     // one transaction. Reads the store; throws when it cannot.
-    std::string header_settings_key(std::string_view recipient) const;
+    std::string header_settings_key(const snapshot& snap, std::string_view recipient) const;
 
 private:
-    struct cached {
-        std::filesystem::file_time_type mtime;
-        std::uintmax_t size = 0;
-        std::shared_ptr<const user_script> script;  // null: did not compile
-    };
+    // A snapshot from `site` (the policy it names compiled) or the
+    // diagnostics that stop it.
+    std::shared_ptr<snapshot> build(const sift::config& site, std::string& errors) const;
+
     settings settings_;
     std::function<void(const std::string&)> log_;
-    sift::policy policy_;
-    sift::needs policy_needs_ = sift::needs::body;
+    std::unique_ptr<metrics> metrics_;
+    std::atomic<std::shared_ptr<const snapshot>> current_;
+    std::mutex reload_mutex_;
     std::unique_ptr<sift::store::store> state_;
     std::unique_ptr<sift::list_provider> lists_;
     sift::basic_host host_;
-    sift::run_options options_;
     std::unique_ptr<outbox> outbox_;  // thread-safe itself
-    mutable std::mutex cache_mutex_;
-    mutable std::map<std::string, cached> cache_;
 };
 
 }  // namespace sift::milter

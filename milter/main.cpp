@@ -1,9 +1,13 @@
 // sift-milter --listen inet:PORT@HOST|inet6:PORT@HOST|unix:PATH
 //             [--policy default|DIR] [--scripts DIR] [--store STORE]
-//             [--authserv-id ID]...
+//             [--authserv-id ID]... [--config FILE] [--metrics HOST:PORT]
+//             [--reload-poll SECONDS] ...
 // In the foreground (systemd, a test): one JSON line per message on stderr.
+// Reloads the configuration and policy on SIGUSR1, POST /reload and a
+// change of their files, without dropping a connection.
 // docs/MILTER.md says how to run it next to Postfix.
 #include "callbacks.hpp"
+#include "control.hpp"
 #include "engine.hpp"
 
 #include <libmilter/mfapi.h>
@@ -54,7 +58,12 @@ std::string tcp_listener(const std::string& spec) {
     return "fd:" + std::to_string(fd);
 }
 
-int serve(const std::string& listen, const sift::milter::engine& e) {
+struct control_options {
+    std::optional<sift::milter::listen_address> metrics;
+    int reload_poll = 2;  // seconds; 0: no polling
+};
+
+int serve(const std::string& listen, sift::milter::engine& e, const control_options& control) {
     std::string conn;
     bool unix_socket = listen.starts_with("unix:") || listen.starts_with("local:");
     if (listen.starts_with("inet:") || listen.starts_with("inet6:"))
@@ -70,8 +79,22 @@ int serve(const std::string& listen, const sift::milter::engine& e) {
     if (smfi_setbacklog(backlog) != MI_SUCCESS) throw std::runtime_error("smfi_setbacklog failed");
     // A unix socket left by a previous run is removed (true).
     if (smfi_opensocket(unix_socket) != MI_SUCCESS) throw std::runtime_error("cannot listen on " + listen);
+    // The reload triggers and the metrics endpoint run beside libmilter's
+    // threads until smfi_main returns (SIGTERM, SIGHUP), then stop.
+    sift::milter::signal_reloader on_signal(e);
+    std::optional<sift::milter::file_watcher> watcher;
+    if (control.reload_poll > 0) watcher.emplace(e, std::chrono::seconds(control.reload_poll));
+    std::optional<sift::milter::metrics_server> metrics;
+    if (control.metrics) {
+        metrics.emplace(e, *control.metrics);
+        sift::milter::log_line(
+            "sift-milter: metrics on http://" +
+            (control.metrics->v6 ? "[" + control.metrics->host + "]" : control.metrics->host) + ":" +
+            std::to_string(metrics->port()) + "/metrics");
+    }
     sift::milter::log_line("sift-milter: listening on " + listen + " (" + conn + ")");
-    // smfi_main owns SIGHUP, SIGTERM (both: stop) and SIGINT (abort).
+    // smfi_main owns SIGHUP, SIGTERM (both: stop) and SIGINT (abort);
+    // SIGUSR1 (reload) is blocked in every thread and taken by on_signal.
     return smfi_main() == MI_SUCCESS ? 0 : 1;
 }
 
@@ -163,13 +186,30 @@ int main(int argc, char** argv) {
                    "the site's configuration (TOML, docs/CONFIG.md): policy, store, thresholds, folders, "
                    "trusted authserv-ids, limits; the options above override it")
         ->type_name("FILE");
+    control_options control;
+    std::string metrics_spec;
+    bool metrics_allow_remote = false;
+    app.add_option("--metrics", metrics_spec,
+                   "serve GET /metrics (Prometheus) and POST /reload over HTTP here: 127.0.0.1:PORT or "
+                   "[::1]:PORT (loopback only unless --metrics-allow-remote)")
+        ->type_name("HOST:PORT");
+    app.add_flag("--metrics-allow-remote", metrics_allow_remote,
+                 "let --metrics listen on an address that is not loopback (no authentication: firewall it)");
+    app.add_option("--reload-poll", control.reload_poll,
+                   "seconds between looks at the configuration and policy files; a change reloads them "
+                   "(0: only SIGUSR1 and POST /reload do)")
+        ->check(CLI::Range(0, 3600))
+        ->capture_default_str();
     try {
         app.parse(argc, argv);
         if (!config_path.empty()) {
             s.site = sift::load_config(config_path);  // config_error: FILE:LINE:COLUMN: error: ...
-            if (app.get_option("--policy")->count() == 0) s.policy = s.site.policy_dir;
+            s.config_path = config_path;
+            s.policy_from_site = app.get_option("--policy")->count() == 0;
             s.store_from_site = app.get_option("--store")->count() == 0;
         }
+        if (!metrics_spec.empty())
+            control.metrics = sift::milter::parse_metrics_address(metrics_spec, metrics_allow_remote);
         s.limits.refuse_bogus_helo = !accept_bogus_helo;
         if (accept_8bit && !eight_bit.empty() && eight_bit != "accept")
             throw std::invalid_argument("--accept-8bit-headers and --8bit-headers " + eight_bit +
@@ -202,8 +242,11 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
+        // Before any thread starts (the outbox's, libmilter's), so that
+        // only the reload thread takes SIGUSR1.
+        sift::milter::block_reload_signal();
         sift::milter::engine e(s, sift::milter::log_line);
-        return serve(listen, e);
+        return serve(listen, e, control);
     } catch (const std::exception& e) {
         std::cerr << "sift-milter: " << e.what() << "\n";
         return 1;
