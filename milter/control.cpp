@@ -60,10 +60,10 @@ file_watcher::file_watcher(engine& e, std::chrono::milliseconds every)
 
 file_watcher::~file_watcher() = default;
 
-void block_reload_signal() {
+void block_signals() {
     sigset_t set;
     sigemptyset(&set);
-    sigaddset(&set, SIGUSR1);
+    for (int sig : {SIGUSR1, SIGHUP, SIGTERM, SIGINT}) sigaddset(&set, sig);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 

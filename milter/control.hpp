@@ -33,10 +33,14 @@ private:
     std::jthread thread_;
 };
 
-// Reloads on each SIGUSR1. SIGUSR1 must be blocked in every thread first
-// (block_reload_signal, before any thread starts), so that this thread's
-// sigtimedwait is the only one that takes it.
-void block_reload_signal();
+// Blocks SIGUSR1 (reload), and SIGHUP, SIGTERM and SIGINT (smfi_main's
+// signal thread takes those with sigwait and stops in order) in the
+// calling thread and so in every thread it starts afterwards: called
+// first in main, before the outbox's, these and libmilter's threads, or a
+// SIGTERM delivered to one of them kills the process unordered.
+void block_signals();
+
+// Reloads on each SIGUSR1 (see block_signals), taken by sigtimedwait.
 class signal_reloader {
 public:
     explicit signal_reloader(engine& e);

@@ -242,9 +242,9 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        // Before any thread starts (the outbox's, libmilter's), so that
-        // only the reload thread takes SIGUSR1.
-        sift::milter::block_reload_signal();
+        // Before any thread starts (the outbox's, libmilter's): only the
+        // reload thread takes SIGUSR1, only smfi_main's SIGTERM.
+        sift::milter::block_signals();
         sift::milter::engine e(s, sift::milter::log_line);
         return serve(listen, e, control);
     } catch (const std::exception& e) {
