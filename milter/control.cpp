@@ -18,23 +18,9 @@ namespace sift::milter {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-std::vector<std::int64_t> fingerprint(const std::vector<fs::path>& files) {
-    std::vector<std::int64_t> out;
-    out.reserve(files.size() * 2);
-    for (const auto& f : files) {
-        std::error_code ec;
-        auto t = fs::last_write_time(f, ec);
-        out.push_back(ec ? -1 : std::int64_t(t.time_since_epoch().count()));
-        auto size = fs::is_regular_file(f, ec) ? fs::file_size(f, ec) : 0;
-        out.push_back(ec ? -1 : std::int64_t(size));
-    }
-    return out;
-}
-
 file_watcher::file_watcher(engine& e, std::chrono::milliseconds every)
     : thread_([&e, every](std::stop_token stop) {
-          auto snap = e.current();
-          auto seen = fingerprint(snap->watched);
+          std::vector<std::int64_t> previous, tried;
           std::mutex m;
           std::condition_variable_any cv;
           while (!stop.stop_requested()) {
@@ -43,18 +29,17 @@ file_watcher::file_watcher(engine& e, std::chrono::milliseconds every)
                   cv.wait_for(lock, stop, every, [] { return false; });
               }
               if (stop.stop_requested()) break;
-              // The watched list is the current snapshot's: another trigger
-              // may have reloaded it meanwhile. The same files: what was
-              // seen still stands (a change since is a change); others (a
-              // new policy directory): as they are now.
-              if (auto now = e.current(); now != snap) {
-                  if (now->watched != snap->watched) seen = fingerprint(now->watched);
-                  snap = now;
-              }
+              // Against what the current snapshot was built from (whatever
+              // triggered it), so a change already loaded is not loaded
+              // again; only once the files look the same two polls in a row
+              // (a file being written is not read half-way); and not again
+              // for a change whose reload was refused.
+              auto snap = e.current();
               auto look = fingerprint(snap->watched);
-              if (look == seen) continue;
-              seen = std::move(look);
-              e.reload("files");
+              bool settled = look == previous;
+              previous = look;
+              if (!settled || look == snap->fingerprint || look == tried) continue;
+              tried = e.reload("files").ok ? std::vector<std::int64_t>{} : look;
           }
       }) {}
 

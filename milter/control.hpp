@@ -17,13 +17,10 @@
 
 namespace sift::milter {
 
-// What the watched files look like now (modification time, size, whether
-// each exists): two fingerprints differ when any file changed.
-std::vector<std::int64_t> fingerprint(const std::vector<std::filesystem::path>& files);
-
 // Polls the current snapshot's watched files every `every` and reloads
-// when they changed since the last look (once per change: a file that does
-// not compile is not retried until it changes again).
+// when they differ from what the snapshot was built from and look the same
+// two polls in a row (once per change: a file that does not compile is not
+// retried until it changes again).
 class file_watcher {
 public:
     file_watcher(engine& e, std::chrono::milliseconds every);

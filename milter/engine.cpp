@@ -111,6 +111,19 @@ srs::config read_srs_config(const std::string& domain, const std::vector<std::st
     return c;
 }
 
+std::vector<std::int64_t> fingerprint(const std::vector<fs::path>& files) {
+    std::vector<std::int64_t> out;
+    out.reserve(files.size() * 2);
+    for (const auto& f : files) {
+        std::error_code ec;
+        auto t = fs::last_write_time(f, ec);
+        out.push_back(ec ? -1 : std::int64_t(t.time_since_epoch().count()));
+        auto size = fs::is_regular_file(f, ec) ? fs::file_size(f, ec) : 0;
+        out.push_back(ec ? -1 : std::int64_t(size));
+    }
+    return out;
+}
+
 bool decides_alone(const sift::script& s) {
     static constexpr std::string_view per_message[] = {"reject", "ereject", "editheader", "replace",
                                                        "enclose"};
@@ -156,6 +169,16 @@ std::shared_ptr<snapshot> engine::build(const sift::config& site, std::string& e
     auto snap = std::make_shared<snapshot>();
     snap->site = site;
     const std::string& dir = settings_.policy_from_site ? site.policy_dir : settings_.policy;
+    // What the poller watches: the configuration file, the policy's
+    // directory (a file added or removed) and each file in it, as they are
+    // before they are read (a change while they are read is seen later).
+    if (!settings_.config_path.empty()) snap->watched.emplace_back(settings_.config_path);
+    fs::path policy_dir = dir == "default" ? sift::default_policy_dir() : dir;
+    snap->watched.push_back(policy_dir);
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(policy_dir, ec))
+        if (entry.is_regular_file(ec)) snap->watched.push_back(entry.path());
+    snap->fingerprint = fingerprint(snap->watched);
     try {
         snap->policy = sift::policy::load(dir);
     } catch (const sift::policy_error& e) {
@@ -176,14 +199,6 @@ std::shared_ptr<snapshot> engine::build(const sift::config& site, std::string& e
     snap->options.host = &host_;
     snap->options.failures = sift::at_mta_stage;
     for (const auto& id : settings_.authserv_ids) snap->options.authres.trusted_authserv_ids.push_back(id);
-    // What the poller watches: the configuration file, the policy's
-    // directory (a file added or removed) and each file in it.
-    if (!settings_.config_path.empty()) snap->watched.emplace_back(settings_.config_path);
-    fs::path policy_dir = snap->policy.dir();
-    snap->watched.push_back(policy_dir);
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(policy_dir, ec))
-        if (entry.is_regular_file(ec)) snap->watched.push_back(entry.path());
     return snap;
 }
 

@@ -106,6 +106,10 @@ srs::config read_srs_config(const std::string& domain, const std::vector<std::st
 std::string_view needs_name(sift::needs n);
 std::optional<sift::needs> parse_needs(std::string_view s);
 
+// What files look like now (modification time, size, whether each
+// exists): two fingerprints differ when any of them changed.
+std::vector<std::int64_t> fingerprint(const std::vector<std::filesystem::path>& files);
+
 // Does a script need a transaction of its own (user_script::alone)?
 bool decides_alone(const sift::script& s);
 
@@ -122,6 +126,7 @@ struct snapshot {
     // Files whose change triggers a reload (the configuration file, the
     // policy directory and the files in it), as the poller watches them.
     std::vector<std::filesystem::path> watched;
+    std::vector<std::int64_t> fingerprint;  // of `watched`, taken before they were read
 
     struct cached {
         std::filesystem::file_time_type mtime;
