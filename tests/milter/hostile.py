@@ -70,7 +70,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="sift-hostile-") as tmp:
         sock_path = os.path.join(tmp, "milter.sock")
         m = mt.Milter(binary, "unix:" + sock_path, tmp, "hostile")
-        timeouts = 0
+        timeouts = refused = 0
         try:
             for i in range(400):
                 s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -85,6 +85,12 @@ def main():
                             pass
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # it may hang up on garbage: that is allowed
+                except ConnectionRefusedError:
+                    # Seen once under a loaded land run, not reproduced
+                    # (libmilter's listener can reopen its socket after
+                    # accept errors). Counted, not a failure by itself: the
+                    # daemon must still be up and serving below.
+                    refused += 1
                 except socket.timeout:
                     # A loaded machine (CI, parallel tests) may take longer
                     # than 2 s to accept or read: not a crash. Whether the
@@ -96,6 +102,18 @@ def main():
                     mt.fail(f"sift-milter exited ({m.proc.returncode}) after hostile connection {i}")
                     break
             time.sleep(0.5)
+            # The listener may be reopening (see above): wait until it
+            # accepts again, at most 10 s, before the clean session.
+            deadline = time.time() + 10
+            while time.time() < deadline and m.proc.poll() is None:
+                probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    probe.connect(sock_path)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+                finally:
+                    probe.close()
             if m.proc.poll() is None:
                 # Still serving real sessions, whatever came before.
                 mt.run_lua("accept_clean.lua", "unix:" + sock_path)
@@ -107,7 +125,8 @@ def main():
     if mt.failures:
         print(f"{len(mt.failures)} failure(s)")
         return 1
-    print(f"400 hostile connections ({timeouts} timed out on this machine): sift-milter still up and serving")
+    print(f"400 hostile connections ({timeouts} timed out, {refused} refused on this machine): "
+          "sift-milter still up and serving")
     return 0
 
 
