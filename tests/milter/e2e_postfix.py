@@ -405,6 +405,27 @@ def scenarios(w):
     else:
         fail(f"refuser alone: {code} {text}")
 
+    # A reason longer than one reply line reaches the client on several
+    # lines, each with the code (smtplib joins their texts with newlines).
+    code, text, refused = w.send(["refuser@example.net"], message("long refusal"))
+    lines = text.split("\n")
+    if code == 550 and len(lines) >= 2 and all(line.startswith("5.7.1 ") for line in lines) \
+            and "and the address to write to." in lines[-1]:
+        ok(f"a long reason: 550 on {len(lines)} reply lines through Postfix")
+    else:
+        fail(f"long refusal: {code} {text!r}")
+    # The quarantine folder: Postfix puts the message on hold.
+    code, text, refused = w.send(["holder@example.net"], message("hold this"))
+    held = [json.loads(line) for line in w.milter_log().splitlines() if line.startswith("{") and '"quarantine"' in line]
+    qid = held[-1].get("queue_id") if held else None
+    deadline = time.time() + 10
+    while qid and f"{qid}: milter-hold: END-OF-MESSAGE" not in w.maillog() and time.time() < deadline:
+        time.sleep(0.2)
+    if code == 250 and qid and f"{qid}: milter-hold: END-OF-MESSAGE" in w.maillog():
+        ok(f"a message filed into the quarantine folder: held by Postfix ({qid})")
+    else:
+        fail(f"quarantine: {code} {text}, queue ID {qid} in the milter's log")
+
     # The milter killed between RCPT and end of DATA: Postfix tempfails
     # (milter_default_action), and after a restart the mail goes through.
     data = message("after the crash")
@@ -543,7 +564,8 @@ def main():
     # relays them to smtp-sink; SRS for redirects out of example.net.
     w.milter_args["milter"] = [
         "--store", store, "--relay", f"smtp://127.0.0.1:{w.smtp}/sift-milter.test.invalid", "--spool", f"{d}/spool", "--relay-retry", "1",
-        "--srs-domain", "example.net", "--srs-secret-file", f"{d}/srs.secret", "--srs-exclude", "example.net"]
+        "--srs-domain", "example.net", "--srs-secret-file", f"{d}/srs.secret", "--srs-exclude", "example.net",
+        "--quarantine-folder", "Quarantine"]
     try:
         run(sift, "settings", "set", "--store", store, "--user", "plusser@example.net", "plus.folders", "on")
         w.start()
