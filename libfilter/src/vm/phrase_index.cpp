@@ -45,7 +45,7 @@ bool phrase_index::build() {
                 if (!class_[f]) class_[f] = static_cast<std::uint8_t>(classes_++);
             }
         }
-    for (int c = 'A'; c <= 'Z'; ++c) class_[std::size_t(c)] = class_[std::size_t(c + 32)];
+    for (int c = 'A'; c <= 'Z'; ++c) class_[std::size_t(c)] = class_[std::size_t(c) + 32];
     if (total + 1 > max_states || (total + 1) * classes_ > max_entries) return give_up();
 
     // The trie: goto_ as the table itself (0 = no edge yet; state 0 is the root).
