@@ -15,7 +15,8 @@ struct binding;
 }  // namespace sift::validate
 namespace sift::parse::ast {
 struct string_lit;
-}
+struct string_list;
+}  // namespace sift::parse::ast
 namespace sift::mail {
 struct address;
 }
@@ -43,6 +44,11 @@ void check_utf8_tag(validate::checker& c, const validate::binding& b, std::strin
 
 // RFC 5322 field-name: printable ASCII but ':' (RFC 5228 §5.7).
 bool valid_header_name(std::string_view name);
+
+// Warns at each constant name no header can have ("invalid header name
+// 'x y': the test never matches"), as Pigeonhole does: harmless, but
+// surely not what the script's author meant.
+void check_header_names(validate::checker& c, const parse::ast::string_list& names);
 
 // The part of an address an address-part selects; false when it does not
 // exist (an invalid address has no local part or domain, RFC 5228 §5.1; an

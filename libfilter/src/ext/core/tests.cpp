@@ -36,14 +36,6 @@ bool is_address_header(std::string_view name) {
                        [&](std::string_view h) { return vm::equal(h, name, vm::comparator::ascii_casemap); });
 }
 
-void check_header_names(checker& c, const parse::ast::string_list& names) {
-    for (const auto& n : names.items)
-        // A name no header can have is suspicious but harmless: the test
-        // simply never matches (Pigeonhole warns too).
-        if (!c.is_template(n.value) && !valid_header_name(n.value))
-            c.warning(n.pos, "invalid header name '" + std::string(n.value) + "': the test never matches");
-}
-
 // header [COMPARATOR] [MATCH-TYPE] <header-names: string-list> <key-list: string-list>
 void check_header(checker& c, const binding& b) {
     check_header_names(c, b.list_arg(0));
@@ -68,6 +60,14 @@ std::uint64_t packed(const binding& b) {
 }
 
 }  // namespace
+
+void check_header_names(checker& c, const parse::ast::string_list& names) {
+    for (const auto& n : names.items)
+        // A name no header can have is suspicious but harmless: the test
+        // simply never matches (Pigeonhole warns too).
+        if (!c.is_template(n.value) && !valid_header_name(n.value))
+            c.warning(n.pos, "invalid header name '" + std::string(n.value) + "': the test never matches");
+}
 
 const parse::ast::string_lit* tag_string(const binding& b, std::string_view name) {
     const auto* v = b.tag_value(name);

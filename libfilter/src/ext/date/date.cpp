@@ -63,10 +63,7 @@ void register_date(registry& r) {
                       .tags = {"zone", "comparator", "match-type"},
                       .check =
                           [](checker& c, const binding& b) {
-                              const auto& header = b.list_arg(0).items.front();
-                              if (!c.is_template(header.value) && !core::valid_header_name(header.value))
-                                  c.warning(header.pos, "invalid header name '" + std::string(header.value) +
-                                                            "': the test never matches");
+                              core::check_header_names(c, b.list_arg(0));
                               check_part(c, b.list_arg(1).items.front());
                           },
                       .emit =

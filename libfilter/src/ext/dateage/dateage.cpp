@@ -72,10 +72,7 @@ void register_dateage(registry& r) {
         .tags = {"future", "comparator", "match-type"},
         .check =
             [](checker& c, const binding& b) {
-                const auto& header = b.list_arg(0).items.front();
-                if (!c.is_template(header.value) && !core::valid_header_name(header.value))
-                    c.warning(header.pos, "invalid header name '" + std::string(header.value) +
-                                              "': the test never matches");
+                core::check_header_names(c, b.list_arg(0));
                 // The unit is a constant: it chooses the opcode's flags.
                 const auto& unit = b.list_arg(1).items.front();
                 if (c.is_template(unit.value))
