@@ -49,15 +49,42 @@ def run(*cmd):
             raise RuntimeError(f"{' '.join(cmd)}: exit {r.returncode}: {out.read().decode(errors='replace')}")
 
 
-def wait_port(port, what, timeout=20):
+def wait_port(port, what, proc=None, timeout=20):
+    """Until 127.0.0.1:port accepts; with `proc`, an error as soon as it exits."""
     deadline = time.time() + timeout
     while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode} before listening on 127.0.0.1:{port}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"{what} does not listen on 127.0.0.1:{port}")
+
+
+def skip_reason(*tools):
+    """Why a test of this World cannot run here (not root, Postfix, Dovecot
+    LMTP or one of `tools` missing), or None."""
+    if os.geteuid() != 0:
+        return "needs root (Postfix's master binds its port and switches users)"
+    missing = [t for t in ("postfix", "postconf", "smtp-sink", "dovecot", "doveadm", *tools) if not shutil.which(t)]
+    if not os.path.exists("/usr/lib/dovecot/lmtp"):
+        missing.append("dovecot-lmtpd")
+    if missing:
+        return "not installed: " + ", ".join(missing) + " (scripts/install-deps installs them)"
+    return None
+
+
+def stop_process(p, sig=signal.SIGTERM):
+    """Stops `p` by its PID with `sig`, killed after 20 s."""
+    if p.poll() is None:
+        p.send_signal(sig)
+        try:
+            p.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
 
 
 def wait_unix(path, what, timeout=20):
@@ -237,14 +264,7 @@ service lmtp {{
             self.stop_proc(name)
 
     def stop_proc(self, name, sig=signal.SIGTERM):
-        p = self.procs.pop(name)
-        if p.poll() is None:
-            p.send_signal(sig)
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
+        stop_process(self.procs.pop(name), sig)
 
     def maillog(self):
         try:
@@ -546,14 +566,9 @@ def vacation(w):
 
 def main():
     binary, sift = sys.argv[1], sys.argv[2]
-    if os.geteuid() != 0:
-        print("SKIPPED: needs root (Postfix's master binds its port and switches users)")
-        return SKIP
-    missing = [t for t in ("postfix", "postconf", "smtp-sink", "dovecot", "doveadm") if not shutil.which(t)]
-    if not os.path.exists("/usr/lib/dovecot/lmtp"):
-        missing.append("dovecot-lmtpd")
-    if missing:
-        print("SKIPPED: not installed: " + ", ".join(missing) + " (scripts/install-deps installs them)")
+    why = skip_reason()
+    if why:
+        print("SKIPPED: " + why)
         return SKIP
     d = tempfile.mkdtemp(prefix="sift-e2e-")
     w = World(binary, d)

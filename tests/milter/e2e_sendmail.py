@@ -38,6 +38,7 @@ SCRIPTS = os.path.join(HERE, "scripts")
 SKIP = 77
 sys.path.insert(0, HERE)
 from run_miltertest import fail, failures, free_port  # noqa: E402  (one copy of each)
+from e2e_postfix import message, ok, stop_process, wait_port  # noqa: E402
 
 SENDMAIL = "usr/libexec/sendmail/sendmail"  # /usr/sbin/sendmail is Postfix's
 GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
@@ -45,29 +46,6 @@ BLOCKED = "spammer@bad.example"  # on bob@example.net's block list
 MAX_SIZE = 1000000  # sift-milter's --max-size
 TOO_BIG = "5.3.4 Message size exceeds fixed maximum message size"
 BLOCK_TEXT = b"Sender blocked by the recipient's or the site's block list"
-
-
-def ok(msg):
-    print("ok   " + msg, flush=True)
-
-
-def wait_port(port, what, proc=None, timeout=20):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"{what} exited with {proc.returncode} before listening on 127.0.0.1:{port}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"{what} does not listen on 127.0.0.1:{port}")
-
-
-def message(subject, body="hello\r\n", extra="", to="bob@example.net"):
-    return (f"From: Alice <alice@example.org>\r\nTo: {to}\r\nSubject: {subject}\r\n"
-            f"Date: Wed, 02 Dec 2026 08:00:00 +0000\r\nMessage-ID: <{time.time_ns()}@example.org>\r\n"
-            f"{extra}\r\n{body}")
 
 
 def zip_with_exe():
@@ -232,14 +210,7 @@ class World:
                     pass
 
     def stop_proc(self, name, sig=signal.SIGTERM):
-        p = self.procs.pop(name)
-        if p.poll() is None:
-            p.send_signal(sig)
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
+        stop_process(self.procs.pop(name), sig)
 
     def milter_log(self):
         entries = []

@@ -30,7 +30,7 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from e2e_postfix import SKIP, World, message, ok, wait_port  # noqa: E402
+from e2e_postfix import SKIP, World, message, ok, skip_reason, wait_port  # noqa: E402
 from run_miltertest import fail, failures, free_port  # noqa: E402
 
 THREADS, SESSIONS, PER_SESSION = 4, 12, 5  # 240 messages, 5 per SMTP session
@@ -226,14 +226,9 @@ def scenarios(w, policy_file):
 
 def main():
     binary = sys.argv[1]
-    if os.geteuid() != 0:
-        print("SKIPPED: needs root (Postfix's master binds its port and switches users)")
-        return SKIP
-    missing = [t for t in ("postfix", "postconf", "smtp-sink", "dovecot", "doveadm") if not shutil.which(t)]
-    if not os.path.exists("/usr/lib/dovecot/lmtp"):
-        missing.append("dovecot-lmtpd")
-    if missing:
-        print("SKIPPED: not installed: " + ", ".join(missing) + " (scripts/install-deps installs them)")
+    why = skip_reason()
+    if why:
+        print("SKIPPED: " + why)
         return SKIP
     d = tempfile.mkdtemp(prefix="sift-reload-")
     os.makedirs(f"{d}/policy")

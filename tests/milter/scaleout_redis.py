@@ -37,7 +37,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from e2e_postfix import SKIP, World, check_delivered, message, ok, run, sink_copies  # noqa: E402
+from e2e_postfix import SKIP, World, check_delivered, message, ok, run, sink_copies, skip_reason  # noqa: E402
 from run_miltertest import fail, failures, free_port  # noqa: E402
 
 
@@ -192,15 +192,9 @@ def scenarios(w, sift, redis, store):
 
 def main():
     binary, sift = sys.argv[1], sys.argv[2]
-    if os.geteuid() != 0:
-        print("SKIPPED: needs root (Postfix's master binds its port and switches users)")
-        return SKIP
-    missing = [t for t in ("postfix", "postconf", "smtp-sink", "dovecot", "doveadm", "redis-server")
-               if not shutil.which(t)]
-    if not os.path.exists("/usr/lib/dovecot/lmtp"):
-        missing.append("dovecot-lmtpd")
-    if missing:
-        print("SKIPPED: not installed: " + ", ".join(missing) + " (scripts/install-deps installs them)")
+    why = skip_reason("redis-server")
+    if why:
+        print("SKIPPED: " + why)
         return SKIP
     d = tempfile.mkdtemp(prefix="sift-scaleout-")
     w = World(binary, d, milters=("a", "b"), smtpds=["a", "b"])
