@@ -1,0 +1,171 @@
+// A fuzzer over the milter protocol codec (milter/protocol.hpp): the
+// input is what an MTA (or anything else) writes on the milter's socket.
+// What must hold: nothing crashes, reads out of bounds (run it under
+// ASan) or loops; every packet is either whole, incomplete or a
+// protocol_error; every parser either returns strings that lie inside the
+// packet's data and hold no NUL, or throws protocol_error; an odd macro
+// count is always refused. Then the encoders: each string the input gives
+// is encoded and read back as the MTA would read it.
+//
+// Built as a CTest over a fixed, seeded set of inputs (session_fuzz_main.cpp)
+// and, with -DSIFT_FUZZ=ON, as a libFuzzer target (scripts/fuzz-milter).
+#include "protocol.hpp"
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace proto = sift::milter::proto;
+
+namespace {
+
+void require(bool ok) {
+    if (!ok) std::abort();
+}
+
+bool inside(std::string_view part, std::string_view whole) {
+    return part.empty() ||
+           (part.data() >= whole.data() && part.data() + part.size() <= whole.data() + whole.size());
+}
+
+void check_string(std::string_view s, std::string_view data) {
+    require(inside(s, data));
+    require(s.find('\0') == std::string_view::npos);
+}
+
+void parse(const proto::packet& p) {
+    try {
+        switch (p.command) {
+            case proto::cmd::optneg:
+                proto::parse_options(p.data);
+                require(p.data.size() >= 12);
+                break;
+            case proto::cmd::connect: {
+                auto c = proto::parse_connect(p.data);
+                check_string(c.host, p.data);
+                check_string(c.address, p.data);
+                require(c.family == 'U' || c.family == '4' || c.family == '6' || c.family == 'L');
+                break;
+            }
+            case proto::cmd::macro: {
+                auto m = proto::parse_macros(p.data);
+                std::size_t strings = 0;
+                for (const auto& [name, value] : m.values) {
+                    check_string(name, p.data);
+                    check_string(value, p.data);
+                    strings += 2;
+                }
+                // Every string was a whole pair: as many NULs as strings.
+                std::size_t nuls = 0;
+                for (char c : p.data.substr(1)) nuls += c == '\0';
+                require(nuls == strings);
+                break;
+            }
+            case proto::cmd::header: {
+                auto s = proto::parse_strings(p.data, 2, 2);
+                require(s.size() == 2);
+                for (auto v : s) check_string(v, p.data);
+                break;
+            }
+            case proto::cmd::mail:
+            case proto::cmd::rcpt:
+            case proto::cmd::helo:
+            case proto::cmd::unknown: {
+                auto s = proto::parse_strings(p.data, 1, 64);
+                require(!s.empty() && s.size() <= 64);
+                for (auto v : s) check_string(v, p.data);
+                break;
+            }
+            default:
+                break;
+        }
+    } catch (const proto::protocol_error&) {
+        // a broken packet: the connection would be closed
+    }
+}
+
+// The string at `d`, read back from an encoded packet's data.
+std::string_view cstr(std::string_view d, std::size_t at) {
+    auto end = d.find('\0', at);
+    require(end != std::string_view::npos);
+    return d.substr(at, end - at);
+}
+
+void round_trip(std::string_view a, std::string_view b) {
+    bool nul = a.find('\0') != std::string_view::npos || b.find('\0') != std::string_view::npos;
+    std::string out;
+    try {
+        proto::put_add_header(out, a, b);
+        proto::put_add_rcpt_par(out, a, b);
+        proto::put_change_header(out, 7, a, b);
+    } catch (const std::invalid_argument&) {
+        require(nul);
+        return;
+    }
+    require(!nul);
+    std::string_view buf = out;
+    proto::packet p;
+    auto used = proto::read_packet(buf, p);
+    require(used > 0 && p.command == proto::reply::add_header);
+    require(cstr(p.data, 0) == a && cstr(p.data, a.size() + 1) == b &&
+            p.data.size() == a.size() + b.size() + 2);
+    buf.remove_prefix(used);
+    used = proto::read_packet(buf, p);
+    require(used > 0 && p.command == proto::reply::add_rcpt_par);
+    require(cstr(p.data, 0) == a && cstr(p.data, a.size() + 1) == b);
+    buf.remove_prefix(used);
+    used = proto::read_packet(buf, p);
+    require(used > 0 && p.command == proto::reply::change_header && p.data.size() >= 4);
+    require(p.data.substr(0, 4) == std::string_view("\0\0\0\7", 4));
+    require(cstr(p.data, 4) == a && cstr(p.data, 5 + a.size()) == b);
+    buf.remove_prefix(used);
+    require(buf.empty());
+    // The body in chunks of at most 65535 bytes, together the body.
+    std::string body(std::string(a) + std::string(b));
+    body = std::string(std::size_t(static_cast<unsigned char>(a.empty() ? 0 : a[0])) * 1031, 'b') + body;
+    out.clear();
+    proto::put_replace_body(out, body);
+    buf = out;
+    std::string back;
+    std::size_t packets = 0;
+    while (!buf.empty()) {
+        used = proto::read_packet(buf, p);
+        require(used > 0 && p.command == proto::reply::replace_body && p.data.size() <= proto::chunk_size);
+        back.append(p.data);
+        buf.remove_prefix(used);
+        ++packets;
+    }
+    require(back == body && packets >= 1);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    std::string_view in(reinterpret_cast<const char*>(data), size);
+    // The bytes as a stream of packets, as a connection's reader takes
+    // them; a small limit too, so that long lengths are refused often.
+    for (std::size_t limit : {proto::max_data, std::size_t(300)}) {
+        std::string_view buf = in;
+        while (true) {
+            proto::packet p;
+            std::size_t used = 0;
+            try {
+                used = proto::read_packet(buf, p, limit);
+            } catch (const proto::protocol_error&) {
+                break;  // closed
+            }
+            if (used == 0) break;  // the rest is incomplete: more would be read
+            require(used <= buf.size() && used == p.data.size() + 5 && p.data.size() <= limit);
+            require(inside(p.data, buf));
+            parse(p);
+            buf.remove_prefix(used);
+        }
+    }
+    // Each command letter over the whole input as its data.
+    for (char c : std::string_view("OCDLMRHU")) parse({c, in});
+    auto half = in.size() / 2;
+    round_trip(in.substr(0, half), in.substr(half));
+    return 0;
+}
