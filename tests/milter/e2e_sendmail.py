@@ -149,7 +149,8 @@ class World:
              "--srs-exclude", "example.net",
              # vacation replies go back through this Sendmail
              "--relay", f"smtp://127.0.0.1:{self.smtp}/sift-milter.example.test",
-             "--spool", os.path.join(self.d, "spool"), "--relay-retry", "1"],
+             "--spool", os.path.join(self.d, "spool"), "--relay-retry", "1",
+             "--quarantine-folder", "Quarantine"],
             stdout=log, stderr=subprocess.STDOUT)
         wait_port(self.mport, "sift-milter", self.procs["milter"])
 
@@ -181,6 +182,15 @@ class World:
              os.path.join(self.p, SENDMAIL), "-C", f"{d}/etc/sendmail.cf", "-bD", "-X", f"{d}/log/smtp.trace"],
             stdout=self.sm_log, stderr=subprocess.STDOUT, start_new_session=True)
         wait_port(self.smtp, "sendmail", self.procs["sendmail"])
+
+    def sendmail_cmd(self, *args):
+        """Output of the prefix's sendmail with this cf and args (-bp:
+        mailq), in a UTS namespace as the daemon (a host name without a
+        dot stalls every start 60 s)."""
+        r = subprocess.run(["unshare", "--uts", "sh", "-c", 'hostname sm-test.example.test && exec "$0" "$@"',
+                            os.path.join(self.p, SENDMAIL), "-C", f"{self.d}/etc/sendmail.cf", *args],
+                           capture_output=True, text=True, timeout=30)
+        return r.stdout + r.stderr
 
     def session_pids(self, sid):
         """Processes left in Sendmail's session (its delivery children)."""
@@ -256,6 +266,40 @@ def queue_id_of(text):
     """Sendmail's 250 after DATA: "2.0.0 0B2DfC3Y000123 Message accepted for delivery"."""
     m = re.search(r"\b([0-9A-Za-z]{14})\b Message accepted", text)
     return m.group(1) if m else None
+
+
+def check_quarantined(w, code, qid, reason):
+    """Message qid is held in Sendmail's queue as quarantined with reason:
+    its queue file is hf<qid> (Sendmail renames qf to hf) with the line
+    q<reason>, its data file df<qid> is there, `mailq -qQ` lists it and
+    plain `mailq` does not, and nothing of it reaches the next hop; then
+    the postmaster's release (sendmail -Q -qQ -qI<qid>) delivers it, once,
+    with the milter's fields."""
+    hf = f"{w.d}/mqueue/hf{qid}"
+    deadline = time.time() + 10
+    while qid and not os.path.exists(hf) and time.time() < deadline:
+        time.sleep(0.1)
+    time.sleep(2)  # room for a delivery, which must not come
+    try:
+        qlines = open(hf, errors="replace").read().splitlines()
+    except (OSError, TypeError):
+        qlines = []
+    held, normal = (w.sendmail_cmd("-bp", "-qQ"), w.sendmail_cmd("-bp")) if qid else ("", "")
+    if (code == 250 and "q" + reason in qlines and os.path.exists(f"{w.d}/mqueue/df{qid}")
+            and not os.path.exists(f"{w.d}/mqueue/qf{qid}") and f"QUARANTINE: {reason}" in held
+            and qid in held and qid not in normal and not sink_copies(w, "hold this", timeout=0.5)):
+        ok(f"quarantined: {qid} held in Sendmail's queue (hf file, q line, in mailq -qQ only), not delivered")
+    else:
+        fail(f"quarantine: {code}, queue ID {qid}, queue {sorted(os.listdir(w.d + '/mqueue'))}, "
+             f"queue file {qlines}, mailq -qQ: {held!r}, mailq: {normal!r}")
+        return
+    # -Q without a reason takes the quarantine off; the queue run delivers.
+    released = w.sendmail_cmd("-Q", "-qQ", "-qI" + qid) + w.sendmail_cmd("-qI" + qid)
+    got = sink_copies(w, "hold this")
+    if len(got) == 1 and "X-Spam-Score:" in header_part(got[0]) and not os.listdir(f"{w.d}/mqueue"):
+        ok("released (sendmail -Q -qQ -qI<id>; -qI<id>): delivered once with the milter's fields, the queue empty")
+    else:
+        fail(f"release of {qid}: {released!r}; {len(got)} copies at the sink; queue {os.listdir(w.d + '/mqueue')}")
 
 
 def scenarios(w):
@@ -467,6 +511,28 @@ def scenarios(w):
         ok(f"the same recipient alone: {code} {text}")
     else:
         fail(f"refuser alone: {code} {text}")
+
+    # 8d'. A reason longer than one reply line (smfi_setmlreply): the
+    # client gets a 550 on several lines, each with the codes (smtplib
+    # joins their texts with newlines).
+    code, text, _ = w.send(["refuser@example.net"], message("long refusal"))
+    lines = text.split("\n")
+    if code == 550 and len(lines) >= 2 and all(line.startswith("5.7.1 ") for line in lines) \
+            and lines[0].startswith("5.7.1 This message is not wanted here") \
+            and lines[-1].endswith("and the address to write to."):
+        ok(f"a long reason: 550 on {len(lines)} reply lines through Sendmail")
+    else:
+        fail(f"long refusal: {code} {text!r}")
+
+    # 8d''. --quarantine-folder: a message filed into Quarantine is held in
+    # Sendmail's queue as quarantined (smfi_quarantine), not delivered.
+    with smtplib.SMTP("127.0.0.1", w.smtp, local_hostname="client.example.test", timeout=60) as s:
+        s.ehlo()
+        s.mail("alice@example.org")
+        s.rcpt("holder@example.net")
+        code, text = s.data(message("hold this"))
+    check_quarantined(w, code, queue_id_of(text.decode(errors="replace")),
+                      "sift: holder@example.net's run filed it into Quarantine")
 
     # 8e. A vacation reply: two messages from alice to away, one reply,
     # sent by the outbox through this Sendmail (and the milter) to the sink.
