@@ -1,7 +1,6 @@
 #include "host.hpp"
 
 #include "commands.hpp"
-#include "site.hpp"
 #include "state_store.hpp"
 
 namespace sift::cli {
@@ -34,50 +33,22 @@ void add_host_options(CLI::App& command, host_options& o) {
         ->allow_extra_args(false);  // one ID per --authserv-id: SCRIPT and MESSAGE follow
 }
 
-namespace {
-
-// What a memory store has: no lists at all. `:list` matches none of them
-// and valid_ext_list says none exists (RFC 6134 §2.5), so a script that
-// consults lists — the default policy's allow and block lists — runs the
-// same with no list configured as with empty ones.
-struct no_lists final : list_provider {
-    bool valid(std::string_view) const override { return false; }
-    bool contains(std::string_view, std::string_view) const override { return false; }
-    std::vector<std::string> members(std::string_view) const override { return {}; }
-};
-
-}  // namespace
-
 std::unique_ptr<run_host> open_host(const host_options& o, const config& site, bool site_store) {
-    auto h = std::make_unique<run_host>();
+    // --store, else the configuration's store (the unconfigured default,
+    // when its file does not exist yet, read as an empty one), else memory;
+    // --lists, else the configuration's lists.dir, else the store's lists
+    // (sift/site.hpp).
+    site_open how;
+    if (o.store || !site_store) how.store = store_spec(o.store);
+    how.lists_dir = o.lists;
+    how.absent_default_is_empty = true;
+    std::unique_ptr<run_host> h;
     try {
-        site_options where{o.config, o.store};
-        if (o.store || !site_store) {
-            h->state = open_state_store(o.store);
-        } else {
-            h->state = open_site_store(site, where, false);
-            if (!h->state) h->state = store::open_memory_store();  // the default, not made yet: empty
-        }
-        // The lists: --lists DIR, else the configuration's lists.dir, else
-        // those of an LMDB or Redis store.
-        if (o.lists)
-            h->lists = file_list_provider(*o.lists);
-        else if (site_store && site.lists_dir)
-            h->lists = file_list_provider(*site.lists_dir);
-        else if (o.store || !site_store)
-            h->lists = open_store_lists(o.store);
-        else
-            h->lists = open_site_lists(site, where, false);
-        if (!h->lists) h->lists = std::make_unique<no_lists>();
-    } catch (const usage_error&) {
-        throw;
+        h = std::make_unique<run_host>(site, how);
     } catch (const std::exception& e) {  // store::store_error, a lists directory that cannot be read
         throw io_error(e.what());
     }
-    h->services.set_state(h->state.get());
-    h->services.set_lists(h->lists.get());
-    h->options = run_options_from(site);
-    h->options.host = &h->services;
+    h->options = h->services.options();
     for (const auto& id : o.authserv_ids) h->options.authres.trusted_authserv_ids.push_back(id);
     return h;
 }

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <sift/config.hpp>
 #include <sift/script.hpp>
+#include <sift/site.hpp>
 #include <sift/store.hpp>
 
 #include <memory>
@@ -28,10 +29,11 @@ void add_host_options(CLI::App& command, host_options& o);
 // The host of a run (sift/host.hpp) with the services it owns, opened once
 // and shared by every message.
 struct run_host {
-    std::unique_ptr<store::store> state;
-    std::unique_ptr<list_provider> lists;
-    basic_host services;
-    run_options options;  // options.host is &services
+    explicit run_host(const config& site, const site_open& how)
+        : services(site, how), state(services.state()) {}
+    site_services services;
+    store::store* state;  // services.state()
+    run_options options;  // options.host is &services.host()
 };
 
 // Throws usage_error for a malformed --store, io_error when the store or

@@ -30,37 +30,12 @@ std::optional<std::string> read_file(const fs::path& p) {
     return s.str();
 }
 
-// What a store with no lists answers (as `sift run` without a store): no
-// list exists, so the default policy's allow and block lists match nothing.
-struct no_lists final : list_provider {
-    bool valid(std::string_view) const override { return false; }
-    bool contains(std::string_view, std::string_view) const override { return false; }
-    std::vector<std::string> members(std::string_view) const override { return {}; }
-};
-
 store::store_config store_spec(const std::string& s) {
-    store::store_config c;
-    if (s == "memory") {
-        c.kind = store::store_kind::memory;
-    } else if (s.starts_with("lmdb:") && s.size() > 5) {
-        c.kind = store::store_kind::lmdb;
-        c.path = s.substr(5);
-    } else if (s.starts_with("redis:") && s.size() > 6) {
-        c.kind = store::store_kind::redis;
-        auto rest = s.substr(6);
-        auto colon = rest.rfind(':');
-        c.host = rest.substr(0, colon);
-        if (colon != std::string::npos) {
-            auto port = rest.substr(colon + 1);
-            if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos)
-                throw startup_error("--store " + s + ": bad port");
-            c.port = std::stoi(port);
-        }
-        if (c.host.empty()) throw startup_error("--store " + s + ": no host");
-    } else {
-        throw startup_error("--store takes memory, lmdb:PATH or redis:HOST[:PORT], not " + s);
+    try {
+        return sift::parse_store(s);
+    } catch (const std::invalid_argument& e) {
+        throw startup_error(std::string("--store ") + e.what());
     }
-    return c;
 }
 
 }  // namespace
@@ -135,10 +110,12 @@ bool decides_alone(const sift::script& s) {
 
 engine::engine(settings s, std::function<void(const std::string&)> log)
     : settings_(std::move(s)), log_(std::move(log)), metrics_(std::make_unique<metrics>()) {
+    // The store (--store, else the configuration's with --config) and the
+    // lists (the configuration's lists.dir, else the store's): sift/site.hpp.
     try {
-        auto config = settings_.store_from_site ? settings_.site.store : store_spec(settings_.store);
-        state_ = store::open_store(config);
-        if (config.kind != store::store_kind::memory) lists_ = lists::open_list_store(config);
+        sift::site_open how;
+        if (!settings_.store_from_site) how.store = store_spec(settings_.store);
+        services_ = std::make_unique<sift::site_services>(settings_.site, how);
     } catch (const startup_error&) {
         throw;
     } catch (const std::exception& e) {
@@ -146,9 +123,6 @@ engine::engine(settings s, std::function<void(const std::string&)> log)
             (settings_.store_from_site ? "the configuration's store" : "--store " + settings_.store) + ": " +
             e.what());
     }
-    if (!lists_) lists_ = std::make_unique<no_lists>();
-    host_.set_state(state_.get());
-    host_.set_lists(lists_.get());
     std::string errors;
     auto first = build(settings_.site, errors);
     if (!first) throw startup_error(errors);
@@ -196,7 +170,7 @@ std::shared_ptr<snapshot> engine::build(const sift::config& site, std::string& e
     // The configuration's limits, attachment quotas, delimiters and trusted
     // authserv-ids, then the command line's ids besides them.
     snap->options = sift::run_options_from(site);
-    snap->options.host = &host_;
+    snap->options.host = &services_->host();
     snap->options.failures = sift::at_mta_stage;
     for (const auto& id : settings_.authserv_ids) snap->options.authres.trusted_authserv_ids.push_back(id);
     return snap;
@@ -313,7 +287,7 @@ sift::result engine::run(const snapshot& snap, const sift::session& client, cons
     // scripts as vnd.sift.* environment items (sift/policy.hpp). A store
     // that cannot be read throws: the message is tempfailed.
     return snap.policy.run(client, msg, env, snap.options, own ? &own->script : nullptr, snap.site,
-                           sift::settings_for(snap.site, state_.get(), env.to));
+                           sift::settings_for(snap.site, services_->state(), env.to));
 }
 
 const sift::script& engine::report_script(const snapshot& snap, const user_script* own) const {
@@ -342,19 +316,19 @@ std::size_t engine::send_replies(const sift::result& r, std::string_view queue_i
 }
 
 std::string engine::header_settings_key(const snapshot& snap, std::string_view recipient) const {
-    auto u = sift::settings_for(snap.site, state_.get(), recipient);
+    auto u = sift::settings_for(snap.site, services_->state(), recipient);
     return u.spam_threshold.text() + " " + u.reject_threshold.text() + (u.filter_spam ? " on" : " off");
 }
 
 bool engine::sender_blocked(const snapshot& snap, std::string_view sender, std::string_view recipient) const {
-    if (!lists_ || !settings_.rcpt_block_lists || sender.empty()) return false;
+    if (!settings_.rcpt_block_lists || sender.empty()) return false;
     auto user = lists::list_user(recipient, snap.site.recipient_delimiters);
-    bool listed = (!user.empty() && lists_->contains(lists::user_list(user, "block"), sender)) ||
-                  lists_->contains(lists::global_block, sender);
+    bool listed = (!user.empty() && services_->lists().contains(lists::user_list(user, "block"), sender)) ||
+                  services_->lists().contains(lists::global_block, sender);
     // The recipient may want blocked mail in Spam rather than refused
     // (setting "blocked"): then the policy decides at end-of-message.
-    return listed &&
-           sift::settings_for(snap.site, state_.get(), recipient).blocked == sift::blocked_action::refuse;
+    return listed && sift::settings_for(snap.site, services_->state(), recipient).blocked ==
+                         sift::blocked_action::refuse;
 }
 
 }  // namespace sift::milter

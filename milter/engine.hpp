@@ -15,6 +15,7 @@
 #include <sift/config.hpp>
 #include <sift/policy.hpp>
 #include <sift/script.hpp>
+#include <sift/site.hpp>
 #include <sift/store.hpp>
 
 #include <atomic>
@@ -222,10 +223,8 @@ private:
     std::unique_ptr<metrics> metrics_;
     std::atomic<std::shared_ptr<const snapshot>> current_;
     std::mutex reload_mutex_;
-    std::unique_ptr<sift::store::store> state_;
-    std::unique_ptr<sift::list_provider> lists_;
-    sift::basic_host host_;
-    std::unique_ptr<outbox> outbox_;  // thread-safe itself
+    std::unique_ptr<sift::site_services> services_;  // the store, the lists, the host
+    std::unique_ptr<outbox> outbox_;                 // thread-safe itself
 };
 
 }  // namespace sift::milter

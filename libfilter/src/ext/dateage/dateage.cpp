@@ -85,7 +85,8 @@ void register_dateage(registry& r) {
         .emit =
             [](compile::emitter& e, const binding& b) {
                 const auto* unit = find_unit(b.string_arg(1));
-                std::uint64_t how = (unit ? unit->flag : in_days) | (b.has_tag("future") ? future : 0);
+                std::uint64_t how = (unit ? unit->flag : std::uint64_t(in_days)) |
+                                    (b.has_tag("future") ? std::uint64_t(future) : 0);
                 e.emit(vm::opcode::test_dateage, {how, std::uint64_t(b.match.cmp), vm::pack(b.match),
                                                   e.string(b.string_arg(0)), e.list(b.list_arg(2))});
             }});
