@@ -275,6 +275,20 @@ TEST(to_utf8, stateful_charset) {
 
 // encode_words: every line of the field, the first too (after the field
 // name), stays within 78 octets (RFC 5322 §2.1.1) and decodes back.
+TEST(encoded_words, labels_are_the_words_decoded) {
+    // Charsets as written (the *language suffix dropped), letters lower-cased,
+    // and only the words decode_encoded_words() decodes.
+    auto labels = encoded_word_labels(
+        "=?KS_C_5601-1987?B?wMy6pcau?= x=?koi8-r*ru?q?=F0?=y "
+        "=?big5?X?abc?= =?gb2312?B?not base64?= =?euc-kr?B?***?=");
+    ASSERT_EQ(labels.size(), 2u);
+    EXPECT_EQ(labels[0].charset, "KS_C_5601-1987");
+    EXPECT_EQ(labels[0].encoding, 'b');
+    EXPECT_EQ(labels[1].charset, "koi8-r");
+    EXPECT_EQ(labels[1].encoding, 'q');
+    EXPECT_TRUE(encoded_word_labels("plain =? text ?=").empty());
+}
+
 TEST(encoded_words, encoding_keeps_lines_within_78_octets) {
     std::string text;
     for (int i = 0; i < 30; ++i) text += "Grüße \xe6\x97\xa5\xf0\x9f\x98\x80 ";

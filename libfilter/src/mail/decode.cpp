@@ -486,6 +486,7 @@ struct encoded_word {
     std::string_view charset;  // without an RFC 2231 "*language" suffix
     std::string bytes;         // decoded, still in `charset`
     std::size_t end = 0;       // just after the closing "?="
+    char encoding = 0;         // 'b' or 'q'
 };
 
 bool is_token_char(char c) {
@@ -549,6 +550,7 @@ bool parse_encoded_word(std::string_view s, std::size_t pos, encoded_word& w) {
     w.charset = s.substr(cs_begin, q1 - cs_begin);
     w.charset = w.charset.substr(0, w.charset.find('*'));
     w.end = q2 + 2;
+    w.encoding = enc;
     return true;
 }
 
@@ -618,6 +620,19 @@ std::string decode_encoded_words(std::string_view s) {
     }
     joiner.flush();
     out += held_ws;
+    return out;
+}
+
+std::vector<encoded_word_label> encoded_word_labels(std::string_view s) {
+    std::vector<encoded_word_label> out;
+    encoded_word w;
+    for (std::size_t i = s.find("=?"); i != std::string_view::npos; i = s.find("=?", i + 1)) {
+        if (!parse_encoded_word(s, i, w)) {
+            continue;
+        }
+        out.push_back({w.charset, w.encoding});
+        i = w.end - 1;
+    }
     return out;
 }
 

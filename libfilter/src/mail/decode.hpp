@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sift::mail {
 
@@ -30,6 +31,15 @@ std::string_view decode_header(std::string_view value, std::string& scratch);
 // base64 alphabet is left as written. Whitespace between two adjacent
 // encoded words is dropped (§6.2). Text outside words is kept byte for byte.
 std::string decode_encoded_words(std::string_view text);
+// The encoded words decode_encoded_words() would decode in `text`, in
+// order: each word's charset label as written, without an RFC 2231
+// "*language" suffix, and its encoding letter lower-cased ('b' or 'q').
+// Words it leaves as written are not listed.
+struct encoded_word_label {
+    std::string_view charset;  // a view into `text`
+    char encoding = 0;
+};
+std::vector<encoded_word_label> encoded_word_labels(std::string_view text);
 
 // What a transfer decoder read that is not as RFC 2045 writes it: how
 // often, and where the first was (a byte offset into the encoded text).

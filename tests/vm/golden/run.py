@@ -85,6 +85,7 @@ CASES = [
     Case("score-rules"),
     Case("replycode"),
     Case("dateage", runner="host"),
+    Case("charset", message="charset.eml"),
 ]
 NAMES = [c.name for c in CASES]
 
