@@ -105,6 +105,64 @@ def message(subject, body="hello\r\n", extra="", to="bob@example.net"):
             f"{extra}\r\n{body}")
 
 
+def start_dovecot(d, port):
+    """Dovecot LMTP on 127.0.0.1:port delivering to Maildirs d/mail/USER
+    (as nobody), user+detail into the folder detail (created), with its
+    configuration in d/dovecot and its log d/log/dovecot.log; stopped by
+    stop_dovecot(d)."""
+    for sub in ("dovecot", "mail", "log"):
+        os.makedirs(os.path.join(d, sub), exist_ok=True)
+    shutil.chown(os.path.join(d, "mail"), "nobody", "nogroup")
+    conf = f"""protocols = lmtp
+listen = 127.0.0.1
+base_dir = {d}/dovecot/run
+state_dir = {d}/dovecot/state
+ssl = no
+log_path = {d}/log/dovecot.log
+passdb {{
+  driver = static
+  args = nopassword=y
+}}
+userdb {{
+  driver = static
+  args = uid=65534 gid=65534 home={d}/mail/%n
+}}
+mail_location = maildir:{d}/mail/%n
+recipient_delimiter = +
+lmtp_save_to_detail_mailbox = yes
+lda_mailbox_autocreate = yes
+service lmtp {{
+  inet_listener lmtp {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+}}
+"""
+    with open(f"{d}/dovecot/dovecot.conf", "w") as f:
+        f.write(conf)
+    run("dovecot", "-c", f"{d}/dovecot/dovecot.conf")
+    wait_port(port, "dovecot lmtp")
+
+
+def maildir_messages(d, user, folder="", timeout=20):
+    """The messages start_dovecot(d, ...) delivered into user's folder
+    (Maildir), waiting for the first."""
+    path = f"{d}/mail/{user}/" + (f".{folder}/" if folder else "") + "new/*"
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        files = glob.glob(path)
+        if files:
+            time.sleep(0.3)
+            return [open(f, errors="replace").read() for f in glob.glob(path)]
+        time.sleep(0.2)
+    return []
+
+
+def stop_dovecot(d):
+    subprocess.run(["doveadm", "-c", f"{d}/dovecot/dovecot.conf", "stop"], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+
+
 class World:
     """Postfix, Dovecot LMTP, smtp-sink and sift-milters in directory d.
 
@@ -181,37 +239,8 @@ class World:
         wait_port(self.sink, "smtp-sink")
 
     def start_dovecot(self):
-        d = self.d
-        conf = f"""protocols = lmtp
-listen = 127.0.0.1
-base_dir = {d}/dovecot/run
-state_dir = {d}/dovecot/state
-ssl = no
-log_path = {d}/log/dovecot.log
-passdb {{
-  driver = static
-  args = nopassword=y
-}}
-userdb {{
-  driver = static
-  args = uid=65534 gid=65534 home={d}/mail/%n
-}}
-mail_location = maildir:{d}/mail/%n
-recipient_delimiter = +
-lmtp_save_to_detail_mailbox = yes
-lda_mailbox_autocreate = yes
-service lmtp {{
-  inet_listener lmtp {{
-    address = 127.0.0.1
-    port = {self.lmtp}
-  }}
-}}
-"""
-        with open(f"{d}/dovecot/dovecot.conf", "w") as f:
-            f.write(conf)
-        run("dovecot", "-c", f"{d}/dovecot/dovecot.conf")
-        self.dovecot = True
-        wait_port(self.lmtp, "dovecot lmtp")
+        self.dovecot = True  # stopped even if it never listens
+        start_dovecot(self.d, self.lmtp)
 
     def start_postfix(self):
         d = self.d
@@ -258,8 +287,7 @@ service lmtp {{
             subprocess.run(["postfix", "-c", f"{self.d}/pf", "stop"], stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
         if getattr(self, "dovecot", False):
-            subprocess.run(["doveadm", "-c", f"{self.d}/dovecot/dovecot.conf", "stop"], stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+            stop_dovecot(self.d)
         for name in list(self.procs):
             self.stop_proc(name)
 
@@ -288,16 +316,7 @@ service lmtp {{
             return e.smtp_code, e.smtp_error.decode(), {}
 
     def delivered(self, user, folder="", timeout=20):
-        """The messages in user's folder (Maildir), waiting for the first."""
-        path = f"{self.d}/mail/{user}/" + (f".{folder}/" if folder else "") + "new/*"
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            files = glob.glob(path)
-            if files:
-                time.sleep(0.3)
-                return [open(f, errors="replace").read() for f in glob.glob(path)]
-            time.sleep(0.2)
-        return []
+        return maildir_messages(self.d, user, folder, timeout)
 
 
 def sink_copies(w, subject):

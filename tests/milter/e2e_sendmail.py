@@ -5,7 +5,8 @@ loopback port) -> sift-milter (TCP, the default policy and
 tests/milter/scripts, an LMDB store with a block list) -> smtp-sink (the
 smart host, one file per message). Everything listens on 127.0.0.1, lives
 in a temporary directory (removed when every check passed) and is stopped
-by its PID.
+by its PID. Its World(lmtp=True) (lmtp_sendmail.py, reload_sendmail.py)
+delivers example.net through Sendmail's LMTP mailer to Dovecot instead.
 
 Usage: e2e_sendmail.py SIFT_MILTER SIFT
 
@@ -38,7 +39,8 @@ SCRIPTS = os.path.join(HERE, "scripts")
 SKIP = 77
 sys.path.insert(0, HERE)
 from run_miltertest import fail, failures, free_port  # noqa: E402  (one copy of each)
-from e2e_postfix import message, ok, stop_process, wait_port  # noqa: E402
+from e2e_postfix import (maildir_messages, message, ok, start_dovecot, stop_dovecot, stop_process,  # noqa: E402
+                         wait_port)
 
 SENDMAIL = "usr/libexec/sendmail/sendmail"  # /usr/sbin/sendmail is Postfix's
 GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
@@ -90,7 +92,7 @@ define(`SMART_HOST', `esmtp:[127.0.0.1]')dnl
 define(`ESMTP_MAILER_ARGS', `TCP $h {sink}')dnl
 define(`SMTP_MAILER_ARGS', `TCP $h {sink}')dnl
 define(`RELAY_MAILER_ARGS', `TCP $h {sink}')dnl
-dnl --- sift-milter: F=T tempfails when it is down or fails mid-transaction ---
+{lmtp_feature}dnl --- sift-milter: F=T tempfails when it is down or fails mid-transaction ---
 INPUT_MAIL_FILTER(`sift', `S=inet:{milter}@127.0.0.1, F=T, T=C:10s;S:10s;R:10s;E:60s')dnl
 define(`confMILTER_MACROS_CONNECT', `j, _, {{daemon_name}}, {{daemon_addr}}, v')dnl
 define(`confMILTER_MACROS_HELO', `{{tls_version}}, {{cipher}}, {{cipher_bits}}, {{cert_subject}}, {{cert_issuer}}')dnl
@@ -99,6 +101,20 @@ define(`confMILTER_MACROS_ENVRCPT', `i, {{rcpt_mailer}}, {{rcpt_host}}, {{rcpt_a
 define(`confMILTER_MACROS_EOM', `i, {{msg_id}}')dnl
 MAILER(`local')dnl
 MAILER(`smtp')dnl
+{lmtp_mailer}"""
+
+# With World(lmtp=True): example.net is delivered by LMTP to Dovecot on
+# 127.0.0.1 (a mailer of its own, F=z: LMTP over [IPC]), routed there by
+# a mailertable (a text map: no makemap), everything else to the sink.
+# MapInUnsafeDirPath: the test's directory is under /tmp, which Sendmail
+# finds unsafe for a map ("unsafe map file"; /etc/mail needs no such
+# option).
+LMTP_FEATURE = """FEATURE(`mailertable', `text -v1 {D}/etc/mailertable')dnl
+define(`confDONT_BLAME_SENDMAIL', `MapInUnsafeDirPath')dnl
+"""
+LMTP_MAILER = """MAILER_DEFINITIONS
+Mdovecot, P=[IPC], F=mDFMuXz, S=EnvFromSMTP/HdrFromSMTP, R=EnvToSMTP, E=\\r\\n, L=990,
+	T=DNS/RFC822/SMTP, A=TCP $h {lmtp}
 """
 
 
@@ -115,9 +131,10 @@ def prefix_dir():
 
 
 class World:
-    def __init__(self, prefix, milter_binary, sift, d):
+    def __init__(self, prefix, milter_binary, sift, d, lmtp=False):
         self.p, self.d, self.milter_binary = prefix, d, milter_binary
         self.smtp, self.sink, self.mport = free_port(), free_port(), free_port()
+        self.lmtp = free_port() if lmtp else None
         self.procs = {}
         for sub in ("etc", "mqueue", "run", "log", "sink", "spool"):
             os.makedirs(os.path.join(d, sub))
@@ -161,14 +178,23 @@ class World:
              f"127.0.0.1:{self.sink}", "256"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_port(self.sink, "smtp-sink", self.procs["sink"])
         self.start_milter()
-        mc = MC.format(P=self.p, D=d, smtp=self.smtp, sink=self.sink, milter=self.mport)
+        if self.lmtp:
+            self.dovecot = True  # stopped even if it never listens
+            start_dovecot(d, self.lmtp)
+            with open(f"{d}/etc/mailertable", "w") as f:
+                f.write("example.net dovecot:[127.0.0.1]\n")
+        mc = MC.format(P=self.p, D=d, smtp=self.smtp, sink=self.sink, milter=self.mport,
+                       lmtp_feature=LMTP_FEATURE.format(D=d) if self.lmtp else "",
+                       lmtp_mailer=LMTP_MAILER.format(lmtp=self.lmtp) if self.lmtp else "")
         with open(f"{d}/etc/sift.mc", "w") as f:
             f.write(mc)
         with open(f"{d}/etc/sendmail.cf", "w") as cf:
             subprocess.run([os.path.join(self.p, "usr/bin/m4"), f"{d}/etc/sift.mc"], stdout=cf, check=True)
         cf = open(f"{d}/etc/sendmail.cf").read()
+        lmtp = (f"Kmailertable text -v1 {d}/etc/mailertable", "Mdovecot, P=[IPC], F=mDFMuXz",
+                f"A=TCP $h {self.lmtp}") if self.lmtp else ()
         for want in (f"Port={self.smtp}", f"Xsift, S=inet:{self.mport}@127.0.0.1, F=T",
-                     "O InputMailFilters=sift", f"O QueueDirectory={d}/mqueue", "Milter.macros.envrcpt=i,"):
+                     "O InputMailFilters=sift", f"O QueueDirectory={d}/mqueue", "Milter.macros.envrcpt=i,", *lmtp):
             if want not in cf:
                 raise RuntimeError(f"the generated sendmail.cf lacks {want!r}: a misspelt m4 macro?")
         # Its own UTS namespace with a dotted host name: with the host name
@@ -209,6 +235,8 @@ class World:
         for name in ("sendmail", "milter", "sink"):
             if name in self.procs:
                 self.stop_proc(name)
+        if getattr(self, "dovecot", False):
+            stop_dovecot(self.d)
         if sm is not None:
             # Children Sendmail forked (a delivery, an SMTP session) are in
             # its session; none may outlive it.
@@ -223,11 +251,19 @@ class World:
         stop_process(self.procs.pop(name), sig)
 
     def milter_log(self):
-        entries = []
-        for line in open(f"{self.d}/log/milter.log", errors="replace"):
-            if line.startswith("{"):
-                entries.append(json.loads(line))
-        return entries
+        """sift-milter's output, as text (as e2e_postfix.World's)."""
+        try:
+            return open(f"{self.d}/log/milter.log", errors="replace").read()
+        except FileNotFoundError:
+            return ""
+
+    def delivered(self, user, folder="", timeout=20):
+        """With lmtp: what Dovecot filed into user's folder."""
+        return maildir_messages(self.d, user, folder, timeout)
+
+    def log_entries(self):
+        """sift-milter's JSON lines, parsed."""
+        return [json.loads(line) for line in self.milter_log().splitlines() if line.startswith("{")]
 
     def send(self, rcpts, data, sender="alice@example.org", helo="client.example.test"):
         """(code, text, refused rcpts) of end-of-DATA; a refused command is its code."""
@@ -323,7 +359,7 @@ def scenarios(w):
         ok("clean mail delivered once to bob@example.net with X-Spam-Score and X-Spam-Status")
     else:
         fail(f"clean mail at the sink: {len(got)} copies: {h[:1500]}")
-    lines = [e for e in w.milter_log() if e.get("queue_id") == qid and "recipients" in e]
+    lines = [e for e in w.log_entries() if e.get("queue_id") == qid and "recipients" in e]
     if len(lines) == 1 and lines[0]["milter"] == "accept" and lines[0]["edits"] == 2:
         ok(f"the log line names Sendmail's queue ID {qid}")
     else:
@@ -361,7 +397,7 @@ def scenarios(w):
             s.rcpt("carol@example.net")
             code, text = s.data(message(f"session message {n}"))
             ids.append(queue_id_of(text.decode(errors="replace")))
-    logged = [e.get("queue_id") for e in w.milter_log() if e.get("recipients")
+    logged = [e.get("queue_id") for e in w.log_entries() if e.get("recipients")
               and e["recipients"][0]["to"] == "carol@example.net"]
     if None not in ids and ids[0] != ids[1] and all(logged.count(i) == 1 for i in ids) \
             and all(len(sink_copies(w, f"session message {n}")) == 1 for n in (1, 2)):
@@ -413,7 +449,7 @@ def scenarios(w):
         hcode, htext = s.helo("localhost")
         mcode, mtext = s.mail("alice@example.org")
     htext, mtext = htext.decode(errors="replace"), mtext.decode(errors="replace")
-    helo_lines = [(e["stage"], e["reply"]) for e in w.milter_log() if "localhost" in e.get("detail", "")]
+    helo_lines = [(e["stage"], e["reply"]) for e in w.log_entries() if "localhost" in e.get("detail", "")]
     if (hcode == 250 and (mcode, mtext) == (550, "5.7.1 Access denied - bogus HELO")
             and helo_lines == [("helo", "550 5.7.1 Access denied - bogus HELO")]):
         ok(f"bogus HELO refused: HELO {hcode} (Sendmail's), MAIL {mcode} {mtext}")
@@ -436,7 +472,7 @@ def scenarios(w):
     code, text, refused = w.send(["bob@example.net", "carol@example.net"], message("from a spammer"), sender=BLOCKED)
     got = sink_copies(w, "from a spammer")
     delivered = [a.split()[0] for dump in got for a in rcpt_args(dump)]
-    blocked = [e for e in w.milter_log() if e.get("stage") == "rcpt" and BLOCKED in e.get("detail", "")]
+    blocked = [e for e in w.log_entries() if e.get("stage") == "rcpt" and BLOCKED in e.get("detail", "")]
     if (code == 250 and list(refused) == ["bob@example.net"] and refused["bob@example.net"][0] == 550
             # Sendmail puts the address in front of a milter's RCPT refusal.
             and refused["bob@example.net"][1] == b"5.7.1 <bob@example.net>... " + BLOCK_TEXT
@@ -590,17 +626,27 @@ def scenarios(w):
         fail(f"retry after restart: {code} {text}; {len(got)} copies")
 
 
-def main():
-    milter, sift = sys.argv[1], sys.argv[2]
+def skip_reason(lmtp=False):
+    """(the Sendmail prefix, None), or (None, why a test of this World
+    cannot run here); with lmtp, Dovecot LMTP is needed too."""
     if os.geteuid() != 0:
-        print("SKIPPED: needs root (Sendmail runs in its own UTS namespace: unshare --uts)")
-        return SKIP
-    if not shutil.which("smtp-sink") or not shutil.which("unshare"):
-        print("SKIPPED: smtp-sink (postfix) or unshare (util-linux) not installed (scripts/install-deps)")
-        return SKIP
+        return None, "needs root (Sendmail runs in its own UTS namespace: unshare --uts)"
+    missing = [t for t in ("smtp-sink", "unshare", *(("dovecot", "doveadm") if lmtp else ())) if not shutil.which(t)]
+    if lmtp and not os.path.exists("/usr/lib/dovecot/lmtp"):
+        missing.append("dovecot-lmtpd")
+    if missing:
+        return None, "not installed: " + ", ".join(missing) + " (scripts/install-deps installs them)"
     prefix, why = prefix_dir()
     if prefix is None:
-        print("SKIPPED: no Sendmail to run: " + why)
+        return None, "no Sendmail to run: " + why
+    return prefix, None
+
+
+def main():
+    milter, sift = sys.argv[1], sys.argv[2]
+    prefix, why = skip_reason()
+    if prefix is None:
+        print("SKIPPED: " + why)
         return SKIP
     d = tempfile.mkdtemp(prefix="sift-e2e-sendmail-")
     w = World(prefix, milter, sift, d)

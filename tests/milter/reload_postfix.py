@@ -41,6 +41,11 @@ def policy(version):
             f'if header :contains "subject" "probe" {{ reject "probe refused by policy {version}"; }}\n')
 
 
+def milter_options(policy_dir, metrics_port):
+    """sift-milter's options in this test (and reload_sendmail.py's)."""
+    return ["--policy", policy_dir, "--metrics", f"127.0.0.1:{metrics_port}", "--reload-poll", "1"]
+
+
 class ReloadWorld(World):
     """The e2e world with this test's policy directory and --metrics."""
 
@@ -51,8 +56,8 @@ class ReloadWorld(World):
     def start_milter(self, name="milter"):
         log = open(os.path.join(self.d, "log", name + ".log"), "a")
         self.procs[name] = subprocess.Popen(
-            [self.milter_binary, "--listen", f"inet:{self.mports[name]}@127.0.0.1", "--policy", self.policy_dir,
-             "--metrics", f"127.0.0.1:{self.metrics_port}", "--reload-poll", "1"],
+            [self.milter_binary, "--listen", f"inet:{self.mports[name]}@127.0.0.1",
+             *milter_options(self.policy_dir, self.metrics_port)],
             stdout=log, stderr=subprocess.STDOUT)
         wait_port(self.mports[name], "sift-milter")
         wait_port(self.metrics_port, "sift-milter --metrics")
