@@ -354,7 +354,7 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
     auto& m = current_message(ctx);
     if (!argv || !argv[0]) throw std::runtime_error("RCPT without an address");
     queue_id(ctx);
-    recipient r{argv[0], unbracket(argv[0]), {}};
+    recipient r{argv[0], unbracket(argv[0]), {}, macro(ctx, "{rcpt_mailer}")};
     for (char** a = argv + 1; *a; ++a) r.esmtp.emplace_back(*a);
     // The 101st recipient (by default) is deferred: the client sends it
     // again in another transaction (RFC 5321 §4.5.3.1.10).
@@ -472,8 +472,9 @@ plan decide_plan(const message_state& m, const std::vector<sift::result>& result
     const auto& srs_config = the_engine->config().srs;
     std::optional<srs_context> srs;
     if (srs_config) srs.emplace(srs_context{*srs_config, m.from, std::time(nullptr)});
+    auto local = local_delivery_for(*the_engine, *m.snap);
     return decide(m.rcpts, results, m.header_names, srs ? &*srs : nullptr,
-                  the_engine->config().quarantine_folder);
+                  the_engine->config().quarantine_folder, &local);
 }
 
 // The answer to the message, at end-of-message or (anything but an
@@ -569,18 +570,6 @@ void apply(SMFICTX* ctx, const connection& c, const edit& e) {
     }
 }
 
-// Where a deliver verdict sends the recipient's copy, for the log.
-std::vector<std::string> deliveries(const recipient& r, const sift::result& res) {
-    std::vector<std::string> out;
-    const auto& held = the_engine->config().quarantine_folder;
-    for (const auto& f : res.folders())
-        out.push_back(f.empty() || f == "INBOX" || (!held.empty() && iequals(f, held))
-                          ? r.address
-                          : plus_address(r.address, f));
-    for (const auto& to : res.redirects()) out.push_back(to);
-    return out;
-}
-
 double ms_since(std::chrono::steady_clock::time_point t) {
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t);
     return double(us.count()) / 1000.0;
@@ -613,10 +602,11 @@ std::string log_entry(SMFICTX* ctx, const connection& c, const message_state& m,
         line += "{\"to\":" + json::quote(m.rcpts[i].address) +
                 ",\"script\":" + (own ? json::quote(own->path) : std::string("null")) +
                 ",\"verdict\":" + json::quote(sift::name(r.verdict.what)) +
-                ",\"stage\":" + json::quote(m.stage[i]) +
+                ",\"stage\":" + json::quote(m.stage[i]) + ",\"mailer\":" + json::quote(m.rcpts[i].mailer) +
                 ",\"spam_score\":" + sift::format_score(r.score("spam")) + ",\"delivered_to\":[";
         if (r.verdict.what == sift::verdict::kind::deliver) {
-            auto to = deliveries(m.rcpts[i], r);
+            auto local = local_delivery_for(*the_engine, *m.snap);
+            auto to = delivered_to(m.rcpts[i], r, the_engine->config().quarantine_folder, &local);
             for (std::size_t j = 0; j < to.size(); ++j) line += (j ? "," : "") + json::quote(to[j]);
         }
         line += "],\"report\":" + json::report(the_engine->report_script(*m.snap, own), &r) + "}";

@@ -331,4 +331,8 @@ bool engine::sender_blocked(const snapshot& snap, std::string_view sender, std::
                          sift::blocked_action::refuse;
 }
 
+local_delivery local_delivery_for(const engine& e, const snapshot& snap) {
+    return {e.config().local_mailers, snap.site.recipient_delimiters};
+}
+
 }  // namespace sift::milter

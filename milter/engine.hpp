@@ -10,6 +10,7 @@
 #include "checks.hpp"
 #include "metrics.hpp"
 #include "outbox.hpp"
+#include "plan.hpp"
 #include "srs.hpp"
 
 #include <sift/config.hpp>
@@ -62,6 +63,11 @@ struct settings {
     // a user's script that reads more is not used (logged as a compile
     // error is; the policy alone applies), and the MTA is asked for no more.
     std::optional<sift::needs> user_scripts_need;
+    // --local-mailers: the {rcpt_mailer} values (Postfix transports,
+    // Sendmail mailers) that deliver into this site's mailboxes; a kept
+    // recipient with a +detail delivered by one of them loses its detail
+    // (plan.hpp, local_delivery). Empty: none is rewritten.
+    std::vector<std::string> local_mailers{"lmtp", "local", "virtual"};
     // --quarantine-folder NAME: a run that files into NAME holds the message
     // in the MTA's hold queue (smfi_quarantine) instead; empty: none.
     std::string quarantine_folder;
@@ -226,5 +232,9 @@ private:
     std::unique_ptr<sift::site_services> services_;  // the store, the lists, the host
     std::unique_ptr<outbox> outbox_;                 // thread-safe itself
 };
+
+// The local mailers of the settings and the snapshot's detail delimiters
+// (plus.delimiters), for decide.
+local_delivery local_delivery_for(const engine& e, const snapshot& snap);
 
 }  // namespace sift::milter

@@ -181,6 +181,13 @@ int main(int argc, char** argv) {
                    "a folder that means the MTA's hold queue: a message filed into it is quarantined "
                    "(smfi_quarantine) for the postmaster to release or delete")
         ->type_name("NAME");
+    app.add_option("--local-mailers", s.local_mailers,
+                   "the {rcpt_mailer} values (Postfix transports, Sendmail mailers) that deliver into "
+                   "this site's mailboxes, comma-separated; kept mail to user+detail@ there goes to "
+                   "user@ (ORCPT kept); none: no recipient is rewritten")
+        ->delimiter(',')
+        ->type_name("LIST")
+        ->capture_default_str();
     std::string config_path;
     app.add_option("--config", config_path,
                    "the site's configuration (TOML, docs/CONFIG.md): policy, store, thresholds, folders, "
@@ -218,6 +225,7 @@ int main(int argc, char** argv) {
         s.limits.refuse_8bit_headers = eight_bit.empty() || eight_bit == "refuse";
         s.limits.score_8bit_headers = eight_bit == "score";
         s.rcpt_block_lists = !no_rcpt_lists;
+        if (s.local_mailers == std::vector<std::string>{"none"}) s.local_mailers.clear();
         if (!user_scripts_need.empty()) s.user_scripts_need = sift::milter::parse_needs(user_scripts_need);
         if (relay.empty() != spool.empty()) throw std::invalid_argument("--relay and --spool go together");
         if (!relay.empty()) {

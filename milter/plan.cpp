@@ -111,7 +111,45 @@ void add_once(std::vector<edit>& edits, edit e) {
     if (std::find(edits.begin(), edits.end(), e) == edits.end()) edits.push_back(std::move(e));
 }
 
+// The address a recipient's INBOX copy goes to (decide).
+std::string inbox_address(const recipient& r, const local_delivery* local) {
+    if (!local || !delivered_locally(*local, r)) return r.address;
+    return without_detail(r.address, local->delimiters);
+}
+
 }  // namespace
+
+bool delivered_locally(const local_delivery& local, const recipient& r) {
+    return !r.mailer.empty() && std::any_of(local.mailers.begin(), local.mailers.end(),
+                                            [&](const std::string& m) { return iequals(m, r.mailer); });
+}
+
+std::string without_detail(std::string_view address, std::string_view delimiters) {
+    auto at = address.rfind('@');
+    std::string_view local = address.substr(0, at);
+    auto cut = delimiters.empty() ? std::string_view::npos : local.find_first_of(delimiters);
+    // A local part that starts with the delimiter ("+x@d") is not a detail
+    // of anyone's.
+    if (cut == std::string_view::npos || cut == 0) return std::string(address);
+    std::string out(local.substr(0, cut));
+    if (at != std::string_view::npos) out += address.substr(at);
+    return out;
+}
+
+std::vector<std::string> delivered_to(const recipient& r, const sift::result& res,
+                                      std::string_view quarantine_folder, const local_delivery* local) {
+    std::vector<std::string> out;
+    for (const auto& f : res.folders()) {
+        if (f.empty() || iequals(f, "INBOX"))
+            out.push_back(inbox_address(r, local));
+        else if (!quarantine_folder.empty() && iequals(f, quarantine_folder))
+            out.push_back(r.address);
+        else
+            out.push_back(plus_address(r.address, f));
+    }
+    for (const auto& to : res.redirects()) out.push_back(to);
+    return out;
+}
 
 std::string_view name(plan::outcome o) {
     switch (o) {
@@ -192,7 +230,7 @@ plan reverse_srs(const std::vector<reversed_recipient>& rcpts) {
 
 plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>& results,
             const std::vector<std::string>& header_names, const srs_context* srs,
-            std::string_view quarantine_folder) {
+            std::string_view quarantine_folder, const local_delivery* local) {
     using vk = sift::verdict::kind;
     for (const auto& r : results)
         if (r.verdict.what == vk::tempfail)
@@ -245,10 +283,11 @@ plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>
                 add_once(header, std::move(e));
             }
         }
-        bool kept = false;
+        bool kept = false;   // the recipient as it came still gets a copy
+        bool inbox = false;  // a copy for INBOX
         for (const auto& folder : r.folders()) {
             if (folder.empty() || iequals(folder, "INBOX")) {
-                kept = true;
+                inbox = true;
                 continue;
             }
             // The quarantine folder: the whole message is held at the MTA
@@ -273,6 +312,15 @@ plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>
             }
             add_once(additions, {edit::kind::add_rcpt, {}, to, {}});
             if (srs && off_domain(srs->config, to)) forwards_off_domain = true;
+        }
+        // INBOX is the address without its detail where the delivery agent
+        // would file the detail (lmtp_save_to_detail_mailbox), else as it came.
+        if (inbox) {
+            auto to = inbox_address(rcpt, local);
+            if (to == rcpt.address)
+                kept = true;
+            else
+                add_once(additions, {edit::kind::add_rcpt, {}, std::move(to), original_params(rcpt)});
         }
         if (!kept) removals.push_back({edit::kind::delete_rcpt, {}, rcpt.arg});
     }

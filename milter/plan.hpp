@@ -33,7 +33,26 @@ struct recipient {
     std::string arg;                 // as the MTA gave it: "<bob@example.net>"
     std::string address;             // without brackets
     std::vector<std::string> esmtp;  // RCPT TO parameters: "ORCPT=rfc822;...", "NOTIFY=..."
+    // The MTA's delivery agent for it, its {rcpt_mailer} macro (Postfix:
+    // the transport, "lmtp", "smtp"; Sendmail: the mailer, "local",
+    // "esmtp"); "" when the MTA did not say.
+    std::string mailer{};
 };
+
+// Which recipients the MTA delivers here, into mailboxes, and how their
+// local parts carry a detail (docs/MILTER.md, "Plus addresses kept in
+// INBOX"). A recipient whose {rcpt_mailer} is one of `mailers` (any case)
+// is local; one with another mailer, or none, is relayed.
+struct local_delivery {
+    std::vector<std::string> mailers;
+    std::string delimiters = "+";  // plus.delimiters (the configuration's recipient_delimiters)
+};
+
+bool delivered_locally(const local_delivery& local, const recipient& r);
+// The address without its +detail ("carol+Shopping@d" -> "carol@d"): the
+// local part cut at the first of `delimiters`; the address itself when it
+// has none.
+std::string without_detail(std::string_view address, std::string_view delimiters);
 
 // One change to the message or its envelope, in the order it is made.
 struct edit {
@@ -86,9 +105,23 @@ struct srs_context {
     std::time_t now;
 };
 
+// `local`: a recipient delivered locally whose copy stays in INBOX (kept,
+// or filed into INBOX) but that came with a +detail is rewritten to the
+// address without it (ORCPT: the original), so that a delivery agent
+// that files by detail (Dovecot's lmtp_save_to_detail_mailbox) puts it
+// into INBOX as the scripts said; relayed recipients keep their address.
+// Null: every recipient as it came.
 plan decide(const std::vector<recipient>& rcpts, const std::vector<sift::result>& results,
             const std::vector<std::string>& header_names, const srs_context* srs = nullptr,
-            std::string_view quarantine_folder = {});
+            std::string_view quarantine_folder = {}, const local_delivery* local = nullptr);
+
+// Where a delivering result sends the recipient's copies, as decide
+// addresses them (for the log): the recipient itself (or without its
+// detail, as above) for INBOX and the quarantine folder, user+Folder for
+// a folder, each redirect's address.
+std::vector<std::string> delivered_to(const recipient& r, const sift::result& res,
+                                      std::string_view quarantine_folder = {},
+                                      const local_delivery* local = nullptr);
 
 // Reverse SRS (docs/MILTER.md, "SRS"): a bounce to SRS addresses of ours
 // that verified at RCPT goes to the addresses they stand for. Such

@@ -536,16 +536,44 @@ def before_content(w):
         fail(f"101 recipients: the relay got {len(got)} recipients")
 
 
-def plus_addresses(w):
+def plus_addresses(w, local_mailer="lmtp", relay_mailer="smtp", delivery_report=True):
     """plus.folders, plusser's setting (sift settings set ... on): mail to
     plusser+Shopping is filed into Shopping by the policy, and the milter
     leaves the recipient as it is (adding and deleting the same address
     made Postfix drop the message). carol has no such setting: her policy
-    run keeps the message; Dovecot's lmtp_save_to_detail_mailbox still
-    files carol+Shopping into Shopping (docs/MILTER.md, "Not yet")."""
+    run keeps the message, and since example.net goes to Dovecot
+    ({rcpt_mailer} lmtp, one of --local-mailers), whose
+    lmtp_save_to_detail_mailbox would file carol+Shopping into Shopping,
+    the milter sends it to carol@ (ORCPT carol+Shopping@) and it lands in
+    her INBOX (docs/MILTER.md, "Plus addresses kept in INBOX"). Also
+    through Sendmail (lmtp_sendmail.py): its mailer names, and no check of
+    Postfix's delivery report (delivery_report=False)."""
     code, text, _ = w.send(["plusser+Shopping@example.net"], message("plus on"))
     check_delivered(w, "plusser", "Shopping", "plus on", "plus address with plus.folders on: into .Shopping")
-    code, text, _ = w.send(["carol+Shopping@example.net"], message("plus off"))
+    # NOTIFY=SUCCESS: Postfix's delivery report (to alice, relayed to
+    # smtp-sink) names the final and the original recipient (the ORCPT).
+    with smtplib.SMTP("127.0.0.1", w.smtp, timeout=60) as s:
+        s.ehlo("client.test.invalid")
+        s.sendmail("alice@example.org", ["carol+Shopping@example.net"], message("plus off"),
+                   rcpt_options=["NOTIFY=SUCCESS"] if delivery_report else [])
+    check_delivered(w, "carol", "", "plus off", "carol+Shopping with plus.folders off: into carol's INBOX")
+    if [m for m in w.delivered("carol", "Shopping", timeout=1) if "Subject: plus off" in m]:
+        fail("carol+Shopping with plus.folders off: a copy in .Shopping too")
+    report = sink_copy(w, "Successful Mail Delivery Report") if delivery_report else ""
+    if not delivery_report:
+        pass
+    elif ("Final-Recipient: rfc822; carol@example.net" in report
+            and "Original-Recipient: rfc822;carol+Shopping@example.net" in report):
+        ok("its delivery report: Final-Recipient carol@, Original-Recipient carol+Shopping@ (the ORCPT)")
+    else:
+        fail("no delivery report naming carol@ and the original carol+Shopping@ at the relay:\n" + report[-1500:])
+    # A plus address relayed elsewhere ({rcpt_mailer} smtp) keeps its detail.
+    code, text, _ = w.send(["dave+lists@example.org"], message("relayed plus"))
+    args = sink_field(sink_copy(w, "relayed plus"), "X-Rcpt-Args")
+    if code == 250 and len(args) == 1 and args[0].startswith("<dave+lists@example.org>"):
+        ok("a relayed plus address keeps its detail at the next hop: " + args[0])
+    else:
+        fail(f"relayed plus address: {code} {text}, the next hop got {args}")
     lines = {}
     for line in w.milter_log().splitlines():
         if line.startswith("{") and '"recipients"' in line:
@@ -558,6 +586,13 @@ def plus_addresses(w):
         ok("the setting is per user: plusser's run files into Shopping, carol's keeps")
     else:
         fail(f"plus.folders per user: plusser {on and on['report']['verdict']}, carol {off and off['report']['verdict']}")
+    relayed = lines.get("dave+lists@example.org")
+    if (off and relayed and (off["mailer"], off["delivered_to"]) == (local_mailer, ["carol@example.net"])
+            and (relayed["mailer"], relayed["delivered_to"]) == (relay_mailer, ["dave+lists@example.org"])):
+        ok(f"the log: carol+Shopping by {local_mailer} delivered to carol@, dave+lists by {relay_mailer} as it came")
+    else:
+        fail(f"the log's mailer and delivered_to: carol {off and (off['mailer'], off['delivered_to'])}, "
+             f"dave {relayed and (relayed['mailer'], relayed['delivered_to'])}")
 
 
 def vacation(w):

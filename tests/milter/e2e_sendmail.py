@@ -167,7 +167,10 @@ class World:
              # vacation replies go back through this Sendmail
              "--relay", f"smtp://127.0.0.1:{self.smtp}/sift-milter.example.test",
              "--spool", os.path.join(self.d, "spool"), "--relay-retry", "1",
-             "--quarantine-folder", "Quarantine"],
+             "--quarantine-folder", "Quarantine",
+             # the LMTP mailer delivers into Dovecot's mailboxes (MILTER.md
+             # "Plus addresses kept in INBOX")
+             *(["--local-mailers", "dovecot"] if self.lmtp else [])],
             stdout=log, stderr=subprocess.STDOUT)
         wait_port(self.mport, "sift-milter", self.procs["milter"])
 

@@ -8,7 +8,8 @@ go to smtp-sink. Checks the folders of e2e_postfix.py's Dovecot checks:
 clean mail in INBOX with the score fields, the policy's Spam folder, two
 users' scripts filing one message differently (and a third recipient's
 INBOX, and a relayed recipient of the same message at the smart host),
-a plus address with plus.folders on in its folder. At the end Sendmail's
+a plus address with plus.folders on in its folder and one with it off in
+INBOX (the milter's --local-mailers dovecot). At the end Sendmail's
 queue must be empty.
 
 Usage: lmtp_sendmail.py SIFT_MILTER SIFT
@@ -63,7 +64,8 @@ def scenarios(w):
     else:
         fail(f"three ways at the smart host: {relayed}")
 
-    plus_addresses(w)
+    # Sendmail's mailers: `dovecot` (the World's --local-mailers), `esmtp`.
+    plus_addresses(w, local_mailer="dovecot", relay_mailer="esmtp", delivery_report=False)
 
 
 def main():

@@ -265,6 +265,105 @@ TEST(MilterPlan, ARewrittenMessageReplacesHeaderAndBodyAfterTheEnvelope) {
     EXPECT_EQ(p.edits, want);
 }
 
+recipient via(std::string address, std::string mailer, std::vector<std::string> esmtp = {}) {
+    auto r = rcpt(std::move(address), std::move(esmtp));
+    r.mailer = std::move(mailer);
+    return r;
+}
+
+const local_delivery site_mailers{{"lmtp", "local", "virtual"}, "+"};
+
+TEST(MilterPlan, WithoutDetailCutsTheLocalPartAtTheFirstDelimiter) {
+    EXPECT_EQ(without_detail("carol+Shopping@example.net", "+"), "carol@example.net");
+    EXPECT_EQ(without_detail("carol+a+b@example.net", "+"), "carol@example.net");
+    EXPECT_EQ(without_detail("carol-list@example.net", "+-"), "carol@example.net");
+    EXPECT_EQ(without_detail("carol@example.net", "+"), "carol@example.net");
+    EXPECT_EQ(without_detail("+x@example.net", "+"), "+x@example.net");
+    EXPECT_EQ(without_detail("carol+x", "+"), "carol");
+    EXPECT_EQ(without_detail("carol+x@example.net", ""), "carol+x@example.net");
+}
+
+TEST(MilterPlan, LocalIsAMailerOfTheListInAnyCase) {
+    EXPECT_TRUE(delivered_locally(site_mailers, via("a@b", "lmtp")));
+    EXPECT_TRUE(delivered_locally(site_mailers, via("a@b", "LOCAL")));
+    EXPECT_FALSE(delivered_locally(site_mailers, via("a@b", "smtp")));
+    EXPECT_FALSE(delivered_locally(site_mailers, via("a@b", "relay")));
+    EXPECT_FALSE(delivered_locally(site_mailers, via("a@b", "")));  // the MTA did not say
+    EXPECT_FALSE(delivered_locally(local_delivery{{}, "+"}, via("a@b", "lmtp")));
+}
+
+// plus.folders off (the policy keeps carol+Shopping): Dovecot's
+// lmtp_save_to_detail_mailbox would file it into Shopping, so the local
+// recipient goes to carol@ instead, its original as ORCPT (RFC 3461 xtext:
+// '+' is +2B), its NOTIFY kept.
+TEST(MilterPlan, AKeptLocalPlusAddressLosesItsDetail) {
+    auto keep = delivering({keep_action{.implicit = true}});
+    auto p = decide({via("carol+Shopping@example.net", "lmtp", {"NOTIFY=NEVER"})}, {keep}, {}, nullptr, {},
+                    &site_mailers);
+    std::vector<edit> want = {
+        {k::delete_rcpt, {}, "<carol+Shopping@example.net>"},
+        {k::add_rcpt, {}, "carol@example.net", "ORCPT=rfc822;carol+2BShopping@example.net NOTIFY=NEVER"},
+    };
+    EXPECT_EQ(p.edits, want);
+    EXPECT_EQ(delivered_to(via("carol+Shopping@example.net", "lmtp"), keep, {}, &site_mailers),
+              std::vector<std::string>{"carol@example.net"});
+    // fileinto "INBOX" is the same; an ORCPT it came with is kept instead.
+    p = decide({via("carol+Shopping@example.net", "local", {"ORCPT=rfc822;list@example.org"})},
+               {delivering({fileinto_action{.mailbox = "INBOX"}})}, {}, nullptr, {}, &site_mailers);
+    want = {{k::delete_rcpt, {}, "<carol+Shopping@example.net>"},
+            {k::add_rcpt, {}, "carol@example.net", "ORCPT=rfc822;list@example.org"}};
+    EXPECT_EQ(p.edits, want);
+}
+
+TEST(MilterPlan, RelayedOrUnknownPlusAddressesKeepTheirDetail) {
+    auto keep = delivering({keep_action{.implicit = true}});
+    for (const char* mailer : {"smtp", "relay", "esmtp", ""}) {
+        auto p = decide({via("dave+lists@example.org", mailer)}, {keep}, {}, nullptr, {}, &site_mailers);
+        EXPECT_TRUE(p.edits.empty()) << mailer;
+        EXPECT_EQ(delivered_to(via("dave+lists@example.org", mailer), keep, {}, &site_mailers),
+                  std::vector<std::string>{"dave+lists@example.org"})
+            << mailer;
+    }
+    // No local_delivery at all (the default): as before.
+    EXPECT_TRUE(decide({via("carol+Shopping@example.net", "lmtp")}, {keep}, {}).edits.empty());
+    // A local address without a detail is left alone.
+    EXPECT_TRUE(
+        decide({via("carol@example.net", "lmtp")}, {keep}, {}, nullptr, {}, &site_mailers).edits.empty());
+}
+
+// plus.folders on: the policy files carol+Shopping into Shopping, which is
+// the address it came with: nothing changes (no add-and-delete of one
+// address, which Postfix turns into no recipient at all).
+TEST(MilterPlan, APlusAddressFiledIntoItsOwnFolderStaysAsItCame) {
+    auto p = decide({via("carol+Shopping@example.net", "lmtp")},
+                    {delivering({fileinto_action{.mailbox = "Shopping"}})}, {}, nullptr, {}, &site_mailers);
+    EXPECT_TRUE(p.edits.empty());
+    // Into another folder: user+Folder as before, detail replaced.
+    p = decide({via("carol+Shopping@example.net", "lmtp")},
+               {delivering({fileinto_action{.mailbox = "Spam"}})}, {}, nullptr, {}, &site_mailers);
+    std::vector<edit> want = {
+        {k::delete_rcpt, {}, "<carol+Shopping@example.net>"},
+        {k::add_rcpt, {}, "carol+Spam@example.net", "ORCPT=rfc822;carol+2BShopping@example.net"}};
+    EXPECT_EQ(p.edits, want);
+    // Its own folder and a copy in INBOX: the original stays, carol@ added.
+    p = decide(
+        {via("carol+Shopping@example.net", "lmtp")},
+        {delivering({fileinto_action{.mailbox = "Shopping", .copy = true}, keep_action{.implicit = true}})},
+        {}, nullptr, {}, &site_mailers);
+    want = {{k::add_rcpt, {}, "carol@example.net", "ORCPT=rfc822;carol+2BShopping@example.net"}};
+    EXPECT_EQ(p.edits, want);
+}
+
+// The quarantine folder leaves the recipient as it came (a released
+// message is delivered as addressed), detail and all.
+TEST(MilterPlan, TheQuarantineFolderLeavesAPlusAddressAsItCame) {
+    auto p = decide({via("carol+Shopping@example.net", "lmtp")},
+                    {delivering({fileinto_action{.mailbox = "Quarantine"}})}, {}, nullptr, "Quarantine",
+                    &site_mailers);
+    EXPECT_TRUE(p.edits.empty());
+    EXPECT_FALSE(p.quarantine.empty());
+}
+
 TEST(MilterEngine, UserScriptPathIsDomainAndLocalPartWithoutDetail) {
     EXPECT_EQ(user_script_path("/s", "Bob+lists@Example.NET"),
               std::filesystem::path("/s/example.net/bob.sieve"));
