@@ -86,6 +86,7 @@ CASES = [
     Case("replycode"),
     Case("dateage", runner="host"),
     Case("charset", message="charset.eml"),
+    Case("link", message="link.eml"),
 ]
 NAMES = [c.name for c in CASES]
 
