@@ -151,6 +151,56 @@ TEST(base64_problems, long_parts_checked_as_decoded) {
     }
 }
 
+// The octets of `in` decoded one symbol at a time, the way RFC 2045 §6.8
+// reads it: symbols only, a '=' ends the quantum (two symbols carry one
+// octet, three carry two), anything else is skipped.
+std::string base64_one_symbol_at_a_time(std::string_view in) {
+    const std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    std::uint32_t acc = 0;
+    int n = 0;
+    auto flush = [&] {
+        if (n == 2) out += char(acc >> 4);
+        if (n == 3) out += char(acc >> 10), out += char((acc >> 2) & 0xFF);
+        acc = 0, n = 0;
+    };
+    for (char c : in) {
+        auto v = alphabet.find(c);
+        if (c == '=') {
+            flush();
+        } else if (v != std::string_view::npos) {
+            acc = acc << 6 | std::uint32_t(v);
+            if (++n == 4)
+                out += char(acc >> 16), out += char((acc >> 8) & 0xFF), out += char(acc & 0xFF), acc = 0,
+                                                                                                 n = 0;
+        }
+    }
+    flush();
+    return out;
+}
+
+// The decoding takes whole quanta of four symbols at once where it can:
+// random parts with junk, line breaks and padding anywhere give the octets
+// of the symbol-at-a-time reading.
+TEST(base64, quanta_at_once_decode_as_symbol_at_a_time) {
+    std::mt19937 rng(2046);
+    const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (int round = 0; round < 2000; ++round) {
+        std::string in;
+        for (std::size_t len = rng() % 300, i = 0; i < len; ++i) {
+            auto r = rng() % 40;
+            in += r == 0   ? '='
+                  : r == 1 ? '\n'
+                  : r == 2 ? '*'
+                  : r == 3 ? '\r'
+                           : alphabet[rng() % alphabet.size()];
+        }
+        std::string out = "kept";  // appended to, not replaced
+        append_base64_decoded(in, out);
+        EXPECT_EQ(out, "kept" + base64_one_symbol_at_a_time(in)) << in;
+    }
+}
+
 TEST(base64_problems, none_in_well_formed_text_with_line_breaks) {
     for (const char* ok : {"SGVsbG8sIHdvcmxkIQ==\r\n", "SGVs\r\nbG8=\n", "YWJj", "YWI=", "YQ==", ""}) {
         auto c = base64(ok);
