@@ -25,6 +25,8 @@
 #include <sift/lists.hpp>
 
 #include <cctype>
+#include <string>
+#include <vector>
 
 namespace sift::ext {
 using namespace validate;
@@ -119,13 +121,36 @@ std::optional<std::string> canonical_list_name(std::string_view name) {
 
 namespace {
 
+// The provider's names of the lists a run asked for, by the names the
+// script gave: what they resolve to depends on the envelope recipient and
+// the limits only, and the default policy asks for the same four lists six
+// times a message. Made again when the host changed the recipient (the
+// Pigeonhole test suite's test_set does).
+struct list_names final : vm::run_slot {
+    struct resolved {
+        std::string given, asked;  // asked: "" for no such list
+    };
+    std::vector<resolved> names;
+    std::string recipient;  // the envelope's "to" they were resolved for
+
+    const std::string& asked(const vm::run_state& s, std::string_view given) {
+        if (recipient != s.env.to) {
+            names.clear();
+            recipient = s.env.to;
+        }
+        for (const auto& n : names)
+            if (n.given == given) return n.asked;
+        auto name = canonical_list_name(given);
+        return names.emplace_back(resolved{std::string(given), name ? provider_name(s, *name) : ""}).asked;
+    }
+};
+
 bool list_match(vm::run_state& s, std::string_view value, std::uint64_t keys, const vm::match_spec& spec) {
     const auto& lists = provider(s);
+    auto& names = s.slot<list_names>();
     std::string buffer;
     for (auto k : s.list(keys)) {
-        auto name = canonical_list_name(s.text(k, buffer));
-        if (!name) continue;
-        auto asked = provider_name(s, *name);
+        const auto& asked = names.asked(s, s.text(k, buffer));
         if (asked.empty()) continue;
         // vm::ask_host's error, with its label made only when it is needed
         // (a lookup per address and list: the default policy makes six).
