@@ -12,6 +12,8 @@
 #include "vm/exec.hpp"
 
 #include <array>
+#include <optional>
+#include <vector>
 
 namespace sift::ext {
 using namespace validate;
@@ -68,6 +70,25 @@ const std::string* envelope_value(const run_state& s, std::string_view part) {
     return nullptr;
 }
 
+// The envelope's paths as parsed, each once per run: a policy tests them
+// several times (the default one five times a message). Kept by the text
+// they were parsed from: a host may change the envelope between tests (the
+// Pigeonhole test suite's test_set does).
+struct envelope_paths final : run_slot {
+    struct parsed_path {
+        std::string raw;
+        std::optional<mail::address> path;
+    };
+    std::vector<parsed_path> parsed;
+
+    const std::optional<mail::address>& of(const std::string& raw) {
+        for (const auto& p : parsed)
+            if (p.raw == raw) return p.path;
+        if (parsed.size() >= 8) parsed.clear();  // an envelope changing all the time
+        return parsed.emplace_back(parsed_path{raw, mail::parse_envelope_path(raw)}).path;
+    }
+};
+
 }  // namespace
 
 void exec_test_envelope(run_state& s, const instruction& ins) {
@@ -78,7 +99,7 @@ void exec_test_envelope(run_state& s, const instruction& ins) {
     for (auto name : s.list(ins.arg[3])) {
         const std::string* raw = envelope_value(s, s.text(name, buffer));
         if (!raw) continue;
-        auto a = mail::parse_envelope_path(*raw);
+        const auto& a = s.slot<envelope_paths>().of(*raw);
         if (spec.type == ext::match_count)
             ext::count_values(s, 1);  // RFC 5231 §4.2: addresses, whatever the address part
         else if (!a)
