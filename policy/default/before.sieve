@@ -346,10 +346,10 @@ if allof (string :is "${allowed}" "no",
                            "best price", "low price"] {
     score :rule "SPECIAL_OFFER" "2.5";
   }
-  # Three lines in a row shouting in capitals: no lower-case letter, and
-  # two capital words of three letters or more side by side (BUY NOW).
-  # Each line is taken possessively, so a long line is read once.
-  if body :text :comparator "i;octet" :regex "(?:(?:^|\\n)(?=[^a-z\\n]*[A-Z]{3}[^A-Za-z\\n]+[A-Z]{3})[^a-z\\n]*+){3}" {
+  # Three lines in a row shouting: no lower-case letter, two capital words
+  # of 3+ letters side by side (BUY NOW), each line read once (possessive);
+  # tried at line starts only ((?m)^, LF lines), not at every octet.
+  if body :text :comparator "i;octet" :regex "(*LF)(?m)^(?=[^a-z\\n]*[A-Z]{3}[^A-Za-z\\n]+[A-Z]{3})[^a-z\\n]*+(?:\\n(?=[^a-z\\n]*[A-Z]{3}[^A-Za-z\\n]+[A-Z]{3})[^a-z\\n]*+){2}" {
     score :rule "BODY_SHOUTING" "2.5";
   }
   if anyof (body :text :contains ["toll free", "toll-free"],

@@ -421,6 +421,10 @@ class Policy(unittest.TestCase):
             (message(body="HELLO THERE FRIEND\nTHE BEST DEAL\nWRITE BACK TODAY\nthanks\n"), ["BODY_SHOUTING"], 2.5),
             # Two lines only: not three in a row.
             (message(body="HELLO THERE FRIEND\nTHE BEST deal\nWRITE US TODAY\n"), [], 0),
+            # Three in a row after a line of ordinary text, and at the text's end.
+            (message(body="Hi there.\nHELLO THERE FRIEND\nTHE BEST DEAL\nWRITE BACK TODAY"), ["BODY_SHOUTING"], 2.5),
+            # A lower-case letter at the end of the middle line breaks the run.
+            (message(body="Hi.\nHELLO THERE FRIEND\nTHE BEST DEAL x\nWRITE BACK TODAY\nSEE YOU SOON\n"), [], 0),
         ]
         for raw, hits, total in cases:
             self.assertEqual(self.spam_of(raw)[:2], (hits, total), raw.split("\r\n\r\n")[0][-80:])
