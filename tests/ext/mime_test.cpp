@@ -117,6 +117,30 @@ TEST(mime, header_options) {
     EXPECT_EQ(in_loop("address :mime :domain \"From\" \"example.net\""), "[+]");
 }
 
+// The options read a part's first Content-Type and Content-Disposition as
+// the part's parse made them; an unreadable one gives no value (the part's
+// text/plain is a default, not what it says), and a second field of the
+// name is read on its own.
+TEST(mime, header_options_of_unreadable_and_repeated_fields) {
+    const std::string msg =
+        "From: a@example.com\r\n"
+        "Content-Type: nonsense\r\n"
+        "Content-Type: image/png; name=x.png\r\n"
+        "Content-Disposition: ; filename=y.png\r\n"
+        "Content-Disposition: inline; filename=z.png\r\n"
+        "\r\n"
+        "body\r\n";
+    auto hit = [&](const std::string& test) {
+        return last_folder("if " + test + " { fileinto \"yes\"; } else { fileinto \"no\"; }", msg);
+    };
+    EXPECT_EQ(hit("header :mime :type \"Content-Type\" \"text\""), "no");
+    EXPECT_EQ(hit("header :mime :type \"Content-Type\" \"image\""), "yes");
+    EXPECT_EQ(hit("header :mime :param \"name\" \"Content-Type\" \"x.png\""), "yes");
+    EXPECT_EQ(hit("header :mime :param \"filename\" \"Content-Disposition\" \"y.png\""), "no");
+    EXPECT_EQ(hit("header :mime :param \"filename\" \"Content-Disposition\" \"z.png\""), "yes");
+    EXPECT_EQ(hit("header :mime :type \"Content-Disposition\" \"inline\""), "yes");
+}
+
 // What Outlook sends: RFC 2047 encoded words inside the quoted parameter.
 TEST(mime, rfc2047_encoded_file_names_are_decoded_like_rfc2231_ones) {
     const std::string msg =

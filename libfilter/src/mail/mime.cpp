@@ -405,6 +405,7 @@ private:
             p.type = std::move(t.type);
             p.subtype = std::move(t.subtype);
             p.params = std::move(t.params);
+            p.typed = true;
         } else if (ct == nullptr && in_digest) {
             p.type = "message";
             p.subtype = "rfc822";

@@ -51,6 +51,9 @@ struct mime_part {
     std::string type = "text";          // lower-cased
     std::string subtype = "plain";      // lower-cased
     mime_params params;                 // Content-Type parameters
+    bool typed = false;                 // type, subtype and params are what the
+                                        // first Content-Type field says (else
+                                        // the defaults: none, or not readable)
     std::string disposition;            // lower-cased; empty when there is none
     mime_params disposition_params;
     std::string encoding = "7bit";    // Content-Transfer-Encoding, lower-cased

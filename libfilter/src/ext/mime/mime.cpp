@@ -107,39 +107,53 @@ selection take_selection(run_state& s) {
     return sel;
 }
 
-// Calls f(value) for each value the option gives for `field`; stops when
-// f returns true, and returns whether one did.
+// Calls f(value) for each value the option gives for `field` of `part`;
+// stops when f returns true, and returns whether one did. The part's first
+// Content-Type and Content-Disposition fields were parsed with the part
+// (mime_part::typed, disposition): their values are read from there,
+// other fields are parsed here.
 template <class F>
-bool option_values(run_state& s, const selection& sel, const mail::header_field& field, F&& f) {
+bool option_values(run_state& s, const selection& sel, const mail::mime_part& part,
+                   const mail::header_field& field, F&& f) {
     std::string scratch;
-    auto value = mail::unfold(field.value, scratch);
-    mail::mime_params params;
-    std::string type, subtype;
+    std::string_view type, subtype;
+    const mail::mime_params* params = nullptr;
+    mail::content_type parsed_type;
+    mail::content_disposition parsed_disposition;
     if (mail::iequals(field.name, "content-disposition")) {
-        auto d = mail::parse_content_disposition(value);
-        if (d.type.empty()) return false;
-        type = std::move(d.type);
-        params = std::move(d.params);
+        if (&field == part.header("content-disposition")) {
+            type = part.disposition;
+            params = &part.disposition_params;
+        } else {
+            parsed_disposition = mail::parse_content_disposition(mail::unfold(field.value, scratch));
+            type = parsed_disposition.type;
+            params = &parsed_disposition.params;
+        }
+    } else if (&field == part.header("content-type")) {
+        if (!part.typed) return false;  // the part's type is a default, not this field's
+        type = part.type;
+        subtype = part.subtype;
+        params = &part.params;
     } else {
-        auto t = mail::parse_content_type(value);
-        if (t.type.empty()) return false;
-        type = std::move(t.type);
-        subtype = std::move(t.subtype);
-        params = std::move(t.params);
+        parsed_type = mail::parse_content_type(mail::unfold(field.value, scratch));
+        type = parsed_type.type;
+        subtype = parsed_type.subtype;
+        params = &parsed_type.params;
     }
+    if (type.empty()) return false;
     switch (sel.option) {
         case ext::opt_type:
-            return f(std::string_view(type));
+            return f(type);
         case ext::opt_subtype:
-            return f(std::string_view(subtype));
+            return f(subtype);
         case ext::opt_contenttype:
-            return f(subtype.empty() ? type : type + "/" + subtype);
+            return f(subtype.empty() ? std::string(type) : std::string(type) + "/" + std::string(subtype));
         default:
             break;
     }
     std::string buffer;
     for (auto name : s.list(sel.params))
-        if (const auto* p = mail::find_param(params, s.text(name, buffer));
+        if (const auto* p = mail::find_param(*params, s.text(name, buffer));
             p && f(std::string_view(p->value)))
             return true;
     return false;
@@ -164,7 +178,7 @@ void exec_test_mime_header(run_state& s, const instruction& ins) {
             mail::field_name wanted(s.text(name, name_buffer));
             for (const auto& field : part->headers) {
                 if (!mail::has_name(field, wanted)) continue;
-                bool hit = sel.option ? option_values(s, sel, field, test)
+                bool hit = sel.option ? option_values(s, sel, *part, field, test)
                                       : test(mail::decode_header(field.value, scratch));
                 if (hit) {
                     s.flag = true;
