@@ -85,9 +85,7 @@ bool any_type(run_state& s, const mail::mime_part& p, std::uint64_t types) {
 // Calls `test` on each string :content selects, until one returns true.
 template <class F>
 bool each_content(run_state& s, std::uint64_t types, F&& test) {
-    std::vector<const mail::mime_part*> parts;
-    ext::collect_parts(s.current().mime(), true, parts);
-    for (const auto* p : parts) {
+    for (const auto* p : ext::message_parts(s)) {
         if (!any_type(s, *p, types)) continue;
         if (p->is_multipart()) {
             if (test(ext::prologue(*p)) || test(ext::epilogue(*p))) return true;
@@ -111,15 +109,13 @@ void search_body(run_state& s, const instruction& ins, bool phrase_list, F&& tes
             s.flag = each_content(s, ins.arg[3], test);
             break;
         default: {
-            std::vector<const mail::mime_part*> parts;
-            ext::collect_parts(s.current().mime(), true, parts);
             s.flag = false;
             // A phrase list (program::phrases): each part's text is searched
             // once for every list, and the answer kept for the run's other
             // body tests.
             const auto* phrases = phrase_list ? s.prog().phrases.get() : nullptr;
             auto slot = phrases ? phrases->slot(std::uint32_t(ins.arg[4])) : -1;
-            for (const auto* p : parts) {
+            for (const auto* p : ext::message_parts(s)) {
                 const auto* text = p->children.empty() ? ext::display_text(s, *p) : nullptr;
                 if (!text) continue;
                 bool found = false;

@@ -33,6 +33,8 @@ void content_state::message_replaced(vm::run_state&, const mail::message& previo
     display_text.clear();
     content_text.clear();
     phrase_hits.clear();
+    parts.clear();
+    parts_of = nullptr;
     if (loops.empty()) return;
     std::vector<const mail::mime_part*> old_parts, new_parts;
     collect_parts(previous.mime(), true, old_parts);
@@ -71,6 +73,17 @@ void content_state::message_forgotten() {
 void collect_parts(const mail::mime_part& p, bool with_self, std::vector<const mail::mime_part*>& out) {
     if (with_self) out.push_back(&p);
     for (const auto& child : p.children) collect_parts(child, true, out);
+}
+
+const std::vector<const mail::mime_part*>& message_parts(vm::run_state& s) {
+    auto& c = content(s);
+    const auto& root = s.current().mime();
+    if (c.parts_of != &root) {
+        c.parts.clear();
+        collect_parts(root, true, c.parts);
+        c.parts_of = &root;
+    }
+    return c.parts;
 }
 
 namespace {

@@ -47,6 +47,10 @@ struct content_state : vm::run_slot {
         std::vector<std::uint8_t> found;
     };
     std::unordered_map<const mail::mime_part*, phrase_hits_of> phrase_hits;
+    // Every part of the current message (collect_parts of its root, with
+    // it), made for the first body test that reads them (message_parts).
+    std::vector<const mail::mime_part*> parts;
+    const mail::mime_part* parts_of = nullptr;  // the root they are of
     // What the last mime_select set for the next :mime test (ext/mime).
     std::uint64_t select = 0;
     std::uint64_t select_params = 0;
@@ -77,6 +81,10 @@ const mail::mime_part& current_part(vm::run_state& s);
 // `p` (when `with_self`) and every part inside it, depth-first, parents
 // before children; a message/rfc822 part is followed by its message.
 void collect_parts(const mail::mime_part& p, bool with_self, std::vector<const mail::mime_part*>& out);
+
+// collect_parts of the current message's root, with it: made once per
+// message a run reads.
+const std::vector<const mail::mime_part*>& message_parts(vm::run_state& s);
 
 // Text meant for a reader (body :text, extracttext): text/* decoded from
 // its transfer encoding and charset to UTF-8, HTML reduced to its text;
