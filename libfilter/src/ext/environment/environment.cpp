@@ -44,9 +44,12 @@ std::optional<std::string_view> filled(const std::string& s) {
     return s.empty() ? std::nullopt : std::optional<std::string_view>(s);
 }
 
-// RFC 5183 §4.1 items; names compare case-insensitively.
+// RFC 5183 §4.1 items; names compare case-insensitively (the lengths
+// first, here: a test looks through every item the session has).
 std::optional<std::string_view> item(const session* c, std::string_view name) {
-    auto is = [&](std::string_view n) { return equal(name, n, comparator::ascii_casemap); };
+    auto is = [&](std::string_view n) {
+        return n.size() == name.size() && equal(name, n, comparator::ascii_casemap);
+    };
     if (is("name")) return "Sift";
     if (is("version")) return SIFT_VERSION;
     static const session defaults;  // a host that gave none: location and phase keep their defaults
