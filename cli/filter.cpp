@@ -68,8 +68,11 @@ std::string outcome(const result& r) {
     return out;
 }
 
+// string_view::find looks for the '>' with memchr, which skips the octets
+// between at vector speed; glibc's memmem read every octet (3% of the
+// default policy's instructions over an mbox).
 bool quoted_from_lines(std::string_view raw) {
-    return ::memmem(raw.data(), raw.size(), ">From ", 6) != nullptr;
+    return raw.find(">From ") != std::string_view::npos;
 }
 
 // The part of a message a script needs: a script that reads only the
