@@ -9,6 +9,7 @@
 #include "envelope_defaults.hpp"
 #include "host.hpp"
 #include "input.hpp"
+#include "site.hpp"
 
 #include <sift/host.hpp>
 #include <sift/json.hpp>
@@ -481,8 +482,7 @@ int eval(eval_options o) {
     // filters, folders), limits, trusted authserv-ids and store (its lists
     // and each recipient's settings); without it the built-in defaults and
     // a memory store.
-    config site;
-    if (o.host.config) site = load_config(*o.host.config);
+    config site = load_site(o.host.config);
     if (!o.policy && !o.host.config) throw usage_error("eval: --policy is required (or --config)");
     if (o.threshold.empty()) o.threshold = site.defaults.spam_threshold.text();
     sift::policy policy;

@@ -8,6 +8,7 @@
 #include "envelope_defaults.hpp"
 #include "host.hpp"
 #include "input.hpp"
+#include "site.hpp"
 
 #include <sift/json.hpp>
 #include <sift/policy.hpp>
@@ -203,8 +204,7 @@ int filter(const filter_options& o) {
     const script& shown = user ? *user : policy->before() ? *policy->before() : *policy->after();
     // One store and one set of lists for every message: with --policy or
     // --config the configuration's (sift run's rule).
-    config site;
-    if (o.host.config) site = load_config(*o.host.config);
+    config site = load_site(o.host.config);
     auto h = open_host(o.host, site, o.policy || o.host.config);
 
     auto started = std::chrono::steady_clock::now();

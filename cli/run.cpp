@@ -7,6 +7,7 @@
 #include "envelope_defaults.hpp"
 #include "host.hpp"
 #include "input.hpp"
+#include "site.hpp"
 
 #include <sift/config.hpp>
 #include <sift/json.hpp>
@@ -67,8 +68,7 @@ command add_run(CLI::App& sift) {
         ->expected(1, 2)
         ->required();
     return {app, [o] {
-                config site;
-                if (o->host.config) site = load_config(*o->host.config);
+                config site = load_site(o->host.config);
                 std::optional<std::string> policy_dir = o->policy;
                 if (!policy_dir && o->host.config) policy_dir = site.policy_dir;
                 if (policy_dir == "none") policy_dir.reset();

@@ -22,8 +22,8 @@ void add_site_options(CLI::App& command, site_options& o, bool with_store) {
             ->type_name("STORE");
 }
 
-config load_site(const site_options& o) {
-    if (o.config) return load_config(*o.config);
+config load_site(const std::optional<std::string>& config_file) {
+    if (config_file) return load_config(*config_file);
     return config{};
 }
 

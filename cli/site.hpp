@@ -27,7 +27,10 @@ void add_site_options(CLI::App& command, site_options& o, bool with_store = true
 
 // The configuration --config names, or the defaults. A bad file is a
 // config_error (main prints "FILE:LINE:COLUMN: error: ...", exit 2).
-config load_site(const site_options& o);
+config load_site(const std::optional<std::string>& config_file);
+inline config load_site(const site_options& o) {
+    return load_site(o.config);
+}
 
 // Where the store is: --store, else the configuration's.
 store::store_config site_store_config(const config& site, const site_options& o);
