@@ -421,6 +421,9 @@ def scenarios(w):
     else:
         fail(f"redirect off-domain: the next hop's MAIL FROM is {mail_args}, wanted SRS0=...=example.org=alice@example.net")
 
+    if len(mail_args) == 1:
+        srs_bounces(w, mail_args[0].split()[0].strip("<>"))
+
     # A redirect to drop beside drop's own discard, one transaction: drop's
     # copy is removed and the redirected one added (removals first: the
     # delrcpt of drop would also remove a copy of drop added before it).
@@ -534,6 +537,51 @@ def before_content(w):
         ok("the 100 accepted recipients reached the next hop, the 101st did not")
     else:
         fail(f"101 recipients: the relay got {len(got)} recipients")
+
+
+def xtext(s):
+    """RFC 3461 xtext, as ORCPT carries an address: '+', '=' and bytes
+    outside '!'..'~' as +XX."""
+    return "".join(c if "!" <= c <= "~" and c not in "+=" else f"+{ord(c):02X}" for c in s)
+
+
+def srs_bounces(w, srs):
+    """Reverse SRS through Postfix: a bounce from <> to the SRS0 address the
+    redirect above went out with is accepted and sent on to alice, whom it
+    stands for (ORCPT: the SRS address); the same address with a letter of
+    its hash changed is refused at RCPT with 550 5.1.1 (docs/MILTER.md,
+    "Bounces")."""
+    subject = "Undelivered Mail Returned to Sender (srs e2e)"
+    dsn = (f"From: Mail Delivery System <MAILER-DAEMON@example.org>\r\nTo: {srs}\r\n"
+           f"Subject: {subject}\r\nDate: Wed, 02 Dec 2026 08:00:00 +0000\r\n"
+           f"Message-ID: <{time.time_ns()}@example.org>\r\nAuto-Submitted: auto-replied\r\n\r\n"
+           "The message you forwarded could not be delivered.\r\n")
+    code, text, refused = w.send([srs], dsn, sender="")
+    dump = sink_copy(w, subject)
+    rcpt_args, mail_args = sink_field(dump, "X-Rcpt-Args"), sink_field(dump, "X-Mail-Args")
+    if (code == 250 and not refused and mail_args[:1] == ["<>"] and len(rcpt_args) == 1
+            and rcpt_args[0].startswith("<alice@example.org>") and f"ORCPT=rfc822;{xtext(srs)}" in rcpt_args[0]):
+        ok(f"a bounce from <> to {srs}: accepted, sent on to <alice@example.org> with ORCPT the SRS address")
+    else:
+        fail(f"bounce to {srs}: {code} {text} {refused}; at the relay: MAIL {mail_args}, RCPT {rcpt_args}")
+    reversed_ = [e for e in (json.loads(l) for l in w.milter_log().splitlines() if l.startswith("{"))
+                 if e.get("srs_reversed")]
+    if reversed_ and reversed_[-1]["srs_reversed"] == [{"to": srs, "original": "alice@example.org"}]:
+        ok("the milter's log: srs_reversed to alice@example.org")
+    else:
+        fail(f"no srs_reversed entry for {srs} in the milter's log: {reversed_[-1:] }")
+    # A letter of the hash (SRS0=HHHH=...) changed, not only its case: the
+    # hash compares without regard to case.
+    h = srs[5]
+    forged = srs[:5] + ("B" if h.upper() != "B" else "C") + srs[6:]
+    code, text, refused = w.send([forged], dsn.replace(subject, subject + " forged"), sender="")
+    got = refused.get(forged)
+    if got and got[0] == 550 and got[1].decode().startswith("5.1.1 Invalid SRS address (hash invalid)"):
+        ok(f"a bounce to {forged} (hash changed): 550 {got[1].decode()} at RCPT")
+    else:
+        fail(f"bounce to the forged {forged}: {code} {text} {refused}, wanted 550 5.1.1 at RCPT")
+    if sink_copies(w, subject + " forged"):
+        fail("the bounce to the forged SRS address reached the relay")
 
 
 def plus_addresses(w, local_mailer="lmtp", relay_mailer="smtp", delivery_report=True):
