@@ -6,7 +6,7 @@ require ["vnd.sift.defects", "vnd.sift.authres", "vnd.sift.attachment",
          "variables", "relational", "comparator-i;ascii-numeric", "body",
          "regex", "environment", "date", "mime", "foreverypart", "subaddress",
          "comparator-i;unicode-casemap", "vacation", "editheader", "vnd.sift.replycode",
-         "vnd.sift.dateage"];
+         "vnd.sift.dateage", "vnd.sift.charset", "vnd.sift.link"];
 
 # Settings (docs/POLICY.md "Settings"): the recipient's, as the policy
 # runner gives them in vnd.sift.* environment items (sift::policy_items:
@@ -203,6 +203,15 @@ if allof (string :is "${allowed}" "no",
              "shift_jis", "euc-jp", "koi8-r", "windows-1251"]) {
     score :rule "CHARSET_FARAWAY" "2";
   }
+  # The same charsets as the label of an RFC 2047 encoded word in the
+  # subject or an address field (=?ks_c_5601-1987?B?...?=), which header
+  # tests see decoded (vnd.sift.charset; SpamAssassin's
+  # CHARSET_FARAWAY_HEADER).
+  if charset ["subject", "from", "to", "cc", "reply-to"]
+             ["ks_c_5601-1987", "euc-kr", "gb2312", "gbk", "gb18030", "big5", "iso-2022-jp", "iso-2022-kr",
+              "shift_jis", "euc-jp", "koi8-r", "windows-1251"] {
+    score :rule "CHARSET_FARAWAY_HEADER" "3";
+  }
 
   # The senders and recipients.
   # A display name holding an address: "support@bank.example" <x@y>.
@@ -276,19 +285,40 @@ if allof (string :is "${allowed}" "no",
       break;
     }
   }
-  # Links a mail client will not open as written (http//host, http://.host)
-  # and links to a bare IP address.
-  if body :text :contains ["http//", "https//", "http://.", "https://."] {
+  # The links (vnd.sift.link: every <a href> of the HTML and every URL in
+  # the text, with the text shown for it). One a mail client will not open
+  # as written (http//host, http:/host, http://.host):
+  if link :trait "malformed" {
     score :rule "MALFORMED_LINK" "2";
   }
-  if body :raw :regex "https?://\\[?[0-9]{1,3}(\\.[0-9]{1,3}){3}" {
+  # A URL to a bare IP address, anywhere in the message (images too), or a
+  # link to one in the numeric forms browsers accept (http://3232235777/).
+  if anyof (body :raw :regex "https?://\\[?[0-9]{1,3}(\\.[0-9]{1,3}){3}", link :trait "ip") {
     score :rule "IP_LITERAL_LINK" "3";
   }
-  # A link whose text shows another host than the one it opens:
-  # <a href="http://evil.example/">http://www.bank.example/</a>.
-  if body :content "text/html" :regex
-       "<a\\s[^>]*href\\s*=\\s*[\"']?https?://(?>(?:www\\.)?([a-z0-9.-]+))[^>]*>\\s*(?:<[^>]+>\\s*)*(?>https?://(?:www\\.)?|www\\.)(?!\\1(?:[/<\\s\"':]|$))[a-z0-9-]+\\.[a-z0-9.-]+" {
+  # A link whose text shows a host of another registered domain than the
+  # one it opens: <a href="http://evil.example/">www.pay<b>pal</b>.com</a>.
+  if link :trait "mismatch" {
     score :rule "LINK_TEXT_MISMATCH" "2.5";
+  }
+  # A link whose text says a brand ("PayPal", "eBay", or its domain) and
+  # opens another domain (rspamd's PHISHING, with a list of domains).
+  if link :brand ["paypal.com", "ebay.com", "amazon.com", "apple.com", "microsoft.com", "google.com",
+                  "bankofamerica.com", "chase.com", "wellsfargo.com", "citibank.com", "americanexpress.com",
+                  "visa.com", "mastercard.com", "dhl.com", "fedex.com", "ups.com"] {
+    score :rule "LINK_BRAND_MISMATCH" "2";
+  }
+  # A user name before the host (http://www.bank.example@evil.example/),
+  # %-escapes in the host, a port other than 80 and 443 (SpamAssassin's
+  # HTTP_USERNAME_USED, HTTP_ESCAPED_HOST, WEIRD_PORT).
+  if link :trait "userinfo" {
+    score :rule "LINK_USERNAME_USED" "2.5";
+  }
+  if link :trait "encoded" {
+    score :rule "LINK_ESCAPED_HOST" "2";
+  }
+  if link :trait "port" {
+    score :rule "LINK_WEIRD_PORT" "2";
   }
   # What the parse could not read as written (docs/MESSAGE.md): broken
   # MIME and transfer encodings that mail programs do not write.

@@ -34,6 +34,8 @@ EXPECTED = {
     "14-plus-address.eml": ('fileinto "receipts"', None),
     "15-allowed-partner.eml": ("keep (implicit)", None),
     "16-forged-partner.eml": ('fileinto "Spam"', "DMARC_FAIL"),
+    "17-link-tricks.eml": ('fileinto "Spam"', "LINK_BRAND_MISMATCH"),
+    "18-faraway-charset.eml": ('fileinto "Spam"', "CHARSET_FARAWAY_HEADER"),
 }
 # Who gets the auto-reply: personal mail, not lists (excluded, or RFC
 # 3834's list headers) and not mail that is refused or filed as spam.

@@ -382,6 +382,45 @@ class Policy(unittest.TestCase):
         raw = message("MIME-Version: 1.0", "Content-Type: multipart/alternative; boundary=b", body=both)
         self.assertEqual(self.spam_of(raw)[:2], ([], 0))
 
+    def test_links_as_the_reader_sees_them(self):
+        # vnd.sift.link reads the text a reader is shown: a host broken by
+        # tags still shows www.mybank.example, which evil.example is not.
+        split = '<p><a href="http://evil.example/login">www.my<b>bank</b>.example</a></p>\n'
+        self.assertEqual(self.spam_of(self.html(split))[:2], (["HTML_ONLY", "LINK_TEXT_MISMATCH"], 6))
+        # Shown as www.paypal.com, it poses as that brand too.
+        split = '<p><a href="http://evil.example/login">www.pay<b>pal</b>.com</a></p>\n'
+        self.assertEqual(self.spam_of(self.html(split))[:2],
+                         (["HTML_ONLY", "LINK_BRAND_MISMATCH", "LINK_TEXT_MISMATCH"], 8))
+        # A brand's name shown, another domain opened; the brand's own
+        # domain (or a subdomain of it) is no mismatch.
+        brand = '<p>Sign in to <a href="http://secure-login.example/">PayPal</a></p>\n'
+        self.assertEqual(self.spam_of(self.html(brand))[:2], (["HTML_ONLY", "LINK_BRAND_MISMATCH"], 5.5))
+        own = '<p>Sign in to <a href="https://history.paypal.com/">PayPal</a></p>\n'
+        self.assertEqual(self.spam_of(self.html(own))[:2], (["HTML_ONLY"], 3.5))
+        cases = [
+            ("Log in: http://www.bank.example@evil.example/login", ["LINK_USERNAME_USED"], 2.5),
+            ("See http://shop.%65xample.com/deal", ["LINK_ESCAPED_HOST"], 2),
+            ("See http://shop.example.com:8080/deal", ["LINK_WEIRD_PORT"], 2),
+            ("See https://shop.example.com:443/deal", [], 0),
+            # An IPv4 address as one number, as browsers read it.
+            ("See http://3232235777/deal", ["IP_LITERAL_LINK"], 3),
+            ("Go to http:/shop.example.com/ now", ["MALFORMED_LINK"], 2),
+            ("Go to http://shop.example.com/ now", [], 0),
+        ]
+        for body, hits, total in cases:
+            self.assertEqual(self.spam_of(message(body=body + "\n"))[:2], (hits, total), body)
+
+    def test_charset_labels_of_encoded_words(self):
+        # The label of an encoded word, which header tests see decoded
+        # (vnd.sift.charset): a ks_c_5601-1987 subject, a windows-1251 name.
+        self.assertEqual(self.spam_of(message("Subject: =?ks_c_5601-1987?B?wMy6pcau?="))[:2],
+                         (["CHARSET_FARAWAY_HEADER"], 3))
+        name = "From: =?windows-1251?B?yOLg7SDP5fLw7uI=?= <ivan@example.com>"
+        self.assertEqual(self.spam_of(message(name))[:2], (["CHARSET_FARAWAY_HEADER"], 3))
+        # The same name in utf-8 is not scored.
+        utf8 = "From: =?utf-8?B?0JjQstCw0L0g0J/QtdGC0YDQvtCy?= <ivan@example.com>"
+        self.assertEqual(self.spam_of(message(utf8))[:2], ([], 0))
+
     def test_mail_from_the_recipients_own_address_needs_authentication(self):
         own = message("From: Bob <bob@example.net>")
         self.assertEqual(self.spam_of(own, "--to", "bob+lists@example.net")[:2],
@@ -408,7 +447,10 @@ class Policy(unittest.TestCase):
 
     def test_bulk_tool_marks(self):
         cases = [
-            (message("From: =?iso-2022-jp?B?am9rb0Bycy5leGFtcGxl?=@example.org"), ["FROM_ADDRESS_ENCODED"], 2.5),
+            # The encoded word's label is a faraway charset's too (vnd.sift.charset).
+            (message("From: =?iso-2022-jp?B?am9rb0Bycy5leGFtcGxl?=@example.org"),
+             ["CHARSET_FARAWAY_HEADER", "FROM_ADDRESS_ENCODED"], 5.5),
+            (message("From: =?utf-8?B?am9rb0Bycy5leGFtcGxl?=@example.org"), ["FROM_ADDRESS_ENCODED"], 2.5),
             # 2 + 1.5 = 3.5: below 5.
             (message("From: kelli658@hotmail.com"), ["FREEMAIL_FROM", "FROM_LOCALPART_DIGITS"], 3.5),
             (message("Subject: This one will make you rich  9/20/02 11:34:52 PM"), ["SUBJECT_HAS_TIME"], 2.5),
