@@ -105,11 +105,12 @@ MAILER(`smtp')dnl
 
 # With World(lmtp=True): example.net is delivered by LMTP to Dovecot on
 # 127.0.0.1 (a mailer of its own, F=z: LMTP over [IPC]), routed there by
-# a mailertable (a text map: no makemap), everything else to the sink.
+# a mailertable (a hash map built by the prefix's makemap, as an
+# operator builds /etc/mail/mailertable.db), everything else to the sink.
 # MapInUnsafeDirPath: the test's directory is under /tmp, which Sendmail
 # finds unsafe for a map ("unsafe map file"; /etc/mail needs no such
 # option).
-LMTP_FEATURE = """FEATURE(`mailertable', `text -v1 {D}/etc/mailertable')dnl
+LMTP_FEATURE = """FEATURE(`mailertable', `hash {D}/etc/mailertable')dnl
 define(`confDONT_BLAME_SENDMAIL', `MapInUnsafeDirPath')dnl
 """
 LMTP_MAILER = """MAILER_DEFINITIONS
@@ -193,8 +194,15 @@ class World:
             f.write(mc)
         with open(f"{d}/etc/sendmail.cf", "w") as cf:
             subprocess.run([os.path.join(self.p, "usr/bin/m4"), f"{d}/etc/sift.mc"], stdout=cf, check=True)
+        if self.lmtp:
+            # makemap reads the cf (-C: not /etc/mail/sendmail.cf).
+            with open(f"{d}/etc/mailertable") as f:
+                r = subprocess.run([os.path.join(self.p, "usr/sbin/makemap"), "-C", f"{d}/etc/sendmail.cf", "hash",
+                                    f"{d}/etc/mailertable"], stdin=f, capture_output=True, text=True)
+            if r.returncode != 0:
+                raise RuntimeError(f"makemap hash {d}/etc/mailertable: exit {r.returncode}: {r.stderr.strip()}")
         cf = open(f"{d}/etc/sendmail.cf").read()
-        lmtp = (f"Kmailertable text -v1 {d}/etc/mailertable", "Mdovecot, P=[IPC], F=mDFMuXz",
+        lmtp = (f"Kmailertable hash {d}/etc/mailertable", "Mdovecot, P=[IPC], F=mDFMuXz",
                 f"A=TCP $h {self.lmtp}") if self.lmtp else ()
         for want in (f"Port={self.smtp}", f"Xsift, S=inet:{self.mport}@127.0.0.1, F=T",
                      "O InputMailFilters=sift", f"O QueueDirectory={d}/mqueue", "Milter.macros.envrcpt=i,", *lmtp):
@@ -458,6 +466,16 @@ def scenarios(w):
         ok(f"bogus HELO refused: HELO {hcode} (Sendmail's), MAIL {mcode} {mtext}")
     else:
         fail(f"bogus HELO: HELO {hcode} {htext}, MAIL {mcode} {mtext}, log {helo_lines}")
+    # The other bogus forms of e2e_postfix: an address literal, a name
+    # without a dot.
+    for helo in ("[127.0.0.1]", "client"):
+        with smtplib.SMTP("127.0.0.1", w.smtp, timeout=60) as s:
+            ecode = s.ehlo(helo)[0]
+            mcode, mtext = s.mail("alice@example.org")
+        if ecode == 250 and (mcode, mtext.decode(errors="replace")) == (550, "5.7.1 Access denied - bogus HELO"):
+            ok(f"EHLO {helo}: 250 (Sendmail's), then MAIL FROM: 550 5.7.1 Access denied - bogus HELO")
+        else:
+            fail(f"EHLO {helo}: {ecode}, MAIL FROM: {mcode} {mtext!r}, wanted 550 5.7.1 Access denied - bogus HELO")
 
     # 5. 101 recipients: the 101st gets 452 4.5.3, the 100 others the mail.
     rcpts = [f"user{i}@example.net" for i in range(1, 102)]

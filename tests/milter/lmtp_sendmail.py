@@ -8,7 +8,7 @@ go to smtp-sink. Checks the folders of e2e_postfix.py's Dovecot checks:
 clean mail in INBOX with the score fields, the policy's Spam folder, two
 users' scripts filing one message differently (and a third recipient's
 INBOX, and a relayed recipient of the same message at the smart host),
-a plus address with plus.folders on in its folder and one with it off in
+a redirect to a user beside that user's own discard (one copy), a plus address with plus.folders on in its folder and one with it off in
 INBOX (the milter's --local-mailers dovecot). At the end Sendmail's
 queue must be empty.
 
@@ -63,6 +63,14 @@ def scenarios(w):
         ok("the same message's recipient in another domain reached the smart host, and only it")
     else:
         fail(f"three ways at the smart host: {relayed}")
+
+    # A redirect to drop beside drop's own discard, one transaction
+    # (smfi_delrcpt of drop, then smfi_addrcpt of drop): one copy for drop.
+    code, text, refused = w.send(["todrop@example.net", "drop@example.net"], message("redirect to a discarder"))
+    if code != 250 or refused:
+        fail(f"redirect beside discard: {code} {text} {refused}")
+    check_delivered(w, "drop", "", "redirect to a discarder",
+                    "a redirect to drop beside drop's own discard: one copy in drop's INBOX")
 
     # Sendmail's mailers: `dovecot` (the World's --local-mailers), `esmtp`.
     plus_addresses(w, local_mailer="dovecot", relay_mailer="esmtp", delivery_report=False)
