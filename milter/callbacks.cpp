@@ -4,13 +4,12 @@
 #include "checks.hpp"
 #include "plan.hpp"
 
-#include <libmilter/mfapi.h>
+#include "protocol.hpp"
+
 #include <sift/json.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
 #include <memory>
@@ -23,8 +22,13 @@ namespace sift::milter {
 
 namespace {
 
-const engine* the_engine = nullptr;  // set once before smfi_main, read-only after
-bool over_tcp = false;               // the same: the MTA connects over TCP
+namespace action = proto::action;
+namespace step = proto::step;
+
+// The one engine of the process, set by the first filter_session and
+// read-only after; whether the MTA connects over TCP (protocol_steps).
+const engine* the_engine = nullptr;
+bool over_tcp = false;
 
 // What one message collects between MAIL FROM and end-of-message.
 struct message_state {
@@ -51,7 +55,7 @@ struct message_state {
     std::vector<reversed_recipient> reversed;
     sift::message msg;
     std::vector<std::string> header_names;
-    // An unanswered header's refusal (SMFIP_NR_HDR): the reply and the log's
+    // An unanswered header's refusal (step::nr_header): the reply and the log's
     // detail, given at end-of-headers.
     std::optional<std::pair<smtp_reply, std::string>> header_refusal;
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
@@ -63,47 +67,50 @@ struct connection {
     std::string queue_id;                    // the MTA's `i` macro, once it gave one
     bool addrcpt_par = true;                 // the MTA takes ESMTP parameters with an added recipient
     std::optional<smtp_reply> helo_refused;  // a bogus HELO: every MAIL FROM is refused too
-    // The SMFIP_NR_* steps negotiated: their callbacks answer SMFIS_NOREPLY
+    // The SMFIP_NR_* steps negotiated: their callbacks answer status::noreply
     // and can refuse nothing (on_negotiate asks for them only then); what
     // fails in one is kept here and tempfails at the next step that replies.
-    unsigned long noreply = 0;
+    std::uint32_t noreply = 0;
     std::optional<std::string> deferred_error;
-    bool skip = false;  // SMFIP_SKIP negotiated: the body callback may answer SMFIS_SKIP
+    bool skip = false;  // step::skip negotiated: the body callback may answer status::skip
     // The snapshot current when the steps were negotiated, and whether
-    // they left the body out (SMFIP_NOBODY): see keep_body_promise.
+    // they left the body out (step::no_body): see keep_body_promise.
     std::shared_ptr<const snapshot> negotiated;
     bool no_body = false;
 };
 
 // What end-of-message may do; without these the milter does not run
 // (the MTA then applies its milter_default_action).
-constexpr unsigned long required_actions =
-    SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT | SMFIF_DELRCPT | SMFIF_CHGBODY | SMFIF_CHGFROM;
+constexpr std::uint32_t required_actions = action::add_headers | action::change_headers | action::add_rcpt |
+                                           action::delete_rcpt | action::change_body | action::change_from;
 
-connection& state(SMFICTX* ctx) {
-    auto* c = static_cast<connection*>(smfi_getpriv(ctx));
-    if (!c) throw std::logic_error("no connection state (callback before connect)");
-    return *c;
+// One callback's view: what it can ask of the MTA, and the connection.
+struct call {
+    mta& to;
+    connection& conn;
+};
+
+connection& state(call& ctx) {
+    return ctx.conn;
 }
 
-message_state& current_message(SMFICTX* ctx) {
+message_state& current_message(call& ctx) {
     auto& c = state(ctx);
     if (!c.message) throw std::logic_error("no message under way (callback before MAIL FROM)");
     return *c.message;
 }
 
-std::string macro(SMFICTX* ctx, const char* name) {
-    const char* v = smfi_getsymval(ctx, const_cast<char*>(name));
-    return v ? v : "";
+std::string macro(call& ctx, const char* name) {
+    return ctx.to.macro(name).value_or("");
 }
 
 // Postfix knows the queue ID from the first accepted RCPT on
 // (MILTER-NOTES.md), so it is taken at each stage that may have it.
-std::string queue_id(SMFICTX* ctx) {
-    auto* c = static_cast<connection*>(smfi_getpriv(ctx));
+std::string queue_id(call& ctx) {
+    auto& c = ctx.conn;
     auto id = macro(ctx, "i");
-    if (c && !id.empty()) c->queue_id = id;
-    if (id.empty() && c) id = c->queue_id;
+    if (!id.empty()) c.queue_id = id;
+    if (id.empty()) id = c.queue_id;
     return id.empty() ? "NOQUEUE" : id;
 }
 
@@ -112,38 +119,18 @@ std::string unbracket(std::string_view a) {
     return std::string(a);
 }
 
-void check(int rc, const char* what) {
-    if (rc != MI_SUCCESS) throw std::runtime_error(std::string(what) + " failed");
-}
-
-// smfi_setmlreply with lines[0..n) and NULL after them (it stops at the
-// first NULL; it takes at most 32 lines).
-template <std::size_t... I>
-int set_multiline(SMFICTX* ctx, char* code, char* enhanced, std::vector<std::string>& lines,
-                  std::index_sequence<I...>) {
-    auto at = [&](std::size_t i) -> char* { return i < lines.size() ? lines[i].data() : nullptr; };
-    return smfi_setmlreply(ctx, code, enhanced, at(I)..., static_cast<char*>(nullptr));
-}
-
 // The reply, on one line when it fits in 512 bytes, else on several
 // (reply_lines: split between words, the same code on every line).
-sfsistat reply(SMFICTX* ctx, int code, const std::string& enhanced, const std::string& text,
-               sfsistat status) {
-    auto c = std::to_string(code);
-    auto lines = reply_lines(text, enhanced);
-    auto* e = const_cast<char*>(enhanced.c_str());
-    if (lines.size() == 1)
-        check(smfi_setreply(ctx, c.data(), e, lines[0].data()), "smfi_setreply");
-    else
-        check(set_multiline(ctx, c.data(), e, lines, std::make_index_sequence<32>{}), "smfi_setmlreply");
-    return status;
+status reply(call& ctx, int code, const std::string& enhanced, const std::string& text, status answer) {
+    ctx.to.set_reply(std::to_string(code), enhanced, reply_lines(text, enhanced));
+    return answer;
 }
 
 // The exception firewall every callback goes through: whatever fails
-// (an exception, a libmilter call that failed) is a temporary failure,
+// (an exception, a request to the MTA that failed) is a temporary failure,
 // logged with the queue ID, never an accept.
 template <auto F, class... A>
-sfsistat guarded(SMFICTX* ctx, A... args) noexcept {
+status guarded(call& ctx, const A&... args) noexcept {
     try {
         return F(ctx, args...);
     } catch (const std::exception& e) {
@@ -152,31 +139,31 @@ sfsistat guarded(SMFICTX* ctx, A... args) noexcept {
                      ",\"milter\":\"tempfail\",\"error\":" + json::quote(e.what()) + "}");
             the_engine->stats().tempfail("internal_error");
             reply(ctx, 451, "4.3.0", "Temporary failure in message filtering, try again later",
-                  SMFIS_TEMPFAIL);
+                  status::tempfail);
         } catch (...) {
         }
-        return SMFIS_TEMPFAIL;
+        return status::tempfail;
     } catch (...) {
-        return SMFIS_TEMPFAIL;
+        return status::tempfail;
     }
 }
 
 // A callback whose step may have been negotiated as no-reply (`step`, an
-// SMFIP_NR_* bit): then it answers SMFIS_NOREPLY whatever happens, and a
+// step::nr_* bit): then it answers status::noreply whatever happens, and a
 // failure is kept for the next step that replies (raise_deferred), which
 // tempfails; otherwise it is guarded<> as any other.
-template <auto F, unsigned long step, class... A>
-sfsistat guarded_noreply(SMFICTX* ctx, A... args) noexcept {
-    auto* c = static_cast<connection*>(smfi_getpriv(ctx));
-    if (!c || !(c->noreply & step)) return guarded<F, A...>(ctx, args...);
+template <auto F, std::uint32_t step, class... A>
+status guarded_noreply(call& ctx, const A&... args) noexcept {
+    auto& c = ctx.conn;
+    if (!(c.noreply & step)) return guarded<F>(ctx, args...);
     try {
         F(ctx, args...);
     } catch (const std::exception& e) {
-        c->deferred_error = e.what();
+        c.deferred_error = e.what();
     } catch (...) {
-        c->deferred_error = "unknown exception";
+        c.deferred_error = "unknown exception";
     }
-    return SMFIS_NOREPLY;
+    return status::noreply;
 }
 
 // A failure in a no-reply step is the failure of the next step that replies.
@@ -186,44 +173,26 @@ void raise_deferred(connection& c) {
     c.deferred_error.reset();
     throw std::runtime_error(what);
 }
-
-std::string address_of(const sockaddr* sa) {
-    if (!sa) return "";
-    char buf[INET6_ADDRSTRLEN] = "";
-    if (sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf, sizeof buf);
-    else if (sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf, sizeof buf);
-    return buf;
-}
-
-connection& new_connection(SMFICTX* ctx) {
-    if (auto* c = static_cast<connection*>(smfi_getpriv(ctx))) return *c;
-    auto c = std::make_unique<connection>();
-    check(smfi_setpriv(ctx, c.get()), "smfi_setpriv");
-    return *c.release();  // on_close deletes it
-}
-
 }  // namespace
 
-unsigned long protocol_steps(const engine& e, unsigned long offered, bool tcp) {
+std::uint32_t protocol_steps(const engine& e, std::uint32_t offered, bool tcp) {
     const auto& limits = e.config().limits;
     // Steps with no callback here: not sent at all. But DATA is over TCP:
     // Postfix sends a left-out step's macros all the same (milter_data_macros,
     // `i`), and unanswered, they stall the next write as an unanswered step
     // does (below).
-    unsigned long steps = (tcp ? SMFIP_NOUNKNOWN : SMFIP_NODATA | SMFIP_NOUNKNOWN) & offered;
+    std::uint32_t steps = (tcp ? step::no_unknown : step::no_data | step::no_unknown) & offered;
     // No script of any message reads the body (the policy's needs, and the
     // users' scripts': unknown at connect time, so only with
     // --user-scripts-need or without --scripts).
-    if (!e.body_needed()) steps |= SMFIP_NOBODY & offered;
+    if (!e.body_needed()) steps |= step::no_body & offered;
     // Callbacks that can refuse nothing need not be answered: connect
     // always, HELO when no HELO check is on. Nor the headers: what refuses
     // one (its 8-bit bytes, the size) is answered at end-of-headers, and the
     // client hears either at the end of DATA all the same (the MTA answers
     // the content once); one round trip per header field saved.
-    unsigned long noreply = SMFIP_NR_CONN | SMFIP_NR_HDR;
-    if (!limits.refuse_bogus_helo && limits.banned_helo.empty()) noreply |= SMFIP_NR_HELO;
+    std::uint32_t noreply = step::nr_connect | step::nr_header;
+    if (!limits.refuse_bogus_helo && limits.banned_helo.empty()) noreply |= step::nr_helo;
     // Not over TCP: Postfix writes each step as it comes, without
     // TCP_NODELAY, so its write after an unanswered one waits (Nagle) for
     // the ACK, which the milter's kernel delays by about 40 ms. Measured
@@ -232,81 +201,77 @@ unsigned long protocol_steps(const engine& e, unsigned long offered, bool tcp) {
     // pattern. A unix socket has no such wait.
     if (!tcp) steps |= noreply & offered;
     // The rest of the body may be skipped once the verdict is known.
-    steps |= SMFIP_SKIP & offered;
+    steps |= step::skip & offered;
     return steps;
 }
 
-unsigned long protocol_steps(const engine& e, unsigned long offered) {
+std::uint32_t protocol_steps(const engine& e, std::uint32_t offered) {
     return protocol_steps(e, offered, over_tcp);
 }
 
 namespace {
 
 // Protocol 6 negotiation: the actions end-of-message needs (and
-// SMFIF_ADDRCPT_PAR where the MTA has it, else a fileinto's added
+// action::add_rcpt_par where the MTA has it, else a fileinto's added
 // recipient goes without ORCPT), and no more protocol steps than the
 // scripts and checks need (protocol_steps).
-sfsistat on_negotiate(SMFICTX* ctx, unsigned long actions, unsigned long offered, unsigned long,
-                      unsigned long, unsigned long* want_actions, unsigned long* want_steps,
-                      unsigned long* f2, unsigned long* f3) {
-    auto& c = new_connection(ctx);
+status on_negotiate(call& ctx, std::uint32_t actions, std::uint32_t offered, std::uint32_t* want_actions,
+                    std::uint32_t* want_steps) {
+    auto& c = state(ctx);
     // A quarantine folder needs the MTA's hold queue.
-    unsigned long required = required_actions;
-    if (!the_engine->config().quarantine_folder.empty()) required |= SMFIF_QUARANTINE;
+    std::uint32_t required = required_actions;
+    if (!the_engine->config().quarantine_folder.empty()) required |= action::quarantine;
     if ((actions & required) != required) {
-        log_line("sift-milter: the MTA does not offer the actions the milter needs (offered 0x" + [&] {
-            char b[32];
-            std::snprintf(b, sizeof b, "%lx", actions);
-            return std::string(b);
-        }() + "): connection refused");
-        return SMFIS_REJECT;
+        char b[32];
+        std::snprintf(b, sizeof b, "%x", unsigned(actions));
+        log_line("sift-milter: the MTA does not offer the actions the milter needs (offered 0x" +
+                 std::string(b) + "): connection refused");
+        return status::reject;
     }
-    c.addrcpt_par = (actions & SMFIF_ADDRCPT_PAR) != 0;
-    *want_actions = required | (actions & SMFIF_ADDRCPT_PAR);
+    c.addrcpt_par = (actions & action::add_rcpt_par) != 0;
+    *want_actions = required | (actions & action::add_rcpt_par);
     c.negotiated = the_engine->current();
     *want_steps = protocol_steps(*the_engine, offered);
-    c.noreply = *want_steps & (SMFIP_NR_CONN | SMFIP_NR_HELO | SMFIP_NR_HDR);
-    c.no_body = (*want_steps & SMFIP_NOBODY) != 0;
-    c.skip = (*want_steps & SMFIP_SKIP) != 0;
-    *f2 = 0;
-    *f3 = 0;
-    return SMFIS_CONTINUE;
+    c.noreply = *want_steps & (step::nr_connect | step::nr_helo | step::nr_header);
+    c.no_body = (*want_steps & step::no_body) != 0;
+    c.skip = (*want_steps & step::skip) != 0;
+    return status::proceed;
 }
 
-sfsistat on_connect(SMFICTX* ctx, char* hostname, _SOCK_ADDR* addr) {
-    auto* c = &new_connection(ctx);
-    c->session.remote_host = hostname ? hostname : "";
-    c->session.remote_ip = address_of(addr);
+status on_connect(call& ctx, std::string_view hostname, std::string_view address) {
+    auto* c = &state(ctx);
+    c->session.remote_host = std::string(hostname);
+    c->session.remote_ip = std::string(address);
     c->session.local_host = macro(ctx, "j");
     for (const char* m : {"j", "{daemon_name}", "{daemon_addr}", "v"})
         if (auto v = macro(ctx, m); !v.empty()) c->session.macros.emplace_back(m, v);
-    return SMFIS_CONTINUE;
+    return status::proceed;
 }
 
 // A refusal before the content: logged (one JSON line), answered.
-sfsistat refuse_early(SMFICTX* ctx, const char* stage, const smtp_reply& r, std::string_view detail,
-                      sfsistat status) {
+status refuse_early(call& ctx, const char* stage, const smtp_reply& r, std::string_view detail,
+                    status answer) {
     log_line("{\"queue_id\":" + json::quote(queue_id(ctx)) + ",\"stage\":" + json::quote(stage) +
-             ",\"milter\":" + json::quote(status == SMFIS_TEMPFAIL ? "tempfail" : "refuse") +
+             ",\"milter\":" + json::quote(answer == status::tempfail ? "tempfail" : "refuse") +
              ",\"reply\":" + json::quote(std::to_string(r.code) + " " + r.enhanced + " " + r.text) +
              ",\"detail\":" + json::quote(detail) + "}");
-    the_engine->stats().early(stage, status == SMFIS_TEMPFAIL);
-    return reply(ctx, r.code, r.enhanced, r.text, status);
+    the_engine->stats().early(stage, answer == status::tempfail);
+    return reply(ctx, r.code, r.enhanced, r.text, answer);
 }
 
-sfsistat on_helo(SMFICTX* ctx, char* helo) {
+status on_helo(call& ctx, std::string_view helo) {
     auto& c = state(ctx);
-    c.session.helo = helo ? helo : "";
+    c.session.helo = std::string(helo);
     c.helo_refused = check_helo(c.session.helo, the_engine->config().limits);
     if (c.helo_refused)
         return refuse_early(ctx, "helo", *c.helo_refused,
                             "HELO " + c.session.helo + ": " +
                                 bogus_helo(c.session.helo, the_engine->config().limits).value_or("banned"),
-                            SMFIS_REJECT);
-    return SMFIS_CONTINUE;
+                            status::reject);
+    return status::proceed;
 }
 
-// A connection negotiated without the body (SMFIP_NOBODY) cannot be
+// A connection negotiated without the body (step::no_body) cannot be
 // decided by a snapshot that reads it (a reload since): its messages are
 // decided by the snapshot of the negotiation instead; only when that one
 // reads the body too (a reload between the two looks) is it a failure.
@@ -317,7 +282,7 @@ void keep_body_promise(connection& c) {
     c.message->snap = c.negotiated;
 }
 
-sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
+status on_envfrom(call& ctx, const std::vector<std::string>& argv) {
     auto& c = state(ctx);
     c.message.emplace();
     // A new transaction: the last message's queue ID is not this one's
@@ -326,20 +291,20 @@ sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
     c.queue_id.clear();
     raise_deferred(c);  // a failure at connect or HELO (no-reply steps)
     keep_body_promise(c);
-    c.message->from = argv && argv[0] ? unbracket(argv[0]) : "";
+    c.message->from = argv.empty() ? "" : unbracket(argv[0]);
     // A client that goes on after its HELO was refused is refused here.
-    if (c.helo_refused) return refuse_early(ctx, "mail", *c.helo_refused, "after a bogus HELO", SMFIS_REJECT);
-    std::vector<std::string> params;
-    for (char** a = argv ? argv + 1 : nullptr; a && *a; ++a) params.emplace_back(*a);
+    if (c.helo_refused)
+        return refuse_early(ctx, "mail", *c.helo_refused, "after a bogus HELO", status::reject);
+    std::vector<std::string> params(argv.empty() ? argv.end() : argv.begin() + 1, argv.end());
     c.message->smtputf8 = declares_smtputf8(params);
     if (auto r = check_declared_size(params, the_engine->config().limits))
-        return refuse_early(ctx, "mail", *r, "declared size above the limit", SMFIS_REJECT);
+        return refuse_early(ctx, "mail", *r, "declared size above the limit", status::reject);
     // Known from MAIL FROM on: the SASL login and TLS (Postfix's
     // milter_mail_macros and milter_helo_macros).
     c.session.authenticated_user = macro(ctx, "{auth_authen}");
     c.session.tls_version = macro(ctx, "{tls_version}");
     c.session.tls_cipher = macro(ctx, "{cipher}");
-    return SMFIS_CONTINUE;
+    return status::proceed;
 }
 
 sift::envelope envelope_for(const message_state& m, const recipient& r) {
@@ -350,16 +315,15 @@ sift::envelope envelope_for(const message_state& m, const recipient& r) {
     return env;
 }
 
-sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
+status on_envrcpt(call& ctx, const std::vector<std::string>& argv) {
     auto& m = current_message(ctx);
-    if (!argv || !argv[0]) throw std::runtime_error("RCPT without an address");
+    if (argv.empty()) throw std::runtime_error("RCPT without an address");
     queue_id(ctx);
-    recipient r{argv[0], unbracket(argv[0]), {}, macro(ctx, "{rcpt_mailer}")};
-    for (char** a = argv + 1; *a; ++a) r.esmtp.emplace_back(*a);
+    recipient r{argv[0], unbracket(argv[0]), {argv.begin() + 1, argv.end()}, macro(ctx, "{rcpt_mailer}")};
     // The 101st recipient (by default) is deferred: the client sends it
     // again in another transaction (RFC 5321 §4.5.3.1.10).
     if (auto limit = check_recipient_count(m.rcpts.size() + m.reversed.size(), the_engine->config().limits))
-        return refuse_early(ctx, "rcpt", *limit, r.address, SMFIS_TEMPFAIL);
+        return refuse_early(ctx, "rcpt", *limit, r.address, status::tempfail);
     // An SRS address of ours (a bounce, usually from <>, to mail we
     // forwarded; any sender is taken): verified here and, at
     // end-of-message, replaced by the address it stands for. One that
@@ -372,16 +336,17 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
     // sends the deferred ones again, RFC 5321 §4.5.3.1.10).
     auto separately = [&] {
         return reply(ctx, 452, "4.5.3",
-                     "Too many recipients for one message here, send the others separately", SMFIS_TEMPFAIL);
+                     "Too many recipients for one message here, send the others separately",
+                     status::tempfail);
     };
     if (srs_address) {
         auto back = srs::reverse(*srs_config, r.address, std::time(nullptr));
         if (!back.ok)
             return refuse_early(ctx, "rcpt", {550, "5.1.1", "Invalid SRS address (" + back.error + ")"},
-                                r.address + ": " + back.error, SMFIS_REJECT);
+                                r.address + ": " + back.error, status::reject);
         if (!m.rcpts.empty()) return separately();
         m.reversed.push_back({std::move(r), std::move(back.address)});
-        return SMFIS_CONTINUE;
+        return status::proceed;
     }
     if (!m.reversed.empty()) return separately();
     // A sender this recipient (or the site) blocks: this RCPT is refused,
@@ -389,7 +354,7 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
     if (the_engine->sender_blocked(*m.snap, m.from, r.address))
         return refuse_early(ctx, "rcpt",
                             {550, "5.7.1", "Sender blocked by the recipient's or the site's block list"},
-                            m.from + " for " + r.address, SMFIS_REJECT);
+                            m.from + " for " + r.address, status::reject);
     auto own = the_engine->script_for(*m.snap, r.address);
     // The policy's and this user's scripts read the envelope alone: they
     // decide now, and a refusal is this recipient's alone (docs/MILTER.md,
@@ -403,11 +368,11 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
         if (v.what == sift::verdict::kind::tempfail)
             return refuse_early(ctx, "rcpt",
                                 {451, "4.3.0", "Temporary failure in message filtering, try again later"},
-                                r.address + ": " + v.text, SMFIS_TEMPFAIL);
+                                r.address + ": " + v.text, status::tempfail);
         if (v.what == sift::verdict::kind::refuse)
             return refuse_early(ctx, "rcpt", {v.smtp_code, v.enhanced_code, v.text},
                                 r.address + ": refused by its scripts at RCPT",
-                                v.smtp_code / 100 == 4 ? SMFIS_TEMPFAIL : SMFIS_REJECT);
+                                v.smtp_code / 100 == 4 ? status::tempfail : status::reject);
     }
     // A recipient whose own script decides what one reply to DATA cannot
     // carry for it alone comes in a transaction of its own; RFC 5321
@@ -418,7 +383,8 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
     if (!m.rcpts.empty() && ((own && own->alone && !early) || first_alone)) {
         the_engine->stats().tempfail("rcpt_deferred");
         return reply(ctx, 452, "4.5.3",
-                     "Too many recipients for one message here, send the others separately", SMFIS_TEMPFAIL);
+                     "Too many recipients for one message here, send the others separately",
+                     status::tempfail);
     }
     // Recipients whose settings make the policy write other score fields
     // (another threshold, the spam filter off) or refuse at another score
@@ -431,41 +397,40 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
             the_engine->stats().tempfail("rcpt_deferred");
             return reply(ctx, 452, "4.5.3",
                          "Too many recipients for one message here, send the others separately",
-                         SMFIS_TEMPFAIL);
+                         status::tempfail);
         }
     }
     m.rcpts.push_back(std::move(r));
     m.own.push_back(std::move(own));
     m.stage.push_back(early ? "rcpt" : "eom");
     m.early.push_back(std::move(early));
-    return SMFIS_CONTINUE;
+    return status::proceed;
 }
 
-sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
+status on_header(call& ctx, std::string_view n, std::string_view v) {
     auto& m = current_message(ctx);
-    std::string_view n = name ? name : "", v = value ? value : "";
     const auto& limits = the_engine->config().limits;
-    bool unanswered = state(ctx).noreply & SMFIP_NR_HDR;
-    if (unanswered && m.header_refusal) return SMFIS_CONTINUE;  // refused at end-of-headers
+    bool unanswered = state(ctx).noreply & step::nr_header;
+    if (unanswered && m.header_refusal) return status::proceed;  // refused at end-of-headers
     if (auto r = check_header_bytes(n, v, m.smtputf8, limits)) {
         auto detail = std::string(n) + ": 8-bit bytes without SMTPUTF8";
         if (unanswered) {
             m.header_refusal.emplace(*r, std::move(detail));
-            return SMFIS_CONTINUE;
+            return status::proceed;
         }
-        return refuse_early(ctx, "header", *r, detail, SMFIS_REJECT);
+        return refuse_early(ctx, "header", *r, detail, status::reject);
     }
     // --8bit-headers score: named to the policy (vnd.sift.8bit_header).
     if (limits.score_8bit_headers && !m.smtputf8 && m.eight_bit_header.empty() && has_8bit(n, v))
         m.eight_bit_header = n.empty() ? "?" : std::string(n);
     m.received += n.size() + v.size() + 4;  // "Name: value\r\n"
-    // Unanswered headers (SMFIP_NR_HDR): the size is checked at their end.
+    // Unanswered headers (step::nr_header): the size is checked at their end.
     if (!unanswered)
         if (auto r = check_size(m.received, limits))
-            return refuse_early(ctx, "header", *r, "size above the limit", SMFIS_REJECT);
-    m.msg.add_header(name ? name : "", value ? value : "");
-    m.header_names.emplace_back(name ? name : "");
-    return SMFIS_CONTINUE;
+            return refuse_early(ctx, "header", *r, "size above the limit", status::reject);
+    m.msg.add_header(n, v);
+    m.header_names.emplace_back(n);
+    return status::proceed;
 }
 
 plan decide_plan(const message_state& m, const std::vector<sift::result>& results) {
@@ -480,17 +445,17 @@ plan decide_plan(const message_state& m, const std::vector<sift::result>& result
 // The answer to the message, at end-of-message or (anything but an
 // accept, which edits) at end-of-headers: the reply, the edits, the
 // replies to send, the log line.
-sfsistat finish(SMFICTX* ctx, connection& c, message_state& m, const std::vector<sift::result>& results,
-                const plan& p, std::chrono::steady_clock::time_point eval_start);
+status finish(call& ctx, connection& c, message_state& m, const std::vector<sift::result>& results,
+              const plan& p, std::chrono::steady_clock::time_point eval_start);
 
-sfsistat on_eoh(SMFICTX* ctx) {
+status on_eoh(call& ctx) {
     auto& c = state(ctx);
     raise_deferred(c);  // a failure in an unanswered header
     auto& m = current_message(ctx);
     if (m.header_refusal)
-        return refuse_early(ctx, "header", m.header_refusal->first, m.header_refusal->second, SMFIS_REJECT);
+        return refuse_early(ctx, "header", m.header_refusal->first, m.header_refusal->second, status::reject);
     if (auto r = check_size(m.received, the_engine->config().limits))
-        return refuse_early(ctx, "header", *r, "size above the limit", SMFIS_REJECT);
+        return refuse_early(ctx, "header", *r, "size above the limit", status::reject);
     m.msg.end_headers();
     if (!m.eight_bit_header.empty()) {
         m.session = c.session;
@@ -499,7 +464,7 @@ sfsistat on_eoh(SMFICTX* ctx) {
     // A bounce to SRS addresses: nothing to decide, the body is not needed.
     if (!m.reversed.empty()) {
         m.decided = true;
-        return SMFIS_CONTINUE;
+        return status::proceed;
     }
     // Runs that read no more than the header decide now; when every
     // recipient's result is known, a refusal, tempfail or discard is the
@@ -516,57 +481,46 @@ sfsistat on_eoh(SMFICTX* ctx) {
                                      envelope_for(m, m.rcpts[i]), m.own[i].get());
         m.stage[i] = "eoh";
     }
-    if (!all) return SMFIS_CONTINUE;
+    if (!all) return status::proceed;
     std::vector<sift::result> results;
     for (auto& r : m.early) results.push_back(*r);
     plan p = decide_plan(m, results);
     if (p.what == plan::outcome::accept) {
         m.decided = true;
-        return SMFIS_CONTINUE;
+        return status::proceed;
     }
     return finish(ctx, c, m, results, p, std::chrono::steady_clock::now());
 }
 
-sfsistat on_body(SMFICTX* ctx, unsigned char* chunk, size_t size) {
+status on_body(call& ctx, std::string_view chunk) {
     auto& m = current_message(ctx);
     // Decided at end-of-headers: the rest of the body is not needed.
-    if (m.decided && state(ctx).skip) return SMFIS_SKIP;
+    if (m.decided && state(ctx).skip) return status::skip;
     // Refused as soon as it passes the limit: the rest is not read.
-    m.received += size;
+    m.received += chunk.size();
     if (auto r = check_size(m.received, the_engine->config().limits))
-        return refuse_early(ctx, "body", *r, "size above the limit", SMFIS_REJECT);
-    if (!m.decided) m.msg.append_body(std::string_view(reinterpret_cast<const char*>(chunk), size));
-    return SMFIS_CONTINUE;
+        return refuse_early(ctx, "body", *r, "size above the limit", status::reject);
+    if (!m.decided) m.msg.append_body(chunk);
+    return status::proceed;
 }
 
-void apply(SMFICTX* ctx, const connection& c, const edit& e) {
-    auto* name = const_cast<char*>(e.name.c_str());
-    auto* value = const_cast<char*>(e.value.c_str());
+void apply(call& ctx, const connection& c, const edit& e) {
+    auto& to = ctx.to;
     switch (e.what) {
         case edit::kind::delete_header:
-            return check(smfi_chgheader(ctx, name, int(e.index), nullptr), "smfi_chgheader");
+            return to.delete_header(e.name, unsigned(e.index));
         case edit::kind::insert_header:
-            return check(smfi_insheader(ctx, 0, name, value), "smfi_insheader");
+            return to.insert_header(0, e.name, e.value);
         case edit::kind::add_header:
-            return check(smfi_addheader(ctx, name, value), "smfi_addheader");
+            return to.add_header(e.name, e.value);
         case edit::kind::delete_rcpt:
-            return check(smfi_delrcpt(ctx, value), "smfi_delrcpt");
+            return to.delete_rcpt(e.value);
         case edit::kind::add_rcpt:
-            if (e.params.empty() || !c.addrcpt_par) return check(smfi_addrcpt(ctx, value), "smfi_addrcpt");
-            return check(smfi_addrcpt_par(ctx, value, const_cast<char*>(e.params.c_str())),
-                         "smfi_addrcpt_par");
+            return to.add_rcpt(e.value, c.addrcpt_par ? std::string_view(e.params) : std::string_view());
         case edit::kind::change_from:
-            return check(smfi_chgfrom(ctx, value, nullptr), "smfi_chgfrom");
+            return to.change_from(e.value);
         case edit::kind::replace_body:
-            // Postfix reads body chunks of at most 65535 bytes.
-            for (std::size_t at = 0; at < e.value.size(); at += 65535) {
-                auto n = std::min<std::size_t>(65535, e.value.size() - at);
-                check(smfi_replacebody(ctx, reinterpret_cast<unsigned char*>(value + at), int(n)),
-                      "smfi_replacebody");
-            }
-            if (e.value.empty())
-                check(smfi_replacebody(ctx, reinterpret_cast<unsigned char*>(value), 0), "smfi_replacebody");
-            return;
+            return to.replace_body(e.value);
     }
 }
 
@@ -577,7 +531,7 @@ double ms_since(std::chrono::steady_clock::time_point t) {
 
 // `ms`: from MAIL FROM to now (the whole transaction, the client's pace
 // included); `eval_ms`: end-of-message alone (the runs, the plan, the edits).
-std::string log_entry(SMFICTX* ctx, const connection& c, const message_state& m,
+std::string log_entry(call& ctx, const connection& c, const message_state& m,
                       const std::vector<sift::result>& results, const plan& p,
                       std::chrono::steady_clock::time_point eom_start) {
     std::string line = "{\"queue_id\":" + json::quote(queue_id(ctx)) +
@@ -634,23 +588,22 @@ void count(const plan& p, const std::vector<sift::result>& results,
                   std::chrono::duration<double>(std::chrono::steady_clock::now() - eval_start).count());
 }
 
-sfsistat finish(SMFICTX* ctx, connection& c, message_state& m, const std::vector<sift::result>& results,
-                const plan& p, std::chrono::steady_clock::time_point eval_start) {
-    sfsistat status = SMFIS_CONTINUE;
+status finish(call& ctx, connection& c, message_state& m, const std::vector<sift::result>& results,
+              const plan& p, std::chrono::steady_clock::time_point eval_start) {
+    status status = status::proceed;
     switch (p.what) {
         case plan::outcome::tempfail:
-            status = reply(ctx, p.smtp_code, p.enhanced_code, p.text, SMFIS_TEMPFAIL);
+            status = reply(ctx, p.smtp_code, p.enhanced_code, p.text, status::tempfail);
             break;
         case plan::outcome::refuse:
-            status = reply(ctx, p.smtp_code, p.enhanced_code, p.text, SMFIS_REJECT);
+            status = reply(ctx, p.smtp_code, p.enhanced_code, p.text, status::reject);
             break;
         case plan::outcome::discard:
-            status = SMFIS_DISCARD;
+            status = status::discard;
             break;
         case plan::outcome::accept:
             for (const auto& e : p.edits) apply(ctx, c, e);
-            if (!p.quarantine.empty())
-                check(smfi_quarantine(ctx, const_cast<char*>(p.quarantine.c_str())), "smfi_quarantine");
+            if (!p.quarantine.empty()) ctx.to.quarantine(p.quarantine);
             break;
     }
     // Vacation replies and notifications for the recipients whose mail is
@@ -667,7 +620,7 @@ sfsistat finish(SMFICTX* ctx, connection& c, message_state& m, const std::vector
     return status;
 }
 
-sfsistat on_eom(SMFICTX* ctx) {
+status on_eom(call& ctx) {
     auto eom_start = std::chrono::steady_clock::now();
     auto& c = state(ctx);
     auto& m = current_message(ctx);
@@ -689,17 +642,6 @@ sfsistat on_eom(SMFICTX* ctx) {
     return finish(ctx, c, m, results, p, eom_start);
 }
 
-sfsistat on_abort(SMFICTX* ctx) {
-    if (auto* c = static_cast<connection*>(smfi_getpriv(ctx))) c->message.reset();
-    return SMFIS_CONTINUE;
-}
-
-sfsistat on_close(SMFICTX* ctx) {
-    delete static_cast<connection*>(smfi_getpriv(ctx));
-    smfi_setpriv(ctx, nullptr);
-    return SMFIS_CONTINUE;
-}
-
 std::mutex log_mutex;
 
 }  // namespace
@@ -711,27 +653,77 @@ void log_line(const std::string& line) {
     std::fflush(stderr);
 }
 
-smfiDesc filter_description(const engine& e, bool tcp) {
+struct filter_session::state : connection {};
+
+filter_session::filter_session(const engine& e, bool tcp) : s_(std::make_unique<state>()) {
     the_engine = &e;
     over_tcp = tcp;
-    smfiDesc d{};
-    d.xxfi_name = const_cast<char*>("sift");
-    d.xxfi_version = SMFI_VERSION;
-    d.xxfi_flags = required_actions | SMFIF_ADDRCPT_PAR;
-    if (!e.config().quarantine_folder.empty()) d.xxfi_flags |= SMFIF_QUARANTINE;
-    d.xxfi_connect = guarded_noreply<on_connect, SMFIP_NR_CONN, char*, _SOCK_ADDR*>;
-    d.xxfi_helo = guarded_noreply<on_helo, SMFIP_NR_HELO, char*>;
-    d.xxfi_envfrom = guarded<on_envfrom, char**>;
-    d.xxfi_envrcpt = guarded<on_envrcpt, char**>;
-    d.xxfi_header = guarded_noreply<on_header, SMFIP_NR_HDR, char*, char*>;
-    d.xxfi_eoh = guarded<on_eoh>;
-    d.xxfi_body = guarded<on_body, unsigned char*, size_t>;
-    d.xxfi_eom = guarded<on_eom>;
-    d.xxfi_abort = guarded<on_abort>;
-    d.xxfi_close = guarded<on_close>;
-    d.xxfi_negotiate = guarded<on_negotiate, unsigned long, unsigned long, unsigned long, unsigned long,
-                               unsigned long*, unsigned long*, unsigned long*, unsigned long*>;
-    return d;
+}
+
+filter_session::~filter_session() = default;
+
+status filter_session::negotiate(mta& to, std::uint32_t actions, std::uint32_t steps,
+                                 std::uint32_t& want_actions, std::uint32_t& want_steps) {
+    call ctx{to, *s_};
+    return guarded<on_negotiate>(ctx, actions, steps, &want_actions, &want_steps);
+}
+
+status filter_session::connect(mta& to, std::string_view host, std::string_view address) {
+    call ctx{to, *s_};
+    return guarded_noreply<on_connect, step::nr_connect>(ctx, host, address);
+}
+
+status filter_session::helo(mta& to, std::string_view name) {
+    call ctx{to, *s_};
+    return guarded_noreply<on_helo, step::nr_helo>(ctx, name);
+}
+
+status filter_session::mail(mta& to, const std::vector<std::string>& args) {
+    call ctx{to, *s_};
+    return guarded<on_envfrom>(ctx, args);
+}
+
+status filter_session::rcpt(mta& to, const std::vector<std::string>& args) {
+    call ctx{to, *s_};
+    return guarded<on_envrcpt>(ctx, args);
+}
+
+status filter_session::header(mta& to, std::string_view name, std::string_view value) {
+    call ctx{to, *s_};
+    return guarded_noreply<on_header, step::nr_header>(ctx, name, value);
+}
+
+status filter_session::end_of_headers(mta& to) {
+    call ctx{to, *s_};
+    return guarded<on_eoh>(ctx);
+}
+
+status filter_session::body(mta& to, std::string_view chunk) {
+    call ctx{to, *s_};
+    return guarded<on_body>(ctx, chunk);
+}
+
+status filter_session::end_of_message(mta& to) {
+    call ctx{to, *s_};
+    return guarded<on_eom>(ctx);
+}
+
+void filter_session::abort() {
+    s_->message.reset();
+}
+
+bool filter_session::in_message() const {
+    return s_->message.has_value();
+}
+
+void filter_session::reset_connection() {
+    auto fresh = std::make_unique<state>();
+    fresh->addrcpt_par = s_->addrcpt_par;
+    fresh->noreply = s_->noreply;
+    fresh->skip = s_->skip;
+    fresh->negotiated = s_->negotiated;
+    fresh->no_body = s_->no_body;
+    s_ = std::move(fresh);
 }
 
 }  // namespace sift::milter

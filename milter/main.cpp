@@ -1,4 +1,5 @@
-// sift-milter --listen inet:PORT@HOST|inet6:PORT@HOST|unix:PATH
+// sift-milter --listen inet:PORT@HOST|inet6:PORT@HOST|unix:PATH|fd:N
+//             [--protocol sift|libmilter]
 //             [--policy default|DIR] [--scripts DIR] [--store STORE]
 //             [--authserv-id ID]... [--config FILE] [--metrics HOST:PORT]
 //             [--reload-poll SECONDS] ...
@@ -9,6 +10,8 @@
 #include "callbacks.hpp"
 #include "control.hpp"
 #include "engine.hpp"
+#include "libmilter.hpp"
+#include "server.hpp"
 
 #include <libmilter/mfapi.h>
 #include <CLI/CLI.hpp>
@@ -20,8 +23,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <cstring>
 #include <iostream>
+#include <thread>
 
 namespace {
 
@@ -63,7 +69,53 @@ struct control_options {
     int reload_poll = 2;  // seconds; 0: no polling
 };
 
-int serve(const std::string& listen, sift::milter::engine& e, const control_options& control) {
+// The reload triggers and the metrics endpoint, beside the connections,
+// until the daemon stops.
+struct controls {
+    controls(sift::milter::engine& e, const control_options& control) : on_signal(e) {
+        if (control.reload_poll > 0) watcher.emplace(e, std::chrono::seconds(control.reload_poll));
+        if (control.metrics) {
+            metrics.emplace(e, *control.metrics);
+            sift::milter::log_line(
+                "sift-milter: metrics on http://" +
+                (control.metrics->v6 ? "[" + control.metrics->host + "]" : control.metrics->host) + ":" +
+                std::to_string(metrics->port()) + "/metrics");
+        }
+    }
+    sift::milter::signal_reloader on_signal;
+    std::optional<sift::milter::file_watcher> watcher;
+    std::optional<sift::milter::metrics_server> metrics;
+};
+
+// Sift's own protocol loop (server.hpp): SIGTERM, SIGINT and SIGHUP stop
+// it, taken by a thread of their own (block_signals blocked them
+// everywhere); messages under way are finished first.
+int serve_own(const sift::milter::server_options& options, sift::milter::engine& e,
+              const control_options& control) {
+    sift::milter::milter_server server(e, options);
+    controls running(e, control);
+    std::jthread on_stop([&server](std::stop_token stop) {
+        sigset_t set;
+        sigemptyset(&set);
+        for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, sig);
+        timespec wait{0, 200'000'000};
+        while (!stop.stop_requested()) {
+            int sig = sigtimedwait(&set, nullptr, &wait);
+            if (sig > 0) {
+                sift::milter::log_line(std::string("sift-milter: ") + strsignal(sig) +
+                                       ": stopping once the messages under way are done");
+                server.stop();
+                return;
+            }
+        }
+    });
+    sift::milter::log_line("sift-milter: listening on " + options.listen + " (sift protocol loop)");
+    server.run();
+    sift::milter::log_line("sift-milter: stopped");
+    return 0;
+}
+
+int serve_libmilter(const std::string& listen, sift::milter::engine& e, const control_options& control) {
     std::string conn;
     bool unix_socket = listen.starts_with("unix:") || listen.starts_with("local:");
     if (listen.starts_with("inet:") || listen.starts_with("inet6:"))
@@ -81,17 +133,7 @@ int serve(const std::string& listen, sift::milter::engine& e, const control_opti
     if (smfi_opensocket(unix_socket) != MI_SUCCESS) throw std::runtime_error("cannot listen on " + listen);
     // The reload triggers and the metrics endpoint run beside libmilter's
     // threads until smfi_main returns (SIGTERM, SIGHUP), then stop.
-    sift::milter::signal_reloader on_signal(e);
-    std::optional<sift::milter::file_watcher> watcher;
-    if (control.reload_poll > 0) watcher.emplace(e, std::chrono::seconds(control.reload_poll));
-    std::optional<sift::milter::metrics_server> metrics;
-    if (control.metrics) {
-        metrics.emplace(e, *control.metrics);
-        sift::milter::log_line(
-            "sift-milter: metrics on http://" +
-            (control.metrics->v6 ? "[" + control.metrics->host + "]" : control.metrics->host) + ":" +
-            std::to_string(metrics->port()) + "/metrics");
-    }
+    controls running(e, control);
     sift::milter::log_line("sift-milter: listening on " + listen + " (" + conn + ")");
     // smfi_main owns SIGHUP, SIGTERM (both: stop) and SIGINT (abort);
     // SIGUSR1 (reload) is blocked in every thread and taken by on_signal.
@@ -104,8 +146,26 @@ int main(int argc, char** argv) {
     CLI::App app{"sift-milter: the Sift policy inside Postfix (docs/MILTER.md)", "sift-milter"};
     std::string listen;
     sift::milter::settings s;
-    app.add_option("--listen", listen, "where the MTA connects: inet:PORT@HOST, inet6:PORT@HOST or unix:PATH")
+    app.add_option("--listen", listen,
+                   "where the MTA connects: inet:PORT@HOST, inet6:PORT@HOST, unix:PATH or fd:N (a listening "
+                   "socket)")
         ->required();
+    std::string protocol = "sift";
+    app.add_option("--protocol", protocol,
+                   "who speaks the milter protocol: sift (Sift's own loop, one thread per connection) or "
+                   "libmilter (Debian's libmilter, to compare; docs/MILTER.md)")
+        ->check(CLI::IsMember({"sift", "libmilter"}))
+        ->capture_default_str();
+    sift::milter::server_options server;
+    app.add_option("--max-connections", server.max_connections,
+                   "MTA connections served at once (sift protocol); more wait in the listen backlog")
+        ->check(CLI::Range(std::size_t(1), std::size_t(100000)))
+        ->capture_default_str();
+    int timeout = 7210;
+    app.add_option("--timeout", timeout,
+                   "seconds a connection may send nothing before it is closed (sift protocol)")
+        ->check(CLI::Range(1, 86400))
+        ->capture_default_str();
     app.add_option("--policy", s.policy,
                    "DIR/before.sieve and DIR/after.sieve around each user's script; "
                    "default: the bundled policy (docs/POLICY.md)")
@@ -250,11 +310,18 @@ int main(int argc, char** argv) {
         return 2;
     }
     try {
-        // Before any thread starts (the outbox's, libmilter's): only the
-        // reload thread takes SIGUSR1, only smfi_main's SIGTERM.
+        // Before any thread starts (the outbox's, libmilter's, the
+        // server's): only the reload thread takes SIGUSR1, only the stop
+        // thread (or smfi_main's) SIGTERM.
         sift::milter::block_signals();
         sift::milter::engine e(s, sift::milter::log_line);
-        return serve(listen, e, control);
+        if (protocol == "libmilter") {
+            if (listen.starts_with("fd:")) throw std::runtime_error("--listen fd:N is for --protocol sift");
+            return serve_libmilter(listen, e, control);
+        }
+        server.listen = listen;
+        server.timeout = std::chrono::seconds(timeout);
+        return serve_own(server, e, control);
     } catch (const std::exception& e) {
         std::cerr << "sift-milter: " << e.what() << "\n";
         return 1;

@@ -7,7 +7,11 @@ Starts sift-milter on a unix socket in a temporary directory, then opens
 a few hundred connections, each sending something no MTA sends: random
 bytes; frames with random commands and payloads; lengths of zero, past
 the end, or near 2^31; a correct option negotiation followed by garbage;
-a session cut off in the middle of a message. Afterwards the daemon must
+a session cut off in the middle of a message; macro packets with an odd
+number of strings (a name without its value: the packet that crashes
+libmilter's smfi_getsymval). Then, on the wire, a message under way
+that meets such a packet must be answered with a tempfail and its
+connection closed, never accepted. Afterwards the daemon must
 still be running and must still serve a proper session
 (lua/accept_clean.lua under miltertest), and its log must show no crash.
 Everything it starts is stopped by its PID.
@@ -42,18 +46,51 @@ def no_nul(rng, n):
 
 
 def macros(rng):
-    # A macro packet (SMFIC_MACRO) with random names and values, always in
-    # pairs. Debian 12's libmilter (8.17.1.9) stores a packet's strings as
-    # they come and smfi_getsymval walks them two at a time, testing for
-    # the end only at even positions: an odd count runs past the array and
-    # crashes in strcmp (seen here as SIGSEGV in smfi_getsymval, called
-    # from our queue_id). That is libmilter's bug, not reachable through a
-    # real MTA (Postfix and Sendmail always send pairs), and no milter on
-    # libmilter can guard against it (docs/MILTER.md "Hostile clients"), so
-    # this test sends odd counts no more; everything else stays hostile.
-    pairs = [no_nul(rng, rng.randrange(0, 40)) + b"\0" + no_nul(rng, rng.randrange(0, 80))
-             for _ in range(rng.randrange(0, 8))]
-    return bytes([rng.choice(b"CHMRTELN")]) + b"".join(p + b"\0" for p in pairs)
+    # A macro packet (SMFIC_MACRO) with random names and values, one in
+    # three with an odd number of strings (a name without its value), which
+    # the milter's own protocol loop refuses (the connection is closed).
+    # Debian 12's libmilter (8.17.1.9) crashed on those (SIGSEGV in
+    # smfi_getsymval, docs/MILTER.md "Hostile clients"); this test had to
+    # leave them out while sift-milter ran on libmilter.
+    strings = [no_nul(rng, rng.randrange(0, 60)) for _ in range(2 * rng.randrange(0, 8))]
+    if rng.randrange(3) == 0:
+        strings.append(no_nul(rng, rng.randrange(0, 20)))
+    return bytes([rng.choice(b"CHMRTELN")]) + b"".join(p + b"\0" for p in strings)
+
+
+def read_all(s):
+    """Every packet the milter sends until it closes: [(letter, payload)]."""
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    out = []
+    while len(data) >= 4:
+        (n,) = struct.unpack(">I", data[:4])
+        out.append((chr(data[4]), data[5:4 + n]))
+        data = data[4 + n:]
+    return out
+
+
+def odd_macros_in_a_message(sock_path):
+    """A message under way, then a macro packet with a name and no value:
+    the milter answers tempfail (the step the MTA waits on) and closes."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(10)
+    s.connect(sock_path)
+    s.sendall(negotiate() + frame(ord("C"), b"client.example\x004\x00\x19192.0.2.1\x00")
+              + frame(ord("H"), b"mx.client.example\x00") + frame(ord("M"), b"<a@example.org>\x00")
+              + frame(ord("D"), b"Ri\x00") + frame(ord("R"), b"<bob@example.net>\x00"))
+    got = read_all(s)
+    s.close()
+    letters = "".join(c for c, _ in got)
+    if letters != "Occct":
+        mt.fail(f"odd macro count in a message: the milter answered {letters!r}, wanted 'Occct' "
+                "(negotiation, connect, HELO, MAIL, then tempfail) and the connection closed")
+    else:
+        print("ok   odd macro count in a message: tempfail, connection closed", flush=True)
 
 
 def attack(rng):
@@ -139,6 +176,7 @@ def main():
                 finally:
                     probe.close()
             if m.proc.poll() is None:
+                odd_macros_in_a_message(sock_path)
                 # Still serving real sessions, whatever came before.
                 mt.run_lua("accept_clean.lua", "unix:" + sock_path)
         finally:

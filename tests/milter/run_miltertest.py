@@ -252,6 +252,17 @@ def main():
         if BROKEN_ERROR not in log:
             fail(f"the broken script's error ({BROKEN_ERROR}) is not in the log:\n{log}")
 
+        # The same scripts through libmilter (--protocol libmilter, the
+        # fallback an operator can compare with): the same answers and log.
+        m = Milter(binary, "unix:" + sock, tmp, "libmilter", "--protocol", "libmilter")
+        try:
+            for name in sorted(os.listdir(LUA)):
+                if name.endswith(".lua") and name not in ("common.lua", "store_down.lua", "srs_reverse.lua"):
+                    run_lua(name, "unix:" + sock)
+        finally:
+            log = m.stop()
+        check_log(log, EXPECTED, "libmilter")
+
         # A Redis port nothing listens on: the policy's list lookups fail.
         down = os.path.join(tmp, "down.sock")
         m = Milter(binary, "unix:" + down, tmp, "down", "--store", f"redis:127.0.0.1:{free_port()}")

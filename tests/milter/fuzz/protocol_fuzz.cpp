@@ -5,10 +5,17 @@
 // protocol_error; every parser either returns strings that lie inside the
 // packet's data and hold no NUL, or throws protocol_error; an odd macro
 // count is always refused. Then the encoders: each string the input gives
-// is encoded and read back as the MTA would read it.
+// is encoded and read back as the MTA would read it. Last, the same bytes
+// as a connection's packets to a conversation (milter/conversation.hpp:
+// the session logic and engine behind it, the default policy), half the
+// time after a proper negotiation: whatever comes, what it answers is
+// whole packets of the protocol's responses, and after a packet that
+// breaks the protocol it answers nothing more.
 //
 // Built as a CTest over a fixed, seeded set of inputs (session_fuzz_main.cpp)
 // and, with -DSIFT_FUZZ=ON, as a libFuzzer target (scripts/fuzz-milter).
+#include "conversation.hpp"
+#include "engine.hpp"
 #include "protocol.hpp"
 
 #include <cstdint>
@@ -140,6 +147,61 @@ void round_trip(std::string_view a, std::string_view b) {
     require(back == body && packets >= 1);
 }
 
+const sift::milter::engine& the_engine() {
+    static const auto* e = [] {
+        sift::milter::settings s;
+        s.scripts_dir = std::string(SIFT_TEST_DATA) + "/milter/scripts";
+        return new sift::milter::engine(s, [](const std::string&) {});
+    }();
+    return *e;
+}
+
+// What a conversation wrote: whole packets of known responses.
+void check_answers(std::string_view out) {
+    while (!out.empty()) {
+        proto::packet p;
+        std::size_t used = 0;
+        try {
+            used = proto::read_packet(out, p, 0x7ffffffe);
+        } catch (const proto::protocol_error&) {
+            std::abort();
+        }
+        require(used > 0);
+        require(std::string_view("+-2abcdehimqrstyO").find(p.command) != std::string_view::npos);
+        out.remove_prefix(used);
+    }
+}
+
+void converse(std::string_view in, bool negotiate) {
+    sift::milter::conversation conv(the_engine(), in.size() % 2);
+    std::string out;
+    if (negotiate) {
+        std::string o;
+        proto::put_packet(o, proto::cmd::optneg,
+                          std::string_view("\0\0\0\x06\0\0\x01\xff\0\x1f\xff\xff", 12));
+        proto::packet p;
+        proto::read_packet(o, p);
+        require(conv.handle(p, out));
+        check_answers(out);
+        out.clear();
+    }
+    while (true) {
+        proto::packet p;
+        std::size_t used = 0;
+        try {
+            used = proto::read_packet(in, p, 4096);
+        } catch (const proto::protocol_error&) {
+            return;
+        }
+        if (used == 0) return;
+        bool open = conv.handle(p, out);
+        check_answers(out);
+        out.clear();
+        if (!open) return;
+        in.remove_prefix(used);
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -167,5 +229,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (char c : std::string_view("OCDLMRHU")) parse({c, in});
     auto half = in.size() / 2;
     round_trip(in.substr(0, half), in.substr(half));
+    converse(in, size % 3 != 0);
     return 0;
 }

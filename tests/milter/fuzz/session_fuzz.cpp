@@ -1,26 +1,26 @@
 // A fuzzer over sift-milter's per-connection session logic: the real
-// callbacks (milter/callbacks.cpp) and engine (the default policy, the
-// users' scripts of tests/milter/scripts) driven through the fake
-// libmilter in any order libmilter would never use, with any macro
-// values and arguments, and with libmilter calls that fail. Each input is
-// one connection: a sequence of operations decoded from the bytes. What
-// must hold: nothing crashes or leaks (run it under ASan), and every
-// callback answers with a status libmilter knows.
+// filter_session (milter/callbacks.cpp) and engine (the default policy,
+// the users' scripts of tests/milter/scripts) driven through a fake MTA
+// (milter/mta.hpp) in any order an MTA would never use, with any macro
+// values and arguments, and with requests to the MTA that fail. Each input
+// is one connection: a sequence of operations decoded from the bytes. What
+// must hold: nothing crashes or leaks (run it under ASan), every step
+// answers with a status the protocol knows, and a step that failed never
+// answers accept.
 //
 // Built two ways (tests/CMakeLists.txt): as a CTest that runs a fixed,
 // seeded set of inputs (session_fuzz_main.cpp), and as a libFuzzer target
 // with clang (scripts/fuzz-milter), the coverage-guided search.
 #include "callbacks.hpp"
 #include "engine.hpp"
-#include "fake_libmilter.hpp"
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
+#include "mta.hpp"
 
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -54,31 +54,59 @@ const sift::milter::engine& the_engine() {
     return *e;
 }
 
-void expect_status(sfsistat s) {
+using sift::milter::status;
+
+void expect_status(status s) {
     switch (s) {
-        case SMFIS_CONTINUE:
-        case SMFIS_REJECT:
-        case SMFIS_DISCARD:
-        case SMFIS_ACCEPT:
-        case SMFIS_TEMPFAIL:
-        case SMFIS_NOREPLY:
-        case SMFIS_SKIP:
+        case status::proceed:
+        case status::reject:
+        case status::discard:
+        case status::accept:
+        case status::tempfail:
+        case status::noreply:
+        case status::skip:
             return;
-        default:
-            std::abort();  // the MTA would see a protocol error
     }
+    std::abort();  // the MTA would see a protocol error
 }
 
-// argv as libmilter passes it: the address, then ESMTP parameters, NULL.
-struct args {
-    std::vector<std::string> values;
-    std::vector<char*> argv;
-    char** get() {
-        argv.clear();
-        for (auto& v : values) argv.push_back(v.data());
-        argv.push_back(nullptr);
-        return argv.data();
+// What the session asks of the MTA: the macros given, requests that can
+// all be made to fail (as when the MTA went away), the checks libmilter
+// makes on a reply.
+struct fake_mta final : sift::milter::mta {
+    std::map<std::string, std::string> macros;
+    bool fail = false;
+    unsigned calls = 0;
+    std::string last_reply;
+
+    void call(std::string_view s) {
+        ++calls;
+        if (fail) throw std::runtime_error("the MTA went away");
+        if (s.size() > 100'000'000) std::abort();
     }
+    std::optional<std::string> macro(std::string_view name) override {
+        auto it = macros.find(std::string(name));
+        if (it == macros.end()) return std::nullopt;
+        return it->second;
+    }
+    void set_reply(std::string_view code, std::string_view enhanced,
+                   const std::vector<std::string>& lines) override {
+        // A 4xx or 5xx code, 1 to 32 lines without CR or LF.
+        if (code.size() != 3 || (code[0] != '4' && code[0] != '5')) throw std::runtime_error("bad code");
+        if (lines.empty() || lines.size() > 32) throw std::runtime_error("bad line count");
+        for (const auto& l : lines)
+            if (l.find_first_of("\r\n") != std::string::npos) throw std::runtime_error("CR or LF");
+        call(enhanced);
+        last_reply = std::string(code) + " " + std::string(enhanced) + " " + lines[0];
+    }
+    void add_header(std::string_view n, std::string_view v) override { call(n), call(v); }
+    void insert_header(unsigned, std::string_view n, std::string_view v) override { call(n), call(v); }
+    void delete_header(std::string_view n, unsigned) override { call(n); }
+    void add_rcpt(std::string_view r, std::string_view p) override { call(r), call(p); }
+    void delete_rcpt(std::string_view r) override { call(r); }
+    void change_from(std::string_view f) override { call(f); }
+    void replace_body(std::string_view b) override { call(b); }
+    void quarantine(std::string_view r) override { call(r); }
 };
 
 const char* const macro_names[] = {
@@ -108,91 +136,79 @@ std::string value(reader& in) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static smfiDesc d = sift::milter::filter_description(the_engine());
+    const auto& e = the_engine();
     reader in{data, size};
-    smfi_str ctx;
-    sockaddr_in v4{};
-    v4.sin_family = AF_INET;
-    sockaddr_in6 v6{};
-    v6.sin6_family = AF_INET6;
+    fake_mta to;
+    auto session = std::make_unique<sift::milter::filter_session>(e, false);
+    // A step whose request to the MTA failed must not answer accept.
+    auto step = [&](status s) {
+        expect_status(s);
+        if (to.fail && s == status::accept) std::abort();
+    };
+    const char* const addresses[] = {"", "192.0.2.1", "2001:db8::1", "not an address"};
     while (!in.done()) {
-        auto op = in.byte() % 14;
+        auto op = in.byte() % 15;
         switch (op) {
             case 0: {
                 auto host = value(in);
-                auto which = in.byte() % 3;
-                auto addr = in.bytes(4);
-                addr.resize(4, '\0');
-                std::memcpy(&v4.sin_addr, addr.data(), 4);
-                sockaddr* sa = which == 0   ? nullptr
-                               : which == 1 ? reinterpret_cast<sockaddr*>(&v4)
-                                            : reinterpret_cast<sockaddr*>(&v6);
-                expect_status(d.xxfi_connect(&ctx, host.data(), sa));
+                step(session->connect(to, host, addresses[in.byte() % 4]));
                 break;
             }
-            case 1: {
-                auto helo = value(in);
-                expect_status(d.xxfi_helo(&ctx, in.byte() % 8 ? helo.data() : nullptr));
+            case 1:
+                step(session->helo(to, in.byte() % 8 ? value(in) : std::string()));
                 break;
-            }
             case 2:
             case 3: {
-                bool from = op == 2;
-                args a;
-                for (int i = in.byte() % 4; i >= 0; --i) a.values.push_back(value(in));
-                auto* argv = in.byte() % 16 ? a.get() : nullptr;
-                expect_status(from ? d.xxfi_envfrom(&ctx, argv) : d.xxfi_envrcpt(&ctx, argv));
+                std::vector<std::string> a;
+                if (in.byte() % 16)
+                    for (int i = in.byte() % 4; i >= 0; --i) a.push_back(value(in));
+                step(op == 2 ? session->mail(to, a) : session->rcpt(to, a));
                 break;
             }
             case 4: {
                 auto name = value(in), v = value(in);
-                expect_status(d.xxfi_header(&ctx, name.data(), in.byte() % 8 ? v.data() : nullptr));
+                step(session->header(to, name, in.byte() % 8 ? v : std::string()));
                 break;
             }
             case 5:
-                expect_status(d.xxfi_eoh(&ctx));
+                step(session->end_of_headers(to));
                 break;
-            case 6: {
-                auto chunk = value(in);
-                expect_status(
-                    d.xxfi_body(&ctx, reinterpret_cast<unsigned char*>(chunk.data()), chunk.size()));
+            case 6:
+                step(session->body(to, value(in)));
                 break;
-            }
             case 7:
-                expect_status(d.xxfi_eom(&ctx));
+                step(session->end_of_message(to));
                 break;
             case 8:
-                expect_status(d.xxfi_abort(&ctx));
+                session->abort();
                 break;
             case 9:
-                expect_status(d.xxfi_close(&ctx));
+                // The connection closed; another one comes.
+                session = std::make_unique<sift::milter::filter_session>(e, in.byte() % 2);
                 break;
             case 10: {
                 auto name = macro_names[in.byte() % std::size(macro_names)];
-                ctx.macros[name] = value(in);
+                to.macros[name] = value(in);
                 break;
             }
             case 11: {
-                unsigned long f[4] = {in.byte() * 0x1010101ul, in.byte() * 0x1010101ul, 0, 0};
-                unsigned long out[4] = {};
-                expect_status(
-                    d.xxfi_negotiate(&ctx, f[0], f[1], f[2], f[3], &out[0], &out[1], &out[2], &out[3]));
+                std::uint32_t a = in.byte() * 0x1010101u, s = in.byte() * 0x1010101u, wa = 0, ws = 0;
+                auto r = session->negotiate(to, a, s, wa, ws);
+                expect_status(r);
+                // Never more than offered; refused only for missing actions.
+                if (r == status::proceed && ((wa & ~a) || (ws & ~s))) std::abort();
                 break;
             }
             case 12:
-                ctx.calls_fail = !ctx.calls_fail;
+                to.fail = !to.fail;
                 break;
-            case 13: {
-                auto v = std::string(std::size_t(in.byte()) * 512, 'y');
-                std::string name = "X-Long";
-                expect_status(d.xxfi_header(&ctx, name.data(), v.data()));
+            case 13:
+                step(session->header(to, "X-Long", std::string(std::size_t(in.byte()) * 512, 'y')));
                 break;
-            }
+            case 14:
+                session->reset_connection();
+                break;
         }
     }
-    // libmilter always ends a connection with close: the state is freed.
-    ctx.calls_fail = false;
-    expect_status(d.xxfi_close(&ctx));
-    if (ctx.priv) std::abort();  // close must have released it
     return 0;
 }

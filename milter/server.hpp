@@ -1,0 +1,67 @@
+// Sift's own milter server: listens where the MTA connects and runs one
+// conversation (conversation.hpp) per connection on a thread of its own
+// with blocking I/O: each protocol step is one read, the session logic,
+// one write, on one thread, with none of libmilter's hand-offs between a
+// poll thread and a worker pool (docs/PERFORMANCE.md, "Through Postfix").
+#pragma once
+
+#include "engine.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <set>
+#include <string>
+
+namespace sift::milter {
+
+struct server_options {
+    // inet:PORT@HOST, inet6:PORT@HOST, unix:PATH (or local:PATH), fd:N.
+    std::string listen;
+    std::size_t max_connections = 1000;  // more wait in the listen backlog
+    // A connection that sends nothing for this long is closed (libmilter's
+    // default, 7210 s: longer than any MTA keeps an idle session).
+    std::chrono::seconds timeout{7210};
+    // After stop(): how long messages under way may take to finish.
+    std::chrono::seconds grace{60};
+    int backlog = 4096;  // Postfix tempfails at once when a unix socket's is full
+};
+
+class milter_server {
+public:
+    // Binds and listens (a unix socket left over is removed first); throws
+    // std::runtime_error with the reason.
+    milter_server(const engine& e, server_options o);
+    ~milter_server();
+    milter_server(const milter_server&) = delete;
+    milter_server& operator=(const milter_server&) = delete;
+
+    bool tcp() const { return tcp_; }
+
+    // Accepts and serves until stop(); then closes the listening socket,
+    // lets each connection finish the message under way (at most `grace`),
+    // closes the idle ones, and returns when every connection is done.
+    void run();
+    // From any thread (a signal thread): run() returns soon after.
+    void stop();
+
+private:
+    void serve(int fd);
+    void connection_done(int fd);
+
+    const engine& engine_;
+    server_options options_;
+    bool tcp_ = false;
+    int listen_fd_ = -1;
+    int stop_fd_ = -1;  // an eventfd, readable once stop() was called
+    std::string unix_path_;
+
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::set<int> connections_;
+    bool stopping_ = false;
+    std::chrono::steady_clock::time_point stop_deadline_;
+};
+
+}  // namespace sift::milter
