@@ -318,6 +318,17 @@ TEST(to_utf8, converts_and_replaces) {
     EXPECT_EQ(to_utf8("", "iso-8859-1"), "");
 }
 
+TEST(to_utf8, labels_glibc_does_not_know) {
+    // Outlook's ks_c_5601-1987 is CP949 (the WHATWG Encoding Standard's
+    // euc-kr); glibc's iconv has no such name. "\xc0\xcc\xba\xa5\xc6\xae"
+    // is "이벤트" in CP949, as Python's cp949 codec encodes it.
+    EXPECT_EQ(to_utf8("\xc0\xcc\xba\xa5\xc6\xae", "ks_c_5601-1987"), "\xec\x9d\xb4\xeb\xb2\xa4\xed\x8a\xb8");
+    EXPECT_EQ(to_utf8("\xc0\xcc\xba\xa5\xc6\xae", "KS_C_5601-1987"), "\xec\x9d\xb4\xeb\xb2\xa4\xed\x8a\xb8");
+    EXPECT_EQ(decode_encoded_words("=?ks_c_5601-1987?B?wMy6pcau?="), "\xec\x9d\xb4\xeb\xb2\xa4\xed\x8a\xb8");
+    // "\xcf\xf0\xe8" is "При" in windows-1251 under the label x-cp1251.
+    EXPECT_EQ(to_utf8("\xcf\xf0\xe8", "x-cp1251"), "\xd0\x9f\xd1\x80\xd0\xb8");
+}
+
 TEST(to_utf8, stateful_charset) {
     // ISO-2022-JP: ESC $ B, JIS 0x3B7A (U+8A66 "試"), ESC ( B.
     EXPECT_EQ(to_utf8("\x1b$B;n\x1b(B", "iso-2022-jp"), "\u8a66");

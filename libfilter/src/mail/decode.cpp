@@ -104,6 +104,38 @@ bool is_plausible_charset(std::string_view charset) {
     return true;
 }
 
+// Labels mail programs write that glibc's iconv does not know, as the
+// WHATWG Encoding Standard reads them (its "euc-kr" is the CP949 superset
+// Outlook means by ks_c_5601-1987), each with glibc's name.
+std::string_view iconv_name(std::string_view label) {
+    struct alias {
+        std::string_view label, name;
+    };
+    static constexpr alias aliases[] = {
+        {"ks_c_5601-1987", "CP949"},
+        {"ks_c_5601-1989", "CP949"},
+        {"ks_c_5601", "CP949"},
+        {"ksc5601", "CP949"},
+        {"ksc_5601", "CP949"},
+        {"csksc56011987", "CP949"},
+        {"iso-ir-149", "CP949"},
+        {"windows-949", "CP949"},
+        {"x-sjis", "SHIFT_JIS"},
+        {"x-euc-jp", "EUC-JP"},
+        {"x-gbk", "GBK"},
+        {"x-x-big5", "BIG5"},
+        {"x-mac-roman", "MACINTOSH"},
+        {"x-cp1251", "CP1251"},
+        {"x-cp1250", "CP1250"},
+    };
+    for (const auto& a : aliases) {
+        if (iequals(a.label, label)) {
+            return a.name;
+        }
+    }
+    return label;
+}
+
 // iconv_open is slow (it loads gconv modules), and a descriptor is not safe
 // to share between threads, so each thread keeps a few open ones.
 class iconv_cache {
@@ -124,7 +156,7 @@ public:
             }
         }
         std::string name(charset);
-        iconv_t cd = iconv_open("UTF-8", name.c_str());
+        iconv_t cd = iconv_open("UTF-8", std::string(iconv_name(charset)).c_str());
         if (entries_.size() >= max_entries) {
             if (entries_.front().cd != invalid()) {
                 iconv_close(entries_.front().cd);
