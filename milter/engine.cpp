@@ -178,6 +178,16 @@ std::shared_ptr<snapshot> engine::build(const sift::config& site, std::string& e
 
 reload_result engine::reload(std::string_view trigger) {
     std::lock_guard lock(reload_mutex_);
+    // The end is told however the reload ends.
+    struct tell {
+        const std::function<void(bool)>& f;
+        explicit tell(const std::function<void(bool)>& g) : f(g) {
+            if (f) f(false);
+        }
+        ~tell() {
+            if (f) f(true);
+        }
+    } told(on_reload_);
     auto start = std::chrono::steady_clock::now();
     auto old = current();
     reload_result r;

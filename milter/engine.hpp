@@ -171,6 +171,10 @@ public:
     // ("signal", "files", "http", a test). Reloads are serialised; messages
     // under way keep the snapshot they took.
     reload_result reload(std::string_view trigger);
+    // Told each reload's start (false) and end (true), whichever triggered
+    // it (systemd's RELOADING=1 and READY=1: notify.hpp). Set before any
+    // thread starts.
+    void on_reload(std::function<void(bool done)> f) { on_reload_ = std::move(f); }
 
     // The recipient's own script, or null (none, or it does not compile:
     // its errors are logged once per version of the file and snapshot,
@@ -229,6 +233,7 @@ private:
     std::unique_ptr<metrics> metrics_;
     std::atomic<std::shared_ptr<const snapshot>> current_;
     std::mutex reload_mutex_;
+    std::function<void(bool)> on_reload_;
     std::unique_ptr<sift::site_services> services_;  // the store, the lists, the host
     std::unique_ptr<outbox> outbox_;                 // thread-safe itself
 };

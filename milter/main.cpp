@@ -11,6 +11,7 @@
 #include "control.hpp"
 #include "engine.hpp"
 #include "libmilter.hpp"
+#include "notify.hpp"
 #include "server.hpp"
 
 #include <libmilter/mfapi.h>
@@ -102,14 +103,18 @@ int serve_own(const sift::milter::server_options& options, sift::milter::engine&
         while (!stop.stop_requested()) {
             int sig = sigtimedwait(&set, nullptr, &wait);
             if (sig > 0) {
-                sift::milter::log_line(std::string("sift-milter: ") + strsignal(sig) +
-                                       ": stopping once the messages under way are done");
+                std::string why =
+                    std::string(strsignal(sig)) + ": stopping once the messages under way are done";
+                sift::milter::log_line("sift-milter: " + why);
+                sift::milter::systemd::stopping(why);
                 server.stop();
                 return;
             }
         }
     });
+    sift::milter::systemd::watchdog alive;
     sift::milter::log_line("sift-milter: listening on " + options.listen + " (sift protocol loop)");
+    sift::milter::systemd::ready("listening on " + options.listen);
     server.run();
     sift::milter::log_line("sift-milter: stopped");
     return 0;
@@ -134,10 +139,14 @@ int serve_libmilter(const std::string& listen, sift::milter::engine& e, const co
     // The reload triggers and the metrics endpoint run beside libmilter's
     // threads until smfi_main returns (SIGTERM, SIGHUP), then stop.
     controls running(e, control);
-    sift::milter::log_line("sift-milter: listening on " + listen + " (" + conn + ")");
+    sift::milter::systemd::watchdog alive;
+    sift::milter::log_line("sift-milter: listening on " + listen + " (" + conn + ", libmilter)");
+    sift::milter::systemd::ready("listening on " + listen + " (libmilter)");
     // smfi_main owns SIGHUP, SIGTERM (both: stop) and SIGINT (abort);
     // SIGUSR1 (reload) is blocked in every thread and taken by on_signal.
-    return smfi_main() == MI_SUCCESS ? 0 : 1;
+    int rc = smfi_main() == MI_SUCCESS ? 0 : 1;
+    sift::milter::systemd::stopping("libmilter stopped");
+    return rc;
 }
 
 }  // namespace
@@ -315,6 +324,14 @@ int main(int argc, char** argv) {
         // thread (or smfi_main's) SIGTERM.
         sift::milter::block_signals();
         sift::milter::engine e(s, sift::milter::log_line);
+        // systemd's RELOADING=1 and READY=1 around each reload, whichever
+        // trigger (Type=notify).
+        e.on_reload([](bool done) {
+            if (done)
+                sift::milter::systemd::reload_done();
+            else
+                sift::milter::systemd::reloading();
+        });
         if (protocol == "libmilter") {
             if (listen.starts_with("fd:")) throw std::runtime_error("--listen fd:N is for --protocol sift");
             return serve_libmilter(listen, e, control);
