@@ -25,9 +25,11 @@ void log_line(const std::string& line);
 // no DATA or unknown-command step (no callback), no body when no script
 // can read it (engine::body_needed), no reply for the steps that can
 // refuse nothing, SKIP where the MTA has it (docs/MILTER.md, "What the
-// milter asks of the MTA"). Over TCP (`tcp`) nothing goes unanswered, not
-// even DATA's macros: the MTA's next small write would wait for their ACK,
-// which the milter's kernel delays (Nagle against delayed ACK, about 40 ms).
+// milter asks of the MTA"). With `tcp` (the MTA's segments are ACKed late:
+// libmilter over TCP) nothing goes unanswered, not even DATA's macros: the
+// MTA's next small write would wait for their ACK (Nagle against delayed
+// ACK, about 40 ms). Sift's own loop ACKs at once (TCP_QUICKACK) and
+// passes false.
 std::uint32_t protocol_steps(const engine& e, std::uint32_t offered, bool tcp);
 // The same over the transport the sessions were made for.
 std::uint32_t protocol_steps(const engine& e, std::uint32_t offered);
@@ -39,8 +41,8 @@ std::uint32_t protocol_steps(const engine& e, std::uint32_t offered);
 // one that needs a message before MAIL FROM tempfails.
 class filter_session {
 public:
-    // `e` outlives the session (one engine per process); `tcp`: the MTA
-    // connects over TCP (protocol_steps).
+    // `e` outlives the session (one engine per process); `tcp`: over TCP,
+    // with delayed ACKs (protocol_steps).
     filter_session(const engine& e, bool tcp);
     ~filter_session();
     filter_session(const filter_session&) = delete;

@@ -215,7 +215,11 @@ void milter_server::connection_done(int fd) {
 
 void milter_server::serve(int fd) {
     try {
-        conversation conv(engine_, tcp_);
+        // Over TCP every segment of the MTA's is ACKed at once (TCP_QUICKACK
+        // after each read, below), so the steps may go unanswered as over
+        // a unix socket: the MTA's next small write does not wait for a
+        // delayed ACK (Nagle), the stall protocol_steps avoids otherwise.
+        conversation conv(engine_, false);
         std::string in, out;
         std::size_t start = 0;  // the first byte of `in` not handled yet
         constexpr std::size_t read_size = 64 * 1024 + 16;
@@ -278,6 +282,11 @@ void milter_server::serve(int fd) {
             if (got < 0 && errno == EINTR) continue;
             if (got <= 0) break;  // the MTA closed (or the connection broke)
             in.append(buf.get(), std::size_t(got));
+            if (tcp_) {
+                // Linux leaves quick-ACK mode on its own: set again each time.
+                int one = 1;
+                setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+            }
         }
     } catch (const std::exception& e) {
         log_line(std::string("{\"milter\":\"connection_error\",\"error\":") + json::quote(e.what()) + "}");

@@ -28,10 +28,14 @@ answered one, fails), with the verdicts each policy gives:
   old MTA   the headers configuration with an MTA that offers no
             no-reply steps, NOBODY or SKIP: nothing of them is asked, and
             libmilter answers the steps itself;
-  TCP       the headers configuration on inet:PORT@127.0.0.1: no no-reply
-            step and DATA kept (Postfix sends a left-out DATA's macros all
-            the same): over TCP anything unanswered stalls the MTA's next
-            write (docs/PERFORMANCE.md "Through Postfix").
+  TCP       the headers configuration on inet:PORT@127.0.0.1: Sift's own
+            loop ACKs each segment at once (TCP_QUICKACK), so the same
+            no-reply steps as on a unix socket, and a whole session with
+            them unanswered;
+  TCP, libmilter  the same with --protocol libmilter: no no-reply step and
+            DATA kept (Postfix sends a left-out DATA's macros all the
+            same): over TCP anything unanswered stalls the MTA's next write
+            on libmilter's delayed ACK (docs/PERFORMANCE.md "Through Postfix").
 """
 import json
 import os
@@ -270,7 +274,9 @@ def main():
             milters.append(start(binary, tmp, "envelope", "--policy", os.path.join(HERE, "policies", "envelope")))
             milters.append(start(binary, tmp, "tcp", "--policy", headers_policy, "--accept-bogus-helo",
                                  "--accept-8bit-headers", port=mt.free_port()))
-            d, h, decl, u, sc, env, tcp = (m["path"] for m in milters)
+            milters.append(start(binary, tmp, "tcp-libmilter", "--policy", headers_policy, "--accept-bogus-helo",
+                                 "--accept-8bit-headers", "--protocol", "libmilter", port=mt.free_port()))
+            d, h, decl, u, sc, env, tcp, tcp_lm = (m["path"] for m in milters)
 
             # --8bit-headers score: the header goes unanswered, and the
             # default policy scores the field instead of a refusal.
@@ -337,11 +343,19 @@ def main():
             s.close()
 
             s = Session(tcp)
-            expect_steps("TCP", s.steps, NOUNKNOWN | NOBODY | SKIP)
-            check("TCP: clean, every step answered", message(s, "TCP1", ["bob@example.net"], CLEAN, helo="client"),
-                  "c")
+            expect_steps("TCP", s.steps, NODATA | NOUNKNOWN | NOBODY | NR_CONN | NR_HELO | NR_HDR | SKIP)
+            check("TCP: clean, the no-reply steps unanswered",
+                  message(s, "TCP1", ["bob@example.net"], CLEAN, helo="client"), "c")
             if not s.nothing_more():
-                mt.fail("TCP: a reply left unread")
+                mt.fail("TCP: a reply to an unanswered step")
+            s.close()
+
+            s = Session(tcp_lm)
+            expect_steps("TCP, libmilter", s.steps, NOUNKNOWN | NOBODY | SKIP)
+            check("TCP, libmilter: clean, every step answered",
+                  message(s, "TCP2", ["bob@example.net"], CLEAN, helo="client"), "c")
+            if not s.nothing_more():
+                mt.fail("TCP, libmilter: a reply left unread")
             s.close()
 
             s = Session(decl)

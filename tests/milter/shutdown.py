@@ -130,9 +130,10 @@ def fd_listen(binary, tmp):
                 raise SystemExit("sift-milter --listen fd:N did not start:\n" + open(log_path).read())
             time.sleep(0.05)
         sess = ng.Session(("127.0.0.1", port))
-        # Over TCP nothing goes unanswered (the flags of TCP).
-        if sess.steps & (ng.NR_CONN | ng.NR_HDR):
-            mt.fail(f"fd:N (TCP): the milter asked for unanswered steps {ng.flags(sess.steps)}")
+        # A passed TCP socket is TCP: Sift's loop ACKs at once, so connect
+        # and the headers go unanswered as on a unix socket.
+        if (sess.steps & (ng.NR_CONN | ng.NR_HDR)) != ng.NR_CONN | ng.NR_HDR:
+            mt.fail(f"fd:N (TCP): the milter asked for {ng.flags(sess.steps)}, without NR_CONN|NR_HDR")
         got = ng.message(sess, "FD1", ["bob@example.net"], ng.CLEAN)
         ng.check("fd:N: a clean message over a passed TCP socket", got, "c")
         sess.close()
