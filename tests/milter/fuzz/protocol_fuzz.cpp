@@ -202,6 +202,87 @@ void converse(std::string_view in, bool negotiate) {
     }
 }
 
+// The input read as a session: each byte chooses a command, the next
+// ones its arguments, so that whole messages (macros, headers, a body,
+// end-of-message with its edits) are reached, broken now and then (an odd
+// macro count, a string with a NUL, an unknown stage).
+void converse_structured(std::string_view in) {
+    sift::milter::conversation conv(the_engine(), false);
+    std::string out, o;
+    std::size_t at = 0;
+    auto byte = [&]() -> unsigned { return at < in.size() ? static_cast<unsigned char>(in[at++]) : 0u; };
+    auto text = [&](std::size_t most) {
+        std::size_t n = std::min<std::size_t>(byte() % (most + 1), in.size() - std::min(at, in.size()));
+        std::string t(in.substr(std::min(at, in.size()), n));
+        at += n;
+        return t;
+    };
+    auto z = [](const std::string& t) { return t + std::string(1, '\0'); };
+    proto::put_packet(o, proto::cmd::optneg, std::string_view("\0\0\0\x06\0\0\x01\xff\0\x1f\xff\xff", 12));
+    const char* const rcpts[] = {"<bob@example.net>", "<refuser@example.net>", "<filer@example.net>",
+                                 "<fwd@example.net>", "<>"};
+    while (at < in.size()) {
+        switch (byte() % 13) {
+            case 0:
+                proto::put_packet(o, proto::cmd::connect,
+                                  z(text(20)) + std::string("4\0\x19", 3) + z("192.0.2.1"));
+                break;
+            case 1:
+                proto::put_packet(o, proto::cmd::helo, z(byte() % 2 ? "mx.example.org" : text(20)));
+                break;
+            case 2:
+                proto::put_packet(o, proto::cmd::mail,
+                                  z("<alice@example.org>") + (byte() % 2 ? z(text(20)) : ""));
+                break;
+            case 3:
+                proto::put_packet(o, proto::cmd::rcpt, z(rcpts[byte() % std::size(rcpts)]));
+                break;
+            case 4: {
+                std::string d(1, "CHMRTNELBX"[byte() % 10]);
+                for (unsigned i = byte() % 4; i > 0; --i) d += z(byte() % 2 ? "i" : text(8)) + z(text(16));
+                if (byte() % 5 == 0) d += z(text(8));  // a name without its value
+                proto::put_packet(o, proto::cmd::macro, d);
+                break;
+            }
+            case 5:
+                proto::put_packet(o, proto::cmd::header, z(byte() % 2 ? "Subject" : text(12)) + z(text(60)));
+                break;
+            case 6:
+                proto::put_packet(o, proto::cmd::eoh);
+                break;
+            case 7:
+                proto::put_packet(o, proto::cmd::body, text(255));
+                break;
+            case 8:
+                proto::put_packet(o, proto::cmd::body_end, byte() % 4 ? "" : text(40));
+                break;
+            case 9:
+                proto::put_packet(o, proto::cmd::abort);
+                break;
+            case 10:
+                proto::put_packet(o, proto::cmd::quit_nc);
+                break;
+            case 11:
+                proto::put_packet(o, proto::cmd::data);
+                break;
+            case 12:
+                proto::put_packet(o, char(byte()), text(10));  // any command letter
+                break;
+        }
+    }
+    std::string_view buf = o;
+    while (!buf.empty()) {
+        proto::packet p;
+        auto used = proto::read_packet(buf, p);
+        require(used > 0);
+        bool open = conv.handle(p, out);
+        check_answers(out);
+        out.clear();
+        if (!open) return;
+        buf.remove_prefix(used);
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -230,5 +311,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto half = in.size() / 2;
     round_trip(in.substr(0, half), in.substr(half));
     converse(in, size % 3 != 0);
+    converse_structured(in);
     return 0;
 }
