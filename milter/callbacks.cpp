@@ -59,6 +59,10 @@ struct message_state {
     // detail, given at end-of-headers.
     std::optional<std::pair<smtp_reply, std::string>> header_refusal;
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    // A submission or inbound (checks.hpp); a bogus HELO not held against
+    // a submission.
+    mail_path path = mail_path::inbound;
+    bool helo_skipped = false;
 };
 
 struct connection {
@@ -259,15 +263,23 @@ status refuse_early(call& ctx, const char* stage, const smtp_reply& r, std::stri
     return reply(ctx, r.code, r.enhanced, r.text, answer);
 }
 
+// "HELO NAME: why it is bogus", for the log.
+std::string helo_detail(const connection& c) {
+    return "HELO " + c.session.helo + ": " +
+           bogus_helo(c.session.helo, the_engine->config().limits).value_or("banned");
+}
+
 status on_helo(call& ctx, std::string_view helo) {
     auto& c = state(ctx);
     c.session.helo = std::string(helo);
     c.helo_refused = check_helo(c.session.helo, the_engine->config().limits);
-    if (c.helo_refused)
-        return refuse_early(ctx, "helo", *c.helo_refused,
-                            "HELO " + c.session.helo + ": " +
-                                bogus_helo(c.session.helo, the_engine->config().limits).value_or("banned"),
-                            status::reject);
+    // With --authenticated submission the refusal waits for MAIL FROM,
+    // where a login shows: Postfix, told of a refused EHLO, answers it 250
+    // with no extension at all, AUTH included, so a user's mail client
+    // saying EHLO [192.168.1.20] could never log in (docs/MILTER.md,
+    // "Authenticated submissions").
+    if (c.helo_refused && !the_engine->config().authenticated_submission)
+        return refuse_early(ctx, "helo", *c.helo_refused, helo_detail(c), status::reject);
     return status::proceed;
 }
 
@@ -292,18 +304,27 @@ status on_envfrom(call& ctx, const std::vector<std::string>& argv) {
     raise_deferred(c);  // a failure at connect or HELO (no-reply steps)
     keep_body_promise(c);
     c.message->from = argv.empty() ? "" : unbracket(argv[0]);
-    // A client that goes on after its HELO was refused is refused here.
-    if (c.helo_refused)
-        return refuse_early(ctx, "mail", *c.helo_refused, "after a bogus HELO", status::reject);
-    std::vector<std::string> params(argv.empty() ? argv.end() : argv.begin() + 1, argv.end());
-    c.message->smtputf8 = declares_smtputf8(params);
-    if (auto r = check_declared_size(params, the_engine->config().limits))
-        return refuse_early(ctx, "mail", *r, "declared size above the limit", status::reject);
     // Known from MAIL FROM on: the SASL login and TLS (Postfix's
     // milter_mail_macros and milter_helo_macros).
     c.session.authenticated_user = macro(ctx, "{auth_authen}");
     c.session.tls_version = macro(ctx, "{tls_version}");
     c.session.tls_cipher = macro(ctx, "{cipher}");
+    // A sender who logged in: a submission (--authenticated), told to the
+    // policy (docs/MILTER.md, "Authenticated submissions").
+    c.message->path = path_for(c.session.authenticated_user, the_engine->config().authenticated_submission);
+    mark_path(c.session.items, c.message->path);
+    // A client that goes on after its HELO was refused is refused here,
+    // unless it logged in: mail clients name themselves as they please.
+    if (c.helo_refused && c.message->path != mail_path::submission)
+        return refuse_early(ctx, "mail", *c.helo_refused,
+                            the_engine->config().authenticated_submission ? helo_detail(c) + " (no login)"
+                                                                          : "after a bogus HELO",
+                            status::reject);
+    c.message->helo_skipped = c.helo_refused.has_value();
+    std::vector<std::string> params(argv.empty() ? argv.end() : argv.begin() + 1, argv.end());
+    c.message->smtputf8 = declares_smtputf8(params);
+    if (auto r = check_declared_size(params, the_engine->config().limits))
+        return refuse_early(ctx, "mail", *r, "declared size above the limit", status::reject);
     return status::proceed;
 }
 
@@ -536,7 +557,11 @@ std::string log_entry(call& ctx, const connection& c, const message_state& m,
                       std::chrono::steady_clock::time_point eom_start) {
     std::string line = "{\"queue_id\":" + json::quote(queue_id(ctx)) +
                        ",\"client\":" + json::quote(c.session.remote_ip) +
-                       ",\"from\":" + json::quote(m.from) + ",\"milter\":" + json::quote(name(p.what));
+                       ",\"from\":" + json::quote(m.from) + ",\"milter\":" + json::quote(name(p.what)) +
+                       ",\"path\":" + json::quote(name(m.path));
+    if (!c.session.authenticated_user.empty())
+        line += ",\"auth\":" + json::quote(c.session.authenticated_user);
+    if (m.helo_skipped) line += ",\"helo_check\":\"skipped\"";
     if (p.smtp_code)
         line +=
             ",\"reply\":" + json::quote(std::to_string(p.smtp_code) + " " + p.enhanced_code + " " + p.text);

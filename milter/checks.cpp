@@ -177,4 +177,17 @@ std::vector<std::string> reply_lines(std::string_view text, std::string_view enh
     return lines;
 }
 
+std::string_view name(mail_path p) {
+    return p == mail_path::submission ? "submission" : "inbound";
+}
+
+mail_path path_for(std::string_view auth_user, bool authenticated_is_submission) {
+    return authenticated_is_submission && !auth_user.empty() ? mail_path::submission : mail_path::inbound;
+}
+
+void mark_path(std::vector<std::pair<std::string, std::string>>& items, mail_path p) {
+    std::erase_if(items, [](const auto& item) { return item.first == submission_item; });
+    if (p == mail_path::submission) items.emplace_back(std::string(submission_item), "on");
+}
+
 }  // namespace sift::milter

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sift::milter {
@@ -61,6 +62,22 @@ bool has_8bit(std::string_view name, std::string_view value);
 // 550 5.6.7 The message contains a Unicode character in a disallowed header
 std::optional<smtp_reply> check_header_bytes(std::string_view name, std::string_view value, bool smtputf8,
                                              const smtp_limits& limits);
+
+// Which way a message goes (docs/MILTER.md, "Authenticated submissions"):
+// a submission is mail whose sender logged in (SMTP AUTH: the MTA's
+// {auth_authen} macro is not empty) when authenticated senders are taken
+// as the site's own users (--authenticated submission, the default); all
+// else is inbound. A submission is not held to the bogus-HELO check, and
+// the policy is told (submission_item), so that the default policy skips
+// its rules for mail from outside; every other check applies to both.
+enum class mail_path { inbound, submission };
+std::string_view name(mail_path p);  // "inbound", "submission"
+mail_path path_for(std::string_view auth_user, bool authenticated_is_submission);
+// The environment item the policy reads for a submission.
+inline constexpr std::string_view submission_item = "vnd.sift.submission";
+// `items` (a session's) with submission_item "on" for a submission and
+// without it for inbound mail.
+void mark_path(std::vector<std::pair<std::string, std::string>>& items, mail_path p);
 
 // RFC 5321 §4.5.3.1.5: a reply line is at most 512 bytes with its CRLF.
 inline constexpr std::size_t max_reply_line = 512;

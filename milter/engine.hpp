@@ -63,6 +63,10 @@ struct settings {
     // a user's script that reads more is not used (logged as a compile
     // error is; the policy alone applies), and the MTA is asked for no more.
     std::optional<sift::needs> user_scripts_need;
+    // --authenticated submission|inbound: whether mail from a sender who
+    // logged in (SMTP AUTH) is a submission of the site's own users
+    // (checks.hpp, mail_path) or judged as anyone's.
+    bool authenticated_submission = true;
     // --local-mailers: the {rcpt_mailer} values (Postfix transports,
     // Sendmail mailers) that deliver into this site's mailboxes; a kept
     // recipient with a +detail delivered by one of them loses its detail

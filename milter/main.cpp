@@ -250,6 +250,14 @@ int main(int argc, char** argv) {
                    "a folder that means the MTA's hold queue: a message filed into it is quarantined "
                    "(smfi_quarantine) for the postmaster to release or delete")
         ->type_name("NAME");
+    std::string authenticated = "submission";
+    app.add_option("--authenticated", authenticated,
+                   "mail from a sender who logged in (SMTP AUTH, the MTA's {auth_authen}): submission "
+                   "(no bogus-HELO check, the policy's inbound spam rules and score fields skipped; "
+                   "attachments, size, recipients and block lists still checked) or inbound (as anyone's)")
+        ->check(CLI::IsMember({"submission", "inbound"}))
+        ->type_name("WHAT")
+        ->capture_default_str();
     app.add_option("--local-mailers", s.local_mailers,
                    "the {rcpt_mailer} values (Postfix transports, Sendmail mailers) that deliver into "
                    "this site's mailboxes, comma-separated; kept mail to user+detail@ there goes to "
@@ -294,6 +302,7 @@ int main(int argc, char** argv) {
         s.limits.refuse_8bit_headers = eight_bit.empty() || eight_bit == "refuse";
         s.limits.score_8bit_headers = eight_bit == "score";
         s.rcpt_block_lists = !no_rcpt_lists;
+        s.authenticated_submission = authenticated == "submission";
         if (s.local_mailers == std::vector<std::string>{"none"}) s.local_mailers.clear();
         if (!user_scripts_need.empty()) s.user_scripts_need = sift::milter::parse_needs(user_scripts_need);
         if (relay.empty() != spool.empty()) throw std::invalid_argument("--relay and --spool go together");

@@ -19,6 +19,17 @@ if environment :matches "vnd.sift.spam.threshold" "*" { set "spam_threshold" "${
 if environment :matches "vnd.sift.spam.reject_threshold" "*" { set "reject_threshold" "${1}"; }
 if environment :matches "vnd.sift.folder.spam" "*" { set "spam_folder" "${1}"; }
 
+# A submission: mail one of this site's own users sent after logging in
+# (SMTP AUTH), which sift-milter marks so with --authenticated submission,
+# its default (docs/MILTER.md "Authenticated submissions"). The rules for
+# mail from outside (DMARC, the spam rules, the score fields) are not for
+# it; the block lists, what cannot be inspected and the forbidden
+# attachments are.
+set "submission" "no";
+if environment :is "vnd.sift.submission" "on" {
+  set "submission" "yes";
+}
+
 # Block lists, the user's and the global one (sift list add ... block
 # ENTRY: whole addresses, @domain, @.domain and its subdomains): the
 # header sender or the envelope sender on one is refused, or with the
@@ -80,7 +91,8 @@ if attachment :extension ["exe", "com", "cmd", "cpl", "hta", "scf", "sct",
 # DMARC (RFC 7489 §6.3), as the site's own checker wrote it in a trusted
 # Authentication-Results field: the From domain asks to refuse mail that
 # fails, for all of it (pct 100) ...
-if allof (authres :method "dmarc" "fail",
+if allof (string :is "${submission}" "no",
+          authres :method "dmarc" "fail",
           authres :method "dmarc" :property "p" "reject",
           authres :method "dmarc" :property "pct" :value "eq"
                   :comparator "i;ascii-numeric" "100") {
@@ -91,7 +103,8 @@ if allof (authres :method "dmarc" "fail",
 # too: the domain asked for no less), after the spam rules below, so that
 # it carries the score header fields like any other mail filed there.
 set "quarantine" "no";
-if allof (authres :method "dmarc" "fail",
+if allof (string :is "${submission}" "no",
+          authres :method "dmarc" "fail",
           authres :method "dmarc" :property "p" ["quarantine", "reject"]) {
   set "quarantine" "yes";
 }
@@ -111,8 +124,8 @@ if allof (address :list "from" ["tag:sift,2026:user/allow", "tag:sift,2026:allow
 # Weights tuned with `sift eval` on the SpamAssassin corpus's spam-1 and
 # easy-ham-1 groups only (docs/ACCURACY.md); docs/POLICY.md says what each
 # rule hits. Not for an allowed sender, nor for a user who turned the spam
-# filter off (filter.spam = off).
-if allof (string :is "${allowed}" "no",
+# filter off (filter.spam = off), nor for a submission.
+if allof (string :is "${allowed}" "no", string :is "${submission}" "no",
           not environment :is "vnd.sift.filter.spam" "off") {
   # Another filter's verdict, upstream of this server: read before the
   # policy removes incoming X-Spam-* fields (they are then forged or old).
@@ -440,8 +453,12 @@ set "spam" "No";
 if anyof (string :is "${quarantine}" "yes", score :value "ge" "${spam_threshold}") {
   set "spam" "Yes";
 }
-addheader "X-Spam-Score" "${total}";
-addheader "X-Spam-Status" "${spam}, score=${total} required=${spam_threshold} tests=${tests}";
+# A submission was not scored: it gets no score fields (forged ones are
+# removed all the same).
+if string :is "${submission}" "no" {
+  addheader "X-Spam-Score" "${total}";
+  addheader "X-Spam-Status" "${spam}, score=${total} required=${spam_threshold} tests=${tests}";
+}
 
 # At or above the threshold (spam.threshold, 5 as SpamAssassin's
 # required_score), or DMARC quarantine (above): to Spam.

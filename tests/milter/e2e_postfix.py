@@ -105,11 +105,13 @@ def message(subject, body="hello\r\n", extra="", to="bob@example.net"):
             f"{extra}\r\n{body}")
 
 
-def start_dovecot(d, port):
+def start_dovecot(d, port, auth_port=None):
     """Dovecot LMTP on 127.0.0.1:port delivering to Maildirs d/mail/USER
     (as nobody), user+detail into the folder detail (created), with its
     configuration in d/dovecot and its log d/log/dovecot.log; stopped by
-    stop_dovecot(d)."""
+    stop_dovecot(d). With auth_port, its SASL service for Postfix on
+    127.0.0.1:auth_port as well (PLAIN and LOGIN without TLS, any
+    password: the static passdb)."""
     for sub in ("dovecot", "mail", "log"):
         os.makedirs(os.path.join(d, sub), exist_ok=True)
     shutil.chown(os.path.join(d, "mail"), "nobody", "nogroup")
@@ -138,10 +140,22 @@ service lmtp {{
   }}
 }}
 """
+    if auth_port:
+        conf += f"""auth_mechanisms = plain login
+disable_plaintext_auth = no
+service auth {{
+  inet_listener sasl {{
+    address = 127.0.0.1
+    port = {auth_port}
+  }}
+}}
+"""
     with open(f"{d}/dovecot/dovecot.conf", "w") as f:
         f.write(conf)
     run("dovecot", "-c", f"{d}/dovecot/dovecot.conf")
     wait_port(port, "dovecot lmtp")
+    if auth_port:
+        wait_port(auth_port, "dovecot auth")
 
 
 def maildir_messages(d, user, folder="", timeout=20):
@@ -182,6 +196,7 @@ class World:
         self.d = d
         self.milter_binary = milter_binary
         self.lmtp, self.sink = free_port(), free_port()
+        self.auth = free_port() if lmtp else None  # Dovecot's SASL service for smtpd
         self.with_lmtp, self.sink_dump = lmtp, sink_dump
         self.milter_args = {name: [] for name in milters}
         self.mports = {name: free_port() for name in milters if name not in unix}
@@ -240,7 +255,7 @@ class World:
 
     def start_dovecot(self):
         self.dovecot = True  # stopped even if it never listens
-        start_dovecot(self.d, self.lmtp)
+        start_dovecot(self.d, self.lmtp, self.auth)
 
     def start_postfix(self):
         d = self.d
@@ -270,6 +285,9 @@ class World:
             "smtpd_relay_restrictions = permit_mynetworks, reject", "smtpd_peername_lookup = no",
             f"relayhost = [127.0.0.1]:{self.sink}",
             *([f"transport_maps = inline:{{ example.net=lmtp:inet:127.0.0.1:{self.lmtp} }}"] if self.with_lmtp else []),
+            # SMTP AUTH (submissions) through Dovecot's SASL service
+            *(["smtpd_sasl_auth_enable = yes", "smtpd_sasl_type = dovecot",
+               f"smtpd_sasl_path = inet:127.0.0.1:{self.auth}"] if self.with_lmtp else []),
             "alias_maps =", "alias_database =", "biff = no", "recipient_delimiter = +",
             f"maillog_file = {d}/log/maillog", f"maillog_file_prefixes = /var, /dev/stdout, {d}",
             # (a parameter name has no '-')
@@ -435,6 +453,7 @@ def scenarios(w):
 
     plus_addresses(w)
     vacation(w)
+    submissions(w)
 
     code, text, refused = w.send(["bob@example.net", "refuser@example.net"], message("refuse me"))
     if code == 250 and refused.get("refuser@example.net", (0,))[0] == 452:
@@ -491,19 +510,24 @@ def scenarios(w):
     check_delivered(w, "carol", "", "after the crash", "the retry after the restart delivered, once")
 
 
-def before_content(w):
-    """The forbidden attachment, the bogus HELO and the 101st recipient."""
+def invoice_with_exe(subject="your invoice", to="bob@example.net"):
+    """A message with invoice.zip, which holds setup.exe (built with zipfile)."""
     zipped = io.BytesIO()
     with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("invoice.pdf", "%PDF-1.4 not really\n")
         z.writestr("setup.exe", b"MZ" + bytes(200))
     b64 = base64.encodebytes(zipped.getvalue()).decode().replace("\n", "\r\n")
-    data = message("your invoice", f"--b1\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+    data = message(subject, f"--b1\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
                    f"--b1\r\nContent-Type: application/zip; name=\"invoice.zip\"\r\n"
                    f"Content-Disposition: attachment; filename=\"invoice.zip\"\r\n"
                    f"Content-Transfer-Encoding: base64\r\n\r\n{b64}--b1--\r\n",
-                   "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n")
-    code, text, _ = w.send(["bob@example.net"], data)
+                   "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n", to=to)
+    return data
+
+
+def before_content(w):
+    """The forbidden attachment, the bogus HELO and the 101st recipient."""
+    code, text, _ = w.send(["bob@example.net"], invoice_with_exe())
     if code == 554 and text == "5.7.0 Message rejected: forbidden attachment type (.exe in invoice.zip)":
         ok(f"a zip with an .exe refused at end of DATA: 554 {text}")
     else:
@@ -543,6 +567,53 @@ def xtext(s):
     """RFC 3461 xtext, as ORCPT carries an address: '+', '=' and bytes
     outside '!'..'~' as +XX."""
     return "".join(c if "!" <= c <= "~" and c not in "+=" else f"+{ord(c):02X}" for c in s)
+
+
+GTUBE = "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X"
+
+
+def submit(w, helo, rcpts, data, user="anna@example.net"):
+    """(code, text) of a message sent after EHLO helo and SMTP AUTH as
+    user (any password: Dovecot's static passdb), from that user."""
+    with smtplib.SMTP("127.0.0.1", w.smtp, timeout=60) as s:
+        s.ehlo(helo)
+        s.login(user, "any password")
+        try:
+            s.sendmail(user, rcpts, data)
+            return 250, ""
+        except smtplib.SMTPResponseException as e:
+            return e.smtp_code, e.smtp_error.decode()
+
+
+def submissions(w):
+    """Authenticated submissions (the milter's default --authenticated
+    submission; docs/MILTER.md "Authenticated submissions"): after SMTP
+    AUTH (Dovecot's SASL, {auth_authen}) an EHLO that would be refused is
+    not held against the sender, and GTUBE is not scored: relayed without
+    score fields, logged as path submission; a forbidden attachment is
+    still refused with 554 5.7.0."""
+    code, text = submit(w, "[192.168.1.20]", ["dave@example.org"],
+                        message("submitted gtube", GTUBE + "\r\n", to="dave@example.org"))
+    dump = sink_copy(w, "submitted gtube")
+    if code == 250 and dump and GTUBE in dump and "X-Spam-" not in dump:
+        ok("a submission after EHLO [192.168.1.20] and AUTH: GTUBE relayed, without score fields")
+    else:
+        fail(f"submission of GTUBE: {code} {text}; at the relay: {dump[:600]!r}")
+    entries = [json.loads(l) for l in w.milter_log().splitlines() if l.startswith("{")]
+    mine = [e for e in entries if e.get("from") == "anna@example.net" and e.get("recipients")
+            and e["recipients"][0]["to"] == "dave@example.org"]
+    e = mine[-1] if mine else {}
+    if (e.get("path"), e.get("auth"), e.get("helo_check"), e.get("milter")) == (
+            "submission", "anna@example.net", "skipped", "accept") and not e["recipients"][0]["report"]["hits"]:
+        ok("its log line: path submission, auth anna@example.net, helo_check skipped, no hits")
+    else:
+        fail(f"the submission's log line: {json.dumps(e)[:600]}")
+    code, text = submit(w, "client.test.invalid", ["dave@example.org"],
+                        invoice_with_exe("submitted invoice", to="dave@example.org"))
+    if code == 554 and text == "5.7.0 Message rejected: forbidden attachment type (.exe in invoice.zip)":
+        ok(f"a submission with a zip holding an .exe: 554 {text}")
+    else:
+        fail(f"submission of a forbidden attachment: {code} {text}, wanted 554 5.7.0")
 
 
 def srs_bounces(w, srs):

@@ -3,16 +3,18 @@
 
 Usage: run_miltertest.py SIFT_MILTER
 
-Starts sift-milter four times, each stopped by its PID afterwards:
+Starts sift-milter several times, each stopped by its PID afterwards:
   1. on a unix socket in a temporary directory, with the default policy
      and tests/milter/scripts as the users' scripts: every lua/*.lua but
-     store_down.lua and srs_reverse.lua;
+     those of SEPARATE (and again through --protocol libmilter);
   2. with a state store that is down (Redis on a port nothing listens on):
      lua/store_down.lua;
   3. with --srs-domain fwd.example: lua/srs_reverse.lua, given SRS
      addresses this script writes (bounces reversed, forged and expired
      ones refused at RCPT);
-  4. on inet:PORT@127.0.0.1 (a free port): lua/accept_clean.lua.
+  4. lua/submission.lua (SMTP AUTH's {auth_authen}) against the default
+     --authenticated submission and against --authenticated inbound;
+  5. on inet:PORT@127.0.0.1 (a free port): lua/accept_clean.lua.
 Each Lua script checks the replies and end-of-message actions itself
 (miltertest exits non-zero on the first wrong one). This script then checks
 the milter's log: one JSON line per message with the queue ID, the
@@ -201,6 +203,60 @@ def check_srs_log(text):
 
 SRS = {}
 
+# Not in the runs of every script: the helpers, and the scripts that need a
+# milter of their own (below).
+SEPARATE = ("common.lua", "store_down.lua", "srs_reverse.lua", "submission.lua")
+
+# lua/submission.lua, against --authenticated submission (the default) and
+# --authenticated inbound: {queue ID: (answer, {recipient: verdict}, path)};
+# a refusal at MAIL FROM has no recipients and no path. BOGUS: the reply
+# to a MAIL FROM after a bogus HELO without a login.
+BOGUS = "550 5.7.1 Access denied - bogus HELO"
+EXPECTED_SUBMISSION = {
+    "SUB1": ("accept", {"dave@example.org": "deliver", "bob@example.net": "deliver"}, "submission"),
+    "SUB2": ("accept", {"dave@example.org": "deliver"}, "submission"),
+    "SUB3": ("refuse", {"dave@example.org": "refuse"}, "submission"),
+    "SUB4": ("refuse", {}, None),
+}
+EXPECTED_INBOUND = {
+    "SUB1": ("refuse", {}, None),
+    "SUB2": ("refuse", {"dave@example.org": "refuse"}, "inbound"),
+    "SUB3": ("refuse", {"dave@example.org": "refuse"}, "inbound"),
+    "SUB4": ("refuse", {}, None),
+}
+
+
+def check_submission_log(text, expected, helo_refusals, label):
+    """The log of lua/submission.lua: the refusals at HELO itself (inbound
+    only: two, NOQUEUE lines, no queue ID yet), then per queue ID the
+    answer, the verdicts, the path and who logged in; a MAIL FROM refusal
+    after a bogus HELO with its reply."""
+    lines = [json.loads(l) for l in text.splitlines() if l.startswith("{")]
+    helo = [e for e in lines if e.get("stage") == "helo"]
+    if len(helo) != helo_refusals or any(e.get("reply") != BOGUS for e in helo):
+        fail(f"{label}: HELO refusals {[(e.get('detail'), e.get('reply')) for e in helo]}, wanted {helo_refusals}")
+    check_log("\n".join(json.dumps(e) for e in lines if e.get("stage") != "helo"),
+              {q: (a, v) for q, (a, v, _) in expected.items()}, label)
+    for e in lines:
+        qid = e.get("queue_id")
+        if qid not in expected or e.get("stage") == "helo":
+            continue
+        answer, _, path = expected[qid]
+        if path is None:  # refused at MAIL FROM after the bogus HELO
+            if (e.get("stage"), e.get("reply")) != ("mail", BOGUS):
+                fail(f"{label}: {qid}: {e.get('stage')} {e.get('reply')}, wanted mail {BOGUS}")
+            continue
+        if e.get("path") != path or e.get("auth") != "anna@example.net":
+            fail(f"{label}: {qid}: path {e.get('path')!r}, auth {e.get('auth')!r}, wanted {path!r}, anna@example.net")
+        if path == "submission" and qid == "SUB1" and e.get("helo_check") != "skipped":
+            fail(f"{label}: SUB1: helo_check {e.get('helo_check')!r}, wanted 'skipped' (a bogus HELO, logged in)")
+        for r in e.get("recipients", []):
+            hits = r["report"].get("hits", [])
+            if path == "submission" and (hits or r["spam_score"] != 0):
+                fail(f"{label}: {qid}: {r['to']}: spam rules ran on a submission: {hits}, {r['spam_score']}")
+            if path == "inbound" and qid == "SUB2" and "GTUBE" not in [h["rule"] for h in hits]:
+                fail(f"{label}: SUB2: GTUBE not among the hits {hits} inbound")
+
 
 def check_log(text, expected, label):
     entries = {}
@@ -244,7 +300,7 @@ def main():
         m = Milter(binary, "unix:" + sock, tmp, "unix")
         try:
             for name in sorted(os.listdir(LUA)):
-                if name.endswith(".lua") and name not in ("common.lua", "store_down.lua", "srs_reverse.lua"):
+                if name.endswith(".lua") and name not in SEPARATE:
                     run_lua(name, "unix:" + sock)
         finally:
             log = m.stop()
@@ -257,7 +313,7 @@ def main():
         m = Milter(binary, "unix:" + sock, tmp, "libmilter", "--protocol", "libmilter")
         try:
             for name in sorted(os.listdir(LUA)):
-                if name.endswith(".lua") and name not in ("common.lua", "store_down.lua", "srs_reverse.lua"):
+                if name.endswith(".lua") and name not in SEPARATE:
                     run_lua(name, "unix:" + sock)
         finally:
             log = m.stop()
@@ -299,6 +355,17 @@ def main():
             log = m.stop()
         check_log(log, EXPECTED_SRS, "srs")
         check_srs_log(log)
+
+        # Authenticated submissions: the default, then --authenticated inbound.
+        for mode, extra, expected, helo in (("submission", (), EXPECTED_SUBMISSION, 0),
+                                            ("inbound", ("--authenticated", "inbound"), EXPECTED_INBOUND, 2)):
+            sub_sock = os.path.join(tmp, mode + ".sock")
+            m = Milter(binary, "unix:" + sub_sock, tmp, mode, *extra)
+            try:
+                run_lua("submission.lua", "unix:" + sub_sock, "-D", "mode=" + mode)
+            finally:
+                log = m.stop()
+            check_submission_log(log, expected, helo, mode)
 
         port = free_port()
         m = Milter(binary, f"inet:{port}@127.0.0.1", tmp, "tcp")

@@ -105,6 +105,76 @@ TEST_F(site_dir, the_default_policy_runs_with_a_sites_services) {
     EXPECT_EQ(summary(r).find("reject"), std::string::npos) << summary(r);
 }
 
+// A submission (sift-milter --authenticated submission, its default,
+// gives the item vnd.sift.submission "on" for a sender who logged in):
+// the default policy's rules for mail from outside (the spam rules, DMARC,
+// the score fields) are not for it; the forbidden attachments are, and
+// forged score fields are still removed.
+TEST_F(site_dir, a_submission_skips_the_inbound_spam_rules_not_the_attachments) {
+    config site;
+    site_services services(site, in_memory());
+    auto p = policy::load("default");
+    ASSERT_TRUE(p.ok()) << format(p.errors());
+    envelope e{.from = "anna@domain.xyz", .to = "dave@example.org"};
+    auto run = [&](const std::string& raw, bool submission) {
+        session s;
+        if (submission) {
+            s.authenticated_user = "anna@domain.xyz";
+            s.items = {{"vnd.sift.submission", "on"}};
+        }
+        auto options = services.options();
+        return p.run(s, message::from_raw(raw), e, options, nullptr, site,
+                     settings_for(site, services.state(), e.to));
+    };
+    const std::string head =
+        "From: Anna <anna@domain.xyz>\r\nTo: dave@example.org\r\nMessage-ID: <2@domain.xyz>\r\n"
+        "Date: Tue, 1 Dec 2026 10:00:00 +0000\r\n";
+    // GTUBE and DMARC p=reject (a trusted Authentication-Results): refused
+    // inbound, delivered as a submission with no score and no score fields.
+    auto gtube = head +
+                 "Subject: test\r\nX-Spam-Flag: NO\r\n\r\n"
+                 "XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X\r\n";
+    auto in = run(gtube, false);
+    EXPECT_EQ(in.verdict.what, verdict::kind::refuse) << summary(in);
+    EXPECT_EQ(in.verdict.text, "message refused as spam");
+    auto out = run(gtube, true);
+    EXPECT_EQ(out.verdict.what, verdict::kind::deliver) << summary(out);
+    EXPECT_TRUE(out.hits.empty());
+    std::vector<std::string> adds, removes;
+    for (const auto& h : out.header_edits)
+        (h.what == header_edit::kind::add ? adds : removes).push_back(h.name);
+    EXPECT_TRUE(adds.empty()) << adds.front();
+    EXPECT_EQ(removes, std::vector<std::string>{"X-Spam-Flag"});  // the forged one
+    site.trusted_authserv_ids = {"mx.domain.xyz"};
+    auto dmarc =
+        head +
+        "Subject: hi\r\nAuthentication-Results: mx.domain.xyz; spf=fail smtp.mailfrom=domain.xyz;\r\n"
+        "  dmarc=fail (p=reject pct=100) header.from=domain.xyz\r\n\r\nHello.\r\n";
+    auto trusted = [&](const std::string& raw, bool submission) {
+        session s;
+        if (submission) s.items = {{"vnd.sift.submission", "on"}};
+        auto options = services.options();
+        options.authres.trusted_authserv_ids = site.trusted_authserv_ids;
+        return p.run(s, message::from_raw(raw), e, options, nullptr, site,
+                     settings_for(site, services.state(), e.to));
+    };
+    EXPECT_EQ(trusted(dmarc, false).verdict.text, "DMARC policy of the sender's domain: reject");
+    EXPECT_EQ(trusted(dmarc, true).verdict.what, verdict::kind::deliver);
+    // A forbidden attachment: refused either way, 554 5.7.0 naming it.
+    auto exe = head +
+               "Subject: the tool\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b1\r\n\r\n"
+               "--b1\r\nContent-Type: text/plain\r\n\r\nhere\r\n--b1\r\n"
+               "Content-Type: application/octet-stream\r\n"
+               "Content-Disposition: attachment; filename=\"tool.exe\"\r\n\r\nMZ\r\n--b1--\r\n";
+    for (bool submission : {false, true}) {
+        auto r = run(exe, submission);
+        EXPECT_EQ(r.verdict.what, verdict::kind::refuse) << submission;
+        EXPECT_EQ(r.verdict.smtp_code, 554) << submission;
+        EXPECT_EQ(r.verdict.text, "Message rejected: forbidden attachment type (.exe in tool.exe)")
+            << submission;
+    }
+}
+
 // lists.dir of the configuration is the lists (sift-milter ignored it
 // before site_services): the global block list refuses the sender.
 TEST_F(site_dir, the_configurations_lists_dir_is_used) {
