@@ -52,6 +52,9 @@ std::optional<address> single_mailbox(std::string_view text);
 // std::nullopt for the null path ("" or "<>"); anything else that does not
 // parse comes back with valid == false.
 std::optional<address> parse_path(std::string_view path);
+// The same without its one-pass path for "<local@domain>" (public for the
+// tests that hold the two against each other).
+std::optional<address> parse_path_general(std::string_view path);
 
 // parse_path, then what SMTP servers accept beyond RFC 5322's addr-spec,
 // as Pigeonhole does for the envelope test: a bare local part
