@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 namespace sift::vm {
 namespace {
 
@@ -73,6 +77,55 @@ TEST(match, trailing_star_captures_the_rest) {
     EXPECT_EQ(caps[0].offset, 2u);
     EXPECT_EQ(caps[0].length, 0u);
     EXPECT_FALSE(glob_match("xby", "*a*", octet, &caps));
+}
+
+// :matches by its definition, for patterns of literals and '*': each star
+// as short as the rest of the pattern allows, from the left (RFC 5229 §3.2).
+bool reference_glob(std::string_view value, std::string_view pattern, comparator cmp,
+                    std::vector<std::size_t>& stars) {
+    if (pattern.empty()) return value.empty();
+    if (pattern[0] == '*') {
+        for (std::size_t n = 0; n <= value.size(); ++n) {
+            std::vector<std::size_t> rest;
+            if (reference_glob(value.substr(n), pattern.substr(1), cmp, rest)) {
+                stars = {n};
+                stars.insert(stars.end(), rest.begin(), rest.end());
+                return true;
+            }
+        }
+        return false;
+    }
+    return !value.empty() && equal(value.substr(0, 1), pattern.substr(0, 1), cmp) &&
+           reference_glob(value.substr(1), pattern.substr(1), cmp, stars);
+}
+
+// "*" and a literal tail ("*.example.com") is matched as a suffix: random
+// values and tails give the reference's answers and capture.
+TEST(match, star_and_literal_tail_as_a_suffix) {
+    std::mt19937 rng(5229);
+    const std::string alphabet = "abAB.";
+    auto word = [&](std::size_t max) {
+        std::string w;
+        for (std::size_t n = rng() % (max + 1); n > 0; --n) w += alphabet[rng() % alphabet.size()];
+        return w;
+    };
+    for (int round = 0; round < 20000; ++round) {
+        auto value = word(8);
+        auto pattern = "*" + word(4);
+        for (auto cmp : {octet, casemap}) {
+            std::vector<span> caps;
+            std::vector<std::size_t> stars;
+            bool want = reference_glob(value, pattern, cmp, stars);
+            ASSERT_EQ(glob_match(value, pattern, cmp, &caps), want) << value << " " << pattern;
+            if (!want) continue;
+            ASSERT_EQ(caps.size(), 1u);
+            EXPECT_EQ(caps[0].offset, 0u);
+            EXPECT_EQ(caps[0].length, stars[0]) << value << " " << pattern;
+        }
+    }
+    EXPECT_TRUE(glob_match("www.LinkedIn.com", "*.linkedin.com", casemap));
+    EXPECT_FALSE(glob_match("linkedin.com", "*.linkedin.com", casemap));
+    EXPECT_FALSE(glob_match("www.LinkedIn.com", "*.linkedin.com", octet));
 }
 
 TEST(match, question_mark_is_one_octet_for_octet_comparators) {

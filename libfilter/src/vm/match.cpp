@@ -58,6 +58,18 @@ std::string fold_pattern(std::string_view pattern, const comparator_ops& ops) {
 bool glob(std::string_view value, std::string_view pattern, comparator cmp, const comparator_ops* ops,
           std::vector<span>* captures) {
     constexpr auto none = std::string_view::npos;
+    // "*" and a literal tail ("*.example.com", an octet comparator): the
+    // tail must end the value and the star takes what is before it, which
+    // is where the walk below comes to after trying every start.
+    if (!ops && pattern.size() > 1 && pattern[0] == '*' && pattern.find_first_of("*?\\", 1) == none) {
+        auto tail = pattern.substr(1);
+        if (value.size() < tail.size()) return false;
+        auto at = value.size() - tail.size();
+        for (std::size_t i = 0; i < tail.size(); ++i)
+            if (!same(tail[i], value[at + i], cmp)) return false;
+        if (captures) captures->assign(1, span{0, at});
+        return true;
+    }
     std::vector<span> scratch;
     auto& caps = captures ? *captures : scratch;
     caps.clear();
