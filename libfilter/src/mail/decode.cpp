@@ -429,10 +429,11 @@ void append_qp_decoded(std::string_view in, std::string& out, decode_problems* p
 namespace {
 
 // 1 for a base64 symbol (A-Z a-z 0-9 + /), written with comparisons so that
-// the compiler vectorises the loop below.
-inline unsigned is_symbol(unsigned char c) {
-    return unsigned((c >= 'A' && c <= 'Z') | (c >= 'a' && c <= 'z') | (c >= '0' && c <= '9') | (c == '+') |
-                    (c == '/'));
+// the compiler vectorises the loop below; octet-wide, so that it needs no
+// widening (a block's count fits an octet).
+inline std::uint8_t is_symbol(unsigned char c) {
+    return std::uint8_t((c >= 'A' && c <= 'Z') | (c >= 'a' && c <= 'z') | (c >= '0' && c <= '9') |
+                        (c == '+') | (c == '/'));
 }
 
 // Where base64_decode may start checking `in` without having decoded it:
@@ -446,12 +447,12 @@ base64_start base64_plain_prefix(std::string_view in) {
     const auto* p = reinterpret_cast<const unsigned char*>(in.data());
     std::size_t i = 0, symbols = 0;
     for (; i + block <= in.size(); i += block) {
-        unsigned sym = 0, other = 0;
+        std::uint8_t sym = 0, other = 0;  // block = 64: the count fits
         for (std::size_t j = 0; j < block; ++j) {
             unsigned char c = p[i + j];
-            unsigned s = is_symbol(c);
-            sym += s;
-            other |= ~s & unsigned(c != '\r' && c != '\n');
+            std::uint8_t s = is_symbol(c);
+            sym = std::uint8_t(sym + s);
+            other |= std::uint8_t(~s & std::uint8_t(c != '\r' && c != '\n'));
         }
         if (other) break;
         symbols += sym;
