@@ -17,13 +17,7 @@
 #include <libmilter/mfapi.h>
 #include <CLI/CLI.hpp>
 
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstring>
@@ -33,37 +27,6 @@
 namespace {
 
 constexpr int backlog = 4096;  // MILTER-NOTES.md: a full unix-socket backlog is a tempfail in Postfix
-
-// inet:PORT@HOST: a listening socket made here with TCP_NODELAY (accepted
-// sockets inherit it), handed to libmilter as fd:N. libmilter's own TCP
-// socket leaves Nagle on, and each end-of-message edit is a small write:
-// about 40 ms per edited message against delayed ACKs (MILTER-NOTES.md).
-std::string tcp_listener(const std::string& spec) {
-    bool v6 = spec.starts_with("inet6:");
-    std::string rest = spec.substr(v6 ? 6 : 5);
-    auto at = rest.find('@');
-    std::string port = rest.substr(0, at);
-    std::string host = at == std::string::npos ? (v6 ? "::1" : "127.0.0.1") : rest.substr(at + 1);
-    addrinfo hints{};
-    hints.ai_family = v6 ? AF_INET6 : AF_INET;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
-    addrinfo* found = nullptr;
-    if (int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0)
-        throw std::runtime_error("--listen " + spec + ": " + gai_strerror(rc));
-    std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(found, freeaddrinfo);
-    int fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw std::runtime_error("--listen " + spec + ": socket: " + std::strerror(errno));
-    int one = 1;
-    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0 ||
-        bind(fd, found->ai_addr, found->ai_addrlen) != 0 || listen(fd, backlog) != 0) {
-        std::string why = std::strerror(errno);
-        close(fd);
-        throw std::runtime_error("--listen " + spec + ": " + why);
-    }
-    return "fd:" + std::to_string(fd);
-}
 
 struct control_options {
     std::optional<sift::milter::listen_address> metrics;
@@ -124,7 +87,11 @@ int serve_libmilter(const std::string& listen, sift::milter::engine& e, const co
     std::string conn;
     bool unix_socket = listen.starts_with("unix:") || listen.starts_with("local:");
     if (listen.starts_with("inet:") || listen.starts_with("inet6:"))
-        conn = tcp_listener(listen);
+        // A socket of ours with TCP_NODELAY (accepted sockets inherit it),
+        // handed to libmilter as fd:N: libmilter's own TCP socket leaves
+        // Nagle on, and each end-of-message edit is a small write, about
+        // 40 ms per edited message against delayed ACKs (MILTER-NOTES.md).
+        conn = "fd:" + std::to_string(sift::milter::tcp_listener(listen, backlog));
     else if (unix_socket)
         conn = listen;
     else

@@ -30,35 +30,6 @@ std::runtime_error failure(const std::string& spec, const std::string& what) {
     return std::runtime_error("--listen " + spec + ": " + what + ": " + std::strerror(errno));
 }
 
-int tcp_listener(const std::string& spec, int backlog) {
-    bool v6 = spec.starts_with("inet6:");
-    std::string rest = spec.substr(v6 ? 6 : 5);
-    auto at = rest.find('@');
-    std::string port = rest.substr(0, at);
-    std::string host = at == std::string::npos ? (v6 ? "::1" : "127.0.0.1") : rest.substr(at + 1);
-    if (v6 && host.size() > 2 && host.front() == '[' && host.back() == ']')
-        host = host.substr(1, host.size() - 2);
-    addrinfo hints{};
-    hints.ai_family = v6 ? AF_INET6 : AF_INET;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
-    addrinfo* found = nullptr;
-    if (int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0)
-        throw std::runtime_error("--listen " + spec + ": " + gai_strerror(rc));
-    std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(found, freeaddrinfo);
-    int fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw failure(spec, "socket");
-    int one = 1;
-    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0 ||
-        bind(fd, found->ai_addr, found->ai_addrlen) != 0 || listen(fd, backlog) != 0) {
-        auto e = failure(spec, "bind");
-        close(fd);
-        throw e;
-    }
-    return fd;
-}
-
 int unix_listener(const std::string& spec, const std::string& path, int backlog) {
     sockaddr_un sa{};
     sa.sun_family = AF_UNIX;
@@ -90,6 +61,35 @@ bool send_all(int fd, std::string_view out) {
 }
 
 }  // namespace
+
+int tcp_listener(const std::string& spec, int backlog) {
+    bool v6 = spec.starts_with("inet6:");
+    std::string rest = spec.substr(v6 ? 6 : 5);
+    auto at = rest.find('@');
+    std::string port = rest.substr(0, at);
+    std::string host = at == std::string::npos ? (v6 ? "::1" : "127.0.0.1") : rest.substr(at + 1);
+    if (v6 && host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    addrinfo hints{};
+    hints.ai_family = v6 ? AF_INET6 : AF_INET;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV | AI_PASSIVE;
+    addrinfo* found = nullptr;
+    if (int rc = getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0)
+        throw std::runtime_error("--listen " + spec + ": " + gai_strerror(rc));
+    std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> guard(found, freeaddrinfo);
+    int fd = socket(found->ai_family, found->ai_socktype | SOCK_CLOEXEC, 0);
+    if (fd < 0) throw failure(spec, "socket");
+    int one = 1;
+    if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0 ||
+        bind(fd, found->ai_addr, found->ai_addrlen) != 0 || listen(fd, backlog) != 0) {
+        auto e = failure(spec, "bind");
+        close(fd);
+        throw e;
+    }
+    return fd;
+}
 
 milter_server::milter_server(const engine& e, server_options o) : engine_(e), options_(std::move(o)) {
     const auto& spec = options_.listen;

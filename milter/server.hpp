@@ -28,6 +28,11 @@ struct server_options {
     int backlog = 4096;  // Postfix tempfails at once when a unix socket's is full
 };
 
+// A listening TCP socket for inet:PORT@HOST or inet6:PORT@HOST (HOST
+// defaults to loopback) with SO_REUSEADDR and TCP_NODELAY, which accepted
+// sockets inherit. Throws std::runtime_error naming `spec` and the reason.
+int tcp_listener(const std::string& spec, int backlog);
+
 class milter_server {
 public:
     // Binds and listens (a unix socket left over is removed first); throws
