@@ -668,6 +668,38 @@ def skip_reason(lmtp=False):
     return prefix, None
 
 
+
+def run_in_world(w, d, checks, logs, passed, also=None):
+    """Starts World `w` (its files in `d`), runs `checks`, stops it, and
+    reports: a step that could not run is a failure, never a pass; mail
+    left in Sendmail's queue is a failure (`also` may check more). On
+    failure prints the tails of `logs` (under d/log) and keeps `d`;
+    returns the exit status."""
+    try:
+        w.start()
+        checks()
+    except Exception as e:
+        fail(f"{type(e).__name__}: {e}")
+    finally:
+        w.stop()
+    left = os.listdir(f"{d}/mqueue")
+    if left:
+        fail(f"Sendmail's queue is not empty at the end (mail not delivered): {left}")
+    if also:
+        also()
+    if failures:
+        for log in logs:
+            try:
+                print(f"--- {log} ---\n" + open(f"{d}/log/{log}", errors="replace").read()[-5000:])
+            except FileNotFoundError:
+                pass
+        print(f"{len(failures)} failure(s); files kept in {d}")
+        return 1
+    shutil.rmtree(d, ignore_errors=True)
+    print(passed)
+    return 0
+
+
 def main():
     milter, sift = sys.argv[1], sys.argv[2]
     prefix, why = skip_reason()
@@ -676,30 +708,13 @@ def main():
         return SKIP
     d = tempfile.mkdtemp(prefix="sift-e2e-sendmail-")
     w = World(prefix, milter, sift, d)
-    try:
-        w.start()
-        scenarios(w)
-    except Exception as e:  # a step that could not run is a failure, never a pass
-        fail(f"{type(e).__name__}: {e}")
-    finally:
-        w.stop()
-    left = os.listdir(f"{d}/mqueue")
-    if left:
-        fail(f"Sendmail's queue is not empty at the end (mail not delivered): {left}")
-    left = os.listdir(f"{d}/spool")
-    if left:
-        fail(f"the milter's outbox is not empty at the end (a reply not sent): {left}")
-    if failures:
-        for log in ("milter.log", "sendmail.log", "smtp.trace"):
-            try:
-                print(f"--- {log} ---\n" + open(f"{d}/log/{log}", errors="replace").read()[-5000:])
-            except FileNotFoundError:
-                pass
-        print(f"{len(failures)} failure(s); files kept in {d}")
-        return 1
-    shutil.rmtree(d, ignore_errors=True)
-    print("all Sendmail end-to-end checks passed")
-    return 0
+    def outbox_empty():
+        left = os.listdir(f"{d}/spool")
+        if left:
+            fail(f"the milter's outbox is not empty at the end (a reply not sent): {left}")
+
+    return run_in_world(w, d, lambda: scenarios(w), ("milter.log", "sendmail.log", "smtp.trace"),
+                        "all Sendmail end-to-end checks passed", outbox_empty)
 
 
 if __name__ == "__main__":

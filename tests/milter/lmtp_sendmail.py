@@ -19,7 +19,6 @@ to fetch) and without Dovecot LMTP. Every daemon on 127.0.0.1, stopped
 by PID at the end.
 """
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,8 +26,8 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from e2e_postfix import SKIP, check_delivered, message, ok, plus_addresses  # noqa: E402  (the same checks)
-from e2e_sendmail import World, rcpt_args, sink_copies, skip_reason  # noqa: E402
-from run_miltertest import fail, failures  # noqa: E402
+from e2e_sendmail import World, rcpt_args, run_in_world, sink_copies, skip_reason  # noqa: E402
+from run_miltertest import fail  # noqa: E402
 
 
 def scenarios(w):
@@ -84,29 +83,10 @@ def main():
         return SKIP
     d = tempfile.mkdtemp(prefix="sift-lmtp-sendmail-")
     w = World(prefix, milter, sift, d, lmtp=True)
-    try:
-        subprocess.run([sift, "settings", "set", "--store", w.store, "--user", "plusser@example.net",
-                        "plus.folders", "on"], check=True, capture_output=True)
-        w.start()
-        scenarios(w)
-    except Exception as e:  # a step that could not run is a failure, never a pass
-        fail(f"{type(e).__name__}: {e}")
-    finally:
-        w.stop()
-    left = os.listdir(f"{d}/mqueue")
-    if left:
-        fail(f"Sendmail's queue is not empty at the end (mail not delivered): {left}")
-    if failures:
-        for log in ("milter.log", "dovecot.log", "smtp.trace"):
-            try:
-                print(f"--- {log} ---\n" + open(f"{d}/log/{log}", errors="replace").read()[-5000:])
-            except FileNotFoundError:
-                pass
-        print(f"{len(failures)} failure(s); files kept in {d}")
-        return 1
-    shutil.rmtree(d, ignore_errors=True)
-    print("all LMTP delivery checks through Sendmail passed")
-    return 0
+    subprocess.run([sift, "settings", "set", "--store", w.store, "--user", "plusser@example.net",
+                    "plus.folders", "on"], check=True, capture_output=True)
+    return run_in_world(w, d, lambda: scenarios(w), ("milter.log", "dovecot.log", "smtp.trace"),
+                        "all LMTP delivery checks through Sendmail passed")
 
 
 if __name__ == "__main__":

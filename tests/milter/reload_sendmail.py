@@ -14,7 +14,6 @@ to fetch) and without Dovecot LMTP. Every daemon on 127.0.0.1, stopped
 by PID at the end.
 """
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,9 +21,9 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from e2e_postfix import SKIP, wait_port  # noqa: E402
-from e2e_sendmail import World, skip_reason  # noqa: E402
+from e2e_sendmail import World, run_in_world, skip_reason  # noqa: E402
 from reload_postfix import milter_options, policy, scenarios  # noqa: E402  (the same checks)
-from run_miltertest import fail, failures, free_port  # noqa: E402
+from run_miltertest import free_port  # noqa: E402
 
 
 class ReloadWorld(World):
@@ -57,27 +56,8 @@ def main():
     with open(policy_file, "w") as f:
         f.write(policy("v1"))
     w = ReloadWorld(prefix, milter, sift, d, f"{d}/policy", free_port())
-    try:
-        w.start()
-        scenarios(w, policy_file)
-    except Exception as e:  # a step that could not run is a failure, never a pass
-        fail(f"{type(e).__name__}: {e}")
-    finally:
-        w.stop()
-    left = os.listdir(f"{d}/mqueue")
-    if left:
-        fail(f"Sendmail's queue is not empty at the end (mail not delivered): {left}")
-    if failures:
-        for log in ("milter.log", "dovecot.log", "smtp.trace"):
-            try:
-                print(f"--- {log} ---\n" + open(f"{d}/log/{log}", errors="replace").read()[-5000:])
-            except FileNotFoundError:
-                pass
-        print(f"{len(failures)} failure(s); files kept in {d}")
-        return 1
-    shutil.rmtree(d, ignore_errors=True)
-    print("all reload checks through Sendmail passed")
-    return 0
+    return run_in_world(w, d, lambda: scenarios(w, policy_file), ("milter.log", "dovecot.log", "smtp.trace"),
+                        "all reload checks through Sendmail passed")
 
 
 if __name__ == "__main__":
