@@ -305,8 +305,8 @@ void base64_decode(std::string_view in, Out& out, decode_problems* problems, bas
         // start with no padding pending, it moves no other state.
         if (n == 0 && !padded && in.size() - i >= 4) {
             const auto* p = reinterpret_cast<const unsigned char*>(in.data() + i);
-            int const a = base64_table[p[0]], b = base64_table[p[1]], c = base64_table[p[2]],
-                      d = base64_table[p[3]];
+            int const a = int{base64_table[p[0]]}, b = int{base64_table[p[1]]}, c = int{base64_table[p[2]]},
+                      d = int{base64_table[p[3]]};
             if ((a | b | c | d) >= 0) {
                 auto q = std::uint32_t(a) << 18 | std::uint32_t(b) << 12 | std::uint32_t(c) << 6 |
                          std::uint32_t(d);
