@@ -17,7 +17,6 @@
 #include <libmilter/mfapi.h>
 #include <CLI/CLI.hpp>
 
-
 #include <chrono>
 #include <csignal>
 #include <cstring>
