@@ -191,12 +191,15 @@ std::uint32_t protocol_steps(const engine& e, std::uint32_t offered, bool tcp) {
     // --user-scripts-need or without --scripts).
     if (!e.body_needed()) steps |= step::no_body & offered;
     // Callbacks that can refuse nothing need not be answered: connect
-    // always, HELO when no HELO check is on. Nor the headers: what refuses
+    // always; HELO unless its check refuses at HELO, which it does only
+    // with --authenticated inbound (with submission, the default, a bogus
+    // HELO is refused at MAIL FROM, where a login shows: on_helo). Nor the headers: what refuses
     // one (its 8-bit bytes, the size) is answered at end-of-headers, and the
     // client hears either at the end of DATA all the same (the MTA answers
     // the content once); one round trip per header field saved.
     std::uint32_t noreply = step::nr_connect | step::nr_header;
-    if (!limits.refuse_bogus_helo && limits.banned_helo.empty()) noreply |= step::nr_helo;
+    bool helo_check = limits.refuse_bogus_helo || !limits.banned_helo.empty();
+    if (!helo_check || e.config().authenticated_submission) noreply |= step::nr_helo;
     // Not over TCP: Postfix writes each step as it comes, without
     // TCP_NODELAY, so its write after an unanswered one waits (Nagle) for
     // the ACK, which the milter's kernel delays by about 40 ms. Measured

@@ -274,14 +274,15 @@ def main():
             milters.append(start(binary, tmp, "envelope", "--policy", os.path.join(HERE, "policies", "envelope")))
             milters.append(start(binary, tmp, "tcp", "--policy", headers_policy, "--accept-bogus-helo",
                                  "--accept-8bit-headers", port=mt.free_port()))
+            milters.append(start(binary, tmp, "inbound", "--policy", headers_policy, "--authenticated", "inbound"))
             milters.append(start(binary, tmp, "tcp-libmilter", "--policy", headers_policy, "--accept-bogus-helo",
                                  "--accept-8bit-headers", "--protocol", "libmilter", port=mt.free_port()))
-            d, h, decl, u, sc, env, tcp, tcp_lm = (m["path"] for m in milters)
+            d, h, decl, u, sc, env, tcp, inbound, tcp_lm = (m["path"] for m in milters)
 
             # --8bit-headers score: the header goes unanswered, and the
             # default policy scores the field instead of a refusal.
             s = Session(sc)
-            expect_steps("score", s.steps, NODATA | NOUNKNOWN | NR_CONN | NR_HDR | SKIP)
+            expect_steps("score", s.steps, NODATA | NOUNKNOWN | NR_CONN | NR_HELO | NR_HDR | SKIP)
             check("score: a raw 8-bit Subject accepted",
                   message(s, "SCORE1", ["bob@example.net"], subject("Gr\xfc\xdfe")), "c")
             status = s.last_payloads.get("i", b"")
@@ -295,7 +296,7 @@ def main():
             s.close()
 
             s = Session(d)
-            expect_steps("default", s.steps, NODATA | NOUNKNOWN | NR_CONN | NR_HDR | SKIP)
+            expect_steps("default", s.steps, NODATA | NOUNKNOWN | NR_CONN | NR_HELO | NR_HDR | SKIP)
             check("default: clean", message(s, "DEF1", ["bob@example.net"], CLEAN), "c")
             check("default: GTUBE in the body", message(
                 s, "DEF2", ["bob@example.net"], CLEAN,
@@ -350,6 +351,21 @@ def main():
                 mt.fail("TCP: a reply to an unanswered step")
             s.close()
 
+            # HELO answered only where it refuses at HELO: with
+            # --authenticated inbound. With submission (the default, the
+            # milters above) a bogus HELO waits for MAIL FROM.
+            s = Session(inbound)
+            expect_steps("inbound", s.steps, NODATA | NOUNKNOWN | NOBODY | NR_CONN | NR_HDR | SKIP)
+            check("inbound: a bogus HELO refused at HELO", message(s, "INB1", ["bob@example.net"], CLEAN,
+                                                                   helo="localhost"), "y", "550 5.7.1", "helo")
+            s.close()
+            s = Session(d)
+            check("default: a bogus HELO refused at MAIL FROM", message(s, "DEF4", ["bob@example.net"], CLEAN,
+                                                                        helo="localhost"), "y", "550 5.7.1", "mail")
+            if not s.nothing_more():
+                mt.fail("default: a reply to the unanswered HELO")
+            s.close()
+
             s = Session(tcp_lm)
             expect_steps("TCP, libmilter", s.steps, NOUNKNOWN | NOBODY | SKIP)
             check("TCP, libmilter: clean, every step answered",
@@ -359,7 +375,7 @@ def main():
             s.close()
 
             s = Session(decl)
-            expect_steps("declared", s.steps, NODATA | NOUNKNOWN | NOBODY | NR_CONN | NR_HDR | SKIP)
+            expect_steps("declared", s.steps, NODATA | NOUNKNOWN | NOBODY | NR_CONN | NR_HELO | NR_HDR | SKIP)
             check("declared: the body reader's script not used",
                   message(s, "DECL1", ["bodyreader@example.net"], CLEAN), "c")
             check("declared: the header reader's script used, at end-of-headers",
@@ -367,7 +383,7 @@ def main():
             s.close()
 
             s = Session(u)
-            expect_steps("users", s.steps, NODATA | NOUNKNOWN | NR_CONN | NR_HDR | SKIP)
+            expect_steps("users", s.steps, NODATA | NOUNKNOWN | NR_CONN | NR_HELO | NR_HDR | SKIP)
             check("users: the body reader's script used", message(s, "USR1", ["bodyreader@example.net"], CLEAN,
                                                                   b"x marks the spot\r\n"), "d")
             # Header-only scripts for every recipient: decided at the end of
