@@ -6,62 +6,32 @@
 // phrase automaton alone over 4 KB of text (vm::phrase_index, the wording
 // rules' 128 phrases); the base64 check of a 20 KB part
 // (mail::check_base64, run for every base64 part's defects).
+#include "bench_archive.hpp"
 #include "bench_data.hpp"
 #include "mail/decode.hpp"
 #include "vm/phrase_index.hpp"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <benchmark/benchmark.h>
 #include <sift/host.hpp>
 #include <sift/lists.hpp>
 #include <sift/policy.hpp>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
 
 using namespace sift::bench;
 
-std::string base64(std::string_view in) {
-    static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    for (std::size_t i = 0, line = 0; i < in.size(); i += 3) {
-        unsigned n = unsigned(static_cast<unsigned char>(in[i])) << 16;
-        if (i + 1 < in.size()) n |= unsigned(static_cast<unsigned char>(in[i + 1])) << 8;
-        if (i + 2 < in.size()) n |= unsigned(static_cast<unsigned char>(in[i + 2]));
-        out += alphabet[(n >> 18) & 63];
-        out += alphabet[(n >> 12) & 63];
-        out += i + 1 < in.size() ? alphabet[(n >> 6) & 63] : '=';
-        out += i + 2 < in.size() ? alphabet[n & 63] : '=';
-        if ((line += 4) == 76) out += "\r\n", line = 0;
-    }
-    return out + "\r\n";
-}
-
 std::string zip_of_documents() {
-    archive* a = archive_write_new();
-    archive_write_set_format_zip(a);
-    std::string out(1 << 20, '\0');
-    std::size_t used = 0;
-    archive_write_open_memory(a, out.data(), out.size(), &used);
+    std::vector<std::pair<std::string, std::string>> documents;
     for (int i = 0; i < 10; ++i) {
         std::string content;
         while (content.size() < 2000) content += std::string(body_text.substr(0, 400)) + std::to_string(i);
-        archive_entry* e = archive_entry_new();
-        archive_entry_set_pathname(e, ("minutes/part" + std::to_string(i) + ".txt").c_str());
-        archive_entry_set_filetype(e, AE_IFREG);
-        archive_entry_set_perm(e, 0644);
-        archive_entry_set_size(e, la_int64_t(content.size()));
-        archive_write_header(a, e);
-        archive_write_data(a, content.data(), content.size());
-        archive_entry_free(e);
+        documents.emplace_back("minutes/part" + std::to_string(i) + ".txt", std::move(content));
     }
-    archive_write_close(a);
-    archive_write_free(a);
-    out.resize(used);
-    return out;
+    return make_archive(documents, "zip");
 }
 
 std::string with_zip() {
