@@ -46,7 +46,9 @@ function rcpt(conn, address, want)
 end
 
 -- Header fields (a list of {name, value}), then the body; end-of-message.
-function send(conn, headers, body)
+-- `body_reply`: what the body chunk is answered with (default
+-- SMFIR_CONTINUE; SMFIR_SKIP where the milter needs no body).
+function send(conn, headers, body, body_reply)
   for _, h in ipairs(headers) do
     step(mt.header(conn, h[1], h[2]), "header " .. h[1])
     reply_is(conn, SMFIR_CONTINUE, "header " .. h[1])
@@ -54,7 +56,7 @@ function send(conn, headers, body)
   step(mt.eoh(conn), "eoh")
   reply_is(conn, SMFIR_CONTINUE, "eoh")
   step(mt.bodystring(conn, body), "body")
-  reply_is(conn, SMFIR_CONTINUE, "body")
+  reply_is(conn, body_reply or SMFIR_CONTINUE, "body")
   step(mt.eom(conn), "eom")
 end
 
