@@ -68,10 +68,10 @@ public:
     store::store* state() const { return state_.get(); }
     const list_provider& lists() const { return *lists_; }
     // run_options_from(site) with options.host = &host().
-    run_options options() const;
+    const run_options& options() const { return options_; }
 
 private:
-    config site_;
+    run_options options_;
     std::unique_ptr<store::store> state_;
     std::unique_ptr<list_provider> lists_;
     basic_host host_;

@@ -36,9 +36,9 @@ store::store_config parse_store(std::string_view spec) {
         c.host = rest.substr(0, colon);
         if (colon != std::string::npos) {
             auto port = rest.substr(colon + 1);
-            if (!all_digits(port) || port.size() > 5 || std::stoi(port) < 1 || std::stoi(port) > 65535)
-                throw bad("bad port");
-            c.port = std::stoi(port);
+            int number = all_digits(port) && port.size() <= 5 ? std::stoi(port) : 0;
+            if (number < 1 || number > 65535) throw bad("bad port");
+            c.port = number;
         }
         if (c.host.empty()) throw bad("no host");
     } else {
@@ -51,7 +51,7 @@ std::unique_ptr<list_provider> no_list_provider() {
     return std::make_unique<no_lists>();
 }
 
-site_services::site_services(const config& site, const site_open& how) : site_(site) {
+site_services::site_services(const config& site, const site_open& how) : options_(run_options_from(site)) {
     auto where = how.store.value_or(site.store);
     std::error_code ec;
     bool empty_default = how.absent_default_is_empty && !how.store && !site.store_configured &&
@@ -65,14 +65,9 @@ site_services::site_services(const config& site, const site_open& how) : site_(s
     if (!lists_) lists_ = no_list_provider();
     host_.set_state(state_.get());
     host_.set_lists(lists_.get());
+    options_.host = &host_;
 }
 
 site_services::~site_services() = default;
-
-run_options site_services::options() const {
-    auto o = run_options_from(site_);
-    o.host = &host_;
-    return o;
-}
 
 }  // namespace sift
