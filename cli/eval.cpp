@@ -511,7 +511,7 @@ int eval(eval_options o) {
         paths.push_back(std::move(p));
     }
     auto h = open_host(o.host, site, o.host.config.has_value());
-    const eval_run run{policy, site, h->state};
+    const eval_run run{policy, site, h->services.state()};
 
     std::vector<file_outcomes> results(labels.size());
     std::atomic<std::size_t> next{0}, done{0};

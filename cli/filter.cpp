@@ -215,7 +215,7 @@ int filter(const filter_options& o) {
     const envelope fixed{o.host.from.value_or(default_from), o.host.to.value_or(default_to), {}, {}};
     session client;
     if (policy) {
-        auto settings = settings_for(site, h->state, fixed.to);
+        auto settings = settings_for(site, h->services.state(), fixed.to);
         client.items = policy_items(site, settings, fixed.to);
         h->options.score.spam_threshold = settings.spam_threshold.value();
     }

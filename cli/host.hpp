@@ -29,10 +29,8 @@ void add_host_options(CLI::App& command, host_options& o);
 // The host of a run (sift/host.hpp) with the services it owns, opened once
 // and shared by every message.
 struct run_host {
-    explicit run_host(const config& site, const site_open& how)
-        : services(site, how), state(services.state()) {}
+    explicit run_host(const config& site, const site_open& how) : services(site, how) {}
     site_services services;
-    store::store* state;  // services.state()
     run_options options;  // options.host is &services.host()
 };
 

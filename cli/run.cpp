@@ -100,7 +100,7 @@ command add_run(CLI::App& sift) {
                 // With a policy, the recipient's settings (the configuration's
                 // defaults, overlaid by the user's record in the store).
                 auto r = policy ? policy->run(session{}, msg, env, h->options, user ? &*user : nullptr, site,
-                                              settings_for(site, h->state, env.to))
+                                              settings_for(site, h->services.state(), env.to))
                                 : user->run(msg, env, h->options);
                 // The report's compile errors are the user's script's (none: it ran).
                 const script& shown = user ? *user : policy->before() ? *policy->before() : *policy->after();
