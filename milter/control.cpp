@@ -45,6 +45,17 @@ file_watcher::file_watcher(engine& e, std::chrono::milliseconds every)
 
 file_watcher::~file_watcher() = default;
 
+namespace {
+
+sigset_t signal_set(std::initializer_list<int> signals) {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int sig : signals) sigaddset(&set, sig);
+    return set;
+}
+
+}  // namespace
+
 void block_signals() {
     sigset_t set;
     sigemptyset(&set);
@@ -52,15 +63,12 @@ void block_signals() {
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
-signal_reloader::signal_reloader(engine& e)
-    : thread_([&e](std::stop_token stop) {
-          sigset_t set;
-          sigemptyset(&set);
-          sigaddset(&set, SIGUSR1);
+signal_reloader::signal_reloader(engine& e, std::initializer_list<int> signals)
+    : thread_([&e, set = signal_set(signals)](std::stop_token stop) {
           // A timed wait, so that the destructor's stop is seen within 200 ms.
           timespec wait{0, 200'000'000};
           while (!stop.stop_requested())
-              if (sigtimedwait(&set, nullptr, &wait) == SIGUSR1) e.reload("signal");
+              if (sigtimedwait(&set, nullptr, &wait) > 0) e.reload("signal");
       }) {}
 
 signal_reloader::~signal_reloader() = default;

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -37,10 +38,12 @@ private:
 // SIGTERM delivered to one of them kills the process unordered.
 void block_signals();
 
-// Reloads on each SIGUSR1 (see block_signals), taken by sigtimedwait.
+// Reloads on each of `signals` (SIGUSR1; Sift's own loop adds SIGHUP,
+// which libmilter's smfi_main keeps as a stop), taken by sigtimedwait;
+// each must be blocked (see block_signals).
 class signal_reloader {
 public:
-    explicit signal_reloader(engine& e);
+    signal_reloader(engine& e, std::initializer_list<int> signals);
     ~signal_reloader();
 
 private:

@@ -35,7 +35,9 @@ struct control_options {
 // The reload triggers and the metrics endpoint, beside the connections,
 // until the daemon stops.
 struct controls {
-    controls(sift::milter::engine& e, const control_options& control) : on_signal(e) {
+    controls(sift::milter::engine& e, const control_options& control,
+             std::initializer_list<int> reload_signals)
+        : on_signal(e, reload_signals) {
         if (control.reload_poll > 0) watcher.emplace(e, std::chrono::seconds(control.reload_poll));
         if (control.metrics) {
             metrics.emplace(e, *control.metrics);
@@ -50,17 +52,18 @@ struct controls {
     std::optional<sift::milter::metrics_server> metrics;
 };
 
-// Sift's own protocol loop (server.hpp): SIGTERM, SIGINT and SIGHUP stop
-// it, taken by a thread of their own (block_signals blocked them
-// everywhere); messages under way are finished first.
+// Sift's own protocol loop (server.hpp): SIGTERM and SIGINT stop it,
+// taken by a thread of their own (block_signals blocked them everywhere);
+// messages under way are finished first. SIGHUP reloads, as SIGUSR1 does
+// (the daemons beside it, Postfix and rspamd, reload on SIGHUP).
 int serve_own(const sift::milter::server_options& options, sift::milter::engine& e,
               const control_options& control) {
     sift::milter::milter_server server(e, options);
-    controls running(e, control);
+    controls running(e, control, {SIGUSR1, SIGHUP});
     std::jthread on_stop([&server](std::stop_token stop) {
         sigset_t set;
         sigemptyset(&set);
-        for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, sig);
+        for (int sig : {SIGTERM, SIGINT}) sigaddset(&set, sig);
         timespec wait{0, 200'000'000};
         while (!stop.stop_requested()) {
             int sig = sigtimedwait(&set, nullptr, &wait);
@@ -104,7 +107,7 @@ int serve_libmilter(const std::string& listen, sift::milter::engine& e, const co
     if (smfi_opensocket(unix_socket) != MI_SUCCESS) throw std::runtime_error("cannot listen on " + listen);
     // The reload triggers and the metrics endpoint run beside libmilter's
     // threads until smfi_main returns (SIGTERM, SIGHUP), then stop.
-    controls running(e, control);
+    controls running(e, control, {SIGUSR1});
     sift::milter::systemd::watchdog alive;
     sift::milter::log_line("sift-milter: listening on " + listen + " (" + conn + ", libmilter)");
     sift::milter::systemd::ready("listening on " + listen + " (libmilter)");

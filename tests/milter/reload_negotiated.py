@@ -5,8 +5,8 @@ body out (a header-only policy, SMFIP_NOBODY) and sees a reload to a
 policy that reads the body is decided by the policy of its negotiation,
 never by one that would read a body it does not get, and not tempfailed;
 a connection made after the reload asks for the body and gets the new
-policy. sift-milter on a unix socket in a temporary directory, stopped by
-PID.
+policy. SIGHUP reloads too and does not stop the daemon. sift-milter on
+a unix socket in a temporary directory, stopped by PID.
 
 Usage: reload_negotiated.py SIFT_MILTER
 """
@@ -26,6 +26,8 @@ HEADER_POLICY = ('require "reject";\n'
 BODY_POLICY = ('require ["reject", "body"];\n'
                'if body :contains "bodyword" { reject "refused by the body policy"; }\n'
                'if header :contains "subject" "refuse me" { reject "refused by the new policy"; }\n')
+HUP_POLICY = ('require "reject";\n'
+              'if header :contains "subject" "refuse me" { reject "refused after SIGHUP"; }\n')
 
 
 def refused_with(label, got, text):
@@ -70,6 +72,24 @@ def main():
             refused_with("a connection after the reload", message(new, "Q2", ["bob@example.net"],
                          subject("lunch"), body=b"a bodyword here\r\n"), "refused by the body policy")
             new.close()
+            # SIGHUP reloads as SIGUSR1 does (Sift's own loop; libmilter's
+            # smfi_main would stop on it): the daemon stays, and the next
+            # connection gets the policy written before the signal.
+            with open(os.path.join(policy, "before.sieve"), "w") as f:
+                f.write(HUP_POLICY)
+            m["proc"].send_signal(signal.SIGHUP)
+            deadline = time.time() + 10
+            while open(m["log_path"]).read().count('"reload":"ok"') < 2 and time.time() < deadline:
+                time.sleep(0.05)
+            if open(m["log_path"]).read().count('"reload":"ok"') < 2:
+                mt.fail("no reload logged after SIGHUP")
+            if m["proc"].poll() is not None:
+                mt.fail(f"SIGHUP stopped the daemon (exit {m['proc'].returncode})")
+            else:
+                hup = Session(m["path"])
+                refused_with("a connection after SIGHUP", message(hup, "Q3", ["bob@example.net"],
+                             subject("refuse me")), "refused after SIGHUP")
+                hup.close()
         finally:
             stop_all([m])
         log = open(m["log_path"]).read()
