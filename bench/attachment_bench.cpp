@@ -9,6 +9,7 @@
 // 1 KB (the cost per member).
 #include "bench_archive.hpp"
 #include "bench_data.hpp"
+#include "mail/encode.hpp"
 
 #include <benchmark/benchmark.h>
 
@@ -24,7 +25,8 @@ sift::message with_attachment(const std::string& name, const std::string& data) 
         "From: a@example.com\r\nTo: b@example.net\r\nSubject: files\r\nMIME-Version: 1.0\r\n"
         "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n"
         "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"" +
-        name + "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64(data) + "--b--\r\n");
+        name + "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + sift::mail::base64_lines(data) +
+        "--b--\r\n");
 }
 
 std::vector<std::pair<std::string, std::string>> members(std::size_t size, int count = 10) {

@@ -1,6 +1,5 @@
 // Attachments for the benchmark suites: archives written in memory with
-// libarchive and base64 bodies broken into 76-character lines, as a mail
-// client sends them.
+// libarchive (their base64 bodies: mail::base64_lines).
 #pragma once
 
 #include <archive.h>
@@ -37,23 +36,6 @@ inline std::string make_archive(const std::vector<std::pair<std::string, std::st
     archive_write_free(a);
     out.resize(used);
     return out;
-}
-
-// `in` in base64, CRLF after every 76 characters and at the end.
-inline std::string base64(std::string_view in) {
-    static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    for (std::size_t i = 0, line = 0; i < in.size(); i += 3) {
-        unsigned n = unsigned(static_cast<unsigned char>(in[i])) << 16;
-        if (i + 1 < in.size()) n |= unsigned(static_cast<unsigned char>(in[i + 1])) << 8;
-        if (i + 2 < in.size()) n |= unsigned(static_cast<unsigned char>(in[i + 2]));
-        out += alphabet[(n >> 18) & 63];
-        out += alphabet[(n >> 12) & 63];
-        out += i + 1 < in.size() ? alphabet[(n >> 6) & 63] : '=';
-        out += i + 2 < in.size() ? alphabet[n & 63] : '=';
-        if ((line += 4) == 76) out += "\r\n", line = 0;
-    }
-    return out + "\r\n";
 }
 
 }  // namespace sift::bench

@@ -9,6 +9,7 @@
 #include "bench_archive.hpp"
 #include "bench_data.hpp"
 #include "mail/decode.hpp"
+#include "mail/encode.hpp"
 #include "vm/phrase_index.hpp"
 
 #include <benchmark/benchmark.h>
@@ -44,7 +45,7 @@ std::string with_zip() {
     raw +=
         "\n--b\nContent-Type: application/zip; name=\"minutes.zip\"\n"
         "Content-Disposition: attachment; filename=\"minutes.zip\"\nContent-Transfer-Encoding: base64\n\n";
-    raw += base64(zip_of_documents());
+    raw += sift::mail::base64_lines(zip_of_documents());
     raw += "--b--\n";
     return raw;
 }
@@ -127,7 +128,7 @@ void BM_phrase_index_search(benchmark::State& state) {
 void BM_check_base64(benchmark::State& state) {
     std::string data(20000, '\0');
     for (std::size_t i = 0; i < data.size(); ++i) data[i] = char(i * 131 + 7);
-    const auto encoded = base64(data);
+    const auto encoded = sift::mail::base64_lines(data);
     for (auto _ : state) {
         sift::mail::decode_problems problems;
         sift::mail::check_base64(encoded, problems);

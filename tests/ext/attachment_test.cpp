@@ -4,6 +4,7 @@
 // test is a different code path); tests/cli/attachment_corpus.py runs the
 // real archives of clamav-testfiles and those bsdtar and 7z make.
 #include "ext/attachment/attachment.hpp"
+#include "mail/encode.hpp"
 
 #include "test_support.hpp"
 
@@ -52,23 +53,6 @@ std::string make_archive(const std::vector<member>& members, const char* format,
     return out;
 }
 
-std::string base64(std::string_view in) {
-    static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    std::size_t line = 0;
-    for (std::size_t i = 0; i < in.size(); i += 3) {
-        unsigned n = unsigned(static_cast<unsigned char>(in[i])) << 16;
-        if (i + 1 < in.size()) n |= unsigned(static_cast<unsigned char>(in[i + 1])) << 8;
-        if (i + 2 < in.size()) n |= unsigned(static_cast<unsigned char>(in[i + 2]));
-        out += alphabet[(n >> 18) & 63];
-        out += alphabet[(n >> 12) & 63];
-        out += i + 1 < in.size() ? alphabet[(n >> 6) & 63] : '=';
-        out += i + 2 < in.size() ? alphabet[n & 63] : '=';
-        if ((line += 4) == 76) out += "\r\n", line = 0;
-    }
-    return out + "\r\n";
-}
-
 // A message with one attachment per (header lines, content) pair.
 std::string message_with(const std::vector<std::pair<std::string, std::string>>& parts) {
     std::string m =
@@ -76,7 +60,8 @@ std::string message_with(const std::vector<std::pair<std::string, std::string>>&
         "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nsee "
         "attached\r\n";
     for (const auto& [headers, content] : parts)
-        m += "--b1\r\n" + headers + "\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64(content);
+        m += "--b1\r\n" + headers + "\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+             sift::mail::base64_lines(content);
     return m + "--b1--\r\n";
 }
 

@@ -92,6 +92,33 @@ TEST(base64, skips_line_breaks_and_junk) {
     EXPECT_EQ(out, "Hello, world!");
 }
 
+// RFC 4648 §10's test vectors; 57 octets fill one 76-character line,
+// and every line, the last too, ends in CRLF; decoding gives the octets back.
+TEST(base64_lines, rfc4648_vectors_and_76_character_lines) {
+    EXPECT_EQ(base64_lines(""), "");
+    EXPECT_EQ(base64_lines("f"), "Zg==\r\n");
+    EXPECT_EQ(base64_lines("fo"), "Zm8=\r\n");
+    EXPECT_EQ(base64_lines("foo"), "Zm9v\r\n");
+    EXPECT_EQ(base64_lines("foobar"), "Zm9vYmFy\r\n");
+    EXPECT_EQ(base64_lines(std::string(57, '\0')), std::string(76, 'A') + "\r\n");
+    EXPECT_EQ(base64_lines(std::string(58, '\xff')), std::string(76, '/') + "\r\n/w==\r\n");
+    std::mt19937 rng(4648);
+    for (std::size_t size : {1u, 56u, 57u, 58u, 114u, 1000u}) {
+        std::string octets;
+        for (std::size_t i = 0; i < size; ++i) octets += char(rng());
+        std::string encoded = base64_lines(octets), back;
+        decode_problems problems;
+        append_base64_decoded(encoded, back, &problems);
+        EXPECT_EQ(back, octets) << size;
+        EXPECT_FALSE(problems.invalid_characters.count || problems.bad_padding.count) << size;
+        for (std::size_t at = 0, next; at < encoded.size(); at = next + 2) {
+            next = encoded.find("\r\n", at);
+            ASSERT_NE(next, std::string::npos);
+            EXPECT_LE(next - at, 76u);
+        }
+    }
+}
+
 TEST(base64, partial_quanta_and_concatenated_encodings) {
     std::string out;
     append_base64_decoded("YQ", out);  // "a" without padding

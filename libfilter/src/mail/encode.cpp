@@ -28,8 +28,25 @@ std::string fold_words(const std::vector<std::string>& words, std::size_t used) 
     return out;
 }
 
-std::string encode_words(std::string_view utf8, std::size_t used) {
+namespace {
+
+// `octets` in base64 (RFC 2045 §6.8), padded, without line breaks.
+void append_base64(std::string_view octets, std::string& out) {
     static constexpr char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (std::size_t k = 0; k < octets.size(); k += 3) {
+        std::uint32_t n = std::uint32_t(static_cast<unsigned char>(octets[k])) << 16;
+        if (k + 1 < octets.size()) n |= std::uint32_t(static_cast<unsigned char>(octets[k + 1])) << 8;
+        if (k + 2 < octets.size()) n |= static_cast<unsigned char>(octets[k + 2]);
+        out += b64[(n >> 18) & 63];
+        out += b64[(n >> 12) & 63];
+        out += k + 1 < octets.size() ? b64[(n >> 6) & 63] : '=';
+        out += k + 2 < octets.size() ? b64[n & 63] : '=';
+    }
+}
+
+}  // namespace
+
+std::string encode_words(std::string_view utf8, std::size_t used) {
     std::vector<std::string> words;
     std::size_t i = 0;
     // The first word shares its line with `used` octets: it is shorter, so
@@ -40,17 +57,8 @@ std::string encode_words(std::string_view utf8, std::size_t used) {
         std::size_t end = std::min(utf8.size(), i + (words.empty() ? first : 45));
         while (end < utf8.size() && end > i + 1 && (static_cast<unsigned char>(utf8[end]) & 0xC0) == 0x80)
             --end;
-        auto chunk = utf8.substr(i, end - i);
         std::string word = "=?utf-8?b?";
-        for (std::size_t k = 0; k < chunk.size(); k += 3) {
-            std::uint32_t n = std::uint32_t(static_cast<unsigned char>(chunk[k])) << 16;
-            if (k + 1 < chunk.size()) n |= std::uint32_t(static_cast<unsigned char>(chunk[k + 1])) << 8;
-            if (k + 2 < chunk.size()) n |= static_cast<unsigned char>(chunk[k + 2]);
-            word += b64[(n >> 18) & 63];
-            word += b64[(n >> 12) & 63];
-            word += k + 1 < chunk.size() ? b64[(n >> 6) & 63] : '=';
-            word += k + 2 < chunk.size() ? b64[n & 63] : '=';
-        }
+        append_base64(utf8.substr(i, end - i), word);
         words.push_back(word + "?=");
         i = end;
     }
@@ -104,6 +112,17 @@ std::string with_eol(std::string crlf_text, std::string_view eol) {
 std::string_view eol_of(std::string_view raw) {
     auto lf = raw.find('\n');
     return lf != std::string_view::npos && (lf == 0 || raw[lf - 1] != '\r') ? "\n" : "\r\n";
+}
+
+std::string base64_lines(std::string_view octets) {
+    std::string out;
+    out.reserve((octets.size() + 2) / 3 * 4 + (octets.size() / 57 + 1) * 2);
+    // 57 octets are one line's 76 characters.
+    for (std::size_t i = 0; i < octets.size(); i += 57) {
+        append_base64(octets.substr(i, 57), out);
+        out += "\r\n";
+    }
+    return out;
 }
 
 std::string quoted_printable(std::string_view text) {

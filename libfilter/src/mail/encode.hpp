@@ -42,6 +42,10 @@ std::string with_eol(std::string crlf_text, std::string_view eol);
 // The line end a message uses: that of its first line, CR LF without one.
 std::string_view eol_of(std::string_view raw);
 
+// RFC 2045 §6.8 base64 of `octets`, in lines of 76 characters, each line
+// (the last too) ended by CRLF: a base64 body as mail clients write it.
+std::string base64_lines(std::string_view octets);
+
 // RFC 2045 §6.7 quoted-printable of text already in CRLF lines.
 std::string quoted_printable(std::string_view crlf_text);
 
