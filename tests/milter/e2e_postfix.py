@@ -182,7 +182,9 @@ class World:
 
     milters: the names of the sift-milters, each on a free loopback port
     (mports), started with the options in milter_args[name], which the
-    caller may fill in after construction (the ports are known then);
+    caller may fill in after construction (the ports are known then),
+    with --policy milter_policy[name] ("default" unless the caller says)
+    and the binary milter_binaries[name] (milter_binary unless given);
     smtpds: the milter each smtpd service lists in its smtpd_milters, one
     smtpd per entry on a free loopback port (smtpds; smtp is the first).
     For scripts/bench-milter: unix, the names of the sift-milters that
@@ -199,6 +201,8 @@ class World:
         self.auth = free_port() if lmtp else None  # Dovecot's SASL service for smtpd
         self.with_lmtp, self.sink_dump = lmtp, sink_dump
         self.milter_args = {name: [] for name in milters}
+        self.milter_policy = {name: "default" for name in milters}  # --policy, per milter
+        self.milter_binaries = {}  # another binary than milter_binary, per milter
         self.mports = {name: free_port() for name in milters if name not in unix}
         self.msockets = {name: os.path.join(d, "run", name + ".sock") for name in unix}
         self.maddr = {name: f"inet:127.0.0.1:{port}" for name, port in self.mports.items()}
@@ -224,8 +228,9 @@ class World:
         # A unix socket: made rwxrwx--- (umask) in the setgid-postfix run/,
         # so the group is postfix and smtpd (user postfix) may connect.
         self.procs[name] = subprocess.Popen(
-            [self.milter_binary, "--listen", listen, "--policy", "default",
-             "--scripts", SCRIPTS, *self.milter_args[name]], stdout=log, stderr=subprocess.STDOUT,
+            [self.milter_binaries.get(name, self.milter_binary), "--listen", listen,
+             "--policy", self.milter_policy.get(name, "default"), "--scripts", SCRIPTS, *self.milter_args[name]],
+            stdout=log, stderr=subprocess.STDOUT,
             preexec_fn=(lambda: os.umask(0o007)) if name in self.msockets else None)
         if name in self.msockets:
             wait_unix(self.msockets[name], "sift-milter " + name)
