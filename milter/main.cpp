@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
         ->required();
     std::string protocol = "sift";
     app.add_option("--protocol", protocol,
-                   "who speaks the milter protocol: sift (Sift's own loop, one thread per connection) or "
+                   "who speaks the milter protocol: sift (Sift's own loop, a pool of connection threads) or "
                    "libmilter (Debian's libmilter, to compare; docs/MILTER.md)")
         ->check(CLI::IsMember({"sift", "libmilter"}))
         ->capture_default_str();

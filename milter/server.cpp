@@ -13,6 +13,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -142,19 +143,59 @@ void milter_server::stop() {
             stopping_ = true;
             stop_deadline_ = std::chrono::steady_clock::now() + options_.grace;
         }
+        // Each connection waiting between messages wakes from its read
+        // (it returns 0) and is closed; one in a message reads on, and is
+        // closed once that message is answered (serve).
+        for (auto [fd, idle] : connections_)
+            if (idle) shutdown(fd, SHUT_RD);
     }
-    // Wakes run() and every idle connection (an eventfd stays readable).
+    // Wakes run() (an eventfd stays readable).
     [[maybe_unused]] auto n = write(stop_fd_, &one, sizeof one);
+    changed_.notify_all();
+    queued_.notify_all();
+}
+
+void milter_server::reap_threads() {
+    // Called with mutex_ held: a thread in finished_ has let go of it and
+    // only returns, so joining it here waits for nothing else.
+    for (auto id : finished_)
+        for (auto it = threads_.begin(); it != threads_.end(); ++it)
+            if (it->get_id() == id) {
+                it->join();
+                threads_.erase(it);
+                break;
+            }
+    finished_.clear();
+}
+
+void milter_server::worker() {
+    std::unique_lock lock(mutex_);
+    while (true) {
+        ++idle_threads_;
+        bool work =
+            queued_.wait_for(lock, options_.idle_thread, [&] { return stopping_ || !queue_.empty(); });
+        --idle_threads_;
+        if (!work || queue_.empty()) break;  // idle for too long, or stopping with nothing queued
+        int fd = queue_.front();
+        queue_.pop_front();
+        lock.unlock();
+        serve(fd);
+        lock.lock();
+    }
+    finished_.push_back(std::this_thread::get_id());
     changed_.notify_all();
 }
 
 void milter_server::run() {
+    timeval rcvtimeo{};
+    rcvtimeo.tv_sec = options_.timeout.count();
     while (true) {
         {
             // At the limit, the next connections wait in the backlog.
             std::unique_lock lock(mutex_);
             changed_.wait(lock, [&] { return stopping_ || connections_.size() < options_.max_connections; });
             if (stopping_) break;
+            reap_threads();
         }
         pollfd fds[2] = {{listen_fd_, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
         if (poll(fds, 2, -1) < 0) {
@@ -176,11 +217,24 @@ void milter_server::run() {
             int one = 1;
             setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         }
+        // --timeout: a read that waits this long fails with EAGAIN (serve).
+        if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &rcvtimeo, sizeof rcvtimeo) != 0) {
+            log_line(std::string("sift-milter: SO_RCVTIMEO: ") + std::strerror(errno));
+            close(fd);
+            continue;
+        }
+        std::lock_guard lock(mutex_);
+        connections_[fd] = true;  // no message yet
+        queue_.push_back(fd);
+        // A thread of the pool takes it, or a new one when none is free.
+        if (idle_threads_ >= queue_.size()) {
+            queued_.notify_one();
+            continue;
+        }
         try {
-            std::lock_guard lock(mutex_);
-            connections_.insert(fd);
-            std::thread([this, fd] { serve(fd); }).detach();
+            threads_.emplace_back([this] { worker(); });
         } catch (const std::exception& e) {
+            queue_.pop_back();
             connections_.erase(fd);
             close(fd);
             log_line(std::string("sift-milter: no thread for a connection: ") + e.what());
@@ -196,20 +250,27 @@ void milter_server::run() {
         stopping_ = true;
         stop_deadline_ = std::chrono::steady_clock::now() + options_.grace;
     }
+    queued_.notify_all();
     if (!changed_.wait_until(lock, stop_deadline_, [&] { return connections_.empty(); })) {
         // Past the grace: the rest are cut off (their messages are not
         // accepted: the MTA applies its default action, a tempfail).
         log_line("sift-milter: " + std::to_string(connections_.size()) +
                  " connection(s) still in a message after the grace period: closed");
-        for (int fd : connections_) shutdown(fd, SHUT_RDWR);
+        for (auto [fd, idle] : connections_) shutdown(fd, SHUT_RDWR);
         changed_.wait(lock, [&] { return connections_.empty(); });
     }
+    // Every thread ends once nothing is queued and stopping_ is set.
+    changed_.wait(lock, [&] { return finished_.size() == threads_.size(); });
+    reap_threads();
 }
 
 void milter_server::connection_done(int fd) {
+    {
+        // Out of connections_ before the descriptor can be reused.
+        std::lock_guard lock(mutex_);
+        connections_.erase(fd);
+    }
     close(fd);
-    std::lock_guard lock(mutex_);
-    connections_.erase(fd);
     changed_.notify_all();
 }
 
@@ -255,32 +316,24 @@ void milter_server::serve(int fd) {
                 in.erase(0, start);
                 start = 0;
             }
-            // Wait for more: an idle connection also wakes on stop().
+            // Wait for more. Between messages, stop() wakes the read (it
+            // shuts the socket down for reading); a stop before the read
+            // closes the connection here. The wait is bounded by the
+            // socket's SO_RCVTIMEO (--timeout, set at accept).
             bool idle = !conv.in_message() && start == in.size();
-            int wait_ms =
-                int(std::chrono::duration_cast<std::chrono::milliseconds>(options_.timeout).count());
             {
                 std::lock_guard lock(mutex_);
-                if (stopping_) {
-                    if (idle) break;
-                    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        stop_deadline_ - std::chrono::steady_clock::now());
-                    wait_ms = int(std::max<long long>(0, std::min<long long>(wait_ms, left.count())));
-                }
+                if (stopping_ && idle) break;
+                connections_[fd] = idle;
             }
-            pollfd fds[2] = {{fd, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
-            int n = poll(fds, idle ? 2 : 1, wait_ms);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) {
-                if (n == 0)
-                    log_line("{\"milter\":\"timeout\",\"in_message\":" +
-                             std::string(conv.in_message() ? "true" : "false") + "}");
-                break;
-            }
-            if (idle && fds[1].revents && !(fds[0].revents & POLLIN)) break;  // stopping
             ssize_t got = read(fd, buf.get(), read_size);
             if (got < 0 && errno == EINTR) continue;
-            if (got <= 0) break;  // the MTA closed (or the connection broke)
+            if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                log_line("{\"milter\":\"timeout\",\"in_message\":" +
+                         std::string(conv.in_message() ? "true" : "false") + "}");
+                break;
+            }
+            if (got <= 0) break;  // the MTA closed (or the connection broke, or stop())
             in.append(buf.get(), std::size_t(got));
             if (tcp_) {
                 // Linux leaves quick-ACK mode on its own: set again each time.

@@ -1,8 +1,11 @@
 // Sift's own milter server: listens where the MTA connects and runs one
-// conversation (conversation.hpp) per connection on a thread of its own
+// conversation (conversation.hpp) per connection on a thread of a pool
 // with blocking I/O: each protocol step is one read, the session logic,
 // one write, on one thread, with none of libmilter's hand-offs between a
 // poll thread and a worker pool (docs/PERFORMANCE.md, "Through Postfix").
+// A thread serves one connection from start to end, then waits for the
+// next one (Postfix opens a milter connection per SMTP session), and ends
+// after a minute without one.
 #pragma once
 
 #include "engine.hpp"
@@ -10,9 +13,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
+#include <list>
+#include <map>
 #include <mutex>
-#include <set>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace sift::milter {
 
@@ -21,8 +28,11 @@ struct server_options {
     std::string listen;
     std::size_t max_connections = 1000;  // more wait in the listen backlog
     // A connection that sends nothing for this long is closed (libmilter's
-    // default, 7210 s: longer than any MTA keeps an idle session).
+    // default, 7210 s: longer than any MTA keeps an idle session): the
+    // socket's SO_RCVTIMEO, set once.
     std::chrono::seconds timeout{7210};
+    // A pool thread with no connection for this long ends.
+    std::chrono::milliseconds idle_thread{60000};
     // After stop(): how long messages under way may take to finish.
     std::chrono::seconds grace{60};
     int backlog = 4096;  // Postfix tempfails at once when a unix socket's is full
@@ -52,8 +62,10 @@ public:
     void stop();
 
 private:
+    void worker();
     void serve(int fd);
     void connection_done(int fd);
+    void reap_threads();
 
     const engine& engine_;
     server_options options_;
@@ -63,8 +75,16 @@ private:
     std::string unix_path_;
 
     std::mutex mutex_;
-    std::condition_variable changed_;
-    std::set<int> connections_;
+    std::condition_variable changed_;  // a connection or a thread ended, or stop()
+    std::condition_variable queued_;   // a connection for the pool, or stop()
+    // Every connection accepted and not closed yet (queued or served), and
+    // whether it waits for the MTA between messages: stop() shuts those
+    // down for reading, which wakes their thread from its read.
+    std::map<int, bool> connections_;
+    std::deque<int> queue_;  // accepted, no thread on it yet
+    std::list<std::thread> threads_;
+    std::vector<std::thread::id> finished_;  // threads_ that ended, to be joined
+    std::size_t idle_threads_ = 0;
     bool stopping_ = false;
     std::chrono::steady_clock::time_point stop_deadline_;
 };

@@ -15,9 +15,14 @@ stopped by its PID:
   - --listen fd:N with a loopback TCP socket made here and passed on:
     a whole session is served over it;
   - --timeout 1: a connection that sends nothing is closed after about a
-    second (logged), one that keeps talking is not;
+    second (logged), one that keeps talking is not, and one that stops in
+    the middle of a message is closed too (logged with in_message: the
+    MTA tempfails that message);
   - --max-connections 1: a second connection waits (in the backlog) until
-    the first one ends, and is then served.
+    the first one ends, and is then served;
+  - the connection threads are a pool: twenty connections one after the
+    other are served by the same thread (the process's threads, from
+    /proc/PID/task, are the same set while each is open).
 """
 import os
 import signal
@@ -157,8 +162,18 @@ def timeout(binary, tmp):
         got = ng.message(talking, "TO1", ["bob@example.net"], ng.CLEAN)
         ng.check("--timeout 1: the talking connection is still served", got, "c")
         talking.close()
-        if '"milter":"timeout"' not in open(m["log_path"]).read():
+        if '"milter":"timeout","in_message":false' not in open(m["log_path"]).read():
             mt.fail("--timeout 1: no timeout in the log")
+        # The MTA stops in the middle of a message (after RCPT).
+        stalled = ng.Session(m["path"])
+        start_message(stalled)
+        start = time.time()
+        if closed(stalled.s, 3) and time.time() - start < 2.5:
+            ok("--timeout 1: a connection stalled in a message is closed")
+        else:
+            mt.fail("--timeout 1: a connection stalled in a message is still open")
+        if '"milter":"timeout","in_message":true' not in open(m["log_path"]).read():
+            mt.fail("--timeout 1: the stalled message's timeout not logged with in_message true")
     finally:
         ng.stop_all([m])
 
@@ -191,6 +206,32 @@ def limit(binary, tmp):
         ng.stop_all([m])
 
 
+def threads(pid):
+    return set(os.listdir(f"/proc/{pid}/task"))
+
+
+def pool(binary, tmp):
+    m = ng.start(binary, tmp, "pool", "--policy", "default", "--scripts", mt.SCRIPTS)
+    try:
+        seen = []
+        for i in range(20):
+            sess = ng.Session(m["path"])
+            if i % 5 == 0:  # a whole message on some of them
+                ng.check(f"pool: connection {i + 1}", ng.message(sess, f"POOL{i}", ["bob@example.net"], ng.CLEAN),
+                         "c")
+            seen.append(threads(m["proc"].pid))
+            sess.close()
+            time.sleep(0.1)  # its thread back in the pool (or ended) before the next one comes
+        if all(t == seen[0] for t in seen):
+            ok(f"pool: 20 connections one after the other, the same {len(seen[0])} threads")
+        else:
+            new = set().union(*seen) - seen[0]
+            mt.fail(f"pool: the threads changed from connection to connection ({len(new)} new thread ids: "
+                    "a thread per connection?)")
+    finally:
+        ng.stop_all([m])
+
+
 def main():
     binary = sys.argv[1]
     with tempfile.TemporaryDirectory(prefix="sift-shutdown-") as tmp:
@@ -198,10 +239,11 @@ def main():
         fd_listen(binary, tmp)
         timeout(binary, tmp)
         limit(binary, tmp)
+        pool(binary, tmp)
     if mt.failures:
         print(f"{len(mt.failures)} failure(s)")
         return 1
-    print("shutdown, fd:N, timeout and connection limit: all passed")
+    print("shutdown, fd:N, timeout, connection limit and thread pool: all passed")
     return 0
 
 
