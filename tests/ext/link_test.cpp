@@ -165,6 +165,47 @@ TEST(link, parse_url) {
     EXPECT_EQ(ext::named_host("PayPal"), "");
 }
 
+// The text scan steps over 64-octet blocks where no URL can begin: a URL
+// is found wherever it starts and ends relative to those blocks, in
+// either case, and text around it that only looks like one is no link.
+TEST(link, urls_in_text_at_every_offset) {
+    const std::string filler = "hot tea. w.w the path, htt www htp ";  // near misses: no "http", "www."
+    auto fill = [&](std::size_t n) {
+        std::string f;
+        while (f.size() < n) f += filler;
+        f.resize(n);
+        return f;
+    };
+    struct form {
+        std::string written, host;
+    };
+    const form forms[] = {{"http://a.example.com/x", "a.example.com"},
+                          {"HTTPS://B.Example.COM/", "b.example.com"},
+                          {"www.c.example.org", "www.c.example.org"},
+                          {"WwW.D.example.net/p?q=1", "www.d.example.net"}};
+    for (const auto& f : forms)
+        for (std::size_t before = 0; before < 140; ++before)
+            for (std::size_t after : {std::size_t{0}, std::size_t{1}, std::size_t{3}, std::size_t{70}}) {
+                auto text = fill(before) + " " + f.written + (after ? " " + fill(after - 1) : "");
+                std::vector<ext::link> out;
+                ext::text_links(text, ext::link_limits{}, out);
+                ASSERT_EQ(out.size(), 1u) << before << " " << after << " " << text;
+                EXPECT_EQ(out[0].url, f.written);
+                EXPECT_EQ(out[0].host, f.host);
+            }
+    // Two URLs blocks apart, and octets that or-ed with 0x20 read as
+    // "www." (0x0e or-ed with 0x20 is '.'): scanned, and no link.
+    std::string two = "see http://one.example.com/ " + fill(300) + " and www.two.example.com";
+    std::vector<ext::link> out;
+    ext::text_links(two, ext::link_limits{}, out);
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[0].host, "one.example.com");
+    EXPECT_EQ(out[1].host, "www.two.example.com");
+    out.clear();
+    ext::text_links(fill(100) + " WWW\x0eexample.com " + fill(100), ext::link_limits{}, out);
+    EXPECT_TRUE(out.empty());
+}
+
 TEST(link, compile_errors) {
     auto e = compile_errors("require \"vnd.sift.link\";\nif link :brand \"paypal\" { stop; }");
     EXPECT_NE(e.find("2:16: error: link :brand takes domain names (\"paypal.com\"), not 'paypal'"),

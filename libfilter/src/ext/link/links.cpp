@@ -95,10 +95,38 @@ bool url_start(std::string_view text, std::size_t i) {
     return istarts(text.substr(i), "http") || istarts(text.substr(i), "www.");
 }
 
+// The octets a block_may_start_url() reads: a block's start positions
+// and the three octets after the last.
+constexpr std::size_t url_block = 64;
+constexpr std::size_t url_block_reach = url_block + 3;
+
+// Whether "http" or "www." (any case) begins at one of the url_block
+// positions of p (which holds url_block_reach octets): where url_start()
+// can be true. Or-ing 0x20 lower-cases the letters and leaves '.'; it
+// also turns a few control octets into these characters, which only
+// makes a block be scanned in vain. A loop the compiler vectorises.
+bool block_may_start_url(const char* p) {
+    std::uint8_t any = 0;
+    for (std::size_t j = 0; j < url_block; ++j) {
+        auto a = std::uint8_t(p[j] | 0x20), b = std::uint8_t(p[j + 1] | 0x20),
+             c = std::uint8_t(p[j + 2] | 0x20), d = std::uint8_t(p[j + 3] | 0x20);
+        any |= std::uint8_t((a == 'h') & (b == 't') & (c == 't') & (d == 'p')) |
+               std::uint8_t((a == 'w') & (b == 'w') & (c == 'w') & (d == '.'));
+    }
+    return any != 0;
+}
+
 // Calls f(token, host) for each URL in text, in order; f returns false to stop.
+// Whole blocks where no URL can begin are stepped over.
 template <class F>
 void each_text_url(std::string_view text, std::size_t max_url, F&& f) {
+    std::size_t scanned_to = 0;  // positions below it are in a block that may start a URL
     for (std::size_t i = 0; i < text.size(); ++i) {
+        if (i >= scanned_to) {
+            while (i + url_block_reach <= text.size() && !block_may_start_url(text.data() + i))
+                i += url_block;
+            scanned_to = i + url_block;
+        }
         char c = lower(text[i]);
         if ((c != 'h' && c != 'w') || !url_start(text, i)) continue;
         std::size_t end = url_end(text, i, max_url);
