@@ -191,29 +191,99 @@ void exec_test_header(run_state& s, const instruction& ins) {
     if (spec.type == ext::match_count) s.flag = ext::count_matches(s, ins.arg[3], spec);
 }
 
+namespace {
+
+// The addresses of the header fields the run's address tests read, by the
+// field's raw value: each value is unfolded and parsed once per run (the
+// default policy tests From six times, over the scripts of its sequence),
+// whatever test or script reads it. Kept by the text, not by where it
+// lies, so that a field editheader added or a replaced message's field
+// finds only its own (parsing is a function of the text alone).
+struct parsed_addresses final : run_slot {
+    struct mailbox {
+        mail::address address;
+        std::string all;  // its :all part (a bare local part has no "@")
+    };
+    struct entry {
+        std::string raw;
+        std::vector<mailbox> mailboxes;
+        bool empty = false;  // the unfolded value is empty: the empty address
+    };
+    // Bounded, so that a header of thousands of address fields costs no
+    // more than before; past it values are parsed per test.
+    static constexpr std::size_t max_entries = 32;
+    std::vector<entry> entries;
+
+    static void parse(std::string_view raw, std::string& scratch, entry& e) {
+        // The address parser decodes encoded words in display names itself,
+        // so it gets the unfolded raw value (RFC 2047 §6.2).
+        auto text = mail::message::unfold(raw, scratch);
+        auto list = mail::parse_address_list(text);
+        e.empty = list.empty() && text.empty();
+        e.mailboxes.clear();
+        e.mailboxes.reserve(list.size());
+        for (auto& a : list) {
+            auto all = a.valid && a.domain.empty() ? a.local_part : a.all();
+            e.mailboxes.push_back({std::move(a), std::move(all)});
+        }
+    }
+    // The parsed value `raw`; `spare` holds it when the cache is full.
+    const entry& of(std::string_view raw, std::string& scratch, entry& spare) {
+        for (const auto& e : entries)
+            if (e.raw == raw) return e;
+        if (entries.size() >= max_entries) {
+            parse(raw, scratch, spare);
+            return spare;
+        }
+        if (entries.empty()) entries.reserve(max_entries);  // references stay valid
+        auto& e = entries.emplace_back();
+        e.raw = raw;
+        parse(raw, scratch, e);
+        return e;
+    }
+};
+
+}  // namespace
+
 void exec_test_address(run_state& s, const instruction& ins) {
     auto part = static_cast<address_part>(ins.arg[0]);
     auto spec = s.match_spec_of(ins.arg[2], ins.arg[1]);
     auto index = ext::take_index(s);
     std::string value, name_buffer;
+    auto& cache = s.slot<parsed_addresses>();
+    parsed_addresses::entry spare;
     auto matches_any = [&](const mail::header_field& field) {
-        // The address parser decodes encoded words in display names itself,
-        // so it gets the unfolded raw value (RFC 2047 §6.2).
-        auto text = mail::message::unfold(field.value, s.scratch);
-        auto addresses = mail::parse_address_list(text);
+        const auto& parsed = cache.of(field.value, s.scratch, spare);
         // An empty header holds the empty address: :all compares "" (as
         // Pigeonhole does), :localpart and :domain find nothing.
-        bool empty = addresses.empty() && text.empty();
         // RFC 5231 §4.2: :count counts addresses (the empty one too),
         // whatever the address part.
         if (spec.type == ext::match_count) {
-            ext::count_values(s, empty ? 1 : addresses.size());
+            ext::count_values(s, parsed.empty ? 1 : parsed.mailboxes.size());
             return false;
         }
-        if (empty) return part == address_part::all && s.any_key("", ins.arg[4], spec);
-        for (const auto& a : addresses)
-            if (ext::core::address_part_of(s, a, part, value) && s.any_key(value, ins.arg[4], spec))
-                return true;
+        if (parsed.empty) return part == address_part::all && s.any_key("", ins.arg[4], spec);
+        for (const auto& m : parsed.mailboxes) {
+            std::string_view v;
+            const auto& a = m.address;
+            switch (part) {
+                case address_part::all:
+                    v = m.all;
+                    break;
+                case address_part::localpart:
+                    if (!a.valid) continue;
+                    v = a.local_part;
+                    break;
+                case address_part::domain:
+                    if (!a.valid) continue;
+                    v = a.domain;
+                    break;
+                default:  // an extension's part (RFC 5233's :user and :detail)
+                    if (!ext::core::address_part_of(s, a, part, value)) continue;
+                    v = value;
+            }
+            if (s.any_key(v, ins.arg[4], spec)) return true;
+        }
         return false;
     };
     s.flag = false;
