@@ -96,6 +96,35 @@ TEST(editheader, deleteheader_by_value_index_and_all) {
         "discard");
 }
 
+// The edited header is views into one copy of the message's fields and
+// into the added values: they stay readable however many fields are added
+// (the containers grow), and a deleted field's occurrence is its place
+// among the message's own fields of its name, names compared without case.
+TEST(editheader, many_edits_keep_every_field_and_its_occurrence) {
+    std::string script = "require [\"editheader\", \"index\"];\n";
+    for (int i = 0; i < 100; ++i) script += "addheader :last \"X-N\" \"n" + std::to_string(i) + "\";\n";
+    script += "deleteheader :index 3 \"x-a\";\n";
+    script +=
+        "if allof(header :index 1 :is \"x-n\" \"n0\", header :index 1 :last :is \"x-n\" \"n99\",\n"
+        "         header :is \"subject\" \"Frop!\", header :index 2 :is \"x-a\" \"two\",\n"
+        "         not header :is \"x-a\" \"three\") { discard; }";
+    auto r = run_on(script,
+                    "Received: from a by b; Mon, 23 Nov 2026 07:00:00 +0000\r\n"
+                    "X-A: one\r\nSubject: Frop!\r\nx-a: two\r\nX-a: three\r\nX-A: four\r\n\r\nbody\r\n");
+    EXPECT_EQ(summary(r), "discard");
+    ASSERT_EQ(r.header_edits.size(), 101u);
+    EXPECT_EQ(r.header_edits.back().what, header_edit::kind::remove);
+    EXPECT_EQ(r.header_edits.back().name, "X-a");
+    EXPECT_EQ(r.header_edits.back().occurrence, 3u);
+    // Added fields first, then one of the message's: the occurrence counts
+    // the message's own X-A fields only.
+    auto s = run_on(
+        "require [\"editheader\", \"index\"]; addheader \"X-A\" \"zero\"; deleteheader :index 3 \"x-a\";");
+    ASSERT_EQ(s.header_edits.size(), 2u);
+    EXPECT_EQ(s.header_edits[1].value, " two");
+    EXPECT_EQ(s.header_edits[1].occurrence, 2u);
+}
+
 TEST(editheader, protected_fields_are_left_alone) {
     auto r = run_on(
         "require \"editheader\"; deleteheader \"received\"; deleteheader \"Subject\"; "

@@ -28,6 +28,7 @@
 #include "vm/exec.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <optional>
 #include <unordered_map>
 
@@ -77,29 +78,81 @@ void check_deleteheader(checker& c, const binding& b) {
     check_name(c, b.list_arg(0).items.front());
 }
 
+// A field of the edited header: views into header_state's copy of the
+// message's own fields, or into the added text. `index` is the field's
+// 1-based place in the message's header, 0 for an added one.
+struct view_field {
+    std::string_view name, value;
+    std::uint32_t key = 0;  // mail::name_key(name)
+    std::uint32_t index = 0;
+    bool locked = false;
+};
+
+// The `index`-th field (1-based) of `headers` is which field of its name:
+// RFC 5293 §4's counting for :index, and the edit's place in the result.
+unsigned occurrence(const std::vector<mail::header_field>& headers, std::uint32_t index) {
+    if (index == 0) return 0;
+    const auto& field = headers[index - 1];
+    unsigned n = 1;
+    for (std::uint32_t i = 0; i + 1 < index; ++i)
+        if (headers[i].key == field.key && mail::iequals(headers[i].name, field.name)) ++n;
+    return n;
+}
+
 // The header as edited (the run's header view once the first edit made
 // it), the octets the edits added (or removed), and the edits in order.
+// The first edit copies the message's names and values once, into `text`
+// (one allocation); the fields are views into it and into `added`, and
+// keep their name keys, so the header tests after an edit skip fields by
+// key as they do on the message's own header.
 struct header_state final : vm::run_slot, vm::header_view {
-    std::optional<std::vector<edited_field>> fields;
+    std::optional<std::vector<view_field>> fields;
+    std::string text;               // the message's own names and values, copied at the first edit
+    std::deque<std::string> added;  // the added fields' names and values (stable addresses)
     std::int64_t size_delta = 0;
     std::vector<header_edit> edits;
 
-    // The fields' name keys (mail::name_key), made again on the first
-    // lookup after an edit: every header test after the policy's first
-    // edit reads the edited fields.
-    mutable std::vector<std::uint32_t> keys;
-    mutable bool keys_valid = false;
+    // The copy of the current message's header (run_state::current()).
+    void make(const vm::run_state& s) {
+        const auto& headers = s.current().headers();
+        std::size_t size = 0;
+        for (const auto& h : headers) size += h.name.size() + h.value.size();
+        text.clear();
+        text.reserve(size);  // no reallocation below: the views stay valid
+        added.clear();
+        auto copy = [&](std::string_view v) {
+            auto at = text.size();
+            text.append(v);
+            return std::string_view(text.data() + at, v.size());
+        };
+        auto& out = fields.emplace();
+        out.reserve(headers.size() + 4);
+        for (std::size_t i = 0; i < headers.size(); ++i) {
+            const auto& h = headers[i];
+            auto name = copy(h.name);
+            out.push_back({name, copy(h.value), h.key, std::uint32_t(i + 1), false});
+        }
+        // RFC 5703 §5: a replace's Original-* fields stay.
+        for (const auto& [lower, n] : locked_fields(s)) {
+            unsigned seen = 0;
+            for (auto& f : out)
+                if (mail::iequals(f.name, lower) && ++seen == n) {
+                    f.locked = true;
+                    break;
+                }
+        }
+    }
+    std::string_view keep(std::string v) { return added.emplace_back(std::move(v)); }
+    void reset() {
+        fields.reset();
+        text.clear();
+        added.clear();
+    }
 
     bool visit(mail::field_name name, vm::field_visitor f) const override {
-        const auto& all = *fields;
-        if (!keys_valid) {
-            keys.resize(all.size());
-            for (std::size_t i = 0; i < all.size(); ++i) keys[i] = mail::name_key(all[i].name);
-            keys_valid = true;
-        }
-        for (std::size_t i = 0; i < all.size(); ++i) {
-            if (keys[i] != name.key) continue;
-            auto h = mail::header_field{all[i].name, all[i].value, keys[i]};
+        for (const auto& field : *fields) {
+            if (field.key != name.key) continue;
+            auto h = mail::header_field{field.name, field.value, field.key};
             if (mail::has_name(h, name) && !f(h)) return false;
         }
         return true;
@@ -112,13 +165,11 @@ struct header_state final : vm::run_slot, vm::header_view {
     // The new message has the edits in it: later ones apply to it.
     void message_replaced(vm::run_state&, const mail::message&, const mail::message&,
                           const vm::part_map&) override {
-        fields.reset();
-        keys_valid = false;
+        reset();
         size_delta = 0;
     }
     void message_forgotten() override {
-        fields.reset();
-        keys_valid = false;
+        reset();
         size_delta = 0;
         edits.clear();
     }
@@ -183,15 +234,14 @@ bool may_delete(const eval_limits& l, std::string_view name) {
     return !listed(l.editheader_forbid_delete, name);
 }
 
-// The edited copy of the header, made on the first edit.
-std::vector<ext::edited_field>& edited(run_state& s) {
+// The header as edited, made on the first edit.
+ext::header_state& edited(run_state& s) {
     auto& state = s.slot<ext::header_state>();
     if (!state.fields) {
-        state.fields.emplace(ext::header_fields(s));
+        state.make(s);
         s.set_header_view(&state);
     }
-    state.keys_valid = false;  // the caller edits them
-    return *state.fields;
+    return state;
 }
 
 // A header value as stored: non-ASCII text RFC 2047-encoded (RFC 5293 §4
@@ -231,15 +281,17 @@ void exec_act_addheader(run_state& s, const instruction& ins) {
                             std::to_string(s.limits.editheader_max_header_size) + " octets"};
     if (!may_add(s.limits, name)) return;
     auto stored = encode_value(name, value);  // folded with CRLF, the wire form header_edits carry
-    auto& fields = edited(s);
+    auto& state = edited(s);
+    auto& fields = *state.fields;
     // In the message itself a fold takes the message's own line ends.
-    ext::edited_field field{std::string(name), mail::with_eol(stored, s.eol()), 0};
+    auto field_name = state.keep(std::string(name));
+    ext::view_field field{field_name, state.keep(mail::with_eol(stored, s.eol())),
+                          mail::name_key(field_name)};
     bool last = ins.arg[0] != 0;
     if (last)
-        fields.push_back(std::move(field));
+        fields.push_back(field);
     else
-        fields.insert(fields.begin(), std::move(field));
-    auto& state = s.slot<ext::header_state>();
+        fields.insert(fields.begin(), field);
     state.size_delta += std::int64_t(name.size() + 1 + stored.size() + 2);  // "Name:" value CRLF
     state.edits.push_back(header_edit{header_edit::kind::add, std::string(name), stored, last, 0});
 }
@@ -250,11 +302,13 @@ void exec_act_deleteheader(run_state& s, const instruction& ins) {
     std::string name_buffer;
     auto name = std::string(s.text(ins.arg[2], name_buffer));
     if (!may_delete(s.limits, name)) return;
-    auto& fields = edited(s);
+    auto& state = edited(s);
+    auto& fields = *state.fields;
     // Which of the named fields :index selects (all when not given).
+    mail::field_name wanted(name);
     std::vector<std::size_t> named;
     for (std::size_t i = 0; i < fields.size(); ++i)
-        if (mail::iequals(fields[i].name, name)) named.push_back(i);
+        if (fields[i].key == wanted.key && mail::iequals(fields[i].name, name)) named.push_back(i);
     // RFC 5703 §5: the Original-Subject / Original-From fields replace
     // added stay, though they count for :index.
     if (index) {
@@ -267,11 +321,12 @@ void exec_act_deleteheader(run_state& s, const instruction& ins) {
         auto value = mail::message::decode(fields[i].value, s.scratch);
         if (!fields[i].locked && (all || s.any_key(value, ins.arg[3], spec))) doomed.push_back(i);
     }
-    auto& state = s.slot<ext::header_state>();
     for (auto it = doomed.rbegin(); it != doomed.rend(); ++it) {
         auto& f = fields[*it];
         state.size_delta -= std::int64_t(f.name.size() + 1 + f.value.size() + 2);
-        state.edits.push_back(header_edit{header_edit::kind::remove, f.name, f.value, false, f.original});
+        state.edits.push_back(header_edit{header_edit::kind::remove, std::string(f.name),
+                                          std::string(f.value), false,
+                                          ext::occurrence(s.current().headers(), f.index)});
         fields.erase(fields.begin() + std::ptrdiff_t(*it));
     }
 }
@@ -281,17 +336,25 @@ void exec_act_deleteheader(run_state& s, const instruction& ins) {
 namespace sift::ext {
 
 std::vector<edited_field> header_fields(const vm::run_state& s) {
-    if (const auto* state = s.find_slot<header_state>(); state && state->fields) return *state->fields;
-    const auto& headers = s.current().headers();
     std::vector<edited_field> out;
+    if (const auto* state = s.find_slot<header_state>(); state && state->fields) {
+        out.reserve(state->fields->size());
+        for (const auto& f : *state->fields)
+            out.push_back({std::string(f.name), std::string(f.value),
+                           occurrence(s.current().headers(), f.index), f.locked});
+        return out;
+    }
+    const auto& headers = s.current().headers();
     out.reserve(headers.size());
     std::unordered_map<std::string, unsigned> seen;  // lower-cased name -> fields so far
     seen.reserve(headers.size());
+    auto locked = locked_fields(s);
     for (const auto& h : headers) {
         auto key = mail::ascii_lower(h.name);
         unsigned n = ++seen[key];
-        bool locked = locked_field(s, key, n);
-        out.push_back({std::string(h.name), std::string(h.value), n, locked});
+        bool is_locked = std::any_of(locked.begin(), locked.end(),
+                                     [&](const auto& l) { return l.first == key && l.second == n; });
+        out.push_back({std::string(h.name), std::string(h.value), n, is_locked});
     }
     return out;
 }
@@ -316,7 +379,7 @@ std::string assemble_message(const std::vector<edited_field>& header, std::strin
 std::string delivered(const vm::run_state& s) {
     const auto* state = s.find_slot<header_state>();
     if (!state || !state->fields) return std::string(s.current().raw());
-    return assemble_message(*state->fields, s.current().body(), s.eol());
+    return assemble_message(header_fields(s), s.current().body(), s.eol());
 }
 
 rewritten_message delivered_message(const vm::run_state& s) {

@@ -168,11 +168,10 @@ void rewrite(vm::run_state& s, message_edit edit, const std::vector<edited_field
     state.edits.push_back(edit);
 }
 
-bool locked_field(const vm::run_state& s, std::string_view lower_name, unsigned occurrence) {
+std::span<const std::pair<std::string, unsigned>> locked_fields(const vm::run_state& s) {
     const auto* state = s.find_slot<rewrite_state>();
-    return state && std::any_of(state->locked.begin(), state->locked.end(), [&](const auto& l) {
-               return l.first == lower_name && l.second == occurrence;
-           });
+    if (!state) return {};
+    return state->locked;
 }
 
 void register_replace(registry& r) {

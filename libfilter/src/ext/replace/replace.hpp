@@ -8,8 +8,10 @@
 
 #include <sift/result.hpp>
 
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sift::ext {
@@ -39,9 +41,9 @@ std::vector<edited_field> entity_fields(std::string_view entity, std::string_vie
 // 5703 §6: as the first enclose found it).
 void rewrite(vm::run_state& s, message_edit edit, const std::vector<edited_field>& header,
              std::string_view body, const vm::part_map& parts);
-// Whether the `occurrence`-th field named `lower_name` (lower-cased) of the
-// current message is an Original-Subject / Original-From field a replace
-// added (editheader may not remove it).
-bool locked_field(const vm::run_state& s, std::string_view lower_name, unsigned occurrence);
+// The Original-Subject / Original-From fields a replace added to the
+// current message (editheader may not remove them), as (lower-cased name,
+// occurrence among the fields of that name); empty when none did.
+std::span<const std::pair<std::string, unsigned>> locked_fields(const vm::run_state& s);
 
 }  // namespace sift::ext
