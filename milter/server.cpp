@@ -223,22 +223,27 @@ void milter_server::run() {
             close(fd);
             continue;
         }
-        std::lock_guard lock(mutex_);
-        connections_[fd] = true;  // no message yet
-        queue_.push_back(fd);
-        // A thread of the pool takes it, or a new one when none is free.
-        if (idle_threads_ >= queue_.size()) {
-            queued_.notify_one();
-            continue;
+        bool spawn = false;
+        {
+            std::lock_guard lock(mutex_);
+            connections_[fd] = true;  // no message yet
+            queue_.push_back(fd);
+            // A thread of the pool takes it, or a new one when none is free.
+            spawn = idle_threads_ < queue_.size();
+            if (spawn) {
+                try {
+                    threads_.emplace_back([this] { worker(); });
+                } catch (const std::exception& e) {
+                    queue_.pop_back();
+                    connections_.erase(fd);
+                    close(fd);
+                    log_line(std::string("sift-milter: no thread for a connection: ") + e.what());
+                }
+            }
         }
-        try {
-            threads_.emplace_back([this] { worker(); });
-        } catch (const std::exception& e) {
-            queue_.pop_back();
-            connections_.erase(fd);
-            close(fd);
-            log_line(std::string("sift-milter: no thread for a connection: ") + e.what());
-        }
+        // Woken after the lock is let go, so that the thread does not wake
+        // only to wait for it.
+        if (!spawn) queued_.notify_one();
     }
     // Stopping: no new connection; the listening socket goes now, so that
     // a restart can bind at once.
