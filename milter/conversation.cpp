@@ -153,6 +153,7 @@ bool conversation::dispatch(const proto::packet& p, std::string& out) {
         case cmd::body_end: {
             // The last chunk may come with the end (libmilter's st_bodyend).
             status s = p.data.empty() ? status::proceed : session_.body(*this, p.data);
+            if (s == status::noreply) s = status::proceed;  // an unanswered body chunk (step::nr_body)
             if (s == status::proceed) {
                 at_eom_ = true;
                 edits_.clear();

@@ -193,8 +193,8 @@ def message(sess, qid, rcpts, headers, body=None, helo="mx.client.example"):
         return "rcpt", sess.rcpt_replies[-1][0], sess.rcpt_replies[-1][1], []
     for name, value in headers:
         sess.step("L", z(name, value), not st & NR_HDR)
-    r = sess.step("N", b"", True)
-    if r[0] != "c":
+    r = sess.step("N", b"", not st & NR_EOH)
+    if r and r[0] != "c":
         return "eoh", r[0], r[1], []
     sess.body_reply = None
     if not st & NOBODY:
@@ -263,7 +263,8 @@ def main():
         scripts = os.path.join(tmp, "users")
         milters = []
         try:
-            milters.append(start(binary, tmp, "default", "--policy", "default", "--scripts", mt.SCRIPTS))
+            milters.append(start(binary, tmp, "default", "--policy", "default", "--scripts", mt.SCRIPTS,
+                                 "--max-size", "50000"))
             milters.append(start(binary, tmp, "headers", "--policy", headers_policy, "--accept-bogus-helo",
                                  "--accept-8bit-headers", "--quarantine-folder", "Quarantine"))
             milters.append(start(binary, tmp, "declared", "--policy", headers_policy, "--scripts", scripts,
@@ -282,7 +283,7 @@ def main():
             # --8bit-headers score: the header goes unanswered, and the
             # default policy scores the field instead of a refusal.
             s = Session(sc)
-            expect_steps("score", s.steps, NODATA | NOUNKNOWN | NR_CONN | NR_HELO | NR_HDR | SKIP)
+            expect_steps("score", s.steps, NODATA | NOUNKNOWN | NR_CONN | NR_HELO | NR_HDR | NR_EOH | NR_BODY | SKIP)
             check("score: a raw 8-bit Subject accepted",
                   message(s, "SCORE1", ["bob@example.net"], subject("Gr\xfc\xdfe")), "c")
             status = s.last_payloads.get("i", b"")
@@ -296,14 +297,21 @@ def main():
             s.close()
 
             s = Session(d)
-            expect_steps("default", s.steps, NODATA | NOUNKNOWN | NR_CONN | NR_HELO | NR_HDR | SKIP)
+            # The default policy reads the body: nothing is decided before
+            # end-of-message, so end-of-headers and the body go unanswered
+            # and their refusals come at end-of-message.
+            expect_steps("default", s.steps, NODATA | NOUNKNOWN | NR_CONN | NR_HELO | NR_HDR | NR_EOH | NR_BODY | SKIP)
             check("default: clean", message(s, "DEF1", ["bob@example.net"], CLEAN), "c")
             check("default: GTUBE in the body", message(
                 s, "DEF2", ["bob@example.net"], CLEAN,
                 b"XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X\r\n"), "y", "550")
-            check("default: a raw 8-bit header refused at end-of-headers",
+            check("default: a raw 8-bit header refused at end-of-message",
                   message(s, "DEF3", ["bob@example.net"], CLEAN + [("X-Name", "J\xfcrgen")]), "y",
-                  "550 5.6.7", "eoh")
+                  "550 5.6.7", "eom")
+            check("default: a body above --max-size refused at end-of-message",
+                  message(s, "DEF6", ["bob@example.net"], CLEAN, (b"y" * 999 + b"\n") * 60),
+                  "y", "552 5.3.4", "eom")
+            check("default: clean after it", message(s, "DEF7", ["bob@example.net"], CLEAN), "c")
             if not s.nothing_more():
                 mt.fail("default: a reply to an unanswered step")
             s.close()

@@ -69,7 +69,7 @@ def finish_message(sess):
     st = sess.steps
     for name, value in ng.CLEAN:
         sess.step("L", ng.z(name, value), not st & ng.NR_HDR)
-    sess.step("N", b"", True)
+    sess.step("N", b"", not st & ng.NR_EOH)
     if not st & ng.NOBODY:
         sess.step("B", b"Hello.\r\n", not st & ng.NR_BODY)
     return sess.eom()

@@ -97,8 +97,10 @@ reply_is(conn, SMFIR_CONTINUE, "THR2: erin's and gina's copies accepted")
 close(conn)
 
 -- Raw 8-bit bytes in a header: refused without SMTPUTF8 ... at
--- end-of-headers: the headers go unanswered (SMFIP_NR_HDR; miltertest
--- answers them CONTINUE itself), and so does the next one.
+-- end-of-message: the headers go unanswered (SMFIP_NR_HDR; miltertest
+-- answers them CONTINUE itself), and so do end-of-headers and the body
+-- (SMFIP_NR_EOH, SMFIP_NR_BODY: the default policy reads the body, so
+-- nothing is decided before the end).
 conn = connect("client.example")
 mail(conn, "UTF1", "<alice@example.org>")
 rcpt(conn, "<carol@example.net>")
@@ -109,6 +111,10 @@ reply_is(conn, SMFIR_CONTINUE, "UTF1: an 8-bit Subject, unanswered")
 step(mt.header(conn, "To", "carol@example.net"), "header To")
 reply_is(conn, SMFIR_CONTINUE, "UTF1: To")
 step(mt.eoh(conn), "eoh")
+reply_is(conn, SMFIR_CONTINUE, "UTF1: eoh, unanswered")
+step(mt.bodystring(conn, "hello\r\n"), "body")
+reply_is(conn, SMFIR_CONTINUE, "UTF1: body, unanswered")
+step(mt.eom(conn), "eom")
 reply_is(conn, SMFIR_REPLYCODE, "UTF1: an 8-bit Subject without SMTPUTF8")
 close(conn)
 -- ... and let through with it.
@@ -120,7 +126,8 @@ send(conn, h, "hello\r\n")
 reply_is(conn, SMFIR_CONTINUE, "UTF2: accepted with SMTPUTF8")
 close(conn)
 
--- A body that passes the limit: refused at the chunk that passes it.
+-- A body that passes the limit: refused at end-of-message (the chunks
+-- are unanswered; from the one that passes it on, none is kept).
 conn = connect("client.example")
 mail(conn, "BIG1", "<alice@example.org>")
 rcpt(conn, "<carol@example.net>")
@@ -134,5 +141,7 @@ local chunk = string.rep("x", 999) .. "\n"
 step(mt.bodystring(conn, string.rep(chunk, 60)), "body 1")
 reply_is(conn, SMFIR_CONTINUE, "BIG1: 60 KB")
 step(mt.bodystring(conn, string.rep(chunk, 60)), "body 2")
+reply_is(conn, SMFIR_CONTINUE, "BIG1: 120 KB, unanswered")
+step(mt.eom(conn), "eom")
 reply_is(conn, SMFIR_REPLYCODE, "BIG1: 120 KB, above 100000")
 close(conn)
