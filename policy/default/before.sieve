@@ -378,10 +378,12 @@ if allof (string :is "${allowed}" "no", string :is "${submission}" "no",
     score :rule "URGENCY" "3";
   }
   # Advance-fee fraud ("419"): a fortune to move, a share for helping.
+  # The pattern begins with the literal "us" (not "(us ?\$|usd)", the same
+  # strings) so that PCRE2 tries it only where "us" is (docs/EXTENSIONS.md, regex).
   if anyof (body :text :contains ["this transaction", "the sum of", "united states dollars", "next of kin",
                                   "of nigeria", "strictly confidential", "million us dollars",
                                   "million united states dollars"],
-            body :text :regex "(us ?\\$|usd) ?[0-9]+(\\.[0-9]+)? ?million") {
+            body :text :regex "us(?: ?\\$|d) ?[0-9]+(\\.[0-9]+)? ?million") {
     score :rule "ADVANCE_FEE" "3";
   }
   if body :text :contains ["special offer", "exclusive offer", "offer expires", "free gift", "free trial",

@@ -186,6 +186,34 @@ TEST(regex, quadratic_search_stops_at_the_time_budget_in_the_interpreter) {
     expect_out_of_time(r, "(*NO_JIT)(word )+$");
 }
 
+// The budget callout follows a pattern's literal start ("word (?C255)..."):
+// it is still called at each attempt that can take long, and a quantified
+// last letter ("words?") is not part of that start. A pattern with an
+// alternative at its top level keeps it first, in the first branch, so
+// that it is called at every position: after "xyz" it would never be.
+TEST(regex, quadratic_search_with_a_literal_start_stops_at_the_time_budget) {
+    for (std::string pattern : {"word (word )+$", "words? (word )+$", "xyz|(word )+$", "wo[r]d (word )+$"}) {
+        auto r = evaluate("if header :regex \"subject\" \"" + pattern + "\" { fileinto \"yes\"; }",
+                          long_subject(40'000));
+        expect_out_of_time(r, pattern);
+    }
+}
+
+// Literal starts with what may follow them: quantifiers, classes, groups,
+// options; every pattern means what it did.
+TEST(regex, patterns_with_a_literal_start) {
+    EXPECT_TRUE(holds("header :regex \"subject\" \"Tes?t\""));
+    EXPECT_TRUE(holds("header :regex \"subject\" \"Tex*st\""));
+    EXPECT_TRUE(holds("header :regex \"subject\" \"Te{1}st\""));
+    EXPECT_TRUE(holds("header :regex \"subject\" \"T(es)t\""));
+    EXPECT_TRUE(holds("header :regex \"subject\" \"Te[s]t\""));
+    EXPECT_TRUE(holds("header :regex \"subject\" \"(*UTF)Test\""));
+    EXPECT_TRUE(holds("header :comparator \"i;ascii-casemap\" :regex \"subject\" \"tEST\""));
+    EXPECT_FALSE(holds("header :regex \"subject\" \"Tesx+t\""));
+    EXPECT_FALSE(holds("header :regex \"subject\" \"Te(?=x)st\""));
+    EXPECT_TRUE(holds("header :regex \"subject\" \"Nope[|]|Test\""));
+}
+
 TEST(regex, the_time_budget_is_shared_by_the_run) {
     // Each match alone fits in the budget; together they exceed it.
     std::string subject;

@@ -32,8 +32,10 @@
 //
 // The time budget: PCRE2 has no deadline, so every pattern is compiled
 // with a callout, (?C255), as its first item (after the start-of-pattern
-// options such as (*UTF), which must stay first). The matcher calls it each
-// time it tries a new start position, in the JIT and the interpreter alike,
+// options such as (*UTF), which must stay first, and after the literal
+// characters the pattern begins with, when it has no alternative at its
+// top level: "lose(?C255) [0-9]+"). The matcher calls it each
+// time it tries a new start position (that holds the literal), in the JIT and the interpreter alike,
 // and it looks at the clock every few calls: a run stops at most that many
 // attempts (each bounded by regex_match_limit) after its budget ran out. A
 // pattern the callout cannot precede (it does not compile with it) runs
@@ -103,8 +105,66 @@ struct compiled {
 // of their own; they are ignored as before).
 constexpr std::uint32_t budget_callout = 255;
 
+// Whether `pattern` may have an alternative at its top level ("a|b"), or
+// Sift cannot tell (a \Q quote, a (?#comment), '#' as (?x) reads it):
+// then a callout after its first characters would precede only the first
+// branch's.
+bool may_branch_at_top(std::string_view pattern) {
+    int depth = 0;
+    for (std::size_t i = 0; i < pattern.size(); ++i) {
+        char c = pattern[i];
+        if (c == '\\') {
+            if (i + 1 < pattern.size() && pattern[i + 1] == 'Q') return true;
+            ++i;
+        } else if (c == '[') {  // a class, to its ']' (a first ']' is one of its characters)
+            ++i;
+            if (i < pattern.size() && pattern[i] == '^') ++i;
+            if (i < pattern.size() && pattern[i] == ']') ++i;
+            for (; i < pattern.size() && pattern[i] != ']'; ++i) {
+                if (pattern[i] == '\\') {
+                    ++i;
+                } else if (pattern.substr(i, 2) == "[:") {  // [:alpha:]
+                    auto end = pattern.find(":]", i + 2);
+                    if (end == std::string_view::npos) return true;
+                    i = end + 1;
+                }
+            }
+        } else if (c == '(') {
+            if (pattern.substr(i, 3) == "(?#") return true;
+            ++depth;
+        } else if (c == ')') {
+            --depth;
+        } else if ((c == '|' && depth <= 0) || c == '#') {
+            return true;
+        }
+    }
+    return false;
+}
+
+// The length of the literal characters `pattern` begins with, each a
+// character that matches itself (letters, digits, space, and punctuation
+// that is no operator), less the last when a quantifier follows it.
+std::size_t literal_start(std::string_view pattern) {
+    auto literal = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               std::string_view(" <>=:;,!\"'%&@~_-/`").find(c) != std::string_view::npos;
+    };
+    std::size_t n = 0;
+    while (n < pattern.size() && literal(pattern[n])) ++n;
+    if (n > 0 && n < pattern.size() && std::string_view("?*+{").find(pattern[n]) != std::string_view::npos)
+        --n;
+    return n;
+}
+
 // `pattern` with the budget callout as its first item, after the
-// start-of-pattern options ("(*UTF)", "(*LIMIT_MATCH=100)", ...).
+// start-of-pattern options ("(*UTF)", "(*LIMIT_MATCH=100)", ...), and after
+// the literal characters it then begins with, unless it may have an
+// alternative at its top level. PCRE2 searches for a literal start by
+// itself, and a callout before it would be called at every position that
+// holds its first character (for "lose [0-9]+..." every 'l' of the text:
+// most of the search's cost); an attempt that fails within the literal
+// costs a few octets' comparisons, so the attempts the budget does not see
+// are short.
 std::string with_budget_callout(std::string_view pattern) {
     std::size_t at = 0;
     while (pattern.substr(at, 2) == "(*") {
@@ -117,6 +177,7 @@ std::string with_budget_callout(std::string_view pattern) {
         if (!option) break;
         at = close + 1;
     }
+    if (!may_branch_at_top(pattern.substr(at))) at += literal_start(pattern.substr(at));
     return std::string(pattern.substr(0, at)) + "(?C" + std::to_string(budget_callout) + ")" +
            std::string(pattern.substr(at));
 }
