@@ -4,6 +4,8 @@
 
 #include "ext/link/links.hpp"
 
+#include <random>
+
 namespace sift::testing {
 namespace {
 
@@ -204,6 +206,96 @@ TEST(link, urls_in_text_at_every_offset) {
     out.clear();
     ext::text_links(fill(100) + " WWW\x0eexample.com " + fill(100), ext::link_limits{}, out);
     EXPECT_TRUE(out.empty());
+}
+
+bool same_links(const std::vector<ext::link>& a, const std::vector<ext::link>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (a[i].url != b[i].url || a[i].host != b[i].host || a[i].text != b[i].text ||
+            a[i].shown_host != b[i].shown_host || a[i].traits != b[i].traits || a[i].html != b[i].html)
+            return false;
+    return true;
+}
+
+// html_links leaves libxml2 out where html_may_have_links says it finds
+// nothing: random HTML made of near-URLs, markup between their letters,
+// character references, control octets, NUL, invalid UTF-8 and U+FFFE
+// (which the parser drops) must give the links a parse gives, and some of
+// it must be left out, and some of what is left in must hold links.
+TEST(link, html_left_unparsed_only_when_it_has_no_link) {
+    const std::vector<std::string> pieces = {"h",
+                                             "t",
+                                             "p",
+                                             "w",
+                                             ".",
+                                             "ht",
+                                             "tp",
+                                             "ww",
+                                             "www",
+                                             "http",
+                                             ":",
+                                             "//",
+                                             "/",
+                                             "x",
+                                             "example",
+                                             ".com",
+                                             " ",
+                                             "\n",
+                                             "\r",
+                                             "\t",
+                                             "<b>",
+                                             "</b>",
+                                             "<br>",
+                                             "<p>",
+                                             "<!-- c -->",
+                                             "<script>w</script>",
+                                             "<i>",
+                                             "</i>",
+                                             "&amp;",
+                                             "&#104;",
+                                             "&#x77;",
+                                             "&lt;",
+                                             std::string(1, '\0'),
+                                             "\x01",
+                                             "\x0c",
+                                             "\xc3\xa9",
+                                             "\xff",
+                                             "\xef\xbf\xbe",
+                                             "<a href=\"http://a.example.com/\">",
+                                             "</a>",
+                                             "<A HREF=www.b.example.org>",
+                                             "<area href=http://c.example.net/ alt=c>",
+                                             "<img alt=\"www.d.example\">",
+                                             "<",
+                                             ">",
+                                             "HT",
+                                             "TP",
+                                             "W"};
+    std::mt19937 random(9);
+    std::size_t skipped = 0, with_links = 0;
+    for (int round = 0; round < 20'000; ++round) {
+        std::string html;
+        auto n = random() % 12;
+        for (std::size_t i = 0; i < n; ++i) html += pieces[random() % pieces.size()];
+        std::vector<ext::link> quick, parsed;
+        ext::html_links(html, ext::link_limits{}, quick);
+        ext::html_links_parsed(html, ext::link_limits{}, parsed);
+        ASSERT_TRUE(same_links(quick, parsed)) << html;
+        if (!ext::html_may_have_links(html)) ++skipped;
+        if (!parsed.empty()) ++with_links;
+    }
+    EXPECT_GT(skipped, 1'000u);
+    EXPECT_GT(with_links, 1'000u);
+    // Each way a URL is made only by the parse.
+    for (const std::string& made : std::vector<std::string>{
+             "ht<b>tp://x.example.com", "&#104;ttp://x.example.com", "ww<!-- -->w.x.example",
+             "ht\x01tp://x.example.com", "ht\xef\xbf\xbetp://x.example.com"}) {
+        std::vector<ext::link> parsed;
+        ext::html_links_parsed(made, ext::link_limits{}, parsed);
+        EXPECT_EQ(parsed.size(), 1u) << made;
+        EXPECT_TRUE(ext::html_may_have_links(made)) << made;
+    }
+    EXPECT_FALSE(ext::html_may_have_links("<html><body><p>Quarterly report, see below.</p></body></html>"));
 }
 
 TEST(link, compile_errors) {

@@ -419,7 +419,31 @@ void text_links(std::string_view text, const link_limits& limits, std::vector<li
     });
 }
 
+bool html_may_have_links(std::string_view html) {
+    // The letters a URL's start has before its last: "htt" of "http", "www" of "www.".
+    auto url_letter = [](char c) {
+        char l = lower(c);
+        return l == 'h' || l == 't' || l == 'w';
+    };
+    for (std::size_t i = 0; i < html.size(); ++i) {
+        auto c = static_cast<unsigned char>(html[i]);
+        if (c == '&') return true;
+        bool deletion = c == '<' || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c >= 0x80;
+        if (deletion && i > 0 && url_letter(html[i - 1])) return true;
+        if (c == '<' && i + 1 < html.size() && lower(html[i + 1]) == 'a') return true;
+        if ((lower(char(c)) == 'h' || lower(char(c)) == 'w') &&
+            (istarts(html.substr(i), "http") || istarts(html.substr(i), "www.")))
+            return true;
+    }
+    return false;
+}
+
 void html_links(std::string_view html, const link_limits& limits, std::vector<link>& out) {
+    if (!html_may_have_links(html.substr(0, limits.max_part_bytes))) return;
+    html_links_parsed(html, limits, out);
+}
+
+void html_links_parsed(std::string_view html, const link_limits& limits, std::vector<link>& out) {
     static std::once_flag init;
     std::call_once(init, [] { xmlInitParser(); });  // libxml2's globals, once, before any thread parses
     html = html.substr(0, limits.max_part_bytes);

@@ -83,8 +83,28 @@ bool other_domain(std::string_view a, std::string_view b);
 std::string registered_domain(std::string_view host);
 
 // The links in one part's text (UTF-8), appended to `out` up to the limits.
+// html_links parses the part (html_links_parsed) only when
+// html_may_have_links says it may hold one.
 void html_links(std::string_view html, const link_limits& limits, std::vector<link>& out);
+void html_links_parsed(std::string_view html, const link_limits& limits, std::vector<link>& out);
 void text_links(std::string_view text, const link_limits& limits, std::vector<link>& out);
+
+// False when libxml2's parse of `html` can find no link in it, which is
+// most HTML without one, and is checked at a few instructions an octet
+// (a parse costs some 30,000 for the smallest part). Its links are the
+// <a href> and <area href> elements (a start tag's name follows its '<'
+// at once: "<a", "<A") and the URLs in the text outside links, which begin
+// with "http" or "www." in any case. That text is the HTML's less its
+// markup (each from a '<'), script and style, and the characters XML does
+// not allow (control octets, U+FFFE ..., octets of 0x80 and above stand
+// for them here), with character references decoded. So without a '&',
+// four characters in a row of it are four in a row of the HTML, or some of
+// what was taken out lies between them, which began right after one of
+// the first three: when nothing that can be taken out follows an 'h', 't'
+// or 'w' (any case: "htt" of "http", "www" of "www."), and neither is
+// written in the HTML, no URL can begin in the text. (libxml2 stops at a
+// NUL octet; it is checked as a character it drops.)
+bool html_may_have_links(std::string_view html);
 
 // Whether `l` claims the brand `domain` ("paypal.com": its shown host is in
 // that domain, or its text has the domain's first label as a word,
