@@ -97,6 +97,55 @@ TEST(building, mime_tree_follows_later_body_chunks) {
     EXPECT_EQ(m.mime().body, "later");
 }
 
+// The MIME tree's root takes the header section the message split
+// (parse(), view()) instead of splitting it again: the same fields and body
+// as the root of parse_mime over the message's bytes, limits and all;
+// after the message grew, the root splits its bytes again.
+TEST(parsing, mime_root_takes_the_messages_split_header) {
+    message_limits small;
+    small.max_headers = 3;
+    small.max_header_bytes = 8;
+    const std::vector<std::string> raws = {
+        std::string(whole),
+        "From sender@example.org Mon Nov 23 07:00:00 2026\nFrom: a@example.com\nSubject: s\n\nbody\n",
+        "A: 1\r\nB: 2\r\n folded\r\nnot a header line\r\nC: 3\r\n\r\nbody\r\n",
+        "A: 1\r\nB: 2\r\nC: 3\r\nD: four is long\r\nE: 5\r\n\r\nbody\r\n",
+        "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nX: 1\r\n\r\none\r\n--b--\r\n",
+        "A: 1\r\nB: 2",
+        "",
+        "\r\nbody only\r\n",
+    };
+    auto same_root = [](const message& m, const message_limits& limits) {
+        auto again = parse_mime(m.raw(), limits);
+        const auto& root = m.mime();
+        ASSERT_EQ(root.headers.size(), again.headers.size()) << m.raw();
+        for (std::size_t i = 0; i < root.headers.size(); ++i) {
+            EXPECT_EQ(root.headers[i].name, again.headers[i].name);
+            EXPECT_EQ(root.headers[i].value, again.headers[i].value);
+            EXPECT_EQ(root.headers[i].key, again.headers[i].key);
+        }
+        EXPECT_EQ(root.body, again.body) << m.raw();
+        EXPECT_EQ(root.type, again.type);
+        EXPECT_EQ(root.children.size(), again.children.size());
+        defect_list a, b;
+        collect_defects(root, a);
+        collect_defects(again, b);
+        ASSERT_EQ(a.size(), b.size());
+        for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].detail, b[i].detail);
+    };
+    for (const auto& raw : raws) {
+        for (const auto& limits : {message_limits{}, small}) {
+            same_root(message::parse(raw, limits), limits);
+            same_root(message::view(raw, limits), limits);
+        }
+    }
+    // Grown after the split: "B: 2" is a header line of the bytes now.
+    auto grown = message::parse("A: 1\r\n");
+    grown.append_body("B: 2\r\n\r\nbody\r\n");
+    same_root(grown, message_limits{});
+    EXPECT_EQ(grown.mime().headers.size(), 2u);
+}
+
 TEST(moving, short_message_keeps_valid_views) {
     // Short enough to live inside the std::string object (SSO).
     auto a = message::parse("A: b\n\nc");

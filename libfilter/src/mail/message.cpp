@@ -43,6 +43,7 @@ message& message::operator=(message&& other) noexcept {
 void message::take(message& other) noexcept {
     limits_ = other.limits_;
     headers_done_ = other.headers_done_;
+    split_ = other.split_;
     body_offset_ = other.body_offset_;
     headers_ = std::move(other.headers_);
     header_defects_ = std::move(other.header_defects_);
@@ -63,6 +64,7 @@ void message::take(message& other) noexcept {
     other.headers_.clear();
     other.header_defects_.clear();
     other.headers_done_ = false;
+    other.split_ = false;
     other.body_offset_ = 0;
 }
 
@@ -77,6 +79,7 @@ message message::parse(std::string raw, message_limits limits) {
     m.body_offset_ = split_header_block(m.raw_, {limits.max_headers, limits.max_header_bytes}, m.headers_,
                                         &m.header_defects_);
     m.headers_done_ = true;
+    m.split_ = true;
     return m;
 }
 
@@ -88,6 +91,7 @@ message message::view(std::string_view raw, message_limits limits) {
     m.body_offset_ = split_header_block(m.raw_, {limits.max_headers, limits.max_header_bytes}, m.headers_,
                                         &m.header_defects_);
     m.headers_done_ = true;
+    m.split_ = true;
     return m;
 }
 
@@ -120,6 +124,7 @@ void message::drop_mime() {
 
 void message::append_raw(std::string_view text) {
     drop_mime();
+    split_ = false;
     own();
     if (owned_.capacity() - owned_.size() >= text.size()) {
         owned_.append(text);
@@ -243,7 +248,7 @@ const mime_part& message::mime() const {
         return empty;
     }
     std::call_once(mime_->once, [this] {
-        mime_->root = parse_mime(raw_, limits_);
+        mime_->root = split_ ? parse_mime(raw_, headers_, body_offset_, limits_) : parse_mime(raw_, limits_);
         mime_->built.store(true, std::memory_order_release);
     });
     return mime_->root;

@@ -130,6 +130,10 @@ private:
     std::string owned_;     // the bytes, unless the message views the caller's
     std::string_view raw_;  // the message: owned_, or the caller's bytes
     bool headers_done_ = false;
+    // headers_ and body_offset_ are split_header_block's of raw_ (parse(),
+    // view()), so the MIME tree's root takes them instead of splitting
+    // again; add_header and appending clear it.
+    bool split_ = false;
     std::vector<header_field> headers_;
     defect_list header_defects_;  // the header section's (the tree's root repeats none)
     std::size_t body_offset_ = 0;

@@ -350,14 +350,22 @@ public:
                            ? SIZE_MAX
                            : limits.max_headers * tree_field_factor) {}
 
-    void parse(mime_part& p, std::string_view raw, bool in_digest, unsigned depth, const std::string& path) {
+    // `split`: the root's header section as mail::message split it (with
+    // the limits the root's split would have: max_fields is max_headers
+    // there), or null to split it here.
+    void parse(mime_part& p, std::string_view raw, bool in_digest, unsigned depth, const std::string& path,
+               const std::vector<header_field>* split = nullptr, std::size_t split_body = 0) {
         p.raw = raw;
         p.depth = depth;
         std::size_t max_fields = std::min(limits_.max_headers, fields_left_);
         // The message's own header section is read (and its defects
         // recorded) by mail::message; the root repeats neither.
-        std::size_t body = split_header_block(raw, {max_fields, limits_.max_header_bytes}, p.headers,
-                                              depth == 0 ? nullptr : &p.defects);
+        std::size_t body = split_body;
+        if (split)
+            p.headers = *split;
+        else
+            body = split_header_block(raw, {max_fields, limits_.max_header_bytes}, p.headers,
+                                      depth == 0 ? nullptr : &p.defects);
         for (defect& d : p.defects) d.detail = where(path) + d.detail;
         fields_left_ -= p.headers.size();
         if (max_fields < limits_.max_headers) {
@@ -493,6 +501,13 @@ private:
 mime_part parse_mime(std::string_view raw, const message_limits& limits) {
     mime_part root;
     tree_builder(limits).parse(root, raw, false, 0, "");
+    return root;
+}
+
+mime_part parse_mime(std::string_view raw, const std::vector<header_field>& headers, std::size_t body_offset,
+                     const message_limits& limits) {
+    mime_part root;
+    tree_builder(limits).parse(root, raw, false, 0, "", &headers, body_offset);
     return root;
 }
 

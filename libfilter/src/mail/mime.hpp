@@ -81,6 +81,12 @@ struct mime_part {
 
 // Parses a whole message (or an embedded one) into a part tree.
 mime_part parse_mime(std::string_view raw, const message_limits& limits);
+// The same, for a message whose header section is split already: `headers`
+// and `body_offset` are what split_header_block(raw, {limits.max_headers,
+// limits.max_header_bytes}, ...) gives, which the root's would repeat
+// (mail::message keeps them).
+mime_part parse_mime(std::string_view raw, const std::vector<header_field>& headers, std::size_t body_offset,
+                     const message_limits& limits);
 
 // Every part's defects, in tree order (the root's first).
 void collect_defects(const mime_part& root, defect_list& out);
