@@ -93,6 +93,12 @@ TEST(ListNames, PerUserResolvedForTheUserOnly) {
     EXPECT_EQ(lists::resolve("tag:sift,2026:users/bob@example.com/allow", "anna@example.com"), "");
     EXPECT_EQ(lists::resolve("TAG:SIFT,2026:USERS/bob@example.com/allow", "anna@example.com"), "");
     EXPECT_EQ(lists::resolve("tag:sift,2026:block", "anna@example.com"), "tag:sift,2026:block");
+    // The prefix in any case; the kind lower-cased, the user as given.
+    EXPECT_EQ(lists::resolve("Tag:Sift,2026:User/ALLOW", "anna@example.com"),
+              "tag:sift,2026:users/anna@example.com/allow");
+    EXPECT_EQ(lists::resolve("tag:sift,2026:user/", "anna@example.com"), "");
+    EXPECT_EQ(lists::resolve("tag:sift,2026:use", "anna@example.com"), "tag:sift,2026:use");
+    EXPECT_EQ(lists::list_user("ANNA.B+x@Sub.Example.COM."), "anna.b@sub.example.com");
 }
 
 class ListFiles : public ::testing::Test {

@@ -115,7 +115,12 @@ std::string list_user(std::string_view recipient, std::string_view delimiters) {
     if (auto d = delimiters.empty() ? std::string_view::npos : local.find_first_of(delimiters);
         d != std::string_view::npos && d > 0)
         local = local.substr(0, d);
-    auto out = mail::ascii_lower(local) + "@" + mail::ascii_lower(r.substr(at + 1));
+    auto domain = r.substr(at + 1);
+    std::string out;
+    out.reserve(local.size() + 1 + domain.size());
+    for (char c : local) out += mail::ascii_lower(c);
+    out += '@';
+    for (char c : domain) out += mail::ascii_lower(c);
     while (!out.empty() && out.back() == '.') out.pop_back();
     for (char c : out)
         if (static_cast<unsigned char>(c) <= ' ' || c == 0x7F || c == '/') return "";
@@ -130,14 +135,22 @@ std::string user_list(std::string_view user, std::string_view kind) {
 }
 
 std::string resolve(std::string_view list, std::string_view user) {
+    // The prefixes are lower case: a case-insensitive comparison is the
+    // lower-cased prefix's, without making it.
     auto starts = [&](std::string_view p) {
-        return list.size() >= p.size() && mail::ascii_lower(list.substr(0, p.size())) == p;
+        return list.size() >= p.size() && mail::iequals(list.substr(0, p.size()), p);
     };
     if (starts(users_space)) return "";
     if (starts(user_space)) {
         auto kind = list.substr(user_space.size());
         if (user.empty() || kind.empty()) return "";
-        return std::string(users_space) + std::string(user) + "/" + mail::ascii_lower(kind);
+        std::string out;
+        out.reserve(users_space.size() + user.size() + 1 + kind.size());
+        out += users_space;
+        out += user;
+        out += '/';
+        for (char c : kind) out += mail::ascii_lower(c);
+        return out;
     }
     return std::string(list);
 }
