@@ -87,6 +87,20 @@ TEST(environment, vendor_items_come_from_the_frontend) {
               "fileinto:user-anna; fileinto:empty; fileinto:named");
 }
 
+// Names of one length that differ only at their first or last
+// character: each finds its own item, in any case.
+TEST(environment, items_of_one_length_are_told_apart) {
+    auto s = compiled(
+        "require [\"environment\", \"fileinto\", \"variables\"];\n"
+        "if environment :matches \"B.EXAMPLE.ITEM\" \"*\" { fileinto \"b-${1}\"; }\n"
+        "if environment :matches \"a.example.itex\" \"*\" { fileinto \"x-${1}\"; }\n"
+        "if environment :matches \"c.example.item\" \"*\" { fileinto \"never\"; }\n");
+    auto m = message::from_raw(sample_message);
+    session client{
+        .items = {{"a.example.item", "first"}, {"b.example.item", "second"}, {"a.example.iteX", "third"}}};
+    EXPECT_EQ(summary(s.run(client, m, default_envelope())), "fileinto:b-second; fileinto:x-third");
+}
+
 TEST(environment, unknown_items_have_no_value) {
     EXPECT_EQ(run("require \"environment\"; if environment :contains \"x-unknown\" \"\" { discard; }",
                   sample_message),

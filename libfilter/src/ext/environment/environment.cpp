@@ -7,6 +7,7 @@
 #include "compile/emitter.hpp"
 #include "ext/extension.hpp"
 #include "ext/relational/relational.hpp"
+#include "mail/header.hpp"
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
@@ -44,11 +45,16 @@ std::optional<std::string_view> filled(const std::string& s) {
     return s.empty() ? std::nullopt : std::optional<std::string_view>(s);
 }
 
-// RFC 5183 §4.1 items; names compare case-insensitively (the lengths
-// first, here: a test looks through every item the session has).
+// RFC 5183 §4.1 items; names compare case-insensitively (i;ascii-casemap),
+// the lengths first and then from the last character: a test looks
+// through every item the session has, and the policy's share the prefix
+// "vnd.sift.".
 std::optional<std::string_view> item(const session* c, std::string_view name) {
     auto is = [&](std::string_view n) {
-        return n.size() == name.size() && equal(name, n, comparator::ascii_casemap);
+        if (n.size() != name.size()) return false;
+        for (std::size_t i = n.size(); i-- > 0;)
+            if (mail::ascii_lower(n[i]) != mail::ascii_lower(name[i])) return false;
+        return true;
     };
     if (is("name")) return "Sift";
     if (is("version")) return SIFT_VERSION;
