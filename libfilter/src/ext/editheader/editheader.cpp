@@ -251,14 +251,18 @@ std::string encode_value(std::string_view name, std::string_view value) {
     // stand for: a bare one would end the header block (RFC 5293 §4).
     std::string flat;
     bool after_break = false;
-    for (char c : value) {
-        if (c == '\r') continue;
-        if (c == '\n') {
-            if (!flat.empty()) flat += ' ';
-            after_break = true;
-        } else if (!(after_break && (c == ' ' || c == '\t'))) {
-            flat += c;
-            after_break = false;
+    if (value.find('\n') == std::string_view::npos && value.find('\r') == std::string_view::npos) {
+        flat = value;  // what the loop would make of it, at once
+    } else {
+        for (char c : value) {
+            if (c == '\r') continue;
+            if (c == '\n') {
+                if (!flat.empty()) flat += ' ';
+                after_break = true;
+            } else if (!(after_break && (c == ' ' || c == '\t'))) {
+                flat += c;
+                after_break = false;
+            }
         }
     }
     while (!flat.empty() && (flat.back() == ' ' || flat.back() == '\t')) flat.pop_back();
