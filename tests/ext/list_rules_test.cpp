@@ -171,6 +171,40 @@ TEST_F(ListFiles, ScriptsAskTheirUsersLists) {
               "keep*");
 }
 
+// The names a thread resolved are kept across runs for the last recipient
+// and delimiters: a change of either resolves again, the same script
+// alternating between recipients, and a script naming many lists (past
+// the bound of what is kept) answers as it did for each.
+TEST_F(ListFiles, ResolvedNamesFollowTheRecipientAndDelimiters) {
+    auto s = compiled(
+        "require [\"extlists\", \"fileinto\", \"variables\"];\n"
+        "if address :list \"from\" \"tag:sift,2026:user/block\" { fileinto \"Blocked\"; }");
+    auto raw = std::string("From: x@annoying.example\r\nSubject: x\r\n\r\nbody\r\n");
+    auto run = [&](const std::string& to, const std::string& delimiters) {
+        run_options options{.host = &host_};
+        options.limits.recipient_delimiters = delimiters;
+        return summary(
+            s.run(message::from_raw(raw), envelope{.from = "x@annoying.example", .to = to}, options));
+    };
+    for (int round = 0; round < 2; ++round) {
+        EXPECT_EQ(run("anna+lists@example.com", "+"), "fileinto:Blocked");
+        EXPECT_EQ(run("anna+lists@example.com", ""), "keep*");  // the user anna+lists@ has no list
+        EXPECT_EQ(run("anna-lists@example.com", "-"), "fileinto:Blocked");
+        EXPECT_EQ(run("bob@example.com", "+"), "keep*");
+        EXPECT_EQ(run("anna@example.com", "+"), "fileinto:Blocked");
+    }
+    std::string many = "require [\"extlists\", \"fileinto\", \"variables\"];\n";
+    for (int i = 0; i < 100; ++i)
+        many += "set \"n\" \"tag:sift,2026:user/k" + std::to_string(i) +
+                "\";\nif address :list \"from\" \"${n}\" { fileinto \"Never\"; }\n";
+    many += "if address :list \"from\" \"tag:sift,2026:user/block\" { fileinto \"Blocked\"; }";
+    auto m = compiled(many);
+    EXPECT_EQ(
+        summary(m.run(message::from_raw(raw),
+                      envelope{.from = "x@annoying.example", .to = "anna@example.com"}, {.host = &host_})),
+        "fileinto:Blocked");
+}
+
 TEST_F(ListFiles, ReloadSwapsTheSnapshot) {
     auto block = std::string(lists::global_block);
     EXPECT_FALSE(lists_->contains(block, "new@example.net"));

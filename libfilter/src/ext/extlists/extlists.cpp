@@ -25,6 +25,7 @@
 #include <sift/lists.hpp>
 
 #include <cctype>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -121,22 +122,28 @@ std::optional<std::string> canonical_list_name(std::string_view name) {
 
 namespace {
 
-// The provider's names of the lists a run asked for, by the names the
-// script gave: what they resolve to depends on the envelope recipient and
-// the limits only, and the default policy asks for the same four lists six
-// times a message. Made again when the host changed the recipient (the
-// Pigeonhole test suite's test_set does).
-struct list_names final : vm::run_slot {
+// The provider's names of the lists asked for, by the names the script
+// gave: what they resolve to is a function of the name, the envelope
+// recipient and the recipient delimiters only, and the default policy asks
+// for the same four lists six times a message, for every message of a
+// recipient (all of `sift filter`'s). So each thread keeps the names it
+// resolved for the last recipient and delimiters it saw, across runs;
+// another recipient (or a host changing it mid-run, as the Pigeonhole
+// test suite's test_set does) starts afresh.
+struct resolved_names {
     struct resolved {
         std::string given, asked;  // asked: "" for no such list
     };
-    std::vector<resolved> names;
-    std::string recipient;  // the envelope's "to" they were resolved for
+    std::deque<resolved> names;  // references stay valid as it grows
+    std::string recipient, delimiters;
+    static constexpr std::size_t max_names = 64;  // a script naming lists from variables stays bounded
 
     const std::string& asked(const vm::run_state& s, std::string_view given) {
-        if (recipient != s.env.to) {
+        if (recipient != s.env.to || delimiters != s.limits.recipient_delimiters ||
+            names.size() >= max_names) {
             names.clear();
             recipient = s.env.to;
+            delimiters = s.limits.recipient_delimiters;
         }
         for (const auto& n : names)
             if (n.given == given) return n.asked;
@@ -145,9 +152,14 @@ struct list_names final : vm::run_slot {
     }
 };
 
+resolved_names& names_of_this_thread() {
+    thread_local resolved_names names;
+    return names;
+}
+
 bool list_match(vm::run_state& s, std::string_view value, std::uint64_t keys, const vm::match_spec& spec) {
     const auto& lists = provider(s);
-    auto& names = s.slot<list_names>();
+    auto& names = names_of_this_thread();
     std::string buffer;
     for (auto k : s.list(keys)) {
         const auto& asked = names.asked(s, s.text(k, buffer));
