@@ -75,6 +75,48 @@ TEST(dateage, received_index_and_missing_dates) {
         holds("dateage :value \"ge\" :comparator \"i;ascii-numeric\" \"x-none\" \"days\" \"0\"", junk));
 }
 
+// The date of a field is parsed once per run and kept by the field's
+// value: a Date that editheader replaced is read anew by the tests after
+// the edit (date and dateage alike), a junk value stays junk, and fields
+// past the bound of what is kept (16) give the same ages.
+TEST(dateage, dates_kept_per_run_follow_the_edits) {
+    auto msg = message_dated("Sun, 1 Nov 2026 10:30:00 +0100");  // 31 days old
+    auto t = [&](const std::string& body) {
+        auto s = compiled(std::string(prelude) + "require [\"editheader\", \"date\"];\n" + body);
+        basic_host host;
+        host.freeze(std::chrono::system_clock::time_point(std::chrono::seconds(now)));
+        auto r = s.run(message::from_raw(msg), default_envelope(), {.host = &host});
+        EXPECT_TRUE(r.ok()) << (r.errors.empty() ? "" : r.errors.front());
+        std::string out;
+        for (const auto& f : r.folders()) out += f + ";";
+        return out;
+    };
+    EXPECT_EQ(t("if dateage \"date\" \"days\" \"31\" { fileinto \"a\"; }\n"
+                "if date \"date\" \"month\" \"11\" { fileinto \"b\"; }\n"
+                "deleteheader \"date\"; addheader \"Date\" \"Wed, 2 Dec 2026 10:00:00 +0000\";\n"
+                "if dateage \"date\" \"hours\" \"2\" { fileinto \"c\"; }\n"
+                "if date \"date\" \"month\" \"12\" { fileinto \"d\"; }\n"
+                "if dateage \"date\" \"days\" \"31\" { fileinto \"never\"; }\n"
+                "deleteheader \"date\"; addheader \"Date\" \"not a date\";\n"
+                "if dateage :count \"eq\" :comparator \"i;ascii-numeric\" \"date\" \"days\" \"0\" "
+                "{ fileinto \"e\"; }\n"),
+              "a;b;c;d;e;");
+    std::string hops;
+    for (int i = 0; i < 20; ++i)
+        hops += "Received: from h" + std::to_string(i) + " by x; " + std::to_string(10 + i) +
+                " Nov 2026 12:00:00 +0000\r\n";
+    auto many = message_dated("Wed, 2 Dec 2026 11:00:00 +0000", hops);
+    // Twice in one run: the second reads what the first kept, and parses
+    // again what did not fit.
+    const std::string count =
+        "dateage :count \"eq\" :comparator \"i;ascii-numeric\" \"received\" \"days\" \"20\"";
+    EXPECT_TRUE(holds("allof(" + count + ", " + count + ")", many));
+    EXPECT_TRUE(holds("allof(dateage :index 20 \"received\" \"days\" \"3\", " + count +
+                          ", dateage :index 20 \"received\" \"days\" \"3\", "
+                          "dateage :index 1 \"received\" \"days\" \"22\")",
+                      many));  // 29 Nov, then 10 Nov
+}
+
 TEST(dateage, compile_errors_name_the_unit) {
     EXPECT_NE(compile_errors("require \"vnd.sift.dateage\";\nif dateage \"date\" \"weeks\" \"1\" { stop; }")
                   .find("unknown unit 'weeks'"),

@@ -146,6 +146,38 @@ void exec_mod_zone(run_state& s, const instruction& ins) {
     }
 }
 
+namespace {
+
+// The dates of the fields the run's date tests read, by raw value.
+struct parsed_dates final : run_slot {
+    struct entry {
+        std::string raw;
+        std::optional<ext::date::date_time> date;
+    };
+    static constexpr std::size_t max_entries = 16;  // past it, parsed per test
+    std::vector<entry> entries;
+};
+
+}  // namespace
+
+}  // namespace sift::vm
+
+namespace sift::ext::date {
+
+std::optional<date_time> field_date(vm::run_state& s, const mail::header_field& field) {
+    auto& cache = s.slot<vm::parsed_dates>();
+    for (const auto& e : cache.entries)
+        if (e.raw == field.value) return e.date;
+    auto date = field_date(mail::message::decode(field.value, s.scratch));
+    if (cache.entries.size() < vm::parsed_dates::max_entries)
+        cache.entries.push_back({std::string(field.value), date});
+    return date;
+}
+
+}  // namespace sift::ext::date
+
+namespace sift::vm {
+
 void exec_test_date(run_state& s, const instruction& ins) {
     auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
     auto zone = take_zone(s);
@@ -155,7 +187,7 @@ void exec_test_date(run_state& s, const instruction& ins) {
     s.flag = false;
     if (!zone.invalid) {
         ext::for_each_field(s, s.text(ins.arg[2], name_buffer), index, [&](const mail::header_field& field) {
-            auto dt = ext::date::field_date(mail::message::decode(field.value, s.scratch));
+            auto dt = ext::date::field_date(s, field);
             if (!dt) return true;
             auto value = ext::date::date_part(dt->utc, zone.offset_for(dt->utc, dt->offset), part);
             s.flag = value && s.any_key(*value, ins.arg[4], spec);

@@ -8,6 +8,13 @@
 #include <string>
 #include <string_view>
 
+namespace sift::vm {
+class run_state;
+}
+namespace sift::mail {
+struct header_field;
+}
+
 namespace sift::ext::date {
 
 struct date_time {
@@ -23,6 +30,12 @@ std::optional<date_time> parse_rfc5322(std::string_view text);
 // The date of a header field's value (RFC 5260 §5): the whole value, or
 // for a field such as Received what follows its last ';'.
 std::optional<date_time> field_date(std::string_view value);
+// The same of a header field's value RFC 2047-decoded, as the date and
+// dateage tests read it: kept for the run by the field's raw value, so
+// that the tests and scripts reading one Date field parse it once (a
+// function of the text alone: an edited or replaced field finds only its
+// own).
+std::optional<date_time> field_date(vm::run_state& s, const mail::header_field& field);
 
 // "+hhmm" / "-hhmm" (RFC 5260 :zone) to minutes east of UTC.
 std::optional<int> parse_zone(std::string_view text);

@@ -111,7 +111,7 @@ void exec_test_dateage(run_state& s, const instruction& ins) {
     std::string name_buffer;
     s.flag = false;
     for_each_field(s, s.text(ins.arg[3], name_buffer), index, [&](const mail::header_field& field) {
-        auto dt = date::field_date(mail::message::decode(field.value, s.scratch));
+        auto dt = date::field_date(s, field);
         if (!dt) return true;
         std::int64_t distance = ahead ? dt->utc - now : now - dt->utc;
         if (distance < 0) return true;  // on the other side of now: no value
