@@ -4,11 +4,13 @@
 
 #include <iconv.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 namespace sift::mail {
@@ -282,8 +284,44 @@ struct base64_start {
     std::size_t end = 0;  // just after the last symbol before it
 };
 
+// Where base64_decode writes its octets: into a string sized once for the
+// most the input can give (each symbol carries six bits), through a
+// pointer, then cut to what was written; or nowhere, for a check.
+class string_sink {
+public:
+    string_sink(std::string& out, std::size_t input) : out_(out), old_(out.size()) {
+        out_.resize(old_ + input / 4 * 3 + 3);
+        w_ = out_.data() + old_;
+    }
+    ~string_sink() { out_.resize(std::size_t(w_ - out_.data())); }
+    string_sink(const string_sink&) = delete;
+    string_sink& operator=(const string_sink&) = delete;
+    void put(char c) { *w_++ = c; }
+    void put3(std::uint32_t q) {
+        w_[0] = static_cast<char>(q >> 16);
+        w_[1] = static_cast<char>((q >> 8) & 0xFF);
+        w_[2] = static_cast<char>(q & 0xFF);
+        w_ += 3;
+    }
+
+private:
+    std::string& out_;
+    std::size_t old_;
+    char* w_;
+};
+
+struct discard_sink {
+    discard_sink(discard&, std::size_t) {}
+    void put(char) {}
+    void put3(std::uint32_t) {}
+};
+
 template <class Out>
-void base64_decode(std::string_view in, Out& out, decode_problems* problems, base64_start start = {}) {
+using base64_sink = std::conditional_t<std::is_same_v<Out, std::string>, string_sink, discard_sink>;
+
+template <class Out>
+void base64_decode(std::string_view in, Out& sink_of, decode_problems* problems, base64_start start = {}) {
+    base64_sink<Out> out(sink_of, in.size() - std::min(start.at, in.size()));
     std::uint32_t acc = 0;
     int n = start.n;              // symbols of the current quantum
     int pad_due = 0;              // '=' still owed by the quantum the last '=' ended
@@ -292,31 +330,31 @@ void base64_decode(std::string_view in, Out& out, decode_problems* problems, bas
     auto flush_partial = [&] {
         // 2 symbols carry one octet, 3 carry two; 1 carries nothing whole.
         if (n == 2) {
-            out += static_cast<char>(acc >> 4);
+            out.put(static_cast<char>(acc >> 4));
         } else if (n == 3) {
-            out += static_cast<char>(acc >> 10);
-            out += static_cast<char>((acc >> 2) & 0xFF);
+            out.put(static_cast<char>(acc >> 10));
+            out.put(static_cast<char>((acc >> 2) & 0xFF));
         }
         acc = 0;
         n = 0;
     };
     for (std::size_t i = start.at; i < in.size(); ++i) {
-        // A quantum of four symbols at once, the common case: at a quantum's
-        // start with no padding pending, it moves no other state.
-        if (n == 0 && !padded && in.size() - i >= 4) {
-            const auto* p = reinterpret_cast<const unsigned char*>(in.data() + i);
-            int const a = int{base64_table[p[0]]}, b = int{base64_table[p[1]]}, c = int{base64_table[p[2]]},
-                      d = int{base64_table[p[3]]};
-            if ((a | b | c | d) >= 0) {
-                auto q = std::uint32_t(a) << 18 | std::uint32_t(b) << 12 | std::uint32_t(c) << 6 |
-                         std::uint32_t(d);
-                const char octets[3] = {static_cast<char>(q >> 16), static_cast<char>((q >> 8) & 0xFF),
-                                        static_cast<char>(q & 0xFF)};
-                out.append(std::string_view(octets, 3));
-                end = i + 4;
-                i += 3;
-                continue;
+        // Quanta of four symbols at once, the common case: at a quantum's
+        // start with no padding pending, they move no other state. The
+        // byte that stops them is read below.
+        if (n == 0 && !padded) {
+            const std::size_t first = i;
+            while (in.size() - i >= 4) {
+                const auto* p = reinterpret_cast<const unsigned char*>(in.data() + i);
+                int const a = int{base64_table[p[0]]}, b = int{base64_table[p[1]]},
+                          c = int{base64_table[p[2]]}, d = int{base64_table[p[3]]};
+                if ((a | b | c | d) < 0) break;
+                out.put3(std::uint32_t(a) << 18 | std::uint32_t(b) << 12 | std::uint32_t(c) << 6 |
+                         std::uint32_t(d));
+                i += 4;
             }
+            if (i != first) end = i;
+            if (i == in.size()) break;
         }
         char const c = in[i];
         int const v = int{base64_table[static_cast<unsigned char>(c)]};  // -1: not a base64 character
@@ -349,9 +387,7 @@ void base64_decode(std::string_view in, Out& out, decode_problems* problems, bas
         }
         acc = (acc << 6) | static_cast<std::uint32_t>(v);
         if (++n == 4) {
-            out += static_cast<char>(acc >> 16);
-            out += static_cast<char>((acc >> 8) & 0xFF);
-            out += static_cast<char>(acc & 0xFF);
+            out.put3(acc);
             acc = 0;
             n = 0;
         }
@@ -418,7 +454,6 @@ void qp_decode(std::string_view in, Out& out, decode_problems* problems) {
 }  // namespace
 
 void append_base64_decoded(std::string_view in, std::string& out, decode_problems* problems) {
-    out.reserve(out.size() + in.size() / 4 * 3 + 3);
     base64_decode(in, out, problems);
 }
 
