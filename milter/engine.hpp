@@ -1,7 +1,7 @@
 // sift-milter's engine: the policy, the users' scripts and the host, with
-// no libmilter in sight (callbacks.cpp is the only file that speaks the
-// milter protocol). One engine serves every connection on every libmilter
-// worker thread. What a reload changes (the site's configuration, the
+// no milter protocol in sight (the session logic, callbacks.hpp, drives
+// it). One engine serves every connection, on every thread of whichever
+// protocol loop runs. What a reload changes (the site's configuration, the
 // compiled policy, the run options, the users' compiled scripts) is one
 // immutable snapshot, swapped whole: each message takes the current one at
 // MAIL FROM and keeps it to its end (docs/MILTER.md, "Reload").
