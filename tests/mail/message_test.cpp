@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cctype>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -144,6 +146,47 @@ TEST(parsing, mime_root_takes_the_messages_split_header) {
     grown.append_body("B: 2\r\n\r\nbody\r\n");
     same_root(grown, message_limits{});
     EXPECT_EQ(grown.mime().headers.size(), 2u);
+}
+
+// for_each skips the walk when no field's key_bit is the name's: it must
+// still find every field of every name, in a parsed, a viewed, a built and
+// a moved message (random names, which share bits), and nothing else.
+TEST(parsing, lookups_find_every_field_whatever_the_key_bits) {
+    std::mt19937 rng(5322);
+    const std::string letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-0123456789";
+    for (int round = 0; round < 200; ++round) {
+        std::vector<std::string> names;
+        for (int i = 0; i < 12; ++i) {
+            std::string n;
+            for (std::size_t len = 1 + rng() % 12; n.size() < len;) n += letters[rng() % letters.size()];
+            names.push_back(n);
+        }
+        std::string raw;
+        message built;
+        for (int i = 0; i < 8; ++i) {
+            const auto& n = names[rng() % 6];  // the first six only: the rest are absent
+            raw += n + ": v" + std::to_string(i) + "\r\n";
+            built.add_header(n, " v" + std::to_string(i));
+        }
+        raw += "\r\nbody\r\n";
+        built.end_headers();
+        auto parsed = message::parse(raw);
+        auto viewed = message::view(raw);
+        message moved = message::parse(raw);
+        message target;
+        target = std::move(moved);
+        for (const message* m : {&parsed, &viewed, &built, &target}) {
+            for (const auto& n : names) {
+                std::size_t expected = 0;
+                for (const auto& h : m->headers()) expected += iequals(h.name, n) ? 1 : 0;
+                std::string upper = n;
+                for (auto& c : upper) c = char(std::toupper(static_cast<unsigned char>(c)));
+                EXPECT_EQ(m->count(n), expected) << n;
+                EXPECT_EQ(m->count(upper), expected) << upper;
+                EXPECT_EQ(m->first(n) != nullptr, expected > 0) << n;
+            }
+        }
+    }
 }
 
 TEST(moving, short_message_keeps_valid_views) {

@@ -46,6 +46,7 @@ void message::take(message& other) noexcept {
     split_ = other.split_;
     body_offset_ = other.body_offset_;
     headers_ = std::move(other.headers_);
+    key_bits_ = other.key_bits_;
     header_defects_ = std::move(other.header_defects_);
     mime_ = std::move(other.mime_);
     if (other.viewing()) {
@@ -62,6 +63,7 @@ void message::take(message& other) noexcept {
     other.owned_.clear();
     other.raw_ = {};
     other.headers_.clear();
+    other.key_bits_ = 0;
     other.header_defects_.clear();
     other.headers_done_ = false;
     other.split_ = false;
@@ -80,6 +82,7 @@ message message::parse(std::string raw, message_limits limits) {
                                         &m.header_defects_);
     m.headers_done_ = true;
     m.split_ = true;
+    for (const auto& h : m.headers_) m.key_bits_ |= key_bit(h.key);
     return m;
 }
 
@@ -92,6 +95,7 @@ message message::view(std::string_view raw, message_limits limits) {
                                         &m.header_defects_);
     m.headers_done_ = true;
     m.split_ = true;
+    for (const auto& h : m.headers_) m.key_bits_ |= key_bit(h.key);
     return m;
 }
 
@@ -167,6 +171,7 @@ void message::add_header(std::string_view name, std::string_view value) {
                                 "cut at " + std::to_string(limits_.max_header_bytes) + " bytes");
     }
     headers_.push_back(make_field(r.substr(name_at, name.size()), r.substr(value_at, len)));
+    key_bits_ |= key_bit(headers_.back().key);
 }
 
 // add_header's defects: one per kind, counting the fields it concerns.

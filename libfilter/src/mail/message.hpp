@@ -135,6 +135,7 @@ private:
     // again; add_header and appending clear it.
     bool split_ = false;
     std::vector<header_field> headers_;
+    std::uint64_t key_bits_ = 0;  // the OR of the fields' key_bit()s
     defect_list header_defects_;  // the header section's (the tree's root repeats none)
     std::size_t body_offset_ = 0;
     std::unique_ptr<mime_cache> mime_;
@@ -142,6 +143,7 @@ private:
 
 template <class F>
 bool message::for_each(field_name name, F&& f) const {
+    if ((key_bits_ & key_bit(name.key)) == 0) return true;  // no field has the name
     for (const header_field& h : headers_) {
         if (!has_name(h, name)) {
             continue;

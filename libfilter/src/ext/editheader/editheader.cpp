@@ -109,6 +109,7 @@ struct header_state final : vm::run_slot, vm::header_view {
     std::optional<std::vector<view_field>> fields;
     std::string text;               // the message's own names and values, copied at the first edit
     std::deque<std::string> added;  // the added fields' names and values (stable addresses)
+    std::uint64_t key_bits = 0;     // the OR of the fields' mail::key_bit()s (removed ones' stay: a filter)
     std::int64_t size_delta = 0;
     std::vector<header_edit> edits;
 
@@ -131,6 +132,7 @@ struct header_state final : vm::run_slot, vm::header_view {
             const auto& h = headers[i];
             auto name = copy(h.name);
             out.push_back({name, copy(h.value), h.key, std::uint32_t(i + 1), false});
+            key_bits |= mail::key_bit(h.key);
         }
         // RFC 5703 §5: a replace's Original-* fields stay.
         for (const auto& [lower, n] : locked_fields(s)) {
@@ -145,11 +147,13 @@ struct header_state final : vm::run_slot, vm::header_view {
     std::string_view keep(std::string v) { return added.emplace_back(std::move(v)); }
     void reset() {
         fields.reset();
+        key_bits = 0;
         text.clear();
         added.clear();
     }
 
     bool visit(mail::field_name name, vm::field_visitor f) const override {
+        if ((key_bits & mail::key_bit(name.key)) == 0) return true;
         for (const auto& field : *fields) {
             if (field.key != name.key) continue;
             auto h = mail::header_field{field.name, field.value, field.key};
@@ -296,6 +300,7 @@ void exec_act_addheader(run_state& s, const instruction& ins) {
         fields.push_back(field);
     else
         fields.insert(fields.begin(), field);
+    state.key_bits |= mail::key_bit(field.key);
     state.size_delta += std::int64_t(name.size() + 1 + stored.size() + 2);  // "Name:" value CRLF
     state.edits.push_back(header_edit{header_edit::kind::add, std::string(name), stored, last, 0});
 }
