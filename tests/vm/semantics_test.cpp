@@ -2,6 +2,9 @@
 // interactions of §4.
 #include "test_support.hpp"
 
+#include "api/internal.hpp"
+#include "vm/program.hpp"
+
 #include <sift/sequence.hpp>
 
 namespace sift::testing {
@@ -51,6 +54,54 @@ TEST(contains, phrase_lists_of_each_script_in_a_sequence) {
     std::string rules;
     for (const auto& h : r.hits) rules += h.rule;
     EXPECT_EQ(rules, "BC");
+}
+
+// A sequence's first and last scripts search each text once for both
+// (vm::paired_phrases_for), their lists apart although their list numbers
+// are the same; a script between them, and a pair in the other order,
+// have their own. Runs one after another reuse the pair.
+TEST(contains, phrase_lists_of_the_first_and_last_script_searched_together) {
+    auto msg =
+        message::from_raw("From: a@example.com\r\nSubject: s\r\n\r\nPlease click HERE to unsubscribe\r\n");
+    // Rule NAME0 for the first list, NAME1 for the second: the first
+    // script's second list has a key in the text, the others' first.
+    auto rules_of = [](const std::string& name, const std::string& first, const std::string& second,
+                       const std::string& file) {
+        auto s = script::compile(
+            "require [\"body\", \"vnd.sift.score\"];\n"
+            "if body :text :contains [\"absent\", \"" +
+                first + "\"] { score :rule \"" + name + "0\" \"1\"; }\n" +
+                "if body :text :contains [\"zzz\", \"" + second + "\"] { score :rule \"" + name +
+                "1\" \"1\"; }\n",
+            file);
+        EXPECT_TRUE(s.ok());
+        return s;
+    };
+    auto before = rules_of("B", "nothing", "click here", "before.sieve");
+    auto user = rules_of("U", "please", "other", "user.sieve");
+    auto after = rules_of("A", "unsubscribe", "words", "after.sieve");
+    auto hits = [&](const sequence& seq) {
+        auto r = seq.run(msg, default_envelope());
+        EXPECT_TRUE(r.ok());
+        std::string rules;
+        for (const auto& h : r.hits) rules += h.rule + " ";
+        return rules;
+    };
+    for (int round = 0; round < 3; ++round) {
+        EXPECT_EQ(hits(sequence({before, user, after})), "B1 U0 A0 ");
+        EXPECT_EQ(hits(sequence({after, before})), "A0 B1 ");
+        EXPECT_EQ(hits(sequence({before, after})), "B1 A0 ");
+        EXPECT_EQ(hits(sequence({user})), "U0 ");
+    }
+    const auto* b = internal::program(before);
+    const auto* a = internal::program(after);
+    auto paired = vm::paired_phrases_for(*b, *a);
+    ASSERT_TRUE(paired);
+    EXPECT_EQ(paired, vm::paired_phrases_for(*b, *a));  // made once
+    EXPECT_EQ(paired->index.lists(), b->phrases->lists() + a->phrases->lists());
+    EXPECT_EQ(paired->last_base, b->lists.size());
+    EXPECT_NE(paired, vm::paired_phrases_for(*a, *b));
+    EXPECT_FALSE(vm::paired_phrases_for(*b, *b));
 }
 
 TEST(actions, keep_is_deduplicated_with_fileinto_inbox) {

@@ -1,6 +1,8 @@
 #include "vm/program.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <mutex>
 #include <unordered_map>
 
 namespace sift::vm {
@@ -57,9 +59,8 @@ void program::link() {
 // body :text :contains under i;ascii-casemap (the VM's own comparator and
 // match type) with a constant key list: the policy's phrase lists.
 namespace {
-void link_phrases(program& p) {
-    p.phrases.reset();
-    phrase_index index;
+// Adds the phrase lists of `p` to `index`, each keyed by its list index + base.
+void add_phrase_lists(const program& p, phrase_index& index, std::uint32_t base) {
     std::vector<std::string_view> keys;
     for (const auto& ins : p.code) {
         if (ins.op != opcode::test_body) continue;
@@ -75,11 +76,43 @@ void link_phrases(program& p) {
             }
             keys.push_back(p.strings[k]);
         }
-        if (constant) index.add_list(std::uint32_t(ins.arg[4]), keys);
+        if (constant) index.add_list(base + std::uint32_t(ins.arg[4]), keys);
     }
+}
+
+void link_phrases(program& p) {
+    p.phrases.reset();
+    phrase_index index;
+    add_phrase_lists(p, index, 0);
     if (!index.empty() && index.build()) p.phrases = std::make_shared<const phrase_index>(std::move(index));
 }
 }  // namespace
+
+std::shared_ptr<const paired_phrases> paired_phrases_for(const program& first, const program& last) {
+    if (!first.phrases || !last.phrases || first.phrases == last.phrases) return nullptr;
+    // Kept by the programs' own indexes, which the entries hold: a program
+    // linked or made anew has a new one, so an entry never stands for
+    // another program at the same address.
+    struct entry {
+        std::shared_ptr<const phrase_index> first, last;
+        std::shared_ptr<const paired_phrases> paired;
+    };
+    constexpr std::size_t kept = 8;
+    static std::mutex lock;
+    static std::deque<entry> made;
+    std::lock_guard<std::mutex> hold(lock);
+    for (const auto& e : made)
+        if (e.first == first.phrases && e.last == last.phrases) return e.paired;
+    auto paired = std::make_shared<paired_phrases>();
+    paired->last_base = std::uint32_t(first.lists.size());
+    add_phrase_lists(first, paired->index, 0);
+    add_phrase_lists(last, paired->index, paired->last_base);
+    std::shared_ptr<const paired_phrases> out;
+    if (paired->index.build()) out = std::move(paired);
+    made.push_back({first.phrases, last.phrases, out});
+    if (made.size() > kept) made.pop_front();
+    return out;
+}
 
 void link_tables(program& p, const match_tables& tables) {
     p.tables = &tables;

@@ -97,6 +97,19 @@ struct program {
     void link();
 };
 
+// The phrase lists of a sequence's first and last programs (a policy's
+// before and after scripts, around each user's) in one automaton, so that
+// each part's text is searched once for both: the first program's lists
+// keyed by their own index, the last's by theirs + last_base.
+struct paired_phrases {
+    phrase_index index;
+    std::uint32_t last_base = 0;
+};
+// The pair's automaton, made once and kept for the next runs (the last
+// few pairs: a site runs one policy); null when either program has no
+// phrase index of its own, both are one, or the pair's is too large.
+std::shared_ptr<const paired_phrases> paired_phrases_for(const program& first, const program& last);
+
 // Links `p` to the registry's `tables` and lets the match types prepare
 // their constant keys (:regex compiles them): for a program the registry's
 // own compiler made.

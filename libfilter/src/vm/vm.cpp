@@ -74,6 +74,7 @@ result run(std::span<const program* const> programs, const mail::message& msg, c
     s.commands = commands;
     s.client = client;
     s.in_sequence = programs.size() > 1;
+    s.programs = programs;
     std::uint64_t executed = 0;
     auto finish = [&](const runtime_error* failure) {
         result r = s.finish(failure, executed);

@@ -22,6 +22,9 @@
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 namespace sift::ext {
 using namespace validate;
 
@@ -112,20 +115,40 @@ void search_body(run_state& s, const instruction& ins, bool phrase_list, F&& tes
             s.flag = false;
             // A phrase list (program::phrases): each part's text is searched
             // once for every list, and the answer kept for the run's other
-            // body tests.
-            const auto* phrases = phrase_list ? s.prog().phrases.get() : nullptr;
-            auto slot = phrases ? phrases->slot(std::uint32_t(ins.arg[4])) : -1;
+            // body tests; a sequence's first and last scripts search it
+            // once for both (paired_phrases_for).
+            const vm::phrase_index* phrases = nullptr;
+            std::ptrdiff_t slot = -1;
+            if (phrase_list && s.prog().phrases) {
+                auto list = std::uint32_t(ins.arg[4]);
+                phrases = s.prog().phrases.get();
+                auto& c = ext::content(s);
+                if (!c.paired_looked_up) {
+                    c.paired_looked_up = true;
+                    if (s.programs.size() > 1)
+                        c.paired = paired_phrases_for(*s.programs.front(), *s.programs.back());
+                }
+                bool last = s.script() + 1 == s.programs.size();
+                if (c.paired && (s.script() == 0 || last)) {
+                    phrases = &c.paired->index;
+                    if (last) list += c.paired->last_base;
+                }
+                slot = phrases->slot(list);
+            }
             for (const auto* p : ext::message_parts(s)) {
                 const auto* text = p->children.empty() ? ext::display_text(s, *p) : nullptr;
                 if (!text) continue;
                 bool found = false;
                 if (slot >= 0) {
-                    auto& hits = ext::content(s).phrase_hits[p];
-                    if (hits.index != phrases) {
-                        hits.index = phrases;
-                        phrases->search(*text, hits.found);
+                    auto& of_part = ext::content(s).phrase_hits[p];
+                    auto hits = std::find_if(of_part.begin(), of_part.end(),
+                                             [&](const auto& h) { return h.index == phrases; });
+                    if (hits == of_part.end()) {
+                        of_part.push_back({phrases, {}});
+                        hits = std::prev(of_part.end());
+                        phrases->search(*text, hits->found);
                     }
-                    found = hits.found[std::size_t(slot)] != 0;
+                    found = hits->found[std::size_t(slot)] != 0;
                 } else {
                     found = test(*text);
                 }

@@ -39,14 +39,18 @@ struct content_state : vm::run_slot {
     std::vector<loop_frame> loops;                                         // innermost last
     std::unordered_map<const mail::mime_part*, std::string> display_text;  // :text, extracttext
     std::unordered_map<const mail::mime_part*, std::string> content_text;  // :content
-    // Per part: which of a program's phrase lists (vm::program::phrases,
-    // the index it was found with: each script of a sequence has its own)
-    // have a key in its display text, found in one pass (body :text).
+    // Per part: which phrase lists of an index have a key in its display
+    // text, found in one pass (body :text). The index is a program's own
+    // (vm::program::phrases), or the one of a sequence's first and last
+    // programs together (`paired`): a policy's before and after scripts
+    // search each text once, a user's script between them again with its own.
     struct phrase_hits_of {
         const vm::phrase_index* index = nullptr;
         std::vector<std::uint8_t> found;
     };
-    std::unordered_map<const mail::mime_part*, phrase_hits_of> phrase_hits;
+    std::unordered_map<const mail::mime_part*, std::vector<phrase_hits_of>> phrase_hits;
+    std::shared_ptr<const vm::paired_phrases> paired;
+    bool paired_looked_up = false;  // paired_phrases_for asked (once a run)
     // Every part of the current message (collect_parts of its root, with
     // it), made for the first body test that reads them (message_parts).
     std::vector<const mail::mime_part*> parts;
