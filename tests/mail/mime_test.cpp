@@ -160,6 +160,24 @@ TEST(mime, rfc2231_parameters) {
     EXPECT_EQ(find_param(c.params, "title")->value, "This is even more ***fun*** isn't it!");
 }
 
+// A parameter given once in its plain form is its value as written (the
+// quick path); an unquoted value runs to the next ';', trimmed, less a
+// trailing comment, its folding line breaks dropped; another form of the
+// same name still wins over the plain one.
+TEST(mime, plain_parameters_given_once) {
+    auto t = parse_content_type("text/plain; charset=utf-8; format=\"flowed\"");
+    EXPECT_EQ(find_param(t.params, "charset")->value, "utf-8");
+    EXPECT_EQ(find_param(t.params, "format")->value, "flowed");
+    auto u = parse_content_type("application/octet-stream; name=  my file.exe (a comment) ; x=1");
+    EXPECT_EQ(find_param(u.params, "name")->value, "my file.exe");
+    EXPECT_EQ(find_param(u.params, "x")->value, "1");
+    auto folded = parse_content_type("a/b; n=one\r\n two; m=\"q\r\n r\"");
+    EXPECT_EQ(find_param(folded.params, "n")->value, "one two");
+    auto both = parse_content_type("a/b; n=plain; n*=utf-8''ext%21");
+    EXPECT_EQ(find_param(both.params, "n")->value, "ext!");
+    ASSERT_EQ(both.params.size(), 1u);
+}
+
 TEST(mime, rfc2231_charset_split_across_segments) {
     auto d = parse_content_disposition(
         "attachment; filename*0*=utf-8''%E2%82; filename*1*=%AC.exe; filename=fallback.txt");

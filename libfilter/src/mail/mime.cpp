@@ -78,8 +78,12 @@ public:
         if (comment != std::string_view::npos && comment > 0 && is_wsp(v[comment - 1])) {
             v = v.substr(0, comment);
         }
+        v = trim_wsp(v);
+        if (v.find('\n') == std::string_view::npos && v.find('\r') == std::string_view::npos) {
+            return std::string(v);  // what the loop below makes of it
+        }
         std::string out;
-        for (char c : trim_wsp(v)) {
+        for (char c : v) {
             if (c != '\r' && c != '\n') {
                 out += c;
             }
@@ -211,18 +215,25 @@ mime_params combine_params(const std::vector<raw_param>& raw) {
             continue;
         }
         int best = 3;
+        std::size_t forms = 0;
         for (const raw_param& q : raw) {
             if (q.base == p.base) {
                 best = std::min(best, form_rank(q));
+                ++forms;
             }
         }
-        std::vector<const raw_param*> segs;
-        for (const raw_param& q : raw) {
-            if (q.base == p.base && form_rank(q) == best) {
-                segs.push_back(&q);
+        std::string value;
+        if (forms == 1 && best == 2) {
+            value = p.value;  // one plain "name=value": what assemble makes of it
+        } else {
+            std::vector<const raw_param*> segs;
+            for (const raw_param& q : raw) {
+                if (q.base == p.base && form_rank(q) == best) {
+                    segs.push_back(&q);
+                }
             }
+            value = assemble(std::move(segs));
         }
-        std::string value = assemble(std::move(segs));
         if (is_name_param(p.base) && value.find("=?") != std::string::npos) {
             value = decode_encoded_words(value);
         }
