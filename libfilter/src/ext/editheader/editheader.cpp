@@ -91,7 +91,10 @@ struct view_field {
 // The `index`-th field (1-based) of `headers` is which field of its name:
 // RFC 5293 §4's counting for :index, and the edit's place in the result.
 unsigned occurrence(const std::vector<mail::header_field>& headers, std::uint32_t index) {
-    if (index == 0) return 0;
+    // 0 for an added field; past the end only if a host swapped the message
+    // without run_state::forget_message_changes, which the copy would
+    // otherwise outlive.
+    if (index == 0 || index > headers.size()) return 0;
     const auto& field = headers[index - 1];
     unsigned n = 1;
     for (std::uint32_t i = 0; i + 1 < index; ++i)
