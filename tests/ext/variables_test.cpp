@@ -82,6 +82,19 @@ TEST(variables, match_values_change_only_on_success) {
         "a");
 }
 
+// The captures of one match are not another's: the run reuses one vector
+// for them, and a later match with fewer wildcards, or one through the
+// "*tail" shortcut, sees only its own.
+TEST(variables, each_match_captures_only_its_own) {
+    EXPECT_EQ(
+        filed("if string :matches \"a-b-c\" \"*-*-*\" { } if string :matches \"x.example\" \"*.example\" "
+              "{ } fileinto \"[${1}][${2}][${3}]\";"),
+        "[x][][]");
+    EXPECT_EQ(filed("if string :matches \"a-b-c\" \"*-*-*\" { } if string :matches \"pq\" \"?*\" { } "
+                    "if string :matches \"no\" \"y*\" { } fileinto \"[${1}][${2}][${3}]\";"),
+              "[p][q][]");
+}
+
 TEST(variables, string_test) {
     EXPECT_EQ(
         filed("set \"a\" \"Hello\"; if string :contains [\"x\", \"${a}\"] \"ELL\" { fileinto \"yes\"; }"),

@@ -97,7 +97,7 @@ bool run_state::any_key(std::string_view value, std::uint64_t keys, match_spec s
         return false;
     }
     bool capture = spec.type == match_type::matches && captures_wanted(spec);
-    std::vector<span> captures;
+    auto& captures = captures_;  // glob_match clears it; its capacity stays for the run
     for (auto k : prog_->lists[keys]) {
         auto key = text(k, key_buffer);
         if (!capture) {

@@ -284,6 +284,7 @@ private:
 
     const mail::message* current_;
     const header_view* header_view_ = nullptr;
+    std::vector<span> captures_;  // any_key's :matches captures, reused
 };
 
 }  // namespace sift::vm
