@@ -480,7 +480,12 @@ inline std::uint8_t is_symbol(unsigned char c) {
 // the CPU has it (an ifunc): the same loop, vectorised 32 octets at a time
 // with three-operand instructions, is about one instruction an octet there
 // against 2.2 with SSE2 (the base64 parts of every message pass here).
-__attribute__((target_clones("avx2", "default"))) base64_start base64_plain_prefix(std::string_view in) {
+#if defined(__x86_64__) && defined(__GNUC__)
+#define SIFT_ALSO_FOR_AVX2 __attribute__((target_clones("avx2", "default")))
+#else
+#define SIFT_ALSO_FOR_AVX2  // another architecture: the one build
+#endif
+SIFT_ALSO_FOR_AVX2 base64_start base64_plain_prefix(std::string_view in) {
     constexpr std::size_t block = 64;
     const auto* p = reinterpret_cast<const unsigned char*>(in.data());
     std::size_t i = 0, symbols = 0;
