@@ -88,18 +88,24 @@ struct view_field {
     bool locked = false;
 };
 
-// The `index`-th field (1-based) of `headers` is which field of its name:
-// RFC 5293 §4's counting for :index, and the edit's place in the result.
-unsigned occurrence(const std::vector<mail::header_field>& headers, std::uint32_t index) {
-    // 0 for an added field; past the end only if a host swapped the message
-    // without run_state::forget_message_changes, which the copy would
-    // otherwise outlive.
-    if (index == 0 || index > headers.size()) return 0;
-    const auto& field = headers[index - 1];
-    unsigned n = 1;
-    for (std::uint32_t i = 0; i + 1 < index; ++i)
-        if (headers[i].key == field.key && mail::iequals(headers[i].name, field.name)) ++n;
-    return n;
+// Which field of its name each field of `headers` is (1-based): RFC 5293
+// §4's counting for :index, and an edit's place in the result. One pass,
+// whatever the number of fields.
+std::vector<unsigned> occurrences(const std::vector<mail::header_field>& headers) {
+    std::vector<unsigned> out;
+    out.reserve(headers.size());
+    std::unordered_map<std::string, unsigned> seen;  // lower-cased name -> fields so far
+    seen.reserve(headers.size());
+    for (const auto& h : headers) out.push_back(++seen[mail::ascii_lower(h.name)]);
+    return out;
+}
+
+// The occurrence of the field at 1-based `index` (view_field::index): 0
+// for an added field; past the end only if a host swapped the message
+// without run_state::forget_message_changes, which the copy would
+// otherwise outlive.
+unsigned occurrence_of(const std::vector<unsigned>& occurrences, std::uint32_t index) {
+    return index == 0 || index > occurrences.size() ? 0 : occurrences[index - 1];
 }
 
 // The header as edited (the run's header view once the first edit made
@@ -333,12 +339,14 @@ void exec_act_deleteheader(run_state& s, const instruction& ins) {
         auto value = mail::message::decode(fields[i].value, s.scratch);
         if (!fields[i].locked && (all || s.any_key(value, ins.arg[3], spec))) doomed.push_back(i);
     }
+    if (doomed.empty()) return;
+    auto occurrences = ext::occurrences(s.current().headers());
     for (auto it = doomed.rbegin(); it != doomed.rend(); ++it) {
         auto& f = fields[*it];
         state.size_delta -= std::int64_t(f.name.size() + 1 + f.value.size() + 2);
         state.edits.push_back(header_edit{header_edit::kind::remove, std::string(f.name),
                                           std::string(f.value), false,
-                                          ext::occurrence(s.current().headers(), f.index)});
+                                          ext::occurrence_of(occurrences, f.index)});
         fields.erase(fields.begin() + std::ptrdiff_t(*it));
     }
 }
@@ -349,23 +357,23 @@ namespace sift::ext {
 
 std::vector<edited_field> header_fields(const vm::run_state& s) {
     std::vector<edited_field> out;
+    const auto& headers = s.current().headers();
+    auto occurrence = occurrences(headers);
     if (const auto* state = s.find_slot<header_state>(); state && state->fields) {
         out.reserve(state->fields->size());
         for (const auto& f : *state->fields)
-            out.push_back({std::string(f.name), std::string(f.value),
-                           occurrence(s.current().headers(), f.index), f.locked});
+            out.push_back(
+                {std::string(f.name), std::string(f.value), occurrence_of(occurrence, f.index), f.locked});
         return out;
     }
-    const auto& headers = s.current().headers();
     out.reserve(headers.size());
-    std::unordered_map<std::string, unsigned> seen;  // lower-cased name -> fields so far
-    seen.reserve(headers.size());
     auto locked = locked_fields(s);
-    for (const auto& h : headers) {
-        auto key = mail::ascii_lower(h.name);
-        unsigned n = ++seen[key];
-        bool is_locked = std::any_of(locked.begin(), locked.end(),
-                                     [&](const auto& l) { return l.first == key && l.second == n; });
+    for (std::size_t i = 0; i < headers.size(); ++i) {
+        const auto& h = headers[i];
+        unsigned n = occurrence[i];
+        bool is_locked = std::any_of(locked.begin(), locked.end(), [&](const auto& l) {
+            return l.second == n && mail::iequals(l.first, h.name);
+        });
         out.push_back({std::string(h.name), std::string(h.value), n, is_locked});
     }
     return out;
