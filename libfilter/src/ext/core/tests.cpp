@@ -202,7 +202,7 @@ namespace {
 struct parsed_addresses final : run_slot {
     struct mailbox {
         mail::address address;
-        std::string all;  // its :all part (a bare local part has no "@")
+        std::string all;  // its :all part (address_part_of)
     };
     struct entry {
         std::string raw;
@@ -214,7 +214,7 @@ struct parsed_addresses final : run_slot {
     static constexpr std::size_t max_entries = 32;
     std::vector<entry> entries;
 
-    static void parse(std::string_view raw, std::string& scratch, entry& e) {
+    static void parse(const run_state& s, std::string_view raw, std::string& scratch, entry& e) {
         // The address parser decodes encoded words in display names itself,
         // so it gets the unfolded raw value (RFC 2047 §6.2).
         auto text = mail::message::unfold(raw, scratch);
@@ -223,22 +223,23 @@ struct parsed_addresses final : run_slot {
         e.mailboxes.clear();
         e.mailboxes.reserve(list.size());
         for (auto& a : list) {
-            auto all = a.valid && a.domain.empty() ? a.local_part : a.all();
+            std::string all;
+            ext::core::address_part_of(s, a, address_part::all, all);
             e.mailboxes.push_back({std::move(a), std::move(all)});
         }
     }
     // The parsed value `raw`; `spare` holds it when the cache is full.
-    const entry& of(std::string_view raw, std::string& scratch, entry& spare) {
+    const entry& of(const run_state& s, std::string_view raw, std::string& scratch, entry& spare) {
         for (const auto& e : entries)
             if (e.raw == raw) return e;
         if (entries.size() >= max_entries) {
-            parse(raw, scratch, spare);
+            parse(s, raw, scratch, spare);
             return spare;
         }
         if (entries.empty()) entries.reserve(max_entries);  // references stay valid
         auto& e = entries.emplace_back();
         e.raw = raw;
-        parse(raw, scratch, e);
+        parse(s, raw, scratch, e);
         return e;
     }
 };
@@ -253,7 +254,7 @@ void exec_test_address(run_state& s, const instruction& ins) {
     auto& cache = s.slot<parsed_addresses>();
     parsed_addresses::entry spare;
     auto matches_any = [&](const mail::header_field& field) {
-        const auto& parsed = cache.of(field.value, s.scratch, spare);
+        const auto& parsed = cache.of(s, field.value, s.scratch, spare);
         // An empty header holds the empty address: :all compares "" (as
         // Pigeonhole does), :localpart and :domain find nothing.
         // RFC 5231 §4.2: :count counts addresses (the empty one too),
@@ -264,25 +265,13 @@ void exec_test_address(run_state& s, const instruction& ins) {
         }
         if (parsed.empty) return part == address_part::all && s.any_key("", ins.arg[4], spec);
         for (const auto& m : parsed.mailboxes) {
-            std::string_view v;
-            const auto& a = m.address;
-            switch (part) {
-                case address_part::all:
-                    v = m.all;
-                    break;
-                case address_part::localpart:
-                    if (!a.valid) continue;
-                    v = a.local_part;
-                    break;
-                case address_part::domain:
-                    if (!a.valid) continue;
-                    v = a.domain;
-                    break;
-                default:  // an extension's part (RFC 5233's :user and :detail)
-                    if (!ext::core::address_part_of(s, a, part, value)) continue;
-                    v = value;
+            // :all is kept parsed (it is made, not a view of the address).
+            if (part == address_part::all) {
+                if (s.any_key(m.all, ins.arg[4], spec)) return true;
+            } else if (ext::core::address_part_of(s, m.address, part, value) &&
+                       s.any_key(value, ins.arg[4], spec)) {
+                return true;
             }
-            if (s.any_key(v, ins.arg[4], spec)) return true;
         }
         return false;
     };
