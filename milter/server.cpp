@@ -172,10 +172,9 @@ void milter_server::worker() {
     std::unique_lock lock(mutex_);
     while (true) {
         ++idle_threads_;
-        bool work =
-            queued_.wait_for(lock, options_.idle_thread, [&] { return stopping_ || !queue_.empty(); });
+        queued_.wait_for(lock, options_.idle_thread, [&] { return stopping_ || !queue_.empty(); });
         --idle_threads_;
-        if (!work || queue_.empty()) break;  // idle for too long, or stopping with nothing queued
+        if (queue_.empty()) break;  // idle for too long, or stopping with nothing queued
         int fd = queue_.front();
         queue_.pop_front();
         lock.unlock();
