@@ -78,11 +78,7 @@ message message::parse(std::string raw, message_limits limits) {
     // never passes it, so neither do the size test, redirect and keep.
     m.owned_.erase(0, mbox_from_line(m.owned_));
     m.raw_ = m.owned_;
-    m.body_offset_ = split_header_block(m.raw_, {limits.max_headers, limits.max_header_bytes}, m.headers_,
-                                        &m.header_defects_);
-    m.headers_done_ = true;
-    m.split_ = true;
-    for (const auto& h : m.headers_) m.key_bits_ |= key_bit(h.key);
+    m.split();
     return m;
 }
 
@@ -91,12 +87,16 @@ message message::view(std::string_view raw, message_limits limits) {
     raw.remove_prefix(mbox_from_line(raw));                 // as parse() does
     if (raw.data() == nullptr) raw = std::string_view("");  // never taken for owned_'s bytes
     m.raw_ = raw;
-    m.body_offset_ = split_header_block(m.raw_, {limits.max_headers, limits.max_header_bytes}, m.headers_,
-                                        &m.header_defects_);
-    m.headers_done_ = true;
-    m.split_ = true;
-    for (const auto& h : m.headers_) m.key_bits_ |= key_bit(h.key);
+    m.split();
     return m;
+}
+
+void message::split() {
+    body_offset_ =
+        split_header_block(raw_, {limits_.max_headers, limits_.max_header_bytes}, headers_, &header_defects_);
+    headers_done_ = true;
+    split_ = true;
+    for (const auto& h : headers_) key_bits_ |= key_bit(h.key);
 }
 
 void message::own() {

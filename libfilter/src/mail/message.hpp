@@ -125,6 +125,8 @@ private:
     // Whether raw_ is the caller's bytes (view()) rather than owned_.
     bool viewing() const { return raw_.data() != nullptr && raw_.data() != owned_.data(); }
     void own();  // a viewing message copies its bytes into owned_
+    // The header section of raw_ split and indexed (parse(), view()).
+    void split();
 
     message_limits limits_;
     std::string owned_;     // the bytes, unless the message views the caller's
