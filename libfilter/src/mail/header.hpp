@@ -53,8 +53,6 @@ constexpr std::uint32_t name_key(std::string_view name) noexcept {
            (byte(name[name.size() / 2]) << 8) ^ byte(name.back());
 }
 
-// A field name with its lookup key computed once: a compiled script can keep
-// these in its constant pool so a lookup does not even hash the name.
 // One of 64 bits for a name key: a header keeps the OR of its fields'
 // bits, so that a lookup of a name none of them has (most of a policy's
 // lookups) ends without walking the fields. Names may share a bit; a set
@@ -63,6 +61,8 @@ constexpr std::uint64_t key_bit(std::uint32_t key) noexcept {
     return std::uint64_t{1} << ((key * 0x9E3779B1u) >> 26);
 }
 
+// A field name with its lookup key computed once: a compiled script can keep
+// these in its constant pool so a lookup does not even hash the name.
 struct field_name {
     std::string_view name;
     std::uint32_t key;
