@@ -262,7 +262,7 @@ result run_state::finish(const runtime_error* failure, std::uint64_t executed) {
         r.status = failure->lookup_failed ? run_status::lookup_failed : run_status::runtime_error;
         unsigned at = pc > 0 && pc - 1 < prog_->lines.size() ? prog_->lines[pc - 1] : 0;
         // In a sequence, which script failed, too.
-        std::string where = in_sequence ? prog_->name + ": " : std::string();
+        std::string where = in_sequence() ? prog_->name + ": " : std::string();
         r.errors.push_back(where + "line " + std::to_string(at) + ": " + failure->message);
         // The operator must hear of a lookup that failed; a script's own
         // error is the script author's, in the result.

@@ -231,11 +231,12 @@ public:
     // slot whose state belongs to one script keeps the number with it, so
     // that the next script starts without it.
     std::uint32_t script() const { return script_; }
-    bool in_sequence = false;  // a run of several programs: errors name the script
     // Every program of the run, in order (script() indexes it): for
     // what their scripts share, as the first and last scripts' phrase
     // lists (paired_phrases_for).
     std::span<const program* const> programs;
+    // A run of several programs: errors name the script.
+    bool in_sequence() const { return programs.size() > 1; }
 
     // Finishes the result: implicit keep, or the §2.10.6 fallback (the
     // failing script's actions are cancelled; in a sequence those of the

@@ -73,12 +73,11 @@ result run(std::span<const program* const> programs, const mail::message& msg, c
     run_state s(*programs.front(), msg, env, options);
     s.commands = commands;
     s.client = client;
-    s.in_sequence = programs.size() > 1;
     s.programs = programs;
     std::uint64_t executed = 0;
     auto finish = [&](const runtime_error* failure) {
         result r = s.finish(failure, executed);
-        if (s.in_sequence)
+        if (s.in_sequence())
             for (std::size_t i = 0; i <= s.script(); ++i) r.scripts.push_back(programs[i]->name);
         return r;
     };
