@@ -3,9 +3,13 @@
 #include "test_support.hpp"
 
 #include "api/internal.hpp"
+#include "mail/header.hpp"
 #include "vm/program.hpp"
 
 #include <sift/sequence.hpp>
+
+#include <algorithm>
+#include <random>
 
 namespace sift::testing {
 namespace {
@@ -216,6 +220,43 @@ TEST(tests, address_parts) {
     EXPECT_TRUE(t("address :domain :is \"to\" \"example.net\""));  // second address, domain case-folded
     EXPECT_TRUE(t("address :all :is \"to\" \"carol@example.net\""));
     EXPECT_FALSE(t("address :is \"from\" \"Anna Example\""));  // display names are not addresses
+}
+
+// deleteheader's removals carry each field's occurrence among the fields
+// of its name in the original header (ext::occurrences for one name): over
+// random headers of mixed-case names, against a count made here.
+TEST(editheader, removed_fields_occurrences_against_a_plain_count) {
+    const std::vector<std::string> names = {"X-Spam", "x-spam", "X-SPAM", "X-Spa", "X-Other", "Subject"};
+    std::mt19937 rng(12);
+    auto script = script::compile(
+        "require \"editheader\";\ndeleteheader :matches \"x-spam\" [\"*1*\", \"*3*\", \"*5*\"];\n",
+        "delete.sieve");
+    ASSERT_TRUE(script.ok());
+    for (int round = 0; round < 200; ++round) {
+        std::string raw;
+        std::vector<std::pair<std::string, unsigned>> expected;  // value, occurrence
+        unsigned seen = 0;
+        std::size_t n = 1 + rng() % 30;
+        for (std::size_t i = 0; i < n; ++i) {
+            const auto& name = names[rng() % names.size()];
+            std::string value = "v" + std::to_string(rng() % 8);
+            raw += name + ": " + value + "\r\n";
+            if (mail::iequals(name, "x-spam")) {
+                ++seen;
+                if (value.find_first_of("135") != std::string::npos) expected.emplace_back(value, seen);
+            }
+        }
+        raw += "\r\nbody\r\n";
+        auto r = sequence({script}).run(message::from_raw(raw), default_envelope());
+        ASSERT_TRUE(r.ok());
+        std::vector<std::pair<std::string, unsigned>> removed;
+        for (const auto& e : r.header_edits) {
+            ASSERT_EQ(e.what, header_edit::kind::remove);
+            removed.emplace_back(std::string(mail::trim_wsp(e.value)), e.occurrence);
+        }
+        std::reverse(removed.begin(), removed.end());  // removed from the last field up
+        EXPECT_EQ(removed, expected) << raw;
+    }
 }
 
 // An address test parses each field value once per run (the run's cache,

@@ -100,6 +100,20 @@ std::vector<unsigned> occurrences(const std::vector<mail::header_field>& headers
     return out;
 }
 
+// occurrences() for the fields named `name` only (the others' are 0): all
+// a deleteheader needs, since the fields it removes have its name. One pass
+// that compares name keys, without occurrences()' map and its lower-cased
+// copy of every name (12.9M of the default policy's 537M instructions over
+// 2,000 bench messages, where most have X-Spam-* fields to remove).
+std::vector<unsigned> occurrences(const std::vector<mail::header_field>& headers,
+                                  const mail::field_name& name) {
+    std::vector<unsigned> out(headers.size(), 0);
+    unsigned seen = 0;
+    for (std::size_t i = 0; i < headers.size(); ++i)
+        if (mail::has_name(headers[i], name)) out[i] = ++seen;
+    return out;
+}
+
 // The occurrence of the field at 1-based `index` (view_field::index): 0
 // for an added field; past the end only if a host swapped the message
 // without run_state::forget_message_changes, which the copy would
@@ -340,7 +354,7 @@ void exec_act_deleteheader(run_state& s, const instruction& ins) {
         if (!fields[i].locked && (all || s.any_key(value, ins.arg[3], spec))) doomed.push_back(i);
     }
     if (doomed.empty()) return;
-    auto occurrences = ext::occurrences(s.current().headers());
+    auto occurrences = ext::occurrences(s.current().headers(), wanted);  // every doomed field has its name
     for (auto it = doomed.rbegin(); it != doomed.rend(); ++it) {
         auto& f = fields[*it];
         state.size_delta -= std::int64_t(f.name.size() + 1 + f.value.size() + 2);
