@@ -27,7 +27,9 @@ sfsistat negotiate(SMFICTX*, unsigned long, unsigned long steps, unsigned long, 
     return SMFIS_CONTINUE;
 }
 
-sfsistat end_of_message(SMFICTX*) { return SMFIS_CONTINUE; }
+sfsistat end_of_message(SMFICTX*) {
+    return SMFIS_CONTINUE;
+}
 
 }  // namespace
 
