@@ -55,9 +55,8 @@ match_spec run_state::match_spec_of(std::uint64_t operand, std::uint64_t compara
     return spec;
 }
 
-std::string_view run_state::text(std::uint64_t id, std::string& buffer) const {
+std::string_view run_state::expanded(std::uint64_t id, std::string& buffer) const {
     const auto& source = prog_->strings[id];
-    if (!prog_->is_template[id]) return source;
     buffer.clear();
     // The references' values are the extension's that provides them.
     if (const auto* refs = prog_->tables ? prog_->tables->templates : nullptr) {

@@ -113,8 +113,12 @@ public:
 
     // String operand `id`, its references expanded when it is a template
     // (template_ops::expand); the view points into the pool or into
-    // `buffer`.
-    std::string_view text(std::uint64_t id, std::string& buffer) const;
+    // `buffer`. Inline for a plain string, most operands, since it is read
+    // for every key of every test (a call cost more than the look-up).
+    std::string_view text(std::uint64_t id, std::string& buffer) const {
+        if (!prog_->is_template[id]) return prog_->strings[id];
+        return expanded(id, buffer);
+    }
     std::span<const std::uint32_t> list(std::uint64_t id) const { return prog_->lists[id]; }
 
     // The match type ('m') and comparator ('c') operands of an instruction,
@@ -248,6 +252,9 @@ private:
     // its mailbox is there already (run_slot::merged).
     void file(action&& a, bool cancels_implicit_keep);
     void push(action&& a, bool cancels_implicit_keep);
+
+    // text() of a template: its references expanded into `buffer`.
+    std::string_view expanded(std::uint64_t id, std::string& buffer) const;
 
     template <class T>
     [[gnu::noinline]] T& make_slot(std::size_t id) {
