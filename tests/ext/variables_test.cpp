@@ -2,6 +2,8 @@
 // the string test, namespaces, limits.
 #include "test_support.hpp"
 
+#include <random>
+
 namespace sift::testing {
 namespace {
 
@@ -119,6 +121,38 @@ TEST(variables, values_are_truncated_at_the_limit) {
     eval_limits small;
     small.max_variable_size = 5;  // cuts inside the third ä: keep two
     EXPECT_EQ(mailbox_of(s.run(m, default_envelope(), {.limits = small}).actions.at(0)), "\xc3\xa4\xc3\xa4");
+}
+
+// A set without modifiers copies into the variable's own string
+// (exec_set_var), over a longer value set before it: over random UTF-8
+// values and limits, the value cut as a plain count here says.
+TEST(variables, plain_set_over_an_earlier_value_against_a_plain_cut) {
+    const std::vector<std::string> pieces = {"a", "b", "1", "\xc3\xa4", "\xe2\x82\xac"};
+    std::mt19937 rng(7);
+    auto m = message::from_raw(sample_message);
+    for (int round = 0; round < 300; ++round) {
+        std::string value, earlier;
+        for (auto n = rng() % 12; n-- > 0;) value += pieces[rng() % pieces.size()];
+        for (auto n = rng() % 40; n-- > 0;) earlier += pieces[rng() % pieces.size()];
+        eval_limits limits;
+        limits.max_variable_size = 1 + rng() % 40;
+        // The longest prefix of whole characters within the limit.
+        std::string expected;
+        for (std::size_t at = 0; at < value.size();) {
+            std::size_t len = static_cast<unsigned char>(value[at]) < 0x80   ? 1
+                              : static_cast<unsigned char>(value[at]) < 0xE0 ? 2
+                                                                             : 3;
+            if (expected.size() + len > limits.max_variable_size) break;
+            expected += value.substr(at, len);
+            at += len;
+        }
+        auto s = compiled(std::string(prelude) + "set \"a\" \"" + earlier + "\"; set \"a\" \"" + value +
+                          "\"; fileinto \"x${a}\";");
+        auto r = s.run(m, default_envelope(), {.limits = limits});
+        ASSERT_TRUE(r.ok());
+        EXPECT_EQ(mailbox_of(r.actions.at(0)), "x" + expected)
+            << value << " limit " << limits.max_variable_size;
+    }
 }
 
 TEST(variables, a_cut_never_splits_an_escape) {

@@ -264,7 +264,18 @@ std::string apply_modifiers(std::string value, std::uint64_t flags) {
 
 void exec_set_var(run_state& s, const instruction& ins) {
     std::string buffer;
-    ext::assign_variable(s, ins.arg[0], std::string(s.text(ins.arg[1], buffer)), ins.arg[2]);
+    auto value = s.text(ins.arg[1], buffer);  // the pool's or `buffer`, never a variable's own string
+    if (ins.arg[2] != 0) {
+        ext::assign_variable(s, ins.arg[0], std::string(value), ins.arg[2]);
+        return;
+    }
+    // Without modifiers (most sets): copied into the variable's string,
+    // whose capacity stays for the run, instead of a new string moved
+    // through assign_variable (an allocation and a free for a long value).
+    // A cut needs no drop_broken_escape: only modifiers make escapes.
+    auto& variable = ext::variable(s, std::uint32_t(ins.arg[0]));
+    variable.assign(value);
+    truncate_utf8(variable, s.limits.max_variable_size);
 }
 
 void exec_test_string(run_state& s, const instruction& ins) {
