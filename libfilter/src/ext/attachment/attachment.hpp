@@ -58,7 +58,12 @@ struct attachment_scan {
 
 // Scans the whole message (every leaf part of the MIME tree) within
 // `quota`. Used once per run by the attachment slot; public for tests.
-attachment_scan scan_attachments(const mail::mime_part& root, const attachment_options& quota);
+// Archives are handed to libarchive `read_block` bytes at a time
+// (docs/ATTACHMENTS.md, "Bounded reads"); 0 opens each with
+// archive_read_open_memory, in one block (tests compare the two).
+constexpr std::size_t archive_read_block = 512;
+attachment_scan scan_attachments(const mail::mime_part& root, const attachment_options& quota,
+                                 std::size_t read_block = archive_read_block);
 
 // The run's scan, made on first use (the attachment test, and the defect
 // test through descriptor::find_defects).

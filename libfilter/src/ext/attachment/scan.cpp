@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <memory>
 
 namespace sift::ext {
@@ -110,6 +111,48 @@ struct archive_deleter {
     void operator()(archive* a) const { archive_read_free(a); }
 };
 
+// The bytes of an archive handed to libarchive `block` bytes at a time
+// (docs/ATTACHMENTS.md, "Bounded reads"). archive_read_open_memory hands
+// out the whole buffer in one block, and a reader given more compressed
+// bytes than a read asks for uses them all: the zip reader inflates up to
+// 256 KiB of a member (and checks its CRC) for the 512 bytes a sniff
+// reads. With small blocks it inflates about what is asked. libarchive
+// has no memory reader with a block size (archive_read_open_memory2's
+// read_size is not public API), so these are its callbacks over the
+// buffer: read, skip and seek, the seek keeping the zip reader's
+// central-directory (seekable) mode.
+struct memory_source {
+    const char* data;
+    std::int64_t size;
+    std::int64_t position = 0;
+    std::int64_t block;
+
+    static la_ssize_t read(archive*, void* self, const void** buffer) {
+        auto& s = *static_cast<memory_source*>(self);
+        auto n = std::min(s.block, s.size - s.position);
+        *buffer = s.data + s.position;
+        s.position += n;
+        return la_ssize_t(n);
+    }
+    static la_int64_t skip(archive*, void* self, la_int64_t request) {
+        auto& s = *static_cast<memory_source*>(self);
+        auto n = std::min<std::int64_t>(std::max<la_int64_t>(request, 0), s.size - s.position);
+        s.position += n;
+        return n;
+    }
+    static la_int64_t seek(archive*, void* self, la_int64_t offset, int whence) {
+        auto& s = *static_cast<memory_source*>(self);
+        std::int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? s.position : s.size;
+        std::int64_t to = base + offset;
+        if (to < 0 || to > s.size) {  // as archive_read_open_memory's seek: clamped, failed
+            s.position = std::clamp<std::int64_t>(to, 0, s.size);
+            return ARCHIVE_FAILED;
+        }
+        s.position = to;
+        return to;
+    }
+};
+
 struct attachment_budget {
     std::uint64_t size = 0;      // the MIME attachment's decoded bytes
     std::uint64_t expanded = 0;  // bytes read out of its archives
@@ -118,7 +161,8 @@ struct attachment_budget {
 
 class walker {
 public:
-    walker(const attachment_options& q, attachment_scan& out) : q_(q), out_(out) {}
+    walker(const attachment_options& q, attachment_scan& out, std::size_t block)
+        : q_(q), out_(out), block_(block) {}
 
     void part(const mail::mime_part& p, const std::string& number) {
         auto raw = mail::filename(p);
@@ -139,6 +183,7 @@ public:
 private:
     const attachment_options& q_;
     attachment_scan& out_;
+    std::size_t block_;  // read_block: 0 = archive_read_open_memory (the whole archive in one block)
     std::size_t entries_ = 0;
     std::uint64_t expanded_ = 0;
     bool message_stopped_ = false;  // the message-wide quotas are used up
@@ -236,7 +281,15 @@ private:
                              archive_read_support_filter_lzip, archive_read_support_filter_zstd,
                              archive_read_support_filter_compress})
             support(a);
-        if (archive_read_open_memory(a, data.data(), data.size()) != ARCHIVE_OK) {
+        memory_source source{
+            .data = data.data(), .size = std::int64_t(data.size()), .block = std::int64_t(block_)};
+        archive_read_set_read_callback(a, memory_source::read);
+        archive_read_set_skip_callback(a, memory_source::skip);
+        archive_read_set_seek_callback(a, memory_source::seek);
+        archive_read_set_callback_data(a, &source);
+        int opened =
+            block_ == 0 ? archive_read_open_memory(a, data.data(), data.size()) : archive_read_open1(a);
+        if (opened != ARCHIVE_OK) {
             failed(a, path, 0);
             return;
         }
@@ -369,10 +422,11 @@ private:
 
 }  // namespace
 
-attachment_scan scan_attachments(const mail::mime_part& root, const attachment_options& quota) {
+attachment_scan scan_attachments(const mail::mime_part& root, const attachment_options& quota,
+                                 std::size_t read_block) {
     utf8_locale utf8;
     attachment_scan out;
-    walker(quota, out).part(root, "");
+    walker(quota, out, read_block).part(root, "");
     return out;
 }
 
