@@ -1,6 +1,10 @@
 // ihave (RFC 5463) and environment (RFC 5183).
 #include "test_support.hpp"
 
+#include "mail/header.hpp"
+
+#include <random>
+
 namespace sift::testing {
 namespace {
 
@@ -99,6 +103,45 @@ TEST(environment, items_of_one_length_are_told_apart) {
     session client{
         .items = {{"a.example.item", "first"}, {"b.example.item", "second"}, {"a.example.iteX", "third"}}};
     EXPECT_EQ(summary(s.run(client, m, default_envelope())), "fileinto:b-second; fileinto:x-third");
+}
+
+// An item is found by its name as spelled (one comparison) or in any
+// other case (the folded loop): over random names of few letters, each
+// test's answer against a plain search for the first item of that name.
+TEST(environment, names_in_any_case_against_a_plain_search) {
+    std::mt19937 rng(5);
+    auto random_name = [&] {
+        std::string n;
+        for (auto len = 2 + rng() % 4; len-- > 0;) n += "aAbB."[rng() % 5];
+        return n;
+    };
+    auto m = message::from_raw(sample_message);
+    for (int round = 0; round < 100; ++round) {
+        session client;
+        for (auto n = rng() % 6; n-- > 0;)
+            client.items.emplace_back(random_name(), "v" + std::to_string(client.items.size()));
+        // A third of the names asked for are an item's own spelling, a
+        // third an item's name with its case changed at random, a third
+        // random.
+        std::string asked = random_name();
+        if (auto pick = rng() % 3; pick > 0 && !client.items.empty()) {
+            asked = client.items[rng() % client.items.size()].first;
+            if (pick == 2)
+                for (auto& c : asked)
+                    if (c != '.' && rng() % 2) c = char(c ^ 0x20);  // a <-> A
+        }
+        std::string expected = "keep*";
+        for (const auto& [name, value] : client.items)
+            if (mail::iequals(name, asked)) {
+                expected = "fileinto:" + value;
+                break;
+            }
+        auto s = compiled(
+            "require [\"environment\", \"fileinto\", \"variables\"];\n"
+            "if environment :matches \"" +
+            asked + "\" \"*\" { fileinto \"${1}\"; }\n");
+        EXPECT_EQ(summary(s.run(client, m, default_envelope())), expected) << asked;
+    }
 }
 
 TEST(environment, unknown_items_have_no_value) {
