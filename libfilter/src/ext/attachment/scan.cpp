@@ -283,12 +283,16 @@ private:
             support(a);
         memory_source source{
             .data = data.data(), .size = std::int64_t(data.size()), .block = std::int64_t(block_)};
-        archive_read_set_read_callback(a, memory_source::read);
-        archive_read_set_skip_callback(a, memory_source::skip);
-        archive_read_set_seek_callback(a, memory_source::seek);
-        archive_read_set_callback_data(a, &source);
-        int opened =
-            block_ == 0 ? archive_read_open_memory(a, data.data(), data.size()) : archive_read_open1(a);
+        int opened = ARCHIVE_OK;
+        if (block_ == 0) {
+            opened = archive_read_open_memory(a, data.data(), data.size());
+        } else {
+            archive_read_set_read_callback(a, memory_source::read);
+            archive_read_set_skip_callback(a, memory_source::skip);
+            archive_read_set_seek_callback(a, memory_source::seek);
+            archive_read_set_callback_data(a, &source);
+            opened = archive_read_open1(a);
+        }
         if (opened != ARCHIVE_OK) {
             failed(a, path, 0);
             return;
