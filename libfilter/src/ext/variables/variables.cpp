@@ -265,17 +265,10 @@ std::string apply_modifiers(std::string value, std::uint64_t flags) {
 void exec_set_var(run_state& s, const instruction& ins) {
     std::string buffer;
     auto value = s.text(ins.arg[1], buffer);  // the pool's or `buffer`, never a variable's own string
-    if (ins.arg[2] != 0) {
+    if (ins.arg[2] == 0)
+        ext::assign_variable(s, ins.arg[0], value);  // most sets: no modifiers
+    else
         ext::assign_variable(s, ins.arg[0], std::string(value), ins.arg[2]);
-        return;
-    }
-    // Without modifiers (most sets): copied into the variable's string,
-    // whose capacity stays for the run, instead of a new string moved
-    // through assign_variable (an allocation and a free for a long value).
-    // A cut needs no drop_broken_escape: only modifiers make escapes.
-    auto& variable = ext::variable(s, std::uint32_t(ins.arg[0]));
-    variable.assign(value);
-    truncate_utf8(variable, s.limits.max_variable_size);
 }
 
 void exec_test_string(run_state& s, const instruction& ins) {
@@ -296,6 +289,8 @@ void exec_test_string(run_state& s, const instruction& ins) {
 }  // namespace sift::vm
 
 namespace sift::ext {
+
+namespace {
 
 // A value cut at the size limit must not end inside an escape a quoting
 // modifier made: half a "\\*" or "%2F" would change what it means (as
@@ -321,12 +316,25 @@ void drop_broken_escape(std::string& value, std::uint64_t modifiers) {
     }
 }
 
-void assign_variable(vm::run_state& s, std::uint64_t slot, std::string value, std::uint64_t modifiers) {
-    value = vm::apply_modifiers(std::move(value), modifiers);
+// Cut to eval_limits::max_variable_size, without a broken escape.
+void cut_to_limit(const vm::run_state& s, std::string& value, std::uint64_t modifiers) {
     bool cut = value.size() > s.limits.max_variable_size;
     vm::truncate_utf8(value, s.limits.max_variable_size);
     if (cut) drop_broken_escape(value, modifiers);
+}
+
+}  // namespace
+
+void assign_variable(vm::run_state& s, std::uint64_t slot, std::string value, std::uint64_t modifiers) {
+    value = vm::apply_modifiers(std::move(value), modifiers);
+    cut_to_limit(s, value, modifiers);
     variable(s, std::uint32_t(slot)) = std::move(value);
+}
+
+void assign_variable(vm::run_state& s, std::uint64_t slot, std::string_view value) {
+    auto& v = variable(s, std::uint32_t(slot));
+    v.assign(value);
+    cut_to_limit(s, v, 0);
 }
 
 }  // namespace sift::ext

@@ -33,5 +33,9 @@ std::string& variable(vm::run_state& s, std::uint32_t slot);
 std::string_view variable_value(const vm::run_state& s, std::uint32_t slot);
 // slot = value with the modifiers applied, cut to eval_limits::max_variable_size.
 void assign_variable(vm::run_state& s, std::uint64_t slot, std::string value, std::uint64_t modifiers);
+// The same without modifiers, copied into the variable's own string (its
+// capacity kept for the run: no allocation for a value that fits). `value`
+// must not be a view of that variable.
+void assign_variable(vm::run_state& s, std::uint64_t slot, std::string_view value);
 
 }  // namespace sift::ext
