@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sift::mail {
@@ -62,6 +63,46 @@ TEST(unfold, scratch_form_returns_a_view_into_the_value_when_it_can) {
     EXPECT_EQ(u, "plain");
     EXPECT_EQ(u.data(), value.data() + 2);
     EXPECT_EQ(message::unfold("a\r\n b", scratch), "a b");
+}
+
+// iequals compares eight bytes a step (and short names in overlapping
+// halves): every length up to 40, a difference at every place, against
+// the bytewise definition. The pairs that differ by 0x20 but are not
+// letters ('@'/'`', '['/'{', non-ASCII bytes) must stay unequal.
+TEST(iequals, agrees_with_the_bytewise_definition) {
+    auto reference = [](std::string_view a, std::string_view b) {
+        if (a.size() != b.size()) return false;
+        for (std::size_t i = 0; i < a.size(); ++i)
+            if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
+        return true;
+    };
+    const std::string alphabet = "AbCdEfGhIjKlMnOpQrStUvWxYz-0123456789@[`{\x7f\xc1\xe1";
+    const std::vector<std::pair<char, char>> swaps{{'a', 'A'},       {'z', 'Z'}, {'@', '`'}, {'[', '{'},
+                                                   {'\xc1', '\xe1'}, {'-', '.'}, {'Z', '['}, {'A', '@'}};
+    for (std::size_t n = 0; n <= 40; ++n) {
+        std::string a;
+        for (std::size_t i = 0; i < n; ++i) a += alphabet[(i * 7 + n) % alphabet.size()];
+        std::string upper = a, lower = a;
+        for (auto& c : upper) c = (c >= 'a' && c <= 'z') ? char(c - 32) : c;
+        for (auto& c : lower) c = ascii_lower(c);
+        EXPECT_TRUE(iequals(a, upper)) << a;
+        EXPECT_TRUE(iequals(lower, a)) << a;
+        EXPECT_FALSE(iequals(a, a + "x")) << a;
+        for (std::size_t i = 0; i < n; ++i) {
+            for (auto [from, to] : swaps) {
+                std::string b = a;
+                b[i] = from;
+                std::string c = a;
+                c[i] = to;
+                EXPECT_EQ(iequals(b, c), reference(b, c)) << b << " / " << c;
+                EXPECT_EQ(iequals(c, b), reference(c, b)) << c << " / " << b;
+            }
+        }
+    }
+    EXPECT_TRUE(iequals("", ""));
+    EXPECT_TRUE(iequals("Content-Transfer-Encoding", "content-transfer-encoding"));
+    EXPECT_FALSE(iequals("Content-Transfer-Encoding", "content-transfer-encodinG-"));
+    EXPECT_FALSE(iequals("X-Spam-Flag", "X-Spam-Flaf"));
 }
 
 TEST(header_index, lookup_is_case_insensitive_and_keeps_order) {
