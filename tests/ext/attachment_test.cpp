@@ -371,9 +371,10 @@ TEST(attachment, bombs_and_entry_counts_meet_the_quotas) {
 }
 
 // Everything a scan found, as text: files and defects in order.
-std::string scanned(const std::string& msg, std::size_t block, const attachment_options& quota = {}) {
+std::string scanned(const std::string& msg, std::size_t block, const attachment_options& quota = {},
+                    bool every_reader = false) {
     auto root = sift::mail::parse_mime(msg, sift::message_limits{});
-    auto scan = sift::ext::scan_attachments(root, quota, block);
+    auto scan = sift::ext::scan_attachments(root, quota, block, every_reader);
     std::string out;
     for (const auto& f : scan.files)
         out += "file " + f.name + " | " + f.carrier + " | " + f.path + " | " + f.part + " | " +
@@ -385,7 +386,7 @@ std::string scanned(const std::string& msg, std::size_t block, const attachment_
 // Archives handed to libarchive in small blocks (the default) give what
 // the whole buffer in one block (archive_read_open_memory's way) gives:
 // names, defects and quotas, on archives of every kind made here.
-TEST(attachment, bounded_reads_find_what_whole_buffer_reads_find) {
+std::vector<std::pair<std::string, std::string>> sample_archives() {
     std::string big(200000, '\0');
     for (std::size_t i = 0; i < big.size(); ++i) big[i] = char((i * 7919) ^ (i >> 3));
     std::vector<member> ten;
@@ -416,6 +417,11 @@ TEST(attachment, bounded_reads_find_what_whole_buffer_reads_find) {
         {"broken.zip", "this is not a zip file at all"},
         {"one.gz", make_archive({{"x", big}}, "raw", "gzip")},
     };
+    return cases;
+}
+
+TEST(attachment, bounded_reads_find_what_whole_buffer_reads_find) {
+    auto cases = sample_archives();
     attachment_options few;
     few.max_entries = 100;
     for (const auto& [name, bytes] : cases) {
@@ -489,6 +495,93 @@ TEST(attachment, bad_crc_is_seen_in_members_read_to_their_end) {
     now = scanned(attached("n.zip", nested), sift::ext::archive_read_block);
     EXPECT_NE(now.find(unreadable + "part 2: n.zip/inner.zip: ZIP bad CRC"), std::string::npos) << now;
     EXPECT_EQ(now, scanned(attached("n.zip", nested), 0));
+}
+
+// An archive's bytes from a file: the clamav-testfiles ones.
+std::string file_bytes(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
+}
+
+// A zip is offered to the zip readers (and raw) only, and everything
+// else to every reader (docs/ATTACHMENTS.md, "Choosing the readers"):
+// the scan finds the same either way, on every sample archive and every
+// clamav-testfiles file.
+TEST(attachment, zip_readers_alone_find_what_every_reader_finds) {
+    using sift::ext::archive_readers;
+    using sift::ext::readers_for;
+    int zips = 0;
+    auto compare = [&](const std::string& name, const std::string& bytes) {
+        auto msg = attached(name, bytes);
+        auto every = scanned(msg, sift::ext::archive_read_block, {}, true);
+        EXPECT_EQ(scanned(msg, sift::ext::archive_read_block), every) << name;
+        EXPECT_EQ(scanned(msg, 0), scanned(msg, 0, {}, true)) << name;
+        zips += readers_for(bytes) == archive_readers::zip;
+    };
+    for (const auto& [name, bytes] : sample_archives()) compare(name, bytes);
+    const std::filesystem::path dir = "/usr/share/clamav-testfiles";
+    ASSERT_TRUE(std::filesystem::is_directory(dir)) << dir << " is missing: run scripts/install-deps";
+    for (const auto& entry : std::filesystem::directory_iterator(dir))
+        compare(entry.path().filename().string(), file_bytes(entry.path()));
+    EXPECT_GT(zips, 10);
+
+    auto zip = make_archive({{"run.exe", "MZ"}, {"notes.txt", "hello"}}, "zip");
+    EXPECT_EQ(readers_for(zip), archive_readers::zip);
+    EXPECT_EQ(readers_for(std::string("PK\x05\x06", 4) + std::string(18, '\0')), archive_readers::zip);
+    for (auto other : {make_archive({{"run.exe", "MZ"}}, "7zip"), make_archive({{"run.exe", "MZ"}}, "ustar"),
+                       make_archive({{"run.exe", "MZ"}}, "ustar", "gzip"), std::string("not an archive")})
+        EXPECT_EQ(readers_for(other), archive_readers::every);
+}
+
+// Zips the zip signature does not start: a self-extracting .exe or bytes
+// before the zip. Every reader gets them, and the seekable zip reader
+// reads them by the end-of-central-directory record at their end.
+TEST(attachment, zips_not_at_the_start_are_read_by_their_central_directory) {
+    auto zip = make_archive({{"run.exe", "MZ"}, {"notes.txt", "hello"}}, "zip");
+    for (const auto& prefix : {std::string("MZ\x90\x00") + std::string(3000, 'x'), std::string(700, '\0'),
+                               std::string("junk before the archive\n")}) {
+        auto bytes = prefix + zip;
+        EXPECT_EQ(sift::ext::readers_for(bytes), sift::ext::archive_readers::every);
+        auto found = scanned(attached("setup.zip", bytes), sift::ext::archive_read_block);
+        EXPECT_NE(found.find("file run.exe | setup.zip | setup.zip/run.exe | 2 | 1"), std::string::npos)
+            << found;
+        EXPECT_NE(found.find("file notes.txt | setup.zip | setup.zip/notes.txt | 2 | 1"), std::string::npos)
+            << found;
+        EXPECT_EQ(found.find("defect"), std::string::npos) << found;
+    }
+}
+
+// Bytes that start as a zip but that libarchive's bidding gives to
+// another reader: a tar whose first member is named "PK\3\4..." (tar's
+// checksum bid beats zip's), an ISO 9660 image whose unused system area
+// starts "PK\3\4" (its "CD001" bid beats zip's). They go to every
+// reader, and are read as what they are; the zip readers alone would
+// call them unreadable.
+TEST(attachment, zip_signatures_other_readers_outbid) {
+    auto tar = make_archive({{"PK\x03\x04"
+                              "evil.txt",
+                              "x"},
+                             {"run.exe", "MZ"}},
+                            "ustar");
+    ASSERT_EQ(tar.substr(0, 4), std::string("PK\x03\x04", 4));
+    auto iso = make_archive({{"run.exe", "MZ"}}, "iso9660");
+    ASSERT_GT(iso.size(), 32774u);
+    ASSERT_EQ(iso.substr(32769, 5), "CD001");
+    iso.replace(0, 4, std::string("PK\x03\x04", 4));
+    iso[148] = 'x';  // not an octal digit: only the ISO 9660 reader bids beside zip's
+    const std::string unreadable =
+        "defect " + std::to_string(int(mail::defect_kind::archive_unreadable)) + " ";
+    for (const auto& [name, bytes] :
+         {std::pair{std::string("t.dat"), tar}, std::pair{std::string("i.dat"), iso}}) {
+        EXPECT_EQ(sift::ext::readers_for(bytes), sift::ext::archive_readers::every) << name;
+        auto found = scanned(attached(name, bytes), sift::ext::archive_read_block);
+        EXPECT_NE(found.find("file run.exe | " + name + " | " + name + "/run.exe | 2 | 1"), std::string::npos)
+            << found;
+        EXPECT_EQ(found.find(unreadable), std::string::npos) << found;
+        EXPECT_EQ(found, scanned(attached(name, bytes), sift::ext::archive_read_block, {}, true));
+    }
 }
 
 }  // namespace

@@ -61,9 +61,19 @@ struct attachment_scan {
 // Archives are handed to libarchive `read_block` bytes at a time
 // (docs/ATTACHMENTS.md, "Bounded reads"); 0 opens each with
 // archive_read_open_memory, in one block (tests compare the two).
+// Each archive is offered to the libarchive readers its first bytes call
+// for (archive_readers(); docs/ATTACHMENTS.md, "Choosing the readers");
+// `every_reader` offers each to all of them, as tests compare.
 constexpr std::size_t archive_read_block = 512;
 attachment_scan scan_attachments(const mail::mime_part& root, const attachment_options& quota,
-                                 std::size_t read_block = archive_read_block);
+                                 std::size_t read_block = archive_read_block, bool every_reader = false);
+
+// The libarchive readers an archive starting with `data` is offered to:
+// only the zip reader (and raw, which bids on anything) when the bytes
+// start with a zip signature and no other reader would bid on them, else
+// every reader and filter. libarchive picks the same reader either way.
+enum class archive_readers { zip, every };
+archive_readers readers_for(std::string_view data);
 
 // The run's scan, made on first use (the attachment test, and the defect
 // test through descriptor::find_defects).

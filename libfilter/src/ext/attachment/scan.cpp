@@ -51,6 +51,25 @@ bool archive_magic(std::string_view d) {
     return at(d, 257, "ustar") || at(d, 2, "-lh") || at(d, 32769, "CD001");
 }
 
+// The zip streamable reader's bid (29) is on these first four bytes.
+bool zip_start(std::string_view d) {
+    using namespace std::string_view_literals;
+    static constexpr std::array<std::string_view, 6> starts{"PK\x01\x02"sv, "PK\x03\x04"sv, "PK\x05\x06"sv,
+                                                            "PK\x06\x06"sv, "PK\x07\x08"sv, "PK00"sv};
+    return std::any_of(starts.begin(), starts.end(), [&](std::string_view m) { return at(d, 0, m); });
+}
+
+// libarchive's tar reader bids on a 512-byte header whose checksum field
+// holds only octal digits, spaces and NULs (and whose checksum is right),
+// or on an all-zero block: the bytes that let it bid at all.
+bool tar_could_bid(std::string_view d) {
+    if (d.size() < 512) return false;  // its read-ahead of 512 bytes fails: no bid
+    if (d.find_first_not_of('\0', 0) >= 512) return true;
+    auto field = d.substr(148, 8);
+    return std::all_of(field.begin(), field.end(),
+                       [](char c) { return c == ' ' || c == '\0' || (c >= '0' && c <= '7'); });
+}
+
 // Archive and compression suffixes: a file named so is inspected (and is
 // archive_unreadable when libarchive cannot open it).
 bool archive_name(std::string_view name) {
@@ -107,6 +126,32 @@ bool contains(std::string_view text, std::string_view word) {
     return text.find(word) != std::string_view::npos;
 }
 
+}  // namespace
+
+// libarchive asks every registered reader to bid on an archive's first
+// bytes and takes the highest bid (the first registered on a tie).
+// Registering a reader costs: the RAR, RAR5, 7-Zip and zip readers
+// allocate and clear their state, some 80,000 instructions for the set,
+// more than reading a small zip. So a zip is offered to the zip readers
+// (streamable, which bids 29 on the signature, and seekable, which bids
+// 32 on an end-of-central-directory record at the end) and raw alone,
+// when nothing else would bid on it; the choice is then libarchive's own
+// (docs/ATTACHMENTS.md, "Choosing the readers"). What else could bid on
+// bytes starting "PK" and a zip pair, in libarchive 3.6 (archive_read_
+// support_format_*.c, _filter_*.c): tar on a valid header checksum, and
+// ISO 9660 on "CD001" at 32769. The others bid on their signature at the
+// start (7-Zip, RAR, RAR5, cab, cpio, xar, ar, the gzip, bzip2, xz, lzip,
+// zstd and compress filters), on a PE or ELF header at the start (the
+// self-extracting 7-Zip, RAR, RAR5, cab and lha), on "-l" at offset 2
+// (lha) or on a dictionary size with a zero low byte at offset 1 (lzma):
+// none of them can here. Anything else is offered to every reader.
+archive_readers readers_for(std::string_view d) {
+    if (!zip_start(d) || tar_could_bid(d) || at(d, 32769, "CD001")) return archive_readers::every;
+    return archive_readers::zip;
+}
+
+namespace {
+
 struct archive_deleter {
     void operator()(archive* a) const { archive_read_free(a); }
 };
@@ -161,8 +206,8 @@ struct attachment_budget {
 
 class walker {
 public:
-    walker(const attachment_options& q, attachment_scan& out, std::size_t block)
-        : q_(q), out_(out), block_(block) {}
+    walker(const attachment_options& q, attachment_scan& out, std::size_t block, bool every_reader)
+        : q_(q), out_(out), block_(block), every_reader_(every_reader) {}
 
     void part(const mail::mime_part& p, const std::string& number) {
         auto raw = mail::filename(p);
@@ -184,6 +229,7 @@ private:
     const attachment_options& q_;
     attachment_scan& out_;
     std::size_t block_;  // read_block: 0 = archive_read_open_memory (the whole archive in one block)
+    bool every_reader_;  // offer each archive to every libarchive reader, whatever readers_for says
     std::size_t entries_ = 0;
     std::uint64_t expanded_ = 0;
     bool message_stopped_ = false;  // the message-wide quotas are used up
@@ -270,13 +316,19 @@ private:
         }
         std::unique_ptr<archive, archive_deleter> owner(archive_read_new());
         archive* a = owner.get();
-        for (auto support : {archive_read_support_format_zip, archive_read_support_format_7zip,
-                             archive_read_support_format_rar, archive_read_support_format_rar5,
-                             archive_read_support_format_cab, archive_read_support_format_tar,
-                             archive_read_support_format_cpio, archive_read_support_format_iso9660,
-                             archive_read_support_format_lha, archive_read_support_format_xar,
-                             archive_read_support_format_ar, archive_read_support_format_raw,
-                             archive_read_support_filter_gzip, archive_read_support_filter_bzip2,
+        if (!every_reader_ && readers_for(data) == archive_readers::zip) {
+            archive_read_support_format_zip(a);
+            archive_read_support_format_raw(a);
+        } else {
+            for (auto support : {archive_read_support_format_zip, archive_read_support_format_7zip,
+                                 archive_read_support_format_rar, archive_read_support_format_rar5,
+                                 archive_read_support_format_cab, archive_read_support_format_tar,
+                                 archive_read_support_format_cpio, archive_read_support_format_iso9660,
+                                 archive_read_support_format_lha, archive_read_support_format_xar,
+                                 archive_read_support_format_ar, archive_read_support_format_raw})
+                support(a);
+        }
+        for (auto support : {archive_read_support_filter_gzip, archive_read_support_filter_bzip2,
                              archive_read_support_filter_xz, archive_read_support_filter_lzma,
                              archive_read_support_filter_lzip, archive_read_support_filter_zstd,
                              archive_read_support_filter_compress})
@@ -427,10 +479,10 @@ private:
 }  // namespace
 
 attachment_scan scan_attachments(const mail::mime_part& root, const attachment_options& quota,
-                                 std::size_t read_block) {
+                                 std::size_t read_block, bool every_reader) {
     utf8_locale utf8;
     attachment_scan out;
-    walker(quota, out, read_block).part(root, "");
+    walker(quota, out, read_block, every_reader).part(root, "");
     return out;
 }
 
