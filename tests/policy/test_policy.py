@@ -62,7 +62,8 @@ class Policy(unittest.TestCase):
 
     def run_policy(self, raw, *options, user=None, code=0):
         path = os.path.join(self.tmp.name, "m.eml")
-        with open(path, "w", newline="") as f:
+        # surrogateescape: "\udce9" in `raw` is the octet 0xE9 (8-bit text, not UTF-8).
+        with open(path, "w", newline="", errors="surrogateescape") as f:
             f.write(raw)
         args = [SIFT, "run", "--json", "--policy", "default", *options]
         if user is not None:
@@ -446,6 +447,42 @@ class Policy(unittest.TestCase):
                          (["SUBJECT_FARAWAY_SCRIPT"], 3))
         raw = message("MIME-Version: 1.0", "Content-Type: text/plain; charset=ks_c_5601-1987", body="Hi.\n")
         self.assertEqual(self.spam_of(raw)[:2], (["CHARSET_FARAWAY"], 2))
+
+    def test_patterns_behind_a_cheaper_test(self):
+        # Each pattern is tried only when a phrase every match holds is in
+        # the text, or (the subject's scripts) an octet outside ASCII is in
+        # the subject (docs/POLICY.md): the rules hit as the pattern alone.
+        cases = [
+            ("Transfer of US$ 25 million to you.", ["ADVANCE_FEE"], 3),
+            ("Transfer of USD 10.5 MILLION to you.", ["ADVANCE_FEE"], 3),
+            ("Transfer of us$25million.", ["ADVANCE_FEE"], 3),
+            ("Transfer of US$ 25 to you, a million thanks.", [], 0),
+            ("Lose 20 pounds in a month.", ["PHARMACY"], 3),
+            ("LOSE 15 LBS now.", ["PHARMACY"], 3),
+            ("Lose weight", ["PHARMACY"], 3),
+            ("Do not lose the 20 lbs.", [], 0),
+            ("Call 1-800-555-1234 today.", ["TOLL_FREE_NUMBER"], 3),
+            ("Call 18885551234 today.", ["TOLL_FREE_NUMBER"], 3),
+            ("Call 1-877555-1234 today.", ["TOLL_FREE_NUMBER"], 3),
+            ("Call 1-900-555-1234 in 2018.", [], 0),
+        ]
+        for body, hits, total in cases:
+            self.assertEqual(self.spam_of(message(body=body + "\n"))[:2], (hits, total), body)
+        subjects = [
+            # Greek: "ebay" with an alpha (U+03B1), and a capital Pi beside
+            # a Latin letter.
+            ("Subject: =?utf-8?B?ZWLOsXkgbm90aWNl?=", ["SUBJECT_MIXED_SCRIPT"], 2),
+            ("Subject: =?utf-8?B?zqBheSBub3c=?=", ["SUBJECT_MIXED_SCRIPT"], 2),
+            # Latin-1 letters are outside ASCII but neither rule's.
+            ("Subject: =?iso-8859-1?Q?caf=E9_cr=E8me?=", [], 0),
+            # 8-bit octets that are no UTF-8 (0xE9 alone).
+            ("Subject: caf\udce9 cr\udce8me", [], 0),
+            ("Subject: \udce9\udce9 and some words", [], 0),
+            # CJK after 8-bit octets that are no UTF-8.
+            ("Subject: caf\udce9 =?utf-8?B?5pel5pys?=", ["SUBJECT_FARAWAY_SCRIPT"], 3),
+        ]
+        for subject, hits, total in subjects:
+            self.assertEqual(self.spam_of(message(subject))[:2], (hits, total), subject)
 
     def test_bulk_tool_marks(self):
         cases = [
