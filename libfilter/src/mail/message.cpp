@@ -252,10 +252,14 @@ const mime_part& message::mime() const {
         static const mime_part empty;  // only a moved-from message has no cache
         return empty;
     }
-    std::call_once(mime_->once, [this] {
-        mime_->root = split_ ? parse_mime(raw_, headers_, body_offset_, limits_) : parse_mime(raw_, limits_);
-        mime_->built.store(true, std::memory_order_release);
-    });
+    if (!mime_->built.load(std::memory_order_acquire)) {
+        std::lock_guard lock(mime_->building);
+        if (!mime_->built.load(std::memory_order_relaxed)) {
+            mime_->root =
+                split_ ? parse_mime(raw_, headers_, body_offset_, limits_) : parse_mime(raw_, limits_);
+            mime_->built.store(true, std::memory_order_release);
+        }
+    }
     return mime_->root;
 }
 

@@ -4,8 +4,8 @@
 //
 // Threads: the header index is built by the non-const members (parse,
 // add_header, end_headers), never by a const one, and the MIME tree is built
-// once under std::call_once; so any number of threads may call const members
-// of a message nobody is modifying.
+// once, under a mutex taken only until it is; so any number of threads may
+// call const members of a message nobody is modifying.
 //
 // Moves keep every view valid: the buffer's heap block moves with the
 // string, and a buffer short enough to live inside the string object (SSO)
@@ -110,10 +110,13 @@ public:
     const message_limits& limits() const { return limits_; }
 
 private:
+    // Not std::call_once: glibc's pthread_once makes a futex system call
+    // each time it runs a function, one per message; an uncontended mutex
+    // makes none.
     struct mime_cache {
-        std::once_flag once;
+        std::mutex building;
         mime_part root;
-        std::atomic<bool> built = false;  // read by known_defects() outside call_once
+        std::atomic<bool> built = false;  // set (release) once root is complete
     };
 
     void take(message& other) noexcept;
