@@ -353,8 +353,10 @@ private:
         bool encrypted_noted = false;
         std::int64_t filtered = 0;  // bytes the decompression filters gave so far
         // Whole members (nested archives) are read in 64 KiB chunks, made
-        // when first needed; a sniff reads its 512 bytes into `first`.
-        std::string chunk;
+        // (not cleared: read into) when first needed; a sniff reads its 512
+        // bytes into `first`.
+        constexpr std::size_t chunk_size = std::size_t{64} << 10;
+        std::unique_ptr<char[]> chunk;
         std::array<char, sniff_bytes> first{};
         for (;;) {
             archive_entry* e = nullptr;
@@ -416,9 +418,9 @@ private:
             bool read_all = false, readable = true;
             for (;;) {
                 bool whole = read_all || nested;
-                if (whole && chunk.empty()) chunk.resize(std::size_t{64} << 10);
-                char* into = whole ? chunk.data() : first.data();
-                auto want = whole ? chunk.size() : sniff_bytes - content.size();
+                if (whole && !chunk) chunk = std::make_unique_for_overwrite<char[]>(chunk_size);
+                char* into = whole ? chunk.get() : first.data();
+                auto want = whole ? chunk_size : sniff_bytes - content.size();
                 auto got = archive_read_data(a, into, want);
                 if (got < 0) {
                     // A member that cannot be decompressed (an unsupported
