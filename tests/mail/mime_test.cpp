@@ -176,6 +176,23 @@ TEST(mime, plain_parameters_given_once) {
     auto both = parse_content_type("a/b; n=plain; n*=utf-8''ext%21");
     EXPECT_EQ(find_param(both.params, "n")->value, "ext!");
     ASSERT_EQ(both.params.size(), 1u);
+    // Quoted strings: as written when they hold no quoted-pair nor line
+    // break (the quick path), else read a character at a time; unterminated
+    // ones run to the end.
+    auto quoted = parse_content_type("a/b; p=\"x y;z\"; e=\"a\\\\b\\\"c\"; f=\"q\r\n r\"; u=\"open; end");
+    EXPECT_EQ(find_param(quoted.params, "p")->value, "x y;z");
+    EXPECT_EQ(find_param(quoted.params, "e")->value, "a\\b\"c");
+    EXPECT_EQ(find_param(quoted.params, "f")->value, "q r");
+    EXPECT_EQ(find_param(quoted.params, "u")->value, "open; end");
+    EXPECT_EQ(find_param(parse_content_type("a/b; u=\"\\").params, "u")->value, "\\");
+    // A name given twice is one parameter, and those after it are still
+    // read whole.
+    auto twice = parse_content_type("a/b; n=1; m=2; N=3; k=4");
+    ASSERT_EQ(twice.params.size(), 3u);
+    EXPECT_EQ(twice.params[0].name, "n");
+    EXPECT_EQ(twice.params[1].name, "m");
+    EXPECT_EQ(find_param(twice.params, "m")->value, "2");
+    EXPECT_EQ(find_param(twice.params, "k")->value, "4");
 }
 
 TEST(mime, rfc2231_charset_split_across_segments) {

@@ -1,6 +1,7 @@
 #include "mail/mime.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,10 +20,16 @@ constexpr unsigned hard_depth_cap = 256;
 constexpr std::size_t tree_field_factor = 8;
 
 // RFC 2045 tspecials, plus space and controls, end a token.
-bool is_token_char(char c) {
+constexpr std::array<bool, 256> token_chars = [] {
+    std::array<bool, 256> table{};
     constexpr std::string_view tspecials = "()<>@,;:\\\"/[]?=";
-    auto u = static_cast<unsigned char>(c);
-    return u > ' ' && u != 127 && tspecials.find(c) == std::string_view::npos;
+    for (unsigned c = '!'; c < 256; ++c)
+        table[c] = c != 127 && tspecials.find(char(c)) == std::string_view::npos;
+    return table;
+}();
+
+bool is_token_char(char c) {
+    return token_chars[static_cast<unsigned char>(c)];
 }
 
 // A reader for structured MIME fields: tokens, quoted strings and comments
@@ -63,8 +70,21 @@ public:
         return s_.substr(b, i_ - b);
     }
 
-    // After the opening quote; an unterminated string runs to the end.
-    std::string quoted() { return read_quoted(s_, i_); }
+    // At the opening quote; an unterminated string runs to the end.
+    std::string quoted() {
+        // Most quoted strings hold no quoted-pair nor folding: their text
+        // as it is, which read_quoted would copy a character at a time.
+        for (std::size_t e = i_ + 1; e < s_.size(); ++e) {
+            char c = s_[e];
+            if (c == '"') {
+                std::string text(s_.substr(i_ + 1, e - i_ - 1));
+                i_ = e + 1;
+                return text;
+            }
+            if (c == '\\' || c == '\r' || c == '\n') break;
+        }
+        return read_quoted(s_, i_);
+    }
 
     // Real mail has unquoted values with spaces ("name=my file.exe"): the
     // value runs to the next ';', less a trailing comment.
@@ -208,9 +228,14 @@ bool is_name_param(std::string_view base) {
     return base == "name" || base == "filename";
 }
 
-mime_params combine_params(const std::vector<raw_param>& raw) {
+// `raw` is used up: the name, and a plain value, of a parameter given once
+// are moved into the result. Later ones are still compared with it, its
+// name emptied by the move, which equals no other (token() is never empty)
+// as its name equalled no other.
+mime_params combine_params(std::vector<raw_param> raw) {
     mime_params out;
-    for (const raw_param& p : raw) {
+    out.reserve(raw.size());
+    for (raw_param& p : raw) {
         if (find_param(out, p.base) != nullptr) {
             continue;
         }
@@ -224,7 +249,7 @@ mime_params combine_params(const std::vector<raw_param>& raw) {
         }
         std::string value;
         if (forms == 1 && best == 2) {
-            value = p.value;  // one plain "name=value": what assemble makes of it
+            value = std::move(p.value);  // one plain "name=value": what assemble makes of it
         } else {
             std::vector<const raw_param*> segs;
             for (const raw_param& q : raw) {
@@ -237,7 +262,7 @@ mime_params combine_params(const std::vector<raw_param>& raw) {
         if (is_name_param(p.base) && value.find("=?") != std::string::npos) {
             value = decode_encoded_words(value);
         }
-        out.push_back({p.base, std::move(value)});
+        out.push_back({forms == 1 ? std::move(p.base) : p.base, std::move(value)});
     }
     return out;
 }
