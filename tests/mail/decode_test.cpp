@@ -119,6 +119,70 @@ TEST(base64_lines, rfc4648_vectors_and_76_character_lines) {
     }
 }
 
+// Base64 decoded the plain way, six bits a symbol, anything else skipped
+// (for inputs without '='): what the decoder must give.
+std::string six_bits_a_symbol(std::string_view in) {
+    const std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    std::uint32_t acc = 0;
+    int bits = 0;
+    for (char c : in) {
+        auto v = alphabet.find(c);
+        if (v == std::string_view::npos) continue;
+        acc = (acc << 6) | std::uint32_t(v);
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out += char(acc >> bits);
+            acc &= (1u << bits) - 1;
+        }
+    }
+    return out;
+}
+
+// The decoder reads runs of 32 symbols at once where the CPU can (AVX2)
+// and stops before a block holding anything else: every byte value at
+// every place of such runs, and long lines with and without line breaks,
+// decode as six bits a symbol, each byte outside the alphabet (line
+// breaks apart) counted once.
+TEST(base64, runs_of_symbols_decode_as_six_bits_a_symbol) {
+    std::mt19937 rng(3548);
+    const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string run;
+    for (int i = 0; i < 100; ++i) run += alphabet[rng() % alphabet.size()];
+    for (int byte = 0; byte < 256; ++byte) {
+        if (byte == '=') continue;
+        bool symbol = alphabet.find(char(byte)) != std::string::npos;
+        bool counted = !symbol && byte != '\r' && byte != '\n';
+        for (std::size_t at = 0; at < 70; ++at) {
+            std::string in = run;
+            in[at] = char(byte);
+            std::string out;
+            decode_problems problems;
+            append_base64_decoded(in, out, &problems);
+            ASSERT_EQ(out, six_bits_a_symbol(in)) << byte << " at " << at;
+            ASSERT_EQ(problems.invalid_characters.count, counted ? 1u : 0u) << byte << " at " << at;
+            if (counted) {
+                EXPECT_EQ(problems.invalid_characters.first, at);
+            }
+        }
+    }
+    for (int round = 0; round < 200; ++round) {
+        std::string octets;
+        for (std::size_t i = 0, size = rng() % 2000; i < size; ++i) octets += char(rng());
+        std::string lines = base64_lines(octets), one_line;
+        for (char c : lines)
+            if (c != '\r' && c != '\n') one_line += c;
+        std::string out;
+        append_base64_decoded(one_line, out);
+        EXPECT_EQ(out, octets) << octets.size();
+        // Appended to what a string holds already, as decoded_body's callers may.
+        std::string after = "kept";
+        append_base64_decoded(lines, after);
+        EXPECT_EQ(after, "kept" + octets) << octets.size();
+    }
+}
+
 TEST(base64, partial_quanta_and_concatenated_encodings) {
     std::string out;
     append_base64_decoded("YQ", out);  // "a" without padding

@@ -13,6 +13,11 @@
 #include <type_traits>
 #include <vector>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define SIFT_BASE64_AVX2 1
+#endif
+
 namespace sift::mail {
 
 namespace {
@@ -304,11 +309,69 @@ public:
         w_ += 3;
     }
 
+    // For writers of many octets at once: where the next goes, and how
+    // many were written there.
+    char* cursor() { return w_; }
+    void advance(std::size_t n) { w_ += n; }
+
 private:
     std::string& out_;
     std::size_t old_;
     char* w_;
 };
+
+#ifdef SIFT_BASE64_AVX2
+// 32 symbols at a time with AVX2 (W. Muła and D. Lemire, "Faster Base64
+// Encoding and Decoding Using AVX2 Instructions", ACM TWEB 2018, as in
+// aklomp/base64): each byte's high and low nibble index two tables whose
+// entries share a bit only for bytes outside the alphabet; a third, by the
+// high nibble ('/' apart), gives what to add to make each symbol its six
+// bits; multiply-adds pack each four into three octets. It stops before
+// the first block of 32 holding anything but symbols (a line break, a
+// '=', junk), which the caller reads one at a time. Returns the bytes
+// decoded (a multiple of 32) and writes 24 octets for each 32 at `out`.
+__attribute__((target("avx2"))) std::size_t base64_decode_avx2(const char* in, std::size_t size, char* out) {
+    const __m256i lut_lo = _mm256_setr_epi8(0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13,
+                                            0x1A, 0x1B, 0x1B, 0x1B, 0x1A, 0x15, 0x11, 0x11, 0x11, 0x11, 0x11,
+                                            0x11, 0x11, 0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A);
+    const __m256i lut_hi = _mm256_setr_epi8(0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10,
+                                            0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x01, 0x02, 0x04, 0x08,
+                                            0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
+    const __m256i lut_roll = _mm256_setr_epi8(0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16,
+                                              19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
+    const __m256i mask_2f = _mm256_set1_epi8(0x2F);
+    const __m256i pack_bytes = _mm256_set1_epi32(0x01400140);  // 6 + 6 bits -> 12 in each 16
+    const __m256i pack_pairs = _mm256_set1_epi32(0x00011000);  // 12 + 12 bits -> 24 in each 32
+    const __m256i order = _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1, 2, 1, 0, 6,
+                                           5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+    const __m256i gather = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);  // both lanes' 12 octets together
+    std::size_t done = 0;
+    for (; size - done >= 32; done += 32, out += 24) {
+        __m256i str = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + done));
+        const __m256i hi_nibbles = _mm256_and_si256(_mm256_srli_epi32(str, 4), mask_2f);
+        const __m256i lo_nibbles = _mm256_and_si256(str, mask_2f);
+        const __m256i hi = _mm256_shuffle_epi8(lut_hi, hi_nibbles);
+        const __m256i lo = _mm256_shuffle_epi8(lut_lo, lo_nibbles);
+        if (!_mm256_testz_si256(lo, hi)) break;  // a byte outside the alphabet
+        const __m256i eq_2f = _mm256_cmpeq_epi8(str, mask_2f);
+        const __m256i roll = _mm256_shuffle_epi8(lut_roll, _mm256_add_epi8(eq_2f, hi_nibbles));
+        str = _mm256_add_epi8(str, roll);
+        str = _mm256_madd_epi16(_mm256_maddubs_epi16(str, pack_bytes), pack_pairs);
+        str = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(str, order), gather);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm256_castsi256_si128(str));
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(out + 16), _mm256_extracti128_si256(str, 1));
+    }
+    return done;
+}
+
+bool have_avx2() {
+    static const bool yes = [] {
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") != 0;
+    }();
+    return yes;
+}
+#endif
 
 struct discard_sink {
     discard_sink(discard&, std::size_t) {}
@@ -344,6 +407,15 @@ void base64_decode(std::string_view in, Out& sink_of, decode_problems* problems,
         // byte that stops them is read below.
         if (n == 0 && !padded) {
             const std::size_t first = i;
+#ifdef SIFT_BASE64_AVX2
+            if constexpr (std::is_same_v<Out, std::string>) {
+                if (have_avx2()) {
+                    std::size_t done = base64_decode_avx2(in.data() + i, in.size() - i, out.cursor());
+                    out.advance(done / 32 * 24);
+                    i += done;
+                }
+            }
+#endif
             while (in.size() - i >= 4) {
                 const auto* p = reinterpret_cast<const unsigned char*>(in.data() + i);
                 int const a = int{base64_table[p[0]]}, b = int{base64_table[p[1]]},
