@@ -11,6 +11,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -531,7 +532,7 @@ TEST(attachment, zip_readers_alone_find_what_every_reader_finds) {
     EXPECT_EQ(readers_for(zip), archive_readers::zip);
     EXPECT_EQ(readers_for(std::string("PK\x05\x06", 4) + std::string(18, '\0')), archive_readers::zip);
     for (auto other : {make_archive({{"run.exe", "MZ"}}, "7zip"), make_archive({{"run.exe", "MZ"}}, "ustar"),
-                       make_archive({{"run.exe", "MZ"}}, "ustar", "gzip"), std::string("not an archive")})
+                       make_archive({{"run.exe", "MZ"}}, "ustar", "bzip2"), std::string("not an archive")})
         EXPECT_EQ(readers_for(other), archive_readers::every);
 }
 
@@ -582,6 +583,81 @@ TEST(attachment, zip_signatures_other_readers_outbid) {
         EXPECT_EQ(found.find(unreadable), std::string::npos) << found;
         EXPECT_EQ(found, scanned(attached(name, bytes), sift::ext::archive_read_block, {}, true));
     }
+}
+
+// A tar.gz goes to the tar reader (and raw) alone when its first header,
+// inflated, is one tar outbids every reader on (ustar magic, right
+// checksum, octal fields) and no filter bids on in turn; anything else
+// goes to every reader, and reads as libarchive reads it with all of them.
+TEST(attachment, tar_gz_readers_chosen_by_the_first_header) {
+    using sift::ext::archive_readers;
+    using sift::ext::readers_for;
+    std::vector<member> files{{"run.exe", "MZ"}, {"notes.txt", "hello"}};
+    EXPECT_EQ(readers_for(make_archive(files, "ustar", "gzip")), archive_readers::tar);
+    EXPECT_EQ(readers_for(make_archive(files, "pax", "gzip")), archive_readers::tar);
+    EXPECT_EQ(readers_for(make_archive(files, "gnutar", "gzip")), archive_readers::tar);
+    // No ustar magic (its bid, 50, is not above every other reader's).
+    EXPECT_EQ(readers_for(make_archive(files, "v7tar", "gzip")), archive_readers::every);
+    EXPECT_EQ(readers_for(make_archive(files, "cpio", "gzip")), archive_readers::every);
+    EXPECT_EQ(readers_for(make_archive({{"x", std::string(600, 'x')}}, "raw", "gzip")),
+              archive_readers::every);
+    // A first name the bzip2 filter bids on: libarchive stacks bzip2 on gzip.
+    EXPECT_EQ(readers_for(make_archive({{"BZh91AY&SY", "x"}}, "ustar", "gzip")), archive_readers::every);
+    // The gzip header with a file name (flag 8): not read here.
+    auto named = make_archive(files, "ustar", "gzip");
+    ASSERT_EQ(named.substr(0, 4), std::string("\x1F\x8B\x08\x00", 4));
+    named.replace(3, 1, 1, '\x08');
+    named.insert(10, std::string("a.tar\0", 6));
+    EXPECT_EQ(readers_for(named), archive_readers::every);
+
+    // A cpio whose first member holds "ustar\0" "00" where a tar header's
+    // magic would be: its checksum field is not octal, so tar does not bid
+    // and the cpio reader takes it, as with every reader.
+    std::string content = std::string(179, 'a') +
+                          std::string(
+                              "ustar\0"
+                              "00",
+                              8) +
+                          std::string(300, 'b');
+    auto cpio = make_archive({{"x", content}, {"run.exe", "MZ"}}, "odc", "gzip");
+    EXPECT_EQ(readers_for(cpio), archive_readers::every);
+    auto found = scanned(attached("c.gz", cpio), sift::ext::archive_read_block);
+    EXPECT_NE(found.find("file run.exe | c.gz | c.gz/run.exe | 2 | 1"), std::string::npos) << found;
+    // The same header with a right checksum and octal fields is a tar.
+    std::string header(512, '\0');
+    header.replace(0, 7, "run.exe");
+    header.replace(100, 7, "0000644");
+    header.replace(108, 7, "0000000");
+    header.replace(116, 7, "0000000");
+    header.replace(124, 11, "00000000002");
+    header.replace(136, 11, "00000000000");
+    header[156] = '0';
+    header.replace(257, 8,
+                   std::string("ustar\0"
+                               "00",
+                               8));
+    unsigned sum = 8 * ' ';
+    for (std::size_t k = 0; k < 512; ++k)
+        if (k < 148 || k >= 156) sum += static_cast<unsigned char>(header[k]);
+    char digits[8];
+    std::snprintf(digits, sizeof digits, "%06o", sum);
+    header.replace(148, 8, std::string(digits, 6) + std::string("\0 ", 2));
+    std::string tar = header + "MZ" + std::string(510, '\0') + std::string(1024, '\0');
+    auto tgz = make_archive({{"t", tar}}, "raw", "gzip");
+    EXPECT_EQ(readers_for(tgz), archive_readers::tar);
+    found = scanned(attached("t.gz", tgz), sift::ext::archive_read_block);
+    EXPECT_NE(found.find("file run.exe | t.gz | t.gz/run.exe | 2 | 1"), std::string::npos) << found;
+    header[148] = '1';  // a wrong checksum: raw (a single compressed file), as with every reader
+    auto bad = make_archive({{"t", header + std::string(1536, '\0')}}, "raw", "gzip");
+    EXPECT_EQ(readers_for(bad), archive_readers::every);
+
+    for (const auto& [name, bytes] :
+         {std::pair{std::string("c.gz"), cpio}, std::pair{std::string("t.gz"), tgz},
+          std::pair{std::string("b.gz"), bad}, std::pair{std::string("n.tgz"), named},
+          std::pair{std::string("z.tgz"), make_archive({{"BZh91AY&SY", "x"}}, "ustar", "gzip")}})
+        EXPECT_EQ(scanned(attached(name, bytes), sift::ext::archive_read_block),
+                  scanned(attached(name, bytes), sift::ext::archive_read_block, {}, true))
+            << name;
 }
 
 }  // namespace

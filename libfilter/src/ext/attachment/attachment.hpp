@@ -68,11 +68,13 @@ constexpr std::size_t archive_read_block = 512;
 attachment_scan scan_attachments(const mail::mime_part& root, const attachment_options& quota,
                                  std::size_t read_block = archive_read_block, bool every_reader = false);
 
-// The libarchive readers an archive starting with `data` is offered to:
-// only the zip reader (and raw, which bids on anything) when the bytes
-// start with a zip signature and no other reader would bid on them, else
-// every reader and filter. libarchive picks the same reader either way.
-enum class archive_readers { zip, every };
+// The libarchive readers an archive starting with `data` is offered to
+// (every decompression filter always): only the zip readers (and raw,
+// which bids on anything) when the bytes start with a zip signature and
+// no other reader would bid on them; only tar (and raw) for a gzip stream
+// that starts with a ustar header the tar reader outbids every reader on;
+// else every reader. libarchive picks the same reader either way.
+enum class archive_readers { zip, tar, every };
 archive_readers readers_for(std::string_view data);
 
 // The run's scan, made on first use (the attachment test, and the defect

@@ -7,10 +7,12 @@
 #include <archive_entry.h>
 
 #include <locale.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <limits>
 #include <memory>
 
 namespace sift::ext {
@@ -68,6 +70,97 @@ bool tar_could_bid(std::string_view d) {
     auto field = d.substr(148, 8);
     return std::all_of(field.begin(), field.end(),
                        [](char c) { return c == ' ' || c == '\0' || (c >= '0' && c <= '7'); });
+}
+
+// libarchive's tar reader's number-field check (validate_number_field):
+// a base-256 marker, or spaces, octal digits, then spaces and NULs.
+bool tar_number_field(std::string_view f) {
+    auto marker = static_cast<unsigned char>(f[0]);
+    if (marker == 128 || marker == 255 || marker == 0) return true;
+    std::size_t i = 0;
+    while (i < f.size() && f[i] == ' ') ++i;
+    while (i < f.size() && f[i] >= '0' && f[i] <= '7') ++i;
+    return std::all_of(f.begin() + std::ptrdiff_t(i), f.end(), [](char c) { return c == ' ' || c == '\0'; });
+}
+
+// Whether libarchive's tar reader bids at least 106 on `h`, the first 512
+// bytes of a stream (archive_read_format_tar_bid: 48 for a right checksum,
+// 56 for the POSIX or GNU ustar magic and version, 2 for a type that is a
+// digit, a letter or NUL, nothing at all unless its number fields are
+// octal): more than any other reader ever bids (xar's 96 is the most), so
+// libarchive gives such a stream to the tar reader whatever else is
+// registered.
+bool tar_outbids_every_reader(std::string_view h) {
+    using namespace std::string_view_literals;
+    if (h.size() < 512 || !(at(h, 257,
+                               "ustar\0"
+                               "00"sv) ||
+                            at(h, 257, "ustar  \0"sv)))
+        return false;
+    auto field = h.substr(148, 8);  // the checksum (checksum()): octal, spaces, NULs
+    if (!std::all_of(field.begin(), field.end(),
+                     [](char c) { return c == ' ' || c == '\0' || (c >= '0' && c <= '7'); }))
+        return false;
+    std::size_t i = 0;
+    while (i < field.size() && (field[i] == ' ' || field[i] == '\t')) ++i;
+    int sum = 0;
+    for (; i < field.size() && field[i] >= '0' && field[i] <= '7'; ++i) sum = sum * 8 + (field[i] - '0');
+    int unsigned_check = 8 * ' ', signed_check = 8 * ' ';  // the checksum field counts as spaces
+    for (std::size_t k = 0; k < 512; ++k) {
+        if (k >= 148 && k < 156) continue;
+        unsigned_check += static_cast<unsigned char>(h[k]);
+        signed_check += static_cast<signed char>(h[k]);
+    }
+    if (sum != unsigned_check && sum != signed_check) return false;
+    char type = h[156];
+    if (type != 0 && !(type >= '0' && type <= '9') && !(type >= 'A' && type <= 'Z') &&
+        !(type >= 'a' && type <= 'z'))
+        return false;
+    for (auto [offset, size] :
+         {std::pair{100, 8}, {108, 8}, {116, 8}, {136, 12}, {124, 12}, {329, 8}, {337, 8}})
+        if (!tar_number_field(h.substr(std::size_t(offset), std::size_t(size)))) return false;
+    return true;
+}
+
+// The first 512 bytes a gzip stream decompresses to, for a stream with
+// the plain ten-byte header (deflate, no flags: what libarchive's gzip
+// filter and zlib both read the same); empty for any other, and for one
+// that gives fewer. Inflating stops once 512 bytes came out.
+std::string gzip_first_block(std::string_view d) {
+    using namespace std::string_view_literals;
+    constexpr std::size_t header = 10;
+    if (d.size() <= header || !at(d, 0, "\x1F\x8B\x08\x00"sv)) return {};
+    z_stream z{};
+    if (inflateInit2(&z, -MAX_WBITS) != Z_OK) return {};  // raw deflate: the header is read above
+    std::string block(512, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(d.data() + header));
+    z.avail_in = uInt(std::min<std::size_t>(d.size() - header, std::numeric_limits<uInt>::max()));
+    z.next_out = reinterpret_cast<Bytef*>(block.data());
+    z.avail_out = uInt(block.size());
+    int r = Z_OK;
+    while (r == Z_OK && z.avail_out > 0) r = inflate(&z, Z_NO_FLUSH);
+    inflateEnd(&z);
+    if (z.avail_out > 0) return {};
+    return block;
+}
+
+// Whether a libarchive decompression filter bids on a stream starting with
+// `d` (archive_read_support_filter_*.c): gzip, compress, bzip2, xz, lzip
+// and zstd (and its skippable frames) on their signatures, lzma on a first
+// byte of at most 224 before a dictionary size whose low byte is 0.
+bool filter_could_bid(std::string_view d) {
+    using namespace std::string_view_literals;
+    if (d.size() < 2) return false;
+    if (at(d, 0, "\x1F\x8B"sv) || at(d, 0, "\x1F\x9D"sv) || at(d, 0, "BZh"sv) ||
+        at(d, 0,
+           "\xFD"
+           "7zXZ"sv) ||
+        at(d, 0, "LZIP"sv) || at(d, 0, "\x28\xB5\x2F\xFD"sv))
+        return true;
+    if (d.size() >= 4 && d[1] == '\x2A' && d[2] == '\x4D' && d[3] == '\x18' &&
+        (static_cast<unsigned char>(d[0]) & 0xF0) == 0x50)
+        return true;
+    return static_cast<unsigned char>(d[0]) <= 224 && d[1] == '\0';
 }
 
 // Archive and compression suffixes: a file named so is inspected (and is
@@ -145,9 +238,22 @@ bool contains(std::string_view text, std::string_view word) {
 // self-extracting 7-Zip, RAR, RAR5, cab and lha), on "-l" at offset 2
 // (lha) or on a dictionary size with a zero low byte at offset 1 (lzma):
 // none of them can here. Anything else is offered to every reader.
+//
+// A tar.gz is offered to the tar reader (and raw) alone when the first
+// 512 bytes its gzip stream gives (inflated here, with zlib) are a header
+// the tar reader bids 106 or more on, which no other reader reaches, and
+// no decompression filter bids on them in turn (libarchive stacks filters
+// while one bids, and the readers then see what the last one gives). The
+// gzip filter is the only one that bids on a stream starting 1F 8B 08.
 archive_readers readers_for(std::string_view d) {
-    if (!zip_start(d) || tar_could_bid(d) || at(d, 32769, "CD001")) return archive_readers::every;
-    return archive_readers::zip;
+    if (zip_start(d)) {
+        if (tar_could_bid(d) || at(d, 32769, "CD001")) return archive_readers::every;
+        return archive_readers::zip;
+    }
+    auto inner = gzip_first_block(d);
+    if (!inner.empty() && tar_outbids_every_reader(inner) && !filter_could_bid(inner))
+        return archive_readers::tar;
+    return archive_readers::every;
 }
 
 namespace {
@@ -316,8 +422,12 @@ private:
         }
         std::unique_ptr<archive, archive_deleter> owner(archive_read_new());
         archive* a = owner.get();
-        if (!every_reader_ && readers_for(data) == archive_readers::zip) {
+        auto readers = every_reader_ ? archive_readers::every : readers_for(data);
+        if (readers == archive_readers::zip) {
             archive_read_support_format_zip(a);
+            archive_read_support_format_raw(a);
+        } else if (readers == archive_readers::tar) {
+            archive_read_support_format_tar(a);
             archive_read_support_format_raw(a);
         } else {
             for (auto support : {archive_read_support_format_zip, archive_read_support_format_7zip,
