@@ -288,7 +288,10 @@ void milter_server::serve(int fd) {
         std::string in, out;
         std::size_t start = 0;  // the first byte of `in` not handled yet
         constexpr std::size_t read_size = 64 * 1024 + 16;
-        auto buf = std::make_unique<char[]>(read_size);
+        // Not value-initialised (make_unique would zero the 64 KB for every
+        // connection: 65k instructions, an eighth of all a message cost the
+        // milter with the default policy, callgrind through Postfix).
+        auto buf = std::make_unique_for_overwrite<char[]>(read_size);
         while (true) {
             // Every whole packet read so far, then one write for all answers.
             bool open = true;
