@@ -91,6 +91,9 @@ connect_info parse_connect(std::string_view d) {
 
 std::vector<std::string_view> parse_strings(std::string_view d, std::size_t min, std::size_t max) {
     std::vector<std::string_view> out;
+    // One allocation, not one per doubling (a header field's packet is
+    // two strings, a connect's macro packet ten).
+    out.reserve(std::min(max, std::size_t(std::count(d.begin(), d.end(), '\0'))));
     std::size_t at = 0;
     while (at < d.size()) {
         if (out.size() == max)
@@ -107,12 +110,17 @@ macros parse_macros(std::string_view d) {
     if (d.empty()) throw protocol_error("SMFIC_MACRO without the command it is for");
     macros m;
     m.command = d[0];
-    auto strings = parse_strings(d.substr(1), 0, std::size_t(-1));
-    if (strings.size() % 2)
-        throw protocol_error("SMFIC_MACRO with " + std::to_string(strings.size()) +
-                             " strings: a name without its value");
-    m.values.reserve(strings.size() / 2);
-    for (std::size_t i = 0; i < strings.size(); i += 2) m.values.emplace_back(strings[i], strings[i + 1]);
+    // The pairs straight from the packet (no vector of the strings first).
+    auto rest = d.substr(1);
+    m.values.reserve(std::size_t(std::count(rest.begin(), rest.end(), '\0')) / 2);
+    std::size_t at = 0;
+    while (at < rest.size()) {
+        auto name = take_string(rest, at, "packet");
+        if (at == rest.size())
+            throw protocol_error("SMFIC_MACRO with " + std::to_string(m.values.size() * 2 + 1) +
+                                 " strings: a name without its value");
+        m.values.emplace_back(name, take_string(rest, at, "packet"));
+    }
     return m;
 }
 
