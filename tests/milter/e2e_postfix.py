@@ -225,6 +225,7 @@ class World:
         self.smtpds = [free_port() for _ in self.smtpd_milter]
         self.smtp = self.smtpds[0]
         self.procs = {}
+        self.main_cf = []  # more main.cf settings, "name = value" (scripts/bench-milter --per-process)
         for sub in ("pf", "queue", "data", "log", "sink", "mail", "dovecot", "run"):
             os.makedirs(os.path.join(d, sub))
         os.chmod(d, 0o755)
@@ -315,7 +316,7 @@ class World:
             # The macros docs/MILTER.md recommends (Postfix (main.cf)): only
             # those sift-milter reads, so that every test through Postfix
             # runs with them.
-            *POSTFIX_MACROS)
+            *POSTFIX_MACROS, *self.main_cf)
         run("postfix", "-c", f"{d}/pf", "check")
         run("postfix", "-c", f"{d}/pf", "start")
         self.postfix = True
