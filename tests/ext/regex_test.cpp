@@ -247,6 +247,61 @@ TEST(regex, start_of_pattern_options_still_work) {
     EXPECT_FALSE(holds("header :regex \"subject\" \"(*NO_JIT)^est\""));
 }
 
+// Under the JIT an anchored pattern runs without the budget callout (it
+// has one start position); the interpreter keeps it. Both mean what the
+// pattern says, and the match limit still bounds the one attempt.
+TEST(regex, anchored_patterns) {
+    for (std::string engine : {"", "(*NO_JIT)"}) {
+        auto has = [&](const std::string& pattern) {
+            return holds("header :regex \"subject\" \"" + engine + pattern + "\"");
+        };
+        EXPECT_TRUE(has("^Test$")) << engine;
+        EXPECT_TRUE(has("\\\\ATe")) << engine;
+        EXPECT_FALSE(has("^est")) << engine;
+        EXPECT_TRUE(has("(?s).*st")) << engine;
+        EXPECT_TRUE(has("^x|^T")) << engine;
+        EXPECT_FALSE(has("^x|^e")) << engine;
+    }
+    std::string msg = "Subject: " + std::string(30, 'a') + "b\r\n\r\n";
+    auto r = evaluate("if header :regex \"subject\" \"^(a+)+$\" { fileinto \"yes\"; }", msg);
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_NE(r.errors[0].find("regular expression '^(a+)+$' stopped: match limit exceeded"),
+              std::string::npos)
+        << r.errors[0];
+}
+
+// What the JIT compiled is matched by pcre2_jit_match(), which does not
+// check the subject's UTF-8: a pattern's own (*UTF) (without
+// PCRE2_MATCH_INVALID_UTF) goes through pcre2_match(), which does, and
+// invalid UTF-8 is an error as before; i;unicode-casemap's patterns
+// match it (PCRE2_MATCH_INVALID_UTF), invalid octets matching nothing.
+TEST(regex, invalid_utf8_subjects) {
+    std::string msg = "Subject: caf\xe9 \xe9\xe9 Test\r\n\r\n";
+    for (std::string engine : {"", "(*NO_JIT)"}) {
+        auto r =
+            evaluate("if header :regex \"subject\" \"" + engine + "(*UTF)caf\" { fileinto \"yes\"; }", msg);
+        ASSERT_EQ(r.errors.size(), 1u) << engine;
+        EXPECT_NE(r.errors[0].find("regular expression '" + engine + "(*UTF)caf': UTF-8 error"),
+                  std::string::npos)
+            << r.errors[0];
+        auto unicode = [&](const std::string& pattern) {
+            auto s = compiled(
+                "require [\"regex\", \"comparator-i;unicode-casemap\", \"fileinto\"];\n"
+                "if header :comparator \"i;unicode-casemap\" :regex \"subject\" \"" +
+                engine + pattern + "\" { fileinto \"yes\"; }");
+            auto m = message::from_raw(msg);
+            return summary(s.run(m, default_envelope())) == "fileinto:yes";
+        };
+        EXPECT_TRUE(unicode("^CAF")) << engine;
+        EXPECT_TRUE(unicode("test$")) << engine;
+        EXPECT_FALSE(unicode("caf.")) << engine;
+        EXPECT_FALSE(unicode("\\\\x{e9}")) << engine;
+    }
+    // The same octets under i;octet and i;ascii-casemap: no UTF, any octet.
+    EXPECT_TRUE(holds("header :regex \"subject\" \"caf.\"", msg));
+    EXPECT_TRUE(holds("header :comparator \"i;octet\" :regex \"subject\" \"\\\\xe9\\\\xe9\"", msg));
+}
+
 TEST(regex, compiled_script_is_shared_between_threads) {
     auto s = compiled(std::string(prelude) +
                       "if header :regex \"from\" \"^([a-z]+)\\\\+\" { fileinto \"${1}\"; }");

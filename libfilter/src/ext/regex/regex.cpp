@@ -39,9 +39,11 @@
 // and it looks at the clock every few calls: a run stops at most that many
 // attempts (each bounded by regex_match_limit) after its budget ran out. A
 // pattern the callout cannot precede (it does not compile with it) runs
-// without, bounded by the other limits only. The cost is a call per
-// attempt, noticeable only for patterns that try most positions of a long
-// value.
+// without, bounded by the other limits only. So does an anchored one
+// ("^...") that the JIT compiles: it has one start position, and the JIT
+// checks every few attempts, never after the first. The cost is a call
+// per attempt, noticeable only for patterns that try most positions of a
+// long value.
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "ext/regex/regex.hpp"
 
@@ -65,7 +67,19 @@ namespace sift::vm {
 // One compiled pattern; immutable after construction.
 struct regex_code {
     pcre2_code* code = nullptr;
-    explicit regex_code(pcre2_code* c) : code(c) {}
+    bool jit = false;  // JIT-compiled
+    // Matched with pcre2_jit_match(), which leaves out pcre2_match()'s
+    // checks of its arguments and of the subject's UTF-8: JIT-compiled,
+    // and UTF off or with PCRE2_MATCH_INVALID_UTF (only a pattern's own
+    // "(*UTF)" turns it on without), so no subject needs that check.
+    bool fast = false;
+    explicit regex_code(pcre2_code* c) : code(c) {
+        std::size_t size = 0;
+        std::uint32_t options = 0;
+        jit = pcre2_pattern_info(c, PCRE2_INFO_JITSIZE, &size) == 0 && size > 0;
+        pcre2_pattern_info(c, PCRE2_INFO_ALLOPTIONS, &options);
+        fast = jit && (!(options & PCRE2_UTF) || (options & PCRE2_MATCH_INVALID_UTF));
+    }
     regex_code(const regex_code&) = delete;
     regex_code& operator=(const regex_code&) = delete;
     ~regex_code() { pcre2_code_free(code); }
@@ -187,6 +201,21 @@ pcre2_code* compile_code(std::string_view pattern, comparator cmp, int& error, P
                          &error, &offset, nullptr);
 }
 
+bool uses_jit(const pcre2_code* code) {
+    std::size_t size = 0;
+    return pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &size) == 0 && size > 0;
+}
+
+bool anchored(const pcre2_code* code) {
+    std::uint32_t options = 0;
+    return pcre2_pattern_info(code, PCRE2_INFO_ALLOPTIONS, &options) == 0 && (options & PCRE2_ANCHORED);
+}
+
+// Reading the clock costs more than a JIT attempt that fails at once, so
+// the JIT's attempts are checked in batches; the interpreter's are slower
+// and each is checked.
+constexpr std::uint32_t jit_attempts_per_check = 16;
+
 compiled compile(std::string_view pattern, comparator cmp) {
     int error = 0;
     PCRE2_SIZE offset = 0;
@@ -197,6 +226,16 @@ compiled compile(std::string_view pattern, comparator cmp) {
         if (!code) return {nullptr, error_text(error) + " at offset " + std::to_string(offset)};
     }
     pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // without JIT support the interpreter runs it
+    // An anchored pattern ("^...", PCRE2_INFO_ALLOPTIONS says) has one
+    // start position: under the JIT its callout is called once a match
+    // and never checks (every jit_attempts_per_check), so it goes, with
+    // the cost of the call. The interpreter checks at each call: kept.
+    if (anchored(code) && uses_jit(code)) {
+        if (pcre2_code* plain = compile_code(pattern, cmp, error, offset)) {
+            if (pcre2_jit_compile(plain, PCRE2_JIT_COMPLETE) == 0 && uses_jit(plain)) std::swap(code, plain);
+            pcre2_code_free(plain);
+        }
+    }
     return {std::make_shared<const vm::regex_code>(code), {}};
 }
 
@@ -216,11 +255,6 @@ struct time_budget {
     std::chrono::steady_clock::time_point start, deadline;
 };
 
-// Reading the clock costs more than a JIT attempt that fails at once, so
-// the JIT's attempts are checked in batches; the interpreter's are slower
-// and each is checked.
-constexpr std::uint32_t jit_attempts_per_check = 16;
-
 int check_budget(pcre2_callout_block* block, void* data) {
     if (block->callout_number != budget_callout) return 0;
     auto& budget = *static_cast<time_budget*>(data);
@@ -234,11 +268,6 @@ int check_budget(pcre2_callout_block* block, void* data) {
     if (now < budget.deadline) return 0;
     budget.expired = true;
     return PCRE2_ERROR_CALLOUT;  // abandons the match with this code
-}
-
-bool uses_jit(const pcre2_code* code) {
-    std::size_t size = 0;
-    return pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &size) == 0 && size > 0;
 }
 
 std::uint64_t cache_key(std::uint32_t id, comparator cmp) {
@@ -371,16 +400,19 @@ struct regex_run : vm::run_slot {
 
 // pcre2_match() within what is left of the run's time budget, which it
 // then charges.
-int timed_match(vm::run_state& s, scratch& t, const pcre2_code* code, std::string_view value,
+int timed_match(vm::run_state& s, scratch& t, const vm::regex_code& code, std::string_view value,
                 std::string_view key) {
     auto budget = std::chrono::duration_cast<std::chrono::steady_clock::duration>(s.limits.regex_time_budget);
     auto& spent = s.slot<regex_run>().spent;
     if (spent >= budget) out_of_time(s, key);
     t.budget = {};
     t.budget.left = budget - spent;
-    t.budget.check_every = uses_jit(code) ? jit_attempts_per_check : 1;
-    int rc =
-        pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(value.data()), value.size(), 0, 0, t.data, t.context);
+    t.budget.check_every = code.jit ? jit_attempts_per_check : 1;
+    auto subject = reinterpret_cast<PCRE2_SPTR>(value.data());
+    // pcre2_jit_match() saves pcre2_match()'s checks, some 130 instructions
+    // a match (regex_code::fast); a null subject is left to those checks.
+    int rc = code.fast && subject ? pcre2_jit_match(code.code, subject, value.size(), 0, 0, t.data, t.context)
+                                  : pcre2_match(code.code, subject, value.size(), 0, 0, t.data, t.context);
     if (t.budget.started) spent += std::chrono::steady_clock::now() - t.budget.start;
     if (t.budget.expired) out_of_time(s, key);
     return rc;
@@ -410,7 +442,7 @@ bool regex_search(vm::run_state& s, std::string_view value, std::uint32_t id, st
     pcre2_set_match_limit(t.context, s.limits.regex_match_limit);
     pcre2_set_depth_limit(t.context, s.limits.regex_depth_limit);
     pcre2_set_heap_limit(t.context, s.limits.regex_heap_limit_kib);
-    int rc = timed_match(s, t, code->code, value, key);
+    int rc = timed_match(s, t, *code, value, key);
     if (rc == PCRE2_ERROR_NOMATCH) return false;
     if (limit_error(rc))
         throw vm::runtime_error{"regular expression '" + std::string(key) + "' stopped: " + error_text(rc) +
