@@ -69,6 +69,25 @@ TEST(phrase_index, folds_ascii_only) {
     EXPECT_EQ(indexed(lists, "\xC3\x89t\xC3\x89"), (std::vector<std::uint8_t>{0, 1}));
 }
 
+// The search takes four octets a round, then the rest one by one, and
+// stops once every list is found: a key ending at any octet of a text of
+// any length is found, and so are keys after another list's.
+TEST(phrase_index, keys_end_anywhere_in_the_text) {
+    std::vector<std::vector<std::string>> lists{{"xyz"}, {"q"}};
+    for (std::size_t len = 3; len < 12; ++len)
+        for (std::size_t at = 0; at + 3 <= len; ++at) {
+            std::string text(len, '.');
+            text.replace(at, 3, "XyZ");
+            EXPECT_EQ(indexed(lists, text), (std::vector<std::uint8_t>{1, 0})) << text;
+            text[len - 1 - at] = 'q';  // the last octets of the key too, at times
+            auto found = indexed(lists, text);
+            EXPECT_EQ(found[1], 1) << text;
+            EXPECT_EQ(found[0] != 0, naive(text, lists[0])) << text;
+        }
+    EXPECT_EQ(indexed({{"a"}, {"b"}, {"c"}}, "ab.c....."), (std::vector<std::uint8_t>{1, 1, 1}));
+    EXPECT_EQ(indexed({{"a"}, {"b"}, {"c"}}, "cb..a"), (std::vector<std::uint8_t>{1, 1, 1}));
+}
+
 // Random lists over a small alphabet (many shared prefixes and suffixes)
 // against the naive search.
 TEST(phrase_index, same_answers_as_the_per_key_search) {

@@ -7,10 +7,9 @@ namespace sift::vm {
 
 namespace {
 
-constexpr std::uint32_t ends_here = 0x80000000u;
 // Past these the automaton is not built (the lists are searched key by
 // key, as without it): a table of states x classes entries, whose row
-// offsets must fit in 31 bits.
+// offsets must fit in 32 bits.
 constexpr std::size_t max_states = 1u << 16;
 constexpr std::size_t max_entries = std::size_t{1} << 22;
 
@@ -93,19 +92,35 @@ bool phrase_index::build() {
             }
         }
     }
-    begin_.assign(states + 1, 0);
+    // The states where keys end numbered last, from `plain` on: a step
+    // that reaches one reaches a row offset of first_end_ or more, a
+    // single comparison. The root (no key is empty here) stays 0.
+    std::vector<std::uint32_t> id(states);
+    std::uint32_t plain = 0;
+    for (std::uint32_t s = 0; s < states; ++s)
+        if (out[s].empty()) id[s] = plain++;
+    for (std::uint32_t s = 0, n = plain; s < states; ++s)
+        if (!out[s].empty()) id[s] = n++;
+    first_end_ = std::size_t(plain) * classes_;
+    begin_.assign(states - plain + 1, 0);
     outputs_.clear();
-    for (std::uint32_t s = 0; s < states; ++s) {
-        auto& o = out[s];
+    std::vector<std::uint32_t> by_id(states);
+    for (std::uint32_t s = 0; s < states; ++s) by_id[id[s]] = s;
+    for (std::uint32_t n = plain; n < states; ++n) {
+        auto& o = out[by_id[n]];
         std::sort(o.begin(), o.end());
         o.erase(std::unique(o.begin(), o.end()), o.end());
-        begin_[s] = std::uint32_t(outputs_.size());
+        begin_[n - plain] = std::uint32_t(outputs_.size());
         outputs_.insert(outputs_.end(), o.begin(), o.end());
     }
-    begin_[states] = std::uint32_t(outputs_.size());
-    // Targets as row offsets (state x classes), so that a step is one add.
-    for (auto& t : table) t = (t * classes_) | (out[t].empty() ? 0 : ends_here);
-    next_ = std::move(table);
+    begin_[states - plain] = std::uint32_t(outputs_.size());
+    // Rows in the new order, targets as row offsets (state x classes), so
+    // that a step is one add.
+    std::vector<std::uint32_t> rows(table.size());
+    for (std::uint32_t s = 0; s < states; ++s)
+        for (std::uint32_t c = 0; c < classes_; ++c)
+            rows[std::size_t(id[s]) * classes_ + c] = id[table[std::size_t(s) * classes_ + c]] * classes_;
+    next_ = std::move(rows);
     pending_.clear();
     pending_.shrink_to_fit();
     return true;
@@ -115,21 +130,34 @@ void phrase_index::search(std::string_view text, std::vector<std::uint8_t>& foun
     found.assign(always_.begin(), always_.end());
     std::size_t left = lists() - std::size_t(std::count(found.begin(), found.end(), 1));
     if (left == 0 || next_.empty()) return;
+    // Locals: the stores into `found` could alias the members otherwise,
+    // and each step would read them again.
     const auto* next = next_.data();
     const auto* cls = class_.data();
-    const std::uint32_t k = classes_;
-    std::uint32_t row = 0;
-    for (unsigned char c : text) {
-        auto t = next[row + cls[c]];
-        row = t & ~ends_here;
-        if (!(t & ends_here)) continue;
-        auto s = row / k;
-        for (auto i = begin_[s]; i < begin_[s + 1]; ++i)
-            if (!found[outputs_[i]]) {
-                found[outputs_[i]] = 1;
-                if (--left == 0) return;
+    const auto* begin = begin_.data();
+    const auto* outputs = outputs_.data();
+    auto* hit = found.data();
+    const std::size_t first_end = first_end_, k = classes_;
+    std::size_t row = 0;
+    // One step; false once every list has been found.
+    auto step = [&](unsigned char c) {
+        row = next[row + cls[c]];
+        if (row < first_end) return true;
+        auto s = (row - first_end) / k;
+        for (auto i = begin[s]; i < begin[s + 1]; ++i)
+            if (!hit[outputs[i]]) {
+                hit[outputs[i]] = 1;
+                if (--left == 0) return false;
             }
-    }
+        return true;
+    };
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const auto* end = p + text.size();
+    // Four octets a round: the loop's own test once for four steps.
+    for (; end - p >= 4; p += 4)
+        if (!step(p[0]) || !step(p[1]) || !step(p[2]) || !step(p[3])) return;
+    for (; p != end; ++p)
+        if (!step(*p)) return;
 }
 
 }  // namespace sift::vm

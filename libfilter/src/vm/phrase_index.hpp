@@ -47,10 +47,12 @@ private:
     std::vector<std::uint8_t> always_;                        // slot: has an empty key
     // The automaton: byte -> class (0: a byte in no key), then a full
     // transition table of states x classes. A target is the row offset of
-    // the next state (state x classes); with its high bit set, a state
-    // where keys end (outputs_[begin_[s] .. begin_[s + 1]]).
+    // the next state (state x classes); from first_end_ on, a state where
+    // keys end: state first_end_ / classes_ + s has outputs_[begin_[s] ..
+    // begin_[s + 1]].
     std::array<std::uint8_t, 256> class_{};
     std::uint32_t classes_ = 0;
+    std::size_t first_end_ = 0;
     std::vector<std::uint32_t> next_;
     std::vector<std::uint32_t> begin_;
     std::vector<std::uint32_t> outputs_;  // slots
