@@ -177,6 +177,36 @@ TEST(transfer_defects, body_records_what_it_decodes_and_only_that) {
     EXPECT_EQ(r.defects.size(), 4u);
 }
 
+// The phrase lists (body :text :contains with constant keys under
+// i;ascii-casemap, vm::phrase_index) search each part's text once for
+// every list, and read parts only as far as a test needs: to the first
+// that has the list's key, as the per-key search goes.
+TEST(transfer_defects, phrase_lists_read_the_parts_a_test_needs) {
+    auto r = evaluate("if body :text :contains [\"hello\", \"absent\"] { fileinto \"yes\"; }", badly_encoded);
+    EXPECT_EQ(summary(r), "fileinto:yes");
+    EXPECT_EQ(names(r), (strings{"base64_character_invalid", "base64_padding_malformed"}));
+    // A list in part 2 reads it; one in part 1 after that reads nothing
+    // new; one in no part reads every text part (the octet-stream none).
+    r = evaluate(
+        "if body :text :contains [\"caf\", \"absent\"] { fileinto \"a\"; }\n"
+        "if body :text :contains [\"zzz\", \"HELLO!!\"] { fileinto \"b\"; }\n"
+        "if body :text :contains [\"nothing\", \"absent\"] { fileinto \"c\"; }\n"
+        "if body :text :contains \"xxxxx\" { fileinto \"d\"; }\n"
+        "if body :text :contains [\"hello\", \"\"] { fileinto \"e\"; }",
+        badly_encoded);
+    ASSERT_TRUE(r.ok()) << r.errors.at(0);
+    EXPECT_EQ(summary(r), "fileinto:a; fileinto:b; fileinto:d; fileinto:e");
+    EXPECT_EQ(names(r), (strings{"base64_character_invalid", "base64_padding_malformed",
+                                 "quoted_printable_escape_malformed", "quoted_printable_line_too_long"}));
+    // A list in part 1 only: part 2 stays unread.
+    r = evaluate(
+        "if body :text :contains [\"hello\", \"absent\"] { fileinto \"a\"; }\n"
+        "if body :text :contains [\"hello!\"] { fileinto \"b\"; }",
+        badly_encoded);
+    EXPECT_EQ(summary(r), "fileinto:a; fileinto:b");
+    EXPECT_EQ(names(r), (strings{"base64_character_invalid", "base64_padding_malformed"}));
+}
+
 TEST(transfer_defects, a_run_that_decodes_nothing_reports_none) {
     auto r = evaluate("if header :contains \"from\" \"example\" { fileinto \"yes\"; }", badly_encoded);
     EXPECT_EQ(summary(r), "fileinto:yes");

@@ -101,6 +101,34 @@ bool each_content(run_state& s, std::uint64_t types, F&& test) {
     return false;
 }
 
+// Whether the display text of a part has a key of the list in `slot` of
+// `index` (content_state::phrase_searches): the parts already searched
+// answer for every list; the others are decoded and searched in order
+// until one has the list's key, as far as the per-key search would go.
+// The state lasts as long as the message: a new one (change_message,
+// forget_message_changes) clears it.
+bool phrase_found(run_state& s, const vm::phrase_index& index, std::size_t slot) {
+    auto& c = ext::content(s);
+    auto it = std::find_if(c.phrase_searches.begin(), c.phrase_searches.end(),
+                           [&](const auto& p) { return p.index == &index; });
+    if (it == c.phrase_searches.end()) {
+        c.phrase_searches.push_back({&index, std::vector<std::uint8_t>(index.lists(), 0), 0});
+        it = std::prev(c.phrase_searches.end());
+    }
+    auto& search = *it;
+    if (search.found[slot]) return true;
+    const auto& parts = ext::message_parts(s);
+    while (search.searched < parts.size()) {
+        const auto* p = parts[search.searched++];
+        const auto* text = p->children.empty() ? ext::display_text(s, *p) : nullptr;
+        if (!text) continue;
+        index.search(*text, c.part_found);
+        for (std::size_t i = 0; i < search.found.size(); ++i) search.found[i] |= c.part_found[i];
+        if (search.found[slot]) return true;
+    }
+    return false;
+}
+
 // Runs `test` on the strings the transform selects; sets s.flag.
 template <class F>
 void search_body(run_state& s, const instruction& ins, bool phrase_list, F&& test) {
@@ -135,24 +163,13 @@ void search_body(run_state& s, const instruction& ins, bool phrase_list, F&& tes
                 }
                 slot = phrases->slot(list);
             }
+            if (slot >= 0) {
+                s.flag = phrase_found(s, *phrases, std::size_t(slot));
+                break;
+            }
             for (const auto* p : ext::message_parts(s)) {
                 const auto* text = p->children.empty() ? ext::display_text(s, *p) : nullptr;
-                if (!text) continue;
-                bool found = false;
-                if (slot >= 0) {
-                    auto& of_part = ext::content(s).phrase_hits[p];
-                    auto hits = std::find_if(of_part.begin(), of_part.end(),
-                                             [&](const auto& h) { return h.index == phrases; });
-                    if (hits == of_part.end()) {
-                        of_part.push_back({phrases, {}});
-                        hits = std::prev(of_part.end());
-                        phrases->search(*text, hits->found);
-                    }
-                    found = hits->found[std::size_t(slot)] != 0;
-                } else {
-                    found = test(*text);
-                }
-                if (found) {
+                if (text && test(*text)) {
                     s.flag = true;
                     break;
                 }

@@ -32,7 +32,7 @@ void content_state::message_replaced(vm::run_state&, const mail::message& previo
                                      const vm::part_map& map) {
     display_text.clear();
     content_text.clear();
-    phrase_hits.clear();
+    phrase_searches.clear();
     parts.clear();
     parts_of = nullptr;
     if (loops.empty()) return;

@@ -39,16 +39,22 @@ struct content_state : vm::run_slot {
     std::vector<loop_frame> loops;                                         // innermost last
     std::unordered_map<const mail::mime_part*, std::string> display_text;  // :text, extracttext
     std::unordered_map<const mail::mime_part*, std::string> content_text;  // :content
-    // Per part: which phrase lists of an index have a key in its display
-    // text, found in one pass (body :text). The index is a program's own
-    // (vm::program::phrases), or the one of a sequence's first and last
-    // programs together (`paired`): a policy's before and after scripts
-    // search each text once, a user's script between them again with its own.
-    struct phrase_hits_of {
+    // Per phrase index: which of its lists have a key in the display text
+    // of one of the first `searched` of `parts` (body :text). Each part's
+    // text is searched once for every list (vm::phrase_index::search), in
+    // the parts' order and only as far as a test needs: to the first part
+    // with the list it asks about, as the per-key search goes. The index
+    // is a program's own (vm::program::phrases), or the one of a
+    // sequence's first and last programs together (`paired`): a policy's
+    // before and after scripts search each text once, a user's script
+    // between them again with its own.
+    struct phrase_search {
         const vm::phrase_index* index = nullptr;
-        std::vector<std::uint8_t> found;
+        std::vector<std::uint8_t> found;  // per slot
+        std::size_t searched = 0;
     };
-    std::unordered_map<const mail::mime_part*, std::vector<phrase_hits_of>> phrase_hits;
+    std::vector<phrase_search> phrase_searches;
+    std::vector<std::uint8_t> part_found;  // one part's answer, then merged
     std::shared_ptr<const vm::paired_phrases> paired;
     bool paired_looked_up = false;  // paired_phrases_for asked (once a run)
     // Every part of the current message (collect_parts of its root, with
