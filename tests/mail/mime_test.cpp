@@ -281,6 +281,31 @@ TEST(mime, transfer_encodings) {
     EXPECT_EQ(decoded_body(parts[1]), "caf\xe9 au lait");
     EXPECT_EQ(decoded_text(parts[1]), "caf\u00e9 au lait");
     EXPECT_EQ(decoded_body(parts[2]), "as is=41");
+    // Text not transfer-encoded is converted as it is: 8bit ISO-8859-1,
+    // invalid UTF-8 (each bad byte U+FFFD), and an unknown encoding.
+    auto t =
+        message::parse(crlf("Content-Type: multipart/mixed; boundary=b\n"
+                            "\n"
+                            "--b\n"
+                            "Content-Type: text/plain; charset=iso-8859-1\n"
+                            "Content-Transfer-Encoding: 8bit\n"
+                            "\n"
+                            "caf\xe9\n"
+                            "--b\n"
+                            "Content-Type: text/plain; charset=utf-8\n"
+                            "\n"
+                            "ok \xff\xc3\n"
+                            "--b\n"
+                            "Content-Type: text/plain; charset=utf-8\n"
+                            "Content-Transfer-Encoding: x-unknown\n"
+                            "\n"
+                            "=41\n"
+                            "--b--\n"));
+    const auto& text = t.mime().children;
+    ASSERT_EQ(text.size(), 3u);
+    EXPECT_EQ(decoded_text(text[0]), "caf\u00e9");
+    EXPECT_EQ(decoded_text(text[1]), "ok \uFFFD\uFFFD");
+    EXPECT_EQ(decoded_text(text[2]), "=41");
 }
 
 TEST(mime, message_rfc822_inside_multipart) {

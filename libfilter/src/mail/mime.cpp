@@ -562,6 +562,9 @@ std::string decoded_body(const mime_part& part, decode_problems* problems) {
 }
 
 std::string decoded_text(const mime_part& part, decode_problems* problems) {
+    if (!has_transfer_encoding(part)) {
+        return to_utf8(part.body, part.charset());  // the body as it is: not copied first
+    }
     return to_utf8(decoded_body(part, problems), part.charset());
 }
 
