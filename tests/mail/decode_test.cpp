@@ -242,6 +242,29 @@ TEST(base64_problems, long_parts_checked_as_decoded) {
     }
 }
 
+// The check skips blocks of 64 symbols and line breaks (32 bytes a step
+// with AVX2): every byte value at every place of the first blocks is
+// counted as the decoding counts it (base64() compares them), once.
+TEST(base64_problems, every_byte_in_skipped_blocks_is_checked) {
+    std::mt19937 rng(6480);
+    const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string run;
+    for (int line = 0; line < 3; ++line) {
+        for (int i = 0; i < 76; ++i) run += alphabet[rng() % alphabet.size()];
+        run += "\r\n";
+    }
+    for (int byte = 0; byte < 256; ++byte) {
+        bool counted =
+            alphabet.find(char(byte)) == std::string::npos && byte != '\r' && byte != '\n' && byte != '=';
+        for (std::size_t at = 0; at < 140; ++at) {
+            std::string in = run;
+            in[at] = char(byte);
+            auto c = base64(in);
+            ASSERT_EQ(c.problems.invalid_characters.count, counted ? 1u : 0u) << byte << " at " << at;
+        }
+    }
+}
+
 // The octets of `in` decoded one symbol at a time, the way RFC 2045 §6.8
 // reads it: symbols only, a '=' ends the quantum (two symbols carry one
 // octet, three carry two), anything else is skipped.

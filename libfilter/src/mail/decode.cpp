@@ -321,6 +321,22 @@ private:
 };
 
 #ifdef SIFT_BASE64_AVX2
+// Nonzero in the bytes of `str` outside the base64 alphabet: their high and
+// low nibbles index two tables whose entries share a bit only for those
+// (W. Muła and D. Lemire's classification, below).
+__attribute__((target("avx2"))) inline __m256i outside_alphabet(__m256i str) {
+    const __m256i lut_lo = _mm256_setr_epi8(0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13,
+                                            0x1A, 0x1B, 0x1B, 0x1B, 0x1A, 0x15, 0x11, 0x11, 0x11, 0x11, 0x11,
+                                            0x11, 0x11, 0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A);
+    const __m256i lut_hi = _mm256_setr_epi8(0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10,
+                                            0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x01, 0x02, 0x04, 0x08,
+                                            0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
+    const __m256i mask_2f = _mm256_set1_epi8(0x2F);  // pshufb reads the low nibble (and bit 7, cleared)
+    const __m256i hi = _mm256_shuffle_epi8(lut_hi, _mm256_and_si256(_mm256_srli_epi32(str, 4), mask_2f));
+    const __m256i lo = _mm256_shuffle_epi8(lut_lo, _mm256_and_si256(str, mask_2f));
+    return _mm256_and_si256(lo, hi);
+}
+
 // 32 symbols at a time with AVX2 (W. Muła and D. Lemire, "Faster Base64
 // Encoding and Decoding Using AVX2 Instructions", ACM TWEB 2018, as in
 // aklomp/base64): each byte's high and low nibble index two tables whose
@@ -331,12 +347,6 @@ private:
 // '=', junk), which the caller reads one at a time. Returns the bytes
 // decoded (a multiple of 32) and writes 24 octets for each 32 at `out`.
 __attribute__((target("avx2"))) std::size_t base64_decode_avx2(const char* in, std::size_t size, char* out) {
-    const __m256i lut_lo = _mm256_setr_epi8(0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x13,
-                                            0x1A, 0x1B, 0x1B, 0x1B, 0x1A, 0x15, 0x11, 0x11, 0x11, 0x11, 0x11,
-                                            0x11, 0x11, 0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A);
-    const __m256i lut_hi = _mm256_setr_epi8(0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10,
-                                            0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x01, 0x02, 0x04, 0x08,
-                                            0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
     const __m256i lut_roll = _mm256_setr_epi8(0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16,
                                               19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
     const __m256i mask_2f = _mm256_set1_epi8(0x2F);
@@ -348,11 +358,8 @@ __attribute__((target("avx2"))) std::size_t base64_decode_avx2(const char* in, s
     std::size_t done = 0;
     for (; size - done >= 32; done += 32, out += 24) {
         __m256i str = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + done));
+        if (!_mm256_testz_si256(outside_alphabet(str), outside_alphabet(str))) break;
         const __m256i hi_nibbles = _mm256_and_si256(_mm256_srli_epi32(str, 4), mask_2f);
-        const __m256i lo_nibbles = _mm256_and_si256(str, mask_2f);
-        const __m256i hi = _mm256_shuffle_epi8(lut_hi, hi_nibbles);
-        const __m256i lo = _mm256_shuffle_epi8(lut_lo, lo_nibbles);
-        if (!_mm256_testz_si256(lo, hi)) break;  // a byte outside the alphabet
         const __m256i eq_2f = _mm256_cmpeq_epi8(str, mask_2f);
         const __m256i roll = _mm256_shuffle_epi8(lut_roll, _mm256_add_epi8(eq_2f, hi_nibbles));
         str = _mm256_add_epi8(str, roll);
@@ -364,10 +371,37 @@ __attribute__((target("avx2"))) std::size_t base64_decode_avx2(const char* in, s
     return done;
 }
 
+// Bit k set when byte k of `str` is a base64 symbol; when it is a line break.
+__attribute__((target("avx2"))) inline std::uint32_t symbol_bits(__m256i str) {
+    return std::uint32_t(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(outside_alphabet(str), _mm256_setzero_si256())));
+}
+
+__attribute__((target("avx2"))) inline std::uint32_t break_bits(__m256i str) {
+    return std::uint32_t(_mm256_movemask_epi8(_mm256_or_si256(
+        _mm256_cmpeq_epi8(str, _mm256_set1_epi8('\r')), _mm256_cmpeq_epi8(str, _mm256_set1_epi8('\n')))));
+}
+
+// base64_plain_prefix's blocks of 64, 32 bytes a step, the symbols counted.
+// Returns where the first block holding anything but symbols and line
+// breaks starts.
+__attribute__((target("avx2,popcnt"))) std::size_t plain_blocks_avx2(const char* in, std::size_t size,
+                                                                     std::size_t& symbols) {
+    std::size_t i = 0;
+    for (; i + 64 <= size; i += 64) {
+        const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i));
+        const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i + 32));
+        std::uint32_t sa = symbol_bits(a), sb = symbol_bits(b);
+        if ((sa | break_bits(a)) != 0xFFFFFFFFu || (sb | break_bits(b)) != 0xFFFFFFFFu) break;
+        symbols += std::size_t(__builtin_popcount(sa) + __builtin_popcount(sb));
+    }
+    return i;
+}
+
 bool have_avx2() {
     static const bool yes = [] {
         __builtin_cpu_init();
-        return __builtin_cpu_supports("avx2") != 0;
+        return __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("popcnt") != 0;
     }();
     return yes;
 }
@@ -543,24 +577,12 @@ inline std::uint8_t is_symbol(unsigned char c) {
                         (c == '+') | (c == '/'));
 }
 
-// Where base64_decode may start checking `in` without having decoded it:
-// after the longest run of 64-byte blocks holding only symbols and line
-// breaks (what a well-formed part is made of up to its last line), with
-// the symbols counted. Such bytes raise no problem and move no padding
-// state; only the quantum's position (symbols modulo 4) and the end of the
-// data carry over. Compiled twice, the loader picking the AVX2 build where
-// the CPU has it (an ifunc): the same loop, vectorised 32 octets at a time
-// with three-operand instructions, is about one instruction an octet there
-// against 2.2 with SSE2 (the base64 parts of every message pass here).
-#if defined(__x86_64__) && defined(__GNUC__)
-#define SIFT_ALSO_FOR_AVX2 __attribute__((target_clones("avx2", "default")))
-#else
-#define SIFT_ALSO_FOR_AVX2  // another architecture: the one build
-#endif
-SIFT_ALSO_FOR_AVX2 base64_start base64_plain_prefix(std::string_view in) {
+// base64_plain_prefix's blocks, a byte at a time (the compiler vectorises
+// it: 2.2 instructions an octet with SSE2) where the CPU has no AVX2.
+std::size_t plain_blocks(std::string_view in, std::size_t& symbols) {
     constexpr std::size_t block = 64;
     const auto* p = reinterpret_cast<const unsigned char*>(in.data());
-    std::size_t i = 0, symbols = 0;
+    std::size_t i = 0;
     for (; i + block <= in.size(); i += block) {
         std::uint8_t sym = 0, other = 0;  // block = 64: the count fits
         for (std::size_t j = 0; j < block; ++j) {
@@ -572,6 +594,25 @@ SIFT_ALSO_FOR_AVX2 base64_start base64_plain_prefix(std::string_view in) {
         if (other) break;
         symbols += sym;
     }
+    return i;
+}
+
+// Where base64_decode may start checking `in` without having decoded it:
+// after the longest run of 64-byte blocks holding only symbols and line
+// breaks (what a well-formed part is made of up to its last line), with
+// the symbols counted. Such bytes raise no problem and move no padding
+// state; only the quantum's position (symbols modulo 4) and the end of the
+// data carry over. With AVX2 a quarter of an instruction an octet (the
+// base64 parts of every message pass here), else plain_blocks'.
+base64_start base64_plain_prefix(std::string_view in) {
+    const auto* p = reinterpret_cast<const unsigned char*>(in.data());
+    std::size_t symbols = 0;
+#ifdef SIFT_BASE64_AVX2
+    std::size_t i =
+        have_avx2() ? plain_blocks_avx2(in.data(), in.size(), symbols) : plain_blocks(in, symbols);
+#else
+    std::size_t i = plain_blocks(in, symbols);
+#endif
     base64_start start{.at = i, .n = int(symbols % 4), .end = 0};
     if (symbols > 0) {
         std::size_t last = i;
