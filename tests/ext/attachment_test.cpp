@@ -11,6 +11,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -141,6 +142,21 @@ TEST(attachment, names_are_normalised) {
     // Unicode case folding, not only ASCII: "ÄRGER.EXE".
     EXPECT_EQ(normalise_name("\xC3\x84RGER.EXE").name, "\xC3\xA4rger.exe");
     EXPECT_EQ(normalise_name("tab\there.txt").name, "tabhere.txt");
+    // ASCII folds to its lower case (without ICU); a name with any other
+    // character is folded whole by ICU: "STRASSE.EXE" and "Straße.EXE".
+    std::string ascii;
+    for (int c = 0x20; c < 0x7F; ++c)
+        if (c != '/' && c != '\\') ascii += char(c);
+    ascii += "x";  // not a trailing dot or space
+    std::string lower = ascii;
+    for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+    EXPECT_EQ(normalise_name(ascii).name, lower);
+    EXPECT_EQ(normalise_name("STRASSE.EXE").name, "strasse.exe");
+    EXPECT_EQ(normalise_name("Stra\xC3\x9F"
+                             "e.EXE")
+                  .name,
+              "strasse.exe");  // ß folds to "ss"
+    EXPECT_EQ(normalise_name("\xCE\xA3IGMA.EXE").name, "\xCF\x83igma.exe");
 }
 
 TEST(attachment, every_suffix_is_an_extension) {

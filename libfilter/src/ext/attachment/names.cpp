@@ -68,7 +68,14 @@ normalised_name normalise_name(std::string_view raw) {
     if (auto slash = kept.find_last_of("/\\"); slash != std::string::npos) kept.erase(0, slash + 1);
     while (!kept.empty() && (kept.back() == '.' || kept.back() == ' ')) kept.pop_back();
     out.shown = kept;
-    icu::UnicodeString::fromUTF8(kept).foldCase().toUTF8String(out.name);
+    if (std::all_of(kept.begin(), kept.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+        // Unicode case folding maps ASCII to ASCII lower case, and nothing
+        // else of it: most names are ASCII, and need no ICU string.
+        out.name = std::move(kept);
+        for (char& c : out.name) c = c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
+    } else {
+        icu::UnicodeString::fromUTF8(kept).foldCase().toUTF8String(out.name);
+    }
     return out;
 }
 
