@@ -270,10 +270,13 @@ private:
         static const std::size_t id = next_slot_id();
         return id;
     }
-    // Slots by id, owned: small ones live in arena_ (a run making a few
-    // allocates nothing for them), larger ones on the heap.
+    // Slots by id, owned: they live in arena_ while it has room, the rest
+    // on the heap. 2 KiB holds every slot the default policy makes (about
+    // 1 KiB, the two largest some 360 and 200 bytes),
+    // so a run of it allocates nothing for them (512 bytes left five of
+    // them to the heap, an allocation and a free each a message).
     boost::container::small_vector<run_slot*, 32> slots_;
-    alignas(std::max_align_t) std::array<std::byte, 512> arena_;
+    alignas(std::max_align_t) std::array<std::byte, 2048> arena_;
     std::size_t arena_used_ = 0;
     void* arena_allocate(std::size_t size, std::size_t align) {
         std::size_t at = (arena_used_ + align - 1) / align * align;
