@@ -96,10 +96,12 @@ TEST(editheader, deleteheader_by_value_index_and_all) {
         "discard");
 }
 
-// The edited header is views into one copy of the message's fields and
-// into the added values: they stay readable however many fields are added
-// (the containers grow), and a deleted field's occurrence is its place
-// among the message's own fields of its name, names compared without case.
+// The edited header is one copy of the message's fields with the added
+// ones appended, the fields found by offset: they stay readable however
+// many fields are added (a hundred outgrow the room the copy leaves for
+// them, so the text is reallocated), and a deleted field's occurrence is
+// its place among the message's own fields of its name, names compared
+// without case.
 TEST(editheader, many_edits_keep_every_field_and_its_occurrence) {
     std::string script = "require [\"editheader\", \"index\"];\n";
     for (int i = 0; i < 100; ++i) script += "addheader :last \"X-N\" \"n" + std::to_string(i) + "\";\n";

@@ -27,8 +27,9 @@
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
-#include <deque>
 #include <optional>
 #include <unordered_map>
 
@@ -78,11 +79,12 @@ void check_deleteheader(checker& c, const binding& b) {
     check_name(c, b.list_arg(0).items.front());
 }
 
-// A field of the edited header: views into header_state's copy of the
-// message's own fields, or into the added text. `index` is the field's
-// 1-based place in the message's header, 0 for an added one.
+// A field of the edited header: where its name and value are in
+// header_state::text (offsets, which stay valid when the text grows).
+// `index` is the field's 1-based place in the message's header, 0 for an
+// added one.
 struct view_field {
-    std::string_view name, value;
+    std::size_t name_at = 0, name_size = 0, value_at = 0, value_size = 0;
     std::uint32_t key = 0;  // mail::name_key(name)
     std::uint32_t index = 0;
     bool locked = false;
@@ -124,17 +126,26 @@ unsigned occurrence_of(const std::vector<unsigned>& occurrences, std::uint32_t i
 
 // The header as edited (the run's header view once the first edit made
 // it), the octets the edits added (or removed), and the edits in order.
-// The first edit copies the message's names and values once, into `text`
-// (one allocation); the fields are views into it and into `added`, and
-// keep their name keys, so the header tests after an edit skip fields by
-// key as they do on the message's own header.
+// The first edit copies the message's names and values once, into `text`,
+// with room for what a few added fields bring (one allocation a run, as a
+// rule); the added names and values are appended to it. The fields say
+// where theirs are in it and keep their name keys, so the header tests
+// after an edit skip fields by key as they do on the message's own header.
 struct header_state final : vm::run_slot, vm::header_view {
     std::optional<std::vector<view_field>> fields;
-    std::string text;               // the message's own names and values, copied at the first edit
-    std::deque<std::string> added;  // the added fields' names and values (stable addresses)
-    std::uint64_t key_bits = 0;     // the OR of the fields' mail::key_bit()s (removed ones' stay: a filter)
+    std::string text;            // the fields' names and values
+    std::uint64_t key_bits = 0;  // the OR of the fields' mail::key_bit()s (removed ones' stay: a filter)
     std::int64_t size_delta = 0;
     std::vector<header_edit> edits;
+
+    // Room in `text` for the added fields, and in `edits`, so that the
+    // default policy's edits (four deletions, two or three additions)
+    // make no reallocation.
+    static constexpr std::size_t added_room = 512;
+    static constexpr std::size_t edits_room = 8;
+
+    std::string_view name(const view_field& f) const { return {text.data() + f.name_at, f.name_size}; }
+    std::string_view value(const view_field& f) const { return {text.data() + f.value_at, f.value_size}; }
 
     // The copy of the current message's header (run_state::current()).
     void make(const vm::run_state& s) {
@@ -142,45 +153,52 @@ struct header_state final : vm::run_slot, vm::header_view {
         std::size_t size = 0;
         for (const auto& h : headers) size += h.name.size() + h.value.size();
         text.clear();
-        text.reserve(size);  // no reallocation below: the views stay valid
-        added.clear();
-        auto copy = [&](std::string_view v) {
-            auto at = text.size();
-            text.append(v);
-            return std::string_view(text.data() + at, v.size());
-        };
+        text.reserve(size + added_room);
         auto& out = fields.emplace();
         out.reserve(headers.size() + 4);
         for (std::size_t i = 0; i < headers.size(); ++i) {
             const auto& h = headers[i];
-            auto name = copy(h.name);
-            out.push_back({name, copy(h.value), h.key, std::uint32_t(i + 1), false});
+            auto f = append(h.name, h.value);
+            f.index = std::uint32_t(i + 1);
+            out.push_back(f);
             key_bits |= mail::key_bit(h.key);
         }
+        if (edits.capacity() < edits_room) edits.reserve(edits_room);
         // RFC 5703 §5: a replace's Original-* fields stay.
         for (const auto& [lower, n] : locked_fields(s)) {
             unsigned seen = 0;
             for (auto& f : out)
-                if (mail::iequals(f.name, lower) && ++seen == n) {
+                if (mail::iequals(name(f), lower) && ++seen == n) {
                     f.locked = true;
                     break;
                 }
         }
     }
-    std::string_view keep(std::string v) { return added.emplace_back(std::move(v)); }
+    // A field of `field_name` and `field_value` appended to `text` (not yet
+    // to `fields`): an added one, until its index is set.
+    view_field append(std::string_view field_name, std::string_view field_value) {
+        view_field f;
+        f.name_at = text.size();
+        f.name_size = field_name.size();
+        text.append(field_name);
+        f.value_at = text.size();
+        f.value_size = field_value.size();
+        text.append(field_value);
+        f.key = mail::name_key(field_name);
+        return f;
+    }
     void reset() {
         fields.reset();
         key_bits = 0;
         text.clear();
-        added.clear();
     }
 
-    bool visit(mail::field_name name, vm::field_visitor f) const override {
-        if ((key_bits & mail::key_bit(name.key)) == 0) return true;
+    bool visit(mail::field_name wanted, vm::field_visitor f) const override {
+        if ((key_bits & mail::key_bit(wanted.key)) == 0) return true;
         for (const auto& field : *fields) {
-            if (field.key != name.key) continue;
-            auto h = mail::header_field{field.name, field.value, field.key};
-            if (mail::has_name(h, name) && !f(h)) return false;
+            if (field.key != wanted.key) continue;
+            auto h = mail::header_field{name(field), value(field), field.key};
+            if (mail::has_name(h, wanted) && !f(h)) return false;
         }
         return true;
     }
@@ -276,11 +294,11 @@ ext::header_state& edited(run_state& s) {
 std::string encode_value(std::string_view name, std::string_view value) {
     // Line breaks in the value (a text: string, say) become the spaces they
     // stand for: a bare one would end the header block (RFC 5293 §4).
+    // Without any, the value is its own flat form (no copy).
+    std::string_view text = value;
     std::string flat;
     bool after_break = false;
-    if (value.find('\n') == std::string_view::npos && value.find('\r') == std::string_view::npos) {
-        flat = value;  // what the loop would make of it, at once
-    } else {
+    if (value.find_first_of("\r\n") != std::string_view::npos) {
         for (char c : value) {
             if (c == '\r') continue;
             if (c == '\n') {
@@ -291,9 +309,17 @@ std::string encode_value(std::string_view name, std::string_view value) {
                 after_break = false;
             }
         }
+        text = flat;
     }
-    while (!flat.empty() && (flat.back() == ' ' || flat.back() == '\t')) flat.pop_back();
-    return " " + mail::header_text(flat, name.size() + 2);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    // mail::header_text(), after the space that follows the colon, in one
+    // string.
+    std::string out = " ";
+    if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+        out.append(text);
+    else
+        out += mail::encode_words(text, name.size() + 2);
+    return out;
 }
 
 }  // namespace
@@ -315,9 +341,10 @@ void exec_act_addheader(run_state& s, const instruction& ins) {
     auto& state = edited(s);
     auto& fields = *state.fields;
     // In the message itself a fold takes the message's own line ends.
-    auto field_name = state.keep(std::string(name));
-    ext::view_field field{field_name, state.keep(mail::with_eol(stored, s.eol())),
-                          mail::name_key(field_name)};
+    auto eol = s.eol();
+    auto field = eol == "\r\n" || stored.find('\r') == std::string::npos
+                     ? state.append(name, stored)
+                     : state.append(name, mail::with_eol(stored, eol));
     bool last = ins.arg[0] != 0;
     if (last)
         fields.push_back(field);
@@ -325,7 +352,7 @@ void exec_act_addheader(run_state& s, const instruction& ins) {
         fields.insert(fields.begin(), field);
     state.key_bits |= mail::key_bit(field.key);
     state.size_delta += std::int64_t(name.size() + 1 + stored.size() + 2);  // "Name:" value CRLF
-    state.edits.push_back(header_edit{header_edit::kind::add, std::string(name), stored, last, 0});
+    state.edits.push_back(header_edit{header_edit::kind::add, std::string(name), std::move(stored), last, 0});
 }
 
 void exec_act_deleteheader(run_state& s, const instruction& ins) {
@@ -338,9 +365,9 @@ void exec_act_deleteheader(run_state& s, const instruction& ins) {
     auto& fields = *state.fields;
     // Which of the named fields :index selects (all when not given).
     mail::field_name wanted(name);
-    std::vector<std::size_t> named;
+    boost::container::small_vector<std::size_t, 4> named;
     for (std::size_t i = 0; i < fields.size(); ++i)
-        if (fields[i].key == wanted.key && mail::iequals(fields[i].name, name)) named.push_back(i);
+        if (fields[i].key == wanted.key && mail::iequals(state.name(fields[i]), name)) named.push_back(i);
     // RFC 5703 §5: the Original-Subject / Original-From fields replace
     // added stay, though they count for :index.
     if (index) {
@@ -348,18 +375,18 @@ void exec_act_deleteheader(run_state& s, const instruction& ins) {
         named = {named[index->last ? named.size() - index->number : index->number - 1]};
     }
     bool all = s.list(ins.arg[3]).empty();
-    std::vector<std::size_t> doomed;
+    boost::container::small_vector<std::size_t, 4> doomed;
     for (auto i : named) {
-        auto value = mail::message::decode(fields[i].value, s.scratch);
+        auto value = mail::message::decode(state.value(fields[i]), s.scratch);
         if (!fields[i].locked && (all || s.any_key(value, ins.arg[3], spec))) doomed.push_back(i);
     }
     if (doomed.empty()) return;
     auto occurrences = ext::occurrences(s.current().headers(), wanted);  // every doomed field has its name
     for (auto it = doomed.rbegin(); it != doomed.rend(); ++it) {
         auto& f = fields[*it];
-        state.size_delta -= std::int64_t(f.name.size() + 1 + f.value.size() + 2);
-        state.edits.push_back(header_edit{header_edit::kind::remove, std::string(f.name),
-                                          std::string(f.value), false,
+        state.size_delta -= std::int64_t(f.name_size + 1 + f.value_size + 2);
+        state.edits.push_back(header_edit{header_edit::kind::remove, std::string(state.name(f)),
+                                          std::string(state.value(f)), false,
                                           ext::occurrence_of(occurrences, f.index)});
         fields.erase(fields.begin() + std::ptrdiff_t(*it));
     }
@@ -376,8 +403,8 @@ std::vector<edited_field> header_fields(const vm::run_state& s) {
     if (const auto* state = s.find_slot<header_state>(); state && state->fields) {
         out.reserve(state->fields->size());
         for (const auto& f : *state->fields)
-            out.push_back(
-                {std::string(f.name), std::string(f.value), occurrence_of(occurrence, f.index), f.locked});
+            out.push_back({std::string(state->name(f)), std::string(state->value(f)),
+                           occurrence_of(occurrence, f.index), f.locked});
         return out;
     }
     out.reserve(headers.size());
