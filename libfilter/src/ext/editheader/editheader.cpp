@@ -147,20 +147,24 @@ struct header_state final : vm::run_slot, vm::header_view {
     std::string_view name(const view_field& f) const { return {text.data() + f.name_at, f.name_size}; }
     std::string_view value(const view_field& f) const { return {text.data() + f.value_at, f.value_size}; }
 
-    // The copy of the current message's header (run_state::current()).
+    // The copy of the current message's header (run_state::current()):
+    // its fields are views into its text, in order (mail::message), so the
+    // text up to the end of the last one is copied at once and each field
+    // keeps its offsets in it.
     void make(const vm::run_state& s) {
         const auto& headers = s.current().headers();
-        std::size_t size = 0;
-        for (const auto& h : headers) size += h.name.size() + h.value.size();
+        auto raw = s.current().raw();
+        auto offset = [&](std::string_view part) { return std::size_t(part.data() - raw.data()); };
+        std::size_t size = headers.empty() ? 0 : offset(headers.back().value) + headers.back().value.size();
         text.clear();
         text.reserve(size + added_room);
+        text.append(raw.substr(0, size));
         auto& out = fields.emplace();
         out.reserve(headers.size() + 4);
         for (std::size_t i = 0; i < headers.size(); ++i) {
             const auto& h = headers[i];
-            auto f = append(h.name, h.value);
-            f.index = std::uint32_t(i + 1);
-            out.push_back(f);
+            out.push_back({offset(h.name), h.name.size(), offset(h.value), h.value.size(), h.key,
+                           std::uint32_t(i + 1), false});
             key_bits |= mail::key_bit(h.key);
         }
         if (edits.capacity() < edits_room) edits.reserve(edits_room);
