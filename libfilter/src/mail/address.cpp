@@ -319,7 +319,10 @@ std::string address::all() const {
         return text;
     }
     if (is_dot_atom(local_part)) {
-        return local_part + "@" + domain;
+        std::string out;  // one allocation, not one for local_part + "@" and another for + domain
+        out.reserve(local_part.size() + 1 + domain.size());
+        out.append(local_part).append(1, '@').append(domain);
+        return out;
     }
     std::string out = "\"";
     for (char c : local_part) {

@@ -210,8 +210,12 @@ struct parsed_addresses final : run_slot {
         bool empty = false;  // the unfolded value is empty: the empty address
     };
     // Bounded, so that a header of thousands of address fields costs no
-    // more than before; past it values are parsed per test.
+    // more than before; past it values are parsed per test. A run's tests
+    // read a few fields (the default policy's, From alone): room for four
+    // at first, not for all 32 (2 KiB, past malloc's per-thread cache).
+    // No caller keeps an entry across calls, so the vector may grow.
     static constexpr std::size_t max_entries = 32;
+    static constexpr std::size_t first_room = 4;
     std::vector<entry> entries;
 
     static void parse(const run_state& s, std::string_view raw, std::string& scratch, entry& e) {
@@ -236,7 +240,7 @@ struct parsed_addresses final : run_slot {
             parse(s, raw, scratch, spare);
             return spare;
         }
-        if (entries.empty()) entries.reserve(max_entries);  // references stay valid
+        if (entries.empty()) entries.reserve(first_room);
         auto& e = entries.emplace_back();
         e.raw = raw;
         parse(s, raw, scratch, e);

@@ -85,6 +85,7 @@ struct envelope_paths final : run_slot {
         for (const auto& p : parsed)
             if (p.raw == raw) return p.path;
         if (parsed.size() >= 8) parsed.clear();  // an envelope changing all the time
+        if (parsed.empty()) parsed.reserve(2);   // from and to: one allocation
         return parsed.emplace_back(parsed_path{raw, mail::parse_envelope_path(raw)}).path;
     }
 };
