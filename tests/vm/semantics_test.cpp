@@ -170,6 +170,22 @@ TEST(actions, instruction_budget) {
     EXPECT_FALSE(r.ok());
     EXPECT_EQ(summary(r), "keep*");
     EXPECT_NE(r.errors[0].find("instruction budget of 3 exceeded"), std::string::npos);
+    EXPECT_EQ(r.instructions, 4u);  // the three it allows and the one that broke it
+}
+
+// result::instructions counts what every script of a sequence ran (the
+// dispatch loop keeps its count in a local and adds it when a script ends).
+TEST(actions, instructions_are_counted_over_a_sequence) {
+    auto msg = message::from_raw(sample_message);
+    auto a = script::compile("if true { if false { keep; } }", "a.sieve");
+    auto b = script::compile("if header :is \"subject\" \"x\" { keep; } if true { }", "b.sieve");
+    ASSERT_TRUE(a.ok() && b.ok());
+    auto ra = sequence({a}).run(msg, default_envelope());
+    auto rb = sequence({b}).run(msg, default_envelope());
+    auto rab = sequence({a, b}).run(msg, default_envelope());
+    EXPECT_GT(ra.instructions, 0u);
+    EXPECT_GT(rb.instructions, 0u);
+    EXPECT_EQ(rab.instructions, ra.instructions + rb.instructions);
 }
 
 TEST(control, if_elsif_else_takes_first_true_branch) {

@@ -49,19 +49,33 @@ void exec_call_host(run_state& s, const instruction& ins) {
 
 namespace {
 
+// What a run_program counted, added to the run's total when it ends,
+// by a throw too.
+struct count_on_exit {
+    std::uint64_t& total;
+    const std::uint64_t& count;
+    ~count_on_exit() { total += count; }
+};
+
 // Runs the program s is at from its first instruction to its end, a stop
-// or the budget; throws what the handlers throw.
+// or the budget, adding the instructions it ran to `executed`; throws what
+// the handlers throw. The program does not change while it runs (the next
+// one of a sequence comes between two calls), so its code is read through
+// a local pointer, and the count is a local: the loop reads neither
+// through memory after each handler.
 void run_program(run_state& s, std::uint64_t& executed) {
     const auto& p = s.prog();
     const auto budget = s.limits.instruction_budget;
-    const std::uint64_t start = executed;
+    const instruction* const code = p.code.data();
     const auto n = p.code.size();
+    std::uint64_t count = 0;
+    count_on_exit add{executed, count};
     while (s.pc < n && !s.stopped) {
         // Backward jumps cannot come from the compiler, but a loaded file
         // may hold them: the budget bounds every script.
-        if (++executed - start > budget)
+        if (++count > budget)
             throw runtime_error{"instruction budget of " + std::to_string(budget) + " exceeded"};
-        const instruction& ins = p.code[s.pc++];
+        const instruction& ins = code[s.pc++];
         dispatch[static_cast<std::size_t>(ins.op)](s, ins);
     }
 }
