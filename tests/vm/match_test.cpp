@@ -126,6 +126,15 @@ TEST(match, star_and_literal_tail_as_a_suffix) {
     EXPECT_TRUE(glob_match("www.LinkedIn.com", "*.linkedin.com", casemap));
     EXPECT_FALSE(glob_match("linkedin.com", "*.linkedin.com", casemap));
     EXPECT_FALSE(glob_match("www.LinkedIn.com", "*.linkedin.com", octet));
+    // A tail with a wildcard or an escape in it is not literal: the walk
+    // reads it, wherever in the tail it is.
+    EXPECT_TRUE(glob_match("abc", "*b?", octet));
+    EXPECT_FALSE(glob_match("ab", "*b?", octet));
+    EXPECT_TRUE(glob_match("x?y", "*\\?y", octet));
+    EXPECT_FALSE(glob_match("xzy", "*\\?y", octet));
+    EXPECT_TRUE(glob_match("a.b.c", "*.b*", octet));
+    EXPECT_FALSE(glob_match("a.c", "*.b*", octet));
+    EXPECT_TRUE(glob_match("ab\\", "*b\\\\", octet));
 }
 
 TEST(match, question_mark_is_one_octet_for_octet_comparators) {
