@@ -302,7 +302,7 @@ std::string encode_value(std::string_view name, std::string_view value) {
     std::string_view text = value;
     std::string flat;
     bool after_break = false;
-    if (value.find_first_of("\r\n") != std::string_view::npos) {
+    if (value.find('\n') != std::string_view::npos || value.find('\r') != std::string_view::npos) {
         for (char c : value) {
             if (c == '\r') continue;
             if (c == '\n') {
