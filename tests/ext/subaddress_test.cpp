@@ -36,6 +36,12 @@ TEST(subaddress, split) {
     s = ext::split_subaddress("+detail", "+");
     EXPECT_EQ(s.user, "");
     EXPECT_EQ(s.detail, "detail");
+    s = ext::split_subaddress("a-b+c", "+-");  // the first of several delimiters present
+    EXPECT_EQ(s.user, "a");
+    EXPECT_EQ(s.detail, "b+c");
+    s = ext::split_subaddress("a+b", "");  // no delimiters: no detail
+    EXPECT_EQ(s.user, "a+b");
+    EXPECT_FALSE(s.detail.has_value());
 }
 
 TEST(subaddress, user_and_detail) {
