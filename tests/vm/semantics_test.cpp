@@ -319,6 +319,24 @@ TEST(tests, address_values_parsed_once_per_run_follow_the_edits) {
     EXPECT_TRUE(t("address :count \"eq\" :comparator \"i;ascii-numeric\" \"from\" \"1\""));
 }
 
+// The header tests look a constant field name up with the key the
+// program computed when it was linked (program::name_keys); a name that
+// is a template gets its key from its expansion.
+TEST(tests, field_names_from_constants_and_templates) {
+    auto t = [](std::string cond) {
+        return run("require \"variables\"; set \"n\" \"SUBJECT\"; set \"f\" \"fro\";\nif " + cond +
+                       " { discard; }",
+                   sample_message) == "discard";
+    };
+    EXPECT_TRUE(t("exists \"${n}\""));
+    EXPECT_FALSE(t("exists \"${n}x\""));
+    EXPECT_TRUE(t("header :is \"${n}\" \"Hello world\""));
+    EXPECT_TRUE(t("address :domain :is \"${f}m\" \"example.com\""));
+    EXPECT_TRUE(t("header :is \"sUbJeCt\" \"Hello world\""));
+    EXPECT_FALSE(t("header :is \"subjec\" \"Hello world\""));
+    EXPECT_TRUE(t("address :localpart :is [\"cc\", \"to\"] \"carol\""));
+}
+
 TEST(tests, exists_needs_all_headers) {
     auto t = [](std::string cond) {
         return run("if " + cond + " { discard; }", sample_message) == "discard";

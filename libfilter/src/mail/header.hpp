@@ -68,6 +68,8 @@ struct field_name {
     std::uint32_t key;
 
     constexpr field_name(std::string_view n) noexcept : name(n), key(name_key(n)) {}
+    // With its key computed already: `k` must be name_key(n).
+    constexpr field_name(std::string_view n, std::uint32_t k) noexcept : name(n), key(k) {}
     constexpr field_name(const char* n) noexcept : field_name(std::string_view(n)) {}
     field_name(const std::string& n) noexcept : field_name(std::string_view(n)) {}
 };

@@ -13,6 +13,8 @@ void link_phrases(program& p);
 
 void program::link() {
     is_template.resize(strings.size(), 0);
+    name_keys.resize(strings.size());
+    for (std::size_t i = 0; i < strings.size(); ++i) name_keys[i] = mail::name_key(strings[i]);
     std::unordered_map<std::string, std::uint32_t> slots;
     internal_flags_slot.reset();
     for (std::size_t i = 0; i < variables.size(); ++i) {

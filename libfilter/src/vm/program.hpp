@@ -3,6 +3,7 @@
 // Immutable once built; shared between threads.
 #pragma once
 
+#include "mail/header.hpp"
 #include "vm/match.hpp"
 #include "vm/opcodes.hpp"
 #include "vm/phrase_index.hpp"
@@ -74,6 +75,9 @@ struct program {
     // Derived by link(), not stored: each template's parts, and how many
     // variable slots a run needs (set variables first, then names only read).
     std::vector<std::vector<template_part>> templates;
+    // Each string's mail::name_key(), for the header tests that take it as
+    // a field name (run_state::field_name): computed once, not per test.
+    std::vector<std::uint32_t> name_keys;
     std::uint32_t slot_count = 0;
     bool reads_captures = false;  // some template reads a match variable (${N})
     // imap4flags keeps its internal flags in a variable slot of this

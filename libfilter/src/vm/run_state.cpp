@@ -46,15 +46,6 @@ std::size_t run_state::next_slot_id() {
     return next++;
 }
 
-match_spec run_state::match_spec_of(std::uint64_t operand, std::uint64_t comparator_operand) const {
-    match_spec spec{static_cast<comparator>(comparator_operand), static_cast<match_type>(operand & 0xFF),
-                    static_cast<relation>((operand >> 8) & 0xFF)};
-    // link_matchers() checked that the tables know every id that is not the VM's own.
-    if (!is_core(spec.cmp)) spec.cmp_ops = prog_->tables->comparators[comparator_operand & 0xFF];
-    if (!is_core(spec.type)) spec.type_ops = prog_->tables->match_types[operand & 0xFF];
-    return spec;
-}
-
 std::string_view run_state::expanded(std::uint64_t id, std::string& buffer) const {
     const auto& source = prog_->strings[id];
     buffer.clear();

@@ -120,10 +120,26 @@ public:
         return expanded(id, buffer);
     }
     std::span<const std::uint32_t> list(std::uint64_t id) const { return prog_->lists[id]; }
+    // text() as a header field name, with its lookup key: a plain string's
+    // was computed when the program was linked (program::name_keys), a
+    // template's is computed from its expansion.
+    mail::field_name field_name(std::uint64_t id, std::string& buffer) const {
+        if (!prog_->is_template[id] && id < prog_->name_keys.size())
+            return {prog_->strings[id], prog_->name_keys[id]};
+        return mail::field_name(text(id, buffer));
+    }
 
     // The match type ('m') and comparator ('c') operands of an instruction,
-    // with the operations of an extension's ids.
-    match_spec match_spec_of(std::uint64_t operand, std::uint64_t comparator_operand) const;
+    // with the operations of an extension's ids. Inline: every test with a
+    // match type starts with it (a call was a third of its cost).
+    match_spec match_spec_of(std::uint64_t operand, std::uint64_t comparator_operand) const {
+        match_spec spec{static_cast<comparator>(comparator_operand), static_cast<match_type>(operand & 0xFF),
+                        static_cast<relation>((operand >> 8) & 0xFF)};
+        // link_matchers() checked that the tables know every id that is not the VM's own.
+        if (!is_core(spec.cmp)) spec.cmp_ops = prog_->tables->comparators[comparator_operand & 0xFF];
+        if (!is_core(spec.type)) spec.type_ops = prog_->tables->match_types[operand & 0xFF];
+        return spec;
+    }
 
     // True when any key of list `keys` matches `value` (an extension's
     // match type decides through its match_type_ops). A successful

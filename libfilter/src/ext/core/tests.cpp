@@ -182,8 +182,8 @@ void exec_test_header(run_state& s, const instruction& ins) {
     s.flag = false;
     for (auto name : s.list(ins.arg[2])) {
         // The walk stops when the callback returns false: at the first match.
-        s.flag =
-            !ext::for_each_field(s, s.text(name, name_buffer), index, [&](const mail::header_field& field) {
+        s.flag = !ext::for_each_field(
+            s, s.field_name(name, name_buffer), index, [&](const mail::header_field& field) {
                 return !s.any_key(mail::message::decode(field.value, s.scratch), ins.arg[3], spec);
             });
         if (s.flag) return;
@@ -281,7 +281,7 @@ void exec_test_address(run_state& s, const instruction& ins) {
     };
     s.flag = false;
     for (auto name : s.list(ins.arg[3])) {
-        s.flag = !ext::for_each_field(s, s.text(name, name_buffer), index,
+        s.flag = !ext::for_each_field(s, s.field_name(name, name_buffer), index,
                                       [&](const auto& field) { return !matches_any(field); });
         if (s.flag) return;
     }
@@ -292,7 +292,7 @@ void exec_test_exists(run_state& s, const instruction& ins) {
     const auto& names = s.list(ins.arg[0]);
     std::string buffer;
     s.flag = std::all_of(names.begin(), names.end(), [&](auto name) {
-        return !s.visit_fields(s.text(name, buffer), [](const mail::header_field&) { return false; });
+        return !s.visit_fields(s.field_name(name, buffer), [](const mail::header_field&) { return false; });
     });
 }
 
