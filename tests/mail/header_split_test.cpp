@@ -155,6 +155,35 @@ TEST(header_split, agrees_with_the_line_by_line_reference_on_generated_sections)
     }
 }
 
+// Names of every length up to 40 (the name scan goes sixteen bytes a
+// step), with a byte no name may hold at every place in them, and the
+// section cut short after them: the same fields as the reference.
+TEST(header_split, name_ends_at_every_offset) {
+    for (std::size_t n = 1; n <= 40; ++n) {
+        std::string name;
+        for (std::size_t i = 0; i < n; ++i) name += char('A' + i % 26);
+        for (std::size_t bad_at = 0; bad_at <= n; ++bad_at) {
+            for (char bad : {'\x80', '\x7f', ' ', ':', '\x01', '\xff', '~', '!'}) {
+                std::string line = name;
+                if (bad_at < n) line[bad_at] = bad;
+                for (const char* tail : {": v\nB: w\n\nbody", ":", ""}) {
+                    std::string text = line + tail;
+                    std::vector<header_field> got;
+                    std::size_t body = split_header_block(text, {100, 1 << 20}, got);
+                    auto want = reference_split(text, {100, 1 << 20});
+                    SCOPED_TRACE(::testing::PrintToString(text));
+                    ASSERT_EQ(body, want.body);
+                    ASSERT_EQ(got.size(), want.fields.size());
+                    for (std::size_t i = 0; i < got.size(); ++i) {
+                        EXPECT_EQ(got[i].name, want.fields[i].name);
+                        EXPECT_EQ(got[i].value, want.fields[i].value);
+                    }
+                }
+            }
+        }
+    }
+}
+
 // Long lines cross the sixteen-byte steps of the line-end scan at every
 // offset.
 TEST(header_split, line_ends_at_every_offset) {

@@ -165,6 +165,27 @@ inline const char* find_lf(const char* p, const char* end) noexcept {
     return p;
 }
 
+// Where the field name that may start at p ends: the first byte of
+// [p, end) that is not ftext. Sixteen bytes a step with SSE2 (the splitter
+// reads every byte of every name; a name is mostly 4 to 30 bytes): as
+// signed bytes, everything below 33 and every non-ASCII byte compare below
+// 33, and DEL and the colon are the other two bytes ftext leaves out.
+inline const char* find_name_end(const char* p, const char* end) noexcept {
+#if defined(__SSE2__)
+    const __m128i below = _mm_set1_epi8(33);
+    const __m128i del = _mm_set1_epi8(127);
+    const __m128i colon = _mm_set1_epi8(':');
+    for (; end - p >= 16; p += 16) {
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        __m128i other = _mm_or_si128(_mm_cmpeq_epi8(v, del), _mm_cmpeq_epi8(v, colon));
+        auto hits = unsigned(_mm_movemask_epi8(_mm_or_si128(_mm_cmplt_epi8(v, below), other)));
+        if (hits) return p + __builtin_ctz(hits);
+    }
+#endif
+    while (p < end && ftext.yes[static_cast<unsigned char>(*p)]) ++p;
+    return p;
+}
+
 // One pass over the section, line by line: a line's first byte says what
 // it is (blank, continuation, field or not a header line); a field's name
 // is checked in the loop that finds its colon, its key made from the name
@@ -190,8 +211,7 @@ public:
                 p = lf == end ? end : lf + 1;
                 continue;
             }
-            const char* q = p;
-            while (q < end && ftext.yes[static_cast<unsigned char>(*q)]) ++q;
+            const char* q = find_name_end(p, end);
             const char* name_end = q;
             while (q < end && is_wsp(*q)) ++q;  // obs-optional WSP before the colon
             if (q == end || *q != ':' || name_end == p) {
