@@ -24,6 +24,22 @@ TEST(envelope, from_and_to_with_address_parts) {
     EXPECT_FALSE(holds("envelope :is \"to\" \"sender@example.org\""));
 }
 
+// A path's :all form is made once a run and kept with the parsed path:
+// later tests of the same path, whole or in parts, and of the other path
+// read their own.
+TEST(envelope, all_of_a_path_read_again_in_one_run) {
+    envelope quoted = default_envelope();
+    quoted.from = "<\"a b\"@example.org>";
+    EXPECT_TRUE(
+        holds("allof(envelope :all :is \"from\" \"\\\"a b\\\"@example.org\", "
+              "envelope :all :contains \"from\" \"b\\\"@\", envelope :localpart :is \"from\" \"a b\", "
+              "envelope :all :is \"to\" \"rcpt@example.net\", "
+              "not envelope :all :is \"from\" \"rcpt@example.net\")",
+              quoted));
+    EXPECT_FALSE(holds(
+        "anyof(envelope :all :is \"from\" \"x@y\", envelope :all :is \"from\" \"a b@example.org\")", quoted));
+}
+
 TEST(envelope, matching_is_case_insensitive_by_default) {
     // §2.7.3: i;ascii-casemap unless a comparator is named.
     EXPECT_TRUE(holds("envelope :is \"from\" \"SENDER@Example.ORG\""));

@@ -369,6 +369,9 @@ void exec_act_deleteheader(run_state& s, const instruction& ins) {
     auto& fields = *state.fields;
     // Which of the named fields :index selects (all when not given).
     mail::field_name wanted(name);
+    // No field has the name (the edited header's filter of name keys says
+    // so for most names it has none of): nothing to select or delete.
+    if ((state.key_bits & mail::key_bit(wanted.key)) == 0) return;
     boost::container::small_vector<std::size_t, 4> named;
     for (std::size_t i = 0; i < fields.size(); ++i)
         if (fields[i].key == wanted.key && mail::iequals(state.name(fields[i]), name)) named.push_back(i);

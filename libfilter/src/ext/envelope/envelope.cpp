@@ -78,15 +78,16 @@ struct envelope_paths final : run_slot {
     struct parsed_path {
         std::string raw;
         std::optional<mail::address> path;
+        std::optional<std::string> all;  // its :all part, made on first use
     };
     std::vector<parsed_path> parsed;
 
-    const std::optional<mail::address>& of(const std::string& raw) {
-        for (const auto& p : parsed)
-            if (p.raw == raw) return p.path;
+    parsed_path& of(const std::string& raw) {
+        for (auto& p : parsed)
+            if (p.raw == raw) return p;
         if (parsed.size() >= 8) parsed.clear();  // an envelope changing all the time
         if (parsed.empty()) parsed.reserve(2);   // from and to: one allocation
-        return parsed.emplace_back(parsed_path{raw, mail::parse_envelope_path(raw)}).path;
+        return parsed.emplace_back(parsed_path{raw, mail::parse_envelope_path(raw), std::nullopt});
     }
 };
 
@@ -100,16 +101,22 @@ void exec_test_envelope(run_state& s, const instruction& ins) {
     for (auto name : s.list(ins.arg[3])) {
         const std::string* raw = envelope_value(s, s.text(name, buffer));
         if (!raw) continue;
-        const auto& a = s.slot<envelope_paths>().of(*raw);
-        if (spec.type == ext::match_count)
+        auto& parsed = s.slot<envelope_paths>().of(*raw);
+        const auto& a = parsed.path;
+        if (spec.type == ext::match_count) {
             ext::count_values(s, 1);  // RFC 5231 §4.2: addresses, whatever the address part
-        else if (!a)
+        } else if (!a) {
             s.flag = s.any_key("", ins.arg[4], spec);  // the null path
-        else if (a->valid)
+        } else if (a->valid && part == address_part::all) {
+            // Made once a run (a policy's block lists test the path whole).
+            if (!parsed.all) ext::core::address_part_of(s, *a, part, parsed.all.emplace());
+            s.flag = s.any_key(*parsed.all, ins.arg[4], spec);
+        } else if (a->valid) {
             s.flag = ext::core::address_part_of(s, *a, part, value) && s.any_key(value, ins.arg[4], spec);
-        else if (raw == &s.env.auth || (s.client && raw == &s.client->authenticated_user))
+        } else if (raw == &s.env.auth || (s.client && raw == &s.client->authenticated_user)) {
             // a login name need not be an address: :all sees it whole
             s.flag = part == address_part::all && s.any_key(*raw, ins.arg[4], spec);
+        }
         // else: a from/to path that does not parse matches no part (as in Pigeonhole)
         if (s.flag) return;
     }
