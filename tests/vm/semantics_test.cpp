@@ -337,6 +337,20 @@ TEST(tests, field_names_from_constants_and_templates) {
     EXPECT_TRUE(t("address :localpart :is [\"cc\", \"to\"] \"carol\""));
 }
 
+// :is passes over keys of another length without comparing them; the
+// key of the value's length still decides, whatever its place in the list.
+TEST(tests, is_over_keys_of_every_length) {
+    auto t = [](std::string cond) {
+        return run("if " + cond + " { discard; }", sample_message) == "discard";
+    };
+    EXPECT_TRUE(t("header :is \"subject\" [\"Hello\", \"Hello worlds\", \"hello WORLD\"]"));
+    EXPECT_FALSE(t("header :is \"subject\" [\"Hello\", \"Hello worl\", \"Hello worlds\", \"\"]"));
+    EXPECT_FALSE(t("header :comparator \"i;octet\" :is \"subject\" [\"x\", \"hello world\"]"));
+    EXPECT_TRUE(t("header :comparator \"i;octet\" :is \"subject\" [\"x\", \"Hello world\"]"));
+    EXPECT_TRUE(t("not header :is \"x-none\" \"\""));
+    EXPECT_TRUE(t("address :domain :is \"from\" [\"example\", \"example.comm\", \"EXAMPLE.COM\"]"));
+}
+
 TEST(tests, exists_needs_all_headers) {
     auto t = [](std::string cond) {
         return run("if " + cond + " { discard; }", sample_message) == "discard";

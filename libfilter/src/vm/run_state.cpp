@@ -87,9 +87,14 @@ bool run_state::any_key(std::string_view value, std::uint64_t keys, match_spec s
         return false;
     }
     bool capture = spec.type == match_type::matches && captures_wanted(spec);
+    // :is under the VM's own comparators compares octet for octet (folded
+    // or not): a key of another length is passed over without a call
+    // (most keys of a list, the freemail domains and the like).
+    bool same_length_only = spec.type == match_type::is && !spec.cmp_ops;
     auto& captures = captures_;  // glob_match clears it; its capacity stays for the run
     for (auto k : prog_->lists[keys]) {
         auto key = text(k, key_buffer);
+        if (same_length_only && key.size() != value.size()) continue;
         if (!capture) {
             if (matches(value, key, spec)) return true;
         } else if (glob_match(value, key, spec.cmp, &captures, spec.cmp_ops)) {
