@@ -117,6 +117,45 @@ TEST(header_index, lookup_is_case_insensitive_and_keeps_order) {
     EXPECT_TRUE(m.find("x-none").empty());
 }
 
+// The index chains each name's fields by bucket: every lookup finds what a
+// walk over all the fields finds, in order, on a parsed message and on one
+// built field by field (the milter's way, looked up between the adds), and
+// after the message is moved.
+TEST(header_index, lookups_agree_with_a_walk_over_every_field) {
+    std::vector<std::string> names;
+    for (int i = 0; i < 40; ++i) names.push_back("X-Name-" + std::to_string(i * 7919 % 1000));
+    names.insert(names.end(), {"Received", "From", "To", "Subject", "a", "B", "x-name-0"});
+    auto walk = [](const message& m, const std::string& name) {
+        std::vector<const header_field*> out;
+        for (const auto& h : m.headers())
+            if (iequals(h.name, name)) out.push_back(&h);
+        return out;
+    };
+    auto check = [&](const message& m) {
+        for (const auto& n : names) {
+            ASSERT_EQ(m.find(n), walk(m, n)) << n;
+            EXPECT_EQ(m.count(n), walk(m, n).size()) << n;
+        }
+        EXPECT_TRUE(m.find("X-Absent").empty());
+    };
+    std::string text;
+    message built;
+    for (int i = 0; i < 300; ++i) {
+        std::string name = names[std::size_t(i * 31 + i / 7) % names.size()];
+        if (i % 3 == 0) name = ascii_lower(name);
+        text += name + ": v" + std::to_string(i) + "\r\n";
+        built.add_header(name, " v" + std::to_string(i));
+        if (i % 50 == 0) check(built);
+    }
+    auto parsed = message::parse(text + "\r\nbody\r\n");
+    ASSERT_EQ(parsed.headers().size(), 300u);
+    check(parsed);
+    check(built);
+    message moved = std::move(built);
+    check(moved);
+    EXPECT_EQ(moved.count("received"), parsed.count("RECEIVED"));
+}
+
 TEST(header_index, precomputed_names) {
     auto m = message::parse("Subject: a\nX-Y: b\n\n");
     constexpr field_name subject("SUBJECT");

@@ -53,12 +53,17 @@ constexpr std::uint32_t name_key(std::string_view name) noexcept {
            (byte(name[name.size() / 2]) << 8) ^ byte(name.back());
 }
 
-// One of 64 bits for a name key: a header keeps the OR of its fields'
-// bits, so that a lookup of a name none of them has (most of a policy's
-// lookups) ends without walking the fields. Names may share a bit; a set
-// bit only means "walk".
+// One of 64 buckets for a name key (a multiplicative hash's top six bits).
+constexpr unsigned key_bucket(std::uint32_t key) noexcept {
+    return (key * 0x9E3779B1u) >> 26;
+}
+
+// The bucket's bit: a header keeps the OR of its fields' bits, so that a
+// lookup of a name none of them has (most of a policy's lookups) ends
+// without walking the fields. Names may share a bit; a set bit only means
+// "walk".
 constexpr std::uint64_t key_bit(std::uint32_t key) noexcept {
-    return std::uint64_t{1} << ((key * 0x9E3779B1u) >> 26);
+    return std::uint64_t{1} << key_bucket(key);
 }
 
 // A field name with its lookup key computed once: a compiled script can keep

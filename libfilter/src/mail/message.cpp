@@ -47,6 +47,9 @@ void message::take(message& other) noexcept {
     body_offset_ = other.body_offset_;
     headers_ = std::move(other.headers_);
     key_bits_ = other.key_bits_;
+    first_ = other.first_;
+    last_ = other.last_;
+    next_ = std::move(other.next_);
     header_defects_ = std::move(other.header_defects_);
     mime_ = std::move(other.mime_);
     if (other.viewing()) {
@@ -64,6 +67,9 @@ void message::take(message& other) noexcept {
     other.raw_ = {};
     other.headers_.clear();
     other.key_bits_ = 0;
+    other.first_.fill(0);
+    other.last_.fill(0);
+    other.next_.clear();
     other.header_defects_.clear();
     other.headers_done_ = false;
     other.split_ = false;
@@ -96,7 +102,21 @@ void message::split() {
         split_header_block(raw_, {limits_.max_headers, limits_.max_header_bytes}, headers_, &header_defects_);
     headers_done_ = true;
     split_ = true;
-    for (const auto& h : headers_) key_bits_ |= key_bit(h.key);
+    next_.reserve(headers_.size());
+    for (std::size_t i = 0; i < headers_.size(); ++i) index_field(i);
+}
+
+void message::index_field(std::size_t i) {
+    const auto key = headers_[i].key;
+    auto& last = last_[key_bucket(key)];
+    const auto at = std::uint32_t(i + 1);
+    next_.push_back(0);
+    if (last != 0)
+        next_[last - 1] = at;
+    else
+        first_[key_bucket(key)] = at;
+    last = at;
+    key_bits_ |= key_bit(key);
 }
 
 void message::own() {
@@ -171,7 +191,7 @@ void message::add_header(std::string_view name, std::string_view value) {
                                 "cut at " + std::to_string(limits_.max_header_bytes) + " bytes");
     }
     headers_.push_back(make_field(r.substr(name_at, name.size()), r.substr(value_at, len)));
-    key_bits_ |= key_bit(headers_.back().key);
+    index_field(headers_.size() - 1);
 }
 
 // add_header's defects: one per kind, counting the fields it concerns.

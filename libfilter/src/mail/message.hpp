@@ -22,6 +22,7 @@
 
 #include <sift/options.hpp>
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -141,15 +142,22 @@ private:
     bool split_ = false;
     std::vector<header_field> headers_;
     std::uint64_t key_bits_ = 0;  // the OR of the fields' key_bit()s
-    defect_list header_defects_;  // the header section's (the tree's root repeats none)
+    // The fields by name: each key_bucket() chains its fields in message
+    // order, first_ and last_ holding 1 + a field's index (0: none) and
+    // next_[i] the one after field i in its bucket, so that a lookup walks
+    // the few fields that may have its name, not all of them.
+    std::array<std::uint32_t, 64> first_{}, last_{};
+    std::vector<std::uint32_t> next_;
+    void index_field(std::size_t i);  // headers_[i], the last field, joins its bucket
+    defect_list header_defects_;      // the header section's (the tree's root repeats none)
     std::size_t body_offset_ = 0;
     std::unique_ptr<mime_cache> mime_;
 };
 
 template <class F>
 bool message::for_each(field_name name, F&& f) const {
-    if ((key_bits_ & key_bit(name.key)) == 0) return true;  // no field has the name
-    for (const header_field& h : headers_) {
+    for (auto at = first_[key_bucket(name.key)]; at != 0; at = next_[at - 1]) {
+        const header_field& h = headers_[at - 1];
         if (!has_name(h, name)) {
             continue;
         }
