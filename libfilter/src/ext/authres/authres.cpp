@@ -136,39 +136,49 @@ bool trusted(const std::vector<std::string>& ids, std::string_view id) {
     return std::any_of(ids.begin(), ids.end(), [&](const std::string& t) { return mail::iequals(t, id); });
 }
 
-void test_authres(run_state& s, const instruction& ins, bool aligned) {
-    auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
+// Whether a result in a trusted Authentication-Results field holds the
+// key (`ids` is not empty).
+bool any_result(run_state& s, const instruction& ins, const match_spec& spec, bool aligned,
+                const std::vector<std::string>& ids) {
+    std::optional<std::string> from_org;
+    if (aligned) {
+        from_org = from_organization(s);
+        if (!from_org) return false;
+    }
     std::string buffer;
     std::vector<std::string> methods;
     for (auto id : s.list(ins.arg[2])) methods.push_back(mail::ascii_lower(s.text(id, buffer)));
     std::string property = mail::ascii_lower(s.text(ins.arg[3], buffer));
-    const auto& ids = s.options.authres.trusted_authserv_ids;
-    std::optional<std::string> from_org;
-    if (aligned) from_org = from_organization(s);
-    s.flag = false;
-    if (!ids.empty() && (!aligned || from_org)) {
-        ext::for_each_field(s, "Authentication-Results", std::nullopt, [&](const mail::header_field& f) {
-            auto h = ext::authres::parse(f.value);
-            if (!h || !trusted(ids, h->authserv_id)) return true;
-            for (const auto& r : h->results) {
-                if (!methods.empty() && std::find(methods.begin(), methods.end(), r.method) == methods.end())
-                    continue;
-                if (aligned) {
-                    auto identity = ext::authres::identity_domain(r);
-                    if (identity.empty() || ext::authres::organizational_domain(identity) != *from_org)
-                        continue;
-                }
-                const std::string* value = property.empty() ? &r.result : r.find(property);
-                static const std::string full_pct = "100";
-                if (!value && property == "pct" && r.method == "dmarc") value = &full_pct;
-                if (value && s.any_key(*value, ins.arg[4], spec)) {
-                    s.flag = true;
-                    return false;
-                }
+    bool found = false;
+    ext::for_each_field(s, "Authentication-Results", std::nullopt, [&](const mail::header_field& f) {
+        auto h = ext::authres::parse(f.value);
+        if (!h || !trusted(ids, h->authserv_id)) return true;
+        for (const auto& r : h->results) {
+            if (!methods.empty() && std::find(methods.begin(), methods.end(), r.method) == methods.end())
+                continue;
+            if (aligned) {
+                auto identity = ext::authres::identity_domain(r);
+                if (identity.empty() || ext::authres::organizational_domain(identity) != *from_org) continue;
             }
-            return true;
-        });
-    }
+            const std::string* value = property.empty() ? &r.result : r.find(property);
+            static const std::string full_pct = "100";
+            if (!value && property == "pct" && r.method == "dmarc") value = &full_pct;
+            if (value && s.any_key(*value, ins.arg[4], spec)) {
+                found = true;
+                return false;
+            }
+        }
+        return true;
+    });
+    return found;
+}
+
+void test_authres(run_state& s, const instruction& ins, bool aligned) {
+    auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
+    const auto& ids = s.options.authres.trusted_authserv_ids;
+    // With no trusted authserv-id no field counts: the methods, the
+    // property and the From address are not even looked at.
+    s.flag = !ids.empty() && any_result(s, ins, spec, aligned, ids);
     if (spec.type == ext::match_count) s.flag = ext::count_matches(s, ins.arg[4], spec);
 }
 
