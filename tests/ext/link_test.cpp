@@ -171,7 +171,8 @@ TEST(link, parse_url) {
 // is found wherever it starts and ends relative to those blocks, in
 // either case, and text around it that only looks like one is no link.
 TEST(link, urls_in_text_at_every_offset) {
-    const std::string filler = "hot tea. w.w the path, htt www htp ";  // near misses: no "http", "www."
+    // Near misses: no "http", "www."; "attp" and "ww." make a block be scanned.
+    const std::string filler = "hot tea. w.w the path, htt www htp attp ww.x ";
     auto fill = [&](std::size_t n) {
         std::string f;
         while (f.size() < n) f += filler;

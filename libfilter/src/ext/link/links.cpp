@@ -100,18 +100,25 @@ bool url_start(std::string_view text, std::size_t i) {
 constexpr std::size_t url_block = 64;
 constexpr std::size_t url_block_reach = url_block + 3;
 
-// Whether "http" or "www." (any case) begins at one of the url_block
+// Whether "http" or "www." (any case) may begin at one of the url_block
 // positions of p (which holds url_block_reach octets): where url_start()
-// can be true. Or-ing 0x20 lower-cases the letters and leaves '.'; it
-// also turns a few control octets into these characters, which only
-// makes a block be scanned in vain. A loop the compiler vectorises.
+// can be true. Only the three octets after a position are looked at,
+// "ttp" or "ww.", which ordinary text hardly has where no URL is (unlike
+// the "th" and "wh" of every other word). Or-ing 0x20 lower-cases the
+// letters and leaves '.'; it also turns a few control octets into these
+// characters, which only makes a block be scanned in vain. A loop the
+// compiler vectorises, compiled twice, the loader picking the AVX2 build
+// where the CPU has it (an ifunc): 32 positions a step instead of 16.
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target_clones("avx2", "default")))
+#endif
 bool block_may_start_url(const char* p) {
     std::uint8_t any = 0;
     for (std::size_t j = 0; j < url_block; ++j) {
-        auto a = std::uint8_t(p[j] | 0x20), b = std::uint8_t(p[j + 1] | 0x20),
-             c = std::uint8_t(p[j + 2] | 0x20), d = std::uint8_t(p[j + 3] | 0x20);
-        any |= std::uint8_t((a == 'h') & (b == 't') & (c == 't') & (d == 'p')) |
-               std::uint8_t((a == 'w') & (b == 'w') & (c == 'w') & (d == '.'));
+        auto b = std::uint8_t(p[j + 1] | 0x20), c = std::uint8_t(p[j + 2] | 0x20),
+             d = std::uint8_t(p[j + 3] | 0x20);
+        any |= std::uint8_t((b == 't') & (c == 't') & (d == 'p')) |
+               std::uint8_t((b == 'w') & (c == 'w') & (d == '.'));
     }
     return any != 0;
 }
