@@ -4,6 +4,8 @@
 // whose date does not parse (§4: the test is false).
 #include "test_support.hpp"
 
+#include <cstdio>
+
 namespace sift::testing {
 namespace {
 
@@ -74,6 +76,36 @@ TEST(date, a_date_that_does_not_parse_or_is_missing_is_false) {
     EXPECT_FALSE(holds("date :originalzone \"date\" \"year\" \"2008\"", junk));
     EXPECT_FALSE(holds("date :value \"ge\" :originalzone \"date\" \"year\" \"0\"", junk));
     EXPECT_FALSE(holds("date :originalzone \"date\" \"year\" \"2008\"", "Subject: x\r\n\r\n"));
+}
+
+// RFC 5322 §3.3 and §4.3: day and month names in any case, each of the
+// twelve months, and the obsolete zone names; a word that names no day or
+// month is no date.
+TEST(date, names_in_any_case_and_obsolete_zones) {
+    auto date_of = [](const std::string& written) { return "Date: " + written + "\r\n\r\n"; };
+    EXPECT_TRUE(holds("date :originalzone \"date\" \"date\" \"2008-07-01\"",
+                      date_of("tUE, 1 jUL 2008 18:34:56 +0200")));
+    const char* const months[] = {"Jan", "FEB", "mar", "Apr", "May", "Jun",
+                                  "Jul", "Aug", "Sep", "Oct", "Nov", "DEC"};
+    for (int m = 0; m < 12; ++m) {
+        char month[8];
+        std::snprintf(month, sizeof month, "%02d", m + 1);
+        EXPECT_TRUE(holds(std::string("date :originalzone \"date\" \"month\" \"") + month + "\"",
+                          date_of(std::string("1 ") + months[m] + " 2008 10:00:00 +0000")))
+            << months[m];
+    }
+    EXPECT_TRUE(
+        holds("date :originalzone \"date\" \"zone\" \"-0700\"", date_of("Tue, 1 Jul 2008 10:00:00 pdt")));
+    EXPECT_TRUE(
+        holds("date :originalzone \"date\" \"zone\" \"-0500\"", date_of("Tue, 1 Jul 2008 10:00:00 EST")));
+    EXPECT_TRUE(
+        holds("date :originalzone \"date\" \"zone\" \"+0000\"", date_of("Tue, 1 Jul 2008 10:00:00 gmt")));
+    EXPECT_FALSE(
+        holds("date :originalzone \"date\" \"year\" \"2008\"", date_of("Tus, 1 Jul 2008 10:00:00 +0000")));
+    EXPECT_FALSE(
+        holds("date :originalzone \"date\" \"year\" \"2008\"", date_of("Tue, 1 Jly 2008 10:00:00 +0000")));
+    EXPECT_FALSE(
+        holds("date :originalzone \"date\" \"year\" \"2008\"", date_of("Tue, 1 July 2008 10:00:00 +0000")));
 }
 
 TEST(date, currentdate_reads_the_clock) {

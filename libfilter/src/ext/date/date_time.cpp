@@ -1,8 +1,8 @@
 #include "ext/date/date_time.hpp"
 
 #include "mail/header.hpp"
-#include "vm/match.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdio>
@@ -18,8 +18,14 @@ constexpr std::array<std::string_view, 13> parts{"year",  "month",  "day",    "d
                                                  "hour",  "minute", "second", "time", "iso8601",
                                                  "std11", "zone",   "weekday"};
 
+// Equal under i;ascii-casemap (only A-Z fold). Here rather than
+// vm::equal: a date's words are compared with some thirty names each.
 bool is_named(std::string_view a, std::string_view b) {
-    return vm::equal(a, b, vm::comparator::ascii_casemap);
+    auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (fold(a[i]) != fold(b[i])) return false;
+    return true;
 }
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
@@ -159,9 +165,8 @@ std::optional<date_time> parse_rfc5322(std::string_view text) {
     // in broken mail).
     if (std::isalpha(static_cast<unsigned char>(in.peek()))) {
         auto dow = in.word();
-        bool known = false;
-        for (auto w : weekdays) known = known || is_named(dow, w);
-        if (!known) return std::nullopt;
+        if (std::none_of(weekdays.begin(), weekdays.end(), [&](auto w) { return is_named(dow, w); }))
+            return std::nullopt;
         in.take(',');
     }
     auto day = in.number(1, 2);
@@ -170,7 +175,7 @@ std::optional<date_time> parse_rfc5322(std::string_view text) {
     auto year = in.number(2, 4);
     if (!day || !year) return std::nullopt;
     unsigned month = 0;
-    for (unsigned m = 0; m < months.size(); ++m)
+    for (unsigned m = 0; m < months.size() && month == 0; ++m)
         if (is_named(month_name, months[m])) month = m + 1;
     if (month == 0) return std::nullopt;
     // Obsolete years (RFC 5322 §4.3): 2 digits are 1950-2049, 3 digits add 1900.
