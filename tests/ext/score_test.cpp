@@ -202,6 +202,13 @@ TEST(score, weights_and_names_from_variables_are_checked_when_run) {
         "score :category \"${c}\" :rule \"R\" \"1\";\n");
     ASSERT_EQ(r.errors.size(), 1u);
     EXPECT_NE(r.errors[0].find("line 3: score: invalid category 'a/b'"), std::string::npos) << r.errors[0];
+
+    // A template's category that is valid counts lower-cased, as a literal's.
+    r = evaluate(
+        "require [\"vnd.sift.score\", \"variables\", \"fileinto\"];\nset \"c\" \"Promo\";\n"
+        "score :category \"${c}\" :rule \"R\" \"2\";\n"
+        "if score :category \"promo\" :is \"2\" { fileinto \"y\"; }\n");
+    EXPECT_EQ(summary(r), "fileinto:y");
 }
 
 TEST(score, hits_are_bounded) {

@@ -173,13 +173,16 @@ score_state& state(vm::run_state& s) {
     return s.slot<score_state>();
 }
 
-// The category operand of either instruction, lower-cased.
-std::string category_operand(const vm::run_state& s, std::uint64_t id) {
-    std::string buffer;
+// The category operand of either instruction, lower-cased, in `buffer`
+// or in the program. A literal category was checked when the script
+// compiled (check_category); only a template's expansion is checked here.
+std::string_view category_operand(const vm::run_state& s, std::uint64_t id, std::string& buffer) {
     auto text = s.text(id, buffer);
-    if (!valid_category(text))
+    if (s.prog().is_template[id] && !valid_category(text))
         throw vm::runtime_error{"score: invalid category " + shown(text) + " (" + name_form + ")"};
-    return lower_category(text);
+    if (std::none_of(text.begin(), text.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) return text;
+    buffer = lower_category(text);
+    return buffer;
 }
 
 // :is and :value under i;ascii-numeric: the total against decimal keys.
@@ -272,8 +275,8 @@ namespace sift::vm {
 
 void exec_add_score_hit(run_state& s, const instruction& ins) {
     using namespace ext;
-    auto category = category_operand(s, ins.arg[0]);
-    std::string rule_buffer, weight_buffer;
+    std::string category_buffer, rule_buffer, weight_buffer;
+    auto category = category_operand(s, ins.arg[0], category_buffer);
     auto rule = s.text(ins.arg[1], rule_buffer);
     if (!valid_rule_name(rule))
         throw runtime_error{"score: invalid rule name " + shown(rule) + " (" + name_form + ")"};
@@ -288,13 +291,14 @@ void exec_add_score_hit(run_state& s, const instruction& ins) {
     if (st.hits.size() >= s.options.score.max_hits)
         throw runtime_error{"score: more than " + std::to_string(s.options.score.max_hits) +
                             " hits (run_options::score.max_hits)"};
-    st.hits.push_back({std::string(rule), std::move(category), *weight, s.prog().name, s.line()});
+    st.hits.push_back({std::string(rule), std::string(category), *weight, s.prog().name, s.line()});
     st.scripts.push_back(s.script());
 }
 
 void exec_test_score(run_state& s, const instruction& ins) {
     using namespace ext;
-    auto category = category_operand(s, ins.arg[0]);
+    std::string category_buffer;
+    auto category = category_operand(s, ins.arg[0], category_buffer);
     auto spec = s.match_spec_of(ins.arg[2], ins.arg[1]);
     auto keys = ins.arg[3];
     const auto& hits = state(s).hits;
@@ -313,7 +317,8 @@ void exec_test_score(run_state& s, const instruction& ins) {
 
 void exec_test_score_rules(run_state& s, const instruction& ins) {
     using namespace ext;
-    auto category = category_operand(s, ins.arg[0]);
+    std::string category_buffer;
+    auto category = category_operand(s, ins.arg[0], category_buffer);
     auto spec = s.match_spec_of(ins.arg[2], ins.arg[1]);
     std::vector<std::string_view> names;
     for (const auto& h : state(s).hits)
