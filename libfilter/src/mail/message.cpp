@@ -46,7 +46,6 @@ void message::take(message& other) noexcept {
     split_ = other.split_;
     body_offset_ = other.body_offset_;
     headers_ = std::move(other.headers_);
-    key_bits_ = other.key_bits_;
     first_ = other.first_;
     last_ = other.last_;
     next_ = std::move(other.next_);
@@ -66,7 +65,6 @@ void message::take(message& other) noexcept {
     other.owned_.clear();
     other.raw_ = {};
     other.headers_.clear();
-    other.key_bits_ = 0;
     other.first_.fill(0);
     other.last_.fill(0);
     other.next_.clear();
@@ -116,7 +114,6 @@ void message::index_field(std::size_t i) {
     else
         first_[key_bucket(key)] = at;
     last = at;
-    key_bits_ |= key_bit(key);
 }
 
 void message::own() {

@@ -141,7 +141,6 @@ private:
     // again; add_header and appending clear it.
     bool split_ = false;
     std::vector<header_field> headers_;
-    std::uint64_t key_bits_ = 0;  // the OR of the fields' key_bit()s
     // The fields by name: each key_bucket() chains its fields in message
     // order, first_ and last_ holding 1 + a field's index (0: none) and
     // next_[i] the one after field i in its bucket, so that a lookup walks
