@@ -18,14 +18,10 @@ constexpr std::array<std::string_view, 13> parts{"year",  "month",  "day",    "d
                                                  "hour",  "minute", "second", "time", "iso8601",
                                                  "std11", "zone",   "weekday"};
 
-// Equal under i;ascii-casemap (only A-Z fold). Here rather than
-// vm::equal: a date's words are compared with some thirty names each.
+// Equal under i;ascii-casemap (only A-Z fold): mail::iequals rather than
+// vm::equal, as a date's words are compared with some thirty names each.
 bool is_named(std::string_view a, std::string_view b) {
-    auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (fold(a[i]) != fold(b[i])) return false;
-    return true;
+    return mail::iequals(a, b);
 }
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
