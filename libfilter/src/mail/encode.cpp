@@ -65,10 +65,19 @@ std::string encode_words(std::string_view utf8, std::size_t used) {
     return fold_words(words, used);
 }
 
-std::string header_text(std::string_view text, std::size_t used) {
+void append_header_text(std::string& out, std::string_view text, std::size_t used) {
     bool ascii =
         std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    return ascii ? std::string(text) : encode_words(text, used);
+    if (ascii)
+        out.append(text);
+    else
+        out += encode_words(text, used);
+}
+
+std::string header_text(std::string_view text, std::size_t used) {
+    std::string out;
+    append_header_text(out, text, used);
+    return out;
 }
 
 std::string one_line(std::string_view text) {

@@ -24,6 +24,8 @@ std::string encode_words(std::string_view utf8, std::size_t used);
 
 // `text` as a header value: as it is when ASCII, else encode_words().
 std::string header_text(std::string_view text, std::size_t used);
+// The same, appended to `out`.
+void append_header_text(std::string& out, std::string_view text, std::size_t used);
 
 // `text` with CR and LF turned into spaces: script text that becomes a
 // header field value would otherwise start a new field.

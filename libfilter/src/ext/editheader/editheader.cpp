@@ -316,13 +316,9 @@ std::string encode_value(std::string_view name, std::string_view value) {
         text = flat;
     }
     while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    // mail::header_text(), after the space that follows the colon, in one
-    // string.
+    // The space that follows the colon, then the value, in one string.
     std::string out = " ";
-    if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
-        out.append(text);
-    else
-        out += mail::encode_words(text, name.size() + 2);
+    mail::append_header_text(out, text, name.size() + 2);
     return out;
 }
 
