@@ -1,6 +1,8 @@
 // vnd.sift.attachment: file names as they are matched (attachment.hpp).
 #include "ext/attachment/attachment.hpp"
 
+#include "mail/header.hpp"
+
 #include <unicode/unistr.h>
 
 #include <algorithm>
@@ -72,7 +74,7 @@ normalised_name normalise_name(std::string_view raw) {
         // Unicode case folding maps ASCII to ASCII lower case, and nothing
         // else of it: most names are ASCII, and need no ICU string.
         out.name = std::move(kept);
-        for (char& c : out.name) c = c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
+        for (char& c : out.name) c = mail::ascii_lower(c);
     } else {
         icu::UnicodeString::fromUTF8(kept).foldCase().toUTF8String(out.name);
     }
