@@ -62,6 +62,22 @@
 #include <chrono>
 #include <memory>
 
+namespace {
+
+// What PCRE2 says of a compiled pattern.
+bool uses_jit(const pcre2_code* code) {
+    std::size_t size = 0;
+    return pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &size) == 0 && size > 0;
+}
+
+std::uint32_t all_options(const pcre2_code* code) {
+    std::uint32_t options = 0;
+    pcre2_pattern_info(code, PCRE2_INFO_ALLOPTIONS, &options);
+    return options;
+}
+
+}  // namespace
+
 namespace sift::vm {
 
 // One compiled pattern; immutable after construction.
@@ -73,11 +89,8 @@ struct regex_code {
     // and UTF off or with PCRE2_MATCH_INVALID_UTF (only a pattern's own
     // "(*UTF)" turns it on without), so no subject needs that check.
     bool fast = false;
-    explicit regex_code(pcre2_code* c) : code(c) {
-        std::size_t size = 0;
-        std::uint32_t options = 0;
-        jit = pcre2_pattern_info(c, PCRE2_INFO_JITSIZE, &size) == 0 && size > 0;
-        pcre2_pattern_info(c, PCRE2_INFO_ALLOPTIONS, &options);
+    explicit regex_code(pcre2_code* c) : code(c), jit(uses_jit(c)) {
+        auto options = all_options(c);
         fast = jit && (!(options & PCRE2_UTF) || (options & PCRE2_MATCH_INVALID_UTF));
     }
     regex_code(const regex_code&) = delete;
@@ -201,14 +214,8 @@ pcre2_code* compile_code(std::string_view pattern, comparator cmp, int& error, P
                          &error, &offset, nullptr);
 }
 
-bool uses_jit(const pcre2_code* code) {
-    std::size_t size = 0;
-    return pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &size) == 0 && size > 0;
-}
-
 bool anchored(const pcre2_code* code) {
-    std::uint32_t options = 0;
-    return pcre2_pattern_info(code, PCRE2_INFO_ALLOPTIONS, &options) == 0 && (options & PCRE2_ANCHORED);
+    return (all_options(code) & PCRE2_ANCHORED) != 0;
 }
 
 // Reading the clock costs more than a JIT attempt that fails at once, so
