@@ -61,15 +61,21 @@ bool zip_start(std::string_view d) {
     return std::any_of(starts.begin(), starts.end(), [&](std::string_view m) { return at(d, 0, m); });
 }
 
+// Whether a tar header's checksum field (8 bytes at 148) holds only octal
+// digits, spaces and NULs, as libarchive's tar reader (checksum()) wants.
+bool tar_checksum_field_octal(std::string_view header) {
+    auto field = header.substr(148, 8);
+    return std::all_of(field.begin(), field.end(),
+                       [](char c) { return c == ' ' || c == '\0' || (c >= '0' && c <= '7'); });
+}
+
 // libarchive's tar reader bids on a 512-byte header whose checksum field
 // holds only octal digits, spaces and NULs (and whose checksum is right),
 // or on an all-zero block: the bytes that let it bid at all.
 bool tar_could_bid(std::string_view d) {
     if (d.size() < 512) return false;  // its read-ahead of 512 bytes fails: no bid
     if (d.find_first_not_of('\0', 0) >= 512) return true;
-    auto field = d.substr(148, 8);
-    return std::all_of(field.begin(), field.end(),
-                       [](char c) { return c == ' ' || c == '\0' || (c >= '0' && c <= '7'); });
+    return tar_checksum_field_octal(d);
 }
 
 // libarchive's tar reader's number-field check (validate_number_field):
@@ -97,10 +103,8 @@ bool tar_outbids_every_reader(std::string_view h) {
                                "00"sv) ||
                             at(h, 257, "ustar  \0"sv)))
         return false;
-    auto field = h.substr(148, 8);  // the checksum (checksum()): octal, spaces, NULs
-    if (!std::all_of(field.begin(), field.end(),
-                     [](char c) { return c == ' ' || c == '\0' || (c >= '0' && c <= '7'); }))
-        return false;
+    if (!tar_checksum_field_octal(h)) return false;
+    auto field = h.substr(148, 8);
     std::size_t i = 0;
     while (i < field.size() && (field[i] == ' ' || field[i] == '\t')) ++i;
     int sum = 0;
