@@ -358,7 +358,8 @@ __attribute__((target("avx2"))) std::size_t base64_decode_avx2(const char* in, s
     std::size_t done = 0;
     for (; size - done >= 32; done += 32, out += 24) {
         __m256i str = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + done));
-        if (!_mm256_testz_si256(outside_alphabet(str), outside_alphabet(str))) break;
+        const __m256i outside = outside_alphabet(str);
+        if (!_mm256_testz_si256(outside, outside)) break;
         const __m256i hi_nibbles = _mm256_and_si256(_mm256_srli_epi32(str, 4), mask_2f);
         const __m256i eq_2f = _mm256_cmpeq_epi8(str, mask_2f);
         const __m256i roll = _mm256_shuffle_epi8(lut_roll, _mm256_add_epi8(eq_2f, hi_nibbles));
