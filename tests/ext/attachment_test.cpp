@@ -552,6 +552,32 @@ TEST(attachment, zip_readers_alone_find_what_every_reader_finds) {
         EXPECT_EQ(readers_for(other), archive_readers::every);
 }
 
+// A zip is opened with the seekable zip reader alone first, and with the
+// streamable and seekable pair when that one does not bid (no end of
+// central directory record it accepts in the last 16 KiB): the scan finds
+// what every reader finds either way. Without the second open these would
+// be archive_unreadable.
+TEST(attachment, zips_the_seekable_reader_refuses_are_read_as_before) {
+    auto zip = make_archive({{"run.exe", "MZ"}, {"notes.txt", "hello"}}, "zip");
+    auto eocd = zip.rfind(std::string("PK\x05\x06", 4));
+    ASSERT_NE(eocd, std::string::npos);
+    auto other_disk = zip;
+    other_disk[eocd + 4] = 1;  // "disk 1": read_eocd refuses it
+    std::vector<std::pair<std::string, std::string>> cases{
+        {"trailing.zip", zip + std::string(20000, 'x')},  // the record is not in the last 16 KiB
+        {"disk.zip", other_disk},
+        {"no-eocd.zip", zip.substr(0, eocd)},
+    };
+    for (const auto& [name, bytes] : cases) {
+        ASSERT_EQ(sift::ext::readers_for(bytes), sift::ext::archive_readers::zip) << name;
+        auto found = scanned(attached(name, bytes), sift::ext::archive_read_block);
+        EXPECT_NE(found.find("file run.exe | " + name + " | " + name + "/run.exe | 2 | 1"), std::string::npos)
+            << found;
+        EXPECT_EQ(found, scanned(attached(name, bytes), sift::ext::archive_read_block, {}, true)) << name;
+        EXPECT_EQ(scanned(attached(name, bytes), 0), scanned(attached(name, bytes), 0, {}, true)) << name;
+    }
+}
+
 // Zips the zip signature does not start: a self-extracting .exe or bytes
 // before the zip. Every reader gets them, and the seekable zip reader
 // reads them by the end-of-central-directory record at their end.
