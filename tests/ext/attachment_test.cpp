@@ -167,6 +167,11 @@ TEST(attachment, every_suffix_is_an_extension) {
     EXPECT_TRUE(ext::name_extensions("readme").empty());
     ASSERT_EQ(ext::name_extensions(".profile").size(), 1u);
     EXPECT_EQ(ext::name_extensions(".profile")[0], "profile");
+    for (std::string_view name : {"photo.jpg.scr", "readme", ".profile", "a..zip", "a.zip.", "a..", ".", "..",
+                                  "", "x.tar.gz", "..zip", "a.b..c"}) {
+        auto all = ext::name_extensions(name);
+        EXPECT_EQ(ext::last_extension(name), all.empty() ? std::string_view() : all.front()) << name;
+    }
     EXPECT_TRUE(ext::is_office_document("report.docx"));
     EXPECT_TRUE(ext::is_office_document("sheet.ods"));
     EXPECT_FALSE(ext::is_office_document("docs.zip"));

@@ -40,6 +40,9 @@ bool hidden_code_point(long cp);
 // "photo.jpg.scr" -> "scr", "jpg.scr". A name without a dot (or only a
 // leading one, ".profile" -> "profile") has those after its dots.
 std::vector<std::string_view> name_extensions(std::string_view name);
+// The first of name_extensions (the shortest), or empty, without making
+// the list: what the scan asks of every name ("is it a .zip, a .docx?").
+std::string_view last_extension(std::string_view name);
 
 // Office Open XML and OpenDocument files (.docx, .xlsx, .odt, ...) are zip
 // containers, but documents: their members are never judged as files.

@@ -90,13 +90,21 @@ std::vector<std::string_view> name_extensions(std::string_view name) {
     return out;
 }
 
+std::string_view last_extension(std::string_view name) {
+    for (auto dot = name.rfind('.'); dot != std::string_view::npos; dot = name.rfind('.', dot - 1)) {
+        if (dot + 1 < name.size() && name[dot + 1] != '.') return name.substr(dot + 1);
+        if (dot == 0) break;
+    }
+    return {};
+}
+
 bool is_office_document(std::string_view name) {
     static constexpr std::array<std::string_view, 31> documents{
         "docx", "docm", "dotx", "dotm", "xlsx", "xlsm", "xltx", "xltm", "xlsb", "xlam", "pptx",
         "pptm", "potx", "potm", "ppsx", "ppsm", "ppam", "sldx", "vsdx", "xps",  "oxps", "odt",
         "ods",  "odp",  "odg",  "odf",  "odb",  "ott",  "ots",  "otp",  "otg"};
-    auto ext = name_extensions(name);
-    return !ext.empty() && std::find(documents.begin(), documents.end(), ext.front()) != documents.end();
+    auto ext = last_extension(name);
+    return !ext.empty() && std::find(documents.begin(), documents.end(), ext) != documents.end();
 }
 
 }  // namespace sift::ext

@@ -173,8 +173,8 @@ bool archive_name(std::string_view name) {
     static constexpr std::array<std::string_view, 24> names{
         "zip", "7z",  "rar", "cab",  "tar", "gz",  "tgz", "bz2", "tbz", "tbz2", "xz",  "txz",
         "lz",  "lzh", "lha", "cpio", "iso", "xar", "zst", "z",   "taz", "lzma", "arj", "ace"};
-    auto ext = name_extensions(name);
-    return !ext.empty() && std::find(names.begin(), names.end(), ext.front()) != names.end();
+    auto ext = last_extension(name);
+    return !ext.empty() && std::find(names.begin(), names.end(), ext) != names.end();
 }
 
 bool archive_type(const mail::mime_part& p) {
@@ -558,6 +558,7 @@ private:
             // Its first bytes say whether it is an archive too.
             std::string content;
             bool nested = !n.name.empty() && archive_name(n.name);
+            bool is_archive = nested;  // by its name, or by its first bytes below
             bool read_all = false, readable = true;
             for (;;) {
                 bool whole = read_all || nested;
@@ -578,7 +579,7 @@ private:
                 content.append(into, std::size_t(got));
                 if (!read_all && !nested && content.size() >= sniff_bytes) {
                     if (!archive_magic(content)) break;
-                    read_all = true;
+                    read_all = is_archive = true;
                 }
                 if (has_filter) {
                     auto now = archive_filter_bytes(a, 0);
@@ -586,7 +587,9 @@ private:
                     filtered = std::max(filtered, now);
                 }
             }
-            if (readable && (nested || archive_magic(content))) {
+            // A member shorter than a sniff is judged by the bytes it has.
+            if (!is_archive && content.size() < sniff_bytes) is_archive = archive_magic(content);
+            if (readable && is_archive) {
                 inspect(content, n.name, member_path, depth + 1, budget);
                 if (budget.stopped) return;
             }
