@@ -79,6 +79,26 @@ TEST(match, trailing_star_captures_the_rest) {
     EXPECT_FALSE(glob_match("xby", "*a*", octet, &caps));
 }
 
+// "*" alone takes the whole value, the empty one too, as its one capture,
+// whatever an earlier match left in the vector.
+TEST(match, star_alone_takes_the_whole_value) {
+    std::vector<span> caps;
+    ASSERT_TRUE(glob_match("a-b-c-d", "?*-*", octet, &caps));
+    ASSERT_EQ(caps.size(), 3u);
+    for (std::string_view value : {"", "x", "Mixed Case *?\\"}) {
+        for (auto cmp : {octet, casemap}) {
+            ASSERT_TRUE(glob_match(value, "*", cmp, &caps)) << value;
+            ASSERT_EQ(caps.size(), 1u);
+            EXPECT_EQ(caps[0].offset, 0u);
+            EXPECT_EQ(caps[0].length, value.size());
+            EXPECT_TRUE(glob_match(value, "*", cmp));
+        }
+    }
+    // Not the pattern "*": an escaped star is a literal one.
+    EXPECT_FALSE(glob_match("x", "\\*", octet));
+    EXPECT_TRUE(glob_match("*", "\\*", octet));
+}
+
 // :matches by its definition, for patterns of literals and '*': each star
 // as short as the rest of the pattern allows, from the left (RFC 5229 §3.2).
 bool reference_glob(std::string_view value, std::string_view pattern, comparator cmp,

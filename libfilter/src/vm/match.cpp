@@ -66,6 +66,13 @@ bool glob(std::string_view value, std::string_view pattern, comparator cmp, cons
     auto literal = [](std::string_view s) {
         return std::none_of(s.begin(), s.end(), [](char c) { return c == '*' || c == '?' || c == '\\'; });
     };
+    // "*" alone (a policy's `:matches "*"` that reads a value into ${1}):
+    // it takes the whole value, which the walk below comes to after a
+    // capture and a resize for the star.
+    if (pattern == "*" && !ops) {
+        if (captures) captures->assign(1, span{0, value.size()});
+        return true;
+    }
     if (!ops && pattern.size() > 1 && pattern[0] == '*' && literal(pattern.substr(1))) {
         auto tail = pattern.substr(1);
         if (value.size() < tail.size()) return false;
