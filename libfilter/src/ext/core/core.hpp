@@ -50,10 +50,17 @@ bool valid_header_name(std::string_view name);
 // surely not what the script's author meant.
 void check_header_names(validate::checker& c, const parse::ast::string_list& names);
 
-// The part of an address an address-part selects; false when it does not
-// exist (an invalid address has no local part or domain, RFC 5228 §5.1; an
-// address without a separator has no :detail, RFC 5233 §4). The parts
-// extensions add are found through the running program's match tables.
-bool address_part_of(const vm::run_state& s, const mail::address& a, vm::address_part part, std::string& out);
+// The part of an address an address-part selects; std::nullopt when it
+// does not exist (an invalid address has no local part or domain, RFC 5228
+// §5.1; an address without a separator has no :detail, RFC 5233 §4). The
+// parts extensions add are found through the running program's match
+// tables. A view of `a` for a part it holds (:localpart, :domain), else of
+// `buffer`, which the part is made in (:all, an extension's): a test
+// compares the address's own strings without copying them.
+std::optional<std::string_view> address_part_of(const vm::run_state& s, const mail::address& a,
+                                                vm::address_part part, std::string& buffer);
+// An address's :all part (RFC 5228 §2.7.4): local-part@domain, or the bare
+// local part of an SMTP "<Postmaster>" path, which has no "@".
+std::string all_part(const mail::address& a);
 
 }  // namespace sift::ext::core

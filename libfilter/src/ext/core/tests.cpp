@@ -101,27 +101,32 @@ std::optional<std::string> redirect_target(std::string_view text) {
     return list.front().all();
 }
 
-bool address_part_of(const vm::run_state& s, const mail::address& a, vm::address_part part,
-                     std::string& out) {
+std::string all_part(const mail::address& a) {
+    // A bare local part (an SMTP "<Postmaster>" path) has no "@".
+    return a.valid && a.domain.empty() ? a.local_part : a.all();
+}
+
+std::optional<std::string_view> address_part_of(const vm::run_state& s, const mail::address& a,
+                                                vm::address_part part, std::string& buffer) {
     switch (part) {
         case vm::address_part::all:
-            // A bare local part (an SMTP "<Postmaster>" path) has no "@".
-            out = a.valid && a.domain.empty() ? a.local_part : a.all();
-            return true;
+            if (a.valid && a.domain.empty()) return a.local_part;
+            buffer = a.all();
+            return buffer;
         case vm::address_part::localpart:
-            if (!a.valid) return false;
-            out = a.local_part;
-            return true;
+            if (!a.valid) return std::nullopt;
+            return a.local_part;
         case vm::address_part::domain:
-            if (!a.valid) return false;
-            out = a.domain;
-            return true;
+            if (!a.valid) return std::nullopt;
+            return a.domain;
     }
     // An extension's part (RFC 5233's :user and :detail) of a valid address.
     const auto* ops = s.prog().tables ? s.prog().tables->address_parts[std::size_t(part)] : nullptr;
     if (!ops)
         throw vm::runtime_error{"unknown address part " + vm::address_part_name(std::size_t(part), nullptr)};
-    return a.valid && ops->extract(a.local_part, a.domain, s.limits.recipient_delimiters, out);
+    if (!a.valid || !ops->extract(a.local_part, a.domain, s.limits.recipient_delimiters, buffer))
+        return std::nullopt;
+    return buffer;
 }
 
 void register_tests(registry& r) {
@@ -218,7 +223,7 @@ struct parsed_addresses final : run_slot {
     static constexpr std::size_t first_room = 4;
     std::vector<entry> entries;
 
-    static void parse(const run_state& s, std::string_view raw, std::string& scratch, entry& e) {
+    static void parse(std::string_view raw, std::string& scratch, entry& e) {
         // The address parser decodes encoded words in display names itself,
         // so it gets the unfolded raw value (RFC 2047 §6.2).
         auto text = mail::message::unfold(raw, scratch);
@@ -227,23 +232,22 @@ struct parsed_addresses final : run_slot {
         e.mailboxes.clear();
         e.mailboxes.reserve(list.size());
         for (auto& a : list) {
-            std::string all;
-            ext::core::address_part_of(s, a, address_part::all, all);
+            auto all = ext::core::all_part(a);
             e.mailboxes.push_back({std::move(a), std::move(all)});
         }
     }
     // The parsed value `raw`; `spare` holds it when the cache is full.
-    const entry& of(const run_state& s, std::string_view raw, std::string& scratch, entry& spare) {
+    const entry& of(std::string_view raw, std::string& scratch, entry& spare) {
         for (const auto& e : entries)
             if (e.raw == raw) return e;
         if (entries.size() >= max_entries) {
-            parse(s, raw, scratch, spare);
+            parse(raw, scratch, spare);
             return spare;
         }
         if (entries.empty()) entries.reserve(first_room);
         auto& e = entries.emplace_back();
         e.raw = raw;
-        parse(s, raw, scratch, e);
+        parse(raw, scratch, e);
         return e;
     }
 };
@@ -254,11 +258,11 @@ void exec_test_address(run_state& s, const instruction& ins) {
     auto part = static_cast<address_part>(ins.arg[0]);
     auto spec = s.match_spec_of(ins.arg[2], ins.arg[1]);
     auto index = ext::take_index(s);
-    std::string value, name_buffer;
+    std::string buffer, name_buffer;
     auto& cache = s.slot<parsed_addresses>();
     parsed_addresses::entry spare;
     auto matches_any = [&](const mail::header_field& field) {
-        const auto& parsed = cache.of(s, field.value, s.scratch, spare);
+        const auto& parsed = cache.of(field.value, s.scratch, spare);
         // An empty header holds the empty address: :all compares "" (as
         // Pigeonhole does), :localpart and :domain find nothing.
         // RFC 5231 §4.2: :count counts addresses (the empty one too),
@@ -272,8 +276,8 @@ void exec_test_address(run_state& s, const instruction& ins) {
             // :all is kept parsed (it is made, not a view of the address).
             if (part == address_part::all) {
                 if (s.any_key(m.all, ins.arg[4], spec)) return true;
-            } else if (ext::core::address_part_of(s, m.address, part, value) &&
-                       s.any_key(value, ins.arg[4], spec)) {
+            } else if (auto value = ext::core::address_part_of(s, m.address, part, buffer);
+                       value && s.any_key(*value, ins.arg[4], spec)) {
                 return true;
             }
         }

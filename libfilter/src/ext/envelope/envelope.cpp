@@ -96,7 +96,7 @@ struct envelope_paths final : run_slot {
 void exec_test_envelope(run_state& s, const instruction& ins) {
     auto part = static_cast<address_part>(ins.arg[0]);
     auto spec = s.match_spec_of(ins.arg[2], ins.arg[1]);
-    std::string value, buffer;
+    std::string part_buffer, buffer;
     s.flag = false;
     for (auto name : s.list(ins.arg[3])) {
         const std::string* raw = envelope_value(s, s.text(name, buffer));
@@ -109,10 +109,11 @@ void exec_test_envelope(run_state& s, const instruction& ins) {
             s.flag = s.any_key("", ins.arg[4], spec);  // the null path
         } else if (a->valid && part == address_part::all) {
             // Made once a run (a policy's block lists test the path whole).
-            if (!parsed.all) ext::core::address_part_of(s, *a, part, parsed.all.emplace());
+            if (!parsed.all) parsed.all = ext::core::all_part(*a);
             s.flag = s.any_key(*parsed.all, ins.arg[4], spec);
         } else if (a->valid) {
-            s.flag = ext::core::address_part_of(s, *a, part, value) && s.any_key(value, ins.arg[4], spec);
+            auto value = ext::core::address_part_of(s, *a, part, part_buffer);
+            s.flag = value && s.any_key(*value, ins.arg[4], spec);
         } else if (raw == &s.env.auth || (s.client && raw == &s.client->authenticated_user)) {
             // a login name need not be an address: :all sees it whole
             s.flag = part == address_part::all && s.any_key(*raw, ins.arg[4], spec);

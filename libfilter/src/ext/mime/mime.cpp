@@ -193,7 +193,7 @@ void exec_test_mime_address(run_state& s, const instruction& ins) {
     auto part_wanted = static_cast<address_part>(ins.arg[0]);
     auto spec = s.match_spec_of(ins.arg[2], ins.arg[1]);
     auto sel = take_selection(s);
-    std::string name_buffer, scratch, value;
+    std::string name_buffer, scratch, buffer;
     s.flag = false;
     for (const auto* part : sel.parts)
         for (auto name : s.list(ins.arg[3])) {
@@ -207,8 +207,8 @@ void exec_test_mime_address(run_state& s, const instruction& ins) {
                     continue;
                 }
                 for (const auto& a : addresses)
-                    if (ext::core::address_part_of(s, a, part_wanted, value) &&
-                        s.any_key(value, ins.arg[4], spec)) {
+                    if (auto value = ext::core::address_part_of(s, a, part_wanted, buffer);
+                        value && s.any_key(*value, ins.arg[4], spec)) {
                         s.flag = true;
                         return;
                     }
