@@ -11,6 +11,8 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <locale.h>
+
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
@@ -555,6 +557,62 @@ TEST(attachment, zip_readers_alone_find_what_every_reader_finds) {
     for (auto other : {make_archive({{"run.exe", "MZ"}}, "7zip"), make_archive({{"run.exe", "MZ"}}, "ustar"),
                        make_archive({{"run.exe", "MZ"}}, "ustar", "bzip2"), std::string("not an archive")})
         EXPECT_EQ(readers_for(other), archive_readers::every);
+}
+
+// The names of the files of an archive as libarchive gives them
+// (archive_entry_pathname_utf8), read here with every reader.
+std::vector<std::string> utf8_names(const std::string& bytes) {
+    std::vector<std::string> out;
+    archive* a = archive_read_new();
+    archive_read_support_format_all(a);
+    archive_read_support_filter_all(a);
+    EXPECT_EQ(archive_read_open_memory(a, bytes.data(), bytes.size()), ARCHIVE_OK);
+    archive_entry* e = nullptr;
+    while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+        if (archive_entry_filetype(e) == AE_IFDIR) continue;
+        const char* name = archive_entry_pathname_utf8(e);
+        out.push_back(name ? name : "(none)");
+    }
+    archive_read_free(a);
+    return out;
+}
+
+// ASCII names of zip and tar members are taken as the reader stored them,
+// without archive_entry_pathname_utf8's conversion; other names, and
+// other readers' names, through it. Either way the paths are libarchive's
+// UTF-8 names.
+TEST(attachment, member_names_as_libarchive_gives_them_in_utf8) {
+    // Written and read back here in C.UTF-8, as the scan reads: libarchive
+    // converts names through the locale, and "C" has no non-ASCII ones.
+    locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t(0));
+    ASSERT_NE(utf8, locale_t(0));
+    locale_t previous = uselocale(utf8);
+    std::vector<member> files{{"docs/run.exe", "MZ"},
+                              {"\xC3\x84rger/Stra\xC3\x9F"
+                               "e.exe",
+                               "MZ"},
+                              {"\xE6\x97\xA5\xE6\x9C\xAC.txt", "x"},
+                              {"plain name.txt", "y"}};
+    for (auto [format, filter] : {std::pair{"zip", ""},
+                                  {"ustar", "gzip"},
+                                  {"pax", ""},
+                                  {"gnutar", "gzip"},
+                                  {"7zip", ""},
+                                  {"cpio", ""},
+                                  {"iso9660", ""},
+                                  {"xar", ""}}) {
+        auto data = make_archive(files, format, filter);
+        auto names = utf8_names(data);
+        ASSERT_EQ(names.size(), files.size()) << format;
+        auto found = scanned(attached("f.dat", data), sift::ext::archive_read_block);
+        for (const auto& name : names)
+            EXPECT_NE(found.find(" | f.dat | f.dat/" + name + " | 2 | 1\n"), std::string::npos)
+                << format << ": " << name << "\n"
+                << found;
+        EXPECT_EQ(found, scanned(attached("f.dat", data), sift::ext::archive_read_block, {}, true)) << format;
+    }
+    uselocale(previous);
+    freelocale(utf8);
 }
 
 // A zip is opened with the seekable zip reader alone first, and with the
