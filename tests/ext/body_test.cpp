@@ -100,6 +100,38 @@ TEST(body, content_selects_parts_by_type) {
     EXPECT_EQ(holds("body :content [\"image\", \"text/\"] :contains \"\"", nested), "no");
 }
 
+// body :text reads a text/* part from the decoding :content keeps (one
+// decoding for both, in either order); XHTML, application/*, is decoded
+// as text for :text and kept as octets for :content.
+TEST(body, text_and_content_of_one_part_in_either_order) {
+    const std::string prelude =
+        "require [\"body\", \"fileinto\", \"variables\"];\n"
+        "set \"u\" \"\xc3\xbc\";\n";  // keys with ${u} are no phrase list: each is its own search
+    const std::string content =
+        "if body :content \"text/plain\" :is \"Gr\xc3\xbc\xc3\x9f"
+        "e aus Z\xc3\xbcrich und Bern\" { fileinto \"content\"; }\n"
+        "if body :content \"text/html\" :contains \"<b>World</b>\" { fileinto \"html\"; }\n";
+    const std::string text =
+        "if body :text :contains \"Z${u}rich und\" { fileinto \"text\"; }\n"
+        "if body :text :contains \"<b>\" { fileinto \"markup\"; }\n"
+        "if body :text :contains \"Hello World & more\" { fileinto \"html text\"; }\n";
+    EXPECT_EQ(run(prelude + content + text, alternative),
+              "fileinto:content; fileinto:html; fileinto:text; fileinto:html text");
+    EXPECT_EQ(run(prelude + text + content, alternative),
+              "fileinto:text; fileinto:html text; fileinto:content; fileinto:html");
+    const std::string xhtml =
+        "Content-Type: application/xhtml+xml; charset=ISO-8859-1\r\n"
+        "Content-Transfer-Encoding: quoted-printable\r\n"
+        "\r\n"
+        "<p>Z=FCrich <b>x</b></p>";
+    const std::string xhtml_text = "if body :text :contains \"Z${u}rich x\" { fileinto \"text\"; }\n";
+    const std::string xhtml_content =
+        "if body :content \"application/xhtml+xml\" :is \"<p>Z\xfcrich <b>x</b></p>\"\n"
+        "  { fileinto \"octets\"; }\n";
+    EXPECT_EQ(run(prelude + xhtml_text + xhtml_content, xhtml), "fileinto:text; fileinto:octets");
+    EXPECT_EQ(run(prelude + xhtml_content + xhtml_text, xhtml), "fileinto:octets; fileinto:text");
+}
+
 TEST(body, malformed_mime_is_read_best_effort) {
     const std::string broken =
         "Content-Type: multipart/mixed; boundary=B\r\n\r\n"

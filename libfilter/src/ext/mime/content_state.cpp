@@ -207,13 +207,20 @@ std::string decode(vm::run_state& s, const mail::mime_part& p, bool text) {
 
 }  // namespace
 
+// A text/* part's display text starts from its content_text (the same
+// decoding: transfer encoding undone, converted to UTF-8), so a part that
+// both body :text and body :content or link read is decoded once; a
+// text/* part that is not HTML has that string itself. XHTML (application/*) is no
+// text/* part: content_text keeps its octets, so it is decoded here.
 const std::string* display_text(vm::run_state& s, const mail::mime_part& p) {
-    if (p.type != "text" && !is_html(p)) return nullptr;
+    bool html = is_html(p);
+    if (p.type != "text" && !html) return nullptr;
+    if (!html) return &content_text(s, p);
     auto& cache = content(s).display_text;
     auto it = cache.find(&p);
     if (it == cache.end()) {
-        auto text = decode(s, p, true);
-        it = cache.emplace(&p, is_html(p) ? html_to_text(text) : std::move(text)).first;
+        auto text = p.type == "text" ? html_to_text(content_text(s, p)) : html_to_text(decode(s, p, true));
+        it = cache.emplace(&p, std::move(text)).first;
     }
     return &it->second;
 }

@@ -36,9 +36,11 @@ struct loop_frame {
 };
 
 struct content_state : vm::run_slot {
-    std::vector<loop_frame> loops;                                         // innermost last
-    std::unordered_map<const mail::mime_part*, std::string> display_text;  // :text, extracttext
-    std::unordered_map<const mail::mime_part*, std::string> content_text;  // :content
+    std::vector<loop_frame> loops;  // innermost last
+    // :text and extracttext, of the HTML parts only: another text/* part's
+    // display text is its entry in content_text (display_text()).
+    std::unordered_map<const mail::mime_part*, std::string> display_text;
+    std::unordered_map<const mail::mime_part*, std::string> content_text;  // :content, link
     // Per phrase index: which of its lists have a key in the display text
     // of one of the first `searched` of `parts` (body :text). Each part's
     // text is searched once for every list (vm::phrase_index::search), in
