@@ -312,7 +312,11 @@ if allof (string :is "${allowed}" "no", string :is "${submission}" "no",
   }
   # A URL to a bare IP address, anywhere in the message (images too), or a
   # link to one in the numeric forms browsers accept (http://3232235777/).
-  if anyof (body :raw :regex "https?://\\[?[0-9]{1,3}(\\.[0-9]{1,3}){3}", link :trait "ip") {
+  # The pattern is tried only on a body that holds "://": an octet search
+  # that skips base64 (it has no ':'), where the pattern stops at every h.
+  if anyof (allof (body :raw :comparator "i;octet" :contains "://",
+                   body :raw :regex "https?://\\[?[0-9]{1,3}(\\.[0-9]{1,3}){3}"),
+            link :trait "ip") {
     score :rule "IP_LITERAL_LINK" "3";
   }
   # A link whose text shows a host of another registered domain than the

@@ -483,6 +483,20 @@ class Policy(unittest.TestCase):
         ]
         for subject, hits, total in subjects:
             self.assertEqual(self.spam_of(message(subject))[:2], (hits, total), subject)
+        # IP_LITERAL_LINK's pattern, on a raw body that holds "://": here in
+        # an attachment, which the link test does not read.
+        attachments = [
+            ("see http://10.1.2.3/x", ["IP_LITERAL_LINK"], 3),
+            ("see HTTPS://[10.1.2.3]/x", ["IP_LITERAL_LINK"], 3),
+            ("see http:/10.1.2.3/x", [], 0),
+            ("see http://10.1.2/x", [], 0),
+            ("see ftp://10.1.2.3/x", [], 0),
+        ]
+        for data, hits, total in attachments:
+            body = ("--B\nContent-Type: text/plain\n\nHello.\n"
+                    "--B\nContent-Type: application/octet-stream\n\n" + data + "\n--B--\n")
+            raw = message("MIME-Version: 1.0", 'Content-Type: multipart/mixed; boundary="B"', body=body)
+            self.assertEqual(self.spam_of(raw)[:2], (hits, total), data)
 
     def test_bulk_tool_marks(self):
         cases = [
