@@ -144,6 +144,21 @@ TEST(attachment, names_are_normalised) {
     // Unicode case folding, not only ASCII: "ÄRGER.EXE".
     EXPECT_EQ(normalise_name("\xC3\x84RGER.EXE").name, "\xC3\xA4rger.exe");
     EXPECT_EQ(normalise_name("tab\there.txt").name, "tabhere.txt");
+    // Printable ASCII is kept whole without the walk; the bytes at its
+    // edges (0x1F, 0x7F) are controls and removed, as is any other.
+    for (std::string raw : {"a\x7F"
+                            "b.exe",
+                            "a\x1F"
+                            "b.exe",
+                            "\x7F"
+                            "ab.exe",
+                            "ab.exe\x01"}) {
+        auto n = normalise_name(raw);
+        EXPECT_EQ(n.name, "ab.exe") << raw;
+        EXPECT_TRUE(n.invisible) << raw;
+    }
+    EXPECT_FALSE(normalise_name(" ~ab.exe").invisible);
+    EXPECT_EQ(normalise_name(" ~ab.exe").name, " ~ab.exe");
     // ASCII folds to its lower case (without ICU); a name with any other
     // character is folded whole by ICU: "STRASSE.EXE" and "Straße.EXE".
     std::string ascii;

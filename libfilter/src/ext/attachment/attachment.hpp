@@ -35,6 +35,9 @@ normalised_name normalise_name(std::string_view raw);
 // a byte that starts none; whether normalise_name removes a code point.
 long decode_code_point(std::string_view s, std::size_t i, std::size_t& length);
 bool hidden_code_point(long cp);
+// Whether every byte of `s` is printable ASCII (0x20..0x7E): a name with
+// nothing for normalise_name to remove but case and path.
+bool printable_ascii(std::string_view s);
 
 // Every suffix after a dot of a normalised name, shortest first:
 // "photo.jpg.scr" -> "scr", "jpg.scr". A name without a dot (or only a

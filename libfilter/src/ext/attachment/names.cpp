@@ -49,21 +49,29 @@ bool hidden_code_point(long cp) {
     return is_bidi_control(cp) || is_invisible(cp);
 }
 
+bool printable_ascii(std::string_view s) {
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
+}
+
 normalised_name normalise_name(std::string_view raw) {
     normalised_name out;
     std::string kept;
-    kept.reserve(raw.size());
-    for (std::size_t i = 0; i < raw.size();) {
-        std::size_t length = 1;
-        long cp = decode_code_point(raw, i, length);
-        if (cp >= 0 && is_bidi_control(cp)) {
-            out.bidi = true;
-        } else if (cp >= 0 && is_invisible(cp)) {
-            out.invisible = true;
-        } else {
-            kept.append(raw.substr(i, length));
+    if (printable_ascii(raw)) {
+        kept = raw;  // no control, direction or zero-width character: most names
+    } else {
+        kept.reserve(raw.size());
+        for (std::size_t i = 0; i < raw.size();) {
+            std::size_t length = 1;
+            long cp = decode_code_point(raw, i, length);
+            if (cp >= 0 && is_bidi_control(cp)) {
+                out.bidi = true;
+            } else if (cp >= 0 && is_invisible(cp)) {
+                out.invisible = true;
+            } else {
+                kept.append(raw.substr(i, length));
+            }
+            i += length;
         }
-        i += length;
     }
     // The last path component: a name may carry a Windows or Unix path
     // ("C:\\temp\\x.exe"), and archive members always do.

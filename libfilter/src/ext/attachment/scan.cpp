@@ -209,6 +209,7 @@ std::string decompressed_name(std::string_view name) {
 
 // A member path as shown in paths: hidden characters removed.
 std::string visible(std::string_view member) {
+    if (printable_ascii(member)) return std::string(member);  // nothing hidden in it
     std::string out;
     for (std::size_t i = 0; i < member.size();) {
         std::size_t length = 1;
