@@ -19,6 +19,7 @@
 #include "vm/exec.hpp"
 
 #include <algorithm>
+#include <span>
 
 namespace sift::ext {
 using namespace validate;
@@ -89,20 +90,30 @@ namespace sift::vm {
 namespace {
 
 // The parts a :mime test reads, and the options, taken from mime_select.
+// Without :anychild (most :mime tests) the part is the current one alone,
+// kept without the vector's allocation.
 struct selection {
-    std::vector<const mail::mime_part*> parts;
+    const mail::mime_part* alone = nullptr;
+    std::vector<const mail::mime_part*> with_children;  // :anychild's
     std::uint64_t option = 0;
     std::uint64_t params = 0;
+
+    std::span<const mail::mime_part* const> parts() const {
+        if (alone) return {&alone, 1};
+        return with_children;
+    }
 };
 
 selection take_selection(run_state& s) {
     auto& c = ext::content(s);
-    selection sel{{}, c.select & ext::option_mask, c.select_params};
+    selection sel;
+    sel.option = c.select & ext::option_mask;
+    sel.params = c.select_params;
     const auto& current = ext::current_part(s);
     if (c.select & ext::anychild)
-        ext::collect_parts(current, true, sel.parts);
+        ext::collect_parts(current, true, sel.with_children);
     else
-        sel.parts.push_back(&current);
+        sel.alone = &current;
     c.select = 0;
     return sel;
 }
@@ -173,7 +184,7 @@ void exec_test_mime_header(run_state& s, const instruction& ins) {
     auto test = [&](std::string_view v) { return s.any_key(v, ins.arg[3], spec); };
     std::string name_buffer, scratch;
     s.flag = false;
-    for (const auto* part : sel.parts)
+    for (const auto* part : sel.parts())
         for (auto name : s.list(ins.arg[2])) {
             mail::field_name wanted(s.text(name, name_buffer));
             for (const auto& field : part->headers) {
@@ -195,7 +206,7 @@ void exec_test_mime_address(run_state& s, const instruction& ins) {
     auto sel = take_selection(s);
     std::string name_buffer, scratch, buffer;
     s.flag = false;
-    for (const auto* part : sel.parts)
+    for (const auto* part : sel.parts())
         for (auto name : s.list(ins.arg[3])) {
             mail::field_name wanted(s.text(name, name_buffer));
             for (const auto& field : part->headers) {
@@ -225,7 +236,8 @@ void exec_test_mime_exists(run_state& s, const instruction& ins) {
     const auto& names = s.list(ins.arg[0]);
     s.flag = std::all_of(names.begin(), names.end(), [&](auto name) {
         auto wanted = s.text(name, buffer);
-        return std::any_of(sel.parts.begin(), sel.parts.end(),
+        auto parts = sel.parts();
+        return std::any_of(parts.begin(), parts.end(),
                            [&](const mail::mime_part* p) { return p->header(wanted) != nullptr; });
     });
 }
