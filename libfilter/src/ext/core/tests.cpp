@@ -11,6 +11,8 @@
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 #include <array>
 
@@ -209,19 +211,19 @@ struct parsed_addresses final : run_slot {
         mail::address address;
         std::string all;  // its :all part (address_part_of)
     };
+    // Room for one mailbox and one field in the slot itself (in the run's
+    // slot arena): the default policy's tests read From alone, most often
+    // one mailbox, and then allocate neither vector.
     struct entry {
         std::string raw;
-        std::vector<mailbox> mailboxes;
+        boost::container::small_vector<mailbox, 1> mailboxes;
         bool empty = false;  // the unfolded value is empty: the empty address
     };
     // Bounded, so that a header of thousands of address fields costs no
-    // more than before; past it values are parsed per test. A run's tests
-    // read a few fields (the default policy's, From alone): room for four
-    // at first, not for all 32 (2 KiB, past malloc's per-thread cache).
-    // No caller keeps an entry across calls, so the vector may grow.
+    // more than before; past it values are parsed per test. No caller keeps
+    // an entry across calls, so the vector may grow.
     static constexpr std::size_t max_entries = 32;
-    static constexpr std::size_t first_room = 4;
-    std::vector<entry> entries;
+    boost::container::small_vector<entry, 1> entries;
 
     static void parse(std::string_view raw, std::string& scratch, entry& e) {
         // The address parser decodes encoded words in display names itself,
@@ -244,7 +246,6 @@ struct parsed_addresses final : run_slot {
             parse(raw, scratch, spare);
             return spare;
         }
-        if (entries.empty()) entries.reserve(first_room);
         auto& e = entries.emplace_back();
         e.raw = raw;
         parse(raw, scratch, e);

@@ -18,6 +18,8 @@
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include <ctime>
 
 namespace sift::ext {
@@ -155,7 +157,9 @@ struct parsed_dates final : run_slot {
         std::optional<ext::date::date_time> date;
     };
     static constexpr std::size_t max_entries = 16;  // past it, parsed per test
-    std::vector<entry> entries;
+    // The default policy's Date and one more in the slot itself (the run's
+    // slot arena): no allocation.
+    boost::container::small_vector<entry, 2> entries;
 };
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include <array>
 #include <optional>
 #include <vector>
@@ -80,13 +82,13 @@ struct envelope_paths final : run_slot {
         std::optional<mail::address> path;
         std::optional<std::string> all;  // its :all part, made on first use
     };
-    std::vector<parsed_path> parsed;
+    // From and to in the slot itself (the run's slot arena): no allocation.
+    boost::container::small_vector<parsed_path, 2> parsed;
 
     parsed_path& of(const std::string& raw) {
         for (auto& p : parsed)
             if (p.raw == raw) return p;
         if (parsed.size() >= 8) parsed.clear();  // an envelope changing all the time
-        if (parsed.empty()) parsed.reserve(2);   // from and to: one allocation
         return parsed.emplace_back(parsed_path{raw, mail::parse_envelope_path(raw), std::nullopt});
     }
 };
