@@ -201,6 +201,21 @@ TEST(replace, later_tests_see_the_new_message) {
     EXPECT_EQ(summary(r), "fileinto:Clean; fileinto:Plain; fileinto:Subject; fileinto:Original");
 }
 
+// The phrase lists' answers are the old message's until replace: a list
+// absent from every part searched before it is searched for again in the
+// new one (content_state::phrase_search::all_searched goes with the old).
+TEST(replace, phrase_lists_searched_before_are_searched_in_the_new_message) {
+    auto r = run_on(
+        "require [\"replace\", \"body\", \"fileinto\"];\n"
+        "if body :text :contains [\"clean\", \"zzz\"] { fileinto \"Before\"; }\n"
+        "if body :text :contains [\"secret\", \"yyy\"] { fileinto \"Secret\"; }\n"
+        "if body :text :contains [\"clean\", \"zzz\"] { fileinto \"Again\"; }\n"
+        "replace \"clean\";\n"
+        "if body :text :contains [\"clean\", \"zzz\"] { fileinto \"After\"; }\n"
+        "if body :text :contains [\"secret\", \"yyy\"] { fileinto \"Still\"; }");
+    EXPECT_EQ(summary(r), "fileinto:Secret; fileinto:After");
+}
+
 TEST(replace, size_counts_the_new_message) {
     std::string big(2000, 'a');
     auto r = run_on(

@@ -117,6 +117,9 @@ bool phrase_found(run_state& s, const vm::phrase_index& index, std::size_t slot)
     }
     auto& search = *it;
     if (search.found[slot]) return true;
+    // Every part searched: the answer stands (most of a message's phrase
+    // tests after its first), without asking for the parts again.
+    if (search.all_searched) return false;
     const auto& parts = ext::message_parts(s);
     while (search.searched < parts.size()) {
         const auto* p = parts[search.searched++];
@@ -126,6 +129,7 @@ bool phrase_found(run_state& s, const vm::phrase_index& index, std::size_t slot)
         for (std::size_t i = 0; i < search.found.size(); ++i) search.found[i] |= c.part_found[i];
         if (search.found[slot]) return true;
     }
+    search.all_searched = true;
     return false;
 }
 

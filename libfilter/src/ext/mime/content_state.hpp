@@ -54,6 +54,7 @@ struct content_state : vm::run_slot {
         const vm::phrase_index* index = nullptr;
         std::vector<std::uint8_t> found;  // per slot
         std::size_t searched = 0;
+        bool all_searched = false;  // searched is every part's count
     };
     std::vector<phrase_search> phrase_searches;
     std::vector<std::uint8_t> part_found;  // one part's answer, then merged
