@@ -148,6 +148,10 @@ TEST(regex, limits_are_configurable) {
     eval_limits tight;
     tight.regex_match_limit = 100;
     EXPECT_FALSE(evaluate(body, msg, tight).ok());
+    // The thread's match context keeps the limits it was given last: each
+    // run's own are set when they differ, both ways.
+    EXPECT_TRUE(evaluate(body, msg).ok());
+    EXPECT_FALSE(evaluate(body, msg, tight).ok());
 }
 
 // "(word )+$" against a long value is quadratic: each start position

@@ -61,6 +61,7 @@
 #include <array>
 #include <chrono>
 #include <memory>
+#include <optional>
 
 namespace {
 
@@ -294,6 +295,10 @@ struct scratch {
     std::string pattern;
     comparator cmp{};
     compiled last;
+    // The match, depth and heap limits set in `context`: set at a thread's
+    // first match and again only when a run's eval_limits differ, not at
+    // every match (three calls into PCRE2).
+    std::optional<std::array<std::uint32_t, 3>> limits;
 
     time_budget budget;
 
@@ -446,9 +451,14 @@ bool regex_search(vm::run_state& s, std::string_view value, std::uint32_t id, st
             throw vm::runtime_error{"invalid regular expression '" + std::string(key) + "': " + t.last.error};
         code = t.last.code.get();
     }
-    pcre2_set_match_limit(t.context, s.limits.regex_match_limit);
-    pcre2_set_depth_limit(t.context, s.limits.regex_depth_limit);
-    pcre2_set_heap_limit(t.context, s.limits.regex_heap_limit_kib);
+    const std::array<std::uint32_t, 3> limits{s.limits.regex_match_limit, s.limits.regex_depth_limit,
+                                              s.limits.regex_heap_limit_kib};
+    if (t.limits != limits) {
+        pcre2_set_match_limit(t.context, limits[0]);
+        pcre2_set_depth_limit(t.context, limits[1]);
+        pcre2_set_heap_limit(t.context, limits[2]);
+        t.limits = limits;
+    }
     int rc = timed_match(s, t, *code, value, key);
     if (rc == PCRE2_ERROR_NOMATCH) return false;
     if (limit_error(rc))
