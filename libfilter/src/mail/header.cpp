@@ -200,7 +200,11 @@ public:
         const char* const base = text_.data();
         const char* const end = base + text_.size();
         const char* p = base;
-        if (out_.capacity() - out_.size() < 32) out_.reserve(out_.size() + 32);  // one allocation, not six
+        // One allocation, not six, for a usual section (12 to 20 fields);
+        // 24 fields are 960 bytes, which glibc's per-thread cache (blocks
+        // up to 1,032 bytes) hands out and takes back in a few dozen
+        // instructions: 32 (1,280 bytes) cost ~630 a message in malloc.
+        if (out_.capacity() - out_.size() < 24) out_.reserve(out_.size() + 24);
         for (std::size_t number = 1; p < end; ++number) {
             char first = *p;
             if (first == '\n') return finish(offset(p + 1));  // the blank line

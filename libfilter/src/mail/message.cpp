@@ -76,23 +76,31 @@ void message::take(message& other) noexcept {
 
 message message::parse(std::string raw, message_limits limits) {
     message m(limits);
-    m.owned_ = std::move(raw);
-    // An mbox envelope line is not part of the message (RFC 4155): the
-    // delivery agent that wrote it would not deliver it, and `sift filter`
-    // never passes it, so neither do the size test, redirect and keep.
-    m.owned_.erase(0, mbox_from_line(m.owned_));
-    m.raw_ = m.owned_;
-    m.split();
+    m.assign_raw(std::move(raw));
     return m;
 }
 
 message message::view(std::string_view raw, message_limits limits) {
     message m(limits);
-    raw.remove_prefix(mbox_from_line(raw));                 // as parse() does
-    if (raw.data() == nullptr) raw = std::string_view("");  // never taken for owned_'s bytes
-    m.raw_ = raw;
-    m.split();
+    m.assign_view(raw);
     return m;
+}
+
+void message::assign_raw(std::string raw) {
+    owned_ = std::move(raw);
+    // An mbox envelope line is not part of the message (RFC 4155): the
+    // delivery agent that wrote it would not deliver it, and `sift filter`
+    // never passes it, so neither do the size test, redirect and keep.
+    owned_.erase(0, mbox_from_line(owned_));
+    raw_ = owned_;
+    split();
+}
+
+void message::assign_view(std::string_view raw) {
+    raw.remove_prefix(mbox_from_line(raw));                 // as assign_raw() does
+    if (raw.data() == nullptr) raw = std::string_view("");  // never taken for owned_'s bytes
+    raw_ = raw;
+    split();
 }
 
 void message::split() {

@@ -51,6 +51,11 @@ public:
     // mapped mbox): they must stay unchanged while the message lives.
     // Building it further (add_header, append_body) copies them first.
     static message view(std::string_view raw, message_limits limits = {});
+    // parse() and view() into this message, which must be new (made by
+    // message(limits), nothing added): for an owner that holds it on the
+    // heap (sift::message) and would otherwise move one in.
+    void assign_raw(std::string raw);
+    void assign_view(std::string_view raw);
 
     // Incremental building (see sift::message). add_header appends
     // name ":" value CRLF, `value` as given (libmilter strips the space

@@ -12,15 +12,17 @@ message::~message() = default;
 message::message(message&&) noexcept = default;
 message& message::operator=(message&&) noexcept = default;
 
+// The message is parsed in its heap block: assigning a parsed one there
+// would build it beside an empty one (and its MIME cache) first.
 message message::from_raw(std::string raw, message_limits limits) {
     message m(limits);
-    *m.impl_ = mail::message::parse(std::move(raw), limits);
+    m.impl_->assign_raw(std::move(raw));
     return m;
 }
 
 message message::view(std::string_view raw, message_limits limits) {
     message m(limits);
-    *m.impl_ = mail::message::view(raw, limits);
+    m.impl_->assign_view(raw);
     return m;
 }
 
