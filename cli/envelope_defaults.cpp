@@ -12,12 +12,15 @@ envelope envelope_for(const message& msg, const std::optional<std::string>& from
         env.from = *from;
         return env;
     }
-    env.from = default_from;
-    if (auto value = msg.unfolded_header("return-path")) {
-        auto path = parse_path(*value);
-        env.from = path ? path->all() : std::string();  // Return-Path: <> is the null sender
-    }
+    env.from = return_path_sender(msg);
     return env;
+}
+
+std::string return_path_sender(const message& msg) {
+    auto value = msg.unfolded_header("return-path");
+    if (!value) return default_from;
+    auto path = parse_path(*value);
+    return path ? path->all() : std::string();  // Return-Path: <> is the null sender
 }
 
 }  // namespace sift::cli

@@ -18,4 +18,8 @@ inline constexpr const char* default_to = "recipient@example.com";
 envelope envelope_for(const message& msg, const std::optional<std::string>& from,
                       const std::optional<std::string>& to);
 
+// envelope_for's MAIL FROM when the command line gives none: the
+// Return-Path's address, "" for the null sender, else default_from.
+std::string return_path_sender(const message& msg);
+
 }  // namespace sift::cli

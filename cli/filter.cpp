@@ -110,8 +110,11 @@ struct evaluator {
     }
 };
 
+// `sender` is `fixed` but for its MAIL FROM, which is the message's
+// Return-Path's when the script reads the envelope and --from gives none
+// (envelope_for); one per work item, so a message costs no envelope.
 result evaluate(const evaluator& s, const message_text& m, bool from_mbox, const filter_options& o,
-                script_reads reads, const envelope& fixed, const run_options& options,
+                script_reads reads, const envelope& fixed, envelope& sender, const run_options& options,
                 const message_limits& limits) {
     auto part = needed_part(m, reads.part);
     // mboxrd quotes ">From " lines of the body only; a header-only part has none.
@@ -125,8 +128,9 @@ result evaluate(const evaluator& s, const message_text& m, bool from_mbox, const
     // Finding the sender in Return-Path costs an address parse per message:
     // only scripts that look at the envelope pay for it; the others all get
     // the same envelope, made once.
-    if (!reads.envelope) return s.run(msg, fixed, options);
-    return s.run(msg, envelope_for(msg, o.host.from, o.host.to), options);
+    if (!reads.envelope || o.host.from) return s.run(msg, fixed, options);
+    sender.from = return_path_sender(msg);
+    return s.run(msg, sender, options);
 }
 
 // What the threads found in one work item, kept until all are done so
@@ -145,7 +149,7 @@ struct filter_run {
     const script& shown;  // the script whose compile report --json prints
     const filter_options& o;
     script_reads reads;
-    envelope fixed;  // for scripts that do not read the envelope
+    envelope fixed;  // for scripts that do not read the envelope, and for all with --from
     const run_options& options;
     const message_limits& limits;  // the configuration's (defaults without --config)
 
@@ -163,8 +167,9 @@ struct filter_run {
                                  : std::vector<message_text>{single_message(data)};
         out.messages = messages.size();
         if (!o.summary) out.outcomes.reserve(messages.size());
+        envelope sender = fixed;
         for (const auto& m : messages) {
-            auto r = evaluate(s, m, out.mbox, o, reads, fixed, options, limits);
+            auto r = evaluate(s, m, out.mbox, o, reads, fixed, sender, options, limits);
             if (o.summary)
                 ++out.counts[outcome(r)];
             else if (o.json)

@@ -9,39 +9,36 @@
 namespace sift {
 namespace {
 
-address from_mail(const mail::address& a, std::string_view delimiters) {
+// The parser's strings move into the public address (its text, local
+// part and display name are often too long for the short-string buffer).
+address from_mail(mail::address&& a, std::string_view delimiters) {
     address out;
-    out.text = std::string(a.text);
+    out.text = std::move(a.text);
     out.valid = a.valid;
     if (!a.valid) return out;
-    out.display_name = std::string(a.display_name);
-    out.local_part = std::string(a.local_part);
-    out.domain = std::string(a.domain);
+    out.display_name = std::move(a.display_name);
+    out.local_part = std::move(a.local_part);
+    out.domain = std::move(a.domain);
     auto split = ext::split_subaddress(out.local_part, delimiters);
     out.user = std::string(split.user);
     if (split.detail) out.detail = std::string(*split.detail);
     return out;
 }
 
-std::optional<address> from_mail(const std::optional<mail::address>& a, std::string_view delimiters) {
+std::optional<address> from_mail(std::optional<mail::address>&& a, std::string_view delimiters) {
     if (!a) return std::nullopt;
-    return from_mail(*a, delimiters);
+    return from_mail(std::move(*a), delimiters);
 }
 
 }  // namespace
 
 std::string address::all() const {
-    mail::address a;
-    a.local_part = local_part;
-    a.domain = domain;
-    a.text = text;
-    a.valid = valid;
-    return a.all();
+    return mail::address_all(local_part, domain, text, valid);
 }
 
 std::vector<address> parse_address_list(std::string_view value, std::string_view delimiters) {
     std::vector<address> out;
-    for (const auto& a : mail::parse_address_list(value)) out.push_back(from_mail(a, delimiters));
+    for (auto& a : mail::parse_address_list(value)) out.push_back(from_mail(std::move(a), delimiters));
     return out;
 }
 

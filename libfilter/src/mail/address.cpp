@@ -315,8 +315,13 @@ bool is_dot_atom(std::string_view s) {
 }
 
 std::string address::all() const {
+    return address_all(local_part, domain, text, valid);
+}
+
+std::string address_all(std::string_view local_part, std::string_view domain, std::string_view text,
+                        bool valid) {
     if (!valid) {
-        return text;
+        return std::string(text);
     }
     if (is_dot_atom(local_part)) {
         std::string out;  // one allocation, not one for local_part + "@" and another for + domain
@@ -331,7 +336,7 @@ std::string address::all() const {
         }
         out += c;
     }
-    return out + "\"@" + domain;
+    return out.append("\"@").append(domain);
 }
 
 namespace {

@@ -37,6 +37,11 @@ struct address {
     std::string all() const;
 };
 
+// address::all() of an address with these parts (`text` only when it is
+// not valid): for sift::address, whose strings are its own.
+std::string address_all(std::string_view local_part, std::string_view domain, std::string_view text,
+                        bool valid);
+
 // A value that is one plain mailbox ("a@b", "Name <a@b>", "\"Name\"
 // <a@b>") is read by a one-pass path; everything else, and what that path
 // declines, by the general tokenizing parser, parse_address_list_general
