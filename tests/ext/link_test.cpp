@@ -299,6 +299,66 @@ TEST(link, html_left_unparsed_only_when_it_has_no_link) {
     EXPECT_FALSE(ext::html_may_have_links("<html><body><p>Quarterly report, see below.</p></body></html>"));
 }
 
+// html_may_have_links steps over 64-octet blocks of plain text: what it
+// stops at must be found wherever it lies against a block's edges, after
+// plain text of any length, and between long runs of it.
+TEST(link, html_left_unparsed_only_when_it_has_no_link_in_long_text) {
+    const std::string plain = "Quarterly report for the team, see the numbers below. ";
+    for (const std::string& made : std::vector<std::string>{
+             "http://x.example.com", "WWW.x.example", "ht<b>tp://x.example.com", "&#104;ttp://x.example.com",
+             "ww<!-- -->w.x.example", "ht\x01tp://x.example.com", "ht\xef\xbf\xbetp://x.example.com",
+             "<a href=\"http://a.example.com/\">a</a>"}) {
+        for (std::size_t pad = 0; pad < 140; ++pad) {
+            std::string html;
+            while (html.size() < pad) html += plain;
+            html.resize(pad);
+            html += made + plain + plain + plain;
+            EXPECT_TRUE(ext::html_may_have_links(html)) << pad << " " << made;
+        }
+    }
+    std::string none;
+    for (int i = 0; i < 20; ++i) none += "<p>" + plain + "</p>\n";
+    EXPECT_FALSE(ext::html_may_have_links(none));
+    // Random pieces in long plain text: the same links as a parse.
+    const std::vector<std::string> pieces = {"h",
+                                             "t",
+                                             "w",
+                                             ".",
+                                             "ht",
+                                             "ww",
+                                             "http",
+                                             "://",
+                                             " ",
+                                             "\n",
+                                             "<b>",
+                                             "</b>",
+                                             "&amp;",
+                                             "\x01",
+                                             "\xff",
+                                             "x.example.com",
+                                             "<a href=http://a.example.com/>",
+                                             "</a>"};
+    std::mt19937 random(14);
+    std::size_t skipped = 0, with_links = 0;
+    for (int round = 0; round < 5'000; ++round) {
+        std::string html;
+        auto n = random() % 6;
+        for (std::size_t i = 0; i < n; ++i) {
+            html += plain.substr(0, random() % plain.size());
+            if (random() % 3 == 0) html += plain + plain;
+            html += pieces[random() % pieces.size()];
+        }
+        std::vector<ext::link> quick, parsed;
+        ext::html_links(html, ext::link_limits{}, quick);
+        ext::html_links_parsed(html, ext::link_limits{}, parsed);
+        ASSERT_TRUE(same_links(quick, parsed)) << html;
+        if (!ext::html_may_have_links(html)) ++skipped;
+        if (!parsed.empty()) ++with_links;
+    }
+    EXPECT_GT(skipped, 200u);
+    EXPECT_GT(with_links, 200u);
+}
+
 TEST(link, compile_errors) {
     auto e = compile_errors("require \"vnd.sift.link\";\nif link :brand \"paypal\" { stop; }");
     EXPECT_NE(e.find("2:16: error: link :brand takes domain names (\"paypal.com\"), not 'paypal'"),

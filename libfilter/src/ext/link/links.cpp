@@ -7,6 +7,7 @@
 #include <libxml/parserInternals.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <mutex>
 
@@ -426,14 +427,58 @@ void text_links(std::string_view text, const link_limits& limits, std::vector<li
     });
 }
 
+namespace {
+
+// Whether one of the url_block octets at p is one html_may_have_links
+// looks at other than a letter: '&', '<', or one the parser drops (a
+// control octet but tab, LF and CR; 0x80 and above, which as signed
+// octets are below 0x20 too). A loop the compiler vectorises, as
+// block_may_start_url.
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+bool block_has_markup(const char* p) {
+    std::uint8_t any = 0;
+    for (std::size_t j = 0; j < url_block; ++j) {
+        auto c = std::int8_t(p[j]);
+        any |= std::uint8_t((c < 0x20) & (c != '\t') & (c != '\n') & (c != '\r')) | std::uint8_t(c == '&') |
+               std::uint8_t(c == '<');
+    }
+    return any != 0;
+}
+
+// The octets html_may_have_links stops at: '&', '<', those the parser
+// drops, and the first letters of "http" and "www." (any case). Every
+// other octet only matters as the one before a dropped octet.
+constexpr std::array<bool, 256> html_stops = [] {
+    std::array<bool, 256> stops{};
+    for (int c = 0; c < 256; ++c)
+        stops[c] = c == '&' || c == '<' || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c >= 0x80 ||
+                   c == 'h' || c == 'H' || c == 'w' || c == 'W';
+    return stops;
+}();
+
+}  // namespace
+
 bool html_may_have_links(std::string_view html) {
     // The letters a URL's start has before its last: "htt" of "http", "www" of "www.".
     auto url_letter = [](char c) {
         char l = lower(c);
         return l == 'h' || l == 't' || l == 'w';
     };
+    // Whole blocks that hold no octet looked at below and where no URL
+    // can begin are stepped over (the octet before a block is read as
+    // html[i - 1] when the next one is scanned).
+    std::size_t scanned_to = 0;
     for (std::size_t i = 0; i < html.size(); ++i) {
+        if (i >= scanned_to) {
+            while (i + url_block_reach <= html.size() && !block_has_markup(html.data() + i) &&
+                   !block_may_start_url(html.data() + i))
+                i += url_block;
+            scanned_to = i + url_block;
+        }
         auto c = static_cast<unsigned char>(html[i]);
+        if (!html_stops[c]) continue;
         if (c == '&') return true;
         bool deletion = c == '<' || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c >= 0x80;
         if (deletion && i > 0 && url_letter(html[i - 1])) return true;
