@@ -221,6 +221,16 @@ TEST(extracttext, html_is_reduced_to_text) {
         "ok");
 }
 
+// Text between markup and references of every kind, at the start and end
+// too: an unknown or unfinished reference is text.
+TEST(extracttext, text_runs_between_markup_and_references) {
+    std::string html = "Content-Type: text/html\r\n\r\nab&amp;cd&x;e<b>f</b>&#65;&\r\n";
+    EXPECT_EQ(last_folder("foreverypart { extracttext \"t\"; if string :is \"${t}\" \"ab&cd&x;efA&\r\n\" "
+                          "{ fileinto \"ok\"; } }",
+                          html),
+              "ok");
+}
+
 TEST(mime_errors, reported_with_line_and_column) {
     auto errors = compile_errors("require \"foreverypart\";\nforeverypart { keep; }\nbreak;");
     EXPECT_NE(errors.find("3:1: error: break is only allowed inside a foreverypart loop"), std::string::npos)

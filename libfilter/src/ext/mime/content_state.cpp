@@ -141,6 +141,7 @@ bool block_element(std::string_view tag) {
 
 std::string html_to_text(std::string_view html) {
     std::string out;
+    out.reserve(html.size());  // the text is never longer than its markup
     std::size_t i = 0;
     while (i < html.size()) {
         char c = html[i];
@@ -152,8 +153,11 @@ std::string html_to_text(std::string_view html) {
             out += c;
             ++i;
         } else if (c != '<') {
-            out += c;
-            ++i;
+            // The text up to the next markup or reference, appended at once.
+            auto end = i + 1;
+            while (end < html.size() && html[end] != '<' && html[end] != '&') ++end;
+            out.append(html.substr(i, end - i));
+            i = end;
         } else if (iprefix(html, i, "<!--")) {
             auto end = html.find("-->", i + 4);
             i = end == std::string_view::npos ? html.size() : end + 3;
