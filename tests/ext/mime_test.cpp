@@ -128,6 +128,7 @@ TEST(mime, header_options_of_unreadable_and_repeated_fields) {
         "Content-Type: image/png; name=x.png\r\n"
         "Content-Disposition: ; filename=y.png\r\n"
         "Content-Disposition: inline; filename=z.png\r\n"
+        "X-Type: audio/basic\r\n"
         "\r\n"
         "body\r\n";
     auto hit = [&](const std::string& test) {
@@ -139,6 +140,13 @@ TEST(mime, header_options_of_unreadable_and_repeated_fields) {
     EXPECT_EQ(hit("header :mime :param \"filename\" \"Content-Disposition\" \"y.png\""), "no");
     EXPECT_EQ(hit("header :mime :param \"filename\" \"Content-Disposition\" \"z.png\""), "yes");
     EXPECT_EQ(hit("header :mime :type \"Content-Disposition\" \"inline\""), "yes");
+    // The first of a name in any case, for each name asked, also a name
+    // asked twice; another field is parsed on its own.
+    EXPECT_EQ(hit("header :mime :type \"CONTENT-type\" \"text\""), "no");
+    EXPECT_EQ(hit("header :mime :type [\"X-Type\", \"content-type\", \"Content-Type\"] \"text\""), "no");
+    EXPECT_EQ(hit("header :mime :type [\"Content-Disposition\", \"content-type\"] \"image\""), "yes");
+    EXPECT_EQ(hit("header :mime :type \"X-Type\" \"audio\""), "yes");
+    EXPECT_EQ(hit("header :mime :subtype \"X-Type\" \"basic\""), "yes");
 }
 
 // What Outlook sends: RFC 2047 encoded words inside the quoted parameter.

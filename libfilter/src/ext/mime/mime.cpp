@@ -122,17 +122,21 @@ selection take_selection(run_state& s) {
 // stops when f returns true, and returns whether one did. The part's first
 // Content-Type and Content-Disposition fields were parsed with the part
 // (mime_part::typed, disposition): their values are read from there,
-// other fields are parsed here.
+// other fields are parsed here. `first`: `field` is the part's first of
+// its name (what part.header(name) finds), which the caller knows from
+// its walk over the fields.
 template <class F>
 bool option_values(run_state& s, const selection& sel, const mail::mime_part& part,
-                   const mail::header_field& field, F&& f) {
+                   const mail::header_field& field, bool first, F&& f) {
+    static constexpr mail::field_name content_disposition("content-disposition"),
+        content_type("content-type");
     std::string scratch;
     std::string_view type, subtype;
     const mail::mime_params* params = nullptr;
     mail::content_type parsed_type;
     mail::content_disposition parsed_disposition;
-    if (mail::iequals(field.name, "content-disposition")) {
-        if (&field == part.header("content-disposition")) {
+    if (mail::has_name(field, content_disposition)) {
+        if (first) {
             type = part.disposition;
             params = &part.disposition_params;
         } else {
@@ -140,7 +144,7 @@ bool option_values(run_state& s, const selection& sel, const mail::mime_part& pa
             type = parsed_disposition.type;
             params = &parsed_disposition.params;
         }
-    } else if (&field == part.header("content-type")) {
+    } else if (first && mail::has_name(field, content_type)) {
         if (!part.typed) return false;  // the part's type is a default, not this field's
         type = part.type;
         subtype = part.subtype;
@@ -187,10 +191,12 @@ void exec_test_mime_header(run_state& s, const instruction& ins) {
     for (const auto* part : sel.parts())
         for (auto name : s.list(ins.arg[2])) {
             mail::field_name wanted(s.text(name, name_buffer));
+            bool first = true;
             for (const auto& field : part->headers) {
                 if (!mail::has_name(field, wanted)) continue;
-                bool hit = sel.option ? option_values(s, sel, *part, field, test)
+                bool hit = sel.option ? option_values(s, sel, *part, field, first, test)
                                       : test(mail::decode_header(field.value, scratch));
+                first = false;
                 if (hit) {
                     s.flag = true;
                     return;
