@@ -86,9 +86,7 @@ const std::vector<link>& message_links(vm::run_state& s) {
     if (state.found) return *state.found;
     state.found.emplace();
     const link_limits limits;
-    std::vector<const mail::mime_part*> leaves;
-    collect_parts(s.current().mime(), true, leaves);
-    for (const auto* p : leaves) {
+    for (const auto* p : message_parts(s)) {
         if (state.found->size() >= limits.max_links) break;
         if (!p->children.empty() || p->is_multipart() || p->type != "text") continue;
         if (p->subtype == "html")

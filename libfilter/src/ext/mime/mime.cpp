@@ -91,15 +91,18 @@ namespace {
 
 // The parts a :mime test reads, and the options, taken from mime_select.
 // Without :anychild (most :mime tests) the part is the current one alone,
-// kept without the vector's allocation.
+// kept without the vector's allocation; :anychild of the whole message
+// (outside foreverypart) reads the run's list of its parts (message_parts).
 struct selection {
     const mail::mime_part* alone = nullptr;
-    std::vector<const mail::mime_part*> with_children;  // :anychild's
+    std::span<const mail::mime_part* const> every;      // :anychild of the message
+    std::vector<const mail::mime_part*> with_children;  // :anychild of another part
     std::uint64_t option = 0;
     std::uint64_t params = 0;
 
     std::span<const mail::mime_part* const> parts() const {
         if (alone) return {&alone, 1};
+        if (!every.empty()) return every;
         return with_children;
     }
 };
@@ -110,9 +113,12 @@ selection take_selection(run_state& s) {
     sel.option = c.select & ext::option_mask;
     sel.params = c.select_params;
     const auto& current = ext::current_part(s);
-    if (c.select & ext::anychild)
-        ext::collect_parts(current, true, sel.with_children);
-    else
+    if (c.select & ext::anychild) {
+        if (&current == &s.current().mime())
+            sel.every = ext::message_parts(s);
+        else
+            ext::collect_parts(current, true, sel.with_children);
+    } else
         sel.alone = &current;
     c.select = 0;
     return sel;
