@@ -317,6 +317,21 @@ TEST(tests, address_values_parsed_once_per_run_follow_the_edits) {
     EXPECT_TRUE(t("address :all :is \"from\" \"\""));         // the empty address
     EXPECT_FALSE(t("address :localpart :is \"from\" \"\""));  // has no local part
     EXPECT_TRUE(t("address :count \"eq\" :comparator \"i;ascii-numeric\" \"from\" \"1\""));
+
+    // Values past the 64 bytes a cache key keeps inline (vm::raw_text),
+    // alike in those: each field finds its own addresses.
+    const std::string name = "\"A display name that runs on well past sixty-four bytes, and then some\"";
+    auto two =
+        "To: " + name + " <one@example.net>\r\nTo: " + name + " <two@example.net>\r\nSubject: s\r\n\r\nb\r\n";
+    auto u = [&](std::string cond) {
+        return run("require \"index\";\nif allof(" + cond + ", " + cond + ") { discard; }", two) == "discard";
+    };
+    EXPECT_TRUE(u("address :localpart :is \"to\" \"one\""));
+    EXPECT_TRUE(u("address :localpart :is \"to\" \"two\""));
+    EXPECT_FALSE(u("address :localpart :is \"to\" \"three\""));
+    EXPECT_TRUE(
+        u("allof(address :index 2 :localpart :is \"to\" \"two\", not address :index 2 :localpart :is \"to\" "
+          "\"one\")"));
 }
 
 // The header tests look a constant field name up with the key the

@@ -10,9 +10,12 @@
 
 #include <sift/result.hpp>
 
+#include <boost/container/small_vector.hpp>
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <type_traits>
 
 namespace sift::mail {
@@ -34,6 +37,20 @@ struct part_map {
     std::size_t shift = 0;
     std::optional<std::size_t> replaced;
     std::size_t descendants = 0;
+};
+
+// A copy of a text, kept inline up to 64 bytes (no allocation): what a
+// slot's cache keys an entry by, the raw value it parsed (a header
+// field's, an envelope path), which may change while the run goes on.
+class raw_text {
+public:
+    raw_text() = default;
+    explicit raw_text(std::string_view s) : bytes_(s.begin(), s.end()) {}
+    std::string_view view() const { return {bytes_.data(), bytes_.size()}; }
+    bool operator==(std::string_view s) const { return view() == s; }
+
+private:
+    boost::container::small_vector<char, 64> bytes_;
 };
 
 // An extension's per-run state: a subclass its folder defines, which the

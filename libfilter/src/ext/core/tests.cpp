@@ -215,7 +215,7 @@ struct parsed_addresses final : run_slot {
     // slot arena): the default policy's tests read From alone, most often
     // one mailbox, and then allocate neither vector.
     struct entry {
-        std::string raw;
+        raw_text raw;
         boost::container::small_vector<mailbox, 1> mailboxes;
         bool empty = false;  // the unfolded value is empty: the empty address
     };
@@ -247,7 +247,7 @@ struct parsed_addresses final : run_slot {
             return spare;
         }
         auto& e = entries.emplace_back();
-        e.raw = raw;
+        e.raw = raw_text(raw);
         parse(raw, scratch, e);
         return e;
     }

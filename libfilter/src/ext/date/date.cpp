@@ -153,7 +153,7 @@ namespace {
 // The dates of the fields the run's date tests read, by raw value.
 struct parsed_dates final : run_slot {
     struct entry {
-        std::string raw;
+        raw_text raw;
         std::optional<ext::date::date_time> date;
     };
     static constexpr std::size_t max_entries = 16;  // past it, parsed per test
@@ -174,7 +174,7 @@ std::optional<date_time> field_date(vm::run_state& s, const mail::header_field& 
         if (e.raw == field.value) return e.date;
     auto date = field_date(mail::message::decode(field.value, s.scratch));
     if (cache.entries.size() < vm::parsed_dates::max_entries)
-        cache.entries.push_back({std::string(field.value), date});
+        cache.entries.push_back({vm::raw_text(field.value), date});
     return date;
 }
 

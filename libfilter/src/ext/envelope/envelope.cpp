@@ -78,7 +78,7 @@ const std::string* envelope_value(const run_state& s, std::string_view part) {
 // Pigeonhole test suite's test_set does).
 struct envelope_paths final : run_slot {
     struct parsed_path {
-        std::string raw;
+        raw_text raw;
         std::optional<mail::address> path;
         std::optional<std::string> all;  // its :all part, made on first use
     };
@@ -89,7 +89,7 @@ struct envelope_paths final : run_slot {
         for (auto& p : parsed)
             if (p.raw == raw) return p;
         if (parsed.size() >= 8) parsed.clear();  // an envelope changing all the time
-        return parsed.emplace_back(parsed_path{raw, mail::parse_envelope_path(raw), std::nullopt});
+        return parsed.emplace_back(parsed_path{raw_text(raw), mail::parse_envelope_path(raw), std::nullopt});
     }
 };
 
