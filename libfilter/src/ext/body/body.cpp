@@ -107,8 +107,7 @@ bool each_content(run_state& s, std::uint64_t types, F&& test) {
 // until one has the list's key, as far as the per-key search would go.
 // The state lasts as long as the message: a new one (change_message,
 // forget_message_changes) clears it.
-bool phrase_found(run_state& s, const vm::phrase_index& index, std::size_t slot) {
-    auto& c = ext::content(s);
+bool phrase_found(run_state& s, ext::content_state& c, const vm::phrase_index& index, std::size_t slot) {
     auto it = std::find_if(c.phrase_searches.begin(), c.phrase_searches.end(),
                            [&](const auto& p) { return p.index == &index; });
     if (it == c.phrase_searches.end()) {
@@ -149,11 +148,9 @@ void search_body(run_state& s, const instruction& ins, bool phrase_list, F&& tes
             // once for every list, and the answer kept for the run's other
             // body tests; a sequence's first and last scripts search it
             // once for both (paired_phrases_for).
-            const vm::phrase_index* phrases = nullptr;
-            std::ptrdiff_t slot = -1;
             if (phrase_list && s.prog().phrases) {
                 auto list = std::uint32_t(ins.arg[4]);
-                phrases = s.prog().phrases.get();
+                const auto* phrases = s.prog().phrases.get();
                 auto& c = ext::content(s);
                 if (!c.paired_looked_up) {
                     c.paired_looked_up = true;
@@ -165,11 +162,10 @@ void search_body(run_state& s, const instruction& ins, bool phrase_list, F&& tes
                     phrases = &c.paired->index;
                     if (last) list += c.paired->last_base;
                 }
-                slot = phrases->slot(list);
-            }
-            if (slot >= 0) {
-                s.flag = phrase_found(s, *phrases, std::size_t(slot));
-                break;
+                if (auto slot = phrases->slot(list); slot >= 0) {
+                    s.flag = phrase_found(s, c, *phrases, std::size_t(slot));
+                    break;
+                }
             }
             for (const auto* p : ext::message_parts(s)) {
                 const auto* text = p->children.empty() ? ext::display_text(s, *p) : nullptr;
