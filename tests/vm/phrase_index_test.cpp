@@ -50,9 +50,13 @@ TEST(phrase_index, lists_and_slots) {
     phrase_index index;
     std::vector<std::string_view> keys{"a"};
     index.add_list(7, keys);
+    index.add_list(3, keys);
+    index.add_list(7, keys);  // a list added again keeps its slot
     ASSERT_TRUE(index.build());
     EXPECT_EQ(index.slot(7), 0);
-    EXPECT_EQ(index.slot(8), -1);
+    EXPECT_EQ(index.slot(3), 1);
+    EXPECT_EQ(index.lists(), 2u);
+    for (std::uint32_t list : {0u, 2u, 4u, 6u, 8u, 1000u}) EXPECT_EQ(index.slot(list), -1) << list;
 }
 
 TEST(phrase_index, empty_key_is_in_every_text) {

@@ -20,8 +20,9 @@ unsigned char fold(unsigned char c) {
 }  // namespace
 
 void phrase_index::add_list(std::uint32_t list, std::span<const std::string_view> keys) {
-    if (slots_.count(list)) return;
-    slots_.emplace(list, std::uint32_t(slot_lists_.size()));
+    if (list >= slot_of_.size()) slot_of_.resize(std::size_t(list) + 1, -1);
+    if (slot_of_[list] >= 0) return;
+    slot_of_[list] = std::int32_t(slot_lists_.size());
     slot_lists_.push_back(list);
     pending_.emplace_back(keys.begin(), keys.end());
 }

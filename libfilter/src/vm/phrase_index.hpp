@@ -16,7 +16,6 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace sift::vm {
@@ -29,22 +28,21 @@ public:
     // be too large to be worth it.
     bool build();
 
-    bool empty() const { return slots_.empty(); }
+    bool empty() const { return slot_lists_.empty(); }
     std::size_t lists() const { return slot_lists_.size(); }
     // The list's position in search()'s answer, or -1 when it is not indexed.
-    std::ptrdiff_t slot(std::uint32_t list) const {
-        auto it = slots_.find(list);
-        return it == slots_.end() ? -1 : std::ptrdiff_t(it->second);
-    }
+    std::ptrdiff_t slot(std::uint32_t list) const { return list < slot_of_.size() ? slot_of_[list] : -1; }
     // found[slot] = 1 for every indexed list with a key in `text`
     // (i;ascii-casemap); `found` is resized to lists().
     void search(std::string_view text, std::vector<std::uint8_t>& found) const;
 
 private:
-    std::unordered_map<std::uint32_t, std::uint32_t> slots_;  // list -> slot
-    std::vector<std::uint32_t> slot_lists_;                   // slot -> list
-    std::vector<std::vector<std::string_view>> pending_;      // keys, until build()
-    std::vector<std::uint8_t> always_;                        // slot: has an empty key
+    // list -> slot, -1 for a list not indexed: a vector, not a map, as the
+    // lists are a program's list_pool indices and every body test asks.
+    std::vector<std::int32_t> slot_of_;
+    std::vector<std::uint32_t> slot_lists_;               // slot -> list
+    std::vector<std::vector<std::string_view>> pending_;  // keys, until build()
+    std::vector<std::uint8_t> always_;                    // slot: has an empty key
     // The automaton: byte -> class (0: a byte in no key), then a full
     // transition table of states x classes. A target is the row offset of
     // the next state (state x classes); from first_end_ on, a state where
