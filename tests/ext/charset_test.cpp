@@ -67,6 +67,21 @@ TEST(charset, only_words_the_decoder_reads) {
     EXPECT_EQ(*r.folders().begin(), "ks_c_5601");
 }
 
+// A word that only unfolding makes whole (a bare CR or LF inside it) is
+// read as the decoder reads it; fields without '?' have none.
+TEST(charset, words_made_by_unfolding) {
+    const std::string msg =
+        "From: a@example.com\r\n"
+        "Subject: =\r?utf-8?q?x?=\r\n"
+        "Subject: =?koi8-r\r?q?y?= and more\r\n"
+        "Subject: plain text, no words\r\n"
+        "\r\nbody\r\n";
+    EXPECT_TRUE(holds("charset \"subject\" \"utf-8\"", msg));
+    EXPECT_TRUE(holds("charset \"subject\" \"koi8-r\"", msg));
+    EXPECT_TRUE(holds("charset :count \"eq\" :comparator \"i;ascii-numeric\" \"subject\" \"2\"", msg));
+    EXPECT_TRUE(holds("charset :count \"eq\" :comparator \"i;ascii-numeric\" \"from\" \"0\"", msg));
+}
+
 TEST(charset, index_picks_one_field) {
     auto two = std::string(
         "From: a@example.com\r\nSubject: =?big5?B?pKQ=?=\r\nSubject: =?gbk?B?1tA=?=\r\n\r\nx\r\n");

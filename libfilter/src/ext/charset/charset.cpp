@@ -90,6 +90,10 @@ void exec_test_charset(run_state& s, const instruction& ins) {
     for (auto name : s.list(ins.arg[3])) {
         s.flag =
             !ext::for_each_field(s, s.text(name, name_buffer), index, [&](const mail::header_field& field) {
+                // An encoded word holds '?' ("=?charset?B?...?="), and
+                // unfolding only takes line breaks out: a field without
+                // one (most) has no word, and is not unfolded.
+                if (field.value.find('?') == std::string_view::npos) return true;
                 auto text = mail::message::unfold(field.value, unfolded);
                 for (const auto& word : mail::encoded_word_labels(text)) {
                     std::string_view value = encoding ? std::string_view(&word.encoding, 1) : word.charset;
