@@ -138,15 +138,21 @@ struct resolved_names {
     std::string recipient, delimiters;
     static constexpr std::size_t max_names = 64;  // a script naming lists from variables stays bounded
 
-    const std::string& asked(const vm::run_state& s, std::string_view given) {
-        if (recipient != s.env.to || delimiters != s.limits.recipient_delimiters ||
-            names.size() >= max_names) {
+    // Forgets the names resolved for another recipient or delimiters: once
+    // per test, before asked() for each of its keys.
+    resolved_names& for_run(const vm::run_state& s) {
+        if (recipient != s.env.to || delimiters != s.limits.recipient_delimiters) {
             names.clear();
             recipient = s.env.to;
             delimiters = s.limits.recipient_delimiters;
         }
+        return *this;
+    }
+
+    const std::string& asked(const vm::run_state& s, std::string_view given) {
         for (const auto& n : names)
             if (n.given == given) return n.asked;
+        if (names.size() >= max_names) names.clear();
         auto name = canonical_list_name(given);
         return names.emplace_back(resolved{std::string(given), name ? provider_name(s, *name) : ""}).asked;
     }
@@ -159,7 +165,7 @@ resolved_names& names_of_this_thread() {
 
 bool list_match(vm::run_state& s, std::string_view value, std::uint64_t keys, const vm::match_spec& spec) {
     const auto& lists = provider(s);
-    auto& names = names_of_this_thread();
+    auto& names = names_of_this_thread().for_run(s);
     std::string buffer;
     for (auto k : s.list(keys)) {
         const auto& asked = names.asked(s, s.text(k, buffer));
