@@ -278,7 +278,8 @@ void exec_add_score_hit(run_state& s, const instruction& ins) {
     std::string category_buffer, rule_buffer, weight_buffer;
     auto category = category_operand(s, ins.arg[0], category_buffer);
     auto rule = s.text(ins.arg[1], rule_buffer);
-    if (!valid_rule_name(rule))
+    // A literal name was checked when the script compiled (check_score_command).
+    if (s.prog().is_template[ins.arg[1]] && !valid_rule_name(rule))
         throw runtime_error{"score: invalid rule name " + shown(rule) + " (" + name_form + ")"};
     auto weight_text = s.text(ins.arg[2], weight_buffer);
     auto weight = parse_thousandths(weight_text);
