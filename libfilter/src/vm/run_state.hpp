@@ -287,7 +287,7 @@ private:
         return id;
     }
     // Slots by id, owned: they live in arena_ while it has room, the rest
-    // on the heap. 3 KiB holds every slot the default policy makes (1,864
+    // on the heap. 3 KiB holds every slot the default policy makes (2,504
     // bytes, some slots keeping their first entries inline) with room to
     // spare, so a run of it allocates nothing for them (512 bytes left five
     // of them to the heap, an allocation and a free each a message).

@@ -13,6 +13,8 @@
 #include "vm/run_state.hpp"
 #include "vm/strings.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 #include <span>
 
@@ -105,9 +107,11 @@ void emit_set(compile::emitter& e, const binding& b) {
 // The variables and match variables of one script: in a sequence
 // (vm::run_state::next_script) the next script starts with none, RFC 5229
 // §3 scoping them to their script.
+// Room for the default policy's variables and match variables in the slot
+// itself (the run's slot arena): a run of it allocates neither vector.
 struct variables_state final : vm::run_slot {
-    std::vector<std::string> values;
-    std::vector<std::string> matched;
+    boost::container::small_vector<std::string, 16> values;
+    boost::container::small_vector<std::string, 4> matched;
     std::uint32_t script = 0;  // run_state::script() they belong to
 
     bool current(const vm::run_state& s) const { return script == s.script(); }
