@@ -1,5 +1,7 @@
 #include "mail/mime.hpp"
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -131,6 +133,11 @@ struct raw_param {
     std::string value;
 };
 
+// A field's parameters as written: on the stack for the usual one to
+// four (charset, boundary, name, format), as a vector costs an allocation
+// for every Content-Type and Content-Disposition of every part.
+using raw_params = boost::container::small_vector<raw_param, 4>;
+
 raw_param split_param_name(std::string_view name, std::string value) {
     raw_param p{ascii_lower(name), -1, false, std::move(value)};
     std::size_t star = name.find('*');
@@ -152,8 +159,8 @@ raw_param split_param_name(std::string_view name, std::string value) {
     return p;
 }
 
-std::vector<raw_param> read_raw_params(field_lexer& lx) {
-    std::vector<raw_param> out;
+raw_params read_raw_params(field_lexer& lx) {
+    raw_params out;
     while (true) {
         lx.skip_cfws();
         if (lx.at_end()) {
@@ -232,7 +239,7 @@ bool is_name_param(std::string_view base) {
 // are moved into the result. Later ones are still compared with it, its
 // name emptied by the move, which equals no other (token() is never empty)
 // as its name equalled no other.
-mime_params combine_params(std::vector<raw_param> raw) {
+mime_params combine_params(raw_params raw) {
     mime_params out;
     out.reserve(raw.size());
     for (raw_param& p : raw) {
