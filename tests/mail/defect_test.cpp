@@ -83,6 +83,14 @@ TEST(header_section, a_line_without_colon_ends_it_and_is_recorded) {
     EXPECT_NE(d[0].detail.find("this is not a header"), std::string::npos) << d[0].detail;
 }
 
+// The splitter reads a field's continuation lines with the field: they
+// still count in the line number the defect gives.
+TEST(header_section, the_malformed_line_number_counts_continuation_lines) {
+    auto d = message::parse("A: 1\n continued\n\tand more\nB: 2\n x\nnot a header\n\nbody").known_defects();
+    ASSERT_EQ(d.size(), 1u);
+    EXPECT_NE(d[0].detail.find("line 6 "), std::string::npos) << d[0].detail;
+}
+
 TEST(header_section, a_message_that_is_all_body_is_recorded_too) {
     EXPECT_EQ(defect_names(message::parse("Hello Anna,\nhow are you?\n")), strings{"header_line_malformed"});
     EXPECT_EQ(defect_names(message::parse(" indented\nA: 1\n\n")), strings{"header_line_malformed"});

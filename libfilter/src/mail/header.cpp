@@ -187,14 +187,18 @@ inline const char* find_name_end(const char* p, const char* end) noexcept {
 }
 
 // One pass over the section, line by line: a line's first byte says what
-// it is (blank, continuation, field or not a header line); a field's name
-// is checked in the loop that finds its colon, its key made from the name
-// in constant time (name_key), and the line's end found by find_lf.
+// it is (blank, field or not a header line); a field's name is checked in
+// the loop that finds its colon, its line's end and those of its
+// continuation lines (which start with WSP) found by find_lf, and the
+// field added when its last line is known, so nothing about it is kept
+// between iterations; its key is made from the name in constant time
+// (name_key).
 class block_splitter {
 public:
     block_splitter(std::string_view text, header_limits limits, std::vector<header_field>& out,
                    defect_list* defects)
-        : text_(text), limits_(limits), out_(out), defects_(defects) {}
+        : text_(text), limits_(limits), out_(out), defects_(defects),
+          room_(limits.max_fields > out.size() ? limits.max_fields - out.size() : 0) {}
 
     std::size_t run() {
         const char* const base = text_.data();
@@ -209,12 +213,7 @@ public:
             char first = *p;
             if (first == '\n') return finish(offset(p + 1));  // the blank line
             if (first == '\r' && p + 1 < end && p[1] == '\n') return finish(offset(p + 2));
-            if (is_wsp(first) && open_) {
-                const char* lf = find_lf(p + 1, end);
-                value_end_ = line_content_end(p, lf);
-                p = lf == end ? end : lf + 1;
-                continue;
-            }
+            // A line starting with WSP here continues no field: its name is empty.
             const char* q = find_name_end(p, end);
             const char* name_end = q;
             while (q < end && is_wsp(*q)) ++q;  // obs-optional WSP before the colon
@@ -226,14 +225,18 @@ public:
                            "\"; the header section ends there and the rest is read as body");
                 return finish(offset(p));  // not a header line: the body starts here
             }
-            flush();
+            const std::string_view name(p, static_cast<std::size_t>(name_end - p));
             const char* value = q + 1;
             const char* lf = find_lf(value, end);
-            open_ = true;
-            name_ = std::string_view(p, static_cast<std::size_t>(name_end - p));
-            value_begin_ = offset(value);
-            value_end_ = line_content_end(value, lf);
+            std::size_t value_end = line_content_end(value, lf);
             p = lf == end ? end : lf + 1;
+            while (p < end && is_wsp(*p)) {  // a continuation line: the value goes on
+                ++number;
+                lf = find_lf(p + 1, end);
+                value_end = line_content_end(p, lf);
+                p = lf == end ? end : lf + 1;
+            }
+            add(name, offset(value), value_end);
         }
         return finish(text_.size());
     }
@@ -248,25 +251,21 @@ private:
         return offset(lf != end && lf > begin && lf[-1] == '\r' ? lf - 1 : lf);
     }
 
-    void flush() {
-        if (!open_) {
-            return;
-        }
-        open_ = false;
-        if (out_.size() >= limits_.max_fields) {
+    void add(std::string_view name, std::size_t value_begin, std::size_t value_end) {
+        if (room_ == 0) {
             ++dropped_;
             return;
         }
-        std::size_t len = value_end_ - value_begin_;
+        --room_;
+        std::size_t len = value_end - value_begin;
         if (len > limits_.max_field_bytes) {
-            if (cut_++ == 0) first_cut_ = {name_, len};
+            if (cut_++ == 0) first_cut_ = {name, len};
             len = limits_.max_field_bytes;
         }
-        out_.push_back({name_, text_.substr(value_begin_, len), name_key(name_)});
+        out_.push_back({name, text_.substr(value_begin, len), name_key(name)});
     }
 
     std::size_t finish(std::size_t body) {
-        flush();
         if (dropped_ > 0)
             record(defect_kind::header_fields_dropped,
                    std::to_string(dropped_) + " header field(s) after the " +
@@ -288,10 +287,7 @@ private:
     header_limits limits_;
     std::vector<header_field>& out_;
     defect_list* defects_;
-    bool open_ = false;
-    std::string_view name_;
-    std::size_t value_begin_ = 0;
-    std::size_t value_end_ = 0;
+    std::size_t room_;  // fields out_ may still take (max_fields)
     std::size_t dropped_ = 0;
     std::size_t cut_ = 0;
     std::pair<std::string_view, std::size_t> first_cut_;
