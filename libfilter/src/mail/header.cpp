@@ -197,7 +197,10 @@ class block_splitter {
 public:
     block_splitter(std::string_view text, header_limits limits, std::vector<header_field>& out,
                    defect_list* defects)
-        : text_(text), limits_(limits), out_(out), defects_(defects),
+        : text_(text),
+          limits_(limits),
+          out_(out),
+          defects_(defects),
           room_(limits.max_fields > out.size() ? limits.max_fields - out.size() : 0) {}
 
     std::size_t run() {
