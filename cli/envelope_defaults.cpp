@@ -17,7 +17,8 @@ envelope envelope_for(const message& msg, const std::optional<std::string>& from
 }
 
 std::string return_path_sender(const message& msg) {
-    auto value = msg.unfolded_header("return-path");
+    std::string scratch;
+    auto value = msg.unfolded_header("return-path", scratch);
     if (!value) return default_from;
     auto path = parse_path(*value);
     return path ? path->all() : std::string();  // Return-Path: <> is the null sender

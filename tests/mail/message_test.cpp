@@ -269,6 +269,24 @@ TEST(viewing, building_further_copies_first) {
     EXPECT_EQ(m.first("A")->value.data(), m.raw().data() + 2);  // re-based into the copy
 }
 
+// The scratch form gives what the copying one does: a view into the
+// message for a one-line value, into the scratch for a folded one.
+TEST(public_message, unfolded_header_with_scratch_is_the_copying_form) {
+    auto m = sift::message::from_raw("Subject:  one line \nTo: a@b,\r\n\tc@d\n\nbody");
+    std::string scratch;
+    auto subject = m.unfolded_header("subject", scratch);
+    ASSERT_TRUE(subject.has_value());
+    EXPECT_EQ(*subject, m.unfolded_header("subject").value());
+    EXPECT_EQ(*subject, "one line");
+    EXPECT_TRUE(m.raw().find(*subject) != std::string_view::npos && subject->data() >= m.raw().data() &&
+                subject->data() < m.raw().data() + m.raw().size());
+    auto to = m.unfolded_header("TO", scratch);
+    ASSERT_TRUE(to.has_value());
+    EXPECT_EQ(*to, m.unfolded_header("to").value());
+    EXPECT_EQ(*to, "a@b,\tc@d");
+    EXPECT_FALSE(m.unfolded_header("cc", scratch).has_value());
+}
+
 TEST(public_message, from_raw_and_incremental) {
     auto m = sift::message::from_raw(std::string(whole));
     EXPECT_TRUE(m.headers_complete());

@@ -82,6 +82,9 @@ public:
     // The same value unfolded (line ends before white space removed) and
     // trimmed: what a Sieve header test compares, before RFC 2047 decoding.
     std::optional<std::string> unfolded_header(std::string_view name) const;
+    // The same without a copy when it can: a view into the message, or into
+    // `scratch` when the value is folded over several lines.
+    std::optional<std::string_view> unfolded_header(std::string_view name, std::string& scratch) const;
 
 private:
     friend struct internal;

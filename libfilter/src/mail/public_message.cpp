@@ -67,4 +67,9 @@ std::optional<std::string> message::unfolded_header(std::string_view name) const
     return value ? std::optional<std::string>(mail::message::unfold(*value)) : std::nullopt;
 }
 
+std::optional<std::string_view> message::unfolded_header(std::string_view name, std::string& scratch) const {
+    auto value = header(name);
+    return value ? std::optional<std::string_view>(mail::message::unfold(*value, scratch)) : std::nullopt;
+}
+
 }  // namespace sift
