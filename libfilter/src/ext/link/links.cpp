@@ -108,12 +108,8 @@ constexpr std::size_t url_block_reach = url_block + 3;
 // the "th" and "wh" of every other word). Or-ing 0x20 lower-cases the
 // letters and leaves '.'; it also turns a few control octets into these
 // characters, which only makes a block be scanned in vain. A loop the
-// compiler vectorises, compiled twice, the loader picking the AVX2 build
-// where the CPU has it (an ifunc): 32 positions a step instead of 16.
-#if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-bool block_may_start_url(const char* p) {
+// compiler vectorises (in url_free_blocks and html_plain_blocks).
+[[gnu::always_inline]] inline bool block_may_start_url(const char* p) {
     std::uint8_t any = 0;
     for (std::size_t j = 0; j < url_block; ++j) {
         auto b = std::uint8_t(p[j + 1] | 0x20), c = std::uint8_t(p[j + 2] | 0x20),
@@ -124,6 +120,20 @@ bool block_may_start_url(const char* p) {
     return any != 0;
 }
 
+// How many octets of the n at p are whole blocks in a row where no URL
+// can begin (block_may_start_url): the scan steps over them with one call.
+// Compiled twice, the loader picking the AVX2 build where the CPU has it
+// (an ifunc): 32 positions a step instead of 16.
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+std::size_t
+url_free_blocks(const char* p, std::size_t n) {
+    std::size_t at = 0;
+    while (at + url_block_reach <= n && !block_may_start_url(p + at)) at += url_block;
+    return at;
+}
+
 // Calls f(token, host) for each URL in text, in order; f returns false to stop.
 // Whole blocks where no URL can begin are stepped over.
 template <class F>
@@ -131,8 +141,7 @@ void each_text_url(std::string_view text, std::size_t max_url, F&& f) {
     std::size_t scanned_to = 0;  // positions below it are in a block that may start a URL
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (i >= scanned_to) {
-            while (i + url_block_reach <= text.size() && !block_may_start_url(text.data() + i))
-                i += url_block;
+            i += url_free_blocks(text.data() + i, text.size() - i);
             scanned_to = i + url_block;
         }
         char c = lower(text[i]);
@@ -434,10 +443,7 @@ namespace {
 // control octet but tab, LF and CR; 0x80 and above, which as signed
 // octets are below 0x20 too). A loop the compiler vectorises, as
 // block_may_start_url.
-#if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-bool block_has_markup(const char* p) {
+[[gnu::always_inline]] inline bool block_has_markup(const char* p) {
     std::uint8_t any = 0;
     for (std::size_t j = 0; j < url_block; ++j) {
         auto c = std::int8_t(p[j]);
@@ -445,6 +451,19 @@ bool block_has_markup(const char* p) {
                std::uint8_t(c == '<');
     }
     return any != 0;
+}
+
+// How many octets of the n at p are whole blocks in a row with no markup
+// and where no URL can begin, as url_free_blocks.
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+std::size_t
+html_plain_blocks(const char* p, std::size_t n) {
+    std::size_t at = 0;
+    while (at + url_block_reach <= n && !block_has_markup(p + at) && !block_may_start_url(p + at))
+        at += url_block;
+    return at;
 }
 
 // The octets html_may_have_links stops at: '&', '<', those the parser
@@ -472,9 +491,7 @@ bool html_may_have_links(std::string_view html) {
     std::size_t scanned_to = 0;
     for (std::size_t i = 0; i < html.size(); ++i) {
         if (i >= scanned_to) {
-            while (i + url_block_reach <= html.size() && !block_has_markup(html.data() + i) &&
-                   !block_may_start_url(html.data() + i))
-                i += url_block;
+            i += html_plain_blocks(html.data() + i, html.size() - i);
             scanned_to = i + url_block;
         }
         auto c = static_cast<unsigned char>(html[i]);
