@@ -10,11 +10,12 @@
 
 #include <sift/result.hpp>
 
-#include <boost/container/small_vector.hpp>
-
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -39,18 +40,32 @@ struct part_map {
     std::size_t descendants = 0;
 };
 
-// A copy of a text, kept inline up to 64 bytes (no allocation): what a
-// slot's cache keys an entry by, the raw value it parsed (a header
-// field's, an envelope path), which may change while the run goes on.
+// A copy of a text, kept inline up to 64 bytes (no allocation), in a
+// std::string past that: what a slot's cache keys an entry by, the raw
+// value it parsed (a header field's, an envelope path), which may change
+// while the run goes on. An array and a string rather than boost's
+// small_vector: their moves cannot throw, so the caches' entries holding
+// one keep noexcept moves (clang-tidy's bugprone-exception-escape sees
+// small_vector's noexcept move call code that allocates).
 class raw_text {
 public:
     raw_text() = default;
-    explicit raw_text(std::string_view s) : bytes_(s.begin(), s.end()) {}
-    std::string_view view() const { return {bytes_.data(), bytes_.size()}; }
+    explicit raw_text(std::string_view s) : size_(s.size()) {
+        if (s.size() <= inline_size)
+            std::copy(s.begin(), s.end(), inline_.begin());
+        else
+            heap_.assign(s);
+    }
+    std::string_view view() const {
+        return size_ <= inline_size ? std::string_view(inline_.data(), size_) : std::string_view(heap_);
+    }
     bool operator==(std::string_view s) const { return view() == s; }
 
 private:
-    boost::container::small_vector<char, 64> bytes_;
+    static constexpr std::size_t inline_size = 64;
+    std::array<char, inline_size> inline_{};
+    std::string heap_;
+    std::size_t size_ = 0;
 };
 
 // An extension's per-run state: a subclass its folder defines, which the
