@@ -96,12 +96,12 @@ TEST(editheader, deleteheader_by_value_index_and_all) {
         "discard");
 }
 
-// The edited header is one copy of the message's fields with the added
-// ones appended, the fields found by offset: they stay readable however
-// many fields are added (a hundred outgrow the room the copy leaves for
-// them, so the text is reallocated), and a deleted field's occurrence is
-// its place among the message's own fields of its name, names compared
-// without case.
+// The edited header is the message's own fields less the removed ones,
+// between the added ones, whose text is kept by offset: they stay
+// readable however many fields are added (a hundred outgrow the room the
+// state leaves for them, so the text is reallocated), and a deleted
+// field's occurrence is its place among the message's own fields of its
+// name, names compared without case.
 TEST(editheader, many_edits_keep_every_field_and_its_occurrence) {
     std::string script = "require [\"editheader\", \"index\"];\n";
     for (int i = 0; i < 100; ++i) script += "addheader :last \"X-N\" \"n" + std::to_string(i) + "\";\n";
@@ -125,6 +125,41 @@ TEST(editheader, many_edits_keep_every_field_and_its_occurrence) {
     ASSERT_EQ(s.header_edits.size(), 2u);
     EXPECT_EQ(s.header_edits[1].value, " two");
     EXPECT_EQ(s.header_edits[1].occurrence, 2u);
+}
+
+// Added fields at the top (newest first) and at the end, the message's
+// own between them: :index counts them all in that order, deleteheader
+// removes added and own ones alike (an added one's occurrence is 0), and
+// a name no edit touched is read as the message has it.
+TEST(editheader, index_counts_added_and_own_fields_and_deletes_either) {
+    auto r = run_on(
+        "require [\"editheader\", \"index\", \"fileinto\"];\n"
+        "addheader \"X-A\" \"top1\";\naddheader \"X-A\" \"top2\";\n"
+        "addheader :last \"X-A\" \"end1\";\naddheader :last \"X-A\" \"end2\";\n"
+        "deleteheader :index 2 \"x-a\";\n"        // top1
+        "deleteheader :index 2 :last \"X-A\";\n"  // end1
+        "deleteheader :is \"x-a\" \"one\";\n"     // the message's first
+        "deleteheader \"x-none\";\n"
+        "if allof(header :index 1 :is \"x-a\" \"top2\", header :index 2 :is \"x-a\" \"two\",\n"
+        "         header :index 3 :is \"x-a\" \"end2\", not header :index 4 :matches \"x-a\" \"*\",\n"
+        "         header :is \"subject\" \"Frop!\", header :index 3 :contains \"received\" \"from e\")\n"
+        "{ fileinto \"Order\"; }");
+    EXPECT_EQ(summary(r), "fileinto:Order");
+    ASSERT_EQ(r.header_edits.size(), 7u);
+    EXPECT_EQ(r.header_edits[4].value, " top1");
+    EXPECT_EQ(r.header_edits[4].occurrence, 0u);
+    EXPECT_EQ(r.header_edits[5].value, " end1");
+    EXPECT_EQ(r.header_edits[5].occurrence, 0u);
+    EXPECT_EQ(r.header_edits[6].value, " one");
+    EXPECT_EQ(r.header_edits[6].occurrence, 1u);
+    // A field of the message deleted, then one of its name added: only
+    // the added one is seen; deleting every X-A leaves none.
+    EXPECT_EQ(
+        summary(run_on("require \"editheader\"; deleteheader \"subject\"; addheader \"Subject\" \"new\";\n"
+                       "addheader :last \"X-A\" \"three\"; deleteheader \"x-a\";\n"
+                       "if allof(header :is \"subject\" \"new\", not header :is \"subject\" \"Frop!\",\n"
+                       "         not exists \"x-a\") { discard; }")),
+        "discard");
 }
 
 TEST(editheader, protected_fields_are_left_alone) {

@@ -79,17 +79,6 @@ void check_deleteheader(checker& c, const binding& b) {
     check_name(c, b.list_arg(0).items.front());
 }
 
-// A field of the edited header: where its name and value are in
-// header_state::text (offsets, which stay valid when the text grows).
-// `index` is the field's 1-based place in the message's header, 0 for an
-// added one.
-struct view_field {
-    std::size_t name_at = 0, name_size = 0, value_at = 0, value_size = 0;
-    std::uint32_t key = 0;  // mail::name_key(name)
-    std::uint32_t index = 0;
-    bool locked = false;
-};
-
 // Which field of its name each field of `headers` is (1-based): RFC 5293
 // §4's counting for :index, and an edit's place in the result. One pass,
 // whatever the number of fields.
@@ -102,39 +91,28 @@ std::vector<unsigned> occurrences(const std::vector<mail::header_field>& headers
     return out;
 }
 
-// occurrences() for the fields named `name` only (the others' are 0): all
-// a deleteheader needs, since the fields it removes have its name. One pass
-// that compares name keys, without occurrences()' map and its lower-cased
-// copy of every name (12.9M of the default policy's 537M instructions over
-// 2,000 bench messages, where most have X-Spam-* fields to remove).
-std::vector<unsigned> occurrences(const std::vector<mail::header_field>& headers,
-                                  const mail::field_name& name) {
-    std::vector<unsigned> out(headers.size(), 0);
-    unsigned seen = 0;
-    for (std::size_t i = 0; i < headers.size(); ++i)
-        if (mail::has_name(headers[i], name)) out[i] = ++seen;
-    return out;
-}
-
-// The occurrence of the field at 1-based `index` (view_field::index): 0
-// for an added field; past the end only if a host swapped the message
-// without run_state::forget_message_changes, which the copy would
-// otherwise outlive.
-unsigned occurrence_of(const std::vector<unsigned>& occurrences, std::uint32_t index) {
-    return index == 0 || index > occurrences.size() ? 0 : occurrences[index - 1];
-}
+// A field an edit added: where its name and value are in
+// header_state::text (offsets, which stay valid when the text grows).
+struct added_field {
+    std::size_t name_at = 0, name_size = 0, value_at = 0, value_size = 0;
+    std::uint32_t key = 0;  // mail::name_key(name)
+    bool removed = false;   // deleteheader's, until the field is dropped
+};
 
 // The header as edited (the run's header view once the first edit made
 // it), the octets the edits added (or removed), and the edits in order.
-// The first edit copies the message's names and values once, into `text`,
-// with room for what a few added fields bring (one allocation a run, as a
-// rule); the added names and values are appended to it. The fields say
-// where theirs are in it and keep their name keys, so the header tests
-// after an edit skip fields by key as they do on the message's own header.
+// The edited header is the current message's own fields (`base`) less
+// those removed, after the fields added at the top (newest first) and
+// before those added with :last; nothing of the message is copied. A
+// name no edit touched (`touched`, a filter of name keys) is looked up
+// in the message's own index; only the edited names walk the edits.
 struct header_state final : vm::run_slot, vm::header_view {
-    std::optional<std::vector<view_field>> fields;
-    std::string text;            // the fields' names and values
-    std::uint64_t key_bits = 0;  // the OR of the fields' mail::key_bit()s (removed ones' stay: a filter)
+    const mail::message* base = nullptr;  // current() at the first edit; null: not edited
+    boost::container::small_vector<std::uint32_t, 8> removed;  // base fields removed (0-based)
+    boost::container::small_vector<std::uint32_t, 2> locked;   // base fields replace locked (0-based)
+    std::vector<added_field> front, back;                      // front: seen last to first; back: in order
+    std::string text;                                          // the added fields' names and values
+    std::uint64_t touched = 0;  // the OR of key_bit()s of names added or removed
     std::int64_t size_delta = 0;
     std::vector<header_edit> edits;
 
@@ -144,44 +122,40 @@ struct header_state final : vm::run_slot, vm::header_view {
     static constexpr std::size_t added_room = 512;
     static constexpr std::size_t edits_room = 8;
 
-    std::string_view name(const view_field& f) const { return {text.data() + f.name_at, f.name_size}; }
-    std::string_view value(const view_field& f) const { return {text.data() + f.value_at, f.value_size}; }
+    bool made() const { return base != nullptr; }
+    std::string_view name(const added_field& f) const { return {text.data() + f.name_at, f.name_size}; }
+    std::string_view value(const added_field& f) const { return {text.data() + f.value_at, f.value_size}; }
+    mail::header_field field(const added_field& f) const { return {name(f), value(f), f.key}; }
+    bool is_removed(std::uint32_t i) const {
+        return std::find(removed.begin(), removed.end(), i) != removed.end();
+    }
+    bool is_locked(std::uint32_t i) const {
+        return std::find(locked.begin(), locked.end(), i) != locked.end();
+    }
+    std::uint32_t index_of(const mail::header_field& h) const {
+        return std::uint32_t(&h - base->headers().data());
+    }
 
-    // The copy of the current message's header (run_state::current()):
-    // its fields are views into its text, in order (mail::message), so the
-    // text up to the end of the last one is copied at once and each field
-    // keeps its offsets in it.
+    // The first edit: the current message's header is the base.
     void make(const vm::run_state& s) {
-        const auto& headers = s.current().headers();
-        auto raw = s.current().raw();
-        auto offset = [&](std::string_view part) { return std::size_t(part.data() - raw.data()); };
-        std::size_t size = headers.empty() ? 0 : offset(headers.back().value) + headers.back().value.size();
-        text.clear();
-        text.reserve(size + added_room);
-        text.append(raw.substr(0, size));
-        auto& out = fields.emplace();
-        out.reserve(headers.size() + 4);
-        for (std::size_t i = 0; i < headers.size(); ++i) {
-            const auto& h = headers[i];
-            out.push_back({offset(h.name), h.name.size(), offset(h.value), h.value.size(), h.key,
-                           std::uint32_t(i + 1), false});
-            key_bits |= mail::key_bit(h.key);
-        }
+        base = &s.current();
+        const auto& headers = base->headers();
+        if (text.capacity() < added_room) text.reserve(added_room);
         if (edits.capacity() < edits_room) edits.reserve(edits_room);
         // RFC 5703 §5: a replace's Original-* fields stay.
         for (const auto& [lower, n] : locked_fields(s)) {
             unsigned seen = 0;
-            for (auto& f : out)
-                if (mail::iequals(name(f), lower) && ++seen == n) {
-                    f.locked = true;
+            for (std::size_t i = 0; i < headers.size(); ++i)
+                if (mail::iequals(headers[i].name, lower) && ++seen == n) {
+                    locked.push_back(std::uint32_t(i));
                     break;
                 }
         }
     }
     // A field of `field_name` and `field_value` appended to `text` (not yet
-    // to `fields`): an added one, until its index is set.
-    view_field append(std::string_view field_name, std::string_view field_value) {
-        view_field f;
+    // to `front` or `back`).
+    added_field append(std::string_view field_name, std::string_view field_value) {
+        added_field f;
         f.name_at = text.size();
         f.name_size = field_name.size();
         text.append(field_name);
@@ -192,19 +166,49 @@ struct header_state final : vm::run_slot, vm::header_view {
         return f;
     }
     void reset() {
-        fields.reset();
-        key_bits = 0;
+        base = nullptr;
+        removed.clear();
+        locked.clear();
+        front.clear();
+        back.clear();
+        touched = 0;
         text.clear();
     }
 
-    bool visit(mail::field_name wanted, vm::field_visitor f) const override {
-        if ((key_bits & mail::key_bit(wanted.key)) == 0) return true;
-        for (const auto& field : *fields) {
-            if (field.key != wanted.key) continue;
-            auto h = mail::header_field{name(field), value(field), field.key};
-            if (mail::has_name(h, wanted) && !f(h)) return false;
+    // Calls f(field, where) for each field named `wanted` in the edited
+    // header, in order; `where` is the base field's 0-based index with
+    // its occurrence among the base's fields of the name (removed ones
+    // counted, as RFC 5293 §4 counts), or an added field's place in
+    // `front` / `back`. False when f stopped.
+    enum class from { front, base, back };
+    struct place {
+        from list;
+        std::uint32_t at;
+        unsigned occurrence;  // base fields: 1-based; added ones: 0
+    };
+    template <class F>
+    bool walk(const mail::field_name& wanted, F&& f) const {
+        for (std::size_t i = front.size(); i-- > 0;) {
+            auto h = field(front[i]);
+            if (mail::has_name(h, wanted) && !f(h, place{from::front, std::uint32_t(i), 0})) return false;
+        }
+        unsigned seen = 0;
+        bool go_on = base->for_each(wanted, [&](const mail::header_field& h) {
+            auto at = index_of(h);
+            ++seen;
+            return is_removed(at) || f(h, place{from::base, at, seen});
+        });
+        if (!go_on) return false;
+        for (std::size_t i = 0; i < back.size(); ++i) {
+            auto h = field(back[i]);
+            if (mail::has_name(h, wanted) && !f(h, place{from::back, std::uint32_t(i), 0})) return false;
         }
         return true;
+    }
+
+    bool visit(mail::field_name wanted, vm::field_visitor f) const override {
+        if ((touched & mail::key_bit(wanted.key)) == 0) return base->for_each(wanted, f);
+        return walk(wanted, [&](const mail::header_field& h, place) { return f(h); });
     }
     std::int64_t size_change() const override { return size_delta; }
 
@@ -286,7 +290,7 @@ bool may_delete(const eval_limits& l, std::string_view name) {
 // The header as edited, made on the first edit.
 ext::header_state& edited(run_state& s) {
     auto& state = s.slot<ext::header_state>();
-    if (!state.fields) {
+    if (!state.made()) {
         state.make(s);
         s.set_header_view(&state);
     }
@@ -339,18 +343,14 @@ void exec_act_addheader(run_state& s, const instruction& ins) {
     if (!may_add(s.limits, name)) return;
     auto stored = encode_value(name, value);  // folded with CRLF, the wire form header_edits carry
     auto& state = edited(s);
-    auto& fields = *state.fields;
     // In the message itself a fold takes the message's own line ends.
     auto eol = s.eol();
     auto field = eol == "\r\n" || stored.find('\r') == std::string::npos
                      ? state.append(name, stored)
                      : state.append(name, mail::with_eol(stored, eol));
     bool last = ins.arg[0] != 0;
-    if (last)
-        fields.push_back(field);
-    else
-        fields.insert(fields.begin(), field);
-    state.key_bits |= mail::key_bit(field.key);
+    (last ? state.back : state.front).push_back(field);
+    state.touched |= mail::key_bit(field.key);
     state.size_delta += std::int64_t(name.size() + 1 + stored.size() + 2);  // "Name:" value CRLF
     state.edits.push_back(header_edit{header_edit::kind::add, std::string(name), std::move(stored), last, 0});
 }
@@ -362,37 +362,54 @@ void exec_act_deleteheader(run_state& s, const instruction& ins) {
     auto name = std::string(s.text(ins.arg[2], name_buffer));
     if (!may_delete(s.limits, name)) return;
     auto& state = edited(s);
-    auto& fields = *state.fields;
-    // Which of the named fields :index selects (all when not given).
+    // The named fields in order, with where each is: all of them, or the
+    // one :index selects.
     mail::field_name wanted(name);
-    // No field has the name (the edited header's filter of name keys says
-    // so for most names it has none of): nothing to select or delete.
-    if ((state.key_bits & mail::key_bit(wanted.key)) == 0) return;
-    boost::container::small_vector<std::size_t, 4> named;
-    for (std::size_t i = 0; i < fields.size(); ++i)
-        if (fields[i].key == wanted.key && mail::iequals(state.name(fields[i]), name)) named.push_back(i);
+    using place = ext::header_state::place;
+    boost::container::small_vector<std::pair<mail::header_field, place>, 4> named;
+    state.walk(wanted, [&](const mail::header_field& h, place at) {
+        named.emplace_back(h, at);
+        return true;
+    });
+    if (named.empty()) return;
     // RFC 5703 §5: the Original-Subject / Original-From fields replace
     // added stay, though they count for :index.
     if (index) {
         if (index->number == 0 || index->number > named.size()) return;
-        named = {named[index->last ? named.size() - index->number : index->number - 1]};
+        auto one = named[index->last ? named.size() - index->number : index->number - 1];
+        named = {one};
     }
     bool all = s.list(ins.arg[3]).empty();
-    boost::container::small_vector<std::size_t, 4> doomed;
-    for (auto i : named) {
-        auto value = mail::message::decode(state.value(fields[i]), s.scratch);
-        if (!fields[i].locked && (all || s.any_key(value, ins.arg[3], spec))) doomed.push_back(i);
+    boost::container::small_vector<std::pair<mail::header_field, place>, 4> doomed;
+    for (const auto& [h, at] : named) {
+        bool locked = at.list == ext::header_state::from::base && state.is_locked(at.at);
+        if (locked) continue;
+        if (all || s.any_key(mail::message::decode(h.value, s.scratch), ins.arg[3], spec))
+            doomed.emplace_back(h, at);
     }
     if (doomed.empty()) return;
-    auto occurrences = ext::occurrences(s.current().headers(), wanted);  // every doomed field has its name
+    state.touched |= mail::key_bit(wanted.key);
+    // Listed last to first, as they are removed.
     for (auto it = doomed.rbegin(); it != doomed.rend(); ++it) {
-        auto& f = fields[*it];
-        state.size_delta -= std::int64_t(f.name_size + 1 + f.value_size + 2);
-        state.edits.push_back(header_edit{header_edit::kind::remove, std::string(state.name(f)),
-                                          std::string(state.value(f)), false,
-                                          ext::occurrence_of(occurrences, f.index)});
-        fields.erase(fields.begin() + std::ptrdiff_t(*it));
+        const auto& [h, at] = *it;
+        state.size_delta -= std::int64_t(h.name.size() + 1 + h.value.size() + 2);
+        state.edits.push_back(header_edit{header_edit::kind::remove, std::string(h.name),
+                                          std::string(h.value), false, at.occurrence});
+        switch (at.list) {
+            case ext::header_state::from::base:
+                state.removed.push_back(at.at);
+                break;
+            case ext::header_state::from::front:
+                state.front[at.at].removed = true;
+                break;
+            case ext::header_state::from::back:
+                state.back[at.at].removed = true;
+                break;
+        }
     }
+    auto gone = [](const ext::added_field& f) { return f.removed; };
+    std::erase_if(state.front, gone);
+    std::erase_if(state.back, gone);
 }
 
 }  // namespace sift::vm
@@ -403,11 +420,16 @@ std::vector<edited_field> header_fields(const vm::run_state& s) {
     std::vector<edited_field> out;
     const auto& headers = s.current().headers();
     auto occurrence = occurrences(headers);
-    if (const auto* state = s.find_slot<header_state>(); state && state->fields) {
-        out.reserve(state->fields->size());
-        for (const auto& f : *state->fields)
-            out.push_back({std::string(state->name(f)), std::string(state->value(f)),
-                           occurrence_of(occurrence, f.index), f.locked});
+    if (const auto* state = s.find_slot<header_state>(); state && state->made()) {
+        out.reserve(state->front.size() + headers.size() + state->back.size());
+        for (auto it = state->front.rbegin(); it != state->front.rend(); ++it)
+            out.push_back({std::string(state->name(*it)), std::string(state->value(*it)), 0, false});
+        for (std::uint32_t i = 0; i < headers.size(); ++i)
+            if (!state->is_removed(i))
+                out.push_back({std::string(headers[i].name), std::string(headers[i].value), occurrence[i],
+                               state->is_locked(i)});
+        for (const auto& f : state->back)
+            out.push_back({std::string(state->name(f)), std::string(state->value(f)), 0, false});
         return out;
     }
     out.reserve(headers.size());
@@ -442,7 +464,7 @@ std::string assemble_message(const std::vector<edited_field>& header, std::strin
 
 std::string delivered(const vm::run_state& s) {
     const auto* state = s.find_slot<header_state>();
-    if (!state || !state->fields) return std::string(s.current().raw());
+    if (!state || !state->made()) return std::string(s.current().raw());
     return assemble_message(header_fields(s), s.current().body(), s.eol());
 }
 

@@ -1,6 +1,6 @@
 // RFC 5293 (editheader): the header as the script sees it, which replace
 // and enclose (RFC 5703 §5-6) read and rewrite the message from. The
-// folder's run slot keeps the edited copy (the run's header view,
+// folder's run slot keeps the edits (the run's header view,
 // vm::header_view, made on the first edit), what the edits add to the
 // size, and the edits the result lists.
 #pragma once
