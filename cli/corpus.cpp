@@ -7,6 +7,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include <dirent.h>
 #include <fcntl.h>
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -28,7 +29,11 @@ namespace {
 constexpr std::size_t read_whole = 256 << 10;
 }  // namespace
 
-mapped_file::mapped_file(const std::string& path) {
+mapped_file::mapped_file(const std::string& path) : mapped_file(path, nullptr) {}
+
+mapped_file::mapped_file(const std::string& path, std::vector<char>& buffer) : mapped_file(path, &buffer) {}
+
+mapped_file::mapped_file(const std::string& path, std::vector<char>* buffer) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) throw io_error(path + ": " + std::strerror(errno));
     struct stat st {};
@@ -39,10 +44,19 @@ mapped_file::mapped_file(const std::string& path) {
     }
     size_ = static_cast<std::size_t>(st.st_size);
     if (size_ > 0 && size_ <= read_whole) {
-        owned_ = std::make_unique_for_overwrite<char[]>(size_);
+        char* to = nullptr;
+        if (buffer) {
+            // The caller's buffer, reused from file to file: no allocation
+            // a message (resize keeps the capacity a larger file left).
+            if (buffer->size() < size_) buffer->resize(size_);
+            to = buffer->data();
+        } else {
+            owned_ = std::make_unique_for_overwrite<char[]>(size_);
+            to = owned_.get();
+        }
         std::size_t got = 0;
         while (got < size_) {
-            auto n = ::read(fd, owned_.get() + got, size_ - got);
+            auto n = ::read(fd, to + got, size_ - got);
             if (n < 0 && errno == EINTR) continue;
             if (n < 0) {
                 int error = errno;
@@ -53,7 +67,7 @@ mapped_file::mapped_file(const std::string& path) {
             got += static_cast<std::size_t>(n);
         }
         size_ = got;
-        data_ = owned_.get();
+        data_ = to;
     } else if (size_ > 0) {
         // Not prefaulted (MAP_POPULATE): measured slower, as the threads
         // then fault pages in in parallel instead of one thread up front.
@@ -64,13 +78,14 @@ mapped_file::mapped_file(const std::string& path) {
             ::close(fd);
             throw io_error(path + ": cannot map: " + std::strerror(error));
         }
+        mapped_ = true;
         ::madvise(data_, size_, MADV_SEQUENTIAL);
     }
     ::close(fd);
 }
 
 mapped_file::~mapped_file() {
-    if (data_ && !owned_) ::munmap(data_, size_);
+    if (mapped_) ::munmap(data_, size_);
 }
 
 void mapped_file::populate(std::size_t lo, std::size_t hi) const {
@@ -78,7 +93,7 @@ void mapped_file::populate(std::size_t lo, std::size_t hi) const {
     static const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
     hi = std::min(hi, size_);
     lo = lo / page * page;
-    if (data_ && !owned_ && lo < hi) ::madvise(static_cast<char*>(data_) + lo, hi - lo, MADV_POPULATE_READ);
+    if (mapped_ && lo < hi) ::madvise(static_cast<char*>(data_) + lo, hi - lo, MADV_POPULATE_READ);
 #else
     (void)lo, (void)hi;
 #endif
@@ -89,7 +104,7 @@ void mapped_file::release(std::size_t lo, std::size_t hi) const {
     hi = std::min(hi, size_);
     lo = (lo + page - 1) / page * page;
     hi = hi / page * page;
-    if (data_ && !owned_ && lo < hi) ::madvise(static_cast<char*>(data_) + lo, hi - lo, MADV_DONTNEED);
+    if (mapped_ && lo < hi) ::madvise(static_cast<char*>(data_) + lo, hi - lo, MADV_DONTNEED);
 }
 
 namespace {
@@ -112,6 +127,56 @@ std::string some_of(const std::vector<std::string>& names) {
     return out;
 }
 
+std::string joined(const std::string& dir, std::string_view name) {
+    std::string out = dir;
+    if (!out.ends_with('/')) out += '/';
+    out += name;
+    return out;
+}
+
+// The last "." and what follows in the path's file name, as
+// std::filesystem::path::extension says: none for ".", ".." or a name
+// whose only dot leads (".mbox" is a hidden file, not an extension).
+std::string_view extension_of(std::string_view path) {
+    auto name = path.substr(path.rfind('/') + 1);
+    auto dot = name.rfind('.');
+    if (dot == std::string_view::npos || dot == 0 || name == "..") return {};
+    return name.substr(dot);
+}
+
+// Appends the regular files of `dir` to `out` (of its subdirectories too
+// when `recurse`), each as `dir`/name: symbolic links to regular files
+// count, links to directories are not followed — what std::filesystem's
+// recursive_directory_iterator and is_regular_file see. POSIX readdir,
+// not that iterator: it builds and splits a path object an entry, about
+// 8,000 instructions a file, as much as 5% of filtering the message
+// (docs/PERFORMANCE.md). Throws io_error naming what could not be read.
+void list_files(const std::string& dir, bool recurse, std::vector<std::string>& out) {
+    std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
+    if (!d) throw io_error(dir + ": " + std::strerror(errno));
+    for (;;) {
+        errno = 0;
+        const dirent* e = ::readdir(d.get());
+        if (!e) {
+            if (errno != 0) throw io_error(dir + ": " + std::strerror(errno));
+            return;
+        }
+        std::string_view name = e->d_name;
+        if (name == "." || name == "..") continue;
+        auto path = joined(dir, name);
+        auto type = e->d_type;
+        struct stat st {};
+        // The file system did not say: what the entry itself is.
+        if (type == DT_UNKNOWN) type = ::lstat(path.c_str(), &st) == 0 ? IFTODT(st.st_mode) : DT_UNKNOWN;
+        // A link counts as a file when it leads to one.
+        if (type == DT_LNK)
+            type = ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+        if (type == DT_REG)
+            out.push_back(std::move(path));
+        else if (type == DT_DIR && recurse)
+            list_files(path, true, out);
+    }
+}
 }  // namespace
 
 void corpus::add(const std::string& path) {
@@ -127,24 +192,20 @@ void corpus::add(const std::string& path) {
     }
     std::vector<std::string> found;
     std::vector<std::string> skipped;
-    try {
-        if (is_maildir(p)) {
-            // tmp/ holds mail still being delivered: not a message yet.
-            for (const char* sub : {"new", "cur"})
-                for (const auto& e : fs::directory_iterator(p / sub))
-                    if (e.is_regular_file()) found.push_back(e.path().string());
-        } else {
-            for (const auto& e : fs::recursive_directory_iterator(p)) {
-                if (!e.is_regular_file()) continue;
-                auto ext = e.path().extension();
-                if (ext == ".eml" || ext == ".mbox")
-                    found.push_back(e.path().string());
-                else
-                    skipped.push_back(fs::relative(e.path(), p).string());
-            }
+    if (is_maildir(p)) {
+        // tmp/ holds mail still being delivered: not a message yet.
+        for (const char* sub : {"new", "cur"}) list_files(joined(path, sub), false, found);
+    } else {
+        std::vector<std::string> files;
+        list_files(path, true, files);
+        auto base = path.size() + (path.ends_with('/') ? 0 : 1);
+        for (auto& f : files) {
+            auto ext = extension_of(f);
+            if (ext == ".eml" || ext == ".mbox")
+                found.push_back(std::move(f));
+            else
+                skipped.push_back(f.substr(base));
         }
-    } catch (const fs::filesystem_error& e) {
-        throw io_error(e.path1().string() + ": " + e.code().message());
     }
     std::sort(found.begin(), found.end());
     std::sort(skipped.begin(), skipped.end());
@@ -155,7 +216,7 @@ void corpus::add(const std::string& path) {
     // An .mbox may be large: mapped now, to be sliced. A message file is
     // mapped by the thread that filters it, so a Maildir of a million
     // files is never mapped all at once.
-    for (const auto& f : found) add_file(f, fs::path(f).extension() == ".mbox");
+    for (const auto& f : found) add_file(f, extension_of(f) == ".mbox");
 }
 
 void corpus::add_file(const std::string& path, bool map_now) {

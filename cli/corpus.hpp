@@ -24,6 +24,10 @@ class mapped_file {
 public:
     // Throws io_error with the system's reason.
     explicit mapped_file(const std::string& path);
+    // A small file is read into `buffer` instead of memory of its own: one
+    // thread reuses one buffer from message file to message file, which
+    // must outlive this object and not be touched while it is in use.
+    mapped_file(const std::string& path, std::vector<char>& buffer);
     ~mapped_file();
     mapped_file(const mapped_file&) = delete;
     mapped_file& operator=(const mapped_file&) = delete;
@@ -37,9 +41,12 @@ public:
     void release(std::size_t lo, std::size_t hi) const;
 
 private:
-    void* data_ = nullptr;  // the mapping, or owned_'s bytes
+    mapped_file(const std::string& path, std::vector<char>* buffer);
+
+    void* data_ = nullptr;  // the mapping, owned_'s bytes or the caller's buffer's
     std::size_t size_ = 0;
-    std::unique_ptr<char[]> owned_;  // a small file's bytes (then nothing is mapped)
+    bool mapped_ = false;
+    std::unique_ptr<char[]> owned_;  // a small file's bytes without a buffer
 };
 
 // One unit of work: the messages of `file` whose mbox "From " line starts

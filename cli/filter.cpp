@@ -153,9 +153,12 @@ struct filter_run {
     const run_options& options;
     const message_limits& limits;  // the configuration's (defaults without --config)
 
-    void operator()(const work_item& item, const std::string& path, item_result& out) const {
-        std::shared_ptr<const mapped_file> mapping = item.mapping;
-        if (!mapping) mapping = std::make_shared<const mapped_file>(path);
+    // `buffer` holds a message file's bytes: the calling thread's, reused
+    // from file to file.
+    void operator()(const work_item& item, const std::string& path, item_result& out,
+                    std::vector<char>& buffer) const {
+        std::optional<mapped_file> read;
+        const mapped_file* mapping = item.mapping ? item.mapping.get() : &read.emplace(path, buffer);
         mapping->populate(item.lo, item.hi);
         auto data = mapping->view();
         if (data.empty()) {
@@ -228,9 +231,10 @@ int filter(const filter_options& o) {
     const filter_run run{scripts_run, shown, o, reads, fixed, h->options, site.message};
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
+        std::vector<char> buffer;
         for (std::size_t i; (i = next.fetch_add(1)) < items.size();) {
             try {
-                run(items[i], c.files()[items[i].file], results[i]);
+                run(items[i], c.files()[items[i].file], results[i], buffer);
             } catch (const std::exception& e) {  // one unreadable file does not stop the others
                 results[i].error = e.what();
             }

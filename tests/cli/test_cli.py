@@ -464,6 +464,32 @@ class Cli(unittest.TestCase):
         out = sift("filter", "--script", script, d)[1].splitlines()
         self.assertEqual(out, [os.path.join(d, "a.eml") + ': fileinto "Spam"', os.path.join(d, "sub", "b.eml") + ": keep (implicit)"])
 
+
+    def test_filter_directory_walk_follows_file_links_not_directory_links(self):
+        # What std::filesystem's recursive iterator saw, which the walk
+        # replaced: links to files count, links to directories are not
+        # followed (no loop), ".eml" alone is a hidden name, not a suffix.
+        d = self.path("walk")
+        os.makedirs(os.path.join(d, "deep", "er"))
+        write(os.path.join(d, "deep", "er", "c.eml"), MESSAGE.format(subject="spam", body="c"))
+        target = write(self.path("outside.eml"), MESSAGE.format(subject="ok", body="o"))
+        os.symlink(target, os.path.join(d, "link.eml"))
+        os.symlink(d, os.path.join(d, "deep", "loop"))
+        os.symlink(self.path("nowhere"), os.path.join(d, "broken.eml"))
+        write(os.path.join(d, ".eml"), MESSAGE.format(subject="spam", body="hidden"))
+        script = write(self.path("f.sieve"), 'require "fileinto"; if header :contains "subject" "spam" { fileinto "Spam"; }')
+        code, out, err = sift("filter", "--script", script, d + "/")
+        self.assertEqual(code, 0, err)
+        self.assertEqual(out.splitlines(), [d + "/deep/er/c.eml: fileinto \"Spam\"", d + "/link.eml: keep (implicit)"])
+        self.assertIn(d + "/: passed over 1 file not named .eml or .mbox: .eml", err)
+        os.chmod(os.path.join(d, "deep"), 0)
+        try:
+            if os.geteuid() != 0:  # root reads it anyway
+                code, _, err = sift("filter", "--script", script, d)
+                self.assertEqual(code, 2)
+                self.assertIn(os.path.join(d, "deep") + ": Permission denied", err)
+        finally:
+            os.chmod(os.path.join(d, "deep"), 0o755)
     def test_filter_large_mbox_split_by_threads(self):
         # Over 8 MiB, so the separators are searched by several threads;
         # every message must be found exactly once, in order.
