@@ -274,6 +274,58 @@ TEST(regex, anchored_patterns) {
         << r.errors[0];
 }
 
+// A subject that cannot hold a match (shorter than the pattern's shortest
+// match, without its first or a required code unit, or, anchored, not
+// starting with one) is answered before PCRE2 is called: each pattern
+// still means what it says, a "(?i)" in an i;octet pattern included
+// (PCRE2 does not tell whether those units are caseless).
+TEST(regex, subjects_that_cannot_match_are_answered_first) {
+    auto has = [](const std::string& cmp, const std::string& pattern, const std::string& subject) {
+        return holds("header :comparator \"" + cmp + "\" :regex \"subject\" \"" + pattern + "\"",
+                     "Subject: " + subject + "\r\n\r\n");
+    };
+    for (std::string engine : {"", "(*NO_JIT)", "(*NO_START_OPT)"}) {
+        // Shortest length, at and around the boundary; an empty value.
+        EXPECT_TRUE(has("i;octet", engine + "^.{5}$", "Tests")) << engine;
+        EXPECT_FALSE(has("i;octet", engine + "^.{5}$", "Test")) << engine;
+        EXPECT_FALSE(has("i;octet", engine + "x", "")) << engine;
+        EXPECT_TRUE(has("i;octet", engine + "^$", "")) << engine;
+        EXPECT_TRUE(has("i;octet", engine + "^x?$", "")) << engine;
+        // First code unit, anchored or not, in either case when caseless.
+        EXPECT_TRUE(has("i;octet", engine + "\\\\$[0-9]", "only $5")) << engine;
+        EXPECT_FALSE(has("i;octet", engine + "\\\\$[0-9]", "only 5")) << engine;
+        EXPECT_TRUE(has("i;octet", engine + "(?i)xyz", "the XYZ")) << engine;
+        EXPECT_TRUE(has("i;ascii-casemap", engine + "xyz", "the XyZ")) << engine;
+        EXPECT_FALSE(has("i;octet", engine + "xyz", "the XYZ")) << engine;
+        EXPECT_TRUE(has("i;octet", engine + "(?i)^test", "Test")) << engine;
+        EXPECT_TRUE(has("i;ascii-casemap", engine + "^t", "Test")) << engine;
+        EXPECT_FALSE(has("i;octet", engine + "^t", "Test")) << engine;
+        // Anchored, a set of first units.
+        EXPECT_TRUE(has("i;ascii-casemap", engine + "^[[(]?adv?[])]?[: ]", "(ADV) offer")) << engine;
+        EXPECT_TRUE(has("i;ascii-casemap", engine + "^[[(]?adv?[])]?[: ]", "Ad: offer")) << engine;
+        EXPECT_FALSE(has("i;ascii-casemap", engine + "^[[(]?adv?[])]?[: ]", "Re: adv: offer")) << engine;
+        // A required code unit, in either case when caseless.
+        EXPECT_TRUE(has("i;octet", engine + "[0-9]{2}:[0-9]{2}", "at 10:30")) << engine;
+        EXPECT_FALSE(has("i;octet", engine + "[0-9]{2}:[0-9]{2}", "at 10.30")) << engine;
+        EXPECT_TRUE(has("i;octet", engine + "[0-9](?i)z", "10Z")) << engine;
+        EXPECT_FALSE(has("i;octet", engine + "[0-9]z", "10Z")) << engine;
+        // Octets above 127 as first or required units.
+        EXPECT_TRUE(has("i;octet", engine + "\\\\xe9t", "caf\xe9t")) << engine;
+        EXPECT_TRUE(has("i;octet", engine + "f\\\\xe9", "caf\xe9t")) << engine;
+        EXPECT_FALSE(has("i;octet", engine + "f\\\\xe9", "cafet")) << engine;
+    }
+    // UTF mode is left to PCRE2: invalid UTF-8 is still an error there.
+    auto r = evaluate("if header :regex \"subject\" \"(*UTF)xyz\" { fileinto \"yes\"; }",
+                      "Subject: caf\xe9\r\n\r\n");
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_NE(r.errors[0].find("UTF-8 error"), std::string::npos) << r.errors[0];
+    // A spent budget is reported before any such answer.
+    eval_limits none;
+    none.regex_time_budget = std::chrono::milliseconds(0);
+    EXPECT_FALSE(
+        evaluate("if header :regex \"subject\" \"xyz\" { fileinto \"yes\"; }", draft_message, none).ok());
+}
+
 // What the JIT compiled is matched by pcre2_jit_match(), which does not
 // check the subject's UTF-8: a pattern's own (*UTF) (without
 // PCRE2_MATCH_INVALID_UTF) goes through pcre2_match(), which does, and

@@ -60,6 +60,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstring>
 #include <memory>
 #include <optional>
 
@@ -77,6 +78,32 @@ std::uint32_t all_options(const pcre2_code* code) {
     return options;
 }
 
+std::uint32_t pattern_value(const pcre2_code* code, std::uint32_t what) {
+    std::uint32_t value = 0;
+    pcre2_pattern_info(code, what, &value);
+    return value;
+}
+
+// Whether `v` holds `unit`, or its other ASCII case when it is a letter:
+// PCRE2 does not say whether a first or required code unit is matched
+// caselessly (a "(?i)" inside an i;octet pattern), so both are allowed.
+bool holds_unit(std::string_view v, char unit) {
+    if (std::memchr(v.data(), unit, v.size())) return true;
+    char c = unit;
+    if (c >= 'a' && c <= 'z')
+        c = char(c - 32);
+    else if (c >= 'A' && c <= 'Z')
+        c = char(c + 32);
+    return c != unit && std::memchr(v.data(), c, v.size());
+}
+
+bool same_unit(char a, char unit) {
+    if (a == unit) return true;
+    auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? char(c + 32) : c; };
+    char f = fold(unit);
+    return f >= 'a' && f <= 'z' && fold(a) == f;
+}
+
 }  // namespace
 
 namespace sift::vm {
@@ -90,9 +117,57 @@ struct regex_code {
     // and UTF off or with PCRE2_MATCH_INVALID_UTF (only a pattern's own
     // "(*UTF)" turns it on without), so no subject needs that check.
     bool fast = false;
+
+    // What every match needs of the subject, from PCRE2's study of the
+    // pattern: its shortest length, the code unit (or, anchored, the set
+    // of units) a match starts with, a code unit it must hold. PCRE2
+    // checks the same before its first attempt; checked here first, a
+    // subject that cannot match (a Subject without the "$" of "\$[0-9]",
+    // one not starting with "[", "(" or "a" for "^[[(]?adv?") is answered
+    // without the call: some 170 instructions of pcre2_jit_match()'s and
+    // the JIT code's entry and exit, more than the checks. Left off (all
+    // subjects go to PCRE2) in UTF mode, where lengths and units are
+    // characters, and with (*NO_START_OPT), which asks for every attempt.
+    struct start_checks {
+        bool on = false;
+        std::size_t min_length = 0;
+        bool anchored = false;
+        int first = -1;                           // a code unit below 128, or -1
+        const std::uint8_t* first_set = nullptr;  // anchored: 256 bits, or null
+        int required = -1;                        // a code unit below 128, or -1
+    } checks;
+
     explicit regex_code(pcre2_code* c) : code(c), jit(uses_jit(c)) {
         auto options = all_options(c);
         fast = jit && (!(options & PCRE2_UTF) || (options & PCRE2_MATCH_INVALID_UTF));
+        if (!(options & (PCRE2_UTF | PCRE2_NO_START_OPTIMIZE))) {
+            checks.on = true;
+            checks.min_length = pattern_value(c, PCRE2_INFO_MINLENGTH);
+            checks.anchored = (options & PCRE2_ANCHORED) != 0;
+            if (pattern_value(c, PCRE2_INFO_FIRSTCODETYPE) == 1 &&
+                pattern_value(c, PCRE2_INFO_FIRSTCODEUNIT) < 128)
+                checks.first = int(pattern_value(c, PCRE2_INFO_FIRSTCODEUNIT));
+            if (checks.anchored && checks.first < 0)
+                pcre2_pattern_info(c, PCRE2_INFO_FIRSTBITMAP, &checks.first_set);
+            if (pattern_value(c, PCRE2_INFO_LASTCODETYPE) == 1 &&
+                pattern_value(c, PCRE2_INFO_LASTCODEUNIT) < 128)
+                checks.required = int(pattern_value(c, PCRE2_INFO_LASTCODEUNIT));
+        }
+    }
+
+    // False when no match of the pattern can be in `v`.
+    bool may_match(std::string_view v) const {
+        if (!checks.on) return true;
+        if (v.size() < checks.min_length) return false;
+        if (checks.anchored) {
+            if (v.empty()) return true;  // left to PCRE2 (min_length said what it could)
+            if (checks.first >= 0 && !same_unit(v[0], char(checks.first))) return false;
+            auto c = static_cast<unsigned char>(v[0]);
+            if (checks.first_set && !(checks.first_set[c / 8] & (1u << (c % 8)))) return false;
+        } else if (checks.first >= 0 && !holds_unit(v, char(checks.first))) {
+            return false;
+        }
+        return checks.required < 0 || holds_unit(v, char(checks.required));
     }
     regex_code(const regex_code&) = delete;
     regex_code& operator=(const regex_code&) = delete;
@@ -421,6 +496,9 @@ int timed_match(vm::run_state& s, scratch& t, const vm::regex_code& code, std::s
     t.budget.left = budget - spent;
     t.budget.check_every = code.jit ? jit_attempts_per_check : 1;
     auto subject = reinterpret_cast<PCRE2_SPTR>(value.data());
+    // Without an attempt no callout is called and no limit reached: what
+    // PCRE2 would answer. A null subject is left to pcre2_match()'s check.
+    if (subject && !code.may_match(value)) return PCRE2_ERROR_NOMATCH;
     // pcre2_jit_match() saves pcre2_match()'s checks, some 130 instructions
     // a match (regex_code::fast); a null subject is left to those checks.
     int rc = code.fast && subject ? pcre2_jit_match(code.code, subject, value.size(), 0, 0, t.data, t.context)
