@@ -22,6 +22,9 @@
 #include "validate/registry.hpp"
 #include "vm/exec.hpp"
 
+#include <span>
+#include <vector>
+
 namespace sift::ext {
 using namespace validate;
 
@@ -43,6 +46,22 @@ extern const descriptor defects_extension{.name = "defects", .add = register_def
 }  // namespace sift::ext
 
 namespace sift::vm {
+namespace {
+
+// The extensions that find defects of their own: a fixed set, looked up
+// once rather than over every extension at each test (the default policy
+// has three defect tests a message; the walk was most of their own cost).
+std::span<const ext::descriptor* const> defect_finders() {
+    static const std::vector<const ext::descriptor*> finders = [] {
+        std::vector<const ext::descriptor*> out;
+        for (const auto* d : ext::extensions())
+            if (d->find_defects) out.push_back(d);
+        return out;
+    }();
+    return finders;
+}
+
+}  // namespace
 
 void exec_test_defect(run_state& s, const instruction& ins) {
     auto spec = s.match_spec_of(ins.arg[1], ins.arg[0]);
@@ -59,8 +78,7 @@ void exec_test_defect(run_state& s, const instruction& ins) {
             return;
         }
     }
-    for (const auto* d : ext::extensions()) {
-        if (!d->find_defects) continue;
+    for (const auto* d : defect_finders()) {
         for (const auto& found : d->find_defects(s)) {
             if (s.any_key(mail::name(found.kind), ins.arg[2], spec)) {
                 s.flag = true;
