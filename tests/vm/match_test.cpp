@@ -34,6 +34,43 @@ TEST(match, contains) {
     EXPECT_FALSE(contains("", "a", casemap));
 }
 
+// i;ascii-casemap :is and :contains compare octets by their difference
+// (one bit between a letter's cases) and look for the needle's first
+// octet alone: random values over letters, their neighbours across the
+// 0x20 bit ('@' and '`', '[' and '{'), digits and non-ASCII octets give a
+// folded reference's answers, at every length and position.
+TEST(match, casemap_is_and_contains_against_folding) {
+    auto folded = [](std::string s) {
+        for (auto& c : s)
+            if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+        return s;
+    };
+    std::mt19937 rng(4790);
+    const std::string alphabet = "aAzZ@`[{_0\xc1\xe1 ";
+    auto word = [&](std::size_t max) {
+        std::string w;
+        for (std::size_t n = rng() % (max + 1); n > 0; --n) w += alphabet[rng() % alphabet.size()];
+        return w;
+    };
+    for (int round = 0; round < 50000; ++round) {
+        auto haystack = word(10), needle = word(3);
+        auto h = folded(haystack), n = folded(needle);
+        ASSERT_EQ(contains(haystack, needle, casemap), h.find(n) != std::string::npos)
+            << haystack << " " << needle;
+        ASSERT_EQ(contains(haystack, needle, octet), haystack.find(needle) != std::string::npos);
+        auto other = word(3);
+        ASSERT_EQ(vm::equal(needle, other, casemap), n == folded(other)) << needle << " " << other;
+        ASSERT_EQ(vm::equal(needle, other, octet), needle == other);
+    }
+    EXPECT_TRUE(contains("x-MAILER: Mailchimp", "mailchimp", casemap));
+    EXPECT_TRUE(contains("ab", "AB", casemap));     // the needle fills the haystack
+    EXPECT_FALSE(contains("a", "AB", casemap));     // longer than the haystack
+    EXPECT_TRUE(contains("x!!!", "!!!", casemap));  // a first octet that is no letter: at the end
+    EXPECT_FALSE(contains("@", "`", casemap));      // 0x20 apart, but no letters
+    EXPECT_FALSE(equal("[", "{", casemap));
+    EXPECT_TRUE(equal("", "", casemap));
+}
+
 TEST(match, matches_wildcards) {
     EXPECT_TRUE(glob_match("foo@example.com", "*@example.com", casemap));
     EXPECT_TRUE(glob_match("foo@example.com", "f?o@*", casemap));

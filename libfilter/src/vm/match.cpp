@@ -1,6 +1,7 @@
 #include "vm/match.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <span>
 
 namespace sift::vm {
@@ -13,6 +14,52 @@ char fold(char c, comparator cmp) {
 
 bool same(char a, char b, comparator cmp) {
     return fold(a, cmp) == fold(b, cmp);
+}
+
+// i;ascii-casemap equality of two octets: the same octet, or a letter in
+// its two cases (they differ only in bit 0x20, and both fold to the same
+// a-z). One test of their difference instead of folding each side.
+bool same_casemap(char a, char b) {
+    auto d = static_cast<unsigned char>(a ^ b);
+    if (d == 0) return true;
+    auto lower = static_cast<unsigned char>(a | 0x20);
+    return d == 0x20 && lower >= 'a' && lower <= 'z';
+}
+
+// The first n octets of a and b equal under i;ascii-casemap.
+bool equal_casemap(const char* a, const char* b, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+        if (!same_casemap(a[i], b[i])) return false;
+    return true;
+}
+
+// i;ascii-casemap :contains. The needle's first octet is looked for alone
+// (memchr when it is no letter; otherwise both its cases in one test), and
+// only there the rest compared: std::search with a folding predicate
+// folded both octets at every step.
+bool contains_casemap(std::string_view haystack, std::string_view needle) {
+    if (needle.empty()) return true;
+    if (needle.size() > haystack.size()) return false;
+    auto first = static_cast<unsigned char>(fold(needle[0], comparator::ascii_casemap));
+    const bool letter = first >= 'a' && first <= 'z';
+    const char* p = haystack.data();
+    const char* const last = p + (haystack.size() - needle.size());  // the last start that fits
+    const char* rest = needle.data() + 1;
+    const std::size_t rest_size = needle.size() - 1;
+    while (p <= last) {
+        if (letter) {
+            if ((static_cast<unsigned char>(*p) | 0x20) != first) {
+                ++p;
+                continue;
+            }
+        } else {
+            p = static_cast<const char*>(std::memchr(p, first, std::size_t(last - p) + 1));
+            if (!p) return false;
+        }
+        if (equal_casemap(p + 1, rest, rest_size)) return true;
+        ++p;
+    }
+    return false;
 }
 
 // Length of the character starting at `s[i]`. The comparator defines what
@@ -146,18 +193,17 @@ int sign(int c) {
 
 bool equal(std::string_view a, std::string_view b, comparator cmp, const comparator_ops* ops) {
     if (ops) return ops->fold ? ops->fold(a, nullptr) == ops->fold(b, nullptr) : ops->compare(a, b) == 0;
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [cmp](char x, char y) { return same(x, y, cmp); });
+    if (a.size() != b.size()) return false;
+    if (cmp != comparator::ascii_casemap) return a == b;
+    return equal_casemap(a.data(), b.data(), a.size());
 }
 
 bool contains(std::string_view haystack, std::string_view needle, comparator cmp, const comparator_ops* ops) {
     if (ops)
         return ops->fold &&
                ops->fold(haystack, nullptr).find(ops->fold(needle, nullptr)) != std::string::npos;
-    if (cmp == comparator::octet) return haystack.find(needle) != std::string_view::npos;
-    auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                          [cmp](char x, char y) { return same(x, y, cmp); });
-    return it != haystack.end() || needle.empty();
+    if (cmp != comparator::ascii_casemap) return haystack.find(needle) != std::string_view::npos;
+    return contains_casemap(haystack, needle);
 }
 
 bool glob_match(std::string_view value, std::string_view pattern, comparator cmp, std::vector<span>* captures,
