@@ -73,12 +73,24 @@ TEST(phrase_index, folds_ascii_only) {
     EXPECT_EQ(indexed(lists, "\xC3\x89t\xC3\x89"), (std::vector<std::uint8_t>{0, 1}));
 }
 
-// The search takes four octets a round, then the rest one by one, and
+// A state's row is its failure state's with its own edges over it: the
+// failure state's edges include those to states as deep as its own
+// children (made later in the breadth-first order), and chains of
+// failure links.
+TEST(phrase_index, rows_follow_failure_states) {
+    std::vector<std::vector<std::string>> lists{{"abcd"}, {"bce"}, {"cf"}, {"aaab"}};
+    EXPECT_EQ(indexed(lists, "abce"), (std::vector<std::uint8_t>{0, 1, 0, 0}));
+    EXPECT_EQ(indexed(lists, "abcf"), (std::vector<std::uint8_t>{0, 0, 1, 0}));
+    EXPECT_EQ(indexed(lists, "aaaab"), (std::vector<std::uint8_t>{0, 0, 0, 1}));
+    EXPECT_EQ(indexed(lists, "aabcd"), (std::vector<std::uint8_t>{1, 0, 0, 0}));
+}
+
+// The search takes eight octets a round, then the rest one by one, and
 // stops once every list is found: a key ending at any octet of a text of
 // any length is found, and so are keys after another list's.
 TEST(phrase_index, keys_end_anywhere_in_the_text) {
     std::vector<std::vector<std::string>> lists{{"xyz"}, {"q"}};
-    for (std::size_t len = 3; len < 12; ++len)
+    for (std::size_t len = 3; len < 20; ++len)
         for (std::size_t at = 0; at + 3 <= len; ++at) {
             std::string text(len, '.');
             text.replace(at, 3, "XyZ");

@@ -1,7 +1,6 @@
 #include "vm/phrase_index.hpp"
 
 #include <algorithm>
-#include <deque>
 
 namespace sift::vm {
 
@@ -48,8 +47,11 @@ bool phrase_index::build() {
     for (int c = 'A'; c <= 'Z'; ++c) class_[std::size_t(c)] = class_[std::size_t(c) + 32];
     if (total + 1 > max_states || (total + 1) * classes_ > max_entries) return give_up();
 
-    // The trie: goto_ as the table itself (0 = no edge yet; state 0 is the root).
-    std::vector<std::uint32_t> table(classes_, 0);
+    // The trie: trie[state x classes] its edges (0 = none; state 0 is the
+    // root; at most total + 1 states, zeroed at once), each state's parent
+    // and the class of the edge into it.
+    std::vector<std::uint32_t> trie((total + 1) * classes_, 0);
+    std::vector<std::uint32_t> parent(1, 0), via(1, 0);
     std::vector<std::vector<std::uint32_t>> out(1);
     std::uint32_t states = 1;
     for (std::uint32_t slot = 0; slot < pending_.size(); ++slot)
@@ -60,68 +62,74 @@ bool phrase_index::build() {
             }
             std::uint32_t s = 0;
             for (unsigned char c : k) {
-                auto& edge = table[std::size_t(s) * classes_ + class_[c]];
-                if (!edge) {
-                    edge = states++;
-                    table.resize(std::size_t(states) * classes_, 0);
+                auto at = std::size_t(s) * classes_ + class_[c];
+                if (!trie[at]) {
+                    trie[at] = states++;
+                    parent.push_back(s);
+                    via.push_back(class_[c]);
                     out.emplace_back();
                 }
-                s = table[std::size_t(s) * classes_ + class_[c]];
+                s = trie[at];
             }
             out[s].push_back(slot);
         }
-    // Failure links breadth-first, completing the table into a DFA and
-    // each state's outputs with its failure state's.
-    std::vector<std::uint32_t> fail(states, 0);
-    std::deque<std::uint32_t> queue;
-    for (std::uint32_t c = 0; c < classes_; ++c)
-        if (auto t = table[c]) queue.push_back(t);
-    while (!queue.empty()) {
-        auto s = queue.front();
-        queue.pop_front();
-        auto& o = out[s];
-        const auto& fo = out[fail[s]];
-        o.insert(o.end(), fo.begin(), fo.end());
-        for (std::uint32_t c = 0; c < classes_; ++c) {
-            auto& t = table[std::size_t(s) * classes_ + c];
-            auto via = table[std::size_t(fail[s]) * classes_ + c];
-            if (t) {
-                fail[t] = via;
-                queue.push_back(t);
-            } else {
-                t = via;
-            }
-        }
+    // Each state's children (by parent, in the order made), and the states
+    // breadth-first: a state's failure state is shallower, so it comes first.
+    std::vector<std::uint32_t> first(states + 1, 0), children(states - 1);
+    for (std::uint32_t t = 1; t < states; ++t) ++first[parent[t] + 1];
+    for (std::uint32_t s = 0; s < states; ++s) first[s + 1] += first[s];
+    {
+        auto fill = first;
+        for (std::uint32_t t = 1; t < states; ++t) children[fill[parent[t]]++] = t;
     }
-    // The states where keys end numbered last, from `plain` on: a step
-    // that reaches one reaches a row offset of first_end_ or more, a
-    // single comparison. The root (no key is empty here) stays 0.
-    std::vector<std::uint32_t> id(states);
+    std::vector<std::uint32_t> order(1, 0);
+    order.reserve(states);
+    for (std::size_t i = 0; i < order.size(); ++i)
+        for (auto j = first[order[i]]; j < first[order[i] + 1]; ++j) order.push_back(children[j]);
+    // Failure links along the trie's edges (the longest proper suffix that
+    // is a trie state), and each state's outputs with its failure state's.
+    std::vector<std::uint32_t> fail(states, 0);
+    for (std::size_t i = 1; i < states; ++i) {
+        auto t = order[i];
+        if (parent[t] != 0) {
+            auto f = fail[parent[t]];
+            while (f != 0 && !trie[std::size_t(f) * classes_ + via[t]]) f = fail[f];
+            fail[t] = trie[std::size_t(f) * classes_ + via[t]];
+        }
+        const auto& fo = out[fail[t]];
+        out[t].insert(out[t].end(), fo.begin(), fo.end());
+    }
+    // Row offsets: the states where no key ends first (the root's is 0),
+    // those where keys end from first_end_ on: a step that reaches one
+    // reaches a row offset of first_end_ or more, a single comparison.
     std::uint32_t plain = 0;
-    for (std::uint32_t s = 0; s < states; ++s)
-        if (out[s].empty()) id[s] = plain++;
-    for (std::uint32_t s = 0, n = plain; s < states; ++s)
-        if (!out[s].empty()) id[s] = n++;
+    for (std::uint32_t s = 0; s < states; ++s) plain += out[s].empty();
     first_end_ = std::size_t(plain) * classes_;
+    std::vector<std::uint32_t> row(states);
     begin_.assign(states - plain + 1, 0);
     outputs_.clear();
-    std::vector<std::uint32_t> by_id(states);
-    for (std::uint32_t s = 0; s < states; ++s) by_id[id[s]] = s;
-    for (std::uint32_t n = plain; n < states; ++n) {
-        auto& o = out[by_id[n]];
+    for (std::uint32_t s = 0, p = 0, e = 0; s < states; ++s) {
+        auto& o = out[s];
+        if (o.empty()) {
+            row[s] = p++ * classes_;
+            continue;
+        }
+        row[s] = std::uint32_t(first_end_ + std::size_t(e) * classes_);
         std::sort(o.begin(), o.end());
         o.erase(std::unique(o.begin(), o.end()), o.end());
-        begin_[n - plain] = std::uint32_t(outputs_.size());
+        begin_[e++] = std::uint32_t(outputs_.size());
         outputs_.insert(outputs_.end(), o.begin(), o.end());
     }
     begin_[states - plain] = std::uint32_t(outputs_.size());
-    // Rows in the new order, targets as row offsets (state x classes), so
-    // that a step is one add.
-    std::vector<std::uint32_t> rows(table.size());
-    for (std::uint32_t s = 0; s < states; ++s)
-        for (std::uint32_t c = 0; c < classes_; ++c)
-            rows[std::size_t(id[s]) * classes_ + c] = id[table[std::size_t(s) * classes_ + c]] * classes_;
-    next_ = std::move(rows);
+    // The transition table, breadth-first: a state's row is its failure
+    // state's (complete already) with its own edges over it, so that no
+    // entry is looked up one by one; the root's other entries are the root.
+    next_.assign(first_end_ + std::size_t(states - plain) * classes_, 0);
+    for (auto s : order) {
+        auto* r = next_.data() + row[s];
+        if (s != 0) std::copy_n(next_.data() + row[fail[s]], classes_, r);
+        for (auto j = first[s]; j < first[s + 1]; ++j) r[via[children[j]]] = row[children[j]];
+    }
     pending_.clear();
     pending_.shrink_to_fit();
     return true;
@@ -154,9 +162,11 @@ void phrase_index::search(std::string_view text, std::vector<std::uint8_t>& foun
     };
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const auto* end = p + text.size();
-    // Four octets a round: the loop's own test once for four steps.
-    for (; end - p >= 4; p += 4)
-        if (!step(p[0]) || !step(p[1]) || !step(p[2]) || !step(p[3])) return;
+    // Eight octets a round: the loop's own test once for eight steps.
+    for (const auto* stop = p + (text.size() & ~std::size_t{7}); p != stop; p += 8)
+        if (!step(p[0]) || !step(p[1]) || !step(p[2]) || !step(p[3]) || !step(p[4]) || !step(p[5]) ||
+            !step(p[6]) || !step(p[7]))
+            return;
     for (; p != end; ++p)
         if (!step(*p)) return;
 }
