@@ -12,12 +12,12 @@
 // search anywhere in the value; "${0}" is what the expression matched and
 // "${1}".."${9}" its groups (§3.1).
 //
-// Compilation: constant keys are compiled (and JIT-compiled) once, at
-// validation to report errors with their offset, and again when the
-// program is linked, into program::regexes, which every run and thread
-// shares read-only. Keys built from variables are compiled at run time
-// (one compiled pattern cached per thread). Match data, the match context
-// and the JIT stack are per thread.
+// Compilation: constant keys are compiled at validation to report errors
+// with their offset (pcre2_compile() alone: the JIT reports none), and
+// compiled and JIT-compiled when the program is linked, into
+// program::regexes, which every run and thread shares read-only. Keys built from variables are compiled at
+// run time (one compiled pattern cached per thread). Match data, the match context and the JIT stack are per
+// thread.
 //
 // Limits: every match runs with eval_limits::regex_match_limit,
 // regex_depth_limit and regex_heap_limit_kib, and all of a run's matches
@@ -299,26 +299,42 @@ bool anchored(const pcre2_code* code) {
 // and each is checked.
 constexpr std::uint32_t jit_attempts_per_check = 16;
 
-compiled compile(std::string_view pattern, comparator cmp) {
+// `pattern` compiled (not JIT-compiled) with the budget callout, else as
+// written; null when neither compiles, with the error for the pattern as
+// written (offsets included).
+pcre2_code* compile_plain(std::string_view pattern, comparator cmp, std::string& error_text_out) {
     int error = 0;
     PCRE2_SIZE offset = 0;
     pcre2_code* code = compile_code(with_budget_callout(pattern), cmp, error, offset);
     if (!code) {
-        // Errors are reported for the pattern as written (offsets included).
         code = compile_code(pattern, cmp, error, offset);
-        if (!code) return {nullptr, error_text(error) + " at offset " + std::to_string(offset)};
+        if (!code) error_text_out = error_text(error) + " at offset " + std::to_string(offset);
     }
-    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // without JIT support the interpreter runs it
-    // An anchored pattern ("^...", PCRE2_INFO_ALLOPTIONS says) has one
-    // start position: under the JIT its callout is called once a match
-    // and never checks (every jit_attempts_per_check), so it goes, with
-    // the cost of the call. The interpreter checks at each call: kept.
-    if (anchored(code) && uses_jit(code)) {
-        if (pcre2_code* plain = compile_code(pattern, cmp, error, offset)) {
-            if (pcre2_jit_compile(plain, PCRE2_JIT_COMPLETE) == 0 && uses_jit(plain)) std::swap(code, plain);
+    return code;
+}
+
+compiled compile(std::string_view pattern, comparator cmp) {
+    std::string error;
+    pcre2_code* code = compile_plain(pattern, cmp, error);
+    if (!code) return {nullptr, error};
+    // An anchored pattern ("^...", PCRE2_INFO_ALLOPTIONS says, before any
+    // JIT compile) has one start position: under the JIT its callout is
+    // called once a match and never checks (every jit_attempts_per_check),
+    // so it goes, with the cost of the call; it is compiled as written
+    // and JIT-compiled alone. The interpreter checks at each call: without
+    // the JIT the callout is kept.
+    if (anchored(code)) {
+        int e = 0;
+        PCRE2_SIZE offset = 0;
+        if (pcre2_code* plain = compile_code(pattern, cmp, e, offset)) {
+            if (pcre2_jit_compile(plain, PCRE2_JIT_COMPLETE) == 0 && uses_jit(plain)) {
+                pcre2_code_free(code);
+                return {std::make_shared<const vm::regex_code>(plain), {}};
+            }
             pcre2_code_free(plain);
         }
     }
+    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);  // without JIT support the interpreter runs it
     return {std::make_shared<const vm::regex_code>(code), {}};
 }
 
@@ -408,9 +424,13 @@ void check_regex(validate::checker& c, validate::binding& b) {
     if (b.match.cmp == comparator_ascii_numeric) return;  // reported by the validator
     for (const auto& key : keys_of(b).items) {
         if (c.is_template(key.value)) continue;  // compiled at run time
-        auto result = compile(key.value, b.match.cmp);
-        if (!result.code)
-            c.error(key.pos, "invalid regular expression '" + std::string(key.value) + "': " + result.error);
+        // Only pcre2_compile() reports errors: no JIT compile here (the
+        // link compiles the program's patterns again, JIT and all).
+        std::string error;
+        if (pcre2_code* code = compile_plain(key.value, b.match.cmp, error))
+            pcre2_code_free(code);
+        else
+            c.error(key.pos, "invalid regular expression '" + std::string(key.value) + "': " + error);
     }
 }
 
