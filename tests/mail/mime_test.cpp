@@ -125,6 +125,19 @@ TEST(mime, defaults) {
     auto bad = message::parse("Content-Type: garbage\n\nbody");  // RFC 2045 §5.2
     EXPECT_EQ(bad.mime().type, "text");
     EXPECT_EQ(bad.mime().subtype, "plain");
+    EXPECT_FALSE(bad.mime().typed);
+    // Read into the part itself: a type without a subtype leaves every
+    // default, in a digest too (only a missing field makes message/rfc822).
+    auto digest = message::parse(
+        "Content-Type: multipart/digest; boundary=d\n\n--d\nContent-Type: image/; name=x\n"
+        "Content-Transfer-Encoding: (c) BASE64\n\nz\n--d--\n");
+    ASSERT_EQ(digest.mime().children.size(), 1u);
+    const mime_part& part = digest.mime().children[0];
+    EXPECT_EQ(part.type, "text");
+    EXPECT_EQ(part.subtype, "plain");
+    EXPECT_TRUE(part.params.empty());
+    EXPECT_FALSE(part.typed);
+    EXPECT_EQ(part.encoding, "base64");
 }
 
 TEST(mime, content_type_syntax) {
@@ -450,6 +463,33 @@ TEST(limits, part_count_across_levels) {
     ASSERT_EQ(root.children.size(), 1u);
     EXPECT_EQ(root.children[0].children.size(), 2u);
     EXPECT_TRUE(root.truncated);
+}
+
+// A multipart's parts are found before they are parsed (to reserve the
+// children once): the parts limit still stops where the parts were added,
+// with one mime_too_many_parts and no close-delimiter defect past it, and
+// a last part without a close delimiter is still seen below the limit.
+TEST(limits, part_count_at_the_limit_with_and_without_a_close_delimiter) {
+    auto kinds = [](const message& m) {
+        std::vector<defect_kind> out;
+        for (const defect& d : m.defects()) out.push_back(d.kind);
+        return out;
+    };
+    message_limits limits;
+    limits.max_mime_parts = 4;  // the root and three parts
+    std::string open = "Content-Type: multipart/mixed; boundary=p\n\n--p\n\n1\n--p\n\n2\n--p\n\n3";
+    auto fits = message::parse(open + "\n", limits);
+    EXPECT_EQ(fits.mime().children.size(), 3u);
+    EXPECT_FALSE(fits.mime().truncated);
+    EXPECT_EQ(kinds(fits), std::vector<defect_kind>{defect_kind::mime_close_delimiter_missing});
+    auto over = message::parse(open + "\n--p\n\n4\n--p\n\n5\n", limits);
+    EXPECT_EQ(over.mime().children.size(), 3u);
+    EXPECT_TRUE(over.mime().truncated);
+    EXPECT_EQ(kinds(over), std::vector<defect_kind>{defect_kind::mime_too_many_parts});
+    auto closed = message::parse(open + "\n--p--\n", limits);
+    EXPECT_EQ(closed.mime().children.size(), 3u);
+    EXPECT_EQ(closed.mime().children[2].body, "3");
+    EXPECT_TRUE(kinds(closed).empty());
 }
 
 TEST(limits, header_fields_across_the_tree) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace sift::mail {
 
@@ -32,6 +33,13 @@ constexpr std::array<bool, 256> token_chars = [] {
 
 bool is_token_char(char c) {
     return token_chars[static_cast<unsigned char>(c)];
+}
+
+// ascii_lower(s) into `out`, whose buffer is reused: the parsers below
+// write into a part's own strings, not into temporaries moved there.
+void assign_lower(std::string& out, std::string_view s) {
+    out.assign(s);
+    for (char& c : out) c = ascii_lower(c);
 }
 
 // A reader for structured MIME fields: tokens, quoted strings and comments
@@ -72,25 +80,26 @@ public:
         return s_.substr(b, i_ - b);
     }
 
-    // At the opening quote; an unterminated string runs to the end.
-    std::string quoted() {
+    // At the opening quote; an unterminated string runs to the end. The
+    // text goes into `out`.
+    void quoted(std::string& out) {
         // Most quoted strings hold no quoted-pair nor folding: their text
         // as it is, which read_quoted would copy a character at a time.
         for (std::size_t e = i_ + 1; e < s_.size(); ++e) {
             char c = s_[e];
             if (c == '"') {
-                std::string text(s_.substr(i_ + 1, e - i_ - 1));
+                out.assign(s_.substr(i_ + 1, e - i_ - 1));
                 i_ = e + 1;
-                return text;
+                return;
             }
             if (c == '\\' || c == '\r' || c == '\n') break;
         }
-        return read_quoted(s_, i_);
+        out = read_quoted(s_, i_);
     }
 
     // Real mail has unquoted values with spaces ("name=my file.exe"): the
-    // value runs to the next ';', less a trailing comment.
-    std::string unquoted() {
+    // value runs to the next ';', less a trailing comment. Into `out`.
+    void unquoted(std::string& out) {
         std::size_t b = i_;
         std::size_t e = s_.find(';', b);
         e = e == std::string_view::npos ? s_.size() : e;
@@ -102,15 +111,16 @@ public:
         }
         v = trim_wsp(v);
         if (v.find('\n') == std::string_view::npos && v.find('\r') == std::string_view::npos) {
-            return std::string(v);  // what the loop below makes of it
+            out.assign(v);  // what the loop below makes of it
+            return;
         }
-        std::string out;
+        std::string joined;
         for (char c : v) {
             if (c != '\r' && c != '\n') {
-                out += c;
+                joined += c;
             }
         }
-        return std::string(trim_wsp(out));
+        out.assign(trim_wsp(joined));
     }
 
     void skip_past(char c) {
@@ -138,11 +148,12 @@ struct raw_param {
 // for every Content-Type and Content-Disposition of every part.
 using raw_params = boost::container::small_vector<raw_param, 4>;
 
-raw_param split_param_name(std::string_view name, std::string value) {
-    raw_param p{ascii_lower(name), -1, false, std::move(value)};
+// p.base, p.segment and p.extended from the name as written.
+void split_param_name(std::string_view name, raw_param& p) {
+    assign_lower(p.base, name);
     std::size_t star = name.find('*');
     if (star == std::string_view::npos || star == 0) {
-        return p;
+        return;
     }
     std::string_view rest = name.substr(star + 1);
     bool extended = !rest.empty() && rest.back() == '*';
@@ -151,12 +162,11 @@ raw_param split_param_name(std::string_view name, std::string value) {
         extended = true;  // "name*="
     } else if (digits.empty() || digits.size() > 4 ||
                !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        return p;  // not RFC 2231 after all: keep the name as written
+        return;  // not RFC 2231 after all: keep the name as written
     }
-    p.base = ascii_lower(name.substr(0, star));
+    assign_lower(p.base, name.substr(0, star));
     p.extended = extended;
     p.segment = digits.empty() ? -1 : std::stoi(std::string(digits));
-    return p;
 }
 
 raw_params read_raw_params(field_lexer& lx) {
@@ -177,8 +187,12 @@ raw_params read_raw_params(field_lexer& lx) {
             continue;
         }
         lx.skip_cfws();
-        std::string value = lx.peek() == '"' ? lx.quoted() : lx.unquoted();
-        out.push_back(split_param_name(name, std::move(value)));
+        raw_param& p = out.emplace_back();  // filled in place: no strings moved
+        if (lx.peek() == '"')
+            lx.quoted(p.value);
+        else
+            lx.unquoted(p.value);
+        split_param_name(name, p);
     }
 }
 
@@ -254,7 +268,8 @@ mime_params combine_params(raw_params raw) {
                 ++forms;
             }
         }
-        std::string value;
+        mime_param& m = out.emplace_back();
+        std::string& value = m.value;
         if (forms == 1 && best == 2) {
             value = std::move(p.value);  // one plain "name=value": what assemble makes of it
         } else {
@@ -269,7 +284,10 @@ mime_params combine_params(raw_params raw) {
         if (is_name_param(p.base) && value.find("=?") != std::string::npos) {
             value = decode_encoded_words(value);
         }
-        out.push_back({forms == 1 ? std::move(p.base) : p.base, std::move(value)});
+        if (forms == 1)
+            m.name = std::move(p.base);
+        else
+            m.name = p.base;
     }
     return out;
 }
@@ -285,32 +303,48 @@ const mime_param* find_param(const mime_params& params, std::string_view name) {
     return nullptr;
 }
 
-content_type parse_content_type(std::string_view value) {
-    content_type ct;
+namespace {
+
+// parse_content_type() into the given strings, which are left as they are
+// when the value is not type/subtype (false): the tree builder reads a
+// part's Content-Type straight into the part.
+bool read_content_type(std::string_view value, std::string& type, std::string& subtype, mime_params& params) {
     field_lexer lx(value);
     lx.skip_cfws();
-    std::string_view type = lx.token();
+    std::string_view t = lx.token();
     lx.skip_cfws();
-    if (type.empty() || !lx.eat('/')) {
-        return ct;
+    if (t.empty() || !lx.eat('/')) {
+        return false;
     }
     lx.skip_cfws();
-    std::string_view subtype = lx.token();
-    if (subtype.empty()) {
-        return ct;
+    std::string_view st = lx.token();
+    if (st.empty()) {
+        return false;
     }
-    ct.type = ascii_lower(type);
-    ct.subtype = ascii_lower(subtype);
-    ct.params = combine_params(read_raw_params(lx));
+    assign_lower(type, t);
+    assign_lower(subtype, st);
+    params = combine_params(read_raw_params(lx));
+    return true;
+}
+
+void read_content_disposition(std::string_view value, std::string& type, mime_params& params) {
+    field_lexer lx(value);
+    lx.skip_cfws();
+    assign_lower(type, lx.token());
+    params = combine_params(read_raw_params(lx));
+}
+
+}  // namespace
+
+content_type parse_content_type(std::string_view value) {
+    content_type ct;
+    read_content_type(value, ct.type, ct.subtype, ct.params);
     return ct;
 }
 
 content_disposition parse_content_disposition(std::string_view value) {
     content_disposition cd;
-    field_lexer lx(value);
-    lx.skip_cfws();
-    cd.type = ascii_lower(lx.token());
-    cd.params = combine_params(read_raw_params(lx));
+    read_content_disposition(value, cd.type, cd.params);
     return cd;
 }
 
@@ -451,27 +485,21 @@ private:
     static void read_fields(mime_part& p, bool in_digest) {
         std::string scratch;
         const header_field* ct = p.header("content-type");
-        content_type t = ct ? parse_content_type(unfold(ct->value, scratch)) : content_type{};
-        if (!t.type.empty()) {
-            p.type = std::move(t.type);
-            p.subtype = std::move(t.subtype);
-            p.params = std::move(t.params);
-            p.typed = true;
-        } else if (ct == nullptr && in_digest) {
+        if (ct != nullptr) {
+            p.typed = read_content_type(unfold(ct->value, scratch), p.type, p.subtype, p.params);
+        } else if (in_digest) {
             p.type = "message";
             p.subtype = "rfc822";
         }
         if (const header_field* cd = p.header("content-disposition")) {
-            content_disposition d = parse_content_disposition(unfold(cd->value, scratch));
-            p.disposition = std::move(d.type);
-            p.disposition_params = std::move(d.params);
+            read_content_disposition(unfold(cd->value, scratch), p.disposition, p.disposition_params);
         }
         if (const header_field* cte = p.header("content-transfer-encoding")) {
             field_lexer lx(cte->value);
             lx.skip_cfws();
-            std::string enc = ascii_lower(lx.token());
+            std::string_view enc = lx.token();
             if (!enc.empty()) {
-                p.encoding = std::move(enc);
+                assign_lower(p.encoding, enc);
             }
         }
     }
@@ -510,14 +538,23 @@ private:
                        "\": the multipart has no parts");
             return;
         }
-        while (d && !d->close) {  // what precedes the first is the preamble
+        // The parts' bounds first, so that the children are reserved once
+        // (a mime_part is large to move as the vector grows): at most one
+        // more than parts_left_, where add_child stops as it did when each
+        // part was added as soon as found.
+        boost::container::small_vector<std::pair<std::size_t, std::size_t>, 8> bounds;
+        while (d && !d->close && bounds.size() <= parts_left_) {  // what precedes the first is the preamble
             std::size_t start = d->next;
             std::optional<delimiter> next = find_delimiter(p.body, dash, start);
             std::size_t end = next ? content_end(p.body, start, next->line_start) : p.body.size();
+            bounds.emplace_back(start, end);
+            d = next;
+        }
+        p.children.reserve(std::min(bounds.size(), parts_left_));
+        for (auto [start, end] : bounds) {
             if (!add_child(p, p.body.substr(start, end - start), digest, path)) {
                 return;
             }
-            d = next;
         }
         if (!d) {
             record(p, path, defect_kind::mime_close_delimiter_missing,
