@@ -65,6 +65,37 @@ TEST(unfold, scratch_form_returns_a_view_into_the_value_when_it_can) {
     EXPECT_EQ(message::unfold("a\r\n b", scratch), "a b");
 }
 
+// unfold finds CR and LF sixteen bytes a step, the last step overlapping
+// the one before, and bytewise under 16: a line break at every place of
+// values of every length up to 40, and two of them, against dropping each
+// CR and LF one by one.
+TEST(unfold, line_breaks_at_every_offset_against_a_bytewise_unfold) {
+    auto reference = [](std::string_view v) {
+        std::string out;
+        for (char c : v)
+            if (c != '\r' && c != '\n') out += c;
+        return std::string(trim_wsp(out));
+    };
+    std::string scratch;
+    for (std::size_t n = 0; n <= 40; ++n) {
+        std::string plain;
+        for (std::size_t i = 0; i < n; ++i) plain += char('a' + (i % 26));
+        EXPECT_EQ(message::unfold(plain, scratch), plain);
+        for (std::size_t i = 0; i < n; ++i) {
+            for (std::string_view brk : {"\n", "\r", "\r\n \t"}) {
+                std::string v = plain;
+                v.replace(i, 1, brk);
+                EXPECT_EQ(message::unfold(v, scratch), reference(v)) << n << " " << i;
+                for (std::size_t j = i + brk.size(); j < v.size(); j += 5) {
+                    std::string w = v;
+                    w[j] = '\n';
+                    EXPECT_EQ(message::unfold(w, scratch), reference(w)) << n << " " << i << " " << j;
+                }
+            }
+        }
+    }
+}
+
 // iequals compares eight bytes a step (and short names in overlapping
 // halves): every length up to 40, a difference at every place, against
 // the bytewise definition. The pairs that differ by 0x20 but are not

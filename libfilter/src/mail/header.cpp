@@ -20,16 +20,23 @@ inline std::uint64_t load8(const char* p) noexcept {
     return v;
 }
 
-// ascii_lower() of each of the eight bytes in v at once: a byte is 'A'-'Z'
-// when its low seven bits plus 0x3F reach 0x80 (>= 'A') but plus 0x25 do
-// not (<= 'Z'), and its own top bit is clear (ASCII); such a byte gets
-// 0x20. The sums stay below 0x100, so no carry crosses into the next byte.
-inline std::uint64_t ascii_lower8(std::uint64_t v) noexcept {
+// Whether the eight bytes x and y are equal but for the case of ASCII
+// letters, from their difference: equal words (most pairs of names a
+// lookup compares are spelt alike) cost one test; others may differ only
+// in the 0x20 bit of bytes where x is a letter. x | 0x20 lower-cases a
+// letter, and a byte is then 'a'-'z' when its low seven bits plus 0x1F
+// reach 0x80 (>= 'a') but plus 0x05 do not (<= 'z') and x's own top bit
+// is clear (ASCII). The sums stay below 0x100, so no carry crosses into
+// the next byte.
+inline bool fold_equal8(std::uint64_t x, std::uint64_t y) noexcept {
     constexpr std::uint64_t ones = 0x0101010101010101u;
     constexpr std::uint64_t high = ones * 0x80;
-    std::uint64_t low7 = v & ~high;
-    std::uint64_t upper = (low7 + ones * 0x3F) & ~(low7 + ones * 0x25) & ~v & high;
-    return v | (upper >> 2);
+    const std::uint64_t d = x ^ y;
+    if (d == 0) return true;
+    if ((d & ~(ones * 0x20)) != 0) return false;
+    std::uint64_t t = (x | ones * 0x20) & ~high;
+    std::uint64_t letter = (t + ones * 0x1F) & ~(t + ones * 0x05) & ~x & high;
+    return (d & ~(letter >> 2)) == 0;
 }
 
 }  // namespace
@@ -48,11 +55,11 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
     const char* y = b.data();
     if (n >= 8) {
         for (std::size_t i = 0; i + 8 < n; i += 8) {
-            if (ascii_lower8(load8(x + i)) != ascii_lower8(load8(y + i))) {
+            if (!fold_equal8(load8(x + i), load8(y + i))) {
                 return false;
             }
         }
-        return ascii_lower8(load8(x + n - 8)) == ascii_lower8(load8(y + n - 8));
+        return fold_equal8(load8(x + n - 8), load8(y + n - 8));
     }
     if (n >= 4) {
         auto halves = [n](const char* p) {
@@ -61,7 +68,7 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
             std::memcpy(&last, p + n - 4, 4);
             return std::uint64_t{first} | std::uint64_t{last} << 32;
         };
-        return ascii_lower8(halves(x)) == ascii_lower8(halves(y));
+        return fold_equal8(halves(x), halves(y));
     }
     for (std::size_t i = 0; i < n; ++i) {
         if (ascii_lower(x[i]) != ascii_lower(y[i])) {
@@ -69,16 +76,6 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
         }
     }
     return true;
-}
-
-std::string_view trim_wsp(std::string_view s) noexcept {
-    while (!s.empty() && is_wsp(s.front())) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && is_wsp(s.back())) {
-        s.remove_suffix(1);
-    }
-    return s;
 }
 
 namespace {

@@ -87,7 +87,12 @@ inline bool has_name(const header_field& f, const field_name& n) noexcept {
     return f.key == n.key && iequals(f.name, n.name);
 }
 
-std::string_view trim_wsp(std::string_view s) noexcept;
+// Inline: every unfolded value and MIME parameter ends here.
+inline std::string_view trim_wsp(std::string_view s) noexcept {
+    while (!s.empty() && is_wsp(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_wsp(s.back())) s.remove_suffix(1);
+    return s;
+}
 
 // RFC 5322 §3.2.2 comments nest and may hold quoted-pairs: the offset just
 // past the comment that opens at s[at] == '(' (s.size() when unclosed).
