@@ -4,6 +4,8 @@
 
 #include "ext/extlists/extlists.hpp"
 
+#include <sift/site.hpp>
+
 #include <filesystem>
 #include <fstream>
 
@@ -111,6 +113,34 @@ TEST(ExtlistsNoProvider, IsARuntimeError) {
     auto r = s.run(message::from_raw(sample_message), default_envelope());
     EXPECT_FALSE(r.ok());
     EXPECT_EQ(summary(r), "keep*");
+}
+
+// sift::no_list_provider()'s lists are known to hold nothing, so :list
+// answers false without asking; any other provider is asked.
+TEST(ExtlistsNoLists, NoListProviderIsAnsweredWithoutAsking) {
+    struct everything final : list_provider {
+        bool valid(std::string_view) const override { return true; }
+        bool contains(std::string_view, std::string_view) const override { return true; }
+        std::vector<std::string> members(std::string_view) const override { return {}; }
+    };
+    auto none = no_list_provider();
+    everything all;
+    EXPECT_TRUE(ext::holds_no_lists(*none));
+    EXPECT_FALSE(ext::holds_no_lists(all));
+    auto s = compiled(
+        "require [\"extlists\", \"fileinto\", \"variables\"];\n"
+        "if address :list \"from\" [\"tag:sift,2026:user/allow\", \":addrbook:x\"] { fileinto \"${0}\"; }\n"
+        "if valid_ext_list \":addrbook:x\" { fileinto \"Valid\"; }");
+    basic_host host;
+    host.set_lists(none.get());
+    auto r = s.run(message::from_raw(sample_message), default_envelope(), {.host = &host});
+    EXPECT_TRUE(r.ok());
+    EXPECT_EQ(summary(r), "keep*");
+    host.set_lists(&all);
+    r = s.run(message::from_raw(sample_message), default_envelope(), {.host = &host});
+    EXPECT_TRUE(r.ok());
+    EXPECT_EQ(summary(r).substr(0, 9), "fileinto:");
+    EXPECT_NE(summary(r).find("fileinto:Valid"), std::string::npos);
 }
 
 TEST(ExtlistsFileProvider, MissingDirectoryThrows) {

@@ -34,7 +34,8 @@ SIFT_API store::store_config parse_store(std::string_view spec);
 
 // A list service in which no list exists: every list a script names is
 // not valid and contains nothing, so the default policy's allow and block
-// lists match nothing (what a site without a lists store has).
+// lists match nothing (what a site without a lists store has). Defined in
+// libsift, whose extlists knows it and answers :list without asking it.
 SIFT_API std::unique_ptr<list_provider> no_list_provider();
 
 // What to open instead of the configuration's own choices.

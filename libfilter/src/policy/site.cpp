@@ -8,12 +8,6 @@
 namespace sift {
 namespace {
 
-struct no_lists final : list_provider {
-    bool valid(std::string_view) const override { return false; }
-    bool contains(std::string_view, std::string_view) const override { return false; }
-    std::vector<std::string> members(std::string_view) const override { return {}; }
-};
-
 bool all_digits(std::string_view s) {
     return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
 }
@@ -45,10 +39,6 @@ store::store_config parse_store(std::string_view spec) {
         throw bad("not memory, lmdb:PATH or redis:HOST[:PORT]");
     }
     return c;
-}
-
-std::unique_ptr<list_provider> no_list_provider() {
-    return std::make_unique<no_lists>();
 }
 
 site_services::site_services(const config& site, const site_open& how) : options_(run_options_from(site)) {

@@ -165,6 +165,7 @@ resolved_names& names_of_this_thread() {
 
 bool list_match(vm::run_state& s, std::string_view value, std::uint64_t keys, const vm::match_spec& spec) {
     const auto& lists = provider(s);
+    if (holds_no_lists(lists)) return false;
     auto& names = names_of_this_thread().for_run(s);
     std::string buffer;
     for (auto k : s.list(keys)) {

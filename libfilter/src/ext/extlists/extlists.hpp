@@ -8,6 +8,9 @@
 #include <string>
 #include <string_view>
 
+namespace sift {
+struct list_provider;
+}
 namespace sift::vm {
 class run_state;
 }
@@ -26,6 +29,13 @@ namespace sift::ext {
 // form (the shorthand for the urn:ietf:params:sieve: space, else the URI
 // as written), or nullopt when `name` is not a URI.
 std::optional<std::string> canonical_list_name(std::string_view name);
+
+// Whether `lists` is sift::no_list_provider()'s (defined beside
+// file_list_provider), in which no list ever exists: a :list match is
+// then false without resolving the list names and asking it for each
+// (a site without a lists store runs the default policy's six lookups a
+// message so).
+bool holds_no_lists(const list_provider& lists) noexcept;
 
 // The :list match type's id (a bytecode operand: it never changes). A
 // value matches when it is a member of any list named by the keys; ${0} is

@@ -4,12 +4,16 @@
 // whatever the list's size. reload() builds a new snapshot and swaps it in
 // atomically. See sift/lists.hpp.
 #include <sift/lists.hpp>
+#include <sift/site.hpp>
+
+#include "ext/extlists/extlists.hpp"
 
 #include "mail/header.hpp"
 
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <typeinfo>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -101,9 +105,30 @@ std::vector<std::string> file_lists::members(std::string_view name) const {
 }  // namespace sift::lists
 
 namespace sift {
+namespace {
+
+// no_list_provider()'s: no list exists, now or later.
+struct no_lists final : list_provider {
+    bool valid(std::string_view) const override { return false; }
+    bool contains(std::string_view, std::string_view) const override { return false; }
+    std::vector<std::string> members(std::string_view) const override { return {}; }
+};
+
+}  // namespace
 
 std::unique_ptr<list_provider> file_list_provider(const std::string& dir) {
     return std::make_unique<lists::file_lists>(dir);
 }
 
+std::unique_ptr<list_provider> no_list_provider() {
+    return std::make_unique<no_lists>();
+}
+
+namespace ext {
+
+bool holds_no_lists(const list_provider& lists) noexcept {
+    return typeid(lists) == typeid(no_lists);
+}
+
+}  // namespace ext
 }  // namespace sift
