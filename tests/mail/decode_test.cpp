@@ -7,6 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace sift::mail {
 namespace {
@@ -421,6 +424,27 @@ TEST(to_utf8, invalid_bytes_around_long_ascii_runs) {
         }
     EXPECT_EQ(to_utf8(std::string(16, 'a') + "\xE2\x82", "utf-8"),
               std::string(16, 'a') + "\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
+// ASCII is skipped 32 bytes a step, then eight: a valid, an invalid and a
+// cut sequence at every offset around those steps, for to_utf8 and
+// is_valid_utf8.
+TEST(to_utf8, sequences_at_every_offset_of_ascii_runs) {
+    const std::string fffd = "\xEF\xBF\xBD";
+    const std::vector<std::pair<std::string, std::string>> cases{{"\xC3\xA9", "\xC3\xA9"},
+                                                                 {"\xE2\x82\xAC", "\xE2\x82\xAC"},
+                                                                 {"\xFF", fffd},
+                                                                 {"\xE2\x82", fffd + fffd}};
+    for (std::size_t before = 0; before <= 70; ++before)
+        for (std::size_t after = 0; after <= 40; after += 3)
+            for (const auto& [in, out] : cases) {
+                std::string text = std::string(before, 'a') + in + std::string(after, 'b');
+                EXPECT_EQ(to_utf8(text, "utf-8"), std::string(before, 'a') + out + std::string(after, 'b'))
+                    << before << " " << after;
+                EXPECT_EQ(is_valid_utf8(text), in == out) << before << " " << after;
+            }
+    EXPECT_TRUE(is_valid_utf8(std::string(100, 'a')));
+    EXPECT_TRUE(is_valid_utf8(""));
 }
 
 TEST(to_utf8, converts_and_replaces) {
