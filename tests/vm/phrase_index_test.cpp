@@ -6,6 +6,7 @@
 
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace sift::vm {
@@ -102,6 +103,25 @@ TEST(phrase_index, keys_end_anywhere_in_the_text) {
         }
     EXPECT_EQ(indexed({{"a"}, {"b"}, {"c"}}, "ab.c....."), (std::vector<std::uint8_t>{1, 1, 1}));
     EXPECT_EQ(indexed({{"a"}, {"b"}, {"c"}}, "cb..a"), (std::vector<std::uint8_t>{1, 1, 1}));
+}
+
+// The table is made by the first search, once, whichever thread asks
+// first; the keys are the index's own copies (the strings added may go).
+TEST(phrase_index, made_by_the_first_search_of_any_thread) {
+    phrase_index index;
+    {
+        std::vector<std::string> owned{"click here", "act now"};
+        std::vector<std::string_view> keys(owned.begin(), owned.end());
+        index.add_list(0, keys);
+    }
+    ASSERT_TRUE(index.build());
+    std::vector<std::vector<std::uint8_t>> found(4);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < found.size(); ++i)
+        threads.emplace_back([&, i] { index.search(i % 2 ? "please ACT NOW" : "nothing here", found[i]); });
+    for (auto& t : threads) t.join();
+    for (std::size_t i = 0; i < found.size(); ++i)
+        EXPECT_EQ(found[i], (std::vector<std::uint8_t>{std::uint8_t(i % 2)})) << i;
 }
 
 // Random lists over a small alphabet (many shared prefixes and suffixes)
