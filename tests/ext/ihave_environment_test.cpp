@@ -144,6 +144,29 @@ TEST(environment, names_in_any_case_against_a_plain_search) {
     }
 }
 
+// A name longer than every name Sift answers itself ("remote-host", 11
+// octets) is looked up among the session's items alone; one of 11 octets
+// or less is one of Sift's names first. Either side of the boundary, with
+// a session and without.
+TEST(environment, names_either_side_of_the_own_names_length) {
+    auto s = compiled(
+        "require [\"environment\", \"fileinto\", \"variables\"];\n"
+        "if environment :matches \"REMOTE-HOST\" \"*\" { fileinto \"rh-${1}\"; }\n"
+        "if environment :matches \"remote-hostx\" \"*\" { fileinto \"rhx-${1}\"; }\n"
+        "if environment :matches \"eleven.item\" \"*\" { fileinto \"e-${1}\"; }\n"
+        "if environment :matches \"Twelve.Items\" \"*\" { fileinto \"t-${1}\"; }\n");
+    auto m = message::from_raw(sample_message);
+    session client{
+        .remote_host = "mx.example.net",
+        .items = {
+            {"remote-host", "item"}, {"remote-hostX", "x"}, {"eleven.item", "11"}, {"twelve.items", "12"}}};
+    EXPECT_EQ(summary(s.run(client, m, default_envelope())),
+              "fileinto:rh-mx.example.net; fileinto:rhx-x; fileinto:e-11; fileinto:t-12");
+    EXPECT_EQ(run("require \"environment\"; if environment :contains \"vnd.sift.twelve+\" \"\" { discard; }",
+                  sample_message),
+              "keep*");
+}
+
 TEST(environment, unknown_items_have_no_value) {
     EXPECT_EQ(run("require \"environment\"; if environment :contains \"x-unknown\" \"\" { discard; }",
                   sample_message),

@@ -243,7 +243,6 @@ void run_state::next_script(const program& next) {
     script_first_action_ = actions_.size();
     pc = 0;
     flag = false;
-    stopped = false;
     for (std::size_t i = 0; i < slots_.size(); ++i)
         if (slots_[i]) slots_[i]->script_starting(*this);
 }

@@ -93,7 +93,10 @@ public:
     const session* client = nullptr;   // what the frontend knows of the connection
     std::size_t pc = 0;                // next instruction
     bool flag = false;
-    bool stopped = false;
+    // Ends the running script (stop, RFC 5228 §3.3, and the commands that
+    // act as it): pc goes past its last instruction, the one thing the
+    // dispatch loop checks after each handler.
+    void stop() { pc = prog_->code.size(); }
     std::string scratch;  // reused buffer for decoded header values
 
     // The extension state of type T (a run_slot), made on first use.
@@ -244,7 +247,7 @@ public:
     // cancelling the implicit keep, and `next` runs now, on the result and
     // the message as the scripts before it left them. Every slot's
     // script_ending hook runs while prog() is still the old program, then
-    // prog() is `next` (pc 0, flag clear, not stopped, script() one more)
+    // prog() is `next` (pc 0, flag clear, script() one more)
     // and every slot's script_starting hook runs.
     void next_script(const program& next);
     // Which script of the sequence runs: 0 for the first (or only) one. A

@@ -32,7 +32,7 @@ void exec_jump_if_false(run_state& s, const instruction& ins) {
     if (!s.flag) s.pc = ins.arg[0];
 }
 void exec_stop(run_state& s, const instruction&) {
-    s.stopped = true;
+    s.stop();
 }
 void exec_test_true(run_state& s, const instruction&) {
     s.flag = true;
@@ -70,7 +70,7 @@ void run_program(run_state& s, std::uint64_t& executed) {
     const auto n = p.code.size();
     std::uint64_t count = 0;
     count_on_exit add{executed, count};
-    while (s.pc < n && !s.stopped) {
+    while (s.pc < n) {
         // Backward jumps cannot come from the compiler, but a loaded file
         // may hold them: the budget bounds every script.
         if (++count > budget)
@@ -91,8 +91,10 @@ result run(std::span<const program* const> programs, const mail::message& msg, c
     std::uint64_t executed = 0;
     auto finish = [&](const runtime_error* failure) {
         result r = s.finish(failure, executed);
-        if (s.in_sequence())
+        if (s.in_sequence()) {
+            r.scripts.reserve(s.script() + 1);
             for (std::size_t i = 0; i <= s.script(); ++i) r.scripts.push_back(programs[i]->name);
+        }
         return r;
     };
     try {

@@ -51,6 +51,8 @@ std::optional<std::string_view> filled(const std::string& s) {
 // "vnd.sift.". A name spelled as the item is, the usual case, is found by
 // one memcmp instead of the folded loop over all its characters (that loop
 // over the found item was most of the test's own cost).
+constexpr std::size_t longest_own_item = std::string_view("remote-host").size();  // of those item() names
+
 std::optional<std::string_view> item(const session* c, std::string_view name) {
     auto is = [&](std::string_view n) {
         if (n.size() != name.size()) return false;
@@ -59,6 +61,15 @@ std::optional<std::string_view> item(const session* c, std::string_view name) {
             if (mail::ascii_lower(n[i]) != mail::ascii_lower(name[i])) return false;
         return true;
     };
+    // A name longer than every item's below (the policy's "vnd.sift."
+    // items) can only be one of the session's further items: the eight
+    // comparisons are skipped.
+    auto further = [&](const session& from) -> std::optional<std::string_view> {
+        for (const auto& [item_name, value] : from.items)
+            if (is(item_name)) return std::string_view(value);
+        return std::nullopt;
+    };
+    if (name.size() > longest_own_item) return c ? further(*c) : std::nullopt;
     if (is("name")) return "Sift";
     if (is("version")) return SIFT_VERSION;
     static const session defaults;  // a host that gave none: location and phase keep their defaults
@@ -69,9 +80,7 @@ std::optional<std::string_view> item(const session* c, std::string_view name) {
     if (is("phase")) return filled(c->phase);
     if (is("remote-host")) return filled(c->remote_host);
     if (is("remote-ip")) return filled(c->remote_ip);
-    for (const auto& [item_name, value] : c->items)
-        if (is(item_name)) return std::string_view(value);
-    return std::nullopt;
+    return further(*c);
 }
 
 }  // namespace

@@ -147,7 +147,7 @@ void exec_include_call(run_state& s, const instruction& ins) {
 void exec_include_return(run_state& s, const instruction&) {
     auto* state = s.find_slot<ext::include_state>();
     if (!state || state->returns.empty()) {
-        s.stopped = true;
+        s.stop();
         return;
     }
     s.pc = state->returns.back();
