@@ -15,6 +15,9 @@ void program::link() {
     is_template.resize(strings.size(), 0);
     name_keys.resize(strings.size());
     for (std::size_t i = 0; i < strings.size(); ++i) name_keys[i] = mail::name_key(strings[i]);
+    glob_shapes.resize(strings.size());
+    for (std::size_t i = 0; i < strings.size(); ++i)
+        glob_shapes[i] = is_template[i] ? glob_shape::other : shape_of(strings[i]);
     std::unordered_map<std::string, std::uint32_t> slots;
     internal_flags_slot.reset();
     for (std::size_t i = 0; i < variables.size(); ++i) {

@@ -107,28 +107,17 @@ bool glob(std::string_view value, std::string_view pattern, comparator cmp, cons
     constexpr auto none = std::string_view::npos;
     // "*" and a literal tail ("*.example.com", an octet comparator): the
     // tail must end the value and the star takes what is before it, which
-    // is where the walk below comes to after trying every start. The tail
-    // is checked in a plain loop: find_first_of with a set of three calls
-    // memchr on the set for every character of the pattern.
-    auto literal = [](std::string_view s) {
-        return std::none_of(s.begin(), s.end(), [](char c) { return c == '*' || c == '?' || c == '\\'; });
-    };
-    // "*" alone (a policy's `:matches "*"` that reads a value into ${1}):
-    // it takes the whole value, which the walk below comes to after a
-    // capture and a resize for the star.
-    if (pattern == "*" && !ops) {
-        if (captures) captures->assign(1, span{0, value.size()});
-        return true;
-    }
-    if (!ops && pattern.size() > 1 && pattern[0] == '*' && literal(pattern.substr(1))) {
-        auto tail = pattern.substr(1);
-        if (value.size() < tail.size()) return false;
-        auto at = value.size() - tail.size();
-        for (std::size_t i = 0; i < tail.size(); ++i)
-            if (!same(tail[i], value[at + i], cmp)) return false;
-        if (captures) captures->assign(1, span{0, at});
-        return true;
-    }
+    // is where the walk below comes to after trying every start.
+    // "*" alone (a policy's `:matches "*"` that reads a value into ${1})
+    // takes the whole value, which the walk below comes to after a capture
+    // and a resize for the star (star_match).
+    if (!ops)
+        if (auto shape = shape_of(pattern); shape != glob_shape::other) {
+            std::size_t at = 0;
+            if (!star_match(value, pattern, shape, cmp, at)) return false;
+            if (captures) captures->assign(1, span{0, at});
+            return true;
+        }
     std::vector<span> scratch;
     auto& caps = captures ? *captures : scratch;
     caps.clear();
@@ -190,6 +179,17 @@ int sign(int c) {
 }
 
 }  // namespace
+
+glob_shape shape_of(std::string_view pattern) {
+    if (pattern == "*") return glob_shape::star;
+    // The tail is checked in a plain loop: find_first_of with a set of
+    // three calls memchr on the set for every character of the pattern.
+    auto literal = [](std::string_view s) {
+        return std::none_of(s.begin(), s.end(), [](char c) { return c == '*' || c == '?' || c == '\\'; });
+    };
+    if (pattern.size() > 1 && pattern[0] == '*' && literal(pattern.substr(1))) return glob_shape::star_tail;
+    return glob_shape::other;
+}
 
 bool equal(std::string_view a, std::string_view b, comparator cmp, const comparator_ops* ops) {
     if (ops) return ops->fold ? ops->fold(a, nullptr) == ops->fold(b, nullptr) : ops->compare(a, b) == 0;

@@ -162,6 +162,29 @@ bool glob_match(std::string_view value, std::string_view pattern, comparator cmp
                 std::vector<span>* captures = nullptr, const comparator_ops* ops = nullptr);
 
 bool equal(std::string_view a, std::string_view b, comparator cmp, const comparator_ops* ops = nullptr);
+
+// The shape of a :matches pattern under the VM's own comparators: "*"
+// alone, "*" and a literal tail ("*.example.com": no '*', '?' or '\\' after
+// the first octet), or any other. The first two are answered without the
+// wildcard walk (star_match); program::link tells each constant string's
+// once (program::glob_shapes), glob_match at each call.
+enum class glob_shape : std::uint8_t { other, star, star_tail };
+glob_shape shape_of(std::string_view pattern);
+// :matches of `pattern`, of shape star or star_tail, under the octet or
+// i;ascii-casemap comparator: true when the tail ends `value`; `at` is
+// then where the star's capture (${1}) ends, the capture starting at 0.
+inline bool star_match(std::string_view value, std::string_view pattern, glob_shape shape, comparator cmp,
+                       std::size_t& at) {
+    if (shape == glob_shape::star) {
+        at = value.size();
+        return true;
+    }
+    auto tail = pattern.substr(1);
+    if (value.size() < tail.size()) return false;
+    at = value.size() - tail.size();
+    return equal(value.substr(at), tail, cmp);
+}
+
 bool contains(std::string_view haystack, std::string_view needle, comparator cmp,
               const comparator_ops* ops = nullptr);
 

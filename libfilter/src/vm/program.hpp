@@ -78,6 +78,9 @@ struct program {
     // Each string's mail::name_key(), for the header tests that take it as
     // a field name (run_state::field_name): computed once, not per test.
     std::vector<std::uint32_t> name_keys;
+    // Each string's shape as a :matches pattern (vm::shape_of; `other` for
+    // a template), for run_state::any_key: told once, not at each match.
+    std::vector<glob_shape> glob_shapes;
     std::uint32_t slot_count = 0;
     bool reads_captures = false;  // some template reads a match variable (${N})
     // imap4flags keeps its internal flags in a variable slot of this

@@ -91,10 +91,24 @@ bool run_state::any_key(std::string_view value, std::uint64_t keys, match_spec s
     // or not): a key of another length is passed over without a call
     // (most keys of a list, the freemail domains and the like).
     bool same_length_only = spec.type == match_type::is && !spec.cmp_ops;
+    // :matches keys of the VM's own comparators that are "*" or "*" and a
+    // literal tail, as told when the program was linked: matched here,
+    // without the calls down to glob_match and its look at the pattern.
+    bool shaped = spec.type == match_type::matches && !spec.cmp_ops &&
+                  prog_->glob_shapes.size() == prog_->strings.size();
     auto& captures = captures_;  // glob_match clears it; its capacity stays for the run
     for (auto k : prog_->lists[keys]) {
         auto key = text(k, key_buffer);
         if (same_length_only && key.size() != value.size()) continue;
+        if (shaped && prog_->glob_shapes[k] != glob_shape::other) {
+            std::size_t at = 0;
+            if (!star_match(value, key, prog_->glob_shapes[k], spec.cmp, at)) continue;
+            if (capture) {
+                captures.assign(1, span{0, at});
+                captured(value, span{0, value.size()}, captures);
+            }
+            return true;
+        }
         if (!capture) {
             if (matches(value, key, spec)) return true;
         } else if (glob_match(value, key, spec.cmp, &captures, spec.cmp_ops)) {
