@@ -68,9 +68,11 @@ void fold_ascii(std::string& s) {
 
 }  // namespace
 
-bool run_state::any_key(std::string_view value, std::uint64_t keys, match_spec spec) {
+bool run_state::any_key(std::string_view value, std::uint64_t keys, const match_spec& spec) {
     if (spec.type_ops) return spec.type_ops->any_key(*this, value, keys, spec);
-    std::string key_buffer;
+    // The run's: a key's expansion lives only until the next key's, and
+    // nothing any_key calls comes back into it (no string made per call).
+    auto& key_buffer = key_buffer_;
     // i;ascii-casemap :contains of several keys in a long value (a policy's
     // phrase list over a message's text): the value is folded once and each
     // folded key found with glibc's memmem (two-way, vectorised),

@@ -147,7 +147,7 @@ public:
     // True when any key of list `keys` matches `value` (an extension's
     // match type decides through its match_type_ops). A successful
     // :matches tells what it captured (captured()).
-    bool any_key(std::string_view value, std::uint64_t keys, match_spec spec);
+    bool any_key(std::string_view value, std::uint64_t keys, const match_spec& spec);
     // Whether a match under `spec` should report what it captured: the
     // program reads it and the test allows it (match_spec::capture).
     bool captures_wanted(const match_spec& spec) const {
@@ -315,6 +315,7 @@ private:
     const mail::message* current_;
     const header_view* header_view_ = nullptr;
     std::vector<span> captures_;  // any_key's :matches captures, reused
+    std::string key_buffer_;      // any_key's template keys, expanded
 };
 
 }  // namespace sift::vm
