@@ -164,10 +164,10 @@ void list_files(const std::string& dir, bool recurse, std::vector<std::string>& 
         std::string_view name = e->d_name;
         if (name == "." || name == "..") continue;
         auto path = joined(dir, name);
-        auto type = e->d_type;
+        int type = e->d_type;
         struct stat st {};
         // The file system did not say: what the entry itself is.
-        if (type == DT_UNKNOWN) type = ::lstat(path.c_str(), &st) == 0 ? IFTODT(st.st_mode) : DT_UNKNOWN;
+        if (type == DT_UNKNOWN) type = ::lstat(path.c_str(), &st) == 0 ? IFTODT(st.st_mode) : int(DT_UNKNOWN);
         // A link counts as a file when it leads to one.
         if (type == DT_LNK)
             type = ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
