@@ -185,6 +185,29 @@ TEST(body, header_only_message_has_no_body) {
     EXPECT_EQ(holds("body :raw :is \"\"", "From: a@example.com\n\n"), "yes");
 }
 
+// The phrase-list path (body :text :contains under i;ascii-casemap with a
+// constant list, program::phrases) beside the tests it does not take in
+// the same script: another comparator, a list with a variable, :content
+// and :raw; in a message with text parts, without any, and without a body.
+TEST(body, phrase_lists_beside_the_general_path) {
+    const std::string script =
+        "require [\"body\", \"fileinto\", \"variables\"];\n"
+        "set \"w\" \"inner\";\n"
+        "if body :text :contains [\"INNER pl\", \"nothing\"] { fileinto \"a\"; }\n"
+        "if body :text :comparator \"i;octet\" :contains \"INNER\" { fileinto \"b\"; }\n"
+        "if body :text :contains \"${w} PLAIN\" { fileinto \"c\"; }\n"
+        "if body :text :contains [\"forwarded BODY\"] { fileinto \"d\"; }\n"
+        "if body :content \"text\" :contains \"inner\" { fileinto \"e\"; }\n"
+        "if body :raw :contains \"inner pl\" { fileinto \"f\"; }\n"
+        "if body :text :contains \"binary\" { fileinto \"g\"; }\n"
+        "if body :text :contains [\"\"] { fileinto \"h\"; }\n";
+    EXPECT_EQ(run(script, nested), "fileinto:a; fileinto:c; fileinto:d; fileinto:e; fileinto:f; fileinto:h");
+    const std::string no_text =
+        "From: a@example.com\r\nContent-Type: application/octet-stream\r\n\r\ninner plain\r\n";
+    EXPECT_EQ(run(script, no_text), "fileinto:f");
+    EXPECT_EQ(run(script, "From: a@example.com\r\nSubject: no body\r\n"), "keep*");
+}
+
 TEST(body, errors) {
     auto errors = compile_errors("if body :contains \"x\" { keep; }");
     EXPECT_NE(errors.find("1:4: error: test 'body' requires the \"body\" capability"), std::string::npos)
