@@ -141,6 +141,29 @@ TEST(regex, catastrophic_backtracking_stops_at_the_limit) {
     EXPECT_EQ(summary(r), "keep*");  // RFC 5228 §2.10.6: actions cancelled, message kept
 }
 
+// A key's text is read only for what needs it (regex_search): a key from
+// variables is compiled from its expansion and errors name the pattern as
+// expanded; the groups are those of the key that matched, after keys
+// that did not, and a match whose script reads no groups still holds.
+TEST(regex, errors_and_groups_of_keys_read_as_needed) {
+    std::string msg = "Subject: " + std::string(30, 'a') + "b\r\n\r\n";
+    auto r = evaluate(
+        "set \"p\" \"(a+)+$\";\nif header :regex \"subject\" [\"x(y)\", \"${p}\"] { fileinto \"yes\"; }",
+        msg);
+    EXPECT_FALSE(r.ok());
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_NE(r.errors[0].find("line 3: regular expression '(a+)+$' stopped: match limit exceeded"),
+              std::string::npos)
+        << r.errors[0];
+    EXPECT_EQ(
+        filed("if header :regex \"subject\" [\"(x)(y)\", \"^(T)(e)\", \"(s)\"] { fileinto \"${1}${2}\"; }"),
+        "Te");
+    EXPECT_EQ(filed("if header :regex \"subject\" [\"(x)(y)\", \"^(T)(e)\"] { fileinto \"yes\"; }"), "yes");
+    EXPECT_EQ(filed("set \"k\" \"(e)(s)\";\nif header :regex \"subject\" [\"^q\", \"${k}\"] { fileinto "
+                    "\"${0}${2}\"; }"),
+              "ess");
+}
+
 TEST(regex, limits_are_configurable) {
     std::string msg = "Subject: " + std::string(12, 'a') + "b\r\n\r\n";
     auto body = std::string("if header :regex \"subject\" \"(a+)+$\" { fileinto \"yes\"; }");
