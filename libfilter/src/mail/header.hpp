@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,7 +38,76 @@ constexpr bool is_wsp(char c) noexcept {
     return c == ' ' || c == '\t';
 }
 
-bool iequals(std::string_view a, std::string_view b) noexcept;
+namespace detail {
+
+// Eight bytes at p (unaligned, in memory order).
+inline std::uint64_t load8(const char* p) noexcept {
+    std::uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+// Four bytes at p and four at p + n - 4 (4 <= n < 8: they overlap).
+inline std::uint64_t halves8(const char* p, std::size_t n) noexcept {
+    std::uint32_t first, last;
+    std::memcpy(&first, p, 4);
+    std::memcpy(&last, p + n - 4, 4);
+    return std::uint64_t{first} | std::uint64_t{last} << 32;
+}
+
+// Whether the eight bytes x and y are equal but for the case of ASCII
+// letters, from their difference: equal words (most pairs of names a
+// lookup compares are spelt alike) cost one test; others may differ only
+// in the 0x20 bit of bytes where x is a letter. x | 0x20 lower-cases a
+// letter, and a byte is then 'a'-'z' when its low seven bits plus 0x1F
+// reach 0x80 (>= 'a') but plus 0x05 do not (<= 'z') and x's own top bit
+// is clear (ASCII). The sums stay below 0x100, so no carry crosses into
+// the next byte.
+inline bool fold_equal8(std::uint64_t x, std::uint64_t y) noexcept {
+    constexpr std::uint64_t ones = 0x0101010101010101u;
+    constexpr std::uint64_t high = ones * 0x80;
+    const std::uint64_t d = x ^ y;
+    if (d == 0) return true;
+    if ((d & ~(ones * 0x20)) != 0) return false;
+    std::uint64_t t = (x | ones * 0x20) & ~high;
+    std::uint64_t letter = (t + ones * 0x1F) & ~(t + ones * 0x05) & ~x & high;
+    return (d & ~(letter >> 2)) == 0;
+}
+
+}  // namespace detail
+
+// ASCII case-insensitive equality, eight bytes a step. Inline: about
+// 190k calls a run of the default policy over 2,000 messages (every
+// lookup of a field whose name key agrees, and many a name compared
+// whose length differs, which the first test answers), where the call
+// cost as much as the comparison. A name of 8 or more bytes in steps with
+// the last one overlapping the one before; a shorter one in two
+// overlapping 4-byte halves, or bytewise below 4.
+inline bool iequals(std::string_view a, std::string_view b) noexcept {
+    const std::size_t n = a.size();
+    if (n != b.size()) {
+        return false;
+    }
+    const char* x = a.data();
+    const char* y = b.data();
+    if (n >= 8) {
+        for (std::size_t i = 0; i + 8 < n; i += 8) {
+            if (!detail::fold_equal8(detail::load8(x + i), detail::load8(y + i))) {
+                return false;
+            }
+        }
+        return detail::fold_equal8(detail::load8(x + n - 8), detail::load8(y + n - 8));
+    }
+    if (n >= 4) {
+        return detail::fold_equal8(detail::halves8(x, n), detail::halves8(y, n));
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        if (ascii_lower(x[i]) != ascii_lower(y[i])) {
+            return false;
+        }
+    }
+    return true;
+}
 
 // A cheap case-insensitive key: the length and three lower-cased bytes
 // (first, middle, last), so the header splitter computes it in constant
