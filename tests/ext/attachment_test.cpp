@@ -13,6 +13,7 @@
 
 #include <locale.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
@@ -192,6 +193,68 @@ TEST(attachment, every_suffix_is_an_extension) {
     EXPECT_TRUE(ext::is_office_document("report.docx"));
     EXPECT_TRUE(ext::is_office_document("sheet.ods"));
     EXPECT_FALSE(ext::is_office_document("docs.zip"));
+}
+
+// any_extension gives name_extensions' suffixes in their order and stops
+// at the first the callback takes; is_office_document (extensions compared
+// as numbers) agrees with a plain search of the list, whatever the length.
+TEST(attachment, extensions_one_at_a_time_and_office_documents_by_number) {
+    for (std::string_view name : {"photo.jpg.scr", "readme", ".profile", "a..zip", "a.zip.", "a..", ".", "..",
+                                  "", "x.tar.gz", "..zip", "a.b..c"}) {
+        std::vector<std::string_view> seen;
+        EXPECT_FALSE(ext::any_extension(name, [&](std::string_view e) {
+            seen.push_back(e);
+            return false;
+        })) << name;
+        EXPECT_EQ(seen, ext::name_extensions(name)) << name;
+        std::size_t calls = 0;
+        EXPECT_EQ(ext::any_extension(name, [&](std::string_view) { return ++calls == 1; }), !seen.empty())
+            << name;
+        EXPECT_EQ(calls, seen.empty() ? 0u : 1u) << name;
+    }
+    const std::vector<std::string> documents{"docx", "docm", "dotx", "dotm", "xlsx", "xlsm", "xltx", "xltm",
+                                             "xlsb", "xlam", "pptx", "pptm", "potx", "potm", "ppsx", "ppsm",
+                                             "ppam", "sldx", "vsdx", "xps",  "oxps", "odt",  "ods",  "odp",
+                                             "odg",  "odf",  "odb",  "ott",  "ots",  "otp",  "otg"};
+    for (const auto& d : documents) {
+        EXPECT_TRUE(ext::is_office_document("a." + d)) << d;
+        EXPECT_TRUE(ext::is_office_document("a.zip." + d)) << d;
+        EXPECT_FALSE(ext::is_office_document("a." + d + "x")) << d;
+        bool tail_is_one = std::find(documents.begin(), documents.end(), d.substr(1)) != documents.end();
+        EXPECT_EQ(ext::is_office_document("a." + d.substr(1)), tail_is_one) << d;  // "oxps": "xps" is one
+        EXPECT_FALSE(ext::is_office_document(d)) << d;                             // no dot: no extension
+        EXPECT_FALSE(ext::is_office_document(std::string("a.\0", 3) + d.substr(1))) << d;
+        EXPECT_FALSE(ext::is_office_document(std::string("a.\0", 3) + d)) << d;
+    }
+    for (std::string_view name : {"", ".", "a.", "a.d", "a.do", "a.docxx", "a.DOCX", "a.docx.zip", "a.txt"})
+        EXPECT_FALSE(ext::is_office_document(name)) << name;
+}
+
+// A name's last path component, taken from printable ASCII without a copy
+// of the whole: separators at either end, both kinds, none.
+TEST(attachment, last_path_components_of_printable_names) {
+    using ext::normalise_name;
+    for (auto [raw, name] : {std::pair<std::string_view, std::string_view>{"/", ""},
+                             {"\\", ""},
+                             {"dir/", ""},
+                             {"/x.exe", "x.exe"},
+                             {"a\\b/c\\D.Exe", "d.exe"},
+                             {"a/b\\", ""},
+                             {"a/. .", ""},
+                             {"a/b. .", "b"},
+                             {"x", "x"},
+                             {"", ""}}) {
+        auto n = normalise_name(raw);
+        EXPECT_EQ(n.name, name) << raw;
+        EXPECT_FALSE(n.bidi || n.invisible) << raw;
+        // The same as the walk gives (a name with a control to remove).
+        auto walked = normalise_name(std::string(raw) + "\x01");
+        EXPECT_EQ(walked.name, name) << raw;
+        EXPECT_EQ(walked.shown, n.shown) << raw;
+        EXPECT_TRUE(walked.invisible) << raw;
+    }
+    EXPECT_EQ(normalise_name("a/B\x01.exe").name, "b.exe");
+    EXPECT_EQ(normalise_name("a/B.exe").shown, "B.exe");
 }
 
 TEST(attachment, mime_names_from_disposition_and_type) {

@@ -113,17 +113,18 @@ void exec_test_attachment(run_state& s, const instruction& ins) {
     bool by_extension = (ins.arg[0] & ext::extension_bit) != 0;
     s.flag = false;
     for (const auto& f : ext::attachments(s).files) {
-        auto extensions = ext::name_extensions(f.name);
         if (by_extension) {
-            for (auto e : extensions) {
-                if (s.any_key(e, ins.arg[3], spec)) {
-                    set_file_match(s, spec, f, e);
-                    s.flag = true;
-                    return;
-                }
+            std::string_view hit;
+            if (ext::any_extension(f.name, [&](std::string_view e) {
+                    hit = e;
+                    return s.any_key(e, ins.arg[3], spec);
+                })) {
+                set_file_match(s, spec, f, hit);
+                s.flag = true;
+                return;
             }
         } else if (s.any_key(f.name, ins.arg[3], spec)) {
-            set_file_match(s, spec, f, extensions.empty() ? std::string_view() : extensions.front());
+            set_file_match(s, spec, f, ext::last_extension(f.name));
             s.flag = true;
             return;
         }

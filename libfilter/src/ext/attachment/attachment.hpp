@@ -43,6 +43,16 @@ bool printable_ascii(std::string_view s);
 // "photo.jpg.scr" -> "scr", "jpg.scr". A name without a dot (or only a
 // leading one, ".profile" -> "profile") has those after its dots.
 std::vector<std::string_view> name_extensions(std::string_view name);
+// Calls `f` on each of name_extensions(name) in that order, without making
+// the list, until it returns true; whether one did.
+template <class F>
+bool any_extension(std::string_view name, F&& f) {
+    for (auto dot = name.rfind('.'); dot != std::string_view::npos; dot = name.rfind('.', dot - 1)) {
+        if (dot + 1 < name.size() && name[dot + 1] != '.' && f(name.substr(dot + 1))) return true;
+        if (dot == 0) break;
+    }
+    return false;
+}
 // The first of name_extensions (the shortest), or empty, without making
 // the list: what the scan asks of every name ("is it a .zip, a .docx?").
 std::string_view last_extension(std::string_view name);
@@ -75,7 +85,7 @@ attachment_scan scan_attachments(const mail::mime_part& root, const attachment_o
                                  std::size_t read_block = archive_read_block, bool every_reader = false);
 
 // The libarchive readers an archive starting with `data` is offered to
-// (every decompression filter always): only the zip readers (and raw,
+// (and the decompression filters: those that could bid): only the zip readers (and raw,
 // which bids on anything) when the bytes start with a zip signature and
 // no other reader would bid on them; only tar (and raw) for a gzip stream
 // that starts with a ustar header the tar reader outbids every reader on;

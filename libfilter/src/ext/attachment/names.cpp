@@ -53,66 +53,101 @@ bool printable_ascii(std::string_view s) {
     return std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
 }
 
+namespace {
+
+// The last path component: a name may carry a Windows or Unix path
+// ("C:\\temp\\x.exe"), and archive members always do; trailing dots and
+// spaces dropped (Windows ignores them).
+std::string_view last_component(std::string_view name) {
+    // find_last_of would search its set for each octet
+    auto start = std::find_if(name.rbegin(), name.rend(), [](char c) { return c == '/' || c == '\\'; });
+    name.remove_prefix(std::size_t(name.rend() - start));
+    while (!name.empty() && (name.back() == '.' || name.back() == ' ')) name.remove_suffix(1);
+    return name;
+}
+
+}  // namespace
+
 normalised_name normalise_name(std::string_view raw) {
     normalised_name out;
-    std::string kept;
     if (printable_ascii(raw)) {
-        kept = raw;  // no control, direction or zero-width character: most names
-    } else {
-        kept.reserve(raw.size());
-        for (std::size_t i = 0; i < raw.size();) {
-            std::size_t length = 1;
-            long cp = decode_code_point(raw, i, length);
-            if (cp >= 0 && is_bidi_control(cp)) {
-                out.bidi = true;
-            } else if (cp >= 0 && is_invisible(cp)) {
-                out.invisible = true;
-            } else {
-                kept.append(raw.substr(i, length));
-            }
-            i += length;
-        }
+        // No control, direction or zero-width character, and ASCII, which
+        // Unicode case folding maps to ASCII lower case: most names.
+        out.shown = last_component(raw);
+        out.name = out.shown;
+        for (char& c : out.name) c = mail::ascii_lower(c);
+        return out;
     }
-    // The last path component: a name may carry a Windows or Unix path
-    // ("C:\\temp\\x.exe"), and archive members always do.
-    if (auto slash = kept.find_last_of("/\\"); slash != std::string::npos) kept.erase(0, slash + 1);
-    while (!kept.empty() && (kept.back() == '.' || kept.back() == ' ')) kept.pop_back();
-    out.shown = kept;
-    if (std::all_of(kept.begin(), kept.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
-        // Unicode case folding maps ASCII to ASCII lower case, and nothing
-        // else of it: most names are ASCII, and need no ICU string.
-        out.name = std::move(kept);
+    std::string kept;
+    kept.reserve(raw.size());
+    for (std::size_t i = 0; i < raw.size();) {
+        std::size_t length = 1;
+        long cp = decode_code_point(raw, i, length);
+        if (cp >= 0 && is_bidi_control(cp)) {
+            out.bidi = true;
+        } else if (cp >= 0 && is_invisible(cp)) {
+            out.invisible = true;
+        } else {
+            kept.append(raw.substr(i, length));
+        }
+        i += length;
+    }
+    out.shown = last_component(kept);
+    // Only a name with a non-ASCII character needs ICU's folding.
+    if (std::all_of(out.shown.begin(), out.shown.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+        out.name = out.shown;
         for (char& c : out.name) c = mail::ascii_lower(c);
     } else {
-        icu::UnicodeString::fromUTF8(kept).foldCase().toUTF8String(out.name);
+        icu::UnicodeString::fromUTF8(out.shown).foldCase().toUTF8String(out.name);
     }
     return out;
 }
 
 std::vector<std::string_view> name_extensions(std::string_view name) {
     std::vector<std::string_view> out;
-    for (auto dot = name.rfind('.'); dot != std::string_view::npos; dot = name.rfind('.', dot - 1)) {
-        if (dot + 1 < name.size() && name[dot + 1] != '.') out.push_back(name.substr(dot + 1));
-        if (dot == 0) break;
-    }
+    any_extension(name, [&](std::string_view e) {
+        out.push_back(e);
+        return false;
+    });
     return out;
 }
 
 std::string_view last_extension(std::string_view name) {
-    for (auto dot = name.rfind('.'); dot != std::string_view::npos; dot = name.rfind('.', dot - 1)) {
-        if (dot + 1 < name.size() && name[dot + 1] != '.') return name.substr(dot + 1);
-        if (dot == 0) break;
-    }
-    return {};
+    std::string_view last;
+    any_extension(name, [&](std::string_view e) {
+        last = e;
+        return true;
+    });
+    return last;
 }
+
+namespace {
+
+// An extension of at most four octets as one number (its length in the
+// top bits, so that no two differ only by a leading NUL).
+constexpr std::uint64_t packed(std::string_view e) {
+    std::uint64_t k = std::uint64_t(e.size()) << 32;
+    for (char c : e) k = k << 8 | static_cast<unsigned char>(c);
+    return k;
+}
+
+}  // namespace
 
 bool is_office_document(std::string_view name) {
     static constexpr std::array<std::string_view, 31> documents{
         "docx", "docm", "dotx", "dotm", "xlsx", "xlsm", "xltx", "xltm", "xlsb", "xlam", "pptx",
         "pptm", "potx", "potm", "ppsx", "ppsm", "ppam", "sldx", "vsdx", "xps",  "oxps", "odt",
         "ods",  "odp",  "odg",  "odf",  "odb",  "ott",  "ots",  "otp",  "otg"};
+    // Asked of every name and member: compared as numbers, not strings.
+    static constexpr auto codes = [] {
+        std::array<std::uint64_t, documents.size()> out{};
+        for (std::size_t i = 0; i < documents.size(); ++i) out[i] = packed(documents[i]);
+        return out;
+    }();
     auto ext = last_extension(name);
-    return !ext.empty() && std::find(documents.begin(), documents.end(), ext) != documents.end();
+    if (ext.size() < 3 || ext.size() > 4) return false;  // every one is of 3 or 4
+    return std::find(codes.begin(), codes.end(), packed(ext)) != codes.end();
 }
 
 }  // namespace sift::ext

@@ -48,8 +48,11 @@ bool archive_magic(std::string_view d) {
                                                              "\x1F\x9D"sv,
                                                              "xar!"sv,
                                                              "!<arch>\n"sv};
-    for (auto m : starts)
-        if (at(d, 0, m)) return true;
+    // Each member's sniff asks this: the first byte rules out most
+    // signatures before their comparison.
+    if (!d.empty())
+        for (auto m : starts)
+            if (m[0] == d[0] && d.starts_with(m)) return true;
     return at(d, 257, "ustar") || at(d, 2, "-lh") || at(d, 32769, "CD001");
 }
 
@@ -436,8 +439,8 @@ private:
     }
 
     // A libarchive reader over `data` (through `source`, or in one block
-    // when block_ is 0), offered to `readers` and every decompression
-    // filter; with `seekable_zip_only`, archive_readers::zip is the
+    // when block_ is 0), offered to `readers` and the decompression
+    // filters that could bid on it; with `seekable_zip_only`, archive_readers::zip is the
     // seekable zip reader alone. archive_read_open1's status in `opened`.
     std::unique_ptr<archive, archive_deleter> open(std::string_view data, archive_readers readers,
                                                    bool seekable_zip_only, memory_source& source,
@@ -461,11 +464,18 @@ private:
                                  archive_read_support_format_ar, archive_read_support_format_raw})
                 support(a);
         }
-        for (auto support : {archive_read_support_filter_gzip, archive_read_support_filter_bzip2,
-                             archive_read_support_filter_xz, archive_read_support_filter_lzma,
-                             archive_read_support_filter_lzip, archive_read_support_filter_zstd,
-                             archive_read_support_filter_compress})
-            support(a);
+        // The decompression filters that could bid (readers_for): none on
+        // a zip's signature, gzip alone on a tar.gz's (whose inner bytes no
+        // filter bids on), any of them on anything else.
+        if (readers == archive_readers::tar) {
+            archive_read_support_filter_gzip(a);
+        } else if (readers == archive_readers::every) {
+            for (auto support : {archive_read_support_filter_gzip, archive_read_support_filter_bzip2,
+                                 archive_read_support_filter_xz, archive_read_support_filter_lzma,
+                                 archive_read_support_filter_lzip, archive_read_support_filter_zstd,
+                                 archive_read_support_filter_compress})
+                support(a);
+        }
         if (block_ == 0) {
             opened = archive_read_open_memory(a, data.data(), data.size());
         } else {
