@@ -82,6 +82,23 @@ TEST(link, traits) {
     EXPECT_FALSE(holds("link :trait \"mismatch\"", bad));
 }
 
+// Without links, or without a link with a trait, the tests are answered
+// at once: false, but a :count of no values, which is 0.
+TEST(link, no_links_and_no_traits) {
+    auto none = multipart("no links here", "<p>nor here</p>");
+    auto plain = multipart("see http://plain.example.com/ now", "");
+    for (const auto* msg : {&none, &plain}) {
+        EXPECT_FALSE(holds("link :trait \"ip\"", *msg));
+        EXPECT_FALSE(holds("link :trait :matches \"*\"", *msg));
+        EXPECT_FALSE(holds("link :brand \"plain.example.com\"", *msg));
+        EXPECT_TRUE(holds("link :trait :count \"eq\" :comparator \"i;ascii-numeric\" \"0\"", *msg));
+    }
+    EXPECT_FALSE(holds("link :matches \"*\"", none));
+    EXPECT_TRUE(holds("link :count \"eq\" :comparator \"i;ascii-numeric\" \"0\"", none));
+    EXPECT_TRUE(holds("link :host \"plain.example.com\"", plain));
+    EXPECT_TRUE(holds("link :count \"eq\" :comparator \"i;ascii-numeric\" \"1\"", plain));
+}
+
 TEST(link, same_domain_is_no_mismatch) {
     auto own = multipart("",
                          "<a href=\"http://click.shop.co.uk/r?1\">www.shop.co.uk</a>"
@@ -170,6 +187,31 @@ TEST(link, parse_url) {
 // The text scan steps over 64-octet blocks where no URL can begin: a URL
 // is found wherever it starts and ends relative to those blocks, in
 // either case, and text around it that only looks like one is no link.
+// The last octets of a text, fewer than a block reaches, are told free of
+// URLs from a copy padded with NULs (tail_free): a URL ending the text at
+// any length is found, and NULs, near misses and high octets there make
+// none.
+TEST(link, urls_in_the_tail_of_a_text) {
+    const std::string filler = "the path, htt ww. attp ";
+    for (std::size_t n = 0; n < 200; ++n) {
+        std::string f;
+        while (f.size() < n) f += filler;
+        f.resize(n);
+        for (std::string url : {"www.e.co", "hTtP://e.co", "https://f.example/x"}) {
+            std::vector<ext::link> out;
+            ext::text_links(f + " " + url, ext::link_limits{}, out);
+            ASSERT_EQ(out.size(), 1u) << n << " " << url;
+            EXPECT_EQ(out[0].url, url);
+        }
+        for (std::string miss : {std::string("\0ttp", 4), std::string("w\0w.", 4), std::string("\xe8ttp ww"),
+                                 std::string("htt"), std::string("ww")}) {
+            std::vector<ext::link> out;
+            ext::text_links(f + miss, ext::link_limits{}, out);
+            EXPECT_TRUE(out.empty()) << n;
+        }
+    }
+}
+
 TEST(link, urls_in_text_at_every_offset) {
     // Near misses: no "http", "www."; "attp" and "ww." make a block be scanned.
     const std::string filler = "hot tea. w.w the path, htt www htp attp ww.x ";

@@ -73,6 +73,7 @@ constexpr std::uint64_t part_of(std::string_view name) {
 // replace or enclose made).
 struct link_state : vm::run_slot {
     std::optional<std::vector<link>> found;
+    std::uint8_t traits = 0;  // of every link found: none, and :trait has no values
 
     void message_replaced(vm::run_state&, const mail::message&, const mail::message&,
                           const vm::part_map&) override {
@@ -85,6 +86,7 @@ const std::vector<link>& message_links(vm::run_state& s) {
     auto& state = s.slot<link_state>();
     if (state.found) return *state.found;
     state.found.emplace();
+    state.traits = 0;
     const link_limits limits;
     for (const auto* p : message_parts(s)) {
         if (state.found->size() >= limits.max_links) break;
@@ -94,6 +96,7 @@ const std::vector<link>& message_links(vm::run_state& s) {
         else if (p->subtype == "plain")
             text_links(content_text(s, *p), limits, *state.found);
     }
+    for (const auto& l : *state.found) state.traits |= l.traits;
     return *state.found;
 }
 
@@ -142,6 +145,13 @@ void exec_test_link(run_state& s, const instruction& ins) {
     const std::uint64_t part = ins.arg[0];
     const auto& links = message_links(s);
     s.flag = false;
+    // No link (most messages), or no link with a trait: :brand, and every
+    // part but under :count (which counts no values), has nothing to match.
+    if (links.empty() && (part == part_of("brand") || (ins.arg[2] & 0xFF) != std::uint64_t(match_count)))
+        return;
+    if (part == part_of("trait") && !s.slot<link_state>().traits &&
+        (ins.arg[2] & 0xFF) != std::uint64_t(match_count))
+        return;
     if (part == part_of("brand")) {
         std::string buffer;
         for (auto key : s.list(ins.arg[3])) {

@@ -134,14 +134,29 @@ url_free_blocks(const char* p, std::size_t n) {
     return at;
 }
 
+// Whether no URL can begin in the n octets at p, fewer than a block
+// reaches (url_free_blocks leaves them): tested as blocks of a copy
+// padded with NULs, which are no letter of "ttp" or "ww.". The last
+// octets of every text are so told without being scanned one by one.
+bool tail_free(const char* p, std::size_t n) {
+    if (n >= url_block_reach) return false;
+    std::array<char, 2 * url_block + 3> padded{};
+    std::memcpy(padded.data(), p, n);
+    return !block_may_start_url(padded.data()) &&
+           (n <= url_block || !block_may_start_url(padded.data() + url_block));
+}
+
 // Calls f(token, host) for each URL in text, in order; f returns false to stop.
-// Whole blocks where no URL can begin are stepped over.
+// Whole blocks where no URL can begin are stepped over, and so is the
+// rest of the text when it is shorter than a block and none can begin
+// in it.
 template <class F>
 void each_text_url(std::string_view text, std::size_t max_url, F&& f) {
     std::size_t scanned_to = 0;  // positions below it are in a block that may start a URL
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (i >= scanned_to) {
             i += url_free_blocks(text.data() + i, text.size() - i);
+            if (tail_free(text.data() + i, text.size() - i)) return;
             scanned_to = i + url_block;
         }
         char c = lower(text[i]);
