@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
+#include <iterator>
 #include <string>
+#include <vector>
 
 namespace sift::mail {
 namespace {
@@ -206,6 +209,59 @@ TEST(mime, plain_parameters_given_once) {
     EXPECT_EQ(twice.params[1].name, "m");
     EXPECT_EQ(find_param(twice.params, "m")->value, "2");
     EXPECT_EQ(find_param(twice.params, "k")->value, "4");
+}
+
+// Parameters each given once without RFC 2231 marks are read straight
+// into the part; anything else by the general path. A leading "zzz*=x"
+// sends the whole list down the general path (its '*'), and adds itself
+// first: the rest must be what the plain path made of the list alone.
+TEST(mime, plain_parameter_path_against_the_general_one) {
+    constexpr std::string_view names[] = {"n", "N", "name", "Name", "filename", "charset", "m", "k*", "n*0"};
+    constexpr std::string_view values[] = {"v",
+                                           "\"q\"",
+                                           "\"a\\\\b\"",
+                                           "x y (c)",
+                                           "\"=?utf-8?Q?r=C3=A9?=\"",
+                                           "=?utf-8?B?eA==?=",
+                                           "one\r\n two",
+                                           "\"q\r\n r\"",
+                                           "",
+                                           "(c) w",
+                                           "utf-8''a%21"};
+    constexpr std::string_view between[] = {"; ", ";", " ; ", "; junk ; ", ";\r\n ", "(c); "};
+    std::uint32_t seed = 2231;
+    auto next = [&] { return seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff; };
+    std::size_t plain = 0;
+    for (int round = 0; round < 5000; ++round) {
+        std::string params;
+        bool once = true, starred = false;
+        std::vector<std::string_view> seen;
+        for (std::size_t i = 0, count = next() % 4; i < count; ++i) {
+            std::string_view n = names[next() % std::size(names)];
+            for (std::string_view s : seen) once = once && !iequals(s, n);
+            seen.push_back(n);
+            starred = starred || n.find('*') != std::string_view::npos;
+            params.append(between[next() % std::size(between)]).append(n).append("=");
+            params.append(values[next() % std::size(values)]);
+        }
+        plain += once && !starred;
+        for (std::string_view type : {"a/b", "attachment"}) {
+            bool ct = type == "a/b";
+            std::string value = std::string(type) + params;
+            std::string forced = std::string(type) + "; zzz*=x" + params;
+            mime_params got = ct ? parse_content_type(value).params : parse_content_disposition(value).params;
+            mime_params want =
+                ct ? parse_content_type(forced).params : parse_content_disposition(forced).params;
+            ASSERT_FALSE(want.empty()) << forced;
+            EXPECT_EQ(want.front().name, "zzz") << forced;
+            ASSERT_EQ(got.size(), want.size() - 1) << value;
+            for (std::size_t i = 0; i < got.size(); ++i) {
+                EXPECT_EQ(got[i].name, want[i + 1].name) << value;
+                EXPECT_EQ(got[i].value, want[i + 1].value) << value;
+            }
+        }
+    }
+    EXPECT_GT(plain, 1000u);  // the plain path was taken, and often
 }
 
 TEST(mime, rfc2231_charset_split_across_segments) {
