@@ -16,16 +16,6 @@ bool same(char a, char b, comparator cmp) {
     return fold(a, cmp) == fold(b, cmp);
 }
 
-// i;ascii-casemap equality of two octets: the same octet, or a letter in
-// its two cases (they differ only in bit 0x20, and both fold to the same
-// a-z). One test of their difference instead of folding each side.
-bool same_casemap(char a, char b) {
-    auto d = static_cast<unsigned char>(a ^ b);
-    if (d == 0) return true;
-    auto lower = static_cast<unsigned char>(a | 0x20);
-    return d == 0x20 && lower >= 'a' && lower <= 'z';
-}
-
 // The first n octets of a and b equal under i;ascii-casemap.
 bool equal_casemap(const char* a, const char* b, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i)

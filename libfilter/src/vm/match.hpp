@@ -32,6 +32,16 @@ enum class relation : std::uint8_t { none, gt, ge, lt, le, eq, ne, count_ };
 inline constexpr std::string_view relation_names[] = {"", "gt", "ge", "lt", "le", "eq", "ne"};
 static_assert(std::size(relation_names) == std::size_t(relation::count_));
 
+// i;ascii-casemap equality of two octets: the same octet, or a letter in
+// its two cases (they differ only in bit 0x20, and both fold to the same
+// a-z). One test of their difference instead of folding each side.
+inline bool same_casemap(char a, char b) {
+    auto d = static_cast<unsigned char>(a ^ b);
+    if (d == 0) return true;
+    auto lower = static_cast<unsigned char>(a | 0x20);
+    return d == 0x20 && lower >= 'a' && lower <= 'z';
+}
+
 struct match_spec;
 struct span;
 struct template_ops;

@@ -89,19 +89,8 @@ std::uint32_t pattern_value(const pcre2_code* code, std::uint32_t what) {
 // caselessly (a "(?i)" inside an i;octet pattern), so both are allowed.
 bool holds_unit(std::string_view v, char unit) {
     if (std::memchr(v.data(), unit, v.size())) return true;
-    char c = unit;
-    if (c >= 'a' && c <= 'z')
-        c = char(c - 32);
-    else if (c >= 'A' && c <= 'Z')
-        c = char(c + 32);
-    return c != unit && std::memchr(v.data(), c, v.size());
-}
-
-bool same_unit(char a, char unit) {
-    if (a == unit) return true;
-    auto fold = [](char c) { return c >= 'A' && c <= 'Z' ? char(c + 32) : c; };
-    char f = fold(unit);
-    return f >= 'a' && f <= 'z' && fold(a) == f;
+    auto lower = static_cast<unsigned char>(unit | 0x20);
+    return lower >= 'a' && lower <= 'z' && std::memchr(v.data(), unit ^ 0x20, v.size());
 }
 
 }  // namespace
@@ -161,7 +150,7 @@ struct regex_code {
         if (v.size() < checks.min_length) return false;
         if (checks.anchored) {
             if (v.empty()) return true;  // left to PCRE2 (min_length said what it could)
-            if (checks.first >= 0 && !same_unit(v[0], char(checks.first))) return false;
+            if (checks.first >= 0 && !same_casemap(v[0], char(checks.first))) return false;
             auto c = static_cast<unsigned char>(v[0]);
             if (checks.first_set && !(checks.first_set[c / 8] & (1u << (c % 8)))) return false;
         } else if (checks.first >= 0 && !holds_unit(v, char(checks.first))) {
