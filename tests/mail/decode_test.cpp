@@ -89,6 +89,37 @@ TEST(encoded_words, invalid_bytes_in_a_declared_charset) {
     EXPECT_EQ(dec("=?us-ascii?q?=C3=A9?="), "\u00e9");              // 8-bit "ascii" is read as UTF-8
 }
 
+// decode_header answers a value with no line break and no "=?" by
+// trimming it, after one pass over it; everything else goes through
+// unfold and the decoder. Line breaks, '=', '?' and encoded words at
+// every offset of values up to 40 bytes, against the two steps made here.
+TEST(encoded_words, decode_header_against_unfold_then_decode) {
+    const std::string fills[] = {"a", " ", "\t", "=", "?"};
+    const std::string marks[] = {
+        "\r\n ", "\n", "\r", "=?", "=", "?", "?=", "=?utf-8?Q?x?=", "=?utf-8?B?eA==?="};
+    std::size_t checked = 0;
+    for (std::size_t len = 0; len <= 40; ++len) {
+        for (const std::string& fill : fills) {
+            for (const std::string& mark : marks) {
+                for (std::size_t at = 0; at <= len; ++at) {
+                    std::string v;
+                    for (std::size_t i = 0; i < len; ++i) v += fill == "=" && i % 2 ? "b" : fill;
+                    v.insert(at, mark);
+                    for (std::string_view value : {std::string_view(v), std::string_view(v).substr(0, len)}) {
+                        std::string s1, s2;
+                        std::string_view u = unfold(value, s1);
+                        std::string want =
+                            u.find("=?") != std::string_view::npos ? decode_encoded_words(u) : std::string(u);
+                        EXPECT_EQ(decode_header(value, s2), want) << value;
+                        ++checked;
+                    }
+                }
+            }
+        }
+    }
+    EXPECT_GT(checked, 10000u);
+}
+
 TEST(base64, skips_line_breaks_and_junk) {
     std::string out;
     append_base64_decoded("SGVs bG8s\r\nIHdv*cmxk\r\n!IQ==\r\n", out);

@@ -893,7 +893,49 @@ std::vector<encoded_word_label> encoded_word_labels(std::string_view s) {
     return out;
 }
 
+namespace {
+
+// Whether [p, end) holds a CR, an LF or "=?": what sends a value through
+// unfold's copy or the encoded-word decoder. One pass for all three
+// (unfold's scan and then memchr for '=' were two over the same few dozen
+// bytes, for every header value a test reads): sixteen positions a step
+// with SSE2, each '=' paired with the byte after it, the last step
+// overlapping the one before; the last byte, which starts no "=?", is
+// checked for a line break alone. A value under 17 bytes bytewise.
+inline bool has_break_or_word(const char* p, const char* end) noexcept {
+#if defined(__SSE2__)
+    if (end - p >= 17) {
+        const __m128i cr = _mm_set1_epi8('\r');
+        const __m128i lf = _mm_set1_epi8('\n');
+        const __m128i eq = _mm_set1_epi8('=');
+        const __m128i qm = _mm_set1_epi8('?');
+        auto hits = [&](const char* at) {
+            __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at));
+            __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(at + 1));
+            __m128i brk = _mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf));
+            __m128i word = _mm_and_si128(_mm_cmpeq_epi8(v, eq), _mm_cmpeq_epi8(w, qm));
+            return _mm_movemask_epi8(_mm_or_si128(brk, word)) != 0;
+        };
+        for (; end - p > 17; p += 16) {
+            if (hits(p)) return true;
+        }
+        return hits(end - 17) || end[-1] == '\r' || end[-1] == '\n';
+    }
+#endif
+    for (; p < end; ++p) {
+        if (*p == '\r' || *p == '\n' || (*p == '=' && p + 1 < end && p[1] == '?')) return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 std::string_view decode_header(std::string_view value, std::string& scratch) {
+    // One line without an encoded word, as most values are: unfold would
+    // only trim it, and the decoder leave it as it is.
+    if (!has_break_or_word(value.data(), value.data() + value.size())) {
+        return trim_wsp(value);
+    }
     std::string_view u = unfold(value, scratch);
     if (!has_encoded_word_start(u)) {
         return u;
