@@ -83,6 +83,49 @@ TEST(matches, star_shapes_told_at_link_time_against_glob_match) {
     EXPECT_GT(hits, 60);  // both answers well represented
 }
 
+// :is under the VM's own comparators takes its own loop in any_key (a key
+// of another length passed over, then vm::equal): over random values and
+// key lists, constant keys and templates, the empty value and the empty
+// key among them, the answer vm::matches gives key by key.
+TEST(is, own_comparators_loop_against_matches) {
+    std::mt19937 rng(5231);
+    auto word = [&](std::size_t max) {
+        static const std::string alphabet = "aAb.";
+        std::string w;
+        for (std::size_t n = rng() % (max + 1); n > 0; --n) w += alphabet[rng() % alphabet.size()];
+        return w;
+    };
+    int hits = 0;
+    for (int round = 0; round < 300; ++round) {
+        auto value = word(4);
+        std::vector<std::string> keys;
+        for (std::size_t n = 1 + rng() % 4; n > 0; --n) keys.push_back(word(4));
+        auto cmp = round % 3 == 0 ? vm::comparator::octet : vm::comparator::ascii_casemap;
+        std::string cmp_name = cmp == vm::comparator::octet ? "i;octet" : "i;ascii-casemap";
+        vm::match_spec spec{cmp, vm::match_type::is};
+        bool expected =
+            std::any_of(keys.begin(), keys.end(), [&](const auto& k) { return vm::matches(value, k, spec); });
+        hits += expected;
+        std::string list, sets;
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            list += (i ? ", \"" : "\"") + keys[i] + "\"";
+            sets += "set \"k" + std::to_string(i) + "\" \"" + keys[i] + "\";\n";
+        }
+        std::string templates;
+        for (std::size_t i = 0; i < keys.size(); ++i)
+            templates += (i ? ", \"${k" : "\"${k") + std::to_string(i) + "}\"";
+        auto script = "require [\"fileinto\", \"variables\"];\n" + sets + "if header :comparator \"" +
+                      cmp_name + "\" :is \"subject\" [" + list +
+                      "] { fileinto \"const\"; }\nif string :comparator \"" + cmp_name + "\" :is \"" + value +
+                      "\" [" + templates + "] { fileinto \"tpl\"; }";
+        EXPECT_EQ(run(script, "From: a@example.com\r\nSubject: " + value + "\r\n\r\nbody\r\n"),
+                  expected ? "fileinto:const; fileinto:tpl" : "keep*")
+            << value << " [" << list << "] " << cmp_name;
+    }
+    EXPECT_GT(hits, 30);
+    EXPECT_LT(hits, 270);
+}
+
 // The phrase lists of body :text :contains are searched in one pass per
 // part and script (vm::phrase_index): each script of a sequence has its
 // own lists, and the answer found for one is not read for another's.

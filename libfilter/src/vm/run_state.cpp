@@ -68,11 +68,22 @@ void fold_ascii(std::string& s) {
 
 }  // namespace
 
-bool run_state::any_key(std::string_view value, std::uint64_t keys, const match_spec& spec) {
-    if (spec.type_ops) return spec.type_ops->any_key(*this, value, keys, spec);
+bool run_state::own_any_key(std::string_view value, std::uint64_t keys, const match_spec& spec) {
     // The run's: a key's expansion lives only until the next key's, and
     // nothing any_key calls comes back into it (no string made per call).
     auto& key_buffer = key_buffer_;
+    // :is under the VM's own comparators, the most common test (a
+    // header's value or a string against one word or a short list):
+    // octet for octet (folded or not), a key of another length passed over
+    // without a call (most keys of a list, the freemail domains and the
+    // like), without the set-up for the other match types below.
+    if (spec.type == match_type::is && !spec.cmp_ops) {
+        for (auto k : prog_->lists[keys]) {
+            auto key = text(k, key_buffer);
+            if (key.size() == value.size() && equal(value, key, spec.cmp)) return true;
+        }
+        return false;
+    }
     // i;ascii-casemap :contains of several keys in a long value (a policy's
     // phrase list over a message's text): the value is folded once and each
     // folded key found with glibc's memmem (two-way, vectorised),
@@ -89,10 +100,6 @@ bool run_state::any_key(std::string_view value, std::uint64_t keys, const match_
         return false;
     }
     bool capture = spec.type == match_type::matches && captures_wanted(spec);
-    // :is under the VM's own comparators compares octet for octet (folded
-    // or not): a key of another length is passed over without a call
-    // (most keys of a list, the freemail domains and the like).
-    bool same_length_only = spec.type == match_type::is && !spec.cmp_ops;
     // :matches keys of the VM's own comparators that are "*" or "*" and a
     // literal tail, as told when the program was linked: matched here,
     // without the calls down to glob_match and its look at the pattern.
@@ -101,7 +108,6 @@ bool run_state::any_key(std::string_view value, std::uint64_t keys, const match_
     auto& captures = captures_;  // glob_match clears it; its capacity stays for the run
     for (auto k : prog_->lists[keys]) {
         auto key = text(k, key_buffer);
-        if (same_length_only && key.size() != value.size()) continue;
         if (shaped && prog_->glob_shapes[k] != glob_shape::other) {
             std::size_t at = 0;
             if (!star_match(value, key, prog_->glob_shapes[k], spec.cmp, at)) continue;
