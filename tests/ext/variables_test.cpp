@@ -23,6 +23,20 @@ TEST(variables, set_and_reference) {
     EXPECT_EQ(filed("fileinto \"[${never_set}]\";"), "[]");  // unset variables are empty
 }
 
+// A template of one reference is expanded by one assign (expand's fast
+// path): unset, a variable, a match variable, a value past the short
+// string's room, and the same value again into a non-empty buffer.
+TEST(variables, templates_of_one_reference) {
+    EXPECT_EQ(filed("fileinto \"${never_set}\";"), "");
+    EXPECT_EQ(filed("fileinto \"${1}\";"), "");  // no match yet
+    EXPECT_EQ(filed("set \"a\" \"x\"; fileinto \"${a}\";"), "x");
+    EXPECT_EQ(filed("if string :matches \"folder/sub\" \"*/*\" { fileinto \"${2}\"; }"), "sub");
+    std::string longer(100, 'q');
+    EXPECT_EQ(filed("set \"a\" \"" + longer + "\"; set \"b\" \"${a}\"; fileinto \"${b}\";"), longer);
+    EXPECT_EQ(filed("set \"a\" \"" + longer + "\"; set \"b\" \"${a}\"; fileinto \"${b}${a}\";"),
+              longer + longer);
+}
+
 TEST(variables, malformed_references_stay_literal) {
     EXPECT_EQ(filed("set \"a\" \"x\"; fileinto \"${a ${a} $ {a} ${} ${1a} ${a\";"),
               "${a x $ {a} ${} ${1a} ${a");
