@@ -179,31 +179,47 @@ void split_param_name(std::string_view name, raw_param& p) {
     p.segment = digits.empty() ? -1 : std::stoi(std::string(digits));
 }
 
-raw_params read_raw_params(field_lexer& lx) {
-    raw_params out;
+// The next parameter's name, the lexer left at its value: ";" name "="
+// with comments and folding around them. Junk between parameters and a
+// name without "=" are passed over; false at the end of the field.
+bool next_param(field_lexer& lx, std::string_view& name) {
     while (true) {
         lx.skip_cfws();
         if (lx.at_end()) {
-            return out;
+            return false;
         }
         if (!lx.eat(';')) {
             lx.skip_past(';');  // junk between parameters
             continue;
         }
         lx.skip_cfws();
-        std::string_view name = lx.token();
+        name = lx.token();
         lx.skip_cfws();
         if (name.empty() || !lx.eat('=')) {
             continue;
         }
         lx.skip_cfws();
+        return true;
+    }
+}
+
+// A parameter's value, quoted-string or token, into `value`.
+void read_param_value(field_lexer& lx, std::string& value) {
+    if (lx.peek() == '"')
+        lx.quoted(value);
+    else
+        lx.unquoted(value);
+}
+
+raw_params read_raw_params(field_lexer& lx) {
+    raw_params out;
+    std::string_view name;
+    while (next_param(lx, name)) {
         raw_param& p = out.emplace_back();  // filled in place: no strings moved
-        if (lx.peek() == '"')
-            lx.quoted(p.value);
-        else
-            lx.unquoted(p.value);
+        read_param_value(lx, p.value);
         split_param_name(name, p);
     }
+    return out;
 }
 
 // RFC 2231 §4: "charset'language'%XX..." in the first extended segment.
@@ -310,38 +326,22 @@ mime_params combine_params(raw_params raw) {
 // such a one: then the general path reads the list again.
 bool read_plain_params(field_lexer& lx, mime_params& out) {
     out.clear();
-    while (true) {
-        lx.skip_cfws();
-        if (lx.at_end()) {
-            return true;
-        }
-        if (!lx.eat(';')) {
-            lx.skip_past(';');  // junk between parameters
-            continue;
-        }
-        lx.skip_cfws();
-        std::string_view name = lx.token();
-        lx.skip_cfws();
-        if (name.empty() || !lx.eat('=')) {
-            continue;
-        }
+    std::string_view name;
+    while (next_param(lx, name)) {
         if (name.find('*') != std::string_view::npos) {
             return false;
         }
         for (const mime_param& m : out) {
             if (iequals(m.name, name)) return false;  // given twice: combine_params decides
         }
-        lx.skip_cfws();
         mime_param& m = out.emplace_back();
-        if (lx.peek() == '"')
-            lx.quoted(m.value);
-        else
-            lx.unquoted(m.value);
+        read_param_value(lx, m.value);
         assign_lower(m.name, name);
         if (is_name_param(m.name) && m.value.find("=?") != std::string::npos) {
             m.value = decode_encoded_words(m.value);
         }
     }
+    return true;
 }
 
 // A field's parameters into `params`: the plain path, else the general one.
