@@ -147,11 +147,9 @@ void exec_test_link(run_state& s, const instruction& ins) {
     s.flag = false;
     // No link (most messages), or no link with a trait: :brand, and every
     // part but under :count (which counts no values), has nothing to match.
-    if (links.empty() && (part == part_of("brand") || (ins.arg[2] & 0xFF) != std::uint64_t(match_count)))
-        return;
-    if (part == part_of("trait") && !s.slot<link_state>().traits &&
-        (ins.arg[2] & 0xFF) != std::uint64_t(match_count))
-        return;
+    const bool counting = (ins.arg[2] & 0xFF) == std::uint64_t(match_count);
+    if (links.empty() && (part == part_of("brand") || !counting)) return;
+    if (part == part_of("trait") && !s.slot<link_state>().traits && !counting) return;
     if (part == part_of("brand")) {
         std::string buffer;
         for (auto key : s.list(ins.arg[3])) {
