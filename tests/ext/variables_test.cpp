@@ -118,6 +118,31 @@ TEST(variables, string_test) {
     EXPECT_EQ(filed("if string :is \"\" \"\" { fileinto \"empty\"; }"), "empty");
 }
 
+// A string that is one reference alone ("${a}", "${1}") is read where the
+// variable is (lone_reference), by set and by the string test: a variable
+// set from itself, from one never set, from a match variable past the
+// last capture, a string test of a variable beside a match that captures,
+// and the limit still cuts.
+TEST(variables, lone_references_read_in_place) {
+    EXPECT_EQ(filed("set \"a\" \"xy\"; set \"a\" \"${a}\"; fileinto \"${a}\";"), "xy");
+    EXPECT_EQ(filed("set \"a\" \"xy\"; set \"a\" \"${b}\"; fileinto \"[${a}]\";"), "[]");
+    EXPECT_EQ(filed("set \"b\" \"${a}\"; set \"a\" \"z\"; fileinto \"[${b}${a}]\";"), "[z]");
+    EXPECT_EQ(filed("if string :matches \"ab\" \"a*\" { set \"x\" \"${1}\"; set \"y\" \"${2}\"; }"
+                    "fileinto \"${x}-[${y}]-${0}\";"),
+              "b-[]-ab");
+    EXPECT_EQ(filed("set \"a\" \"Hello\"; if string :matches \"${a}\" \"H*\" { fileinto \"${1}-${a}\"; }"),
+              "ello-Hello");
+    EXPECT_EQ(filed("set \"a\" \"on\"; if string :is \"${a}\" [\"off\", \"ON\"] { fileinto \"yes\"; }"),
+              "yes");
+    EXPECT_EQ(filed("if string :matches \"Hi\" \"*\" { if string :is \"${1}\" \"hi\" { fileinto \"m\"; } }"),
+              "m");
+    auto s = compiled(std::string(prelude) + "set \"a\" \"abcdef\"; set \"b\" \"${a}\"; fileinto \"${b}\";");
+    auto m = message::from_raw(sample_message);
+    eval_limits small;
+    small.max_variable_size = 4;
+    EXPECT_EQ(mailbox_of(s.run(m, default_envelope(), {.limits = small}).actions.at(0)), "abcd");
+}
+
 TEST(variables, runtime_redirect_address_is_checked) {
     auto s = compiled(std::string(prelude) + "set \"to\" \"not an address\";\nredirect \"${to}\";");
     auto m = message::from_raw(sample_message);

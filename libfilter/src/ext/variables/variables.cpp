@@ -16,6 +16,7 @@
 #include <boost/container/small_vector.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <span>
 
 namespace sift::ext {
@@ -176,6 +177,27 @@ void captured(vm::run_state& s, std::string_view value, vm::span whole, std::spa
 
 constexpr vm::template_ops template_values{.expand = expand, .captured = captured};
 
+// String `id` when it is one reference alone ("${1}", "${name}": a
+// policy's every set of a captured value, its string tests of a flag):
+// the value expand() would append, read where it is instead of copied
+// into a buffer first (a view of the variable, valid while the variables
+// stay as they are); nullopt for any other string. `named_only`: not a
+// match variable (a match that captures changes those).
+std::optional<std::string_view> lone_reference(const vm::run_state& s, std::uint64_t id, bool named_only) {
+    const auto& p = s.prog();
+    if (!p.is_template[id] || !p.tables || p.tables->templates != &template_values) return std::nullopt;
+    const auto& parts = p.templates[id];
+    if (parts.size() != 1 || parts[0].what == vm::template_part::kind::literal) return std::nullopt;
+    bool named = parts[0].what == vm::template_part::kind::variable;
+    if (named_only && !named) return std::nullopt;
+    const auto* v = s.find_slot<variables_state>();
+    if (!v || !v->current(s)) return std::string_view();  // none yet, or another script's: ""
+    auto at = [&](const auto& from) {
+        return parts[0].index < from.size() ? std::string_view(from[parts[0].index]) : std::string_view();
+    };
+    return named ? at(v->values) : at(v->matched);
+}
+
 }  // namespace
 
 std::string& variable(vm::run_state& s, std::uint32_t slot) {
@@ -330,11 +352,12 @@ void assign_variable(vm::run_state& s, std::uint64_t slot, std::string value, st
 
 namespace {
 
-// A set without modifiers, most of them: inlined into exec_set_var (the
-// call was about a third of a set's own cost), the cut out of line.
-[[gnu::always_inline]] inline void assign_plain(vm::run_state& s, std::uint64_t slot,
+// A set without modifiers, most of them, into `v`, a variable() the caller
+// holds (`value` may be a view of it or of another variable): inlined into
+// exec_set_var (the call was about a third of a set's own cost), the cut
+// out of line.
+[[gnu::always_inline]] inline void assign_plain(const vm::run_state& s, std::string& v,
                                                 std::string_view value) {
-    auto& v = variable(s, std::uint32_t(slot));
     v.assign(value);
     if (v.size() > s.limits.max_variable_size) [[unlikely]]
         cut_to_limit(s, v, 0);
@@ -343,7 +366,7 @@ namespace {
 }  // namespace
 
 void assign_variable(vm::run_state& s, std::uint64_t slot, std::string_view value) {
-    assign_plain(s, slot, value);
+    assign_plain(s, variable(s, std::uint32_t(slot)), value);
 }
 
 }  // namespace sift::ext
@@ -352,11 +375,15 @@ namespace sift::vm {
 
 void exec_set_var(run_state& s, const instruction& ins) {
     std::string buffer;
-    auto value = s.text(ins.arg[1], buffer);  // the pool's or `buffer`, never a variable's own string
-    if (ins.arg[2] == 0)
-        ext::assign_plain(s, ins.arg[0], value);  // most sets: no modifiers
-    else
-        ext::assign_variable(s, ins.arg[0], std::string(value), ins.arg[2]);
+    if (ins.arg[2] == 0) {  // most sets: no modifiers
+        // The target is made first (that may move the other variables), then
+        // a lone reference read in place: assign copies from itself too.
+        auto& target = ext::variable(s, std::uint32_t(ins.arg[0]));
+        auto lone = ext::lone_reference(s, ins.arg[1], false);
+        ext::assign_plain(s, target, lone ? *lone : s.text(ins.arg[1], buffer));
+        return;
+    }
+    ext::assign_variable(s, ins.arg[0], std::string(s.text(ins.arg[1], buffer)), ins.arg[2]);
 }
 
 void exec_test_string(run_state& s, const instruction& ins) {
@@ -364,7 +391,9 @@ void exec_test_string(run_state& s, const instruction& ins) {
     std::string buffer;
     s.flag = false;
     for (auto source : s.list(ins.arg[2])) {
-        auto value = s.text(source, buffer);
+        // A lone named variable read in place: nothing any_key calls sets one.
+        auto lone = ext::lone_reference(s, source, true);
+        auto value = lone ? *lone : s.text(source, buffer);
         if (spec.type == ext::match_count && value.empty()) continue;  // §5: only non-empty strings count
         if (s.any_key(value, ins.arg[3], spec)) {
             s.flag = true;
