@@ -7,7 +7,10 @@ before each, ">From " body lines quoted, an empty line after each, LF or
 CRLF), then runs each script over the mbox with `sift filter --json` and
 over every .eml with `sift run --json`. The two must agree on every
 message: the same report but for filter's "message" field, in the same
-order, none missing. The mbox is larger than one of filter's slices, so
+order, none missing (under a sanitizer, SIFT_SANITIZED set, `sift run` is
+the oracle for every fourth message and the last two only: each of its
+800 runs compiles the default policy, minutes under ASan; filter itself
+still reads and reports all of them). The mbox is larger than one of filter's slices, so
 messages are found by several threads; the size rules see each message's
 exact length, so one byte more or less (the off-by-one this test found on
 the last message of an mbox) changes the verdict. `sift filter --policy
@@ -111,6 +114,10 @@ def main():
                  'if body :raw :contains "quoted line" { fileinto "Quoted"; }\n'
                  'elsif body :text :contains "invoice" { fileinto "Invoices"; }\n',
     }
+    # The messages `sift run` checks filter's report of (all, but under a sanitizer).
+    oracle = set(range(count))
+    if os.environ.get("SIFT_SANITIZED"):
+        oracle = {i for i in oracle if i % 4 == 0 or i >= count - 2}
     failures = 0
     with tempfile.TemporaryDirectory() as d:
         mbox = os.path.join(d, "all.mbox")
@@ -147,6 +154,8 @@ def main():
                 if got.pop("message", None) != mbox + "#%d" % (i + 1):
                     print("%s: report %d is not named %s#%d" % (name, i + 1, mbox, i + 1))
                     failures += 1
+                if i not in oracle:
+                    continue
                 _, alone, _ = run(sift, "run", "--json", *run_args, path)
                 want = json.loads(alone)
                 if got != want:
@@ -154,7 +163,8 @@ def main():
                     print("%s: message %d of %d differs:\n  filter: %s\n  run:    %s"
                           % (name, i + 1, count, json.dumps(got), json.dumps(want)))
     # The size script must have told the messages apart (or it checks nothing).
-    print("%d messages, %d runs, %d distinct sizes, %d differences" % (count, len(runs), len(sizes), failures))
+    print("%d messages (%d held against sift run), %d runs, %d distinct sizes, %d differences"
+          % (count, len(oracle), len(runs), len(sizes), failures))
     return 1 if failures else 0
 
 
