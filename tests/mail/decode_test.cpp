@@ -349,6 +349,147 @@ TEST(base64, quanta_at_once_decode_as_symbol_at_a_time) {
     }
 }
 
+// RFC 2045 §6.8 as the decoder reads it, a byte at a time, its problems
+// counted where it meets them: the decoder before its vector paths (the
+// octets, the counts, the offsets and the texts must stay these).
+counted base64_byte_at_a_time(std::string_view in) {
+    const std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    counted c;
+    decode_problems& p = c.problems;
+    std::uint32_t acc = 0;
+    int n = 0, pad_due = 0;
+    bool padded = false;
+    std::size_t end = 0;
+    auto flush = [&] {
+        if (n == 2) c.out += char(acc >> 4);
+        if (n == 3) c.out += char(acc >> 10), c.out += char((acc >> 2) & 0xFF);
+        acc = 0, n = 0;
+    };
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        char ch = in[i];
+        auto v = alphabet.find(ch);
+        if (ch == '=') {
+            end = i + 1;
+            if (n == 1) {
+                p.bad_padding.note(i, "a lone symbol before '=' carries no whole octet");
+            } else if (n == 0 && pad_due == 0) {
+                p.bad_padding.note(i, "a '=' that pads nothing");
+            }
+            pad_due = n == 2 ? 1 : n == 0 && pad_due > 0 ? pad_due - 1 : 0;
+            padded = true;
+            flush();
+        } else if (v == std::string_view::npos) {
+            if (ch != '\r' && ch != '\n') p.invalid_characters.note(i, "a character outside the alphabet");
+        } else {
+            end = i + 1;
+            if (padded) {
+                p.bad_padding.note(
+                    i, pad_due > 0 ? "padding cut short by more data" : "more data after the '=' padding");
+                padded = false, pad_due = 0;
+            }
+            acc = acc << 6 | std::uint32_t(v);
+            if (++n == 4)
+                c.out += char(acc >> 16), c.out += char((acc >> 8) & 0xFF), c.out += char(acc & 0xFF),
+                    acc = 0, n = 0;
+        }
+    }
+    if (n == 1) {
+        p.bad_padding.note(end, "a lone symbol at the end carries no whole octet");
+    } else if (n > 1) {
+        p.bad_padding.note(end, "the last quantum has no '=' padding");
+    } else if (pad_due > 0) {
+        p.bad_padding.note(end, "the '=' padding at the end is one short");
+    }
+    flush();
+    return c;
+}
+
+void expect_as_byte_at_a_time(std::string_view in) {
+    counted want = base64_byte_at_a_time(in);
+    counted got = base64(in);  // the check-only pass compared too
+    ASSERT_EQ(got.out, want.out) << in;
+    for (auto [g, w] : {std::pair{&got.problems.invalid_characters, &want.problems.invalid_characters},
+                        std::pair{&got.problems.bad_padding, &want.problems.bad_padding}}) {
+        ASSERT_EQ(g->count, w->count) << in;
+        ASSERT_EQ(g->first, w->first) << in;
+        ASSERT_EQ(g->why, w->why) << in;
+    }
+    std::string after = "kept";  // appended to, not replaced
+    append_base64_decoded(in, after);
+    ASSERT_EQ(after, "kept" + want.out) << in;
+}
+
+// The vector decoder runs across line breaks (a line's last 32 symbols
+// decoded again as one block when it has 32 or more in whole quanta): lines
+// of every length around 32, 64 and 76, every kind of break, and damage
+// (junk, '=' anywhere, padding missing or followed by data) decode and
+// count as the byte-at-a-time reading does.
+TEST(base64, lines_of_any_length_decode_as_byte_at_a_time) {
+    std::mt19937 rng(7632);
+    const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    auto symbols = [&](std::size_t k) {
+        std::string s;
+        for (std::size_t i = 0; i < k; ++i) s += alphabet[rng() % alphabet.size()];
+        return s;
+    };
+    const std::size_t lengths[] = {0,  1,  3,  4,  28, 31, 32, 33, 35, 36, 40,  44,
+                                   60, 63, 64, 65, 68, 72, 76, 77, 80, 96, 100, 128};
+    const char* breaks[] = {"\r\n", "\n", "\r", "\r\n\r\n", "\n\n", "\r\r\n"};
+    // Even lines, the last one short or not, every break kind.
+    for (std::size_t len : lengths) {
+        for (const char* brk : breaks) {
+            for (std::size_t last :
+                 {std::size_t(0), std::size_t(1), std::size_t(2), std::size_t(3), std::size_t(4), len}) {
+                std::string in;
+                for (int l = 0; l < 5; ++l) in += symbols(len) + brk;
+                in += symbols(last);
+                expect_as_byte_at_a_time(in);
+                expect_as_byte_at_a_time(in + "=");
+                expect_as_byte_at_a_time(in + "==" + brk);
+                expect_as_byte_at_a_time(in + brk + "YQ==");  // data after padding? no: after a break
+            }
+        }
+    }
+    // 76-symbol lines with one byte changed at every place of the first
+    // two lines: junk, '=', a space, a lone CR or LF.
+    std::string lines;
+    for (int l = 0; l < 4; ++l) lines += symbols(76) + "\r\n";
+    for (char bad : {'*', '=', ' ', '\r', '\n', '\0', '\x80', '-', '_'}) {
+        for (std::size_t at = 0; at < 160; ++at) {
+            std::string in = lines;
+            in[at] = bad;
+            expect_as_byte_at_a_time(in);
+        }
+    }
+    // Random lines and damage.
+    for (int round = 0; round < 3000; ++round) {
+        std::string in;
+        for (std::size_t l = 0, count = rng() % 8; l < count; ++l) {
+            std::size_t len = rng() % 3 ? lengths[rng() % std::size(lengths)] : rng() % 130;
+            in += symbols(len);
+            in += breaks[rng() % std::size(breaks)];
+        }
+        for (std::size_t k = rng() % 4; k > 0 && !in.empty(); --k)
+            in[rng() % in.size()] = "=*= !\t\r\n"[rng() % 8];
+        if (rng() % 2) in += rng() % 2 ? "==" : "=";
+        if (rng() % 4 == 0) in += symbols(rng() % 40);
+        expect_as_byte_at_a_time(in);
+    }
+}
+
+TEST(base64, edges_decode_as_byte_at_a_time) {
+    std::string l76(76, 'A'), l32(32, '/');
+    for (std::string in :
+         {std::string(), std::string("\r\n"), std::string(64, '\n'), std::string(200, '\n') + "YQ==", l32,
+          l32 + "\r\n", l32 + "\r\n" + l32, l76 + "\r\n" + l76 + "\r\n=\r\n", l76 + "=" + l76,
+          l76 + "\r\n*" + l76, l76 + "*\r\n" + l76, l76.substr(0, 75) + "\r\n" + l76,
+          l76 + "\r\n" + l76.substr(0, 30) + "\r\n" + l76, l76 + l76 + "\r\n",
+          l76 + "\r\n" + "YQ==YWI=" + "\r\n" + l76, l76 + "\r\n" + std::string(40, '\r') + l76 + "Zg",
+          std::string(31, 'A') + "\r\n" + l76}) {
+        expect_as_byte_at_a_time(in);
+    }
+}
+
 TEST(base64_problems, none_in_well_formed_text_with_line_breaks) {
     for (const char* ok : {"SGVsbG8sIHdvcmxkIQ==\r\n", "SGVs\r\nbG8=\n", "YWJj", "YWI=", "YQ==", ""}) {
         auto c = base64(ok);

@@ -362,16 +362,20 @@ __attribute__((target("avx2"))) inline __m256i outside_alphabet(__m256i str) {
     return _mm256_and_si256(lo, hi);
 }
 
+// Bit k set when byte k of `str` is a base64 symbol.
+__attribute__((target("avx2"))) inline std::uint32_t symbol_bits(__m256i str) {
+    return std::uint32_t(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(outside_alphabet(str), _mm256_setzero_si256())));
+}
+
 // 32 symbols at a time with AVX2 (W. Muła and D. Lemire, "Faster Base64
 // Encoding and Decoding Using AVX2 Instructions", ACM TWEB 2018, as in
 // aklomp/base64): each byte's high and low nibble index two tables whose
 // entries share a bit only for bytes outside the alphabet; a third, by the
 // high nibble ('/' apart), gives what to add to make each symbol its six
-// bits; multiply-adds pack each four into three octets. It stops before
-// the first block of 32 holding anything but symbols (a line break, a
-// '=', junk), which the caller reads one at a time. Returns the bytes
-// decoded (a multiple of 32) and writes 24 octets for each 32 at `out`.
-__attribute__((target("avx2"))) std::size_t base64_decode_avx2(const char* in, std::size_t size, char* out) {
+// bits; multiply-adds pack each four into three octets. This writes the
+// 24 octets of 32 symbols at `out`.
+__attribute__((target("avx2"))) inline void decode_block_avx2(__m256i str, char* out) {
     const __m256i lut_roll = _mm256_setr_epi8(0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16,
                                               19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
     const __m256i mask_2f = _mm256_set1_epi8(0x2F);
@@ -380,54 +384,116 @@ __attribute__((target("avx2"))) std::size_t base64_decode_avx2(const char* in, s
     const __m256i order = _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1, 2, 1, 0, 6,
                                            5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
     const __m256i gather = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);  // both lanes' 12 octets together
-    std::size_t done = 0;
-    for (; size - done >= 32; done += 32, out += 24) {
-        __m256i str = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + done));
-        const __m256i outside = outside_alphabet(str);
-        if (!_mm256_testz_si256(outside, outside)) break;
-        const __m256i hi_nibbles = _mm256_and_si256(_mm256_srli_epi32(str, 4), mask_2f);
-        const __m256i eq_2f = _mm256_cmpeq_epi8(str, mask_2f);
-        const __m256i roll = _mm256_shuffle_epi8(lut_roll, _mm256_add_epi8(eq_2f, hi_nibbles));
-        str = _mm256_add_epi8(str, roll);
-        str = _mm256_madd_epi16(_mm256_maddubs_epi16(str, pack_bytes), pack_pairs);
-        str = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(str, order), gather);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm256_castsi256_si128(str));
-        _mm_storel_epi64(reinterpret_cast<__m128i*>(out + 16), _mm256_extracti128_si256(str, 1));
+    const __m256i hi_nibbles = _mm256_and_si256(_mm256_srli_epi32(str, 4), mask_2f);
+    const __m256i eq_2f = _mm256_cmpeq_epi8(str, mask_2f);
+    const __m256i roll = _mm256_shuffle_epi8(lut_roll, _mm256_add_epi8(eq_2f, hi_nibbles));
+    str = _mm256_add_epi8(str, roll);
+    str = _mm256_madd_epi16(_mm256_maddubs_epi16(str, pack_bytes), pack_pairs);
+    str = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(str, order), gather);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm256_castsi256_si128(str));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + 16), _mm256_extracti128_si256(str, 1));
+}
+
+// What base64_decode_avx2 read: `read` bytes (symbols and line breaks, a
+// whole number of quanta), the last symbol just before `data_end` (0: no
+// symbol), its octets written up to `out`.
+struct avx2_run {
+    std::size_t read = 0;
+    std::size_t data_end = 0;
+    char* out = nullptr;
+};
+
+// Runs of symbols decoded 32 at a time, across line breaks: a MIME body is
+// lines of 76 symbols, and a vector loop that stopped at each line break
+// left 12 symbols and the break of every line to the byte loop (about 200
+// instructions a line, against about 60 here). A line's last 32 symbols
+// are decoded as one block again, overlapping the block before (its
+// octets written again, the same), when the line holds at least 32 and a
+// whole number of quanta; then a run of CR and LF, which moves no state of
+// the decoding (it is skipped without a problem), is passed over. It stops
+// before anything else (a '=', junk, a line of fewer than 32 symbols or
+// not of whole quanta, the last 31 bytes), which the caller reads.
+__attribute__((target("avx2"))) avx2_run base64_decode_avx2(const char* in, std::size_t size, char* out) {
+    std::size_t i = 0;
+    std::size_t line = 0;  // where the run of symbols holding i started
+    std::size_t data_end = 0;
+    while (size - i >= 32) {
+        const __m256i str = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i));
+        if (std::uint32_t other = ~symbol_bits(str); other != 0) {
+            const std::size_t stop = i + std::size_t(__builtin_ctz(other));
+            const std::size_t whole = line + (stop - line) / 4 * 4;  // the run's last whole quantum ends here
+            if (whole > i) {
+                if (whole - line < 32) break;  // i == line: a short run, for the byte loop
+                // [whole - 32, whole) are all symbols, from a quantum's start: i - (whole - 32) is
+                // a multiple of four (i - line of 32, whole - line of 4) and positive.
+                const __m256i tail = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + whole - 32));
+                decode_block_avx2(tail, out - (i - (whole - 32)) / 4 * 3);
+                out += (whole - i) / 4 * 3;
+                i = data_end = whole;
+            }
+            if (whole != stop) break;  // one to three symbols of a quantum before it
+            std::size_t next = stop;
+            while (next < size && (in[next] == '\r' || in[next] == '\n')) ++next;
+            if (next == stop) break;  // a '=' or junk
+            i = line = next;
+            continue;
+        }
+        decode_block_avx2(str, out);
+        out += 24;
+        i += 32;
+        data_end = i;
     }
-    return done;
+    return {i, data_end, out};
 }
 
-// Bit k set when byte k of `str` is a base64 symbol; when it is a line break.
-__attribute__((target("avx2"))) inline std::uint32_t symbol_bits(__m256i str) {
-    return std::uint32_t(
-        _mm256_movemask_epi8(_mm256_cmpeq_epi8(outside_alphabet(str), _mm256_setzero_si256())));
+// Nonzero in the bytes of `str` that are neither base64 symbols nor CR or
+// LF: outside_alphabet's tables with a bit of their own (0x20) for the high
+// nibble 0, which every low nibble's entry holds but 0xA's and 0xD's.
+__attribute__((target("avx2"))) inline __m256i outside_alphabet_and_breaks(__m256i str) {
+    const __m256i lut_lo = _mm256_setr_epi8(0x35, 0x31, 0x31, 0x31, 0x31, 0x31, 0x31, 0x31, 0x31, 0x31, 0x13,
+                                            0x3A, 0x3B, 0x1B, 0x3B, 0x3A, 0x35, 0x31, 0x31, 0x31, 0x31, 0x31,
+                                            0x31, 0x31, 0x31, 0x31, 0x13, 0x3A, 0x3B, 0x1B, 0x3B, 0x3A);
+    const __m256i lut_hi = _mm256_setr_epi8(0x20, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08, 0x10, 0x10, 0x10,
+                                            0x10, 0x10, 0x10, 0x10, 0x10, 0x20, 0x10, 0x01, 0x02, 0x04, 0x08,
+                                            0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
+    const __m256i mask_2f = _mm256_set1_epi8(0x2F);
+    const __m256i hi = _mm256_shuffle_epi8(lut_hi, _mm256_and_si256(_mm256_srli_epi32(str, 4), mask_2f));
+    const __m256i lo = _mm256_shuffle_epi8(lut_lo, _mm256_and_si256(str, mask_2f));
+    return _mm256_and_si256(lo, hi);
 }
 
-__attribute__((target("avx2"))) inline std::uint32_t break_bits(__m256i str) {
-    return std::uint32_t(_mm256_movemask_epi8(_mm256_or_si256(
-        _mm256_cmpeq_epi8(str, _mm256_set1_epi8('\r')), _mm256_cmpeq_epi8(str, _mm256_set1_epi8('\n')))));
-}
-
-// base64_plain_prefix's blocks of 64, 32 bytes a step, the symbols counted.
-// Returns where the first block holding anything but symbols and line
-// breaks starts.
-__attribute__((target("avx2,popcnt"))) std::size_t plain_blocks_avx2(const char* in, std::size_t size,
-                                                                     std::size_t& symbols) {
+// base64_plain_prefix's blocks of 64, 32 bytes a step. Returns where the
+// first block holding anything but symbols and line breaks starts, and in
+// `breaks` the line breaks before it modulo 4: a block's symbols are its
+// bytes less its breaks, and only their count modulo 4 carries over. In a
+// block of symbols and breaks the breaks are the bytes below 0x20 (signed:
+// the octets from 0x80 are no symbols). Each octet of `count` counts its
+// lane's breaks modulo 256, which keeps them modulo 4 with no widening in
+// the loop.
+__attribute__((target("avx2"))) std::size_t plain_blocks_avx2(const char* in, std::size_t size,
+                                                              std::size_t& breaks) {
+    const __m256i space = _mm256_set1_epi8(0x20);
+    __m256i count = _mm256_setzero_si256();
     std::size_t i = 0;
     for (; i + 64 <= size; i += 64) {
         const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i));
         const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i + 32));
-        std::uint32_t sa = symbol_bits(a), sb = symbol_bits(b);
-        if ((sa | break_bits(a)) != 0xFFFFFFFFu || (sb | break_bits(b)) != 0xFFFFFFFFu) break;
-        symbols += std::size_t(__builtin_popcount(sa) + __builtin_popcount(sb));
+        const __m256i other = _mm256_or_si256(outside_alphabet_and_breaks(a), outside_alphabet_and_breaks(b));
+        if (!_mm256_testz_si256(other, other)) break;
+        const __m256i break_a = _mm256_cmpgt_epi8(space, a), break_b = _mm256_cmpgt_epi8(space, b);
+        count = _mm256_sub_epi8(count, _mm256_add_epi8(break_a, break_b));  // a break is -1
     }
+    const __m256i sums = _mm256_sad_epu8(count, _mm256_setzero_si256());  // four sums of eight octets
+    breaks = std::size_t(_mm256_extract_epi64(sums, 0) + _mm256_extract_epi64(sums, 1) +
+                         _mm256_extract_epi64(sums, 2) + _mm256_extract_epi64(sums, 3)) %
+             4;
     return i;
 }
 
 bool have_avx2() {
     static const bool yes = [] {
         __builtin_cpu_init();
-        return __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("popcnt") != 0;
+        return __builtin_cpu_supports("avx2") != 0;
     }();
     return yes;
 }
@@ -466,16 +532,17 @@ void base64_decode(std::string_view in, Out& sink_of, decode_problems* problems,
         // start with no padding pending, they move no other state. The
         // byte that stops them is read below.
         if (n == 0 && !padded) {
-            const std::size_t first = i;
 #ifdef SIFT_BASE64_AVX2
             if constexpr (std::is_same_v<Out, std::string>) {
                 if (have_avx2()) {
-                    std::size_t done = base64_decode_avx2(in.data() + i, in.size() - i, out.cursor());
-                    out.advance(done / 32 * 24);
-                    i += done;
+                    const avx2_run run = base64_decode_avx2(in.data() + i, in.size() - i, out.cursor());
+                    out.advance(std::size_t(run.out - out.cursor()));
+                    if (run.data_end != 0) end = i + run.data_end;
+                    i += run.read;  // past line breaks, perhaps
                 }
             }
 #endif
+            const std::size_t quanta = i;
             while (in.size() - i >= 4) {
                 const auto* p = reinterpret_cast<const unsigned char*>(in.data() + i);
                 int const a = int{base64_table[p[0]]}, b = int{base64_table[p[1]]},
@@ -485,7 +552,7 @@ void base64_decode(std::string_view in, Out& sink_of, decode_problems* problems,
                          std::uint32_t(d));
                 i += 4;
             }
-            if (i != first) end = i;
+            if (i != quanta) end = i;
             if (i == in.size()) break;
         }
         char const c = in[i];
@@ -625,27 +692,32 @@ std::size_t plain_blocks(std::string_view in, std::size_t& symbols) {
 
 // Where base64_decode may start checking `in` without having decoded it:
 // after the longest run of 64-byte blocks holding only symbols and line
-// breaks (what a well-formed part is made of up to its last line), with
-// the symbols counted. Such bytes raise no problem and move no padding
-// state; only the quantum's position (symbols modulo 4) and the end of the
-// data carry over. With AVX2 a quarter of an instruction an octet (the
-// base64 parts of every message pass here), else plain_blocks'.
+// breaks (what a well-formed part is made of up to its last line). Such
+// bytes raise no problem and move no padding state; only the quantum's
+// position (symbols modulo 4) and the end of the data carry over. With
+// AVX2 about half an instruction an octet (the base64 parts of every
+// message pass here), else plain_blocks'.
 base64_start base64_plain_prefix(std::string_view in) {
     const auto* p = reinterpret_cast<const unsigned char*>(in.data());
-    std::size_t symbols = 0;
+    std::size_t i = 0;
+    int n = 0;  // the prefix's symbols modulo 4
 #ifdef SIFT_BASE64_AVX2
-    std::size_t i =
-        have_avx2() ? plain_blocks_avx2(in.data(), in.size(), symbols) : plain_blocks(in, symbols);
-#else
-    std::size_t i = plain_blocks(in, symbols);
+    if (have_avx2()) {
+        std::size_t breaks = 0;
+        i = plain_blocks_avx2(in.data(), in.size(), breaks);
+        n = int((4 - breaks) % 4);  // i is a multiple of 4
+    } else
 #endif
-    base64_start start{.at = i, .n = int(symbols % 4), .end = 0};
-    if (symbols > 0) {
-        std::size_t last = i;
-        while (last > 0 && (p[last - 1] == '\r' || p[last - 1] == '\n')) --last;
-        start.end = last;
+    {
+        std::size_t symbols = 0;
+        i = plain_blocks(in, symbols);
+        n = int(symbols % 4);
     }
-    return start;
+    // The data ends after the prefix's last symbol: its last byte that is
+    // not a line break (none: no symbol, 0).
+    std::size_t last = i;
+    while (last > 0 && (p[last - 1] == '\r' || p[last - 1] == '\n')) --last;
+    return {.at = i, .n = n, .end = last};
 }
 
 }  // namespace
