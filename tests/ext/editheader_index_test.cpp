@@ -1,4 +1,5 @@
 // editheader (RFC 5293) and index (RFC 5260 §6).
+#include "mail/header.hpp"
 #include "test_support.hpp"
 
 namespace sift::testing {
@@ -221,6 +222,45 @@ TEST(editheader, line_breaks_in_values_become_spaces) {
     EXPECT_EQ(summary(r), "fileinto:Flat");
     ASSERT_EQ(r.header_edits.size(), 1u);
     EXPECT_EQ(r.header_edits[0].value, " first line second line");
+}
+
+// After an edit, run_state reads a name no edit touched from the message's
+// own index (vm::header_view::touched), without the view; a name whose key
+// shares a touched name's bit goes through the view and must still see the
+// message's fields.
+TEST(editheader, untouched_names_read_from_the_message_after_edits) {
+    // A name of the message whose key bit is X-A's (touched below), and one
+    // whose bit no edit touches.
+    auto bit = [](std::string_view n) { return mail::key_bit(mail::name_key(n)); };
+    std::string shared, apart;
+    for (int i = 0; i < 10000 && (shared.empty() || apart.empty()); ++i) {
+        auto n = "X-B" + std::to_string(i);
+        if (bit(n) == bit("X-A") && bit(n) != bit("X-New")) {
+            if (shared.empty()) shared = n;
+        } else if (bit(n) != bit("X-New") && bit(n) != bit("Subject") && apart.empty()) {
+            apart = n;
+        }
+    }
+    ASSERT_FALSE(shared.empty());
+    ASSERT_FALSE(apart.empty());
+    std::string msg = std::string(three_received);
+    msg.insert(msg.find("\r\n\r\n") + 2, shared + ": s\r\n" + apart + ": a\r\nFrom: <a@b.example>\r\n");
+    auto t = [&](const std::string& cond) {
+        return summary(
+            run_on("require [\"editheader\", \"index\"];\n"
+                   "deleteheader \"x-a\"; addheader \"X-New\" \"n\";\n"
+                   "if " +
+                       cond + " { discard; }",
+                   msg));
+    };
+    EXPECT_EQ(t("exists [\"" + shared + "\", \"" + apart + "\", \"subject\", \"x-new\"]"), "discard");
+    EXPECT_EQ(t("exists \"x-a\""), "keep*");
+    EXPECT_EQ(t("exists [\"" + apart + "\", \"x-absent\"]"), "keep*");
+    EXPECT_EQ(t("header :is \"" + shared + "\" \"s\""), "discard");
+    EXPECT_EQ(t("header :is \"" + apart + "\" \"a\""), "discard");
+    EXPECT_EQ(t("header :index 1 :is \"" + apart + "\" \"a\""), "discard");
+    EXPECT_EQ(t("address :domain \"from\" \"b.example\""), "discard");
+    EXPECT_EQ(t("header :contains \"x-a\" \"o\""), "keep*");
 }
 
 TEST(editheader, errors) {

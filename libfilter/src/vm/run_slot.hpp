@@ -159,6 +159,14 @@ public:
     // Octets the view adds to the current message's size (negative when
     // it removes some).
     virtual std::int64_t size_change() const = 0;
+
+    // The OR of the mail::key_bit()s of the names whose fields the view
+    // changes (adds, removes): the fields of every other name are the
+    // current message's own, and run_state::visit_fields reads them from
+    // its index without the virtual visit (most lookups after an edit are
+    // of names no edit touched: the default policy's exists tests).
+    std::uint64_t touched = 0;
+    bool may_differ(mail::field_name name) const { return (touched & mail::key_bit(name.key)) != 0; }
 };
 
 }  // namespace sift::vm

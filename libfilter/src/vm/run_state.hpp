@@ -234,7 +234,7 @@ public:
     // stopped the walk.
     template <class F>
     bool visit_fields(mail::field_name name, F&& f) {
-        if (!header_view_) return current().for_each(name, f);
+        if (!header_view_ || !header_view_->may_differ(name)) return current().for_each(name, f);
         return header_view_->visit(name, field_visitor(f));
     }
     unsigned line() const { return prog_->lines[pc - 1]; }

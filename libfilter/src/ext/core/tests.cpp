@@ -297,11 +297,15 @@ void exec_test_address(run_state& s, const instruction& ins) {
 }
 
 void exec_test_exists(run_state& s, const instruction& ins) {
-    const auto& names = s.list(ins.arg[0]);
     std::string buffer;
-    s.flag = std::all_of(names.begin(), names.end(), [&](auto name) {
-        return !s.visit_fields(s.field_name(name, buffer), [](const mail::header_field&) { return false; });
-    });
+    // True when every name has a field: the walk stops at a name's first.
+    for (auto name : s.list(ins.arg[0])) {
+        if (s.visit_fields(s.field_name(name, buffer), [](const mail::header_field&) { return false; })) {
+            s.flag = false;
+            return;
+        }
+    }
+    s.flag = true;
 }
 
 void exec_test_size(run_state& s, const instruction& ins) {

@@ -104,15 +104,15 @@ struct added_field {
 // The edited header is the current message's own fields (`base`) less
 // those removed, after the fields added at the top (newest first) and
 // before those added with :last; nothing of the message is copied. A
-// name no edit touched (`touched`, a filter of name keys) is looked up
-// in the message's own index; only the edited names walk the edits.
+// name no edit touched (vm::header_view::touched, a filter of name keys)
+// is looked up in the message's own index (by run_state, without calling
+// visit); only the edited names walk the edits.
 struct header_state final : vm::run_slot, vm::header_view {
     const mail::message* base = nullptr;  // current() at the first edit; null: not edited
     boost::container::small_vector<std::uint32_t, 8> removed;  // base fields removed (0-based)
     boost::container::small_vector<std::uint32_t, 2> locked;   // base fields replace locked (0-based)
     std::vector<added_field> front, back;                      // front: seen last to first; back: in order
     std::string text;                                          // the added fields' names and values
-    std::uint64_t touched = 0;  // the OR of key_bit()s of names added or removed
     std::int64_t size_delta = 0;
     std::vector<header_edit> edits;
 
@@ -207,7 +207,7 @@ struct header_state final : vm::run_slot, vm::header_view {
     }
 
     bool visit(mail::field_name wanted, vm::field_visitor f) const override {
-        if ((touched & mail::key_bit(wanted.key)) == 0) return base->for_each(wanted, f);
+        if (!may_differ(wanted)) return base->for_each(wanted, f);
         return walk(wanted, [&](const mail::header_field& h, place) { return f(h); });
     }
     std::int64_t size_change() const override { return size_delta; }
