@@ -5,7 +5,7 @@ namespace {
 
 // A Sieve-like quoted string: `"` and `\` escaped, as a script writes
 // them, and line ends as \r and \n so that one action stays on one line.
-std::string quoted(std::string_view s) {
+std::string sieve_quoted(std::string_view s) {
     std::string out = "\"";
     for (char c : s) {
         if (c == '\r' || c == '\n') {
@@ -21,7 +21,7 @@ std::string quoted(std::string_view s) {
 std::string flags(const std::vector<std::string>& fs) {
     if (fs.empty()) return {};
     std::string out = " :flags ";
-    for (std::size_t i = 0; i < fs.size(); ++i) out += (i ? " " : "") + quoted(fs[i]);
+    for (std::size_t i = 0; i < fs.size(); ++i) out += (i ? " " : "") + sieve_quoted(fs[i]);
     return out;
 }
 
@@ -29,8 +29,8 @@ std::string flags(const std::vector<std::string>& fs) {
 std::string mailbox_tags(bool create, const std::string& special_use, const std::string& mailbox_id) {
     std::string out;
     if (create) out += " :create";
-    if (!special_use.empty()) out += " :specialuse " + quoted(special_use);
-    if (!mailbox_id.empty()) out += " :mailboxid " + quoted(mailbox_id);
+    if (!special_use.empty()) out += " :specialuse " + sieve_quoted(special_use);
+    if (!mailbox_id.empty()) out += " :mailboxid " + sieve_quoted(mailbox_id);
     return out;
 }
 
@@ -41,9 +41,9 @@ std::string sending(const Sending& a) {
         return " not sent (" + (a.not_sent.empty() ? std::string("no recipient") : a.not_sent) + ")";
     std::string to;
     for (const auto& r : a.outgoing->recipients) to += (to.empty() ? "" : ", ") + ("<" + r + ">");
-    std::string out = " to " + to + " " + quoted(a.subject);
+    std::string out = " to " + to + " " + sieve_quoted(a.subject);
     if (const auto& f = a.fcc)
-        out += " :fcc " + quoted(f->mailbox) + flags(f->flags) +
+        out += " :fcc " + sieve_quoted(f->mailbox) + flags(f->flags) +
                mailbox_tags(f->create, f->special_use, f->mailbox_id);
     return out;
 }
@@ -52,7 +52,7 @@ std::string details(const keep_action& a) {
     return flags(a.flags) + (a.implicit ? " (implicit)" : "");
 }
 std::string details(const fileinto_action& a) {
-    return " " + quoted(a.mailbox) + flags(a.flags) + (a.copy ? " :copy" : "") +
+    return " " + sieve_quoted(a.mailbox) + flags(a.flags) + (a.copy ? " :copy" : "") +
            mailbox_tags(a.create, a.special_use, a.mailbox_id);
 }
 std::string details(const redirect_action& a) {
@@ -60,9 +60,9 @@ std::string details(const redirect_action& a) {
 }
 std::string details(const reject_action& a) {
     if (a.smtp_code != 0)
-        return " :replycode " + quoted(std::to_string(a.smtp_code) + " " + a.enhanced_code) + " " +
-               quoted(a.reason);
-    return " " + quoted(a.reason);
+        return " :replycode " + sieve_quoted(std::to_string(a.smtp_code) + " " + a.enhanced_code) + " " +
+               sieve_quoted(a.reason);
+    return " " + sieve_quoted(a.reason);
 }
 std::string details(const discard_action&) {
     return {};
@@ -82,8 +82,8 @@ std::string describe(const action& a) {
 
 std::string describe(const header_edit& e) {
     if (e.what == header_edit::kind::add)
-        return std::string("addheader") + (e.last ? " :last " : " ") + quoted(e.name + ":" + e.value);
-    return "deleteheader " + quoted(e.name) + " (field " + std::to_string(e.occurrence) + ")";
+        return std::string("addheader") + (e.last ? " :last " : " ") + sieve_quoted(e.name + ":" + e.value);
+    return "deleteheader " + sieve_quoted(e.name) + " (field " + std::to_string(e.occurrence) + ")";
 }
 
 std::string describe(const message_edit& e) {
