@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace sift::mail {
 namespace {
 
@@ -179,6 +181,50 @@ TEST(address_list, eight_bit_is_allowed) {  // RFC 6532
     ASSERT_EQ(v.size(), 1u);
     EXPECT_TRUE(v[0].valid);
     EXPECT_EQ(v[0].local_part, "j\u00fcrgen");
+}
+
+// is_dot_atom in one pass against its definition (no empty atom: no dot
+// first, last or after a dot; every other byte atext), over every string
+// of up to four bytes from an alphabet with a dot, specials, WSP, a
+// control and an 8-bit byte.
+TEST(address_list, dot_atom_edges) {
+    auto slow = [](std::string_view s) {
+        if (s.empty() || s.front() == '.' || s.back() == '.' || s.find("..") != std::string_view::npos)
+            return false;
+        return std::all_of(s.begin(), s.end(), [](char c) {
+            auto u = static_cast<unsigned char>(c);
+            return c == '.' || (u > ' ' && u != 127 &&
+                                std::string_view("()<>[]:;@\\,.\"").find(c) == std::string_view::npos);
+        });
+    };
+    const std::string alphabet = std::string("a.@ \x01\xc3-") + '"';
+    std::vector<std::string> all{""};
+    for (std::size_t n = 0, from = 0; n < 4; ++n) {
+        std::size_t to = all.size();
+        for (std::size_t i = from; i < to; ++i)
+            for (char c : alphabet) all.push_back(all[i] + c);
+        from = to;
+    }
+    for (const auto& s : all) EXPECT_EQ(is_dot_atom(s), slow(s)) << "\"" << s << "\"";
+    EXPECT_TRUE(is_dot_atom("john.q.public"));
+    EXPECT_FALSE(is_dot_atom("john..public"));
+}
+
+// The one-pass path writes into the address it returns; a value it declines
+// late (an encoded word in the display name) is the general parser's alone.
+TEST(address_list, plain_path_declined_late_leaves_nothing) {
+    for (std::string_view v : {"=?utf-8?q?A?= <a@b.example>", "\"=?utf-8?q?A?=\" <a@b.example>"}) {
+        auto list = parse_address_list(v);
+        ASSERT_EQ(list.size(), 1u) << v;
+        EXPECT_EQ(list[0].display_name, "A") << v;
+        EXPECT_EQ(list[0].all(), "a@b.example") << v;
+        EXPECT_EQ(list[0].text, v) << v;
+    }
+    auto p = parse_path("<a.b@c.example>");
+    ASSERT_TRUE(p);
+    EXPECT_TRUE(p->valid);
+    EXPECT_EQ(p->text, "a.b@c.example");
+    EXPECT_EQ(p->all(), "a.b@c.example");
 }
 
 TEST(path, forms) {
