@@ -272,18 +272,15 @@ defect_list message::known_defects() const {
     return out;
 }
 
-const mime_part& message::mime() const {
+const mime_part& message::build_mime() const {
     if (!mime_) {
         static const mime_part empty;  // only a moved-from message has no cache
         return empty;
     }
-    if (!mime_->built.load(std::memory_order_acquire)) {
-        std::lock_guard lock(mime_->building);
-        if (!mime_->built.load(std::memory_order_relaxed)) {
-            mime_->root =
-                split_ ? parse_mime(raw_, headers_, body_offset_, limits_) : parse_mime(raw_, limits_);
-            mime_->built.store(true, std::memory_order_release);
-        }
+    std::lock_guard lock(mime_->building);
+    if (!mime_->built.load(std::memory_order_relaxed)) {  // another thread may have built it meanwhile
+        mime_->root = split_ ? parse_mime(raw_, headers_, body_offset_, limits_) : parse_mime(raw_, limits_);
+        mime_->built.store(true, std::memory_order_release);
     }
     return mime_->root;
 }

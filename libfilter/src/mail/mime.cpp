@@ -655,8 +655,7 @@ mime_part parse_mime(std::string_view raw, const std::vector<header_field>& head
 std::string decoded_body(const mime_part& part, decode_problems* problems) {
     std::string out;
     if (part.encoding == "base64") {
-        out.reserve(part.body.size() / 4 * 3);
-        append_base64_decoded(part.body, out, problems);
+        append_base64_decoded(part.body, out, problems);  // which sizes `out` once for the most it can give
     } else if (part.encoding == "quoted-printable") {
         out.reserve(part.body.size());
         append_qp_decoded(part.body, out, problems);
