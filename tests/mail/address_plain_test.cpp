@@ -26,6 +26,21 @@ void expect_same(std::string_view value) {
         EXPECT_EQ(fast[i].valid, general[i].valid);
         EXPECT_EQ(fast[i].all(), general[i].all());
     }
+    // The views form: when it answers, the value is that one valid
+    // address, and "local@domain" (its :all) lies in the value as one view.
+    std::string_view local_part, domain;
+    if (plain_mailbox_parts(value, local_part, domain)) {
+        SCOPED_TRACE(::testing::PrintToString(std::string(value)));
+        ASSERT_EQ(general.size(), 1u);
+        EXPECT_TRUE(general[0].valid);
+        EXPECT_EQ(local_part, general[0].local_part);
+        EXPECT_EQ(domain, general[0].domain);
+        ASSERT_GE(local_part.data(), value.data());
+        ASSERT_LE(domain.data() + domain.size(), value.data() + value.size());
+        EXPECT_EQ(domain.data(), local_part.data() + local_part.size() + 1);
+        EXPECT_EQ(std::string_view(local_part.data(), local_part.size() + 1 + domain.size()),
+                  general[0].all());
+    }
 }
 
 void expect_same_path(std::string_view path) {

@@ -327,6 +327,36 @@ TEST(tests, address_parts) {
     EXPECT_FALSE(t("address :is \"from\" \"Anna Example\""));  // display names are not addresses
 }
 
+// A plain mailbox on one line is kept by the address test's cache as views
+// of the value (offsets into the cached text, :all the "local@domain" in
+// it); the same answers as for a value read by the full parser (folded, a
+// quoted local part), for every part, inline and long values alike.
+TEST(tests, address_parts_of_plain_values_read_as_views) {
+    auto t = [](const std::string& from, const std::string& cond) {
+        auto msg = "From: " + from + "\r\nSubject: s\r\n\r\nbody\r\n";
+        return run("require [\"subaddress\", \"relational\", \"comparator-i;ascii-numeric\"];\nif allof(" +
+                       cond + ", " + cond + ") { discard; }",
+                   msg) == "discard";
+    };
+    const std::string long_name(80, 'n');
+    for (const std::string& from :
+         {std::string("anna+lists@example.com"), std::string("  Anna B <anna+lists@example.com>  "),
+          std::string("\"Anna\" <anna+lists@example.com>"), std::string("Anna <anna+lists@example.com>\r\n "),
+          long_name + " <anna+lists@example.com>", std::string("Anna\r\n <anna+lists@example.com>")}) {
+        SCOPED_TRACE(from);
+        EXPECT_TRUE(t(from, "address :all :is \"from\" \"anna+lists@example.com\""));
+        EXPECT_TRUE(t(from, "address :localpart :is \"from\" \"anna+lists\""));
+        EXPECT_TRUE(t(from, "address :domain :is \"from\" \"EXAMPLE.com\""));
+        EXPECT_TRUE(t(from, "address :user :is \"from\" \"anna\""));
+        EXPECT_TRUE(t(from, "address :detail :is \"from\" \"lists\""));
+        EXPECT_TRUE(t(from, "address :count \"eq\" :comparator \"i;ascii-numeric\" \"from\" \"1\""));
+        EXPECT_FALSE(t(from, "address :all :contains \"from\" \"<\""));  // the addr-spec alone
+    }
+    EXPECT_TRUE(t("\"anna b\"@example.com", "address :all :is \"from\" \"\\\"anna b\\\"@example.com\""));
+    EXPECT_TRUE(t("\"anna b\"@example.com", "address :localpart :is \"from\" \"anna b\""));
+    EXPECT_FALSE(t("anna@example.com", "address :detail :is \"from\" \"\""));  // no separator: no detail
+}
+
 // deleteheader's removals carry each field's occurrence among the fields
 // of its name in the original header (ext::occurrences for one name): over
 // random headers of mixed-case names, against a count made here.

@@ -352,51 +352,66 @@ std::string address_all(std::string_view local_part, std::string_view domain, st
 
 namespace {
 
-// "local@domain" at p, both dot-atoms, ending exactly at `end`.
-bool plain_addr_spec(const char* p, const char* end, address& a) {
+// "local@domain" at p, both dot-atoms, ending exactly at `end`: the parts
+// as views of [p, end).
+bool plain_spec(const char* p, const char* end, std::string_view& local_part, std::string_view& domain) {
     const char* at = dot_atom_end(p, end);
     if (at == nullptr || at == end || *at != '@') return false;
     const char* domain_end = dot_atom_end(at + 1, end);
     if (domain_end != end) return false;
-    a.local_part.assign(p, at);
-    a.domain.assign(at + 1, domain_end);
+    local_part = std::string_view(p, static_cast<std::size_t>(at - p));
+    domain = std::string_view(at + 1, static_cast<std::size_t>(domain_end - at - 1));
+    return true;
+}
+
+// The same into an address.
+bool plain_addr_spec(const char* p, const char* end, address& a) {
+    std::string_view local_part, domain;
+    if (!plain_spec(p, end, local_part, domain)) return false;
+    a.local_part.assign(local_part);
+    a.domain.assign(domain);
     a.valid = true;
     return true;
 }
 
+// A plain mailbox as views of the value: the mailbox as written (trimmed),
+// the addr-spec's parts, and the display name, quoted (without its quotes)
+// or as words with WSP between them (`words`), empty when there is none.
+struct plain_view {
+    std::string_view text, local_part, domain, quoted, words;
+};
+
 // The commonest values, one plain mailbox: "local@domain", "<local@domain>",
 // "Name Surname <local@domain>" and "\"Name\" <local@domain>", with
 // dot-atom local part and domain. Read in one pass that looks at each byte
-// once and allocates nothing but the address itself, so it is as safe as
-// the general parser against hostile values. Anything else (lists,
-// comments, groups, quoted local parts, literals, quoted-pairs, dots or
-// encoded words in a display name, control characters) makes it return
-// false, and the general parser reads the value; where this path answers,
-// its address equals the general parser's (tests/mail/address_test.cpp
-// holds the two against each other on generated values). The parts are
-// written straight into `a` (a new address), which is left unspecified
-// when the path declines.
-bool parse_plain_mailbox(std::string_view value, address& a) {
+// once and allocates nothing, so it is as safe as the general parser
+// against hostile values. Anything else (lists, comments, groups, quoted
+// local parts, literals, quoted-pairs, dots or encoded words in a display
+// name, control characters) makes it return false, and the general parser
+// reads the value; where this path answers, its address equals the general
+// parser's (tests/mail/address_test.cpp holds the two against each other
+// on generated values).
+bool read_plain_mailbox(std::string_view value, plain_view& m) {
     std::string_view v = trim_wsp(value);
     if (v.empty()) return false;
     const char* p = v.data();
     const char* const end = p + v.size();
-    if (*p != '"' && *p != '<' && plain_addr_spec(p, end, a)) {
-        a.text = std::string(v);
+    if (*p != '"' && *p != '<' && plain_spec(p, end, m.local_part, m.domain)) {
+        m.text = v;
         return true;
     }
     // A display name, then "<local@domain>" at the very end.
     if (end - p < 5 || end[-1] != '>') return false;
     const char* q = p;
-    std::string_view quoted;
-    if (*q == '"') {
+    bool is_quoted = *q == '"';
+    if (is_quoted) {
         const char* close = q + 1;
         for (; close < end && *close != '"'; ++close) {
             auto u = static_cast<unsigned char>(*close);
             if (*close == '\\' || (u < ' ' && *close != '\t') || u == 127) return false;
         }
         if (close == end) return false;
-        quoted = std::string_view(q + 1, static_cast<std::size_t>(close - q - 1));
+        m.quoted = std::string_view(q + 1, static_cast<std::size_t>(close - q - 1));
         q = close + 1;
         while (q < end && is_wsp(*q)) ++q;
     } else {
@@ -406,15 +421,33 @@ bool parse_plain_mailbox(std::string_view value, address& a) {
         }
     }
     if (q == end || *q != '<') return false;
-    if (!plain_addr_spec(q + 1, end - 1, a)) return false;
-    if (quoted.data() != nullptr) {
-        if (quoted.find("=?") != std::string_view::npos) return false;  // encoded words: decoded by phrase()
-        a.display_name.assign(quoted);
-    } else {
-        // The words joined by one space each, as phrase() joins them.
+    if (!plain_spec(q + 1, end - 1, m.local_part, m.domain)) return false;
+    if (!is_quoted) {
         const char* words_end = q;
         while (words_end > p && is_wsp(words_end[-1])) --words_end;
-        for (const char* w = p; w < words_end;) {
+        m.words = std::string_view(p, static_cast<std::size_t>(words_end - p));
+    }
+    // Encoded words are decoded by phrase(). '=' and '?' are atext, so
+    // "=?" in the words is "=?" in one of them, as in the name they make.
+    if ((is_quoted ? m.quoted : m.words).find("=?") != std::string_view::npos) return false;
+    m.text = v;
+    return true;
+}
+
+// The one-pass path into `a` (a new address, left unspecified when the
+// path declines).
+bool parse_plain_mailbox(std::string_view value, address& a) {
+    plain_view m;
+    if (!read_plain_mailbox(value, m)) return false;
+    a.local_part.assign(m.local_part);
+    a.domain.assign(m.domain);
+    a.valid = true;
+    if (!m.quoted.empty()) {
+        a.display_name.assign(m.quoted);
+    } else {
+        // The words joined by one space each, as phrase() joins them.
+        const char* const words_end = m.words.data() + m.words.size();
+        for (const char* w = m.words.data(); w < words_end;) {
             if (!a.display_name.empty()) a.display_name += ' ';
             const char* e = w;
             while (e < words_end && is_atext(*e)) ++e;
@@ -422,10 +455,8 @@ bool parse_plain_mailbox(std::string_view value, address& a) {
             w = e;
             while (w < words_end && is_wsp(*w)) ++w;
         }
-        if (a.display_name.find("=?") != std::string::npos)
-            return false;  // encoded words: decoded by phrase()
     }
-    a.text.assign(v);
+    a.text.assign(m.text);
     return true;
 }
 
@@ -440,6 +471,14 @@ std::vector<address> parse_address_list(std::string_view value) {
     std::vector<address> out(1);  // read into its place, not moved there
     if (!parse_plain_mailbox(value, out.front())) return parse_address_list_general(value);
     return out;
+}
+
+bool plain_mailbox_parts(std::string_view value, std::string_view& local_part, std::string_view& domain) {
+    plain_view m;
+    if (!read_plain_mailbox(value, m)) return false;
+    local_part = m.local_part;
+    domain = m.domain;
+    return true;
 }
 
 std::optional<address> single_mailbox(std::string_view text) {

@@ -49,6 +49,14 @@ std::string address_all(std::string_view local_part, std::string_view domain, st
 std::vector<address> parse_address_list(std::string_view value);
 std::vector<address> parse_address_list_general(std::string_view value);
 
+// The one-pass path alone, for a caller that wants views: true when it
+// reads `value` as one plain mailbox, with its local part and domain as
+// views of `value` (dot-atoms, the domain just after the '@' that ends the
+// local part: local_part, '@' and domain lie in `value` in that order, so
+// that "local@domain", its :all, is a view of `value` too); exactly then
+// parse_address_list(value) is that one valid address.
+bool plain_mailbox_parts(std::string_view value, std::string_view& local_part, std::string_view& domain);
+
 // `text` when it is exactly one valid mailbox (a display name allowed,
 // "Nico <nico@frop.example.org>"), as vacation's and notify's :from are.
 std::optional<address> single_mailbox(std::string_view text);

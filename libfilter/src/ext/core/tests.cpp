@@ -108,6 +108,23 @@ std::string all_part(const mail::address& a) {
     return a.valid && a.domain.empty() ? a.local_part : a.all();
 }
 
+namespace {
+
+// An extension's part (RFC 5233's :user and :detail) of an address with
+// these parts (`valid`: they mean something).
+std::optional<std::string_view> extension_part(const vm::run_state& s, bool valid,
+                                               std::string_view local_part, std::string_view domain,
+                                               vm::address_part part, std::string& buffer) {
+    const auto* ops = s.prog().tables ? s.prog().tables->address_parts[std::size_t(part)] : nullptr;
+    if (!ops)
+        throw vm::runtime_error{"unknown address part " + vm::address_part_name(std::size_t(part), nullptr)};
+    if (!valid || !ops->extract(local_part, domain, s.limits.recipient_delimiters, buffer))
+        return std::nullopt;
+    return buffer;
+}
+
+}  // namespace
+
 std::optional<std::string_view> address_part_of(const vm::run_state& s, const mail::address& a,
                                                 vm::address_part part, std::string& buffer) {
     switch (part) {
@@ -122,14 +139,32 @@ std::optional<std::string_view> address_part_of(const vm::run_state& s, const ma
             if (!a.valid) return std::nullopt;
             return a.domain;
     }
-    // An extension's part (RFC 5233's :user and :detail) of a valid address.
-    const auto* ops = s.prog().tables ? s.prog().tables->address_parts[std::size_t(part)] : nullptr;
-    if (!ops)
-        throw vm::runtime_error{"unknown address part " + vm::address_part_name(std::size_t(part), nullptr)};
-    if (!a.valid || !ops->extract(a.local_part, a.domain, s.limits.recipient_delimiters, buffer))
-        return std::nullopt;
-    return buffer;
+    return extension_part(s, a.valid, a.local_part, a.domain, part, buffer);
 }
+
+namespace {
+
+// The part of a valid address read as views (parsed_addresses' plain
+// entries): local_part '@' domain lie in `text` in that order, and
+// local_part is a dot-atom, so its :all ("local@domain", all_part) is a
+// view of `text` as well.
+std::optional<std::string_view> plain_address_part(const vm::run_state& s, std::string_view text,
+                                                   std::size_t local_at, std::size_t local_size,
+                                                   std::size_t domain_size, vm::address_part part,
+                                                   std::string& buffer) {
+    switch (part) {
+        case vm::address_part::all:
+            return text.substr(local_at, local_size + 1 + domain_size);
+        case vm::address_part::localpart:
+            return text.substr(local_at, local_size);
+        case vm::address_part::domain:
+            return text.substr(local_at + local_size + 1, domain_size);
+    }
+    return extension_part(s, true, text.substr(local_at, local_size),
+                          text.substr(local_at + local_size + 1, domain_size), part, buffer);
+}
+
+}  // namespace
 
 void register_tests(registry& r) {
     const std::vector<std::string_view> match_tags{"comparator", "match-type"};
@@ -221,6 +256,14 @@ struct parsed_addresses final : run_slot {
         raw_text raw;
         boost::container::small_vector<mailbox, 1> mailboxes;
         bool empty = false;  // the unfolded value is empty: the empty address
+        // One plain mailbox on one line (mail::plain_mailbox_parts), the
+        // commonest From: read as views of `raw`, by offsets (the entry
+        // moves when the vector grows), and no mailbox made. The domain
+        // starts just after the '@' that ends the local part.
+        bool plain = false;
+        std::uint32_t local_at = 0, local_size = 0, domain_size = 0;
+
+        std::size_t count() const { return plain ? 1 : mailboxes.size(); }
     };
     // Bounded, so that a header of thousands of address fields costs no
     // more than before; past it values are parsed per test. No caller keeps
@@ -228,10 +271,25 @@ struct parsed_addresses final : run_slot {
     static constexpr std::size_t max_entries = 32;
     boost::container::small_vector<entry, 1> entries;
 
+    // `e.raw` holds `raw`'s text.
     static void parse(std::string_view raw, std::string& scratch, entry& e) {
         // The address parser decodes encoded words in display names itself,
         // so it gets the unfolded raw value (RFC 2047 §6.2).
         auto text = mail::message::unfold(raw, scratch);
+        // A value on one line unfolds to a view of itself (trimmed).
+        auto at =
+            reinterpret_cast<std::uintptr_t>(text.data()) - reinterpret_cast<std::uintptr_t>(raw.data());
+        std::string_view local_part, domain;
+        e.plain = at <= raw.size() && at + text.size() <= raw.size() &&
+                  mail::plain_mailbox_parts(text, local_part, domain);
+        if (e.plain) {
+            e.empty = false;
+            e.mailboxes.clear();
+            e.local_at = std::uint32_t(local_part.data() - raw.data());
+            e.local_size = std::uint32_t(local_part.size());
+            e.domain_size = std::uint32_t(domain.size());
+            return;
+        }
         auto list = mail::parse_address_list(text);
         e.empty = list.empty() && text.empty();
         e.mailboxes.clear();
@@ -246,6 +304,7 @@ struct parsed_addresses final : run_slot {
         for (const auto& e : entries)
             if (e.raw == raw) return e;
         if (entries.size() >= max_entries) {
+            spare.raw = raw_text(raw);
             parse(raw, scratch, spare);
             return spare;
         }
@@ -272,10 +331,15 @@ void exec_test_address(run_state& s, const instruction& ins) {
         // RFC 5231 §4.2: :count counts addresses (the empty one too),
         // whatever the address part.
         if (spec.type == ext::match_count) {
-            ext::count_values(s, parsed.empty ? 1 : parsed.mailboxes.size());
+            ext::count_values(s, parsed.empty ? 1 : parsed.count());
             return false;
         }
         if (parsed.empty) return part == address_part::all && s.any_key("", ins.arg[4], spec);
+        if (parsed.plain) {
+            auto value = ext::core::plain_address_part(s, parsed.raw.view(), parsed.local_at,
+                                                       parsed.local_size, parsed.domain_size, part, buffer);
+            return value && s.any_key(*value, ins.arg[4], spec);
+        }
         for (const auto& m : parsed.mailboxes) {
             // :all is kept parsed (it is made, not a view of the address).
             if (part == address_part::all) {
