@@ -66,6 +66,28 @@ TEST(regex, comparator_selects_case_sensitivity) {
     EXPECT_EQ(summary(s.run(m, default_envelope())), "fileinto:yes");  // '.' is one character there
 }
 
+// One key string under two comparators in one script: each test finds the
+// pattern compiled for its own comparator (the program's table holds the
+// first comparator a key is found with, the other beside it), whichever
+// comes first.
+TEST(regex, one_key_under_two_comparators) {
+    EXPECT_EQ(
+        filed("if header :regex :comparator \"i;octet\" \"subject\" \"^TEST$\" { fileinto \"octet\"; }\n"
+              "elsif header :regex \"subject\" \"^TEST$\" { fileinto \"casemap\"; }"),
+        "casemap");
+    EXPECT_EQ(
+        filed("if not header :regex \"subject\" \"^TEST$\" { fileinto \"not casemap\"; }\n"
+              "elsif header :regex :comparator \"i;octet\" \"subject\" \"^TEST$\" { fileinto \"octet\"; }\n"
+              "else { fileinto \"neither\"; }"),
+        "neither");
+    // A key list with a second key under the other comparator, and a key
+    // built from a variable beside constant ones.
+    EXPECT_EQ(filed("set \"p\" \"^Test$\";\n"
+                    "if header :regex :comparator \"i;octet\" \"subject\" [\"^TEST$\", \"${p}\"] { fileinto "
+                    "\"octet\"; }"),
+              "octet");
+}
+
 TEST(regex, match_variables_from_groups) {
     EXPECT_EQ(filed("if header :regex \"from\" \"^([a-z]+)\\\\+([a-z]+)@(.*)$\" "
                     "{ fileinto \"${1}|${2}|${3}\"; }"),

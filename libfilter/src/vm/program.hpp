@@ -91,9 +91,18 @@ struct program {
     // i;ascii-casemap, in one automaton (vm/phrase_index.hpp); null when
     // the program has none.
     std::shared_ptr<const phrase_index> phrases;
-    // Constant :regex keys compiled once (ext/regex), by string id << 8 |
-    // comparator; immutable, shared by every run.
-    std::unordered_map<std::uint64_t, std::shared_ptr<const regex_code>> regexes;
+    // Constant :regex keys compiled once (ext/regex); immutable, shared by
+    // every run. By string id (empty when the program has none), for the
+    // comparator the key was first found with: a match reads it by index
+    // (a hash look-up was a fifth of a search PCRE2 is never asked for).
+    // The same key under another comparator, which no policy writes, is in
+    // other_regexes, by string id << 8 | comparator.
+    struct compiled_regex {
+        std::shared_ptr<const regex_code> code;  // null: none for this id
+        comparator cmp{};
+    };
+    std::vector<compiled_regex> regexes;
+    std::unordered_map<std::uint64_t, std::shared_ptr<const regex_code>> other_regexes;
     // The operations of the extensions' comparators, match types and
     // address parts (the registry's; set by link_matchers).
     const match_tables* tables = nullptr;

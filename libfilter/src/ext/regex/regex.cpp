@@ -15,9 +15,9 @@
 // Compilation: constant keys are compiled at validation to report errors
 // with their offset (pcre2_compile() alone: the JIT reports none), and
 // compiled and JIT-compiled when the program is linked, into
-// program::regexes, which every run and thread shares read-only. Keys built from variables are compiled at
-// run time (one compiled pattern cached per thread). Match data, the match context and the JIT stack are per
-// thread.
+// program::regexes (a table by string id), which every run and thread shares read-only. Keys built from
+// variables are compiled at run time (one compiled pattern cached per thread). Match data, the match context
+// and the JIT stack are per thread.
 //
 // Limits: every match runs with eval_limits::regex_match_limit,
 // regex_depth_limit and regex_heap_limit_kib, and all of a run's matches
@@ -464,9 +464,20 @@ const std::array<match_operands, vm::opcode_space>& match_operand_table() {
 
 namespace {
 
+// The compiled form of constant key `id` under `cmp` (program::regexes),
+// else null.
+const vm::regex_code* constant_code(const vm::program& p, std::uint32_t id, comparator cmp) {
+    if (id < p.regexes.size() && p.regexes[id].cmp == cmp) [[likely]]
+        return p.regexes[id].code.get();
+    if (p.other_regexes.empty()) return nullptr;
+    auto it = p.other_regexes.find(cache_key(id, cmp));
+    return it != p.other_regexes.end() ? it->second.get() : nullptr;
+}
+
 // Compiles the constant :regex keys of `p` into p.regexes.
 void link_regexes(vm::program& p) {
     p.regexes.clear();
+    p.other_regexes.clear();
     const auto& table = match_operand_table();
     for (const auto& ins : p.code) {
         auto [present, m, c, l] = table[static_cast<std::size_t>(ins.op)];
@@ -474,11 +485,16 @@ void link_regexes(vm::program& p) {
             continue;
         auto cmp = static_cast<comparator>(ins.arg[c]);
         for (auto id : p.lists[ins.arg[l]]) {
-            if (p.is_template[id] || p.regexes.count(cache_key(id, cmp))) continue;
+            if (p.is_template[id] || constant_code(p, id, cmp)) continue;
             // An invalid pattern (only in a hand-made bytecode file) is left
             // out: compiling it again at run time reports the error.
-            if (auto result = compile(p.strings[id], cmp); result.code)
-                p.regexes.emplace(cache_key(id, cmp), result.code);
+            auto result = compile(p.strings[id], cmp);
+            if (!result.code) continue;
+            if (p.regexes.empty()) p.regexes.resize(p.strings.size());
+            if (auto& entry = p.regexes[id]; !entry.code)
+                entry = {result.code, cmp};
+            else
+                p.other_regexes.emplace(cache_key(id, cmp), result.code);
         }
     }
 }
@@ -554,10 +570,8 @@ void copy_captures(const scratch& t, int rc, std::vector<vm::span>& captures) {
 // bench corpus.
 int regex_search(vm::run_state& s, scratch& t, std::string_view value, std::uint32_t id, comparator cmp,
                  std::string& buffer) {
-    const auto& regexes = s.prog().regexes;
-    auto it = regexes.find(cache_key(id, cmp));
-    const vm::regex_code& code =
-        it != regexes.end() ? *it->second : run_time_code(t, s.text(id, buffer), cmp);
+    const auto* constant = constant_code(s.prog(), id, cmp);
+    const vm::regex_code& code = constant ? *constant : run_time_code(t, s.text(id, buffer), cmp);
     auto budget = std::chrono::duration_cast<std::chrono::steady_clock::duration>(s.limits.regex_time_budget);
     auto& spent = s.slot<regex_run>().spent;
     if (spent >= budget) out_of_time(s, s.text(id, buffer));
