@@ -71,6 +71,38 @@ TEST(match, casemap_is_and_contains_against_folding) {
     EXPECT_TRUE(equal("", "", casemap));
 }
 
+// i;ascii-casemap equality eight octets a step (mail::iequals): at every
+// length across its paths (bytewise below 4, two halves below 8, words
+// with an overlapping last one), a value against itself with each octet's
+// 0x20 bit flipped in turn (equal only where that octet is a letter, never
+// for '@' and '`', '[' and '{' or non-ASCII octets) and with another octet
+// put in, against a folded reference.
+TEST(match, casemap_equality_at_every_length) {
+    auto folded = [](std::string s) {
+        for (auto& c : s)
+            if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+        return s;
+    };
+    std::mt19937 rng(4791);
+    const std::string alphabet = "aAzZmM@`[{_0\xc1\xe1 ";
+    for (std::size_t n = 0; n <= 24; ++n) {
+        for (int round = 0; round < 200; ++round) {
+            std::string a;
+            for (std::size_t i = 0; i < n; ++i) a += alphabet[rng() % alphabet.size()];
+            ASSERT_TRUE(vm::equal(a, a, casemap));
+            for (std::size_t i = 0; i < n; ++i) {
+                auto b = a;
+                b[i] = char(b[i] ^ 0x20);
+                ASSERT_EQ(vm::equal(a, b, casemap), folded(a) == folded(b)) << a << " " << b;
+                ASSERT_FALSE(vm::equal(a, b, octet));
+                b[i] = alphabet[rng() % alphabet.size()];
+                ASSERT_EQ(vm::equal(a, b, casemap), folded(a) == folded(b)) << a << " " << b;
+                ASSERT_EQ(vm::equal(a, b, octet), a == b);
+            }
+        }
+    }
+}
+
 TEST(match, matches_wildcards) {
     EXPECT_TRUE(glob_match("foo@example.com", "*@example.com", casemap));
     EXPECT_TRUE(glob_match("foo@example.com", "f?o@*", casemap));

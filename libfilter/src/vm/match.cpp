@@ -1,5 +1,7 @@
 #include "vm/match.hpp"
 
+#include "mail/header.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <span>
@@ -14,13 +16,6 @@ char fold(char c, comparator cmp) {
 
 bool same(char a, char b, comparator cmp) {
     return fold(a, cmp) == fold(b, cmp);
-}
-
-// The first n octets of a and b equal under i;ascii-casemap.
-bool equal_casemap(const char* a, const char* b, std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i)
-        if (!same_casemap(a[i], b[i])) return false;
-    return true;
 }
 
 // i;ascii-casemap :contains. The needle's first octet is looked for alone
@@ -46,7 +41,7 @@ bool contains_casemap(std::string_view haystack, std::string_view needle) {
             p = static_cast<const char*>(std::memchr(p, first, std::size_t(last - p) + 1));
             if (!p) return false;
         }
-        if (equal_casemap(p + 1, rest, rest_size)) return true;
+        if (mail::iequals({p + 1, rest_size}, {rest, rest_size})) return true;
         ++p;
     }
     return false;
@@ -185,7 +180,7 @@ bool equal(std::string_view a, std::string_view b, comparator cmp, const compara
     if (ops) return ops->fold ? ops->fold(a, nullptr) == ops->fold(b, nullptr) : ops->compare(a, b) == 0;
     if (a.size() != b.size()) return false;
     if (cmp != comparator::ascii_casemap) return a == b;
-    return equal_casemap(a.data(), b.data(), a.size());
+    return mail::iequals(a, b);  // i;ascii-casemap's equality, eight octets a step
 }
 
 bool contains(std::string_view haystack, std::string_view needle, comparator cmp, const comparator_ops* ops) {

@@ -68,22 +68,24 @@ void fold_ascii(std::string& s) {
 
 }  // namespace
 
+// :is under the VM's own comparators (a header's value or a string against
+// one word or a short list): octet for octet, or i;ascii-casemap's
+// equality eight octets a step (mail::iequals is exactly it), a key of
+// another length passed over without a call (most keys of a list, the
+// freemail domains and the like).
+bool run_state::own_any_key_is(std::string_view value, std::uint64_t keys, comparator cmp) {
+    for (auto k : prog_->lists[keys]) {
+        auto key = text(k, key_buffer_);
+        if (key.size() != value.size()) continue;
+        if (cmp == comparator::ascii_casemap ? mail::iequals(value, key) : value == key) return true;
+    }
+    return false;
+}
+
 bool run_state::own_any_key(std::string_view value, std::uint64_t keys, const match_spec& spec) {
     // The run's: a key's expansion lives only until the next key's, and
     // nothing any_key calls comes back into it (no string made per call).
     auto& key_buffer = key_buffer_;
-    // :is under the VM's own comparators, the most common test (a
-    // header's value or a string against one word or a short list):
-    // octet for octet (folded or not), a key of another length passed over
-    // without a call (most keys of a list, the freemail domains and the
-    // like), without the set-up for the other match types below.
-    if (spec.type == match_type::is && !spec.cmp_ops) {
-        for (auto k : prog_->lists[keys]) {
-            auto key = text(k, key_buffer);
-            if (key.size() == value.size() && equal(value, key, spec.cmp)) return true;
-        }
-        return false;
-    }
     // i;ascii-casemap :contains of several keys in a long value (a policy's
     // phrase list over a message's text): the value is folded once and each
     // folded key found with glibc's memmem (two-way, vectorised),
