@@ -22,7 +22,8 @@
 #include <utility>
 #include <vector>
 
-namespace sift::testing {
+// Its own namespace: a unity batch shares one translation unit (prelude, holds).
+namespace sift::testing::attachment_tests {
 namespace {
 
 using member = std::pair<std::string, std::string>;  // path, content
@@ -844,4 +845,4 @@ TEST(attachment, tar_gz_readers_chosen_by_the_first_header) {
 }
 
 }  // namespace
-}  // namespace sift::testing
+}  // namespace sift::testing::attachment_tests

@@ -4,7 +4,8 @@
 #include "ext/authres/authres_header.hpp"
 #include "test_support.hpp"
 
-namespace sift::testing {
+// Its own namespace: a unity batch shares one translation unit (prelude, holds).
+namespace sift::testing::authres_tests {
 namespace {
 
 using ext::authres::parse;
@@ -196,4 +197,4 @@ TEST(authres, aligned_means_the_same_organizational_domain_as_from) {
 }
 
 }  // namespace
-}  // namespace sift::testing
+}  // namespace sift::testing::authres_tests

@@ -3,7 +3,8 @@
 // ISO-8859-1 and UTF-8, malformed MIME.
 #include "test_support.hpp"
 
-namespace sift::testing {
+// Its own namespace: a unity batch shares one translation unit (prelude, holds).
+namespace sift::testing::body_tests {
 namespace {
 
 constexpr const char* prelude =
@@ -224,4 +225,4 @@ TEST(body, needs_the_whole_message) {
 }
 
 }  // namespace
-}  // namespace sift::testing
+}  // namespace sift::testing::body_tests

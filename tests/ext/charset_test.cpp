@@ -3,7 +3,8 @@
 // below by hand (RFC 2047 §2: "=?charset?encoding?encoded-text?=").
 #include "test_support.hpp"
 
-namespace sift::testing {
+// Its own namespace: a unity batch shares one translation unit (prelude, holds).
+namespace sift::testing::charset_tests {
 namespace {
 
 constexpr const char* prelude =
@@ -106,4 +107,4 @@ TEST(charset, compile_errors) {
 }
 
 }  // namespace
-}  // namespace sift::testing
+}  // namespace sift::testing::charset_tests

@@ -3,7 +3,8 @@
 #include "test_support.hpp"
 #include "vm/match.hpp"
 
-namespace sift::testing {
+// Its own namespace: a unity batch shares one translation unit (prelude, holds).
+namespace sift::testing::comparator_ascii_numeric_tests {
 namespace {
 
 using ext::compare_ascii_numeric;
@@ -72,4 +73,4 @@ TEST(ascii_numeric, has_no_substring_match) {
 }
 
 }  // namespace
-}  // namespace sift::testing
+}  // namespace sift::testing::comparator_ascii_numeric_tests

@@ -4,7 +4,8 @@
 #include "validate/registry.hpp"
 #include "vm/match.hpp"
 
-namespace sift::testing {
+// Its own namespace: a unity batch shares one translation unit (prelude, holds).
+namespace sift::testing::comparator_unicode_casemap_tests {
 namespace {
 
 using vm::comparator;
@@ -120,4 +121,4 @@ TEST(unicode_casemap, requires_its_capability) {
 }
 
 }  // namespace
-}  // namespace sift::testing
+}  // namespace sift::testing::comparator_unicode_casemap_tests

@@ -6,7 +6,8 @@
 
 #include <cstdio>
 
-namespace sift::testing {
+// Its own namespace: a unity batch shares one translation unit (prelude, holds).
+namespace sift::testing::date_tests {
 namespace {
 
 constexpr const char* prelude =
@@ -127,4 +128,4 @@ TEST(date, compile_errors_name_the_part_and_the_zone) {
 }
 
 }  // namespace
-}  // namespace sift::testing
+}  // namespace sift::testing::date_tests

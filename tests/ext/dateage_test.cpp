@@ -5,7 +5,8 @@
 
 #include <chrono>
 
-namespace sift::testing {
+// Its own namespace: a unity batch shares one translation unit (prelude, holds).
+namespace sift::testing::dateage_tests {
 namespace {
 
 constexpr const char* prelude =
@@ -131,4 +132,4 @@ TEST(dateage, compile_errors_name_the_unit) {
 }
 
 }  // namespace
-}  // namespace sift::testing
+}  // namespace sift::testing::dateage_tests

@@ -1,7 +1,8 @@
 // vnd.sift.defects: the defect test, and the defects a run reports.
 #include "test_support.hpp"
 
-namespace sift::testing {
+// Its own namespace: a unity batch shares one translation unit (prelude, holds).
+namespace sift::testing::defects_tests {
 namespace {
 
 constexpr const char* prelude =
@@ -247,4 +248,4 @@ TEST(defects, survive_bytecode_round_trip) {
 }
 
 }  // namespace
-}  // namespace sift::testing
+}  // namespace sift::testing::defects_tests

@@ -4,7 +4,8 @@
 // reverse-path is the empty string whatever the address part.
 #include "test_support.hpp"
 
-namespace sift::testing {
+// Its own namespace: a unity batch shares one translation unit (prelude, holds).
+namespace sift::testing::envelope_tests {
 namespace {
 
 constexpr const char* prelude = "require [\"envelope\", \"fileinto\"];\n";
@@ -68,4 +69,4 @@ TEST(envelope, part_names_are_case_insensitive_and_unknown_ones_refused) {
 }
 
 }  // namespace
-}  // namespace sift::testing
+}  // namespace sift::testing::envelope_tests

@@ -6,7 +6,8 @@
 
 #include <random>
 
-namespace sift::testing {
+// Its own namespace: a unity batch shares one translation unit (prelude, holds).
+namespace sift::testing::link_tests {
 namespace {
 
 constexpr const char* prelude =
@@ -415,4 +416,4 @@ TEST(link, compile_errors) {
 }
 
 }  // namespace
-}  // namespace sift::testing
+}  // namespace sift::testing::link_tests

@@ -2,7 +2,8 @@
 // address and exists (§4), extracttext (§7); errors with line:column.
 #include "test_support.hpp"
 
-namespace sift::testing {
+// Its own namespace: a unity batch shares one translation unit (prelude, holds).
+namespace sift::testing::mime_tests {
 namespace {
 
 constexpr const char* prelude =
@@ -274,4 +275,4 @@ TEST(mime_errors, reported_with_line_and_column) {
 }
 
 }  // namespace
-}  // namespace sift::testing
+}  // namespace sift::testing::mime_tests

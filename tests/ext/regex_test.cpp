@@ -4,7 +4,8 @@
 #include <chrono>
 #include <thread>
 
-namespace sift::testing {
+// Its own namespace: a unity batch shares one translation unit (prelude, holds).
+namespace sift::testing::regex_tests {
 namespace {
 
 constexpr const char* prelude = "require [\"regex\", \"variables\", \"fileinto\", \"envelope\"];\n";
@@ -448,4 +449,4 @@ TEST(regex, quoteregex_needs_regex_and_shares_a_precedence_with_quotewildcard) {
 }
 
 }  // namespace
-}  // namespace sift::testing
+}  // namespace sift::testing::regex_tests

@@ -6,7 +6,8 @@
 
 #include <sift/script.hpp>
 
-namespace sift::testing {
+// Its own namespace: a unity batch shares one translation unit (prelude, holds).
+namespace sift::testing::relational_tests {
 namespace {
 
 constexpr const char* prelude =
@@ -198,4 +199,4 @@ TEST(relational, bytecode_verifier_checks_the_operator) {
 }
 
 }  // namespace
-}  // namespace sift::testing
+}  // namespace sift::testing::relational_tests

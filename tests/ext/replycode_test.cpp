@@ -9,7 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-namespace sift::testing {
+// Its own namespace: a unity batch shares one translation unit (prelude, holds).
+namespace sift::testing::replycode_tests {
 namespace {
 
 const std::string prelude = "require [\"ereject\", \"reject\", \"vnd.sift.replycode\", \"variables\"];\n";
@@ -119,4 +120,4 @@ TEST(replycode, a_sequence_refusal_keeps_its_codes) {
 }
 
 }  // namespace
-}  // namespace sift::testing
+}  // namespace sift::testing::replycode_tests

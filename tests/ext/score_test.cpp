@@ -10,7 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
-namespace sift::testing {
+// Its own namespace: a unity batch shares one translation unit (prelude, holds).
+namespace sift::testing::score_tests {
 namespace {
 
 const std::string prelude =
@@ -401,4 +402,4 @@ TEST(score, gtube_scores_1000) {
 }
 
 }  // namespace
-}  // namespace sift::testing
+}  // namespace sift::testing::score_tests

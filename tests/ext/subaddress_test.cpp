@@ -2,7 +2,8 @@
 #include "ext/subaddress/subaddress.hpp"
 #include "test_support.hpp"
 
-namespace sift::testing {
+// Its own namespace: a unity batch shares one translation unit (prelude, holds).
+namespace sift::testing::subaddress_tests {
 namespace {
 
 constexpr const char* prelude = "require [\"subaddress\", \"envelope\", \"fileinto\", \"variables\"];\n";
@@ -137,4 +138,4 @@ TEST(subaddress, null_sender_has_no_user) {
 }
 
 }  // namespace
-}  // namespace sift::testing
+}  // namespace sift::testing::subaddress_tests

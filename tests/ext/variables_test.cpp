@@ -4,7 +4,8 @@
 
 #include <random>
 
-namespace sift::testing {
+// Its own namespace: a unity batch shares one translation unit (prelude, holds).
+namespace sift::testing::variables_tests {
 namespace {
 
 constexpr const char* prelude = "require [\"variables\", \"fileinto\"];\n";
@@ -232,4 +233,4 @@ TEST(variables, templates_survive_bytecode) {
 }
 
 }  // namespace
-}  // namespace sift::testing
+}  // namespace sift::testing::variables_tests
