@@ -18,6 +18,15 @@ bool same(char a, char b, comparator cmp) {
     return fold(a, cmp) == fold(b, cmp);
 }
 
+// The first n octets of a and b equal under i;ascii-casemap, an octet at
+// a time: the rest of a :contains needle, where most candidates differ at
+// once (mail::iequals' eight-octet steps cost more there, 2.81M -> 2.92M).
+bool equal_casemap(const char* a, const char* b, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+        if (!same_casemap(a[i], b[i])) return false;
+    return true;
+}
+
 // i;ascii-casemap :contains. The needle's first octet is looked for alone
 // (memchr when it is no letter; otherwise both its cases in one test), and
 // only there the rest compared: std::search with a folding predicate
@@ -41,7 +50,7 @@ bool contains_casemap(std::string_view haystack, std::string_view needle) {
             p = static_cast<const char*>(std::memchr(p, first, std::size_t(last - p) + 1));
             if (!p) return false;
         }
-        if (mail::iequals({p + 1, rest_size}, {rest, rest_size})) return true;
+        if (equal_casemap(p + 1, rest, rest_size)) return true;
         ++p;
     }
     return false;
