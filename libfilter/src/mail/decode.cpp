@@ -465,17 +465,27 @@ __attribute__((target("avx2"))) inline __m256i outside_alphabet_and_breaks(__m25
                                            0x04, 0x08, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10));
 }
 
+// Nonzero where a or b holds anything but symbols and line breaks.
+__attribute__((target("avx2"))) inline __m256i other_bytes(__m256i a, __m256i b) {
+    return _mm256_or_si256(outside_alphabet_and_breaks(a), outside_alphabet_and_breaks(b));
+}
+
+// In blocks a and b of symbols and line breaks, -1 in an octet for each of
+// the two that is a break (the bytes below 0x20, signed: the octets from
+// 0x80 are no symbols).
+__attribute__((target("avx2"))) inline __m256i break_marks(__m256i a, __m256i b) {
+    const __m256i space = _mm256_set1_epi8(0x20);
+    return _mm256_add_epi8(_mm256_cmpgt_epi8(space, a), _mm256_cmpgt_epi8(space, b));
+}
+
 // base64_plain_prefix's blocks of 64, 32 bytes a step. Returns where the
 // first block holding anything but symbols and line breaks starts, and in
 // `breaks` the line breaks before it modulo 4: a block's symbols are its
-// bytes less its breaks, and only their count modulo 4 carries over. In a
-// block of symbols and breaks the breaks are the bytes below 0x20 (signed:
-// the octets from 0x80 are no symbols). Each octet of `count` counts its
-// lane's breaks modulo 256, which keeps them modulo 4 with no widening in
-// the loop.
+// bytes less its breaks, and only their count modulo 4 carries over. Each
+// octet of `count` counts its lane's breaks modulo 256, which keeps them
+// modulo 4 with no widening in the loop.
 __attribute__((target("avx2"))) std::size_t plain_blocks_avx2(const char* in, std::size_t size,
                                                               std::size_t& breaks) {
-    const __m256i space = _mm256_set1_epi8(0x20);
     __m256i count = _mm256_setzero_si256();
     std::size_t i = 0;
     // Two blocks a step while they last (the loop's own instructions
@@ -485,21 +495,16 @@ __attribute__((target("avx2"))) std::size_t plain_blocks_avx2(const char* in, st
         const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i + 32));
         const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i + 64));
         const __m256i d = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i + 96));
-        const __m256i other =
-            _mm256_or_si256(_mm256_or_si256(outside_alphabet_and_breaks(a), outside_alphabet_and_breaks(b)),
-                            _mm256_or_si256(outside_alphabet_and_breaks(c), outside_alphabet_and_breaks(d)));
+        const __m256i other = _mm256_or_si256(other_bytes(a, b), other_bytes(c, d));
         if (!_mm256_testz_si256(other, other)) break;
-        const __m256i breaks_ab = _mm256_add_epi8(_mm256_cmpgt_epi8(space, a), _mm256_cmpgt_epi8(space, b));
-        const __m256i breaks_cd = _mm256_add_epi8(_mm256_cmpgt_epi8(space, c), _mm256_cmpgt_epi8(space, d));
-        count = _mm256_sub_epi8(count, _mm256_add_epi8(breaks_ab, breaks_cd));  // a break is -1
+        count = _mm256_sub_epi8(count, _mm256_add_epi8(break_marks(a, b), break_marks(c, d)));
     }
     for (; i + 64 <= size; i += 64) {
         const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i));
         const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + i + 32));
-        const __m256i other = _mm256_or_si256(outside_alphabet_and_breaks(a), outside_alphabet_and_breaks(b));
+        const __m256i other = other_bytes(a, b);
         if (!_mm256_testz_si256(other, other)) break;
-        count =
-            _mm256_sub_epi8(count, _mm256_add_epi8(_mm256_cmpgt_epi8(space, a), _mm256_cmpgt_epi8(space, b)));
+        count = _mm256_sub_epi8(count, break_marks(a, b));
     }
     const __m256i sums = _mm256_sad_epu8(count, _mm256_setzero_si256());  // four sums of eight octets
     breaks = std::size_t(_mm256_extract_epi64(sums, 0) + _mm256_extract_epi64(sums, 1) +
